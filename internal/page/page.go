@@ -1,0 +1,728 @@
+package page
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/handbook-dev/handbook/internal/diag"
+)
+
+// Ref is a reference written in front matter (supersedes, related, ...): the
+// text as written and where. The site resolves it.
+type Ref struct {
+	Target string
+	Pos    diag.Position
+}
+
+// Page is one Markdown file, read.
+type Page struct {
+	// Path is the file's path as shown in diagnostics (slash-separated,
+	// relative to the site root).
+	Path string
+	Kind Kind
+
+	Title string
+	// TitleFromBody is true when the title is the body's first "# " heading;
+	// layouts then do not print it twice.
+	TitleFromBody bool
+	Description   string
+	Tags          []string
+	Owner         string
+	Draft         bool
+	Visibility    string // "internal" or "public"
+	Aliases       []string
+	Weight        int
+	Onboarding    int // position in the start-here path, 0 if none
+	Related       []Ref
+	// Date is the page's date (ADR decided, postmortem incident, post
+	// published, evaluation made); zero when it has none.
+	Date time.Time
+
+	Runbook    *Runbook
+	ADR        *ADR
+	Postmortem *Postmortem
+	Evaluation *Evaluation
+	Post       *Post
+
+	// Fields maps each front-matter key to where it is written.
+	Fields map[string]diag.Position
+	// Params holds front-matter keys handbook does not know, for layouts.
+	Params map[string]any
+
+	// Body is the Markdown after the front matter; BodyLine is the file line
+	// its first byte is on.
+	Body     []byte
+	BodyLine int
+}
+
+// Runbook holds the fields of a runbook.
+type Runbook struct {
+	Service      string
+	LastReviewed time.Time
+	ReviewEvery  time.Duration
+	Alerts       []string
+	Severity     string
+	Dashboards   []string
+	Tier         string
+	Escalation   string
+}
+
+// ReviewDue is when the runbook should next be reviewed; zero when it was
+// never reviewed.
+func (r *Runbook) ReviewDue() time.Time {
+	if r.LastReviewed.IsZero() {
+		return time.Time{}
+	}
+	return r.LastReviewed.Add(r.ReviewEvery)
+}
+
+// ADR holds the fields of an architecture decision record.
+type ADR struct {
+	// Number is the ADR's number (7 for 0007-use-goldmark.md), 0 if none.
+	Number int
+	// ID is the explicit id, or the file name's slug.
+	ID string
+	// Status is normalized to one of ADRStatuses; RawStatus is as written.
+	Status    string
+	RawStatus string
+	// StatusFrom says where the status was found: "front matter",
+	// "section", "bullet" or "line".
+	StatusFrom     string
+	DecisionMakers []string
+	Consulted      []string
+	Informed       []string
+	Supersedes     []Ref
+	SupersededBy   []Ref
+}
+
+// Postmortem holds the fields of a postmortem.
+type Postmortem struct {
+	Severity    string
+	Status      string
+	Services    []string
+	Responders  []string
+	ImpactStart time.Time
+	DetectedAt  time.Time
+	MitigatedAt time.Time
+	ResolvedAt  time.Time
+	Runbooks    []Ref
+	ADRs        []Ref
+}
+
+// TimeToDetect is detected_at − impact_start, or 0 when either is missing.
+func (p *Postmortem) TimeToDetect() time.Duration { return span(p.ImpactStart, p.DetectedAt) }
+
+// TimeToMitigate is mitigated_at − impact_start.
+func (p *Postmortem) TimeToMitigate() time.Duration { return span(p.ImpactStart, p.MitigatedAt) }
+
+// TimeToResolve is resolved_at − impact_start.
+func (p *Postmortem) TimeToResolve() time.Duration { return span(p.ImpactStart, p.ResolvedAt) }
+
+// Duration is how long users were affected: from impact_start to
+// mitigated_at, or to resolved_at when it was never mitigated separately.
+func (p *Postmortem) Duration() time.Duration {
+	if !p.MitigatedAt.IsZero() {
+		return span(p.ImpactStart, p.MitigatedAt)
+	}
+	return p.TimeToResolve()
+}
+
+func span(a, b time.Time) time.Duration {
+	if a.IsZero() || b.IsZero() || b.Before(a) {
+		return 0
+	}
+	return b.Sub(a)
+}
+
+// Evaluation holds the fields of a tool evaluation (a radar blip).
+type Evaluation struct {
+	Ring         string
+	Quadrant     string
+	ADR          []Ref
+	Alternatives []Ref
+	History      []HistoryEntry
+}
+
+// HistoryEntry is an earlier ring of an evaluation.
+type HistoryEntry struct {
+	Date time.Time
+	Ring string
+}
+
+// Post holds the fields of a blog post.
+type Post struct {
+	Authors []string
+	Image   string
+}
+
+// DefaultReviewEvery is how often a runbook is reviewed when it does not
+// say.
+const DefaultReviewEvery = 180 * 24 * time.Hour
+
+// MaxSize is the largest Markdown file read; bigger files are reported and
+// skipped.
+const MaxSize = 8 << 20
+
+// Parse reads the file at path (as shown in diagnostics) with contents src.
+// kind is the kind implied by the file's folder; front matter may override
+// it. Parse always returns a page that can be rendered; problems are
+// returned as diagnostics.
+func Parse(path string, src []byte, kind Kind, schema Schema) (*Page, diag.List) {
+	r := reader{path: path}
+	if !utf8.Valid(src) {
+		off := firstInvalid(src)
+		r.diags.Errorf(offsetPos(path, src, off), "invalid-utf8", "file is not valid UTF-8 (invalid byte 0x%02x); save it as UTF-8", src[off])
+		src = bytes.ToValidUTF8(src, []byte("\uFFFD"))
+	}
+	fm, body, bodyLine := Split(src)
+	p := &Page{Path: path, Kind: kind, Body: body, BodyLine: bodyLine, Visibility: "internal", Fields: map[string]diag.Position{}}
+	r.p = p
+	r.fmLine = fm.Line
+	switch {
+	case fm.Format == "toml" && fm.Closed:
+		r.diags.Errorf(r.at(1, 1), "front-matter-syntax", "TOML front matter is not supported; write it as YAML between --- lines")
+	case fm.Format != "" && !fm.Closed:
+		r.diags.Errorf(r.at(1, 1), "front-matter-syntax", "front matter opened with %q is never closed; end it with a line of %q", string(src[:3]), string(src[:3]))
+	case fm.Format == "yaml":
+		r.decode(fm.Raw, schema)
+	}
+	r.fromBody(schema)
+	r.required()
+	return p, r.diags
+}
+
+type reader struct {
+	path   string
+	p      *Page
+	fmLine int
+	diags  diag.List
+}
+
+func (r *reader) at(line, col int) diag.Position {
+	return diag.Position{File: r.path, Line: line, Col: col}
+}
+
+func (r *reader) pos(n *yaml.Node) diag.Position {
+	return r.at(r.fmLine+n.Line-1, n.Column)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+func (r *reader) decode(raw []byte, schema Schema) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		msg := err.Error()
+		line := 0
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = msg[len(m[0]):]
+		} else {
+			msg = strings.TrimPrefix(msg, "yaml: ")
+		}
+		r.diags.Errorf(r.at(r.fmLine+max(line, 1)-1, 1), "front-matter-syntax", "front matter is not valid YAML: %s", msg)
+		return
+	}
+	if len(doc.Content) == 0 {
+		return
+	}
+	m := doc.Content[0]
+	if m.Kind != yaml.MappingNode {
+		if m.Kind == yaml.ScalarNode && m.Tag == "!!null" {
+			return
+		}
+		r.diags.Errorf(r.pos(m), "front-matter-syntax", "front matter must be a mapping of keys to values")
+		return
+	}
+	fields := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		key := strings.ToLower(k.Value)
+		if _, dup := fields[key]; dup {
+			r.diags.Errorf(r.pos(k), "front-matter-syntax", "key %q is given twice", k.Value)
+		}
+		fields[key] = v
+		r.p.Fields[key] = r.pos(k)
+	}
+	if v := fields["kind"]; v != nil {
+		if s, ok := r.str(v, "kind"); ok {
+			if k, ok := ParseKind(s); ok {
+				r.p.Kind = k
+			} else {
+				r.diags.Errorf(r.pos(v), "unknown-kind", "unknown kind %q; use one of page, runbook, adr, postmortem, evaluation, post", s)
+			}
+		}
+	}
+	r.fields(fields, schema)
+}
+
+// fields reads every key. Keys are matched case-insensitively and a few
+// spellings found in the wild are accepted.
+func (r *reader) fields(f map[string]*yaml.Node, schema Schema) {
+	p := r.p
+	known := map[string]bool{"kind": true}
+	get := func(names ...string) *yaml.Node {
+		for _, n := range names {
+			known[n] = true
+		}
+		for _, n := range names {
+			if v := f[n]; v != nil {
+				return v
+			}
+		}
+		return nil
+	}
+	if v := get("title"); v != nil {
+		p.Title, _ = r.str(v, "title")
+	}
+	if v := get("description", "summary"); v != nil {
+		p.Description, _ = r.str(v, "description")
+	}
+	if v := get("tags", "keywords", "categories"); v != nil {
+		p.Tags = r.strs(v, "tags")
+	}
+	if v := get("owner", "owners", "team"); v != nil {
+		if list := r.strs(v, "owner"); len(list) > 0 {
+			p.Owner = strings.Join(list, ", ")
+		}
+	}
+	if v := get("draft"); v != nil {
+		p.Draft, _ = r.boolean(v, "draft")
+	}
+	if v := get("visibility"); v != nil {
+		if s, ok := r.str(v, "visibility"); ok {
+			if s2, ok := oneOf(s, []string{"internal", "public"}); ok {
+				p.Visibility = s2
+			} else {
+				r.diags.Errorf(r.pos(v), "allowed-value", "visibility %q is not allowed; use \"internal\" or \"public\"", s)
+			}
+		}
+	}
+	if v := get("aliases", "alias"); v != nil {
+		p.Aliases = r.strs(v, "aliases")
+	}
+	if v := get("weight", "nav_order"); v != nil {
+		p.Weight, _ = r.integer(v, "weight")
+	}
+	if v := get("onboarding"); v != nil {
+		p.Onboarding, _ = r.integer(v, "onboarding")
+	}
+	if v := get("related"); v != nil {
+		p.Related = r.refs(v, "related")
+	}
+	if v := get("date"); v != nil {
+		p.Date, _ = r.date(v, "date")
+	}
+
+	switch p.Kind {
+	case KindRunbook:
+		rb := &Runbook{ReviewEvery: DefaultReviewEvery}
+		p.Runbook = rb
+		if v := get("service"); v != nil {
+			rb.Service, _ = r.str(v, "service")
+		}
+		if v := get("last_reviewed", "reviewed", "lastmod"); v != nil {
+			rb.LastReviewed, _ = r.date(v, "last_reviewed")
+		}
+		if v := get("review_every"); v != nil {
+			if s, ok := r.str(v, "review_every"); ok {
+				if d, ok := ParseInterval(s); ok {
+					rb.ReviewEvery = d
+				} else {
+					r.diags.Errorf(r.pos(v), "field-type", "review_every %q is not an interval; write a number of days, weeks, months or years such as \"90d\", \"12w\", \"6mo\", \"1y\"", s)
+				}
+			}
+		}
+		if v := get("alerts", "alert"); v != nil {
+			rb.Alerts = r.strs(v, "alerts")
+		}
+		if v := get("severity"); v != nil {
+			rb.Severity, _ = r.str(v, "severity")
+		}
+		if v := get("dashboards", "dashboard"); v != nil {
+			rb.Dashboards = r.strs(v, "dashboards")
+		}
+		if v := get("tier"); v != nil {
+			rb.Tier, _ = r.str(v, "tier")
+		}
+		if v := get("escalation"); v != nil {
+			rb.Escalation, _ = r.str(v, "escalation")
+		}
+	case KindADR:
+		a := &ADR{}
+		p.ADR = a
+		if v := get("status"); v != nil {
+			if s, ok := r.str(v, "status"); ok {
+				r.adrStatus(s, "front matter", r.pos(v))
+			}
+		}
+		if v := get("id"); v != nil {
+			a.ID, _ = r.str(v, "id")
+		}
+		if v := get("number"); v != nil {
+			a.Number, _ = r.integer(v, "number")
+		}
+		if v := get("decision-makers", "decision_makers", "deciders", "authors", "author"); v != nil {
+			a.DecisionMakers = r.strs(v, "decision-makers")
+		}
+		if v := get("consulted"); v != nil {
+			a.Consulted = r.strs(v, "consulted")
+		}
+		if v := get("informed"); v != nil {
+			a.Informed = r.strs(v, "informed")
+		}
+		if v := get("supersedes", "replaces"); v != nil {
+			a.Supersedes = r.refs(v, "supersedes")
+		}
+		if v := get("superseded_by", "superseded-by", "supersededby", "replaced_by"); v != nil {
+			a.SupersededBy = r.refs(v, "superseded_by")
+		}
+	case KindPostmortem:
+		pm := &Postmortem{}
+		p.Postmortem = pm
+		if v := get("severity", "sev"); v != nil {
+			if s, ok := r.scalarString(v, "severity"); ok {
+				if sev, ok := normalizeSeverity(s, schema.Severities); ok {
+					pm.Severity = sev
+				} else {
+					r.diags.Errorf(r.pos(v), "allowed-value", "severity %q is not in the scale; use one of %s", s, quoteList(schema.Severities))
+				}
+			}
+		}
+		if v := get("status"); v != nil {
+			if s, ok := r.str(v, "status"); ok {
+				if s2, ok := oneOf(strings.ReplaceAll(s, " ", "-"), PostmortemStatuses); ok {
+					pm.Status = s2
+				} else {
+					r.diags.Errorf(r.pos(v), "allowed-value", "postmortem status %q is not allowed; use one of %s", s, quoteList(PostmortemStatuses))
+				}
+			}
+		}
+		if v := get("services", "service"); v != nil {
+			pm.Services = r.strs(v, "services")
+		}
+		if v := get("responders"); v != nil {
+			pm.Responders = r.strs(v, "responders")
+		}
+		for _, t := range []struct {
+			name string
+			dst  *time.Time
+		}{{"impact_start", &pm.ImpactStart}, {"detected_at", &pm.DetectedAt}, {"mitigated_at", &pm.MitigatedAt}, {"resolved_at", &pm.ResolvedAt}} {
+			if v := get(t.name); v != nil {
+				*t.dst, _ = r.timestamp(v, t.name)
+			}
+		}
+		if v := get("runbooks", "runbook"); v != nil {
+			pm.Runbooks = r.refs(v, "runbooks")
+		}
+		if v := get("adrs", "adr"); v != nil {
+			pm.ADRs = r.refs(v, "adrs")
+		}
+	case KindEvaluation:
+		e := &Evaluation{}
+		p.Evaluation = e
+		if v := get("ring"); v != nil {
+			if s, ok := r.str(v, "ring"); ok {
+				if s2, ok := oneOf(s, schema.Rings); ok {
+					e.Ring = s2
+				} else {
+					r.diags.Errorf(r.pos(v), "allowed-value", "ring %q is not allowed; use one of %s", s, quoteList(schema.Rings))
+				}
+			}
+		}
+		if v := get("quadrant"); v != nil {
+			if s, ok := r.str(v, "quadrant"); ok {
+				if s2, ok := oneOf(s, schema.Quadrants); ok {
+					e.Quadrant = s2
+				} else {
+					r.diags.Errorf(r.pos(v), "allowed-value", "quadrant %q is not allowed; use one of %s", s, quoteList(schema.Quadrants))
+				}
+			}
+		}
+		if v := get("adr"); v != nil {
+			e.ADR = r.refs(v, "adr")
+		}
+		if v := get("alternatives"); v != nil {
+			e.Alternatives = r.refs(v, "alternatives")
+		}
+		if v := get("history"); v != nil {
+			e.History = r.history(v, schema)
+		}
+	case KindPost:
+		po := &Post{}
+		p.Post = po
+		if v := get("authors", "author"); v != nil {
+			po.Authors = r.strs(v, "authors")
+		}
+		if v := get("image"); v != nil {
+			po.Image, _ = r.str(v, "image")
+		}
+	}
+	for k, v := range f {
+		if known[k] {
+			continue
+		}
+		var x any
+		if err := v.Decode(&x); err == nil {
+			if p.Params == nil {
+				p.Params = map[string]any{}
+			}
+			p.Params[k] = x
+		}
+	}
+}
+
+func normalizeSeverity(s string, scale []string) (string, bool) {
+	if v, ok := oneOf(s, scale); ok {
+		return v, true
+	}
+	// "1", "sev1", "SEV 1" against a SEV-N scale.
+	digits := strings.TrimLeft(strings.ToLower(s), "sev- _p")
+	if _, err := strconv.Atoi(digits); err == nil {
+		for _, v := range scale {
+			if strings.TrimRight(v, "0123456789") != v && strings.TrimLeft(v[len(strings.TrimRight(v, "0123456789")):], "0") == strings.TrimLeft(digits, "0") {
+				return v, true
+			}
+		}
+	}
+	return "", false
+}
+
+func (r *reader) history(v *yaml.Node, schema Schema) []HistoryEntry {
+	if v.Kind != yaml.SequenceNode {
+		r.diags.Errorf(r.pos(v), "field-type", "history must be a list of {date, ring} entries")
+		return nil
+	}
+	var out []HistoryEntry
+	for _, item := range v.Content {
+		if item.Kind != yaml.MappingNode {
+			r.diags.Errorf(r.pos(item), "field-type", "a history entry must be a mapping with date and ring")
+			continue
+		}
+		var h HistoryEntry
+		for i := 0; i+1 < len(item.Content); i += 2 {
+			k, val := item.Content[i], item.Content[i+1]
+			switch strings.ToLower(k.Value) {
+			case "date":
+				h.Date, _ = r.date(val, "history date")
+			case "ring":
+				if s, ok := r.str(val, "history ring"); ok {
+					if s2, ok := oneOf(s, schema.Rings); ok {
+						h.Ring = s2
+					} else {
+						r.diags.Errorf(r.pos(val), "allowed-value", "ring %q is not allowed; use one of %s", s, quoteList(schema.Rings))
+					}
+				}
+			}
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+func (r *reader) scalarString(v *yaml.Node, name string) (string, bool) {
+	if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
+		if v.Tag == "!!null" {
+			return "", false
+		}
+		r.diags.Errorf(r.pos(v), "field-type", "%s must be a single value, not a %s", name, nodeKind(v))
+		return "", false
+	}
+	return v.Value, true
+}
+
+func (r *reader) str(v *yaml.Node, name string) (string, bool) {
+	s, ok := r.scalarString(v, name)
+	if !ok {
+		return "", false
+	}
+	switch v.Tag {
+	case "!!str", "!!timestamp", "!!int", "!!float", "!!bool":
+		return strings.TrimSpace(s), true
+	}
+	return strings.TrimSpace(s), true
+}
+
+func (r *reader) strs(v *yaml.Node, name string) []string {
+	switch v.Kind {
+	case yaml.ScalarNode:
+		if v.Tag == "!!null" || strings.TrimSpace(v.Value) == "" {
+			return nil
+		}
+		if strings.Contains(v.Value, ",") {
+			var out []string
+			for _, s := range strings.Split(v.Value, ",") {
+				if s = strings.TrimSpace(s); s != "" {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		return []string{strings.TrimSpace(v.Value)}
+	case yaml.SequenceNode:
+		var out []string
+		for _, item := range v.Content {
+			if s, ok := r.str(item, name+" item"); ok && s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	r.diags.Errorf(r.pos(v), "field-type", "%s must be a list of strings, not a %s", name, nodeKind(v))
+	return nil
+}
+
+func (r *reader) refs(v *yaml.Node, name string) []Ref {
+	var nodes []*yaml.Node
+	switch v.Kind {
+	case yaml.ScalarNode:
+		if v.Tag == "!!null" {
+			return nil
+		}
+		nodes = []*yaml.Node{v}
+	case yaml.SequenceNode:
+		nodes = v.Content
+	default:
+		r.diags.Errorf(r.pos(v), "field-type", "%s must be a reference or a list of references, not a %s", name, nodeKind(v))
+		return nil
+	}
+	var out []Ref
+	for _, n := range nodes {
+		if s, ok := r.str(n, name+" item"); ok && s != "" {
+			out = append(out, Ref{Target: s, Pos: r.pos(n)})
+		}
+	}
+	return out
+}
+
+func (r *reader) boolean(v *yaml.Node, name string) (bool, bool) {
+	if v.Kind == yaml.ScalarNode {
+		switch strings.ToLower(v.Value) {
+		case "true", "yes", "on":
+			return true, true
+		case "false", "no", "off", "":
+			return false, true
+		}
+	}
+	r.diags.Errorf(r.pos(v), "field-type", "%s must be true or false, not %q", name, v.Value)
+	return false, false
+}
+
+func (r *reader) integer(v *yaml.Node, name string) (int, bool) {
+	if v.Kind == yaml.ScalarNode {
+		if n, err := strconv.Atoi(strings.TrimSpace(v.Value)); err == nil {
+			return n, true
+		}
+	}
+	r.diags.Errorf(r.pos(v), "field-type", "%s must be a whole number, not %q", name, v.Value)
+	return 0, false
+}
+
+var dateLayouts = []string{"2006-01-02", time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02 15:04:05 -07:00", "2006-01-02 15:04:05Z07:00"}
+
+func (r *reader) date(v *yaml.Node, name string) (time.Time, bool) {
+	s, ok := r.scalarString(v, name)
+	if !ok {
+		return time.Time{}, false
+	}
+	if t, ok := ParseDate(s); ok {
+		return t, true
+	}
+	r.diags.Errorf(r.pos(v), "date-format", "%s %q is not a date; write it as YYYY-MM-DD", name, s)
+	return time.Time{}, false
+}
+
+// ParseDate reads a date, or a date and time, in the forms front matter
+// uses.
+func ParseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func (r *reader) timestamp(v *yaml.Node, name string) (time.Time, bool) {
+	s, ok := r.scalarString(v, name)
+	if !ok {
+		return time.Time{}, false
+	}
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse("2006-01-02 15:04:05Z07:00", s); err == nil {
+		return t, true
+	}
+	if t, err := time.Parse("2006-01-02T15:04Z07:00", s); err == nil {
+		return t, true
+	}
+	hint := "write it as RFC 3339, such as 2024-03-05T14:02:00Z"
+	if _, ok := ParseDate(s); ok {
+		hint = "add a time zone offset (Z or +01:00) so times compare across zones"
+	}
+	r.diags.Errorf(r.pos(v), "date-format", "%s %q is not an RFC 3339 timestamp; %s", name, s, hint)
+	return time.Time{}, false
+}
+
+func nodeKind(v *yaml.Node) string {
+	switch v.Kind {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	return "value"
+}
+
+var intervalRE = regexp.MustCompile(`^(\d+)\s*(d|days?|w|weeks?|mo|months?|m|y|years?)$`)
+
+// ParseInterval reads a review interval: "90d", "12w", "6mo", "1y", or a
+// Go duration such as "2160h".
+func ParseInterval(s string) (time.Duration, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if m := intervalRE.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		day := 24 * time.Hour
+		switch m[2][0] {
+		case 'd':
+			return time.Duration(n) * day, n > 0
+		case 'w':
+			return time.Duration(n) * 7 * day, n > 0
+		case 'm':
+			return time.Duration(n) * 30 * day, n > 0
+		case 'y':
+			return time.Duration(n) * 365 * day, n > 0
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return d, true
+	}
+	return 0, false
+}
+
+func firstInvalid(src []byte) int {
+	for i := 0; i < len(src); {
+		r, n := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return i
+		}
+		i += n
+	}
+	return 0
+}
+
+func offsetPos(path string, src []byte, off int) diag.Position {
+	line := 1 + bytes.Count(src[:off], []byte("\n"))
+	col := off - bytes.LastIndexByte(src[:off], '\n')
+	return diag.Position{File: path, Line: line, Col: col}
+}
