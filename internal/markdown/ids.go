@@ -1,0 +1,71 @@
+package markdown
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// ids generates heading ids the way GitHub does, so anchors copied from a
+// repository keep working: lower case, punctuation dropped, spaces to
+// hyphens, "-1", "-2" appended to repeats. Explicit {#id} attributes are
+// reserved as they are seen.
+type ids struct {
+	seen map[string]bool
+}
+
+func newIDs() *ids { return &ids{seen: map[string]bool{}} }
+
+// Slug returns the GitHub-style slug of a heading text.
+func Slug(s string) string {
+	return string(slug([]byte(s)))
+}
+
+func slug(value []byte) []byte {
+	out := make([]byte, 0, len(value))
+	for len(value) > 0 {
+		r, n := utf8.DecodeRune(value)
+		value = value[n:]
+		switch {
+		case r == ' ' || r == '-':
+			out = append(out, '-')
+		case r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r):
+			out = utf8.AppendRune(out, unicode.ToLower(r))
+		}
+	}
+	return out
+}
+
+func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
+	base := slug(bytes.TrimSpace(value))
+	if len(base) == 0 {
+		base = []byte("section")
+	}
+	id := base
+	for i := 1; s.seen[string(id)]; i++ {
+		id = append(append(bytes.Clone(base), '-'), strconv.Itoa(i)...)
+	}
+	s.seen[string(id)] = true
+	return id
+}
+
+func (s *ids) Put(value []byte) {
+	s.seen[string(value)] = true
+}
+
+var rawIDRE = regexp.MustCompile(`(?i)\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))`)
+
+// rawIDs adds the id and name attributes found in raw HTML to set.
+func rawIDs(html []byte, set map[string]bool) {
+	for _, m := range rawIDRE.FindAllSubmatch(html, -1) {
+		for _, g := range m[1:] {
+			if len(g) > 0 {
+				set[string(g)] = true
+			}
+		}
+	}
+}

@@ -1,0 +1,147 @@
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"io"
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/util"
+)
+
+// nodeRenderer renders handbook's nodes and replaces goldmark's renderers
+// for code blocks (highlighting and a copy button) and raw HTML (escaped
+// unless unsafe).
+type nodeRenderer struct {
+	unsafe bool
+}
+
+var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.PreventSurroundingPre(true))
+
+func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindFencedCodeBlock, r.renderCode)
+	reg.Register(ast.KindCodeBlock, r.renderCode)
+	reg.Register(KindCallout, r.renderCallout)
+	reg.Register(KindRef, r.renderRef)
+	if !r.unsafe {
+		reg.Register(ast.KindHTMLBlock, r.renderHTMLBlock)
+		reg.Register(ast.KindRawHTML, r.renderRawHTML)
+	}
+}
+
+func (r *nodeRenderer) renderCode(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	lang := ""
+	if f, ok := n.(*ast.FencedCodeBlock); ok {
+		if l := f.Language(src); l != nil {
+			lang = strings.ToLower(string(l))
+		}
+	}
+	var code bytes.Buffer
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		code.Write(seg.Value(src))
+	}
+	label := lang
+	if label == "" {
+		label = "text"
+	}
+	fmt.Fprintf(w, "<div class=\"code\" data-lang=\"%s\"><button class=\"copy\" type=\"button\" aria-label=\"Copy code\" hidden>Copy</button>", html.EscapeString(label))
+	w.WriteString(`<pre class="chroma"><code>`)
+	if err := highlight(w, lang, code.String()); err != nil {
+		w.WriteString(html.EscapeString(code.String()))
+	}
+	w.WriteString("</code></pre></div>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+func highlight(w io.Writer, lang, code string) error {
+	if lang == "" || lang == "text" || lang == "plain" || lang == "txt" {
+		_, err := io.WriteString(w, html.EscapeString(code))
+		return err
+	}
+	lexer := lexers.Get(lang)
+	if lexer == nil {
+		_, err := io.WriteString(w, html.EscapeString(code))
+		return err
+	}
+	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	if err != nil {
+		return err
+	}
+	return formatter.Format(w, styles.Fallback, it)
+}
+
+func (r *nodeRenderer) renderCallout(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	c := n.(*Callout)
+	if entering {
+		fmt.Fprintf(w, "<div class=\"callout callout-%s\" role=\"note\">\n<p class=\"callout-title\">%s</p>\n", c.Variant, html.EscapeString(c.Title))
+	} else {
+		w.WriteString("</div>\n")
+	}
+	return ast.WalkContinue, nil
+}
+
+func (r *nodeRenderer) renderRef(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	ref := n.(*Ref)
+	if ref.Resolved {
+		fmt.Fprintf(w, "<a class=\"ref\" href=\"%s\">%s</a>", html.EscapeString(ref.URL), html.EscapeString(ref.Display()))
+	} else {
+		fmt.Fprintf(w, "<span class=\"ref ref-broken\" title=\"unresolved reference\">%s</span>", html.EscapeString(ref.Display()))
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+func (r *nodeRenderer) renderHTMLBlock(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	b := n.(*ast.HTMLBlock)
+	w.WriteString(`<pre class="raw-html">`)
+	for i := 0; i < b.Lines().Len(); i++ {
+		seg := b.Lines().At(i)
+		w.WriteString(html.EscapeString(string(seg.Value(src))))
+	}
+	if b.HasClosure() {
+		seg := b.ClosureLine
+		w.WriteString(html.EscapeString(string(seg.Value(src))))
+	}
+	w.WriteString("</pre>\n")
+	return ast.WalkSkipChildren, nil
+}
+
+func (r *nodeRenderer) renderRawHTML(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	raw := n.(*ast.RawHTML)
+	for i := 0; i < raw.Segments.Len(); i++ {
+		seg := raw.Segments.At(i)
+		w.WriteString(html.EscapeString(string(seg.Value(src))))
+	}
+	return ast.WalkSkipChildren, nil
+}
+
+// HighlightCSS returns the stylesheet for highlighted code in the named
+// chroma style, scoped to .chroma.
+func HighlightCSS(style string) ([]byte, error) {
+	var b bytes.Buffer
+	s := styles.Get(style)
+	if err := formatter.WriteCSS(&b, s); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}

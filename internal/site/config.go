@@ -1,0 +1,104 @@
+package site
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/page"
+)
+
+// Root is a content root: a folder of Markdown mounted at a URL path.
+type Root struct {
+	// Dir is the folder, relative to the site root or absolute.
+	Dir string
+	// Mount is the URL path the folder appears under, such as "/runbooks/".
+	Mount string
+	// Kind, if set, is the kind of every page in the root that neither its
+	// front matter nor its folder names.
+	Kind page.Kind
+}
+
+// Config is everything that shapes a site. cmd/handbook fills it from flags
+// and handbook.yaml; DefaultConfig gives the defaults.
+type Config struct {
+	// Dir is the site root, an absolute path.
+	Dir string
+	// Title and Description describe the site in headers and feeds.
+	Title       string
+	Description string
+	// BaseURL is where the site is served: "/" or a full URL such as
+	// "https://example.com/handbook/". Every URL the site renders starts
+	// with its path.
+	BaseURL  string
+	Language string
+	Roots    []Root
+	// KindDirs maps folder names to the kind of the pages inside.
+	KindDirs map[string]page.Kind
+	Schema   page.Schema
+	// Unsafe renders raw HTML in Markdown as is.
+	Unsafe bool
+	// Drafts includes pages marked draft.
+	Drafts bool
+	// Now is the time review dates are measured against; builds set it
+	// once so that output does not depend on when a page was rendered.
+	Now time.Time
+	// Exclude lists folders (absolute) that are never read, such as the
+	// output folder.
+	Exclude []string
+}
+
+// DefaultConfig returns the configuration of a site in dir with no
+// handbook.yaml.
+func DefaultConfig(dir string) Config {
+	return Config{
+		Dir:      dir,
+		Title:    "Handbook",
+		BaseURL:  "/",
+		Language: "en",
+		Roots: []Root{
+			{Dir: "content", Mount: "/"},
+			{Dir: "runbooks", Mount: "/runbooks/", Kind: page.KindRunbook},
+		},
+		KindDirs: DefaultKindDirs(),
+		Schema:   page.DefaultSchema(),
+		Now:      time.Now(),
+	}
+}
+
+// DefaultKindDirs returns the folder names that imply a kind.
+func DefaultKindDirs() map[string]page.Kind {
+	return map[string]page.Kind{
+		"adr": page.KindADR, "adrs": page.KindADR, "decisions": page.KindADR,
+		"postmortems": page.KindPostmortem, "incidents": page.KindPostmortem, "postmortem": page.KindPostmortem,
+		"evaluations": page.KindEvaluation, "radar": page.KindEvaluation,
+		"runbooks": page.KindRunbook,
+		"blog": page.KindPost, "posts": page.KindPost,
+	}
+}
+
+// BasePath is the path part of BaseURL, always starting and ending with a
+// slash.
+func (c *Config) BasePath() string {
+	p := c.BaseURL
+	if u, err := url.Parse(c.BaseURL); err == nil && u.Host != "" {
+		p = u.Path
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
+}
+
+// AbsURL returns the absolute URL of a site path when BaseURL names a host,
+// else the path under BasePath.
+func (c *Config) AbsURL(sitePath string) string {
+	rel := strings.TrimPrefix(sitePath, "/")
+	if u, err := url.Parse(c.BaseURL); err == nil && u.Host != "" {
+		return strings.TrimSuffix(c.BaseURL, "/") + "/" + rel
+	}
+	return c.BasePath() + rel
+}

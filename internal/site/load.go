@@ -1,0 +1,384 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/markdown"
+	"github.com/handbook-dev/handbook/internal/page"
+)
+
+// ErrNoRoots is returned when none of the configured content roots exists.
+var ErrNoRoots = errors.New("no content root found")
+
+// RootError is a content root that cannot be read: the site cannot be built.
+type RootError struct {
+	Dir string
+	Err error
+}
+
+func (e *RootError) Error() string { return fmt.Sprintf("content root %s: %v", e.Dir, e.Err) }
+func (e *RootError) Unwrap() error { return e.Err }
+
+// source is a file found under a root.
+type source struct {
+	abs  string // path on disk
+	path string // as shown in diagnostics: relative to the site root
+	rel  string // relative to the root, slash-separated
+	root *Root
+	kind page.Kind
+}
+
+// Load reads every root of cfg into a Site. Problems with files are
+// diagnostics in Site.Diags; an error is returned only when the site
+// cannot be loaded at all (a root that exists but cannot be read, or no
+// root at all).
+func Load(ctx context.Context, cfg Config) (*Site, error) {
+	s := &Site{Config: cfg, byURL: map[string]*Page{}, bySource: map[string]*Page{}}
+	s.Engine = markdown.New(markdown.Options{Unsafe: cfg.Unsafe})
+	roots, err := s.roots()
+	if err != nil {
+		return nil, err
+	}
+	var mds []source
+	for _, r := range roots {
+		found, err := s.walk(r)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range found {
+			if strings.EqualFold(filepath.Ext(f.abs), ".md") {
+				mds = append(mds, f)
+			} else {
+				s.Files = append(s.Files, File{Source: f.abs, URL: fileURL(r.Mount, f.rel)})
+			}
+		}
+	}
+	pages, err := s.parseAll(ctx, mds)
+	if err != nil {
+		return nil, err
+	}
+	s.place(pages)
+	s.link()
+	s.Diags.Sort()
+	return s, nil
+}
+
+// roots returns the configured roots that exist, with absolute Dirs. A
+// site with no configured root on disk is read from its own folder.
+func (s *Site) roots() ([]*Root, error) {
+	var out []*Root
+	for _, r := range s.Config.Roots {
+		r := r
+		if !filepath.IsAbs(r.Dir) {
+			r.Dir = filepath.Join(s.Config.Dir, r.Dir)
+		}
+		if !strings.HasPrefix(r.Mount, "/") {
+			r.Mount = "/" + r.Mount
+		}
+		if !strings.HasSuffix(r.Mount, "/") {
+			r.Mount += "/"
+		}
+		fi, err := os.Stat(r.Dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, &RootError{Dir: r.Dir, Err: err}
+		}
+		if !fi.IsDir() {
+			return nil, &RootError{Dir: r.Dir, Err: errors.New("not a folder")}
+		}
+		if r.Kind == "" {
+			r.Kind = s.Config.KindDirs[strings.ToLower(filepath.Base(r.Dir))]
+		}
+		out = append(out, &r)
+	}
+	if len(out) == 0 {
+		fi, err := os.Stat(s.Config.Dir)
+		if err != nil {
+			return nil, &RootError{Dir: s.Config.Dir, Err: err}
+		}
+		if !fi.IsDir() {
+			return nil, &RootError{Dir: s.Config.Dir, Err: errors.New("not a folder")}
+		}
+		out = append(out, &Root{Dir: s.Config.Dir, Mount: "/"})
+	}
+	return out, nil
+}
+
+// skipDir reports folders never read: dot folders, the output and theme
+// folders, dependencies.
+func (s *Site) skipDir(abs, name string) bool {
+	if strings.HasPrefix(name, ".") || name == "node_modules" || name == "_site" {
+		return true
+	}
+	for _, ex := range s.Config.Exclude {
+		if abs == ex {
+			return true
+		}
+	}
+	return false
+}
+
+// walk lists the files of a root. Symbolic links are followed; a link that
+// cannot be resolved or that leads back into a folder already being read is
+// reported and skipped.
+func (s *Site) walk(r *Root) ([]source, error) {
+	var out []source
+	visited := map[string]bool{}
+	var walkDir func(abs, rel string, kind page.Kind, top bool) error
+	walkDir = func(abs, rel string, kind page.Kind, top bool) error {
+		real, err := filepath.EvalSymlinks(abs)
+		if err != nil {
+			if top {
+				return &RootError{Dir: abs, Err: err}
+			}
+			s.Diags.Errorf(s.pos(abs), "unreadable", "cannot read folder: %v", err)
+			return nil
+		}
+		if visited[real] {
+			s.Diags.Errorf(s.pos(abs), "symlink-loop", "symbolic link leads back to %s, which is already being read; remove the link", s.rel(real))
+			return nil
+		}
+		visited[real] = true
+		defer delete(visited, real)
+		entries, err := os.ReadDir(abs)
+		if err != nil {
+			if top {
+				return &RootError{Dir: abs, Err: err}
+			}
+			s.Diags.Errorf(s.pos(abs), "unreadable", "cannot read folder: %v", err)
+			return nil
+		}
+		for _, e := range entries {
+			name := e.Name()
+			childAbs := filepath.Join(abs, name)
+			childRel := name
+			if rel != "" {
+				childRel = rel + "/" + name
+			}
+			typ := e.Type()
+			if typ&fs.ModeSymlink != 0 {
+				fi, err := os.Stat(childAbs)
+				if err != nil {
+					rule := "unreadable"
+					msg := fmt.Sprintf("broken symbolic link: %v", unwrapPath(err))
+					if isLoop(err) {
+						rule, msg = "symlink-loop", "symbolic link loop; remove or fix the link"
+					}
+					s.Diags.Errorf(s.pos(childAbs), rule, "%s", msg)
+					continue
+				}
+				typ = fi.Mode().Type()
+			}
+			if typ.IsDir() {
+				if s.skipDir(childAbs, name) {
+					continue
+				}
+				k := kind
+				if dk, ok := s.Config.KindDirs[strings.ToLower(name)]; ok {
+					k = dk
+				}
+				if err := walkDir(childAbs, childRel, k, false); err != nil {
+					return err
+				}
+				continue
+			}
+			if !typ.IsRegular() || strings.HasPrefix(name, ".") {
+				continue
+			}
+			out = append(out, source{abs: childAbs, path: s.rel(childAbs), rel: childRel, root: r, kind: kind})
+		}
+		return nil
+	}
+	kind := r.Kind
+	if kind == "" {
+		kind = page.KindPage
+	}
+	if err := walkDir(r.Dir, "", kind, true); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func isLoop(err error) bool {
+	return strings.Contains(err.Error(), "too many levels of symbolic links")
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// rel returns a path relative to the site root for diagnostics.
+func (s *Site) rel(abs string) string {
+	if r, err := filepath.Rel(s.Config.Dir, abs); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return filepath.ToSlash(abs)
+}
+
+func (s *Site) pos(abs string) diag.Position { return diag.Position{File: s.rel(abs)} }
+
+// parseAll reads and parses the Markdown files on every core. Each file is
+// read once and parsed once.
+func (s *Site) parseAll(ctx context.Context, srcs []source) ([]*Page, error) {
+	pages := make([]*Page, len(srcs))
+	diags := make([]diag.List, len(srcs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				pages[i], diags[i] = s.parseOne(srcs[i])
+			}
+		}()
+	}
+	var err error
+feed:
+	for i := range srcs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	out := pages[:0]
+	for i, p := range pages {
+		s.Diags = append(s.Diags, diags[i]...)
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func (s *Site) parseOne(src source) (*Page, diag.List) {
+	var diags diag.List
+	pos := diag.Position{File: src.path}
+	fi, err := os.Stat(src.abs)
+	if err != nil {
+		diags.Errorf(pos, "unreadable", "cannot read file: %v", unwrapPath(err))
+		return nil, diags
+	}
+	if fi.Size() > page.MaxSize {
+		diags.Errorf(pos, "file-too-large", "file is %d MB, more than the %d MB a page may have; split it or move it out of the content folder", fi.Size()>>20, page.MaxSize>>20)
+		return nil, diags
+	}
+	data, err := os.ReadFile(src.abs)
+	if err != nil {
+		diags.Errorf(pos, "unreadable", "cannot read file: %v", unwrapPath(err))
+		return nil, diags
+	}
+	if i := bytes.IndexByte(data[:min(len(data), 8000)], 0); i >= 0 {
+		line := 1 + bytes.Count(data[:i], []byte("\n"))
+		diags.Errorf(diag.Position{File: src.path, Line: line, Col: i - bytes.LastIndexByte(data[:i], '\n')}, "binary-file", "file looks binary (it holds a NUL byte); a .md file must be text")
+		return nil, diags
+	}
+	pp, pd := page.Parse(src.path, data, src.kind, s.Config.Schema)
+	diags = append(diags, pd...)
+	p := &Page{Page: pp, Source: src.abs, Root: src.root}
+	stem := strings.TrimSuffix(filepath.Base(src.rel), filepath.Ext(src.rel))
+	p.IsIndex = isIndex(stem)
+	p.URL = pageURL(src.root.Mount, src.rel)
+	p.Doc = s.Engine.Parse(pp.Body, pp.BodyLine)
+	if p.TitleFromBody {
+		p.Doc.DropTitle()
+	}
+	if p.Title == "" {
+		if p.IsIndex {
+			p.Title = titleFromName(filepath.Base(filepath.Dir(src.abs)))
+			if p.URL == "/" {
+				p.Title = s.Config.Title
+			}
+		} else {
+			p.Title = titleFromName(stem)
+		}
+	}
+	p.Excerpt = p.Description
+	if p.Excerpt == "" {
+		p.Excerpt = p.Doc.PlainText(240)
+	}
+	return p, diags
+}
+
+// place gives pages their URLs in the site, reports duplicates and links
+// index pages to their children.
+func (s *Site) place(pages []*Page) {
+	slices.SortFunc(pages, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
+	for _, p := range pages {
+		if other, dup := s.byURL[p.URL]; dup {
+			s.Diags.Errorf(diag.Position{File: p.Path, Line: 1, Col: 1}, "duplicate-url", "page has the same URL %s as %s; rename one of them", p.URL, other.Path)
+			continue
+		}
+		s.byURL[p.URL] = p
+		s.bySource[p.Source] = p
+		s.Pages = append(s.Pages, p)
+	}
+	slices.SortFunc(s.Pages, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	files := s.Files[:0]
+	seen := map[string]bool{}
+	for _, f := range s.Files {
+		if seen[f.URL] || s.byURL[f.URL] != nil {
+			s.Diags.Errorf(s.pos(f.Source), "duplicate-url", "file has the same URL %s as another file or page; rename one of them", f.URL)
+			continue
+		}
+		seen[f.URL] = true
+		files = append(files, f)
+	}
+	s.Files = files
+	slices.SortFunc(s.Files, func(a, b File) int { return strings.Compare(a.URL, b.URL) })
+	for _, p := range s.Pages {
+		if p.URL == "/" {
+			continue
+		}
+		for u := parentURL(p.URL); ; u = parentURL(u) {
+			if parent := s.byURL[u]; parent != nil {
+				p.Parent = parent
+				if parentURL(p.URL) == u && s.IsPublished(p) {
+					parent.Children = append(parent.Children, p)
+				}
+				break
+			}
+			if u == "/" {
+				break
+			}
+		}
+	}
+	for _, p := range s.Pages {
+		SortNav(p.Children)
+	}
+}
+
+// parentURL returns the folder URL above u: "/a/b/" → "/a/".
+func parentURL(u string) string {
+	t := strings.TrimSuffix(u, "/")
+	i := strings.LastIndexByte(t, '/')
+	if i < 0 {
+		return "/"
+	}
+	return t[:i+1]
+}

@@ -1,0 +1,342 @@
+package site
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/page"
+)
+
+// Relation is a named set of pages a page points at through front matter
+// ("Runbooks", "Alternatives").
+type Relation struct {
+	Name  string
+	Pages []*Page
+}
+
+// refIndex finds pages by the names references use.
+type refIndex struct {
+	byNumber map[int][]*Page
+	byName   map[string][]*Page // file stem, URL slug, ADR id: lower case
+	byTitle  map[string][]*Page // lower case
+	files    map[string]string  // static file on disk → URL
+}
+
+func (s *Site) buildIndex() {
+	ix := &refIndex{byNumber: map[int][]*Page{}, byName: map[string][]*Page{}, byTitle: map[string][]*Page{}, files: map[string]string{}}
+	add := func(m map[string][]*Page, k string, p *Page) {
+		if k == "" {
+			return
+		}
+		if l := m[k]; len(l) > 0 && l[len(l)-1] == p {
+			return
+		}
+		m[k] = append(m[k], p)
+	}
+	for _, p := range s.Pages {
+		stem := strings.ToLower(strings.TrimSuffix(path.Base(p.Path), path.Ext(p.Path)))
+		if !p.IsIndex {
+			add(ix.byName, stem, p)
+		}
+		add(ix.byName, path.Base(strings.TrimSuffix(p.URL, "/")), p)
+		if p.ADR != nil {
+			add(ix.byName, strings.ToLower(p.ADR.ID), p)
+			if p.ADR.Number > 0 {
+				ix.byNumber[p.ADR.Number] = append(ix.byNumber[p.ADR.Number], p)
+			}
+		}
+		add(ix.byTitle, strings.ToLower(p.Title), p)
+	}
+	for _, f := range s.Files {
+		ix.files[f.Source] = f.URL
+	}
+	s.refs = ix
+}
+
+var (
+	schemeRE    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
+	adrNumberRE = regexp.MustCompile(`(?i)^adr[-_ :]?0*(\d{1,5})$`)
+)
+
+// edge is one resolved reference from a page, for backlinks.
+type edge struct{ from, to *Page }
+
+// link resolves every link, short reference and front-matter reference of
+// every page, then records backlinks and two-sided relations.
+func (s *Site) link() {
+	s.buildIndex()
+	edges := make([][]edge, len(s.Pages))
+	diags := make([]diag.List, len(s.Pages))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				edges[i], diags[i] = s.linkPage(s.Pages[i])
+			}
+		}()
+	}
+	for i := range s.Pages {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i := range s.Pages {
+		s.Diags = append(s.Diags, diags[i]...)
+		for _, e := range edges[i] {
+			if e.to != e.from && (len(e.to.Backlinks) == 0 || e.to.Backlinks[len(e.to.Backlinks)-1] != e.from) {
+				e.to.Backlinks = append(e.to.Backlinks, e.from)
+			}
+		}
+	}
+	for _, p := range s.Pages {
+		if p.ADR == nil {
+			continue
+		}
+		for _, t := range p.Supersedes {
+			t.SupersededBy = appendOnce(t.SupersededBy, p)
+		}
+		for _, t := range p.SupersededBy {
+			t.Supersedes = appendOnce(t.Supersedes, p)
+		}
+	}
+	for _, p := range s.Pages {
+		p.Backlinks = sortedUnique(p.Backlinks)
+		p.Supersedes = sortedUnique(p.Supersedes)
+		p.SupersededBy = sortedUnique(p.SupersededBy)
+	}
+}
+
+func appendOnce(ps []*Page, p *Page) []*Page {
+	if slices.Contains(ps, p) {
+		return ps
+	}
+	return append(ps, p)
+}
+
+func sortedUnique(ps []*Page) []*Page {
+	slices.SortFunc(ps, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	return slices.Compact(ps)
+}
+
+// linkPage resolves one page's references. It changes only that page.
+func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
+	var edges []edge
+	var diags diag.List
+	at := func(line, col int) diag.Position { return diag.Position{File: p.Path, Line: line, Col: col} }
+	for _, l := range p.Doc.Links {
+		u, target, msg := s.resolveLink(p, l.Dest)
+		if msg != "" {
+			diags.Errorf(at(l.Line, l.Col), "broken-link", "%s", msg)
+			continue
+		}
+		if u != "" {
+			l.SetDest(u)
+		}
+		if target != nil {
+			edges = append(edges, edge{p, target})
+		}
+	}
+	for _, r := range p.Doc.Refs {
+		t, frag, msg := s.resolveRef(p, r.Target, "")
+		if msg != "" {
+			rule := "broken-reference"
+			if strings.HasPrefix(msg, "ambiguous") {
+				rule = "ambiguous-reference"
+			}
+			diags.Errorf(at(r.Line, r.Col), rule, "%s", msg)
+			continue
+		}
+		title := t.Title
+		if t.ADRLabel() != "" {
+			title = t.ADRLabel() + ": " + t.Title
+		}
+		r.Resolve(s.Config.BasePath()+strings.TrimPrefix(t.URL, "/")+frag, title)
+		edges = append(edges, edge{p, t})
+	}
+	refs := func(name string, rs []page.Ref, kind page.Kind) []*Page {
+		var out []*Page
+		for _, r := range rs {
+			t, _, msg := s.resolveRef(p, r.Target, kind)
+			if msg != "" {
+				rule := "broken-reference"
+				if strings.HasPrefix(msg, "ambiguous") {
+					rule = "ambiguous-reference"
+				}
+				diags.Errorf(r.Pos, rule, "%s: %s", name, msg)
+				continue
+			}
+			out = append(out, t)
+			edges = append(edges, edge{p, t})
+		}
+		return out
+	}
+	p.Relations = nil
+	addRel := func(name string, ps []*Page) {
+		if len(ps) > 0 {
+			p.Relations = append(p.Relations, Relation{Name: name, Pages: ps})
+		}
+	}
+	if p.ADR != nil {
+		p.Supersedes = refs("supersedes", p.ADR.Supersedes, page.KindADR)
+		p.SupersededBy = refs("superseded_by", p.ADR.SupersededBy, page.KindADR)
+	}
+	if p.Postmortem != nil {
+		addRel("Runbooks", refs("runbooks", p.Postmortem.Runbooks, page.KindRunbook))
+		addRel("Decisions", refs("adrs", p.Postmortem.ADRs, page.KindADR))
+	}
+	if p.Evaluation != nil {
+		addRel("Decision", refs("adr", p.Evaluation.ADR, page.KindADR))
+		addRel("Alternatives", refs("alternatives", p.Evaluation.Alternatives, ""))
+	}
+	addRel("Related", refs("related", p.Related, ""))
+	return edges, diags
+}
+
+// resolveLink resolves a Markdown link destination written on page p. It
+// returns the URL to render ("" to keep the destination), the page linked
+// (nil for files and external links) and, for a broken link, a message.
+func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
+	if dest == "" || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "//") || schemeRE.MatchString(dest) {
+		return "", nil, ""
+	}
+	raw, frag, _ := strings.Cut(dest, "#")
+	raw, query, _ := strings.Cut(raw, "?")
+	if frag != "" {
+		frag = "#" + frag
+	}
+	if query != "" {
+		query = "?" + query
+	}
+	decoded, err := url.PathUnescape(raw)
+	if err != nil {
+		decoded = raw
+	}
+	base := s.Config.BasePath()
+	if strings.HasPrefix(decoded, "/") {
+		if !strings.EqualFold(path.Ext(decoded), ".md") {
+			// A site path; it gains the base path so that the site works
+			// under a sub-path.
+			if t := s.byURL[decoded]; t != nil {
+				return base + strings.TrimPrefix(decoded, "/") + query + frag, t, ""
+			}
+			return base + strings.TrimPrefix(decoded, "/") + query + frag, nil, ""
+		}
+		// A path to a Markdown file from the site root.
+		abs := filepath.Join(s.Config.Dir, filepath.FromSlash(decoded))
+		if t := s.bySource[abs]; t != nil {
+			return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
+		}
+		return "", nil, fmt.Sprintf("link to %s: no such page; fix the path or create the page", dest)
+	}
+	abs := filepath.Join(filepath.Dir(p.Source), filepath.FromSlash(decoded))
+	if t := s.bySource[abs]; t != nil {
+		return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
+	}
+	if u, ok := s.refs.files[abs]; ok {
+		return base + strings.TrimPrefix(u, "/") + query + frag, nil, ""
+	}
+	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+		for _, name := range []string{"index.md", "_index.md", "README.md", "readme.md"} {
+			if t := s.bySource[filepath.Join(abs, name)]; t != nil {
+				return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
+			}
+		}
+		if t := s.byURL[p.Root.Mount+strings.TrimPrefix(decodedSiteDir(p, abs), "/")]; t != nil {
+			return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
+		}
+		return "", nil, ""
+	}
+	if strings.EqualFold(path.Ext(decoded), ".md") {
+		return "", nil, fmt.Sprintf("link to %s: no such page; fix the path or create the page", dest)
+	}
+	return "", nil, fmt.Sprintf("link to %s: no such file; fix the path or add the file beside the page", dest)
+}
+
+func decodedSiteDir(p *Page, abs string) string {
+	r, err := filepath.Rel(p.Root.Dir, abs)
+	if err != nil {
+		return ""
+	}
+	return pageURL("/", filepath.ToSlash(r)+"/index.md")
+}
+
+// resolveRef finds the page a short or front-matter reference names: a
+// path, "kind:name", an ADR number ("adr-7", "ADR-0007", or a bare number
+// where an ADR is expected), a file name or slug, or a title. kind, if set,
+// is the kind the reference must have. It returns the page, a "#fragment"
+// to append, or a message saying why it failed.
+func (s *Site) resolveRef(from *Page, target string, kind page.Kind) (*Page, string, string) {
+	target = strings.TrimSpace(target)
+	name, frag, _ := strings.Cut(target, "#")
+	if frag != "" {
+		frag = "#" + frag
+	}
+	if k, rest, ok := strings.Cut(name, ":"); ok {
+		if pk, ok := page.ParseKind(k); ok {
+			kind, name = pk, strings.TrimSpace(rest)
+		}
+	}
+	var cands []*Page
+	switch {
+	case strings.Contains(name, "/") || strings.HasSuffix(strings.ToLower(name), ".md"):
+		_, t, _ := s.resolveLink(from, name)
+		if t != nil {
+			cands = []*Page{t}
+		}
+	default:
+		if m := adrNumberRE.FindStringSubmatch(name); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			cands = s.refs.byNumber[n]
+			break
+		}
+		if n, err := strconv.Atoi(name); err == nil && kind == page.KindADR {
+			cands = s.refs.byNumber[n]
+			break
+		}
+		low := strings.ToLower(name)
+		cands = s.refs.byName[low]
+		if len(cands) == 0 {
+			cands = s.refs.byName[Slug(name)]
+		}
+		if len(cands) == 0 {
+			cands = s.refs.byTitle[low]
+		}
+	}
+	if kind != "" {
+		var keep []*Page
+		for _, c := range cands {
+			if c.Kind == kind {
+				keep = append(keep, c)
+			}
+		}
+		cands = keep
+	}
+	switch len(cands) {
+	case 0:
+		what := "page"
+		if kind != "" {
+			what = string(kind)
+		}
+		return nil, "", fmt.Sprintf("reference %q: no %s by that path, number, name or title", target, what)
+	case 1:
+		return cands[0], frag, ""
+	}
+	var paths []string
+	for _, c := range cands {
+		paths = append(paths, c.Path)
+	}
+	return nil, "", fmt.Sprintf("ambiguous reference %q matches %s; use the path or kind:name", target, strings.Join(paths, ", "))
+}

@@ -1,0 +1,218 @@
+// Package site turns content roots into a Site: every Markdown file read and
+// parsed once (in parallel), given a URL, its links and [[references]]
+// resolved against the other pages, its front-matter relations joined up in
+// both directions, and the generated pages (home, an index per kind, tags,
+// aliases, feed) laid out.
+//
+// A Site is the input of rendering and linting; it holds every problem found
+// while loading as positioned diagnostics and never stops at the first.
+package site
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/markdown"
+	"github.com/handbook-dev/handbook/internal/page"
+)
+
+// Page is a loaded Markdown page.
+type Page struct {
+	*page.Page
+	// URL is the site path, such as "/runbooks/db-failover/" (without the
+	// base path).
+	URL string
+	// Source is the file's path on disk; Rel is Path's folder-relative part
+	// inside its root.
+	Source string
+	Root   *Root
+	Doc    *markdown.Document
+
+	// Relations resolved from front matter, shown on both ends.
+	Supersedes   []*Page
+	SupersededBy []*Page
+	// Backlinks are the pages linking to this one, sorted by URL.
+	Backlinks []*Page
+	// Relations are the other typed references of the front matter.
+	Relations []Relation
+	// Children are the pages one folder level below an index page.
+	Children []*Page
+	// Parent is the index page of the folder above, if any.
+	Parent *Page
+
+	// IsIndex is true for index.md, _index.md and README.md.
+	IsIndex bool
+	// Excerpt is the opening text of the page, for lists and feeds.
+	Excerpt string
+}
+
+// ReviewOverdue reports whether a runbook's review date has passed at now.
+func (p *Page) ReviewOverdue(now time.Time) bool {
+	if p.Runbook == nil {
+		return false
+	}
+	due := p.Runbook.ReviewDue()
+	return !due.IsZero() && now.After(due)
+}
+
+// Ref returns the short reference of the page: "ADR-0007" for numbered
+// ADRs, else its title.
+func (p *Page) Ref() string {
+	if p.ADR != nil && p.ADR.Number > 0 {
+		return p.ADRLabel()
+	}
+	return p.Title
+}
+
+// ADRLabel is "ADR-0007" for ADR 7, or "" when the page has no number.
+func (p *Page) ADRLabel() string {
+	if p.ADR == nil || p.ADR.Number == 0 {
+		return ""
+	}
+	return fmt.Sprintf("ADR-%04d", p.ADR.Number)
+}
+
+// File is a static file copied beside the pages.
+type File struct {
+	Source string
+	URL    string
+}
+
+// Site is a loaded handbook.
+type Site struct {
+	Config Config
+	// Pages are all pages, drafts included, sorted by URL.
+	Pages []*Page
+	Files []File
+	Diags diag.List
+	// Engine renders the pages' documents.
+	Engine *markdown.Engine
+
+	byURL    map[string]*Page
+	bySource map[string]*Page
+	refs     *refIndex
+}
+
+// Published returns the pages that are built: all but drafts, unless the
+// config includes drafts.
+func (s *Site) Published() []*Page {
+	out := make([]*Page, 0, len(s.Pages))
+	for _, p := range s.Pages {
+		if s.IsPublished(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// IsPublished reports whether p is built.
+func (s *Site) IsPublished(p *Page) bool {
+	return !p.Draft || s.Config.Drafts
+}
+
+// PageAt returns the page with site path u.
+func (s *Site) PageAt(u string) *Page { return s.byURL[u] }
+
+// OfKind returns the published pages of kind k, sorted for that kind's
+// index: ADRs by number, dated kinds newest first, the rest by title.
+func (s *Site) OfKind(k page.Kind) []*Page {
+	var out []*Page
+	for _, p := range s.Pages {
+		if p.Kind == k && s.IsPublished(p) && !(p.IsIndex && p.Kind == page.KindPage) {
+			out = append(out, p)
+		}
+	}
+	SortForKind(k, out)
+	return out
+}
+
+// SortForKind sorts pages in the order k's index lists them.
+func SortForKind(k page.Kind, ps []*Page) {
+	slices.SortStableFunc(ps, func(a, b *Page) int {
+		switch k {
+		case page.KindADR:
+			if c := cmp.Compare(a.ADR.Number, b.ADR.Number); c != 0 && a.ADR.Number > 0 && b.ADR.Number > 0 {
+				return c
+			}
+			if c := a.Date.Compare(b.Date); c != 0 {
+				return c
+			}
+		case page.KindPostmortem, page.KindPost, page.KindEvaluation:
+			if c := b.Date.Compare(a.Date); c != 0 {
+				return c
+			}
+		case page.KindRunbook:
+			if c := cmp.Compare(strings.ToLower(a.Runbook.Service), strings.ToLower(b.Runbook.Service)); c != 0 {
+				return c
+			}
+		}
+		if c := cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.URL, b.URL)
+	})
+}
+
+// SortNav sorts pages for navigation: by weight (unset last), then title.
+func SortNav(ps []*Page) {
+	slices.SortStableFunc(ps, func(a, b *Page) int {
+		wa, wb := a.Weight, b.Weight
+		if wa == 0 {
+			wa = 1 << 30
+		}
+		if wb == 0 {
+			wb = 1 << 30
+		}
+		if c := cmp.Compare(wa, wb); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.URL, b.URL)
+	})
+}
+
+// Tags returns every tag of the published pages with its pages, sorted by
+// tag; pages are sorted by title.
+func (s *Site) Tags() []Tag {
+	m := map[string]*Tag{}
+	for _, p := range s.Published() {
+		for _, t := range p.Tags {
+			sl := Slug(t)
+			if sl == "" {
+				continue
+			}
+			tg := m[sl]
+			if tg == nil {
+				tg = &Tag{Name: t, Slug: sl}
+				m[sl] = tg
+			}
+			if len(tg.Pages) == 0 || tg.Pages[len(tg.Pages)-1] != p {
+				tg.Pages = append(tg.Pages, p)
+			}
+		}
+	}
+	out := make([]Tag, 0, len(m))
+	for _, t := range m {
+		SortNav(t.Pages)
+		out = append(out, *t)
+	}
+	slices.SortFunc(out, func(a, b Tag) int { return cmp.Compare(a.Slug, b.Slug) })
+	return out
+}
+
+// Tag is a tag and the pages carrying it.
+type Tag struct {
+	Name  string
+	Slug  string
+	Pages []*Page
+}
+
+// URL is the tag's page.
+func (t Tag) URL() string { return "/tags/" + t.Slug + "/" }
+
