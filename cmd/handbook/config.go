@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/handbook-dev/handbook/internal/page"
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+// fileConfig is handbook.yaml. Every key is optional.
+type fileConfig struct {
+	Title       string `yaml:"title"`
+	Description string `yaml:"description"`
+	BaseURL     string `yaml:"base_url"`
+	Language    string `yaml:"language"`
+	Roots       []struct {
+		Dir   string `yaml:"dir"`
+		Mount string `yaml:"mount"`
+		Kind  string `yaml:"kind"`
+	} `yaml:"roots"`
+	Kinds    map[string]string `yaml:"kinds"`
+	Markdown struct {
+		Unsafe bool `yaml:"unsafe"`
+	} `yaml:"markdown"`
+	Postmortem struct {
+		Severities []string `yaml:"severities"`
+	} `yaml:"postmortem"`
+	Radar struct {
+		Rings     []string `yaml:"rings"`
+		Quadrants []string `yaml:"quadrants"`
+	} `yaml:"radar"`
+}
+
+var yamlErrLine = regexp.MustCompile(`line (\d+): `)
+
+// loadConfig returns the site configuration for the site folder dir, read
+// from file (or dir/handbook.yaml when file is "" and it exists).
+func loadConfig(dir, file string) (site.Config, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return site.Config{}, usagef("site folder: %v", err)
+	}
+	if fi, err := os.Stat(abs); err != nil {
+		return site.Config{}, usagef("site folder: %v", err)
+	} else if !fi.IsDir() {
+		return site.Config{}, usagef("site folder %s is not a folder", dir)
+	}
+	cfg := site.DefaultConfig(abs)
+	if epoch := os.Getenv("SOURCE_DATE_EPOCH"); epoch != "" {
+		if n, err := strconv.ParseInt(epoch, 10, 64); err == nil {
+			cfg.Now = time.Unix(n, 0).UTC()
+		}
+	}
+	explicit := file != ""
+	if !explicit {
+		file = filepath.Join(abs, "handbook.yaml")
+	} else if !filepath.IsAbs(file) {
+		file = filepath.Join(abs, file)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		if !explicit && errors.Is(err, fs.ErrNotExist) {
+			return cfg, nil
+		}
+		return cfg, usagef("config: %v", err)
+	}
+	shown := file
+	if r, err := filepath.Rel(abs, file); err == nil && !strings.HasPrefix(r, "..") {
+		shown = filepath.ToSlash(r)
+	}
+	var fc fileConfig
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&fc); err != nil && !errors.Is(err, errEOF(err)) {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
+		line := "1"
+		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+			line = m[1]
+			msg = strings.Replace(msg, m[0], "", 1)
+		}
+		msg = strings.ReplaceAll(msg, "in type main.fileConfig", "in handbook.yaml")
+		return cfg, usagef("%s:%s:1: %s", shown, line, strings.ReplaceAll(msg, "\n  ", "; "))
+	}
+	at := func(format string, args ...any) error {
+		return usagef("%s: %s", shown, fmt.Sprintf(format, args...))
+	}
+	if fc.Title != "" {
+		cfg.Title = fc.Title
+	}
+	cfg.Description = fc.Description
+	if fc.BaseURL != "" {
+		cfg.BaseURL = fc.BaseURL
+	}
+	if fc.Language != "" {
+		cfg.Language = fc.Language
+	}
+	if len(fc.Roots) > 0 {
+		cfg.Roots = nil
+		for _, r := range fc.Roots {
+			if r.Dir == "" {
+				return cfg, at("roots: every root needs a dir")
+			}
+			root := site.Root{Dir: r.Dir, Mount: r.Mount}
+			if root.Mount == "" {
+				root.Mount = "/"
+			}
+			if r.Kind != "" {
+				k, ok := page.ParseKind(r.Kind)
+				if !ok {
+					return cfg, at("roots: unknown kind %q for %s", r.Kind, r.Dir)
+				}
+				root.Kind = k
+			}
+			cfg.Roots = append(cfg.Roots, root)
+		}
+	}
+	for dirName, kind := range fc.Kinds {
+		k, ok := page.ParseKind(kind)
+		if !ok {
+			return cfg, at("kinds: unknown kind %q for folder %s", kind, dirName)
+		}
+		cfg.KindDirs[strings.ToLower(dirName)] = k
+	}
+	cfg.Unsafe = fc.Markdown.Unsafe
+	if len(fc.Postmortem.Severities) > 0 {
+		cfg.Schema.Severities = fc.Postmortem.Severities
+	}
+	if len(fc.Radar.Rings) > 0 {
+		cfg.Schema.Rings = fc.Radar.Rings
+	}
+	if len(fc.Radar.Quadrants) > 0 {
+		cfg.Schema.Quadrants = fc.Radar.Quadrants
+	}
+	return cfg, nil
+}
+
+// errEOF returns err when it is the empty-document error, so that an empty
+// handbook.yaml is accepted.
+func errEOF(err error) error {
+	if err != nil && err.Error() == "EOF" {
+		return err
+	}
+	return errors.New("not eof")
+}

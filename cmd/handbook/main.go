@@ -1,0 +1,144 @@
+// Command handbook turns a folder of Markdown runbooks, decision records,
+// postmortems, tool evaluations and guides into a checked, cross-linked
+// static site.
+//
+// Usage:
+//
+//	handbook [-C dir] [--config file] [--quiet] <command> [flags]
+//
+// Commands: build, version. Exit codes: 0 fine, 1 problems found or the
+// build failed, 2 wrong usage or an unreadable config.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// usageError is wrong usage: a bad flag, an unknown command, a bad config.
+// It exits 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// errProblems reports that content problems were found and printed. It
+// exits 1 with nothing more to say.
+var errProblems = errors.New("problems found")
+
+// globals are the flags every command takes.
+type globals struct {
+	dir    string
+	config string
+	quiet  bool
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.dir, "C", g.dir, "run as if started in `dir`")
+	fs.StringVar(&g.config, "config", g.config, "read the configuration from `file` (default handbook.yaml in the site folder)")
+	fs.BoolVar(&g.quiet, "quiet", g.quiet, "print only problems")
+}
+
+const usage = `handbook turns a folder of Markdown into a checked, cross-linked handbook site.
+
+Usage:
+  handbook [-C dir] [--config file] [--quiet] <command> [flags]
+
+Commands:
+  build      build the site into a folder (default public/)
+  version    print the version
+
+Run "handbook <command> -h" for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	g := &globals{dir: ".", stdout: stdout, stderr: stderr}
+	top := flag.NewFlagSet("handbook", flag.ContinueOnError)
+	top.SetOutput(io.Discard)
+	g.register(top)
+	if err := top.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "handbook: %v\n\n%s", err, usage)
+		return 2
+	}
+	rest := top.Args()
+	if len(rest) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var cmd interface {
+		Run(ctx context.Context, args []string) error
+	}
+	switch rest[0] {
+	case "build":
+		cmd = &buildCommand{g: g}
+	case "version":
+		cmd = &versionCommand{g: g}
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "handbook: unknown command %q\n\n%s", rest[0], usage)
+		return 2
+	}
+	err := cmd.Run(ctx, rest[1:])
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "handbook %s: %v\n", rest[0], err)
+		return 2
+	case errors.Is(err, errProblems):
+		return 1
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(stderr, "handbook %s: interrupted; the previous output was kept\n", rest[0])
+		return 1
+	}
+	fmt.Fprintf(stderr, "handbook %s: %v\n", rest[0], err)
+	return 1
+}
+
+// parseFlags parses a command's flags, which include the global ones.
+func parseFlags(fs *flag.FlagSet, g *globals, args []string, help string) error {
+	g.register(fs)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(g.stdout, help)
+			fs.SetOutput(g.stdout)
+			fs.PrintDefaults()
+			return err
+		}
+		return usagef("%v (see handbook %s -h)", err, fs.Name())
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q (see handbook %s -h)", fs.Arg(0), fs.Name())
+	}
+	return nil
+}

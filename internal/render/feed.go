@@ -1,0 +1,176 @@
+package render
+
+import (
+	"bytes"
+	"encoding/xml"
+	"html"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/page"
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+func readFile(p string) ([]byte, error) { return os.ReadFile(p) }
+
+// sitemap lists every published page.
+func (r *Renderer) sitemap() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	urls := []string{"/"}
+	for _, p := range r.Site.Published() {
+		if p.URL != "/" {
+			urls = append(urls, p.URL)
+		}
+	}
+	for _, u := range r.indexURLs {
+		if r.Site.PageAt(u) == nil {
+			urls = append(urls, u)
+		}
+	}
+	slices.Sort(urls)
+	urls = slices.Compact(urls)
+	for _, u := range urls {
+		b.WriteString("  <url><loc>")
+		xml.EscapeText(&b, []byte(r.Site.Config.AbsURL(u)))
+		b.WriteString("</loc>")
+		if p := r.Site.PageAt(u); p != nil {
+			if t := changed(p); !t.IsZero() {
+				b.WriteString("<lastmod>" + t.Format("2006-01-02") + "</lastmod>")
+			}
+		}
+		b.WriteString("</url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes(), nil
+}
+
+// feed is an Atom feed of the newest posts and postmortems.
+func (r *Renderer) feed() ([]byte, error) {
+	var entries []*site.Page
+	entries = append(entries, r.Site.OfKind(page.KindPost)...)
+	entries = append(entries, r.Site.OfKind(page.KindPostmortem)...)
+	slices.SortStableFunc(entries, func(a, b *site.Page) int {
+		if c := b.Date.Compare(a.Date); c != 0 {
+			return c
+		}
+		return strings.Compare(a.URL, b.URL)
+	})
+	entries = entries[:min(len(entries), 30)]
+	cfg := &r.Site.Config
+	updated := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, e := range entries {
+		if e.Date.After(updated) {
+			updated = e.Date
+		}
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom">` + "\n")
+	elem(&b, "title", cfg.Title)
+	if cfg.Description != "" {
+		elem(&b, "subtitle", cfg.Description)
+	}
+	elem(&b, "id", r.feedID("/"))
+	b.WriteString(`<link rel="self" href="` + html.EscapeString(cfg.AbsURL("/feed.xml")) + `"/>` + "\n")
+	b.WriteString(`<link href="` + html.EscapeString(cfg.AbsURL("/")) + `"/>` + "\n")
+	elem(&b, "updated", updated.UTC().Format(time.RFC3339))
+	b.WriteString("<author><name>" + escape(cfg.Title) + "</name></author>\n")
+	b.WriteString(`<generator uri="https://github.com/handbook-dev/handbook">handbook</generator>` + "\n")
+	for _, e := range entries {
+		content, err := r.content(e)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString("<entry>\n")
+		elem(&b, "title", e.Title)
+		elem(&b, "id", r.feedID(e.URL))
+		b.WriteString(`<link href="` + html.EscapeString(cfg.AbsURL(e.URL)) + `"/>` + "\n")
+		d := e.Date
+		if d.IsZero() {
+			d = updated
+		}
+		elem(&b, "updated", d.UTC().Format(time.RFC3339))
+		elem(&b, "published", d.UTC().Format(time.RFC3339))
+		if e.Post != nil {
+			for _, a := range e.Post.Authors {
+				b.WriteString("<author><name>" + escape(a) + "</name></author>\n")
+			}
+		}
+		for _, t := range e.Tags {
+			b.WriteString(`<category term="` + html.EscapeString(t) + `"/>` + "\n")
+		}
+		if e.Excerpt != "" {
+			elem(&b, "summary", e.Excerpt)
+		}
+		b.WriteString(`<content type="html">`)
+		xml.EscapeText(&b, []byte(content))
+		b.WriteString("</content>\n</entry>\n")
+	}
+	b.WriteString("</feed>\n")
+	return b.Bytes(), nil
+}
+
+// feedID is a permanent id for a site path: its absolute URL when the base
+// URL names a host, else a tag URI.
+func (r *Renderer) feedID(u string) string {
+	abs := r.Site.Config.AbsURL(u)
+	if strings.Contains(abs, "://") {
+		return abs
+	}
+	return "tag:handbook.invalid,2024:" + u
+}
+
+func escape(s string) string {
+	var b bytes.Buffer
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+func elem(b *bytes.Buffer, name, text string) {
+	b.WriteString("<" + name + ">" + escape(text) + "</" + name + ">\n")
+}
+
+// aliasJobs writes a redirect page at each alias of each published page.
+func (r *Renderer) aliasJobs() []job {
+	var jobs []job
+	for _, p := range r.Site.Published() {
+		for _, a := range p.Aliases {
+			if u := strings.TrimSuffix(aliasPath(a), "index.html"); r.Site.PageAt(u) != nil {
+				continue // reported by the site as a clash
+			}
+			target := r.Site.Config.BasePath() + strings.TrimPrefix(p.URL, "/")
+			out := aliasPath(a)
+			if out == "" {
+				continue
+			}
+			jobs = append(jobs, job{out, func() ([]byte, error) {
+				t := html.EscapeString(target)
+				return []byte("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moved</title><link rel=\"canonical\" href=\"" + t + "\"><meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"0; url=" + t + "\"></head><body><p>This page has moved to <a href=\"" + t + "\">" + t + "</a>.</p></body></html>\n"), nil
+			}})
+		}
+	}
+	return jobs
+}
+
+// aliasPath turns an alias ("/old/path", "old.html") into the file it is
+// written to; "" if it cannot be one.
+func aliasPath(a string) string {
+	a = strings.TrimSpace(a)
+	if a == "" || strings.Contains(a, "://") || strings.Contains(a, "..") {
+		return ""
+	}
+	if !strings.HasPrefix(a, "/") {
+		a = "/" + a
+	}
+	if strings.HasSuffix(a, ".html") || strings.HasSuffix(a, ".htm") {
+		return a
+	}
+	if !strings.HasSuffix(a, "/") {
+		a += "/"
+	}
+	return a + "index.html"
+}

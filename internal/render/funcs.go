@@ -1,0 +1,97 @@
+package render
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+// Funcs returns the functions layouts can call. basePath prefixes site
+// paths; now is the time review dates are measured against.
+func Funcs(basePath string, now time.Time) template.FuncMap {
+	return template.FuncMap{
+		// url turns a site path into a URL under the base path.
+		"url": func(p string) string {
+			if strings.Contains(p, "://") {
+				return p
+			}
+			return basePath + strings.TrimPrefix(p, "/")
+		},
+		// date formats a date as YYYY-MM-DD, or "" for the zero time.
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format("2006-01-02")
+		},
+		// datetime formats a timestamp for the datetime attribute.
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.Format(time.RFC3339)
+		},
+		// clock formats a timestamp for reading: 2024-03-05 14:02 UTC.
+		"clock": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.UTC().Format("2006-01-02 15:04 UTC")
+		},
+		"human":   Human,
+		"overdue": func(p *site.Page) bool { return p.ReviewOverdue(now) },
+		"dueIn": func(p *site.Page) string {
+			if p.Runbook == nil || p.Runbook.LastReviewed.IsZero() {
+				return ""
+			}
+			d := p.Runbook.ReviewDue().Sub(now)
+			if d < 0 {
+				return "overdue by " + days(-d)
+			}
+			return "due in " + days(d)
+		},
+		"readingTime": func(p *site.Page) string {
+			m := (p.Doc.Words + 199) / 200
+			return fmt.Sprintf("%d min read", max(m, 1))
+		},
+		"join": strings.Join,
+		"lower": strings.ToLower,
+		"slug":  site.Slug,
+	}
+}
+
+func days(d time.Duration) string {
+	n := int(d.Hours() / 24)
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+// Human formats a duration for people: "45 min", "3 h 20 min", "2 d 4 h".
+// Zero formats as "".
+func Human(d time.Duration) string {
+	if d <= 0 {
+		return ""
+	}
+	m := int(d.Round(time.Minute).Minutes())
+	switch {
+	case m < 1:
+		return "< 1 min"
+	case m < 60:
+		return fmt.Sprintf("%d min", m)
+	case m < 24*60:
+		if m%60 == 0 {
+			return fmt.Sprintf("%d h", m/60)
+		}
+		return fmt.Sprintf("%d h %d min", m/60, m%60)
+	}
+	h := m / 60
+	if h%24 == 0 {
+		return fmt.Sprintf("%d d", h/24)
+	}
+	return fmt.Sprintf("%d d %d h", h/24, h%24)
+}

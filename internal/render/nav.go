@@ -1,0 +1,179 @@
+package render
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/handbook-dev/handbook/internal/page"
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+// NavItem is one token of the sidebar, in document order: an entry (Open
+// starts the nested list of its children), the End of a nested list, or a
+// More entry counting the children left out of a long folder whose page
+// (URL) lists them all.
+type NavItem struct {
+	Title   string
+	URL     string // "" for a folder with no page
+	Current bool
+	// InPath is true for the current page's ancestors.
+	InPath bool
+	Folder bool
+	Open   bool
+	End    bool
+	More   int
+}
+
+// navNode is a page or folder in the sidebar tree.
+type navNode struct {
+	title    string
+	url      string
+	weight   int
+	linked   bool
+	children []*navNode
+}
+
+type navTree struct {
+	root  *navNode
+	byURL map[string]*navNode
+}
+
+// maxSiblings caps how many entries of one folder the sidebar lists; the
+// folder's page lists them all.
+const maxSiblings = 50
+
+func buildNav(s *site.Site, indexURLs map[page.Kind]string) *navTree {
+	t := &navTree{root: &navNode{url: "/", title: s.Config.Title, linked: true}, byURL: map[string]*navNode{}}
+	t.byURL["/"] = t.root
+	var ensure func(u string) *navNode
+	ensure = func(u string) *navNode {
+		if n := t.byURL[u]; n != nil {
+			return n
+		}
+		seg := strings.TrimSuffix(u, "/")
+		seg = seg[strings.LastIndexByte(seg, '/')+1:]
+		n := &navNode{url: u, title: titleCase(seg)}
+		t.byURL[u] = n
+		parent := ensure(parentURL(u))
+		parent.children = append(parent.children, n)
+		return n
+	}
+	for _, p := range s.Published() {
+		if p.URL == "/" {
+			continue
+		}
+		n := ensure(p.URL)
+		n.title, n.weight, n.linked = p.Title, p.Weight, true
+	}
+	for k, u := range indexURLs {
+		n := ensure(u)
+		if !n.linked {
+			n.title, n.linked = k.Plural(), true
+		}
+	}
+	var sortRec func(n *navNode)
+	sortRec = func(n *navNode) {
+		slices.SortStableFunc(n.children, func(a, b *navNode) int {
+			wa, wb := a.weight, b.weight
+			if wa == 0 {
+				wa = 1 << 30
+			}
+			if wb == 0 {
+				wb = 1 << 30
+			}
+			if wa != wb {
+				return wa - wb
+			}
+			// Folders after pages at the same weight.
+			fa, fb := len(a.children) > 0, len(b.children) > 0
+			if fa != fb {
+				if fa {
+					return 1
+				}
+				return -1
+			}
+			if c := strings.Compare(strings.ToLower(a.title), strings.ToLower(b.title)); c != 0 {
+				return c
+			}
+			return strings.Compare(a.url, b.url)
+		})
+		for _, c := range n.children {
+			sortRec(c)
+		}
+	}
+	sortRec(t.root)
+	return t
+}
+
+func titleCase(seg string) string {
+	seg = strings.NewReplacer("-", " ", "_", " ").Replace(seg)
+	if seg == "" {
+		return seg
+	}
+	return strings.ToUpper(seg[:1]) + seg[1:]
+}
+
+// items returns the sidebar for the page at cur: the top level, and the
+// children of every folder on the way to cur.
+func (t *navTree) items(cur string) []NavItem {
+	var out []NavItem
+	var walk func(n *navNode)
+	walk = func(n *navNode) {
+		kids := n.children
+		more := 0
+		if len(kids) > maxSiblings {
+			// Keep the current page visible in a long folder.
+			idx := slices.IndexFunc(kids, func(k *navNode) bool { return strings.HasPrefix(cur, k.url) })
+			more = len(kids) - maxSiblings
+			if idx >= maxSiblings {
+				kids = append(slices.Clone(kids[:maxSiblings-1]), kids[idx])
+			} else {
+				kids = kids[:maxSiblings]
+			}
+		}
+		for _, k := range kids {
+			it := NavItem{Title: k.title, Folder: len(k.children) > 0, Current: k.url == cur, InPath: k.url != cur && strings.HasPrefix(cur, k.url)}
+			if k.linked {
+				it.URL = k.url
+			}
+			expand := it.Folder && (it.Current || it.InPath)
+			it.Open = expand
+			out = append(out, it)
+			if expand {
+				walk(k)
+				out = append(out, NavItem{End: true})
+			}
+		}
+		if more > 0 {
+			u := ""
+			if n.linked {
+				u = n.url
+			}
+			out = append(out, NavItem{More: more, URL: u})
+		}
+	}
+	walk(t.root)
+	return out
+}
+
+// crumbs returns the links from the home page down to cur's parent.
+func (t *navTree) crumbs(cur string) []Link {
+	if cur == "/" {
+		return []Link{}
+	}
+	out := []Link{{Title: "Home", URL: "/"}}
+	var chain []Link
+	for u := parentURL(cur); u != "/"; u = parentURL(u) {
+		n := t.byURL[u]
+		if n == nil {
+			continue
+		}
+		l := Link{Title: n.title}
+		if n.linked {
+			l.URL = n.url
+		}
+		chain = append(chain, l)
+	}
+	slices.Reverse(chain)
+	return append(out, chain...)
+}

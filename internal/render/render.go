@@ -1,0 +1,471 @@
+// Package render turns a loaded site into files: each page through its
+// kind's layout of the theme (the embedded default theme, with a site's own
+// layouts/ overriding any layout by name), the generated pages (home, an
+// index per kind, tags, 404, alias redirects), the sitemap, the Atom feed,
+// the highlighting stylesheets and the theme's static files.
+//
+// Rendering never writes to disk itself: it hands every file to an Output
+// function, so that build can write into a temporary folder and serve can
+// keep the site in memory.
+package render
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/markdown"
+	"github.com/handbook-dev/handbook/internal/page"
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+// Output receives one file of the site: its site path (such as
+// "/runbooks/db-failover/index.html") and its content. It is called from
+// several goroutines at once.
+type Output func(sitePath string, data []byte) error
+
+// Renderer renders one site with one theme.
+type Renderer struct {
+	Site  *site.Site
+	Theme *Theme
+
+	info      *SiteInfo
+	nav       *navTree
+	indexURLs map[page.Kind]string
+}
+
+// SiteInfo is what every layout knows of the site.
+type SiteInfo struct {
+	Title       string
+	Description string
+	BasePath    string
+	Language    string
+	// Sections are the kind indexes, for the top navigation.
+	Sections []Link
+	Drafts   bool
+	Now      time.Time
+}
+
+// Link is a titled URL (a site path, without the base path).
+type Link struct {
+	Title string
+	URL   string
+}
+
+// Data is what a layout executes with.
+type Data struct {
+	Site *SiteInfo
+	// Page is the Markdown page shown, or nil on a generated page.
+	Page *site.Page
+	// Layout is the layout's name: a kind, "list", "home" or "404".
+	Layout  string
+	Title   string
+	URL     string
+	Content template.HTML
+	TOC     []markdown.Heading
+	Crumbs  []Link
+	Nav     []NavItem
+	List    *List
+	Home    *Home
+}
+
+// List is the content of an index page.
+type List struct {
+	// Kind is the kind listed, or "" for a tag page.
+	Kind   page.Kind
+	Pages  []*site.Page
+	Groups []Group
+	Tags   []site.Tag
+}
+
+// Group is a titled run of pages.
+type Group struct {
+	Title string
+	URL   string
+	Pages []*site.Page
+}
+
+// Home is the content of the home page.
+type Home struct {
+	StartHere []*site.Page
+	Recent    []Group
+}
+
+// New prepares a renderer.
+func New(s *site.Site, th *Theme) *Renderer {
+	r := &Renderer{Site: s, Theme: th}
+	r.indexURLs = kindIndexURLs(s)
+	r.info = &SiteInfo{
+		Title:       s.Config.Title,
+		Description: s.Config.Description,
+		BasePath:    s.Config.BasePath(),
+		Language:    s.Config.Language,
+		Drafts:      s.Config.Drafts,
+		Now:         s.Config.Now,
+	}
+	for _, k := range page.Kinds {
+		if u, ok := r.indexURLs[k]; ok {
+			r.info.Sections = append(r.info.Sections, Link{Title: k.Plural(), URL: u})
+		}
+	}
+	r.nav = buildNav(s, r.indexURLs)
+	return r
+}
+
+// IndexURL returns the site path of kind k's index, or "" if the site has
+// no page of that kind.
+func (r *Renderer) IndexURL(k page.Kind) string { return r.indexURLs[k] }
+
+// kindIndexURLs places each kind's index in the folder holding most of its
+// pages ("/adr/" for content/adr/), or at "/<kind>s/" when that folder is
+// taken.
+func kindIndexURLs(s *site.Site) map[page.Kind]string {
+	out := map[page.Kind]string{}
+	taken := map[string]bool{"/": true}
+	for _, k := range page.Kinds {
+		if k == page.KindPage {
+			continue
+		}
+		counts := map[string]int{}
+		for _, p := range s.OfKind(k) {
+			dir := p.URL
+			if !p.IsIndex {
+				dir = parentURL(p.URL)
+			}
+			counts[dir]++
+		}
+		if len(counts) == 0 {
+			continue
+		}
+		best := ""
+		for u, n := range counts {
+			if best == "" || n > counts[best] || n == counts[best] && (len(u) < len(best) || len(u) == len(best) && u < best) {
+				best = u
+			}
+		}
+		if p := s.PageAt(best); taken[best] || p != nil && !p.IsIndex {
+			best = "/" + strings.ToLower(k.Plural()) + "/"
+		}
+		if p := s.PageAt(best); taken[best] || p != nil && !p.IsIndex {
+			continue
+		}
+		taken[best] = true
+		out[k] = best
+	}
+	return out
+}
+
+func parentURL(u string) string {
+	t := strings.TrimSuffix(u, "/")
+	i := strings.LastIndexByte(t, '/')
+	if i < 0 {
+		return "/"
+	}
+	return t[:i+1]
+}
+
+type job struct {
+	path string
+	run  func() ([]byte, error)
+}
+
+// All renders every file of the site to out, on every core. It stops at the
+// first error: a layout that does not execute is a broken theme, not a
+// content problem.
+func (r *Renderer) All(ctx context.Context, out Output) error {
+	jobs := r.jobs()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	next := make(chan job)
+	fail := func(err error) {
+		mu.Lock()
+		if first == nil {
+			first = err
+		}
+		mu.Unlock()
+	}
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				b, err := j.run()
+				if err != nil {
+					fail(fmt.Errorf("render %s: %w", j.path, err))
+					continue
+				}
+				if err := out(j.path, b); err != nil {
+					fail(err)
+				}
+			}
+		}()
+	}
+	var err error
+loop:
+	for _, j := range jobs {
+		mu.Lock()
+		failed := first != nil
+		mu.Unlock()
+		if failed {
+			break
+		}
+		select {
+		case next <- j:
+		case <-ctx.Done():
+			err = ctx.Err()
+			break loop
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	return first
+}
+
+// Paths lists the site paths of every page the renderer writes, sorted.
+func (r *Renderer) Paths() []string {
+	var out []string
+	for _, j := range r.jobs() {
+		out = append(out, j.path)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (r *Renderer) jobs() []job {
+	s := r.Site
+	var jobs []job
+	indexAt := map[string]page.Kind{}
+	for k, u := range r.indexURLs {
+		indexAt[u] = k
+	}
+	for _, p := range s.Published() {
+		p := p
+		if k, ok := indexAt[p.URL]; ok {
+			delete(indexAt, p.URL)
+			jobs = append(jobs, job{p.URL + "index.html", func() ([]byte, error) { return r.kindIndex(k, p) }})
+			continue
+		}
+		if p.URL == "/" {
+			jobs = append(jobs, job{"/index.html", func() ([]byte, error) { return r.home(p) }})
+			continue
+		}
+		jobs = append(jobs, job{p.URL + "index.html", func() ([]byte, error) { return r.page(p) }})
+	}
+	for u, k := range indexAt {
+		k := k
+		jobs = append(jobs, job{u + "index.html", func() ([]byte, error) { return r.kindIndex(k, nil) }})
+	}
+	if s.PageAt("/") == nil || !s.IsPublished(s.PageAt("/")) {
+		jobs = append(jobs, job{"/index.html", func() ([]byte, error) { return r.home(nil) }})
+	}
+	tags := s.Tags()
+	if len(tags) > 0 && s.PageAt("/tags/") == nil {
+		jobs = append(jobs, job{"/tags/index.html", func() ([]byte, error) { return r.tagIndex(tags) }})
+		for _, t := range tags {
+			t := t
+			if s.PageAt(t.URL()) != nil {
+				continue
+			}
+			jobs = append(jobs, job{t.URL() + "index.html", func() ([]byte, error) { return r.tagPage(t) }})
+		}
+	}
+	jobs = append(jobs,
+		job{"/404.html", r.notFound},
+		job{"/sitemap.xml", r.sitemap},
+		job{"/feed.xml", r.feed},
+		job{"/assets/chroma-light.css", func() ([]byte, error) { return markdown.HighlightCSS("github") }},
+		job{"/assets/chroma-dark.css", func() ([]byte, error) { return markdown.HighlightCSS("github-dark") }},
+	)
+	jobs = append(jobs, r.aliasJobs()...)
+	for _, f := range r.Theme.Static {
+		jobs = append(jobs, job{f.URL, f.Read})
+	}
+	for _, f := range s.Files {
+		f := f
+		jobs = append(jobs, job{f.URL, func() ([]byte, error) { return readFile(f.Source) }})
+	}
+	// Later jobs win over earlier ones for the same path; drop the earlier.
+	seen := map[string]int{}
+	out := jobs[:0]
+	for _, j := range jobs {
+		if i, ok := seen[j.path]; ok {
+			out[i] = j
+			continue
+		}
+		seen[j.path] = len(out)
+		out = append(out, j)
+	}
+	return out
+}
+
+func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
+	t, name := r.Theme.layout(layout)
+	if t == nil {
+		return nil, fmt.Errorf("no layout %q", layout)
+	}
+	d.Site = r.info
+	if d.Layout == "" {
+		d.Layout = name
+	}
+	if d.Nav == nil {
+		d.Nav = r.nav.items(d.URL)
+	}
+	if d.Crumbs == nil {
+		d.Crumbs = r.nav.crumbs(d.URL)
+	}
+	var b bytes.Buffer
+	b.Grow(16 << 10)
+	if err := t.ExecuteTemplate(&b, "base", d); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func (r *Renderer) content(p *site.Page) (template.HTML, error) {
+	html, err := r.Site.Engine.HTML(p.Doc)
+	if err != nil {
+		return "", fmt.Errorf("markdown: %w", err)
+	}
+	return template.HTML(html), nil
+}
+
+func (r *Renderer) pageData(p *site.Page) (*Data, error) {
+	c, err := r.content(p)
+	if err != nil {
+		return nil, err
+	}
+	var toc []markdown.Heading
+	for _, h := range p.Doc.Headings {
+		if h.Level >= 2 && h.Level <= 3 {
+			toc = append(toc, h)
+		}
+	}
+	if len(toc) < 2 {
+		toc = nil
+	}
+	return &Data{Page: p, Title: p.Title, URL: p.URL, Content: c, TOC: toc}, nil
+}
+
+func (r *Renderer) page(p *site.Page) ([]byte, error) {
+	d, err := r.pageData(p)
+	if err != nil {
+		return nil, err
+	}
+	return r.exec(string(p.Kind), d)
+}
+
+func (r *Renderer) home(p *site.Page) ([]byte, error) {
+	d := &Data{Title: r.Site.Config.Title, URL: "/"}
+	if p != nil {
+		var err error
+		if d, err = r.pageData(p); err != nil {
+			return nil, err
+		}
+	}
+	h := &Home{}
+	for _, q := range r.Site.Published() {
+		if q.Onboarding > 0 {
+			h.StartHere = append(h.StartHere, q)
+		}
+	}
+	slices.SortStableFunc(h.StartHere, func(a, b *site.Page) int { return a.Onboarding - b.Onboarding })
+	for _, k := range page.Kinds {
+		if k == page.KindPage {
+			continue
+		}
+		ps := r.Site.OfKind(k)
+		if len(ps) == 0 {
+			continue
+		}
+		recent := slices.Clone(ps)
+		slices.SortStableFunc(recent, func(a, b *site.Page) int { return changed(b).Compare(changed(a)) })
+		h.Recent = append(h.Recent, Group{Title: k.Plural(), URL: r.indexURLs[k], Pages: recent[:min(5, len(recent))]})
+	}
+	d.Home = h
+	d.Layout = "home"
+	return r.exec("home", d)
+}
+
+// changed is the date a page last changed as far as its front matter says.
+func changed(p *site.Page) time.Time {
+	t := p.Date
+	if p.Runbook != nil && p.Runbook.LastReviewed.After(t) {
+		t = p.Runbook.LastReviewed
+	}
+	return t
+}
+
+func (r *Renderer) kindIndex(k page.Kind, p *site.Page) ([]byte, error) {
+	d := &Data{Title: k.Plural(), URL: r.indexURLs[k]}
+	if p != nil {
+		var err error
+		if d, err = r.pageData(p); err != nil {
+			return nil, err
+		}
+	}
+	ps := r.Site.OfKind(k)
+	l := &List{Kind: k, Pages: ps}
+	switch k {
+	case page.KindRunbook:
+		var cur *Group
+		for _, q := range ps {
+			svc := q.Runbook.Service
+			if svc == "" {
+				svc = "No service"
+			}
+			if cur == nil || cur.Title != svc {
+				l.Groups = append(l.Groups, Group{Title: svc})
+				cur = &l.Groups[len(l.Groups)-1]
+			}
+			cur.Pages = append(cur.Pages, q)
+		}
+	case page.KindEvaluation:
+		for _, ring := range r.Site.Config.Schema.Rings {
+			g := Group{Title: ring}
+			for _, q := range ps {
+				if q.Evaluation.Ring == ring {
+					g.Pages = append(g.Pages, q)
+				}
+			}
+			if len(g.Pages) > 0 {
+				l.Groups = append(l.Groups, g)
+			}
+		}
+		g := Group{Title: "No ring"}
+		for _, q := range ps {
+			if q.Evaluation.Ring == "" {
+				g.Pages = append(g.Pages, q)
+			}
+		}
+		if len(g.Pages) > 0 {
+			l.Groups = append(l.Groups, g)
+		}
+	}
+	d.List = l
+	d.Layout = "list"
+	return r.exec("list", d)
+}
+
+func (r *Renderer) tagIndex(tags []site.Tag) ([]byte, error) {
+	return r.exec("list", &Data{Title: "Tags", URL: "/tags/", List: &List{Tags: tags}})
+}
+
+func (r *Renderer) tagPage(t site.Tag) ([]byte, error) {
+	return r.exec("list", &Data{Title: "Tagged “" + t.Name + "”", URL: t.URL(), List: &List{Pages: t.Pages}})
+}
+
+func (r *Renderer) notFound() ([]byte, error) {
+	return r.exec("404", &Data{Title: "Page not found", URL: "/404.html", Layout: "404"})
+}

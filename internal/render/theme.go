@@ -1,0 +1,170 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Layouts are the layouts a theme must provide. base holds the page
+// skeleton; each other layout defines the "main" block it fills.
+var Layouts = []string{"page", "runbook", "adr", "postmortem", "evaluation", "post", "list", "home", "404"}
+
+// Theme is a parsed set of layouts and the static files that go with them.
+type Theme struct {
+	layouts map[string]*template.Template
+	// Static lists the theme's static files and the site's, by the path
+	// they are served under /assets/ (theme) or / (site static/).
+	Static []StaticFile
+}
+
+// StaticFile is a file copied into the site as is.
+type StaticFile struct {
+	// URL is the site path.
+	URL string
+	// Read returns the content.
+	Read func() ([]byte, error)
+}
+
+// TemplateError is a layout that cannot be parsed.
+type TemplateError struct {
+	Name string
+	Err  error
+}
+
+func (e *TemplateError) Error() string { return fmt.Sprintf("layout %s: %v", e.Name, e.Err) }
+func (e *TemplateError) Unwrap() error { return e.Err }
+
+// LoadTheme parses the layouts of theme, replacing any by a file of the same
+// name in overrideDir/layouts (the site's own), and adding the site's other
+// layout files as partials. Site files under overrideDir/static are served
+// from the site root.
+func LoadTheme(theme fs.FS, siteDir string, funcs template.FuncMap) (*Theme, error) {
+	files := map[string]string{} // name without .html → source text
+	origin := map[string]string{}
+	entries, err := fs.ReadDir(theme, "layouts")
+	if err != nil {
+		return nil, fmt.Errorf("read theme layouts: %w", err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".html") {
+			continue
+		}
+		b, err := fs.ReadFile(theme, "layouts/"+e.Name())
+		if err != nil {
+			return nil, fmt.Errorf("read theme layout: %w", err)
+		}
+		name := strings.TrimSuffix(e.Name(), ".html")
+		files[name], origin[name] = string(b), "theme layouts/"+e.Name()
+	}
+	if siteDir != "" {
+		dir := filepath.Join(siteDir, "layouts")
+		ents, err := os.ReadDir(dir)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("read site layouts: %w", err)
+		}
+		for _, e := range ents {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".html") {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				return nil, fmt.Errorf("read site layout: %w", err)
+			}
+			name := strings.TrimSuffix(e.Name(), ".html")
+			files[name], origin[name] = string(b), filepath.ToSlash(filepath.Join("layouts", e.Name()))
+		}
+	}
+	if _, ok := files["base"]; !ok {
+		return nil, &TemplateError{Name: "base", Err: errors.New("missing")}
+	}
+	// The shared set: base and every file that is not a layout.
+	shared := template.New("base").Funcs(funcs).Option("missingkey=error")
+	var names []string
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if slices.Contains(Layouts, name) {
+			continue
+		}
+		t := shared
+		if name != "base" {
+			t = shared.New(name)
+		}
+		if _, err := t.Parse(files[name]); err != nil {
+			return nil, &TemplateError{Name: origin[name], Err: err}
+		}
+	}
+	th := &Theme{layouts: map[string]*template.Template{}}
+	for _, name := range Layouts {
+		src, ok := files[name]
+		if !ok {
+			if name == "page" {
+				return nil, &TemplateError{Name: "page", Err: errors.New("missing")}
+			}
+			continue
+		}
+		t, err := shared.Clone()
+		if err != nil {
+			return nil, &TemplateError{Name: origin[name], Err: err}
+		}
+		if _, err := t.New(name).Parse(src); err != nil {
+			return nil, &TemplateError{Name: origin[name], Err: err}
+		}
+		th.layouts[name] = t
+	}
+	err = fs.WalkDir(theme, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		p2 := p
+		th.Static = append(th.Static, StaticFile{URL: "/assets/" + strings.TrimPrefix(p, "static/"), Read: func() ([]byte, error) { return fs.ReadFile(theme, p2) }})
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read theme static files: %w", err)
+	}
+	if siteDir != "" {
+		dir := filepath.Join(siteDir, "static")
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(d.Name(), ".") && p != dir {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			rel, _ := filepath.Rel(dir, p)
+			p2 := p
+			th.Static = append(th.Static, StaticFile{URL: "/" + filepath.ToSlash(rel), Read: func() ([]byte, error) { return os.ReadFile(p2) }})
+			return nil
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("read site static files: %w", err)
+		}
+	}
+	return th, nil
+}
+
+// layout returns the template for a layout name, falling back to "page".
+func (t *Theme) layout(name string) (*template.Template, string) {
+	if l, ok := t.layouts[name]; ok {
+		return l, name
+	}
+	return t.layouts["page"], "page"
+}
+
+var _ = path.Join
