@@ -19,7 +19,7 @@ type Callout struct {
 	// Variant is the lower-case callout type: note, tip, important,
 	// warning, caution.
 	Variant string
-	Title string
+	Title   string
 }
 
 // Kind implements ast.Node.

@@ -150,6 +150,13 @@ func (e *Engine) HTML(doc *Document) ([]byte, error) {
 // that layouts do not print the title twice.
 func (d *Document) DropTitle() {
 	first := d.Root.FirstChild()
+	for first != nil {
+		if b, ok := first.(*ast.HTMLBlock); ok && b.HTMLBlockType == ast.HTMLBlockType2 {
+			first = first.NextSibling() // a leading comment
+			continue
+		}
+		break
+	}
 	if h, ok := first.(*ast.Heading); ok && h.Level == 1 {
 		d.Root.RemoveChild(d.Root, h)
 		if len(d.Headings) > 0 && d.Headings[0].Level == 1 {

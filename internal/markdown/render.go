@@ -6,6 +6,7 @@ import (
 	"html"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -70,12 +71,12 @@ func highlight(w io.Writer, lang, code string) error {
 		_, err := io.WriteString(w, html.EscapeString(code))
 		return err
 	}
-	lexer := lexers.Get(lang)
+	lexer := lexerFor(lang)
 	if lexer == nil {
 		_, err := io.WriteString(w, html.EscapeString(code))
 		return err
 	}
-	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	it, err := lexer.Tokenise(nil, code)
 	if err != nil {
 		return err
 	}
@@ -133,6 +134,23 @@ func (r *nodeRenderer) renderRawHTML(w util.BufWriter, src []byte, n ast.Node, e
 		w.WriteString(html.EscapeString(string(seg.Value(src))))
 	}
 	return ast.WalkSkipChildren, nil
+}
+
+// lexerCache maps a fence language to its lexer (or nil): chroma's lookup
+// falls back to matching file-name patterns, which is slow.
+var lexerCache sync.Map
+
+func lexerFor(lang string) chroma.Lexer {
+	if l, ok := lexerCache.Load(lang); ok {
+		lx, _ := l.(chroma.Lexer)
+		return lx
+	}
+	lx := lexers.Get(lang)
+	if lx != nil {
+		lx = chroma.Coalesce(lx)
+	}
+	lexerCache.Store(lang, lx)
+	return lx
 }
 
 // HighlightCSS returns the stylesheet for highlighted code in the named

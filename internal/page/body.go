@@ -33,9 +33,19 @@ func (r *reader) fromBody(schema Schema) {
 	}
 	lines := bodyLines(p.Body, p.BodyLine)
 	if p.Title == "" {
+		inComment := false
 		for _, l := range lines {
-			if t, ok := atxHeading(l.text, 1); ok {
-				p.Title, p.TitleFromBody = t, true
+			t := strings.TrimSpace(l.text)
+			// Leading HTML comments (licence headers) are skipped.
+			if inComment || strings.HasPrefix(t, "<!--") {
+				inComment = !strings.Contains(t, "-->")
+				continue
+			}
+			if t == "" {
+				continue
+			}
+			if h, ok := atxHeading(l.text, 1); ok {
+				p.Title, p.TitleFromBody = h, true
 			}
 			break
 		}
@@ -146,11 +156,11 @@ func (r *reader) required() {
 	p := r.p
 	need := func(ok bool, field, hint string) {
 		if !ok {
-			r.diags.Errorf(r.at(r.fmLine, 1), "required-field", "%s %s is missing %s; %s", p.Kind.Title(), "page", field, hint)
+			r.diags.Errorf(r.at(max(r.fmLine, 1), 1), "required-field", "%s %s is missing %s; %s", p.Kind.Title(), "page", field, hint)
 		}
 	}
 	if p.Title == "" {
-		r.diags.Warnf(r.at(r.fmLine, 1), "required-field", "page has no title; add title: to the front matter or start the body with a \"# \" heading")
+		r.diags.Warnf(r.at(max(r.fmLine, 1), 1), "required-field", "page has no title; add title: to the front matter or start the body with a \"# \" heading")
 	}
 	switch p.Kind {
 	case KindRunbook:

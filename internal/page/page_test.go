@@ -8,10 +8,10 @@ import (
 
 func TestParseADRDialects(t *testing.T) {
 	tests := []struct {
-		name, path, src string
+		name, path, src   string
 		status, raw, from string
-		number          int
-		supersededBy    string
+		number            int
+		supersededBy      string
 	}{
 		{"yaml", "adr/0007-use-goldmark.md", "---\ntitle: Use goldmark\nstatus: Approved\ndate: 2024-01-02\n---\n# Use goldmark\n", "accepted", "Approved", "front matter", 7, ""},
 		{"section", "adr/0012-x.md", "# X\n\nDate: 2024-01-02\n\n## Status\n\nSuperseded by [ADR-13](0013-y.md)\n\n## Context\n", "superseded", "Superseded by [ADR-13](0013-y.md)", "section", 12, "0013-y.md"},

@@ -57,7 +57,7 @@ func Funcs(basePath string, now time.Time) template.FuncMap {
 			m := (p.Doc.Words + 199) / 200
 			return fmt.Sprintf("%d min read", max(m, 1))
 		},
-		"join": strings.Join,
+		"join":  strings.Join,
 		"lower": strings.ToLower,
 		"slug":  site.Slug,
 	}

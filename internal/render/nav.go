@@ -1,6 +1,9 @@
 package render
 
 import (
+	"fmt"
+	"html"
+	"html/template"
 	"slices"
 	"strings"
 
@@ -13,8 +16,10 @@ import (
 // More entry counting the children left out of a long folder whose page
 // (URL) lists them all.
 type NavItem struct {
-	Title   string
-	URL     string // "" for a folder with no page
+	Title string
+	URL   string // "" for a folder with no page
+	// Href is URL under the base path.
+	Href    string
 	Current bool
 	// InPath is true for the current page's ancestors.
 	InPath bool
@@ -34,6 +39,7 @@ type navNode struct {
 }
 
 type navTree struct {
+	base  string
 	root  *navNode
 	byURL map[string]*navNode
 }
@@ -43,7 +49,7 @@ type navTree struct {
 const maxSiblings = 50
 
 func buildNav(s *site.Site, indexURLs map[page.Kind]string) *navTree {
-	t := &navTree{root: &navNode{url: "/", title: s.Config.Title, linked: true}, byURL: map[string]*navNode{}}
+	t := &navTree{base: s.Config.BasePath(), root: &navNode{url: "/", title: s.Config.Title, linked: true}, byURL: map[string]*navNode{}}
 	t.byURL["/"] = t.root
 	var ensure func(u string) *navNode
 	ensure = func(u string) *navNode {
@@ -134,7 +140,7 @@ func (t *navTree) items(cur string) []NavItem {
 		for _, k := range kids {
 			it := NavItem{Title: k.title, Folder: len(k.children) > 0, Current: k.url == cur, InPath: k.url != cur && strings.HasPrefix(cur, k.url)}
 			if k.linked {
-				it.URL = k.url
+				it.URL, it.Href = k.url, t.base+strings.TrimPrefix(k.url, "/")
 			}
 			expand := it.Folder && (it.Current || it.InPath)
 			it.Open = expand
@@ -149,7 +155,7 @@ func (t *navTree) items(cur string) []NavItem {
 			if n.linked {
 				u = n.url
 			}
-			out = append(out, NavItem{More: more, URL: u})
+			out = append(out, NavItem{More: more, URL: u, Href: t.base + strings.TrimPrefix(u, "/")})
 		}
 	}
 	walk(t.root)
@@ -176,4 +182,56 @@ func (t *navTree) crumbs(cur string) []Link {
 	}
 	slices.Reverse(chain)
 	return append(out, chain...)
+}
+
+// navHTML renders the sidebar items as nested lists. It is the default
+// theme's sidebar, built in Go because it is on every page of a large site;
+// a layout that wants other markup ranges over Data.Nav instead.
+func navHTML(items []NavItem) template.HTML {
+	var b strings.Builder
+	b.Grow(len(items) * 80)
+	for _, it := range items {
+		switch {
+		case it.End:
+			b.WriteString("</ul></li>")
+		case it.More > 0:
+			b.WriteString(`<li class="nav-more">`)
+			if it.URL != "" {
+				fmt.Fprintf(&b, `<a href="%s">%d more…</a>`, html.EscapeString(it.Href), it.More)
+			} else {
+				fmt.Fprintf(&b, `<span>%d more…</span>`, it.More)
+			}
+			b.WriteString("</li>")
+		default:
+			b.WriteString(`<li class="nav-item`)
+			if it.Folder {
+				b.WriteString(" nav-folder")
+			}
+			if it.InPath {
+				b.WriteString(" nav-open")
+			}
+			b.WriteString(`">`)
+			if it.URL != "" {
+				b.WriteString(`<a href="`)
+				b.WriteString(html.EscapeString(it.Href))
+				b.WriteString(`"`)
+				if it.Current {
+					b.WriteString(` aria-current="page"`)
+				}
+				b.WriteString(">")
+				b.WriteString(html.EscapeString(it.Title))
+				b.WriteString("</a>")
+			} else {
+				b.WriteString(`<span class="nav-label">`)
+				b.WriteString(html.EscapeString(it.Title))
+				b.WriteString("</span>")
+			}
+			if it.Open {
+				b.WriteString("<ul>")
+			} else {
+				b.WriteString("</li>")
+			}
+		}
+	}
+	return template.HTML(b.String())
 }

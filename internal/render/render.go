@@ -50,6 +50,8 @@ type SiteInfo struct {
 	Sections []Link
 	Drafts   bool
 	Now      time.Time
+	// HasTags is true when the site has tag pages.
+	HasTags bool
 }
 
 // Link is a titled URL (a site path, without the base path).
@@ -70,7 +72,9 @@ type Data struct {
 	Content template.HTML
 	TOC     []markdown.Heading
 	Crumbs  []Link
+	// Nav is the sidebar as items; NavHTML the same, rendered.
 	Nav     []NavItem
+	NavHTML template.HTML
 	List    *List
 	Home    *Home
 }
@@ -115,6 +119,7 @@ func New(s *site.Site, th *Theme) *Renderer {
 		}
 	}
 	r.nav = buildNav(s, r.indexURLs)
+	r.info.HasTags = len(s.Tags()) > 0 && s.PageAt("/tags/") == nil
 	return r
 }
 
@@ -193,7 +198,9 @@ func (r *Renderer) All(ctx context.Context, out Output) error {
 		}
 		mu.Unlock()
 	}
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	// More workers than cores: a worker blocked writing a file leaves its
+	// core to another.
+	for w := 0; w < 4*runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -321,6 +328,7 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 	}
 	if d.Nav == nil {
 		d.Nav = r.nav.items(d.URL)
+		d.NavHTML = navHTML(d.Nav)
 	}
 	if d.Crumbs == nil {
 		d.Crumbs = r.nav.crumbs(d.URL)

@@ -73,7 +73,7 @@ func DefaultKindDirs() map[string]page.Kind {
 		"postmortems": page.KindPostmortem, "incidents": page.KindPostmortem, "postmortem": page.KindPostmortem,
 		"evaluations": page.KindEvaluation, "radar": page.KindEvaluation,
 		"runbooks": page.KindRunbook,
-		"blog": page.KindPost, "posts": page.KindPost,
+		"blog":     page.KindPost, "posts": page.KindPost,
 	}
 }
 

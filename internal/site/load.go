@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -298,10 +300,16 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 		diags.Errorf(diag.Position{File: src.path, Line: line, Col: i - bytes.LastIndexByte(data[:i], '\n')}, "binary-file", "file looks binary (it holds a NUL byte); a .md file must be text")
 		return nil, diags
 	}
-	pp, pd := page.Parse(src.path, data, src.kind, s.Config.Schema)
+	kind := src.kind
+	stem := strings.TrimSuffix(filepath.Base(src.rel), filepath.Ext(src.rel))
+	if isIndex(stem) {
+		// A folder's index introduces the folder; it is a plain page unless
+		// its front matter says otherwise.
+		kind = page.KindPage
+	}
+	pp, pd := page.Parse(src.path, data, kind, s.Config.Schema)
 	diags = append(diags, pd...)
 	p := &Page{Page: pp, Source: src.abs, Root: src.root}
-	stem := strings.TrimSuffix(filepath.Base(src.rel), filepath.Ext(src.rel))
 	p.IsIndex = isIndex(stem)
 	p.URL = pageURL(src.root.Mount, src.rel)
 	p.Doc = s.Engine.Parse(pp.Body, pp.BodyLine)
@@ -329,10 +337,32 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 // index pages to their children.
 func (s *Site) place(pages []*Page) {
 	slices.SortFunc(pages, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
+	s.checkAliases(pages)
+	// index.md and _index.md win the folder URL over README.md.
+	slices.SortStableFunc(pages, func(a, b *Page) int {
+		ra := strings.EqualFold(path.Base(a.Path), "readme.md")
+		rb := strings.EqualFold(path.Base(b.Path), "readme.md")
+		if a.URL == b.URL && ra != rb {
+			if ra {
+				return 1
+			}
+			return -1
+		}
+		return 0
+	})
 	for _, p := range pages {
 		if other, dup := s.byURL[p.URL]; dup {
-			s.Diags.Errorf(diag.Position{File: p.Path, Line: 1, Col: 1}, "duplicate-url", "page has the same URL %s as %s; rename one of them", p.URL, other.Path)
-			continue
+			// Nothing is lost: the page moves to a URL of its own.
+			old := p.URL
+			if p.IsIndex {
+				stem := strings.TrimSuffix(path.Base(p.Path), path.Ext(p.Path))
+				p.URL += Slug(stem) + "/"
+				p.IsIndex = false
+			}
+			for i := 2; s.byURL[p.URL] != nil; i++ {
+				p.URL = strings.TrimSuffix(old, "/") + "-" + strconv.Itoa(i) + "/"
+			}
+			s.Diags.Warnf(diag.Position{File: p.Path, Line: 1, Col: 1}, "duplicate-url", "page has the same URL %s as %s; it was published at %s instead; rename one of them", old, other.Path, p.URL)
 		}
 		s.byURL[p.URL] = p
 		s.bySource[p.Source] = p
@@ -381,4 +411,31 @@ func parentURL(u string) string {
 		return "/"
 	}
 	return t[:i+1]
+}
+
+// checkAliases reports aliases that clash with a page or another alias.
+func (s *Site) checkAliases(pages []*Page) {
+	urls := map[string]*Page{}
+	for _, p := range pages {
+		urls[p.URL] = p
+	}
+	seen := map[string]*Page{}
+	for _, p := range pages {
+		for _, a := range p.Aliases {
+			u := "/" + strings.Trim(strings.TrimSpace(a), "/") + "/"
+			if strings.HasSuffix(a, ".html") {
+				u = "/" + strings.TrimPrefix(strings.TrimSpace(a), "/")
+			}
+			pos := p.Fields["aliases"]
+			if pos.File == "" {
+				pos = diag.Position{File: p.Path, Line: 1, Col: 1}
+			}
+			if other := urls[u]; other != nil {
+				s.Diags.Errorf(pos, "alias-clash", "alias %s is the URL of %s; remove the alias", a, other.Path)
+			} else if other := seen[u]; other != nil && other != p {
+				s.Diags.Errorf(pos, "alias-clash", "alias %s is also an alias of %s; keep it on one page", a, other.Path)
+			}
+			seen[u] = p
+		}
+	}
 }

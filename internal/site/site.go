@@ -215,4 +215,3 @@ type Tag struct {
 
 // URL is the tag's page.
 func (t Tag) URL() string { return "/tags/" + t.Slug + "/" }
-
