@@ -22,7 +22,7 @@ func newIDs() *ids { return &ids{seen: map[string]bool{}} }
 
 // Slug returns the GitHub-style slug of a heading text.
 func Slug(s string) string {
-	return string(slug([]byte(s)))
+	return string(slug(bytes.TrimSpace([]byte(s))))
 }
 
 func slug(value []byte) []byte {

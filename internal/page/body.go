@@ -155,7 +155,7 @@ func (r *reader) adrStatus(raw, from string, pos diag.Position) {
 func (r *reader) required() {
 	p := r.p
 	need := func(ok bool, field, hint string) {
-		if !ok {
+		if _, written := p.Fields[field]; !ok && !written {
 			r.diags.Errorf(r.at(max(r.fmLine, 1), 1), "required-field", "%s %s is missing %s; %s", p.Kind.Title(), "page", field, hint)
 		}
 	}

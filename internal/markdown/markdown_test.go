@@ -1,0 +1,135 @@
+package markdown
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestGolden renders each testdata/*.txt archive's input.md and compares the
+// HTML, ids and links with the archive's other files. Run with -update to
+// rewrite them.
+func TestGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+			a, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var input []byte
+			unsafe := strings.Contains(string(a.Comment), "unsafe")
+			for _, f := range a.Files {
+				if f.Name == "input.md" {
+					input = f.Data
+				}
+			}
+			e := New(Options{Unsafe: unsafe})
+			doc := e.Parse(input, 1)
+			for _, r := range doc.Refs {
+				if r.Target != "missing" {
+					r.Resolve("/resolved/"+r.Target+"/", "Title of "+r.Target)
+				}
+			}
+			html, err := e.HTML(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for id := range doc.IDs {
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			var links strings.Builder
+			for _, l := range doc.Links {
+				fmt.Fprintf(&links, "%d:%d %v %s\n", l.Line, l.Col, l.Kind, l.Dest)
+			}
+			for _, r := range doc.Refs {
+				fmt.Fprintf(&links, "%d:%d ref %s\n", r.Line, r.Col, r.Target)
+			}
+			var headings strings.Builder
+			for _, h := range doc.Headings {
+				fmt.Fprintf(&headings, "%d h%d #%s %s\n", h.Line, h.Level, h.ID, h.Text)
+			}
+			got := map[string]string{
+				"output.html": string(html),
+				"ids":         strings.Join(ids, "\n") + "\n",
+				"links":       links.String(),
+				"headings":    headings.String(),
+			}
+			if *update {
+				out := &txtar.Archive{Comment: a.Comment, Files: []txtar.File{{Name: "input.md", Data: input}}}
+				for _, name := range []string{"output.html", "headings", "ids", "links"} {
+					out.Files = append(out.Files, txtar.File{Name: name, Data: []byte(got[name])})
+				}
+				if err := os.WriteFile(file, txtar.Format(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			for _, f := range a.Files {
+				want, ok := got[f.Name]
+				if !ok {
+					continue
+				}
+				if want != string(f.Data) {
+					t.Errorf("%s differs:\n%s", f.Name, diff(string(f.Data), want))
+				}
+			}
+		})
+	}
+}
+
+// diff shows the lines that differ between want and got.
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d:\n- %s\n+ %s\n", i+1, wl, gl)
+		}
+	}
+	return b.String()
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"Hello, World!":           "hello-world",
+		"Über Größe":              "über-größe",
+		"  Trailing  spaces ":     "trailing--spaces",
+		"API v2.0 (beta)":         "api-v20-beta",
+		"snake_case and-hyphen":   "snake_case-and-hyphen",
+		"`code` in **heading**":   "code-in-heading",
+	} {
+		if got := Slug(strings.NewReplacer("`", "", "*", "").Replace(in)); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPlainTextExcerpt(t *testing.T) {
+	e := New(Options{})
+	d := e.Parse([]byte("# T\n\nFirst *para* with [a link](x.md).\n\n```\ncode\n```\n\nSecond para that is long enough to be cut somewhere.\n"), 1)
+	got := d.PlainText(40)
+	if got != "First para with a link. Second para that…" {
+		t.Errorf("PlainText = %q", got)
+	}
+}

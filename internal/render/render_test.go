@@ -1,0 +1,172 @@
+package render
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/handbook-dev/handbook/internal/site"
+	"github.com/handbook-dev/handbook/themes"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// renderArchive builds the site held in an archive's files (all but want/
+// and diags) and returns every output file and the diagnostics.
+func renderArchive(t *testing.T, a *txtar.Archive, mutate func(*site.Config)) (map[string]string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range a.Files {
+		if strings.HasPrefix(f.Name, "want/") || f.Name == "diags" {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	s, err := site.Load(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, err := LoadTheme(themes.Default(), dir, Funcs(cfg.BasePath(), cfg.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	var mu sync.Mutex
+	err = New(s, th).All(context.Background(), func(p string, b []byte) error {
+		mu.Lock()
+		out[p] = string(b)
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diags strings.Builder
+	for _, d := range s.Diags {
+		fmt.Fprintln(&diags, d)
+	}
+	return out, diags.String()
+}
+
+// mainOf returns the <main> element of a page: the part a kind's layout
+// shapes, without the sidebar and head shared by every page.
+func mainOf(html string) string {
+	i := strings.Index(html, "<main")
+	j := strings.Index(html, "</main>")
+	if i < 0 || j < i {
+		return html
+	}
+	// Blank lines left by template actions are not part of the behaviour.
+	var lines []string
+	for _, l := range strings.Split(html[i:j+len("</main>")], "\n") {
+		if strings.TrimSpace(l) != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// TestGolden builds each testdata/*.txtar site and compares the <main> of
+// every want/<site path> file, and the diagnostics. Run with -update to
+// rewrite the wants.
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no golden sites")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+			a, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, diags := renderArchive(t, a, func(c *site.Config) {
+				if strings.Contains(string(a.Comment), "base-url: /handbook/") {
+					c.BaseURL = "/handbook/"
+				}
+			})
+			for i, f := range a.Files {
+				var got string
+				switch {
+				case f.Name == "diags":
+					got = diags
+				case strings.HasPrefix(f.Name, "want/"):
+					p := "/" + strings.TrimPrefix(f.Name, "want/")
+					html, ok := out[p]
+					if !ok {
+						t.Errorf("no output %s", p)
+						continue
+					}
+					got = html
+					if strings.HasSuffix(p, ".html") {
+						got = mainOf(html)
+					}
+				default:
+					continue
+				}
+				if *update {
+					a.Files[i].Data = []byte(got)
+					continue
+				}
+				if got != string(f.Data) {
+					t.Errorf("%s differs:\n%s", f.Name, diff(string(f.Data), got))
+				}
+			}
+			if *update {
+				if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func diff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 20; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			shown++
+			fmt.Fprintf(&b, "line %d:\n- %s\n+ %s\n", i+1, wl, gl)
+		}
+	}
+	return b.String()
+}
+
+func TestHuman(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0: "", 30 * time.Second: "1 min", 45 * time.Minute: "45 min", 2 * time.Hour: "2 h",
+		3*time.Hour + 20*time.Minute: "3 h 20 min", 52 * time.Hour: "2 d 4 h", 48 * time.Hour: "2 d",
+	} {
+		if got := Human(d); got != want {
+			t.Errorf("Human(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
