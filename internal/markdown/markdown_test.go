@@ -112,12 +112,12 @@ func diff(want, got string) string {
 
 func TestSlug(t *testing.T) {
 	for in, want := range map[string]string{
-		"Hello, World!":           "hello-world",
-		"Über Größe":              "über-größe",
-		"  Trailing  spaces ":     "trailing--spaces",
-		"API v2.0 (beta)":         "api-v20-beta",
-		"snake_case and-hyphen":   "snake_case-and-hyphen",
-		"`code` in **heading**":   "code-in-heading",
+		"Hello, World!":         "hello-world",
+		"Über Größe":            "über-größe",
+		"  Trailing  spaces ":   "trailing--spaces",
+		"API v2.0 (beta)":       "api-v20-beta",
+		"snake_case and-hyphen": "snake_case-and-hyphen",
+		"`code` in **heading**": "code-in-heading",
 	} {
 		if got := Slug(strings.NewReplacer("`", "", "*", "").Replace(in)); got != want {
 			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
