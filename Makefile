@@ -1,0 +1,41 @@
+# handbook — make targets. `make run` builds and opens the project's own
+# handbook; `make test` installs what the tests need and runs them all.
+
+GO      ?= go
+BIN     ?= bin/handbook
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+PORT    ?= 1313
+
+.PHONY: build test run bench bench-docs-hugo test-deps vet clean
+
+build:
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/handbook
+
+# Installs Chromium for the browser tests when it is missing (Debian).
+test-deps:
+	@scripts/install-test-deps.sh
+
+vet:
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+
+test: test-deps vet
+	HANDBOOK_REQUIRE_BROWSER=1 $(GO) test ./...
+
+# Builds the project's own handbook into public/ and serves it on
+# http://127.0.0.1:$(PORT)/, opening a browser when one is available.
+run: build
+	$(BIN) build --out public
+	@echo "serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	@(sleep 1; command -v xdg-open >/dev/null && xdg-open http://127.0.0.1:$(PORT)/ >/dev/null 2>&1 || true) &
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory public
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# handbook against Debian's hugo on ../shared/corpus/docs-hugo.
+bench-docs-hugo:
+	scripts/bench-docs-hugo.sh
+
+clean:
+	rm -rf bin public
