@@ -1,0 +1,100 @@
+package build_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/build"
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+func fixture(t testing.TB) (site.Config, string) {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"content/index.md":      "# Home\n\nWelcome.\n",
+		"content/docs/guide.md": "---\ntitle: Guide\n---\nText.\n",
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	return cfg, filepath.Join(dir, "public")
+}
+
+// TestInterruptKeepsOutput: a build cancelled half-way leaves the previous
+// output exactly as it was and no temporary folder behind.
+func TestInterruptKeepsOutput(t *testing.T) {
+	cfg, out := fixture(t)
+	if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(filepath.Join(out, "docs", "guide", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfg.Dir, "content", "docs", "guide.md"), []byte("# Changed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := build.Run(ctx, build.Options{Site: cfg, Out: out}); err == nil {
+		t.Fatal("cancelled build succeeded")
+	}
+	after, err := os.ReadFile(filepath.Join(out, "docs", "guide", "index.html"))
+	if err != nil || string(after) != string(before) {
+		t.Fatalf("previous output changed: %v", err)
+	}
+	entries, _ := os.ReadDir(cfg.Dir)
+	for _, e := range entries {
+		if e.Name() != "content" && e.Name() != "public" {
+			t.Errorf("left behind: %s", e.Name())
+		}
+	}
+}
+
+// TestOutputInsideRootIsExcluded: a site whose only root is its own folder
+// (no content/) does not read its previous output back in.
+func TestOutputInsideRootIsExcluded(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "README.md"), []byte("# Notes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := site.DefaultConfig(dir)
+	out := filepath.Join(dir, "public")
+	for i := 0; i < 2; i++ {
+		res, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(res.Site.Pages); n != 1 {
+			t.Fatalf("build %d: %d pages, want 1", i, n)
+		}
+	}
+}
+
+// BenchmarkBuildCorpus builds ../shared/corpus/docs-hugo (988 pages).
+func BenchmarkBuildCorpus(b *testing.B) {
+	dir, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus", "docs-hugo", "docs"))
+	if _, err := os.Stat(dir); err != nil {
+		b.Skipf("corpus not available: %v", err)
+	}
+	cfg := site.DefaultConfig(dir)
+	out := filepath.Join(b.TempDir(), "public")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
