@@ -54,7 +54,8 @@ func (r *reader) fromBody(schema Schema) {
 	stem := strings.TrimSuffix(base, path.Ext(base))
 	if p.Date.IsZero() && (p.Kind == KindADR || p.Kind == KindPostmortem || p.Kind == KindEvaluation || p.Kind == KindPost) {
 		if m := datePath.FindString(p.Path); m != "" {
-			p.Date, _ = time.Parse("2006-01-02", m[:4]+"-"+m[len(m)-5:len(m)-3]+"-"+m[len(m)-2:])
+			d := strings.ReplaceAll(m, "-", "")
+			p.Date, _ = time.Parse("20060102", d)
 		}
 	}
 	if p.Kind != KindADR {

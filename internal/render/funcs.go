@@ -57,6 +57,11 @@ func Funcs(basePath string, now time.Time) template.FuncMap {
 			m := (p.Doc.Words + 199) / 200
 			return fmt.Sprintf("%d min read", max(m, 1))
 		},
+		// isURL reports whether s is a link (a URL or a site path) rather
+		// than a name.
+		"isURL": func(s string) bool {
+			return strings.Contains(s, "://") || strings.HasPrefix(s, "/") && !strings.ContainsAny(s, " \t")
+		},
 		"join":  strings.Join,
 		"lower": strings.ToLower,
 		"slug":  site.Slug,

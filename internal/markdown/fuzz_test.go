@@ -1,0 +1,34 @@
+package markdown
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzRender parses and renders arbitrary Markdown, safe and unsafe: it
+// must never panic, and links must have positions inside the input.
+func FuzzRender(f *testing.F) {
+	seeds, _ := filepath.Glob("testdata/*.txt")
+	for _, p := range seeds {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("> [!NOTE]\n"))
+	f.Add([]byte("[[a|b]] [[]] [[x"))
+	safe, unsafe := New(Options{}), New(Options{Unsafe: true})
+	f.Fuzz(func(t *testing.T, src []byte) {
+		for _, e := range []*Engine{safe, unsafe} {
+			d := e.Parse(src, 3)
+			if _, err := e.HTML(d); err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range d.Links {
+				if l.Line != 0 && l.Line < 3 {
+					t.Fatalf("link before the first line: %+v", l)
+				}
+			}
+		}
+	})
+}
