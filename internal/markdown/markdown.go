@@ -119,6 +119,9 @@ type Document struct {
 	Refs  []*Ref
 	// Words is a count of the words of text, for reading time.
 	Words int
+	// TitleID is the id of the leading heading DropTitle removed; layouts
+	// give it to the title they print, so that links to it still work.
+	TitleID string
 
 	lineStarts []int
 }
@@ -158,6 +161,11 @@ func (d *Document) DropTitle() {
 		break
 	}
 	if h, ok := first.(*ast.Heading); ok && h.Level == 1 {
+		if id, ok := h.AttributeString("id"); ok {
+			if b, ok := id.([]byte); ok {
+				d.TitleID = string(b)
+			}
+		}
 		d.Root.RemoveChild(d.Root, h)
 		if len(d.Headings) > 0 && d.Headings[0].Level == 1 {
 			d.Headings = d.Headings[1:]
@@ -218,15 +226,15 @@ func (d *Document) index(rawHTML bool) {
 		case *ast.Text:
 			d.Words += countWords(n.Segment.Value(src))
 		case *ast.HTMLBlock:
-			if !rawHTML {
-				break
+			if !rawHTML || n.HTMLBlockType == ast.HTMLBlockType2 {
+				break // escaped, or a comment: its ids are not rendered
 			}
 			for i := 0; i < n.Lines().Len(); i++ {
 				seg := n.Lines().At(i)
 				rawIDs(seg.Value(src), d.IDs)
 			}
 		case *ast.RawHTML:
-			if !rawHTML {
+			if !rawHTML || isComment(n, src) {
 				break
 			}
 			for i := 0; i < n.Segments.Len(); i++ {
@@ -367,4 +375,12 @@ func countWords(b []byte) int {
 		in = !sp
 	}
 	return n
+}
+
+func isComment(n *ast.RawHTML, src []byte) bool {
+	if n.Segments.Len() == 0 {
+		return false
+	}
+	seg := n.Segments.At(0)
+	return bytes.HasPrefix(seg.Value(src), []byte("<!--"))
 }

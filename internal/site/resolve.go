@@ -137,10 +137,21 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 	var diags diag.List
 	at := func(line, col int) diag.Position { return diag.Position{File: p.Path, Line: line, Col: col} }
 	for _, l := range p.Doc.Links {
+		if strings.HasPrefix(l.Dest, "#") && len(l.Dest) > 1 {
+			if frag := unescapeFragment(l.Dest[1:]); !p.Doc.IDs[frag] {
+				diags.Errorf(at(l.Line, l.Col), "broken-anchor", "link to #%s: this page has no heading or element with that id%s", frag, suggestID(p, frag))
+			}
+			continue
+		}
 		u, target, msg := s.resolveLink(p, l.Dest)
 		if msg != "" {
 			diags.Errorf(at(l.Line, l.Col), "broken-link", "%s", msg)
 			continue
+		}
+		if _, frag, ok := strings.Cut(l.Dest, "#"); ok && target != nil && frag != "" {
+			if frag = unescapeFragment(frag); !target.Doc.IDs[frag] {
+				diags.Errorf(at(l.Line, l.Col), "broken-anchor", "link to %s: %s has no heading or element with id %q%s", l.Dest, target.Path, frag, suggestID(target, frag))
+			}
 		}
 		if u != "" {
 			l.SetDest(u)
@@ -162,6 +173,9 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 		title := t.Title
 		if t.ADRLabel() != "" {
 			title = t.ADRLabel() + ": " + t.Title
+		}
+		if f := strings.TrimPrefix(frag, "#"); f != "" && !t.Doc.IDs[unescapeFragment(f)] {
+			diags.Errorf(at(r.Line, r.Col), "broken-anchor", "reference %q: %s has no heading or element with id %q%s", r.Target, t.Path, f, suggestID(t, f))
 		}
 		r.Resolve(s.Config.BasePath()+strings.TrimPrefix(t.URL, "/")+frag, title)
 		edges = append(edges, edge{p, t})
@@ -259,6 +273,9 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 		}
 		return "", nil, ""
 	}
+	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
+		return "", nil, fmt.Sprintf("link to %s: the file exists but is not part of the site (outside the content roots, hidden, or not a page); link to its published copy or move it into a content root", dest)
+	}
 	if strings.EqualFold(path.Ext(decoded), ".md") {
 		return "", nil, fmt.Sprintf("link to %s: no such page; fix the path or create the page", dest)
 	}
@@ -339,4 +356,49 @@ func (s *Site) resolveRef(from *Page, target string, kind page.Kind) (*Page, str
 		paths = append(paths, c.Path)
 	}
 	return nil, "", fmt.Sprintf("ambiguous reference %q matches %s; use the path or kind:name", target, strings.Join(paths, ", "))
+}
+
+func unescapeFragment(f string) string {
+	if u, err := url.PathUnescape(f); err == nil {
+		return u
+	}
+	return f
+}
+
+// suggestID proposes the id of p closest to frag, as "; did you mean #x?",
+// or "".
+func suggestID(p *Page, frag string) string {
+	best, bestD := "", 1<<30
+	low := strings.ToLower(frag)
+	for id := range p.Doc.IDs {
+		d := editDistance(low, strings.ToLower(id))
+		if d < bestD || d == bestD && id < best {
+			best, bestD = id, d
+		}
+	}
+	if best == "" || bestD > max(2, len(frag)/3) {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean #%s?", best)
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
