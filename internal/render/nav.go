@@ -70,6 +70,9 @@ func buildNav(s *site.Site, indexURLs map[page.Kind]string) *navTree {
 		}
 		n := ensure(p.URL)
 		n.title, n.weight, n.linked = p.Title, p.Weight, true
+		if n.weight == 0 && p.ADR != nil && p.ADR.Number > 0 {
+			n.weight = p.ADR.Number // the ADR log's order
+		}
 	}
 	for k, u := range indexURLs {
 		n := ensure(u)
