@@ -20,9 +20,14 @@ func FuzzRender(f *testing.F) {
 	safe, unsafe := New(Options{}), New(Options{Unsafe: true})
 	f.Fuzz(func(t *testing.T, src []byte) {
 		for _, e := range []*Engine{safe, unsafe} {
-			d := e.Parse(src, 3)
-			if _, err := e.HTML(d); err != nil {
+			d := e.Parse(src, 3, ParseOptions{DropTitle: len(src)%2 == 0})
+			kept, err := e.HTML(d)
+			if err != nil {
 				t.Fatal(err)
+			}
+			d.Release()
+			if again, _ := e.HTML(d); string(again) != string(kept) {
+				t.Fatalf("released document renders differently")
 			}
 			for _, l := range d.Links {
 				if l.Line != 0 && l.Line < 3 {

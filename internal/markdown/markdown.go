@@ -91,18 +91,13 @@ type Link struct {
 	Dest string
 	// Line and Col are the file position of the link.
 	Line, Col int
-	node      ast.Node
+	// rewrite, when set, is the destination rendered instead of Dest.
+	rewrite string
 }
 
-// SetDest replaces the destination the link renders with.
-func (l *Link) SetDest(dest string) {
-	switch n := l.node.(type) {
-	case *ast.Link:
-		n.Destination = []byte(dest)
-	case *ast.Image:
-		n.Destination = []byte(dest)
-	}
-}
+// SetDest replaces the destination the link renders with. Autolinks keep
+// theirs.
+func (l *Link) SetDest(dest string) { l.rewrite = dest }
 
 // Document is a parsed Markdown file.
 type Document struct {
@@ -110,35 +105,69 @@ type Document struct {
 	Source []byte
 	// FirstLine is the file line Source starts on.
 	FirstLine int
-	Root      ast.Node
-	Headings  []Heading
+	// Root is the AST; nil once Release was called (rendering parses the
+	// source again).
+	Root     ast.Node
+	Headings []Heading
 	// IDs holds every id the document renders: headings, {#id} attributes,
 	// footnotes and ids in raw HTML.
 	IDs   map[string]bool
 	Links []*Link
-	Refs  []*Ref
+	Refs  []*RefInfo
 	// Words is a count of the words of text, for reading time.
 	Words int
-	// TitleID is the id of the leading heading DropTitle removed; layouts
-	// give it to the title they print, so that links to it still work.
+	// TitleID is the id of the leading heading removed as the page title
+	// (ParseOptions.DropTitle); layouts give it to the title they print, so
+	// that links to it still work.
 	TitleID string
 
+	opts       ParseOptions
 	lineStarts []int
 }
 
+// ParseOptions change how a document is parsed.
+type ParseOptions struct {
+	// DropTitle removes a leading level-1 heading (after any HTML
+	// comments), used as the page title, so that layouts do not print the
+	// title twice.
+	DropTitle bool
+}
+
 // Parse parses src, whose first byte is on line firstLine of its file.
-func (e *Engine) Parse(src []byte, firstLine int) *Document {
-	doc := &Document{Source: src, FirstLine: firstLine, IDs: map[string]bool{}}
-	ids := newIDs()
-	ctx := parser.NewContext(parser.WithIDs(ids))
-	doc.Root = e.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
+	doc := &Document{Source: src, FirstLine: firstLine, IDs: map[string]bool{}, opts: opts}
+	doc.Root = e.parse(doc)
 	doc.index(e.unsafe)
+	if doc.TitleID != "" {
+		doc.IDs[doc.TitleID] = true // layouts print it on the title
+	}
 	return doc
 }
 
-// Render writes the document's HTML.
+func (e *Engine) parse(doc *Document) ast.Node {
+	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	root := e.md.Parser().Parse(text.NewReader(doc.Source), parser.WithContext(ctx))
+	if doc.opts.DropTitle {
+		doc.TitleID = dropTitle(root)
+	}
+	return root
+}
+
+// Release drops the AST, keeping what the document says about itself
+// (headings, ids, links, references). Rendering a released document parses
+// its source again, with the same result; a large site releases its
+// documents so that its memory does not grow with every page's AST.
+func (d *Document) Release() { d.Root = nil }
+
+// Render writes the document's HTML, with the links' and references'
+// resolutions applied.
 func (e *Engine) Render(w io.Writer, doc *Document) error {
-	return e.md.Renderer().Render(w, doc.Source, doc.Root)
+	root := doc.Root
+	if root == nil {
+		root = e.parse(doc)
+	}
+	doc.apply(root)
+	return e.md.Renderer().Render(w, doc.Source, root)
 }
 
 // HTML renders the document to a byte slice.
@@ -149,10 +178,9 @@ func (e *Engine) HTML(doc *Document) ([]byte, error) {
 	return b.Bytes(), err
 }
 
-// DropTitle removes a leading level-1 heading, used as the page title, so
-// that layouts do not print the title twice.
-func (d *Document) DropTitle() {
-	first := d.Root.FirstChild()
+// dropTitle removes a leading level-1 heading and returns its id.
+func dropTitle(root ast.Node) string {
+	first := root.FirstChild()
 	for first != nil {
 		if b, ok := first.(*ast.HTMLBlock); ok && b.HTMLBlockType == ast.HTMLBlockType2 {
 			first = first.NextSibling() // a leading comment
@@ -160,17 +188,62 @@ func (d *Document) DropTitle() {
 		}
 		break
 	}
-	if h, ok := first.(*ast.Heading); ok && h.Level == 1 {
-		if id, ok := h.AttributeString("id"); ok {
-			if b, ok := id.([]byte); ok {
-				d.TitleID = string(b)
-			}
-		}
-		d.Root.RemoveChild(d.Root, h)
-		if len(d.Headings) > 0 && d.Headings[0].Level == 1 {
-			d.Headings = d.Headings[1:]
+	h, ok := first.(*ast.Heading)
+	if !ok || h.Level != 1 {
+		return ""
+	}
+	id := ""
+	if v, ok := h.AttributeString("id"); ok {
+		if b, ok := v.([]byte); ok {
+			id = string(b)
 		}
 	}
+	root.RemoveChild(root, h)
+	return id
+}
+
+// links calls f for each link, image, URL autolink and reference of the
+// tree, in document order: the order index numbers them in, and apply
+// finds them again in a tree parsed anew.
+func links(root ast.Node, f func(n ast.Node)) {
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link, *ast.Image, *Ref:
+			f(n)
+		case *ast.AutoLink:
+			if n.AutoLinkType == ast.AutoLinkURL {
+				f(n)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// apply sets the resolved destinations and references on a tree.
+func (d *Document) apply(root ast.Node) {
+	li, ri := 0, 0
+	links(root, func(n ast.Node) {
+		switch n := n.(type) {
+		case *Ref:
+			if ri < len(d.Refs) {
+				n.Info = d.Refs[ri]
+			}
+			ri++
+			return
+		case *ast.Link:
+			if li < len(d.Links) && d.Links[li].rewrite != "" {
+				n.Destination = []byte(d.Links[li].rewrite)
+			}
+		case *ast.Image:
+			if li < len(d.Links) && d.Links[li].rewrite != "" {
+				n.Destination = []byte(d.Links[li].rewrite)
+			}
+		}
+		li++
+	})
 }
 
 // Pos returns the file line and column of a byte offset in Source.
@@ -212,17 +285,8 @@ func (d *Document) index(rawHTML bool) {
 				line, _ = d.Pos(n.Lines().At(0).Start)
 			}
 			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: plainText(n, src), ID: string(b), Line: line})
-		case *ast.Link:
-			d.addLink(KindLink, string(n.Destination), n)
-		case *ast.Image:
-			d.addLink(KindImage, string(n.Destination), n)
-		case *ast.AutoLink:
-			if n.AutoLinkType == ast.AutoLinkURL {
-				d.addLink(KindAutoLink, string(n.URL(src)), n)
-			}
 		case *Ref:
-			n.Line, n.Col = d.Pos(n.Offset)
-			d.Refs = append(d.Refs, n)
+			n.Info.Line, n.Info.Col = d.Pos(n.Info.Offset)
 		case *ast.Text:
 			d.Words += countWords(n.Segment.Value(src))
 		case *ast.HTMLBlock:
@@ -243,6 +307,18 @@ func (d *Document) index(rawHTML bool) {
 			}
 		}
 		return ast.WalkContinue, nil
+	})
+	links(d.Root, func(n ast.Node) {
+		switch n := n.(type) {
+		case *ast.Link:
+			d.addLink(KindLink, string(n.Destination), n)
+		case *ast.Image:
+			d.addLink(KindImage, string(n.Destination), n)
+		case *ast.AutoLink:
+			d.addLink(KindAutoLink, string(n.URL(src)), n)
+		case *Ref:
+			d.Refs = append(d.Refs, n.Info)
+		}
 	})
 	// Footnote ids follow goldmark's scheme.
 	_ = ast.Walk(d.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -280,7 +356,7 @@ func (d *Document) addLink(kind LinkKind, dest string, n ast.Node) {
 	} else if b := blockOf(n); b != nil && b.Lines().Len() > 0 {
 		line, col = d.Pos(b.Lines().At(0).Start)
 	}
-	d.Links = append(d.Links, &Link{Kind: kind, Dest: dest, Line: line, Col: col, node: n})
+	d.Links = append(d.Links, &Link{Kind: kind, Dest: dest, Line: line, Col: col})
 }
 
 // firstOffset returns the source offset of the first text inside n, or -1.
@@ -327,7 +403,7 @@ func plainText(n ast.Node, src []byte) string {
 			}
 			return ast.WalkSkipChildren, nil
 		case *Ref:
-			b.WriteString(c.Display())
+			b.WriteString(c.Info.Display())
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil

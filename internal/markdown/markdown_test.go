@@ -36,7 +36,7 @@ func TestGolden(t *testing.T) {
 				}
 			}
 			e := New(Options{Unsafe: unsafe})
-			doc := e.Parse(input, 1)
+			doc := e.Parse(input, 1, ParseOptions{})
 			for _, r := range doc.Refs {
 				if r.Target != "missing" {
 					r.Resolve("/resolved/"+r.Target+"/", "Title of "+r.Target)
@@ -45,6 +45,15 @@ func TestGolden(t *testing.T) {
 			html, err := e.HTML(doc)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// A released document renders the same from a fresh parse.
+			doc.Release()
+			again, err := e.HTML(doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(again) != string(html) {
+				t.Errorf("released document renders differently:\n%s", diff(string(html), string(again)))
 			}
 			var ids []string
 			for id := range doc.IDs {
@@ -127,7 +136,7 @@ func TestSlug(t *testing.T) {
 
 func TestPlainTextExcerpt(t *testing.T) {
 	e := New(Options{})
-	d := e.Parse([]byte("# T\n\nFirst *para* with [a link](x.md).\n\n```\ncode\n```\n\nSecond para that is long enough to be cut somewhere.\n"), 1)
+	d := e.Parse([]byte("# T\n\nFirst *para* with [a link](x.md).\n\n```\ncode\n```\n\nSecond para that is long enough to be cut somewhere.\n"), 1, ParseOptions{})
 	got := d.PlainText(40)
 	if got != "First para with a link. Second para that…" {
 		t.Errorf("PlainText = %q", got)

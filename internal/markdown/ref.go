@@ -12,26 +12,12 @@ import (
 // KindRef is the node kind of a [[short reference]].
 var KindRef = ast.NewNodeKind("Ref")
 
-// Ref is a short reference: [[adr-7]], [[runbook:db-failover]],
-// [[Page title]] or [[target|label]]. The site resolves it by setting URL
-// and Title; an unresolved Ref renders as marked text.
+// Ref is the AST node of a short reference: [[adr-7]],
+// [[runbook:db-failover]], [[Page title]] or [[target|label]]. What it
+// renders is its Info, which the site resolves.
 type Ref struct {
 	ast.BaseInline
-	// Target is the reference as written between the brackets, without a
-	// |label.
-	Target string
-	// Label is the text after "|", if any.
-	Label string
-	// Offset is the source offset of the opening brackets; Line and Col its
-	// file position.
-	Offset    int
-	Line, Col int
-
-	// URL and Title are set by the resolver; Resolved reports it found the
-	// target.
-	URL      string
-	Title    string
-	Resolved bool
+	Info *RefInfo
 }
 
 // Kind implements ast.Node.
@@ -39,12 +25,31 @@ func (r *Ref) Kind() ast.NodeKind { return KindRef }
 
 // Dump implements ast.Node.
 func (r *Ref) Dump(source []byte, level int) {
-	ast.DumpHelper(r, source, level, map[string]string{"Target": r.Target, "Label": r.Label}, nil)
+	ast.DumpHelper(r, source, level, map[string]string{"Target": r.Info.Target, "Label": r.Info.Label}, nil)
 }
 
-// Display is what the reference shows: its label, the target's title, or the
-// reference as written.
-func (r *Ref) Display() string {
+// RefInfo is a short reference as written and, once resolved, what it
+// points at. It holds no AST, so it outlives a released Document's tree.
+type RefInfo struct {
+	// Target is the reference as written between the brackets, without a
+	// |label; Label is the text after "|", if any.
+	Target string
+	Label  string
+	// Offset is the source offset of the opening brackets; Line and Col its
+	// file position.
+	Offset    int
+	Line, Col int
+
+	// URL and Title are set by Resolve; Resolved reports the target was
+	// found.
+	URL      string
+	Title    string
+	Resolved bool
+}
+
+// Display is what the reference shows: its label, the target's title, or
+// the reference as written.
+func (r *RefInfo) Display() string {
 	switch {
 	case r.Label != "":
 		return r.Label
@@ -55,7 +60,7 @@ func (r *Ref) Display() string {
 }
 
 // Resolve marks the reference as pointing at url, titled title.
-func (r *Ref) Resolve(url, title string) {
+func (r *RefInfo) Resolve(url, title string) {
 	r.URL, r.Title, r.Resolved = url, title, true
 }
 
@@ -76,9 +81,8 @@ func (refParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) as
 	if strings.ContainsAny(inner, "[]\n") || strings.TrimSpace(inner) == "" {
 		return nil
 	}
-	r := &Ref{Offset: seg.Start}
 	target, label, _ := strings.Cut(inner, "|")
-	r.Target, r.Label = strings.TrimSpace(target), strings.TrimSpace(label)
+	info := &RefInfo{Offset: seg.Start, Target: strings.TrimSpace(target), Label: strings.TrimSpace(label)}
 	block.Advance(2 + end + 2)
-	return r
+	return &Ref{Info: info}
 }

@@ -97,7 +97,7 @@ func (r *nodeRenderer) renderRef(w util.BufWriter, src []byte, n ast.Node, enter
 	if !entering {
 		return ast.WalkContinue, nil
 	}
-	ref := n.(*Ref)
+	ref := n.(*Ref).Info
 	if ref.Resolved {
 		fmt.Fprintf(w, "<a class=\"ref\" href=\"%s\">%s</a>", html.EscapeString(ref.URL), html.EscapeString(ref.Display()))
 	} else {

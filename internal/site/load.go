@@ -39,6 +39,7 @@ type source struct {
 	rel  string // relative to the root, slash-separated
 	root *Root
 	kind page.Kind
+	size int64
 }
 
 // Load reads every root of cfg into a Site. Problems with files are
@@ -66,6 +67,15 @@ func Load(ctx context.Context, cfg Config) (*Site, error) {
 			}
 		}
 	}
+	var total int64
+	for _, f := range mds {
+		total += f.size
+	}
+	limit := cfg.KeepParsed
+	if limit == 0 {
+		limit = DefaultKeepParsed
+	}
+	s.release = limit >= 0 && total > limit
 	pages, err := s.parseAll(ctx, mds)
 	if err != nil {
 		return nil, err
@@ -171,6 +181,7 @@ func (s *Site) walk(r *Root) ([]source, error) {
 				childRel = rel + "/" + name
 			}
 			typ := e.Type()
+			var size int64
 			if typ&fs.ModeSymlink != 0 {
 				fi, err := os.Stat(childAbs)
 				if err != nil {
@@ -182,7 +193,11 @@ func (s *Site) walk(r *Root) ([]source, error) {
 					s.Diags.Errorf(s.pos(childAbs), rule, "%s", msg)
 					continue
 				}
-				typ = fi.Mode().Type()
+				typ, size = fi.Mode().Type(), fi.Size()
+			} else if typ.IsRegular() {
+				if fi, err := e.Info(); err == nil {
+					size = fi.Size()
+				}
 			}
 			if typ.IsDir() {
 				if s.skipDir(childAbs, name) {
@@ -200,7 +215,7 @@ func (s *Site) walk(r *Root) ([]source, error) {
 			if !typ.IsRegular() || strings.HasPrefix(name, ".") {
 				continue
 			}
-			out = append(out, source{abs: childAbs, path: s.rel(childAbs), rel: childRel, root: r, kind: kind})
+			out = append(out, source{abs: childAbs, path: s.rel(childAbs), rel: childRel, root: r, kind: kind, size: size})
 		}
 		return nil
 	}
@@ -312,10 +327,7 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	p := &Page{Page: pp, Source: src.abs, Root: src.root}
 	p.IsIndex = isIndex(stem)
 	p.URL = pageURL(src.root.Mount, src.rel)
-	p.Doc = s.Engine.Parse(pp.Body, pp.BodyLine)
-	if p.TitleFromBody {
-		p.Doc.DropTitle()
-	}
+	p.Doc = s.Engine.Parse(pp.Body, pp.BodyLine, markdown.ParseOptions{DropTitle: p.TitleFromBody})
 	if p.Title == "" {
 		if p.IsIndex {
 			p.Title = titleFromName(filepath.Base(filepath.Dir(src.abs)))
@@ -329,6 +341,9 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	p.Excerpt = p.Description
 	if p.Excerpt == "" {
 		p.Excerpt = p.Doc.PlainText(240)
+	}
+	if s.release {
+		p.Doc.Release()
 	}
 	return p, diags
 }
