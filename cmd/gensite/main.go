@@ -22,13 +22,13 @@ import (
 )
 
 var (
-	services = []string{"payments", "checkout", "search", "identity", "billing", "notifications", "inventory", "shipping", "catalog", "gateway", "ledger", "reporting", "storage", "messaging", "analytics", "auth"}
-	owners   = []string{"team-payments", "team-platform", "team-sre", "team-identity", "team-data", "team-growth", "team-infra", "team-security"}
-	tags     = []string{"database", "kubernetes", "networking", "observability", "security", "latency", "capacity", "deploys", "queues", "caching", "dns", "tls", "storage", "on-call", "cost"}
-	langs    = []string{"go", "yaml", "bash", "python", "sql", "json", "hcl", "javascript", "rust", "console"}
+	services  = []string{"payments", "checkout", "search", "identity", "billing", "notifications", "inventory", "shipping", "catalog", "gateway", "ledger", "reporting", "storage", "messaging", "analytics", "auth"}
+	owners    = []string{"team-payments", "team-platform", "team-sre", "team-identity", "team-data", "team-growth", "team-infra", "team-security"}
+	tags      = []string{"database", "kubernetes", "networking", "observability", "security", "latency", "capacity", "deploys", "queues", "caching", "dns", "tls", "storage", "on-call", "cost"}
+	langs     = []string{"go", "yaml", "bash", "python", "sql", "json", "hcl", "javascript", "rust", "console"}
 	quadrants = []string{"languages", "frameworks", "tools", "platforms", "techniques"}
-	rings    = []string{"adopt", "trial", "assess", "hold"}
-	words    = strings.Fields(`the service request latency replica primary database cluster node pod deploy rollout
+	rings     = []string{"adopt", "trial", "assess", "hold"}
+	words     = strings.Fields(`the service request latency replica primary database cluster node pod deploy rollout
 	queue consumer producer partition lag error budget alert page incident timeout retry circuit breaker cache
 	eviction memory disk network packet loss certificate rotation secret config feature flag canary traffic
 	shift region zone failover backup restore snapshot index query plan lock contention throughput saturation

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
@@ -90,5 +91,40 @@ func (calloutTransformer) Transform(doc *ast.Document, reader text.Reader, pc pa
 			n = next
 		}
 		q.Parent().ReplaceChild(q.Parent(), q, c)
+	}
+}
+
+// KindTableWrap is the node kind of the scroll container around a table.
+var KindTableWrap = ast.NewNodeKind("TableWrap")
+
+// TableWrap holds one table, so that a wide table scrolls inside its box
+// instead of widening the page, and keeps its table semantics.
+type TableWrap struct {
+	ast.BaseBlock
+}
+
+// Kind implements ast.Node.
+func (t *TableWrap) Kind() ast.NodeKind { return KindTableWrap }
+
+// Dump implements ast.Node.
+func (t *TableWrap) Dump(source []byte, level int) { ast.DumpHelper(t, source, level, nil, nil) }
+
+type tableTransformer struct{}
+
+// Transform puts every table in a TableWrap.
+func (tableTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	var tables []ast.Node
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering && n.Kind() == east.KindTable {
+			tables = append(tables, n)
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, t := range tables {
+		w := &TableWrap{}
+		parent := t.Parent()
+		parent.ReplaceChild(parent, t, w)
+		w.AppendChild(w, t)
 	}
 }

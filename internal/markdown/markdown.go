@@ -56,7 +56,7 @@ func New(opts Options) *Engine {
 			parser.WithAutoHeadingID(),
 			parser.WithHeadingAttribute(),
 			parser.WithInlineParsers(util.Prioritized(refParser{}, 150)),
-			parser.WithASTTransformers(util.Prioritized(calloutTransformer{}, 100)),
+			parser.WithASTTransformers(util.Prioritized(calloutTransformer{}, 100), util.Prioritized(tableTransformer{}, 110)),
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(

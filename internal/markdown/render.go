@@ -30,6 +30,7 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(ast.KindFencedCodeBlock, r.renderCode)
 	reg.Register(ast.KindCodeBlock, r.renderCode)
 	reg.Register(KindCallout, r.renderCallout)
+	reg.Register(KindTableWrap, r.renderTableWrap)
 	reg.Register(KindRef, r.renderRef)
 	if !r.unsafe {
 		reg.Register(ast.KindHTMLBlock, r.renderHTMLBlock)
@@ -87,6 +88,15 @@ func (r *nodeRenderer) renderCallout(w util.BufWriter, src []byte, n ast.Node, e
 	c := n.(*Callout)
 	if entering {
 		fmt.Fprintf(w, "<div class=\"callout callout-%s\" role=\"note\">\n<p class=\"callout-title\">%s</p>\n", c.Variant, html.EscapeString(c.Title))
+	} else {
+		w.WriteString("</div>\n")
+	}
+	return ast.WalkContinue, nil
+}
+
+func (r *nodeRenderer) renderTableWrap(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if entering {
+		w.WriteString("<div class=\"table-wrap\">\n")
 	} else {
 		w.WriteString("</div>\n")
 	}

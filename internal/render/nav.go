@@ -80,6 +80,10 @@ func buildNav(s *site.Site, indexURLs map[page.Kind]string) *navTree {
 			n.title, n.linked = k.Plural(), true
 		}
 	}
+	// Every folder gets a page: its index, or a generated listing.
+	for _, n := range t.byURL {
+		n.linked = true
+	}
 	var sortRec func(n *navNode)
 	sortRec = func(n *navNode) {
 		slices.SortStableFunc(n.children, func(a, b *navNode) int {
@@ -237,4 +241,16 @@ func navHTML(items []NavItem) template.HTML {
 		}
 	}
 	return template.HTML(b.String())
+}
+
+// folders returns the site paths of every folder in the tree, sorted.
+func (t *navTree) folders() []string {
+	var out []string
+	for u, n := range t.byURL {
+		if len(n.children) > 0 && u != "/" {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

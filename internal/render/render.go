@@ -86,6 +86,8 @@ type List struct {
 	Pages  []*site.Page
 	Groups []Group
 	Tags   []site.Tag
+	// Folders are the sub-folders of a folder listing.
+	Folders []Link
 }
 
 // Group is a titled run of pages.
@@ -127,9 +129,10 @@ func New(s *site.Site, th *Theme) *Renderer {
 // no page of that kind.
 func (r *Renderer) IndexURL(k page.Kind) string { return r.indexURLs[k] }
 
-// kindIndexURLs places each kind's index in the folder holding most of its
-// pages ("/adr/" for content/adr/), or at "/<kind>s/" when that folder is
-// taken.
+// kindIndexURLs places each kind's index in the folder that holds all its
+// pages ("/adr/" for content/adr/, "/runbooks/" for runbooks in service
+// folders), or at "/<kind>s/" when they are spread over the site or that
+// folder is taken.
 func kindIndexURLs(s *site.Site) map[page.Kind]string {
 	out := map[page.Kind]string{}
 	taken := map[string]bool{"/": true}
@@ -137,23 +140,23 @@ func kindIndexURLs(s *site.Site) map[page.Kind]string {
 		if k == page.KindPage {
 			continue
 		}
-		counts := map[string]int{}
-		for _, p := range s.OfKind(k) {
+		common := ""
+		for i, p := range s.OfKind(k) {
 			dir := p.URL
 			if !p.IsIndex {
 				dir = parentURL(p.URL)
 			}
-			counts[dir]++
-		}
-		if len(counts) == 0 {
-			continue
-		}
-		best := ""
-		for u, n := range counts {
-			if best == "" || n > counts[best] || n == counts[best] && (len(u) < len(best) || len(u) == len(best) && u < best) {
-				best = u
+			if i == 0 {
+				common = dir
+			}
+			for !strings.HasPrefix(dir, common) {
+				common = parentURL(common)
 			}
 		}
+		if common == "" {
+			continue
+		}
+		best := common
 		if p := s.PageAt(best); taken[best] || p != nil && !p.IsIndex {
 			best = "/" + strings.ToLower(k.Plural()) + "/"
 		}
@@ -273,6 +276,13 @@ func (r *Renderer) jobs() []job {
 	for u, k := range indexAt {
 		k := k
 		jobs = append(jobs, job{u + "index.html", func() ([]byte, error) { return r.kindIndex(k, nil) }})
+	}
+	for _, u := range r.nav.folders() {
+		if _, ok := indexAt[u]; ok || s.PageAt(u) != nil {
+			continue
+		}
+		u := u
+		jobs = append(jobs, job{u + "index.html", func() ([]byte, error) { return r.folder(u) }})
 	}
 	if s.PageAt("/") == nil || !s.IsPublished(s.PageAt("/")) {
 		jobs = append(jobs, job{"/index.html", func() ([]byte, error) { return r.home(nil) }})
@@ -464,6 +474,21 @@ func (r *Renderer) kindIndex(k page.Kind, p *site.Page) ([]byte, error) {
 	d.List = l
 	d.Layout = "list"
 	return r.exec("list", d)
+}
+
+// folder lists a folder that has no index page of its own.
+func (r *Renderer) folder(u string) ([]byte, error) {
+	n := r.nav.byURL[u]
+	var ps []*site.Page
+	var sub []Link
+	for _, c := range n.children {
+		if p := r.Site.PageAt(c.url); p != nil && r.Site.IsPublished(p) {
+			ps = append(ps, p)
+		} else if c.linked {
+			sub = append(sub, Link{Title: c.title, URL: c.url})
+		}
+	}
+	return r.exec("list", &Data{Title: n.title, URL: u, List: &List{Pages: ps, Folders: sub}})
 }
 
 func (r *Renderer) tagIndex(tags []site.Tag) ([]byte, error) {
