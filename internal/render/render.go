@@ -17,11 +17,11 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/page"
+	"github.com/handbook-dev/handbook/internal/parallel"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
@@ -169,14 +169,7 @@ func kindIndexURLs(s *site.Site) map[page.Kind]string {
 	return out
 }
 
-func parentURL(u string) string {
-	t := strings.TrimSuffix(u, "/")
-	i := strings.LastIndexByte(t, '/')
-	if i < 0 {
-		return "/"
-	}
-	return t[:i+1]
-}
+func parentURL(u string) string { return site.ParentURL(u) }
 
 type job struct {
 	path string
@@ -188,59 +181,15 @@ type job struct {
 // content problem.
 func (r *Renderer) All(ctx context.Context, out Output) error {
 	jobs := r.jobs()
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-	)
-	next := make(chan job)
-	fail := func(err error) {
-		mu.Lock()
-		if first == nil {
-			first = err
-		}
-		mu.Unlock()
-	}
 	// More workers than cores: a worker blocked writing a file leaves its
 	// core to another.
-	for w := 0; w < 4*runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				b, err := j.run()
-				if err != nil {
-					fail(fmt.Errorf("render %s: %w", j.path, err))
-					continue
-				}
-				if err := out(j.path, b); err != nil {
-					fail(err)
-				}
-			}
-		}()
-	}
-	var err error
-loop:
-	for _, j := range jobs {
-		mu.Lock()
-		failed := first != nil
-		mu.Unlock()
-		if failed {
-			break
+	return parallel.Each(ctx, len(jobs), 4*runtime.GOMAXPROCS(0), func(i int) error {
+		b, err := jobs[i].run()
+		if err != nil {
+			return fmt.Errorf("render %s: %w", jobs[i].path, err)
 		}
-		select {
-		case next <- j:
-		case <-ctx.Done():
-			err = ctx.Err()
-			break loop
-		}
-	}
-	close(next)
-	wg.Wait()
-	if err != nil {
-		return err
-	}
-	return first
+		return out(jobs[i].path, b)
+	})
 }
 
 // Paths lists the site paths of every page the renderer writes, sorted.

@@ -9,15 +9,14 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/page"
+	"github.com/handbook-dev/handbook/internal/parallel"
 )
 
 // ErrNoRoots is returned when none of the configured content roots exists.
@@ -81,7 +80,7 @@ func Load(ctx context.Context, cfg Config) (*Site, error) {
 		return nil, err
 	}
 	s.place(pages)
-	s.link()
+	s.link(ctx)
 	s.Diags.Sort()
 	return s, nil
 }
@@ -256,30 +255,10 @@ func (s *Site) pos(abs string) diag.Position { return diag.Position{File: s.rel(
 func (s *Site) parseAll(ctx context.Context, srcs []source) ([]*Page, error) {
 	pages := make([]*Page, len(srcs))
 	diags := make([]diag.List, len(srcs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	workers := runtime.GOMAXPROCS(0)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				pages[i], diags[i] = s.parseOne(srcs[i])
-			}
-		}()
-	}
-	var err error
-feed:
-	for i := range srcs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			err = ctx.Err()
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
+	err := parallel.Each(ctx, len(srcs), 0, func(i int) error {
+		pages[i], diags[i] = s.parseOne(srcs[i])
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -400,10 +379,10 @@ func (s *Site) place(pages []*Page) {
 		if p.URL == "/" {
 			continue
 		}
-		for u := parentURL(p.URL); ; u = parentURL(u) {
+		for u := ParentURL(p.URL); ; u = ParentURL(u) {
 			if parent := s.byURL[u]; parent != nil {
 				p.Parent = parent
-				if parentURL(p.URL) == u && s.IsPublished(p) {
+				if ParentURL(p.URL) == u && s.IsPublished(p) {
 					parent.Children = append(parent.Children, p)
 				}
 				break
@@ -418,8 +397,8 @@ func (s *Site) place(pages []*Page) {
 	}
 }
 
-// parentURL returns the folder URL above u: "/a/b/" → "/a/".
-func parentURL(u string) string {
+// ParentURL returns the folder URL above u: "/a/b/" → "/a/".
+func ParentURL(u string) string {
 	t := strings.TrimSuffix(u, "/")
 	i := strings.LastIndexByte(t, '/')
 	if i < 0 {

@@ -1,20 +1,20 @@
 package site
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/page"
+	"github.com/handbook-dev/handbook/internal/parallel"
 )
 
 // Relation is a named set of pages a page points at through front matter
@@ -73,26 +73,14 @@ type edge struct{ from, to *Page }
 
 // link resolves every link, short reference and front-matter reference of
 // every page, then records backlinks and two-sided relations.
-func (s *Site) link() {
+func (s *Site) link(ctx context.Context) {
 	s.buildIndex()
 	edges := make([][]edge, len(s.Pages))
 	diags := make([]diag.List, len(s.Pages))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				edges[i], diags[i] = s.linkPage(s.Pages[i])
-			}
-		}()
-	}
-	for i := range s.Pages {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	_ = parallel.Each(ctx, len(s.Pages), 0, func(i int) error {
+		edges[i], diags[i] = s.linkPage(s.Pages[i])
+		return nil
+	})
 	for i := range s.Pages {
 		s.Diags = append(s.Diags, diags[i]...)
 		for _, e := range edges[i] {
