@@ -81,6 +81,9 @@ func Load(ctx context.Context, cfg Config) (*Site, error) {
 	}
 	s.place(pages)
 	s.link(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	s.Diags.Sort()
 	return s, nil
 }
