@@ -54,7 +54,8 @@ type Result struct {
 	// Diags are the content problems, sorted.
 	Diags diag.List
 	// Pages counts the Markdown pages written per kind; Generated the
-	// generated pages (indexes, tags, home, 404, aliases), Files the rest.
+	// generated pages (indexes, tags, home, 404, aliases), Files the files
+	// copied as they are.
 	Pages     map[page.Kind]int
 	Generated int
 	Files     int
@@ -163,13 +164,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	for _, n := range res.Pages {
 		pages += n
 	}
-	for _, p := range r.Paths() {
-		if strings.HasSuffix(p, ".html") {
-			res.Generated++
-		} else {
-			res.Files++
-		}
-	}
+	html, copied := r.Count()
+	res.Generated, res.Files = html, copied
 	res.Generated -= pages
 	res.Elapsed = time.Since(start)
 	return res, nil

@@ -174,6 +174,9 @@ func parentURL(u string) string { return site.ParentURL(u) }
 type job struct {
 	path string
 	run  func() ([]byte, error)
+	// copied is true for files copied as they are (theme and site static
+	// files, files beside pages).
+	copied bool
 }
 
 // All renders every file of the site to out, on every core. It stops at the
@@ -192,14 +195,17 @@ func (r *Renderer) All(ctx context.Context, out Output) error {
 	})
 }
 
-// Paths lists the site paths of every page the renderer writes, sorted.
-func (r *Renderer) Paths() []string {
-	var out []string
+// Count returns how many files the renderer writes: pages (HTML rendered
+// from Markdown or generated) and files copied as they are.
+func (r *Renderer) Count() (pages, copied int) {
 	for _, j := range r.jobs() {
-		out = append(out, j.path)
+		if j.copied {
+			copied++
+		} else if strings.HasSuffix(j.path, ".html") {
+			pages++
+		}
 	}
-	slices.Sort(out)
-	return out
+	return pages, copied
 }
 
 func (r *Renderer) jobs() []job {
@@ -213,54 +219,54 @@ func (r *Renderer) jobs() []job {
 		p := p
 		if k, ok := indexAt[p.URL]; ok {
 			delete(indexAt, p.URL)
-			jobs = append(jobs, job{p.URL + "index.html", func() ([]byte, error) { return r.kindIndex(k, p) }})
+			jobs = append(jobs, job{path: p.URL + "index.html", run: func() ([]byte, error) { return r.kindIndex(k, p) }})
 			continue
 		}
 		if p.URL == "/" {
-			jobs = append(jobs, job{"/index.html", func() ([]byte, error) { return r.home(p) }})
+			jobs = append(jobs, job{path: "/index.html", run: func() ([]byte, error) { return r.home(p) }})
 			continue
 		}
-		jobs = append(jobs, job{p.URL + "index.html", func() ([]byte, error) { return r.page(p) }})
+		jobs = append(jobs, job{path: p.URL + "index.html", run: func() ([]byte, error) { return r.page(p) }})
 	}
 	for u, k := range indexAt {
 		k := k
-		jobs = append(jobs, job{u + "index.html", func() ([]byte, error) { return r.kindIndex(k, nil) }})
+		jobs = append(jobs, job{path: u + "index.html", run: func() ([]byte, error) { return r.kindIndex(k, nil) }})
 	}
 	for _, u := range r.nav.folders() {
 		if _, ok := indexAt[u]; ok || s.PageAt(u) != nil {
 			continue
 		}
 		u := u
-		jobs = append(jobs, job{u + "index.html", func() ([]byte, error) { return r.folder(u) }})
+		jobs = append(jobs, job{path: u + "index.html", run: func() ([]byte, error) { return r.folder(u) }})
 	}
 	if s.PageAt("/") == nil || !s.IsPublished(s.PageAt("/")) {
-		jobs = append(jobs, job{"/index.html", func() ([]byte, error) { return r.home(nil) }})
+		jobs = append(jobs, job{path: "/index.html", run: func() ([]byte, error) { return r.home(nil) }})
 	}
 	tags := s.Tags()
 	if len(tags) > 0 && s.PageAt("/tags/") == nil {
-		jobs = append(jobs, job{"/tags/index.html", func() ([]byte, error) { return r.tagIndex(tags) }})
+		jobs = append(jobs, job{path: "/tags/index.html", run: func() ([]byte, error) { return r.tagIndex(tags) }})
 		for _, t := range tags {
 			t := t
 			if s.PageAt(t.URL()) != nil {
 				continue
 			}
-			jobs = append(jobs, job{t.URL() + "index.html", func() ([]byte, error) { return r.tagPage(t) }})
+			jobs = append(jobs, job{path: t.URL() + "index.html", run: func() ([]byte, error) { return r.tagPage(t) }})
 		}
 	}
 	jobs = append(jobs,
-		job{"/404.html", r.notFound},
-		job{"/sitemap.xml", r.sitemap},
-		job{"/feed.xml", r.feed},
-		job{"/assets/chroma-light.css", func() ([]byte, error) { return markdown.HighlightCSS("github") }},
-		job{"/assets/chroma-dark.css", func() ([]byte, error) { return markdown.HighlightCSS("github-dark") }},
+		job{path: "/404.html", run: r.notFound},
+		job{path: "/sitemap.xml", run: r.sitemap},
+		job{path: "/feed.xml", run: r.feed},
+		job{path: "/assets/chroma-light.css", run: func() ([]byte, error) { return markdown.HighlightCSS("github") }},
+		job{path: "/assets/chroma-dark.css", run: func() ([]byte, error) { return markdown.HighlightCSS("github-dark") }},
 	)
 	jobs = append(jobs, r.aliasJobs()...)
 	for _, f := range r.Theme.Static {
-		jobs = append(jobs, job{f.URL, f.Read})
+		jobs = append(jobs, job{path: f.URL, run: f.Read, copied: true})
 	}
 	for _, f := range s.Files {
 		f := f
-		jobs = append(jobs, job{f.URL, func() ([]byte, error) { return readFile(f.Source) }})
+		jobs = append(jobs, job{path: f.URL, run: func() ([]byte, error) { return readFile(f.Source) }, copied: true})
 	}
 	// Later jobs win over earlier ones for the same path; drop the earlier.
 	seen := map[string]int{}
