@@ -6,7 +6,7 @@ BIN     ?= bin/handbook
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 PORT    ?= 1313
 
-.PHONY: build test run bench bench-docs-hugo test-deps vet clean
+.PHONY: build test run bench bench-compare bench-profile bench-docs-hugo test-deps vet clean
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/handbook
@@ -32,6 +32,21 @@ run: build
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# handbook side by side with the tools it replaces, on generated sites of
+# 1,000 and 10,000 pages; prints the table and writes it into
+# content/docs/benchmarks.md with a chart.
+bench-compare:
+	$(GO) run ./cmd/benchcompare -runs 3 -sizes 1000,10000
+
+# CPU and memory profiles of a 10,000-page build, in bench/.
+bench-profile: build
+	rm -rf bench/site bench/out && mkdir -p bench
+	$(GO) run ./cmd/gensite -n 10000 -out bench/site
+	HANDBOOK_CPUPROFILE=bench/cpu.prof HANDBOOK_MEMPROFILE=bench/mem.prof $(BIN) -C bench/site build --out ../out
+	$(GO) tool pprof -top -nodecount 25 $(BIN) bench/cpu.prof | tail -26
+	$(GO) tool pprof -sample_index=alloc_space -top -nodecount 15 $(BIN) bench/mem.prof | tail -16
+	rm -rf bench/site bench/out
 
 # handbook against Debian's hugo on ../shared/corpus/docs-hugo.
 bench-docs-hugo:

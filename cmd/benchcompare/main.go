@@ -1,0 +1,316 @@
+// Command benchcompare measures handbook against the tools a team would
+// otherwise glue together, on the same generated content, on this machine,
+// in one run: `handbook build` against Hugo (Debian's package, installed if
+// missing) building the same Markdown with a minimal layout.
+//
+// Tools are alternated run by run; each figure is the median of -runs runs
+// with the min–max beside it, and the ratio handbook ÷ peer. Wall time is
+// measured around the process, peak memory is the child's maximum resident
+// set size. The Markdown table is printed, written between the markers of
+// the benchmark page of the project's handbook, together with the date,
+// CPU and core count, and drawn as an SVG bar chart beside it.
+//
+// Usage (from the repository root; make bench-compare):
+//
+//	benchcompare [-runs 3] [-sizes 1000,10000] [-page content/docs/benchmarks.md]
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/render"
+	"github.com/handbook-dev/handbook/internal/sitegen"
+)
+
+const (
+	startMarker = "<!-- benchcompare:start -->"
+	endMarker   = "<!-- benchcompare:end -->"
+)
+
+// tool is one command measured on one site.
+type tool struct {
+	name string
+	// cmd returns the command line for a site folder and an output folder.
+	cmd func(site, out string) []string
+}
+
+// sample is one measured run.
+type sample struct {
+	wall time.Duration
+	rss  int64 // KiB
+}
+
+// row is one comparison: ours against a peer on one site.
+type row struct {
+	task       string
+	size       int
+	ours, peer string
+	a, b       []sample
+}
+
+func main() {
+	runs := flag.Int("runs", 3, "runs of each tool (at least 3)")
+	sizesFlag := flag.String("sizes", "1000,10000", "site sizes in pages, comma-separated")
+	pagePath := flag.String("page", "content/docs/benchmarks.md", "handbook page to write the results into")
+	work := flag.String("work", "", "work folder (default: a temporary folder, removed after)")
+	flag.Parse()
+	if err := run(*runs, *sizesFlag, *pagePath, *work); err != nil {
+		fmt.Fprintln(os.Stderr, "benchcompare:", err)
+		os.Exit(1)
+	}
+}
+
+func run(runs int, sizesFlag, pagePath, work string) error {
+	if runs < 3 {
+		return errors.New("-runs must be at least 3")
+	}
+	var sizes []int
+	for _, s := range strings.Split(sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			return fmt.Errorf("bad size %q", s)
+		}
+		sizes = append(sizes, n)
+	}
+	if err := ensure("hugo", "hugo"); err != nil {
+		return err
+	}
+	if work == "" {
+		dir, err := os.MkdirTemp("", "benchcompare-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		work = dir
+	}
+	work, _ = filepath.Abs(work)
+	handbook := filepath.Join(work, "handbook")
+	if out, err := exec.Command("go", "build", "-o", handbook, "./cmd/handbook").CombinedOutput(); err != nil {
+		return fmt.Errorf("build handbook: %v\n%s", err, out)
+	}
+	hugoDir, err := hugoSetup(work)
+	if err != nil {
+		return err
+	}
+	ours := tool{"handbook build", func(site, out string) []string {
+		return []string{handbook, "-C", site, "--quiet", "build", "--out", out}
+	}}
+	hugo := tool{"hugo", func(site, out string) []string {
+		return []string{"hugo", "--quiet", "-s", site, "--config", filepath.Join(hugoDir, "hugo.toml"), "--layoutDir", filepath.Join(hugoDir, "layouts"), "-d", out}
+	}}
+	var rows []row
+	for _, n := range sizes {
+		site := filepath.Join(work, fmt.Sprintf("site-%d", n))
+		fmt.Fprintf(os.Stderr, "generating %d pages…\n", n)
+		if err := sitegen.Generate(site, n, 1); err != nil {
+			return err
+		}
+		r := row{task: "build", size: n, ours: ours.name, peer: hugo.name}
+		for i := 0; i < runs; i++ {
+			// Alternate which tool goes first, so that neither always
+			// runs on a warmer machine.
+			order := []tool{ours, hugo}
+			if i%2 == 1 {
+				order = []tool{hugo, ours}
+			}
+			for _, t := range order {
+				out := filepath.Join(work, "out-"+strings.Fields(t.name)[0])
+				os.RemoveAll(out)
+				s, err := measure(t.cmd(site, out))
+				if err != nil {
+					return fmt.Errorf("%s on %d pages: %w", t.name, n, err)
+				}
+				fmt.Fprintf(os.Stderr, "  %-15s %6d pages  run %d: %v, %d MB\n", t.name, n, i+1, s.wall.Round(time.Millisecond), s.rss>>10)
+				if t.name == ours.name {
+					r.a = append(r.a, s)
+				} else {
+					r.b = append(r.b, s)
+				}
+			}
+		}
+		os.RemoveAll(site)
+		rows = append(rows, r)
+	}
+	table := markdownTable(rows, runs)
+	fmt.Println(table)
+	return writePage(pagePath, table, rows)
+}
+
+// ensure installs a Debian package when its command is missing.
+func ensure(command, pkg string) error {
+	if _, err := exec.LookPath(command); err == nil {
+		return nil
+	}
+	fmt.Fprintf(os.Stderr, "installing %s…\n", pkg)
+	sudo := []string{}
+	if os.Geteuid() != 0 {
+		sudo = []string{"sudo"}
+	}
+	for _, args := range [][]string{{"apt-get", "update", "-qq"}, {"apt-get", "install", "-y", "-qq", pkg}} {
+		cmd := exec.Command(append(sudo, args...)[0], append(sudo, args...)[1:]...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("install %s: %v\n%s", pkg, err, out)
+		}
+	}
+	return nil
+}
+
+// hugoSetup writes the minimal Hugo layout and config the comparison uses:
+// the same two content roots, a page with its title, table of contents and
+// content, and section lists.
+func hugoSetup(work string) (string, error) {
+	dir := filepath.Join(work, "hugo")
+	files := map[string]string{
+		"hugo.toml": `baseURL = "https://example.com/"
+title = "bench"
+[markup.highlight]
+noClasses = false
+[[module.mounts]]
+source = "content"
+target = "content"
+[[module.mounts]]
+source = "runbooks"
+target = "content/runbooks"
+`,
+		"layouts/_default/baseof.html": `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head><body>{{ block "main" . }}{{ end }}</body></html>`,
+		"layouts/_default/single.html": `{{ define "main" }}<h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}{{ end }}`,
+		"layouts/_default/list.html":   `{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}`,
+	}
+	for name, data := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			return "", err
+		}
+	}
+	return dir, nil
+}
+
+// measure runs a command and returns its wall time and peak memory.
+func measure(args []string) (sample, error) {
+	cmd := exec.Command(args[0], args[1:]...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return sample{}, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return sample{}, errors.New("no resource usage on this system")
+	}
+	return sample{wall: wall, rss: ru.Maxrss}, nil
+}
+
+// stats returns the median, min and max of the samples' walls and rss.
+func stats(s []sample) (wall [3]time.Duration, rss [3]int64) {
+	w := make([]time.Duration, len(s))
+	m := make([]int64, len(s))
+	for i, x := range s {
+		w[i], m[i] = x.wall, x.rss
+	}
+	slices.Sort(w)
+	slices.Sort(m)
+	return [3]time.Duration{w[len(w)/2], w[0], w[len(w)-1]}, [3]int64{m[len(m)/2], m[0], m[len(m)-1]}
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+func mb(k int64) string          { return fmt.Sprintf("%d MB", k>>10) }
+
+func markdownTable(rows []row, runs int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "| task | pages | tool | wall time, median (min–max) | peak memory, median (min–max) |\n")
+	fmt.Fprintf(&b, "| --- | ---: | --- | --- | --- |\n")
+	for _, r := range rows {
+		for _, side := range []struct {
+			name string
+			s    []sample
+		}{{r.ours, r.a}, {r.peer, r.b}} {
+			w, m := stats(side.s)
+			fmt.Fprintf(&b, "| %s | %d | %s | %s (%s–%s) | %s (%s–%s) |\n", r.task, r.size, side.name,
+				secs(w[0]), secs(w[1]), secs(w[2]), mb(m[0]), mb(m[1]), mb(m[2]))
+		}
+		wa, ma := stats(r.a)
+		wb, mb2 := stats(r.b)
+		fmt.Fprintf(&b, "| %s | %d | **ratio** handbook ÷ %s | **%.2f×** | **%.2f×** |\n", r.task, r.size, r.peer,
+			wa[0].Seconds()/wb[0].Seconds(), float64(ma[0])/float64(mb2[0]))
+	}
+	fmt.Fprintf(&b, "\nMedians of %d runs of each tool, alternating; lower is better.\n", runs)
+	return b.String()
+}
+
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}
+
+func version(args ...string) string {
+	out, err := exec.Command(args[0], args[1:]...).Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
+}
+
+// writePage replaces the part of the benchmark page between the markers
+// with the new results, and writes the chart beside it.
+func writePage(pagePath, table string, rows []row) error {
+	var bars []render.Bar
+	for _, r := range rows {
+		wa, ma := stats(r.a)
+		wb, mb2 := stats(r.b)
+		bars = append(bars,
+			render.Bar{Label: fmt.Sprintf("%s wall time, %d pages", r.task, r.size), Value: wa[0].Seconds() / wb[0].Seconds(), Note: secs(wa[0]) + " vs " + secs(wb[0])},
+			render.Bar{Label: fmt.Sprintf("%s peak memory, %d pages", r.task, r.size), Value: float64(ma[0]) / float64(mb2[0]), Note: mb(ma[0]) + " vs " + mb(mb2[0])},
+		)
+	}
+	svgName := strings.TrimSuffix(filepath.Base(pagePath), ".md") + "-ratios.svg"
+	svg := render.BarChart("handbook ÷ the other tool (lower is better)", "×", 1, bars)
+	if err := os.WriteFile(filepath.Join(filepath.Dir(pagePath), svgName), svg, 0o644); err != nil {
+		return err
+	}
+	old, err := os.ReadFile(pagePath)
+	if err != nil {
+		return fmt.Errorf("benchmark page: %w", err)
+	}
+	i, j := bytes.Index(old, []byte(startMarker)), bytes.Index(old, []byte(endMarker))
+	if i < 0 || j < i {
+		return fmt.Errorf("benchmark page %s has no %s … %s markers", pagePath, startMarker, endMarker)
+	}
+	var b bytes.Buffer
+	b.Write(old[:i+len(startMarker)])
+	fmt.Fprintf(&b, "\n\nMeasured on %s with `make bench-compare`: %s, %d cores, %s, %s, handbook at commit %s.\n\n",
+		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), version("hugo", "version"), version("git", "rev-parse", "--short", "HEAD"))
+	b.WriteString(table)
+	fmt.Fprintf(&b, "\n![Bar chart of the ratios in the table: handbook's figure divided by the other tool's](%s)\n\n", svgName)
+	b.Write(old[j:])
+	return os.WriteFile(pagePath, b.Bytes(), 0o644)
+}
