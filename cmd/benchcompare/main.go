@@ -233,7 +233,7 @@ func stats(s []sample) (wall [3]time.Duration, rss [3]int64) {
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
-func mb(k int64) string          { return fmt.Sprintf("%d MB", k>>10) }
+func mb(k int64) string           { return fmt.Sprintf("%d MB", k>>10) }
 
 func markdownTable(rows []row, runs int) string {
 	var b strings.Builder

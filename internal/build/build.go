@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/fastfile"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/render"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -137,12 +138,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		dir := filepath.Dir(p)
 		if _, ok := dirs.Load(dir); !ok {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("write output: %w", err)
+			// Most folders' parents exist already: one mkdir, no stat.
+			if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					return fmt.Errorf("write output: %w", err)
+				}
 			}
 			dirs.Store(dir, true)
 		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
+		if err := fastfile.WriteFile(p, data, 0o644); err != nil {
 			return fmt.Errorf("write output: %w", err)
 		}
 		return nil

@@ -174,7 +174,7 @@ func (t *navTree) crumbs(cur string) []Link {
 	if cur == "/" {
 		return []Link{}
 	}
-	out := []Link{{Title: "Home", URL: "/"}}
+	out := []Link{{Title: "Home", URL: "/", Href: t.base}}
 	var chain []Link
 	for u := parentURL(cur); u != "/"; u = parentURL(u) {
 		n := t.byURL[u]
@@ -183,7 +183,7 @@ func (t *navTree) crumbs(cur string) []Link {
 		}
 		l := Link{Title: n.title}
 		if n.linked {
-			l.URL = n.url
+			l.URL, l.Href = n.url, t.base+strings.TrimPrefix(n.url, "/")
 		}
 		chain = append(chain, l)
 	}

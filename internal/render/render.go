@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/markdown"
@@ -54,10 +55,12 @@ type SiteInfo struct {
 	HasTags bool
 }
 
-// Link is a titled URL (a site path, without the base path).
+// Link is a titled URL: URL is the site path, Href the same under the
+// base path.
 type Link struct {
 	Title string
 	URL   string
+	Href  string
 }
 
 // Data is what a layout executes with.
@@ -94,6 +97,7 @@ type List struct {
 type Group struct {
 	Title string
 	URL   string
+	Href  string
 	Pages []*site.Page
 }
 
@@ -117,7 +121,7 @@ func New(s *site.Site, th *Theme) *Renderer {
 	}
 	for _, k := range page.Kinds {
 		if u, ok := r.indexURLs[k]; ok {
-			r.info.Sections = append(r.info.Sections, Link{Title: k.Plural(), URL: u})
+			r.info.Sections = append(r.info.Sections, Link{Title: k.Plural(), URL: u, Href: r.info.BasePath + strings.TrimPrefix(u, "/")})
 		}
 	}
 	r.nav = buildNav(s, r.indexURLs)
@@ -306,12 +310,16 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// bufs recycles the buffers Markdown is rendered into.
+var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func (r *Renderer) content(p *site.Page) (template.HTML, error) {
-	html, err := r.Site.Engine.HTML(p.Doc)
-	if err != nil {
+	b := bufs.Get().(*bytes.Buffer)
+	defer func() { b.Reset(); bufs.Put(b) }()
+	if err := r.Site.Engine.Render(b, p.Doc); err != nil {
 		return "", fmt.Errorf("markdown: %w", err)
 	}
-	return template.HTML(html), nil
+	return template.HTML(b.String()), nil
 }
 
 func (r *Renderer) pageData(p *site.Page) (*Data, error) {
@@ -364,7 +372,7 @@ func (r *Renderer) home(p *site.Page) ([]byte, error) {
 		}
 		recent := slices.Clone(ps)
 		slices.SortStableFunc(recent, func(a, b *site.Page) int { return changed(b).Compare(changed(a)) })
-		h.Recent = append(h.Recent, Group{Title: k.Plural(), URL: r.indexURLs[k], Pages: recent[:min(5, len(recent))]})
+		h.Recent = append(h.Recent, Group{Title: k.Plural(), URL: r.indexURLs[k], Href: r.info.BasePath + strings.TrimPrefix(r.indexURLs[k], "/"), Pages: recent[:min(5, len(recent))]})
 	}
 	d.Home = h
 	d.Layout = "home"
@@ -440,7 +448,7 @@ func (r *Renderer) folder(u string) ([]byte, error) {
 		if p := r.Site.PageAt(c.url); p != nil && r.Site.IsPublished(p) {
 			ps = append(ps, p)
 		} else if c.linked {
-			sub = append(sub, Link{Title: c.title, URL: c.url})
+			sub = append(sub, Link{Title: c.title, URL: c.url, Href: r.info.BasePath + strings.TrimPrefix(c.url, "/")})
 		}
 	}
 	return r.exec("list", &Data{Title: n.title, URL: u, List: &List{Pages: ps, Folders: sub}})

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/fastfile"
 	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/parallel"
@@ -278,18 +279,26 @@ func (s *Site) parseAll(ctx context.Context, srcs []source) ([]*Page, error) {
 func (s *Site) parseOne(src source) (*Page, diag.List) {
 	var diags diag.List
 	pos := diag.Position{File: src.path}
-	fi, err := os.Stat(src.abs)
+	size := src.size
+	if size <= 0 {
+		fi, err := os.Stat(src.abs)
+		if err != nil {
+			diags.Errorf(pos, "unreadable", "cannot read file: %v", unwrapPath(err))
+			return nil, diags
+		}
+		size = fi.Size()
+	}
+	if size > page.MaxSize {
+		diags.Errorf(pos, "file-too-large", "file is %d MB, more than the %d MB a page may have; split it or move it out of the content folder", size>>20, page.MaxSize>>20)
+		return nil, diags
+	}
+	data, err := fastfile.ReadFile(src.abs, size)
 	if err != nil {
 		diags.Errorf(pos, "unreadable", "cannot read file: %v", unwrapPath(err))
 		return nil, diags
 	}
-	if fi.Size() > page.MaxSize {
-		diags.Errorf(pos, "file-too-large", "file is %d MB, more than the %d MB a page may have; split it or move it out of the content folder", fi.Size()>>20, page.MaxSize>>20)
-		return nil, diags
-	}
-	data, err := os.ReadFile(src.abs)
-	if err != nil {
-		diags.Errorf(pos, "unreadable", "cannot read file: %v", unwrapPath(err))
+	if len(data) > page.MaxSize {
+		diags.Errorf(pos, "file-too-large", "file is %d MB, more than the %d MB a page may have; split it or move it out of the content folder", len(data)>>20, page.MaxSize>>20)
 		return nil, diags
 	}
 	if i := bytes.IndexByte(data[:min(len(data), 8000)], 0); i >= 0 {
@@ -366,6 +375,10 @@ func (s *Site) place(pages []*Page) {
 		s.Pages = append(s.Pages, p)
 	}
 	slices.SortFunc(s.Pages, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	base := s.Config.BasePath()
+	for _, p := range s.Pages {
+		p.Href = base + strings.TrimPrefix(p.URL, "/")
+	}
 	files := s.Files[:0]
 	seen := map[string]bool{}
 	for _, f := range s.Files {

@@ -24,8 +24,9 @@ import (
 type Page struct {
 	*page.Page
 	// URL is the site path, such as "/runbooks/db-failover/" (without the
-	// base path).
-	URL string
+	// base path); Href is URL under the base path, for links.
+	URL  string
+	Href string
 	// Source is the file's path on disk; Rel is Path's folder-relative part
 	// inside its root.
 	Source string
@@ -192,7 +193,7 @@ func (s *Site) Tags() []Tag {
 			}
 			tg := m[sl]
 			if tg == nil {
-				tg = &Tag{Name: t, Slug: sl}
+				tg = &Tag{Name: t, Slug: sl, Href: s.Config.BasePath() + "tags/" + sl + "/"}
 				m[sl] = tg
 			}
 			if len(tg.Pages) == 0 || tg.Pages[len(tg.Pages)-1] != p {
@@ -211,8 +212,10 @@ func (s *Site) Tags() []Tag {
 
 // Tag is a tag and the pages carrying it.
 type Tag struct {
-	Name  string
-	Slug  string
+	Name string
+	Slug string
+	// Href is the tag page's URL under the base path.
+	Href  string
 	Pages []*Page
 }
 
