@@ -98,39 +98,3 @@ func BenchmarkBuildCorpus(b *testing.B) {
 		}
 	}
 }
-
-// TestReleasedDocumentsRenderTheSame builds a site twice, once keeping
-// every syntax tree between loading and rendering and once releasing them
-// (as large sites do): the outputs must be byte-identical.
-func TestReleasedDocumentsRenderTheSame(t *testing.T) {
-	src, _ := filepath.Abs(filepath.Join("..", ".."))
-	var outs []string
-	for _, keep := range []int64{-1, 1} {
-		cfg := site.DefaultConfig(src)
-		cfg.Roots = []site.Root{{Dir: "content", Mount: "/"}, {Dir: "runbooks", Mount: "/runbooks/"}}
-		cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-		cfg.KeepParsed = keep
-		out := filepath.Join(t.TempDir(), "public")
-		if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
-			t.Fatal(err)
-		}
-		outs = append(outs, out)
-	}
-	n := 0
-	err := filepath.Walk(outs[0], func(p string, fi os.FileInfo, err error) error {
-		if err != nil || fi.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(outs[0], p)
-		a, _ := os.ReadFile(p)
-		b, err := os.ReadFile(filepath.Join(outs[1], rel))
-		if err != nil || string(a) != string(b) {
-			t.Errorf("%s differs between kept and released documents", rel)
-		}
-		n++
-		return nil
-	})
-	if err != nil || n < 50 {
-		t.Fatalf("compared %d files: %v", n, err)
-	}
-}

@@ -2,16 +2,20 @@
 // footnotes, definition lists, heading ids, {#id} attributes, GitHub-style
 // callouts, [[short references]] and chroma highlighting with CSS classes.
 //
-// A file is parsed once into a Document that keeps the AST, the headings and
-// every id the page will render, and every link with its position in the
-// file. The site resolves the links through Document.Links and Document.Refs
-// (markdown knows nothing of sites), then renders the same AST, as often as
-// it needs to. All changes to the output go through goldmark's extension
+// A file is parsed once into a Document: its headings, every id the page
+// will render, every link and [[reference]] with its position in the file,
+// and its HTML, rendered once at parse time with holes where link
+// destinations and references go. The site resolves the links through
+// Document.Links and Document.Refs (markdown knows nothing of sites);
+// Render then writes the HTML with the resolutions filled into the holes,
+// as often as needed, without the syntax tree, which can be released after
+// parsing. All changes to the output go through goldmark's extension
 // points: AST transformers and node renderers, never edits of the HTML.
 package markdown
 
 import (
 	"bytes"
+	stdhtml "html"
 	"io"
 	"sort"
 	"strconv"
@@ -99,14 +103,20 @@ type Link struct {
 // theirs.
 func (l *Link) SetDest(dest string) { l.rewrite = dest }
 
+func (l *Link) dest() string {
+	if l.rewrite != "" {
+		return l.rewrite
+	}
+	return l.Dest
+}
+
 // Document is a parsed Markdown file.
 type Document struct {
-	// Source is the Markdown the AST points into.
+	// Source is the Markdown.
 	Source []byte
 	// FirstLine is the file line Source starts on.
 	FirstLine int
-	// Root is the AST; nil once Release was called (rendering parses the
-	// source again).
+	// Root is the syntax tree; nil after Release.
 	Root     ast.Node
 	Headings []Heading
 	// IDs holds every id the document renders: headings, {#id} attributes,
@@ -121,7 +131,13 @@ type Document struct {
 	// that links to it still work.
 	TitleID string
 
-	opts       ParseOptions
+	// html is the document rendered with holes: holes[i] goes at
+	// html[holes[i].off], in order.
+	html   []byte
+	holes  []hole
+	unsafe bool
+	// linkOf maps link and image nodes to their Link while rendering.
+	linkOf     map[ast.Node]*Link
 	lineStarts []int
 }
 
@@ -133,48 +149,47 @@ type ParseOptions struct {
 	DropTitle bool
 }
 
-// Parse parses src, whose first byte is on line firstLine of its file.
+// Parse parses src, whose first byte is on line firstLine of its file, and
+// renders it. The result keeps its syntax tree until Release.
 func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
-	doc := &Document{Source: src, FirstLine: firstLine, IDs: map[string]bool{}, opts: opts}
-	doc.Root = e.parse(doc)
+	doc := &Document{Source: src, FirstLine: firstLine, IDs: map[string]bool{}, unsafe: e.unsafe}
+	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	doc.Root = e.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	if opts.DropTitle {
+		doc.TitleID = dropTitle(doc.Root)
+	}
 	doc.index(e.unsafe)
 	if doc.TitleID != "" {
 		doc.IDs[doc.TitleID] = true // layouts print it on the title
 	}
+	w := &holeWriter{doc: doc}
+	w.buf.Grow(len(src) * 2)
+	if err := e.md.Renderer().Render(w, src, doc.Root); err != nil {
+		// The renderers write to memory and do not fail; keep what was
+		// written.
+		w.buf.WriteString("<!-- render error: " + stdhtml.EscapeString(err.Error()) + " -->")
+	}
+	doc.html = bytes.Clone(w.buf.Bytes()) // exact size: kept for the whole build
+	doc.linkOf = nil
 	return doc
 }
 
-func (e *Engine) parse(doc *Document) ast.Node {
-	ctx := parser.NewContext(parser.WithIDs(newIDs()))
-	root := e.md.Parser().Parse(text.NewReader(doc.Source), parser.WithContext(ctx))
-	if doc.opts.DropTitle {
-		doc.TitleID = dropTitle(root)
-	}
-	return root
-}
-
-// Release drops the AST, keeping what the document says about itself
-// (headings, ids, links, references). Rendering a released document parses
-// its source again, with the same result; a large site releases its
-// documents so that its memory does not grow with every page's AST.
+// Release drops the syntax tree: what the document says about itself and
+// its HTML stay. A site releases every document once read, so that its
+// memory does not grow with every page's tree.
 func (d *Document) Release() { d.Root = nil }
 
-// Render writes the document's HTML, with the links' and references'
-// resolutions applied.
+// Render writes the document's HTML with the links' and references'
+// resolutions filled in.
 func (e *Engine) Render(w io.Writer, doc *Document) error {
-	root := doc.Root
-	if root == nil {
-		root = e.parse(doc)
-	}
-	doc.apply(root)
-	return e.md.Renderer().Render(w, doc.Source, root)
+	return doc.fill(w)
 }
 
 // HTML renders the document to a byte slice.
 func (e *Engine) HTML(doc *Document) ([]byte, error) {
 	var b bytes.Buffer
-	b.Grow(len(doc.Source) * 2)
-	err := e.Render(&b, doc)
+	b.Grow(len(doc.html) + 64*len(doc.holes))
+	err := doc.fill(&b)
 	return b.Bytes(), err
 }
 
@@ -203,8 +218,7 @@ func dropTitle(root ast.Node) string {
 }
 
 // links calls f for each link, image, URL autolink and reference of the
-// tree, in document order: the order index numbers them in, and apply
-// finds them again in a tree parsed anew.
+// tree, in document order.
 func links(root ast.Node, f func(n ast.Node)) {
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -219,30 +233,6 @@ func links(root ast.Node, f func(n ast.Node)) {
 			}
 		}
 		return ast.WalkContinue, nil
-	})
-}
-
-// apply sets the resolved destinations and references on a tree.
-func (d *Document) apply(root ast.Node) {
-	li, ri := 0, 0
-	links(root, func(n ast.Node) {
-		switch n := n.(type) {
-		case *Ref:
-			if ri < len(d.Refs) {
-				n.Info = d.Refs[ri]
-			}
-			ri++
-			return
-		case *ast.Link:
-			if li < len(d.Links) && d.Links[li].rewrite != "" {
-				n.Destination = []byte(d.Links[li].rewrite)
-			}
-		case *ast.Image:
-			if li < len(d.Links) && d.Links[li].rewrite != "" {
-				n.Destination = []byte(d.Links[li].rewrite)
-			}
-		}
-		li++
 	})
 }
 
@@ -356,7 +346,12 @@ func (d *Document) addLink(kind LinkKind, dest string, n ast.Node) {
 	} else if b := blockOf(n); b != nil && b.Lines().Len() > 0 {
 		line, col = d.Pos(b.Lines().At(0).Start)
 	}
-	d.Links = append(d.Links, &Link{Kind: kind, Dest: dest, Line: line, Col: col})
+	l := &Link{Kind: kind, Dest: dest, Line: line, Col: col}
+	d.Links = append(d.Links, l)
+	if d.linkOf == nil {
+		d.linkOf = map[ast.Node]*Link{}
+	}
+	d.linkOf[n] = l
 }
 
 // firstOffset returns the source offset of the first text inside n, or -1.

@@ -32,6 +32,8 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindCallout, r.renderCallout)
 	reg.Register(KindTableWrap, r.renderTableWrap)
 	reg.Register(KindRef, r.renderRef)
+	reg.Register(ast.KindLink, r.renderLink)
+	reg.Register(ast.KindImage, r.renderImage)
 	if !r.unsafe {
 		reg.Register(ast.KindHTMLBlock, r.renderHTMLBlock)
 		reg.Register(ast.KindRawHTML, r.renderRawHTML)
@@ -108,6 +110,10 @@ func (r *nodeRenderer) renderRef(w util.BufWriter, src []byte, n ast.Node, enter
 		return ast.WalkContinue, nil
 	}
 	ref := n.(*Ref).Info
+	if hw, ok := w.(*holeWriter); ok {
+		hw.hole(hole{kind: holeRef, ref: ref})
+		return ast.WalkSkipChildren, nil
+	}
 	if ref.Resolved {
 		fmt.Fprintf(w, "<a class=\"ref\" href=\"%s\">%s</a>", html.EscapeString(ref.URL), html.EscapeString(ref.Display()))
 	} else {

@@ -18,7 +18,6 @@ func BenchmarkRenderSite(b *testing.B) {
 		b.Fatal(err)
 	}
 	cfg := site.DefaultConfig(dir)
-	cfg.KeepParsed = -1 // measure rendering, not parsing again
 	s, err := site.Load(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -45,7 +44,6 @@ func BenchmarkTemplates(b *testing.B) {
 		b.Fatal(err)
 	}
 	cfg := site.DefaultConfig(dir)
-	cfg.KeepParsed = -1
 	s, err := site.Load(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)

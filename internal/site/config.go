@@ -46,17 +46,7 @@ type Config struct {
 	// Exclude lists folders (absolute) that are never read, such as the
 	// output folder.
 	Exclude []string
-	// KeepParsed is how many bytes of Markdown a site may have for its
-	// parsed documents to stay in memory between loading and rendering.
-	// Above it, each document keeps only what it says about itself (ids,
-	// links, headings) and is parsed again when rendered, so that memory
-	// does not grow with every page's syntax tree. 0 means
-	// DefaultKeepParsed; a negative value keeps them always.
-	KeepParsed int64
 }
-
-// DefaultKeepParsed is the default Config.KeepParsed.
-const DefaultKeepParsed = 4 << 20
 
 // DefaultConfig returns the configuration of a site in dir with no
 // handbook.yaml.

@@ -67,15 +67,6 @@ func Load(ctx context.Context, cfg Config) (*Site, error) {
 			}
 		}
 	}
-	var total int64
-	for _, f := range mds {
-		total += f.size
-	}
-	limit := cfg.KeepParsed
-	if limit == 0 {
-		limit = DefaultKeepParsed
-	}
-	s.release = limit >= 0 && total > limit
 	pages, err := s.parseAll(ctx, mds)
 	if err != nil {
 		return nil, err
@@ -333,9 +324,9 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	if p.Excerpt == "" {
 		p.Excerpt = p.Doc.PlainText(240)
 	}
-	if s.release {
-		p.Doc.Release()
-	}
+	// Everything later stages need is in the document now; its syntax tree
+	// would only hold memory.
+	p.Doc.Release()
 	return p, diags
 }
 

@@ -93,9 +93,6 @@ type Site struct {
 	// Engine renders the pages' documents.
 	Engine *markdown.Engine
 
-	// release is true when documents drop their syntax trees once read
-	// (Config.KeepParsed).
-	release  bool
 	byURL    map[string]*Page
 	bySource map[string]*Page
 	refs     *refIndex

@@ -1,0 +1,159 @@
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"io"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	ghtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
+)
+
+// holeKind is what goes in a hole of a rendered document.
+type holeKind int
+
+const (
+	// holeHref is a link or image destination, inside an attribute.
+	holeHref holeKind = iota
+	// holeRef is a whole [[reference]] element.
+	holeRef
+)
+
+type hole struct {
+	off  int
+	kind holeKind
+	link *Link
+	ref  *RefInfo
+}
+
+// holeWriter is the util.BufWriter documents are rendered into at parse
+// time; node renderers leave holes in it for what the site resolves later.
+type holeWriter struct {
+	buf bytes.Buffer
+	doc *Document
+}
+
+func (w *holeWriter) Write(p []byte) (int, error)       { return w.buf.Write(p) }
+func (w *holeWriter) WriteString(s string) (int, error) { return w.buf.WriteString(s) }
+func (w *holeWriter) WriteByte(c byte) error            { return w.buf.WriteByte(c) }
+func (w *holeWriter) WriteRune(r rune) (int, error)     { return w.buf.WriteRune(r) }
+func (w *holeWriter) Available() int                    { return 1 << 20 }
+func (w *holeWriter) Buffered() int                     { return 0 }
+func (w *holeWriter) Flush() error                      { return nil }
+
+func (w *holeWriter) hole(h hole) {
+	h.off = w.buf.Len()
+	w.doc.holes = append(w.doc.holes, h)
+}
+
+// fill writes the document's HTML with the holes filled.
+func (d *Document) fill(w io.Writer) error {
+	last := 0
+	var scratch []byte
+	for _, h := range d.holes {
+		if _, err := w.Write(d.html[last:h.off]); err != nil {
+			return err
+		}
+		last = h.off
+		scratch = scratch[:0]
+		switch h.kind {
+		case holeHref:
+			dest := util.URLEscape([]byte(h.link.dest()), true)
+			if d.unsafe || !ghtml.IsDangerousURL(dest) {
+				scratch = append(scratch, util.EscapeHTML(dest)...)
+			}
+		case holeRef:
+			r := h.ref
+			if r.Resolved {
+				scratch = fmt.Appendf(scratch, "<a class=\"ref\" href=\"%s\">%s</a>", html.EscapeString(r.URL), html.EscapeString(r.Display()))
+			} else {
+				scratch = fmt.Appendf(scratch, "<span class=\"ref ref-broken\" title=\"unresolved reference\">%s</span>", html.EscapeString(r.Display()))
+			}
+		}
+		if _, err := w.Write(scratch); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(d.html[last:])
+	return err
+}
+
+// destHole writes a link's destination: a hole when rendering at parse
+// time, the destination itself otherwise.
+func destHole(w util.BufWriter, n ast.Node, dest []byte, unsafe bool) {
+	if hw, ok := w.(*holeWriter); ok {
+		if l := hw.doc.linkOf[n]; l != nil {
+			hw.hole(hole{kind: holeHref, link: l})
+			return
+		}
+	}
+	d := util.URLEscape(dest, true)
+	if unsafe || !ghtml.IsDangerousURL(d) {
+		_, _ = w.Write(util.EscapeHTML(d))
+	}
+}
+
+func (r *nodeRenderer) renderLink(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.Link)
+	if !entering {
+		_, _ = w.WriteString("</a>")
+		return ast.WalkContinue, nil
+	}
+	_, _ = w.WriteString(`<a href="`)
+	destHole(w, n, n.Destination, r.unsafe)
+	_ = w.WriteByte('"')
+	if n.Title != nil {
+		_, _ = w.WriteString(` title="`)
+		_, _ = w.Write(util.EscapeHTML(n.Title))
+		_ = w.WriteByte('"')
+	}
+	if n.Attributes() != nil {
+		ghtml.RenderAttributes(w, n, ghtml.LinkAttributeFilter)
+	}
+	_ = w.WriteByte('>')
+	return ast.WalkContinue, nil
+}
+
+func (r *nodeRenderer) renderImage(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	n := node.(*ast.Image)
+	_, _ = w.WriteString(`<img src="`)
+	destHole(w, n, n.Destination, r.unsafe)
+	_, _ = w.WriteString(`" alt="`)
+	_, _ = w.Write(util.EscapeHTML(altText(n, src)))
+	_ = w.WriteByte('"')
+	if n.Title != nil {
+		_, _ = w.WriteString(` title="`)
+		_, _ = w.Write(util.EscapeHTML(n.Title))
+		_ = w.WriteByte('"')
+	}
+	if n.Attributes() != nil {
+		ghtml.RenderAttributes(w, n, ghtml.ImageAttributeFilter)
+	}
+	_, _ = w.WriteString(" />")
+	return ast.WalkSkipChildren, nil
+}
+
+// altText is the text of an image's description, as goldmark renders it.
+func altText(n ast.Node, src []byte) []byte {
+	var b []byte
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			b = append(b, c.Value(src)...)
+		case *ast.String:
+			b = append(b, c.Value...)
+		default:
+			b = append(b, altText(c, src)...)
+		}
+	}
+	if !utf8.Valid(b) {
+		b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
+	}
+	return b
+}
