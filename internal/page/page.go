@@ -40,6 +40,9 @@ type Page struct {
 	Weight        int
 	Onboarding    int // position in the start-here path, 0 if none
 	Related       []Ref
+	// Services are the services the page is about: a runbook's service, a
+	// postmortem's services, or any page's services: field.
+	Services []string
 	// Date is the page's date (ADR decided, postmortem incident, post
 	// published, evaluation made); zero when it has none.
 	Date time.Time
@@ -318,6 +321,11 @@ func (r *reader) fields(f map[string]*yaml.Node, schema Schema) {
 	if v := get("date"); v != nil {
 		p.Date, _ = r.date(v, "date")
 	}
+	if p.Kind != KindRunbook && p.Kind != KindPostmortem {
+		if v := get("services", "service"); v != nil {
+			p.Services = r.strs(v, "services")
+		}
+	}
 
 	switch p.Kind {
 	case KindRunbook:
@@ -325,6 +333,16 @@ func (r *reader) fields(f map[string]*yaml.Node, schema Schema) {
 		p.Runbook = rb
 		if v := get("service"); v != nil {
 			rb.Service, _ = r.str(v, "service")
+		}
+		if rb.Service != "" {
+			p.Services = []string{rb.Service}
+		}
+		if v := get("services"); v != nil {
+			for _, s := range r.strs(v, "services") {
+				if s != rb.Service {
+					p.Services = append(p.Services, s)
+				}
+			}
 		}
 		if v := get("last_reviewed", "reviewed", "lastmod"); v != nil {
 			rb.LastReviewed, _ = r.date(v, "last_reviewed")
@@ -405,6 +423,7 @@ func (r *reader) fields(f map[string]*yaml.Node, schema Schema) {
 		}
 		if v := get("services", "service"); v != nil {
 			pm.Services = r.strs(v, "services")
+			p.Services = pm.Services
 		}
 		if v := get("responders"); v != nil {
 			pm.Responders = r.strs(v, "responders")

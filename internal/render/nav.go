@@ -48,7 +48,7 @@ type navTree struct {
 // folder's page lists them all.
 const maxSiblings = 50
 
-func buildNav(s *site.Site, indexURLs map[page.Kind]string) *navTree {
+func buildNav(s *site.Site, indexURLs map[page.Kind]string, extra []Link) *navTree {
 	t := &navTree{base: s.Config.BasePath(), root: &navNode{url: "/", title: s.Config.Title, linked: true}, byURL: map[string]*navNode{}}
 	t.byURL["/"] = t.root
 	var ensure func(u string) *navNode
@@ -78,6 +78,12 @@ func buildNav(s *site.Site, indexURLs map[page.Kind]string) *navTree {
 		n := ensure(u)
 		if !n.linked {
 			n.title, n.linked = k.Plural(), true
+		}
+	}
+	for _, l := range extra {
+		n := ensure(l.URL)
+		if !n.linked {
+			n.title, n.linked = l.Title, true
 		}
 	}
 	// Every folder gets a page: its index, or a generated listing.

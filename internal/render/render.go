@@ -91,6 +91,34 @@ type List struct {
 	Tags   []site.Tag
 	// Folders are the sub-folders of a folder listing.
 	Folders []Link
+	// Lead is a sentence under the title.
+	Lead string
+	// Sections are the pages grouped by kind (service, owner and tag
+	// pages).
+	Sections []site.Relation
+	// Index lists groups (services, owners) with their page counts per
+	// kind in IndexKinds; IndexOf names the column of groups.
+	Index      []IndexRow
+	IndexOf    string
+	IndexKinds []page.Kind
+	// Path is true for the start-here path.
+	Path bool
+	// Figures are pictures drawn for the page.
+	Figures []Figure
+}
+
+// IndexRow is one group of an index of groups.
+type IndexRow struct {
+	Name   string
+	Href   string
+	Counts []int
+}
+
+// Figure is a picture (inline SVG) and its caption.
+type Figure struct {
+	Class   string
+	Caption string
+	SVG     template.HTML
 }
 
 // Group is a titled run of pages.
@@ -124,7 +152,15 @@ func New(s *site.Site, th *Theme) *Renderer {
 			r.info.Sections = append(r.info.Sections, Link{Title: k.Plural(), URL: u, Href: r.info.BasePath + strings.TrimPrefix(u, "/")})
 		}
 	}
-	r.nav = buildNav(s, r.indexURLs)
+	var extra []Link
+	if len(s.StartHere()) > 0 && s.PageAt("/start-here/") == nil {
+		extra = append(extra, Link{Title: "Start here", URL: "/start-here/"})
+	}
+	if len(s.Services()) > 0 {
+		extra = append(extra, Link{Title: "Services", URL: "/services/"})
+		r.info.Sections = append(r.info.Sections, Link{Title: "Services", URL: "/services/", Href: r.info.BasePath + "services/"})
+	}
+	r.nav = buildNav(s, r.indexURLs, extra)
 	r.info.HasTags = len(s.Tags()) > 0 && s.PageAt("/tags/") == nil
 	return r
 }
@@ -245,6 +281,13 @@ func (r *Renderer) jobs() []job {
 	}
 	if s.PageAt("/") == nil || !s.IsPublished(s.PageAt("/")) {
 		jobs = append(jobs, job{path: "/index.html", run: func() ([]byte, error) { return r.home(nil) }})
+	}
+	jobs = append(jobs, r.groupJobs("/services/", "Services", "Service", s.Services(), "Everything the handbook holds about each service: its runbooks, incidents, decisions and evaluations.")...)
+	jobs = append(jobs, r.groupJobs("/owners/", "Owners", "Owner", s.Owners(), "The pages each team or person owns.")...)
+	if path := s.StartHere(); len(path) > 0 && s.PageAt("/start-here/") == nil {
+		jobs = append(jobs, job{path: "/start-here/index.html", run: func() ([]byte, error) {
+			return r.exec("list", &Data{Title: "Start here", URL: "/start-here/", List: &List{Pages: path, Path: true, Lead: "New to the team? Read these pages in this order."}})
+		}})
 	}
 	tags := s.Tags()
 	if len(tags) > 0 && s.PageAt("/tags/") == nil {
@@ -437,6 +480,49 @@ func (r *Renderer) kindIndex(k page.Kind, p *site.Page) ([]byte, error) {
 	d.List = l
 	d.Layout = "list"
 	return r.exec("list", d)
+}
+
+// groupJobs renders an index of groups (services, owners) at base and a
+// page per group, unless the site has its own pages there.
+func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead string) []job {
+	if len(groups) == 0 {
+		return nil
+	}
+	var jobs []job
+	if r.Site.PageAt(base) == nil {
+		jobs = append(jobs, job{path: base + "index.html", run: func() ([]byte, error) {
+			l := &List{IndexOf: of, Lead: lead}
+			for _, k := range page.Kinds {
+				for _, g := range groups {
+					if slices.ContainsFunc(g.Pages, func(p *site.Page) bool { return p.Kind == k }) {
+						l.IndexKinds = append(l.IndexKinds, k)
+						break
+					}
+				}
+			}
+			for _, g := range groups {
+				row := IndexRow{Name: g.Name, Href: r.info.BasePath + strings.TrimPrefix(base, "/") + g.Slug + "/", Counts: make([]int, len(l.IndexKinds))}
+				for _, p := range g.Pages {
+					if i := slices.Index(l.IndexKinds, p.Kind); i >= 0 {
+						row.Counts[i]++
+					}
+				}
+				l.Index = append(l.Index, row)
+			}
+			return r.exec("list", &Data{Title: title, URL: base, List: l})
+		}})
+	}
+	for _, g := range groups {
+		g := g
+		u := base + g.Slug + "/"
+		if r.Site.PageAt(u) != nil {
+			continue
+		}
+		jobs = append(jobs, job{path: u + "index.html", run: func() ([]byte, error) {
+			return r.exec("list", &Data{Title: g.Name, URL: u, List: &List{Sections: g.ByKind(), Lead: fmt.Sprintf("%s: %d pages.", of, len(g.Pages))}})
+		}})
+	}
+	return jobs
 }
 
 // folder lists a folder that has no index page of its own.

@@ -76,6 +76,7 @@ func Load(ctx context.Context, cfg Config) (*Site, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	s.graph()
 	s.Diags.Sort()
 	return s, nil
 }

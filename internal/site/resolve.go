@@ -20,12 +20,15 @@ import (
 // Relation is a named set of pages a page points at through front matter
 // ("Runbooks", "Alternatives").
 type Relation struct {
-	Name  string
+	Name string
+	// Kind is set when the relation groups pages of one kind.
+	Kind  page.Kind
 	Pages []*Page
 }
 
 // refIndex finds pages by the names references use.
 type refIndex struct {
+	byAlias  map[string]*Page   // alias site path → page
 	byNumber map[int][]*Page
 	byName   map[string][]*Page // file stem, URL slug, ADR id: lower case
 	byTitle  map[string][]*Page // lower case
@@ -33,7 +36,7 @@ type refIndex struct {
 }
 
 func (s *Site) buildIndex() {
-	ix := &refIndex{byNumber: map[int][]*Page{}, byName: map[string][]*Page{}, byTitle: map[string][]*Page{}, files: map[string]string{}}
+	ix := &refIndex{byAlias: map[string]*Page{}, byNumber: map[int][]*Page{}, byName: map[string][]*Page{}, byTitle: map[string][]*Page{}, files: map[string]string{}}
 	add := func(m map[string][]*Page, k string, p *Page) {
 		if k == "" {
 			return
@@ -56,6 +59,15 @@ func (s *Site) buildIndex() {
 			}
 		}
 		add(ix.byTitle, strings.ToLower(p.Title), p)
+		// A renamed page keeps answering to its old names.
+		for _, a := range p.Aliases {
+			u := "/" + strings.Trim(strings.TrimSpace(a), "/") + "/"
+			if _, taken := s.byURL[u]; !taken {
+				ix.byAlias[u] = p
+			}
+			old := strings.TrimSuffix(path.Base(strings.Trim(a, "/")), ".html")
+			add(ix.byName, strings.ToLower(old), p)
+		}
 	}
 	for _, f := range s.Files {
 		ix.files[f.Source] = f.URL
@@ -233,6 +245,9 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 			// under a sub-path.
 			if t := s.byURL[decoded]; t != nil {
 				return base + strings.TrimPrefix(decoded, "/") + query + frag, t, ""
+			}
+			if t := s.refs.byAlias["/"+strings.Trim(decoded, "/")+"/"]; t != nil {
+				return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 			}
 			return base + strings.TrimPrefix(decoded, "/") + query + frag, nil, ""
 		}

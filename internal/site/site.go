@@ -38,8 +38,17 @@ type Page struct {
 	SupersededBy []*Page
 	// Backlinks are the pages linking to this one, sorted by URL.
 	Backlinks []*Page
-	// Relations are the other typed references of the front matter.
+	// Relations are the other typed references of the front matter;
+	// Incoming the same relations written on other pages, named from this
+	// end ("Postmortems" on a runbook a postmortem lists).
 	Relations []Relation
+	Incoming  []Relation
+	// RelatedPages share the most services and tags with this page.
+	RelatedPages []*Page
+	// Step is the page's place in the start-here path (1-based, 0 if not
+	// on it), Steps the path's length; Prev and Next its neighbours.
+	Step, Steps int
+	Prev, Next  *Page
 	// Children are the pages one folder level below an index page.
 	Children []*Page
 	// Parent is the index page of the folder above, if any.
@@ -93,9 +102,12 @@ type Site struct {
 	// Engine renders the pages' documents.
 	Engine *markdown.Engine
 
-	byURL    map[string]*Page
-	bySource map[string]*Page
-	refs     *refIndex
+	services  []Group
+	owners    []Group
+	startHere []*Page
+	byURL     map[string]*Page
+	bySource  map[string]*Page
+	refs      *refIndex
 }
 
 // Published returns the pages that are built: all but drafts, unless the
