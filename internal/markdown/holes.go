@@ -61,7 +61,7 @@ func (d *Document) fill(w io.Writer) error {
 		scratch = scratch[:0]
 		switch h.kind {
 		case holeHref:
-			dest := util.URLEscape([]byte(h.link.dest()), true)
+			dest := util.URLEscape([]byte(h.link.Target()), true)
 			if d.unsafe || !ghtml.IsDangerousURL(dest) {
 				scratch = append(scratch, util.EscapeHTML(dest)...)
 			}

@@ -103,7 +103,8 @@ type Link struct {
 // theirs.
 func (l *Link) SetDest(dest string) { l.rewrite = dest }
 
-func (l *Link) dest() string {
+// Target is the destination the link renders with: SetDest's, else Dest.
+func (l *Link) Target() string {
 	if l.rewrite != "" {
 		return l.rewrite
 	}

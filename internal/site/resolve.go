@@ -271,10 +271,16 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 				return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 			}
 		}
-		if t := s.byURL[p.Root.Mount+strings.TrimPrefix(decodedSiteDir(p, abs), "/")]; t != nil {
+		u := p.Root.Mount + strings.TrimPrefix(decodedSiteDir(p, abs), "/")
+		if t := s.byURL[u]; t != nil {
 			return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 		}
-		return "", nil, ""
+		if rel, err := filepath.Rel(p.Root.Dir, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			// A folder of the site without an index page: its generated
+			// listing.
+			return base + strings.TrimPrefix(u, "/") + query + frag, nil, ""
+		}
+		return "", nil, fmt.Sprintf("link to %s: the folder is not part of the site; link to a page", dest)
 	}
 	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
 		return "", nil, fmt.Sprintf("link to %s: the file exists but is not part of the site (outside the content roots, hidden, or not a page); link to its published copy or move it into a content root", dest)
