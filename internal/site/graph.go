@@ -178,6 +178,11 @@ func (s *Site) relate() {
 		}
 	}
 	score := make([]int32, len(pub))
+	linked := make([]bool, len(pub))
+	low := make([]string, len(pub))
+	for i, p := range pub {
+		low[i] = strings.ToLower(p.Title)
+	}
 	var touched []int32
 	for i, p := range pub {
 		touched = touched[:0]
@@ -198,26 +203,59 @@ func (s *Site) relate() {
 		for _, sv := range uniqueSlugs(p.Services) {
 			add(bySvc[sv], 2)
 		}
+		// Pages already linked either way are not "related": the page
+		// shows them already.
 		for _, q := range p.Backlinks {
-			if j, ok := index[q]; ok && score[j] > 0 {
-				score[j] = -score[j]
+			if j, ok := index[q]; ok {
+				linked[j] = true
 			}
 		}
-		slices.SortFunc(touched, func(a, b int32) int {
-			if c := cmp.Compare(score[b], score[a]); c != 0 {
-				return c
+		for _, q := range p.Outgoing {
+			if j, ok := index[q]; ok {
+				linked[j] = true
 			}
-			if c := cmp.Compare(strings.ToLower(pub[a].Title), strings.ToLower(pub[b].Title)); c != 0 {
-				return c
+		}
+		// The best few by score, then title, then URL: a selection, not a
+		// sort, as thousands of pages may share a tag.
+		var best []int32
+		better := func(a, b int32) bool {
+			if score[a] != score[b] {
+				return score[a] > score[b]
 			}
-			return cmp.Compare(pub[a].URL, pub[b].URL)
-		})
-		p.RelatedPages = nil
+			if low[a] != low[b] {
+				return low[a] < low[b]
+			}
+			return pub[a].URL < pub[b].URL
+		}
 		for _, j := range touched {
-			if score[j] > 0 && len(p.RelatedPages) < maxRelated && !p.linksTo(pub[j]) {
-				p.RelatedPages = append(p.RelatedPages, pub[j])
+			if !linked[j] {
+				if len(best) < maxRelated || better(j, best[len(best)-1]) {
+					k := len(best)
+					if k < maxRelated {
+						best = append(best, j)
+					} else {
+						k--
+					}
+					for k > 0 && better(j, best[k-1]) {
+						best[k] = best[k-1]
+						k--
+					}
+					best[k] = j
+				}
 			}
+		}
+		for _, j := range touched {
 			score[j] = 0
+		}
+		for _, q := range p.Backlinks {
+			linked[index[q]] = false
+		}
+		for _, q := range p.Outgoing {
+			linked[index[q]] = false
+		}
+		p.RelatedPages = nil
+		for _, j := range best {
+			p.RelatedPages = append(p.RelatedPages, pub[j])
 		}
 	}
 }
@@ -230,9 +268,4 @@ func uniqueSlugs(xs []string) []string {
 		}
 	}
 	return out
-}
-
-// linksTo reports whether p links to q in its body or front matter.
-func (p *Page) linksTo(q *Page) bool {
-	return slices.Contains(q.Backlinks, p)
 }

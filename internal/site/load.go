@@ -47,6 +47,22 @@ type source struct {
 // cannot be loaded at all (a root that exists but cannot be read, or no
 // root at all).
 func Load(ctx context.Context, cfg Config) (*Site, error) {
+	s, err := read(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.link(ctx)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.graph()
+	s.Diags.Sort()
+	return s, nil
+}
+
+// read walks the roots and parses every page: a site whose references are
+// not resolved yet.
+func read(ctx context.Context, cfg Config) (*Site, error) {
 	s := &Site{Config: cfg, byURL: map[string]*Page{}, bySource: map[string]*Page{}}
 	s.Engine = markdown.New(markdown.Options{Unsafe: cfg.Unsafe})
 	roots, err := s.roots()
@@ -72,12 +88,6 @@ func Load(ctx context.Context, cfg Config) (*Site, error) {
 		return nil, err
 	}
 	s.place(pages)
-	s.link(ctx)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.graph()
-	s.Diags.Sort()
 	return s, nil
 }
 

@@ -28,7 +28,7 @@ type Relation struct {
 
 // refIndex finds pages by the names references use.
 type refIndex struct {
-	byAlias  map[string]*Page   // alias site path → page
+	byAlias  map[string]*Page // alias site path → page
 	byNumber map[int][]*Page
 	byName   map[string][]*Page // file stem, URL slug, ADR id: lower case
 	byTitle  map[string][]*Page // lower case
@@ -99,6 +99,9 @@ func (s *Site) link(ctx context.Context) {
 			if e.to != e.from && (len(e.to.Backlinks) == 0 || e.to.Backlinks[len(e.to.Backlinks)-1] != e.from) {
 				e.to.Backlinks = append(e.to.Backlinks, e.from)
 			}
+			if e.to != e.from {
+				e.from.Outgoing = append(e.from.Outgoing, e.to)
+			}
 		}
 	}
 	for _, p := range s.Pages {
@@ -114,6 +117,7 @@ func (s *Site) link(ctx context.Context) {
 	}
 	for _, p := range s.Pages {
 		p.Backlinks = sortedUnique(p.Backlinks)
+		p.Outgoing = sortedUnique(p.Outgoing)
 		p.Supersedes = sortedUnique(p.Supersedes)
 		p.SupersededBy = sortedUnique(p.SupersededBy)
 	}

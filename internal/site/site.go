@@ -36,8 +36,10 @@ type Page struct {
 	// Relations resolved from front matter, shown on both ends.
 	Supersedes   []*Page
 	SupersededBy []*Page
-	// Backlinks are the pages linking to this one, sorted by URL.
+	// Backlinks are the pages linking to this one, Outgoing the pages this
+	// one links to, both sorted by URL.
 	Backlinks []*Page
+	Outgoing  []*Page
 	// Relations are the other typed references of the front matter;
 	// Incoming the same relations written on other pages, named from this
 	// end ("Postmortems" on a runbook a postmortem lists).
