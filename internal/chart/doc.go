@@ -24,8 +24,15 @@
 //     --link, --bg, --font) when the page defines them, with the theme's own
 //     values as fallbacks, so a picture matches the page it sits in and still
 //     looks right on its own;
+//   - a background rectangle of the page's colour, invisible on a page that
+//     follows the reader's scheme, which keeps the picture readable on a
+//     page that does not (a dark card on a light page);
 //   - the system font stack, and no text smaller than 11px at the natural
-//     width.
+//     width. The ADR graph and the incident charts are 640px wide, the width
+//     of the default theme's text column; the radar is about 640 to 760px
+//     and grows with crowded cells. On a phone a picture scales down with
+//     its text, so pages should also give the same facts as HTML (a table of
+//     the blips, the ADR log), which reflows.
 //
 // Ids: several pictures can sit on one page, so every id a picture emits
 // starts with the ID of its options (sanitized to letters, digits, '-' and
@@ -58,6 +65,9 @@
 // (when it is crowded, or when the scatter fails); a band that cannot hold
 // its blips is widened, so the picture grows instead of overlapping.
 // [BlipPositions] returns the resulting circles for tests and other layouts.
+// A new blip wears a full ring around its disc; a blip that moved wears a
+// half ring on the side it moved towards (facing the centre when it moved
+// in); the key below the radar shows both.
 //
 // # ADR graph
 //

@@ -107,6 +107,7 @@ type elem struct {
 	name    string
 	attr    map[string]string
 	parents []string // names of the enclosing elements, outermost first
+	within  []string // their classes
 	text    string   // character data directly inside
 }
 
@@ -134,6 +135,7 @@ func parseSVG(t testing.TB, svg []byte) []*elem {
 			}
 			for _, p := range stack {
 				e.parents = append(e.parents, p.name)
+				e.within = append(e.within, strings.Fields(p.attr["class"])...)
 			}
 			if len(stack) == 0 {
 				roots++
@@ -161,6 +163,16 @@ func parseSVG(t testing.TB, svg []byte) []*elem {
 func (e *elem) hasClass(c string) bool {
 	for _, f := range strings.Fields(e.attr["class"]) {
 		if f == c {
+			return true
+		}
+	}
+	return false
+}
+
+// inside reports whether an enclosing element has the class c.
+func (e *elem) inside(c string) bool {
+	for _, w := range e.within {
+		if w == c {
 			return true
 		}
 	}

@@ -41,8 +41,19 @@ func TestPreview(t *testing.T) {
 	pages["radar-6x3"] = [][]byte{svg}
 	svg, _ = Radar(RadarOptions{ID: "small", Title: "Small <radar>", Quadrants: []string{"tools"}, Rings: []string{"adopt", "hold"}}, smallBlips())
 	pages["radar-small"] = [][]byte{svg}
-	for _, extra := range previewExtras {
-		extra(pages)
+	pages["adr"] = [][]byte{
+		ADRGraph(Options{ID: "adr-small", Title: "Decisions"}, sampleADRs()),
+		ADRGraph(Options{ID: "adr-mid", Title: "60 decisions"}, manyADRs(60, 3)),
+		ADRGraph(Options{ID: "adr-many", Title: "200 decisions"}, manyADRs(200, 5)),
+		ADRGraph(Options{ID: "adr-one"}, sampleADRs()[:1]),
+		ADRGraph(Options{ID: "adr-six", Title: "Six decisions"}, sampleADRs()[3:9]),
+	}
+	pages["incidents"] = [][]byte{
+		IncidentsPerMonth(Options{ID: "inc", Title: "Incidents per month"}, sampleSeverities, sampleIncidents()),
+		IncidentsPerMonth(Options{ID: "inc-long", Title: "Six years"}, sampleSeverities, manyIncidents(300, 72)),
+		IncidentsPerMonth(Options{ID: "inc-one"}, sampleSeverities, sampleIncidents()[:1]),
+		IncidentTimes(Options{ID: "times", Title: "Time to detect and resolve"}, sampleIncidents()),
+		IncidentTimes(Options{ID: "times-lin", Title: "Linear"}, linearIncidents()),
 	}
 	for name, svgs := range pages {
 		for _, themed := range []bool{true, false} {
@@ -65,6 +76,3 @@ func TestPreview(t *testing.T) {
 		}
 	}
 }
-
-// previewExtras add pages of the other pictures.
-var previewExtras []func(map[string][][]byte)

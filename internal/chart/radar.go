@@ -21,7 +21,8 @@ type Blip struct {
 	New   bool // first appearance (no history); wins over Moved
 }
 
-// RadarOptions configure a radar.
+// RadarOptions configure a radar. Blips match their quadrant and ring
+// case-insensitively, ignoring surrounding space.
 type RadarOptions struct {
 	ID        string   // unique id prefix for this picture
 	Title     string   // shown above the radar; also its accessible name
@@ -35,12 +36,9 @@ type RadarOptions struct {
 	RingLabels     []string
 }
 
-// Blips match their quadrant and ring case-insensitively, ignoring
-// surrounding space.
-
 // Geometry of the radar, in pixels.
 const (
-	radarBase = 270.0 // outer radius when no band needs to grow
+	radarBase = 260.0 // outer radius when no band needs to grow
 	radarPad  = 16.0  // space around the picture
 	gapBlip   = 4.0   // space between two blips
 	gapRing   = 4.0   // space between a blip and a ring boundary
@@ -209,8 +207,11 @@ func (c cell) grid(k int) []point {
 	for _, r := range rows {
 		total += r.cap
 	}
+	extra := 0
 	if k > total {
-		panic("chart: cell too small") // sizing guarantees room
+		// Sizing the bands guarantees room; should it ever fail, draw the
+		// rest in the middle of the cell rather than crash the build.
+		extra, k = k-total, total
 	}
 	alloc := make([]int, len(rows))
 	rem := make([]float64, len(rows))
@@ -251,6 +252,9 @@ func (c cell) grid(k int) []point {
 				pts = append(pts, polar(r.rho, r.t0+float64(j)*span/float64(n-1)))
 			}
 		}
+	}
+	for range extra {
+		pts = append(pts, polar((c.r0+c.r1)/2, (c.t0+c.t1)/2))
 	}
 	return pts
 }
@@ -675,7 +679,7 @@ func Radar(opts RadarOptions, blips []Blip) (svg []byte, skipped int) {
 	css.rule(".n", "font-size: 12px; font-weight: 700", "")
 	for k, c := range quadrantColours {
 		css.rule(fmt.Sprintf(".q%d .dot", k), "fill: "+c[0], "")
-		css.rule(fmt.Sprintf(".q%d .mark", k), "stroke: "+c[0], "")
+		css.rule(fmt.Sprintf(".q%d .mark", k), "stroke: "+c[0], "stroke: "+c[2])
 		css.rule(fmt.Sprintf("text.q%d, .q%d .n", k, k), "fill: "+c[1], "fill: "+c[2])
 	}
 	desc := fmt.Sprintf("Technology radar with %d blips in %d quadrants (%s) and %d rings (%s).",

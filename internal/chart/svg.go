@@ -70,6 +70,7 @@ func (s *sheet) scoped(sel string) string {
 // base adds the rules every picture has: font, text colours, links.
 func (s *sheet) base() {
 	s.rule("", "font-family: var(--font, "+fontStack+"); font-size: 12px", "")
+	s.rule(".bg", "fill: "+colBg[0], "fill: "+colBg[1])
 	s.rule("text", "fill: "+colFg[0], "fill: "+colFg[1])
 	s.rule(".muted", "fill: "+colMuted[0], "fill: "+colMuted[1])
 	s.rule(".title", "font-size: 15px; font-weight: 600", "")
@@ -108,6 +109,10 @@ func (w *svgw) open(kind string, width, height float64, title, desc string, css 
 	w.printf(`<title id="%s-title">%s</title>`+"\n", w.id, esc(title))
 	w.printf(`<desc id="%s-desc">%s</desc>`+"\n", w.id, esc(desc))
 	css.write(&w.Buffer)
+	// A background of the page's colour: invisible on a page that follows
+	// the reader's scheme, and keeps the picture readable on one that
+	// does not.
+	w.printf(`<rect class="bg" width="%s" height="%s" rx="6"/>`+"\n", num(width), num(height))
 }
 
 func (w *svgw) close() { w.WriteString("</svg>\n") }
@@ -377,4 +382,42 @@ func monthYear(m int) int {
 		return (m - 11) / 12
 	}
 	return m / 12
+}
+
+// legendItem is a swatch and its text in a legend; group, when set, is the
+// class of a <g> around both (so the swatch can be styled through it).
+type legendItem struct {
+	group, swatch, text string
+	x, y                float64 // baseline of the text; the swatch is left of it
+}
+
+// flowLegend places items in rows from x0 to maxX, the first baseline at
+// y0, and returns the baseline of the last row.
+func flowLegend(items []legendItem, x0, y0, maxX float64) float64 {
+	x, y := x0, y0
+	for i := range items {
+		w := 17 + textWidth(items[i].text, 12, false)
+		if x > x0 && x+w > maxX {
+			x, y = x0, y+20
+		}
+		items[i].x, items[i].y = x, y
+		x += w + 16
+	}
+	return y
+}
+
+func (w *svgw) legend(items []legendItem) {
+	w.WriteString(`<g class="legend">` + "\n")
+	for _, it := range items {
+		if it.group != "" {
+			w.printf(`<g class="%s">`, it.group)
+		}
+		w.printf(`<rect class="%s" x="%s" y="%s" width="12" height="12" rx="2"/>`, it.swatch, num(it.x), num(it.y-10))
+		w.printf(`<text class="muted" x="%s" y="%s">%s</text>`, num(it.x+17), num(it.y), esc(it.text))
+		if it.group != "" {
+			w.WriteString("</g>")
+		}
+		w.WriteString("\n")
+	}
+	w.WriteString("</g>\n")
 }

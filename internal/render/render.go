@@ -53,6 +53,8 @@ type SiteInfo struct {
 	Now      time.Time
 	// HasTags is true when the site has tag pages.
 	HasTags bool
+	// Rings are the radar's rings, innermost first.
+	Rings []string
 }
 
 // Link is a titled URL: URL is the site path, Href the same under the
@@ -146,6 +148,7 @@ func New(s *site.Site, th *Theme) *Renderer {
 		Language:    s.Config.Language,
 		Drafts:      s.Config.Drafts,
 		Now:         s.Config.Now,
+		Rings:       s.Config.Schema.Rings,
 	}
 	for _, k := range page.Kinds {
 		if u, ok := r.indexURLs[k]; ok {
@@ -456,26 +459,33 @@ func (r *Renderer) kindIndex(k page.Kind, p *site.Page) ([]byte, error) {
 			cur.Pages = append(cur.Pages, q)
 		}
 	case page.KindEvaluation:
-		for _, ring := range r.Site.Config.Schema.Rings {
-			g := Group{Title: ring}
-			for _, q := range ps {
-				if q.Evaluation.Ring == ring {
-					g.Pages = append(g.Pages, q)
-				}
+		// One table, by ring (innermost first), quadrant and title: the
+		// radar's text alternative.
+		rings := r.Site.Config.Schema.Rings
+		ringOf := func(p *site.Page) int {
+			if i := slices.Index(rings, p.Evaluation.Ring); i >= 0 {
+				return i
 			}
-			if len(g.Pages) > 0 {
-				l.Groups = append(l.Groups, g)
+			return len(rings)
+		}
+		l.Pages = slices.Clone(ps)
+		slices.SortStableFunc(l.Pages, func(a, b *site.Page) int {
+			if c := ringOf(a) - ringOf(b); c != 0 {
+				return c
 			}
-		}
-		g := Group{Title: "No ring"}
-		for _, q := range ps {
-			if q.Evaluation.Ring == "" {
-				g.Pages = append(g.Pages, q)
+			if c := strings.Compare(a.Evaluation.Quadrant, b.Evaluation.Quadrant); c != 0 {
+				return c
 			}
-		}
-		if len(g.Pages) > 0 {
-			l.Groups = append(l.Groups, g)
-		}
+			return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title))
+		})
+	}
+	switch k {
+	case page.KindEvaluation:
+		l.Figures = r.radar(ps)
+	case page.KindADR:
+		l.Figures = r.adrGraph(ps)
+	case page.KindPostmortem:
+		l.Figures = r.incidentCharts(ps)
 	}
 	d.List = l
 	d.Layout = "list"

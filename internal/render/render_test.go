@@ -75,9 +75,23 @@ func mainOf(html string) string {
 	if i < 0 || j < i {
 		return html
 	}
+	// Pictures have their own tests (package chart): here only where they
+	// go counts.
+	body := html[i : j+len("</main>")]
+	var kept strings.Builder
+	for {
+		a := strings.Index(body, "<svg")
+		b := strings.Index(body, "</svg>")
+		if a < 0 || b < a {
+			break
+		}
+		kept.WriteString(body[:a] + "<svg>…</svg>")
+		body = body[b+len("</svg>"):]
+	}
+	body = kept.String() + body
 	// Blank lines left by template actions are not part of the behaviour.
 	var lines []string
-	for _, l := range strings.Split(html[i:j+len("</main>")], "\n") {
+	for _, l := range strings.Split(body, "\n") {
 		if strings.TrimSpace(l) != "" {
 			lines = append(lines, l)
 		}

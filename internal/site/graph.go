@@ -92,6 +92,9 @@ func (s *Site) graph() {
 		}
 	}
 	s.startHere = path
+	for _, p := range s.Pages {
+		p.RingMove = p.RingChange(s.Config.Schema.Rings)
+	}
 	s.relate()
 }
 

@@ -47,6 +47,9 @@ type Page struct {
 	Incoming  []Relation
 	// RelatedPages share the most services and tags with this page.
 	RelatedPages []*Page
+	// RingMove says how an evaluation moved since its newest history entry
+	// ("moved in from hold"), or is "".
+	RingMove string
 	// Step is the page's place in the start-here path (1-based, 0 if not
 	// on it), Steps the path's length; Prev and Next its neighbours.
 	Step, Steps int
@@ -232,3 +235,26 @@ type Tag struct {
 
 // URL is the tag's page.
 func (t Tag) URL() string { return "/tags/" + t.Slug + "/" }
+
+// RingChange says how an evaluation's ring changed since its newest
+// history entry: "moved in from hold", "moved out from adopt", or "" when
+// it did not move or has no history. rings are innermost first.
+func (p *Page) RingChange(rings []string) string {
+	if p.Evaluation == nil {
+		return ""
+	}
+	var last page.HistoryEntry
+	for _, h := range p.Evaluation.History {
+		if last.Ring == "" || !h.Date.Before(last.Date) {
+			last = h
+		}
+	}
+	now, was := slices.Index(rings, p.Evaluation.Ring), slices.Index(rings, last.Ring)
+	switch {
+	case last.Ring == "" || now < 0 || was < 0 || now == was:
+		return ""
+	case now < was:
+		return "moved in from " + last.Ring
+	}
+	return "moved out from " + last.Ring
+}

@@ -1,0 +1,109 @@
+package render
+
+import (
+	"html/template"
+	"slices"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/chart"
+	"github.com/handbook-dev/handbook/internal/page"
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+// newWindow is how recent an evaluation without history must be, relative
+// to the newest evaluation, to be marked new on the radar.
+const newWindow = 183 * 24 * time.Hour
+
+// radar draws the tech radar of the evaluations.
+func (r *Renderer) radar(evals []*site.Page) []Figure {
+	if len(evals) == 0 {
+		return nil
+	}
+	schema := r.Site.Config.Schema
+	var newest time.Time
+	for _, p := range evals {
+		if p.Date.After(newest) {
+			newest = p.Date
+		}
+	}
+	blips := make([]chart.Blip, 0, len(evals))
+	for _, p := range evals {
+		e := p.Evaluation
+		b := chart.Blip{Title: p.Title, Href: p.Href, Quadrant: e.Quadrant, Ring: e.Ring}
+		if prev := previousRing(e); prev != "" {
+			now, was := slices.Index(schema.Rings, e.Ring), slices.Index(schema.Rings, prev)
+			switch {
+			case now >= 0 && was >= 0 && now < was:
+				b.Moved = -1
+			case now >= 0 && was >= 0 && now > was:
+				b.Moved = 1
+			}
+		} else if len(e.History) == 0 && !p.Date.IsZero() && newest.Sub(p.Date) <= newWindow {
+			b.New = true
+		}
+		blips = append(blips, b)
+	}
+	svg, skipped := chart.Radar(chart.RadarOptions{ID: "radar", Title: "Tech radar", Quadrants: schema.Quadrants, Rings: schema.Rings}, blips)
+	caption := "The tech radar: each evaluation in its quadrant and ring, numbered as in the legend. The table below lists the same evaluations."
+	if skipped > 0 {
+		caption += " Evaluations without a known ring or quadrant are not drawn."
+	}
+	return []Figure{{Class: "radar", Caption: caption, SVG: template.HTML(svg)}}
+}
+
+// previousRing is the ring of the newest history entry, the one the
+// evaluation moved from; "" without history.
+func previousRing(e *page.Evaluation) string {
+	var last page.HistoryEntry
+	for _, h := range e.History {
+		if last.Ring == "" || !h.Date.Before(last.Date) {
+			last = h
+		}
+	}
+	return last.Ring
+}
+
+// adrGraph draws the ADRs over time with their supersessions.
+func (r *Renderer) adrGraph(adrs []*site.Page) []Figure {
+	if len(adrs) == 0 {
+		return nil
+	}
+	index := make(map[*site.Page]int, len(adrs))
+	for i, p := range adrs {
+		index[p] = i
+	}
+	nodes := make([]chart.ADRNode, len(adrs))
+	for i, p := range adrs {
+		n := chart.ADRNode{Label: p.ADRLabel(), Title: p.Title, Href: p.Href, Status: p.ADR.Status, Date: p.Date}
+		if n.Label == "" {
+			n.Label = p.Title
+		}
+		for _, t := range p.Supersedes {
+			if j, ok := index[t]; ok {
+				n.Supersedes = append(n.Supersedes, j)
+			}
+		}
+		nodes[i] = n
+	}
+	svg := chart.ADRGraph(chart.Options{ID: "adr-graph", Title: "Decisions over time"}, nodes)
+	return []Figure{{Class: "adr-graph", Caption: "Each decision by date and status; an arrow goes from a decision to the one it supersedes. The table below lists the same decisions.", SVG: template.HTML(svg)}}
+}
+
+// incidentCharts draws postmortems per month by severity, and time to
+// detect and to resolve per incident.
+func (r *Renderer) incidentCharts(pms []*site.Page) []Figure {
+	if len(pms) == 0 {
+		return nil
+	}
+	incidents := make([]chart.Incident, 0, len(pms))
+	for _, p := range pms {
+		m := p.Postmortem
+		incidents = append(incidents, chart.Incident{Title: p.Title, Href: p.Href, Severity: m.Severity, Date: p.Date, TTD: m.TimeToDetect(), TTR: m.TimeToResolve()})
+	}
+	slices.SortStableFunc(incidents, func(a, b chart.Incident) int { return a.Date.Compare(b.Date) })
+	sev := r.Site.Config.Schema.Severities
+	return []Figure{
+		{Class: "incidents-per-month", Caption: "Postmortems per month, by severity.", SVG: template.HTML(chart.IncidentsPerMonth(chart.Options{ID: "incidents-month", Title: "Incidents per month"}, sev, incidents))},
+		{Class: "incident-times", Caption: "Time to detect and time to resolve, per incident. The table below gives the same figures.", SVG: template.HTML(chart.IncidentTimes(chart.Options{ID: "incident-times", Title: "Time to detect and to resolve"}, incidents))},
+	}
+}
