@@ -423,7 +423,7 @@ const probeJS = `(() => {
   };
   const h1s = [...document.querySelectorAll("h1")];
   const urls = [
-    ...[...document.querySelectorAll("a[href]")].map(a => a.href),
+    ...[...document.querySelectorAll("a[href]")].map(a => new URL(a.getAttribute("href"), location.href).href),
     ...[...document.querySelectorAll("link[href]")].map(l => l.href),
     ...[...document.querySelectorAll("script[src], img[src]")].map(e => e.src),
   ].filter(u => u.startsWith(location.origin + "/"));
