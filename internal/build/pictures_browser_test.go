@@ -163,8 +163,10 @@ func TestPicturesInBrowser(t *testing.T) {
 						t.Errorf("%s: no picture (figures: %v)", where, p.Figures)
 						continue
 					}
-					if f.Width < 200 || f.Width > float64(vp.width) {
-						t.Errorf("%s: picture is %.0f px wide on a %d px screen", where, f.Width, vp.width)
+					// On a phone a picture keeps a readable width and scrolls
+					// in its own box (the page must not overflow).
+					if f.Width < 300 {
+						t.Errorf("%s: picture is only %.0f px wide", where, f.Width)
 					}
 					if c.blips >= 0 && f.Blips != c.blips {
 						t.Errorf("%s: %d blips, want %d", where, f.Blips, c.blips)

@@ -113,7 +113,7 @@ func (l *Link) Target() string {
 
 // Document is a parsed Markdown file.
 type Document struct {
-	// Source is the Markdown.
+	// Source is the Markdown; nil after Release.
 	Source []byte
 	// FirstLine is the file line Source starts on.
 	FirstLine int
@@ -175,10 +175,14 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 	return doc
 }
 
-// Release drops the syntax tree: what the document says about itself and
-// its HTML stay. A site releases every document once read, so that its
-// memory does not grow with every page's tree.
-func (d *Document) Release() { d.Root = nil }
+// Release drops the syntax tree and the source: what the document says
+// about itself, its HTML and the positions of its lines stay. A site
+// releases every document once read, so that its memory does not grow
+// with every page's tree.
+func (d *Document) Release() {
+	d.Pos(0) // index the lines while the source is here
+	d.Root, d.Source = nil, nil
+}
 
 // Render writes the document's HTML with the links' and references'
 // resolutions filled in.

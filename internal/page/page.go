@@ -58,8 +58,8 @@ type Page struct {
 	// Params holds front-matter keys handbook does not know, for layouts.
 	Params map[string]any
 
-	// Body is the Markdown after the front matter; BodyLine is the file line
-	// its first byte is on.
+	// Body is the Markdown after the front matter (a site drops it once the
+	// page is parsed); BodyLine is the file line its first byte is on.
 	Body     []byte
 	BodyLine int
 }

@@ -338,6 +338,7 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	// Everything later stages need is in the document now; its syntax tree
 	// would only hold memory.
 	p.Doc.Release()
+	p.Body = nil
 	return p, diags
 }
 
