@@ -70,7 +70,11 @@ var viewports = []viewport{
 // navTimeout bounds one navigation and the checks of one page.
 const navTimeout = 15 * time.Second
 
-func TestBrowserLayout(t *testing.T) {
+// needChromium returns the browser for a browser test, or skips the test
+// when there is none — unless HANDBOOK_REQUIRE_BROWSER=1 (as in CI), which
+// makes that a failure.
+func needChromium(t *testing.T) string {
+	t.Helper()
 	require := os.Getenv("HANDBOOK_REQUIRE_BROWSER") == "1"
 	if testing.Short() && !require {
 		t.Skip("browser test skipped in -short mode")
@@ -82,6 +86,12 @@ func TestBrowserLayout(t *testing.T) {
 		}
 		t.Skipf("browser test skipped: %v; install the chromium package or set HANDBOOK_CHROMIUM to the browser binary", err)
 	}
+	return chromium
+}
+
+func TestBrowserLayout(t *testing.T) {
+	chromium := needChromium(t)
+	var err error
 
 	srv := serveFixture(t)
 	ctx := startBrowser(t, chromium)

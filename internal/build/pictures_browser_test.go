@@ -72,17 +72,7 @@ type picturesProbe struct {
 // charts are drawn, with one blip per evaluation and no two blips (or ADR
 // nodes) overlapping, and that no page overflows sideways.
 func TestPicturesInBrowser(t *testing.T) {
-	require := os.Getenv("HANDBOOK_REQUIRE_BROWSER") == "1"
-	if testing.Short() && !require {
-		t.Skip("browser test skipped in -short mode")
-	}
-	chromium, err := findChromium()
-	if err != nil {
-		if require {
-			t.Fatalf("HANDBOOK_REQUIRE_BROWSER=1 but %v", err)
-		}
-		t.Skipf("browser test skipped: %v", err)
-	}
+	chromium := needChromium(t)
 	root, _ := filepath.Abs(filepath.Join("..", ".."))
 	type check struct {
 		path      string
@@ -115,7 +105,7 @@ func TestPicturesInBrowser(t *testing.T) {
 	tab, cancel := chromedp.NewContext(ctx)
 	defer cancel()
 	watchdog := time.AfterFunc(30*time.Second, cancel)
-	err = chromedp.Do(tab)
+	err := chromedp.Do(tab)
 	watchdog.Stop()
 	if err != nil {
 		t.Fatalf("start browser: %v\n%s", err, browserOutput(ctx))

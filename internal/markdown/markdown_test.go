@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/handbook-dev/handbook/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -53,7 +55,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			if string(again) != string(html) {
-				t.Errorf("released document renders differently:\n%s", diff(string(html), string(again)))
+				t.Errorf("released document renders differently:\n%s", golden.Diff(string(html), string(again)))
 			}
 			var ids []string
 			for id := range doc.IDs {
@@ -93,30 +95,11 @@ func TestGolden(t *testing.T) {
 					continue
 				}
 				if want != string(f.Data) {
-					t.Errorf("%s differs:\n%s", f.Name, diff(string(f.Data), want))
+					t.Errorf("%s differs:\n%s", f.Name, golden.Diff(string(f.Data), want))
 				}
 			}
 		})
 	}
-}
-
-// diff shows the lines that differ between want and got.
-func diff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			fmt.Fprintf(&b, "line %d:\n- %s\n+ %s\n", i+1, wl, gl)
-		}
-	}
-	return b.String()
 }
 
 func TestSlug(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/handbook-dev/handbook/internal/golden"
 	"github.com/handbook-dev/handbook/internal/site"
 	"github.com/handbook-dev/handbook/themes"
 )
@@ -142,7 +143,7 @@ func TestGolden(t *testing.T) {
 					continue
 				}
 				if got != string(f.Data) {
-					t.Errorf("%s differs:\n%s", f.Name, diff(string(f.Data), got))
+					t.Errorf("%s differs:\n%s", f.Name, golden.Diff(string(f.Data), got))
 				}
 			}
 			if *update {
@@ -152,26 +153,6 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
-}
-
-func diff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	shown := 0
-	for i := 0; i < max(len(w), len(g)) && shown < 20; i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			shown++
-			fmt.Fprintf(&b, "line %d:\n- %s\n+ %s\n", i+1, wl, gl)
-		}
-	}
-	return b.String()
 }
 
 func TestHuman(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/handbook-dev/handbook/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -53,7 +55,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal("no want file; run with -update")
 			}
 			if w := string(a.Files[want].Data); w != got {
-				t.Errorf("graph differs:\n%s", lineDiff(w, got))
+				t.Errorf("graph differs:\n%s", golden.Diff(w, got))
 			}
 		})
 	}
@@ -111,24 +113,6 @@ func dump(s *Site) string {
 	}
 	for _, d := range s.Diags {
 		fmt.Fprintln(&b, d)
-	}
-	return b.String()
-}
-
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			fmt.Fprintf(&b, "line %d:\n- %s\n+ %s\n", i+1, wl, gl)
-		}
 	}
 	return b.String()
 }
