@@ -2,10 +2,12 @@ package render
 
 import (
 	"fmt"
+	"html"
 	"html/template"
 	"strings"
 	"time"
 
+	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
@@ -62,6 +64,11 @@ func Funcs(basePath string, now time.Time) template.FuncMap {
 		"isURL": func(s string) bool {
 			return strings.Contains(s, "://") || strings.HasPrefix(s, "/") && !strings.ContainsAny(s, " \t")
 		},
+		// link is a page's link, titled "ADR-0007: Title" for numbered
+		// ADRs. It is built in Go: pages list dozens of links (backlinks,
+		// relations, related pages) and a template per link costs a dozen
+		// escaper calls.
+		"link":  PageLink,
 		"join":  strings.Join,
 		"lower": strings.ToLower,
 		"slug":  site.Slug,
@@ -100,3 +107,30 @@ func Human(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d d %d h", h/24, h%24)
 }
+
+// PageLink renders a link to p: its title, prefixed with its ADR label.
+func PageLink(p *site.Page) template.HTML {
+	var b strings.Builder
+	b.Grow(len(p.Href) + len(p.Title) + 32)
+	b.WriteString(`<a href="`)
+	b.WriteString(html.EscapeString(p.Href))
+	b.WriteString(`">`)
+	if l := p.ADRLabel(); l != "" {
+		b.WriteString(l)
+		b.WriteString(": ")
+	}
+	b.WriteString(html.EscapeString(p.Title))
+	b.WriteString("</a>")
+	return template.HTML(b.String())
+}
+
+// tocHTML renders a table of contents as list items.
+func tocHTML(toc []markdown.Heading) template.HTML {
+	var b strings.Builder
+	for _, h := range toc {
+		fmt.Fprintf(&b, `<li class="toc-h%d"><a href="#%s">%s</a></li>`, h.Level, html.EscapeString(h.ID), html.EscapeString(h.Text))
+	}
+	return template.HTML(b.String())
+}
+
+func htmlEscape(s string) string { return html.EscapeString(s) }

@@ -55,6 +55,9 @@ type SiteInfo struct {
 	HasTags bool
 	// Rings are the radar's rings, innermost first.
 	Rings []string
+	// HeadHTML links the theme's stylesheets, script, icon and feed, under
+	// the base path: the same on every page, so built once.
+	HeadHTML template.HTML
 }
 
 // Link is a titled URL: URL is the site path, Href the same under the
@@ -75,7 +78,9 @@ type Data struct {
 	Title   string
 	URL     string
 	Content template.HTML
+	// TOC is the table of contents; TOCHTML the same as list items.
 	TOC     []markdown.Heading
+	TOCHTML template.HTML
 	Crumbs  []Link
 	// Nav is the sidebar as items; NavHTML the same, rendered.
 	Nav     []NavItem
@@ -164,6 +169,7 @@ func New(s *site.Site, th *Theme) *Renderer {
 		r.info.Sections = append(r.info.Sections, Link{Title: "Services", URL: "/services/", Href: r.info.BasePath + "services/"})
 	}
 	r.nav = buildNav(s, r.indexURLs, extra)
+	r.info.HeadHTML = headHTML(r.info.BasePath, r.info.Title)
 	r.info.HasTags = len(s.Tags()) > 0 && s.PageAt("/tags/") == nil
 	return r
 }
@@ -382,7 +388,7 @@ func (r *Renderer) pageData(p *site.Page) (*Data, error) {
 	if len(toc) < 2 {
 		toc = nil
 	}
-	return &Data{Page: p, Title: p.Title, URL: p.URL, Content: c, TOC: toc}, nil
+	return &Data{Page: p, Title: p.Title, URL: p.URL, Content: c, TOC: toc, TOCHTML: tocHTML(toc)}, nil
 }
 
 func (r *Renderer) page(p *site.Page) ([]byte, error) {
@@ -560,4 +566,15 @@ func (r *Renderer) tagPage(t site.Tag) ([]byte, error) {
 
 func (r *Renderer) notFound() ([]byte, error) {
 	return r.exec("404", &Data{Title: "Page not found", URL: "/404.html", Layout: "404"})
+}
+
+// headHTML is the part of every page's head that links the theme's files.
+func headHTML(base, title string) template.HTML {
+	b := htmlEscape(base)
+	return template.HTML(`<link rel="stylesheet" href="` + b + `assets/handbook.css">
+<link rel="stylesheet" href="` + b + `assets/chroma-light.css" media="screen and (prefers-color-scheme: light), print">
+<link rel="stylesheet" href="` + b + `assets/chroma-dark.css" media="screen and (prefers-color-scheme: dark)">
+<link rel="alternate" type="application/atom+xml" title="` + htmlEscape(title) + `" href="` + b + `feed.xml">
+<link rel="icon" href="` + b + `assets/favicon.svg" type="image/svg+xml">
+<script src="` + b + `assets/handbook.js" defer></script>`)
 }
