@@ -6,7 +6,7 @@
 //
 //	handbook [-C dir] [--config file] [--quiet] <command> [flags]
 //
-// Commands: build, version. Exit codes: 0 fine, 1 problems found or the
+// Commands: build, check, version. Exit codes: 0 fine, 1 problems found or the
 // build failed, 2 wrong usage or an unreadable config.
 package main
 
@@ -59,6 +59,7 @@ Usage:
 
 Commands:
   build      build the site into a folder (default public/)
+  check      check the site without writing it (text, json or github output)
   version    print the version
 
 Run "handbook <command> -h" for a command's flags.
@@ -109,6 +110,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch rest[0] {
 	case "build":
 		cmd = &buildCommand{g: g}
+	case "check":
+		cmd = &checkCommand{g: g}
 	case "version":
 		cmd = &versionCommand{g: g}
 	case "help", "-h", "--help":

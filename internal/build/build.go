@@ -26,6 +26,7 @@ import (
 
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/fastfile"
+	"github.com/handbook-dev/handbook/internal/lint"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/render"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -116,7 +117,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	r := render.New(s, th)
-	res := &Result{Site: s, Diags: s.Diags, Pages: map[page.Kind]int{}}
+	diags := append(s.Diags, lint.Run(s)...)
+	diags.Sort()
+	res := &Result{Site: s, Diags: diags, Pages: map[page.Kind]int{}}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
 	if err != nil {
 		return nil, fmt.Errorf("create temporary output folder: %w", err)

@@ -1,0 +1,241 @@
+// Package lint checks a loaded site beyond what loading it already
+// reports: rules that look at a page's structure, at a kind's meaning
+// (a runbook overdue for review, a postmortem whose timestamps run
+// backwards, ADRs whose supersessions disagree) and at the site as a whole
+// (duplicate ADR numbers, supersession cycles). Each rule has a stable id
+// and a default severity; findings are diag.Diagnostics at path:line:col.
+//
+// Loading reports the rules about syntax and references (front matter,
+// broken links and anchors, unresolved references); Run adds these, and
+// Format writes any list of findings as text, JSON or GitHub workflow
+// commands.
+package lint
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+// Rule is one check over the site.
+type Rule struct {
+	ID       string
+	Severity diag.Severity
+	// Doc says what the rule catches, in one sentence.
+	Doc   string
+	check func(s *site.Site, r *Rule, out *diag.List)
+}
+
+// Rules returns the rules Run applies, in order.
+func Rules() []*Rule {
+	return []*Rule{
+		{ID: "heading-skip", Severity: diag.Warning, Doc: "A heading skips a level (## then ####), which breaks the outline readers and screen readers rely on.", check: headingSkip},
+		{ID: "runbook-stale", Severity: diag.Warning, Doc: "A runbook's last_reviewed is older than its review_every (an error when older than twice that).", check: runbookStale},
+		{ID: "adr-superseded-by", Severity: diag.Error, Doc: "An ADR whose status is superseded names no ADR that supersedes it.", check: supersededBy},
+		{ID: "adr-supersession-cycle", Severity: diag.Error, Doc: "ADRs supersede each other in a circle.", check: supersessionCycle},
+		{ID: "adr-duplicate-number", Severity: diag.Error, Doc: "Two ADRs have the same number.", check: duplicateNumber},
+		{ID: "adr-numbering-gap", Severity: diag.Info, Doc: "ADR numbers skip a value.", check: numberingGap},
+		{ID: "postmortem-timestamps", Severity: diag.Error, Doc: "A postmortem's timestamps are out of order (impact_start ≤ detected_at ≤ mitigated_at ≤ resolved_at).", check: timestampOrder},
+		{ID: "link-to-draft", Severity: diag.Warning, Doc: "A published page links to a draft, which is not published.", check: linkToDraft},
+	}
+}
+
+// Run applies every rule to the site and returns the findings, sorted.
+func Run(s *site.Site) diag.List {
+	var out diag.List
+	for _, r := range Rules() {
+		r.check(s, r, &out)
+	}
+	out.Sort()
+	return out
+}
+
+func at(p *site.Page, line, col int) diag.Position {
+	return diag.Position{File: p.Path, Line: max(line, 1), Col: col}
+}
+
+// field returns where a front-matter key is written, or the page's first
+// line.
+func field(p *site.Page, key string) diag.Position {
+	if pos, ok := p.Fields[key]; ok {
+		return pos
+	}
+	return at(p, 1, 1)
+}
+
+func headingSkip(s *site.Site, r *Rule, out *diag.List) {
+	for _, p := range s.Pages {
+		prev := 1 // the page title is the level-1 heading
+		for _, h := range p.Doc.Headings {
+			if h.Level > prev+1 {
+				out.Add(at(p, h.Line, 1), r.Severity, r.ID, "heading %q is level %d after level %d; use level %d or add the missing level", h.Text, h.Level, prev, prev+1)
+			}
+			prev = h.Level
+		}
+	}
+}
+
+func runbookStale(s *site.Site, r *Rule, out *diag.List) {
+	now := s.Config.Now
+	for _, p := range s.Published() {
+		rb := p.Runbook
+		if rb == nil || rb.LastReviewed.IsZero() {
+			continue
+		}
+		age := now.Sub(rb.LastReviewed)
+		if age <= rb.ReviewEvery {
+			continue
+		}
+		sev := r.Severity
+		if age > 2*rb.ReviewEvery {
+			sev = diag.Error
+		}
+		out.Add(field(p, "last_reviewed"), sev, r.ID, "runbook was last reviewed %s, %d days ago; it is reviewed every %d days: check it still works and update last_reviewed",
+			rb.LastReviewed.Format("2006-01-02"), int(age/(24*time.Hour)), int(rb.ReviewEvery/(24*time.Hour)))
+	}
+}
+
+func supersededBy(s *site.Site, r *Rule, out *diag.List) {
+	for _, p := range s.Pages {
+		if p.ADR != nil && p.ADR.Status == "superseded" && len(p.SupersededBy) == 0 {
+			out.Add(field(p, "status"), r.Severity, r.ID, "ADR is superseded but no ADR supersedes it; add superseded_by: or supersedes: on the newer ADR")
+		}
+	}
+}
+
+func supersessionCycle(s *site.Site, r *Rule, out *diag.List) {
+	state := map[*site.Page]int{} // 0 new, 1 on the stack, 2 done
+	var stack []*site.Page
+	var visit func(p *site.Page)
+	visit = func(p *site.Page) {
+		state[p] = 1
+		stack = append(stack, p)
+		for _, q := range p.Supersedes {
+			switch state[q] {
+			case 0:
+				visit(q)
+			case 1:
+				i := slices.Index(stack, q)
+				var names []string
+				for _, c := range stack[i:] {
+					names = append(names, c.Ref())
+				}
+				out.Add(field(p, "supersedes"), r.Severity, r.ID, "supersession cycle: %s supersedes %s again; remove one of the supersedes", strings.Join(names, " → "), q.Ref())
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[p] = 2
+	}
+	for _, p := range s.Pages {
+		if p.ADR != nil && state[p] == 0 {
+			visit(p)
+		}
+	}
+}
+
+func adrsByNumber(s *site.Site) map[int][]*site.Page {
+	m := map[int][]*site.Page{}
+	for _, p := range s.Pages {
+		if p.ADR != nil && p.ADR.Number > 0 {
+			m[p.ADR.Number] = append(m[p.ADR.Number], p)
+		}
+	}
+	return m
+}
+
+func duplicateNumber(s *site.Site, r *Rule, out *diag.List) {
+	for n, ps := range adrsByNumber(s) {
+		for _, p := range ps[1:] {
+			out.Add(at(p, 1, 1), r.Severity, r.ID, "ADR number %d is also used by %s; give this ADR the next free number", n, ps[0].Path)
+		}
+	}
+}
+
+func numberingGap(s *site.Site, r *Rule, out *diag.List) {
+	m := adrsByNumber(s)
+	var nums []int
+	for n := range m {
+		nums = append(nums, n)
+	}
+	slices.Sort(nums)
+	for i := 1; i < len(nums); i++ {
+		if nums[i] > nums[i-1]+1 {
+			missing := strconv.Itoa(nums[i-1] + 1)
+			if nums[i] > nums[i-1]+2 {
+				missing += "–" + strconv.Itoa(nums[i]-1)
+			}
+			out.Add(at(m[nums[i]][0], 1, 1), r.Severity, r.ID, "no ADR numbered %s before this one", missing)
+		}
+	}
+}
+
+func timestampOrder(s *site.Site, r *Rule, out *diag.List) {
+	for _, p := range s.Pages {
+		m := p.Postmortem
+		if m == nil {
+			continue
+		}
+		steps := []struct {
+			key string
+			t   time.Time
+		}{{"impact_start", m.ImpactStart}, {"detected_at", m.DetectedAt}, {"mitigated_at", m.MitigatedAt}, {"resolved_at", m.ResolvedAt}}
+		var last struct {
+			key string
+			t   time.Time
+		}
+		for _, st := range steps {
+			if st.t.IsZero() {
+				continue
+			}
+			if !last.t.IsZero() && st.t.Before(last.t) {
+				out.Add(field(p, st.key), r.Severity, r.ID, "%s (%s) is before %s (%s); fix the timestamps or their time zones",
+					st.key, st.t.UTC().Format(time.RFC3339), last.key, last.t.UTC().Format(time.RFC3339))
+			}
+			last = st
+		}
+	}
+}
+
+func linkToDraft(s *site.Site, r *Rule, out *diag.List) {
+	if s.Config.Drafts {
+		return
+	}
+	for _, p := range s.Published() {
+		for _, q := range p.Outgoing {
+			if q.Draft {
+				out.Add(linkPos(p, q), r.Severity, r.ID, "links to %s, a draft that is not published; publish it or remove the link", q.Path)
+			}
+		}
+	}
+}
+
+// linkPos finds where p links to q: the first link or reference whose
+// destination is q's URL, else the page's first line.
+func linkPos(p, q *site.Page) diag.Position {
+	is := func(u string) bool { return u == q.Href || strings.HasPrefix(u, q.Href+"#") }
+	for _, l := range p.Doc.Links {
+		if is(l.Target()) {
+			return at(p, l.Line, l.Col)
+		}
+	}
+	for _, r := range p.Doc.Refs {
+		if r.Resolved && is(r.URL) {
+			return at(p, r.Line, r.Col)
+		}
+	}
+	return at(p, 1, 1)
+}
+
+// Explain returns "rule-id: what it catches" for every rule, for --help.
+func Explain() string {
+	var b strings.Builder
+	for _, r := range Rules() {
+		fmt.Fprintf(&b, "  %-24s %-7s %s\n", r.ID, r.Severity, r.Doc)
+	}
+	return b.String()
+}
