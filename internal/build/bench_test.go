@@ -25,6 +25,7 @@ func generated(b *testing.B, n int) string {
 func BenchmarkBuild(b *testing.B) {
 	dir := generated(b, 1000)
 	cfg := site.DefaultConfig(dir)
+	cfg.Now = sitegen.Today
 	out := filepath.Join(b.TempDir(), "public")
 	b.ReportAllocs()
 	b.ResetTimer()

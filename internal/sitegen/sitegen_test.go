@@ -5,8 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
+	"github.com/handbook-dev/handbook/internal/lint"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
@@ -43,13 +43,16 @@ func TestGenerate(t *testing.T) {
 		t.Fatalf("%d pages: %v", n, err)
 	}
 	cfg := site.DefaultConfig(a)
-	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	cfg.Now = Today
 	s, err := site.Load(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(s.Diags) > 0 {
 		t.Errorf("%d diagnostics, first: %v", len(s.Diags), s.Diags[0])
+	}
+	if l := lint.Run(s); len(l) > 0 {
+		t.Errorf("%d lint findings, first: %v", len(l), l[0])
 	}
 	kinds := map[string]int{}
 	for _, p := range s.Pages {
