@@ -42,6 +42,8 @@ func Rules() []*Rule {
 		{ID: "adr-numbering-gap", Severity: diag.Info, Doc: "ADR numbers skip a value.", check: numberingGap},
 		{ID: "postmortem-timestamps", Severity: diag.Error, Doc: "A postmortem's timestamps are out of order (impact_start ≤ detected_at ≤ mitigated_at ≤ resolved_at).", check: timestampOrder},
 		{ID: "link-to-draft", Severity: diag.Warning, Doc: "A published page links to a draft, which is not published.", check: linkToDraft},
+		{ID: "required-section", Severity: diag.Warning, Doc: "A runbook, ADR or postmortem lacks a section its kind expects (synonyms accepted).", check: requiredSections},
+		{ID: "hold-without-reason", Severity: diag.Warning, Doc: "An evaluation in the hold ring gives neither a reason (text) nor alternatives.", check: holdWithoutReason},
 	}
 }
 
@@ -238,4 +240,53 @@ func Explain() string {
 		fmt.Fprintf(&b, "  %-24s %-7s %s\n", r.ID, r.Severity, r.Doc)
 	}
 	return b.String()
+}
+
+// sections lists, per kind, the sections a page is expected to have; each
+// entry is a set of synonyms, matched case-insensitively as the start of
+// any heading's text.
+var sections = map[string][][]string{
+	"runbook":    {{"overview", "symptoms"}, {"verification", "diagnosis", "investigation"}, {"mitigation", "resolution", "remediation"}, {"escalation"}},
+	"adr":        {{"context", "problem statement"}, {"considered options", "options"}, {"decision"}, {"consequences"}},
+	"postmortem": {{"summary"}, {"impact"}, {"timeline"}, {"root cause", "contributing factors", "causes"}, {"detection"}, {"resolution", "recovery"}, {"action items", "follow-up", "follow ups"}, {"lessons"}},
+}
+
+func requiredSections(s *site.Site, r *Rule, out *diag.List) {
+	for _, p := range s.Published() {
+		want := sections[string(p.Kind)]
+		if len(want) == 0 || p.IsIndex {
+			continue
+		}
+		var have []string
+		for _, h := range p.Doc.Headings {
+			have = append(have, strings.ToLower(h.Text))
+		}
+		var missing []string
+		for _, syn := range want {
+			found := false
+			for _, h := range have {
+				for _, w := range syn {
+					if strings.HasPrefix(h, w) {
+						found = true
+					}
+				}
+			}
+			if !found {
+				missing = append(missing, `"`+syn[0]+`"`)
+			}
+		}
+		if len(missing) > 0 {
+			out.Add(at(p, p.BodyLine, 1), r.Severity, r.ID, "%s has no %s section; add a heading for it", p.Kind.Title(), strings.Join(missing, ", "))
+		}
+	}
+}
+
+func holdWithoutReason(s *site.Site, r *Rule, out *diag.List) {
+	for _, p := range s.Published() {
+		e := p.Evaluation
+		if e == nil || e.Ring != "hold" || len(e.Alternatives) > 0 || p.Doc.Words > 0 {
+			continue
+		}
+		out.Add(field(p, "ring"), r.Severity, r.ID, "evaluation is on hold without a reason; say why in the page or name alternatives:")
+	}
 }

@@ -114,7 +114,7 @@ func plan(n int, r *rand.Rand) []*page {
 			p.path = fmt.Sprintf("content/postmortems/%d/%s.md", 2024+c%3, p.slug)
 			p.ref = "postmortem:" + p.slug
 			p.severity = 1 + r.IntN(5)
-			p.anchors = []string{"summary", "impact", "timeline", "contributing-factors", "action-items"}
+			p.anchors = []string{"summary", "impact", "timeline", "contributing-factors", "detection", "resolution", "action-items", "lessons"}
 		case "evaluation":
 			p.slug = fmt.Sprintf("tool-%s-%d", words[r.IntN(len(words))], c)
 			p.title = fmt.Sprintf("Tool %s %d", title(r), c)
@@ -296,7 +296,7 @@ func render(p *page, i int, pages []*page, r *rand.Rand, base time.Time) string 
 		res := mit.Add(time.Duration(10+r.IntN(600)) * time.Minute)
 		fmt.Fprintf(&fm, "date: %s\nseverity: SEV-%d\nstatus: reviewed\nowner: %s\nservices: [%s]\nimpact_start: %s\ndetected_at: %s\nmitigated_at: %s\nresolved_at: %s\n",
 			date.Format("2006-01-02"), p.severity, owner, svc, start.Format(time.RFC3339), det.Format(time.RFC3339), mit.Format(time.RFC3339), res.Format(time.RFC3339))
-		headings = []string{"Summary", "Impact", "Timeline", "Contributing factors", "Action items"}
+		headings = []string{"Summary", "Impact", "Timeline", "Contributing factors", "Detection", "Resolution", "Action items", "Lessons"}
 	case "evaluation":
 		fmt.Fprintf(&fm, "ring: %s\nquadrant: %s\ndate: %s\nowner: %s\n", rings[r.IntN(4)], quadrants[r.IntN(len(quadrants))], date.Format("2006-01-02"), owner)
 		headings = []string{"Summary", "Strengths", "Risks"}
