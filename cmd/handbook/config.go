@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/site"
 )
@@ -40,6 +41,8 @@ type fileConfig struct {
 		Rings     []string `yaml:"rings"`
 		Quadrants []string `yaml:"quadrants"`
 	} `yaml:"radar"`
+	// Rules sets a rule's severity: error, warning, info or off.
+	Rules map[string]string `yaml:"rules"`
 }
 
 var yamlErrLine = regexp.MustCompile(`line (\d+): `)
@@ -142,6 +145,17 @@ func loadConfig(dir, file string) (site.Config, error) {
 	}
 	if len(fc.Radar.Quadrants) > 0 {
 		cfg.Schema.Quadrants = fc.Radar.Quadrants
+	}
+	for rule, sev := range fc.Rules {
+		if sev != "off" {
+			if _, ok := diag.ParseSeverity(sev); !ok {
+				return cfg, at("rules: %s: severity %q is not error, warning, info or off", rule, sev)
+			}
+		}
+		if cfg.Rules == nil {
+			cfg.Rules = map[string]string{}
+		}
+		cfg.Rules[rule] = sev
 	}
 	return cfg, nil
 }

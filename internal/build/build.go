@@ -117,8 +117,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	r := render.New(s, th)
-	diags := append(s.Diags, lint.Run(s)...)
-	diags.Sort()
+	diags := lint.Apply(cfg.Rules, append(s.Diags, lint.Run(s)...))
 	res := &Result{Site: s, Diags: diags, Pages: map[page.Kind]int{}}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
 	if err != nil {

@@ -57,6 +57,26 @@ func Run(s *site.Site) diag.List {
 	return out
 }
 
+// Apply sets the severities configured per rule id (site.Config.Rules) on
+// findings — of Run or of loading — drops the rules turned "off", and
+// sorts the result.
+func Apply(rules map[string]string, list diag.List) diag.List {
+	out := list[:0:0]
+	for _, d := range list {
+		if sev, ok := rules[d.Rule]; ok {
+			if sev == "off" {
+				continue
+			}
+			if s, ok := diag.ParseSeverity(sev); ok {
+				d.Severity = s
+			}
+		}
+		out = append(out, d)
+	}
+	out.Sort()
+	return out
+}
+
 func at(p *site.Page, line, col int) diag.Position {
 	return diag.Position{File: p.Path, Line: max(line, 1), Col: col}
 }

@@ -46,6 +46,9 @@ type Config struct {
 	// Exclude lists folders (absolute) that are never read, such as the
 	// output folder.
 	Exclude []string
+	// Rules overrides rule severities by rule id: "error", "warning",
+	// "info" or "off" (see lint.Apply).
+	Rules map[string]string
 }
 
 // DefaultConfig returns the configuration of a site in dir with no
