@@ -42,7 +42,7 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	list := lint.Apply(cfg.Rules, append(s.Diags, lint.Run(s)...))
+	list := lint.Apply(cfg.Rules, lint.Suppress(s, append(s.Diags, lint.Run(s)...)))
 	if err := lint.Format(c.g.stdout, *format, list); err != nil {
 		return err
 	}

@@ -117,7 +117,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	r := render.New(s, th)
-	diags := lint.Apply(cfg.Rules, append(s.Diags, lint.Run(s)...))
+	diags := lint.Apply(cfg.Rules, lint.Suppress(s, append(s.Diags, lint.Run(s)...)))
 	res := &Result{Site: s, Diags: diags, Pages: map[page.Kind]int{}}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
 	if err != nil {

@@ -310,3 +310,74 @@ func holdWithoutReason(s *site.Site, r *Rule, out *diag.List) {
 		out.Add(field(p, "ring"), r.Severity, r.ID, "evaluation is on hold without a reason; say why in the page or name alternatives:")
 	}
 }
+
+// markdownlint maps rules to the markdownlint rule ids and aliases that
+// name the same check, so that <!-- markdownlint-disable MD001 --> silences
+// heading-skip too.
+var markdownlint = map[string][]string{
+	"heading-skip": {"MD001", "heading-increment"},
+}
+
+// Suppress drops findings silenced by comments in their page:
+// <!-- handbook-disable [rule …] --> until <!-- handbook-enable [rule …] -->,
+// <!-- handbook-disable-next-line [rule …] -->, and markdownlint's
+// comments for the rules that have a markdownlint id. Without rule ids a
+// comment applies to every rule (every markdownlint-mapped rule, for
+// markdownlint's).
+func Suppress(s *site.Site, list diag.List) diag.List {
+	byPath := map[string]*site.Page{}
+	for _, p := range s.Pages {
+		if len(p.Doc.Directives) > 0 {
+			byPath[p.Path] = p
+		}
+	}
+	if len(byPath) == 0 {
+		return list
+	}
+	out := list[:0:0]
+	for _, d := range list {
+		if p := byPath[d.Pos.File]; p == nil || !silenced(p, d) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func silenced(p *site.Page, d diag.Diagnostic) bool {
+	names := func(dir string) []string {
+		if dir == "markdownlint" {
+			return markdownlint[d.Rule]
+		}
+		return []string{d.Rule}
+	}
+	off := false
+	for _, dir := range p.Doc.Directives {
+		if dir.Line >= d.Pos.Line {
+			break
+		}
+		ids := names(dir.Tool)
+		if len(ids) == 0 {
+			continue // a markdownlint comment, a rule markdownlint does not have
+		}
+		applies := len(dir.Rules) == 0
+		for _, r := range dir.Rules {
+			if slices.ContainsFunc(ids, func(id string) bool { return strings.EqualFold(id, r) }) {
+				applies = true
+			}
+		}
+		if !applies {
+			continue
+		}
+		switch dir.Action {
+		case "disable":
+			off = true
+		case "enable":
+			off = false
+		case "disable-next-line":
+			if dir.Line+1 == d.Pos.Line {
+				return true
+			}
+		}
+	}
+	return off
+}

@@ -17,8 +17,10 @@ import (
 	"bytes"
 	stdhtml "html"
 	"io"
+	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -127,6 +129,9 @@ type Document struct {
 	Refs  []*RefInfo
 	// Words is a count of the words of text, for reading time.
 	Words int
+	// Directives are the <!-- handbook-disable … --> and
+	// <!-- markdownlint-disable … --> comments, in order.
+	Directives []Directive
 	// TitleID is the id of the leading heading removed as the page title
 	// (ParseOptions.DropTitle); layouts give it to the title they print, so
 	// that links to it still work.
@@ -285,6 +290,12 @@ func (d *Document) index(rawHTML bool) {
 		case *ast.Text:
 			d.Words += countWords(n.Segment.Value(src))
 		case *ast.HTMLBlock:
+			if n.HTMLBlockType == ast.HTMLBlockType2 {
+				for i := 0; i < n.Lines().Len(); i++ {
+					seg := n.Lines().At(i)
+					d.directive(seg.Value(src), seg.Start)
+				}
+			}
 			if !rawHTML || n.HTMLBlockType == ast.HTMLBlockType2 {
 				break // escaped, or a comment: its ids are not rendered
 			}
@@ -293,6 +304,12 @@ func (d *Document) index(rawHTML bool) {
 				rawIDs(seg.Value(src), d.IDs)
 			}
 		case *ast.RawHTML:
+			if isComment(n, src) {
+				for i := 0; i < n.Segments.Len(); i++ {
+					seg := n.Segments.At(i)
+					d.directive(seg.Value(src), seg.Start)
+				}
+			}
 			if !rawHTML || isComment(n, src) {
 				break
 			}
@@ -459,4 +476,32 @@ func isComment(n *ast.RawHTML, src []byte) bool {
 	}
 	seg := n.Segments.At(0)
 	return bytes.HasPrefix(seg.Value(src), []byte("<!--"))
+}
+
+// Directive is a comment that turns checks off or on: handbook-disable,
+// handbook-disable-next-line, handbook-enable, and the same with the
+// markdownlint- prefix.
+type Directive struct {
+	// Line is the file line of the comment.
+	Line int
+	// Action is "disable", "disable-next-line" or "enable".
+	Action string
+	// Tool is "handbook" or "markdownlint".
+	Tool string
+	// Rules are the rule ids named; none means every rule.
+	Rules []string
+}
+
+var directiveRE = regexp.MustCompile(`<!--\s*(handbook|markdownlint)-(disable-next-line|disable|enable)((?:\s+[\w-]+)*)\s*-->`)
+
+func (d *Document) directive(text []byte, off int) {
+	for _, m := range directiveRE.FindAllSubmatchIndex(text, -1) {
+		line, _ := d.Pos(off + m[0])
+		d.Directives = append(d.Directives, Directive{
+			Line:   line,
+			Tool:   string(text[m[2]:m[3]]),
+			Action: string(text[m[4]:m[5]]),
+			Rules:  strings.Fields(string(text[m[6]:m[7]])),
+		})
+	}
 }
