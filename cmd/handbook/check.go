@@ -38,6 +38,7 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	cfg.Drafts = *drafts
+	cfg.Scan = lint.Secrets
 	s, err := site.Load(ctx, cfg)
 	if err != nil {
 		return err

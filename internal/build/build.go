@@ -104,6 +104,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	cfg := opts.Site
 	cfg.Exclude = append(cfg.Exclude, out)
+	if cfg.Scan == nil {
+		cfg.Scan = lint.Secrets
+	}
 	s, err := site.Load(ctx, cfg)
 	if err != nil {
 		return nil, err

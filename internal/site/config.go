@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/page"
 )
 
@@ -46,6 +47,10 @@ type Config struct {
 	// Exclude lists folders (absolute) that are never read, such as the
 	// output folder.
 	Exclude []string
+	// Scan, if set, is given every Markdown file's text as read (front
+	// matter included) and returns findings about it, such as leaked
+	// secrets; it is called on several files at once.
+	Scan func(path string, src []byte) diag.List
 	// Rules overrides rule severities by rule id: "error", "warning",
 	// "info" or "off" (see lint.Apply).
 	Rules map[string]string

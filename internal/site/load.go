@@ -308,6 +308,9 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 		diags.Errorf(diag.Position{File: src.path, Line: line, Col: i - bytes.LastIndexByte(data[:i], '\n')}, "binary-file", "file looks binary (it holds a NUL byte); a .md file must be text")
 		return nil, diags
 	}
+	if s.Config.Scan != nil {
+		diags = append(diags, s.Config.Scan(src.path, data)...)
+	}
 	kind := src.kind
 	stem := strings.TrimSuffix(filepath.Base(src.rel), filepath.Ext(src.rel))
 	if isIndex(stem) {

@@ -1,0 +1,72 @@
+package lint
+
+import (
+	"bytes"
+	"math"
+	"regexp"
+
+	"github.com/handbook-dev/handbook/internal/diag"
+)
+
+// secretPattern is one kind of credential a page must never hold.
+type secretPattern struct {
+	what string
+	re   *regexp.Regexp
+	// group is the submatch holding the secret value; 0 for the whole
+	// match.
+	group int
+	// minEntropy, if set, is the Shannon entropy in bits per character the
+	// value needs to count, so that "password: changeme-later" in prose does
+	// not.
+	minEntropy float64
+}
+
+var secretPatterns = []secretPattern{
+	{what: "an AWS access key id", re: regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
+	{what: "a private key", re: regexp.MustCompile(`-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----`)},
+	{what: "a GitHub token", re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b`)},
+	{what: "a GitLab token", re: regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
+	{what: "a Slack token", re: regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`)},
+	{what: "a JSON Web Token", re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b`)},
+	{what: "a password or secret", re: regexp.MustCompile(`(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b["']?\s*[:=]\s*["']?([^\s"'<>]{12,})`), group: 1, minEntropy: 3.5},
+}
+
+// Secrets finds credentials in a file's text: AWS access keys, private key
+// blocks, GitHub, GitLab and Slack tokens, JSON Web Tokens, and password or
+// secret assignments with a random-looking value. Each is an error at its
+// line and column; the message never repeats the secret.
+func Secrets(path string, src []byte) diag.List {
+	var out diag.List
+	for _, p := range secretPatterns {
+		for _, m := range p.re.FindAllSubmatchIndex(src, -1) {
+			start, end := m[0], m[1]
+			if p.group > 0 {
+				start, end = m[2*p.group], m[2*p.group+1]
+			}
+			if p.minEntropy > 0 && entropy(src[start:end]) < p.minEntropy {
+				continue
+			}
+			line := 1 + bytes.Count(src[:m[0]], []byte("\n"))
+			col := m[0] - bytes.LastIndexByte(src[:m[0]], '\n')
+			out.Add(diag.Position{File: path, Line: line, Col: col}, diag.Error, "secret",
+				"this looks like %s; remove it from the page, and rotate it: it is in the repository's history", p.what)
+		}
+	}
+	return out
+}
+
+// entropy is the Shannon entropy of b in bits per byte.
+func entropy(b []byte) float64 {
+	var counts [256]int
+	for _, c := range b {
+		counts[c]++
+	}
+	h := 0.0
+	for _, n := range counts {
+		if n > 0 {
+			p := float64(n) / float64(len(b))
+			h -= p * math.Log2(p)
+		}
+	}
+	return h
+}
