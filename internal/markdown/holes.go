@@ -61,17 +61,9 @@ func (d *Document) fill(w io.Writer) error {
 		scratch = scratch[:0]
 		switch h.kind {
 		case holeHref:
-			dest := util.URLEscape([]byte(h.link.Target()), true)
-			if d.unsafe || !ghtml.IsDangerousURL(dest) {
-				scratch = append(scratch, util.EscapeHTML(dest)...)
-			}
+			scratch = appendDest(scratch, []byte(h.link.Target()), d.unsafe)
 		case holeRef:
-			r := h.ref
-			if r.Resolved {
-				scratch = fmt.Appendf(scratch, "<a class=\"ref\" href=\"%s\">%s</a>", html.EscapeString(r.URL), html.EscapeString(r.Display()))
-			} else {
-				scratch = fmt.Appendf(scratch, "<span class=\"ref ref-broken\" title=\"unresolved reference\">%s</span>", html.EscapeString(r.Display()))
-			}
+			scratch = appendRef(scratch, h.ref)
 		}
 		if _, err := w.Write(scratch); err != nil {
 			return err
@@ -90,10 +82,26 @@ func destHole(w util.BufWriter, n ast.Node, dest []byte, unsafe bool) {
 			return
 		}
 	}
+	_, _ = w.Write(appendDest(nil, dest, unsafe))
+}
+
+// appendDest appends a link destination escaped as goldmark escapes it,
+// or nothing for a dangerous URL (javascript: and the like) unless unsafe.
+func appendDest(b, dest []byte, unsafe bool) []byte {
 	d := util.URLEscape(dest, true)
 	if unsafe || !ghtml.IsDangerousURL(d) {
-		_, _ = w.Write(util.EscapeHTML(d))
+		b = append(b, util.EscapeHTML(d)...)
 	}
+	return b
+}
+
+// appendRef appends a [[reference]]: a link titled with its target, or a
+// marked span when it did not resolve.
+func appendRef(b []byte, r *RefInfo) []byte {
+	if r.Resolved {
+		return fmt.Appendf(b, "<a class=\"ref\" href=\"%s\">%s</a>", html.EscapeString(r.URL), html.EscapeString(r.Display()))
+	}
+	return fmt.Appendf(b, "<span class=\"ref ref-broken\" title=\"unresolved reference\">%s</span>", html.EscapeString(r.Display()))
 }
 
 func (r *nodeRenderer) renderLink(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {

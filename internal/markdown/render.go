@@ -114,11 +114,7 @@ func (r *nodeRenderer) renderRef(w util.BufWriter, src []byte, n ast.Node, enter
 		hw.hole(hole{kind: holeRef, ref: ref})
 		return ast.WalkSkipChildren, nil
 	}
-	if ref.Resolved {
-		fmt.Fprintf(w, "<a class=\"ref\" href=\"%s\">%s</a>", html.EscapeString(ref.URL), html.EscapeString(ref.Display()))
-	} else {
-		fmt.Fprintf(w, "<span class=\"ref ref-broken\" title=\"unresolved reference\">%s</span>", html.EscapeString(ref.Display()))
-	}
+	_, _ = w.Write(appendRef(nil, ref))
 	return ast.WalkSkipChildren, nil
 }
 

@@ -545,10 +545,10 @@ func (r *reader) history(v *yaml.Node, schema Schema) []HistoryEntry {
 }
 
 func (r *reader) scalarString(v *yaml.Node, name string) (string, bool) {
-	if v.Kind != yaml.ScalarNode || v.Tag == "!!null" {
-		if v.Tag == "!!null" {
-			return "", false
-		}
+	if v.Tag == "!!null" {
+		return "", false
+	}
+	if v.Kind != yaml.ScalarNode {
 		r.diags.Errorf(r.pos(v), "field-type", "%s must be a single value, not a %s", name, nodeKind(v))
 		return "", false
 	}
@@ -557,14 +557,7 @@ func (r *reader) scalarString(v *yaml.Node, name string) (string, bool) {
 
 func (r *reader) str(v *yaml.Node, name string) (string, bool) {
 	s, ok := r.scalarString(v, name)
-	if !ok {
-		return "", false
-	}
-	switch v.Tag {
-	case "!!str", "!!timestamp", "!!int", "!!float", "!!bool":
-		return strings.TrimSpace(s), true
-	}
-	return strings.TrimSpace(s), true
+	return strings.TrimSpace(s), ok
 }
 
 func (r *reader) strs(v *yaml.Node, name string) []string {

@@ -10,14 +10,15 @@ import (
 	"github.com/handbook-dev/handbook/themes"
 )
 
-// BenchmarkRenderSite renders every file of a generated 1,000-page handbook
-// in memory: Markdown to HTML, layouts, generated pages.
-func BenchmarkRenderSite(b *testing.B) {
+// generated loads a generated site of n pages and a renderer for it.
+func generated(b *testing.B, n int) (*site.Site, *Renderer) {
+	b.Helper()
 	dir := filepath.Join(b.TempDir(), "site")
-	if err := sitegen.Generate(dir, 1000, 1); err != nil {
+	if err := sitegen.Generate(dir, n, 1); err != nil {
 		b.Fatal(err)
 	}
 	cfg := site.DefaultConfig(dir)
+	cfg.Now = sitegen.Today
 	s, err := site.Load(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -26,7 +27,13 @@ func BenchmarkRenderSite(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := New(s, th)
+	return s, New(s, th)
+}
+
+// BenchmarkRenderSite renders every file of a generated 1,000-page handbook
+// in memory: Markdown to HTML, layouts, generated pages.
+func BenchmarkRenderSite(b *testing.B) {
+	_, r := generated(b, 1000)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -39,20 +46,7 @@ func BenchmarkRenderSite(b *testing.B) {
 // BenchmarkTemplates executes the runbook layout alone, with the page's
 // content rendered beforehand.
 func BenchmarkTemplates(b *testing.B) {
-	dir := filepath.Join(b.TempDir(), "site")
-	if err := sitegen.Generate(dir, 300, 1); err != nil {
-		b.Fatal(err)
-	}
-	cfg := site.DefaultConfig(dir)
-	s, err := site.Load(context.Background(), cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	th, err := LoadTheme(themes.Default(), dir, Funcs(cfg.BasePath(), cfg.Now))
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := New(s, th)
+	s, r := generated(b, 300)
 	var datas []*Data
 	for _, p := range s.OfKind("runbook") {
 		d, err := r.pageData(p)

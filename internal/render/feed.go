@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"html"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -12,8 +11,6 @@ import (
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/site"
 )
-
-func readFile(p string) ([]byte, error) { return os.ReadFile(p) }
 
 // sitemap lists every published page.
 func (r *Renderer) sitemap() ([]byte, error) {

@@ -132,5 +132,3 @@ func tocHTML(toc []markdown.Heading) template.HTML {
 	}
 	return template.HTML(b.String())
 }
-
-func htmlEscape(s string) string { return html.EscapeString(s) }

@@ -60,7 +60,7 @@ func buildNav(s *site.Site, indexURLs map[page.Kind]string, extra []Link) *navTr
 		seg = seg[strings.LastIndexByte(seg, '/')+1:]
 		n := &navNode{url: u, title: titleCase(seg)}
 		t.byURL[u] = n
-		parent := ensure(parentURL(u))
+		parent := ensure(site.ParentURL(u))
 		parent.children = append(parent.children, n)
 		return n
 	}
@@ -182,7 +182,7 @@ func (t *navTree) crumbs(cur string) []Link {
 	}
 	out := []Link{{Title: "Home", URL: "/", Href: t.base}}
 	var chain []Link
-	for u := parentURL(cur); u != "/"; u = parentURL(u) {
+	for u := site.ParentURL(cur); u != "/"; u = site.ParentURL(u) {
 		n := t.byURL[u]
 		if n == nil {
 			continue

@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"html/template"
 	"runtime"
 	"slices"
@@ -20,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/handbook-dev/handbook/internal/fastfile"
 	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/parallel"
@@ -39,6 +41,9 @@ type Renderer struct {
 	info      *SiteInfo
 	nav       *navTree
 	indexURLs map[page.Kind]string
+	tags      []site.Tag
+	// planned holds the files to write, decided once (see jobs).
+	planned []job
 }
 
 // SiteInfo is what every layout knows of the site.
@@ -170,13 +175,10 @@ func New(s *site.Site, th *Theme) *Renderer {
 	}
 	r.nav = buildNav(s, r.indexURLs, extra)
 	r.info.HeadHTML = headHTML(r.info.BasePath, r.info.Title)
-	r.info.HasTags = len(s.Tags()) > 0 && s.PageAt("/tags/") == nil
+	r.tags = s.Tags()
+	r.info.HasTags = len(r.tags) > 0 && s.PageAt("/tags/") == nil
 	return r
 }
-
-// IndexURL returns the site path of kind k's index, or "" if the site has
-// no page of that kind.
-func (r *Renderer) IndexURL(k page.Kind) string { return r.indexURLs[k] }
 
 // kindIndexURLs places each kind's index in the folder that holds all its
 // pages ("/adr/" for content/adr/, "/runbooks/" for runbooks in service
@@ -193,13 +195,13 @@ func kindIndexURLs(s *site.Site) map[page.Kind]string {
 		for i, p := range s.OfKind(k) {
 			dir := p.URL
 			if !p.IsIndex {
-				dir = parentURL(p.URL)
+				dir = site.ParentURL(p.URL)
 			}
 			if i == 0 {
 				common = dir
 			}
 			for !strings.HasPrefix(dir, common) {
-				common = parentURL(common)
+				common = site.ParentURL(common)
 			}
 		}
 		if common == "" {
@@ -217,8 +219,6 @@ func kindIndexURLs(s *site.Site) map[page.Kind]string {
 	}
 	return out
 }
-
-func parentURL(u string) string { return site.ParentURL(u) }
 
 type job struct {
 	path string
@@ -257,7 +257,15 @@ func (r *Renderer) Count() (pages, copied int) {
 	return pages, copied
 }
 
+// jobs returns every file the renderer writes, planned on the first call.
 func (r *Renderer) jobs() []job {
+	if r.planned == nil {
+		r.planned = r.plan()
+	}
+	return r.planned
+}
+
+func (r *Renderer) plan() []job {
 	s := r.Site
 	var jobs []job
 	indexAt := map[string]page.Kind{}
@@ -298,7 +306,7 @@ func (r *Renderer) jobs() []job {
 			return r.exec("list", &Data{Title: "Start here", URL: "/start-here/", List: &List{Pages: path, Path: true, Lead: "New to the team? Read these pages in this order."}})
 		}})
 	}
-	tags := s.Tags()
+	tags := r.tags
 	if len(tags) > 0 && s.PageAt("/tags/") == nil {
 		jobs = append(jobs, job{path: "/tags/index.html", run: func() ([]byte, error) { return r.tagIndex(tags) }})
 		for _, t := range tags {
@@ -322,7 +330,7 @@ func (r *Renderer) jobs() []job {
 	}
 	for _, f := range s.Files {
 		f := f
-		jobs = append(jobs, job{path: f.URL, run: func() ([]byte, error) { return readFile(f.Source) }, copied: true})
+		jobs = append(jobs, job{path: f.URL, run: func() ([]byte, error) { return fastfile.ReadFile(f.Source, 0) }, copied: true})
 	}
 	// Later jobs win over earlier ones for the same path; drop the earlier.
 	seen := map[string]int{}
@@ -570,11 +578,11 @@ func (r *Renderer) notFound() ([]byte, error) {
 
 // headHTML is the part of every page's head that links the theme's files.
 func headHTML(base, title string) template.HTML {
-	b := htmlEscape(base)
+	b := html.EscapeString(base)
 	return template.HTML(`<link rel="stylesheet" href="` + b + `assets/handbook.css">
 <link rel="stylesheet" href="` + b + `assets/chroma-light.css" media="screen and (prefers-color-scheme: light), print">
 <link rel="stylesheet" href="` + b + `assets/chroma-dark.css" media="screen and (prefers-color-scheme: dark)">
-<link rel="alternate" type="application/atom+xml" title="` + htmlEscape(title) + `" href="` + b + `feed.xml">
+<link rel="alternate" type="application/atom+xml" title="` + html.EscapeString(title) + `" href="` + b + `feed.xml">
 <link rel="icon" href="` + b + `assets/favicon.svg" type="image/svg+xml">
 <script src="` + b + `assets/handbook.js" defer></script>`)
 }

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -166,5 +165,3 @@ func (t *Theme) layout(name string) (*template.Template, string) {
 	}
 	return t.layouts["page"], "page"
 }
-
-var _ = path.Join

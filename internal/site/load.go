@@ -381,6 +381,11 @@ func (s *Site) place(pages []*Page) {
 		s.Pages = append(s.Pages, p)
 	}
 	slices.SortFunc(s.Pages, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	for _, p := range s.Pages {
+		if s.IsPublished(p) {
+			s.published = append(s.published, p)
+		}
+	}
 	base := s.Config.BasePath()
 	for _, p := range s.Pages {
 		p.Href = base + strings.TrimPrefix(p.URL, "/")

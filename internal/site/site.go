@@ -107,6 +107,7 @@ type Site struct {
 	// Engine renders the pages' documents.
 	Engine *markdown.Engine
 
+	published []*Page
 	services  []Group
 	owners    []Group
 	startHere []*Page
@@ -116,16 +117,9 @@ type Site struct {
 }
 
 // Published returns the pages that are built: all but drafts, unless the
-// config includes drafts.
-func (s *Site) Published() []*Page {
-	out := make([]*Page, 0, len(s.Pages))
-	for _, p := range s.Pages {
-		if s.IsPublished(p) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+// config includes drafts, sorted by URL. The slice is shared: do not
+// change it.
+func (s *Site) Published() []*Page { return s.published }
 
 // IsPublished reports whether p is built.
 func (s *Site) IsPublished(p *Page) bool {
