@@ -15,6 +15,12 @@ type secretPattern struct {
 	// group is the submatch holding the secret value; 0 for the whole
 	// match.
 	group int
+	// triggers are literals one of which every match contains: a file
+	// without any is not searched (regular expressions over every page are
+	// the cost of this check). lower means they are matched against the
+	// lower-cased text, line by line.
+	triggers []string
+	lower    bool
 	// minEntropy, if set, is the Shannon entropy in bits per character the
 	// value needs to count, so that "password: changeme-later" in prose does
 	// not.
@@ -22,13 +28,14 @@ type secretPattern struct {
 }
 
 var secretPatterns = []secretPattern{
-	{what: "an AWS access key id", re: regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
-	{what: "a private key", re: regexp.MustCompile(`-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----`)},
-	{what: "a GitHub token", re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b`)},
-	{what: "a GitLab token", re: regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`)},
-	{what: "a Slack token", re: regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`)},
-	{what: "a JSON Web Token", re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b`)},
-	{what: "a password or secret", re: regexp.MustCompile(`(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b["']?\s*[:=]\s*["']?([^\s"'<>]{12,})`), group: 1, minEntropy: 3.5},
+	{what: "an AWS access key id", re: regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`), triggers: []string{"AKIA", "ASIA"}},
+	{what: "a private key", re: regexp.MustCompile(`-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----`), triggers: []string{"PRIVATE KEY"}},
+	{what: "a GitHub token", re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b`), triggers: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}},
+	{what: "a GitLab token", re: regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`), triggers: []string{"glpat-"}},
+	{what: "a Slack token", re: regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`), triggers: []string{"xox"}},
+	{what: "a JSON Web Token", re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b`), triggers: []string{"eyJ"}},
+	{what: "a password or secret", re: regexp.MustCompile(`(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b["']?\s*[:=]\s*["']?([^\s"'<>]{12,})`), group: 1, minEntropy: 3.5,
+		triggers: []string{"password", "passwd", "pwd", "secret", "key", "token"}, lower: true},
 }
 
 // Secrets finds credentials in a file's text: AWS access keys, private key
@@ -37,20 +44,58 @@ var secretPatterns = []secretPattern{
 // line and column; the message never repeats the secret.
 func Secrets(path string, src []byte) diag.List {
 	var out diag.List
+	var lower []byte
 	for _, p := range secretPatterns {
-		for _, m := range p.re.FindAllSubmatchIndex(src, -1) {
-			start, end := m[0], m[1]
-			if p.group > 0 {
-				start, end = m[2*p.group], m[2*p.group+1]
+		if p.lower {
+			if lower == nil {
+				lower = bytes.ToLower(src)
 			}
-			if p.minEntropy > 0 && entropy(src[start:end]) < p.minEntropy {
-				continue
+			// Only the lines holding a trigger word, in the original text.
+			for off := 0; off < len(src); {
+				end := bytes.IndexByte(src[off:], '\n')
+				if end < 0 {
+					end = len(src)
+				} else {
+					end += off
+				}
+				if containsAny(lower[off:end], p.triggers) {
+					out = p.find(out, path, src, off, end)
+				}
+				off = end + 1
 			}
-			line := 1 + bytes.Count(src[:m[0]], []byte("\n"))
-			col := m[0] - bytes.LastIndexByte(src[:m[0]], '\n')
-			out.Add(diag.Position{File: path, Line: line, Col: col}, diag.Error, "secret",
-				"this looks like %s; remove it from the page, and rotate it: it is in the repository's history", p.what)
+			continue
 		}
+		if containsAny(src, p.triggers) {
+			out = p.find(out, path, src, 0, len(src))
+		}
+	}
+	return out
+}
+
+func containsAny(b []byte, lits []string) bool {
+	for _, l := range lits {
+		if bytes.Contains(b, []byte(l)) {
+			return true
+		}
+	}
+	return false
+}
+
+// find reports the pattern's matches in src[from:to].
+func (p secretPattern) find(out diag.List, path string, src []byte, from, to int) diag.List {
+	for _, m := range p.re.FindAllSubmatchIndex(src[from:to], -1) {
+		start, end := m[0]+from, m[1]+from
+		if p.group > 0 {
+			start, end = m[2*p.group]+from, m[2*p.group+1]+from
+		}
+		if p.minEntropy > 0 && entropy(src[start:end]) < p.minEntropy {
+			continue
+		}
+		at := m[0] + from
+		line := 1 + bytes.Count(src[:at], []byte("\n"))
+		col := at - bytes.LastIndexByte(src[:at], '\n')
+		out.Add(diag.Position{File: path, Line: line, Col: col}, diag.Error, "secret",
+			"this looks like %s; remove it from the page, and rotate it: it is in the repository's history", p.what)
 	}
 	return out
 }
