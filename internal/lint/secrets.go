@@ -47,9 +47,6 @@ func Secrets(path string, src []byte) diag.List {
 	var lower []byte
 	for _, p := range secretPatterns {
 		if p.lower {
-			if lower == nil {
-				lower = bytes.ToLower(src)
-			}
 			// Only the lines holding a trigger word, in the original text.
 			for off := 0; off < len(src); {
 				end := bytes.IndexByte(src[off:], '\n')
@@ -58,8 +55,17 @@ func Secrets(path string, src []byte) diag.List {
 				} else {
 					end += off
 				}
-				if containsAny(lower[off:end], p.triggers) {
-					out = p.find(out, path, src, off, end)
+				// An assignment needs ":" or "=" on its line.
+				if bytes.ContainsAny(src[off:end], ":=") {
+					lower = append(lower[:0], src[off:end]...)
+					for i, c := range lower {
+						if 'A' <= c && c <= 'Z' {
+							lower[i] = c + 'a' - 'A'
+						}
+					}
+					if containsAny(lower, p.triggers) {
+						out = p.find(out, path, src, off, end)
+					}
 				}
 				off = end + 1
 			}
