@@ -12,7 +12,6 @@
 package lint
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -253,14 +252,6 @@ func linkPos(p, q *site.Page) diag.Position {
 	return at(p, 1, 1)
 }
 
-// Explain returns "rule-id: what it catches" for every rule, for --help.
-func Explain() string {
-	var b strings.Builder
-	for _, r := range Rules() {
-		fmt.Fprintf(&b, "  %-24s %-7s %s\n", r.ID, r.Severity, r.Doc)
-	}
-	return b.String()
-}
 
 // sections lists, per kind, the sections a page is expected to have; each
 // entry is a set of synonyms, matched case-insensitively as the start of

@@ -1,0 +1,112 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/handbook-dev/handbook/internal/diag"
+)
+
+// RuleInfo describes a rule id that findings carry, whichever stage reports
+// it: loading (files, front matter, links), Run (the rules of this
+// package) or the external link checker.
+type RuleInfo struct {
+	ID string
+	// Category groups rules in documentation: file, front-matter, links,
+	// external, structure, runbook, adr, postmortem, evaluation, secrets,
+	// public.
+	Category string
+	Severity diag.Severity
+	// Doc says what the rule catches, in one sentence.
+	Doc string
+}
+
+// DocsURL is where each rule's page is published in the project's own
+// handbook: DocsURL + id + "/".
+const DocsURL = "https://handbook-dev.github.io/handbook/docs/rules/"
+
+// catalog lists every rule id with its default severity, grouped by
+// category in the order the documentation shows them.
+var catalog = []RuleInfo{
+	{"unreadable", "file", diag.Error, "A file under a content root cannot be read."},
+	{"file-too-large", "file", diag.Error, "A Markdown file is larger than 8 MB."},
+	{"binary-file", "file", diag.Error, "A .md file holds a NUL byte: it is not text."},
+	{"invalid-utf8", "file", diag.Error, "A file is not valid UTF-8."},
+	{"symlink-loop", "file", diag.Error, "A symbolic link under a content root points back into its own folder."},
+
+	{"front-matter-syntax", "front-matter", diag.Error, "Front matter is not valid YAML, is not closed, or is TOML."},
+	{"required-field", "front-matter", diag.Error, "A field the page's kind requires is missing."},
+	{"field-type", "front-matter", diag.Error, "A field has the wrong type (a list where a string is expected, …)."},
+	{"allowed-value", "front-matter", diag.Error, "A field's value is not in its allowed set (ADR status, severity, ring, quadrant, …)."},
+	{"date-format", "front-matter", diag.Error, "A date or time is not YYYY-MM-DD or RFC 3339."},
+	{"unknown-kind", "front-matter", diag.Error, "The kind: field names no known kind."},
+	{"unknown-field", "front-matter", diag.Warning, "A front-matter field is not one handbook knows for the page's kind (often a typo)."},
+
+	{"duplicate-url", "links", diag.Warning, "Two pages would be published at the same URL."},
+	{"alias-clash", "links", diag.Error, "An alias is taken by a page or by another alias."},
+	{"broken-link", "links", diag.Error, "A link points to a page or file that does not exist."},
+	{"broken-anchor", "links", diag.Error, "A link's #fragment matches no id the target page renders."},
+	{"broken-reference", "links", diag.Error, "A [[reference]] or a front-matter reference names no page."},
+	{"ambiguous-reference", "links", diag.Error, "A [[reference]] matches more than one page."},
+	{"link-to-draft", "links", diag.Warning, "A published page links to a draft, which is not published."},
+	{"link-to-superseded", "links", diag.Info, "A page links to an ADR that has been superseded."},
+	{"orphan-page", "links", diag.Warning, "No other page links to this page."},
+	{"template-link", "links", diag.Error, "A link written in a layout (header, footer, navigation) points nowhere on the site."},
+
+	{"external-link", "external", diag.Error, "An external link answers 404, 410, another client error, or not at all (with --external)."},
+	{"external-unverifiable", "external", diag.Warning, "An external site refused to be checked (403, 999, 429 past the retries, time budget spent)."},
+
+	{"required-section", "structure", diag.Warning, "A runbook, ADR or postmortem lacks a section its kind expects (synonyms accepted)."},
+	{"heading-skip", "structure", diag.Warning, "A heading skips a level (## then ####)."},
+	{"empty-section", "structure", diag.Warning, "A heading has nothing under it before the next heading of its level."},
+	{"placeholder", "structure", diag.Warning, "Template text was left unfilled: TODO, TBD, FIXME, {placeholder} or <fill in>."},
+
+	{"runbook-stale", "runbook", diag.Warning, "A runbook's last_reviewed is older than its review_every (an error when older than twice that)."},
+	{"runbook-escalation", "runbook", diag.Warning, "A runbook says nowhere whom to escalate to: no escalation: field and no Escalation section with content."},
+
+	{"adr-superseded-by", "adr", diag.Error, "An ADR whose status is superseded names no ADR that supersedes it."},
+	{"adr-supersession-mismatch", "adr", diag.Warning, "An ADR is superseded by another but its own status says otherwise."},
+	{"adr-supersession-cycle", "adr", diag.Error, "ADRs supersede each other in a circle."},
+	{"adr-duplicate-number", "adr", diag.Error, "Two ADRs have the same number."},
+	{"adr-numbering-gap", "adr", diag.Info, "ADR numbers skip a value."},
+
+	{"postmortem-timestamps", "postmortem", diag.Error, "A postmortem's timestamps are out of order (impact_start ≤ detected_at ≤ mitigated_at ≤ resolved_at)."},
+	{"action-item-owner", "postmortem", diag.Error, "An action item of a postmortem names no owner."},
+	{"action-item-ticket", "postmortem", diag.Warning, "An action item of a postmortem links to no ticket."},
+	{"blameless-language", "postmortem", diag.Warning, "A postmortem blames people (\"human error\", \"should have\", \"careless\", …)."},
+
+	{"hold-without-reason", "evaluation", diag.Warning, "An evaluation in the hold ring gives neither a reason (text) nor alternatives."},
+
+	{"secret", "secrets", diag.Error, "A page holds a credential: an AWS key, a private key, a GitHub, GitLab or Slack token, a JWT or a high-entropy password."},
+
+	{"public-internal-link", "public", diag.Error, "A public page links to a page that is not public."},
+	{"public-internal-host", "public", diag.Error, "A public page names an internal host name."},
+	{"public-private-ip", "public", diag.Error, "A public page holds a private IP address."},
+	{"public-email", "public", diag.Error, "A public page holds an e-mail address."},
+}
+
+// Catalog returns every rule id handbook reports, with its default
+// severity and a one-line description, in documentation order.
+func Catalog() []RuleInfo {
+	return append([]RuleInfo(nil), catalog...)
+}
+
+// Lookup returns the catalog entry of a rule id.
+func Lookup(id string) (RuleInfo, bool) {
+	for _, r := range catalog {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return RuleInfo{}, false
+}
+
+// Explain returns "rule-id severity what it catches" for every rule, for
+// --help.
+func Explain() string {
+	var b strings.Builder
+	for _, r := range catalog {
+		fmt.Fprintf(&b, "  %-26s %-7s %s\n", r.ID, r.Severity, r.Doc)
+	}
+	return b.String()
+}
