@@ -39,6 +39,7 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	}
 	cfg.Drafts = *drafts
 	cfg.Scan = lint.Secrets
+	cfg.NoHTML = true
 	s, err := site.Load(ctx, cfg)
 	if err != nil {
 		return err

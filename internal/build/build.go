@@ -121,6 +121,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	r := render.New(s, th)
 	diags := lint.Apply(cfg.Rules, lint.Suppress(s, append(s.Diags, lint.Run(s)...)))
+	s.DropSources()
 	res := &Result{Site: s, Diags: diags, Pages: map[page.Kind]int{}}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
 	if err != nil {

@@ -252,7 +252,6 @@ func linkPos(p, q *site.Page) diag.Position {
 	return at(p, 1, 1)
 }
 
-
 // sections lists, per kind, the sections a page is expected to have; each
 // entry is a set of synonyms, matched case-insensitively as the start of
 // any heading's text.

@@ -12,19 +12,10 @@ import (
 type secretPattern struct {
 	what string
 	re   *regexp.Regexp
-	// group is the submatch holding the secret value; 0 for the whole
-	// match.
-	group int
 	// triggers are literals one of which every match contains: a file
 	// without any is not searched (regular expressions over every page are
-	// the cost of this check). lower means they are matched against the
-	// lower-cased text, line by line.
+	// the cost of this check).
 	triggers []string
-	lower    bool
-	// minEntropy, if set, is the Shannon entropy in bits per character the
-	// value needs to count, so that "password: changeme-later" in prose does
-	// not.
-	minEntropy float64
 }
 
 var secretPatterns = []secretPattern{
@@ -34,8 +25,6 @@ var secretPatterns = []secretPattern{
 	{what: "a GitLab token", re: regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`), triggers: []string{"glpat-"}},
 	{what: "a Slack token", re: regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`), triggers: []string{"xox"}},
 	{what: "a JSON Web Token", re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b`), triggers: []string{"eyJ"}},
-	{what: "a password or secret", re: regexp.MustCompile(`(?i)\b(?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret)\b["']?\s*[:=]\s*["']?([^\s"'<>]{12,})`), group: 1, minEntropy: 3.5,
-		triggers: []string{"password", "passwd", "pwd", "secret", "key", "token"}, lower: true},
 }
 
 // Secrets finds credentials in a file's text: AWS access keys, private key
@@ -44,38 +33,87 @@ var secretPatterns = []secretPattern{
 // line and column; the message never repeats the secret.
 func Secrets(path string, src []byte) diag.List {
 	var out diag.List
-	var lower []byte
 	for _, p := range secretPatterns {
-		if p.lower {
-			// Only the lines holding a trigger word, in the original text.
-			for off := 0; off < len(src); {
-				end := bytes.IndexByte(src[off:], '\n')
-				if end < 0 {
-					end = len(src)
-				} else {
-					end += off
-				}
-				// An assignment needs ":" or "=" on its line.
-				if bytes.ContainsAny(src[off:end], ":=") {
-					lower = append(lower[:0], src[off:end]...)
-					for i, c := range lower {
-						if 'A' <= c && c <= 'Z' {
-							lower[i] = c + 'a' - 'A'
-						}
-					}
-					if containsAny(lower, p.triggers) {
-						out = p.find(out, path, src, off, end)
-					}
-				}
-				off = end + 1
-			}
-			continue
-		}
 		if containsAny(src, p.triggers) {
-			out = p.find(out, path, src, 0, len(src))
+			out = p.find(out, path, src)
 		}
 	}
+	return assignments(out, path, src)
+}
+
+// secretWords are the words that make an assignment's name a credential's:
+// DB_PASSWORD=…, "client_secret": …, api-key: ….
+var secretWords = []string{"password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "api-key", "access_key", "private_key", "secret_key"}
+
+// minSecretEntropy is the Shannon entropy in bits per character that an
+// assigned value needs to count as a secret, so that "password:
+// changeme-later" in prose does not.
+const minSecretEntropy = 3.5
+
+// assignments reports name = value and name: value pairs whose name holds
+// a secret word and whose value is at least 12 characters of high
+// entropy. It looks only around ":" and "=", without regular expressions:
+// most lines of a handbook hold neither a secret word nor a value.
+func assignments(out diag.List, path string, src []byte) diag.List {
+	var name []byte
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if c != ':' && c != '=' {
+			continue
+		}
+		// The name before the sign: optional quote and spaces, then
+		// letters, digits, _ and -.
+		j := i
+		for j > 0 && (src[j-1] == ' ' || src[j-1] == '\t') {
+			j--
+		}
+		if j > 0 && (src[j-1] == '"' || src[j-1] == '\'') {
+			j--
+		}
+		end := j
+		for j > 0 && isNameByte(src[j-1]) && end-j < 64 {
+			j--
+		}
+		if j == end {
+			continue
+		}
+		name = append(name[:0], src[j:end]...)
+		for k, b := range name {
+			if 'A' <= b && b <= 'Z' {
+				name[k] = b + 'a' - 'A'
+			}
+		}
+		if !containsAny(name, secretWords) {
+			continue
+		}
+		// The value after the sign.
+		v := i + 1
+		for v < len(src) && (src[v] == ' ' || src[v] == '\t' || src[v] == '"' || src[v] == '\'') {
+			v++
+		}
+		ve := v
+		for ve < len(src) && !isValueEnd(src[ve]) {
+			ve++
+		}
+		value := src[v:ve]
+		if len(value) < 12 || value[0] == '$' || bytes.HasPrefix(value, []byte("{{")) || entropy(value) < minSecretEntropy {
+			continue
+		}
+		line := 1 + bytes.Count(src[:j], []byte("\n"))
+		col := j - bytes.LastIndexByte(src[:j], '\n')
+		out.Add(diag.Position{File: path, Line: line, Col: col}, diag.Error, "secret",
+			"this looks like a password or secret; remove it from the page, and rotate it: it is in the repository's history")
+		i = ve
+	}
 	return out
+}
+
+func isNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+func isValueEnd(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`'
 }
 
 func containsAny(b []byte, lits []string) bool {
@@ -87,17 +125,10 @@ func containsAny(b []byte, lits []string) bool {
 	return false
 }
 
-// find reports the pattern's matches in src[from:to].
-func (p secretPattern) find(out diag.List, path string, src []byte, from, to int) diag.List {
-	for _, m := range p.re.FindAllSubmatchIndex(src[from:to], -1) {
-		start, end := m[0]+from, m[1]+from
-		if p.group > 0 {
-			start, end = m[2*p.group]+from, m[2*p.group+1]+from
-		}
-		if p.minEntropy > 0 && entropy(src[start:end]) < p.minEntropy {
-			continue
-		}
-		at := m[0] + from
+// find reports the pattern's matches in src.
+func (p secretPattern) find(out diag.List, path string, src []byte) diag.List {
+	for _, m := range p.re.FindAllIndex(src, -1) {
+		at := m[0]
 		line := 1 + bytes.Count(src[:at], []byte("\n"))
 		col := at - bytes.LastIndexByte(src[:at], '\n')
 		out.Add(diag.Position{File: path, Line: line, Col: col}, diag.Error, "secret",

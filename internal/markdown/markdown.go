@@ -78,6 +78,9 @@ type Heading struct {
 	Text  string
 	ID    string
 	Line  int
+	// Empty is true when nothing but HTML comments follows the heading
+	// before the next heading of its level or above.
+	Empty bool
 }
 
 // LinkKind tells links, images and short references apart.
@@ -129,6 +132,14 @@ type Document struct {
 	Refs  []*RefInfo
 	// Words is a count of the words of text, for reading time.
 	Words int
+	// Prose holds the spans of Source that are text readers see: the text
+	// of paragraphs, headings, lists, tables and link labels, and raw HTML
+	// other than comments; code is not prose. Adjacent spans separated by
+	// white space only are merged.
+	Prose []Span
+	// Items are the list items and table rows under the headings
+	// ParseOptions.ItemsUnder names.
+	Items []Item
 	// Directives are the <!-- handbook-disable … --> and
 	// <!-- markdownlint-disable … --> comments, in order.
 	Directives []Directive
@@ -153,6 +164,12 @@ type ParseOptions struct {
 	// comments), used as the page title, so that layouts do not print the
 	// title twice.
 	DropTitle bool
+	// NoHTML skips rendering: the document only says what it holds
+	// (headings, ids, links, prose), which is all a check needs.
+	NoHTML bool
+	// ItemsUnder are lower-case heading prefixes ("action items") whose
+	// list items and table rows are collected into Document.Items.
+	ItemsUnder []string
 }
 
 // Parse parses src, whose first byte is on line firstLine of its file, and
@@ -165,8 +182,13 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 		doc.TitleID = dropTitle(doc.Root)
 	}
 	doc.index(e.unsafe)
+	doc.sections(opts.ItemsUnder)
 	if doc.TitleID != "" {
 		doc.IDs[doc.TitleID] = true // layouts print it on the title
+	}
+	if opts.NoHTML {
+		doc.linkOf = nil
+		return doc
 	}
 	w := &holeWriter{doc: doc}
 	w.buf.Grow(len(src) * 2)
@@ -180,13 +202,20 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 	return doc
 }
 
-// Release drops the syntax tree and the source: what the document says
-// about itself, its HTML and the positions of its lines stay. A site
+// Release drops the syntax tree: what the document says about itself,
+// its HTML, its source and the positions of its lines stay. A site
 // releases every document once read, so that its memory does not grow
 // with every page's tree.
 func (d *Document) Release() {
 	d.Pos(0) // index the lines while the source is here
-	d.Root, d.Source = nil, nil
+	d.Root = nil
+}
+
+// DropSource drops the Markdown source once no check needs its prose.
+func (d *Document) DropSource() {
+	d.Pos(0)
+	d.Source = nil
+	d.Prose = nil
 }
 
 // Render writes the document's HTML with the links' and references'
@@ -287,13 +316,36 @@ func (d *Document) index(rawHTML bool) {
 			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: plainText(n, src), ID: string(b), Line: line})
 		case *Ref:
 			n.Info.Line, n.Info.Col = d.Pos(n.Info.Offset)
+			d.Refs = append(d.Refs, n.Info)
+		case *ast.Link:
+			d.addLink(KindLink, string(n.Destination), n)
+		case *ast.Image:
+			d.addLink(KindImage, string(n.Destination), n)
+		case *ast.AutoLink:
+			if n.AutoLinkType == ast.AutoLinkURL {
+				d.addLink(KindAutoLink, string(n.URL(src)), n)
+			}
+		case *east.Footnote:
+			// Footnote ids follow goldmark's scheme.
+			d.IDs["fn:"+strconv.Itoa(n.Index)] = true
+		case *east.FootnoteLink:
+			d.IDs["fnref:"+strconv.Itoa(n.Index)] = true
 		case *ast.Text:
 			d.Words += countWords(n.Segment.Value(src))
+			if !inCode(n) {
+				d.addProse(n.Segment.Start, n.Segment.Stop)
+			}
 		case *ast.HTMLBlock:
 			if n.HTMLBlockType == ast.HTMLBlockType2 {
 				for i := 0; i < n.Lines().Len(); i++ {
 					seg := n.Lines().At(i)
 					d.directive(seg.Value(src), seg.Start)
+				}
+			}
+			if n.HTMLBlockType != ast.HTMLBlockType2 {
+				for i := 0; i < n.Lines().Len(); i++ {
+					seg := n.Lines().At(i)
+					d.addProse(seg.Start, seg.Stop)
 				}
 			}
 			if !rawHTML || n.HTMLBlockType == ast.HTMLBlockType2 {
@@ -310,6 +362,12 @@ func (d *Document) index(rawHTML bool) {
 					d.directive(seg.Value(src), seg.Start)
 				}
 			}
+			if !isComment(n, src) {
+				for i := 0; i < n.Segments.Len(); i++ {
+					seg := n.Segments.At(i)
+					d.addProse(seg.Start, seg.Stop)
+				}
+			}
 			if !rawHTML || isComment(n, src) {
 				break
 			}
@@ -317,31 +375,6 @@ func (d *Document) index(rawHTML bool) {
 				seg := n.Segments.At(i)
 				rawIDs(seg.Value(src), d.IDs)
 			}
-		}
-		return ast.WalkContinue, nil
-	})
-	links(d.Root, func(n ast.Node) {
-		switch n := n.(type) {
-		case *ast.Link:
-			d.addLink(KindLink, string(n.Destination), n)
-		case *ast.Image:
-			d.addLink(KindImage, string(n.Destination), n)
-		case *ast.AutoLink:
-			d.addLink(KindAutoLink, string(n.URL(src)), n)
-		case *Ref:
-			d.Refs = append(d.Refs, n.Info)
-		}
-	})
-	// Footnote ids follow goldmark's scheme.
-	_ = ast.Walk(d.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch n := n.(type) {
-		case *east.Footnote:
-			d.IDs["fn:"+strconv.Itoa(n.Index)] = true
-		case *east.FootnoteLink:
-			d.IDs["fnref:"+strconv.Itoa(n.Index)] = true
 		}
 		return ast.WalkContinue, nil
 	})

@@ -31,7 +31,10 @@ func (r *reader) fromBody(schema Schema) {
 	if p.Kind == KindPost && p.Post == nil {
 		p.Post = &Post{}
 	}
-	lines := bodyLines(p.Body, p.BodyLine)
+	var lines []bodyLine // only titles from the body and ADRs need them
+	if p.Title == "" || p.Kind == KindADR {
+		lines = bodyLines(p.Body, p.BodyLine)
+	}
 	if p.Title == "" {
 		inComment := false
 		for _, l := range lines {

@@ -54,6 +54,25 @@ type Config struct {
 	// Rules overrides rule severities by rule id: "error", "warning",
 	// "info" or "off" (see lint.Apply).
 	Rules map[string]string
+	// NoHTML loads pages without rendering their HTML: what handbook check
+	// needs, in a fraction of the time.
+	NoHTML bool
+	// Check holds the settings of the rules that need more than a
+	// severity.
+	Check CheckSettings
+}
+
+// CheckSettings configure lint's rules.
+type CheckSettings struct {
+	// BlameWords are the phrases blameless-language reports in
+	// postmortems; nil means the defaults.
+	BlameWords []string
+	// InternalHosts are host name patterns ("*.corp.example.com") a public
+	// page must not name, besides the defaults (*.internal, *.corp, …).
+	InternalHosts []string
+	// AllowedEmails are e-mail address patterns a public page may hold
+	// ("security@example.com", "*@example.com").
+	AllowedEmails []string
 }
 
 // DefaultConfig returns the configuration of a site in dir with no

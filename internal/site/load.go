@@ -323,7 +323,11 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	p := &Page{Page: pp, Source: src.abs, Root: src.root}
 	p.IsIndex = isIndex(stem)
 	p.URL = pageURL(src.root.Mount, src.rel)
-	p.Doc = s.Engine.Parse(pp.Body, pp.BodyLine, markdown.ParseOptions{DropTitle: p.TitleFromBody})
+	opts := markdown.ParseOptions{DropTitle: p.TitleFromBody, NoHTML: s.Config.NoHTML}
+	if p.Kind == page.KindPostmortem {
+		opts.ItemsUnder = ActionSections
+	}
+	p.Doc = s.Engine.Parse(pp.Body, pp.BodyLine, opts)
 	if p.Title == "" {
 		if p.IsIndex {
 			p.Title = titleFromName(filepath.Base(filepath.Dir(src.abs)))
@@ -343,6 +347,18 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	p.Doc.Release()
 	p.Body = nil
 	return p, diags
+}
+
+// ActionSections are the headings, lower-cased, under which a
+// postmortem lists its action items.
+var ActionSections = []string{"action item", "follow-up", "follow up", "corrective action", "remediation item"}
+
+// DropSources drops every page's Markdown source, once the checks that
+// read prose have run.
+func (s *Site) DropSources() {
+	for _, p := range s.Pages {
+		p.Doc.DropSource()
+	}
 }
 
 // place gives pages their URLs in the site, reports duplicates and links
