@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/lint"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/site"
 )
@@ -37,7 +39,16 @@ type fileConfig struct {
 	} `yaml:"markdown"`
 	Postmortem struct {
 		Severities []string `yaml:"severities"`
+		// BlameWords replace the phrases blameless-language reports.
+		BlameWords []string `yaml:"blame_words"`
 	} `yaml:"postmortem"`
+	// ExtraFields are front-matter keys pages may carry for layouts.
+	ExtraFields []string `yaml:"extra_fields"`
+	Public      struct {
+		InternalHosts []string `yaml:"internal_hosts"`
+		AllowedEmails []string `yaml:"allowed_emails"`
+	} `yaml:"public"`
+
 	Radar struct {
 		Rings     []string `yaml:"rings"`
 		Quadrants []string `yaml:"quadrants"`
@@ -147,7 +158,25 @@ func loadConfig(dir, file string) (site.Config, error) {
 	if len(fc.Radar.Quadrants) > 0 {
 		cfg.Schema.Quadrants = fc.Radar.Quadrants
 	}
+	if fc.Postmortem.BlameWords != nil {
+		cfg.Check.BlameWords = fc.Postmortem.BlameWords
+	}
+	for _, f := range fc.ExtraFields {
+		cfg.Schema.ExtraFields = append(cfg.Schema.ExtraFields, strings.ToLower(f))
+	}
+	cfg.Check.InternalHosts = fc.Public.InternalHosts
+	cfg.Check.AllowedEmails = fc.Public.AllowedEmails
+	for _, pats := range [][]string{fc.Public.InternalHosts, fc.Public.AllowedEmails} {
+		for _, pat := range pats {
+			if _, err := path.Match(pat, ""); err != nil {
+				return cfg, at("public: pattern %q is not a valid glob: %v", pat, err)
+			}
+		}
+	}
 	for rule, sev := range fc.Rules {
+		if _, ok := lint.Lookup(rule); !ok {
+			return cfg, at("rules: unknown rule %q; the rules are listed by handbook check --help", rule)
+		}
 		if sev != "off" {
 			if _, ok := diag.ParseSeverity(sev); !ok {
 				return cfg, at("rules: %s: severity %q is not error, warning, info or off", rule, sev)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,12 +20,15 @@ import (
 //	hb CODE args...   run handbook in-process and expect exit code CODE
 //	cmpdir A B        the two folders hold the same files, byte for byte
 //	snapshot DIR F    write a listing of DIR's files and their contents' sizes to F
+var update = flag.Bool("update", false, "rewrite the cmp files of failing scripts")
+
 func TestScripts(t *testing.T) {
 	// hb runs handbook in this process, so the fixed build time goes into
 	// the process's environment; every script uses the same value.
 	os.Setenv("SOURCE_DATE_EPOCH", sourceDateEpoch)
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir:           "testdata/script",
+		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SOURCE_DATE_EPOCH", sourceDateEpoch)
 			return nil

@@ -30,27 +30,57 @@ type Rule struct {
 	check func(s *site.Site, r *Rule, out *diag.List)
 }
 
-// Rules returns the rules Run applies, in order.
+// Rules returns the rules Run applies, in order, with the default
+// severities of the catalog.
 func Rules() []*Rule {
-	return []*Rule{
-		{ID: "heading-skip", Severity: diag.Warning, Doc: "A heading skips a level (## then ####), which breaks the outline readers and screen readers rely on.", check: headingSkip},
-		{ID: "runbook-stale", Severity: diag.Warning, Doc: "A runbook's last_reviewed is older than its review_every (an error when older than twice that).", check: runbookStale},
-		{ID: "adr-superseded-by", Severity: diag.Error, Doc: "An ADR whose status is superseded names no ADR that supersedes it.", check: supersededBy},
-		{ID: "adr-supersession-cycle", Severity: diag.Error, Doc: "ADRs supersede each other in a circle.", check: supersessionCycle},
-		{ID: "adr-duplicate-number", Severity: diag.Error, Doc: "Two ADRs have the same number.", check: duplicateNumber},
-		{ID: "adr-numbering-gap", Severity: diag.Info, Doc: "ADR numbers skip a value.", check: numberingGap},
-		{ID: "postmortem-timestamps", Severity: diag.Error, Doc: "A postmortem's timestamps are out of order (impact_start ≤ detected_at ≤ mitigated_at ≤ resolved_at).", check: timestampOrder},
-		{ID: "link-to-draft", Severity: diag.Warning, Doc: "A published page links to a draft, which is not published.", check: linkToDraft},
-		{ID: "required-section", Severity: diag.Warning, Doc: "A runbook, ADR or postmortem lacks a section its kind expects (synonyms accepted).", check: requiredSections},
-		{ID: "hold-without-reason", Severity: diag.Warning, Doc: "An evaluation in the hold ring gives neither a reason (text) nor alternatives.", check: holdWithoutReason},
+	checks := map[string]func(s *site.Site, r *Rule, out *diag.List){
+		"heading-skip":              headingSkip,
+		"runbook-stale":             runbookStale,
+		"runbook-escalation":        runbookEscalation,
+		"adr-superseded-by":         supersededBy,
+		"adr-supersession-mismatch": supersessionMismatch,
+		"adr-supersession-cycle":    supersessionCycle,
+		"adr-duplicate-number":      duplicateNumber,
+		"adr-numbering-gap":         numberingGap,
+		"postmortem-timestamps":     timestampOrder,
+		"link-to-draft":             linkToDraft,
+		"link-to-superseded":        linkToSuperseded,
+		"orphan-page":               orphanPage,
+		"required-section":          requiredSections,
+		"empty-section":             emptySection,
+		"placeholder":               placeholder,
+		"hold-without-reason":       holdWithoutReason,
+		"blameless-language":        blamelessLanguage,
+		"action-item-owner":         nil, // with action-item-ticket
+		"action-item-ticket":        nil,
+		"public-internal-link":      nil, // with the other public- rules
+		"public-internal-host":      nil,
+		"public-private-ip":         nil,
+		"public-email":              nil,
 	}
+	var rules []*Rule
+	byID := map[string]*Rule{}
+	for _, info := range catalog {
+		check, ok := checks[info.ID]
+		if !ok {
+			continue // reported while loading
+		}
+		r := &Rule{ID: info.ID, Severity: info.Severity, Doc: info.Doc, check: check}
+		rules = append(rules, r)
+		byID[r.ID] = r
+	}
+	byID["action-item-owner"].check = actionItems(byID["action-item-owner"], byID["action-item-ticket"])
+	byID["public-internal-link"].check = publicPages(byID["public-internal-link"], byID["public-internal-host"], byID["public-private-ip"], byID["public-email"])
+	return rules
 }
 
 // Run applies every rule to the site and returns the findings, sorted.
 func Run(s *site.Site) diag.List {
 	var out diag.List
 	for _, r := range Rules() {
-		r.check(s, r, &out)
+		if r.check != nil {
+			r.check(s, r, &out)
+		}
 	}
 	out.Sort()
 	return out
@@ -256,7 +286,7 @@ func linkPos(p, q *site.Page) diag.Position {
 // entry is a set of synonyms, matched case-insensitively as the start of
 // any heading's text.
 var sections = map[string][][]string{
-	"runbook":    {{"overview", "symptoms"}, {"verification", "diagnosis", "investigation"}, {"mitigation", "resolution", "remediation"}, {"escalation"}},
+	"runbook":    {{"overview", "symptoms"}, {"verification", "diagnosis", "investigation"}, {"mitigation", "resolution", "remediation"}}, // escalation: runbook-escalation
 	"adr":        {{"context", "problem statement"}, {"considered options", "options"}, {"decision"}, {"consequences"}},
 	"postmortem": {{"summary"}, {"impact"}, {"timeline"}, {"root cause", "contributing factors", "causes"}, {"detection"}, {"resolution", "recovery"}, {"action items", "follow-up", "follow ups"}, {"lessons"}},
 }

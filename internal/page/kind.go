@@ -79,6 +79,9 @@ type Schema struct {
 	// Rings and Quadrants are the tech radar's sets for evaluations.
 	Rings     []string
 	Quadrants []string
+	// ExtraFields are front-matter keys (lower case) that pages may carry
+	// without an unknown-field warning, for layouts that read them.
+	ExtraFields []string
 }
 
 // DefaultSchema returns the sets DESIGN.md gives as defaults.

@@ -2,7 +2,9 @@ package page
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -486,6 +488,15 @@ func (r *reader) fields(f map[string]*yaml.Node, schema Schema) {
 		if known[k] {
 			continue
 		}
+		if !slices.Contains(schema.ExtraFields, k) {
+			hint := "layouts can read it as .Params." + k + "; list it under extra_fields in handbook.yaml if it is meant"
+			if near := nearest(k, fieldNames); near != "" {
+				hint = fmt.Sprintf("did you mean %q?", near)
+			} else if slices.Contains(fieldNames, k) {
+				hint = fmt.Sprintf("%s is a field of other kinds than %s; %s", k, p.Kind, hint)
+			}
+			r.diags.Warnf(p.Fields[k], "unknown-field", "handbook does not know the field %q; %s", k, hint)
+		}
 		var x any
 		if err := v.Decode(&x); err == nil {
 			if p.Params == nil {
@@ -737,4 +748,53 @@ func offsetPos(path string, src []byte, off int) diag.Position {
 	line := 1 + bytes.Count(src[:off], []byte("\n"))
 	col := off - bytes.LastIndexByte(src[:off], '\n')
 	return diag.Position{File: path, Line: line, Col: col}
+}
+
+// fieldNames are the front-matter keys of every kind, for "did you mean"
+// hints.
+var fieldNames = strings.Fields(`adr adrs alert alerts alias aliases alternatives author authors categories
+consulted dashboard dashboards date deciders decision-makers decision_makers description draft
+escalation history id image informed keywords kind last_reviewed lastmod nav_order number onboarding
+owner owners quadrant related replaced_by replaces responders review_every reviewed ring runbook
+runbooks service services sev severity status summary superseded-by superseded_by supersededby
+supersedes tags team tier title visibility weight`)
+
+// nearest returns the name within edit distance 2 (1 for short words) of
+// s, if there is exactly one best.
+func nearest(s string, names []string) string {
+	best, bestD, ties := "", 3, 0
+	for _, n := range names {
+		d := editDistance(s, n)
+		switch {
+		case d < bestD:
+			best, bestD, ties = n, d, 0
+		case d == bestD:
+			ties++
+		}
+	}
+	if best == "" || ties > 0 || bestD == 0 || len(s) <= 4 && bestD > 1 {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -21,6 +21,9 @@ import (
 // ("Runbooks", "Alternatives").
 type Relation struct {
 	Name string
+	// Key is the front-matter key the relation is written under ("" for
+	// inverse relations).
+	Key string
 	// Kind is set when the relation groups pages of one kind.
 	Kind  page.Kind
 	Pages []*Page
@@ -202,9 +205,9 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 		return out
 	}
 	p.Relations = nil
-	addRel := func(name string, ps []*Page) {
+	addRel := func(name, key string, ps []*Page) {
 		if len(ps) > 0 {
-			p.Relations = append(p.Relations, Relation{Name: name, Pages: ps})
+			p.Relations = append(p.Relations, Relation{Name: name, Key: key, Pages: ps})
 		}
 	}
 	if p.ADR != nil {
@@ -212,14 +215,14 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 		p.SupersededBy = refs("superseded_by", p.ADR.SupersededBy, page.KindADR)
 	}
 	if p.Postmortem != nil {
-		addRel("Runbooks", refs("runbooks", p.Postmortem.Runbooks, page.KindRunbook))
-		addRel("Decisions", refs("adrs", p.Postmortem.ADRs, page.KindADR))
+		addRel("Runbooks", "runbooks", refs("runbooks", p.Postmortem.Runbooks, page.KindRunbook))
+		addRel("Decisions", "adrs", refs("adrs", p.Postmortem.ADRs, page.KindADR))
 	}
 	if p.Evaluation != nil {
-		addRel("Decision", refs("adr", p.Evaluation.ADR, page.KindADR))
-		addRel("Alternatives", refs("alternatives", p.Evaluation.Alternatives, ""))
+		addRel("Decision", "adr", refs("adr", p.Evaluation.ADR, page.KindADR))
+		addRel("Alternatives", "alternatives", refs("alternatives", p.Evaluation.Alternatives, ""))
 	}
-	addRel("Related", refs("related", p.Related, ""))
+	addRel("Related", "related", refs("related", p.Related, ""))
 	return edges, diags
 }
 

@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -68,6 +69,10 @@ type page struct {
 	title    string
 	number   int
 	severity int
+	// supersedes is the number of the ADR this one supersedes, 0 if none;
+	// superseded is true for that older ADR, whose status then agrees.
+	supersedes int
+	superseded bool
 }
 
 // plan decides every page's kind, path and anchors first, so that links
@@ -137,6 +142,18 @@ func plan(n int, r *rand.Rand) []*page {
 		}
 		pages = append(pages, p)
 	}
+	// Every sixth ADR supersedes the one three before it.
+	adrs := map[int]*page{}
+	for _, p := range pages {
+		if p.kind == "adr" {
+			adrs[p.number] = p
+		}
+	}
+	for n, p := range adrs {
+		if old := adrs[n-3]; n%6 == 0 && old != nil {
+			p.supersedes, old.superseded = old.number, true
+		}
+	}
 	return pages
 }
 
@@ -182,6 +199,9 @@ func relPath(from, to *page) string {
 
 func link(r *rand.Rand, from *page, pages []*page) string {
 	to := pages[r.IntN(len(pages))]
+	for i := 1; to.superseded; i++ {
+		to = pages[(slices.Index(pages, to)+i)%len(pages)] // link to current decisions
+	}
 	switch r.IntN(4) {
 	case 0:
 		return fmt.Sprintf("[[%s]]", to.ref)
@@ -248,6 +268,14 @@ func section(r *rand.Rand, heading string, from *page, pages []*page, links *int
 			*links--
 		}
 		b.WriteString(p + "\n\n")
+		if heading == "Action items" {
+			// Every action item has an owner and a ticket.
+			for j := 0; j < 2+r.IntN(3); j++ {
+				fmt.Fprintf(&b, "- [ ] %s the %s. Owner: @%s. Ticket OPS-%d.\n", title1(verbs[r.IntN(len(verbs))]), words[r.IntN(len(words))], owners[r.IntN(len(owners))], 100+r.IntN(9000))
+			}
+			b.WriteString("\n")
+			continue
+		}
 		switch r.IntN(6) {
 		case 0:
 			b.WriteString(codeBlock(r) + "\n\n")
@@ -284,8 +312,11 @@ func render(p *page, i int, pages []*page, r *rand.Rand, base time.Time) string 
 		headings = []string{"Overview", "Diagnosis", "Mitigation", "Escalation"}
 	case "adr":
 		status := []string{"accepted", "accepted", "proposed", "rejected", "deprecated"}[r.IntN(5)]
-		if p.number > 1 && r.IntN(6) == 0 {
-			fmt.Fprintf(&fm, "supersedes: ADR-%04d\n", 1+r.IntN(p.number-1))
+		if p.superseded {
+			status = "superseded"
+		}
+		if p.supersedes > 0 {
+			fmt.Fprintf(&fm, "supersedes: ADR-%04d\n", p.supersedes)
 		}
 		fmt.Fprintf(&fm, "status: %s\ndate: %s\ndecision-makers: [%s]\n", status, date.Format("2006-01-02"), owner)
 		headings = []string{"Context and Problem Statement", "Considered Options", "Decision Outcome", "Consequences"}
