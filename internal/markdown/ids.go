@@ -40,8 +40,11 @@ func slug(value []byte) []byte {
 	return out
 }
 
+// Generate is given a heading's Markdown source; its id is made from the
+// text the heading shows, as GitHub does: link destinations, reference
+// labels and HTML tags are not part of it.
 func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
-	base := slug(bytes.TrimSpace(value))
+	base := slug(bytes.TrimSpace(visible(value)))
 	if len(base) == 0 {
 		base = []byte("section")
 	}
@@ -55,6 +58,30 @@ func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
 
 func (s *ids) Put(value []byte) {
 	s.seen[string(value)] = true
+}
+
+var (
+	linkDestRE = regexp.MustCompile(`\]\((?:[^()]|\([^()]*\))*\)`)
+	refLabelRE = regexp.MustCompile(`\]\[[^\]]*\]`)
+	autoLinkRE = regexp.MustCompile(`<((?:[A-Za-z][A-Za-z0-9+.-]{1,31}:|[^\s<>@]+@)[^\s<>]*)>`)
+	htmlTagRE  = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>`)
+)
+
+// visible drops from a heading's Markdown what does not show: the
+// destinations of [text](dest), the labels of [text][label] and HTML tags;
+// autolinks show their URL.
+func visible(md []byte) []byte {
+	if bytes.Contains(md, []byte("](")) {
+		md = linkDestRE.ReplaceAll(md, []byte("]"))
+	}
+	if bytes.Contains(md, []byte("][")) {
+		md = refLabelRE.ReplaceAll(md, []byte("]"))
+	}
+	if bytes.IndexByte(md, '<') >= 0 {
+		md = autoLinkRE.ReplaceAll(md, []byte("$1"))
+		md = htmlTagRE.ReplaceAll(md, nil)
+	}
+	return md
 }
 
 var rawIDRE = regexp.MustCompile(`(?i)\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))`)
