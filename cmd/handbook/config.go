@@ -17,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/extlink"
 	"github.com/handbook-dev/handbook/internal/lint"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -48,6 +49,9 @@ type fileConfig struct {
 		InternalHosts []string `yaml:"internal_hosts"`
 		AllowedEmails []string `yaml:"allowed_emails"`
 	} `yaml:"public"`
+	Check struct {
+		External externalConfig `yaml:"external"`
+	} `yaml:"check"`
 
 	Radar struct {
 		Rings     []string `yaml:"rings"`
@@ -62,14 +66,37 @@ var yamlErrLine = regexp.MustCompile(`line (\d+): `)
 // loadConfig returns the site configuration for the site folder dir, read
 // from file (or dir/handbook.yaml when file is "" and it exists).
 func loadConfig(dir, file string) (site.Config, error) {
+	cfg, _, err := readConfig(dir, file)
+	return cfg, err
+}
+
+// readConfig is loadConfig that also returns the settings of check
+// --external.
+func readConfig(dir, file string) (site.Config, extlink.Options, error) {
+	var ext extlink.Options
+	cfg, fc, shown, err := readFileConfig(dir, file)
+	if err != nil {
+		return cfg, ext, err
+	}
+	if ext, err = fc.Check.External.options(cfg.Dir); err != nil {
+		return cfg, ext, usagef("%s: check.external: %v", shown, err)
+	}
+	return cfg, ext, nil
+}
+
+// readFileConfig reads handbook.yaml into the site configuration; it also
+// returns the file as decoded and its name as messages show it.
+func readFileConfig(dir, file string) (site.Config, fileConfig, string, error) {
+	var fc fileConfig
+	shown := "handbook.yaml"
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return site.Config{}, usagef("site folder: %v", err)
+		return site.Config{}, fc, shown, usagef("site folder: %v", err)
 	}
 	if fi, err := os.Stat(abs); err != nil {
-		return site.Config{}, usagef("site folder: %v", err)
+		return site.Config{}, fc, shown, usagef("site folder: %v", err)
 	} else if !fi.IsDir() {
-		return site.Config{}, usagef("site folder %s is not a folder", dir)
+		return site.Config{}, fc, shown, usagef("site folder %s is not a folder", dir)
 	}
 	cfg := site.DefaultConfig(abs)
 	if epoch := os.Getenv("SOURCE_DATE_EPOCH"); epoch != "" {
@@ -86,15 +113,14 @@ func loadConfig(dir, file string) (site.Config, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		if !explicit && errors.Is(err, fs.ErrNotExist) {
-			return cfg, nil
+			return cfg, fc, shown, nil
 		}
-		return cfg, usagef("config: %v", err)
+		return cfg, fc, shown, usagef("config: %v", err)
 	}
-	shown := file
+	shown = file
 	if r, err := filepath.Rel(abs, file); err == nil && !strings.HasPrefix(r, "..") {
 		shown = filepath.ToSlash(r)
 	}
-	var fc fileConfig
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) { // an empty file is fine
@@ -106,7 +132,7 @@ func loadConfig(dir, file string) (site.Config, error) {
 			msg = strings.Replace(msg, m[0], "", 1)
 		}
 		msg = strings.ReplaceAll(msg, "in type main.fileConfig", "in handbook.yaml")
-		return cfg, usagef("%s:%s:1: %s", shown, line, strings.ReplaceAll(msg, "\n  ", "; "))
+		return cfg, fc, shown, usagef("%s:%s:1: %s", shown, line, strings.ReplaceAll(msg, "\n  ", "; "))
 	}
 	at := func(format string, args ...any) error {
 		return usagef("%s: %s", shown, fmt.Sprintf(format, args...))
@@ -125,7 +151,7 @@ func loadConfig(dir, file string) (site.Config, error) {
 		cfg.Roots = nil
 		for _, r := range fc.Roots {
 			if r.Dir == "" {
-				return cfg, at("roots: every root needs a dir")
+				return cfg, fc, shown, at("roots: every root needs a dir")
 			}
 			root := site.Root{Dir: r.Dir, Mount: r.Mount}
 			if root.Mount == "" {
@@ -134,7 +160,7 @@ func loadConfig(dir, file string) (site.Config, error) {
 			if r.Kind != "" {
 				k, ok := page.ParseKind(r.Kind)
 				if !ok {
-					return cfg, at("roots: unknown kind %q for %s", r.Kind, r.Dir)
+					return cfg, fc, shown, at("roots: unknown kind %q for %s", r.Kind, r.Dir)
 				}
 				root.Kind = k
 			}
@@ -144,7 +170,7 @@ func loadConfig(dir, file string) (site.Config, error) {
 	for dirName, kind := range fc.Kinds {
 		k, ok := page.ParseKind(kind)
 		if !ok {
-			return cfg, at("kinds: unknown kind %q for folder %s", kind, dirName)
+			return cfg, fc, shown, at("kinds: unknown kind %q for folder %s", kind, dirName)
 		}
 		cfg.KindDirs[strings.ToLower(dirName)] = k
 	}
@@ -169,17 +195,17 @@ func loadConfig(dir, file string) (site.Config, error) {
 	for _, pats := range [][]string{fc.Public.InternalHosts, fc.Public.AllowedEmails} {
 		for _, pat := range pats {
 			if _, err := path.Match(pat, ""); err != nil {
-				return cfg, at("public: pattern %q is not a valid glob: %v", pat, err)
+				return cfg, fc, shown, at("public: pattern %q is not a valid glob: %v", pat, err)
 			}
 		}
 	}
 	for rule, sev := range fc.Rules {
 		if _, ok := lint.Lookup(rule); !ok {
-			return cfg, at("rules: unknown rule %q; the rules are listed by handbook check --help", rule)
+			return cfg, fc, shown, at("rules: unknown rule %q; the rules are listed by handbook check --help", rule)
 		}
 		if sev != "off" {
 			if _, ok := diag.ParseSeverity(sev); !ok {
-				return cfg, at("rules: %s: severity %q is not error, warning, info or off", rule, sev)
+				return cfg, fc, shown, at("rules: %s: severity %q is not error, warning, info or off", rule, sev)
 			}
 		}
 		if cfg.Rules == nil {
@@ -187,5 +213,5 @@ func loadConfig(dir, file string) (site.Config, error) {
 		}
 		cfg.Rules[rule] = sev
 	}
-	return cfg, nil
+	return cfg, fc, shown, nil
 }

@@ -18,12 +18,18 @@ func (c *versionCommand) Run(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, c.g, args, "Usage: handbook version"); err != nil {
 		return err
 	}
+	fmt.Fprintf(c.g.stdout, "handbook %s %s/%s %s\n", versionString(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+	return nil
+}
+
+// versionString is the version set at link time, else the module version
+// go install recorded, else "dev".
+func versionString() string {
 	v := version
 	if v == "dev" {
 		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 			v = bi.Main.Version
 		}
 	}
-	fmt.Fprintf(c.g.stdout, "handbook %s %s/%s %s\n", v, runtime.GOOS, runtime.GOARCH, runtime.Version())
-	return nil
+	return v
 }

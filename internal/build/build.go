@@ -30,7 +30,6 @@ import (
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/render"
 	"github.com/handbook-dev/handbook/internal/site"
-	"github.com/handbook-dev/handbook/themes"
 )
 
 // Marker is the file that marks a folder as handbook output, safe to
@@ -111,20 +110,27 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	theme := opts.Theme
-	if theme == nil {
-		theme = themes.Default()
-	}
-	th, err := render.LoadTheme(theme, cfg.Dir, render.Funcs(cfg.BasePath(), cfg.Now))
+	th, err := LoadTheme(cfg, opts.Theme)
 	if err != nil {
 		return nil, err
 	}
+	layoutDiags, err := CheckLayouts(s, th)
+	if err != nil {
+		return nil, fmt.Errorf("%w; the previous output was kept", err)
+	}
 	r := render.New(s, th)
-	diags := lint.Apply(cfg.Rules, lint.Suppress(s, append(s.Diags, lint.Run(s)...)))
+	all := append(s.Diags, lint.Run(s)...)
+	diags := lint.Apply(cfg.Rules, lint.Suppress(s, append(all, layoutDiags...)))
 	s.DropSources()
 	res := &Result{Site: s, Diags: diags, Pages: map[page.Kind]int{}}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
 	if err != nil {
+		return nil, fmt.Errorf("create temporary output folder: %w", err)
+	}
+	// MkdirTemp makes the folder private (0700); the output is a web
+	// site, which a server running as another user must read.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("create temporary output folder: %w", err)
 	}
 	committed := false

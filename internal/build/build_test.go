@@ -63,6 +63,22 @@ func TestInterruptKeepsOutput(t *testing.T) {
 	}
 }
 
+// TestOutputReadable: the output folder can be read by other users, such
+// as a web server's, whatever the temporary folder it was built in.
+func TestOutputReadable(t *testing.T) {
+	cfg, out := fixture(t)
+	if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o055 != 0o055 {
+		t.Fatalf("output folder mode %v: others cannot read it", perm)
+	}
+}
+
 // TestOutputInsideRootIsExcluded: a site whose only root is its own folder
 // (no content/) does not read its previous output back in.
 func TestOutputInsideRootIsExcluded(t *testing.T) {

@@ -175,8 +175,24 @@ func orphanPage(s *site.Site, r *Rule, out *diag.List) {
 	}
 }
 
+// hasOwnerText tells whether an action item's text names an owner: an
+// @handle, or "owner: x", "assignee = x", "assigned to x", "DRI - x" with
+// a real value (not TBD, n/a, nobody, …).
+func hasOwnerText(text string) bool {
+	if handleRE.MatchString(text) {
+		return true
+	}
+	for _, m := range ownerRE.FindAllStringSubmatch(text, -1) {
+		if filled(m[1] + m[2]) {
+			return true
+		}
+	}
+	return false
+}
+
 var (
-	ownerRE  = regexp.MustCompile(`(?i)(?:^|[\s(\[])@[\w.-]+|\b(?:owner|owners|assignee|assigned to|owned by|responsible|dri)\b\s*[:=—–-]?\s*[\w@]`)
+	handleRE = regexp.MustCompile(`(?:^|[\s(\[,;])@[\w.-]*\w`)
+	ownerRE  = regexp.MustCompile(`(?i)\b(?:owners?|assignee|dri|responsible)\s*(?::|=|—|–| - )\s*([\w.@-]+(?:\s+yet)?)|\b(?:assigned to|owned by)\s*:?\s*([\w.@-]+)`)
 	ticketRE = regexp.MustCompile(`\b[A-Z][A-Z0-9]+-\d+\b|(?:^|\s)#\d+\b|(?i)\b(?:ticket|issue|jira|bug)\s*[:#]?\s*\d+`)
 )
 
@@ -195,7 +211,9 @@ func column(header []string, names ...string) int {
 }
 
 func filled(cell string) bool {
-	switch strings.ToLower(strings.Trim(strings.TrimSpace(cell), "*_`")) {
+	v := strings.ToLower(strings.Trim(strings.TrimSpace(cell), "*_`.,;()"))
+	v = strings.TrimSuffix(v, " yet")
+	switch v {
 	case "", "-", "—", "–", "?", "tbd", "todo", "n/a", "na", "none", "nobody", "unassigned":
 		return false
 	}
@@ -217,7 +235,7 @@ func actionItems(owner, ticket *Rule) func(s *site.Site, r *Rule, out *diag.List
 				if c := column(it.Header, "owner", "assignee", "who", "responsible", "assigned", "dri"); c >= 0 && c < len(it.Cells) {
 					hasOwner = filled(it.Cells[c])
 				} else {
-					hasOwner = ownerRE.MatchString(it.Text)
+					hasOwner = hasOwnerText(it.Text)
 				}
 				if c := column(it.Header, "ticket", "issue", "jira", "link", "tracking"); c >= 0 && c < len(it.Cells) && !hasTicket {
 					hasTicket = ticketRE.MatchString(it.Cells[c])
@@ -325,8 +343,11 @@ func publicPages(link, host, ip, email *Rule) func(s *site.Site, r *Rule, out *d
 				continue
 			}
 			for _, q := range p.Outgoing {
-				if q.Visibility != "public" {
-					out.Add(linkPos(p, q), link.Severity, link.ID, "public page links to %s, which is internal; make that page public or remove the link", q.Path)
+				if q.Visibility == "public" {
+					continue
+				}
+				if pos, ok := bodyLinkPos(p, q); ok { // front-matter references follow
+					out.Add(pos, link.Severity, link.ID, "public page links to %s, which is internal; make that page public or remove the link", q.Path)
 				}
 			}
 			for _, rel := range p.Relations {

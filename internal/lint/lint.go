@@ -110,17 +110,30 @@ func at(p *site.Page, line, col int) diag.Position {
 	return diag.Position{File: p.Path, Line: max(line, 1), Col: col}
 }
 
-// field returns where a front-matter key is written, or the page's first
-// line.
+// field returns where a front-matter key, or one of its other spellings,
+// is written, or the page's first line.
 func field(p *site.Page, key string) diag.Position {
-	if pos, ok := p.Fields[key]; ok {
-		return pos
+	for _, k := range append([]string{key}, fieldSpellings[key]...) {
+		if pos, ok := p.Fields[k]; ok {
+			return pos
+		}
 	}
 	return at(p, 1, 1)
 }
 
+// fieldSpellings are the other keys page reads a field from.
+var fieldSpellings = map[string][]string{
+	"last_reviewed": {"reviewed", "lastmod"},
+	"superseded_by": {"superseded-by", "supersededby", "replaced_by"},
+	"supersedes":    {"replaces"},
+	"severity":      {"sev"},
+	"adrs":          {"adr"},
+	"runbooks":      {"runbook"},
+	"adr":           {"adrs"},
+}
+
 func headingSkip(s *site.Site, r *Rule, out *diag.List) {
-	for _, p := range s.Pages {
+	for _, p := range s.Published() {
 		prev := 1 // the page title is the level-1 heading
 		for _, h := range p.Doc.Headings {
 			if h.Level > prev+1 {
@@ -266,20 +279,40 @@ func linkToDraft(s *site.Site, r *Rule, out *diag.List) {
 }
 
 // linkPos finds where p links to q: the first link or reference whose
-// destination is q's URL, else the page's first line.
+// destination is q's URL, else the front-matter field that names q (a
+// relation, supersedes), else the page's first line.
 func linkPos(p, q *site.Page) diag.Position {
+	if pos, ok := bodyLinkPos(p, q); ok {
+		return pos
+	}
+	for _, rel := range p.Relations {
+		if rel.Key != "" && slices.Contains(rel.Pages, q) {
+			return field(p, rel.Key)
+		}
+	}
+	if slices.Contains(p.Supersedes, q) {
+		return field(p, "supersedes")
+	}
+	if slices.Contains(p.SupersededBy, q) {
+		return field(p, "superseded_by")
+	}
+	return at(p, 1, 1)
+}
+
+// bodyLinkPos finds the first link or reference of p's Markdown to q.
+func bodyLinkPos(p, q *site.Page) (diag.Position, bool) {
 	is := func(u string) bool { return u == q.Href || strings.HasPrefix(u, q.Href+"#") }
 	for _, l := range p.Doc.Links {
 		if is(l.Target()) {
-			return at(p, l.Line, l.Col)
+			return at(p, l.Line, l.Col), true
 		}
 	}
 	for _, r := range p.Doc.Refs {
 		if r.Resolved && is(r.URL) {
-			return at(p, r.Line, r.Col)
+			return at(p, r.Line, r.Col), true
 		}
 	}
-	return at(p, 1, 1)
+	return diag.Position{}, false
 }
 
 // sections lists, per kind, the sections a page is expected to have; each

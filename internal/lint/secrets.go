@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"regexp"
+	"slices"
 
 	"github.com/handbook-dev/handbook/internal/diag"
 )
@@ -101,6 +102,10 @@ func assignments(out diag.List, path string, src []byte) diag.List {
 		}
 		line := 1 + bytes.Count(src[:j], []byte("\n"))
 		col := j - bytes.LastIndexByte(src[:j], '\n')
+		if slices.ContainsFunc(out, func(d diag.Diagnostic) bool { return d.Pos.Line == line }) {
+			i = ve
+			continue // AWS_ACCESS_KEY_ID=AKIA…: already reported as what it is
+		}
 		out.Add(diag.Position{File: path, Line: line, Col: col}, diag.Error, "secret",
 			"this looks like a password or secret; remove it from the page, and rotate it: it is in the repository's history")
 		i = ve

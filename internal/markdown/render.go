@@ -123,6 +123,9 @@ func (r *nodeRenderer) renderHTMLBlock(w util.BufWriter, src []byte, n ast.Node,
 		return ast.WalkContinue, nil
 	}
 	b := n.(*ast.HTMLBlock)
+	if b.HTMLBlockType == ast.HTMLBlockType2 {
+		return ast.WalkSkipChildren, nil // a comment shows nothing, as on GitHub
+	}
 	w.WriteString(`<pre class="raw-html">`)
 	for i := 0; i < b.Lines().Len(); i++ {
 		seg := b.Lines().At(i)
@@ -141,6 +144,9 @@ func (r *nodeRenderer) renderRawHTML(w util.BufWriter, src []byte, n ast.Node, e
 		return ast.WalkContinue, nil
 	}
 	raw := n.(*ast.RawHTML)
+	if isComment(raw, src) {
+		return ast.WalkSkipChildren, nil
+	}
 	for i := 0; i < raw.Segments.Len(); i++ {
 		seg := raw.Segments.At(i)
 		w.WriteString(html.EscapeString(string(seg.Value(src))))

@@ -136,6 +136,9 @@ func (r *reader) statusFromBody(lines []bodyLine) {
 func (r *reader) adrStatus(raw, from string, pos diag.Position) {
 	a := r.p.ADR
 	a.RawStatus, a.StatusFrom = raw, from
+	if _, ok := r.p.Fields["status"]; !ok && pos.Line > 0 {
+		r.p.Fields["status"] = pos // a status in the body: where rules point
+	}
 	text := raw
 	if m := mdLink.FindAllStringSubmatch(raw, -1); m != nil {
 		for _, l := range m {

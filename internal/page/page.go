@@ -768,7 +768,9 @@ func nearest(s string, names []string) string {
 		switch {
 		case d < bestD:
 			best, bestD, ties = n, d, 0
-		case d == bestD:
+		case d == bestD && commonPrefix(s, n) > commonPrefix(s, best):
+			best, ties = n, 0 // "titel": title before tier
+		case d == bestD && commonPrefix(s, n) == commonPrefix(s, best):
 			ties++
 		}
 	}
@@ -776,6 +778,14 @@ func nearest(s string, names []string) string {
 		return ""
 	}
 	return best
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.

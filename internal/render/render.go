@@ -226,6 +226,42 @@ type job struct {
 	// copied is true for files copied as they are (theme and site static
 	// files, files beside pages).
 	copied bool
+	// sample names the kind of HTML page the job renders ("page:runbook",
+	// "home", "tag"), for Sample; "" for other files.
+	sample string
+}
+
+// Sample renders one HTML page of each kind the site has (a page of each
+// kind, each kind's index, home, folder listings, tag, service and owner
+// pages, 404) and gives each to out: what links layouts write, such as
+// navigation, headers and footers, can be checked on them without
+// rendering the whole site.
+func (r *Renderer) Sample(out Output) error {
+	done := map[string]bool{}
+	for _, j := range r.jobs() {
+		if j.sample == "" || done[j.sample] {
+			continue
+		}
+		done[j.sample] = true
+		b, err := j.run()
+		if err != nil {
+			return fmt.Errorf("render %s: %w", j.path, err)
+		}
+		if err := out(j.path, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Paths returns the site path of every file the renderer writes, sorted.
+func (r *Renderer) Paths() []string {
+	var out []string
+	for _, j := range r.jobs() {
+		out = append(out, j.path)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // All renders every file of the site to out, on every core. It stops at the
@@ -276,49 +312,49 @@ func (r *Renderer) plan() []job {
 		p := p
 		if k, ok := indexAt[p.URL]; ok {
 			delete(indexAt, p.URL)
-			jobs = append(jobs, job{path: p.URL + "index.html", run: func() ([]byte, error) { return r.kindIndex(k, p) }})
+			jobs = append(jobs, job{path: p.URL + "index.html", sample: "index:" + string(k), run: func() ([]byte, error) { return r.kindIndex(k, p) }})
 			continue
 		}
 		if p.URL == "/" {
-			jobs = append(jobs, job{path: "/index.html", run: func() ([]byte, error) { return r.home(p) }})
+			jobs = append(jobs, job{path: "/index.html", sample: "home", run: func() ([]byte, error) { return r.home(p) }})
 			continue
 		}
-		jobs = append(jobs, job{path: p.URL + "index.html", run: func() ([]byte, error) { return r.page(p) }})
+		jobs = append(jobs, job{path: p.URL + "index.html", sample: "page:" + string(p.Kind), run: func() ([]byte, error) { return r.page(p) }})
 	}
 	for u, k := range indexAt {
 		k := k
-		jobs = append(jobs, job{path: u + "index.html", run: func() ([]byte, error) { return r.kindIndex(k, nil) }})
+		jobs = append(jobs, job{path: u + "index.html", sample: "index:" + string(k), run: func() ([]byte, error) { return r.kindIndex(k, nil) }})
 	}
 	for _, u := range r.nav.folders() {
 		if _, ok := indexAt[u]; ok || s.PageAt(u) != nil {
 			continue
 		}
 		u := u
-		jobs = append(jobs, job{path: u + "index.html", run: func() ([]byte, error) { return r.folder(u) }})
+		jobs = append(jobs, job{path: u + "index.html", sample: "folder", run: func() ([]byte, error) { return r.folder(u) }})
 	}
 	if s.PageAt("/") == nil || !s.IsPublished(s.PageAt("/")) {
-		jobs = append(jobs, job{path: "/index.html", run: func() ([]byte, error) { return r.home(nil) }})
+		jobs = append(jobs, job{path: "/index.html", sample: "home", run: func() ([]byte, error) { return r.home(nil) }})
 	}
 	jobs = append(jobs, r.groupJobs("/services/", "Services", "Service", s.Services(), "Everything the handbook holds about each service: its runbooks, incidents, decisions and evaluations.")...)
 	jobs = append(jobs, r.groupJobs("/owners/", "Owners", "Owner", s.Owners(), "The pages each team or person owns.")...)
 	if path := s.StartHere(); len(path) > 0 && s.PageAt("/start-here/") == nil {
-		jobs = append(jobs, job{path: "/start-here/index.html", run: func() ([]byte, error) {
+		jobs = append(jobs, job{path: "/start-here/index.html", sample: "start-here", run: func() ([]byte, error) {
 			return r.exec("list", &Data{Title: "Start here", URL: "/start-here/", List: &List{Pages: path, Path: true, Lead: "New to the team? Read these pages in this order."}})
 		}})
 	}
 	tags := r.tags
 	if len(tags) > 0 && s.PageAt("/tags/") == nil {
-		jobs = append(jobs, job{path: "/tags/index.html", run: func() ([]byte, error) { return r.tagIndex(tags) }})
+		jobs = append(jobs, job{path: "/tags/index.html", sample: "tags", run: func() ([]byte, error) { return r.tagIndex(tags) }})
 		for _, t := range tags {
 			t := t
 			if s.PageAt(t.URL()) != nil {
 				continue
 			}
-			jobs = append(jobs, job{path: t.URL() + "index.html", run: func() ([]byte, error) { return r.tagPage(t) }})
+			jobs = append(jobs, job{path: t.URL() + "index.html", sample: "tag", run: func() ([]byte, error) { return r.tagPage(t) }})
 		}
 	}
 	jobs = append(jobs,
-		job{path: "/404.html", run: r.notFound},
+		job{path: "/404.html", sample: "404", run: r.notFound},
 		job{path: "/sitemap.xml", run: r.sitemap},
 		job{path: "/feed.xml", run: r.feed},
 		job{path: "/assets/chroma-light.css", run: func() ([]byte, error) { return markdown.HighlightCSS("github") }},
@@ -514,7 +550,7 @@ func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead s
 	}
 	var jobs []job
 	if r.Site.PageAt(base) == nil {
-		jobs = append(jobs, job{path: base + "index.html", run: func() ([]byte, error) {
+		jobs = append(jobs, job{path: base + "index.html", sample: base, run: func() ([]byte, error) {
 			l := &List{IndexOf: of, Lead: lead}
 			for _, k := range page.Kinds {
 				for _, g := range groups {
@@ -542,7 +578,7 @@ func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead s
 		if r.Site.PageAt(u) != nil {
 			continue
 		}
-		jobs = append(jobs, job{path: u + "index.html", run: func() ([]byte, error) {
+		jobs = append(jobs, job{path: u + "index.html", sample: base + "group", run: func() ([]byte, error) {
 			return r.exec("list", &Data{Title: g.Name, URL: u, List: &List{Sections: g.ByKind(), Lead: fmt.Sprintf("%s: %d pages.", of, len(g.Pages))}})
 		}})
 	}

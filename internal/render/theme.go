@@ -18,6 +18,9 @@ var Layouts = []string{"page", "runbook", "adr", "postmortem", "evaluation", "po
 // Theme is a parsed set of layouts and the static files that go with them.
 type Theme struct {
 	layouts map[string]*template.Template
+	// sources are the layout files: where each came from ("layouts/x.html"
+	// for the site's, "theme layouts/x.html" for the theme's) and its text.
+	sources [][2]string
 	// Static lists the theme's static files and the site's, by the path
 	// they are served under /assets/ (theme) or / (site static/).
 	Static []StaticFile
@@ -103,6 +106,9 @@ func LoadTheme(theme fs.FS, siteDir string, funcs template.FuncMap) (*Theme, err
 		}
 	}
 	th := &Theme{layouts: map[string]*template.Template{}}
+	for _, name := range names {
+		th.sources = append(th.sources, [2]string{origin[name], files[name]})
+	}
 	for _, name := range Layouts {
 		src, ok := files[name]
 		if !ok {
@@ -164,4 +170,25 @@ func (t *Theme) layout(name string) (*template.Template, string) {
 		return l, name
 	}
 	return t.layouts["page"], "page"
+}
+
+// Find returns where text is first written in a layout: the file, as
+// messages name it, and the line and byte column. Site layouts are
+// searched before the theme's.
+func (t *Theme) Find(text string) (file string, line, col int, ok bool) {
+	for pass := 0; pass < 2; pass++ {
+		for _, src := range t.sources {
+			if strings.HasPrefix(src[0], "theme ") != (pass == 1) {
+				continue
+			}
+			i := strings.Index(src[1], text)
+			if i < 0 {
+				continue
+			}
+			line = 1 + strings.Count(src[1][:i], "\n")
+			col = i - strings.LastIndexByte(src[1][:i], '\n')
+			return src[0], line, col, true
+		}
+	}
+	return "", 0, 0, false
 }

@@ -59,11 +59,6 @@ const (
 	// "folder-to-be-ignored/"; handbook has none and that folder does not
 	// exist.
 	replaced
-	// sitePath: a destination starting with "/" is a site path; handbook
-	// gives it the base path but does not check it (content/docs/
-	// writing.md, "Links"), while upstream resolves it under
-	// projectBaseUrl (the repository root) and finds no file.
-	sitePath
 	// externalPlaceholder: upstream points %%BASE_URL%% at its express
 	// server, so the link is an external http link there: out of scope
 	// here (the --external checker is tested with httptest). Verbatim,
@@ -72,7 +67,7 @@ const (
 )
 
 func (d linkDiff) String() string {
-	return [...]string{"", "harness placeholder", "file absent from corpus", "mlc disable comment", "mlc replacement pattern", "unchecked site path", "external after substitution"}[d]
+	return [...]string{"", "harness placeholder", "file absent from corpus", "mlc disable comment", "mlc replacement pattern", "external after substitution"}[d]
 }
 
 type linkCase struct {
@@ -138,12 +133,12 @@ var linkCheckCases = []linkCase{
 	{file: "hash-links.md", line: 128, link: "#l-is-the-package-in-the-linux-distro-base-image", mlc: mlcAlive},
 
 	// "should check the links in local-file.md": alive ×4, dead ×2.
-	{file: "local-file.md", line: 5, link: "/test/hello.jpg", mlc: mlcAlive, why: sitePath, note: "agrees, but only because handbook does not check site paths"},
+	{file: "local-file.md", line: 5, link: "/test/hello.jpg", mlc: mlcAlive, dead: true, why: absentImage, note: "a site path, checked against the files of the site"},
 	{file: "local-file.md", line: 6, link: "%%BASE_URL%%/hello.jpg", mlc: mlcAlive, dead: true, why: placeholder},
 	{file: "local-file.md", line: 7, link: "hello.jpg", mlc: mlcAlive, dead: true, why: absentImage},
 	{file: "local-file.md", line: 8, link: "./hello.jpg", mlc: mlcAlive, dead: true, why: absentImage},
-	{file: "local-file.md", line: 9, link: "/test/goodbye.jpg", mlc: mlcDead, why: sitePath},
-	{file: "local-file.md", line: 10, link: "/hello.jpg", mlc: mlcDead, why: sitePath},
+	{file: "local-file.md", line: 9, link: "/test/goodbye.jpg", mlc: mlcDead, dead: true},
+	{file: "local-file.md", line: 10, link: "/hello.jpg", mlc: mlcDead, dead: true},
 	{file: "local-file.md", line: 15, link: "goodbye.jpg", mlc: mlcSkipped, dead: true, why: disabled},
 	{file: "local-file.md", line: 18, link: "goodbye.jpg", mlc: mlcSkipped, dead: true, why: disabled},
 	{file: "local-file.md", line: 19, link: "goodbye.jpg", mlc: mlcSkipped, dead: true, why: disabled},
@@ -183,15 +178,15 @@ var linkCheckCases = []linkCase{
 	{file: "section-links.md", line: 30, link: "#this-is-a-comment-in-a-code-block", mlc: mlcDead, dead: true, note: "the # line is inside a fenced code block"},
 
 	// "should correctly resolve special replacement patterns": alive ×10.
-	{file: "special-replacements.md", line: 5, link: "/test/%%ENVVAR_MIXEDCASE_TEST%%", mlc: mlcAlive, why: sitePath, note: "agrees, but only because handbook does not check site paths"},
+	{file: "special-replacements.md", line: 5, link: "/test/%%ENVVAR_MIXEDCASE_TEST%%", mlc: mlcAlive, dead: true, why: placeholder},
 	{file: "special-replacements.md", line: 6, link: "%%ENVVAR_MIXEDCASE_TEST%%", mlc: mlcAlive, dead: true, why: placeholder},
-	{file: "special-replacements.md", line: 8, link: "/test/%%ENVVAR_UPPERCASE_TEST%%", mlc: mlcAlive, why: sitePath, note: "agrees, but only because handbook does not check site paths"},
+	{file: "special-replacements.md", line: 8, link: "/test/%%ENVVAR_UPPERCASE_TEST%%", mlc: mlcAlive, dead: true, why: placeholder},
 	{file: "special-replacements.md", line: 9, link: "%%ENVVAR_UPPERCASE_TEST%%", mlc: mlcAlive, dead: true, why: placeholder},
-	{file: "special-replacements.md", line: 11, link: "/test/%%ENVVAR_LOWERCASE_TEST%%", mlc: mlcAlive, why: sitePath, note: "agrees, but only because handbook does not check site paths"},
+	{file: "special-replacements.md", line: 11, link: "/test/%%ENVVAR_LOWERCASE_TEST%%", mlc: mlcAlive, dead: true, why: placeholder},
 	{file: "special-replacements.md", line: 12, link: "%%ENVVAR_LOWERCASE_TEST%%", mlc: mlcAlive, dead: true, why: placeholder},
-	{file: "special-replacements.md", line: 14, link: "/test/%%ENVVAR_WITHSPECIALCHARACTERS_TEST%%", mlc: mlcAlive, why: sitePath, note: "agrees, but only because handbook does not check site paths"},
+	{file: "special-replacements.md", line: 14, link: "/test/%%ENVVAR_WITHSPECIALCHARACTERS_TEST%%", mlc: mlcAlive, dead: true, why: placeholder},
 	{file: "special-replacements.md", line: 15, link: "%%ENVVAR_WITHSPECIALCHARACTERS_TEST%%", mlc: mlcAlive, dead: true, why: placeholder},
-	{file: "special-replacements.md", line: 17, link: "/test/%%ENVVAR_NONEXISTENT_TEST%%hello.jpg", mlc: mlcAlive, why: sitePath, note: "agrees, but only because handbook does not check site paths"},
+	{file: "special-replacements.md", line: 17, link: "/test/%%ENVVAR_NONEXISTENT_TEST%%hello.jpg", mlc: mlcAlive, dead: true, why: placeholder},
 	{file: "special-replacements.md", line: 18, link: "%%ENVVAR_NONEXISTENT_TEST%%hello.jpg", mlc: mlcAlive, dead: true, why: placeholder},
 }
 

@@ -407,13 +407,17 @@ func (s *Site) place(pages []*Page) {
 		p.Href = base + strings.TrimPrefix(p.URL, "/")
 	}
 	files := s.Files[:0]
-	seen := map[string]bool{}
+	seen := map[string]string{}
 	for _, f := range s.Files {
-		if seen[f.URL] || s.byURL[f.URL] != nil {
-			s.Diags.Errorf(s.pos(f.Source), "duplicate-url", "file has the same URL %s as another file or page; rename one of them", f.URL)
+		other := seen[f.URL]
+		if q := s.byURL[f.URL]; q != nil {
+			other = q.Path
+		}
+		if other != "" {
+			s.Diags.Warnf(s.pos(f.Source), "duplicate-url", "file has the same URL %s as %s; it is not published; rename one of them", f.URL, other)
 			continue
 		}
-		seen[f.URL] = true
+		seen[f.URL] = s.rel(f.Source)
 		files = append(files, f)
 	}
 	s.Files = files

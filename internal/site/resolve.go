@@ -39,6 +39,18 @@ type refIndex struct {
 }
 
 func (s *Site) buildIndex() {
+	s.fileURLs = map[string]bool{}
+	for _, f := range s.Files {
+		s.fileURLs[f.URL] = true
+	}
+	for _, q := range s.Pages {
+		for u := path.Dir(strings.TrimSuffix(q.URL, "/")); ; u = path.Dir(u) {
+			s.fileURLs[strings.TrimSuffix(u, "/")+"/"] = true
+			if u == "/" || u == "." {
+				break
+			}
+		}
+	}
 	ix := &refIndex{byAlias: map[string]*Page{}, byNumber: map[int][]*Page{}, byName: map[string][]*Page{}, byTitle: map[string][]*Page{}, files: map[string]string{}}
 	add := func(m map[string][]*Page, k string, p *Page) {
 		if k == "" {
@@ -256,6 +268,12 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 			if t := s.refs.byAlias["/"+strings.Trim(decoded, "/")+"/"]; t != nil {
 				return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 			}
+			if t := s.byURL[strings.TrimSuffix(strings.TrimSuffix(decoded, "index.html"), "/")+"/"]; t != nil {
+				return base + strings.TrimPrefix(decoded, "/") + query + frag, t, ""
+			}
+			if !s.sitePathExists(decoded) {
+				return "", nil, fmt.Sprintf("link to %s: no page or file of the site is at that path; fix it (a path starting with / starts at the site root)", dest)
+			}
 			return base + strings.TrimPrefix(decoded, "/") + query + frag, nil, ""
 		}
 		// A path to a Markdown file from the site root.
@@ -296,6 +314,30 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 		return "", nil, fmt.Sprintf("link to %s: no such page; fix the path or create the page", dest)
 	}
 	return "", nil, fmt.Sprintf("link to %s: no such file; fix the path or add the file beside the page", dest)
+}
+
+// generatedPaths are the site paths of pages and files a build generates
+// besides the pages of Markdown files.
+var generatedPaths = []string{"/tags/", "/services/", "/owners/", "/start-here/", "/assets/", "/feed.xml", "/sitemap.xml", "/404.html", "/robots.txt"}
+
+// sitePathExists tells whether a path from the site root names something
+// the build writes: a file beside the pages, a folder of pages (its index
+// or listing), a generated page, or a file of the site's static folder.
+func (s *Site) sitePathExists(p string) bool {
+	if p == "/" {
+		return true
+	}
+	for _, g := range generatedPaths {
+		if p == g || strings.HasSuffix(g, "/") && strings.HasPrefix(p, g) || p+"/" == g {
+			return true
+		}
+	}
+	dir := strings.TrimSuffix(strings.TrimSuffix(p, "index.html"), "/") + "/"
+	if s.fileURLs[p] || s.fileURLs[dir] {
+		return true
+	}
+	fi, err := os.Stat(filepath.Join(s.Config.Dir, "static", filepath.FromSlash(p)))
+	return err == nil && !fi.IsDir()
 }
 
 func decodedSiteDir(p *Page, abs string) string {

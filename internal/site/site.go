@@ -114,6 +114,9 @@ type Site struct {
 	byURL     map[string]*Page
 	bySource  map[string]*Page
 	refs      *refIndex
+	// fileURLs holds the site paths of files and folders, for checking
+	// links written as site paths; built on first use.
+	fileURLs map[string]bool
 }
 
 // Published returns the pages that are built: all but drafts, unless the

@@ -1,0 +1,82 @@
+package build
+
+import (
+	"io/fs"
+	"strings"
+
+	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/htmllinks"
+	"github.com/handbook-dev/handbook/internal/render"
+	"github.com/handbook-dev/handbook/internal/site"
+	"github.com/handbook-dev/handbook/themes"
+)
+
+// LoadTheme loads a theme (nil: the default one) with the site's layout
+// and static overrides, as builds use it.
+func LoadTheme(cfg site.Config, theme fs.FS) (*render.Theme, error) {
+	if theme == nil {
+		theme = themes.Default()
+	}
+	return render.LoadTheme(theme, cfg.Dir, render.Funcs(cfg.BasePath(), cfg.Now))
+}
+
+// CheckLayouts checks the links that layouts write (navigation, headers,
+// footers) on the rendered HTML of one page of each kind the site renders,
+// and reports those that lead to no page or file of the site, at their
+// place in the layout file (rule template-link). Links that come from
+// Markdown are checked where they are written and are not reported again.
+// It fails only when a layout does not execute.
+func CheckLayouts(s *site.Site, th *render.Theme) (diag.List, error) {
+	cfg := s.Config
+	r := render.New(s, th)
+	files := map[string]bool{}
+	for _, p := range r.Paths() {
+		files[p] = true
+	}
+	type sample struct {
+		path string
+		doc  *htmllinks.Doc
+	}
+	var samples []sample
+	docs := map[string]*htmllinks.Doc{}
+	err := r.Sample(func(p string, b []byte) error {
+		d := htmllinks.Extract(b)
+		samples = append(samples, sample{p, d})
+		docs[p] = d
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	resolve := func(p string) (map[string]bool, bool) {
+		if d := docs[p]; d != nil {
+			return d.IDs, true
+		}
+		if files[p] {
+			return nil, true // a page not sampled, or a file: fragments unchecked
+		}
+		return nil, false
+	}
+	base := cfg.BasePath()
+	opts := htmllinks.Options{SiteURL: "https://site.invalid" + base}
+	if strings.HasPrefix(cfg.BaseURL, "http://") || strings.HasPrefix(cfg.BaseURL, "https://") {
+		opts.SiteURL = cfg.BaseURL
+	}
+	var out diag.List
+	seen := map[string]bool{}
+	for _, sm := range samples {
+		res := htmllinks.Check(sm.path, sm.doc, resolve, opts)
+		for _, f := range res.Findings {
+			file, line, col, ok := th.Find(f.URL)
+			if !ok && strings.HasPrefix(f.URL, base) && len(f.URL) > len(base) {
+				file, line, col, ok = th.Find(strings.TrimPrefix(f.URL, base))
+			}
+			if !ok || seen[file+"\x00"+f.URL] {
+				continue // written in Markdown, or already reported
+			}
+			seen[file+"\x00"+f.URL] = true
+			out.Errorf(diag.Position{File: file, Line: line, Col: col}, "template-link", "layout link: %s (seen on %s); fix the link in the layout", f.Message, sm.path)
+		}
+	}
+	return out, nil
+}
