@@ -92,13 +92,20 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	list := append(s.Diags, lint.Run(s)...)
 	th, err := build.LoadTheme(cfg, nil)
 	if err != nil {
 		return err
 	}
-	layoutDiags, err := build.CheckLayouts(s, th)
-	if err != nil {
+	// The rules and the layouts only read the site: side by side.
+	var layoutDiags diag.List
+	layoutsDone := make(chan error, 1)
+	go func() {
+		var err error
+		layoutDiags, err = build.CheckLayouts(s, th)
+		layoutsDone <- err
+	}()
+	list := append(s.Diags, lint.Run(s)...)
+	if err := <-layoutsDone; err != nil {
 		return err
 	}
 	list = append(list, layoutDiags...)

@@ -51,7 +51,13 @@ track u ul var video wbr`)
 // FIXME, {placeholder} and <fill in>, as [start, end) pairs.
 func placeholders(b []byte) [][]int {
 	var out [][]int
-	out = append(out, todoRE.FindAllIndex(b, -1)...)
+	if bytes.Contains(b, []byte("TODO")) || bytes.Contains(b, []byte("TBD")) || bytes.Contains(b, []byte("FIXME")) {
+		out = append(out, todoRE.FindAllIndex(b, -1)...)
+	}
+	hasBrace, hasAngle := bytes.IndexByte(b, '{') >= 0, bytes.IndexByte(b, '<') >= 0
+	if !hasBrace && !hasAngle {
+		return out
+	}
 	for _, m := range braceRE.FindAllIndex(b, -1) {
 		if m[0] > 0 && strings.IndexByte("${%#", b[m[0]-1]) >= 0 || m[1] < len(b) && b[m[1]] == '}' {
 			continue // ${VAR}, {{template}}, %{format}, #{interpolation}
@@ -59,6 +65,9 @@ func placeholders(b []byte) [][]int {
 		out = append(out, m)
 	}
 	for _, m := range angleRE.FindAllSubmatchIndex(b, -1) {
+		if !hasAngle {
+			break
+		}
 		name := strings.ToLower(string(b[m[2]:m[3]]))
 		if !slices.Contains(htmlTags, name) {
 			out = append(out, m[:2])
@@ -290,11 +299,29 @@ func blamelessLanguage(s *site.Site, r *Rule, out *diag.List) {
 	if re == nil {
 		return
 	}
+	// The regular expression runs only on text holding the first word of
+	// a phrase: most sentences hold none.
+	var firsts [][]byte
+	for _, w := range words {
+		if f := strings.Fields(strings.ToLower(w)); len(f) > 0 {
+			firsts = append(firsts, []byte(f[0]))
+		}
+	}
+	var lower []byte
 	for _, p := range s.Published() {
 		if p.Postmortem == nil {
 			continue
 		}
 		prose(p, func(text []byte, off int) {
+			lower = append(lower[:0], text...)
+			for i, c := range lower {
+				if 'A' <= c && c <= 'Z' {
+					lower[i] = c + 'a' - 'A'
+				}
+			}
+			if !slices.ContainsFunc(firsts, func(f []byte) bool { return bytes.Contains(lower, f) }) {
+				return
+			}
 			for _, m := range re.FindAllIndex(text, -1) {
 				phrase := strings.Join(strings.Fields(string(text[m[0]:m[1]])), " ")
 				out.Add(srcPos(p, off+m[0]), r.Severity, r.ID, "%q blames people; describe what the system allowed and how to change it (blameless postmortems look for causes, not culprits)", phrase)
@@ -354,6 +381,27 @@ func publicPages(link, host, ip, email *Rule) func(s *site.Site, r *Rule, out *d
 				for _, q := range rel.Pages {
 					if q.Visibility != "public" {
 						out.Add(field(p, rel.Key), link.Severity, link.ID, "public page lists %s under %s:, which is internal; make that page public or remove it", q.Path, rel.Key)
+					}
+				}
+			}
+			for key, v := range map[string]string{"title": p.Title, "description": p.Description} {
+				pos, ok := p.Fields[key]
+				if !ok || v == "" {
+					continue
+				}
+				for _, m := range emailRE.FindAllString(v, -1) {
+					if !matchAny(allowed, m) {
+						out.Add(pos, email.Severity, email.ID, "public page's %s holds the e-mail address %s; remove it", key, m)
+					}
+				}
+				for _, m := range ipv4RE.FindAllString(v, -1) {
+					if privateIP(m) {
+						out.Add(pos, ip.Severity, ip.ID, "public page's %s holds the private address %s; remove it", key, m)
+					}
+				}
+				for _, m := range hostRE.FindAllString(v, -1) {
+					if matchAny(hosts, m) {
+						out.Add(pos, host.Severity, host.ID, "public page's %s names the internal host %s; remove it", key, m)
 					}
 				}
 			}

@@ -12,12 +12,14 @@
 package lint
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/parallel"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
@@ -76,11 +78,18 @@ func Rules() []*Rule {
 
 // Run applies every rule to the site and returns the findings, sorted.
 func Run(s *site.Site) diag.List {
-	var out diag.List
-	for _, r := range Rules() {
-		if r.check != nil {
-			r.check(s, r, &out)
+	rules := Rules()
+	lists := make([]diag.List, len(rules))
+	// Rules only read the site: they run side by side.
+	_ = parallel.Each(context.Background(), len(rules), 0, func(i int) error {
+		if r := rules[i]; r.check != nil {
+			r.check(s, r, &lists[i])
 		}
+		return nil
+	})
+	var out diag.List
+	for _, l := range lists {
+		out = append(out, l...)
 	}
 	out.Sort()
 	return out
