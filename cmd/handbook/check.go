@@ -39,6 +39,10 @@ with HEAD, as a pull request is.
 Exit code 1 when there are errors (with --strict, warnings too), 2 on a
 wrong flag or an unreadable handbook.yaml.`
 
+// checkCache is where check keeps what parsing each file found, relative
+// to the site folder, so that the next check parses only changed files.
+const checkCache = ".handbook-cache/check"
+
 // changedFlag is --changed, which takes an optional REF: "--changed",
 // "--changed=REF" or "--changed REF".
 type changedFlag struct {
@@ -64,6 +68,7 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	external := fs.Bool("external", false, "check links to other sites too")
 	summary := fs.String("summary", "", "append a Markdown summary to `FILE` (such as $GITHUB_STEP_SUMMARY)")
 	color := fs.String("color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
+	noCache := fs.Bool("no-cache", false, "parse every file, without reading or writing "+checkCache)
 	var changed changedFlag
 	fs.Var(&changed, "changed", "report only findings in files changed since `REF` (default HEAD)")
 	if err := parseFlags(fs, c.g, joinChanged(args), checkHelp); err != nil {
@@ -88,6 +93,9 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	cfg.Drafts = *drafts
 	cfg.Scan = lint.Secrets
 	cfg.NoHTML = true
+	if !*noCache {
+		cfg.CacheDir = filepath.Join(cfg.Dir, filepath.FromSlash(checkCache))
+	}
 	s, err := site.Load(ctx, cfg)
 	if err != nil {
 		return err

@@ -2,7 +2,9 @@ package build
 
 import (
 	"io/fs"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/htmllinks"
@@ -39,15 +41,19 @@ func CheckLayouts(s *site.Site, th *render.Theme) (diag.List, error) {
 	}
 	var samples []sample
 	docs := map[string]*htmllinks.Doc{}
+	var mu sync.Mutex
 	err := r.Sample(func(p string, b []byte) error {
 		d := htmllinks.Extract(b)
+		mu.Lock()
 		samples = append(samples, sample{p, d})
 		docs[p] = d
+		mu.Unlock()
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(samples, func(a, b sample) int { return strings.Compare(a.path, b.path) })
 	resolve := func(p string) (map[string]bool, bool) {
 		if d := docs[p]; d != nil {
 			return d.IDs, true

@@ -236,22 +236,24 @@ type job struct {
 // pages, 404) and gives each to out: what links layouts write, such as
 // navigation, headers and footers, can be checked on them without
 // rendering the whole site.
+//
+// Pages render on every core; out is called from several goroutines.
 func (r *Renderer) Sample(out Output) error {
 	done := map[string]bool{}
+	var jobs []job
 	for _, j := range r.jobs() {
-		if j.sample == "" || done[j.sample] {
-			continue
-		}
-		done[j.sample] = true
-		b, err := j.run()
-		if err != nil {
-			return fmt.Errorf("render %s: %w", j.path, err)
-		}
-		if err := out(j.path, b); err != nil {
-			return err
+		if j.sample != "" && !done[j.sample] {
+			done[j.sample] = true
+			jobs = append(jobs, j)
 		}
 	}
-	return nil
+	return parallel.Each(context.Background(), len(jobs), 0, func(i int) error {
+		b, err := jobs[i].run()
+		if err != nil {
+			return fmt.Errorf("render %s: %w", jobs[i].path, err)
+		}
+		return out(jobs[i].path, b)
+	})
 }
 
 // Paths returns the site path of every file the renderer writes, sorted.

@@ -57,6 +57,10 @@ type Config struct {
 	// NoHTML loads pages without rendering their HTML: what handbook check
 	// needs, in a fraction of the time.
 	NoHTML bool
+	// CacheDir, with NoHTML, is a folder where what parsing each file found
+	// is kept, by content, so that the next load parses only the files
+	// that changed; "" for none.
+	CacheDir string
 	// Check holds the settings of the rules that need more than a
 	// severity.
 	Check CheckSettings

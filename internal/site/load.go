@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -65,6 +66,9 @@ func Load(ctx context.Context, cfg Config) (*Site, error) {
 func read(ctx context.Context, cfg Config) (*Site, error) {
 	s := &Site{Config: cfg, byURL: map[string]*Page{}, bySource: map[string]*Page{}}
 	s.Engine = markdown.New(markdown.Options{Unsafe: cfg.Unsafe})
+	if cfg.NoHTML && cfg.CacheDir != "" {
+		s.cache = openCache(cfg.CacheDir, cfg)
+	}
 	roots, err := s.roots()
 	if err != nil {
 		return nil, err
@@ -86,6 +90,9 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 	pages, err := s.parseAll(ctx, mds)
 	if err != nil {
 		return nil, err
+	}
+	if s.cache != nil {
+		_ = s.cache.write() // before linking changes the pages
 	}
 	s.place(pages)
 	return s, nil
@@ -308,6 +315,13 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 		diags.Errorf(diag.Position{File: src.path, Line: line, Col: i - bytes.LastIndexByte(data[:i], '\n')}, "binary-file", "file looks binary (it holds a NUL byte); a .md file must be text")
 		return nil, diags
 	}
+	var sum [sha256.Size]byte
+	if s.cache != nil {
+		sum = sha256.Sum256(data)
+		if e := s.cache.get(src.path, sum); e != nil {
+			return s.fromCache(src, data, e), e.Diags
+		}
+	}
 	if s.Config.Scan != nil {
 		diags = append(diags, s.Config.Scan(src.path, data)...)
 	}
@@ -345,8 +359,24 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	// Everything later stages need is in the document now; its syntax tree
 	// would only hold memory.
 	p.Doc.Release()
+	if s.cache != nil && len(pp.Body) > 0 && &pp.Body[len(pp.Body)-1] == &data[len(data)-1] {
+		// The body is the end of the file (not a copy made valid UTF-8):
+		// it can be found again from the file.
+		s.cache.put(src.path, &cachedPage{Sum: sum, Page: pp, Doc: p.Doc, BodyOff: len(data) - len(pp.Body), Excerpt: p.Excerpt, Diags: diags}, false)
+	}
 	p.Body = nil
 	return p, diags
+}
+
+// fromCache makes the page of a file from its cache entry.
+func (s *Site) fromCache(src source, data []byte, e *cachedPage) *Page {
+	s.cache.put(src.path, e, true)
+	p := &Page{Page: e.Page, Source: src.abs, Root: src.root, Doc: e.Doc, Excerpt: e.Excerpt}
+	stem := strings.TrimSuffix(filepath.Base(src.rel), filepath.Ext(src.rel))
+	p.IsIndex = isIndex(stem)
+	p.URL = pageURL(src.root.Mount, src.rel)
+	p.Doc.Source = data[e.BodyOff:]
+	return p
 }
 
 // ActionSections are the headings, lower-cased, under which a

@@ -114,6 +114,8 @@ type Site struct {
 	byURL     map[string]*Page
 	bySource  map[string]*Page
 	refs      *refIndex
+	// cache, when set, holds the parses of earlier loads.
+	cache *parseCache
 	// fileURLs holds the site paths of files and folders, for checking
 	// links written as site paths; built on first use.
 	fileURLs map[string]bool
