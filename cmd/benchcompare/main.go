@@ -1,7 +1,12 @@
 // Command benchcompare measures handbook against the tools a team would
 // otherwise glue together, on the same generated content, on this machine,
 // in one run: `handbook build` against Hugo (Debian's package, installed if
-// missing) building the same Markdown with a minimal layout.
+// missing) building the same Markdown with a minimal layout, and `handbook
+// check` (first with no parse cache, then with the cache of the run
+// before) against LinkChecker (Debian's package) crawling the same site's
+// HTML, served on 127.0.0.1, with anchors checked and external links not.
+// LinkChecker is slow: it runs once per size, stopped at -linkchecker-cap,
+// in which case its figure is a lower bound (marked ≥).
 //
 // Tools are alternated run by run; each figure is the median of -runs runs
 // with the min–max beside it, and the ratio handbook ÷ peer. Wall time is
@@ -12,7 +17,7 @@
 //
 // Usage (from the repository root; make bench-compare):
 //
-//	benchcompare [-runs 3] [-sizes 1000,10000] [-page content/docs/benchmarks.md]
+//	benchcompare [-runs 3] [-sizes 1000,10000] [-page content/docs/benchmarks.md] [-linkchecker-cap 10m]
 package main
 
 import (
@@ -21,6 +26,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,6 +58,9 @@ type tool struct {
 type sample struct {
 	wall time.Duration
 	rss  int64 // KiB
+	// capped is true for a run stopped at its time cap: wall is a lower
+	// bound.
+	capped bool
 }
 
 // row is one comparison: ours against a peer on one site.
@@ -66,12 +76,17 @@ func main() {
 	sizesFlag := flag.String("sizes", "1000,10000", "site sizes in pages, comma-separated")
 	pagePath := flag.String("page", "content/docs/benchmarks.md", "handbook page to write the results into")
 	work := flag.String("work", "", "work folder (default: a temporary folder, removed after)")
+	lcCap := flag.Duration("linkchecker-cap", 10*time.Minute, "stop LinkChecker after this long on one site")
 	flag.Parse()
+	linkcheckerCap = *lcCap
 	if err := run(*runs, *sizesFlag, *pagePath, *work); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcompare:", err)
 		os.Exit(1)
 	}
 }
+
+// linkcheckerCap is how long LinkChecker may run on one site.
+var linkcheckerCap time.Duration
 
 func run(runs int, sizesFlag, pagePath, work string) error {
 	if runs < 3 {
@@ -86,6 +101,9 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 		sizes = append(sizes, n)
 	}
 	if err := ensure("hugo", "hugo"); err != nil {
+		return err
+	}
+	if err := ensure("linkchecker", "linkchecker"); err != nil {
 		return err
 	}
 	if work == "" {
@@ -141,12 +159,105 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 				}
 			}
 		}
-		os.RemoveAll(site)
 		rows = append(rows, r)
+		checks, err := compareCheck(handbook, work, site, n, runs)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, checks...)
+		os.RemoveAll(site)
 	}
 	table := markdownTable(rows, runs)
 	fmt.Println(table)
 	return writePage(pagePath, table, rows)
+}
+
+// compareCheck measures handbook check on a site, without and with its
+// parse cache, against LinkChecker on the HTML handbook builds from it.
+func compareCheck(handbook, work, site string, n, runs int) ([]row, error) {
+	out := filepath.Join(work, "out-check")
+	os.RemoveAll(out)
+	if _, err := measure([]string{handbook, "-C", site, "--quiet", "build", "--out", out}); err != nil {
+		return nil, fmt.Errorf("build for linkchecker: %w", err)
+	}
+	defer os.RemoveAll(out)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: http.FileServer(http.Dir(out))}
+	go srv.Serve(ln)
+	defer srv.Close()
+	rc := filepath.Join(work, "linkcheckerrc")
+	// Anchors checked, other sites not, no rate limit on our own server.
+	if err := os.WriteFile(rc, []byte("[checking]\nthreads=10\nmaxrequestspersecond=1000\n[filtering]\ncheckextern=0\n[AnchorCheck]\n"), 0o644); err != nil {
+		return nil, err
+	}
+	cache := filepath.Join(site, ".handbook-cache")
+	cold := row{task: "check (cold)", size: n, ours: "handbook check", peer: "linkchecker"}
+	warm := row{task: "check (cached)", size: n, ours: "handbook check", peer: "linkchecker"}
+	for i := 0; i < runs; i++ {
+		os.RemoveAll(cache)
+		s, err := measure([]string{handbook, "-C", site, "--quiet", "check", "--no-cache"})
+		if err != nil {
+			return nil, fmt.Errorf("handbook check on %d pages: %w", n, err)
+		}
+		cold.a = append(cold.a, s)
+		// The cache of the run before: one run fills it, the next uses it.
+		if _, err := measure([]string{handbook, "-C", site, "--quiet", "check"}); err != nil {
+			return nil, err
+		}
+		s2, err := measure([]string{handbook, "-C", site, "--quiet", "check"})
+		if err != nil {
+			return nil, err
+		}
+		warm.a = append(warm.a, s2)
+		fmt.Fprintf(os.Stderr, "  handbook check  %6d pages  run %d: %v cold, %v cached\n", n, i+1, s.wall.Round(time.Millisecond), s2.wall.Round(time.Millisecond))
+	}
+	fmt.Fprintf(os.Stderr, "  linkchecker     %6d pages  (up to %v)…\n", n, linkcheckerCap)
+	lc, err := measureCapped([]string{"linkchecker", "-f", rc, "--no-status", "--no-warnings", "-o", "none", "http://" + ln.Addr().String() + "/"}, linkcheckerCap)
+	if err != nil {
+		return nil, fmt.Errorf("linkchecker on %d pages: %w", n, err)
+	}
+	fmt.Fprintf(os.Stderr, "  linkchecker     %6d pages: %v%s, %d MB\n", n, lc.wall.Round(time.Millisecond), map[bool]string{true: " (stopped)"}[lc.capped], lc.rss>>10)
+	cold.b = []sample{lc}
+	warm.b = []sample{lc}
+	return []row{cold, warm}, nil
+}
+
+// measureCapped runs a command that may take very long, stopping it at
+// limit; exit code 1 (problems found) counts as a finished run.
+func measureCapped(args []string, limit time.Duration) (sample, error) {
+	cmd := exec.Command(args[0], args[1:]...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return sample{}, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	capped := false
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(limit):
+		capped = true
+		cmd.Process.Kill()
+		<-done
+		err = nil
+	}
+	wall := time.Since(start)
+	var ee *exec.ExitError
+	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {
+		return sample{}, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	ru, _ := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	s := sample{wall: wall, capped: capped}
+	if ru != nil {
+		s.rss = ru.Maxrss
+	}
+	return s, nil
 }
 
 // ensure installs a Debian package when its command is missing.
@@ -235,7 +346,17 @@ func stats(s []sample) (wall [3]time.Duration, rss [3]int64) {
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
-func mb(k int64) string           { return fmt.Sprintf("%d MB", k>>10) }
+
+// atLeast is "≥ " when a run was stopped at its cap.
+func atLeast(s []sample) string {
+	for _, x := range s {
+		if x.capped {
+			return "≥ "
+		}
+	}
+	return ""
+}
+func mb(k int64) string { return fmt.Sprintf("%d MB", k>>10) }
 
 func markdownTable(rows []row, runs int) string {
 	var b strings.Builder
@@ -247,15 +368,23 @@ func markdownTable(rows []row, runs int) string {
 			s    []sample
 		}{{r.ours, r.a}, {r.peer, r.b}} {
 			w, m := stats(side.s)
+			if len(side.s) == 1 {
+				fmt.Fprintf(&b, "| %s | %d | %s | %s%s (1 run) | %s |\n", r.task, r.size, side.name, atLeast(side.s), secs(w[0]), mb(m[0]))
+				continue
+			}
 			fmt.Fprintf(&b, "| %s | %d | %s | %s (%s–%s) | %s (%s–%s) |\n", r.task, r.size, side.name,
 				secs(w[0]), secs(w[1]), secs(w[2]), mb(m[0]), mb(m[1]), mb(m[2]))
 		}
 		wa, ma := stats(r.a)
 		wb, mb2 := stats(r.b)
-		fmt.Fprintf(&b, "| %s | %d | **ratio** handbook ÷ %s | **%.2f×** | **%.2f×** |\n", r.task, r.size, r.peer,
-			wa[0].Seconds()/wb[0].Seconds(), float64(ma[0])/float64(mb2[0]))
+		ratio := "≤"
+		if atLeast(r.b) == "" {
+			ratio = ""
+		}
+		fmt.Fprintf(&b, "| %s | %d | **ratio** handbook ÷ %s | **%s%.3g×** | **%.2f×** |\n", r.task, r.size, r.peer,
+			ratio, wa[0].Seconds()/wb[0].Seconds(), float64(ma[0])/float64(mb2[0]))
 	}
-	fmt.Fprintf(&b, "\nMedians of %d runs of each tool, alternating; lower is better.\n", runs)
+	fmt.Fprintf(&b, "\nMedians of %d runs of each tool, alternating (LinkChecker: one run, stopped at %v; ≥ marks a run stopped there, whose ratio is then an upper bound); lower is better.\n", runs, linkcheckerCap)
 	return b.String()
 }
 
@@ -290,7 +419,7 @@ func writePage(pagePath, table string, rows []row) error {
 		wa, ma := stats(r.a)
 		wb, mb2 := stats(r.b)
 		bars = append(bars,
-			render.Bar{Label: fmt.Sprintf("%s wall time, %d pages", r.task, r.size), Value: wa[0].Seconds() / wb[0].Seconds(), Note: secs(wa[0]) + " vs " + secs(wb[0])},
+			render.Bar{Label: fmt.Sprintf("%s wall time, %d pages", r.task, r.size), Value: wa[0].Seconds() / wb[0].Seconds(), Note: secs(wa[0]) + " vs " + atLeast(r.b) + secs(wb[0])},
 			render.Bar{Label: fmt.Sprintf("%s peak memory, %d pages", r.task, r.size), Value: float64(ma[0]) / float64(mb2[0]), Note: mb(ma[0]) + " vs " + mb(mb2[0])},
 		)
 	}
@@ -310,7 +439,7 @@ func writePage(pagePath, table string, rows []row) error {
 	var b bytes.Buffer
 	b.Write(old[:i+len(startMarker)])
 	fmt.Fprintf(&b, "\n\nMeasured on %s with `make bench-compare`: %s, %d cores, %s, %s, handbook at commit %s.\n\n",
-		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), version("hugo", "version"), version("git", "rev-parse", "--short", "HEAD"))
+		time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version(), version("hugo", "version")+", "+version("linkchecker", "--version"), version("git", "rev-parse", "--short", "HEAD"))
 	b.WriteString(table)
 	fmt.Fprintf(&b, "\n![Bar chart of the ratios in the table: handbook's figure divided by the other tool's](%s)\n\n", svgName)
 	b.Write(old[j:])
