@@ -154,7 +154,8 @@ func checkExternal(ctx context.Context, s *site.Site, opts extlink.Options, stde
 	for _, p := range s.Published() {
 		for _, l := range p.Doc.Links {
 			u, err := url.Parse(l.Dest)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			// http, https, and //host/path (checked as https).
+			if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "") {
 				continue
 			}
 			links = append(links, externalLink{p, l})
