@@ -380,12 +380,18 @@ var markdownlint = map[string][]string{
 	"heading-skip": {"MD001", "heading-increment"},
 }
 
+// linkRules are the rules markdown-link-check's comments silence: its
+// <!-- markdown-link-check-disable --> and friends keep working for teams
+// that move to handbook.
+var linkRules = []string{"broken-link", "broken-anchor", "external-link", "external-unverifiable"}
+
 // Suppress drops findings silenced by comments in their page:
 // <!-- handbook-disable [rule …] --> until <!-- handbook-enable [rule …] -->,
-// <!-- handbook-disable-next-line [rule …] -->, and markdownlint's
-// comments for the rules that have a markdownlint id. Without rule ids a
-// comment applies to every rule (every markdownlint-mapped rule, for
-// markdownlint's).
+// <!-- handbook-disable-next-line [rule …] -->, <!-- handbook-disable-line
+// [rule …] --> (on the line itself), markdownlint's comments for the rules
+// that have a markdownlint id, and markdown-link-check's for the link
+// rules. Without rule ids a comment applies to every rule (every rule the
+// other tool has, for its comments).
 func Suppress(s *site.Site, list diag.List) diag.List {
 	byPath := map[string]*site.Page{}
 	for _, p := range s.Pages {
@@ -406,20 +412,26 @@ func Suppress(s *site.Site, list diag.List) diag.List {
 }
 
 func silenced(p *site.Page, d diag.Diagnostic) bool {
-	names := func(dir string) []string {
-		if dir == "markdownlint" {
+	names := func(tool string) []string {
+		switch tool {
+		case "markdownlint":
 			return markdownlint[d.Rule]
+		case "markdown-link-check":
+			if slices.Contains(linkRules, d.Rule) {
+				return []string{d.Rule}
+			}
+			return nil
 		}
 		return []string{d.Rule}
 	}
 	off := false
 	for _, dir := range p.Doc.Directives {
-		if dir.Line >= d.Pos.Line {
+		if dir.Line > d.Pos.Line || dir.Line == d.Pos.Line && dir.Action != "disable-line" {
 			break
 		}
 		ids := names(dir.Tool)
 		if len(ids) == 0 {
-			continue // a markdownlint comment, a rule markdownlint does not have
+			continue // another tool's comment, about a rule it does not have
 		}
 		applies := len(dir.Rules) == 0
 		for _, r := range dir.Rules {
@@ -437,6 +449,10 @@ func silenced(p *site.Page, d diag.Diagnostic) bool {
 			off = false
 		case "disable-next-line":
 			if dir.Line+1 == d.Pos.Line {
+				return true
+			}
+		case "disable-line":
+			if dir.Line == d.Pos.Line {
 				return true
 			}
 		}

@@ -512,20 +512,21 @@ func isComment(n *ast.RawHTML, src []byte) bool {
 }
 
 // Directive is a comment that turns checks off or on: handbook-disable,
-// handbook-disable-next-line, handbook-enable, and the same with the
-// markdownlint- prefix.
+// handbook-disable-next-line, handbook-disable-line, handbook-enable, and
+// the same with the markdownlint- and markdown-link-check- prefixes.
 type Directive struct {
 	// Line is the file line of the comment.
 	Line int
-	// Action is "disable", "disable-next-line" or "enable".
+	// Action is "disable", "disable-next-line", "disable-line" or
+	// "enable".
 	Action string
-	// Tool is "handbook" or "markdownlint".
+	// Tool is "handbook", "markdownlint" or "markdown-link-check".
 	Tool string
 	// Rules are the rule ids named; none means every rule.
 	Rules []string
 }
 
-var directiveRE = regexp.MustCompile(`<!--\s*(handbook|markdownlint)-(disable-next-line|disable|enable)((?:\s+[\w-]+)*)\s*-->`)
+var directiveRE = regexp.MustCompile(`<!--\s*(handbook|markdownlint|markdown-link-check)-(disable-next-line|disable-line|disable|enable)((?:\s+[\w-]+)*)\s*-->`)
 
 func (d *Document) directive(text []byte, off int) {
 	for _, m := range directiveRE.FindAllSubmatchIndex(text, -1) {

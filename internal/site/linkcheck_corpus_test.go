@@ -52,8 +52,11 @@ const (
 	// verdict becomes upstream's; TestLinkCheckCorpus checks that too.
 	absentImage
 	// disabled: upstream skips the line because of a
-	// <!-- markdown-link-check-disable… --> comment, which handbook does
-	// not read; goodbye.jpg does not exist, so handbook reports it.
+	// <!-- markdown-link-check-disable… --> comment. handbook check
+	// honours those comments too (lint.Suppress, tested in
+	// cmd/handbook/testdata/rules/broken-link.txtar), but this test looks
+	// at what loading finds, before comments are applied: goodbye.jpg does
+	// not exist, so loading reports it.
 	disabled
 	// replaced: upstream's replacementPatterns strip
 	// "folder-to-be-ignored/"; handbook has none and that folder does not
