@@ -118,7 +118,7 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	}
 	list = append(list, layoutDiags...)
 	if *external {
-		found, err := checkExternal(ctx, s, ext, c.g.stderr, c.g.quiet)
+		found, err := checkExternal(ctx, s, ext, only, c.g.stderr, c.g.quiet)
 		if err != nil {
 			return err
 		}
@@ -153,14 +153,22 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	if !c.g.quiet && *format == "text" {
 		scope := ""
 		if only != nil {
-			scope = fmt.Sprintf(" (%d changed files)", len(only))
+			scope = fmt.Sprintf(" (%s changed)", plural(len(only), "file"))
 		}
-		fmt.Fprintf(c.g.stderr, "checked %d pages%s: %d errors, %d warnings, %d notes\n", len(s.Pages), scope, errs, warns, list.Count(diag.Info))
+		fmt.Fprintf(c.g.stderr, "checked %s%s: %s, %s, %s\n", plural(len(s.Pages), "page"), scope, plural(errs, "error"), plural(warns, "warning"), plural(list.Count(diag.Info), "note"))
 	}
 	if errs > 0 || *strict && warns > 0 {
 		return errProblems
 	}
 	return nil
+}
+
+// plural is "1 page", "2 pages".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // joinChanged turns "--changed REF" into "--changed=REF", since the flag

@@ -132,6 +132,7 @@ func readFileConfig(dir, file string) (site.Config, fileConfig, string, error) {
 			msg = strings.Replace(msg, m[0], "", 1)
 		}
 		msg = strings.ReplaceAll(msg, "in type main.fileConfig", "in handbook.yaml")
+		msg = strings.ReplaceAll(msg, "in type main.externalConfig", "in check.external")
 		return cfg, fc, shown, usagef("%s:%s:1: %s", shown, line, strings.ReplaceAll(msg, "\n  ", "; "))
 	}
 	at := func(format string, args ...any) error {

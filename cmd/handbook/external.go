@@ -148,10 +148,15 @@ type externalLink struct {
 // checkExternal checks every http(s) link of the published pages and
 // reports the broken ones (external-link) and those the site would not let
 // us verify (external-unverifiable).
-func checkExternal(ctx context.Context, s *site.Site, opts extlink.Options, stderr io.Writer, quiet bool) (diag.List, error) {
+//
+// With only (--changed), only the links of those files are checked.
+func checkExternal(ctx context.Context, s *site.Site, opts extlink.Options, only map[string]bool, stderr io.Writer, quiet bool) (diag.List, error) {
 	var links []externalLink
 	var urls []string
 	for _, p := range s.Published() {
+		if only != nil && !only[p.Path] {
+			continue
+		}
 		for _, l := range p.Doc.Links {
 			u, err := url.Parse(l.Dest)
 			// http, https, and //host/path (checked as https).

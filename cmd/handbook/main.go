@@ -59,7 +59,7 @@ Usage:
 
 Commands:
   build      build the site into a folder (default public/)
-  check      check the site without writing it (text, json or github output)
+  check      check the site without writing it (text, json, sarif or github output)
   version    print the version
 
 Run "handbook <command> -h" for a command's flags.
