@@ -103,25 +103,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	cfg := opts.Site
 	cfg.Exclude = append(cfg.Exclude, out)
-	if cfg.Scan == nil {
-		cfg.Scan = lint.Secrets
-	}
-	s, err := site.Load(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	th, err := LoadTheme(cfg, opts.Theme)
-	if err != nil {
-		return nil, err
-	}
-	layoutDiags, err := CheckLayouts(s, th)
+	s, r, diags, err := prepare(ctx, cfg, opts.Theme)
 	if err != nil {
 		return nil, fmt.Errorf("%w; the previous output was kept", err)
 	}
-	r := render.New(s, th)
-	all := append(s.Diags, lint.Run(s)...)
-	diags := lint.Apply(cfg.Rules, lint.Suppress(s, append(all, layoutDiags...)))
-	s.DropSources()
 	res := &Result{Site: s, Diags: diags, Pages: map[page.Kind]int{}}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
 	if err != nil {
@@ -173,7 +158,40 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	committed = true
-	for _, p := range s.Published() {
+	res.count(r)
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+// prepare loads the site, its theme, and runs every check: what a build
+// writes from.
+func prepare(ctx context.Context, cfg site.Config, theme fs.FS) (*site.Site, *render.Renderer, diag.List, error) {
+	if cfg.Scan == nil {
+		cfg.Scan = lint.Secrets
+	}
+	s, err := site.Load(ctx, cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	th, err := LoadTheme(cfg, theme)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	layoutDiags, err := CheckLayouts(s, th)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	r := render.New(s, th)
+	all := append(s.Diags, lint.Run(s)...)
+	diags := lint.Apply(cfg.Rules, lint.Suppress(s, append(all, layoutDiags...)))
+	s.DropSources()
+	return s, r, diags, nil
+}
+
+// count fills in how many pages of each kind, generated pages and copied
+// files the build wrote.
+func (res *Result) count(r *render.Renderer) {
+	for _, p := range res.Site.Published() {
 		res.Pages[p.Kind]++
 	}
 	pages := 0
@@ -181,10 +199,35 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		pages += n
 	}
 	html, copied := r.Count()
-	res.Generated, res.Files = html, copied
-	res.Generated -= pages
+	res.Generated, res.Files = html-pages, copied
+}
+
+// Memory builds the site into memory, as the preview server serves it:
+// every file a build would write, by site path ("/runbooks/x/index.html").
+// Nothing is written to disk. The error is for a site that cannot be
+// built at all (an unreadable root, a layout that does not execute);
+// content problems are in the result's Diags.
+func Memory(ctx context.Context, opts Options) (*Result, map[string][]byte, error) {
+	start := time.Now()
+	s, r, diags, err := prepare(ctx, opts.Site, opts.Theme)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &Result{Site: s, Diags: diags, Pages: map[page.Kind]int{}}
+	files := map[string][]byte{}
+	var mu sync.Mutex
+	err = r.All(ctx, func(p string, b []byte) error {
+		mu.Lock()
+		files[p] = b
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	res.count(r)
 	res.Elapsed = time.Since(start)
-	return res, nil
+	return res, files, nil
 }
 
 // swap replaces out by tmp: out is moved aside, tmp renamed into place, and

@@ -63,6 +63,39 @@ func TestInterruptKeepsOutput(t *testing.T) {
 	}
 }
 
+// TestMemoryMatchesDisk: a build into memory holds exactly the files,
+// byte for byte, that a build to disk writes.
+func TestMemoryMatchesDisk(t *testing.T) {
+	cfg, out := fixture(t)
+	if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	_, files, err := build.Memory(context.Background(), build.Options{Site: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err = filepath.Walk(out, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() || fi.Name() == build.Marker {
+			return err
+		}
+		n++
+		rel, _ := filepath.Rel(out, p)
+		disk, _ := os.ReadFile(p)
+		mem, ok := files["/"+filepath.ToSlash(rel)]
+		if !ok || string(mem) != string(disk) {
+			t.Errorf("%s: in memory %v, same bytes %v", rel, ok, string(mem) == string(disk))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || n != len(files) {
+		t.Errorf("%d files on disk, %d in memory", n, len(files))
+	}
+}
+
 // TestOutputReadable: the output folder can be read by other users, such
 // as a web server's, whatever the temporary folder it was built in.
 func TestOutputReadable(t *testing.T) {
