@@ -60,6 +60,7 @@ Usage:
 Commands:
   build      build the site into a folder (default public/)
   check      check the site without writing it (text, json, sarif or github output)
+  serve      preview the site, rebuilding and reloading the browser as files change
   version    print the version
 
 Run "handbook <command> -h" for a command's flags.
@@ -112,6 +113,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd = &buildCommand{g: g}
 	case "check":
 		cmd = &checkCommand{g: g}
+	case "serve":
+		cmd = &serveCommand{g: g}
 	case "version":
 		cmd = &versionCommand{g: g}
 	case "help", "-h", "--help":

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/handbook-dev/handbook/internal/browsertest"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -71,23 +71,8 @@ var viewports = []viewport{
 const navTimeout = 15 * time.Second
 
 // needChromium returns the browser for a browser test, or skips the test
-// when there is none — unless HANDBOOK_REQUIRE_BROWSER=1 (as in CI), which
-// makes that a failure.
-func needChromium(t *testing.T) string {
-	t.Helper()
-	require := os.Getenv("HANDBOOK_REQUIRE_BROWSER") == "1"
-	if testing.Short() && !require {
-		t.Skip("browser test skipped in -short mode")
-	}
-	chromium, err := findChromium()
-	if err != nil {
-		if require {
-			t.Fatalf("HANDBOOK_REQUIRE_BROWSER=1 but %v", err)
-		}
-		t.Skipf("browser test skipped: %v; install the chromium package or set HANDBOOK_CHROMIUM to the browser binary", err)
-	}
-	return chromium
-}
+// (see browsertest.Chromium).
+func needChromium(t *testing.T) string { return browsertest.Chromium(t) }
 
 func TestBrowserLayout(t *testing.T) {
 	chromium := needChromium(t)
@@ -133,24 +118,6 @@ func TestBrowserLayout(t *testing.T) {
 	t.Run("links", func(t *testing.T) {
 		checkLinks(t, srv.URL, links)
 	})
-}
-
-// findChromium returns the browser to run: $HANDBOOK_CHROMIUM, else the
-// first of the usual names found.
-func findChromium() (string, error) {
-	if p := os.Getenv("HANDBOOK_CHROMIUM"); p != "" {
-		if _, err := exec.LookPath(p); err != nil {
-			return "", fmt.Errorf("HANDBOOK_CHROMIUM=%s: %w", p, err)
-		}
-		return p, nil
-	}
-	names := []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("no Chromium found (looked for $HANDBOOK_CHROMIUM, %s)", strings.Join(names, ", "))
 }
 
 // serveFixture builds the fixture site under basePath and serves it on the

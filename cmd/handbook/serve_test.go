@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestServeScripts runs handbook serve as a user would, from
+// testdata/serve/*.txtar: start it, fetch pages, edit files, break and fix
+// them. Scripts have the commands of TestScripts and:
+//
+//	hbserve [flags]        start handbook serve on a free port in the background; $URL is its address
+//	fetch PATH             GET $URL+PATH; its status line and body go to stdout
+//	waitfetch PATH REGEXP  GET PATH until its body matches (10 s at most)
+//	waitlog REGEXP         wait until the server's log matches (10 s at most)
+//	stopserve              stop the server (Ctrl-C) and wait for it to exit 0
+func TestServeScripts(t *testing.T) {
+	os.Setenv("SOURCE_DATE_EPOCH", sourceDateEpoch)
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/serve",
+		UpdateScripts: *update,
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"hbserve":   cmdServe,
+			"fetch":     cmdFetch,
+			"waitfetch": cmdWaitFetch,
+			"waitlog":   cmdWaitLog,
+			"stopserve": cmdStopServe,
+		},
+	})
+}
+
+// lockedBuffer is a buffer the server writes while the script reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// running is the server of one script.
+type running struct {
+	cancel context.CancelFunc
+	done   chan int
+	out    *lockedBuffer
+}
+
+var servers sync.Map // script work folder → *running
+
+var urlRE = regexp.MustCompile(`at (http://\S+)`)
+
+func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lockedBuffer{}
+	r := &running{cancel: cancel, done: make(chan int, 1), out: out}
+	full := append([]string{"-C", ts.Getenv("WORK"), "serve", "--port", "0"}, args...)
+	go func() { r.done <- run(ctx, full, out, out) }()
+	servers.Store(ts.Getenv("WORK"), r)
+	ts.Defer(func() {
+		cancel()
+		<-r.done
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := urlRE.FindStringSubmatch(out.String()); m != nil {
+			ts.Setenv("URL", strings.TrimSuffix(m[1], "/"))
+			return
+		}
+		select {
+		case code := <-r.done:
+			r.done <- code
+			ts.Fatalf("handbook serve exited %d:\n%s", code, out.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	ts.Fatalf("handbook serve did not start:\n%s", out.String())
+}
+
+func server(ts *testscript.TestScript) *running {
+	r, ok := servers.Load(ts.Getenv("WORK"))
+	if !ok {
+		ts.Fatalf("no server: run hbserve first")
+	}
+	return r.(*running)
+}
+
+func get(ts *testscript.TestScript, path string) (int, string) {
+	resp, err := http.Get(ts.Getenv("URL") + path)
+	ts.Check(err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	ts.Check(err)
+	return resp.StatusCode, string(b)
+}
+
+func cmdFetch(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: fetch PATH")
+	}
+	code, body := get(ts, args[0])
+	ts.Stdout().Write([]byte(http.StatusText(code) + "\n" + body))
+}
+
+func cmdWaitFetch(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: waitfetch PATH REGEXP")
+	}
+	re := regexp.MustCompile(args[1])
+	var body string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		_, body = get(ts, args[0])
+		if re.MatchString(body) != neg {
+			return
+		}
+	}
+	ts.Fatalf("%s: body never matched %q (neg %v); last body:\n%s\nserver log:\n%s", args[0], args[1], neg, body, server(ts).out.String())
+}
+
+func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: waitlog REGEXP")
+	}
+	re := regexp.MustCompile(args[0])
+	r := server(ts)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if re.MatchString(r.out.String()) {
+			return
+		}
+	}
+	ts.Fatalf("server log never matched %q:\n%s", args[0], r.out.String())
+}
+
+func cmdStopServe(ts *testscript.TestScript, neg bool, args []string) {
+	r := server(ts)
+	r.cancel()
+	select {
+	case code := <-r.done:
+		r.done <- code
+		ts.Stdout().Write([]byte(r.out.String()))
+		if code != 0 {
+			ts.Fatalf("handbook serve exited %d", code)
+		}
+	case <-time.After(10 * time.Second):
+		ts.Fatalf("handbook serve did not stop")
+	}
+}
