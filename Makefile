@@ -25,10 +25,7 @@ test: test-deps vet
 # Builds the project's own handbook into public/ and serves it on
 # http://127.0.0.1:$(PORT)/, opening a browser when one is available.
 run: build
-	$(BIN) build --out public
-	@echo "serving http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	@(sleep 1; command -v xdg-open >/dev/null && xdg-open http://127.0.0.1:$(PORT)/ >/dev/null 2>&1 || true) &
-	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory public
+	$(BIN) serve --port $(PORT) --open
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
