@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/handbook-dev/handbook/internal/browsertest"
+)
+
+// TestServeInBrowser runs handbook serve on a site and opens a page in
+// headless Chromium: saving the Markdown file changes the text the page
+// shows without a manual reload, and a broken page shows the overlay on
+// the open page until it is fixed.
+func TestServeInBrowser(t *testing.T) {
+	chromium := browsertest.Chromium(t)
+	dir := t.TempDir()
+	write := func(rel, text string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		// Written beside and renamed into place, as editors save.
+		if err := os.WriteFile(p+".tmp", []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(p+".tmp", p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("content/index.md", "---\ntitle: Home\n---\nFirst version.\n")
+
+	ctx, cancel := context.WithCancel(t.Context())
+	out := &lockedBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"-C", dir, "serve", "--port", "0"}, out, out) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := regexp.MustCompile(`at (http://\S+)`).FindStringSubmatch(out.String()); m != nil {
+			url = m[1]
+		}
+	}
+	if url == "" {
+		t.Fatalf("serve did not start:\n%s", out.String())
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.Flag("no-proxy-server", true), chromedp.UserDataDir(t.TempDir()))
+	actx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), opts...)
+	defer cancelAlloc()
+	tab, cancelTab := chromedp.NewContext(actx)
+	defer cancelTab()
+	nav, cancelNav := context.WithTimeout(tab, 30*time.Second)
+	defer cancelNav()
+	if err := chromedp.Do(nav, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("navigate: %v", err)
+	}
+	waitFor := func(what, expr string) {
+		t.Helper()
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
+			ectx, cancel := context.WithTimeout(tab, 2*time.Second)
+			ok, err := chromedp.Run(ectx, chromedp.Evaluate[bool]("!!("+expr+")"))
+			cancel()
+			if ok && err == nil {
+				return
+			}
+		}
+		body, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+		t.Fatalf("%s: %s never held; page text:\n%s\nserver log:\n%s", what, expr, body, out.String())
+	}
+	text := `document.body.innerText`
+	waitFor("first version", text+`.includes("First version.")`)
+	waitFor("mark the page", `(window.handbookMarker = 1) === 1`)
+
+	write("content/index.md", "---\ntitle: Home\n---\nSecond version.\n")
+	waitFor("the edit shows by itself", text+`.includes("Second version.")`)
+
+	write("content/index.md", "---\ntitle: [Home\n---\nBroken.\n")
+	overlay := `(document.getElementById("handbook-overlay") || {textContent: ""}).textContent`
+	waitFor("the overlay shows the problem", overlay+`.includes("content/index.md:2:")`)
+
+	write("content/index.md", "---\ntitle: Home\n---\nThird version.\n")
+	waitFor("fixed: the overlay goes away", `!document.getElementById("handbook-overlay") && `+text+`.includes("Third version.")`)
+	if !strings.Contains(out.String(), "changed: content/index.md") {
+		t.Errorf("the log does not name the changed file:\n%s", out.String())
+	}
+}
