@@ -23,21 +23,31 @@ import (
 var update = flag.Bool("update", false, "rewrite the cmp files of failing scripts")
 
 func TestScripts(t *testing.T) {
+	runScripts(t, "testdata/script", nil)
+}
+
+// runScripts runs the scripts of dir with hb, cmpdir and snapshot, and
+// the extra commands given.
+func runScripts(t *testing.T, dir string, extra map[string]func(ts *testscript.TestScript, neg bool, args []string)) {
 	// hb runs handbook in this process, so the fixed build time goes into
 	// the process's environment; every script uses the same value.
 	os.Setenv("SOURCE_DATE_EPOCH", sourceDateEpoch)
+	cmds := map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"hb":       cmdHB,
+		"cmpdir":   cmdCmpdir,
+		"snapshot": cmdSnapshot,
+	}
+	for name, f := range extra {
+		cmds[name] = f
+	}
 	testscript.Run(t, testscript.Params{
-		Dir:           "testdata/script",
+		Dir:           dir,
 		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SOURCE_DATE_EPOCH", sourceDateEpoch)
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"hb":       cmdHB,
-			"cmpdir":   cmdCmpdir,
-			"snapshot": cmdSnapshot,
-		},
+		Cmds: cmds,
 	})
 }
 

@@ -26,20 +26,10 @@ import (
 //	expand SRC DST           copy SRC to DST with $SERVER replaced by the server's URL, $SERVER2
 //	                         by the same server as http://localhost:port (another host)
 func TestRules(t *testing.T) {
-	os.Setenv("SOURCE_DATE_EPOCH", sourceDateEpoch)
-	testscript.Run(t, testscript.Params{
-		Dir:           "testdata/rules",
-		UpdateScripts: *update,
-		Setup: func(env *testscript.Env) error {
-			env.Setenv("SOURCE_DATE_EPOCH", sourceDateEpoch)
-			return nil
-		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"hb":         cmdHB,
-			"writebytes": cmdWriteBytes,
-			"httpserve":  cmdHTTPServe,
-			"expand":     cmdExpand,
-		},
+	runScripts(t, "testdata/rules", map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"writebytes": cmdWriteBytes,
+		"httpserve":  cmdHTTPServe,
+		"expand":     cmdExpand,
 	})
 }
 

@@ -55,12 +55,7 @@ func TestServeInBrowser(t *testing.T) {
 		t.Fatalf("serve did not start:\n%s", out.String())
 	}
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.Flag("no-proxy-server", true), chromedp.UserDataDir(t.TempDir()))
-	actx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), opts...)
-	defer cancelAlloc()
-	tab, cancelTab := chromedp.NewContext(actx)
+	tab, cancelTab := chromedp.NewContext(browsertest.Allocator(t, chromium))
 	defer cancelTab()
 	nav, cancelNav := context.WithTimeout(tab, 30*time.Second)
 	defer cancelNav()

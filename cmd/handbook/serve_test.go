@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -25,17 +24,12 @@ import (
 //	waitlog REGEXP         wait until the server's log matches (10 s at most)
 //	stopserve              stop the server (Ctrl-C) and wait for it to exit 0
 func TestServeScripts(t *testing.T) {
-	os.Setenv("SOURCE_DATE_EPOCH", sourceDateEpoch)
-	testscript.Run(t, testscript.Params{
-		Dir:           "testdata/serve",
-		UpdateScripts: *update,
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"hbserve":   cmdServe,
-			"fetch":     cmdFetch,
-			"waitfetch": cmdWaitFetch,
-			"waitlog":   cmdWaitLog,
-			"stopserve": cmdStopServe,
-		},
+	runScripts(t, "testdata/serve", map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"hbserve":   cmdServe,
+		"fetch":     cmdFetch,
+		"waitfetch": cmdWaitFetch,
+		"waitlog":   cmdWaitLog,
+		"stopserve": cmdStopServe,
 	})
 }
 

@@ -9,11 +9,14 @@
 package browsertest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // Chromium returns the browser to run, or skips (or, when
@@ -51,4 +54,27 @@ func Find() (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no Chromium found (looked for $HANDBOOK_CHROMIUM, %s)", strings.Join(names, ", "))
+}
+
+// Allocator starts a headless browser for the test's lifetime, with the
+// flags every test uses (no sandbox, no GPU, no proxy, no first-run, a
+// fresh profile) and any extra options, and returns its context: make
+// tabs from it with chromedp.NewContext.
+func Allocator(t testing.TB, chromium string, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-proxy-server", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	ctx, cancel := chromedp.NewExecAllocator(t.Context(), append(opts, extra...)...)
+	t.Cleanup(cancel)
+	return ctx
 }

@@ -176,22 +176,8 @@ type outputKey struct{}
 func startBrowser(t *testing.T, chromium string) context.Context {
 	t.Helper()
 	out := &lockedBuffer{}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-proxy-server", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.CombinedOutput(out),
-	)
-	ctx, cancel := chromedp.NewExecAllocator(context.WithValue(t.Context(), outputKey{}, out), opts...)
-	t.Cleanup(cancel)
-	return ctx
+	ctx := browsertest.Allocator(t, chromium, chromedp.CombinedOutput(out))
+	return context.WithValue(ctx, outputKey{}, out)
 }
 
 func browserOutput(ctx context.Context) string {

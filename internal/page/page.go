@@ -764,7 +764,7 @@ supersedes tags team tier title visibility weight`)
 func nearest(s string, names []string) string {
 	best, bestD, ties := "", 3, 0
 	for _, n := range names {
-		d := editDistance(s, n)
+		d := diag.EditDistance(s, n)
 		switch {
 		case d < bestD:
 			best, bestD, ties = n, d, 0
@@ -786,25 +786,4 @@ func commonPrefix(a, b string) int {
 		n++
 	}
 	return n
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

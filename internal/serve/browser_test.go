@@ -44,12 +44,7 @@ func TestBrowser(t *testing.T) {
 	const red, green = "rgb(255, 0, 0)", "rgb(0, 128, 0)"
 	first.Publish(&serve.Snapshot{Files: site("v1", red), Drafts: true})
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.Flag("no-proxy-server", true), chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(t.Context(), opts...)
-	defer cancel()
-	tab, cancelTab := chromedp.NewContext(actx)
+	tab, cancelTab := chromedp.NewContext(browsertest.Allocator(t, chromium))
 	defer cancelTab()
 	ctx, cancelNav := context.WithTimeout(tab, 30*time.Second)
 	defer cancelNav()

@@ -429,7 +429,7 @@ func suggestID(p *Page, frag string) string {
 	best, bestD := "", 1<<30
 	low := strings.ToLower(frag)
 	for id := range p.Doc.IDs {
-		d := editDistance(low, strings.ToLower(id))
+		d := diag.EditDistance(low, strings.ToLower(id))
 		if d < bestD || d == bestD && id < best {
 			best, bestD = id, d
 		}
@@ -438,25 +438,4 @@ func suggestID(p *Page, frag string) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean #%s?", best)
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
