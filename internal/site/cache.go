@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -116,8 +117,27 @@ func cacheKey(cfg Config) string {
 }
 
 // binaryID identifies the running handbook binary, so that a new build of
-// handbook never reads what an older one parsed.
+// handbook never reads what an older one parsed: a released module
+// version, or a clean VCS revision, stays the same when CI installs the
+// same handbook again; anything else is the executable's size and time.
 func binaryID() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v := bi.Main.Version; v != "" && v != "(devel)" {
+			return bi.GoVersion + " " + v
+		}
+		rev, clean := "", false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				clean = s.Value == "false"
+			}
+		}
+		if rev != "" && clean {
+			return bi.GoVersion + " " + rev
+		}
+	}
 	exe, err := os.Executable()
 	if err != nil {
 		return "unknown"
