@@ -1,5 +1,5 @@
-# handbook — make targets. `make run` builds and opens the project's own
-# handbook; `make test` installs what the tests need and runs them all.
+# handbook — make targets. `make run` previews the project's own handbook
+# live; `make test` installs what the tests need and runs them all.
 
 GO      ?= go
 BIN     ?= bin/handbook
@@ -22,8 +22,9 @@ vet:
 test: test-deps vet
 	HANDBOOK_REQUIRE_BROWSER=1 $(GO) test ./...
 
-# Builds the project's own handbook into public/ and serves it on
-# http://127.0.0.1:$(PORT)/, opening a browser when one is available.
+# Previews the project's own handbook with handbook serve on
+# http://127.0.0.1:$(PORT)/ (rebuilt on every save, the browser reloads by
+# itself), opening a browser when one is available.
 run: build
 	$(BIN) serve --port $(PORT) --open
 
