@@ -218,11 +218,9 @@ func watchPaths(cfg site.Config, configFile string) []string {
 	if len(out) == 0 {
 		out = append(out, cfg.Dir) // a site read from its own folder
 	}
-	for _, d := range []string{"layouts", "static"} {
-		if fi, err := os.Stat(filepath.Join(cfg.Dir, d)); err == nil && fi.IsDir() {
-			out = append(out, filepath.Join(cfg.Dir, d))
-		}
-	}
+	// layouts/ and static/ are watched even before they exist: their
+	// parent is, so creating them is seen.
+	out = append(out, filepath.Join(cfg.Dir, "layouts"), filepath.Join(cfg.Dir, "static"))
 	if configFile == "" {
 		configFile = filepath.Join(cfg.Dir, "handbook.yaml")
 	} else if !filepath.IsAbs(configFile) {

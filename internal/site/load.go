@@ -141,6 +141,16 @@ func (s *Site) roots() ([]*Root, error) {
 	return out, nil
 }
 
+// editorFile reports the backup, lock and temporary files editors leave
+// beside the files they save (x~, #x#, x.swp, JetBrains' x___jb_tmp___):
+// they are not part of the site. Dot files (.x.swp, .#x) are skipped
+// anyway.
+func editorFile(name string) bool {
+	return strings.HasSuffix(name, "~") || strings.HasPrefix(name, "#") && strings.HasSuffix(name, "#") ||
+		strings.HasSuffix(name, ".swp") || strings.HasSuffix(name, ".swx") ||
+		strings.HasSuffix(name, "___jb_tmp___") || strings.HasSuffix(name, "___jb_old___")
+}
+
 // skipDir reports folders never read: dot folders, the output and theme
 // folders, dependencies.
 func (s *Site) skipDir(abs, name string) bool {
@@ -224,7 +234,7 @@ func (s *Site) walk(r *Root) ([]source, error) {
 				}
 				continue
 			}
-			if !typ.IsRegular() || strings.HasPrefix(name, ".") {
+			if !typ.IsRegular() || strings.HasPrefix(name, ".") || editorFile(name) {
 				continue
 			}
 			out = append(out, source{abs: childAbs, path: s.rel(childAbs), rel: childRel, root: r, kind: kind, size: size})
