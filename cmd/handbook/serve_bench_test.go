@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/sitegen"
+)
+
+// BenchmarkServeEdit measures what an author waits for: the time from
+// saving a page of a generated 1,000-page handbook (HANDBOOK_BENCH_PAGES
+// to change the size) to the build event that tells the browser, read
+// from the server's event stream as a browser reads it. The median and
+// the worst are reported besides the mean.
+func BenchmarkServeEdit(b *testing.B) {
+	pages := 1000
+	if n := os.Getenv("HANDBOOK_BENCH_PAGES"); n != "" {
+		fmt.Sscan(n, &pages)
+	}
+	dir := b.TempDir()
+	if err := sitegen.Generate(dir, pages, 1); err != nil {
+		b.Fatal(err)
+	}
+	pagesOf, _ := filepath.Glob(filepath.Join(dir, "runbooks", "*", "*.md"))
+	if len(pagesOf) == 0 {
+		b.Fatal("no runbook generated")
+	}
+	edited := pagesOf[0]
+	original, err := os.ReadFile(edited)
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lockedBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"-C", dir, "--quiet", "serve", "--port", "0"}, out, out) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	var url string
+	for deadline := time.Now().Add(5 * time.Minute); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := regexp.MustCompile(`at (http://\S+)`).FindStringSubmatch(out.String()); m != nil {
+			url = m[1]
+		}
+	}
+	if url == "" {
+		b.Fatalf("serve did not start:\n%s", out.String())
+	}
+	resp, err := http.Get(url + "__handbook/events")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 1<<20), 1<<24)
+		for sc.Scan() {
+			if line := sc.Text(); strings.HasPrefix(line, "data:") {
+				events <- line
+			}
+		}
+		close(events)
+	}()
+	drain := func() {
+		for {
+			select {
+			case <-events:
+			case <-time.After(200 * time.Millisecond):
+				return
+			}
+		}
+	}
+	drain()
+
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		text := fmt.Appendf(append([]byte(nil), original...), "\nEdit %d.\n", i)
+		start := time.Now()
+		if err := os.WriteFile(edited, text, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		for ev := range events {
+			if strings.Contains(ev, `"/runbooks/`) {
+				break
+			}
+		}
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Milliseconds()), "median-ms")
+	b.ReportMetric(float64(lat[len(lat)-1].Milliseconds()), "max-ms")
+}
