@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,7 +54,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	p := &preview{g: c.g, drafts: *drafts}
+	p := &preview{g: c.g, drafts: *drafts, memo: site.NewMemo()}
 	p.srv = serve.New(serve.Options{BasePath: cfg.BasePath(), Log: c.g.stderr})
 	p.rebuild(ctx, cfg, nil)
 
@@ -113,6 +114,9 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 				p.fail(err, b.Paths)
 				continue
 			}
+			if slices.Contains(b.Paths, configPath(cfg, c.g.config)) {
+				p.memo = site.NewMemo() // parsing depends on the configuration
+			}
 			cfg = next
 			p.rebuild(ctx, cfg, b.Paths)
 		}
@@ -124,14 +128,17 @@ type preview struct {
 	g      *globals
 	drafts bool
 	srv    *serve.Server
-	mu     sync.Mutex
-	last   map[string][]byte // the files of the last build that worked
+	// memo keeps the pages of unchanged files from one build to the next.
+	memo *site.Memo
+	mu   sync.Mutex
+	last map[string][]byte // the files of the last build that worked
 }
 
 // rebuild builds the site into memory and publishes it; changed are the
 // files whose change caused it, for the log.
 func (p *preview) rebuild(ctx context.Context, cfg site.Config, changed []string) {
 	cfg.Drafts = p.drafts
+	cfg.Memo = p.memo
 	if len(changed) > 0 && !p.g.quiet {
 		fmt.Fprintf(p.g.stderr, "changed: %s\n", describe(cfg.Dir, changed))
 	}
@@ -221,12 +228,18 @@ func watchPaths(cfg site.Config, configFile string) []string {
 	// layouts/ and static/ are watched even before they exist: their
 	// parent is, so creating them is seen.
 	out = append(out, filepath.Join(cfg.Dir, "layouts"), filepath.Join(cfg.Dir, "static"))
+	return append(out, configPath(cfg, configFile))
+}
+
+// configPath is the configuration file's absolute path.
+func configPath(cfg site.Config, configFile string) string {
 	if configFile == "" {
-		configFile = filepath.Join(cfg.Dir, "handbook.yaml")
-	} else if !filepath.IsAbs(configFile) {
-		configFile = filepath.Join(cfg.Dir, configFile)
+		return filepath.Join(cfg.Dir, "handbook.yaml")
 	}
-	return append(out, configFile)
+	if !filepath.IsAbs(configFile) {
+		return filepath.Join(cfg.Dir, configFile)
+	}
+	return configFile
 }
 
 // openBrowser opens url in the desktop's browser, if there is one.

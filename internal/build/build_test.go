@@ -1,7 +1,10 @@
 package build_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"github.com/handbook-dev/handbook/internal/sitegen"
 	"os"
 	"path/filepath"
 	"testing"
@@ -146,4 +149,68 @@ func BenchmarkBuildCorpus(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestMemoMatchesFresh: builds into memory that reuse the pages of the
+// build before (handbook serve) give exactly what a fresh build gives,
+// after edits that change a page, a title other pages show, links and
+// anchors, and after pages are added and removed.
+func TestMemoMatchesFresh(t *testing.T) {
+	dir := t.TempDir()
+	if err := sitegen.Generate(dir, 150, 7); err != nil {
+		t.Fatal(err)
+	}
+	write := func(rel, text string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("content/target.md", "---\ntitle: Target\n---\n## Anchor\n\nText.\n")
+	write("content/source.md", "---\ntitle: Source\n---\nSee [[Target]] and [it](target.md#anchor), [gone](gone.md).\n")
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+	memo := site.NewMemo()
+	memoCfg := cfg
+	memoCfg.Memo = memo
+
+	compare := func(step string) {
+		t.Helper()
+		resM, got, err := build.Memory(context.Background(), build.Options{Site: memoCfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resF, want, err := build.Memory(context.Background(), build.Options{Site: cfg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(resM.Diags) != fmt.Sprint(resF.Diags) {
+			t.Errorf("%s: findings differ:\nmemo:  %v\nfresh: %v", step, resM.Diags, resF.Diags)
+		}
+		for p, b := range want {
+			if !bytes.Equal(got[p], b) {
+				t.Errorf("%s: %s differs from a fresh build", step, p)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d files, a fresh build has %d", step, len(got), len(want))
+		}
+	}
+	compare("first build")
+	hits := memo.Hits()
+
+	// The target's title and anchor change; the source is untouched but
+	// shows the title and links to the anchor.
+	write("content/target.md", "---\ntitle: Target renamed\n---\n## Other anchor\n\nLonger text now.\n")
+	write("content/gone.md", "---\ntitle: Gone no more\n---\nHere.\n")
+	compare("edits")
+	if memo.Hits()-hits < 100 {
+		t.Errorf("only %d pages taken from the memo", memo.Hits()-hits)
+	}
+	os.Remove(filepath.Join(dir, "content", "gone.md"))
+	compare("removal")
 }

@@ -211,6 +211,18 @@ func (d *Document) Release() {
 	d.Root = nil
 }
 
+// ResetLinks forgets how the document's links and references were
+// resolved, so that a document parsed once can be resolved again against
+// a site that changed.
+func (d *Document) ResetLinks() {
+	for _, l := range d.Links {
+		l.rewrite = ""
+	}
+	for _, r := range d.Refs {
+		r.URL, r.Title, r.Resolved = "", "", false
+	}
+}
+
 // DropSource drops the Markdown source once no check needs its prose.
 func (d *Document) DropSource() {
 	d.Pos(0)

@@ -64,6 +64,9 @@ type Config struct {
 	// Check holds the settings of the rules that need more than a
 	// severity.
 	Check CheckSettings
+	// Memo, if set, keeps parsed pages from one load to the next (see
+	// Memo).
+	Memo *Memo
 }
 
 // CheckSettings configure lint's rules.

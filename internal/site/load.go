@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/fastfile"
@@ -41,6 +42,7 @@ type source struct {
 	root *Root
 	kind page.Kind
 	size int64
+	mod  time.Time // modification time, for Memo
 }
 
 // Load reads every root of cfg into a Site. Problems with files are
@@ -93,6 +95,9 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 	}
 	if s.cache != nil {
 		_ = s.cache.write() // before linking changes the pages
+	}
+	if m := s.Config.Memo; m != nil {
+		m.prune(mds)
 	}
 	s.place(pages)
 	return s, nil
@@ -204,6 +209,7 @@ func (s *Site) walk(r *Root) ([]source, error) {
 			}
 			typ := e.Type()
 			var size int64
+			var mod time.Time
 			if typ&fs.ModeSymlink != 0 {
 				fi, err := os.Stat(childAbs)
 				if err != nil {
@@ -215,10 +221,10 @@ func (s *Site) walk(r *Root) ([]source, error) {
 					s.Diags.Errorf(s.pos(childAbs), rule, "%s", msg)
 					continue
 				}
-				typ, size = fi.Mode().Type(), fi.Size()
+				typ, size, mod = fi.Mode().Type(), fi.Size(), fi.ModTime()
 			} else if typ.IsRegular() {
 				if fi, err := e.Info(); err == nil {
-					size = fi.Size()
+					size, mod = fi.Size(), fi.ModTime()
 				}
 			}
 			if typ.IsDir() {
@@ -237,7 +243,7 @@ func (s *Site) walk(r *Root) ([]source, error) {
 			if !typ.IsRegular() || strings.HasPrefix(name, ".") || editorFile(name) {
 				continue
 			}
-			out = append(out, source{abs: childAbs, path: s.rel(childAbs), rel: childRel, root: r, kind: kind, size: size})
+			out = append(out, source{abs: childAbs, path: s.rel(childAbs), rel: childRel, root: r, kind: kind, size: size, mod: mod})
 		}
 		return nil
 	}
@@ -296,6 +302,11 @@ func (s *Site) parseAll(ctx context.Context, srcs []source) ([]*Page, error) {
 }
 
 func (s *Site) parseOne(src source) (*Page, diag.List) {
+	if m := s.Config.Memo; m != nil && src.size > 0 {
+		if e := m.get(src.path, src.size, src.mod); e != nil {
+			return s.fromMemo(src, e), e.diags
+		}
+	}
 	var diags diag.List
 	pos := diag.Position{File: src.path}
 	size := src.size
@@ -369,6 +380,9 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	// Everything later stages need is in the document now; its syntax tree
 	// would only hold memory.
 	p.Doc.Release()
+	if m := s.Config.Memo; m != nil && src.size > 0 {
+		m.put(src.path, &memoEntry{size: src.size, mod: src.mod, page: pp, doc: p.Doc, excerpt: p.Excerpt, diags: diags})
+	}
 	if s.cache != nil && len(pp.Body) > 0 && &pp.Body[len(pp.Body)-1] == &data[len(data)-1] {
 		// The body is the end of the file (not a copy made valid UTF-8):
 		// it can be found again from the file.
@@ -394,8 +408,11 @@ func (s *Site) fromCache(src source, data []byte, e *cachedPage) *Page {
 var ActionSections = []string{"action item", "follow-up", "follow up", "corrective action", "remediation item"}
 
 // DropSources drops every page's Markdown source, once the checks that
-// read prose have run.
+// read prose have run; not with a Memo, whose pages are used again.
 func (s *Site) DropSources() {
+	if s.Config.Memo != nil {
+		return
+	}
 	for _, p := range s.Pages {
 		p.Doc.DropSource()
 	}

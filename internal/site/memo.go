@@ -1,0 +1,89 @@
+package site
+
+import (
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/markdown"
+	"github.com/handbook-dev/handbook/internal/page"
+)
+
+// A Memo keeps, for the life of a process that loads the same site again
+// and again (handbook serve), what parsing each Markdown file gave: its
+// page, its parsed and rendered document, its findings. A load with a Memo
+// parses only the files whose size or modification time changed since the
+// load before, and uses the rest as they were, with their links reset to be
+// resolved again. Everything else a load does (linking, the graph, rules)
+// is done whole.
+//
+// A Memo belongs to one configuration: when the configuration changes,
+// start a new one. Loads using a Memo must not run at the same time.
+type Memo struct {
+	mu      sync.Mutex
+	entries map[string]*memoEntry
+	hits    int
+}
+
+type memoEntry struct {
+	size    int64
+	mod     time.Time
+	page    *page.Page
+	doc     *markdown.Document
+	excerpt string
+	diags   diag.List
+}
+
+// NewMemo returns an empty Memo.
+func NewMemo() *Memo { return &Memo{entries: map[string]*memoEntry{}} }
+
+// Hits returns how many files the last loads took from the Memo.
+func (m *Memo) Hits() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.hits
+}
+
+func (m *Memo) get(path string, size int64, mod time.Time) *memoEntry {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e := m.entries[path]
+	if e == nil || e.size != size || !e.mod.Equal(mod) || mod.IsZero() {
+		return nil
+	}
+	m.hits++
+	return e
+}
+
+func (m *Memo) put(path string, e *memoEntry) {
+	m.mu.Lock()
+	m.entries[path] = e
+	m.mu.Unlock()
+}
+
+// prune forgets the files that are gone.
+func (m *Memo) prune(srcs []source) {
+	seen := make(map[string]bool, len(srcs))
+	for _, s := range srcs {
+		seen[s.path] = true
+	}
+	m.mu.Lock()
+	for p := range m.entries {
+		if !seen[p] {
+			delete(m.entries, p)
+		}
+	}
+	m.mu.Unlock()
+}
+
+// fromMemo makes the page of an unchanged file from its memo entry.
+func (s *Site) fromMemo(src source, e *memoEntry) *Page {
+	e.doc.ResetLinks()
+	p := &Page{Page: e.page, Source: src.abs, Root: src.root, Doc: e.doc, Excerpt: e.excerpt}
+	stem := strings.TrimSuffix(filepath.Base(src.rel), filepath.Ext(src.rel))
+	p.IsIndex = isIndex(stem)
+	p.URL = pageURL(src.root.Mount, src.rel)
+	return p
+}
