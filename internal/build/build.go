@@ -34,7 +34,7 @@ import (
 
 // Marker is the file that marks a folder as handbook output, safe to
 // replace.
-const Marker = ".handbook-output"
+const Marker = site.OutputMarker
 
 // ErrUnsafeOutput is returned for an output folder the build must not
 // replace.

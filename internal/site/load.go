@@ -167,8 +167,14 @@ func (s *Site) skipDir(abs, name string) bool {
 			return true
 		}
 	}
-	return false
+	// A previous build's output (handbook serve excludes no output folder).
+	_, err := os.Lstat(filepath.Join(abs, OutputMarker))
+	return err == nil
 }
+
+// OutputMarker is the file a build leaves in its output folder; a folder
+// holding it is never read as content.
+const OutputMarker = ".handbook-output"
 
 // walk lists the files of a root. Symbolic links are followed; a link that
 // cannot be resolved or that leads back into a folder already being read is
