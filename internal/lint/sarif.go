@@ -125,11 +125,11 @@ func sarifRuleFor(id string) sarifRule {
 	r.ShortDescription = &sarifMessage{Text: info.Doc}
 	r.FullDescription = &sarifMessage{Text: fmt.Sprintf("%s Category: %s. Default severity: %s.", info.Doc, info.Category, info.Severity)}
 	r.HelpURI = page
-	howTo := "Set its severity, or off, under rules: in handbook.yaml; silence one place with <!-- handbook-disable-next-line %s --> on the line before it."
+	howTo := "Set its severity, or off, under rules: in handbook.yaml; silence one place in a page's body with <!-- handbook-disable-next-line %s --> on the line before it (findings in front matter are silenced by rules: only)."
 	r.Help = &sarifMultiformat{
 		Text: fmt.Sprintf("%s\n\nCategory: %s. Default severity: %s.\n\n"+howTo+"\n\nDocumentation: %s",
 			info.Doc, info.Category, info.Severity, id, page),
-		Markdown: fmt.Sprintf("%s\n\nCategory: `%s`. Default severity: %s.\n\nSet its severity, or `off`, under `rules:` in `handbook.yaml`; silence one place with `<!-- handbook-disable-next-line %s -->` on the line before it.\n\n[Documentation of `%s`](%s)",
+		Markdown: fmt.Sprintf("%s\n\nCategory: `%s`. Default severity: %s.\n\nSet its severity, or `off`, under `rules:` in `handbook.yaml`; silence one place in a page's body with `<!-- handbook-disable-next-line %s -->` on the line before it (findings in front matter are silenced by `rules:` only).\n\n[Documentation of `%s`](%s)",
 			info.Doc, info.Category, info.Severity, id, id, page),
 	}
 	r.DefaultConfiguration = &sarifConfiguration{Level: sarifLevel(info.Severity)}
