@@ -333,6 +333,10 @@ var sections = map[string][][]string{
 	"postmortem": {{"summary"}, {"impact"}, {"timeline"}, {"root cause", "contributing factors", "causes"}, {"detection"}, {"resolution", "recovery"}, {"action items", "follow-up", "follow ups"}, {"lessons"}},
 }
 
+// otherSections are headings that start like an expected section but are
+// another one: MADR's "Decision Drivers" is not its "Decision Outcome".
+var otherSections = []string{"decision driver", "decision maker"}
+
 func requiredSections(s *site.Site, r *Rule, out *diag.List) {
 	for _, p := range s.Published() {
 		want := sections[string(p.Kind)]
@@ -348,7 +352,7 @@ func requiredSections(s *site.Site, r *Rule, out *diag.List) {
 			found := false
 			for _, h := range have {
 				for _, w := range syn {
-					if strings.HasPrefix(h, w) {
+					if strings.HasPrefix(h, w) && !slices.ContainsFunc(otherSections, func(o string) bool { return strings.HasPrefix(h, o) }) {
 						found = true
 					}
 				}
