@@ -6,7 +6,9 @@
 // before) against LinkChecker (Debian's package) crawling the same site's
 // HTML, served on 127.0.0.1, with anchors checked and external links not.
 // LinkChecker is slow: it runs once per size, stopped at -linkchecker-cap,
-// in which case its figure is a lower bound (marked ≥).
+// in which case its figure is a lower bound (marked ≥). And `handbook
+// serve` against `hugo server`: the time from saving a page to the reload
+// message reaching a connected client (see compareServe).
 //
 // Tools are alternated run by run; each figure is the median of -runs runs
 // with the min–max beside it, and the ratio handbook ÷ peer. Wall time is
@@ -17,7 +19,7 @@
 //
 // Usage (from the repository root; make bench-compare):
 //
-//	benchcompare [-runs 3] [-sizes 1000,10000] [-page content/docs/benchmarks.md] [-linkchecker-cap 10m]
+//	benchcompare [-runs 3] [-sizes 1000,10000] [-page content/docs/benchmarks.md] [-linkchecker-cap 10m] [-serve-edits 5]
 package main
 
 import (
@@ -77,16 +79,21 @@ func main() {
 	pagePath := flag.String("page", "content/docs/benchmarks.md", "handbook page to write the results into")
 	work := flag.String("work", "", "work folder (default: a temporary folder, removed after)")
 	lcCap := flag.Duration("linkchecker-cap", 10*time.Minute, "stop LinkChecker after this long on one site")
+	edits := flag.Int("serve-edits", 5, "edits measured per preview server and size (0: no preview comparison)")
 	flag.Parse()
-	linkcheckerCap = *lcCap
+	linkcheckerCap, serveEdits = *lcCap, *edits
 	if err := run(*runs, *sizesFlag, *pagePath, *work); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcompare:", err)
 		os.Exit(1)
 	}
 }
 
-// linkcheckerCap is how long LinkChecker may run on one site.
-var linkcheckerCap time.Duration
+// linkcheckerCap is how long LinkChecker may run on one site;
+// serveEdits how many edits each preview server is measured on.
+var (
+	linkcheckerCap time.Duration
+	serveEdits     int
+)
 
 func run(runs int, sizesFlag, pagePath, work string) error {
 	if runs < 3 {
@@ -165,6 +172,13 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 			return err
 		}
 		rows = append(rows, checks...)
+		if serveEdits > 0 {
+			sr, err := compareServe(handbook, site, hugoDir, n, serveEdits)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, sr)
+		}
 		os.RemoveAll(site)
 	}
 	table := markdownTable(rows, runs)
