@@ -2,12 +2,10 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -40,22 +38,10 @@ func BenchmarkServeEdit(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"-C", dir, "--quiet", "serve", "--port", "0"}, out, out) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
-	var url string
-	for deadline := time.Now().Add(5 * time.Minute); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if m := regexp.MustCompile(`at (http://\S+)`).FindStringSubmatch(out.String()); m != nil {
-			url = m[1]
-		}
-	}
-	if url == "" {
-		b.Fatalf("serve did not start:\n%s", out.String())
+	srv, url, err := startServe([]string{"-C", dir, "--quiet"}, nil, 5*time.Minute)
+	defer srv.stop()
+	if err != nil {
+		b.Fatal(err)
 	}
 	resp, err := http.Get(url + "__handbook/events")
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -37,23 +36,12 @@ func TestServeInBrowser(t *testing.T) {
 	}
 	write("content/index.md", "---\ntitle: Home\n---\nFirst version.\n")
 
-	ctx, cancel := context.WithCancel(t.Context())
-	out := &lockedBuffer{}
-	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"-C", dir, "serve", "--port", "0"}, out, out) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-	var url string
-	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if m := regexp.MustCompile(`at (http://\S+)`).FindStringSubmatch(out.String()); m != nil {
-			url = m[1]
-		}
+	srv, url, err := startServe([]string{"-C", dir}, nil, 10*time.Second)
+	t.Cleanup(func() { srv.stop() })
+	if err != nil {
+		t.Fatal(err)
 	}
-	if url == "" {
-		t.Fatalf("serve did not start:\n%s", out.String())
-	}
+	out := srv.out
 
 	tab, cancelTab := chromedp.NewContext(browsertest.Allocator(t, chromium))
 	defer cancelTab()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -62,31 +63,43 @@ var servers sync.Map // script work folder → *running
 
 var urlRE = regexp.MustCompile(`at (http://\S+)`)
 
-func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
+// startServe runs handbook serve on a free port in this process, with the
+// flags given after the command (global flags first, as the command line
+// has them), and waits up to limit for its address.
+func startServe(global []string, flags []string, limit time.Duration) (*running, string, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &lockedBuffer{}
-	r := &running{cancel: cancel, done: make(chan int, 1), out: out}
-	full := append([]string{"-C", ts.Getenv("WORK"), "serve", "--port", "0"}, args...)
-	go func() { r.done <- run(ctx, full, out, out) }()
-	servers.Store(ts.Getenv("WORK"), r)
-	ts.Defer(func() {
-		cancel()
-		<-r.done
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if m := urlRE.FindStringSubmatch(out.String()); m != nil {
-			ts.Setenv("URL", strings.TrimSuffix(m[1], "/"))
-			return
+	r := &running{cancel: cancel, done: make(chan int, 1), out: &lockedBuffer{}}
+	args := append(append(global, "serve", "--port", "0"), flags...)
+	go func() { r.done <- run(ctx, args, r.out, r.out) }()
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); {
+		if m := urlRE.FindStringSubmatch(r.out.String()); m != nil {
+			return r, m[1], nil
 		}
 		select {
 		case code := <-r.done:
 			r.done <- code
-			ts.Fatalf("handbook serve exited %d:\n%s", code, out.String())
+			return r, "", fmt.Errorf("handbook serve exited %d:\n%s", code, r.out.String())
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
-	ts.Fatalf("handbook serve did not start:\n%s", out.String())
+	r.stop()
+	return r, "", fmt.Errorf("handbook serve did not start:\n%s", r.out.String())
+}
+
+// stop interrupts the server and returns its exit code.
+func (r *running) stop() int {
+	r.cancel()
+	code := <-r.done
+	r.done <- code
+	return code
+}
+
+func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
+	r, url, err := startServe([]string{"-C", ts.Getenv("WORK")}, args, 10*time.Second)
+	servers.Store(ts.Getenv("WORK"), r)
+	ts.Defer(func() { r.stop() })
+	ts.Check(err)
+	ts.Setenv("URL", strings.TrimSuffix(url, "/"))
 }
 
 func server(ts *testscript.TestScript) *running {

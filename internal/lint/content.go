@@ -358,13 +358,47 @@ func privateIP(s string) bool {
 	return a.IsPrivate() || a.IsLinkLocalUnicast() || cgnat.Contains(a)
 }
 
+// leakFinder finds in text what a public page must not hold: e-mail
+// addresses not allowed, private IPv4 addresses and internal host names.
+type leakFinder struct {
+	hosts, allowed  []string
+	email, ip, host *Rule
+}
+
+// find calls f with the rule, the offset and the value of each leak in
+// text; with skipEmailDomains, the domain of an e-mail address is not
+// also reported as a host.
+func (lk leakFinder) find(text []byte, skipEmailDomains bool, f func(r *Rule, off int, value string)) {
+	for _, m := range emailRE.FindAllIndex(text, -1) {
+		if addr := string(text[m[0]:m[1]]); !matchAny(lk.allowed, addr) {
+			f(lk.email, m[0], addr)
+		}
+	}
+	for _, m := range ipv4RE.FindAllIndex(text, -1) {
+		if a := string(text[m[0]:m[1]]); privateIP(a) {
+			f(lk.ip, m[0], a)
+		}
+	}
+	for _, m := range hostRE.FindAllIndex(text, -1) {
+		if skipEmailDomains && bytes.IndexByte(text[max(m[0]-1, 0):m[0]], '@') >= 0 {
+			continue
+		}
+		if h := strings.TrimSuffix(string(text[m[0]:m[1]]), "."); matchAny(lk.hosts, h) {
+			f(lk.host, m[0], h)
+		}
+	}
+}
+
 // publicPages applies the rules of pages with visibility: public, which a
 // public build publishes: they link to no internal page and name no
 // internal host, private address or e-mail address, in prose or code.
 func publicPages(link, host, ip, email *Rule) func(s *site.Site, r *Rule, out *diag.List) {
 	return func(s *site.Site, _ *Rule, out *diag.List) {
-		hosts := append(slices.Clone(DefaultInternalHosts), s.Config.Check.InternalHosts...)
-		allowed := s.Config.Check.AllowedEmails
+		lk := leakFinder{
+			hosts:   append(slices.Clone(DefaultInternalHosts), s.Config.Check.InternalHosts...),
+			allowed: s.Config.Check.AllowedEmails,
+			email:   email, ip: ip, host: host,
+		}
 		for _, p := range s.Published() {
 			if p.Visibility != "public" {
 				continue
@@ -389,50 +423,24 @@ func publicPages(link, host, ip, email *Rule) func(s *site.Site, r *Rule, out *d
 				if !ok || v == "" {
 					continue
 				}
-				for _, m := range emailRE.FindAllString(v, -1) {
-					if !matchAny(allowed, m) {
-						out.Add(pos, email.Severity, email.ID, "public page's %s holds the e-mail address %s; remove it", key, m)
-					}
-				}
-				for _, m := range ipv4RE.FindAllString(v, -1) {
-					if privateIP(m) {
-						out.Add(pos, ip.Severity, ip.ID, "public page's %s holds the private address %s; remove it", key, m)
-					}
-				}
-				for _, m := range hostRE.FindAllString(v, -1) {
-					if matchAny(hosts, m) {
-						out.Add(pos, host.Severity, host.ID, "public page's %s names the internal host %s; remove it", key, m)
-					}
-				}
+				lk.find([]byte(v), false, func(r *Rule, _ int, value string) {
+					what := map[*Rule]string{email: "holds the e-mail address", ip: "holds the private address", host: "names the internal host"}[r]
+					out.Add(pos, r.Severity, r.ID, "public page's %s %s %s; remove it", key, what, value)
+				})
 			}
-			src := p.Doc.Source
 			seen := map[int]bool{}
-			report := func(off int, r *Rule, format string, args ...any) {
-				if !seen[off] {
-					seen[off] = true
-					out.Add(srcPos(p, off), r.Severity, r.ID, format, args...)
+			lk.find(p.Doc.Source, true, func(r *Rule, off int, value string) {
+				if seen[off] {
+					return
 				}
-			}
-			for _, m := range emailRE.FindAllIndex(src, -1) {
-				addr := string(src[m[0]:m[1]])
-				if !matchAny(allowed, addr) {
-					report(m[0], email, "public page holds the e-mail address %s; remove it, or allow it under public.allowed_emails", addr)
-				}
-			}
-			for _, m := range ipv4RE.FindAllIndex(src, -1) {
-				if privateIP(string(src[m[0]:m[1]])) {
-					report(m[0], ip, "public page holds the private address %s; remove it or replace it with a documentation address (192.0.2.0/24)", src[m[0]:m[1]])
-				}
-			}
-			for _, m := range hostRE.FindAllIndex(src, -1) {
-				h := strings.TrimSuffix(string(src[m[0]:m[1]]), ".")
-				if bytes.IndexByte(src[max(m[0]-1, 0):m[0]], '@') >= 0 {
-					continue // the domain of an e-mail address
-				}
-				if matchAny(hosts, h) {
-					report(m[0], host, "public page names the internal host %s; remove it, or describe it without its name", h)
-				}
-			}
+				seen[off] = true
+				format := map[*Rule]string{
+					email: "public page holds the e-mail address %s; remove it, or allow it under public.allowed_emails",
+					ip:    "public page holds the private address %s; remove it or replace it with a documentation address (192.0.2.0/24)",
+					host:  "public page names the internal host %s; remove it, or describe it without its name",
+				}[r]
+				out.Add(srcPos(p, off), r.Severity, r.ID, format, value)
+			})
 			for _, l := range p.Doc.Links {
 				u, err := url.Parse(l.Dest)
 				if err != nil || u.Hostname() == "" {

@@ -361,9 +361,7 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	}
 	pp, pd := page.Parse(src.path, data, kind, s.Config.Schema)
 	diags = append(diags, pd...)
-	p := &Page{Page: pp, Source: src.abs, Root: src.root}
-	p.IsIndex = isIndex(stem)
-	p.URL = pageURL(src.root.Mount, src.rel)
+	p := newPage(src, pp, nil)
 	opts := markdown.ParseOptions{DropTitle: p.TitleFromBody, NoHTML: s.Config.NoHTML}
 	if p.Kind == page.KindPostmortem {
 		opts.ItemsUnder = ActionSections
@@ -401,12 +399,17 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 // fromCache makes the page of a file from its cache entry.
 func (s *Site) fromCache(src source, data []byte, e *cachedPage) *Page {
 	s.cache.put(src.path, e, true)
-	p := &Page{Page: e.Page, Source: src.abs, Root: src.root, Doc: e.Doc, Excerpt: e.Excerpt}
-	stem := strings.TrimSuffix(filepath.Base(src.rel), filepath.Ext(src.rel))
-	p.IsIndex = isIndex(stem)
-	p.URL = pageURL(src.root.Mount, src.rel)
+	p := newPage(src, e.Page, e.Doc)
+	p.Excerpt = e.Excerpt
 	p.Doc.Source = data[e.BodyOff:]
 	return p
+}
+
+// newPage makes the site page of a file read from src: where it is, its
+// URL, whether it is a folder's index.
+func newPage(src source, pp *page.Page, doc *markdown.Document) *Page {
+	stem := strings.TrimSuffix(filepath.Base(src.rel), filepath.Ext(src.rel))
+	return &Page{Page: pp, Source: src.abs, Root: src.root, Doc: doc, IsIndex: isIndex(stem), URL: pageURL(src.root.Mount, src.rel)}
 }
 
 // ActionSections are the headings, lower-cased, under which a

@@ -1,8 +1,6 @@
 package site
 
 import (
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -81,9 +79,7 @@ func (m *Memo) prune(srcs []source) {
 // fromMemo makes the page of an unchanged file from its memo entry.
 func (s *Site) fromMemo(src source, e *memoEntry) *Page {
 	e.doc.ResetLinks()
-	p := &Page{Page: e.page, Source: src.abs, Root: src.root, Doc: e.doc, Excerpt: e.excerpt}
-	stem := strings.TrimSuffix(filepath.Base(src.rel), filepath.Ext(src.rel))
-	p.IsIndex = isIndex(stem)
-	p.URL = pageURL(src.root.Mount, src.rel)
+	p := newPage(src, e.page, e.doc)
+	p.Excerpt = e.excerpt
 	return p
 }
