@@ -25,11 +25,8 @@ import (
 
 // Rule is one check over the site.
 type Rule struct {
-	ID       string
-	Severity diag.Severity
-	// Doc says what the rule catches, in one sentence.
-	Doc   string
-	check func(s *site.Site, r *Rule, out *diag.List)
+	RuleInfo // its catalog entry: id, category, default severity, description
+	check    func(s *site.Site, r *Rule, out *diag.List)
 }
 
 // Rules returns the rules Run applies, in order, with the default
@@ -67,7 +64,7 @@ func Rules() []*Rule {
 		if !ok {
 			continue // reported while loading
 		}
-		r := &Rule{ID: info.ID, Severity: info.Severity, Doc: info.Doc, check: check}
+		r := &Rule{RuleInfo: info, check: check}
 		rules = append(rules, r)
 		byID[r.ID] = r
 	}
