@@ -54,7 +54,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	p := &preview{g: c.g, drafts: *drafts, memo: site.NewMemo()}
+	p := &preview{g: c.g, drafts: *drafts, sources: map[string][]byte{}}
 	p.srv = serve.New(serve.Options{BasePath: cfg.BasePath(), Log: c.g.stderr})
 	p.rebuild(ctx, cfg, nil)
 
@@ -107,17 +107,18 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 			if !ok {
 				continue
 			}
-			// The configuration is read again on every batch: it may be
-			// what changed, and a broken one is shown, not fatal.
-			next, err := loadConfig(c.g.dir, c.g.config)
-			if err != nil {
-				p.fail(err, b.Paths)
-				continue
+			// A changed configuration is read again; a broken one is
+			// shown, not fatal, and the site is built again once it works.
+			if slices.Contains(b.Paths, configPath(cfg, c.g.config)) || p.live == nil {
+				next, err := loadConfig(c.g.dir, c.g.config)
+				if err != nil {
+					p.live = nil
+					p.fail(err, b.Paths)
+					continue
+				}
+				cfg = next
+				p.live = nil // parsing depends on the configuration
 			}
-			if slices.Contains(b.Paths, configPath(cfg, c.g.config)) {
-				p.memo = site.NewMemo() // parsing depends on the configuration
-			}
-			cfg = next
 			p.rebuild(ctx, cfg, b.Paths)
 		}
 	}
@@ -128,30 +129,52 @@ type preview struct {
 	g      *globals
 	drafts bool
 	srv    *serve.Server
-	// memo keeps the pages of unchanged files from one build to the next.
-	memo *site.Memo
+	// live is the site in memory, brought up to date on every change; nil
+	// until built, and after the configuration changed.
+	live *build.Live
 	mu   sync.Mutex
 	last map[string][]byte // the files of the last build that worked
+	// sources holds the files problems were found in, by the path they
+	// are reported at, for the lines shown around each problem; a changed
+	// file is read again.
+	sources map[string][]byte
 }
 
-// rebuild builds the site into memory and publishes it; changed are the
-// files whose change caused it, for the log.
+// rebuild brings the site in memory up to date and publishes it: built
+// whole at first and after a configuration change, else updated for the
+// files that changed (which are also written to the log).
 func (p *preview) rebuild(ctx context.Context, cfg site.Config, changed []string) {
-	cfg.Drafts = p.drafts
-	cfg.Memo = p.memo
 	if len(changed) > 0 && !p.g.quiet {
 		fmt.Fprintf(p.g.stderr, "changed: %s\n", describe(cfg.Dir, changed))
 	}
 	start := time.Now()
-	res, files, err := build.Memory(ctx, build.Options{Site: cfg})
+	var res *build.LiveResult
+	var err error
+	if p.live == nil {
+		cfg.Drafts = p.drafts
+		p.live = build.NewLive(build.Options{Site: cfg})
+		res, err = p.live.Build(ctx)
+	} else {
+		res, err = p.live.Update(ctx, changed)
+	}
 	if err != nil {
 		p.fail(err, changed)
 		return
 	}
+	for _, c := range changed {
+		if r, err := filepath.Rel(cfg.Dir, c); err == nil {
+			delete(p.sources, filepath.ToSlash(r))
+		}
+	}
 	p.mu.Lock()
-	p.last = files
+	p.last = res.Files
 	p.mu.Unlock()
-	p.srv.Publish(&serve.Snapshot{Files: files, Problems: problems(cfg.Dir, res.Diags), Drafts: p.drafts, Elapsed: time.Since(start)})
+	note := "site rebuilt"
+	if res.Partial {
+		note = fmt.Sprintf("%d rendered", res.Rendered)
+	}
+	probs, total := p.problems(cfg.Dir, res.Diags)
+	p.srv.Publish(&serve.Snapshot{Files: res.Files, Problems: probs, ProblemsTotal: total, Drafts: p.drafts, Elapsed: time.Since(start), Note: note})
 }
 
 // describe lists changed files for the log, relative to the site folder,
@@ -189,23 +212,34 @@ func (p *preview) fail(err error, changed []string) {
 }
 
 // problems turns findings into what the overlay shows, with the source
-// lines around each.
-func problems(dir string, list diag.List) []serve.Problem {
-	out := make([]serve.Problem, 0, len(list))
-	sources := map[string][]byte{}
-	for _, d := range list {
+// lines around each: errors first, at most serve.MaxProblems of them. It
+// returns them and how many findings there are in all.
+func (p *preview) problems(dir string, list diag.List) ([]serve.Problem, int) {
+	shown := make([]diag.Diagnostic, 0, min(len(list), serve.MaxProblems))
+	for _, errs := range []bool{true, false} {
+		for _, d := range list {
+			if len(shown) == serve.MaxProblems {
+				break
+			}
+			if (d.Severity == diag.Error) == errs {
+				shown = append(shown, d)
+			}
+		}
+	}
+	out := make([]serve.Problem, 0, len(shown))
+	for _, d := range shown {
 		pr := serve.Problem{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Severity: d.Severity.String(), Rule: d.Rule, Message: d.Message}
 		if d.Pos.File != "" && d.Pos.Line > 0 {
-			src, ok := sources[d.Pos.File]
+			src, ok := p.sources[d.Pos.File]
 			if !ok {
 				src, _ = os.ReadFile(filepath.Join(dir, filepath.FromSlash(d.Pos.File)))
-				sources[d.Pos.File] = src
+				p.sources[d.Pos.File] = src
 			}
 			pr.Context = serve.Excerpt(src, d.Pos.Line, 2)
 		}
 		out = append(out, pr)
 	}
-	return out
+	return out, len(list)
 }
 
 // watchPaths are the folders and files whose changes rebuild the site:

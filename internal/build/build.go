@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -166,6 +167,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 // prepare loads the site, its theme, and runs every check: what a build
 // writes from.
 func prepare(ctx context.Context, cfg site.Config, theme fs.FS) (*site.Site, *render.Renderer, diag.List, error) {
+	s, r, raw, err := load(ctx, cfg, theme)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	diags := settle(s, raw)
+	s.DropSources()
+	return s, r, diags, nil
+}
+
+// load loads the site and its theme and runs every check. The findings are
+// raw: not yet suppressed by comments nor given their configured
+// severities (see settle).
+func load(ctx context.Context, cfg site.Config, theme fs.FS) (*site.Site, *render.Renderer, diag.List, error) {
 	if cfg.Scan == nil {
 		cfg.Scan = lint.Secrets
 	}
@@ -182,10 +196,14 @@ func prepare(ctx context.Context, cfg site.Config, theme fs.FS) (*site.Site, *re
 		return nil, nil, nil, err
 	}
 	r := render.New(s, th)
-	all := append(s.Diags, lint.Run(s)...)
-	diags := lint.Apply(cfg.Rules, lint.Suppress(s, append(all, layoutDiags...)))
-	s.DropSources()
-	return s, r, diags, nil
+	raw := append(slices.Clip(s.Diags), lint.Run(s)...)
+	return s, r, append(raw, layoutDiags...), nil
+}
+
+// settle applies the pages' suppression comments and the configured
+// severities to raw findings, and sorts them.
+func settle(s *site.Site, raw diag.List) diag.List {
+	return lint.Apply(s.Config.Rules, lint.Suppress(s, raw))
 }
 
 // count fills in how many pages of each kind, generated pages and copied

@@ -110,3 +110,77 @@ func Explain() string {
 	}
 	return b.String()
 }
+
+// Scope says what a rule's findings about a page depend on. A tool that
+// redoes only part of a check after an edit (handbook serve) uses it to
+// know which findings to keep.
+type Scope int
+
+const (
+	// ScopeFile findings come from parsing one file: its bytes alone.
+	ScopeFile Scope = iota
+	// ScopeLinks findings come from resolving one page's links and
+	// references: they depend on the page and on the pages it names (their
+	// URLs, titles and ids).
+	ScopeLinks
+	// ScopePage findings are those of a rule of Run that looks at one page
+	// at a time: they depend on the page, its front matter and the front
+	// matter of the pages it links to.
+	ScopePage
+	// ScopeSite findings compare pages with each other (numbers,
+	// supersessions, URLs, who links to a page) or come from outside the
+	// pages (layouts, external sites). They depend on the front matter of
+	// many pages, on who links to a page, or on the layouts.
+	ScopeSite
+)
+
+// scopes lists the rules whose scope is not ScopeFile.
+var scopes = map[string]Scope{
+	"broken-link":         ScopeLinks,
+	"broken-anchor":       ScopeLinks,
+	"broken-reference":    ScopeLinks,
+	"ambiguous-reference": ScopeLinks,
+
+	"link-to-draft":         ScopePage,
+	"link-to-superseded":    ScopePage,
+	"required-section":      ScopePage,
+	"heading-skip":          ScopePage,
+	"empty-section":         ScopePage,
+	"placeholder":           ScopePage,
+	"runbook-stale":         ScopePage,
+	"runbook-escalation":    ScopePage,
+	"postmortem-timestamps": ScopePage,
+	"action-item-owner":     ScopePage,
+	"action-item-ticket":    ScopePage,
+	"blameless-language":    ScopePage,
+	"hold-without-reason":   ScopePage,
+	"public-internal-link":  ScopePage,
+	"public-internal-host":  ScopePage,
+	"public-private-ip":     ScopePage,
+	"public-email":          ScopePage,
+
+	"symlink-loop":              ScopeSite,
+	"duplicate-url":             ScopeSite,
+	"alias-clash":               ScopeSite,
+	"orphan-page":               ScopeSite,
+	"template-link":             ScopeSite,
+	"external-link":             ScopeSite,
+	"external-unverifiable":     ScopeSite,
+	"adr-superseded-by":         ScopeSite,
+	"adr-supersession-mismatch": ScopeSite,
+	"adr-supersession-cycle":    ScopeSite,
+	"adr-duplicate-number":      ScopeSite,
+	"adr-numbering-gap":         ScopeSite,
+}
+
+// ScopeOf returns the scope of a rule id; unknown ids are ScopeSite, the
+// scope that is never redone partially.
+func ScopeOf(id string) Scope {
+	if s, ok := scopes[id]; ok {
+		return s
+	}
+	if _, ok := Lookup(id); ok {
+		return ScopeFile
+	}
+	return ScopeSite
+}

@@ -75,11 +75,44 @@ func Rules() []*Rule {
 
 // Run applies every rule to the site and returns the findings, sorted.
 func Run(s *site.Site) diag.List {
+	return run(s, func(*Rule) bool { return true })
+}
+
+// RunPages applies the rules of ScopePage to pages only, pages of s, and
+// returns their findings, sorted: after an edit that changed only the
+// bodies of pages, these and RunSite's are the findings of Run that may
+// differ.
+func RunPages(s *site.Site, pages []*site.Page) diag.List {
+	return run(s.View(pages), func(r *Rule) bool { return ScopeOf(r.ID) == ScopePage })
+}
+
+// RunSite applies the rules of ScopeSite to the site and returns their
+// findings, sorted.
+func RunSite(s *site.Site) diag.List {
+	return run(s, func(r *Rule) bool { return ScopeOf(r.ID) == ScopeSite })
+}
+
+// InRun reports whether Run checks the rule id (rather than loading, the
+// layout check or the external link checker).
+func InRun(id string) bool {
+	_, ok := runIDs[id]
+	return ok
+}
+
+var runIDs = func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range Rules() {
+		m[r.ID] = true
+	}
+	return m
+}()
+
+func run(s *site.Site, use func(*Rule) bool) diag.List {
 	rules := Rules()
 	lists := make([]diag.List, len(rules))
 	// Rules only read the site: they run side by side.
 	_ = parallel.Each(context.Background(), len(rules), 0, func(i int) error {
-		if r := rules[i]; r.check != nil {
+		if r := rules[i]; r.check != nil && use(r) {
 			r.check(s, r, &lists[i])
 		}
 		return nil

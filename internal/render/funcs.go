@@ -56,8 +56,7 @@ func Funcs(basePath string, now time.Time) template.FuncMap {
 			return "due in " + days(d)
 		},
 		"readingTime": func(p *site.Page) string {
-			m := (p.Doc.Words + 199) / 200
-			return fmt.Sprintf("%d min read", max(m, 1))
+			return fmt.Sprintf("%d min read", p.ReadingMinutes())
 		},
 		// isURL reports whether s is a link (a URL or a site path) rather
 		// than a name.

@@ -42,8 +42,10 @@ type Renderer struct {
 	nav       *navTree
 	indexURLs map[page.Kind]string
 	tags      []site.Tag
-	// planned holds the files to write, decided once (see jobs).
+	// planned holds the files to write, decided once (see jobs); byPath
+	// indexes it for Render.
 	planned []job
+	byPath  map[string]int
 }
 
 // SiteInfo is what every layout knows of the site.
@@ -280,6 +282,29 @@ func (r *Renderer) All(ctx context.Context, out Output) error {
 		}
 		return out(jobs[i].path, b)
 	})
+}
+
+// Render renders the one file at sitePath as All does, for a caller that
+// knows which files an edit changed (handbook serve); ok is false when the
+// site has no such file. Unlike All it must not be called from several
+// goroutines at once.
+func (r *Renderer) Render(sitePath string) (data []byte, ok bool, err error) {
+	jobs := r.jobs()
+	if r.byPath == nil {
+		r.byPath = make(map[string]int, len(jobs))
+		for i, j := range jobs {
+			r.byPath[j.path] = i
+		}
+	}
+	i, ok := r.byPath[sitePath]
+	if !ok {
+		return nil, false, nil
+	}
+	b, err := jobs[i].run()
+	if err != nil {
+		return nil, true, fmt.Errorf("render %s: %w", sitePath, err)
+	}
+	return b, true, nil
 }
 
 // Count returns how many files the renderer writes: pages (HTML rendered

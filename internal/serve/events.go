@@ -34,7 +34,10 @@ type event struct {
 	More      int             `json:"more"`
 	Drafts    bool            `json:"drafts"`
 	ElapsedMS float64         `json:"elapsed_ms"`
-	Problems  json.RawMessage `json:"problems,omitempty"` // spliced in by appendEvent
+	// ProblemsTotal counts every problem of the build; Problems holds at
+	// most MaxProblems of them.
+	ProblemsTotal int             `json:"problems_total"`
+	Problems      json.RawMessage `json:"problems,omitempty"` // spliced in by appendEvent
 }
 
 // maxListed bounds event.Changed.
@@ -148,7 +151,7 @@ func (s *Server) appendEvent(buf *bytes.Buffer, c *client) {
 	s.mu.RLock()
 	st := s.cur.Load()
 	if st != nil {
-		ev.Build, ev.Drafts, problems = st.build, st.drafts, st.problems
+		ev.Build, ev.Drafts, problems, ev.ProblemsTotal = st.build, st.drafts, st.problems, st.problemsTotal
 		ev.ElapsedMS = float64(st.elapsed.Microseconds()) / 1000
 		switch {
 		case c.foreign:

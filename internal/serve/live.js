@@ -202,8 +202,9 @@
         errors++;
       }
     }
-    head.appendChild(el("span", "", problems.length + (problems.length === 1 ? " problem" : " problems") +
-      " in build " + ev.build + (errors ? " (" + errors + (errors === 1 ? " error)" : " errors)") : "")));
+    var total = Math.max(ev.problems_total || 0, problems.length);
+    head.appendChild(el("span", "", total + (total === 1 ? " problem" : " problems") +
+      " in build " + ev.build + (errors ? " (" + errors + (errors === 1 ? " error" : " errors") + (total > problems.length ? " shown" : "") + ")" : "")));
     var close = el("button", "", "\u00d7");
     close.type = "button";
     close.title = "Hide until the problems change";
@@ -216,6 +217,10 @@
     box.appendChild(head);
     for (var j = 0; j < problems.length; j++) {
       box.appendChild(problemItem(problems[j]));
+    }
+    if (total > problems.length) {
+      box.appendChild(el("div", "hb-item hb-more", "\u2026 and " + (total - problems.length) +
+        " more: run handbook check to see them all."));
     }
     if (old) {
       old.replaceWith(box);

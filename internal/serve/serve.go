@@ -47,7 +47,7 @@
 //	event: build
 //	data: {"instance":"3f2a…","build":8,"reload":false,"css":true,
 //	       "changed":["/theme.css"],"more":0,"drafts":true,"elapsed_ms":12.5,
-//	       "problems":[{"file":"content/a.md","line":3,"col":1,"severity":"error",
+//	       "problems_total":1,"problems":[{"file":"content/a.md","line":3,"col":1,"severity":"error",
 //	                    "rule":"yaml","message":"…","context":[{"n":2,"text":"…"}]}]}
 //
 // The server, not the browser, decides whether the page must reload: it keeps
@@ -75,7 +75,10 @@
 // (EventSource reconnects and catches up).
 //
 // Problems are shown by the script in an overlay on every open page while the
-// latest build has any, and removed when a build has none.
+// latest build has any, and removed when a build has none. An event carries
+// the first MaxProblems of them (the caller puts errors first) and the
+// total, which the overlay shows, so that a site with thousands of warnings
+// does not send megabytes to every tab on every save.
 package serve
 
 import (
@@ -107,12 +110,22 @@ type Snapshot struct {
 	// always starting with "/" and without the BasePath, to their bytes.
 	Files map[string][]byte
 	// Problems are shown in an overlay on every open page; sort them first.
+	// Only the first MaxProblems are sent to the browser.
 	Problems []Problem
+	// ProblemsTotal, when larger than len(Problems), counts the problems
+	// of the build including those left out of Problems.
+	ProblemsTotal int
 	// Drafts shows a banner saying that draft pages are shown.
 	Drafts bool
 	// Elapsed is how long the build took, for the log and the browser.
 	Elapsed time.Duration
+	// Note ends the log line ("2 pages rendered").
+	Note string
 }
+
+// MaxProblems is how many problems a build event carries; the overlay says
+// how many more there are.
+const MaxProblems = 100
 
 // A Problem is one diagnostic as the overlay shows it:
 // "File:Line:Col Severity Rule: Message", then the Context lines with line
@@ -181,7 +194,9 @@ type Server struct {
 type state struct {
 	build    int
 	files    map[string][]byte
-	problems []byte // JSON array
+	problems []byte // JSON array, at most MaxProblems
+	// problemsTotal counts all the problems of the build.
+	problemsTotal int
 	drafts   bool
 	elapsed  time.Duration
 }
@@ -246,11 +261,13 @@ func (s *Server) Publish(snap *Snapshot) Update {
 	if problems == nil {
 		problems = []Problem{}
 	}
+	total := max(snap.ProblemsTotal, len(problems))
+	problems = problems[:min(len(problems), MaxProblems)]
 	pj, err := json.Marshal(problems)
 	if err != nil { // cannot happen: only strings and ints
 		pj = []byte("[]")
 	}
-	st := &state{build: build, files: files, problems: pj, drafts: snap.Drafts, elapsed: snap.Elapsed}
+	st := &state{build: build, files: files, problems: pj, problemsTotal: total, drafts: snap.Drafts, elapsed: snap.Elapsed}
 	u := Update{Build: build, Changed: changed}
 	u.CSSOnly = len(changed) > 0 && !slices.ContainsFunc(changed, func(p string) bool { return !isCSS(p) })
 
@@ -274,8 +291,12 @@ func (s *Server) Publish(snap *Snapshot) Update {
 	}
 	s.cmu.Unlock()
 
-	fmt.Fprintf(s.log, "build %d: %d changed%s, %d problems, %s\n",
-		build, len(changed), listSome(changed, 3), len(snap.Problems), roundDuration(snap.Elapsed))
+	note := ""
+	if snap.Note != "" {
+		note = ", " + snap.Note
+	}
+	fmt.Fprintf(s.log, "build %d: %d changed%s, %d problems, %s%s\n",
+		build, len(changed), listSome(changed, 3), total, roundDuration(snap.Elapsed), note)
 	return u
 }
 

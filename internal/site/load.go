@@ -43,6 +43,10 @@ type source struct {
 	kind page.Kind
 	size int64
 	mod  time.Time // modification time, for Memo
+	// changed is set when the file is known to have changed: a Memo entry
+	// of the same size and time (a save within the file system's clock
+	// tick) is not used.
+	changed bool
 }
 
 // Load reads every root of cfg into a Site. Problems with files are
@@ -308,8 +312,8 @@ func (s *Site) parseAll(ctx context.Context, srcs []source) ([]*Page, error) {
 }
 
 func (s *Site) parseOne(src source) (*Page, diag.List) {
-	if m := s.Config.Memo; m != nil && src.size > 0 {
-		if e := m.get(src.path, src.size, src.mod); e != nil {
+	if m := s.Config.Memo; m != nil && src.size > 0 && !src.changed {
+		if e := m.get(src.abs, src.size, src.mod); e != nil {
 			return s.fromMemo(src, e), e.diags
 		}
 	}
@@ -385,7 +389,7 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	// would only hold memory.
 	p.Doc.Release()
 	if m := s.Config.Memo; m != nil && src.size > 0 {
-		m.put(src.path, &memoEntry{size: src.size, mod: src.mod, page: pp, doc: p.Doc, excerpt: p.Excerpt, diags: diags})
+		m.put(src.abs, &memoEntry{size: src.size, mod: src.mod, page: pp, doc: p.Doc, excerpt: p.Excerpt, diags: diags})
 	}
 	if s.cache != nil && len(pp.Body) > 0 && &pp.Body[len(pp.Body)-1] == &data[len(data)-1] {
 		// The body is the end of the file (not a copy made valid UTF-8):
@@ -409,7 +413,7 @@ func (s *Site) fromCache(src source, data []byte, e *cachedPage) *Page {
 // URL, whether it is a folder's index.
 func newPage(src source, pp *page.Page, doc *markdown.Document) *Page {
 	stem := strings.TrimSuffix(filepath.Base(src.rel), filepath.Ext(src.rel))
-	return &Page{Page: pp, Source: src.abs, Root: src.root, Doc: doc, IsIndex: isIndex(stem), URL: pageURL(src.root.Mount, src.rel)}
+	return &Page{Page: pp, Source: src.abs, Root: src.root, Doc: doc, IsIndex: isIndex(stem), URL: pageURL(src.root.Mount, src.rel), src: src}
 }
 
 // ActionSections are the headings, lower-cased, under which a

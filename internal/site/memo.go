@@ -61,11 +61,21 @@ func (m *Memo) put(path string, e *memoEntry) {
 	m.mu.Unlock()
 }
 
+// Forget drops what the Memo knows of the files at paths (absolute, as
+// the site reads them): they changed, whatever their size and time say.
+func (m *Memo) Forget(paths ...string) {
+	m.mu.Lock()
+	for _, p := range paths {
+		delete(m.entries, p)
+	}
+	m.mu.Unlock()
+}
+
 // prune forgets the files that are gone.
 func (m *Memo) prune(srcs []source) {
 	seen := make(map[string]bool, len(srcs))
 	for _, s := range srcs {
-		seen[s.path] = true
+		seen[s.abs] = true
 	}
 	m.mu.Lock()
 	for p := range m.entries {

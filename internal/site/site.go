@@ -63,6 +63,9 @@ type Page struct {
 	IsIndex bool
 	// Excerpt is the opening text of the page, for lists and feeds.
 	Excerpt string
+
+	// src is where the page was read from, to read it again (Patch).
+	src source
 }
 
 // ReviewOverdue reports whether a runbook's review date has passed at now.

@@ -1,0 +1,171 @@
+package build_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/build"
+	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/site"
+	"github.com/handbook-dev/handbook/internal/sitegen"
+)
+
+// TestLiveMatchesBuild edits a generated handbook in the ways authors do
+// and checks, after each edit, that Live.Update gives exactly the files and
+// findings of a whole build of the same files, and that the edits that
+// show only in their own page (and in backlinks, anchors, the feed) were
+// done partially.
+func TestLiveMatchesBuild(t *testing.T) {
+	dir := t.TempDir()
+	if err := sitegen.Generate(dir, 300, 7); err != nil {
+		t.Fatal(err)
+	}
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	cfg.Drafts = true
+	one := func(pattern string) string {
+		t.Helper()
+		m, _ := filepath.Glob(filepath.Join(dir, pattern))
+		slices.Sort(m)
+		if len(m) == 0 {
+			t.Fatalf("no file matches %s", pattern)
+		}
+		return m[0]
+	}
+	runbook := one("runbooks/*/*.md")
+	guide := one("content/guides/*/*.md")
+	post := one("content/posts/*.md")
+	postmortem := one("content/postmortems/*/*.md")
+	adr := one("content/adr/*.md")
+	lonely := filepath.Join(dir, "content", "guides", "lonely.md")
+	rel := func(from, to string) string {
+		r, err := filepath.Rel(filepath.Dir(from), to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return filepath.ToSlash(r)
+	}
+
+	live := build.NewLive(build.Options{Site: cfg})
+	if _, err := live.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	type edit struct {
+		name    string
+		file    string
+		change  func(string) string
+		partial bool
+	}
+	appendText := func(s string) func(string) string { return func(b string) string { return b + s } }
+	edits := []edit{
+		{"paragraph", runbook, appendText("\nOne more paragraph of the runbook.\n"), true},
+		{"new heading", runbook, appendText("\n## Extra checks\n\nCheck the extra things.\n"), true},
+		{"link to the new anchor", guide, appendText("\nSee [the extra checks](" + rel(guide, runbook) + "#extra-checks).\n"), true},
+		{"heading renamed: the anchor breaks", runbook, func(b string) string { return strings.Replace(b, "## Extra checks", "## Other checks", 1) }, true},
+		{"link removed", guide, func(b string) string { return b[:strings.LastIndex(b, "\nSee [the extra checks]")] + "\n" }, true},
+		{"placeholder in a postmortem", postmortem, appendText("\nTODO: write the lessons.\n"), true},
+		{"post dated newest", post, func(b string) string { return regexp.MustCompile(`(?m)^date: .*$`).ReplaceAllString(b, "date: 2026-11-21") }, false},
+		{"post edited: the feed follows", post, appendText("\nA closing paragraph for the feed.\n"), true},
+		{"secret", guide, appendText("\n```\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n```\n"), true},
+		{"suppressed placeholder", guide, appendText("\n<!-- handbook-disable-next-line placeholder -->\nTODO: later.\n"), true},
+		{"title changed", runbook, func(b string) string { return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A new title") }, false},
+		{"broken front matter", adr, func(b string) string { return strings.Replace(b, "---\n", "---\nstatus: [unclosed\n", 1) }, false},
+		{"front matter fixed", adr, func(b string) string { return strings.Replace(b, "---\nstatus: [unclosed\n", "---\n", 1) }, false},
+		{"new page", lonely, func(string) string { return "---\ntitle: Lonely\n---\nNobody links here yet.\n" }, false},
+		{"first link to it", guide, appendText("\nSee [lonely](" + rel(guide, lonely) + ").\n"), true},
+		{"the link goes: orphan again", guide, func(b string) string { return strings.Replace(b, "\nSee [lonely]("+rel(guide, lonely)+").\n", "", 1) }, true},
+		{"same size, same second", guide, func(b string) string { return strings.Replace(b, "TODO: later.", "TODO: LATER.", 1) }, true},
+	}
+	for i, e := range edits {
+		old, err := os.ReadFile(e.file)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		next := e.change(string(old))
+		if next == string(old) {
+			t.Fatalf("edit %d (%s) changes nothing", i, e.name)
+		}
+		info, _ := os.Stat(e.file)
+		if err := os.WriteFile(e.file, []byte(next), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if info != nil {
+			// The worst case for change detection: same time as before.
+			os.Chtimes(e.file, info.ModTime(), info.ModTime())
+		}
+		got, err := live.Update(context.Background(), []string{e.file})
+		if err != nil {
+			t.Fatalf("edit %d (%s): %v", i, e.name, err)
+		}
+		if got.Partial != e.partial {
+			t.Errorf("edit %d (%s): partial = %v, want %v", i, e.name, got.Partial, e.partial)
+		}
+		want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := diffFiles(want.Files, got.Files); d != "" {
+			t.Errorf("edit %d (%s): files differ from a whole build:\n%s", i, e.name, d)
+		}
+		if d := diffDiags(want.Diags, got.Diags); d != "" {
+			t.Errorf("edit %d (%s): findings differ from a whole build:\n%s", i, e.name, d)
+		}
+	}
+}
+
+func diffFiles(want, got map[string][]byte) string {
+	var b strings.Builder
+	for p, w := range want {
+		g, ok := got[p]
+		switch {
+		case !ok:
+			fmt.Fprintf(&b, "  missing %s\n", p)
+		case !bytes.Equal(w, g):
+			i := 0
+			for i < len(w) && i < len(g) && w[i] == g[i] {
+				i++
+			}
+			fmt.Fprintf(&b, "  %s differs at byte %d: want …%q…, got …%q…\n", p, i, w[max(i-40, 0):min(i+40, len(w))], g[max(i-40, 0):min(i+40, len(g))])
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			fmt.Fprintf(&b, "  extra %s\n", p)
+		}
+	}
+	return b.String()
+}
+
+func diffDiags(want, got diag.List) string {
+	w, g := map[string]bool{}, map[string]bool{}
+	for _, d := range want {
+		w[d.String()] = true
+	}
+	for _, d := range got {
+		g[d.String()] = true
+	}
+	var b strings.Builder
+	for s := range w {
+		if !g[s] {
+			fmt.Fprintf(&b, "  missing %s\n", s)
+		}
+	}
+	for s := range g {
+		if !w[s] {
+			fmt.Fprintf(&b, "  extra   %s\n", s)
+		}
+	}
+	if b.Len() == 0 && len(want) != len(got) {
+		fmt.Fprintf(&b, "  %d findings, want %d\n", len(got), len(want))
+	}
+	return b.String()
+}

@@ -1,0 +1,166 @@
+package site
+
+import (
+	"maps"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/handbook-dev/handbook/internal/diag"
+)
+
+// A Patch says what Site.Patch changed.
+type Patch struct {
+	// Pages are the pages read again, in the order of their paths.
+	Pages []*Page
+	// Relinked are other pages whose links were resolved again because a
+	// page they link to now has other ids (headings, anchors).
+	Relinked []*Page
+	// Backlinked are the pages that gained or lost a backlink, sorted by
+	// URL: their own output shows their backlinks.
+	Backlinked []*Page
+	// Diags are the findings of reading Pages and of resolving the links
+	// of Pages and Relinked: they replace, for those files, the findings
+	// of the rules of file and link scope (lint.ScopeFile, lint.ScopeLinks).
+	Diags diag.List
+}
+
+// Patch reads the Markdown files at paths again (absolute and cleaned, as
+// a watcher reports them) and takes their new versions in place, when what
+// changed in them shows nowhere else: each path must be the source of a
+// page, still a regular file, with the same front matter, title, excerpt
+// and reading time as before. The pages keep their identity (*Page); their
+// document and outgoing links are replaced, the backlinks of the pages they
+// link to follow, and the pages that link to a page whose ids changed have
+// their links resolved again (a #fragment may now be broken or fixed).
+//
+// When a path does not qualify, Patch changes nothing that the site shows
+// and returns ok false: load the site again (with the same Memo, which
+// keeps what Patch parsed). Patch does not run the rules of lint; s.Diags
+// is left as it was loaded.
+func (s *Site) Patch(paths []string) (_ *Patch, ok bool) {
+	olds := make([]*Page, 0, len(paths))
+	nexts := make([]*Page, 0, len(paths))
+	var diags diag.List
+	for _, abs := range paths {
+		p := s.bySource[abs]
+		if p == nil || slices.Contains(olds, p) {
+			return nil, false
+		}
+		fi, err := os.Stat(abs)
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+			return nil, false
+		}
+		src := p.src
+		src.size, src.mod, src.changed = fi.Size(), fi.ModTime(), true
+		next, d := s.parseOne(src)
+		if next == nil || !sameFace(p, next) {
+			return nil, false
+		}
+		olds, nexts = append(olds, p), append(nexts, next)
+		diags = append(diags, d...)
+	}
+
+	patch := &Patch{Pages: olds}
+	for i, p := range olds {
+		n := nexts[i]
+		idsChanged := !maps.Equal(p.Doc.IDs, n.Doc.IDs)
+		p.Page, p.Doc, p.Excerpt = n.Page, n.Doc, n.Excerpt
+		p.src.size, p.src.mod = n.src.size, n.src.mod
+		if !idsChanged {
+			continue
+		}
+		for _, q := range p.Backlinks {
+			if !slices.Contains(olds, q) && !slices.Contains(patch.Relinked, q) {
+				patch.Relinked = append(patch.Relinked, q)
+			}
+		}
+	}
+	backlinked := map[*Page]bool{}
+	relink := func(q *Page, reread bool) {
+		if !reread {
+			q.Doc.ResetLinks()
+		}
+		// Front-matter relations are resolved in both directions by link;
+		// linkPage sets only this page's side. They did not change.
+		rel, sup, supBy := q.Relations, q.Supersedes, q.SupersededBy
+		edges, d := s.linkPage(q)
+		q.Relations, q.Supersedes, q.SupersededBy = rel, sup, supBy
+		patch.Diags = append(patch.Diags, d...)
+		if !reread {
+			return // same links to the same pages: same edges
+		}
+		var out []*Page
+		for _, e := range edges {
+			if e.to != q {
+				out = append(out, e.to)
+			}
+		}
+		out = sortedUnique(out)
+		for _, t := range q.Outgoing {
+			if !slices.Contains(out, t) {
+				t.Backlinks = slices.DeleteFunc(slices.Clone(t.Backlinks), func(b *Page) bool { return b == q })
+				backlinked[t] = true
+			}
+		}
+		for _, t := range out {
+			if !slices.Contains(q.Outgoing, t) {
+				t.Backlinks = sortedUnique(append(slices.Clone(t.Backlinks), q))
+				backlinked[t] = true
+			}
+		}
+		q.Outgoing = out
+	}
+	for _, p := range olds {
+		relink(p, true)
+	}
+	for _, q := range patch.Relinked {
+		relink(q, false)
+	}
+	patch.Diags = append(diags, patch.Diags...)
+	for p := range backlinked {
+		patch.Backlinked = append(patch.Backlinked, p)
+	}
+	slices.SortFunc(patch.Backlinked, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	return patch, true
+}
+
+// sameFace reports whether a page read again shows the same to other pages
+// and to the generated pages as before: front matter, title, excerpt,
+// reading time, and whether it is a folder's index.
+func sameFace(old, next *Page) bool {
+	if old.Title != next.Title || old.Excerpt != next.Excerpt || old.IsIndex != next.IsIndex ||
+		old.ReadingMinutes() != next.ReadingMinutes() {
+		return false
+	}
+	a, b := *old.Page, *next.Page
+	a.Body, b.Body = nil, nil
+	// BodyLine follows from the front matter; Fields holds positions in
+	// it, so front matter that moved counts as changed.
+	return reflect.DeepEqual(a, b)
+}
+
+// ReadingMinutes is how long the page takes to read at 200 words a
+// minute, at least one.
+func (p *Page) ReadingMinutes() int {
+	if p.Doc == nil {
+		return 1
+	}
+	return max((p.Doc.Words+199)/200, 1)
+}
+
+// View returns a site that shares everything with s but lists only pages
+// (which must be pages of s): rules that look at one page at a time run
+// on a view to check only those pages.
+func (s *Site) View(pages []*Page) *Site {
+	v := *s
+	v.Pages = pages
+	v.published = nil
+	for _, p := range pages {
+		if s.IsPublished(p) {
+			v.published = append(v.published, p)
+		}
+	}
+	return &v
+}
