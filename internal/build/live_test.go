@@ -73,11 +73,15 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"heading renamed: the anchor breaks", runbook, func(b string) string { return strings.Replace(b, "## Extra checks", "## Other checks", 1) }, true},
 		{"link removed", guide, func(b string) string { return b[:strings.LastIndex(b, "\nSee [the extra checks]")] + "\n" }, true},
 		{"placeholder in a postmortem", postmortem, appendText("\nTODO: write the lessons.\n"), true},
-		{"post dated newest", post, func(b string) string { return regexp.MustCompile(`(?m)^date: .*$`).ReplaceAllString(b, "date: 2026-11-21") }, false},
+		{"post dated newest", post, func(b string) string {
+			return regexp.MustCompile(`(?m)^date: .*$`).ReplaceAllString(b, "date: 2026-11-21")
+		}, false},
 		{"post edited: the feed follows", post, appendText("\nA closing paragraph for the feed.\n"), true},
 		{"secret", guide, appendText("\n```\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n```\n"), true},
 		{"suppressed placeholder", guide, appendText("\n<!-- handbook-disable-next-line placeholder -->\nTODO: later.\n"), true},
-		{"title changed", runbook, func(b string) string { return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A new title") }, false},
+		{"title changed", runbook, func(b string) string {
+			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A new title")
+		}, false},
 		{"broken front matter", adr, func(b string) string { return strings.Replace(b, "---\n", "---\nstatus: [unclosed\n", 1) }, false},
 		{"front matter fixed", adr, func(b string) string { return strings.Replace(b, "---\nstatus: [unclosed\n", "---\n", 1) }, false},
 		{"new page", lonely, func(string) string { return "---\ntitle: Lonely\n---\nNobody links here yet.\n" }, false},

@@ -26,14 +26,14 @@ type client struct {
 
 // event is the JSON data of a "build" event; see the package documentation.
 type event struct {
-	Instance  string          `json:"instance"`
-	Build     int             `json:"build"`
-	Reload    bool            `json:"reload"`
-	CSS       bool            `json:"css"`
-	Changed   []string        `json:"changed"`
-	More      int             `json:"more"`
-	Drafts    bool            `json:"drafts"`
-	ElapsedMS float64         `json:"elapsed_ms"`
+	Instance  string   `json:"instance"`
+	Build     int      `json:"build"`
+	Reload    bool     `json:"reload"`
+	CSS       bool     `json:"css"`
+	Changed   []string `json:"changed"`
+	More      int      `json:"more"`
+	Drafts    bool     `json:"drafts"`
+	ElapsedMS float64  `json:"elapsed_ms"`
 	// ProblemsTotal counts every problem of the build; Problems holds at
 	// most MaxProblems of them.
 	ProblemsTotal int             `json:"problems_total"`

@@ -197,8 +197,8 @@ type state struct {
 	problems []byte // JSON array, at most MaxProblems
 	// problemsTotal counts all the problems of the build.
 	problemsTotal int
-	drafts   bool
-	elapsed  time.Duration
+	drafts        bool
+	elapsed       time.Duration
 }
 
 type change struct {
