@@ -2,7 +2,10 @@ package build_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/handbook-dev/handbook/internal/build"
@@ -36,6 +39,65 @@ func BenchmarkBuild(b *testing.B) {
 		}
 		if len(res.Diags) > 0 {
 			b.Fatalf("diagnostics: %v", res.Diags[0])
+		}
+	}
+}
+
+// benchPages is the size of the generated site of the Live benchmarks:
+// 1,000 pages, or HANDBOOK_BENCH_PAGES.
+func benchPages() int {
+	n := 1000
+	if s := os.Getenv("HANDBOOK_BENCH_PAGES"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	return n
+}
+
+// BenchmarkLiveEdit is what handbook serve does when a runbook's body is
+// saved: the page parsed, resolved, checked and rendered again.
+func BenchmarkLiveEdit(b *testing.B) {
+	benchLive(b, func(i int) string { return fmt.Sprintf("\nEdit %d.\n", i) }, true)
+}
+
+// BenchmarkLiveTitleEdit is what it does when a runbook's title changes,
+// which other pages show: the site built again from the pages in memory.
+func BenchmarkLiveTitleEdit(b *testing.B) {
+	benchLive(b, func(i int) string { return "" }, false)
+}
+
+func benchLive(b *testing.B, edit func(int) string, partial bool) {
+	dir := generated(b, benchPages())
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = sitegen.Today
+	pages, _ := filepath.Glob(filepath.Join(dir, "runbooks", "*", "*.md"))
+	if len(pages) == 0 {
+		b.Fatal("no runbook generated")
+	}
+	file := pages[0]
+	original, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	live := build.NewLive(build.Options{Site: cfg})
+	if _, err := live.Build(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		text := string(original) + edit(i)
+		if !partial {
+			text = strings.Replace(string(original), `title: "`, fmt.Sprintf(`title: "Edit %d of `, i), 1)
+		}
+		if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		res, err := live.Update(context.Background(), []string{file})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Partial != partial {
+			b.Fatalf("partial = %v, want %v", res.Partial, partial)
 		}
 	}
 }
