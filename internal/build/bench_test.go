@@ -101,3 +101,21 @@ func benchLive(b *testing.B, edit func(int) string, partial bool) {
 		}
 	}
 }
+
+// BenchmarkSearchIndex is the search index of a generated 1,000-page
+// handbook (HANDBOOK_BENCH_PAGES to change the size), from loaded pages:
+// what the index adds to a build.
+func BenchmarkSearchIndex(b *testing.B) {
+	dir := generated(b, benchPages())
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = sitegen.Today
+	s, err := site.Load(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		build.SearchIndex(s.Published())
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -30,6 +31,7 @@ import (
 	"github.com/handbook-dev/handbook/internal/lint"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/render"
+	"github.com/handbook-dev/handbook/internal/search"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
@@ -104,7 +106,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	cfg := opts.Site
 	cfg.Exclude = append(cfg.Exclude, out)
-	s, r, diags, err := prepare(ctx, cfg, opts.Theme)
+	s, r, ix, diags, err := prepare(ctx, cfg, opts.Theme)
 	if err != nil {
 		return nil, fmt.Errorf("%w; the previous output was kept", err)
 	}
@@ -152,6 +154,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := r.All(ctx, write); err != nil {
 		return nil, fmt.Errorf("%w; the previous output was kept", err)
 	}
+	for p, b := range ix.Files() {
+		if err := write(p, b); err != nil {
+			return nil, fmt.Errorf("%w; the previous output was kept", err)
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -166,14 +173,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 // prepare loads the site, its theme, and runs every check: what a build
 // writes from.
-func prepare(ctx context.Context, cfg site.Config, theme fs.FS) (*site.Site, *render.Renderer, diag.List, error) {
+func prepare(ctx context.Context, cfg site.Config, theme fs.FS) (*site.Site, *render.Renderer, *search.Index, diag.List, error) {
 	s, r, raw, err := load(ctx, cfg, theme)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	diags := settle(s, raw)
+	ix := search.Build(searchDocs(s.Published()))
 	s.DropSources()
-	return s, r, diags, nil
+	return s, r, ix, diags, nil
 }
 
 // load loads the site and its theme and runs every check. The findings are
@@ -227,7 +235,7 @@ func (res *Result) count(r *render.Renderer) {
 // content problems are in the result's Diags.
 func Memory(ctx context.Context, opts Options) (*Result, map[string][]byte, error) {
 	start := time.Now()
-	s, r, diags, err := prepare(ctx, opts.Site, opts.Theme)
+	s, r, ix, diags, err := prepare(ctx, opts.Site, opts.Theme)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -243,6 +251,7 @@ func Memory(ctx context.Context, opts Options) (*Result, map[string][]byte, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	maps.Copy(files, ix.Files())
 	res.count(r)
 	res.Elapsed = time.Since(start)
 	return res, files, nil

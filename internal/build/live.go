@@ -13,6 +13,7 @@ import (
 	"github.com/handbook-dev/handbook/internal/lint"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/render"
+	"github.com/handbook-dev/handbook/internal/search"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
@@ -35,6 +36,7 @@ type Live struct {
 	memo  *site.Memo
 	s     *site.Site
 	r     *render.Renderer
+	ix    *search.Index
 	files map[string][]byte
 	raw   diag.List // findings before suppression and configured severities
 }
@@ -74,6 +76,7 @@ func (l *Live) Build(ctx context.Context) (*LiveResult, error) {
 		l.s = nil // the next Update builds whole
 		return nil, err
 	}
+	ix := search.Build(searchDocs(s.Published()))
 	files := make(map[string][]byte, len(l.files)+16)
 	var mu sync.Mutex
 	err = r.All(ctx, func(p string, b []byte) error {
@@ -86,7 +89,8 @@ func (l *Live) Build(ctx context.Context) (*LiveResult, error) {
 		l.s = nil
 		return nil, err
 	}
-	l.s, l.r, l.raw, l.files = s, r, raw, files
+	maps.Copy(files, ix.Files())
+	l.s, l.r, l.ix, l.raw, l.files = s, r, ix, raw, files
 	return &LiveResult{Files: files, Diags: settle(s, raw), Rendered: len(files), Elapsed: time.Since(start)}, nil
 }
 
@@ -157,6 +161,20 @@ func (l *Live) Update(ctx context.Context, paths []string) (*LiveResult, error) 
 		if ok {
 			files[sp] = b
 		}
+	}
+	var docs []search.Doc
+	for _, p := range patch.Pages {
+		if s.IsPublished(p) {
+			docs = append(docs, searchDoc(p))
+		}
+	}
+	if len(docs) > 0 {
+		if !l.ix.Update(docs) {
+			l.s = nil
+			return l.Build(ctx)
+		}
+		maps.DeleteFunc(files, func(p string, _ []byte) bool { return strings.HasPrefix(p, "/search/") })
+		maps.Copy(files, l.ix.Files())
 	}
 	l.raw, l.files = raw, files
 	return &LiveResult{Files: files, Diags: settle(s, raw), Partial: true, Rendered: len(paths2), Elapsed: time.Since(start)}, nil

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/handbook-dev/handbook/internal/build"
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/search"
 	"github.com/handbook-dev/handbook/internal/site"
 	"github.com/handbook-dev/handbook/internal/sitegen"
 )
@@ -117,7 +120,10 @@ func TestLiveMatchesBuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := diffFiles(want.Files, got.Files); d != "" {
+		if d := diffSearch(want.Files, got.Files); d != "" {
+			t.Errorf("edit %d (%s): search index differs from a whole build's:\n%s", i, e.name, d)
+		}
+		if d := diffFiles(withoutSearch(want.Files), withoutSearch(got.Files)); d != "" {
 			t.Errorf("edit %d (%s): files differ from a whole build:\n%s", i, e.name, d)
 		}
 		if d := diffDiags(want.Diags, got.Diags); d != "" {
@@ -170,6 +176,46 @@ func diffDiags(want, got diag.List) string {
 	}
 	if b.Len() == 0 && len(want) != len(got) {
 		fmt.Fprintf(&b, "  %d findings, want %d\n", len(got), len(want))
+	}
+	return b.String()
+}
+
+// withoutSearch leaves the search index out: a partial update keeps the
+// chunk boundaries of the last whole build (see diffSearch).
+func withoutSearch(files map[string][]byte) map[string][]byte {
+	out := maps.Clone(files)
+	maps.DeleteFunc(out, func(p string, _ []byte) bool { return strings.HasPrefix(p, "/search/") })
+	return out
+}
+
+// diffSearch compares two search indexes by what they hold: every term's
+// postings (documents, scores, sections, positions), the records and the
+// facets; not how they are cut into files.
+func diffSearch(want, got map[string][]byte) string {
+	we, wt, wr, err := search.Read(want)
+	if err != nil {
+		return "whole build: " + err.Error()
+	}
+	ge, gt, gr, err := search.Read(got)
+	if err != nil {
+		return "partial update: " + err.Error()
+	}
+	var b strings.Builder
+	if we.Docs != ge.Docs || !reflect.DeepEqual(we.Facets, ge.Facets) {
+		fmt.Fprintf(&b, "  entry: %d docs, facets %v; want %d, %v\n", ge.Docs, ge.Facets, we.Docs, we.Facets)
+	}
+	for term, w := range wt {
+		if g, ok := gt[term]; !ok || !reflect.DeepEqual(w, g) {
+			fmt.Fprintf(&b, "  term %q: got %+v\n    want %+v\n", term, g, w)
+		}
+	}
+	for term := range gt {
+		if _, ok := wt[term]; !ok {
+			fmt.Fprintf(&b, "  extra term %q\n", term)
+		}
+	}
+	if !reflect.DeepEqual(wr, gr) {
+		b.WriteString("  records differ\n")
 	}
 	return b.String()
 }

@@ -137,6 +137,9 @@ type Document struct {
 	// other than comments; code is not prose. Adjacent spans separated by
 	// white space only are merged.
 	Prose []Span
+	// Code holds the spans of Source that are code: code spans and the
+	// lines of code blocks, for search, which indexes them as identifiers.
+	Code []Span
 	// Items are the list items and table rows under the headings
 	// ParseOptions.ItemsUnder names.
 	Items []Item
@@ -228,6 +231,7 @@ func (d *Document) DropSource() {
 	d.Pos(0)
 	d.Source = nil
 	d.Prose = nil
+	d.Code = nil
 }
 
 // Render writes the document's HTML with the links' and references'
@@ -346,6 +350,13 @@ func (d *Document) index(rawHTML bool) {
 			d.Words += countWords(n.Segment.Value(src))
 			if !inCode(n) {
 				d.addProse(n.Segment.Start, n.Segment.Stop)
+			} else {
+				d.Code = append(d.Code, Span{n.Segment.Start, n.Segment.Stop})
+			}
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				d.Code = append(d.Code, Span{seg.Start, seg.Stop})
 			}
 		case *ast.HTMLBlock:
 			if n.HTMLBlockType == ast.HTMLBlockType2 {

@@ -1,0 +1,687 @@
+// Package search builds the site's full-text index: a set of small static
+// files that a dependency-free script in the theme queries in the browser,
+// downloading only the parts a query needs. The format is specified in
+// FORMAT.md beside this file; in short:
+//
+//   - Text is folded (lower case, accents removed), split into words, stop
+//     words dropped and the rest stemmed with the Snowball English stemmer;
+//     code is indexed as identifiers, not stemmed.
+//   - Fields title, tags, headings, body and code are weighted (BM25F with
+//     fixed field lengths, so that a document's score for a term depends
+//     only on the document and the term's document frequency).
+//   - Postings are cut by term into chunks of a few kilobytes; a small
+//     entry file says which chunk holds which terms. Terms in most
+//     documents keep their best 256 postings and a bitset of the rest.
+//   - Result records (title, URL, kind, excerpt, headings) come in groups
+//     of eight, fetched only for the results shown.
+//   - Chunk and record file names carry a hash of their content, so they
+//     can be cached forever; only the entry has a fixed name.
+//
+// Build indexes a whole site; Index.Update takes the new versions of some
+// documents (the preview server's partial rebuild) and rewrites only the
+// chunks and records they touch.
+package search
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/handbook-dev/handbook/internal/parallel"
+)
+
+// Doc is one page as the index sees it.
+type Doc struct {
+	// URL is the page's site path ("/runbooks/db-failover/").
+	URL   string
+	Title string
+	// Kind is the page kind ("runbook"); KindLabel its plural ("Runbooks").
+	Kind, KindLabel string
+	// Status is an ADR's or postmortem's status or an evaluation's ring.
+	Status   string
+	Excerpt  string
+	Tags     []string
+	Services []string
+	// Headings are the level-2 and level-3 headings, in order.
+	Headings []Heading
+	// Body is the page's text in pieces; a piece's Section is 0 before the
+	// first heading of Headings, i under Headings[i-1].
+	Body []Piece
+}
+
+// Heading is a section heading: its id and text.
+type Heading struct{ ID, Text string }
+
+// Piece is a run of a page's text: prose, or code when Code is set.
+type Piece struct {
+	Section int
+	Text    string
+	Code    bool
+}
+
+// Fields and their weights; see FORMAT.md.
+const (
+	fTitle = iota
+	fTags
+	fHeadings
+	fBody
+	fCode
+	nFields
+)
+
+var (
+	boosts   = [nFields]float64{8, 5, 3, 1, 1}
+	fieldLen = [nFields]float64{8, 3, 30, 400, 60}
+)
+
+const (
+	k1 = 1.2
+	bm = 0.75
+	// topN is how many postings a frequent term keeps with their scores.
+	topN = 256
+	// chunkSize is the size past which a chunk is cut.
+	chunkSize = 12 << 10
+	// Group is how many records a record file holds.
+	Group = 8
+	// fieldGap separates the positions of two fields.
+	fieldGap = 10
+)
+
+// occ is what one document holds of one term.
+type occ struct {
+	term  string
+	tf    [nFields]float32
+	sec   int32 // the body section where the term is most frequent
+	pos   []int32
+	facet bool
+}
+
+// hit is one occurrence of a term, while a document is read.
+type hit struct {
+	occ, pos, sec int32
+	positioned    bool
+}
+
+// analysis is one document, tokenized.
+type analysis struct {
+	idx  map[string]int32 // term → index in occs
+	occs []occ
+	hits []hit
+	lens [nFields]int
+}
+
+func (a *analysis) add(t string, f, sec int, p int32, positioned bool) {
+	i, ok := a.idx[t]
+	if !ok {
+		i = int32(len(a.occs))
+		a.idx[t] = i
+		a.occs = append(a.occs, occ{term: t})
+	}
+	a.occs[i].tf[f]++
+	s := int32(-1) // title and tags point at no section
+	if f >= fHeadings {
+		s = int32(sec)
+	}
+	a.hits = append(a.hits, hit{occ: i, pos: p, sec: s, positioned: positioned})
+}
+
+// finish gives every term its positions, all in one array, and its best
+// section (of sections), and drops the hits.
+func (a *analysis) finish(sections int) {
+	n := len(a.occs)
+	// Counting sort of the hits by term: positions, then sections.
+	pstart := make([]int32, n+1)
+	sstart := make([]int32, n+1)
+	for _, h := range a.hits {
+		if h.positioned {
+			pstart[h.occ+1]++
+		}
+		if h.sec >= 0 {
+			sstart[h.occ+1]++
+		}
+	}
+	for i := 1; i <= n; i++ {
+		pstart[i] += pstart[i-1]
+		sstart[i] += sstart[i-1]
+	}
+	pos := make([]int32, pstart[n])
+	secs := make([]int32, sstart[n])
+	pnext := slices.Clone(pstart[:n])
+	snext := slices.Clone(sstart[:n])
+	for _, h := range a.hits {
+		if h.positioned {
+			// A term twice at one position (an identifier and its part)
+			// is recorded once.
+			if k := pnext[h.occ]; k == pstart[h.occ] || pos[k-1] != h.pos {
+				pos[k] = h.pos
+				pnext[h.occ]++
+			}
+		}
+		if h.sec >= 0 {
+			secs[snext[h.occ]] = h.sec
+			snext[h.occ]++
+		}
+	}
+	count := make([]int32, sections+1)
+	for i := range a.occs {
+		o := &a.occs[i]
+		o.pos = pos[pstart[i]:pnext[i]:pnext[i]]
+		mine := secs[sstart[i]:sstart[i+1]]
+		best, most := int32(0), int32(0)
+		for _, sec := range mine {
+			count[sec]++
+			if c := count[sec]; c > most || c == most && sec < best {
+				best, most = sec, c
+			}
+		}
+		for _, sec := range mine {
+			count[sec] = 0
+		}
+		o.sec = best
+	}
+	a.hits = nil
+}
+
+func analyze(d *Doc) *analysis {
+	a := &analysis{idx: make(map[string]int32, 128), occs: make([]occ, 0, 128), hits: make([]hit, 0, 512)}
+	pos := int32(0)
+	var buf []byte
+	cache := termCaches.Get().(termCache)
+	defer termCaches.Put(cache)
+	prose := func(text string, f, sec int) {
+		buf = appendWords(buf[:0], text, func(w []byte) {
+			if t := cache.of(w); t != "" {
+				a.add(t, f, sec, pos, true)
+			}
+			a.lens[f]++
+			pos++
+		})
+	}
+	prose(d.Title, fTitle, 0)
+	pos += fieldGap
+	for _, t := range d.Tags {
+		prose(t, fTags, 0)
+	}
+	pos += fieldGap
+	for i, h := range d.Headings {
+		prose(h.Text, fHeadings, i+1)
+	}
+	pos += fieldGap
+	for _, p := range d.Body {
+		if !p.Code {
+			prose(p.Text, fBody, p.Section)
+			continue
+		}
+		buf = appendIdentifiers(buf[:0], p.Text, func(w []byte, whole bool) {
+			a.add(cache.intern(w), fCode, p.Section, pos, whole)
+			if whole {
+				a.lens[fCode]++
+				pos++
+			}
+		})
+	}
+	facet := func(name, value string) {
+		if v := facetValue(value); v != "" {
+			t := name + ":" + v
+			if _, ok := a.idx[t]; !ok {
+				a.idx[t] = int32(len(a.occs))
+				a.occs = append(a.occs, occ{term: t, facet: true})
+			}
+		}
+	}
+	facet("kind", d.Kind)
+	facet("status", d.Status)
+	for _, s := range d.Services {
+		facet("service", s)
+	}
+	for _, t := range d.Tags {
+		facet("tag", t)
+	}
+	a.finish(len(d.Headings))
+	return a
+}
+
+// facetValue is how a facet value is written in a query: folded, spaces
+// as dashes.
+func facetValue(v string) string {
+	return strings.Join(strings.Fields(Fold(v)), "-")
+}
+
+// weight is tf' of FORMAT.md: the term's weighted frequency in the
+// document.
+func (a *analysis) weight(o *occ) float64 {
+	w := 0.0
+	for f := range nFields {
+		if o.tf[f] > 0 {
+			w += boosts[f] * float64(o.tf[f]) / (1 - bm + bm*float64(a.lens[f])/fieldLen[f])
+		}
+	}
+	return w
+}
+
+// posting is one document of a term's list.
+type posting struct {
+	doc    int32
+	weight float32 // tf'
+	sec    int32
+	pos    []int32
+	facet  bool
+}
+
+// Index is a built index, kept to be updated.
+type Index struct {
+	docs     []Doc
+	an       []*analysis // while building
+	terms    [][]string  // each document's terms, for Update
+	byURL    map[string]int
+	post     map[string][]posting
+	firsts   []string // first term of each chunk
+	chunkOf  []string // file name of each chunk
+	recordOf []string // hash of each record group
+	files    map[string][]byte
+}
+
+// Build indexes docs (the published pages) on every core.
+func Build(docs []Doc) *Index {
+	docs = slices.Clone(docs)
+	slices.SortFunc(docs, func(a, b Doc) int { return cmp.Compare(a.URL, b.URL) })
+	ix := &Index{docs: docs, an: make([]*analysis, len(docs)), terms: make([][]string, len(docs)), byURL: map[string]int{}, post: map[string][]posting{}}
+	_ = parallel.Each(context.Background(), len(docs), 0, func(i int) error {
+		ix.an[i] = analyze(&ix.docs[i])
+		return nil
+	})
+	df := map[string]int{}
+	for _, a := range ix.an {
+		for k := range a.occs {
+			df[a.occs[k].term]++
+		}
+	}
+	ix.post = make(map[string][]posting, len(df))
+	for t, n := range df {
+		ix.post[t] = make([]posting, 0, n)
+	}
+	for i, d := range docs {
+		ix.byURL[d.URL] = i
+		a := ix.an[i]
+		for k := range a.occs {
+			o := &a.occs[k]
+			ix.post[o.term] = append(ix.post[o.term], posting{doc: int32(i), weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet})
+		}
+		ix.terms[i] = a.forget()
+		ix.an[i] = nil
+	}
+	terms := make([]string, 0, len(ix.post))
+	for t := range ix.post {
+		terms = append(terms, t)
+	}
+	sortTerms(terms)
+	// Postings are appended in document order already.
+	ix.files = map[string][]byte{}
+	var chunk []string
+	size := 0
+	for _, t := range terms {
+		size += 24 + len(t) + 12*min(len(ix.post[t]), topN)
+		chunk = append(chunk, t)
+		if size >= chunkSize {
+			ix.firsts = append(ix.firsts, chunk[0])
+			size, chunk = 0, nil
+		}
+	}
+	if len(chunk) > 0 || len(ix.firsts) == 0 {
+		ix.firsts = append(ix.firsts, "")
+		if len(chunk) > 0 {
+			ix.firsts[len(ix.firsts)-1] = chunk[0]
+		}
+	}
+	ix.firsts[0] = ""
+	ix.chunkOf = make([]string, len(ix.firsts))
+	ix.writeChunks(ix.termsByChunk(terms), nil)
+	ix.recordOf = make([]string, (len(docs)+Group-1)/Group)
+	for g := range ix.recordOf {
+		ix.writeRecords(g)
+	}
+	ix.writeEntry()
+	return ix
+}
+
+// Files returns the index's files by site path ("/search/entry.json"). The
+// map is the Index's own: do not change it.
+func (ix *Index) Files() map[string][]byte { return ix.files }
+
+// forget keeps of an analysis only its terms, which is all Update needs of
+// a document's old version.
+func (a *analysis) forget() []string {
+	terms := make([]string, len(a.occs))
+	for i, o := range a.occs {
+		terms[i] = o.term
+	}
+	return terms
+}
+
+// sortTerms sorts terms as JavaScript compares strings: by UTF-16 code
+// units, which differs from Go's byte order only past U+FFFF.
+func sortTerms(terms []string) { slices.SortFunc(terms, compareTerms) }
+
+func compareTerms(a, b string) int {
+	for i, j := 0, 0; ; {
+		if i == len(a) || j == len(b) {
+			return cmp.Compare(len(a)-i, len(b)-j)
+		}
+		ra, na := decode(a[i:])
+		rb, nb := decode(b[j:])
+		if ra != rb {
+			return cmp.Compare(utf16Key(ra), utf16Key(rb))
+		}
+		i, j = i+na, j+nb
+	}
+}
+
+func decode(s string) (rune, int) { return utf8.DecodeRuneInString(s) }
+
+// utf16Key orders runes by their first UTF-16 code unit.
+func utf16Key(r rune) int {
+	if r >= 0x10000 {
+		return 0xD800 + int((r-0x10000)>>10)
+	}
+	return int(r)
+}
+
+// chunkIndex is the chunk holding term t.
+func (ix *Index) chunkIndex(t string) int {
+	return sort.Search(len(ix.firsts), func(i int) bool { return compareTerms(ix.firsts[i], t) > 0 }) - 1
+}
+
+func (ix *Index) termsByChunk(terms []string) [][]string {
+	out := make([][]string, len(ix.firsts))
+	for _, t := range terms {
+		c := ix.chunkIndex(t)
+		out[c] = append(out[c], t)
+	}
+	return out
+}
+
+// idf is the inverse document frequency of a term in df documents.
+func (ix *Index) idf(df int) float64 {
+	n := float64(len(ix.docs))
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// score is the stored score of a posting of a term with inverse document
+// frequency idf.
+func score(p posting, idf float64) int {
+	if p.facet {
+		return 0
+	}
+	w := float64(p.weight)
+	s := math.Round(idf * w * (k1 + 1) / (w + k1) * 16)
+	return int(min(max(s, 1), 65535))
+}
+
+// writeChunks encodes the chunks of byChunk (those in only, unless it is
+// nil), on every core, and replaces their files.
+func (ix *Index) writeChunks(byChunk [][]string, only map[int]bool) {
+	type out struct {
+		name string
+		c, p []byte
+	}
+	outs := make([]out, len(byChunk))
+	_ = parallel.Each(context.Background(), len(byChunk), 0, func(i int) error {
+		if only == nil || only[i] {
+			outs[i].name, outs[i].c, outs[i].p = ix.encodeChunk(i, byChunk[i])
+		}
+		return nil
+	})
+	for i, o := range outs {
+		if o.name == "" {
+			continue
+		}
+		if old := ix.chunkOf[i]; old != "" {
+			delete(ix.files, "/search/"+old)
+			delete(ix.files, "/search/"+strings.TrimSuffix(old, ".json")+".pos.json")
+		}
+		ix.chunkOf[i] = o.name + ".json"
+		ix.files["/search/"+o.name+".json"] = o.c
+		ix.files["/search/"+o.name+".pos.json"] = o.p
+	}
+}
+
+// encodeChunk encodes chunk i, holding terms, and its positions, and
+// names them.
+func (ix *Index) encodeChunk(i int, terms []string) (name string, c, p []byte) {
+	c = append(c, '{')
+	p = append(p, '{')
+	for k, t := range terms {
+		ps := ix.post[t]
+		df := len(ps)
+		idf := ix.idf(df)
+		if k > 0 {
+			c = append(c, ',')
+			p = append(p, ',')
+		}
+		c = appendString(c, t)
+		c = append(c, `:{"df":`...)
+		c = strconv.AppendInt(c, int64(df), 10)
+		kept := ps
+		rest := 0
+		if df > max(topN, len(ix.docs)/16) {
+			kept = best(ps, idf)
+			rest = score(kept[0], idf)
+			for _, q := range kept {
+				rest = min(rest, score(q, idf))
+			}
+			bits := make([]byte, (len(ix.docs)+7)/8)
+			for _, q := range ps {
+				bits[q.doc>>3] |= 1 << (q.doc & 7)
+			}
+			c = append(c, `,"all":"`...)
+			c = base64.StdEncoding.AppendEncode(c, bits)
+			c = append(c, `","rest":`...)
+			c = strconv.AppendInt(c, int64(rest), 10)
+		}
+		c = append(c, `,"p":[`...)
+		p = appendString(p, t)
+		p = append(p, ":["...)
+		prev := int32(0)
+		for j, q := range kept {
+			if j > 0 {
+				c = append(c, ',')
+				p = append(p, ',')
+			}
+			c = strconv.AppendInt(c, int64(q.doc-prev), 10)
+			prev = q.doc
+			c = append(c, ',')
+			c = strconv.AppendInt(c, int64(score(q, idf)), 10)
+			c = append(c, ',')
+			c = strconv.AppendInt(c, int64(q.sec), 10)
+			p = append(p, '[')
+			for m, x := range q.pos {
+				if m > 0 {
+					p = append(p, ',')
+				}
+				p = strconv.AppendInt(p, int64(x), 10)
+			}
+			p = append(p, ']')
+		}
+		c = append(c, "]}"...)
+		p = append(p, ']')
+	}
+	c = append(c, '}')
+	p = append(p, '}')
+	h := sha256.New()
+	h.Write(c)
+	h.Write(p)
+	return "c" + strconv.Itoa(i) + "." + hex.EncodeToString(h.Sum(nil)[:5]), c, p
+}
+
+// best returns the topN best-scoring postings of ps, in document order;
+// of equal scores, the first documents.
+func best(ps []posting, idf float64) []posting {
+	scores := make([]int, len(ps))
+	for i, p := range ps {
+		scores[i] = score(p, idf)
+	}
+	sorted := slices.Clone(scores)
+	slices.Sort(sorted)
+	threshold := sorted[len(sorted)-topN]
+	above := 0 // how many score more than the threshold: all kept
+	for _, s := range sorted[len(sorted)-topN:] {
+		if s > threshold {
+			above++
+		}
+	}
+	ties := topN - above
+	kept := make([]posting, 0, topN)
+	for i, p := range ps {
+		switch {
+		case scores[i] > threshold:
+			kept = append(kept, p)
+		case scores[i] == threshold && ties > 0:
+			kept = append(kept, p)
+			ties--
+		}
+	}
+	return kept
+}
+
+// record is a result record of FORMAT.md.
+type record struct {
+	T string      `json:"t"`
+	U string      `json:"u"`
+	K string      `json:"k"`
+	S string      `json:"s"`
+	X string      `json:"x"`
+	H [][2]string `json:"h"`
+}
+
+func (ix *Index) writeRecords(g int) {
+	if old := ix.recordOf[g]; old != "" {
+		delete(ix.files, "/search/r"+strconv.Itoa(g)+"."+old+".json")
+	}
+	var recs []record
+	for i := g * Group; i < min((g+1)*Group, len(ix.docs)); i++ {
+		d := &ix.docs[i]
+		r := record{T: d.Title, U: strings.TrimPrefix(d.URL, "/"), K: d.Kind, S: d.Status, X: d.Excerpt, H: [][2]string{}}
+		for _, h := range d.Headings {
+			r.H = append(r.H, [2]string{h.ID, h.Text})
+		}
+		recs = append(recs, r)
+	}
+	b, _ := json.Marshal(recs) // strings only
+	sum := sha256.Sum256(b)
+	ix.recordOf[g] = hex.EncodeToString(sum[:5])
+	ix.files["/search/r"+strconv.Itoa(g)+"."+ix.recordOf[g]+".json"] = b
+}
+
+func (ix *Index) writeEntry() {
+	type entry struct {
+		Version int                `json:"version"`
+		Docs    int                `json:"docs"`
+		Stop    []string           `json:"stop"`
+		Chunks  [][2]string        `json:"chunks"`
+		Group   int                `json:"group"`
+		Records []string           `json:"records"`
+		Facets  map[string][][]any `json:"facets"`
+	}
+	e := entry{Version: 1, Docs: len(ix.docs), Stop: StopWords, Group: Group, Records: ix.recordOf, Facets: map[string][][]any{}}
+	for i, f := range ix.firsts {
+		e.Chunks = append(e.Chunks, [2]string{f, ix.chunkOf[i]})
+	}
+	labels := map[string]string{}
+	for _, d := range ix.docs {
+		labels[d.Kind] = d.KindLabel
+	}
+	for _, name := range []string{"kind", "status", "service", "tag"} {
+		var vals []string
+		for t := range ix.post {
+			if v, ok := strings.CutPrefix(t, name+":"); ok {
+				vals = append(vals, v)
+			}
+		}
+		slices.Sort(vals)
+		e.Facets[name] = [][]any{}
+		for _, v := range vals {
+			row := []any{v, len(ix.post[name+":"+v])}
+			if name == "kind" {
+				row = append(row, labels[v])
+			}
+			e.Facets[name] = append(e.Facets[name], row)
+		}
+	}
+	b, _ := json.Marshal(e)
+	ix.files["/search/entry.json"] = b
+}
+
+func appendString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s)
+	return append(b, q...)
+}
+
+// Update takes new versions of documents already in the index (same URL)
+// and rewrites the chunks holding their old or new terms, their record
+// files and the entry. Chunk boundaries stay as they were; a whole Build
+// may cut them differently. It returns false, changing nothing, when a
+// document is not in the index.
+func (ix *Index) Update(docs []Doc) bool {
+	ids := make([]int, len(docs))
+	for i, d := range docs {
+		id, ok := ix.byURL[d.URL]
+		if !ok {
+			return false
+		}
+		ids[i] = id
+	}
+	touched := map[string]bool{}
+	groups := map[int]bool{}
+	for i, d := range docs {
+		id := ids[i]
+		for _, t := range ix.terms[id] {
+			touched[t] = true
+			ps := ix.post[t]
+			k, _ := slices.BinarySearchFunc(ps, int32(id), func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+			ps = slices.Delete(ps, k, k+1)
+			if len(ps) == 0 {
+				delete(ix.post, t)
+			} else {
+				ix.post[t] = ps
+			}
+		}
+		ix.docs[id] = d
+		a := analyze(&ix.docs[id])
+		for k := range a.occs {
+			o := &a.occs[k]
+			touched[o.term] = true
+			ps := ix.post[o.term]
+			j, _ := slices.BinarySearchFunc(ps, int32(id), func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+			ix.post[o.term] = slices.Insert(ps, j, posting{doc: int32(id), weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet})
+		}
+		ix.terms[id] = a.forget()
+		groups[id/Group] = true
+	}
+	chunks := map[int]bool{}
+	for t := range touched {
+		chunks[ix.chunkIndex(t)] = true
+	}
+	var terms []string
+	// Only the terms of the touched chunks are needed, in order.
+	for t := range ix.post {
+		if chunks[ix.chunkIndex(t)] {
+			terms = append(terms, t)
+		}
+	}
+	sortTerms(terms)
+	ix.writeChunks(ix.termsByChunk(terms), chunks)
+	for g := range groups {
+		ix.writeRecords(g)
+	}
+	ix.writeEntry()
+	return true
+}

@@ -1,0 +1,275 @@
+package search_test
+
+import (
+	"cmp"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/handbook-dev/handbook/internal/search"
+)
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"Zürich":         "zurich",
+		"Straße":         "strasse",
+		"CAFÉ crème":     "cafe creme",
+		"Ærøskøbing":     "aeroskobing",
+		"Łódź":           "lodz",
+		"e\u0301t\u00e9": "ete",
+		"İstanbul":       "istanbul",
+	} {
+		if got := search.Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func words(s string) []string {
+	var out []string
+	search.Words(s, func(w string) { out = append(out, w) })
+	return out
+}
+
+func TestWords(t *testing.T) {
+	got := words("Don't roll-back the DB_HOST in Zürich, café! (v2.1)")
+	want := []string{"dont", "roll", "back", "the", "db", "host", "in", "zurich", "cafe", "v2", "1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Words = %q, want %q", got, want)
+	}
+}
+
+func TestTerm(t *testing.T) {
+	for in, want := range map[string]string{
+		"running":     "run",
+		"deployments": "deploy",
+		"the":         "",
+		"k8s":         "k8s",
+		"db":          "db",
+		"failover":    "failov",
+		"generously":  "generous",
+	} {
+		if got := search.Term(in); got != want {
+			t.Errorf("Term(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestIdentifiers(t *testing.T) {
+	var got []string
+	search.Identifiers("kubectl rollout undo deploy/api --to-revision=2; SET max_connections", func(id string, whole bool) {
+		if !whole {
+			id = "(" + id + ")"
+		}
+		got = append(got, id)
+	})
+	want := []string{"kubectl", "rollout", "undo", "deploy", "api", "to", "revision", "2", "set", "max_connections", "(max)", "(connections)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Identifiers = %q, want %q", got, want)
+	}
+}
+
+// corpus is a small fixed handbook for ranking.
+var corpus = []search.Doc{
+	{URL: "/runbooks/db-failover/", Title: "Database failover", Kind: "runbook", KindLabel: "Runbooks", Tags: []string{"database"}, Services: []string{"payments"},
+		Headings: []search.Heading{{"symptoms", "Symptoms"}, {"rollback", "Roll back the deploy"}},
+		Body: []search.Piece{
+			{Section: 0, Text: "When the primary database stops answering, promote the replica."},
+			{Section: 1, Text: "Connections time out. Latency rises."},
+			{Section: 2, Text: "Roll back the last deploy with"},
+			{Section: 2, Text: "kubectl rollout undo deploy/payments", Code: true},
+		}},
+	{URL: "/adr/0007-postgres/", Title: "Use PostgreSQL for payments", Kind: "adr", KindLabel: "ADRs", Status: "accepted", Services: []string{"payments"},
+		Body: []search.Piece{{Text: "We chose PostgreSQL. The database of record for payments, in Zürich and Frankfurt."}}},
+	{URL: "/guides/deploys/", Title: "How deploys work", Kind: "page", KindLabel: "Pages", Tags: []string{"deploys"},
+		Body: []search.Piece{{Text: "A deploy rolls out gradually. Failover of the database is covered elsewhere."}}},
+	{URL: "/postmortems/2026-03-outage/", Title: "Payments outage after a failover", Kind: "postmortem", KindLabel: "Postmortems", Status: "reviewed", Services: []string{"payments", "ledger"},
+		Body: []search.Piece{{Text: "The database failover took forty minutes because the runbook was stale."}}},
+}
+
+// rank evaluates a query of terms over an index read back, the simple way
+// (every term required, scores summed), and returns the URLs best first.
+func rank(t *testing.T, files map[string][]byte, query string) []string {
+	t.Helper()
+	_, terms, recs, err := search.Read(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores := map[int]int{}
+	first := true
+	for _, q := range strings.Fields(query) {
+		var ps search.Postings
+		if strings.Contains(q, ":") {
+			ps = terms[q]
+		} else {
+			var term string
+			search.Words(q, func(w string) { term = search.Term(w) })
+			ps = terms[term]
+			if len(ps.Docs) == 0 {
+				ps = terms[search.Fold(q)] // code, unstemmed
+			}
+		}
+		next := map[int]int{}
+		for _, p := range ps.Docs {
+			if s, ok := scores[p.Doc]; ok || first {
+				next[p.Doc] = s + p.Score
+			}
+		}
+		scores, first = next, false
+	}
+	docs := make([]int, 0, len(scores))
+	for d := range scores {
+		docs = append(docs, d)
+	}
+	slices.SortFunc(docs, func(a, b int) int {
+		if c := cmp.Compare(scores[b], scores[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	var out []string
+	for _, d := range docs {
+		out = append(out, "/"+recs[d].URL)
+	}
+	return out
+}
+
+func TestRanking(t *testing.T) {
+	files := search.Build(corpus).Files()
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		// Title matches come first (title and body before title alone),
+		// then the body alone.
+		{"failover", []string{"/postmortems/2026-03-outage/", "/runbooks/db-failover/", "/guides/deploys/"}},
+		// A page's own title finds it first.
+		{"database failover", []string{"/runbooks/db-failover/", "/postmortems/2026-03-outage/", "/guides/deploys/"}},
+		// Stemming: "deploys", "deploy" and "deploying" are one term.
+		{"deploying", []string{"/guides/deploys/", "/runbooks/db-failover/"}},
+		// Code is found as written.
+		{"kubectl", []string{"/runbooks/db-failover/"}},
+		{"rollout", []string{"/runbooks/db-failover/"}},
+		// Folding: "Zurich" finds "Zürich".
+		{"zurich", []string{"/adr/0007-postgres/"}},
+		// Facets filter.
+		{"database kind:adr", []string{"/adr/0007-postgres/"}},
+		{"service:ledger", []string{"/postmortems/2026-03-outage/"}},
+		{"status:accepted", []string{"/adr/0007-postgres/"}},
+	} {
+		if got := rank(t, files, tc.query); !slices.Equal(got, tc.want) {
+			t.Errorf("%q: %q, want %q", tc.query, got, tc.want)
+		}
+	}
+}
+
+// TestSections: a posting names the section where the term is most used,
+// so that a result links to its heading.
+func TestSections(t *testing.T) {
+	_, terms, recs, err := search.Read(search.Build(corpus).Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range terms["kubectl"].Docs {
+		if recs[p.Doc].URL == "runbooks/db-failover/" && p.Section != 2 {
+			t.Errorf("kubectl: section %d, want 2 (Roll back the deploy)", p.Section)
+		}
+	}
+	for _, p := range terms["latenc"].Docs {
+		if p.Section != 1 {
+			t.Errorf("latency: section %d, want 1 (Symptoms)", p.Section)
+		}
+	}
+}
+
+// TestFrequentTerms: a term in most documents keeps the best postings with
+// their scores and a bitset of the rest, which still holds every document.
+func TestFrequentTerms(t *testing.T) {
+	var docs []search.Doc
+	for i := range 3000 {
+		text := "some words here"
+		switch {
+		case i%12 == 0:
+			text += " common common common rare"
+		case i%4 == 0:
+			text += " common"
+		}
+		docs = append(docs, search.Doc{URL: fmt.Sprintf("/p%04d/", i), Title: fmt.Sprintf("Page %d", i), Kind: "page", Body: []search.Piece{{Text: text}}})
+	}
+	ix := search.Build(docs)
+	_, terms, _, err := search.Read(ix.Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := terms["common"]
+	if c.DF != 750 || len(c.Docs) != 750 {
+		t.Fatalf("common: df %d, %d docs, want 750", c.DF, len(c.Docs))
+	}
+	scored := 0
+	for _, p := range c.Docs {
+		if p.Scored {
+			scored++
+		} else if p.Doc%12 == 0 {
+			t.Errorf("doc %d lost its score, but it says common thrice: it is among the best", p.Doc)
+		} else if p.Score != c.Rest {
+			t.Errorf("doc %d: score %d, want rest %d", p.Doc, p.Score, c.Rest)
+		}
+	}
+	if scored != 256 {
+		t.Errorf("%d scored postings, want 256", scored)
+	}
+	if r := terms["rare"]; len(r.Docs) != 250 || !r.Docs[0].Scored {
+		t.Errorf("rare: %d docs, want 250 with scores", len(r.Docs))
+	}
+}
+
+// TestUpdate: updating documents gives the index a whole build of the new
+// documents gives, whatever the cut into chunks.
+func TestUpdate(t *testing.T) {
+	ix := search.Build(corpus)
+	before := ix.Files()["/search/entry.json"]
+	changed := corpus[2]
+	changed.Body = []search.Piece{{Text: "Deploys now roll out with Argo. kubectl is no longer used."}, {Text: "argocd app sync", Code: true}}
+	if !ix.Update([]search.Doc{changed}) {
+		t.Fatal("Update refused a known document")
+	}
+	if string(before) == string(ix.Files()["/search/entry.json"]) {
+		t.Error("entry unchanged")
+	}
+	next := slices.Clone(corpus)
+	next[2] = changed
+	_, want, wantRecs, err := search.Read(search.Build(next).Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, got, gotRecs, err := search.Read(ix.Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(want, got) || !reflect.DeepEqual(wantRecs, gotRecs) {
+		t.Errorf("updated index differs from a whole build")
+	}
+	if len(got["argocd"].Docs) != 1 || len(got["failov"].Docs) != 2 {
+		t.Errorf("argocd %v, failover %v", got["argocd"], got["failov"])
+	}
+	if ix.Update([]search.Doc{{URL: "/nowhere/"}}) {
+		t.Error("Update took an unknown document")
+	}
+	// Files no longer named in the entry are gone.
+	e, _, _, _ := search.Read(ix.Files())
+	named := map[string]bool{"/search/entry.json": true}
+	for _, c := range e.Chunks {
+		named["/search/"+c[1]] = true
+		named["/search/"+strings.TrimSuffix(c[1], ".json")+".pos.json"] = true
+	}
+	for g, h := range e.Records {
+		named[fmt.Sprintf("/search/r%d.%s.json", g, h)] = true
+	}
+	for p := range ix.Files() {
+		if !named[p] {
+			t.Errorf("stale file %s", p)
+		}
+	}
+}
