@@ -85,8 +85,12 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		hs.Close()
 		return fmt.Errorf("watch: %w", err)
 	}
+	searchDone := make(chan searchResult, 1)
 	for {
+		p.startSearch(searchDone)
 		select {
+		case r := <-searchDone:
+			p.searched(r)
 		case <-ctx.Done():
 			shut, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			p.srv.Shutdown(shut)
@@ -138,6 +142,11 @@ type preview struct {
 	// are reported at, for the lines shown around each problem; a changed
 	// file is read again.
 	sources map[string][]byte
+	// probs and total are the problems last published.
+	probs []serve.Problem
+	total int
+	// searching is set while a search index update runs.
+	searching bool
 }
 
 // rebuild brings the site in memory up to date and publishes it: built
@@ -175,6 +184,38 @@ func (p *preview) rebuild(ctx context.Context, cfg site.Config, changed []string
 	}
 	probs, total := p.problems(cfg.Dir, res.Diags)
 	p.srv.Publish(&serve.Snapshot{Files: res.Files, Problems: probs, ProblemsTotal: total, Drafts: p.drafts, Elapsed: time.Since(start), Note: note})
+	p.probs, p.total = probs, total
+}
+
+// searchResult is a search index update done beside the loop.
+type searchResult struct {
+	live *build.Live
+	res  *build.LiveResult
+}
+
+// startSearch brings the search index up to date beside the loop, once
+// the pages an edit changed are served, unless an update is running: the
+// loop starts another when it ends.
+func (p *preview) startSearch(done chan<- searchResult) {
+	if p.searching || p.live == nil || !p.live.SearchPending() {
+		return
+	}
+	p.searching = true
+	live := p.live
+	go func() { done <- searchResult{live, live.UpdateSearch()} }()
+}
+
+// searched publishes a search index update, unless the site was set up
+// anew meanwhile.
+func (p *preview) searched(r searchResult) {
+	p.searching = false
+	if r.res == nil || r.live != p.live {
+		return
+	}
+	p.mu.Lock()
+	p.last = r.res.Files
+	p.mu.Unlock()
+	p.srv.Publish(&serve.Snapshot{Files: r.res.Files, Problems: p.probs, ProblemsTotal: p.total, Drafts: p.drafts, Elapsed: r.res.Elapsed, Note: "search index"})
 }
 
 // describe lists changed files for the log, relative to the site folder,

@@ -59,6 +59,12 @@ func BenchmarkLiveEdit(b *testing.B) {
 	benchLive(b, func(i int) string { return fmt.Sprintf("\nEdit %d.\n", i) }, true)
 }
 
+// BenchmarkLiveSearchEdit is BenchmarkLiveEdit followed by the search
+// index's update, which handbook serve does once the page is served.
+func BenchmarkLiveSearchEdit(b *testing.B) {
+	benchLive(b, func(i int) string { return fmt.Sprintf("\nEdit %d with kubectl and zürich.\n", i) }, true)
+}
+
 // BenchmarkLiveTitleEdit is what it does when a runbook's title changes,
 // which other pages show: the site built again from the pages in memory.
 func BenchmarkLiveTitleEdit(b *testing.B) {
@@ -98,6 +104,9 @@ func benchLive(b *testing.B, edit func(int) string, partial bool) {
 		}
 		if res.Partial != partial {
 			b.Fatalf("partial = %v, want %v", res.Partial, partial)
+		}
+		if strings.Contains(b.Name(), "Search") && live.UpdateSearch() == nil {
+			b.Fatal("no search update")
 		}
 	}
 }

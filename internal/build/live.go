@@ -29,9 +29,15 @@ import (
 // matter or title edit, a layout, a static file) builds the site whole
 // again, parsing only the files that changed (site.Memo).
 //
-// A partial update gives the same files and findings as a whole build of
-// the same files (TestLiveMatchesBuild). A Live is used from one goroutine.
+// A partial update, followed by UpdateSearch, gives the same files and
+// findings as a whole build of the same files (TestLiveMatchesBuild), but
+// for how the search index is cut into chunks. Build and Update are called
+// from one goroutine; UpdateSearch may run beside them, in another.
 type Live struct {
+	// mu guards the fields below it; a search update holds it only to
+	// take the pending pages and to put its files in.
+	mu    sync.Mutex
+	gen   int // counts whole builds, each with its own index
 	opts  Options
 	memo  *site.Memo
 	s     *site.Site
@@ -39,6 +45,12 @@ type Live struct {
 	ix    *search.Index
 	files map[string][]byte
 	raw   diag.List // findings before suppression and configured severities
+	diags diag.List // the same, settled
+	// pending are the pages partial updates changed that the search index
+	// does not have yet (UpdateSearch).
+	pending []search.Doc
+	// ixMu serializes the updates of an index.
+	ixMu sync.Mutex
 }
 
 // LiveResult is the site after a Build or Update.
@@ -68,6 +80,12 @@ func NewLive(opts Options) *Live {
 // built at all (an unreadable root, a layout that does not execute); the
 // previous result stays in place for the next Update.
 func (l *Live) Build(ctx context.Context) (*LiveResult, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.build(ctx)
+}
+
+func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	start := time.Now()
 	cfg := l.opts.Site
 	cfg.Memo = l.memo
@@ -90,21 +108,25 @@ func (l *Live) Build(ctx context.Context) (*LiveResult, error) {
 		return nil, err
 	}
 	maps.Copy(files, ix.Files())
-	l.s, l.r, l.ix, l.raw, l.files = s, r, ix, raw, files
-	return &LiveResult{Files: files, Diags: settle(s, raw), Rendered: len(files), Elapsed: time.Since(start)}, nil
+	l.s, l.r, l.ix, l.raw, l.files, l.pending = s, r, ix, raw, files, nil
+	l.gen++
+	l.diags = settle(s, raw)
+	return &LiveResult{Files: files, Diags: l.diags, Rendered: len(files), Elapsed: time.Since(start)}, nil
 }
 
 // Update brings the site up to date after the files at paths (absolute,
 // cleaned) changed, were created or were removed.
 func (l *Live) Update(ctx context.Context, paths []string) (*LiveResult, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.memo.Forget(paths...)
 	if l.s == nil || len(paths) == 0 || slices.ContainsFunc(paths, func(p string) bool { return !strings.EqualFold(filepath.Ext(p), ".md") }) {
-		return l.Build(ctx)
+		return l.build(ctx)
 	}
 	start := time.Now()
 	patch, ok := l.s.Patch(paths)
 	if !ok {
-		return l.Build(ctx)
+		return l.build(ctx)
 	}
 	s := l.s
 
@@ -162,20 +184,53 @@ func (l *Live) Update(ctx context.Context, paths []string) (*LiveResult, error) 
 			files[sp] = b
 		}
 	}
-	var docs []search.Doc
 	for _, p := range patch.Pages {
 		if s.IsPublished(p) {
-			docs = append(docs, searchDoc(p))
+			l.pending = append(l.pending, searchDoc(p))
 		}
-	}
-	if len(docs) > 0 {
-		if !l.ix.Update(docs) {
-			l.s = nil
-			return l.Build(ctx)
-		}
-		maps.DeleteFunc(files, func(p string, _ []byte) bool { return strings.HasPrefix(p, "/search/") })
-		maps.Copy(files, l.ix.Files())
 	}
 	l.raw, l.files = raw, files
-	return &LiveResult{Files: files, Diags: settle(s, raw), Partial: true, Rendered: len(paths2), Elapsed: time.Since(start)}, nil
+	l.diags = settle(s, raw)
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(paths2), Elapsed: time.Since(start)}, nil
+}
+
+// UpdateSearch brings the search index up to date with the pages the
+// partial Updates since the last call changed, rewriting only the chunks
+// holding their old or new words, and returns the site with it: the latest
+// pages and the new index. It returns nil when there is nothing to do, or
+// when a whole Build replaced the index meanwhile. It is separate so that
+// the pages an edit changed can be served (and browsers reloaded) before
+// the index is rewritten, and it may run beside Update and Build.
+func (l *Live) UpdateSearch() *LiveResult {
+	l.mu.Lock()
+	docs, ix, gen := l.pending, l.ix, l.gen
+	l.pending = nil
+	l.mu.Unlock()
+	if len(docs) == 0 || ix == nil {
+		return nil
+	}
+	start := time.Now()
+	l.ixMu.Lock()
+	ok := ix.Update(docs) // false cannot happen: partial updates keep the pages
+	index := maps.Clone(ix.Files())
+	l.ixMu.Unlock()
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !ok || gen != l.gen {
+		return nil
+	}
+	files := maps.Clone(l.files)
+	maps.DeleteFunc(files, func(p string, _ []byte) bool { return strings.HasPrefix(p, "/search/") })
+	maps.Copy(files, index)
+	l.files = files
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Elapsed: time.Since(start)}
+}
+
+// SearchPending reports whether pages changed since the search index was
+// last brought up to date.
+func (l *Live) SearchPending() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.pending) > 0
 }

@@ -113,6 +113,11 @@ func TestLiveMatchesBuild(t *testing.T) {
 		if err != nil {
 			t.Fatalf("edit %d (%s): %v", i, e.name, err)
 		}
+		if s := live.UpdateSearch(); s != nil {
+			got.Files = s.Files
+		} else if e.partial {
+			t.Errorf("edit %d (%s): no search update after a partial update", i, e.name)
+		}
 		if got.Partial != e.partial {
 			t.Errorf("edit %d (%s): partial = %v, want %v", i, e.name, got.Partial, e.partial)
 		}

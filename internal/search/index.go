@@ -34,6 +34,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/handbook-dev/handbook/internal/parallel"
@@ -110,6 +111,18 @@ type hit struct {
 	occ, pos, sec int32
 	positioned    bool
 }
+
+// worker is what analyze reuses from one document to the next.
+type worker struct {
+	cache termCache
+	idx   map[string]int32
+	hits  []hit
+	buf   []byte
+}
+
+var workers = sync.Pool{New: func() any {
+	return &worker{cache: termCache{}, idx: make(map[string]int32, 256), hits: make([]hit, 0, 1024)}
+}}
 
 // analysis is one document, tokenized.
 type analysis struct {
@@ -188,15 +201,18 @@ func (a *analysis) finish(sections int) {
 		}
 		o.sec = best
 	}
-	a.hits = nil
 }
 
 func analyze(d *Doc) *analysis {
-	a := &analysis{idx: make(map[string]int32, 128), occs: make([]occ, 0, 128), hits: make([]hit, 0, 512)}
+	w := workers.Get().(*worker)
+	defer workers.Put(w)
+	clear(w.idx)
+	a := &analysis{idx: w.idx, occs: make([]occ, 0, 128), hits: w.hits[:0]}
+	defer func() { w.hits, a.idx = a.hits[:0], nil }()
 	pos := int32(0)
-	var buf []byte
-	cache := termCaches.Get().(termCache)
-	defer termCaches.Put(cache)
+	buf := w.buf
+	defer func() { w.buf = buf }()
+	cache := w.cache
 	prose := func(text string, f, sec int) {
 		buf = appendWords(buf[:0], text, func(w []byte) {
 			if t := cache.of(w); t != "" {
@@ -288,13 +304,17 @@ type Index struct {
 	chunkOf  []string // file name of each chunk
 	recordOf []string // hash of each record group
 	files    map[string][]byte
+	// frags holds each term's encoded part of its chunk, until the term
+	// changes; mu guards it while chunks are encoded side by side.
+	mu    sync.Mutex
+	frags map[string]fragment
 }
 
 // Build indexes docs (the published pages) on every core.
 func Build(docs []Doc) *Index {
 	docs = slices.Clone(docs)
 	slices.SortFunc(docs, func(a, b Doc) int { return cmp.Compare(a.URL, b.URL) })
-	ix := &Index{docs: docs, an: make([]*analysis, len(docs)), terms: make([][]string, len(docs)), byURL: map[string]int{}, post: map[string][]posting{}}
+	ix := &Index{frags: map[string]fragment{}, docs: docs, an: make([]*analysis, len(docs)), terms: make([][]string, len(docs)), byURL: map[string]int{}, post: map[string][]posting{}}
 	_ = parallel.Each(context.Background(), len(docs), 0, func(i int) error {
 		ix.an[i] = analyze(&ix.docs[i])
 		return nil
@@ -455,64 +475,27 @@ func (ix *Index) writeChunks(byChunk [][]string, only map[int]bool) {
 }
 
 // encodeChunk encodes chunk i, holding terms, and its positions, and
-// names them.
+// names them. Each term's part is encoded once and kept until the term
+// changes (Update).
 func (ix *Index) encodeChunk(i int, terms []string) (name string, c, p []byte) {
 	c = append(c, '{')
 	p = append(p, '{')
 	for k, t := range terms {
-		ps := ix.post[t]
-		df := len(ps)
-		idf := ix.idf(df)
 		if k > 0 {
 			c = append(c, ',')
 			p = append(p, ',')
 		}
-		c = appendString(c, t)
-		c = append(c, `:{"df":`...)
-		c = strconv.AppendInt(c, int64(df), 10)
-		kept := ps
-		rest := 0
-		if df > max(topN, len(ix.docs)/16) {
-			kept = best(ps, idf)
-			rest = score(kept[0], idf)
-			for _, q := range kept {
-				rest = min(rest, score(q, idf))
-			}
-			bits := make([]byte, (len(ix.docs)+7)/8)
-			for _, q := range ps {
-				bits[q.doc>>3] |= 1 << (q.doc & 7)
-			}
-			c = append(c, `,"all":"`...)
-			c = base64.StdEncoding.AppendEncode(c, bits)
-			c = append(c, `","rest":`...)
-			c = strconv.AppendInt(c, int64(rest), 10)
+		ix.mu.Lock()
+		f, ok := ix.frags[t]
+		ix.mu.Unlock()
+		if !ok {
+			f = ix.encodeTerm(t)
+			ix.mu.Lock()
+			ix.frags[t] = f
+			ix.mu.Unlock()
 		}
-		c = append(c, `,"p":[`...)
-		p = appendString(p, t)
-		p = append(p, ":["...)
-		prev := int32(0)
-		for j, q := range kept {
-			if j > 0 {
-				c = append(c, ',')
-				p = append(p, ',')
-			}
-			c = strconv.AppendInt(c, int64(q.doc-prev), 10)
-			prev = q.doc
-			c = append(c, ',')
-			c = strconv.AppendInt(c, int64(score(q, idf)), 10)
-			c = append(c, ',')
-			c = strconv.AppendInt(c, int64(q.sec), 10)
-			p = append(p, '[')
-			for m, x := range q.pos {
-				if m > 0 {
-					p = append(p, ',')
-				}
-				p = strconv.AppendInt(p, int64(x), 10)
-			}
-			p = append(p, ']')
-		}
-		c = append(c, "]}"...)
-		p = append(p, ']')
+		c = append(c, f.c...)
+		p = append(p, f.p...)
 	}
 	c = append(c, '}')
 	p = append(p, '}')
@@ -522,18 +505,103 @@ func (ix *Index) encodeChunk(i int, terms []string) (name string, c, p []byte) {
 	return "c" + strconv.Itoa(i) + "." + hex.EncodeToString(h.Sum(nil)[:5]), c, p
 }
 
-// best returns the topN best-scoring postings of ps, in document order;
-// of equal scores, the first documents.
-func best(ps []posting, idf float64) []posting {
+// fragment is one term's part of a chunk and of its positions. For a
+// frequent term it also says which documents kept their scores (kept,
+// sorted) and the lowest of those scores.
+type fragment struct {
+	c, p      []byte
+	frequent  bool
+	threshold int
+	kept      []int32
+}
+
+// unchangedBy reports whether the encoded term stays the same when a
+// document that had the term still has it, now with posting p: a facet
+// (its postings carry nothing but the document), or a frequent term whose
+// best postings the document was not among and does not join.
+func (f fragment) unchangedBy(p posting, idf float64) bool {
+	if f.c == nil {
+		return false
+	}
+	if p.facet {
+		return true
+	}
+	if !f.frequent {
+		return false
+	}
+	if _, in := slices.BinarySearch(f.kept, p.doc); in {
+		return false
+	}
+	return score(p, idf) < f.threshold
+}
+
+func (ix *Index) encodeTerm(t string) fragment {
+	var c, p []byte
+	ps := ix.post[t]
+	df := len(ps)
+	idf := ix.idf(df)
+	c = appendString(c, t)
+	c = append(c, `:{"df":`...)
+	c = strconv.AppendInt(c, int64(df), 10)
+	kept := ps
+	var f fragment
+	if df > max(topN, len(ix.docs)/16) {
+		var rest int
+		kept, rest = best(ps, idf)
+		f.frequent, f.threshold = true, rest
+		f.kept = make([]int32, len(kept))
+		for i, q := range kept {
+			f.kept[i] = q.doc
+		}
+		bits := make([]byte, (len(ix.docs)+7)/8)
+		for _, q := range ps {
+			bits[q.doc>>3] |= 1 << (q.doc & 7)
+		}
+		c = append(c, `,"all":"`...)
+		c = base64.StdEncoding.AppendEncode(c, bits)
+		c = append(c, `","rest":`...)
+		c = strconv.AppendInt(c, int64(rest), 10)
+	}
+	c = append(c, `,"p":[`...)
+	p = appendString(p, t)
+	p = append(p, ":["...)
+	prev := int32(0)
+	for j, q := range kept {
+		if j > 0 {
+			c = append(c, ',')
+			p = append(p, ',')
+		}
+		c = strconv.AppendInt(c, int64(q.doc-prev), 10)
+		prev = q.doc
+		c = append(c, ',')
+		c = strconv.AppendInt(c, int64(score(q, idf)), 10)
+		c = append(c, ',')
+		c = strconv.AppendInt(c, int64(q.sec), 10)
+		p = append(p, '[')
+		for m, x := range q.pos {
+			if m > 0 {
+				p = append(p, ',')
+			}
+			p = strconv.AppendInt(p, int64(x), 10)
+		}
+		p = append(p, ']')
+	}
+	c = append(c, "]}"...)
+	p = append(p, ']')
+	f.c, f.p = c, p
+	return f
+}
+
+// best returns the topN best-scoring postings of ps, in document order
+// (of equal scores, the first documents), and the lowest of their scores.
+func best(ps []posting, idf float64) ([]posting, int) {
 	scores := make([]int, len(ps))
 	for i, p := range ps {
 		scores[i] = score(p, idf)
 	}
-	sorted := slices.Clone(scores)
-	slices.Sort(sorted)
-	threshold := sorted[len(sorted)-topN]
+	threshold := nthLargest(slices.Clone(scores), topN)
 	above := 0 // how many score more than the threshold: all kept
-	for _, s := range sorted[len(sorted)-topN:] {
+	for _, s := range scores {
 		if s > threshold {
 			above++
 		}
@@ -549,7 +617,43 @@ func best(ps []posting, idf float64) []posting {
 			ties--
 		}
 	}
-	return kept
+	return kept, threshold
+}
+
+// nthLargest returns the n-th largest of xs (1-based), reordering xs:
+// quickselect, linear on average.
+func nthLargest(xs []int, n int) int {
+	k := len(xs) - n // the index it has in ascending order
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		// Median of three as the pivot, for sorted and equal inputs.
+		mid := lo + (hi-lo)/2
+		a, b, c := xs[lo], xs[mid], xs[hi]
+		pivot := max(min(a, b), min(max(a, b), c))
+		i, j := lo, hi
+		for i <= j {
+			for xs[i] < pivot {
+				i++
+			}
+			for xs[j] > pivot {
+				j--
+			}
+			if i <= j {
+				xs[i], xs[j] = xs[j], xs[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return xs[k]
+		}
+	}
+	return xs[k]
 }
 
 // record is a result record of FORMAT.md.
@@ -642,33 +746,47 @@ func (ix *Index) Update(docs []Doc) bool {
 	touched := map[string]bool{}
 	groups := map[int]bool{}
 	for i, d := range docs {
-		id := ids[i]
+		id := int32(ids[i])
+		gone := map[string]bool{}
 		for _, t := range ix.terms[id] {
-			touched[t] = true
-			ps := ix.post[t]
-			k, _ := slices.BinarySearchFunc(ps, int32(id), func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
-			ps = slices.Delete(ps, k, k+1)
-			if len(ps) == 0 {
-				delete(ix.post, t)
-			} else {
-				ix.post[t] = ps
-			}
+			gone[t] = true
 		}
 		ix.docs[id] = d
 		a := analyze(&ix.docs[id])
 		for k := range a.occs {
 			o := &a.occs[k]
-			touched[o.term] = true
-			ps := ix.post[o.term]
-			j, _ := slices.BinarySearchFunc(ps, int32(id), func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
-			ix.post[o.term] = slices.Insert(ps, j, posting{doc: int32(id), weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet})
+			t := o.term
+			delete(gone, t)
+			p := posting{doc: id, weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet}
+			ps := ix.post[t]
+			j, found := slices.BinarySearchFunc(ps, id, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+			if !found {
+				ix.post[t] = slices.Insert(ps, j, p)
+				touched[t] = true
+				continue
+			}
+			ps[j] = p
+			if !ix.frags[t].unchangedBy(p, ix.idf(len(ps))) {
+				touched[t] = true
+			}
+		}
+		for t := range gone {
+			ps := ix.post[t]
+			j, _ := slices.BinarySearchFunc(ps, id, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+			if ps = slices.Delete(ps, j, j+1); len(ps) == 0 {
+				delete(ix.post, t)
+			} else {
+				ix.post[t] = ps
+			}
+			touched[t] = true
 		}
 		ix.terms[id] = a.forget()
-		groups[id/Group] = true
+		groups[int(id)/Group] = true
 	}
 	chunks := map[int]bool{}
 	for t := range touched {
 		chunks[ix.chunkIndex(t)] = true
+		delete(ix.frags, t)
 	}
 	var terms []string
 	// Only the terms of the touched chunks are needed, in order.

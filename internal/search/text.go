@@ -3,7 +3,6 @@ package search
 import (
 	"bytes"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -241,11 +240,9 @@ func appendWords(buf []byte, s string, f func(w []byte)) []byte {
 	return buf
 }
 
-// termCaches hold, per worker, the terms of the words seen: a handbook's
-// vocabulary is small next to its word count, and stemming is the slow part
-// of indexing.
-var termCaches = sync.Pool{New: func() any { return termCache{} }}
-
+// termCache holds, per worker, the terms of the words seen: a handbook's
+// vocabulary is small next to its word count, and stemming is the slow
+// part of indexing.
 type termCache map[string]string
 
 // of is Term(string(w)), without allocating for words seen before.

@@ -1,0 +1,641 @@
+/* handbook search: the browser client of the index that `handbook build`
+   writes under <base>search/ (the format: internal/search/FORMAT.md).
+   No dependencies. Nothing is fetched until the search box is used; then
+   entry.json, and only the chunk, position and record files a query needs,
+   each file once, in parallel.
+   Tests use window.handbookSearch = {query, stem, fold}. */
+(function () {
+  "use strict";
+  var doc = document;
+  var script = doc.currentScript && doc.currentScript.src;
+
+  /* ---- 1. Text: fold, words, terms, the Snowball English (Porter2) stemmer ---- */
+  var SPECIAL = { "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l",
+    "đ": "d", "Đ": "d", "ı": "i", "þ": "th", "Þ": "th" };
+  function fold(s) { // as Go's search.Fold: a character at a time, so no final-sigma rule
+    var out = "";
+    for (var c of String(s).normalize("NFD").replace(/\p{M}/gu, "")) out += SPECIAL[c] || c.toLowerCase();
+    return out;
+  }
+  function words(s) {
+    return fold(s).replace(/['’]/g, "").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  }
+  function isLetters(w) { return /^\p{L}+$/u.test(w); }
+  function len(w) { return Array.from(w).length; }
+
+  function table(spec) { // "a:b c:" → [[suffix, replacement]] longest first
+    return spec.split(" ").map(function (p) { return p.split(":"); })
+      .sort(function (a, b) { return b[0].length - a[0].length; });
+  }
+  var EXC1 = new Map(table("skis:ski skies:sky dying:die lying:lie tying:tie idly:idl gently:gentl ugly:ugli " +
+    "early:earli only:onli singly:singl sky:sky news:news howe:howe atlas:atlas cosmos:cosmos bias:bias andes:andes"));
+  var EXC2 = new Set("inning outing canning herring earring proceed exceed succeed".split(" "));
+  var STEP1A = table("sses:ss ied:i ies:i us:us ss:ss s:");
+  var STEP1B = table("eedly:ee ingly: edly: eed:ee ing: ed:");
+  var STEP2 = table("tional:tion enci:ence anci:ance abli:able entli:ent izer:ize ization:ize ational:ate " +
+    "ation:ate ator:ate alism:al aliti:al alli:al fulness:ful ousli:ous ousness:ous iveness:ive iviti:ive " +
+    "biliti:ble bli:ble ogi:og fulli:ful lessli:less li:");
+  var STEP3 = table("tional:tion ational:ate alize:al icate:ic iciti:ic ical:ic ful: ness: ative:");
+  var STEP4 = table("al: ance: ence: er: ic: able: ible: ant: ement: ment: ent: ism: ate: iti: ous: ive: ize: ion:");
+  function isV(c) { return c === "a" || c === "e" || c === "i" || c === "o" || c === "u" || c === "y"; }
+
+  function stem(word) {
+    if (EXC1.has(word)) return EXC1.get(word);
+    var s = Array.from(word), n, i;
+    if (s.length < 3) return word;
+    // prelude: a leading apostrophe goes; y at the start or after a vowel is a consonant, Y
+    if (s[0] === "'") s.shift();
+    var yFound = false;
+    for (i = 0; i < s.length; i++) {
+      if (s[i] === "y" && (i === 0 || isV(s[i - 1]))) { s[i] = "Y"; yFound = true; }
+    }
+    n = s.length;
+    // R1 and R2: after the first non-vowel following a vowel (R1 after some prefixes)
+    function past(k) {
+      while (k < n && !isV(s[k])) k++;
+      for (k++; k < n && isV(s[k]); k++);
+      return k < n ? k + 1 : -1;
+    }
+    var p1 = n, p2 = n;
+    var pre = /^(gener|commun|arsen)/.exec(s.slice(0, 6).join(""));
+    var r = pre ? pre[1].length : past(0);
+    if (r >= 0) {
+      p1 = r;
+      r = past(r);
+      if (r >= 0) p2 = r;
+    }
+    function ends(x) {
+      if (x.length > n) return false;
+      for (var j = 0; j < x.length; j++) if (s[n - x.length + j] !== x[j]) return false;
+      return true;
+    }
+    function longest(t) {
+      for (var j = 0; j < t.length; j++) if (ends(t[j][0])) return t[j];
+      return null;
+    }
+    function put(cut, rep) { // replace the last cut characters with rep
+      s.splice(n - cut, cut);
+      for (var j = 0; j < rep.length; j++) s.push(rep[j]);
+      n = s.length;
+    }
+    function vowelBefore(k) {
+      for (var j = 0; j < k; j++) if (isV(s[j])) return true;
+      return false;
+    }
+    function shortv(k) { // a short syllable ends at k
+      if (k === 2) return !isV(s[1]) && isV(s[0]);
+      var c = s[k - 1];
+      return k > 2 && !isV(c) && c !== "w" && c !== "x" && c !== "Y" && isV(s[k - 2]) && !isV(s[k - 3]);
+    }
+    var m, b;
+    // Step 0: apostrophes
+    if (ends("'s'")) put(3, "");
+    else if (ends("'s")) put(2, "");
+    else if (ends("'")) put(1, "");
+    // Step 1a
+    m = longest(STEP1A);
+    if (m) {
+      if (m[0] === "sses") put(4, "ss");
+      else if (m[0] === "ied" || m[0] === "ies") put(3, n > 4 ? "i" : "ie");
+      else if (m[0] === "s" && vowelBefore(n - 2)) put(1, "");
+    }
+    if (!EXC2.has(s.join(""))) {
+      // Step 1b
+      m = longest(STEP1B);
+      if (m) {
+        b = n - m[0].length;
+        if (m[1]) {
+          if (b >= p1) put(m[0].length, "ee");
+        } else if (vowelBefore(b)) {
+          put(m[0].length, "");
+          if (ends("at") || ends("bl") || ends("iz")) put(0, "e");
+          else if (n > 1 && s[n - 1] === s[n - 2] && "bdfgmnprt".indexOf(s[n - 1]) >= 0) put(1, "");
+          else if (n === p1 && shortv(n)) put(0, "e");
+        }
+      }
+      // Step 1c
+      if (n > 2 && (s[n - 1] === "y" || s[n - 1] === "Y") && !isV(s[n - 2])) s[n - 1] = "i";
+      // Step 2
+      m = longest(STEP2);
+      if (m && n - m[0].length >= p1) {
+        if (m[0] === "ogi") { if (s[n - 4] === "l") put(3, "og"); }
+        else if (m[0] === "li") { if ("cdeghkmnrt".indexOf(s[n - 3]) >= 0) put(2, ""); }
+        else put(m[0].length, m[1]);
+      }
+      // Step 3
+      m = longest(STEP3);
+      if (m && n - m[0].length >= p1 && (m[0] !== "ative" || n - 5 >= p2)) put(m[0].length, m[1]);
+      // Step 4
+      m = longest(STEP4);
+      if (m && n - m[0].length >= p2 && (m[0] !== "ion" || s[n - 4] === "s" || s[n - 4] === "t")) put(m[0].length, "");
+      // Step 5
+      if (s[n - 1] === "e") {
+        if (n - 1 >= p2 || (n - 1 >= p1 && !shortv(n - 1))) put(1, "");
+      } else if (s[n - 1] === "l") {
+        if (n - 1 >= p2 && s[n - 2] === "l") put(1, "");
+      }
+    }
+    var out = s.join("");
+    return yFound ? out.replace(/Y/g, "y") : out;
+  }
+
+  /* ---- 2. The index ---- */
+  var indexURL, base; // the index folder (absolute URL), the site's base path
+  function where() {
+    if (indexURL) return;
+    var box = doc.querySelector("[data-handbook-search]");
+    var at = box && box.getAttribute("data-handbook-search");
+    if (at) {
+      if (!/\/$/.test(at)) at += "/";
+      indexURL = new URL(at, location.href).href;
+      base = at.replace(/search\/$/, "");
+    } else { // no box: the index is beside the theme's assets/ folder
+      indexURL = new URL("../search/", script || location.href).href;
+      base = new URL("../", script || location.href).pathname;
+    }
+  }
+
+  var files = new Map();
+  function load(name) {
+    where();
+    var url = new URL(name, indexURL).href;
+    var p = files.get(url);
+    if (!p) {
+      p = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+        return r.json();
+      });
+      p.catch(function () { files.delete(url); }); // a failed file may be tried again
+      files.set(url, p);
+    }
+    return p;
+  }
+
+  var E = null, entryP = null;
+  function entry() {
+    if (!entryP) {
+      entryP = load("entry.json").then(function (e) {
+        if (e.version !== 1) throw new Error("search index version " + e.version + ", want 1");
+        var kinds = (e.facets && e.facets.kind) || [];
+        E = {
+          docs: e.docs, stop: new Set(e.stop || []), chunks: e.chunks, first: e.chunks.map(function (c) { return c[0]; }),
+          group: e.group, records: e.records, facets: e.facets || {},
+          labels: new Map(kinds.map(function (k) { return [k[0], k[2] || k[0]]; })), kinds: kinds
+        };
+        return E;
+      });
+      entryP.catch(function () { entryP = null; });
+    }
+    return entryP;
+  }
+
+  function term(w) {
+    if (E.stop.has(w)) return "";
+    return isLetters(w) && len(w) >= 3 ? stem(w) : w;
+  }
+  function facetTerm(f, v) { return f + ":" + fold(v).trim().replace(/\s+/g, "-"); }
+  function own(o, k) { return o && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : null; }
+  function chunkOf(t) { // the last chunk whose first term is <= t
+    var lo = 0, hi = E.first.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (E.first[mid] <= t) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+  function prefixChunks(p) { // the chunks that may hold terms starting with p (two at most)
+    var i = chunkOf(p), out = [i];
+    if (len(p) > 1 && ++i < E.first.length && E.first[i].startsWith(p)) out.push(i);
+    return out;
+  }
+
+  // docsOf decodes a term's postings: document → [score, section, index in p (-1: only in all)].
+  var decoded = new WeakMap();
+  function docsOf(t) {
+    var m = decoded.get(t);
+    if (m) return m;
+    m = new Map();
+    var p = t.p || [], d = 0, i;
+    for (i = 0; i + 2 < p.length; i += 3) {
+      d += p[i];
+      m.set(d, [p[i + 1], p[i + 2], i / 3]);
+    }
+    if (t.all) {
+      var bits = atob(t.all);
+      for (i = 0; i < bits.length; i++) {
+        var byte = bits.charCodeAt(i);
+        for (var j = 0; byte && j < 8; j++) {
+          if (byte & (1 << j) && !m.has(i * 8 + j)) m.set(i * 8 + j, [t.rest || 0, 0, -1]);
+        }
+      }
+    }
+    decoded.set(t, m);
+    return m;
+  }
+
+  // near: a and b are at edit distance 1 (insert, delete, replace, swap).
+  function near(a, b) {
+    if (Math.abs(a.length - b.length) > 2) return false;
+    a = Array.from(a); b = Array.from(b);
+    if (a.length < b.length) { var x = a; a = b; b = x; }
+    var la = a.length, lb = b.length, i = 0;
+    if (la - lb > 1) return false;
+    while (i < lb && a[i] === b[i]) i++;
+    if (la > lb) return a.slice(i + 1).join("") === b.slice(i).join("");
+    if (i === la) return false; // equal
+    if (a.slice(i + 1).join("") === b.slice(i + 1).join("")) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2).join("") === b.slice(i + 2).join("");
+  }
+
+  var FACET = /^(kind|status|service|tag):(.*)$/i;
+
+  // parse splits a query into clauses: words, phrases and facets, each
+  // maybe negated (-). The last word is a prefix unless a space follows it.
+  function parse(q) {
+    var out = [], re = /(-?)(?:"([^"]*)"?|(\S+))/g, m, last = null;
+    var open = !/\s$/.test(q);
+    while ((m = re.exec(q))) {
+      var neg = m[1] === "-", ws, f, phrase = m[2] !== undefined;
+      if (phrase) {
+        ws = words(m[2]);
+        // a phrase still being typed is plain words until its quote closes
+        if (m[0].length - m[1].length < 2 || !/"$/.test(m[0])) phrase = false;
+      } else if ((f = FACET.exec(m[3]))) {
+        if (f[2]) out.push({ f: f[1].toLowerCase(), v: f[2], neg: neg, open: re.lastIndex === q.length && open });
+        last = null;
+        continue;
+      } else ws = words(m[3]);
+      if (phrase || (neg && ws.length > 1)) {
+        if (ws.length === 1) out.push({ w: ws[0], neg: neg, exact: true });
+        else if (ws.length) out.push({ phrase: ws, neg: neg });
+        last = null;
+      } else {
+        ws.forEach(function (w) { out.push(last = { w: w, neg: neg }); });
+        if (neg) last = null;
+      }
+    }
+    if (last && open) last.prefix = true;
+    return out;
+  }
+
+  // run finds every document matching q, best first: {hits: [{doc, score,
+  // sec}], marks, prefix}, marks being the terms matched (for highlighting).
+  async function run(q) {
+    await entry();
+    var clauses = parse(q), need = new Set(), needPos = new Set(), marks = new Set(), prefix = "";
+    var hasWord = clauses.some(function (c) { return c.phrase || (c.w && !c.neg && !E.stop.has(c.w)); });
+    clauses.forEach(function (c) {
+      if (c.phrase) {
+        c.terms = [];
+        c.phrase.forEach(function (w, off) {
+          var t = term(w);
+          if (t) { c.terms.push([off, t]); need.add(chunkOf(t)); needPos.add(chunkOf(t)); }
+        });
+      } else if (c.f) {
+        var vals = [facetTerm(c.f, c.v)], known = (E.facets[c.f] || []).map(function (v) { return facetTerm(c.f, v[0]); });
+        if (c.open && known.indexOf(vals[0]) < 0) { // a facet value being typed
+          var more = known.filter(function (t) { return t.startsWith(vals[0]); });
+          if (more.length) vals = more;
+        }
+        c.terms = vals;
+        vals.forEach(function (t) { need.add(chunkOf(t)); });
+      } else {
+        var t = term(c.w);
+        if (!t && !(c.prefix && !hasWord)) { c.skip = true; return; } // a stop word
+        c.terms = t ? (t === c.w ? [t] : [t, c.w]) : [];
+        c.terms.forEach(function (t) { need.add(chunkOf(t)); });
+        if (c.prefix) { c.pchunks = prefixChunks(c.w); c.pchunks.forEach(function (i) { need.add(i); }); prefix = c.w; }
+      }
+    });
+    var chunks = {}, pos = {};
+    await Promise.all(Array.from(need, function (i) {
+      return load(E.chunks[i][1]).then(function (c) { chunks[i] = c; });
+    }).concat(Array.from(needPos, function (i) {
+      return load(E.chunks[i][1].replace(/\.json$/, ".pos.json")).then(function (c) { pos[i] = c; });
+    })));
+    function post(t) { return own(chunks[chunkOf(t)], t); }
+
+    // Each clause gives a map: document → [[score, section], …].
+    var include = [], exclude = [], groups = {};
+    clauses.forEach(function (c) {
+      var m = new Map();
+      if (c.skip) return;
+      if (c.f) {
+        c.terms.forEach(function (t) {
+          var p = post(t);
+          if (p) docsOf(p).forEach(function (v, d) { m.set(d, []); });
+        });
+        if (c.neg) exclude.push(m);
+        else {
+          if (groups[c.f]) groups[c.f].forEach(function (v, d) { m.set(d, v); });
+          groups[c.f] = m; // several values of one facet: any of them
+        }
+        return;
+      }
+      if (c.phrase) {
+        if (c.terms.length) {
+          var ls = c.terms.map(function (x) { var p = post(x[1]); return { off: x[0], p: p, pos: own(pos[chunkOf(x[1])], x[1]) }; });
+          if (ls.every(function (l) { return l.p && l.pos; })) {
+            docsOf(ls[0].p).forEach(function (v0, d) {
+              var got = [], starts = null;
+              var ok = ls.every(function (l) {
+                var v = docsOf(l.p).get(d);
+                if (!v || v[2] < 0) return false;
+                var at = l.pos[v[2]] || [];
+                starts = starts ? starts.filter(function (s) { return at.indexOf(s + l.off) >= 0; }) : at.map(function (x) { return x - l.off; });
+                got.push([v[0], v[1]]);
+                return starts.length > 0;
+              });
+              if (ok) m.set(d, got);
+            });
+          }
+          c.terms.forEach(function (x) { marks.add(x[1]); });
+        }
+      } else {
+        var alts = new Map();
+        c.terms.forEach(function (t) { if (post(t)) alts.set(t, 1); });
+        var exact = alts.size > 0;
+        if (c.prefix) {
+          var cand = [];
+          c.pchunks.forEach(function (i) {
+            for (var t in chunks[i]) {
+              if (own(chunks[i], t) && t.startsWith(c.w) && t.indexOf(":") < 0 && !alts.has(t)) cand.push(t);
+            }
+          });
+          cand.sort(function (a, b) { return post(b).df - post(a).df || (a < b ? -1 : 1); });
+          cand.slice(0, 20).forEach(function (t) { alts.set(t, 0.7); });
+        }
+        if (!exact && !c.exact && !c.neg && (c.w.match(/\p{L}/gu) || []).length >= 5) {
+          c.terms.forEach(function (w) {
+            var ch = chunks[chunkOf(w)];
+            for (var t in ch) {
+              if (own(ch, t) && !alts.has(t) && t.indexOf(":") < 0 && near(w, t)) alts.set(t, 0.5);
+            }
+          });
+        }
+        alts.forEach(function (k, t) {
+          marks.add(t);
+          docsOf(post(t)).forEach(function (v, d) {
+            var old = m.get(d);
+            if (!old || v[0] * k > old[0][0]) m.set(d, [[v[0] * k, v[1]]]);
+          });
+        });
+      }
+      (c.neg ? exclude : include).push(m);
+    });
+    for (var f in groups) include.push(groups[f]);
+    var hits = [];
+    if (include.length) {
+      include.sort(function (a, b) { return a.size - b.size; });
+      include[0].forEach(function (v, d) {
+        if (!include.every(function (m) { return m.has(d); }) || exclude.some(function (m) { return m.has(d); })) return;
+        var score = 0, secs = new Map(), best = 0, top = -1;
+        include.forEach(function (m) {
+          m.get(d).forEach(function (x) {
+            score += x[0];
+            secs.set(x[1], (secs.get(x[1]) || 0) + x[0]);
+          });
+        });
+        secs.forEach(function (s, sec) { if (s > top || (s === top && sec < best)) { top = s; best = sec; } });
+        hits.push({ doc: d, score: score, sec: best });
+      });
+    }
+    hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    return { hits: hits, marks: marks, prefix: prefix };
+  }
+
+  // search runs q and fetches the records of its first `limit` hits.
+  async function search(q, limit) {
+    var r = await run(q), shown = r.hits.slice(0, limit);
+    await Promise.all(shown.map(function (h) {
+      var g = Math.floor(h.doc / E.group);
+      return load("r" + g + "." + E.records[g] + ".json").then(function (recs) {
+        var x = recs[h.doc - g * E.group] || {}, hd = h.sec > 0 && x.h && x.h[h.sec - 1];
+        h.rec = x;
+        h.heading = hd ? hd[1] : "";
+        h.url = base + (x.u || "") + (hd ? "#" + hd[0] : "");
+      });
+    }));
+    r.shown = shown;
+    return r;
+  }
+
+  function matcher(r) { // is a word of a text one of the query's?
+    return function (w) {
+      return r.marks.has(w) || r.marks.has(term(w)) || (r.prefix !== "" && w.startsWith(r.prefix));
+    };
+  }
+
+  window.handbookSearch = {
+    query: async function (q) {
+      var r = await search(q, Infinity);
+      return r.shown.map(function (h) {
+        return { url: h.url, title: h.rec.t || "", kind: h.rec.k || "", section: h.sec, heading: h.heading, score: h.score };
+      });
+    },
+    stem: stem,
+    fold: fold,
+    words: words
+  };
+
+  /* ---- 3. The search box ---- */
+  function el(tag, cls, text) {
+    var e = doc.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  // mark appends text to node with the query's words in <mark>.
+  function mark(node, text, hit) {
+    String(text || "").split(/([\p{L}\p{N}\p{M}'’]+)/u).forEach(function (part, i) {
+      if (!part) return;
+      if (i % 2 && words(part).some(hit)) node.appendChild(el("mark", "", part));
+      else node.appendChild(doc.createTextNode(part));
+    });
+  }
+
+  function ui() {
+    var box = doc.querySelector("[data-handbook-search]");
+    var input = box && box.querySelector("input");
+    var panel = box && box.querySelector(".search-results");
+    if (!input || !panel) return;
+    box.hidden = false;
+    var list = el("div", "search-list"), chips = el("div", "search-chips"), empty = el("p", "search-empty");
+    var status = el("p", "search-status");
+    list.id = "handbook-search-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Search results");
+    chips.setAttribute("role", "group");
+    chips.setAttribute("aria-label", "Filter by kind");
+    status.setAttribute("role", "status");
+    panel.appendChild(chips);
+    panel.appendChild(list);
+    panel.appendChild(empty);
+    box.appendChild(status);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+
+    var seq = 0, shown = 10, active = -1, enterSeq = -1;
+    function options() { return list.querySelectorAll("[role=option]"); }
+    function setActive(i) {
+      var o = options();
+      if (o[active]) o[active].setAttribute("aria-selected", "false");
+      active = i;
+      if (o[i]) {
+        o[i].setAttribute("aria-selected", "true");
+        input.setAttribute("aria-activedescendant", o[i].id);
+        o[i].scrollIntoView({ block: "nearest" });
+      } else input.removeAttribute("aria-activedescendant");
+    }
+    function show(open) {
+      panel.hidden = !open;
+      input.setAttribute("aria-expanded", open ? "true" : "false");
+      if (!open) setActive(-1);
+    }
+    function close() {
+      seq++;
+      show(false);
+      status.textContent = "";
+    }
+    function choose(o, newTab) {
+      if (o.classList.contains("search-more")) {
+        shown += 10;
+        update(active);
+      } else if (newTab) window.open(o.href);
+      else location.href = o.href;
+    }
+    function tokens() { return input.value.split(/\s+/).filter(Boolean); }
+    function drawChips() {
+      if (!E || chips.childNodes.length) return;
+      E.kinds.forEach(function (k) {
+        var b = el("button", "search-chip", k[2] || k[0]), t = facetTerm("kind", k[0]);
+        b.type = "button";
+        b.setAttribute("aria-pressed", "false");
+        b.addEventListener("click", function () {
+          var ts = tokens(), has = ts.some(function (x) { return fold(x) === t; });
+          ts = has ? ts.filter(function (x) { return fold(x) !== t; }) : [t].concat(ts);
+          input.value = ts.join(" ") + (/\s$/.test(input.value) && ts.length ? " " : "");
+          input.focus();
+          shown = 10;
+          update();
+        });
+        b.dataset.term = t;
+        chips.appendChild(b);
+      });
+    }
+    function render(r) {
+      drawChips();
+      var ts = tokens().map(fold);
+      chips.querySelectorAll("button").forEach(function (b) {
+        b.setAttribute("aria-pressed", ts.indexOf(b.dataset.term) >= 0 ? "true" : "false");
+      });
+      list.textContent = "";
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      var hit = matcher(r), groups = new Map(), n = 0;
+      r.shown.forEach(function (h) {
+        var k = h.rec.k || "";
+        if (!groups.has(k)) groups.set(k, []);
+        groups.get(k).push(h);
+      });
+      groups.forEach(function (hs, k) {
+        var g = el("div", "search-group"), label = el("div", "search-group-label", E.labels.get(k) || k || "Pages");
+        label.id = list.id + "-g" + n;
+        g.setAttribute("role", "group");
+        g.setAttribute("aria-labelledby", label.id);
+        g.appendChild(label);
+        hs.forEach(function (h) {
+          var a = el("a", "search-result"), title = el("span", "search-title");
+          a.href = h.url;
+          a.id = list.id + "-" + n++;
+          a.setAttribute("role", "option");
+          a.setAttribute("aria-selected", "false");
+          mark(title, h.rec.t || h.rec.u, hit);
+          a.appendChild(title);
+          if (h.heading) mark(a.appendChild(el("span", "search-heading")), h.heading, hit);
+          if (h.rec.x) mark(a.appendChild(el("span", "search-excerpt")), h.rec.x, hit);
+          g.appendChild(a);
+        });
+        list.appendChild(g);
+      });
+      var rest = r.hits.length - r.shown.length;
+      if (rest > 0) {
+        var more = el("div", "search-more", "Show " + Math.min(rest, 10) + " more of " + rest);
+        more.id = list.id + "-more";
+        more.setAttribute("role", "option");
+        more.setAttribute("aria-selected", "false");
+        more.addEventListener("click", function () { choose(more); });
+        list.appendChild(more);
+      }
+      empty.textContent = "No results";
+      empty.hidden = r.hits.length > 0;
+      status.textContent = r.hits.length ? r.hits.length + (r.hits.length === 1 ? " result" : " results") : "No results";
+      show(true);
+    }
+    function update(keep) {
+      var my = ++seq, q = input.value;
+      if (!q.trim()) { close(); return; }
+      search(q, shown).then(function (r) {
+        if (my !== seq) return; // a later query has been asked meanwhile
+        render(r);
+        if (keep >= 0) setActive(Math.min(keep, options().length - 1));
+        if (enterSeq === my && r.shown.length) choose(options()[0]);
+      }, function (err) {
+        if (my !== seq) return;
+        list.textContent = "";
+        empty.textContent = "Search is unavailable (" + err.message + ")";
+        empty.hidden = false;
+        show(true);
+      });
+    }
+    function warm() { entry().then(drawChips, function () {}); }
+
+    input.addEventListener("focus", function () {
+      warm();
+      if (input.value.trim() && panel.hidden) update();
+    });
+    input.addEventListener("input", function () { shown = 10; update(); });
+    input.addEventListener("keydown", function (e) {
+      warm();
+      if (e.isComposing) return;
+      var o = options(), k = e.key;
+      if (k === "ArrowDown" || k === "ArrowUp" || k === "Down" || k === "Up") {
+        e.preventDefault();
+        if (panel.hidden) { if (input.value.trim()) update(); return; }
+        if (!o.length) return;
+        setActive(/Down/.test(k) ? (active + 1) % o.length : active <= 0 ? o.length - 1 : active - 1);
+      } else if (k === "Enter") {
+        e.preventDefault();
+        if (!panel.hidden && o.length) choose(o[active >= 0 ? active : 0], e.ctrlKey || e.metaKey);
+        else if (input.value.trim()) { enterSeq = seq + 1; update(); } // open the first result once it is there
+      } else if (k === "Escape" || k === "Esc") {
+        if (input.value || !panel.hidden) {
+          e.preventDefault();
+          input.value = "";
+          close();
+        } else input.blur();
+      }
+    });
+    // Clicks in the panel keep the focus in the box.
+    panel.addEventListener("mousedown", function (e) { if (!e.target.closest("a")) e.preventDefault(); });
+    list.addEventListener("mousemove", function (e) {
+      var o = e.target.closest("[role=option]"), i = Array.prototype.indexOf.call(options(), o);
+      if (i >= 0 && i !== active) setActive(i);
+    });
+    box.addEventListener("focusout", function (e) {
+      if (!box.contains(e.relatedTarget)) show(false);
+    });
+    doc.addEventListener("keydown", function (e) {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      var t = doc.activeElement;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      e.preventDefault();
+      input.focus();
+      input.select();
+    });
+  }
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", ui);
+  else ui();
+})();
