@@ -112,33 +112,79 @@ type hit struct {
 	positioned    bool
 }
 
-// worker is what analyze reuses from one document to the next.
+// worker is what analyze reuses from one document to the next: above
+// all, the terms of the words it has seen, since a handbook's vocabulary is
+// small next to its word count and stemming is the slow part of indexing.
 type worker struct {
-	cache termCache
-	idx   map[string]int32
+	words map[string]*termInfo // folded word → its term; nil for a stop word
+	ids   map[string]*termInfo // code identifier → its term (itself)
+	terms map[string]*termInfo // term → its one termInfo
+	stamp uint32               // counts the documents analyzed
 	hits  []hit
 	buf   []byte
 }
 
+// termInfo is a term as a worker knows it, shared by every word that has
+// it; while stamp is the worker's, occ is where the current document keeps
+// it.
+type termInfo struct {
+	term  string
+	stamp uint32
+	occ   int32
+}
+
 var workers = sync.Pool{New: func() any {
-	return &worker{cache: termCache{}, idx: make(map[string]int32, 256), hits: make([]hit, 0, 1024)}
+	return &worker{words: map[string]*termInfo{}, ids: map[string]*termInfo{}, terms: map[string]*termInfo{}, hits: make([]hit, 0, 1024)}
 }}
+
+func (w *worker) info(t string) *termInfo {
+	ti := w.terms[t]
+	if ti == nil {
+		ti = &termInfo{term: t}
+		w.terms[t] = ti
+	}
+	return ti
+}
+
+// word returns the term of the folded word b, nil for a stop word.
+func (w *worker) word(b []byte) *termInfo {
+	if ti, ok := w.words[string(b)]; ok {
+		return ti
+	}
+	word := string(b)
+	var ti *termInfo
+	if t := Term(word); t != "" {
+		ti = w.info(t)
+	}
+	w.words[word] = ti
+	return ti
+}
+
+// identifier returns the term of the code identifier b.
+func (w *worker) identifier(b []byte) *termInfo {
+	if ti, ok := w.ids[string(b)]; ok {
+		return ti
+	}
+	id := string(b)
+	ti := w.info(id)
+	w.ids[id] = ti
+	return ti
+}
 
 // analysis is one document, tokenized.
 type analysis struct {
-	idx  map[string]int32 // term → index in occs
+	w    *worker
 	occs []occ
 	hits []hit
 	lens [nFields]int
 }
 
-func (a *analysis) add(t string, f, sec int, p int32, positioned bool) {
-	i, ok := a.idx[t]
-	if !ok {
-		i = int32(len(a.occs))
-		a.idx[t] = i
-		a.occs = append(a.occs, occ{term: t})
+func (a *analysis) add(ti *termInfo, f, sec int, p int32, positioned bool) {
+	if ti.stamp != a.w.stamp {
+		ti.stamp, ti.occ = a.w.stamp, int32(len(a.occs))
+		a.occs = append(a.occs, occ{term: ti.term})
 	}
+	i := ti.occ
 	a.occs[i].tf[f]++
 	s := int32(-1) // title and tags point at no section
 	if f >= fHeadings {
@@ -206,17 +252,16 @@ func (a *analysis) finish(sections int) {
 func analyze(d *Doc) *analysis {
 	w := workers.Get().(*worker)
 	defer workers.Put(w)
-	clear(w.idx)
-	a := &analysis{idx: w.idx, occs: make([]occ, 0, 128), hits: w.hits[:0]}
-	defer func() { w.hits, a.idx = a.hits[:0], nil }()
+	w.stamp++
+	a := &analysis{w: w, occs: make([]occ, 0, 128), hits: w.hits[:0]}
+	defer func() { w.hits, a.w = a.hits[:0], nil }()
 	pos := int32(0)
 	buf := w.buf
 	defer func() { w.buf = buf }()
-	cache := w.cache
 	prose := func(text string, f, sec int) {
-		buf = appendWords(buf[:0], text, func(w []byte) {
-			if t := cache.of(w); t != "" {
-				a.add(t, f, sec, pos, true)
+		buf = appendWords(buf[:0], text, func(b []byte) {
+			if ti := w.word(b); ti != nil {
+				a.add(ti, f, sec, pos, true)
 			}
 			a.lens[f]++
 			pos++
@@ -237,8 +282,8 @@ func analyze(d *Doc) *analysis {
 			prose(p.Text, fBody, p.Section)
 			continue
 		}
-		buf = appendIdentifiers(buf[:0], p.Text, func(w []byte, whole bool) {
-			a.add(cache.intern(w), fCode, p.Section, pos, whole)
+		buf = appendIdentifiers(buf[:0], p.Text, func(b []byte, whole bool) {
+			a.add(w.identifier(b), fCode, p.Section, pos, whole)
 			if whole {
 				a.lens[fCode]++
 				pos++
@@ -247,10 +292,9 @@ func analyze(d *Doc) *analysis {
 	}
 	facet := func(name, value string) {
 		if v := facetValue(value); v != "" {
-			t := name + ":" + v
-			if _, ok := a.idx[t]; !ok {
-				a.idx[t] = int32(len(a.occs))
-				a.occs = append(a.occs, occ{term: t, facet: true})
+			if ti := w.info(name + ":" + v); ti.stamp != w.stamp {
+				ti.stamp, ti.occ = w.stamp, int32(len(a.occs))
+				a.occs = append(a.occs, occ{term: ti.term, facet: true})
 			}
 		}
 	}

@@ -114,16 +114,6 @@ func Words(s string, f func(w string)) {
 	flush()
 }
 
-// intern returns w as a string, the same string each time.
-func (c termCache) intern(w []byte) string {
-	if t, ok := c["\x00"+string(w)]; ok {
-		return t
-	}
-	id := string(w)
-	c["\x00"+id] = id
-	return id
-}
-
 // appendIdentifiers is Identifiers for the indexer: each identifier is
 // folded into buf (returned for reuse) and given to f, valid only during
 // the call.
@@ -238,20 +228,4 @@ func appendWords(buf []byte, s string, f func(w []byte)) []byte {
 	}
 	flush()
 	return buf
-}
-
-// termCache holds, per worker, the terms of the words seen: a handbook's
-// vocabulary is small next to its word count, and stemming is the slow
-// part of indexing.
-type termCache map[string]string
-
-// of is Term(string(w)), without allocating for words seen before.
-func (c termCache) of(w []byte) string {
-	if t, ok := c[string(w)]; ok {
-		return t
-	}
-	word := string(w)
-	t := Term(word)
-	c[word] = t
-	return t
 }
