@@ -6,9 +6,10 @@
 //   - Text is folded (lower case, accents removed), split into words, stop
 //     words dropped and the rest stemmed with the Snowball English stemmer;
 //     code is indexed as identifiers, not stemmed.
-//   - Fields title, tags, headings, body and code are weighted (BM25F with
-//     fixed field lengths, so that a document's score for a term depends
-//     only on the document and the term's document frequency).
+//   - Fields title, tags, headings, body and code are weighted (BM25 per
+//     field, summed, with fixed field lengths, so that a document's score
+//     for a term depends only on the document and the term's document
+//     frequency).
 //   - Postings are cut by term into chunks of a few kilobytes; a small
 //     entry file says which chunk holds which terms. Terms in most
 //     documents keep their best 256 postings and a bitset of the rest.
@@ -81,12 +82,15 @@ const (
 
 var (
 	boosts   = [nFields]float64{8, 5, 3, 1, 1}
-	fieldLen = [nFields]float64{8, 3, 30, 400, 60}
+	fieldLen = [nFields]float64{4, 3, 30, 400, 60}
+	// lengthNorm is b per field: a title is normalized fully by its
+	// length, so that "goldmark" finds the page titled goldmark before
+	// the one titled goldmark-highlighting.
+	lengthNorm = [nFields]float64{1, 0.75, 0.75, 0.75, 0.75}
 )
 
 const (
 	k1 = 1.2
-	bm = 0.75
 	// topN is how many postings a frequent term keeps with their scores.
 	topN = 256
 	// chunkSize is the size past which a chunk is cut.
@@ -316,13 +320,16 @@ func facetValue(v string) string {
 	return strings.Join(strings.Fields(Fold(v)), "-")
 }
 
-// weight is tf' of FORMAT.md: the term's weighted frequency in the
-// document.
+// weight is the sum over fields of FORMAT.md: the term's score in the
+// document but for its idf. Each field saturates on its own, so that a word
+// of a short title outweighs the same word said often in the text.
 func (a *analysis) weight(o *occ) float64 {
 	w := 0.0
 	for f := range nFields {
-		if o.tf[f] > 0 {
-			w += boosts[f] * float64(o.tf[f]) / (1 - bm + bm*float64(a.lens[f])/fieldLen[f])
+		if tf := float64(o.tf[f]); tf > 0 {
+			b := lengthNorm[f]
+			norm := 1 - b + b*float64(a.lens[f])/fieldLen[f]
+			w += boosts[f] * tf * (k1 + 1) / (tf + k1*norm)
 		}
 	}
 	return w
@@ -331,7 +338,7 @@ func (a *analysis) weight(o *occ) float64 {
 // posting is one document of a term's list.
 type posting struct {
 	doc    int32
-	weight float32 // tf'
+	weight float32 // score but for the idf
 	sec    int32
 	pos    []int32
 	facet  bool
@@ -485,8 +492,7 @@ func score(p posting, idf float64) int {
 	if p.facet {
 		return 0
 	}
-	w := float64(p.weight)
-	s := math.Round(idf * w * (k1 + 1) / (w + k1) * 16)
+	s := math.Round(idf * float64(p.weight) * 16)
 	return int(min(max(s, 1), 65535))
 }
 

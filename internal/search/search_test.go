@@ -142,9 +142,9 @@ func TestRanking(t *testing.T) {
 		query string
 		want  []string
 	}{
-		// Title matches come first (title and body before title alone),
-		// then the body alone.
-		{"failover", []string{"/postmortems/2026-03-outage/", "/runbooks/db-failover/", "/guides/deploys/"}},
+		// Title matches come first, the shortest title first, then the
+		// body alone.
+		{"failover", []string{"/runbooks/db-failover/", "/postmortems/2026-03-outage/", "/guides/deploys/"}},
 		// A page's own title finds it first.
 		{"database failover", []string{"/runbooks/db-failover/", "/postmortems/2026-03-outage/", "/guides/deploys/"}},
 		// Stemming: "deploys", "deploy" and "deploying" are one term.
