@@ -154,7 +154,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := r.All(ctx, write); err != nil {
 		return nil, fmt.Errorf("%w; the previous output was kept", err)
 	}
-	for p, b := range ix.Files() {
+	for p, b := range ix().Files() {
 		if err := write(p, b); err != nil {
 			return nil, fmt.Errorf("%w; the previous output was kept", err)
 		}
@@ -173,15 +173,20 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 // prepare loads the site, its theme, and runs every check: what a build
 // writes from.
-func prepare(ctx context.Context, cfg site.Config, theme fs.FS) (*site.Site, *render.Renderer, *search.Index, diag.List, error) {
+//
+// The search index is built beside whatever the caller does next (the
+// rendering): the returned function waits for it.
+func prepare(ctx context.Context, cfg site.Config, theme fs.FS) (*site.Site, *render.Renderer, func() *search.Index, diag.List, error) {
 	s, r, raw, err := load(ctx, cfg, theme)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
 	diags := settle(s, raw)
-	ix := search.Build(searchDocs(s.Published()))
+	docs := searchDocs(s.Published())
 	s.DropSources()
-	return s, r, ix, diags, nil
+	done := make(chan *search.Index, 1)
+	go func() { done <- search.Build(docs) }()
+	return s, r, sync.OnceValue(func() *search.Index { return <-done }), diags, nil
 }
 
 // load loads the site and its theme and runs every check. The findings are
@@ -251,7 +256,7 @@ func Memory(ctx context.Context, opts Options) (*Result, map[string][]byte, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	maps.Copy(files, ix.Files())
+	maps.Copy(files, ix().Files())
 	res.count(r)
 	res.Elapsed = time.Since(start)
 	return res, files, nil

@@ -368,6 +368,7 @@ func Build(docs []Doc) *Index {
 	ix := &Index{frags: map[string]fragment{}, docs: docs, an: make([]*analysis, len(docs)), terms: make([][]string, len(docs)), byURL: map[string]int{}, post: map[string][]posting{}}
 	_ = parallel.Each(context.Background(), len(docs), 0, func(i int) error {
 		ix.an[i] = analyze(&ix.docs[i])
+		ix.docs[i].Body = nil // the records need the rest
 		return nil
 	})
 	df := map[string]int{}
@@ -803,6 +804,7 @@ func (ix *Index) Update(docs []Doc) bool {
 		}
 		ix.docs[id] = d
 		a := analyze(&ix.docs[id])
+		ix.docs[id].Body = nil
 		for k := range a.occs {
 			o := &a.occs[k]
 			t := o.term
