@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/handbook-dev/handbook/internal/build"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -13,23 +14,32 @@ import (
 
 type buildCommand struct{ g *globals }
 
-const buildHelp = `Usage: handbook build [--out public] [--drafts] [--base-url URL]
+const buildHelp = `Usage: handbook build [--out public] [--drafts] [--base-url URL] [--profile NAME]
 
 Builds the site into the output folder. Content problems are printed as
 path:line:col and make the exit code 1, but every page that can be built is
 and the site is written. If the site cannot be built, the previous output is
-kept as it was.`
+kept as it was.
+
+--profile builds the site of a profile of handbook.yaml: only its pages,
+with its base URL and title. "public" is built in: pages with visibility:
+public (postmortems once reviewed or closed), owner, responders and slack
+left out; links to other pages become plain text and are reported.`
 
 func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
 	out := fs.String("out", "public", "write the site to `folder` (relative to the site folder)")
 	drafts := fs.Bool("drafts", false, "include pages marked draft")
 	baseURL := fs.String("base-url", "", "serve the site under `URL`, such as https://example.com/handbook/")
+	profile := fs.String("profile", "", "build only the pages of profile `NAME` of handbook.yaml (\"public\" is built in)")
 	if err := parseFlags(fs, c.g, args, buildHelp); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(c.g.dir, c.g.config)
 	if err != nil {
+		return err
+	}
+	if err := selectProfile(&cfg, *profile); err != nil {
 		return err
 	}
 	cfg.Drafts = *drafts
@@ -63,6 +73,23 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	}
 	if res.Diags.HasErrors() {
 		return errProblems
+	}
+	return nil
+}
+
+// selectProfile applies --profile NAME, if given.
+func selectProfile(cfg *site.Config, name string) error {
+	if name == "" {
+		return nil
+	}
+	if !cfg.SelectProfile(name) {
+		names := []string{"public"}
+		for n := range cfg.Profiles {
+			if n != "public" {
+				names = append(names, n)
+			}
+		}
+		return usagef("--profile %q: no such profile; handbook.yaml defines %s", name, strings.Join(names, ", "))
 	}
 	return nil
 }

@@ -23,6 +23,7 @@ type checkCommand struct{ g *globals }
 
 var checkHelp = `Usage: handbook check [--format text|json|sarif|github] [--strict] [--drafts]
                       [--external] [--changed [REF]] [--summary FILE] [--color auto|always|never]
+                      [--profile NAME]
 
 Checks the site without writing it: front matter, links and anchors,
 references, layouts, and these rules (id, default severity):
@@ -30,6 +31,10 @@ references, layouts, and these rules (id, default severity):
 ` + lint.Explain() + `
 --external also checks links to other sites (HEAD, then GET), with the
 settings under check.external in handbook.yaml.
+
+--profile checks the site build --profile NAME writes: its pages only, and
+every link, reference or relation from them to a page the profile leaves
+out (reported as public-internal-link).
 
 --changed reports only the findings in files changed since REF (default
 HEAD: uncommitted changes) and files git does not track yet, while links are
@@ -69,6 +74,7 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	summary := fs.String("summary", "", "append a Markdown summary to `FILE` (such as $GITHUB_STEP_SUMMARY)")
 	color := fs.String("color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
 	noCache := fs.Bool("no-cache", false, "parse every file, without reading or writing "+checkCache)
+	profile := fs.String("profile", "", "check the site of profile `NAME` of handbook.yaml, as build --profile builds it")
 	var changed changedFlag
 	fs.Var(&changed, "changed", "report only findings in files changed since `REF` (default HEAD)")
 	if err := parseFlags(fs, c.g, joinChanged(args), checkHelp); err != nil {
@@ -82,6 +88,9 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	}
 	cfg, ext, err := readConfig(c.g.dir, c.g.config)
 	if err != nil {
+		return err
+	}
+	if err := selectProfile(&cfg, *profile); err != nil {
 		return err
 	}
 	var only map[string]bool

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -58,10 +59,22 @@ type fileConfig struct {
 		Quadrants []string `yaml:"quadrants"`
 	} `yaml:"radar"`
 	// Rules sets a rule's severity: error, warning, info or off.
-	Rules map[string]string `yaml:"rules"`
+	Rules    map[string]string        `yaml:"rules"`
+	Profiles map[string]profileConfig `yaml:"profiles"`
 }
 
 var yamlErrLine = regexp.MustCompile(`line (\d+): `)
+
+// profileConfig is one profile of handbook.yaml; see site.Profile.
+type profileConfig struct {
+	BaseURL        string              `yaml:"base_url"`
+	Title          string              `yaml:"title"`
+	Description    string              `yaml:"description"`
+	Visibility     []string            `yaml:"visibility"`
+	Kinds          []string            `yaml:"kinds"`
+	Status         map[string][]string `yaml:"status"`
+	InternalFields []string            `yaml:"internal_fields"`
+}
 
 // loadConfig returns the site configuration for the site folder dir, read
 // from file (or dir/handbook.yaml when file is "" and it exists).
@@ -199,6 +212,44 @@ func readFileConfig(dir, file string) (site.Config, fileConfig, string, error) {
 				return cfg, fc, shown, at("public: pattern %q is not a valid glob: %v", pat, err)
 			}
 		}
+	}
+	for name, pc := range fc.Profiles {
+		pr := &site.Profile{Name: name, BaseURL: pc.BaseURL, Title: pc.Title, Description: pc.Description, Visibility: pc.Visibility, InternalFields: pc.InternalFields}
+		def := site.PublicProfile()
+		if pr.Visibility == nil {
+			pr.Visibility = def.Visibility
+		}
+		if pr.InternalFields == nil {
+			pr.InternalFields = def.InternalFields
+		}
+		for _, k := range pc.Kinds {
+			kind, ok := page.ParseKind(k)
+			if !ok {
+				return cfg, fc, shown, at("profiles: %s: unknown kind %q", name, k)
+			}
+			pr.Kinds = append(pr.Kinds, kind)
+		}
+		if pc.Status == nil {
+			pr.Status = def.Status
+		} else {
+			pr.Status = map[page.Kind][]string{}
+			for k, st := range pc.Status {
+				kind, ok := page.ParseKind(k)
+				if !ok {
+					return cfg, fc, shown, at("profiles: %s: status: unknown kind %q", name, k)
+				}
+				pr.Status[kind] = st
+			}
+		}
+		if pr.BaseURL != "" {
+			if u, err := url.Parse(pr.BaseURL); err != nil || u.Scheme != "" && u.Host == "" {
+				return cfg, fc, shown, at("profiles: %s: base_url %q is not a URL", name, pr.BaseURL)
+			}
+		}
+		if cfg.Profiles == nil {
+			cfg.Profiles = map[string]*site.Profile{}
+		}
+		cfg.Profiles[name] = pr
 	}
 	for rule, sev := range fc.Rules {
 		if _, ok := lint.Lookup(rule); !ok {

@@ -20,13 +20,17 @@ const (
 	holeHref holeKind = iota
 	// holeRef is a whole [[reference]] element.
 	holeRef
+	// holeOpen and holeClose are a link's opening and closing tags,
+	// [off, end) of the HTML: dropped when the link is Unlinked.
+	holeOpen
+	holeClose
 )
 
 type hole struct {
-	off  int
-	kind holeKind
-	link *Link
-	ref  *RefInfo
+	off, end int
+	kind     holeKind
+	link     *Link
+	ref      *RefInfo
 }
 
 // holeWriter is the util.BufWriter documents are rendered into at parse
@@ -54,12 +58,20 @@ func (d *Document) fill(w io.Writer) error {
 	last := 0
 	var scratch []byte
 	for _, h := range d.holes {
+		if h.off < last {
+			continue // inside a tag left out
+		}
 		if _, err := w.Write(d.html[last:h.off]); err != nil {
 			return err
 		}
 		last = h.off
 		scratch = scratch[:0]
 		switch h.kind {
+		case holeOpen, holeClose:
+			if h.link.plain {
+				last = h.end
+			}
+			continue
 		case holeHref:
 			scratch = appendDest(scratch, []byte(h.link.Target()), d.unsafe)
 		case holeRef:
@@ -97,7 +109,18 @@ func appendDest(b, dest []byte, unsafe bool) []byte {
 
 // appendRef appends a [[reference]]: a link titled with its target, or a
 // marked span when it did not resolve.
+// InternalPage is what a Plain reference without a label shows.
+const InternalPage = "an internal page"
+
 func appendRef(b []byte, r *RefInfo) []byte {
+	if r.Plain {
+		// The target names a page left out: its name is not shown either.
+		text := r.Label
+		if text == "" {
+			text = InternalPage
+		}
+		return fmt.Appendf(b, "<span class=\"ref\">%s</span>", html.EscapeString(text))
+	}
 	if r.Resolved {
 		return fmt.Appendf(b, "<a class=\"ref\" href=\"%s\">%s</a>", html.EscapeString(r.URL), html.EscapeString(r.Display()))
 	}
@@ -106,6 +129,17 @@ func appendRef(b []byte, r *RefInfo) []byte {
 
 func (r *nodeRenderer) renderLink(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Link)
+	if hw, ok := w.(*holeWriter); ok && hw.doc.linkOf[n] != nil {
+		// The tag is a hole of its own, left out if the link is unlinked;
+		// its end is known once it is written.
+		kind := holeOpen
+		if !entering {
+			kind = holeClose
+		}
+		i := len(hw.doc.holes)
+		hw.hole(hole{kind: kind, link: hw.doc.linkOf[n]})
+		defer func() { hw.doc.holes[i].end = hw.buf.Len() }()
+	}
 	if !entering {
 		_, _ = w.WriteString("</a>")
 		return ast.WalkContinue, nil

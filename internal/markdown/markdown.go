@@ -102,7 +102,13 @@ type Link struct {
 	Line, Col int
 	// rewrite, when set, is the destination rendered instead of Dest.
 	rewrite string
+	// plain renders the link's text alone (Unlink).
+	plain bool
 }
+
+// Unlink renders the link's text alone, without the link: for a link to a
+// page the build leaves out. It applies to links, not images.
+func (l *Link) Unlink() { l.plain = true }
 
 // SetDest replaces the destination the link renders with. Autolinks keep
 // theirs.
@@ -219,10 +225,10 @@ func (d *Document) Release() {
 // a site that changed.
 func (d *Document) ResetLinks() {
 	for _, l := range d.Links {
-		l.rewrite = ""
+		l.rewrite, l.plain = "", false
 	}
 	for _, r := range d.Refs {
-		r.URL, r.Title, r.Resolved = "", "", false
+		r.URL, r.Title, r.Resolved, r.Plain = "", "", false, false
 	}
 }
 

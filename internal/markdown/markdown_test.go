@@ -125,3 +125,28 @@ func TestPlainTextExcerpt(t *testing.T) {
 		t.Errorf("PlainText = %q", got)
 	}
 }
+
+// TestUnlink: an unlinked link renders its text alone, its destination
+// nowhere; an unlinked reference its label or target, never a title.
+func TestUnlink(t *testing.T) {
+	e := New(Options{})
+	d := e.Parse([]byte("See [the *secret* page](secret.md \"t\"), [kept](kept.md) and [[Secret title|the plan]] and [[internal-page]].\n"), 1, ParseOptions{})
+	d.Links[0].Unlink()
+	d.Links[1].SetDest("/kept/")
+	d.Refs[0].Resolve("/secret/", "Secret title")
+	d.Refs[0].Plain = true
+	d.Refs[1].Plain = true
+	html, err := e.HTML(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "<p>See the <em>secret</em> page, <a href=\"/kept/\">kept</a> and <span class=\"ref\">the plan</span> and <span class=\"ref\">an internal page</span>.</p>\n"
+	if string(html) != want {
+		t.Errorf("got  %q\nwant %q", html, want)
+	}
+	d.ResetLinks()
+	html, _ = e.HTML(d)
+	if !strings.Contains(string(html), `<a href="secret.md" title="t">the <em>secret</em> page</a>`) {
+		t.Errorf("after ResetLinks the link is not back: %s", html)
+	}
+}

@@ -45,6 +45,10 @@ type RefInfo struct {
 	URL      string
 	Title    string
 	Resolved bool
+	// Plain renders the reference as text, without a link: for a page the
+	// build leaves out. It shows its label, or "an internal page": the
+	// reference as written names the page.
+	Plain bool
 }
 
 // Display is what the reference shows: its label, the target's title, or

@@ -45,6 +45,18 @@ func (r *Renderer) sitemap() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// robots is robots.txt of a profile's site (the public blog): crawlers
+// are welcome and told where the sitemap is. A site's static/robots.txt
+// replaces it.
+func (r *Renderer) robots() ([]byte, error) {
+	cfg := &r.Site.Config
+	b := []byte("User-agent: *\nAllow: /\n")
+	if sm := cfg.AbsURL("/sitemap.xml"); strings.Contains(sm, "://") {
+		b = append(b, "Sitemap: "+sm+"\n"...)
+	}
+	return b, nil
+}
+
 // feed is an Atom feed of the newest posts and postmortems.
 func (r *Renderer) feed() ([]byte, error) {
 	var entries []*site.Page
@@ -66,7 +78,13 @@ func (r *Renderer) feed() ([]byte, error) {
 	}
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
-	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom">` + "\n")
+	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom"`)
+	if abs := cfg.AbsURL("/"); strings.Contains(abs, "://") {
+		// Entries' content links from the site root; xml:base resolves
+		// them for feed readers.
+		b.WriteString(` xml:base="` + html.EscapeString(abs) + `"`)
+	}
+	b.WriteString(">\n")
 	elem(&b, "title", cfg.Title)
 	if cfg.Description != "" {
 		elem(&b, "subtitle", cfg.Description)

@@ -65,6 +65,8 @@ type SiteInfo struct {
 	// HeadHTML links the theme's stylesheets, script, icon and feed, under
 	// the base path: the same on every page, so built once.
 	HeadHTML template.HTML
+	// Profile is the name of the profile built ("public"), or "".
+	Profile string
 }
 
 // Link is a titled URL: URL is the site path, Href the same under the
@@ -94,6 +96,12 @@ type Data struct {
 	NavHTML template.HTML
 	List    *List
 	Home    *Home
+	// Canonical is the page's absolute URL, when the base URL names a host:
+	// for the canonical link, Open Graph and Twitter cards.
+	Canonical string
+	// Summary is the page's description, else its excerpt ("" for
+	// generated pages: the site's description).
+	Summary string
 }
 
 // List is the content of an index page.
@@ -177,6 +185,9 @@ func New(s *site.Site, th *Theme) *Renderer {
 	}
 	r.nav = buildNav(s, r.indexURLs, extra)
 	r.info.HeadHTML = headHTML(r.info.BasePath, r.info.Title)
+	if pr := s.Config.Profile; pr != nil {
+		r.info.Profile = pr.Name
+	}
 	r.tags = s.Tags()
 	r.info.HasTags = len(r.tags) > 0 && s.PageAt("/tags/") == nil
 	return r
@@ -387,6 +398,9 @@ func (r *Renderer) plan() []job {
 		job{path: "/assets/chroma-light.css", run: func() ([]byte, error) { return markdown.HighlightCSS("github") }},
 		job{path: "/assets/chroma-dark.css", run: func() ([]byte, error) { return markdown.HighlightCSS("github-dark") }},
 	)
+	if s.Config.Profile != nil {
+		jobs = append(jobs, job{path: "/robots.txt", run: r.robots})
+	}
 	jobs = append(jobs, r.aliasJobs()...)
 	for _, f := range r.Theme.Static {
 		jobs = append(jobs, job{path: f.URL, run: f.Read, copied: true})
@@ -424,6 +438,13 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 	}
 	if d.Crumbs == nil {
 		d.Crumbs = r.nav.crumbs(d.URL)
+	}
+	if abs := r.Site.Config.AbsURL(d.URL); strings.Contains(abs, "://") {
+		d.Canonical = abs
+	}
+	d.Summary = r.info.Description
+	if d.Page != nil {
+		d.Summary = d.Page.Excerpt
 	}
 	var b bytes.Buffer
 	b.Grow(16 << 10)

@@ -67,6 +67,10 @@ type Config struct {
 	// Memo, if set, keeps parsed pages from one load to the next (see
 	// Memo).
 	Memo *Memo
+	// Profile, if set, selects the pages published (see Profile);
+	// Profiles are those handbook.yaml defines, by name (SelectProfile).
+	Profile  *Profile
+	Profiles map[string]*Profile
 }
 
 // CheckSettings configure lint's rules.

@@ -58,10 +58,12 @@ func Load(ctx context.Context, cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.chooseProfile()
 	s.link(ctx)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	s.applyProfile()
 	s.graph()
 	s.Diags.Sort()
 	return s, nil

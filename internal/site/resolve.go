@@ -105,7 +105,9 @@ func (s *Site) link(ctx context.Context) {
 	edges := make([][]edge, len(s.Pages))
 	diags := make([]diag.List, len(s.Pages))
 	_ = parallel.Each(ctx, len(s.Pages), 0, func(i int) error {
-		edges[i], diags[i] = s.linkPage(s.Pages[i])
+		if !s.leftOut(s.Pages[i]) {
+			edges[i], diags[i] = s.linkPage(s.Pages[i])
+		}
 		return nil
 	})
 	for i := range s.Pages {
@@ -120,7 +122,7 @@ func (s *Site) link(ctx context.Context) {
 		}
 	}
 	for _, p := range s.Pages {
-		if p.ADR == nil {
+		if p.ADR == nil || s.leftOut(p) {
 			continue
 		}
 		for _, t := range p.Supersedes {
@@ -167,6 +169,11 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 			diags.Errorf(at(l.Line, l.Col), "broken-link", "%s", msg)
 			continue
 		}
+		if s.leftOut(target) {
+			l.Unlink()
+			diags.Errorf(at(l.Line, l.Col), profileLinkRule, "%s", s.leftOutMessage("links to", target, "the link is shown as plain text"))
+			continue
+		}
 		if _, frag, ok := strings.Cut(l.Dest, "#"); ok && target != nil && frag != "" {
 			if frag = unescapeFragment(frag); !target.Doc.IDs[frag] {
 				diags.Errorf(at(l.Line, l.Col), "broken-anchor", "link to %s: %s has no heading or element with id %q%s", l.Dest, target.Path, frag, suggestID(target, frag))
@@ -189,6 +196,11 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 			diags.Errorf(at(r.Line, r.Col), rule, "%s", msg)
 			continue
 		}
+		if s.leftOut(t) {
+			r.Plain = true
+			diags.Errorf(at(r.Line, r.Col), profileLinkRule, "%s", s.leftOutMessage("reference "+strconv.Quote(r.Target)+" names", t, "it is shown as plain text"))
+			continue
+		}
 		title := t.Title
 		if t.ADRLabel() != "" {
 			title = t.ADRLabel() + ": " + t.Title
@@ -209,6 +221,10 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 					rule = "ambiguous-reference"
 				}
 				diags.Errorf(r.Pos, rule, "%s: %s", name, msg)
+				continue
+			}
+			if s.leftOut(t) {
+				diags.Errorf(r.Pos, profileLinkRule, "%s: %s", name, s.leftOutMessage("names", t, "it is not shown"))
 				continue
 			}
 			out = append(out, t)
@@ -236,6 +252,12 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 	}
 	addRel("Related", "related", refs("related", p.Related, ""))
 	return edges, diags
+}
+
+// leftOutMessage says that a page of the profile points at t, which the
+// profile leaves out, and what becomes of it.
+func (s *Site) leftOutMessage(what string, t *Page, shown string) string {
+	return fmt.Sprintf("%s %s, which profile %q leaves out: %s; point at a page of the profile, or make %s part of it (visibility: public)", what, t.Path, s.Config.Profile.Name, shown, t.Path)
 }
 
 // resolveLink resolves a Markdown link destination written on page p. It

@@ -122,6 +122,8 @@ type Site struct {
 	// fileURLs holds the site paths of files and folders, for checking
 	// links written as site paths; built on first use.
 	fileURLs map[string]bool
+	// excluded are the pages the profile leaves out, while links resolve.
+	excluded map[*Page]bool
 }
 
 // Published returns the pages that are built: all but drafts, unless the
