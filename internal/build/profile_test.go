@@ -146,7 +146,7 @@ services: [zqxinternalservice]
 zqxinternalbody. See [[Payments outage]] and ![the internal diagram](zqxdiagram.svg).
 `,
 	"content/internal/zqxdiagram.svg": `<svg xmlns="http://www.w3.org/2000/svg"><text>zqxsvgtext</text></svg>`,
-	"content/posts/diagram.svg":         `<svg xmlns="http://www.w3.org/2000/svg"><text>a public diagram</text></svg>`,
+	"content/posts/diagram.svg":       `<svg xmlns="http://www.w3.org/2000/svg"><text>a public diagram</text></svg>`,
 	"content/evaluations/zqxtool.md": `---
 title: zqxtooltitle
 ring: adopt
