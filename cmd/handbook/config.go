@@ -59,8 +59,9 @@ type fileConfig struct {
 		Quadrants []string `yaml:"quadrants"`
 	} `yaml:"radar"`
 	// Rules sets a rule's severity: error, warning, info or off.
-	Rules    map[string]string        `yaml:"rules"`
-	Profiles map[string]profileConfig `yaml:"profiles"`
+	Visibility string                   `yaml:"visibility"`
+	Rules      map[string]string        `yaml:"rules"`
+	Profiles   map[string]profileConfig `yaml:"profiles"`
 }
 
 var yamlErrLine = regexp.MustCompile(`line (\d+): `)
@@ -74,6 +75,7 @@ type profileConfig struct {
 	Kinds          []string            `yaml:"kinds"`
 	Status         map[string][]string `yaml:"status"`
 	InternalFields []string            `yaml:"internal_fields"`
+	OtherPagesAt   string              `yaml:"other_pages_at"`
 }
 
 // loadConfig returns the site configuration for the site folder dir, read
@@ -213,8 +215,20 @@ func readFileConfig(dir, file string) (site.Config, fileConfig, string, error) {
 			}
 		}
 	}
+	switch fc.Visibility {
+	case "", "internal", "public":
+		cfg.Schema.Visibility = fc.Visibility
+	default:
+		return cfg, fc, shown, at("visibility: %q is neither internal nor public", fc.Visibility)
+	}
 	for name, pc := range fc.Profiles {
-		pr := &site.Profile{Name: name, BaseURL: pc.BaseURL, Title: pc.Title, Description: pc.Description, Visibility: pc.Visibility, InternalFields: pc.InternalFields}
+		pr := &site.Profile{Name: name, BaseURL: pc.BaseURL, Title: pc.Title, Description: pc.Description, Visibility: pc.Visibility, InternalFields: pc.InternalFields, OtherPagesAt: pc.OtherPagesAt}
+		if pc.OtherPagesAt != "" {
+			if u, err := url.Parse(pc.OtherPagesAt); err != nil || u.Scheme == "" || u.Host == "" {
+				return cfg, fc, shown, at("profiles: %s: other_pages_at %q is not an absolute URL", name, pc.OtherPagesAt)
+			}
+			pr.OtherPagesAt = strings.TrimSuffix(pc.OtherPagesAt, "/") + "/"
+		}
 		def := site.PublicProfile()
 		if pr.Visibility == nil {
 			pr.Visibility = def.Visibility

@@ -82,6 +82,9 @@ type Schema struct {
 	// ExtraFields are front-matter keys (lower case) that pages may carry
 	// without an unknown-field warning, for layouts that read them.
 	ExtraFields []string
+	// Visibility is the visibility of pages that do not say: "internal"
+	// (when empty) or "public", for a handbook published as a whole.
+	Visibility string
 }
 
 // DefaultSchema returns the sets DESIGN.md gives as defaults.

@@ -1,6 +1,7 @@
 package page
 
 import (
+	"cmp"
 	"bytes"
 	"fmt"
 	"regexp"
@@ -186,7 +187,7 @@ func Parse(path string, src []byte, kind Kind, schema Schema) (*Page, diag.List)
 		src = bytes.ToValidUTF8(src, []byte("\uFFFD"))
 	}
 	fm, body, bodyLine := Split(src)
-	p := &Page{Path: path, Kind: kind, Body: body, BodyLine: bodyLine, Visibility: "internal", Fields: map[string]diag.Position{}}
+	p := &Page{Path: path, Kind: kind, Body: body, BodyLine: bodyLine, Visibility: cmp.Or(schema.Visibility, "internal"), Fields: map[string]diag.Position{}}
 	r.p = p
 	r.fmLine = fm.Line
 	switch {

@@ -36,6 +36,13 @@ type Profile struct {
 	InternalFields []string
 	// BaseURL, Title and Description, when set, replace the site's.
 	BaseURL, Title, Description string
+	// OtherPagesAt, when set, is the absolute URL where the whole site is
+	// published (ending in "/"): links and references to public pages the
+	// profile leaves out (by kind or status) point there instead of
+	// becoming text, and front-matter relations to them are dropped
+	// without a finding. Pages that are not public are left out as
+	// always: their URLs are not written.
+	OtherPagesAt string
 }
 
 // SelectProfile makes the site the one of the profile called name: one of
@@ -107,6 +114,16 @@ const profileLinkRule = "public-internal-link"
 
 // leftOut reports whether the site's profile leaves the page t out.
 func (s *Site) leftOut(t *Page) bool { return t != nil && s.excluded[t] }
+
+// elsewhere returns where a page the profile leaves out is published, when
+// it is public and the profile says where the whole site is; else "".
+func (s *Site) elsewhere(t *Page) string {
+	pr := s.Config.Profile
+	if pr == nil || pr.OtherPagesAt == "" || t.Visibility != "public" {
+		return ""
+	}
+	return pr.OtherPagesAt + strings.TrimPrefix(t.URL, "/")
+}
 
 // chooseProfile marks the pages the profile leaves out, once every page is
 // placed: they still resolve, so that links to them are found.

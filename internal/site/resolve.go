@@ -170,6 +170,14 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 			continue
 		}
 		if s.leftOut(target) {
+			if u := s.elsewhere(target); u != "" {
+				_, frag, _ := strings.Cut(l.Dest, "#")
+				if frag != "" {
+					u += "#" + frag
+				}
+				l.SetDest(u)
+				continue
+			}
 			l.Unlink()
 			diags.Errorf(at(l.Line, l.Col), profileLinkRule, "%s", s.leftOutMessage("links to", target, "the link is shown as plain text"))
 			continue
@@ -194,6 +202,14 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 				rule = "ambiguous-reference"
 			}
 			diags.Errorf(at(r.Line, r.Col), rule, "%s", msg)
+			continue
+		}
+		if u := s.elsewhere(t); u != "" && s.leftOut(t) {
+			title := t.Title
+			if t.ADRLabel() != "" {
+				title = t.ADRLabel() + ": " + t.Title
+			}
+			r.Resolve(u+frag, title)
 			continue
 		}
 		if s.leftOut(t) {
@@ -224,7 +240,9 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 				continue
 			}
 			if s.leftOut(t) {
-				diags.Errorf(r.Pos, profileLinkRule, "%s: %s", name, s.leftOutMessage("names", t, "it is not shown"))
+				if s.elsewhere(t) == "" {
+					diags.Errorf(r.Pos, profileLinkRule, "%s: %s", name, s.leftOutMessage("names", t, "it is not shown"))
+				}
 				continue
 			}
 			out = append(out, t)
