@@ -1,8 +1,8 @@
 package page
 
 import (
-	"cmp"
 	"bytes"
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
