@@ -179,6 +179,10 @@ type ParseOptions struct {
 	// ItemsUnder are lower-case heading prefixes ("action items") whose
 	// list items and table rows are collected into Document.Items.
 	ItemsUnder []string
+	// TimelineUnder are lower-case heading prefixes ("timeline") whose
+	// first list or table is a timeline: it gets the class "timeline",
+	// which the theme draws as one.
+	TimelineUnder []string
 }
 
 // Parse parses src, whose first byte is on line firstLine of its file, and
@@ -192,6 +196,7 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 	}
 	doc.index(e.unsafe)
 	doc.sections(opts.ItemsUnder)
+	doc.markTimeline(opts.TimelineUnder)
 	if doc.TitleID != "" {
 		doc.IDs[doc.TitleID] = true // layouts print it on the title
 	}
@@ -566,5 +571,33 @@ func (d *Document) directive(text []byte, off int) {
 			Action: string(text[m[4]:m[5]]),
 			Rules:  strings.Fields(string(text[m[6]:m[7]])),
 		})
+	}
+}
+
+// markTimeline gives the class "timeline" to the first list or table
+// under a heading whose text starts with one of under, before the next
+// heading.
+func (d *Document) markTimeline(under []string) {
+	if len(under) == 0 {
+		return
+	}
+	hi, in := 0, false
+	for c := d.Root.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c.Kind() {
+		case ast.KindHeading:
+			in = false
+			if hi < len(d.Headings) {
+				text := strings.ToLower(d.Headings[hi].Text)
+				for _, u := range under {
+					in = in || strings.HasPrefix(text, u)
+				}
+				hi++
+			}
+		case ast.KindList, KindTableWrap, east.KindTable:
+			if in {
+				c.SetAttributeString("class", []byte("timeline"))
+				in = false
+			}
+		}
 	}
 }

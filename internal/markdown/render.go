@@ -98,7 +98,13 @@ func (r *nodeRenderer) renderCallout(w util.BufWriter, src []byte, n ast.Node, e
 
 func (r *nodeRenderer) renderTableWrap(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 	if entering {
-		w.WriteString("<div class=\"table-wrap\">\n")
+		class := "table-wrap"
+		if v, ok := n.AttributeString("class"); ok {
+			if b, ok := v.([]byte); ok {
+				class += " " + string(b)
+			}
+		}
+		w.WriteString("<div class=\"" + class + "\">\n")
 	} else {
 		w.WriteString("</div>\n")
 	}

@@ -371,6 +371,7 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	opts := markdown.ParseOptions{DropTitle: p.TitleFromBody, NoHTML: s.Config.NoHTML}
 	if p.Kind == page.KindPostmortem {
 		opts.ItemsUnder = ActionSections
+		opts.TimelineUnder = []string{"timeline"}
 	}
 	p.Doc = s.Engine.Parse(pp.Body, pp.BodyLine, opts)
 	if p.Title == "" {
