@@ -553,7 +553,7 @@ func (ix *Index) encodeChunk(i int, terms []string) (name string, c, p []byte) {
 	h := sha256.New()
 	h.Write(c)
 	h.Write(p)
-	return "c" + strconv.Itoa(i) + "." + hex.EncodeToString(h.Sum(nil)[:5]), c, p
+	return "c" + strconv.Itoa(i) + "." + hex.EncodeToString(h.Sum(nil)[:4]), c, p
 }
 
 // fragment is one term's part of a chunk and of its positions. For a
@@ -732,7 +732,7 @@ func (ix *Index) writeRecords(g int) {
 	}
 	b, _ := json.Marshal(recs) // strings only
 	sum := sha256.Sum256(b)
-	ix.recordOf[g] = hex.EncodeToString(sum[:5])
+	ix.recordOf[g] = hex.EncodeToString(sum[:3]) // with the group number, enough to tell versions apart
 	ix.files["/search/r"+strconv.Itoa(g)+"."+ix.recordOf[g]+".json"] = b
 }
 
