@@ -80,8 +80,9 @@ func main() {
 	work := flag.String("work", "", "work folder (default: a temporary folder, removed after)")
 	lcCap := flag.Duration("linkchecker-cap", 10*time.Minute, "stop LinkChecker after this long on one site")
 	edits := flag.Int("serve-edits", 5, "edits measured per preview server and size (0: no preview comparison)")
+	searchFlag := flag.Bool("search", true, "compare the search index with Pagefind (installed from npm)")
 	flag.Parse()
-	linkcheckerCap, serveEdits = *lcCap, *edits
+	linkcheckerCap, serveEdits, compareSearchToo = *lcCap, *edits, *searchFlag
 	if err := run(*runs, *sizesFlag, *pagePath, *work); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcompare:", err)
 		os.Exit(1)
@@ -91,8 +92,9 @@ func main() {
 // linkcheckerCap is how long LinkChecker may run on one site;
 // serveEdits how many edits each preview server is measured on.
 var (
-	linkcheckerCap time.Duration
-	serveEdits     int
+	linkcheckerCap   time.Duration
+	serveEdits       int
+	compareSearchToo bool
 )
 
 func run(runs int, sizesFlag, pagePath, work string) error {
@@ -137,6 +139,7 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 		return []string{"hugo", "--quiet", "-s", site, "--config", filepath.Join(hugoDir, "hugo.toml"), "--layoutDir", filepath.Join(hugoDir, "layouts"), "-d", out}
 	}}
 	var rows []row
+	var searchTables []string
 	for _, n := range sizes {
 		site := filepath.Join(work, fmt.Sprintf("site-%d", n))
 		fmt.Fprintf(os.Stderr, "generating %d pages…\n", n)
@@ -179,9 +182,21 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 			}
 			rows = append(rows, sr)
 		}
+		if compareSearchToo {
+			buildWall, _ := stats(r.a)
+			st, err := compareSearch(handbook, work, site, n, runs, buildWall[0])
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "benchcompare: search comparison skipped: %v\n", err)
+			} else {
+				searchTables = append(searchTables, st)
+			}
+		}
 		os.RemoveAll(site)
 	}
 	table := markdownTable(rows, runs)
+	if len(searchTables) > 0 {
+		table += "\n\n" + strings.Join(searchTables, "\n\n")
+	}
 	fmt.Println(table)
 	return writePage(pagePath, table, rows)
 }

@@ -274,7 +274,9 @@
         if (neg) last = null;
       }
     }
-    if (last && open) last.prefix = true;
+    // One or two letters would match too many terms to be worth the
+    // download: a prefix counts from three.
+    if (last && open && len(last.w) >= 3) last.prefix = true;
     return out;
   }
 
@@ -596,7 +598,13 @@
       warm();
       if (input.value.trim() && panel.hidden) update();
     });
-    input.addEventListener("input", function () { shown = 10; update(); });
+    // Keystrokes that come faster than the screen refreshes (a paste, a
+    // fast typist) are one query: the next frame runs the latest.
+    var frame = 0;
+    input.addEventListener("input", function () {
+      shown = 10;
+      if (!frame) frame = requestAnimationFrame(function () { frame = 0; update(); });
+    });
     input.addEventListener("keydown", function (e) {
       warm();
       if (e.isComposing) return;
@@ -608,7 +616,12 @@
         setActive(/Down/.test(k) ? (active + 1) % o.length : active <= 0 ? o.length - 1 : active - 1);
       } else if (k === "Enter") {
         e.preventDefault();
-        if (!panel.hidden && o.length) choose(o[active >= 0 ? active : 0], e.ctrlKey || e.metaKey);
+        if (frame) { // the results shown are of what was typed before: run the query first
+          cancelAnimationFrame(frame);
+          frame = 0;
+          enterSeq = seq + 1;
+          update();
+        } else if (!panel.hidden && o.length) choose(o[active >= 0 ? active : 0], e.ctrlKey || e.metaKey);
         else if (input.value.trim()) { enterSeq = seq + 1; update(); } // open the first result once it is there
       } else if (k === "Escape" || k === "Esc") {
         if (input.value || !panel.hidden) {

@@ -1,0 +1,345 @@
+package main
+
+import (
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/handbook-dev/handbook/internal/browsertest"
+	"github.com/handbook-dev/handbook/internal/build"
+	"github.com/handbook-dev/handbook/internal/site"
+	"github.com/handbook-dev/handbook/internal/sitegen"
+)
+
+// searchQueries are the queries both search engines answer, the same for
+// both, written from the generated sites' vocabulary: single words,
+// pairs, a service, a code command, a number from a title, words of a
+// title, and a word with a typo (which only handbook corrects).
+var searchQueries = []string{
+	"latency", "failover", "database", "certificate rotation", "circuit breaker",
+	"payments", "kubectl", "rollout undo", "burn rate", "replica lag",
+	"error budget", "postgres", "canary", "partition", "eviction",
+	"pg_stat_activity", "dashboard threshold", "snapshot restore", "throughput saturation", "latncy",
+}
+
+// searchResult is what one engine did for one cold query.
+type searchResult struct {
+	bytes   int64         // transferred over the wire for the query: script, index, records
+	latency time.Duration // from the last keystroke to results on screen (handbook)
+	first   string        // the first result's site path
+}
+
+// compareSearch measures handbook's search index against Pagefind's on the
+// site handbook builds from site: the time to build each index, and, for
+// each of searchQueries in headless Chromium with the cache disabled, the
+// bytes a cold query transfers, the time from the last keystroke to the
+// results (handbook's box, typed as a reader types) and the first result.
+// It returns a Markdown table, or an error when a tool is missing: then the
+// comparison is skipped.
+func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time.Duration) (string, error) {
+	pagefind, err := ensurePagefind(work)
+	if err != nil {
+		return "", err
+	}
+	chromium, err := browsertest.Find()
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(work, fmt.Sprintf("out-search-%d", n))
+	os.RemoveAll(out)
+	if o, err := exec.Command(handbook, "-C", siteDir, "--quiet", "build", "--out", out).CombinedOutput(); err != nil {
+		return "", fmt.Errorf("handbook build: %v\n%s", err, o)
+	}
+
+	// Index build times: handbook's from the pages in memory (what the
+	// index adds to a build), Pagefind's around its process.
+	cfg := site.DefaultConfig(siteDir)
+	cfg.Now = sitegen.Today
+	s, err := site.Load(context.Background(), cfg)
+	if err != nil {
+		return "", err
+	}
+	var ours, theirs []sample
+	for i := 0; i < runs; i++ {
+		start := time.Now()
+		build.SearchIndex(s.Published())
+		ours = append(ours, sample{wall: time.Since(start)})
+		os.RemoveAll(filepath.Join(out, "pagefind"))
+		t, err := measure([]string{pagefind, "--site", out, "--quiet"})
+		if err != nil {
+			return "", fmt.Errorf("pagefind: %w", err)
+		}
+		theirs = append(theirs, t)
+		fmt.Fprintf(os.Stderr, "  search index     %6d pages  run %d: handbook %v, pagefind %v\n", n, i+1, ours[i].wall.Round(time.Millisecond), t.wall.Round(time.Millisecond))
+	}
+	ourIndex, _ := stats(ours)
+	theirIndex, theirRSS := stats(theirs)
+	ourSize, theirSize := folderSize(filepath.Join(out, "search")), folderSize(filepath.Join(out, "pagefind"))
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{Handler: gzipFiles(http.FileServer(http.Dir(out)))}
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("no-proxy-server", true),
+		chromedp.UserDataDir(filepath.Join(work, "chromium-profile")))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	browser, cancelBrowser := chromedp.NewContext(alloc)
+	defer cancelBrowser()
+	if err := chromedp.Do(browser); err != nil {
+		return "", fmt.Errorf("start chromium: %w", err)
+	}
+
+	var hb, pf []searchResult
+	agree := 0
+	var disagree []string
+	for _, q := range searchQueries {
+		h, err := handbookQuery(browser, base, q)
+		if err != nil {
+			return "", fmt.Errorf("handbook search %q: %w", q, err)
+		}
+		p, err := pagefindQuery(browser, base, q)
+		if err != nil {
+			return "", fmt.Errorf("pagefind search %q: %w", q, err)
+		}
+		hb, pf = append(hb, h), append(pf, p)
+		if h.first == p.first {
+			agree++
+		} else {
+			disagree = append(disagree, fmt.Sprintf("%q: handbook %s, Pagefind %s", q, orNone(h.first), orNone(p.first)))
+		}
+		fmt.Fprintf(os.Stderr, "  search %-24q handbook %5.1f KB %4d ms %-40s pagefind %5.1f KB %s\n", q, float64(h.bytes)/1024, h.latency.Milliseconds(), orNone(h.first), float64(p.bytes)/1024, orNone(p.first))
+	}
+	medianKB := func(rs []searchResult) (float64, float64) {
+		b := make([]int64, len(rs))
+		for i, r := range rs {
+			b[i] = r.bytes
+		}
+		slices.Sort(b)
+		return float64(b[len(b)/2]) / 1024, float64(b[len(b)-1]) / 1024
+	}
+	lat := make([]time.Duration, len(hb))
+	for i, r := range hb {
+		lat[i] = r.latency
+	}
+	slices.Sort(lat)
+	hm, hx := medianKB(hb)
+	pm, px := medianKB(pf)
+	var t strings.Builder
+	fmt.Fprintf(&t, "| search, %d pages | handbook | Pagefind %s | ratio |\n| --- | --- | --- | ---: |\n", n, version(pagefind, "--version"))
+	share := ""
+	if buildMedian > 0 {
+		share = fmt.Sprintf(" (%.0f%% of the build's %s)", 100*ourIndex[0].Seconds()/buildMedian.Seconds(), secs(buildMedian))
+	}
+	fmt.Fprintf(&t, "| index build, median of %d | %s%s | %s, %s | %.2f× |\n", runs, secs(ourIndex[0]), share, secs(theirIndex[0]), mb(theirRSS[0]), ourIndex[0].Seconds()/theirIndex[0].Seconds())
+	fmt.Fprintf(&t, "| index on disk | %.1f MB | %.1f MB | %.2f× |\n", float64(ourSize)/(1<<20), float64(theirSize)/(1<<20), float64(ourSize)/float64(theirSize))
+	fmt.Fprintf(&t, "| bytes per cold query, median (max) of %d | %.1f KB (%.1f KB) | %.1f KB (%.1f KB) | %.2f× |\n", len(searchQueries), hm, hx, pm, px, hm/pm)
+	fmt.Fprintf(&t, "| last keystroke → results, median (max) | %d ms (%d ms) | — | |\n", lat[len(lat)/2].Milliseconds(), lat[len(lat)-1].Milliseconds())
+	fmt.Fprintf(&t, "| same first result | %d of %d queries | | |\n", agree, len(searchQueries))
+	if len(disagree) > 0 {
+		fmt.Fprintf(&t, "\nFirst results that differ: %s.\n", strings.Join(disagree, "; "))
+	}
+	return t.String(), nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// ensurePagefind installs Pagefind from npm into the work folder, once,
+// and returns its command.
+func ensurePagefind(work string) (string, error) {
+	dir := filepath.Join(work, "pagefind-npm")
+	bin := filepath.Join(dir, "node_modules", ".bin", "pagefind")
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		return "", errors.New("npm is not installed: no Pagefind to compare with")
+	}
+	fmt.Fprintln(os.Stderr, "installing pagefind from npm…")
+	if out, err := exec.Command("npm", "install", "--prefix", dir, "--no-audit", "--no-fund", "pagefind@1").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("npm install pagefind: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+func folderSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// gzipFiles compresses text responses for clients that accept it, as any
+// web host does; Pagefind's files are compressed already and go as they
+// are.
+func gzipFiles(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ext := filepath.Ext(r.URL.Path)
+		text := ext == ".js" || ext == ".json" || ext == ".css" || ext == ".html" || ext == "" || strings.HasSuffix(r.URL.Path, "/")
+		if !text || !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Add("Vary", "Accept-Encoding")
+		gz := gzip.NewWriter(w)
+		defer gz.Close()
+		h.ServeHTTP(gzipWriter{w, gz}, r)
+	})
+}
+
+type gzipWriter struct {
+	http.ResponseWriter
+	w io.Writer
+}
+
+func (g gzipWriter) Write(b []byte) (int, error) { return g.w.Write(b) }
+func (g gzipWriter) WriteHeader(code int) {
+	g.ResponseWriter.Header().Del("Content-Length")
+	g.ResponseWriter.WriteHeader(code)
+}
+
+// coldTab opens a page of the site in a new tab with the browser cache
+// off, so that everything a query needs is fetched.
+func coldTab(browser context.Context, base string) (context.Context, context.CancelFunc, error) {
+	tab, cancel := chromedp.NewContext(browser)
+	ctx, cancelT := context.WithTimeout(tab, time.Minute)
+	stop := func() { cancelT(); cancel() }
+	if err := chromedp.Do(ctx); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	if _, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/posts/")); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return ctx, stop, nil
+}
+
+// transferred sums the bytes of the resources whose URL contains one of
+// parts (headers included, as Chromium counts them).
+const transferredJS = `((parts) => performance.getEntriesByType("resource")
+	.filter(e => parts.some(p => e.name.includes(p)))
+	.reduce((n, e) => n + (e.transferSize || e.encodedBodySize), 0))`
+
+// handbookQuery types q into handbook's search box as a reader does and
+// waits for the results.
+func handbookQuery(browser context.Context, base, q string) (searchResult, error) {
+	ctx, stop, err := coldTab(browser, base)
+	if err != nil {
+		return searchResult{}, err
+	}
+	defer stop()
+	// The page notes when the last key went down and when the results
+	// last changed.
+	const watch = `(() => {
+		window.__keyAt = 0; window.__shownAt = 0;
+		document.addEventListener("keydown", () => { window.__keyAt = performance.now(); }, true);
+		const box = document.querySelector(".search-results");
+		new MutationObserver(() => { window.__shownAt = performance.now(); }).observe(box, {childList: true, subtree: true, attributes: true});
+		return true;
+	})()`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](watch)); err != nil {
+		return searchResult{}, err
+	}
+	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`[data-handbook-search] input`), q)); err != nil {
+		return searchResult{}, err
+	}
+	// Results are final when nothing changed for a while.
+	var last float64
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(150 * time.Millisecond) {
+		shown, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.__shownAt`))
+		if err != nil {
+			return searchResult{}, err
+		}
+		if shown > 0 && shown == last {
+			break
+		}
+		last = shown
+	}
+	var r searchResult
+	key, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.__keyAt`))
+	if err != nil {
+		return r, err
+	}
+	if last > key {
+		r.latency = time.Duration((last - key) * float64(time.Millisecond))
+	}
+	b, err := chromedp.Run(ctx, chromedp.Evaluate[float64](transferredJS+`(["/search/", "/assets/search.js"])`))
+	if err != nil {
+		return r, err
+	}
+	r.bytes = int64(b)
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.handbookSearch.query(`+jsQuote(q)+`).then(rs => rs.length ? new URL(rs[0].url, location.href).pathname : "")`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return r, err
+	}
+	r.first = first
+	return r, nil
+}
+
+// pagefindQuery runs q through Pagefind's JavaScript API as its UI does:
+// the search, then the data of the first ten results.
+func pagefindQuery(browser context.Context, base, q string) (searchResult, error) {
+	ctx, stop, err := coldTab(browser, base)
+	if err != nil {
+		return searchResult{}, err
+	}
+	defer stop()
+	script := `(async () => {
+		const pf = await import("/pagefind/pagefind.js");
+		if (pf.init) await pf.init();
+		const r = await pf.search(` + jsQuote(q) + `);
+		const data = await Promise.all(r.results.slice(0, 10).map(x => x.data()));
+		return data.length ? new URL(data[0].url, location.href).pathname : "";
+	})()`
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](script, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return searchResult{}, err
+	}
+	b, err := chromedp.Run(ctx, chromedp.Evaluate[float64](transferredJS+`(["/pagefind/"])`))
+	if err != nil {
+		return searchResult{}, err
+	}
+	return searchResult{bytes: int64(b), first: strings.TrimSuffix(first, "index.html")}, nil
+}
+
+func jsQuote(s string) string {
+	return "decodeURIComponent(\"" + url.PathEscape(s) + "\")"
+}
