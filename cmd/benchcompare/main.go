@@ -80,9 +80,12 @@ func main() {
 	work := flag.String("work", "", "work folder (default: a temporary folder, removed after)")
 	lcCap := flag.Duration("linkchecker-cap", 10*time.Minute, "stop LinkChecker after this long on one site")
 	edits := flag.Int("serve-edits", 5, "edits measured per preview server and size (0: no preview comparison)")
-	searchFlag := flag.Bool("search", true, "compare the search index with Pagefind (installed from npm)")
+	tasksFlag := flag.String("tasks", "build,check,serve,search", "comparisons to run, comma-separated: build, check, serve (with -serve-edits), search (Pagefind, from npm)")
 	flag.Parse()
-	linkcheckerCap, serveEdits, compareSearchToo = *lcCap, *edits, *searchFlag
+	linkcheckerCap, serveEdits = *lcCap, *edits
+	for _, t := range strings.Split(*tasksFlag, ",") {
+		tasks[strings.TrimSpace(t)] = true
+	}
 	if err := run(*runs, *sizesFlag, *pagePath, *work); err != nil {
 		fmt.Fprintln(os.Stderr, "benchcompare:", err)
 		os.Exit(1)
@@ -92,9 +95,10 @@ func main() {
 // linkcheckerCap is how long LinkChecker may run on one site;
 // serveEdits how many edits each preview server is measured on.
 var (
-	linkcheckerCap   time.Duration
-	serveEdits       int
-	compareSearchToo bool
+	linkcheckerCap time.Duration
+	serveEdits     int
+	// tasks are the comparisons to run (-tasks).
+	tasks = map[string]bool{}
 )
 
 func run(runs int, sizesFlag, pagePath, work string) error {
@@ -147,7 +151,7 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 			return err
 		}
 		r := row{task: "build", size: n, ours: ours.name, peer: hugo.name}
-		for i := 0; i < runs; i++ {
+		for i := 0; i < runs && tasks["build"]; i++ {
 			// Alternate which tool goes first, so that neither always
 			// runs on a warmer machine.
 			order := []tool{ours, hugo}
@@ -169,22 +173,30 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 				}
 			}
 		}
-		rows = append(rows, r)
-		checks, err := compareCheck(handbook, work, site, n, runs)
-		if err != nil {
-			return err
+		if tasks["build"] {
+			rows = append(rows, r)
 		}
-		rows = append(rows, checks...)
-		if serveEdits > 0 {
+		if tasks["check"] {
+			checks, err := compareCheck(handbook, work, site, n, runs)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, checks...)
+		}
+		if serveEdits > 0 && tasks["serve"] {
 			sr, err := compareServe(handbook, site, hugoDir, n, serveEdits)
 			if err != nil {
 				return err
 			}
 			rows = append(rows, sr)
 		}
-		if compareSearchToo {
-			buildWall, _ := stats(r.a)
-			st, err := compareSearch(handbook, work, site, n, runs, buildWall[0])
+		if tasks["search"] {
+			var buildMedian time.Duration
+			if len(r.a) > 0 {
+				w, _ := stats(r.a)
+				buildMedian = w[0]
+			}
+			st, err := compareSearch(handbook, work, site, n, runs, buildMedian)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "benchcompare: search comparison skipped: %v\n", err)
 			} else {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
@@ -94,7 +95,8 @@ func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time
 	if err != nil {
 		return "", err
 	}
-	srv := &http.Server{Handler: gzipFiles(http.FileServer(http.Dir(out)))}
+	counter := &byteCounter{}
+	srv := &http.Server{Handler: counter.wrap(gzipFiles(http.FileServer(http.Dir(out))))}
 	go srv.Serve(ln)
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
@@ -111,25 +113,36 @@ func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time
 		return "", fmt.Errorf("start chromium: %w", err)
 	}
 
-	var hb, pf []searchResult
+	var hb, pf, typed []searchResult
 	agree := 0
 	var disagree []string
 	for _, q := range searchQueries {
-		h, err := handbookQuery(browser, base, q)
+		counter.reset()
+		h, err := handbookQuery(browser, base, q, false)
 		if err != nil {
 			return "", fmt.Errorf("handbook search %q: %w", q, err)
 		}
+		h.bytes = counter.sum("/search/", "/assets/search.js")
+		counter.reset()
+		ht, err := handbookQuery(browser, base, q, true)
+		if err != nil {
+			return "", fmt.Errorf("handbook search %q, typed: %w", q, err)
+		}
+		ht.bytes = counter.sum("/search/", "/assets/search.js")
+		typed = append(typed, ht)
+		counter.reset()
 		p, err := pagefindQuery(browser, base, q)
 		if err != nil {
 			return "", fmt.Errorf("pagefind search %q: %w", q, err)
 		}
+		p.bytes = counter.sum("/pagefind/")
 		hb, pf = append(hb, h), append(pf, p)
 		if h.first == p.first {
 			agree++
 		} else {
 			disagree = append(disagree, fmt.Sprintf("%q: handbook %s, Pagefind %s", q, orNone(h.first), orNone(p.first)))
 		}
-		fmt.Fprintf(os.Stderr, "  search %-24q handbook %5.1f KB %4d ms %-40s pagefind %5.1f KB %s\n", q, float64(h.bytes)/1024, h.latency.Milliseconds(), orNone(h.first), float64(p.bytes)/1024, orNone(p.first))
+		fmt.Fprintf(os.Stderr, "  search %-24q handbook %5.1f KB %3d ms (typed: %5.1f KB %3d ms) %-40s pagefind %5.1f KB %s\n", q, float64(h.bytes)/1024, h.latency.Milliseconds(), float64(ht.bytes)/1024, ht.latency.Milliseconds(), orNone(h.first), float64(p.bytes)/1024, orNone(p.first))
 	}
 	medianKB := func(rs []searchResult) (float64, float64) {
 		b := make([]int64, len(rs))
@@ -139,13 +152,19 @@ func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time
 		slices.Sort(b)
 		return float64(b[len(b)/2]) / 1024, float64(b[len(b)-1]) / 1024
 	}
-	lat := make([]time.Duration, len(hb))
-	for i, r := range hb {
-		lat[i] = r.latency
+	latency := func(rs []searchResult) (time.Duration, time.Duration) {
+		l := make([]time.Duration, len(rs))
+		for i, r := range rs {
+			l[i] = r.latency
+		}
+		slices.Sort(l)
+		return l[len(l)/2], l[len(l)-1]
 	}
-	slices.Sort(lat)
 	hm, hx := medianKB(hb)
+	tm, tx := medianKB(typed)
 	pm, px := medianKB(pf)
+	lm, lx := latency(hb)
+	ltm, ltx := latency(typed)
 	var t strings.Builder
 	fmt.Fprintf(&t, "| search, %d pages | handbook | Pagefind %s | ratio |\n| --- | --- | --- | ---: |\n", n, version(pagefind, "--version"))
 	share := ""
@@ -155,7 +174,9 @@ func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time
 	fmt.Fprintf(&t, "| index build, median of %d | %s%s | %s, %s | %.2f× |\n", runs, secs(ourIndex[0]), share, secs(theirIndex[0]), mb(theirRSS[0]), ourIndex[0].Seconds()/theirIndex[0].Seconds())
 	fmt.Fprintf(&t, "| index on disk | %.1f MB | %.1f MB | %.2f× |\n", float64(ourSize)/(1<<20), float64(theirSize)/(1<<20), float64(ourSize)/float64(theirSize))
 	fmt.Fprintf(&t, "| bytes per cold query, median (max) of %d | %.1f KB (%.1f KB) | %.1f KB (%.1f KB) | %.2f× |\n", len(searchQueries), hm, hx, pm, px, hm/pm)
-	fmt.Fprintf(&t, "| last keystroke → results, median (max) | %d ms (%d ms) | — | |\n", lat[len(lat)/2].Milliseconds(), lat[len(lat)-1].Milliseconds())
+	fmt.Fprintf(&t, "| the same, typed a key at a time (every intermediate query) | %.1f KB (%.1f KB) | | |\n", tm, tx)
+	fmt.Fprintf(&t, "| query entered → results shown, median (max) | %d ms (%d ms) | | |\n", lm.Milliseconds(), lx.Milliseconds())
+	fmt.Fprintf(&t, "| last keystroke → results shown, typed | %d ms (%d ms) | | |\n", ltm.Milliseconds(), ltx.Milliseconds())
 	fmt.Fprintf(&t, "| same first result | %d of %d queries | | |\n", agree, len(searchQueries))
 	if len(disagree) > 0 {
 		fmt.Fprintf(&t, "\nFirst results that differ: %s.\n", strings.Join(disagree, "; "))
@@ -252,15 +273,62 @@ func coldTab(browser context.Context, base string) (context.Context, context.Can
 	return ctx, stop, nil
 }
 
-// transferred sums the bytes of the resources whose URL contains one of
-// parts (headers included, as Chromium counts them).
-const transferredJS = `((parts) => performance.getEntriesByType("resource")
-	.filter(e => parts.some(p => e.name.includes(p)))
-	.reduce((n, e) => n + (e.transferSize || e.encodedBodySize), 0))`
+// byteCounter counts the bytes the server sends (compressed, as on the
+// wire, headers left out) by URL path, between resets: what a query
+// downloads, whoever asks for it (the page, a worker).
+type byteCounter struct {
+	mu    sync.Mutex
+	bytes map[string]int64
+}
 
-// handbookQuery types q into handbook's search box as a reader does and
-// waits for the results.
-func handbookQuery(browser context.Context, base, q string) (searchResult, error) {
+func (c *byteCounter) reset() {
+	c.mu.Lock()
+	c.bytes = map[string]int64{}
+	c.mu.Unlock()
+}
+
+// sum adds up the bytes sent for paths starting with one of prefixes.
+func (c *byteCounter) sum(prefixes ...string) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var n int64
+	for p, b := range c.bytes {
+		for _, pre := range prefixes {
+			if strings.HasPrefix(p, pre) {
+				n += b
+				break
+			}
+		}
+	}
+	return n
+}
+
+func (c *byteCounter) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(countingWriter{w, c, r.URL.Path}, r)
+	})
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	c    *byteCounter
+	path string
+}
+
+func (w countingWriter) Write(b []byte) (int, error) {
+	w.c.mu.Lock()
+	if w.c.bytes == nil {
+		w.c.bytes = map[string]int64{}
+	}
+	w.c.bytes[w.path] += int64(len(b))
+	w.c.mu.Unlock()
+	return w.ResponseWriter.Write(b)
+}
+
+// handbookQuery types q into handbook's search box as a reader does, a
+// key at a time (typed) or all at once (pasted), and waits for the
+// results of the whole query.
+func handbookQuery(browser context.Context, base, q string, typed bool) (searchResult, error) {
 	ctx, stop, err := coldTab(browser, base)
 	if err != nil {
 		return searchResult{}, err
@@ -270,29 +338,39 @@ func handbookQuery(browser context.Context, base, q string) (searchResult, error
 	// last changed.
 	const watch = `(() => {
 		window.__keyAt = 0; window.__shownAt = 0;
+		const input = document.querySelector("[data-handbook-search] input");
 		document.addEventListener("keydown", () => { window.__keyAt = performance.now(); }, true);
 		const box = document.querySelector(".search-results");
-		new MutationObserver(() => { window.__shownAt = performance.now(); }).observe(box, {childList: true, subtree: true, attributes: true});
+		new MutationObserver(() => {
+			if (box.dataset.query === input.value && !window.__shownAt) window.__shownAt = performance.now();
+		}).observe(box, {attributes: true, attributeFilter: ["data-query"]});
 		return true;
 	})()`
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](watch)); err != nil {
 		return searchResult{}, err
 	}
-	if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`[data-handbook-search] input`), q)); err != nil {
-		return searchResult{}, err
+	if typed {
+		if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS(`[data-handbook-search] input`), q)); err != nil {
+			return searchResult{}, err
+		}
+	} else {
+		// Pasted: one input event with the whole query.
+		paste := `(() => { const i = document.querySelector("[data-handbook-search] input"); i.focus();
+			window.__keyAt = performance.now(); i.value = ` + jsQuote(q) + `; i.dispatchEvent(new Event("input", {bubbles: true})); return true })()`
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](paste)); err != nil {
+			return searchResult{}, err
+		}
 	}
-	// Results are final when nothing changed for a while.
+	// The results are those of the whole query once the box says so.
 	var last float64
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(150 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && last == 0; time.Sleep(20 * time.Millisecond) {
 		shown, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.__shownAt`))
 		if err != nil {
 			return searchResult{}, err
 		}
-		if shown > 0 && shown == last {
-			break
-		}
 		last = shown
 	}
+	time.Sleep(300 * time.Millisecond) // downloads still under way are counted too
 	var r searchResult
 	key, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.__keyAt`))
 	if err != nil {
@@ -301,11 +379,6 @@ func handbookQuery(browser context.Context, base, q string) (searchResult, error
 	if last > key {
 		r.latency = time.Duration((last - key) * float64(time.Millisecond))
 	}
-	b, err := chromedp.Run(ctx, chromedp.Evaluate[float64](transferredJS+`(["/search/", "/assets/search.js"])`))
-	if err != nil {
-		return r, err
-	}
-	r.bytes = int64(b)
 	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.handbookSearch.query(`+jsQuote(q)+`).then(rs => rs.length ? new URL(rs[0].url, location.href).pathname : "")`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		return r, err
@@ -333,11 +406,7 @@ func pagefindQuery(browser context.Context, base, q string) (searchResult, error
 	if err != nil {
 		return searchResult{}, err
 	}
-	b, err := chromedp.Run(ctx, chromedp.Evaluate[float64](transferredJS+`(["/pagefind/"])`))
-	if err != nil {
-		return searchResult{}, err
-	}
-	return searchResult{bytes: int64(b), first: strings.TrimSuffix(first, "index.html")}, nil
+	return searchResult{first: strings.TrimSuffix(first, "index.html")}, nil
 }
 
 func jsQuote(s string) string {

@@ -582,6 +582,7 @@
       search(q, shown).then(function (r) {
         if (my !== seq) return; // a later query has been asked meanwhile
         render(r);
+        panel.dataset.query = q; // what the results are of, for tests and tools
         if (keep >= 0) setActive(Math.min(keep, options().length - 1));
         if (enterSeq === my && r.shown.length) choose(options()[0]);
       }, function (err) {
