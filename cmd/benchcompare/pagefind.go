@@ -379,7 +379,10 @@ func handbookQuery(browser context.Context, base, q string, typed bool) (searchR
 	if last > key {
 		r.latency = time.Duration((last - key) * float64(time.Millisecond))
 	}
-	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.handbookSearch.query(`+jsQuote(q)+`).then(rs => rs.length ? new URL(rs[0].url, location.href).pathname : "")`, chromedp.EvalAwaitPromise))
+	// The first result shown is the best: kinds come in the order of
+	// their best result. (handbookSearch.query would fetch the records of
+	// every result, which the box does not.)
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const a = document.querySelector('.search-results [role="option"] a[href], .search-results a[href][role="option"]'); return a ? new URL(a.href).pathname : "" })()`))
 	if err != nil {
 		return r, err
 	}
