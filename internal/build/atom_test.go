@@ -1,18 +1,14 @@
 package build_test
 
 import (
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/handbook-dev/handbook/internal/atom"
-	"github.com/handbook-dev/handbook/internal/build"
 	"github.com/handbook-dev/handbook/internal/golden"
-	"github.com/handbook-dev/handbook/internal/site"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -21,25 +17,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // Atom feed: valid, with the full content of the public posts and
 // postmortems, and as recorded in testdata/public-feed.xml.
 func TestPublicFeed(t *testing.T) {
-	dir := t.TempDir()
-	for name, text := range leakFixture {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg := site.DefaultConfig(dir)
-	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-	cfg.BaseURL = "https://blog.example.com/"
-	cfg.Title = "Example engineering blog"
-	cfg.SelectProfile("public")
-	out := filepath.Join(t.TempDir(), "public")
-	if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
-		t.Fatal(err)
-	}
+	out, _ := buildPublic(t)
 	data, err := os.ReadFile(filepath.Join(out, "feed.xml"))
 	if err != nil {
 		t.Fatal(err)

@@ -245,14 +245,7 @@ func Memory(ctx context.Context, opts Options) (*Result, map[string][]byte, erro
 		return nil, nil, err
 	}
 	res := &Result{Site: s, Diags: diags, Pages: map[page.Kind]int{}}
-	files := map[string][]byte{}
-	var mu sync.Mutex
-	err = r.All(ctx, func(p string, b []byte) error {
-		mu.Lock()
-		files[p] = b
-		mu.Unlock()
-		return nil
-	})
+	files, err := renderAll(ctx, r, 0)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -357,4 +350,18 @@ func realPath(p string) string {
 		return p
 	}
 	return filepath.Join(realPath(filepath.Clean(dir)), base)
+}
+
+// renderAll renders every file of the site into a map by site path; size
+// is how many files to make room for.
+func renderAll(ctx context.Context, r *render.Renderer, size int) (map[string][]byte, error) {
+	files := make(map[string][]byte, size)
+	var mu sync.Mutex
+	err := r.All(ctx, func(p string, b []byte) error {
+		mu.Lock()
+		files[p] = b
+		mu.Unlock()
+		return nil
+	})
+	return files, err
 }

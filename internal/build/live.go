@@ -95,14 +95,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 		return nil, err
 	}
 	ix := search.Build(searchDocs(s.Published()))
-	files := make(map[string][]byte, len(l.files)+16)
-	var mu sync.Mutex
-	err = r.All(ctx, func(p string, b []byte) error {
-		mu.Lock()
-		files[p] = b
-		mu.Unlock()
-		return nil
-	})
+	files, err := renderAll(ctx, r, len(l.files)+16)
 	if err != nil {
 		l.s = nil
 		return nil, err

@@ -162,32 +162,11 @@ zqxevaluationbody
 // nothing of an internal page, nor an internal field of a public page,
 // may be written anywhere, search index, feed and sitemap included.
 func TestPublicProfileLeaksNothing(t *testing.T) {
-	dir := t.TempDir()
-	for name, text := range leakFixture {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg := site.DefaultConfig(dir)
-	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-	cfg.BaseURL = "https://blog.example.com/"
-	cfg.Title = "Example engineering blog"
-	if !cfg.SelectProfile("public") {
-		t.Fatal("no public profile")
-	}
-	out := filepath.Join(t.TempDir(), "public")
-	res, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out})
-	if err != nil {
-		t.Fatal(err)
-	}
+	out, res := buildPublic(t)
 
 	marker := regexp.MustCompile(`(?i)zqx[a-z]*`)
 	var files []string
-	err = filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -247,4 +226,33 @@ func TestPublicProfileLeaksNothing(t *testing.T) {
 	if !slices.Equal(leftOut, want) {
 		t.Errorf("public-internal-link findings:\n%s\nwant\n%s\nall findings:\n%v", strings.Join(leftOut, "\n"), strings.Join(want, "\n"), res.Diags)
 	}
+}
+
+// buildPublic writes leakFixture and builds its public profile, returning
+// the output folder and the result.
+func buildPublic(t *testing.T) (string, *build.Result) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range leakFixture {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	cfg.BaseURL = "https://blog.example.com/"
+	cfg.Title = "Example engineering blog"
+	if !cfg.SelectProfile("public") {
+		t.Fatal("no public profile")
+	}
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, res
 }

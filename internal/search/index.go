@@ -737,16 +737,7 @@ func (ix *Index) writeRecords(g int) {
 }
 
 func (ix *Index) writeEntry() {
-	type entry struct {
-		Version int                `json:"version"`
-		Docs    int                `json:"docs"`
-		Stop    []string           `json:"stop"`
-		Chunks  [][2]string        `json:"chunks"`
-		Group   int                `json:"group"`
-		Records []string           `json:"records"`
-		Facets  map[string][][]any `json:"facets"`
-	}
-	e := entry{Version: 1, Docs: len(ix.docs), Stop: StopWords, Group: Group, Records: ix.recordOf, Facets: map[string][][]any{}}
+	e := Entry{Version: 1, Docs: len(ix.docs), Stop: StopWords, Group: Group, Records: ix.recordOf, Facets: map[string][][]any{}}
 	for i, f := range ix.firsts {
 		e.Chunks = append(e.Chunks, [2]string{f, ix.chunkOf[i]})
 	}

@@ -79,39 +79,7 @@ func foldRune(b *strings.Builder, r rune) {
 // Words calls f with each folded word of s, in order: runs of letters and
 // digits, apostrophes removed ("don't" is "dont").
 func Words(s string, f func(w string)) {
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			f(b.String())
-			b.Reset()
-		}
-	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch {
-			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-				b.WriteByte(c)
-			case 'A' <= c && c <= 'Z':
-				b.WriteByte(c + 'a' - 'A')
-			case c == '\'':
-			default:
-				flush()
-			}
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		switch {
-		case r == '’':
-		case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.M, r):
-			foldRune(&b, r)
-		default:
-			flush()
-		}
-	}
-	flush()
+	appendWords(nil, s, func(w []byte) { f(string(w)) })
 }
 
 // appendIdentifiers is Identifiers for the indexer: each identifier is
