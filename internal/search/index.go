@@ -448,16 +448,19 @@ func compareTerms(a, b string) int {
 		if i == len(a) || j == len(b) {
 			return cmp.Compare(len(a)-i, len(b)-j)
 		}
-		ra, na := decode(a[i:])
-		rb, nb := decode(b[j:])
+		ra, na := utf8.DecodeRuneInString(a[i:])
+		rb, nb := utf8.DecodeRuneInString(b[j:])
 		if ra != rb {
-			return cmp.Compare(utf16Key(ra), utf16Key(rb))
+			if c := cmp.Compare(utf16Key(ra), utf16Key(rb)); c != 0 {
+				return c
+			}
+			// Both past U+FFFF with the same first code unit: the second
+			// ones are in the order of the runes.
+			return cmp.Compare(ra, rb)
 		}
 		i, j = i+na, j+nb
 	}
 }
-
-func decode(s string) (rune, int) { return utf8.DecodeRuneInString(s) }
 
 // utf16Key orders runes by their first UTF-16 code unit.
 func utf16Key(r rune) int {

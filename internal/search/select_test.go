@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -29,3 +30,17 @@ func TestNthLargest(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareTerms: terms sort as JavaScript compares strings, by UTF-16
+// code units, which puts characters past U+FFFF before U+E000–U+FFFF.
+func TestCompareTerms(t *testing.T) {
+	ordered := []string{"", "a", "ab", "b", "z", "é", "\U0001F600", "\U0001F601", "\U0001F680", "\uFB01"}
+	for i := range ordered {
+		for j := range ordered {
+			if got, want := compareTerms(ordered[i], ordered[j]), cmp.Compare(i, j); got != want {
+				t.Errorf("compareTerms(%q, %q) = %d, want %d", ordered[i], ordered[j], got, want)
+			}
+		}
+	}
+}
+
