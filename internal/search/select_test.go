@@ -43,4 +43,3 @@ func TestCompareTerms(t *testing.T) {
 		}
 	}
 }
-
