@@ -32,9 +32,10 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # handbook side by side with the tools it replaces (hugo for build and
-# serve, linkchecker for check), on generated sites of 1,000 and 10,000
-# pages; prints the table and writes it into content/docs/benchmarks.md
-# with a chart. About 25 minutes: LinkChecker runs until its cap.
+# serve, linkchecker for check, Pagefind from npm for search), on
+# generated sites of 1,000 and 10,000 pages; prints the table and writes
+# it into content/docs/benchmarks.md with a chart. About half an hour:
+# LinkChecker runs until its cap.
 bench-compare:
 	$(GO) run ./cmd/benchcompare -runs 3 -sizes 1000,10000
 
