@@ -96,7 +96,9 @@ func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time
 		return "", err
 	}
 	counter := &byteCounter{}
-	srv := &http.Server{Handler: counter.wrap(gzipFiles(http.FileServer(http.Dir(out))))}
+	// no-store: every query is cold, also for the requests of Pagefind's
+	// worker, to which the tab's disabled cache does not apply.
+	srv := &http.Server{Handler: counter.wrap(noStore(gzipFiles(http.FileServer(http.Dir(out)))))}
 	go srv.Serve(ln)
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
@@ -222,6 +224,14 @@ func folderSize(dir string) int64 {
 	return n
 }
 
+// noStore forbids browsers to keep any response.
+func noStore(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		h.ServeHTTP(w, r)
+	})
+}
+
 // gzipFiles compresses text responses for clients that accept it, as any
 // web host does; Pagefind's files are compressed already and go as they
 // are.
@@ -334,12 +344,12 @@ func handbookQuery(browser context.Context, base, q string, typed bool) (searchR
 		return searchResult{}, err
 	}
 	defer stop()
-	// The page notes when the last key went down and when the results
-	// last changed.
+	// The page notes when the last key went down and when the results of
+	// the box's text were first shown after it.
 	const watch = `(() => {
 		window.__keyAt = 0; window.__shownAt = 0;
 		const input = document.querySelector("[data-handbook-search] input");
-		document.addEventListener("keydown", () => { window.__keyAt = performance.now(); }, true);
+		document.addEventListener("keydown", () => { window.__keyAt = performance.now(); window.__shownAt = 0; }, true);
 		const box = document.querySelector(".search-results");
 		new MutationObserver(() => {
 			if (box.dataset.query === input.value && !window.__shownAt) window.__shownAt = performance.now();
@@ -369,6 +379,9 @@ func handbookQuery(browser context.Context, base, q string, typed bool) (searchR
 			return searchResult{}, err
 		}
 		last = shown
+	}
+	if last == 0 {
+		return searchResult{}, errors.New("no results shown within 20 s")
 	}
 	time.Sleep(300 * time.Millisecond) // downloads still under way are counted too
 	var r searchResult
