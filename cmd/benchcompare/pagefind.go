@@ -168,7 +168,7 @@ func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time
 	lm, lx := latency(hb)
 	ltm, ltx := latency(typed)
 	var t strings.Builder
-	fmt.Fprintf(&t, "| search, %d pages | handbook | Pagefind %s | ratio |\n| --- | --- | --- | ---: |\n", n, version(pagefind, "--version"))
+	fmt.Fprintf(&t, "| search, %d pages | handbook | Pagefind %s | ratio |\n| --- | --- | --- | ---: |\n", n, strings.TrimPrefix(version(pagefind, "--version"), "pagefind "))
 	share := ""
 	if buildMedian > 0 {
 		share = fmt.Sprintf(" (%.0f%% of the build's %s)", 100*ourIndex[0].Seconds()/buildMedian.Seconds(), secs(buildMedian))

@@ -17,6 +17,21 @@ import (
 	"github.com/handbook-dev/handbook/internal/browsertest"
 )
 
+// buildOwn builds the project's own handbook with the build flags given
+// into a temporary folder, and returns it and the summary line; any
+// finding fails the test.
+func buildOwn(t *testing.T, flags ...string) (out, summary string) {
+	t.Helper()
+	root, _ := filepath.Abs(filepath.Join("..", ".."))
+	out = t.TempDir()
+	var stdout, stderr bytes.Buffer
+	args := append(append([]string{"-C", root, "build"}, flags...), "--out", out)
+	if code := run(context.Background(), args, &stdout, &stderr); code != 0 || stderr.Len() > 0 {
+		t.Fatalf("build %v: exit %d\n%s%s", flags, code, stderr.String(), stdout.String())
+	}
+	return out, stdout.String()
+}
+
 // TestOwnBlog builds the public profile of the project's own handbook (its
 // posts and example postmortem: handbook.yaml's profiles.public), checks
 // its Atom feed, and opens the blog in headless Chromium: the postmortem
@@ -24,14 +39,9 @@ import (
 // first, its timeline as a timeline, and the tags that share it.
 func TestOwnBlog(t *testing.T) {
 	chromium := browsertest.Chromium(t)
-	root, _ := filepath.Abs(filepath.Join("..", ".."))
-	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), []string{"-C", root, "build", "--profile", "public", "--out", out}, &stdout, &stderr); code != 0 || stderr.Len() > 0 {
-		t.Fatalf("build --profile public: exit %d\n%s%s", code, stderr.String(), stdout.String())
-	}
-	if !strings.Contains(stdout.String(), "1 postmortem, 2 posts") {
-		t.Errorf("the blog is not the example postmortem and the two posts: %s", stdout.String())
+	out, summary := buildOwn(t, "--profile", "public")
+	if !strings.Contains(summary, "1 postmortem, 2 posts") {
+		t.Errorf("the blog is not the example postmortem and the two posts: %s", summary)
 	}
 
 	feed, err := os.ReadFile(filepath.Join(out, "feed.xml"))

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -24,12 +23,7 @@ import (
 // the page itself must come first (or a page with the very same title).
 func TestOwnHandbookSearch(t *testing.T) {
 	chromium := browsertest.Chromium(t)
-	root, _ := filepath.Abs(filepath.Join("..", ".."))
-	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), []string{"-C", root, "--quiet", "build", "--out", out}, &stdout, &stderr); code != 0 {
-		t.Fatalf("build: exit %d\n%s%s", code, stderr.String(), stdout.String())
-	}
+	out, _ := buildOwn(t)
 	files := map[string][]byte{}
 	err := filepath.WalkDir(filepath.Join(out, "search"), func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -21,15 +21,7 @@ func searchDocs(pages []*site.Page) []search.Doc {
 }
 
 func searchDoc(p *site.Page) search.Doc {
-	d := search.Doc{URL: p.URL, Title: p.Title, Kind: string(p.Kind), KindLabel: p.Kind.Plural(), Excerpt: p.Excerpt, Tags: p.Tags, Services: p.Services}
-	switch {
-	case p.ADR != nil:
-		d.Status = p.ADR.Status
-	case p.Postmortem != nil:
-		d.Status = p.Postmortem.Status
-	case p.Evaluation != nil:
-		d.Status = p.Evaluation.Ring
-	}
+	d := search.Doc{URL: p.URL, Title: p.Title, Kind: string(p.Kind), KindLabel: p.Kind.Plural(), Status: site.Status(p), Excerpt: p.Excerpt, Tags: p.Tags, Services: p.Services}
 	doc := p.Doc
 	var lines []int // the lines of the headings of Headings
 	for _, h := range doc.Headings {

@@ -175,12 +175,19 @@ var scopes = map[string]Scope{
 
 // ScopeOf returns the scope of a rule id; unknown ids are ScopeSite, the
 // scope that is never redone partially.
+// It is called for every finding of a partial update: one map lookup.
 func ScopeOf(id string) Scope {
-	if s, ok := scopes[id]; ok {
+	if s, ok := scopeOf[id]; ok {
 		return s
-	}
-	if _, ok := Lookup(id); ok {
-		return ScopeFile
 	}
 	return ScopeSite
 }
+
+// scopeOf is the scope of every catalog rule.
+var scopeOf = func() map[string]Scope {
+	m := make(map[string]Scope, len(catalog))
+	for _, r := range catalog {
+		m[r.ID] = scopes[r.ID] // ScopeFile when not listed
+	}
+	return m
+}()

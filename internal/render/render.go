@@ -46,6 +46,9 @@ type Renderer struct {
 	// indexes it for Render.
 	planned []job
 	byPath  map[string]int
+	// absolute is set when the base URL names a host: pages then have a
+	// canonical URL.
+	absolute bool
 }
 
 // SiteInfo is what every layout knows of the site.
@@ -185,6 +188,7 @@ func New(s *site.Site, th *Theme) *Renderer {
 	}
 	r.nav = buildNav(s, r.indexURLs, extra)
 	r.info.HeadHTML = headHTML(r.info.BasePath, r.info.Title)
+	r.absolute = strings.Contains(s.Config.AbsURL("/"), "://")
 	if pr := s.Config.Profile; pr != nil {
 		r.info.Profile = pr.Name
 	}
@@ -439,8 +443,8 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 	if d.Crumbs == nil {
 		d.Crumbs = r.nav.crumbs(d.URL)
 	}
-	if abs := r.Site.Config.AbsURL(d.URL); strings.Contains(abs, "://") {
-		d.Canonical = abs
+	if r.absolute {
+		d.Canonical = r.Site.Config.AbsURL(d.URL)
 	}
 	d.Summary = r.info.Description
 	if d.Page != nil {

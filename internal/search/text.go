@@ -27,9 +27,6 @@ var stop = func() map[string]bool {
 	return m
 }()
 
-// IsStop reports whether the folded word w is a stop word.
-func IsStop(w string) bool { return stop[w] }
-
 // special are the letters folded to others that Unicode does not
 // decompose.
 var special = map[rune]string{'ß': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'ø': "o", 'Ø': "o", 'ł': "l", 'Ł': "l", 'đ': "d", 'Đ': "d", 'ı': "i", 'þ': "th", 'Þ': "th"}
