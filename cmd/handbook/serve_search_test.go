@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -61,8 +60,10 @@ func TestServeSearchFollowsEdits(t *testing.T) {
 			files[pos] = fetch(pos)
 		}
 		for g, h := range e.Records {
-			name := "/search/r" + strconv.Itoa(g) + "." + h + ".json"
-			files[name] = fetch(name)
+			for d := g * e.Group; d < min((g+1)*e.Group, e.Docs); d++ {
+				name := search.RecordFile(g, h, d)
+				files[name] = fetch(name)
+			}
 		}
 		_, terms, _, err := search.Read(files)
 		if err != nil {

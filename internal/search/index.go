@@ -89,14 +89,22 @@ var (
 	lengthNorm = [nFields]float64{1, 0.75, 0.75, 0.75, 0.75}
 )
 
+// Version is the version of the index format (FORMAT.md) that Build
+// writes and the client reads.
+const Version = 2
+
 const (
 	k1 = 1.2
 	// topN is how many postings a frequent term keeps with their scores.
 	topN = 256
 	// chunkSize is the size past which a chunk is cut.
 	chunkSize = 12 << 10
-	// Group is how many records a record file holds.
-	Group = 8
+	// Group is how many record files a record folder holds.
+	Group = 64
+	// TopRecords is how many of a term's best documents its chunk names
+	// (title, URL, kind), so that the results of a one-word query show
+	// without waiting for record files.
+	TopRecords = 10
 	// fieldGap separates the positions of two fields.
 	fieldGap = 10
 )
@@ -532,8 +540,9 @@ func (ix *Index) writeChunks(byChunk [][]string, only map[int]bool) {
 // names them. Each term's part is encoded once and kept until the term
 // changes (Update).
 func (ix *Index) encodeChunk(i int, terms []string) (name string, c, p []byte) {
-	c = append(c, '{')
+	c = append(c, `{"t":{`...)
 	p = append(p, '{')
+	var top []int32
 	for k, t := range terms {
 		if k > 0 {
 			c = append(c, ',')
@@ -550,8 +559,27 @@ func (ix *Index) encodeChunk(i int, terms []string) (name string, c, p []byte) {
 		}
 		c = append(c, f.c...)
 		p = append(p, f.p...)
+		top = append(top, f.top...)
 	}
-	c = append(c, '}')
+	// The chunk names the best documents of its terms.
+	c = append(c, `},"d":{`...)
+	slices.Sort(top)
+	for k, d := range slices.Compact(top) {
+		if k > 0 {
+			c = append(c, ',')
+		}
+		c = append(c, '"')
+		c = strconv.AppendInt(c, int64(d), 10)
+		c = append(c, `":[`...)
+		doc := &ix.docs[d]
+		c = appendString(c, doc.Title)
+		c = append(c, ',')
+		c = appendString(c, strings.TrimPrefix(doc.URL, "/"))
+		c = append(c, ',')
+		c = appendString(c, doc.Kind)
+		c = append(c, ']')
+	}
+	c = append(c, "}}"...)
 	p = append(p, '}')
 	h := sha256.New()
 	h.Write(c)
@@ -567,6 +595,7 @@ type fragment struct {
 	frequent  bool
 	threshold int
 	kept      []int32
+	top       []int32 // the TopRecords best documents, best first
 }
 
 // unchangedBy reports whether the encoded term stays the same when a
@@ -643,7 +672,35 @@ func (ix *Index) encodeTerm(t string) fragment {
 	c = append(c, "]}"...)
 	p = append(p, ']')
 	f.c, f.p = c, p
+	f.top = topDocs(kept, idf)
 	return f
+}
+
+// topDocs returns the documents of the TopRecords best postings of ps,
+// best first, of equal scores the first documents: the order in which the
+// client ranks a one-word query. Facets score nothing and have none.
+func topDocs(ps []posting, idf float64) []int32 {
+	if len(ps) == 0 || ps[0].facet {
+		return nil
+	}
+	type sd struct{ score, doc int32 }
+	best := make([]sd, 0, TopRecords+1)
+	for _, q := range ps {
+		x := sd{int32(score(q, idf)), q.doc}
+		if len(best) == TopRecords && x.score <= best[len(best)-1].score {
+			continue // ps is in document order: an equal score comes later
+		}
+		i := sort.Search(len(best), func(i int) bool { return best[i].score < x.score })
+		best = slices.Insert(best, i, x)
+		if len(best) > TopRecords {
+			best = best[:TopRecords]
+		}
+	}
+	docs := make([]int32, len(best))
+	for i, x := range best {
+		docs[i] = x.doc
+	}
+	return docs
 }
 
 // best returns the topN best-scoring postings of ps, in document order
@@ -720,27 +777,43 @@ type record struct {
 	H [][2]string `json:"h"`
 }
 
+// writeRecords writes the record files of group g: one per document, in a
+// folder named by the group's number and a hash of its records, which the
+// entry lists.
 func (ix *Index) writeRecords(g int) {
+	lo, hi := g*Group, min((g+1)*Group, len(ix.docs))
 	if old := ix.recordOf[g]; old != "" {
-		delete(ix.files, "/search/r"+strconv.Itoa(g)+"."+old+".json")
+		for i := lo; i < hi; i++ {
+			delete(ix.files, RecordFile(g, old, i))
+		}
 	}
-	var recs []record
-	for i := g * Group; i < min((g+1)*Group, len(ix.docs)); i++ {
+	bs := make([][]byte, 0, hi-lo)
+	h := sha256.New()
+	for i := lo; i < hi; i++ {
 		d := &ix.docs[i]
 		r := record{T: d.Title, U: strings.TrimPrefix(d.URL, "/"), K: d.Kind, S: d.Status, X: d.Excerpt, H: [][2]string{}}
 		for _, h := range d.Headings {
 			r.H = append(r.H, [2]string{h.ID, h.Text})
 		}
-		recs = append(recs, r)
+		b, _ := json.Marshal(r) // strings only
+		bs = append(bs, b)
+		h.Write(b)
+		h.Write([]byte{'\n'})
 	}
-	b, _ := json.Marshal(recs) // strings only
-	sum := sha256.Sum256(b)
-	ix.recordOf[g] = hex.EncodeToString(sum[:3]) // with the group number, enough to tell versions apart
-	ix.files["/search/r"+strconv.Itoa(g)+"."+ix.recordOf[g]+".json"] = b
+	ix.recordOf[g] = hex.EncodeToString(h.Sum(nil)[:3]) // with the group number, enough to tell versions apart
+	for i, b := range bs {
+		ix.files[RecordFile(g, ix.recordOf[g], lo+i)] = b
+	}
+}
+
+// RecordFile is the site path of document doc's record, in group g of
+// hash hash.
+func RecordFile(g int, hash string, doc int) string {
+	return "/search/r" + strconv.Itoa(g) + "." + hash + "/" + strconv.Itoa(doc) + ".json"
 }
 
 func (ix *Index) writeEntry() {
-	e := Entry{Version: 1, Docs: len(ix.docs), Stop: StopWords, Group: Group, Records: ix.recordOf, Facets: map[string][][]any{}}
+	e := Entry{Version: Version, Docs: len(ix.docs), Stop: StopWords, Group: Group, Records: ix.recordOf, Facets: map[string][][]any{}}
 	for i, f := range ix.firsts {
 		e.Chunks = append(e.Chunks, [2]string{f, ix.chunkOf[i]})
 	}
@@ -796,6 +869,15 @@ func (ix *Index) Update(docs []Doc) bool {
 		for _, t := range ix.terms[id] {
 			gone[t] = true
 		}
+		old := ix.docs[id]
+		// The chunks naming the document among a term's best are
+		// those of its terms.
+		named := old.Title != d.Title || old.Kind != d.Kind
+		if named {
+			for t := range gone {
+				touched[t] = true
+			}
+		}
 		ix.docs[id] = d
 		a := analyze(&ix.docs[id])
 		ix.docs[id].Body = nil
@@ -812,7 +894,7 @@ func (ix *Index) Update(docs []Doc) bool {
 				continue
 			}
 			ps[j] = p
-			if !ix.frags[t].unchangedBy(p, ix.idf(len(ps))) {
+			if named || !ix.frags[t].unchangedBy(p, ix.idf(len(ps))) {
 				touched[t] = true
 			}
 		}

@@ -1,9 +1,11 @@
 package search
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -49,24 +51,34 @@ type Record struct {
 }
 
 // Read reads a whole index back from its files (site paths under
-// "/search/"), as the browser reads parts of it: for tests and tools.
+// "/search/"), as the browser reads parts of it: for tests and tools. It
+// also checks what the client relies on: that each chunk names the
+// TopRecords best documents of each of its terms, as their records say.
 func Read(files map[string][]byte) (*Entry, map[string]Postings, []Record, error) {
 	var e Entry
 	if err := json.Unmarshal(files["/search/entry.json"], &e); err != nil {
 		return nil, nil, nil, fmt.Errorf("entry: %w", err)
 	}
+	if e.Version != Version {
+		return nil, nil, nil, fmt.Errorf("entry: version %d, want %d", e.Version, Version)
+	}
 	terms := map[string]Postings{}
+	named := map[string]map[int][3]string{} // chunk → documents it names
 	for _, c := range e.Chunks {
-		var chunk map[string]struct {
-			DF   int    `json:"df"`
-			All  string `json:"all"`
-			Rest int    `json:"rest"`
-			P    []int  `json:"p"`
+		var file struct {
+			T map[string]struct {
+				DF   int    `json:"df"`
+				All  string `json:"all"`
+				Rest int    `json:"rest"`
+				P    []int  `json:"p"`
+			} `json:"t"`
+			D map[int][3]string `json:"d"`
 		}
 		name := "/search/" + c[1]
-		if err := json.Unmarshal(files[name], &chunk); err != nil {
+		if err := json.Unmarshal(files[name], &file); err != nil {
 			return nil, nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
+		chunk := file.T
 		var pos map[string][][]int
 		posName := name[:len(name)-len(".json")] + ".pos.json"
 		if err := json.Unmarshal(files[posName], &pos); err != nil {
@@ -106,16 +118,47 @@ func Read(files map[string][]byte) (*Entry, map[string]Postings, []Record, error
 				}
 			}
 			terms[t] = ps
+			named[t] = file.D
 		}
 	}
 	var recs []Record
 	for g, h := range e.Records {
-		name := "/search/r" + strconv.Itoa(g) + "." + h + ".json"
-		var rs []Record
-		if err := json.Unmarshal(files[name], &rs); err != nil {
-			return nil, nil, nil, fmt.Errorf("%s: %w", name, err)
+		for d := g * e.Group; d < min((g+1)*e.Group, e.Docs); d++ {
+			name := RecordFile(g, h, d)
+			var r Record
+			if err := json.Unmarshal(files[name], &r); err != nil {
+				return nil, nil, nil, fmt.Errorf("%s: %w", name, err)
+			}
+			recs = append(recs, r)
 		}
-		recs = append(recs, rs...)
+	}
+	for t, ps := range terms {
+		for _, d := range topOf(ps) {
+			got, ok := named[t][d]
+			if d >= len(recs) {
+				return nil, nil, nil, fmt.Errorf("term %q: document %d has no record", t, d)
+			}
+			if want := [3]string{recs[d].Title, recs[d].URL, recs[d].Kind}; !ok || got != want {
+				return nil, nil, nil, fmt.Errorf("term %q: its chunk names document %d %q, want %q", t, d, got, want)
+			}
+		}
 	}
 	return &e, terms, recs, nil
+}
+
+// topOf returns the documents of the TopRecords best scored postings, of
+// equal scores the first documents.
+func topOf(ps Postings) []int {
+	var scored []Posting
+	for _, p := range ps.Docs {
+		if p.Scored && p.Score > 0 {
+			scored = append(scored, p)
+		}
+	}
+	slices.SortStableFunc(scored, func(a, b Posting) int { return cmp.Compare(b.Score, a.Score) })
+	var docs []int
+	for _, p := range scored[:min(len(scored), TopRecords)] {
+		docs = append(docs, p.Doc)
+	}
+	return docs
 }

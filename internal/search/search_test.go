@@ -265,7 +265,9 @@ func TestUpdate(t *testing.T) {
 		named["/search/"+strings.TrimSuffix(c[1], ".json")+".pos.json"] = true
 	}
 	for g, h := range e.Records {
-		named[fmt.Sprintf("/search/r%d.%s.json", g, h)] = true
+		for d := g * e.Group; d < min((g+1)*e.Group, e.Docs); d++ {
+			named[search.RecordFile(g, h, d)] = true
+		}
 	}
 	for p := range ix.Files() {
 		if !named[p] {

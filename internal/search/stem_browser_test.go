@@ -495,8 +495,13 @@ func TestSearchClientInBrowser(t *testing.T) {
 	srv := serveFiles(t, files)
 	tab := browse(t, chromium, srv.URL+base+"page/")
 
-	if n := srv.count(base + "search/"); len(n) > 0 {
-		t.Errorf("the index was fetched before the search box was used: %v", n)
+	// The entry is fetched once the page is idle; the rest waits for a query.
+	waitFor(t, tab, "the entry fetched while idle", `performance.getEntriesByType("resource").some(e => e.name.endsWith("/search/entry.json"))`)
+	time.Sleep(300 * time.Millisecond)
+	for p := range srv.count(base + "search/") {
+		if p != base+"search/entry.json" {
+			t.Errorf("%s was fetched before the search box was used", p)
+		}
 	}
 
 	const (
@@ -615,6 +620,31 @@ func TestSearchClientInBrowser(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%d results shown after the earlier, slower query answered; want the 1 of the later query", n)
 		}
+	})
+
+	t.Run("results before records", func(t *testing.T) {
+		// The chunks name the best documents of their terms: a one-word
+		// query shows its titles without waiting for record files, whose
+		// excerpts and sections follow.
+		navigate(t, tab, srv.URL+base+"page/")
+		records := regexp.MustCompile(`^` + base + `search/r\d+\.`)
+		srv.mu.Lock()
+		srv.slow = func(p string) time.Duration {
+			if records.MatchString(p) {
+				return 1500 * time.Millisecond
+			}
+			return 0
+		}
+		srv.mu.Unlock()
+		defer func() { srv.mu.Lock(); srv.slow = nil; srv.mu.Unlock() }()
+		keys(t, tab, "/")
+		keys(t, tab, "kubectl")
+		waitFor(t, tab, "the title", `document.querySelectorAll(".search-result").length === 1`)
+		if got := eval[string](t, tab, `document.querySelector(".search-result .search-title").textContent + "|" + new URL(document.querySelector(".search-result").href).pathname + "|" + document.querySelectorAll(".search-excerpt").length`); got != "Database failover|"+runbook+"|0" {
+			t.Errorf("first shown: %q, want the title and page, no excerpt yet", got)
+		}
+		waitFor(t, tab, "the record's excerpt and section", `document.querySelectorAll(".search-result .search-excerpt").length === 1 && new URL(document.querySelector(".search-result").href).hash === "#rollback"`)
+		keys(t, tab, kb.Escape)
 	})
 
 	t.Run("search box", func(t *testing.T) {

@@ -175,7 +175,7 @@
   function entry() {
     if (!entryP) {
       entryP = load("entry.json").then(function (e) {
-        if (e.version !== 1) throw new Error("search index version " + e.version + ", want 1");
+        if (e.version !== 2) throw new Error("search index version " + e.version + ", want 2");
         var kinds = (e.facets && e.facets.kind) || [];
         E = {
           docs: e.docs, stop: new Set(e.stop || []), chunks: e.chunks, first: e.chunks.map(function (c) { return c[0]; }),
@@ -207,6 +207,72 @@
     var i = chunkOf(p), out = [i];
     if (len(p) > 1 && ++i < E.first.length && E.first[i].startsWith(p)) out.push(i);
     return out;
+  }
+
+  // chunk loads chunk i: its terms; the documents it names (the best of
+  // each term: title, URL, kind) join `named`.
+  var named = new Map(), chunkP = new Map();
+  function chunk(i) {
+    var p = chunkP.get(i);
+    if (!p) {
+      p = load(E.chunks[i][1]).then(function (c) {
+        for (var d in c.d) if (own(c.d, d)) named.set(+d, c.d[d]);
+        return c.t;
+      });
+      p.catch(function () { chunkP.delete(i); });
+      chunkP.set(i, p);
+    }
+    return p;
+  }
+
+  // decode turns a term's postings into arrays: documents, scores,
+  // sections, and the bitset of every document of a frequent term.
+  var flat = new WeakMap();
+  function decode(t) {
+    var x = flat.get(t);
+    if (x) return x;
+    var p = t.p || [], n = (p.length / 3) | 0, d = 0, i;
+    x = { docs: new Int32Array(n), sc: new Float64Array(n), sec: new Int32Array(n), bits: null, rest: t.rest || 0 };
+    for (i = 0; i < n; i++) {
+      d += p[3 * i];
+      x.docs[i] = d;
+      x.sc[i] = p[3 * i + 1];
+      x.sec[i] = p[3 * i + 2];
+    }
+    if (t.all) {
+      var b = atob(t.all);
+      x.bits = new Uint8Array(b.length);
+      for (i = 0; i < b.length; i++) x.bits[i] = b.charCodeAt(i);
+    }
+    flat.set(t, x);
+    return x;
+  }
+  // A clause's matches: the score of each document (−1: no match) and
+  // the section it scored best in.
+  function clause() {
+    var sc = new Float64Array(E.docs);
+    sc.fill(-1);
+    return { sc: sc, sec: new Int32Array(E.docs) };
+  }
+  // add matches term t's documents in clause m at k times their score; a
+  // document keeps its best alternative.
+  function add(m, t, k) {
+    var x = decode(t), sc = m.sc, sec = m.sec, i, j, d, s;
+    if (x.bits) {
+      s = x.rest * k;
+      for (i = 0; i < x.bits.length; i++) {
+        var byte = x.bits[i];
+        for (j = 0; byte && j < 8; j++, byte >>= 1) {
+          d = i * 8 + j;
+          if (byte & 1 && s > sc[d]) { sc[d] = s; sec[d] = 0; }
+        }
+      }
+    }
+    for (i = 0; i < x.docs.length; i++) {
+      d = x.docs[i];
+      s = x.sc[i] * k;
+      if (s > sc[d]) { sc[d] = s; sec[d] = x.sec[i]; }
+    }
   }
 
   // docsOf decodes a term's postings: document → [score, section, index in p (-1: only in all)].
@@ -282,7 +348,7 @@
 
   // run finds every document matching q, best first: {hits: [{doc, score,
   // sec}], marks, prefix}, marks being the terms matched (for highlighting).
-  async function run(q) {
+  async function run(q, limit) {
     await entry();
     var clauses = parse(q), need = new Set(), needPos = new Set(), marks = new Set(), prefix = "";
     var hasWord = clauses.some(function (c) { return c.phrase || (c.w && !c.neg && !E.stop.has(c.w)); });
@@ -311,44 +377,43 @@
     });
     var chunks = {}, pos = {};
     await Promise.all(Array.from(need, function (i) {
-      return load(E.chunks[i][1]).then(function (c) { chunks[i] = c; });
+      return chunk(i).then(function (c) { chunks[i] = c; });
     }).concat(Array.from(needPos, function (i) {
       return load(E.chunks[i][1].replace(/\.json$/, ".pos.json")).then(function (c) { pos[i] = c; });
     })));
     function post(t) { return own(chunks[chunkOf(t)], t); }
 
-    // Each clause gives a map: document → [[score, section], …].
+    // Each clause gives its matches (clause()); facets of one name are one
+    // clause (any of its values).
     var include = [], exclude = [], groups = {};
     clauses.forEach(function (c) {
-      var m = new Map();
       if (c.skip) return;
+      var m;
       if (c.f) {
-        c.terms.forEach(function (t) {
-          var p = post(t);
-          if (p) docsOf(p).forEach(function (v, d) { m.set(d, []); });
-        });
+        m = !c.neg && groups[c.f] || clause();
+        m.facet = true;
+        c.terms.forEach(function (t) { var p = post(t); if (p) add(m, p, 0); });
         if (c.neg) exclude.push(m);
-        else {
-          if (groups[c.f]) groups[c.f].forEach(function (v, d) { m.set(d, v); });
-          groups[c.f] = m; // several values of one facet: any of them
-        }
+        else groups[c.f] = m;
         return;
       }
+      m = clause();
       if (c.phrase) {
         if (c.terms.length) {
           var ls = c.terms.map(function (x) { var p = post(x[1]); return { off: x[0], p: p, pos: own(pos[chunkOf(x[1])], x[1]) }; });
           if (ls.every(function (l) { return l.p && l.pos; })) {
             docsOf(ls[0].p).forEach(function (v0, d) {
-              var got = [], starts = null;
+              var sum = 0, top = -1, sec = 0, starts = null;
               var ok = ls.every(function (l) {
                 var v = docsOf(l.p).get(d);
                 if (!v || v[2] < 0) return false;
                 var at = l.pos[v[2]] || [];
                 starts = starts ? starts.filter(function (s) { return at.indexOf(s + l.off) >= 0; }) : at.map(function (x) { return x - l.off; });
-                got.push([v[0], v[1]]);
+                sum += v[0];
+                if (v[0] > top) { top = v[0]; sec = v[1]; }
                 return starts.length > 0;
               });
-              if (ok) m.set(d, got);
+              if (ok) { m.sc[d] = sum; m.sec[d] = sec; }
             });
           }
           c.terms.forEach(function (x) { marks.add(x[1]); });
@@ -377,60 +442,154 @@
         }
         alts.forEach(function (k, t) {
           marks.add(t);
-          docsOf(post(t)).forEach(function (v, d) {
-            var old = m.get(d);
-            if (!old || v[0] * k > old[0][0]) m.set(d, [[v[0] * k, v[1]]]);
-          });
+          add(m, post(t), k);
         });
       }
       (c.neg ? exclude : include).push(m);
     });
     for (var f in groups) include.push(groups[f]);
-    var hits = [];
-    if (include.length) {
-      include.sort(function (a, b) { return a.size - b.size; });
-      include[0].forEach(function (v, d) {
-        if (!include.every(function (m) { return m.has(d); }) || exclude.some(function (m) { return m.has(d); })) return;
-        var score = 0, secs = new Map(), best = 0, top = -1;
-        include.forEach(function (m) {
-          m.get(d).forEach(function (x) {
-            score += x[0];
-            secs.set(x[1], (secs.get(x[1]) || 0) + x[0]);
-          });
-        });
-        secs.forEach(function (s, sec) { if (s > top || (s === top && sec < best)) { top = s; best = sec; } });
-        hits.push({ doc: d, score: score, sec: best });
+    var total = totals(include, exclude), top = best(total, limit);
+    var hits = top.docs.map(function (d) {
+      // The best section: the one the query's words score most in.
+      var sec = 0, top = -1;
+      include.forEach(function (m) {
+        if (m.facet) return;
+        var s = 0;
+        include.forEach(function (o) { if (!o.facet && o.sec[d] === m.sec[d]) s += o.sc[d]; });
+        if (s > top || (s === top && m.sec[d] < sec)) { top = s; sec = m.sec[d]; }
       });
-    }
-    hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return { hits: hits, marks: marks, prefix: prefix };
+      return { doc: d, score: total[d], sec: sec };
+    });
+    return { hits: hits, total: top.count, marks: marks, prefix: prefix };
   }
 
-  // search runs q and fetches the records of its first `limit` hits.
-  async function search(q, limit) {
-    var r = await run(q), shown = r.hits.slice(0, limit);
-    await Promise.all(shown.map(function (h) {
+  // totals returns every document's score for the clauses (−1: not a
+  // match): the sum of the included, unless one of them or an excluded
+  // clause has no match.
+  function totals(include, exclude) {
+    var n = E.docs, d, i, a, b;
+    if (!include.length) return new Float64Array(n).fill(-1);
+    if (include.length === 1 && !exclude.length) return include[0].sc;
+    var t = include[0].sc.slice();
+    for (i = 1; i < include.length; i++) {
+      b = include[i].sc;
+      for (d = 0; d < n; d++) {
+        a = t[d];
+        if (a >= 0) t[d] = b[d] < 0 ? -1 : a + b[d];
+      }
+    }
+    for (i = 0; i < exclude.length; i++) {
+      b = exclude[i].sc;
+      for (d = 0; d < n; d++) if (b[d] >= 0) t[d] = -1;
+    }
+    return t;
+  }
+
+  // best returns how many documents have a score (−1: none) and those of
+  // the `limit` best, best first, of equal scores the first: a heap of the
+  // best seen so far.
+  function best(score, limit) {
+    var heap = [], d, count = 0;
+    function worse(a, b) { return score[a] < score[b] || (score[a] === score[b] && a > b); }
+    function down(i) {
+      for (;;) {
+        var l = 2 * i + 1, r = l + 1, m = i;
+        if (l < heap.length && worse(heap[l], heap[m])) m = l;
+        if (r < heap.length && worse(heap[r], heap[m])) m = r;
+        if (m === i) return;
+        var x = heap[i]; heap[i] = heap[m]; heap[m] = x;
+        i = m;
+      }
+    }
+    for (d = 0; d < score.length; d++) {
+      if (score[d] < 0) continue;
+      count++;
+      if (heap.length < limit) {
+        heap.push(d);
+        for (var i = heap.length - 1; i > 0;) {
+          var p = (i - 1) >> 1;
+          if (!worse(heap[i], heap[p])) break;
+          var x = heap[i]; heap[i] = heap[p]; heap[p] = x;
+          i = p;
+        }
+      } else if (worse(heap[0], d)) {
+        heap[0] = d;
+        down(0);
+      }
+    }
+    heap.sort(function (a, b) { return worse(a, b) ? 1 : worse(b, a) ? -1 : 0; });
+    return { docs: heap, count: count };
+  }
+
+  // rehearse ranks made-up postings of every document while the page is
+  // idle, so that the first query runs compiled code rather than the
+  // interpreter's (tens of milliseconds on 10,000 pages).
+  function rehearse() {
+    var n = E.docs, all = "", p = [], i, k;
+    for (i = 0; i < Math.ceil(n / 8); i++) all += "\xff";
+    all = btoa(all);
+    for (i = 0; i < Math.min(n, 256); i++) p.push(i ? 1 : 0, 2 + (i % 7), i % 3);
+    for (k = 0; k < 4; k++) {
+      var a = clause(), b = clause(), t = { df: n, all: all, rest: 1, p: p.slice() };
+      add(a, t, 1);
+      add(a, { df: 256, p: p }, 0.7);
+      add(b, t, 0.5);
+      best(totals([a, b], [clause()]), 10);
+      best(totals([a], []), 50);
+    }
+    words("Rehearsing the latencies of Zürich’s on-call runbooks").forEach(function (w) { term(w); });
+  }
+
+  // The result records fetched: document → record.
+  var recs = new Map();
+  function records(hits) {
+    return Promise.all(hits.map(function (h) {
+      if (recs.has(h.doc)) return null;
       var g = Math.floor(h.doc / E.group);
-      return load("r" + g + "." + E.records[g] + ".json").then(function (recs) {
-        var x = recs[h.doc - g * E.group] || {}, hd = h.sec > 0 && x.h && x.h[h.sec - 1];
-        h.rec = x;
-        h.heading = hd ? hd[1] : "";
-        h.url = base + (x.u || "") + (hd ? "#" + hd[0] : "");
-      });
+      return load("r" + g + "." + E.records[g] + "/" + h.doc + ".json").then(function (x) { recs.set(h.doc, x); });
     }));
+  }
+  // fill gives a hit what is known of its page: its record, or else the
+  // name its chunk gave (title, URL, kind), which links to the page's top.
+  function fill(h) {
+    var x = recs.get(h.doc), n;
+    h.full = !!x;
+    if (!x) x = (n = named.get(h.doc)) ? { t: n[0], u: n[1], k: n[2] } : { t: "", u: "", k: "" };
+    var hd = h.sec > 0 && x.h && x.h[h.sec - 1];
+    h.rec = x;
+    h.heading = hd ? hd[1] : "";
+    h.url = base + (x.u || "") + (hd ? "#" + hd[0] : "");
+  }
+
+  // search runs q; r.shown are its first `limit` hits, each filled with
+  // what is known without waiting: the chunks name the best documents of
+  // each term, so a one-word query shows at once. Records are fetched
+  // first only for documents no chunk named; r.complete() fetches the
+  // rest (excerpts, headings) and fills them in.
+  async function search(q, limit) {
+    var r = await run(q, limit), shown = r.hits;
+    await records(shown.filter(function (h) { return !named.has(h.doc); }));
+    shown.forEach(fill);
     r.shown = shown;
+    r.complete = function () {
+      return records(shown).then(function () { shown.forEach(fill); });
+    };
     return r;
   }
 
+  var terms = new Map(); // word → term, for highlighting
   function matcher(r) { // is a word of a text one of the query's?
     return function (w) {
-      return r.marks.has(w) || r.marks.has(term(w)) || (r.prefix !== "" && w.startsWith(r.prefix));
+      var t = terms.get(w);
+      if (t === undefined) terms.set(w, t = term(w));
+      return r.marks.has(w) || r.marks.has(t) || (r.prefix !== "" && w.startsWith(r.prefix));
     };
   }
 
   window.handbookSearch = {
     query: async function (q) {
       var r = await search(q, Infinity);
+      await r.complete();
       return r.shown.map(function (h) {
         return { url: h.url, title: h.rec.t || "", kind: h.rec.k || "", section: h.sec, heading: h.heading, score: h.score };
       });
@@ -562,7 +721,7 @@
         });
         list.appendChild(g);
       });
-      var rest = r.hits.length - r.shown.length;
+      var rest = r.total - r.shown.length;
       if (rest > 0) {
         var more = el("div", "search-more", "Show " + Math.min(rest, 10) + " more of " + rest);
         more.id = list.id + "-more";
@@ -572,19 +731,45 @@
         list.appendChild(more);
       }
       empty.textContent = "No results";
-      empty.hidden = r.hits.length > 0;
-      status.textContent = r.hits.length ? r.hits.length + (r.hits.length === 1 ? " result" : " results") : "No results";
+      empty.hidden = r.total > 0;
+      status.textContent = r.total ? r.total + (r.total === 1 ? " result" : " results") : "No results";
       show(true);
     }
+    // ready settles when the results shown have their records (excerpts,
+    // headings): Enter waits for it, to open the best section.
+    var ready = Promise.resolve(), later = 0;
     function update(keep) {
       var my = ++seq, q = input.value;
+      clearTimeout(later);
       if (!q.trim()) { close(); return; }
-      search(q, shown).then(function (r) {
+      // A word of one or two letters being typed is most likely the start
+      // of a longer one: it is looked up once the typing pauses.
+      var m = /(?:^|\s)-?([^\s":-]{1,2})$/u.exec(q);
+      if (m && keep !== "now" && !/:/.test(m[0])) {
+        later = setTimeout(function () { if (my === seq) update("now"); }, 250);
+        return;
+      }
+      if (keep === "now") keep = undefined;
+      return search(q, shown).then(function (r) {
         if (my !== seq) return; // a later query has been asked meanwhile
         render(r);
         panel.dataset.query = q; // what the results are of, for tests and tools
         if (keep >= 0) setActive(Math.min(keep, options().length - 1));
-        if (enterSeq === my && r.shown.length) choose(options()[0]);
+        if (r.shown.every(function (h) { return h.full; })) ready = Promise.resolve();
+        else {
+          // The records follow once the typing pauses, not for every key.
+          ready = new Promise(function (done) { later = setTimeout(done, 120); }).then(function () {
+            if (my !== seq) return;
+            return r.complete().then(function () {
+              if (my !== seq) return;
+              var a = active;
+              render(r);
+              if (a >= 0) setActive(Math.min(a, options().length - 1));
+            });
+          });
+          ready.catch(function () {});
+        }
+        if (enterSeq === my && r.shown.length) open(0);
       }, function (err) {
         if (my !== seq) return;
         list.textContent = "";
@@ -593,18 +778,54 @@
         show(true);
       });
     }
-    function warm() { entry().then(drawChips, function () {}); }
+    // open opens option i once its record is there (Enter).
+    function open(i, newTab) {
+      var my = seq;
+      ready.then(function () {
+        if (my !== seq) return;
+        var o = options();
+        if (o[i]) choose(o[i], newTab);
+      }, function () {});
+    }
+    var rehearsed = false;
+    function warm() {
+      entry().then(function () {
+        drawChips();
+        if (rehearsed) return;
+        rehearsed = true;
+        if (window.requestIdleCallback) requestIdleCallback(rehearse, { timeout: 1000 });
+        else setTimeout(rehearse, 50);
+      }, function () {});
+    }
 
+    // The entry (a few KB) is fetched once the page is idle, or as soon
+    // as the box is about to be used, so that a query waits only for the
+    // chunks of its words.
+    if (window.requestIdleCallback) requestIdleCallback(warm, { timeout: 3000 });
+    else setTimeout(warm, 1000);
+    box.addEventListener("pointerenter", warm);
+    box.addEventListener("touchstart", warm, { passive: true });
     input.addEventListener("focus", function () {
       warm();
       if (input.value.trim() && panel.hidden) update();
     });
-    // Keystrokes that come faster than the screen refreshes (a paste, a
-    // fast typist) are one query: the next frame runs the latest.
-    var frame = 0;
+    // A keystroke runs its query at once, unless one is still running:
+    // then the latest text runs when it is done, and the keys between are
+    // one query.
+    var busy = false, again = false;
+    function kick(how) {
+      if (busy) { again = how || true; return; }
+      busy = true;
+      Promise.resolve(update(how)).then(null, function () {}).then(function () {
+        busy = false;
+        var a = again;
+        again = false;
+        if (a) kick(a === "now" ? a : undefined);
+      });
+    }
     input.addEventListener("input", function () {
       shown = 10;
-      if (!frame) frame = requestAnimationFrame(function () { frame = 0; update(); });
+      kick();
     });
     input.addEventListener("keydown", function (e) {
       warm();
@@ -617,13 +838,13 @@
         setActive(/Down/.test(k) ? (active + 1) % o.length : active <= 0 ? o.length - 1 : active - 1);
       } else if (k === "Enter") {
         e.preventDefault();
-        if (frame) { // the results shown are of what was typed before: run the query first
-          cancelAnimationFrame(frame);
-          frame = 0;
+        if (busy || panel.dataset.query !== input.value) { // the results shown are of what was typed before: run the query first
           enterSeq = seq + 1;
-          update();
-        } else if (!panel.hidden && o.length) choose(o[active >= 0 ? active : 0], e.ctrlKey || e.metaKey);
-        else if (input.value.trim()) { enterSeq = seq + 1; update(); } // open the first result once it is there
+          kick("now");
+        } else if (!panel.hidden && o.length) {
+          if (o[active] && o[active].classList.contains("search-more")) choose(o[active]);
+          else open(active >= 0 ? active : 0, e.ctrlKey || e.metaKey);
+        } else if (input.value.trim()) { enterSeq = seq + 1; kick("now"); } // open the first result once it is there
       } else if (k === "Escape" || k === "Esc") {
         if (input.value || !panel.hidden) {
           e.preventDefault();
