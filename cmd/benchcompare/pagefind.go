@@ -85,7 +85,7 @@ func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time
 	var ours, theirs []sample
 	for i := 0; i < runs; i++ {
 		start := time.Now()
-		build.SearchIndex(s.Published())
+		build.SearchIndex(s)
 		ours = append(ours, sample{wall: time.Since(start)})
 		os.RemoveAll(filepath.Join(out, "pagefind"))
 		t, err := measure([]string{pagefind, "--site", out, "--quiet"})

@@ -125,6 +125,6 @@ func BenchmarkSearchIndex(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		build.SearchIndex(s.Published())
+		build.SearchIndex(s)
 	}
 }

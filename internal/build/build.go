@@ -182,7 +182,7 @@ func prepare(ctx context.Context, cfg site.Config, theme fs.FS) (*site.Site, *re
 		return nil, nil, nil, nil, err
 	}
 	diags := settle(s, raw)
-	docs := searchDocs(s.Published())
+	docs := searchDocs(s)
 	s.DropSources()
 	done := make(chan *search.Index, 1)
 	go func() { done <- search.Build(docs) }()

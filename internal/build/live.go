@@ -94,7 +94,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 		l.s = nil // the next Update builds whole
 		return nil, err
 	}
-	ix := search.Build(searchDocs(s.Published()))
+	ix := search.Build(searchDocs(s))
 	files, err := renderAll(ctx, r, len(l.files)+16)
 	if err != nil {
 		l.s = nil

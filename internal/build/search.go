@@ -2,21 +2,46 @@ package build
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/handbook-dev/handbook/internal/markdown"
+	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/parallel"
 	"github.com/handbook-dev/handbook/internal/search"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
-// searchDocs turns pages into what the search index reads. The pages'
+// searchDocs turns the site's published pages into what the search index
+// reads, and adds the pages generated for services: a search for a
+// service's name finds what the handbook holds about it. The pages'
 // Markdown sources must still be there.
-func searchDocs(pages []*site.Page) []search.Doc {
+func searchDocs(s *site.Site) []search.Doc {
+	pages := s.Published()
 	docs := make([]search.Doc, len(pages))
 	_ = parallel.Each(context.Background(), len(pages), 0, func(i int) error {
 		docs[i] = searchDoc(pages[i])
 		return nil
 	})
+	for _, g := range s.Services() {
+		u := "/services/" + g.Slug + "/"
+		if s.PageAt(u) != nil {
+			continue // a page of the handbook's own, indexed as such
+		}
+		var counts []string
+		for _, r := range g.ByKind() {
+			label := r.Kind.Plural()
+			if len(r.Pages) == 1 {
+				label = r.Kind.Title()
+			}
+			if r.Kind != page.KindADR {
+				label = strings.ToLower(label)
+			}
+			counts = append(counts, fmt.Sprintf("%d %s", len(r.Pages), label))
+		}
+		docs = append(docs, search.Doc{URL: u, Title: g.Name, Kind: "service", KindLabel: "Services", Services: []string{g.Name},
+			Excerpt: "Everything about " + g.Name + ": " + strings.Join(counts, ", ") + "."})
+	}
 	return docs
 }
 
@@ -58,5 +83,6 @@ func searchDoc(p *site.Page) search.Doc {
 	return d
 }
 
-// SearchIndex indexes pages, whose Markdown sources must still be there.
-func SearchIndex(pages []*site.Page) *search.Index { return search.Build(searchDocs(pages)) }
+// SearchIndex indexes the site, whose Markdown sources must still be
+// there.
+func SearchIndex(s *site.Site) *search.Index { return search.Build(searchDocs(s)) }

@@ -363,6 +363,12 @@ type Index struct {
 	chunkOf  []string // file name of each chunk
 	recordOf []string // hash of each record group
 	files    map[string][]byte
+	// raw lists, by prose term (a stem), the code terms a query word
+	// looks up beside it ("latency" beside "latenc"); famDF is the number
+	// of documents having the stem or one of them, for the stems having
+	// some: their idf, so that the two forms of a word weigh the same.
+	raw   map[string][]string
+	famDF map[string]int
 	// frags holds each term's encoded part of its chunk, until the term
 	// changes; mu guards it while chunks are encoded side by side.
 	mu    sync.Mutex
@@ -404,6 +410,16 @@ func Build(docs []Doc) *Index {
 		terms = append(terms, t)
 	}
 	sortTerms(terms)
+	ix.raw, ix.famDF = map[string][]string{}, map[string]int{}
+	for _, t := range terms {
+		if s := stemOf(t); s != "" {
+			ix.raw[s] = append(ix.raw[s], t)
+		}
+	}
+	seen := make([]uint32, len(docs))
+	for s := range ix.raw {
+		ix.countFamily(s, seen)
+	}
 	// Postings are appended in document order already.
 	ix.files = map[string][]byte{}
 	var chunk []string
@@ -490,6 +506,68 @@ func (ix *Index) termsByChunk(terms []string) [][]string {
 		out[c] = append(out[c], t)
 	}
 	return out
+}
+
+// stemOf returns the prose term (a stem) that a query for the word t
+// also looks up, when t is the code form of a word that stems differently:
+// "latenc" for "latency".
+func stemOf(t string) string {
+	if s := Term(t); s != t {
+		return s
+	}
+	return ""
+}
+
+// countFamily sets famDF[s], the number of documents having the stem s or
+// one of its code forms, or deletes it when s or its forms are not in the
+// index, and reports whether it changed. seen is scratch space of one
+// entry per document, all below the stamp countFamily uses.
+func (ix *Index) countFamily(s string, seen []uint32) bool {
+	old, had := ix.famDF[s]
+	n, stamp := 0, uint32(len(seen)+1)
+	forms := 0
+	if ps, ok := ix.post[s]; ok {
+		for _, p := range ps {
+			seen[p.doc] = stamp
+		}
+		n = len(ps)
+		for _, t := range ix.raw[s] {
+			for _, p := range ix.post[t] {
+				forms++
+				if seen[p.doc] != stamp {
+					seen[p.doc] = stamp
+					n++
+				}
+			}
+		}
+		for _, p := range ps {
+			seen[p.doc] = 0
+		}
+		for _, t := range ix.raw[s] {
+			for _, p := range ix.post[t] {
+				seen[p.doc] = 0
+			}
+		}
+	}
+	if forms == 0 {
+		delete(ix.famDF, s)
+		return had
+	}
+	ix.famDF[s] = n
+	return !had || old != n
+}
+
+// docFreq is the document frequency a term's idf is of: for a stem and
+// its code forms, the number of documents having any of them.
+func (ix *Index) docFreq(t string) int {
+	k := t
+	if s := stemOf(t); s != "" {
+		k = s
+	}
+	if n, ok := ix.famDF[k]; ok {
+		return n
+	}
+	return len(ix.post[t])
 }
 
 // idf is the inverse document frequency of a term in df documents.
@@ -622,7 +700,7 @@ func (ix *Index) encodeTerm(t string) fragment {
 	var c, p []byte
 	ps := ix.post[t]
 	df := len(ps)
-	idf := ix.idf(df)
+	idf := ix.idf(ix.docFreq(t))
 	c = appendString(c, t)
 	c = append(c, `:{"df":`...)
 	c = strconv.AppendInt(c, int64(df), 10)
@@ -894,7 +972,7 @@ func (ix *Index) Update(docs []Doc) bool {
 				continue
 			}
 			ps[j] = p
-			if named || !ix.frags[t].unchangedBy(p, ix.idf(len(ps))) {
+			if named || !ix.frags[t].unchangedBy(p, ix.idf(ix.docFreq(t))) {
 				touched[t] = true
 			}
 		}
@@ -910,6 +988,38 @@ func (ix *Index) Update(docs []Doc) bool {
 		}
 		ix.terms[id] = a.forget()
 		groups[int(id)/Group] = true
+	}
+	// A term in or out of a document may change the document frequency
+	// of its family: then every term of the family scores differently.
+	fams := map[string]bool{}
+	for t := range touched {
+		if s := stemOf(t); s != "" {
+			fams[s] = true
+			_, in := ix.post[t]
+			at := slices.Index(ix.raw[s], t)
+			switch {
+			case in && at < 0:
+				ix.raw[s] = append(ix.raw[s], t)
+			case !in && at >= 0:
+				ix.raw[s] = slices.Delete(ix.raw[s], at, at+1)
+			}
+			if len(ix.raw[s]) == 0 {
+				delete(ix.raw, s)
+			}
+		} else {
+			fams[t] = true
+		}
+	}
+	seen := make([]uint32, len(ix.docs))
+	for s := range fams {
+		if ix.countFamily(s, seen) {
+			if _, ok := ix.post[s]; ok {
+				touched[s] = true
+			}
+			for _, t := range ix.raw[s] {
+				touched[t] = true
+			}
+		}
 	}
 	chunks := map[int]bool{}
 	for t := range touched {

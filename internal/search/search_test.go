@@ -275,3 +275,62 @@ func TestUpdate(t *testing.T) {
 		}
 	}
 }
+
+// TestWordForms: a query word looks up its stem (prose) and itself
+// (code); both take the idf of the documents having either, so that a
+// word rare in code but common in prose does not let a code block outrank
+// a title. Update keeps the shared idf as Build computes it.
+func TestWordForms(t *testing.T) {
+	docs := []search.Doc{
+		{URL: "/a/", Title: "Latency budget", Kind: "page", Body: []search.Piece{{Text: "How much latency we allow."}}},
+		{URL: "/b/", Title: "Queue depth", Kind: "page", Body: []search.Piece{{Text: "latency_ms = latency(p99)", Code: true}}},
+	}
+	for i := range 20 {
+		docs = append(docs, search.Doc{URL: fmt.Sprintf("/f%02d/", i), Title: fmt.Sprintf("Filler %d", i), Kind: "page", Body: []search.Piece{{Text: "Some latency here."}}})
+	}
+	score := func(files map[string][]byte, term, url string) int {
+		t.Helper()
+		_, terms, recs, err := search.Read(files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range terms[term].Docs {
+			if "/"+recs[p.Doc].URL == url {
+				return p.Score
+			}
+		}
+		t.Fatalf("%s has no %q", url, term)
+		return 0
+	}
+	ix := search.Build(docs)
+	title, code := score(ix.Files(), "latenc", "/a/"), score(ix.Files(), "latency", "/b/")
+	if title <= code {
+		t.Errorf("the title's latenc scores %d, the code block's latency %d: want the title first", title, code)
+	}
+
+	// Without the code form, the stem's idf is its own again.
+	docs[1].Body = []search.Piece{{Text: "Messages wait."}}
+	if !ix.Update(docs[1:2]) {
+		t.Fatal("Update refused a known document")
+	}
+	want := search.Build(docs).Files()
+	_, gotTerms, _, err := search.Read(ix.Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, wantTerms, _, _ := search.Read(want)
+	if !reflect.DeepEqual(gotTerms, wantTerms) {
+		t.Errorf("after Update, latenc %+v; a new Build has %+v", gotTerms["latenc"], wantTerms["latenc"])
+	}
+	if _, ok := gotTerms["latency"]; ok {
+		t.Error("the code form is still indexed")
+	}
+	// And with it back, shared again.
+	docs[1].Body = []search.Piece{{Text: "latency_ms = latency(p99)", Code: true}}
+	ix.Update(docs[1:2])
+	_, gotTerms, _, _ = search.Read(ix.Files())
+	_, wantTerms, _, _ = search.Read(search.Build(docs).Files())
+	if !reflect.DeepEqual(gotTerms, wantTerms) {
+		t.Errorf("after Update, latenc %+v; a new Build has %+v", gotTerms["latenc"], wantTerms["latenc"])
+	}
+}
