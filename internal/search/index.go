@@ -98,7 +98,7 @@ const (
 	// topN is how many postings a frequent term keeps with their scores.
 	topN = 256
 	// chunkSize is the size past which a chunk is cut.
-	chunkSize = 12 << 10
+	chunkSize = 6 << 10
 	// Group is how many record files a record folder holds.
 	Group = 64
 	// TopRecords is how many of a term's best documents its chunk names

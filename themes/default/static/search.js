@@ -744,8 +744,8 @@
       if (!q.trim()) { close(); return; }
       // A word of one or two letters being typed is most likely the start
       // of a longer one: it is looked up once the typing pauses.
-      var m = /(?:^|\s)-?([^\s":-]{1,2})$/u.exec(q);
-      if (m && keep !== "now" && !/:/.test(m[0])) {
+      var last = /(?:^|\s)(-?[^\s"]*)$/u.exec(q)[1], ws = words(last);
+      if (keep !== "now" && ws.length && !FACET.test(last) && len(ws[ws.length - 1]) < 3 && /[\p{L}\p{N}]$/u.test(last)) {
         later = setTimeout(function () { if (my === seq) update("now"); }, 250);
         return;
       }
