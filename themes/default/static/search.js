@@ -810,18 +810,23 @@
       if (input.value.trim() && panel.hidden) update();
     });
     // A keystroke runs its query at once, unless one is still running:
-    // then the latest text runs when it is done, and the keys between are
-    // one query.
+    // then the latest text runs when it is done (or after 300 ms, on a
+    // slow network), and the keys between are one query.
     var busy = false, again = false;
     function kick(how) {
       if (busy) { again = how || true; return; }
       busy = true;
-      Promise.resolve(update(how)).then(null, function () {}).then(function () {
+      var done = false;
+      function next() {
+        if (done) return;
+        done = true;
         busy = false;
         var a = again;
         again = false;
         if (a) kick(a === "now" ? a : undefined);
-      });
+      }
+      Promise.resolve(update(how)).then(next, next);
+      setTimeout(next, 300);
     }
     input.addEventListener("input", function () {
       shown = 10;
