@@ -1,8 +1,9 @@
 /* handbook search: the browser client of the index that `handbook build`
    writes under <base>search/ (the format: internal/search/FORMAT.md).
-   No dependencies. Nothing is fetched until the search box is used; then
-   entry.json, and only the chunk, position and record files a query needs,
-   each file once, in parallel.
+   No dependencies. entry.json is fetched when the page is idle (or the box
+   is about to be used); then only the chunk, position and record files a
+   query needs, each file once, in parallel. Results show from the chunks,
+   which name the best documents of their terms; records follow.
    Tests use window.handbookSearch = {query, stem, fold}. */
 (function () {
   "use strict";
