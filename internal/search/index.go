@@ -526,7 +526,7 @@ func (ix *Index) countFamily(s string, seen []uint32) bool {
 	old, had := ix.famDF[s]
 	n, stamp := 0, uint32(len(seen)+1)
 	forms := 0
-	if ps, ok := ix.post[s]; ok {
+	if ps, ok := ix.post[s]; ok && len(ix.raw[s]) > 0 {
 		for _, p := range ps {
 			seen[p.doc] = stamp
 		}
