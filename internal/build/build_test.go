@@ -21,18 +21,25 @@ func fixture(t testing.TB) (site.Config, string) {
 		"content/index.md":      "# Home\n\nWelcome.\n",
 		"content/docs/guide.md": "---\ntitle: Guide\n---\nText.\n",
 	}
-	for name, data := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, files)
 	cfg := site.DefaultConfig(dir)
 	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	return cfg, filepath.Join(dir, "public")
+}
+
+// writeTree writes files (slash-separated paths → text) under dir,
+// making their folders.
+func writeTree(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // TestInterruptKeepsOutput: a build cancelled half-way leaves the previous
@@ -160,18 +167,10 @@ func TestMemoMatchesFresh(t *testing.T) {
 	if err := sitegen.Generate(dir, 150, 7); err != nil {
 		t.Fatal(err)
 	}
-	write := func(rel, text string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("content/target.md", "---\ntitle: Target\n---\n## Anchor\n\nText.\n")
-	write("content/source.md", "---\ntitle: Source\n---\nSee [[Target]] and [it](target.md#anchor), [gone](gone.md).\n")
+	writeTree(t, dir, map[string]string{
+		"content/target.md": "---\ntitle: Target\n---\n## Anchor\n\nText.\n",
+		"content/source.md": "---\ntitle: Source\n---\nSee [[Target]] and [it](target.md#anchor), [gone](gone.md).\n",
+	})
 	cfg := site.DefaultConfig(dir)
 	cfg.Now = time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 	memo := site.NewMemo()
@@ -205,8 +204,10 @@ func TestMemoMatchesFresh(t *testing.T) {
 
 	// The target's title and anchor change; the source is untouched but
 	// shows the title and links to the anchor.
-	write("content/target.md", "---\ntitle: Target renamed\n---\n## Other anchor\n\nLonger text now.\n")
-	write("content/gone.md", "---\ntitle: Gone no more\n---\nHere.\n")
+	writeTree(t, dir, map[string]string{
+		"content/target.md": "---\ntitle: Target renamed\n---\n## Other anchor\n\nLonger text now.\n",
+		"content/gone.md":   "---\ntitle: Gone no more\n---\nHere.\n",
+	})
 	compare("edits")
 	if memo.Hits()-hits < 100 {
 		t.Errorf("only %d pages taken from the memo", memo.Hits()-hits)

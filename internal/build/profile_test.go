@@ -233,15 +233,7 @@ func TestPublicProfileLeaksNothing(t *testing.T) {
 func buildPublic(t *testing.T) (string, *build.Result) {
 	t.Helper()
 	dir := t.TempDir()
-	for name, text := range leakFixture {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, leakFixture)
 	cfg := site.DefaultConfig(dir)
 	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	cfg.BaseURL = "https://blog.example.com/"

@@ -2,8 +2,6 @@ package build_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -22,15 +20,7 @@ func TestServicesAreSearched(t *testing.T) {
 		"content/adr/0001-ledger.md":  "---\ntitle: Use a ledger for payments\nstatus: accepted\ndate: 2026-01-01\nservices: [payments, ledger]\n---\nPayments are written to the ledger.\n",
 		"content/guides/payments.md":  "---\ntitle: Payments in production\n---\nHow payments flow.\n",
 	}
-	for name, text := range pages {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, pages)
 	_, files, err := build.Memory(context.Background(), build.Options{Site: site.DefaultConfig(dir)})
 	if err != nil {
 		t.Fatal(err)
