@@ -255,6 +255,16 @@
     sc.fill(-1);
     return { sc: sc, sec: new Int32Array(E.docs) };
   }
+  // at returns where document d is in the decoded postings x (−1: it is
+  // not, or only in the bitset, without positions).
+  function at(x, d) {
+    if (!x.at) {
+      x.at = new Map();
+      for (var i = 0; i < x.docs.length; i++) x.at.set(x.docs[i], i);
+    }
+    var i = x.at.get(d);
+    return i === undefined ? -1 : i;
+  }
   // add matches term t's documents in clause m at k times their score; a
   // document keeps its best alternative.
   function add(m, t, k) {
@@ -274,30 +284,6 @@
       s = x.sc[i] * k;
       if (s > sc[d]) { sc[d] = s; sec[d] = x.sec[i]; }
     }
-  }
-
-  // docsOf decodes a term's postings: document → [score, section, index in p (-1: only in all)].
-  var decoded = new WeakMap();
-  function docsOf(t) {
-    var m = decoded.get(t);
-    if (m) return m;
-    m = new Map();
-    var p = t.p || [], d = 0, i;
-    for (i = 0; i + 2 < p.length; i += 3) {
-      d += p[i];
-      m.set(d, [p[i + 1], p[i + 2], i / 3]);
-    }
-    if (t.all) {
-      var bits = atob(t.all);
-      for (i = 0; i < bits.length; i++) {
-        var byte = bits.charCodeAt(i);
-        for (var j = 0; byte && j < 8; j++) {
-          if (byte & (1 << j) && !m.has(i * 8 + j)) m.set(i * 8 + j, [t.rest || 0, 0, -1]);
-        }
-      }
-    }
-    decoded.set(t, m);
-    return m;
   }
 
   // near: a and b are at edit distance 1 (insert, delete, replace, swap).
@@ -347,8 +333,9 @@
     return out;
   }
 
-  // run finds every document matching q, best first: {hits: [{doc, score,
-  // sec}], marks, prefix}, marks being the terms matched (for highlighting).
+  // run ranks the documents matching q: {hits: the `limit` best, best
+  // first, as [{doc, score, sec}], total: how many match, marks, prefix},
+  // marks being the terms matched (for highlighting).
   async function run(q, limit) {
     await entry();
     var clauses = parse(q), need = new Set(), needPos = new Set(), marks = new Set(), prefix = "";
@@ -403,15 +390,17 @@
         if (c.terms.length) {
           var ls = c.terms.map(function (x) { var p = post(x[1]); return { off: x[0], p: p, pos: own(pos[chunkOf(x[1])], x[1]) }; });
           if (ls.every(function (l) { return l.p && l.pos; })) {
-            docsOf(ls[0].p).forEach(function (v0, d) {
+            // Documents of the first word with positions, then those of
+            // every word at the next position.
+            decode(ls[0].p).docs.forEach(function (d) {
               var sum = 0, top = -1, sec = 0, starts = null;
               var ok = ls.every(function (l) {
-                var v = docsOf(l.p).get(d);
-                if (!v || v[2] < 0) return false;
-                var at = l.pos[v[2]] || [];
-                starts = starts ? starts.filter(function (s) { return at.indexOf(s + l.off) >= 0; }) : at.map(function (x) { return x - l.off; });
-                sum += v[0];
-                if (v[0] > top) { top = v[0]; sec = v[1]; }
+                var x = decode(l.p), i = at(x, d);
+                if (i < 0) return false;
+                var where = l.pos[i] || [];
+                starts = starts ? starts.filter(function (s) { return where.indexOf(s + l.off) >= 0; }) : where.map(function (w) { return w - l.off; });
+                sum += x.sc[i];
+                if (x.sc[i] > top) { top = x.sc[i]; sec = x.sec[i]; }
                 return starts.length > 0;
               });
               if (ok) { m.sc[d] = sum; m.sec[d] = sec; }
@@ -449,8 +438,8 @@
       (c.neg ? exclude : include).push(m);
     });
     for (var f in groups) include.push(groups[f]);
-    var total = totals(include, exclude), top = best(total, limit);
-    var hits = top.docs.map(function (d) {
+    var total = totals(include, exclude), ranked = best(total, limit);
+    var hits = ranked.docs.map(function (d) {
       // The best section: the one the query's words score most in.
       var sec = 0, top = -1;
       include.forEach(function (m) {
@@ -461,7 +450,7 @@
       });
       return { doc: d, score: total[d], sec: sec };
     });
-    return { hits: hits, total: top.count, marks: marks, prefix: prefix };
+    return { hits: hits, total: ranked.count, marks: marks, prefix: prefix };
   }
 
   // totals returns every document's score for the clauses (−1: not a
@@ -738,19 +727,22 @@
     }
     // ready settles when the results shown have their records (excerpts,
     // headings): Enter waits for it, to open the best section.
+    // later is the one timer pending: a short word's lookup or the
+    // records' fetch; a new query cancels it.
     var ready = Promise.resolve(), later = 0;
-    function update(keep) {
+    // update runs the box's query and shows its results, keeping option
+    // keep active (when given); now: even a short word being typed.
+    function update(keep, now) {
       var my = ++seq, q = input.value;
       clearTimeout(later);
       if (!q.trim()) { close(); return; }
       // A word of one or two letters being typed is most likely the start
       // of a longer one: it is looked up once the typing pauses.
       var last = /(?:^|\s)(-?[^\s"]*)$/u.exec(q)[1], ws = words(last);
-      if (keep !== "now" && ws.length && !FACET.test(last) && len(ws[ws.length - 1]) < 3 && /[\p{L}\p{N}]$/u.test(last)) {
-        later = setTimeout(function () { if (my === seq) update("now"); }, 250);
+      if (!now && ws.length && !FACET.test(last) && len(ws[ws.length - 1]) < 3 && /[\p{L}\p{N}]$/u.test(last)) {
+        later = setTimeout(function () { if (my === seq) update(undefined, true); }, 250);
         return;
       }
-      if (keep === "now") keep = undefined;
       return search(q, shown).then(function (r) {
         if (my !== seq) return; // a later query has been asked meanwhile
         render(r);
@@ -814,8 +806,8 @@
     // then the latest text runs when it is done (or after 300 ms, on a
     // slow network), and the keys between are one query.
     var busy = false, again = false;
-    function kick(how) {
-      if (busy) { again = how || true; return; }
+    function kick(now) {
+      if (busy) { again = { now: now || (again && again.now) }; return; }
       busy = true;
       var done = false;
       function next() {
@@ -824,9 +816,9 @@
         busy = false;
         var a = again;
         again = false;
-        if (a) kick(a === "now" ? a : undefined);
+        if (a) kick(a.now);
       }
-      Promise.resolve(update(how)).then(next, next);
+      Promise.resolve(update(undefined, now)).then(next, next);
       setTimeout(next, 300);
     }
     input.addEventListener("input", function () {
@@ -846,11 +838,11 @@
         e.preventDefault();
         if (busy || panel.dataset.query !== input.value) { // the results shown are of what was typed before: run the query first
           enterSeq = seq + 1;
-          kick("now");
+          kick(true);
         } else if (!panel.hidden && o.length) {
           if (o[active] && o[active].classList.contains("search-more")) choose(o[active]);
           else open(active >= 0 ? active : 0, e.ctrlKey || e.metaKey);
-        } else if (input.value.trim()) { enterSeq = seq + 1; kick("now"); } // open the first result once it is there
+        } else if (input.value.trim()) { enterSeq = seq + 1; kick(true); } // open the first result once it is there
       } else if (k === "Escape" || k === "Esc") {
         if (input.value || !panel.hidden) {
           e.preventDefault();
