@@ -8,80 +8,158 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
-// ids generates heading ids the way GitHub does, so anchors copied from a
-// repository keep working: lower case, punctuation dropped, spaces to
-// hyphens, "-1", "-2" appended to repeats. Explicit {#id} attributes are
-// reserved as they are seen.
-type ids struct {
-	seen map[string]bool
-}
-
-func newIDs() *ids { return &ids{seen: map[string]bool{}} }
-
-// Slug returns the GitHub-style slug of a heading text.
+// Slug returns the id GitHub gives a heading whose rendered text is s:
+// lower case; every character that is not a letter, a mark, a number,
+// connector punctuation, a hyphen or a space removed; spaces to hyphens.
+// Repeats are told apart by the caller.
 func Slug(s string) string {
-	return string(slug(bytes.TrimSpace([]byte(s))))
+	return string(slug(nil, bytes.TrimSpace([]byte(s))))
 }
 
-func slug(value []byte) []byte {
-	out := make([]byte, 0, len(value))
+func slug(out, value []byte) []byte {
 	for len(value) > 0 {
 		r, n := utf8.DecodeRune(value)
 		value = value[n:]
 		switch {
 		case r == ' ' || r == '-':
 			out = append(out, '-')
-		case r == '_' || unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r):
+		case r < utf8.RuneSelf:
+			switch {
+			case 'A' <= r && r <= 'Z':
+				out = append(out, byte(r)+'a'-'A')
+			case 'a' <= r && r <= 'z', '0' <= r && r <= '9', r == '_':
+				out = append(out, byte(r))
+			}
+		case unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.Pc):
 			out = utf8.AppendRune(out, unicode.ToLower(r))
 		}
 	}
 	return out
 }
 
-// Generate is given a heading's Markdown source; its id is made from the
-// text the heading shows, as GitHub does: link destinations, reference
-// labels and HTML tags are not part of it.
-func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
-	base := slug(bytes.TrimSpace(visible(value)))
-	if len(base) == 0 {
-		base = []byte("section")
+// headingIDs gives every heading without an explicit {#id} the id GitHub
+// gives it, computed from the text the heading renders (emphasis markers,
+// link destinations, HTML tags and image descriptions are not part of
+// it), with "-1", "-2" for repeats. Explicit ids are reserved first, so a
+// generated id never takes one.
+type headingIDs struct{}
+
+func (headingIDs) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	src := reader.Source()
+	seen := map[string]bool{}
+	var headings []*ast.Heading
+	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
+		collectHeadings(c, &headings)
 	}
-	id := base
-	for i := 1; s.seen[string(id)]; i++ {
-		id = append(append(bytes.Clone(base), '-'), strconv.Itoa(i)...)
+	for _, h := range headings {
+		if v, ok := h.AttributeString("id"); ok {
+			if b, ok := v.([]byte); ok {
+				seen[string(b)] = true
+			}
+		}
 	}
-	s.seen[string(id)] = true
-	return id
+	var buf []byte
+	for _, h := range headings {
+		if _, ok := h.AttributeString("id"); ok {
+			continue
+		}
+		buf = slug(buf[:0], renderedText(nil, h, src, true))
+		base := string(buf)
+		if base == "" {
+			base = "section"
+		}
+		id := base
+		for i := 1; seen[id]; i++ {
+			id = base + "-" + strconv.Itoa(i)
+		}
+		seen[id] = true
+		h.SetAttributeString("id", []byte(id))
+	}
 }
 
-func (s *ids) Put(value []byte) {
-	s.seen[string(value)] = true
+// collectHeadings appends the headings of a block and of the blocks it
+// holds (lists, quotes, callouts), in document order.
+func collectHeadings(n ast.Node, out *[]*ast.Heading) {
+	if h, ok := n.(*ast.Heading); ok {
+		*out = append(*out, h)
+		return
+	}
+	if n.Type() != ast.TypeBlock {
+		return
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		collectHeadings(c, out)
+	}
 }
 
-var (
-	linkDestRE = regexp.MustCompile(`\]\((?:[^()]|\([^()]*\))*\)`)
-	refLabelRE = regexp.MustCompile(`\]\[[^\]]*\]`)
-	autoLinkRE = regexp.MustCompile(`<((?:[A-Za-z][A-Za-z0-9+.-]{1,31}:|[^\s<>@]+@)[^\s<>]*)>`)
-	htmlTagRE  = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>`)
-)
+// renderedText appends the text n renders, as a browser's textContent
+// reads it: escapes and entities resolved, code spans as written, raw HTML
+// tags and images left out. A [[reference]] is as written when refs is
+// true (as GitHub shows it), else what it displays.
+func renderedText(b []byte, n ast.Node, src []byte, refs bool) []byte {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			v := c.Segment.Value(src)
+			if c.IsRaw() {
+				b = append(b, v...)
+			} else {
+				b = append(b, resolveText(v)...)
+			}
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b = append(b, ' ')
+			}
+		case *ast.String:
+			if c.IsCode() || c.IsRaw() {
+				b = append(b, c.Value...)
+			} else {
+				b = append(b, resolveText(c.Value)...)
+			}
+		case *ast.CodeSpan:
+			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+				switch t := t.(type) {
+				case *ast.Text:
+					b = append(b, t.Segment.Value(src)...)
+				case *ast.String:
+					b = append(b, t.Value...)
+				}
+			}
+		case *ast.AutoLink:
+			b = append(b, c.Label(src)...)
+		case *ast.RawHTML, *ast.Image:
+		case *Ref:
+			if !refs {
+				b = append(b, c.Info.Display()...)
+				continue
+			}
+			b = append(b, "[["...)
+			b = append(b, c.Info.Target...)
+			if c.Info.Label != "" {
+				b = append(b, '|')
+				b = append(b, c.Info.Label...)
+			}
+			b = append(b, "]]"...)
+		default:
+			b = renderedText(b, c, src, refs)
+		}
+	}
+	return b
+}
 
-// visible drops from a heading's Markdown what does not show: the
-// destinations of [text](dest), the labels of [text][label] and HTML tags;
-// autolinks show their URL.
-func visible(md []byte) []byte {
-	if bytes.Contains(md, []byte("](")) {
-		md = linkDestRE.ReplaceAll(md, []byte("]"))
+// resolveText resolves backslash escapes and character references in
+// text as goldmark's renderer does.
+func resolveText(v []byte) []byte {
+	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 {
+		return v
 	}
-	if bytes.Contains(md, []byte("][")) {
-		md = refLabelRE.ReplaceAll(md, []byte("]"))
-	}
-	if bytes.IndexByte(md, '<') >= 0 {
-		md = autoLinkRE.ReplaceAll(md, []byte("$1"))
-		md = htmlTagRE.ReplaceAll(md, nil)
-	}
-	return md
+	v = util.UnescapePunctuations(v)
+	v = util.ResolveNumericReferences(v)
+	return util.ResolveEntityNames(v)
 }
 
 var rawIDRE = regexp.MustCompile(`(?i)\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))`)

@@ -59,10 +59,9 @@ func New(opts Options) *Engine {
 			extension.DefinitionList,
 		),
 		goldmark.WithParserOptions(
-			parser.WithAutoHeadingID(),
 			parser.WithHeadingAttribute(),
 			parser.WithInlineParsers(util.Prioritized(refParser{}, 150)),
-			parser.WithASTTransformers(util.Prioritized(calloutTransformer{}, 100), util.Prioritized(tableTransformer{}, 110)),
+			parser.WithASTTransformers(util.Prioritized(headingIDs{}, 200), util.Prioritized(tocTransformer{}, 90), util.Prioritized(calloutTransformer{}, 100), util.Prioritized(tableTransformer{}, 110)),
 		),
 		goldmark.WithRendererOptions(rendererOpts...),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(
@@ -152,10 +151,14 @@ type Document struct {
 	// Directives are the <!-- handbook-disable … --> and
 	// <!-- markdownlint-disable … --> comments, in order.
 	Directives []Directive
-	// TitleID is the id of the leading heading removed as the page title
-	// (ParseOptions.DropTitle); layouts give it to the title they print, so
-	// that links to it still work.
-	TitleID string
+	// TitleID is the id of the level-1 heading taken as the page title
+	// (see ParseOptions.Title); layouts give it to the title they print,
+	// so that links to it still work. Title is that heading's plain text
+	// and TitleHTML its rendered text (emphasis and code kept, links
+	// reduced to their text).
+	TitleID   string
+	Title     string
+	TitleHTML string
 
 	// html is the document rendered with holes: holes[i] goes at
 	// html[holes[i].off], in order.
@@ -169,10 +172,11 @@ type Document struct {
 
 // ParseOptions change how a document is parsed.
 type ParseOptions struct {
-	// DropTitle removes a leading level-1 heading (after any HTML
-	// comments), used as the page title, so that layouts do not print the
-	// title twice.
-	DropTitle bool
+	// Title is the page's title from its front matter, "" if none. The
+	// body's first level-1 heading is taken out as the title when there is
+	// none, or when it repeats it, so that layouts print the title once;
+	// Document.Title and TitleHTML say what it was.
+	Title string
 	// NoHTML skips rendering: the document only says what it holds
 	// (headings, ids, links, prose), which is all a check needs.
 	NoHTML bool
@@ -189,10 +193,17 @@ type ParseOptions struct {
 // renders it. The result keeps its syntax tree until Release.
 func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 	doc := &Document{Source: src, FirstLine: firstLine, IDs: map[string]bool{}, unsafe: e.unsafe}
-	ctx := parser.NewContext(parser.WithIDs(newIDs()))
-	doc.Root = e.md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
-	if opts.DropTitle {
-		doc.TitleID = dropTitle(doc.Root)
+	doc.Root = e.md.Parser().Parse(text.NewReader(src))
+	if h := takeTitle(doc.Root, src, opts.Title); h != nil {
+		if v, ok := h.AttributeString("id"); ok {
+			if b, ok := v.([]byte); ok {
+				doc.TitleID = string(b)
+			}
+		}
+		doc.Title = plainText(h, src)
+		if !opts.NoHTML {
+			doc.TitleHTML = e.inlineHTML(h, src)
+		}
 	}
 	doc.index(e.unsafe)
 	doc.sections(opts.ItemsUnder)
@@ -257,30 +268,6 @@ func (e *Engine) HTML(doc *Document) ([]byte, error) {
 	b.Grow(len(doc.html) + 64*len(doc.holes))
 	err := doc.fill(&b)
 	return b.Bytes(), err
-}
-
-// dropTitle removes a leading level-1 heading and returns its id.
-func dropTitle(root ast.Node) string {
-	first := root.FirstChild()
-	for first != nil {
-		if b, ok := first.(*ast.HTMLBlock); ok && b.HTMLBlockType == ast.HTMLBlockType2 {
-			first = first.NextSibling() // a leading comment
-			continue
-		}
-		break
-	}
-	h, ok := first.(*ast.Heading)
-	if !ok || h.Level != 1 {
-		return ""
-	}
-	id := ""
-	if v, ok := h.AttributeString("id"); ok {
-		if b, ok := v.([]byte); ok {
-			id = string(b)
-		}
-	}
-	root.RemoveChild(root, h)
-	return id
 }
 
 // links calls f for each link, image, URL autolink and reference of the
@@ -466,33 +453,7 @@ func blockOf(n ast.Node) ast.Node {
 }
 
 func plainText(n ast.Node, src []byte) string {
-	var b bytes.Buffer
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
-		}
-		switch c := c.(type) {
-		case *ast.Text:
-			b.Write(c.Segment.Value(src))
-			if c.SoftLineBreak() || c.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.CodeSpan:
-			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
-				if tt, ok := t.(*ast.Text); ok {
-					b.Write(tt.Segment.Value(src))
-				}
-			}
-			return ast.WalkSkipChildren, nil
-		case *Ref:
-			b.WriteString(c.Info.Display())
-			return ast.WalkSkipChildren, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	return string(bytes.TrimSpace(b.Bytes()))
+	return string(bytes.TrimSpace(renderedText(nil, n, src, false)))
 }
 
 // PlainText returns the text of the document's top-level blocks, for

@@ -38,7 +38,9 @@ func TestGolden(t *testing.T) {
 				}
 			}
 			e := New(Options{Unsafe: unsafe})
-			doc := e.Parse(input, 1, ParseOptions{})
+			// A page titled "Golden": a leading level-1 heading that is the
+			// document's only one is taken as its title.
+			doc := e.Parse(input, 1, ParseOptions{Title: "Golden"})
 			for _, r := range doc.Refs {
 				if r.Target != "missing" {
 					r.Resolve("/resolved/"+r.Target+"/", "Title of "+r.Target)

@@ -81,6 +81,10 @@ func (refParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) as
 	if end <= 0 {
 		return nil
 	}
+	if after := line[2+end+2:]; len(after) > 0 && after[0] == '(' {
+		// [[1]](url): a link whose text is "[1]", as GitHub reads it.
+		return nil
+	}
 	inner := string(line[2 : 2+end])
 	if strings.ContainsAny(inner, "[]\n") || strings.TrimSpace(inner) == "" {
 		return nil

@@ -32,6 +32,7 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindCallout, r.renderCallout)
 	reg.Register(KindTableWrap, r.renderTableWrap)
 	reg.Register(KindRef, r.renderRef)
+	reg.Register(KindTOC, r.renderTOC)
 	reg.Register(ast.KindLink, r.renderLink)
 	reg.Register(ast.KindImage, r.renderImage)
 	if !r.unsafe {

@@ -36,21 +36,23 @@ func (r *reader) fromBody(schema Schema) {
 		lines = bodyLines(p.Body, p.BodyLine)
 	}
 	if p.Title == "" {
+		// The first level-1 heading, wherever it is, outside comments and
+		// code; the Markdown parser later gives its rendered text.
 		inComment := false
-		for _, l := range lines {
+		for i, l := range lines {
 			t := strings.TrimSpace(l.text)
-			// Leading HTML comments (licence headers) are skipped.
 			if inComment || strings.HasPrefix(t, "<!--") {
 				inComment = !strings.Contains(t, "-->")
 				continue
 			}
-			if t == "" {
-				continue
-			}
 			if h, ok := atxHeading(l.text, 1); ok {
 				p.Title, p.TitleFromBody = h, true
+				break
 			}
-			break
+			if t != "" && i+1 < len(lines) && lines[i+1].line == l.line+1 && setextH1.MatchString(lines[i+1].text) && !strings.HasPrefix(t, "#") && !strings.HasPrefix(t, "<") && !strings.HasPrefix(t, "|") && !listItem.MatchString(t) && (i == 0 || strings.TrimSpace(lines[i-1].text) == "") {
+				p.Title, p.TitleFromBody = t, true
+				break
+			}
 		}
 	}
 	base := path.Base(p.Path)
@@ -101,6 +103,8 @@ var (
 	dateLine    = regexp.MustCompile(`(?i)^\s*(?:[-*+]\s+)?(?:\*\*|__)?date(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(\d{4}-\d\d-\d\d)`)
 	mdLink      = regexp.MustCompile(`\[([^\]]*)\]\(([^)\s]+)[^)]*\)`)
 	wikiLink    = regexp.MustCompile(`\[\[([^\]]+)\]\]`)
+	setextH1    = regexp.MustCompile(`^ {0,3}=+\s*$`)
+	listItem    = regexp.MustCompile(`^(?:[-*+]|\d{1,9}[.)])(?:\s|$)`)
 )
 
 func (r *reader) statusFromBody(lines []bodyLine) {

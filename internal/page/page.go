@@ -30,9 +30,13 @@ type Page struct {
 	Path string
 	Kind Kind
 
-	Title string
-	// TitleFromBody is true when the title is the body's first "# " heading;
-	// layouts then do not print it twice.
+	// Title is the page's title as plain text; TitleHTML, when set, is
+	// the same title rendered from its Markdown (emphasis, code), for the
+	// page heading.
+	Title     string
+	TitleHTML string
+	// TitleFromBody is true when the title is the body's first level-1
+	// heading; layouts then do not print it twice.
 	TitleFromBody bool
 	Description   string
 	Tags          []string

@@ -86,10 +86,13 @@ type Data struct {
 	// Page is the Markdown page shown, or nil on a generated page.
 	Page *site.Page
 	// Layout is the layout's name: a kind, "list", "home" or "404".
-	Layout  string
-	Title   string
-	URL     string
-	Content template.HTML
+	Layout string
+	// Title is plain text; TitleHTML, when set, is the page's title
+	// rendered from its Markdown, for the page heading.
+	Title     string
+	TitleHTML template.HTML
+	URL       string
+	Content   template.HTML
 	// TOC is the table of contents; TOCHTML the same as list items.
 	TOC     []markdown.Heading
 	TOCHTML template.HTML
@@ -484,7 +487,7 @@ func (r *Renderer) pageData(p *site.Page) (*Data, error) {
 	if len(toc) < 2 {
 		toc = nil
 	}
-	return &Data{Page: p, Title: p.Title, URL: p.URL, Content: c, TOC: toc, TOCHTML: tocHTML(toc)}, nil
+	return &Data{Page: p, Title: p.Title, TitleHTML: template.HTML(p.TitleHTML), URL: p.URL, Content: c, TOC: toc, TOCHTML: tocHTML(toc)}, nil
 }
 
 func (r *Renderer) page(p *site.Page) ([]byte, error) {

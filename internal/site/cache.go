@@ -32,7 +32,7 @@ import (
 const cacheShards = 8
 
 // cacheVersion changes when the layout of cached entries does.
-const cacheVersion = 1
+const cacheVersion = 2
 
 // cachedPage is one file's entry.
 type cachedPage struct {

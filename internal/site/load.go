@@ -368,12 +368,16 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	pp, pd := page.Parse(src.path, data, kind, s.Config.Schema)
 	diags = append(diags, pd...)
 	p := newPage(src, pp, nil)
-	opts := markdown.ParseOptions{DropTitle: p.TitleFromBody, NoHTML: s.Config.NoHTML}
+	opts := markdown.ParseOptions{NoHTML: s.Config.NoHTML}
+	if !p.TitleFromBody {
+		opts.Title = p.Title
+	}
 	if p.Kind == page.KindPostmortem {
 		opts.ItemsUnder = ActionSections
 		opts.TimelineUnder = []string{"timeline"}
 	}
 	p.Doc = s.Engine.Parse(pp.Body, pp.BodyLine, opts)
+	s.settleTitle(p)
 	if p.Title == "" {
 		if p.IsIndex {
 			p.Title = titleFromName(filepath.Base(filepath.Dir(src.abs)))
