@@ -46,6 +46,7 @@ var catalog = []RuleInfo{
 	{"alias-clash", "links", diag.Error, "An alias is taken by a page or by another alias."},
 	{"broken-link", "links", diag.Error, "A link points to a page or file that does not exist."},
 	{"broken-anchor", "links", diag.Error, "A link's #fragment matches no id the target page renders."},
+	{"anchor-case", "links", diag.Info, "A link's #fragment matches an id only when case is ignored; the link is rewritten to the id."},
 	{"broken-reference", "links", diag.Error, "A [[reference]] or a front-matter reference names no page."},
 	{"ambiguous-reference", "links", diag.Error, "A [[reference]] matches more than one page."},
 	{"link-to-draft", "links", diag.Warning, "A published page links to a draft, which is not published."},
@@ -138,6 +139,7 @@ const (
 var scopes = map[string]Scope{
 	"broken-link":         ScopeLinks,
 	"broken-anchor":       ScopeLinks,
+	"anchor-case":         ScopeLinks,
 	"broken-reference":    ScopeLinks,
 	"ambiguous-reference": ScopeLinks,
 

@@ -81,6 +81,8 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.rootDirs = roots
+	s.repoRoot = repoRoot(cfg.Dir)
 	var mds []source
 	for _, r := range roots {
 		found, err := s.walk(r)

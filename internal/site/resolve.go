@@ -159,8 +159,13 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 	at := func(line, col int) diag.Position { return diag.Position{File: p.Path, Line: line, Col: col} }
 	for _, l := range p.Doc.Links {
 		if strings.HasPrefix(l.Dest, "#") && len(l.Dest) > 1 {
-			if frag := unescapeFragment(l.Dest[1:]); !p.Doc.IDs[frag] {
+			frag := unescapeFragment(l.Dest[1:])
+			switch id, ok := matchID(p, frag); {
+			case !ok:
 				diags.Errorf(at(l.Line, l.Col), "broken-anchor", "link to #%s: this page has no heading or element with that id%s", frag, suggestID(p, frag))
+			case id != frag:
+				l.SetDest("#" + id)
+				diags.Add(at(l.Line, l.Col), diag.Info, "anchor-case", "link to #%s: the id is #%s, which differs in case; the link goes to it (GitHub ignores the case of fragments), but write it as the id is spelled", frag, id)
 			}
 			continue
 		}
@@ -182,9 +187,14 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 			diags.Errorf(at(l.Line, l.Col), profileLinkRule, "%s", s.leftOutMessage("links to", target, "the link is shown as plain text"))
 			continue
 		}
-		if _, frag, ok := strings.Cut(l.Dest, "#"); ok && target != nil && frag != "" {
-			if frag = unescapeFragment(frag); !target.Doc.IDs[frag] {
+		if _, written, ok := strings.Cut(l.Dest, "#"); ok && target != nil && written != "" {
+			frag := unescapeFragment(written)
+			switch id, ok := matchID(target, frag); {
+			case !ok:
 				diags.Errorf(at(l.Line, l.Col), "broken-anchor", "link to %s: %s has no heading or element with id %q%s", l.Dest, target.Path, frag, suggestID(target, frag))
+			case id != frag:
+				u = strings.TrimSuffix(u, "#"+written) + "#" + id
+				diags.Add(at(l.Line, l.Col), diag.Info, "anchor-case", "link to %s: the id in %s is #%s, which differs in case; the link goes to it (GitHub ignores the case of fragments), but write it as the id is spelled", l.Dest, target.Path, id)
 			}
 		}
 		if u != "" {
@@ -221,8 +231,14 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 		if t.ADRLabel() != "" {
 			title = t.ADRLabel() + ": " + t.Title
 		}
-		if f := strings.TrimPrefix(frag, "#"); f != "" && !t.Doc.IDs[unescapeFragment(f)] {
-			diags.Errorf(at(r.Line, r.Col), "broken-anchor", "reference %q: %s has no heading or element with id %q%s", r.Target, t.Path, f, suggestID(t, f))
+		if f := strings.TrimPrefix(frag, "#"); f != "" {
+			switch id, ok := matchID(t, unescapeFragment(f)); {
+			case !ok:
+				diags.Errorf(at(r.Line, r.Col), "broken-anchor", "reference %q: %s has no heading or element with id %q%s", r.Target, t.Path, f, suggestID(t, f))
+			case id != unescapeFragment(f):
+				frag = "#" + id
+				diags.Add(at(r.Line, r.Col), diag.Info, "anchor-case", "reference %q: the id in %s is #%s, which differs in case; the reference goes to it, but write it as the id is spelled", r.Target, t.Path, id)
+			}
 		}
 		r.Resolve(s.Config.BasePath()+strings.TrimPrefix(t.URL, "/")+frag, title)
 		edges = append(edges, edge{p, t})
@@ -298,8 +314,9 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 		decoded = raw
 	}
 	base := s.Config.BasePath()
+	isMD := strings.EqualFold(path.Ext(decoded), ".md")
 	if strings.HasPrefix(decoded, "/") {
-		if !strings.EqualFold(path.Ext(decoded), ".md") {
+		if !isMD {
 			// A site path; it gains the base path so that the site works
 			// under a sub-path.
 			if t := s.byURL[decoded]; t != nil {
@@ -311,49 +328,125 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 			if t := s.byURL[strings.TrimSuffix(strings.TrimSuffix(decoded, "index.html"), "/")+"/"]; t != nil {
 				return base + strings.TrimPrefix(decoded, "/") + query + frag, t, ""
 			}
-			if !s.sitePathExists(decoded) {
-				return "", nil, fmt.Sprintf("link to %s: no page or file of the site is at that path; fix it (a path starting with / starts at the site root)", dest)
+			if s.sitePathExists(decoded) {
+				return base + strings.TrimPrefix(decoded, "/") + query + frag, nil, ""
 			}
-			return base + strings.TrimPrefix(decoded, "/") + query + frag, nil, ""
 		}
-		// A path to a Markdown file from the site root.
-		abs := filepath.Join(s.Config.Dir, filepath.FromSlash(decoded))
-		if t := s.bySource[abs]; t != nil {
-			return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
+		// A path from the repository root, as GitHub resolves it: against
+		// the git work tree, the site folder, or a content root (itself
+		// or under its mount).
+		for _, abs := range s.rootCandidates(decoded) {
+			if u, t, ok := s.resolveFile(abs); ok {
+				return base + strings.TrimPrefix(u, "/") + query + frag, t, ""
+			}
+		}
+		if !isMD {
+			// A folder written in another case or spelling than its URL
+			// ("/Runbooks/DB Failover/").
+			if t := s.byURL[pageURL("/", strings.TrimPrefix(strings.TrimSuffix(decoded, "/"), "/")+"/index.md")]; t != nil {
+				return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
+			}
+			return "", nil, fmt.Sprintf("link to %s: no page or file of the site is at that path; fix it (a path starting with / starts at the site root)", dest)
 		}
 		return "", nil, fmt.Sprintf("link to %s: no such page; fix the path or create the page", dest)
 	}
 	abs := filepath.Join(filepath.Dir(p.Source), filepath.FromSlash(decoded))
-	if t := s.bySource[abs]; t != nil {
-		return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
-	}
-	if u, ok := s.refs.files[abs]; ok {
-		return base + strings.TrimPrefix(u, "/") + query + frag, nil, ""
+	if u, t, ok := s.resolveFile(abs); ok {
+		return base + strings.TrimPrefix(u, "/") + query + frag, t, ""
 	}
 	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
-		for _, name := range []string{"index.md", "_index.md", "README.md", "readme.md"} {
-			if t := s.bySource[filepath.Join(abs, name)]; t != nil {
-				return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
-			}
-		}
-		u := p.Root.Mount + strings.TrimPrefix(decodedSiteDir(p, abs), "/")
-		if t := s.byURL[u]; t != nil {
-			return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
-		}
-		if rel, err := filepath.Rel(p.Root.Dir, abs); err == nil && !strings.HasPrefix(rel, "..") {
-			// A folder of the site without an index page: its generated
-			// listing.
-			return base + strings.TrimPrefix(u, "/") + query + frag, nil, ""
-		}
 		return "", nil, fmt.Sprintf("link to %s: the folder is not part of the site; link to a page", dest)
 	}
 	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
 		return "", nil, fmt.Sprintf("link to %s: the file exists but is not part of the site (outside the content roots, hidden, or not a page); link to its published copy or move it into a content root", dest)
 	}
-	if strings.EqualFold(path.Ext(decoded), ".md") {
+	if isMD {
 		return "", nil, fmt.Sprintf("link to %s: no such page; fix the path or create the page", dest)
 	}
 	return "", nil, fmt.Sprintf("link to %s: no such file; fix the path or add the file beside the page", dest)
+}
+
+// resolveFile finds what the file or folder at abs is on the site: a page,
+// a file copied beside the pages, or a folder of a content root (its index
+// page or its generated listing). It returns the site path and the page,
+// if any.
+func (s *Site) resolveFile(abs string) (string, *Page, bool) {
+	if t := s.bySource[abs]; t != nil {
+		return t.URL, t, true
+	}
+	if u, ok := s.refs.files[abs]; ok {
+		return u, nil, true
+	}
+	fi, err := os.Stat(abs)
+	if err != nil || !fi.IsDir() {
+		return "", nil, false
+	}
+	for _, name := range []string{"index.md", "_index.md", "README.md", "readme.md"} {
+		if t := s.bySource[filepath.Join(abs, name)]; t != nil {
+			return t.URL, t, true
+		}
+	}
+	r := s.rootOf(abs)
+	if r == nil {
+		return "", nil, false
+	}
+	u := r.Mount + strings.TrimPrefix(decodedSiteDir(r, abs), "/")
+	if t := s.byURL[u]; t != nil {
+		return t.URL, t, true
+	}
+	// A folder of the site without an index page: its generated listing.
+	return u, nil, true
+}
+
+// rootOf returns the content root holding abs, or nil.
+func (s *Site) rootOf(abs string) *Root {
+	for _, r := range s.rootDirs {
+		if rel, err := filepath.Rel(r.Dir, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return r
+		}
+	}
+	return nil
+}
+
+// rootCandidates lists where a path written from the root ("/docs/x.md")
+// may be on disk: under the git work tree, the site folder, each content
+// root, and each content root's folder for a path under its mount.
+func (s *Site) rootCandidates(decoded string) []string {
+	rel := filepath.FromSlash(strings.TrimPrefix(decoded, "/"))
+	var out []string
+	add := func(dir, rel string) {
+		abs := filepath.Join(dir, rel)
+		if !slices.Contains(out, abs) {
+			out = append(out, abs)
+		}
+	}
+	if s.repoRoot != "" {
+		add(s.repoRoot, rel)
+	}
+	add(s.Config.Dir, rel)
+	for _, r := range s.rootDirs {
+		add(r.Dir, rel)
+		if m := strings.TrimPrefix(r.Mount, "/"); m != "" && strings.HasPrefix(strings.ToLower(decoded[1:]), strings.ToLower(m)) {
+			add(r.Dir, filepath.FromSlash(decoded[1+len(m):]))
+		}
+	}
+	return out
+}
+
+// repoRoot returns the top of the git work tree holding dir, or "".
+func repoRoot(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
 }
 
 // generatedPaths are the site paths of pages and files a build generates
@@ -380,8 +473,8 @@ func (s *Site) sitePathExists(p string) bool {
 	return err == nil && !fi.IsDir()
 }
 
-func decodedSiteDir(p *Page, abs string) string {
-	r, err := filepath.Rel(p.Root.Dir, abs)
+func decodedSiteDir(root *Root, abs string) string {
+	r, err := filepath.Rel(root.Dir, abs)
 	if err != nil {
 		return ""
 	}
@@ -454,6 +547,22 @@ func (s *Site) resolveRef(from *Page, target string, kind page.Kind) (*Page, str
 		paths = append(paths, c.Path)
 	}
 	return nil, "", fmt.Sprintf("ambiguous reference %q matches %s; use the path or kind:name", target, strings.Join(paths, ", "))
+}
+
+// matchID returns the id of p that frag names: frag itself, or else the
+// id equal to it but for case, as GitHub matches fragments (the first in
+// order when several are).
+func matchID(p *Page, frag string) (string, bool) {
+	if p.Doc.IDs[frag] {
+		return frag, true
+	}
+	best := ""
+	for id := range p.Doc.IDs {
+		if strings.EqualFold(id, frag) && (best == "" || id < best) {
+			best = id
+		}
+	}
+	return best, best != ""
 }
 
 func unescapeFragment(f string) string {

@@ -124,6 +124,12 @@ type Site struct {
 	fileURLs map[string]bool
 	// excluded are the pages the profile leaves out, while links resolve.
 	excluded map[*Page]bool
+	// rootDirs are the content roots read, with absolute folders;
+	// repoRoot is the top of the git work tree holding the site, or "".
+	// Links from the root ("/x.md") resolve against them as GitHub
+	// resolves them against the repository.
+	rootDirs []*Root
+	repoRoot string
 }
 
 // Published returns the pages that are built: all but drafts, unless the
