@@ -53,6 +53,7 @@ var catalog = []RuleInfo{
 	{"link-to-superseded", "links", diag.Info, "A page links to an ADR that has been superseded."},
 	{"orphan-page", "links", diag.Warning, "No other page links to this page."},
 	{"template-link", "links", diag.Error, "A link written in a layout (header, footer, navigation) points nowhere on the site."},
+	{"unsafe-url", "links", diag.Warning, "A link or image in a page uses a URL scheme that is removed (javascript:, data:, …)."},
 
 	{"external-link", "external", diag.Error, "An external link answers 404, 410, another client error, or not at all (with --external)."},
 	{"external-unverifiable", "external", diag.Warning, "An external site refused to be checked (403, 999, 429 past the retries, time budget spent)."},
@@ -142,6 +143,7 @@ var scopes = map[string]Scope{
 	"anchor-case":         ScopeLinks,
 	"broken-reference":    ScopeLinks,
 	"ambiguous-reference": ScopeLinks,
+	"unsafe-url":          ScopeLinks,
 
 	"link-to-draft":         ScopePage,
 	"link-to-superseded":    ScopePage,

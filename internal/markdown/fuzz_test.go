@@ -36,6 +36,11 @@ func FuzzRender(f *testing.F) {
 			if !bytes.Equal(filled, direct.Bytes()) {
 				t.Fatalf("filled holes differ from goldmark's rendering:\n%s\n---\n%s", filled, direct.Bytes())
 			}
+			if e == safe {
+				if err := unsafeHTML(filled); err != nil {
+					t.Fatalf("%v in safe output:\n%s", err, filled)
+				}
+			}
 			for _, l := range d.Links {
 				if l.Line != 0 && l.Line < 3 {
 					t.Fatalf("link before the first line: %+v", l)

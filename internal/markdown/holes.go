@@ -24,6 +24,9 @@ const (
 	// [off, end) of the HTML: dropped when the link is Unlinked.
 	holeOpen
 	holeClose
+	// holeRawDest is an href, src or srcset URL of raw HTML, inside its
+	// attribute.
+	holeRawDest
 )
 
 type hole struct {
@@ -76,6 +79,8 @@ func (d *Document) fill(w io.Writer) error {
 			scratch = appendDest(scratch, []byte(h.link.Target()), d.unsafe)
 		case holeRef:
 			scratch = appendRef(scratch, h.ref)
+		case holeRawDest:
+			scratch = appendEscaped(scratch, h.link.Target())
 		}
 		if _, err := w.Write(scratch); err != nil {
 			return err
@@ -129,6 +134,9 @@ func appendRef(b []byte, r *RefInfo) []byte {
 
 func (r *nodeRenderer) renderLink(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*ast.Link)
+	if !r.unsafe && !destAllowed(n.Destination, false) {
+		return ast.WalkContinue, nil // its text alone, as on GitHub
+	}
 	if hw, ok := w.(*holeWriter); ok && hw.doc.linkOf[n] != nil {
 		// The tag is a hole of its own, left out if the link is unlinked;
 		// its end is known once it is written.
@@ -164,9 +172,13 @@ func (r *nodeRenderer) renderImage(w util.BufWriter, src []byte, node ast.Node, 
 		return ast.WalkContinue, nil
 	}
 	n := node.(*ast.Image)
-	_, _ = w.WriteString(`<img src="`)
-	destHole(w, n, n.Destination, r.unsafe)
-	_, _ = w.WriteString(`" alt="`)
+	if r.unsafe || destAllowed(n.Destination, true) {
+		_, _ = w.WriteString(`<img src="`)
+		destHole(w, n, n.Destination, r.unsafe)
+		_, _ = w.WriteString(`" alt="`)
+	} else {
+		_, _ = w.WriteString(`<img alt="`) // its src removed
+	}
 	_, _ = w.Write(util.EscapeHTML(altText(n, src)))
 	_ = w.WriteByte('"')
 	if n.Title != nil {

@@ -2,7 +2,6 @@ package markdown
 
 import (
 	"bytes"
-	"regexp"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -99,9 +98,11 @@ func collectHeadings(n ast.Node, out *[]*ast.Heading) {
 
 // renderedText appends the text n renders, as a browser's textContent
 // reads it: escapes and entities resolved, code spans as written, raw HTML
-// tags and images left out. A [[reference]] is as written when refs is
-// true (as GitHub shows it), else what it displays.
-func renderedText(b []byte, n ast.Node, src []byte, refs bool) []byte {
+// tags left out. For an id (forID, as GitHub makes it) images are left out
+// and a [[reference]] is as written; for plain text (excerpts, tables of
+// contents) an image reads as its description and a reference as what it
+// displays.
+func renderedText(b []byte, n ast.Node, src []byte, forID bool) []byte {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		switch c := c.(type) {
 		case *ast.Text:
@@ -131,9 +132,13 @@ func renderedText(b []byte, n ast.Node, src []byte, refs bool) []byte {
 			}
 		case *ast.AutoLink:
 			b = append(b, c.Label(src)...)
-		case *ast.RawHTML, *ast.Image:
+		case *ast.RawHTML:
+		case *ast.Image:
+			if !forID {
+				b = renderedText(b, c, src, forID)
+			}
 		case *Ref:
-			if !refs {
+			if !forID {
 				b = append(b, c.Info.Display()...)
 				continue
 			}
@@ -145,7 +150,7 @@ func renderedText(b []byte, n ast.Node, src []byte, refs bool) []byte {
 			}
 			b = append(b, "]]"...)
 		default:
-			b = renderedText(b, c, src, refs)
+			b = renderedText(b, c, src, forID)
 		}
 	}
 	return b
@@ -160,17 +165,4 @@ func resolveText(v []byte) []byte {
 	v = util.UnescapePunctuations(v)
 	v = util.ResolveNumericReferences(v)
 	return util.ResolveEntityNames(v)
-}
-
-var rawIDRE = regexp.MustCompile(`(?i)\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))`)
-
-// rawIDs adds the id and name attributes found in raw HTML to set.
-func rawIDs(html []byte, set map[string]bool) {
-	for _, m := range rawIDRE.FindAllSubmatch(html, -1) {
-		for _, g := range m[1:] {
-			if len(g) > 0 {
-				set[string(g)] = true
-			}
-		}
-	}
 }

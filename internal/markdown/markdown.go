@@ -35,8 +35,10 @@ import (
 
 // Options configure an Engine.
 type Options struct {
-	// Unsafe renders raw HTML as written; by default it is escaped and shows
-	// as text.
+	// Unsafe renders raw HTML as written, and Markdown links to any URL;
+	// by default raw HTML goes through GitHub's allowlist (rawhtml.go) and
+	// links and images lose URLs whose scheme it does not allow. Either
+	// way the href and src URLs of raw HTML are Links and its ids count.
 	Unsafe bool
 }
 
@@ -131,10 +133,16 @@ type Document struct {
 	Root     ast.Node
 	Headings []Heading
 	// IDs holds every id the document renders: headings, {#id} attributes,
-	// footnotes and ids in raw HTML.
-	IDs   map[string]bool
+	// footnotes and the id and name attributes raw HTML keeps.
+	IDs map[string]bool
+	// Links are the links and images of the document, those of raw HTML
+	// (href, src, srcset) included, in document order.
 	Links []*Link
 	Refs  []*RefInfo
+	// Unsafe lists the link and image URLs removed for their scheme
+	// (javascript:, data:, …), from Markdown and from raw HTML; none when
+	// Options.Unsafe.
+	Unsafe []UnsafeURL
 	// Words is a count of the words of text, for reading time.
 	Words int
 	// Prose holds the spans of Source that are text readers see: the text
@@ -165,8 +173,11 @@ type Document struct {
 	html   []byte
 	holes  []hole
 	unsafe bool
-	// linkOf maps link and image nodes to their Link while rendering.
+	// linkOf maps link and image nodes to their Link while rendering;
+	// rawLinks maps raw HTML nodes to the decisions on their URLs, in
+	// order: a Link, or nil for a URL removed.
 	linkOf     map[ast.Node]*Link
+	rawLinks   map[ast.Node][]*Link
 	lineStarts []int
 }
 
@@ -212,9 +223,10 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 		doc.IDs[doc.TitleID] = true // layouts print it on the title
 	}
 	if opts.NoHTML {
-		doc.linkOf = nil
+		doc.linkOf, doc.rawLinks = nil, nil
 		return doc
 	}
+	shiftHeadings(doc.Root)
 	w := &holeWriter{doc: doc}
 	w.buf.Grow(len(src) * 2)
 	if err := e.md.Renderer().Render(w, src, doc.Root); err != nil {
@@ -223,7 +235,7 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 		w.buf.WriteString("<!-- render error: " + stdhtml.EscapeString(err.Error()) + " -->")
 	}
 	doc.html = bytes.Clone(w.buf.Bytes()) // exact size: kept for the whole build
-	doc.linkOf = nil
+	doc.linkOf, doc.rawLinks = nil, nil
 	return doc
 }
 
@@ -307,8 +319,8 @@ func (d *Document) Pos(off int) (line, col int) {
 }
 
 // index walks the AST once to collect headings, ids, links and the word
-// count.
-func (d *Document) index(rawHTML bool) {
+// count. unsafe is Options.Unsafe.
+func (d *Document) index(unsafe bool) {
 	src := d.Source
 	_ = ast.Walk(d.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -332,13 +344,27 @@ func (d *Document) index(rawHTML bool) {
 			n.Info.Line, n.Info.Col = d.Pos(n.Info.Offset)
 			d.Refs = append(d.Refs, n.Info)
 		case *ast.Link:
+			if !unsafe && !destAllowed(n.Destination, false) {
+				d.addUnsafe(KindLink, string(n.Destination), n)
+				break
+			}
 			d.addLink(KindLink, string(n.Destination), n)
 		case *ast.Image:
+			if !unsafe && !destAllowed(n.Destination, true) {
+				d.addUnsafe(KindImage, string(n.Destination), n)
+				break
+			}
 			d.addLink(KindImage, string(n.Destination), n)
 		case *ast.AutoLink:
-			if n.AutoLinkType == ast.AutoLinkURL {
-				d.addLink(KindAutoLink, string(n.URL(src)), n)
+			if n.AutoLinkType != ast.AutoLinkURL {
+				break
 			}
+			if u := n.URL(src); !unsafe && !destAllowed(u, false) {
+				// <javascript:…>: goldmark renders it without its URL.
+				d.addUnsafe(KindLink, string(u), n)
+				break
+			}
+			d.addLink(KindAutoLink, string(n.URL(src)), n)
 		case *east.Footnote:
 			// Footnote ids follow goldmark's scheme.
 			d.IDs["fn:"+strconv.Itoa(n.Index)] = true
@@ -369,13 +395,7 @@ func (d *Document) index(rawHTML bool) {
 					d.addProse(seg.Start, seg.Stop)
 				}
 			}
-			if !rawHTML || n.HTMLBlockType == ast.HTMLBlockType2 {
-				break // escaped, or a comment: its ids are not rendered
-			}
-			for i := 0; i < n.Lines().Len(); i++ {
-				seg := n.Lines().At(i)
-				rawIDs(seg.Value(src), d.IDs)
-			}
+			d.readRaw(n, unsafe)
 		case *ast.RawHTML:
 			if isComment(n, src) {
 				for i := 0; i < n.Segments.Len(); i++ {
@@ -389,21 +409,31 @@ func (d *Document) index(rawHTML bool) {
 					d.addProse(seg.Start, seg.Stop)
 				}
 			}
-			if !rawHTML || isComment(n, src) {
-				break
-			}
-			for i := 0; i < n.Segments.Len(); i++ {
-				seg := n.Segments.At(i)
-				rawIDs(seg.Value(src), d.IDs)
-			}
+			d.readRaw(n, unsafe)
 		}
 		return ast.WalkContinue, nil
 	})
 }
 
 func (d *Document) addLink(kind LinkKind, dest string, n ast.Node) {
+	line, col := d.linkPos(n)
+	l := &Link{Kind: kind, Dest: dest, Line: line, Col: col}
+	d.Links = append(d.Links, l)
+	if d.linkOf == nil {
+		d.linkOf = map[ast.Node]*Link{}
+	}
+	d.linkOf[n] = l
+}
+
+// addUnsafe records a link or image whose URL is removed.
+func (d *Document) addUnsafe(kind LinkKind, dest string, n ast.Node) {
+	line, col := d.linkPos(n)
+	d.Unsafe = append(d.Unsafe, UnsafeURL{Kind: kind, URL: dest, Line: line, Col: col})
+}
+
+// linkPos is the file position of a link or image: its opening bracket.
+func (d *Document) linkPos(n ast.Node) (line, col int) {
 	off := firstOffset(n)
-	line, col := 0, 0
 	if off >= 0 {
 		// Step back to the opening bracket of [text](dest).
 		for i := off - 1; i >= 0 && i >= off-8; i-- {
@@ -422,12 +452,7 @@ func (d *Document) addLink(kind LinkKind, dest string, n ast.Node) {
 	} else if b := blockOf(n); b != nil && b.Lines().Len() > 0 {
 		line, col = d.Pos(b.Lines().At(0).Start)
 	}
-	l := &Link{Kind: kind, Dest: dest, Line: line, Col: col}
-	d.Links = append(d.Links, l)
-	if d.linkOf == nil {
-		d.linkOf = map[ast.Node]*Link{}
-	}
-	d.linkOf[n] = l
+	return line, col
 }
 
 // firstOffset returns the source offset of the first text inside n, or -1.

@@ -14,12 +14,13 @@ import (
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
+	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
 )
 
 // nodeRenderer renders handbook's nodes and replaces goldmark's renderers
-// for code blocks (highlighting and a copy button) and raw HTML (escaped
-// unless unsafe).
+// for code blocks (highlighting and a copy button) and raw HTML
+// (sanitized unless unsafe, rawhtml.go).
 type nodeRenderer struct {
 	unsafe bool
 }
@@ -35,10 +36,9 @@ func (r *nodeRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(KindTOC, r.renderTOC)
 	reg.Register(ast.KindLink, r.renderLink)
 	reg.Register(ast.KindImage, r.renderImage)
-	if !r.unsafe {
-		reg.Register(ast.KindHTMLBlock, r.renderHTMLBlock)
-		reg.Register(ast.KindRawHTML, r.renderRawHTML)
-	}
+	reg.Register(ast.KindAutoLink, r.renderAutoLink)
+	reg.Register(ast.KindHTMLBlock, r.renderRawHTML)
+	reg.Register(ast.KindRawHTML, r.renderRawHTML)
 }
 
 func (r *nodeRenderer) renderCode(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -125,42 +125,6 @@ func (r *nodeRenderer) renderRef(w util.BufWriter, src []byte, n ast.Node, enter
 	return ast.WalkSkipChildren, nil
 }
 
-func (r *nodeRenderer) renderHTMLBlock(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-	if !entering {
-		return ast.WalkContinue, nil
-	}
-	b := n.(*ast.HTMLBlock)
-	if b.HTMLBlockType == ast.HTMLBlockType2 {
-		return ast.WalkSkipChildren, nil // a comment shows nothing, as on GitHub
-	}
-	w.WriteString(`<pre class="raw-html">`)
-	for i := 0; i < b.Lines().Len(); i++ {
-		seg := b.Lines().At(i)
-		w.WriteString(html.EscapeString(string(seg.Value(src))))
-	}
-	if b.HasClosure() {
-		seg := b.ClosureLine
-		w.WriteString(html.EscapeString(string(seg.Value(src))))
-	}
-	w.WriteString("</pre>\n")
-	return ast.WalkSkipChildren, nil
-}
-
-func (r *nodeRenderer) renderRawHTML(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
-	if !entering {
-		return ast.WalkContinue, nil
-	}
-	raw := n.(*ast.RawHTML)
-	if isComment(raw, src) {
-		return ast.WalkSkipChildren, nil
-	}
-	for i := 0; i < raw.Segments.Len(); i++ {
-		seg := raw.Segments.At(i)
-		w.WriteString(html.EscapeString(string(seg.Value(src))))
-	}
-	return ast.WalkSkipChildren, nil
-}
-
 // lexerCache maps a fence language to its lexer (or nil): chroma's lookup
 // falls back to matching file-name patterns, which is slow.
 var lexerCache sync.Map
@@ -187,4 +151,35 @@ func HighlightCSS(style string) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// renderAutoLink renders <https://…> and bare URLs as goldmark does, but
+// one whose URL the allowlist removes (<javascript:…>) as its text alone,
+// as a Markdown link is, instead of a link without a destination.
+func (r *nodeRenderer) renderAutoLink(w util.BufWriter, src []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	n := node.(*ast.AutoLink)
+	if !entering {
+		return ast.WalkContinue, nil
+	}
+	url := util.URLEscape(n.URL(src), false)
+	label := n.Label(src)
+	if n.AutoLinkType == ast.AutoLinkURL && !r.unsafe && !destAllowed(n.URL(src), false) {
+		_, _ = w.Write(util.EscapeHTML(label))
+		return ast.WalkContinue, nil
+	}
+	_, _ = w.WriteString(`<a href="`)
+	if n.AutoLinkType == ast.AutoLinkEmail && !bytes.HasPrefix(bytes.ToLower(url), []byte("mailto:")) {
+		_, _ = w.WriteString("mailto:")
+	}
+	_, _ = w.Write(util.EscapeHTML(url))
+	if n.Attributes() != nil {
+		_ = w.WriteByte('"')
+		ghtml.RenderAttributes(w, n, ghtml.LinkAttributeFilter)
+		_ = w.WriteByte('>')
+	} else {
+		_, _ = w.WriteString(`">`)
+	}
+	_, _ = w.Write(util.EscapeHTML(label))
+	_, _ = w.WriteString(`</a>`)
+	return ast.WalkContinue, nil
 }

@@ -3,6 +3,7 @@ package markdown
 import (
 	"bufio"
 	"bytes"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -42,6 +43,24 @@ func takeTitle(root ast.Node, src []byte, title string) *ast.Heading {
 	return nil
 }
 
+// shiftHeadings renders every heading one level lower (an h1 as an h2,
+// down to h6) when level-1 headings remain in the body once the title is
+// taken out: layouts print the title as the page's one h1, and the body's
+// outline keeps its shape under it. Document.Headings keep the levels as
+// written, which is what checks and tables of contents speak of.
+func shiftHeadings(root ast.Node) {
+	var hs []*ast.Heading
+	for c := root.FirstChild(); c != nil; c = c.NextSibling() {
+		collectHeadings(c, &hs)
+	}
+	if !slices.ContainsFunc(hs, func(h *ast.Heading) bool { return h.Level == 1 }) {
+		return
+	}
+	for _, h := range hs {
+		h.Level = min(h.Level+1, 6)
+	}
+}
+
 // SameTitle reports whether two titles say the same, ignoring case,
 // punctuation, spacing and Markdown.
 func SameTitle(a, b string) bool {
@@ -66,7 +85,7 @@ func titleMarkup(s string) bool {
 // Inline reads s as one line of Markdown, as a title or description is
 // written, and returns its plain text (what <title>, lists, search and
 // feeds show) and its HTML (for the page heading): emphasis and code
-// rendered, links reduced to their text, raw HTML left out. Text without
+// rendered, links reduced to their text, raw HTML shown as written. Text without
 // Markdown comes back as it is, escaped for the HTML.
 func (e *Engine) Inline(s string) (plain, html string) {
 	if !titleMarkup(s) {
@@ -78,6 +97,23 @@ func (e *Engine) Inline(s string) (plain, html string) {
 	if para == nil || para.NextSibling() != nil || para.Kind() != ast.KindParagraph {
 		// Not one paragraph (a "# " or "- " start, say): the text as written.
 		return s, string(escapeHTML(src))
+	}
+	// Raw HTML in a title written in front matter is text: "Handling
+	// <nil> errors" means the angle brackets.
+	var raws []*ast.RawHTML
+	_ = ast.Walk(para, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if r, ok := c.(*ast.RawHTML); ok && entering {
+			raws = append(raws, r)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, r := range raws {
+		var v []byte
+		for i := 0; i < r.Segments.Len(); i++ {
+			seg := r.Segments.At(i)
+			v = append(v, seg.Value(src)...)
+		}
+		r.Parent().ReplaceChild(r.Parent(), r, ast.NewString(v))
 	}
 	return plainText(para, src), e.inlineHTML(para, src)
 }

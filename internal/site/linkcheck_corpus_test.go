@@ -82,8 +82,9 @@ type linkCase struct {
 	// link.
 	dead bool
 	why  linkDiff
-	// rawHTML marks anchors that only raw HTML defines: alive only when
-	// raw HTML is rendered (markdown.unsafe), as GitHub renders it.
+	// rawHTML marks anchors that only raw HTML defines: alive, as on
+	// GitHub, whose allowlist keeps id and name, with or without
+	// markdown.unsafe.
 	rawHTML bool
 	note    string
 }
@@ -209,8 +210,8 @@ var linkCheckOutOfScope = []struct {
 	{"sample.md", 24, "MAILTO:alice@example.org,bob@example.net?subject=Test", "e-mail; upstream: alive"},
 	{"sample.md", 25, "mailto:foo@bar@baz", "e-mail; upstream: dead (invalid address)"},
 	{"sample.md", 26, "mailto:foo@@bar@@baz,bob@example.net?subject=Test", "e-mail; upstream: dead (invalid address)"},
-	{"sample.md", 30, "hhttppss://example.org", "unknown scheme; upstream: error"},
-	{"sample.md", 31, "applesauce://example.org", "unknown scheme; upstream: error"},
+	{"sample.md", 30, "hhttppss://example.org", "unknown scheme; upstream: error; removed (unsafe-url) unless markdown.unsafe"},
+	{"sample.md", 31, "applesauce://example.org", "unknown scheme; upstream: error; removed (unsafe-url) unless markdown.unsafe"},
 	{"section-links.md", 32, "https://BASEURL#level-two-heading", "external; upstream maps it to the page itself with baseUrl: alive"},
 	{"section-links.md", 34, "https://BASEURL/#level-two-heading", "external; upstream maps it to the page itself with baseUrl: alive"},
 	{"section-links.md", 36, "https://BASEURL////#level-two-heading", "external; upstream maps it to the page itself with baseUrl: alive"},
@@ -219,7 +220,8 @@ var linkCheckOutOfScope = []struct {
 // linkCheckEnv is one way of loading the fixtures.
 type linkCheckEnv struct {
 	name string
-	// unsafe renders raw HTML, so its id and name attributes are anchors.
+	// unsafe renders raw HTML as written and links to any scheme; else
+	// GitHub's allowlist applies and links to unknown schemes are removed.
 	unsafe bool
 	// image adds a stand-in for upstream's test/hello.jpg.
 	image bool
@@ -230,8 +232,6 @@ func (env linkCheckEnv) wantDead(c linkCase) bool {
 	switch {
 	case c.why == absentImage && env.image:
 		return false
-	case c.rawHTML && !env.unsafe:
-		return true
 	}
 	return c.dead
 }
@@ -263,7 +263,7 @@ func TestLinkCheckCorpus(t *testing.T) {
 	for _, env := range []linkCheckEnv{
 		{name: "corpus", unsafe: true},
 		{name: "with-hello.jpg", unsafe: true, image: true},
-		{name: "raw-html-escaped", unsafe: false},
+		{name: "raw-html-sanitized", unsafe: false},
 	} {
 		t.Run(env.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -321,6 +321,16 @@ func checkLinkVerdicts(t *testing.T, s *Site, env linkCheckEnv) {
 			}
 			seen[k] = true
 		}
+		for _, u := range p.Doc.Unsafe {
+			k := fmt.Sprintf("%s:%d", p.Path, u.Line)
+			if env.unsafe {
+				t.Errorf("%s: %q removed although markdown.unsafe is on", k, u.URL)
+			}
+			if outOfScope[k] != u.URL {
+				t.Errorf("%s: %q removed, and the out-of-scope list has %q", k, u.URL, outOfScope[k])
+			}
+			seen[k] = true
+		}
 	}
 	for k := range cases {
 		if !seen[k] {
@@ -373,7 +383,7 @@ func checkLinkVerdicts(t *testing.T, s *Site, env linkCheckEnv) {
 		if dead && rule != wantRule {
 			t.Errorf("%s: %s: rule %s, want %s", k, c.link, rule, wantRule)
 		}
-		explained := c.why != same && !(c.why == absentImage && env.image) || c.rawHTML && !env.unsafe
+		explained := c.why != same && !(c.why == absentImage && env.image)
 		switch {
 		case c.mlc != mlcSkipped && (c.mlc == mlcDead) == dead && !explained:
 			agree++

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/parallel"
 )
@@ -157,6 +158,13 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 	var edges []edge
 	var diags diag.List
 	at := func(line, col int) diag.Position { return diag.Position{File: p.Path, Line: line, Col: col} }
+	for _, u := range p.Doc.Unsafe {
+		what := "link to"
+		if u.Kind == markdown.KindImage {
+			what = "image"
+		}
+		diags.Warnf(at(u.Line, u.Col), "unsafe-url", "%s %s: the URL scheme is not allowed and was removed; use an http(s) or relative link", what, u.URL)
+	}
 	for _, l := range p.Doc.Links {
 		if strings.HasPrefix(l.Dest, "#") && len(l.Dest) > 1 {
 			frag := unescapeFragment(l.Dest[1:])

@@ -24,7 +24,11 @@ func write(t *testing.T, root string, files map[string]string) {
 
 func load(t *testing.T, dir string) *Site {
 	t.Helper()
-	cfg := DefaultConfig(dir)
+	return loadConfig(t, DefaultConfig(dir))
+}
+
+func loadConfig(t *testing.T, cfg Config) *Site {
+	t.Helper()
 	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	s, err := Load(context.Background(), cfg)
 	if err != nil {

@@ -16,7 +16,9 @@ import (
 // The description becomes plain text too.
 func (s *Site) settleTitle(p *Page) {
 	switch {
-	case p.Doc.Title != "" && (p.Title == "" || p.TitleFromBody):
+	case p.Doc.TitleID != "" && (p.Title == "" || p.TitleFromBody):
+		// The heading taken out as the title; one that shows no text (a
+		// template's "# <!-- title -->") leaves the title to the file name.
 		p.Title, p.TitleHTML, p.TitleFromBody = p.Doc.Title, p.Doc.TitleHTML, true
 	case p.Title != "":
 		p.Title, p.TitleHTML = s.Engine.Inline(p.Title)
