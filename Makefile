@@ -6,7 +6,7 @@ BIN     ?= bin/handbook
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 PORT    ?= 1313
 
-.PHONY: build test run bench bench-compare bench-profile bench-docs-hugo test-deps vet clean
+.PHONY: build test run bench bench-compare bench-profile bench-docs-hugo corpus-report test-deps vet clean
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/handbook
@@ -47,6 +47,12 @@ bench-profile: build
 	$(GO) tool pprof -top -nodecount 25 $(BIN) bench/cpu.prof | tail -26
 	$(GO) tool pprof -sample_index=alloc_space -top -nodecount 15 $(BIN) bench/mem.prof | tail -16
 	rm -rf bench/site bench/out
+
+# The kinds recognised and the findings by rule on every folder of
+# ../shared/corpus, written into content/docs/corpus-report.md (a test
+# compares it).
+corpus-report:
+	$(GO) test ./internal/build -run TestCorpusReport -count=1 -update
 
 # handbook against Debian's hugo on ../shared/corpus/docs-hugo.
 bench-docs-hugo:

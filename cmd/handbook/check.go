@@ -23,7 +23,7 @@ type checkCommand struct{ g *globals }
 
 var checkHelp = `Usage: handbook check [--format text|json|sarif|github] [--strict] [--drafts]
                       [--external] [--changed [REF]] [--summary FILE] [--color auto|always|never]
-                      [--profile NAME]
+                      [--profile NAME] [--baseline auto|write|ignore] [--baseline-file FILE]
 
 Checks the site without writing it: front matter, links and anchors,
 references, layouts, and these rules (id, default severity):
@@ -40,6 +40,13 @@ out (reported as public-internal-link).
 HEAD: uncommitted changes) and files git does not track yet, while links are
 still resolved against the whole site. REF is compared from its merge base
 with HEAD, as a pull request is.
+
+--baseline write records every finding in the baseline file (default
+` + lint.BaselineFile + ` in the site root, or --baseline-file). While that file
+exists, check reports only the findings it does not hold, and the count
+line says how many it hid; --baseline ignore reports them all. A finding
+is known by its rule, file, message and the text of its line, so it stays
+known when lines move.
 
 Exit code 1 when there are errors (with --strict, warnings too), 2 on a
 wrong flag or an unreadable handbook.yaml.`
@@ -77,7 +84,12 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	profile := fs.String("profile", "", "check the site of profile `NAME` of handbook.yaml, as build --profile builds it")
 	var changed changedFlag
 	fs.Var(&changed, "changed", "report only findings in files changed since `REF` (default HEAD)")
+	var base baselineFlags
+	base.register(fs)
 	if err := parseFlags(fs, c.g, joinChanged(args), checkHelp); err != nil {
+		return err
+	}
+	if err := base.validate(changed.set); err != nil {
 		return err
 	}
 	if !slices.Contains(lint.Formats, *format) {
@@ -133,16 +145,34 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 		}
 		list = append(list, found...)
 	}
-	list = lint.Apply(cfg.Rules, lint.Suppress(s, list))
+	list = lint.Apply(&cfg, lint.Suppress(s, list))
+	if base.mode == "write" {
+		return base.write(cfg.Dir, list, c.g)
+	}
+	known, err := base.compare(cfg.Dir, list)
+	if err != nil {
+		return err
+	}
+	if known != nil {
+		list = known.New
+	}
 	if only != nil {
-		list = slices.DeleteFunc(list, func(d diag.Diagnostic) bool { return !only[d.Pos.File] })
+		unchanged := func(d diag.Diagnostic) bool { return !only[d.Pos.File] }
+		list = slices.DeleteFunc(list, unchanged)
+		if known != nil {
+			known.Known = slices.DeleteFunc(known.Known, unchanged)
+		}
 	}
 	opts := lint.FormatOptions{
 		Color:    *color == "always" || *color == "auto" && os.Getenv("NO_COLOR") == "" && isTerminal(c.g.stdout),
 		Version:  versionString(),
 		RepoPath: repoPath(cfg.Dir),
 	}
-	if err := lint.FormatWith(c.g.stdout, *format, list, opts); err != nil {
+	shown := list
+	if known != nil && *format == "sarif" {
+		shown, opts.BaselineState = known.All(), known.State
+	}
+	if err := lint.FormatWith(c.g.stdout, *format, shown, opts); err != nil {
 		return err
 	}
 	if *summary != "" {
@@ -164,7 +194,16 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 		if only != nil {
 			scope = fmt.Sprintf(" (%s changed)", plural(len(only), "file"))
 		}
-		fmt.Fprintf(c.g.stderr, "checked %s%s: %s, %s, %s\n", plural(len(s.Pages), "page"), scope, plural(errs, "error"), plural(warns, "warning"), plural(list.Count(diag.Info), "note"))
+		counts := fmt.Sprintf("%s, %s, %s", plural(errs, "error"), plural(warns, "warning"), plural(list.Count(diag.Info), "note"))
+		if known != nil {
+			counts += fmt.Sprintf(" (%d known in the baseline)", len(known.Known))
+		}
+		fmt.Fprintf(c.g.stderr, "checked %s%s: %s\n", plural(len(s.Pages), "page"), scope, counts)
+	}
+	if known != nil && !c.g.quiet && *profile == "" {
+		if note := fixedNote(known, *external); note != "" {
+			fmt.Fprintln(c.g.stderr, note)
+		}
 	}
 	if errs > 0 || *strict && warns > 0 {
 		return errProblems

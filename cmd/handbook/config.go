@@ -62,6 +62,8 @@ type fileConfig struct {
 	Visibility string                   `yaml:"visibility"`
 	Rules      map[string]string        `yaml:"rules"`
 	Profiles   map[string]profileConfig `yaml:"profiles"`
+	// Imported are globs of files whose house-rule findings are info.
+	Imported []string `yaml:"imported"`
 }
 
 var yamlErrLine = regexp.MustCompile(`line (\d+): `)
@@ -199,6 +201,7 @@ func readFileConfig(dir, file string) (site.Config, fileConfig, string, error) {
 	}
 	if len(fc.Radar.Quadrants) > 0 {
 		cfg.Schema.Quadrants = fc.Radar.Quadrants
+		cfg.Schema.OpenQuadrants = false
 	}
 	if fc.Postmortem.BlameWords != nil {
 		cfg.Check.BlameWords = fc.Postmortem.BlameWords
@@ -264,6 +267,16 @@ func readFileConfig(dir, file string) (site.Config, fileConfig, string, error) {
 			cfg.Profiles = map[string]*site.Profile{}
 		}
 		cfg.Profiles[name] = pr
+	}
+	for _, g := range fc.Imported {
+		clean := path.Clean(strings.TrimPrefix(filepath.ToSlash(g), "./"))
+		if g == "" || clean == "." || path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
+			return cfg, fc, shown, at("imported: %q is not a glob of paths inside the site root, such as content/legacy/**", g)
+		}
+		if _, err := path.Match(clean, ""); err != nil {
+			return cfg, fc, shown, at("imported: pattern %q is not a valid glob: %v", g, err)
+		}
+		cfg.Imported = append(cfg.Imported, clean)
 	}
 	for rule, sev := range fc.Rules {
 		if _, ok := lint.Lookup(rule); !ok {

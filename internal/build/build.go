@@ -216,7 +216,7 @@ func load(ctx context.Context, cfg site.Config, theme fs.FS) (*site.Site, *rende
 // settle applies the pages' suppression comments and the configured
 // severities to raw findings, and sorts them.
 func settle(s *site.Site, raw diag.List) diag.List {
-	return lint.Apply(s.Config.Rules, lint.Suppress(s, raw))
+	return lint.Apply(&s.Config, lint.Suppress(s, raw))
 }
 
 // count fills in how many pages of each kind, generated pages and copied

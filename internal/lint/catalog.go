@@ -51,7 +51,7 @@ var catalog = []RuleInfo{
 	{"ambiguous-reference", "links", diag.Error, "A [[reference]] matches more than one page."},
 	{"link-to-draft", "links", diag.Warning, "A published page links to a draft, which is not published."},
 	{"link-to-superseded", "links", diag.Info, "A page links to an ADR that has been superseded."},
-	{"orphan-page", "links", diag.Warning, "No other page links to this page."},
+	{"orphan-page", "links", diag.Warning, "Nothing leads to a plain page: no page links to it or lists it, and the sidebar does not show it."},
 	{"template-link", "links", diag.Error, "A link written in a layout (header, footer, navigation) points nowhere on the site."},
 	{"unsafe-url", "links", diag.Warning, "A link or image in a page uses a URL scheme that is removed (javascript:, data:, …)."},
 

@@ -2,11 +2,13 @@ package lint
 
 import (
 	"bytes"
+	"fmt"
 	"net/netip"
 	"net/url"
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/handbook-dev/handbook/internal/diag"
@@ -48,7 +50,13 @@ strong style sub summary sup svg table tbody td template textarea tfoot th thead
 track u ul var video wbr`)
 
 // placeholders returns the unfilled template text in b: TODO, TBD,
-// FIXME, {placeholder} and <fill in>, as [start, end) pairs.
+// FIXME, {placeholder} and <fill in>, as [start, end) pairs. Braces that
+// are syntax are not placeholders: ${VAR}, {{template}}, %{format},
+// #{interpolation}; a path parameter (/users/{id}, {ns}/pods); a brace
+// glued to a word or closing bracket (LaTeX's \frac{a}{b}, x^{2},
+// file{1,2}); a brace holding a backslash (math); a set or brace
+// expansion, a comma-separated list of single words ({error, ignore},
+// {en,de}). Nor are Hugo's shortcodes, {{< youtube id >}}.
 func placeholders(b []byte) [][]int {
 	var out [][]int
 	if bytes.Contains(b, []byte("TODO")) || bytes.Contains(b, []byte("TBD")) || bytes.Contains(b, []byte("FIXME")) {
@@ -62,11 +70,17 @@ func placeholders(b []byte) [][]int {
 		if m[0] > 0 && strings.IndexByte("${%#", b[m[0]-1]) >= 0 || m[1] < len(b) && b[m[1]] == '}' {
 			continue // ${VAR}, {{template}}, %{format}, #{interpolation}
 		}
+		if braceSyntax(b, m[0], m[1]) {
+			continue
+		}
 		out = append(out, m)
 	}
 	for _, m := range angleRE.FindAllSubmatchIndex(b, -1) {
 		if !hasAngle {
 			break
+		}
+		if m[0] > 0 && b[m[0]-1] == '{' || m[1] < len(b) && b[m[1]] == '}' {
+			continue // a Hugo shortcode: {{< youtube id >}}
 		}
 		name := strings.ToLower(string(b[m[2]:m[3]]))
 		if !slices.Contains(htmlTags, name) {
@@ -75,6 +89,38 @@ func placeholders(b []byte) [][]int {
 	}
 	slices.SortFunc(out, func(x, y []int) int { return x[0] - y[0] })
 	return out
+}
+
+// braceSyntax reports whether the braces b[start:end] are syntax rather
+// than a placeholder: see placeholders.
+func braceSyntax(b []byte, start, end int) bool {
+	if start > 0 {
+		c := b[start-1]
+		if isWordByte(c) || strings.IndexByte(`/\^})]`, c) >= 0 {
+			return true // /users/{id}, \begin{aligned}, x^{2}, \frac{a}{b}
+		}
+	}
+	if end < len(b) && b[end] == '/' {
+		return true // {ns}/pods
+	}
+	inner := b[start+1 : end-1]
+	if bytes.IndexByte(inner, '\\') >= 0 {
+		return true // math: { L_1 + 0.05 \over L_2 }
+	}
+	parts := bytes.Split(inner, []byte(","))
+	if len(parts) < 2 {
+		return false
+	}
+	for _, part := range parts {
+		if w := bytes.TrimSpace(part); len(w) == 0 || bytes.ContainsAny(w, " \t") {
+			return false // {name, e.g. the service's}: a placeholder
+		}
+	}
+	return true // {error, ignore}, {en,de}
+}
+
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
 }
 
 func placeholder(s *site.Site, r *Rule, out *diag.List) {
@@ -111,14 +157,76 @@ func clip(s string, n int) string {
 	return s[:n] + "…"
 }
 
+// emptySection reports each heading with nothing under it. Sections that
+// hold only HTML comments, the hints a template leaves for its writer,
+// are reported once per page, at the first of them: a page copied from a
+// template and not filled in is one thing to fix, not one per heading.
 func emptySection(s *site.Site, r *Rule, out *diag.List) {
 	for _, p := range s.Published() {
-		for _, h := range p.Doc.Headings {
-			if h.Empty {
-				out.Add(at(p, h.Line, 1), r.Severity, r.ID, "section %q is empty; write it, or remove the heading", h.Text)
+		hs := p.Doc.Headings
+		var hinted []string
+		first := 0
+		for i, h := range hs {
+			if !h.Empty {
+				continue
 			}
+			end := 0 // the line of the next heading, 0 for the end of the page
+			if i+1 < len(hs) {
+				end = hs[i+1].Line
+			}
+			if !holdsComment(p, h.Line, end) {
+				out.Add(at(p, h.Line, 1), r.Severity, r.ID, "section %q is empty; write it, or remove the heading", h.Text)
+				continue
+			}
+			if len(hinted) == 0 {
+				first = h.Line
+			}
+			hinted = append(hinted, h.Text)
+		}
+		switch n := len(hinted); {
+		case n == 1:
+			out.Add(at(p, first, 1), r.Severity, r.ID, "section %q holds only a comment; write it, or remove the heading", hinted[0])
+		case n > 1:
+			out.Add(at(p, first, 1), r.Severity, r.ID, "%d sections hold only comments, as a template leaves them (%s); write them, or remove the headings", n, quoteSome(hinted, 3))
 		}
 	}
+}
+
+// holdsComment reports whether the lines of p's file after line from and
+// before line to (0: to the end) hold an HTML comment.
+func holdsComment(p *site.Page, from, to int) bool {
+	src := p.Doc.Source
+	line, start, end := p.Doc.FirstLine, -1, len(src)
+	for i := 0; i <= len(src); i++ {
+		if i < len(src) && src[i] != '\n' {
+			continue
+		}
+		line++ // src[i+1:] starts this line
+		if line == from+1 {
+			start = i + 1
+		}
+		if line == to {
+			end = min(i+1, len(src))
+			break
+		}
+	}
+	return start >= 0 && start <= end && bytes.Contains(src[start:end], []byte("<!--"))
+}
+
+// quoteSome quotes the first n of names and counts the others: "A", "B"
+// and 2 more.
+func quoteSome(names []string, n int) string {
+	var b strings.Builder
+	for i, s := range names[:min(n, len(names))] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(s))
+	}
+	if len(names) > n {
+		fmt.Fprintf(&b, " and %d more", len(names)-n)
+	}
+	return b.String()
 }
 
 func runbookEscalation(s *site.Site, r *Rule, out *diag.List) {
@@ -161,9 +269,23 @@ func linkToSuperseded(s *site.Site, r *Rule, out *diag.List) {
 	}
 }
 
-// orphanPage reports plain pages that no other page links to: kinds with
-// a generated index (runbooks, ADRs, postmortems, evaluations, posts) are
-// reached through it; a guide nobody links to is found only by browsing.
+// orphanPage reports plain pages that a reader cannot reach without
+// searching. A page is reached when another page links to it (a link, a
+// [[reference]], a front-matter reference), when it is on the start-here
+// path, or when a page the site generates lists it:
+//
+//   - the sidebar, which lists every published page, but only the first
+//     maxSidebar entries of a folder (see sidebarHidden);
+//   - its folder's page: an index page's "In this section", or the
+//     listing generated for a folder without one. The home page lists no
+//     plain pages, nor does a kind's index (the ADR log lists ADRs);
+//   - a tag's or a service's page, for a page with tags: or services:.
+//
+// Kinds with a generated index (runbooks, ADRs, postmortems, evaluations,
+// posts) are reached through it, and folder index pages through the
+// folder; so, with the default theme, an orphan is a plain page beyond the
+// sidebar's reach in a long folder whose page does not list it: the root
+// folder, or a folder that is a kind's index.
 func orphanPage(s *site.Site, r *Rule, out *diag.List) {
 	linked := map[*site.Page]bool{}
 	for _, p := range s.Published() {
@@ -173,15 +295,142 @@ func orphanPage(s *site.Site, r *Rule, out *diag.List) {
 			}
 		}
 	}
+	hidden := sidebarHidden(s)
+	if len(hidden) == 0 {
+		return
+	}
+	indexes := kindIndexes(s)
 	for _, p := range s.Published() {
-		if p.Kind != "page" || p.IsIndex || p.URL == "/" || p.Step > 0 || linked[p] {
+		if p.Kind != "page" || p.IsIndex || p.URL == "/" || p.Step > 0 || linked[p] || hidden[p] == 0 {
 			continue
+		}
+		if len(p.Tags) > 0 || len(p.Services) > 0 {
+			continue // listed on its tags' and services' pages
+		}
+		if dir := site.ParentURL(p.URL); dir != "/" && !indexes[dir] {
+			continue // its folder's page lists it
 		}
 		if slices.ContainsFunc(p.Backlinks, func(q *site.Page) bool { return q != p }) {
 			continue
 		}
-		out.Add(at(p, 1, 1), r.Severity, r.ID, "no other page links to this page; link to it from a page readers reach (an index, a guide, the start-here path)")
+		out.Add(at(p, 1, 1), r.Severity, r.ID, "no page links to this page or lists it, and the sidebar shows only the first %d of the %d entries of its folder; link to it from a page readers reach (an index, a guide, the start-here path)", maxSidebar, hidden[p])
 	}
+}
+
+// maxSidebar is how many entries of one folder the default theme's
+// sidebar lists (render's maxSiblings); its "more" entry leads to the
+// folder's page.
+const maxSidebar = 50
+
+// sidebarHidden returns the published pages that the default theme's
+// sidebar leaves out, each with the number of entries of its folder: the
+// entries past the first maxSidebar of a folder, in the sidebar's order
+// (weight, an ADR's number standing for its weight; pages before
+// folders; title; URL). The entries the renderer adds (kind indexes,
+// Services, Start here) are not counted, so a page at the edge counts as
+// shown.
+func sidebarHidden(s *site.Site) map[*site.Page]int {
+	type entry struct {
+		page   *site.Page
+		url    string
+		title  string
+		weight int
+		folder bool
+	}
+	entries := map[string]*entry{}
+	dirs := map[string][]*entry{}
+	var ensure func(u string) *entry
+	ensure = func(u string) *entry {
+		if e := entries[u]; e != nil {
+			return e
+		}
+		e := &entry{url: u}
+		entries[u] = e
+		if u != "/" {
+			parent := ensure(site.ParentURL(u))
+			parent.folder = true
+			dirs[parent.url] = append(dirs[parent.url], e)
+			seg := strings.TrimSuffix(u, "/")
+			e.title = strings.NewReplacer("-", " ", "_", " ").Replace(seg[strings.LastIndexByte(seg, '/')+1:])
+		}
+		return e
+	}
+	for _, p := range s.Published() {
+		if p.URL == "/" {
+			continue
+		}
+		e := ensure(p.URL)
+		e.page, e.title, e.weight = p, p.Title, p.Weight
+		if e.weight == 0 && p.ADR != nil && p.ADR.HasNumber {
+			e.weight = p.ADR.Number
+		}
+	}
+	hidden := map[*site.Page]int{}
+	for _, kids := range dirs {
+		if len(kids) <= maxSidebar {
+			continue
+		}
+		slices.SortFunc(kids, func(a, b *entry) int {
+			wa, wb := a.weight, b.weight
+			if wa == 0 {
+				wa = 1 << 30
+			}
+			if wb == 0 {
+				wb = 1 << 30
+			}
+			if wa != wb {
+				return wa - wb
+			}
+			if a.folder != b.folder {
+				if a.folder {
+					return 1
+				}
+				return -1
+			}
+			if c := strings.Compare(strings.ToLower(a.title), strings.ToLower(b.title)); c != 0 {
+				return c
+			}
+			return strings.Compare(a.url, b.url)
+		})
+		for _, e := range kids[maxSidebar:] {
+			if e.page != nil {
+				hidden[e.page] = len(kids)
+			}
+		}
+	}
+	return hidden
+}
+
+// kindIndexes returns the folders whose page is a kind's generated index:
+// the renderer puts it in the folder that holds every page of the kind
+// when that folder has no page of its own or an index page. It lists that
+// kind's pages only.
+func kindIndexes(s *site.Site) map[string]bool {
+	common := map[string]string{}
+	for _, p := range s.Published() {
+		if p.Kind == "page" {
+			continue
+		}
+		dir := p.URL
+		if !p.IsIndex {
+			dir = site.ParentURL(p.URL)
+		}
+		c, ok := common[string(p.Kind)]
+		if !ok {
+			c = dir
+		}
+		for !strings.HasPrefix(dir, c) {
+			c = site.ParentURL(c)
+		}
+		common[string(p.Kind)] = c
+	}
+	out := map[string]bool{}
+	for _, dir := range common {
+		if q := s.PageAt(dir); dir != "/" && (q == nil || q.IsIndex) {
+			out[dir] = true
+		}
+	}
+	return out
 }
 
 // hasOwnerText tells whether an action item's text names an owner: an
@@ -263,7 +512,9 @@ func actionItems(owner, ticket *Rule) func(s *site.Site, r *Rule, out *diag.List
 	}
 }
 
-// DefaultBlameWords are the phrases blameless-language reports.
+// DefaultBlameWords are the phrases blameless-language reports. A phrase
+// that starts with a modal verb ("should have", "could have prevented")
+// is reported only when it blames a person: see blamesPerson.
 var DefaultBlameWords = []string{
 	"human error", "operator error", "user error", "should have", "should've", "could have prevented",
 	"careless", "carelessness", "negligent", "negligence", "fault of", "his fault", "her fault",
@@ -312,6 +563,7 @@ func blamelessLanguage(s *site.Site, r *Rule, out *diag.List) {
 		if p.Postmortem == nil {
 			continue
 		}
+		var people map[string]bool // read when a modal phrase is found
 		prose(p, func(text []byte, off int) {
 			lower = append(lower[:0], text...)
 			for i, c := range lower {
@@ -324,10 +576,150 @@ func blamelessLanguage(s *site.Site, r *Rule, out *diag.List) {
 			}
 			for _, m := range re.FindAllIndex(text, -1) {
 				phrase := strings.Join(strings.Fields(string(text[m[0]:m[1]])), " ")
+				if isModal(phrase) {
+					if people == nil {
+						people = peopleOf(p)
+					}
+					if !blamesPerson(p.Doc.Source, off+m[0], off+m[1], hasVerb(phrase), people) {
+						continue
+					}
+				}
 				out.Add(srcPos(p, off+m[0]), r.Severity, r.ID, "%q blames people; describe what the system allowed and how to change it (blameless postmortems look for causes, not culprits)", phrase)
 			}
 		})
 	}
+}
+
+// modals are the verbs whose phrases are about people only when a person
+// is their subject: "each repository should have rules" blames nobody.
+var modals = []string{"should", "should've", "shouldn't", "could", "could've", "couldn't", "would", "would've", "must", "must've", "might", "might've"}
+
+func isModal(phrase string) bool {
+	f := strings.Fields(strings.ToLower(phrase))
+	return len(f) > 0 && slices.Contains(modals, f[0])
+}
+
+// hasVerb reports whether a modal phrase holds the verb it puts in the
+// perfect: "could have prevented", "should've known"; "should have" does
+// not.
+func hasVerb(phrase string) bool {
+	f := strings.Fields(strings.ToLower(phrase))
+	n := len(f)
+	if n > 0 && strings.HasSuffix(f[0], "'ve") {
+		n++
+	}
+	return n > 2
+}
+
+// personWords are subjects that are people: pronouns, and roles in the
+// singular and the plural.
+var personWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("i we you he she they someone somebody anyone anybody everyone everybody people staff") {
+		m[w] = true
+	}
+	for _, w := range strings.Fields(`engineer operator on-call oncall on-caller developer dev admin administrator
+		sre reviewer approver author owner responder commander lead manager person human employee contractor
+		team member maintainer deployer colleague teammate`) {
+		m[w], m[w+"s"] = true, true
+	}
+	return m
+}()
+
+// peopleOf returns the names a page gives people, lower case: the words
+// of its owner and of a postmortem's responders (@alice → alice).
+func peopleOf(p *site.Page) map[string]bool {
+	m := map[string]bool{}
+	names := []string{p.Owner}
+	if p.Postmortem != nil {
+		names = append(names, p.Postmortem.Responders...)
+	}
+	for _, n := range names {
+		for _, w := range strings.FieldsFunc(strings.ToLower(n), func(r rune) bool { return r == ' ' || r == ',' || r == '@' || r == '(' || r == ')' }) {
+			m[w] = true
+		}
+	}
+	return m
+}
+
+// blamesPerson reports whether the modal phrase src[start:end] ("should
+// have") blames a person: its subject, the word before it, is a person
+// (a pronoun, a role such as "the engineer" or "on-call", an @handle, or
+// a name the page gives its owner or responders), and, unless the phrase
+// holds its own verb (full, as "could have prevented"), the next word is a
+// past participle: "should have rotated", "should have been careful" — not
+// "should have access", nor the passive "should have been paged".
+func blamesPerson(src []byte, start, end int, full bool, people map[string]bool) bool {
+	person := func(w string) bool { return strings.HasPrefix(w, "@") || personWords[w] || people[w] }
+	subject, from := wordBefore(src, start)
+	for subject != "" && !person(subject) && (adverbs[subject] || strings.HasSuffix(subject, "ly")) {
+		subject, from = wordBefore(src, from) // "he really should have"
+	}
+	if !person(subject) {
+		return false
+	}
+	if full {
+		return true
+	}
+	verb, rest := wordAfter(src, end)
+	for adverbs[verb] || strings.HasSuffix(verb, "ly") {
+		verb, rest = wordAfter(src, rest)
+	}
+	if verb == "been" {
+		next, _ := wordAfter(src, rest)
+		return !participle(next) // "been careful", not "been paged"
+	}
+	return participle(verb)
+}
+
+var adverbs = map[string]bool{"also": true, "just": true, "not": true, "never": true, "already": true, "even": true, "at": true, "least": true, "first": true, "then": true, "still": true}
+
+// irregular are past participles that end in neither -ed nor -en.
+var irregular = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`known seen done caught read run told said sent put set built kept left found
+		made gone thought brought had got understood hit shut let paid spent heard held led lost meant met
+		stood won sold taught felt dealt fought bought`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// notParticiples end in -ed or -en but are not past participles.
+var notParticiples = map[string]bool{"need": true, "feed": true, "seed": true, "speed": true, "greed": true, "deed": true, "open": true, "often": true, "even": true, "token": true, "seven": true, "eleven": true, "ten": true, "when": true, "then": true}
+
+func participle(w string) bool {
+	if irregular[w] {
+		return true
+	}
+	return len(w) >= 4 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "en")) && !notParticiples[w]
+}
+
+// wordBefore returns the lower-case word that ends before src[i], past
+// spaces, commas and emphasis marks, and the offset where it starts.
+func wordBefore(src []byte, i int) (string, int) {
+	for i > 0 && strings.IndexByte(" \t\r\n,*_~", src[i-1]) >= 0 {
+		i--
+	}
+	j := i
+	for j > 0 && (isWordByte(src[j-1]) || src[j-1] == '-' || src[j-1] == '@' || src[j-1] == '.' || src[j-1] == '\'') {
+		j--
+	}
+	w := strings.ToLower(strings.Trim(string(src[j:i]), ".'"))
+	return strings.TrimSuffix(w, "'s"), j
+}
+
+// wordAfter returns the lower-case word that starts after src[i], past
+// spaces and emphasis marks, and the offset after it.
+func wordAfter(src []byte, i int) (string, int) {
+	for i < len(src) && strings.IndexByte(" \t\r\n*_~", src[i]) >= 0 {
+		i++
+	}
+	j := i
+	for j < len(src) && (isWordByte(src[j]) || src[j] == '-' || src[j] == '\'') {
+		j++
+	}
+	return strings.ToLower(string(src[i:j])), j
 }
 
 // DefaultInternalHosts are host name patterns public pages must not name.

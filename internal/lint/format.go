@@ -33,6 +33,10 @@ type FormatOptions struct {
 	// finding path, since code scanning and annotations resolve paths
 	// against the repository root.
 	RepoPath string
+	// BaselineState, if set, gives each finding's SARIF baselineState,
+	// "new" or "unchanged", when the findings were compared with a
+	// baseline (see BaselineMatch.State). Only the sarif format writes it.
+	BaselineState func(d diag.Diagnostic) string
 }
 
 // JSONReport is what the json format writes, indented by two spaces:

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/parallel"
 	"github.com/handbook-dev/handbook/internal/site"
 )
@@ -125,19 +126,36 @@ func run(s *site.Site, use func(*Rule) bool) diag.List {
 	return out
 }
 
-// Apply sets the severities configured per rule id (site.Config.Rules) on
-// findings — of Run or of loading — drops the rules turned "off", and
-// sorts the result.
-func Apply(rules map[string]string, list diag.List) diag.List {
+// Apply sets the severities configured per rule id (cfg.Rules) on
+// findings — of Run or of loading — drops the rules turned "off", lowers
+// the findings of house rules (IsHouseRule) in files that match a glob of
+// cfg.Imported (MatchPath) to info, and sorts the result.
+func Apply(cfg *site.Config, list diag.List) diag.List {
+	imported := map[string]bool{}
+	isImported := func(file string) bool {
+		in, ok := imported[file]
+		if !ok {
+			for _, g := range cfg.Imported {
+				if in = MatchPath(g, file); in {
+					break
+				}
+			}
+			imported[file] = in
+		}
+		return in
+	}
 	out := list[:0:0]
 	for _, d := range list {
-		if sev, ok := rules[d.Rule]; ok {
+		if sev, ok := cfg.Rules[d.Rule]; ok {
 			if sev == "off" {
 				continue
 			}
 			if s, ok := diag.ParseSeverity(sev); ok {
 				d.Severity = s
 			}
+		}
+		if d.Severity < diag.Info && houseRules[d.Rule] && len(cfg.Imported) > 0 && isImported(d.Pos.File) {
+			d.Severity = diag.Info
 		}
 		out = append(out, d)
 	}
@@ -244,7 +262,7 @@ func supersessionCycle(s *site.Site, r *Rule, out *diag.List) {
 func adrsByNumber(s *site.Site) map[int][]*site.Page {
 	m := map[int][]*site.Page{}
 	for _, p := range s.Pages {
-		if p.ADR != nil && p.ADR.Number > 0 {
+		if p.ADR != nil && p.ADR.HasNumber {
 			m[p.ADR.Number] = append(m[p.ADR.Number], p)
 		}
 	}
@@ -367,10 +385,29 @@ var sections = map[string][][]string{
 // another one: MADR's "Decision Drivers" is not its "Decision Outcome".
 var otherSections = []string{"decision driver", "decision maker"}
 
+// adrSections are the sections each ADR template has: Nygard's (as
+// adr-tools writes it), MADR's, and none for a Y-statement.
+var adrSections = map[string][][]string{
+	page.DialectNygard:     {{"context"}, {"decision"}, {"consequences"}},
+	page.DialectMADR:       {{"context", "problem statement"}, {"considered options", "options"}, {"decision outcome", "decision"}},
+	page.DialectYStatement: nil,
+}
+
+// expectedSections are the sections p is expected to have: its kind's,
+// or for an ADR its template's.
+func expectedSections(p *site.Page) [][]string {
+	if p.ADR != nil {
+		if want, ok := adrSections[p.ADR.Dialect]; ok {
+			return want
+		}
+	}
+	return sections[string(p.Kind)]
+}
+
 func requiredSections(s *site.Site, r *Rule, out *diag.List) {
 	for _, p := range s.Published() {
-		want := sections[string(p.Kind)]
-		if len(want) == 0 || p.IsIndex {
+		want := expectedSections(p)
+		if len(want) == 0 || p.IsIndex || p.Template {
 			continue
 		}
 		var have []string
@@ -433,10 +470,17 @@ var linkRules = []string{"broken-link", "broken-anchor", "external-link", "exter
 // that have a markdownlint id, and markdown-link-check's for the link
 // rules. Without rule ids a comment applies to every rule (every rule the
 // other tool has, for its comments).
+//
+// It also drops every finding on a template file (page.IsTemplate: an
+// example to copy, whose blanks and placeholder links are meant) but
+// those about the file itself, and lowers the house rules (IsHouseRule)
+// to info on pages whose kind was read from their content
+// (site.Page.KindFrom "content": a postmortem or ADR written for another
+// tool).
 func Suppress(s *site.Site, list diag.List) diag.List {
 	byPath := map[string]*site.Page{}
 	for _, p := range s.Pages {
-		if len(p.Doc.Directives) > 0 {
+		if len(p.Doc.Directives) > 0 || p.Template || p.KindFrom == "content" {
 			byPath[p.Path] = p
 		}
 	}
@@ -445,12 +489,24 @@ func Suppress(s *site.Site, list diag.List) diag.List {
 	}
 	out := list[:0:0]
 	for _, d := range list {
-		if p := byPath[d.Pos.File]; p == nil || !silenced(p, d) {
-			out = append(out, d)
+		p := byPath[d.Pos.File]
+		switch {
+		case p == nil:
+		case p.Template && !fileRules[d.Rule]:
+			continue
+		case silenced(p, d):
+			continue
+		case p.KindFrom == "content" && houseRules[d.Rule] && d.Severity < diag.Info:
+			d.Severity = diag.Info
 		}
+		out = append(out, d)
 	}
 	return out
 }
+
+// fileRules are the findings about a file itself, which a template gets
+// too.
+var fileRules = map[string]bool{"unreadable": true, "file-too-large": true, "binary-file": true, "invalid-utf8": true, "symlink-loop": true, "front-matter-syntax": true, "secret": true}
 
 func silenced(p *site.Page, d diag.Diagnostic) bool {
 	names := func(tool string) []string {

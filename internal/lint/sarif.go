@@ -39,8 +39,8 @@ const (
 // location is its path relative to the repository root (see
 // FormatOptions.RepoPath), percent-encoded, against the base id
 // %SRCROOT%; its region is the line and column, left out when 0. Levels
-// are error, warning and note. The same findings always give the same
-// bytes.
+// are error, warning and note. With opts.BaselineState, each result has a
+// baselineState. The same findings always give the same bytes.
 func WriteSARIF(w io.Writer, list diag.List, opts FormatOptions) error {
 	driver := sarifDriver{
 		Name:           "handbook",
@@ -89,6 +89,9 @@ func WriteSARIF(w io.Writer, list diag.List, opts FormatOptions) error {
 			Level:               sarifLevel(d.Severity),
 			Message:             sarifMessage{Text: d.Message},
 			PartialFingerprints: map[string]string{SARIFFingerprint: fmt.Sprintf("%s:%d", hash, seen[hash])},
+		}
+		if opts.BaselineState != nil {
+			r.BaselineState = opts.BaselineState(d)
 		}
 		if file != "" {
 			loc := sarifPhysicalLocation{ArtifactLocation: artifactLocation(file)}
@@ -224,6 +227,7 @@ type (
 		Message             sarifMessage      `json:"message"`
 		Locations           []sarifLocation   `json:"locations,omitempty"`
 		PartialFingerprints map[string]string `json:"partialFingerprints"`
+		BaselineState       string            `json:"baselineState,omitempty"`
 	}
 	sarifLocation struct {
 		PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`

@@ -3,8 +3,10 @@ package lint
 import (
 	"bytes"
 	"math"
+	"net/url"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/handbook-dev/handbook/internal/diag"
 )
@@ -17,11 +19,14 @@ type secretPattern struct {
 	// without any is not searched (regular expressions over every page are
 	// the cost of this check).
 	triggers []string
+	// holds, when set, reports whether the text after a match holds the
+	// secret itself: a private key's header says nothing without its body.
+	holds func(after []byte) bool
 }
 
 var secretPatterns = []secretPattern{
 	{what: "an AWS access key id", re: regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`), triggers: []string{"AKIA", "ASIA"}},
-	{what: "a private key", re: regexp.MustCompile(`-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----`), triggers: []string{"PRIVATE KEY"}},
+	{what: "a private key", re: regexp.MustCompile(`-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----`), triggers: []string{"PRIVATE KEY"}, holds: keyMaterial},
 	{what: "a GitHub token", re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b`), triggers: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}},
 	{what: "a GitLab token", re: regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`), triggers: []string{"glpat-"}},
 	{what: "a Slack token", re: regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`), triggers: []string{"xox"}},
@@ -32,6 +37,12 @@ var secretPatterns = []secretPattern{
 // blocks, GitHub, GitLab and Slack tokens, JSON Web Tokens, and password or
 // secret assignments with a random-looking value. Each is an error at its
 // line and column; the message never repeats the secret.
+//
+// What only looks like a credential is not reported: the examples vendors
+// publish in their documentation (documentedExamples), values that are
+// placeholders (changeme, xxxx, <your-token>, ${SECRET}, a value repeating
+// its name), a private key header whose body is left out, a link to an
+// anchor ([Secret key](#secret_key)) and the passcode of a video-call link.
 func Secrets(path string, src []byte) diag.List {
 	var out diag.List
 	for _, p := range secretPatterns {
@@ -87,6 +98,9 @@ func assignments(out diag.List, path string, src []byte) diag.List {
 		if !containsAny(name, secretWords) {
 			continue
 		}
+		if j > 1 && src[j-1] == '#' && (src[j-2] == '(' || src[j-2] == '"' || src[j-2] == '\'') {
+			continue // a link to an anchor: [Secret key](#secret_key)
+		}
 		// The value after the sign.
 		v := i + 1
 		for v < len(src) && (src[v] == ' ' || src[v] == '\t' || src[v] == '"' || src[v] == '\'') {
@@ -97,7 +111,7 @@ func assignments(out diag.List, path string, src []byte) diag.List {
 			ve++
 		}
 		value := src[v:ve]
-		if len(value) < 12 || value[0] == '$' || bytes.HasPrefix(value, []byte("{{")) || entropy(value) < minSecretEntropy {
+		if len(value) < 12 || entropy(value) < minSecretEntropy || fakeValue(name, value) || inMeetingLink(src, j) {
 			continue
 		}
 		line := 1 + bytes.Count(src[:j], []byte("\n"))
@@ -117,8 +131,10 @@ func isNameByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
 }
 
+// isValueEnd tells where an assigned value ends: at white space, quotes,
+// and the brackets of Markdown and HTML around it ([password: x](#…)).
 func isValueEnd(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`'
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == ']' || c == ')' || c == '|'
 }
 
 func containsAny(b []byte, lits []string) bool {
@@ -133,6 +149,9 @@ func containsAny(b []byte, lits []string) bool {
 // find reports the pattern's matches in src.
 func (p secretPattern) find(out diag.List, path string, src []byte) diag.List {
 	for _, m := range p.re.FindAllIndex(src, -1) {
+		if isExample(src[m[0]:m[1]]) || p.holds != nil && !p.holds(src[m[1]:]) {
+			continue
+		}
 		at := m[0]
 		line := 1 + bytes.Count(src[:at], []byte("\n"))
 		col := at - bytes.LastIndexByte(src[:at], '\n')
@@ -156,4 +175,157 @@ func entropy(b []byte) float64 {
 		}
 	}
 	return h
+}
+
+// documentedExamples are credentials that vendors publish as examples in
+// their documentation: they open nothing, and pages quote them as they
+// are.
+var documentedExamples = []string{
+	// AWS's example access key pair: the IAM User Guide ("Manage access
+	// keys for IAM users") and the AWS CLI User Guide ("Configuration and
+	// credential file settings").
+	"AKIAIOSFODNN7EXAMPLE",
+	"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+	// AWS's second example pair, for a second profile: the AWS CLI User
+	// Guide ("Configuration and credential file settings") and the Amazon
+	// S3 API Reference (signing examples).
+	"AKIAI44QH8DHBEXAMPLE",
+	"je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+	// The example token of jwt.io's debugger (HS256, signed with
+	// "your-256-bit-secret"), copied into countless tutorials.
+	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+}
+
+// isExample reports whether a would-be credential is an example: one of
+// documentedExamples, a value ending in EXAMPLE or EXAMPLEKEY (how AWS's
+// documentation marks every example key), or filler, where one character
+// repeated makes up half of it (ghp_xxxx…, AKIAXXXX…, ************).
+func isExample(b []byte) bool {
+	if bytes.HasSuffix(b, []byte("EXAMPLE")) || bytes.HasSuffix(b, []byte("EXAMPLEKEY")) || slices.Contains(documentedExamples, string(b)) {
+		return true
+	}
+	run, longest := 0, 0
+	for i := range b {
+		if i > 0 && b[i] == b[i-1] {
+			run++
+		} else {
+			run = 1
+		}
+		longest = max(longest, run)
+	}
+	return 2*longest >= len(b)
+}
+
+// placeholderWords in an assigned value make it an example, not a
+// credential: nobody's password is "changeme-xyz" or "<your-api-token>".
+var placeholderWords = []string{
+	"example", "changeme", "change-me", "change_me", "dummy", "placeholder", "redacted", "your",
+	"sample", "fake", "foo", "xxx", "...", "***", "replace", "insert",
+	"password", "passwd", "secret", "token",
+}
+
+// fakeValue reports whether the value assigned to name (lower case) is a
+// placeholder rather than a credential: a variable or template
+// (${SECRET}, {{ .Token }}, %(password)s), an example, a value holding a
+// placeholder word, or one that repeats its name ("cookie_secret":
+// "cookie_secret_value").
+func fakeValue(name, value []byte) bool {
+	switch value[0] {
+	case '$', '{', '[', '%', '<':
+		return true
+	}
+	if isExample(value) {
+		return true
+	}
+	lower := bytes.ToLower(value)
+	if containsAny(lower, placeholderWords) {
+		return true
+	}
+	n, v := alnum(name), alnum(lower)
+	return len(n) >= 4 && bytes.Contains(v, n)
+}
+
+// alnum returns the letters and digits of b.
+func alnum(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	for _, c := range b {
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// meetingHosts serve video-call links whose pwd= parameter is the
+// meeting's passcode, which every invitation holds.
+var meetingHosts = []string{"zoom.us", "zoomgov.com", "webex.com"}
+
+// inMeetingLink reports whether the name at src[j] is a query parameter
+// of a link to a video call: https://zoom.us/j/123?pwd=….
+func inMeetingLink(src []byte, j int) bool {
+	if j == 0 || src[j-1] != '?' && src[j-1] != '&' {
+		return false
+	}
+	start := j - 1
+	for start > 0 && src[start-1] > ' ' && !bytes.ContainsRune([]byte("()<>[]\"'`"), rune(src[start-1])) {
+		start--
+	}
+	u, err := url.Parse(string(src[start : j-1]))
+	if err != nil {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	return slices.ContainsFunc(meetingHosts, func(h string) bool { return host == h || strings.HasSuffix(host, "."+h) })
+}
+
+// keyMaterial reports whether the text after a private key's BEGIN line
+// holds a key: at least 64 base64 characters on lines of nothing else
+// (lines may be \n escapes, as in a JSON or YAML string) before the END
+// line or, without one, right after the header. A header followed by
+// "...", "<snip>" or nothing before its END line shows the format, not a
+// key.
+func keyMaterial(after []byte) bool {
+	body, closed := after[:min(len(after), 16<<10)], false
+	for _, mark := range []string{"-----END", "-----BEGIN"} {
+		if i := bytes.Index(body, []byte(mark)); i >= 0 {
+			body, closed = body[:i], true
+		}
+	}
+	n := 0
+	for len(body) > 0 {
+		var line []byte
+		line, body = nextLine(body)
+		line = bytes.Trim(line, " \t\r>\"',")
+		switch {
+		case len(line) >= 16 && isBase64(line):
+			n += len(line)
+		case closed || len(line) == 0 || bytes.IndexByte(line, ':') > 0:
+			// an elision, a blank line, a PEM header (Proc-Type: …)
+		default:
+			return n >= 64 // the key's lines ended without an END line
+		}
+	}
+	return n >= 64
+}
+
+// nextLine splits b at its first line break, a newline or a \n escape.
+func nextLine(b []byte) (line, rest []byte) {
+	for i := 0; i < len(b); i++ {
+		if b[i] == '\n' {
+			return b[:i], b[i+1:]
+		}
+		if b[i] == '\\' && i+1 < len(b) && b[i+1] == 'n' {
+			return b[:i], b[i+2:]
+		}
+	}
+	return b, nil
+}
+
+func isBase64(b []byte) bool {
+	for _, c := range b {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return false
+		}
+	}
+	return true
 }

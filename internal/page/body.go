@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,8 +32,8 @@ func (r *reader) fromBody(schema Schema) {
 	if p.Kind == KindPost && p.Post == nil {
 		p.Post = &Post{}
 	}
-	var lines []bodyLine // only titles from the body and ADRs need them
-	if p.Title == "" || p.Kind == KindADR {
+	var lines []bodyLine // only titles from the body, ADRs and postmortems need them
+	if p.Title == "" || p.Kind == KindADR || p.Kind == KindPostmortem {
 		lines = bodyLines(p.Body, p.BodyLine)
 	}
 	if p.Title == "" {
@@ -63,34 +64,119 @@ func (r *reader) fromBody(schema Schema) {
 			p.Date, _ = time.Parse("20060102", d)
 		}
 	}
+	if p.Kind == KindPostmortem {
+		r.postmortemFromBody(lines, schema)
+	}
 	if p.Kind != KindADR {
 		return
 	}
 	a := p.ADR
-	if m := adrNumber.FindStringSubmatch(stem); m != nil && a.Number == 0 {
+	if m := adrNumber.FindStringSubmatch(stem); m != nil && !a.HasNumber {
 		a.Number, _ = strconv.Atoi(m[1])
+		a.HasNumber = true
 	}
 	if a.ID == "" {
 		a.ID = stem
-	} else if a.Number == 0 {
+	} else if !a.HasNumber {
 		if m := adrIDNumber.FindStringSubmatch(a.ID); m != nil {
 			a.Number, _ = strconv.Atoi(m[1])
+			a.HasNumber = true
 		}
 	}
+	a.Dialect = adrDialect(r.sig, p.Body)
 	if a.RawStatus == "" {
 		r.statusFromBody(lines)
 	}
+	if a.RawStatus == "" && a.Dialect == DialectMADR && chosenOption.Match(p.Body) {
+		// MADR's status is optional: a decision whose outcome names the
+		// chosen option is in force.
+		a.Status, a.StatusFrom = "accepted", "decision outcome"
+	}
 	if p.Date.IsZero() {
+		r.dateFromBody(lines, "date")
+	}
+}
+
+// dateFromBody reads the page's date from a "Date: …" line of the body
+// (bullet, bold label), under one of the labels given, in ISO form or in
+// one of the common others (reported, with the ISO form).
+func (r *reader) dateFromBody(lines []bodyLine, labels ...string) {
+	for _, l := range lines {
+		m := bodyLabel.FindStringSubmatchIndex(l.text)
+		if m == nil || !slices.Contains(labels, strings.ToLower(strings.TrimSpace(l.text[m[2]:m[3]]))) {
+			continue
+		}
+		v := strings.Trim(l.text[m[4]:m[5]], "*_ ")
+		if t, ok := ParseDate(v); ok {
+			r.p.Date = t
+			return
+		}
+		if len(v) >= 10 {
+			if t, ok := ParseDate(v[:10]); ok { // "2020-01-02 (decided)"
+				r.p.Date = t
+				return
+			}
+		}
+		if t, other, ok := looseDate(v); ok {
+			r.p.Date = t
+			r.nonISODate(r.at(l.line, m[4]+1), strings.ToLower(l.text[m[2]:m[3]]), v, t, other)
+			return
+		}
+	}
+}
+
+// postmortemFromBody reads what a postmortem's body states that its front
+// matter does not: the date and severity from labels ("**Incident
+// Date:** …", "Severity: SEV-2"), else the date from the first entry of
+// its timeline.
+func (r *reader) postmortemFromBody(lines []bodyLine, schema Schema) {
+	p, pm := r.p, r.p.Postmortem
+	if p.Date.IsZero() {
+		r.dateFromBody(lines, "incident date", "date of incident", "incident date and time", "date", "incident start", "started")
+	}
+	if pm.Severity == "" {
 		for _, l := range lines {
-			if m := dateLine.FindStringSubmatch(l.text); m != nil {
-				if t, ok := ParseDate(m[1]); ok {
+			m := bodyLabel.FindStringSubmatchIndex(l.text)
+			if m == nil {
+				continue
+			}
+			switch strings.ToLower(strings.TrimSpace(l.text[m[2]:m[3]])) {
+			case "severity", "sev", "incident severity", "severity level":
+			default:
+				continue
+			}
+			v := strings.Trim(l.text[m[4]:m[5]], "*_ ")
+			if sev, ok := normalizeSeverity(strings.Fields(v + " ")[0], schema.Severities); ok && v != "" {
+				pm.Severity = sev
+				if _, ok := p.Fields["severity"]; !ok {
+					p.Fields["severity"] = r.at(l.line, m[4]+1)
+				}
+			}
+			break
+		}
+	}
+	if p.Date.IsZero() {
+		in := false
+		for _, l := range lines {
+			if t := strings.TrimSpace(l.text); strings.HasPrefix(t, "#") {
+				in = strings.HasPrefix(headingKey(strings.TrimLeft(t, "#")), "timeline")
+				continue
+			}
+			if m := isoInLine.FindString(l.text); in && m != "" {
+				if t, ok := ParseDate(m); ok {
 					p.Date = t
-					break
+					return
 				}
 			}
 		}
 	}
 }
+
+// chosenOption is MADR's "Chosen option: …" in a decision outcome.
+var chosenOption = regexp.MustCompile(`(?im)^\s*(?:[-*]\s+)?(?:\*\*|__)?chosen option(?:\*\*|__)?\s*:`)
+
+// isoInLine finds an ISO date in a line of text.
+var isoInLine = regexp.MustCompile(`\b(?:19|20)\d\d-[01]\d-[0-3]\d\b`)
 
 // adrNumber matches a leading ADR number of at most five digits; eight
 // digits are a date (log4brains' 20200926-slug), not a number.
@@ -144,18 +230,22 @@ func (r *reader) adrStatus(raw, from string, pos diag.Position) {
 		r.p.Fields["status"] = pos // a status in the body: where rules point
 	}
 	text := raw
+	superseded := strings.HasPrefix(strings.ToLower(decorated(raw)), "superseded") || strings.HasPrefix(strings.ToLower(decorated(raw)), "superceded") || strings.HasPrefix(strings.ToLower(decorated(raw)), "replaced")
 	if m := mdLink.FindAllStringSubmatch(raw, -1); m != nil {
 		for _, l := range m {
-			if strings.HasPrefix(strings.ToLower(strings.TrimSpace(raw)), "superseded") && len(a.SupersededBy) == 0 {
+			if superseded && len(a.SupersededBy) == 0 {
 				a.SupersededBy = append(a.SupersededBy, Ref{Target: l[2], Pos: pos})
 			}
 		}
 		text = mdLink.ReplaceAllString(raw, "$1")
 	}
-	if m := wikiLink.FindStringSubmatch(raw); m != nil && strings.HasPrefix(strings.ToLower(strings.TrimSpace(raw)), "superseded") && len(a.SupersededBy) == 0 {
+	if m := wikiLink.FindStringSubmatch(raw); m != nil && superseded && len(a.SupersededBy) == 0 {
 		a.SupersededBy = append(a.SupersededBy, Ref{Target: m[1], Pos: pos})
 	}
-	if s, ok := NormalizeADRStatus(text); ok {
+	if m := supersededText.FindStringSubmatch(raw); m != nil && len(a.SupersededBy) == 0 {
+		a.SupersededBy = append(a.SupersededBy, Ref{Target: strings.TrimSpace(m[1]), Pos: pos})
+	}
+	if s, ok := NormalizeADRStatus(decorated(text)); ok {
 		a.Status = s
 		return
 	}
@@ -165,12 +255,24 @@ func (r *reader) adrStatus(raw, from string, pos diag.Position) {
 // required reports required fields that are missing, per kind.
 func (r *reader) required() {
 	p := r.p
+	sev := diag.Error
+	if p.KindFrom == "content" {
+		// A page that is a postmortem or an ADR by what it says, written
+		// for another tool: its missing fields are notes, not errors.
+		sev = diag.Info
+	}
 	need := func(ok bool, field, hint string) {
 		if _, written := p.Fields[field]; !ok && !written {
-			r.diags.Errorf(r.at(max(r.fmLine, 1), 1), "required-field", "%s %s is missing %s; %s", p.Kind.Title(), "page", field, hint)
+			r.diags.Add(r.at(max(r.fmLine, 1), 1), sev, "required-field", "%s %s is missing %s; %s", p.Kind.Title(), "page", field, hint)
 		}
 	}
-	if p.Title == "" {
+	if p.Template {
+		return // an example to copy: its blanks are meant
+	}
+	stem := strings.TrimSuffix(path.Base(p.Path), path.Ext(p.Path))
+	if p.Title == "" && !(IsIDTitle(stem) && len(r.sig.headings) > 0) {
+		// (A file named by an id, as incident tools export them, takes its
+		// first heading as its title.)
 		r.diags.Warnf(r.at(max(r.fmLine, 1), 1), "required-field", "page has no title; add title: to the front matter or start the body with a \"# \" heading")
 	}
 	switch p.Kind {
@@ -179,8 +281,16 @@ func (r *reader) required() {
 		need(p.Owner != "", "owner", "add owner: with the team that maintains it")
 		need(!p.Runbook.LastReviewed.IsZero(), "last_reviewed", "add last_reviewed: YYYY-MM-DD with the date it was last checked")
 	case KindADR:
-		need(p.ADR.Status != "" || p.ADR.RawStatus != "", "status", "add status: proposed, accepted, rejected, deprecated or superseded")
-		need(!p.Date.IsZero(), "date", "add date: YYYY-MM-DD with the day it was decided")
+		// MADR makes status and date optional, and Y-statements have
+		// neither; Nygard's template has a Status but no date.
+		switch p.ADR.Dialect {
+		case DialectMADR, DialectYStatement:
+		case DialectNygard:
+			need(p.ADR.Status != "" || p.ADR.RawStatus != "", "status", "add a Status section: proposed, accepted, rejected, deprecated or superseded")
+		default:
+			need(p.ADR.Status != "" || p.ADR.RawStatus != "", "status", "add status: proposed, accepted, rejected, deprecated or superseded")
+			need(!p.Date.IsZero(), "date", "add date: YYYY-MM-DD with the day it was decided")
+		}
 	case KindPostmortem:
 		need(!p.Date.IsZero(), "date", "add date: YYYY-MM-DD with the day of the incident")
 		need(p.Postmortem.Severity != "" || p.Fields["severity"] != (diag.Position{}), "severity", "add severity: with a value of the severity scale")

@@ -76,9 +76,15 @@ func (k Kind) Plural() string {
 type Schema struct {
 	// Severities is the postmortem severity scale, most severe first.
 	Severities []string
-	// Rings and Quadrants are the tech radar's sets for evaluations.
+	// Rings and Quadrants are the tech radar's sets for evaluations; a
+	// value names one of them as Schema.Ring and Schema.Quadrant match.
 	Rings     []string
 	Quadrants []string
+	// OpenQuadrants is set when the site does not list its quadrants:
+	// a quadrant that names none of Quadrants is then one more quadrant,
+	// named as written (Thoughtworks' "Languages & Frameworks", a team's
+	// "Data"), not an error.
+	OpenQuadrants bool
 	// ExtraFields are front-matter keys (lower case) that pages may carry
 	// without an unknown-field warning, for layouts that read them.
 	ExtraFields []string
@@ -93,6 +99,8 @@ func DefaultSchema() Schema {
 		Severities: []string{"SEV-1", "SEV-2", "SEV-3", "SEV-4", "SEV-5"},
 		Rings:      []string{"adopt", "trial", "assess", "hold"},
 		Quadrants:  []string{"languages", "frameworks", "tools", "platforms", "techniques"},
+		// The defaults are a suggestion: evaluations may bring their own.
+		OpenQuadrants: true,
 	}
 }
 
@@ -117,7 +125,7 @@ func NormalizeADRStatus(s string) (string, bool) {
 		}
 	}
 	switch w {
-	case "proposed", "proposal", "draft", "open", "pending", "in-review", "review", "rfc", "suggested", "wip":
+	case "proposed", "proposal", "draft", "open", "pending", "in-review", "review", "rfc", "suggested", "wip", "on hold", "on-hold", "deferred", "postponed", "parked", "discussing", "under discussion":
 		return "proposed", true
 	case "accepted", "accept", "approved", "adopted", "agreed", "decided", "done", "active", "implemented", "final":
 		return "accepted", true

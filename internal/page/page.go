@@ -38,15 +38,24 @@ type Page struct {
 	// TitleFromBody is true when the title is the body's first level-1
 	// heading; layouts then do not print it twice.
 	TitleFromBody bool
-	Description   string
-	Tags          []string
-	Owner         string
-	Draft         bool
-	Visibility    string // "internal" or "public"
-	Aliases       []string
-	Weight        int
-	Onboarding    int // position in the start-here path, 0 if none
-	Related       []Ref
+	// KindFrom says where the kind comes from: "front matter", "folder",
+	// or "content" when the page's own fields and sections made it one
+	// (a postmortem outside a postmortems folder): content written for
+	// another tool, which house rules report as notes only.
+	KindFrom string
+	// Template is true for a template file (template.md,
+	// adr-template.md, a file in templates/): an example others copy,
+	// which no rule checks.
+	Template    bool
+	Description string
+	Tags        []string
+	Owner       string
+	Draft       bool
+	Visibility  string // "internal" or "public"
+	Aliases     []string
+	Weight      int
+	Onboarding  int // position in the start-here path, 0 if none
+	Related     []Ref
 	// Services are the services the page is about: a runbook's service, a
 	// postmortem's services, or any page's services: field.
 	Services []string
@@ -94,8 +103,16 @@ func (r *Runbook) ReviewDue() time.Time {
 
 // ADR holds the fields of an architecture decision record.
 type ADR struct {
-	// Number is the ADR's number (7 for 0007-use-goldmark.md), 0 if none.
-	Number int
+	// Number is the ADR's number (7 for 0007-use-goldmark.md);
+	// HasNumber tells 0 (0000-record-decisions.md) from none.
+	Number    int
+	HasNumber bool
+	// NumberFromOrder is true when the site numbered the ADR by its place
+	// in a log whose files carry dates, not numbers (log4brains').
+	NumberFromOrder bool
+	// Dialect is the template the ADR follows: DialectMADR,
+	// DialectNygard, DialectYStatement, or "" for handbook's own.
+	Dialect string
 	// ID is the explicit id, or the file name's slug.
 	ID string
 	// Status is normalized to one of ADRStatuses; RawStatus is as written.
@@ -123,6 +140,9 @@ type Postmortem struct {
 	ResolvedAt  time.Time
 	Runbooks    []Ref
 	ADRs        []Ref
+	// URL is the incident's page elsewhere (a status page, the incident
+	// tool), from url: or link:.
+	URL string
 }
 
 // TimeToDetect is detected_at − impact_start, or 0 when either is missing.
@@ -152,11 +172,16 @@ func span(a, b time.Time) time.Duration {
 
 // Evaluation holds the fields of a tool evaluation (a radar blip).
 type Evaluation struct {
-	Ring         string
-	Quadrant     string
-	ADR          []Ref
-	Alternatives []Ref
-	History      []HistoryEntry
+	// Ring and Quadrant are the schema's ring and quadrant the page names
+	// (Schema.Ring, Schema.Quadrant), or the value as written when it
+	// names none. QuadrantLabel is the quadrant as written, for display
+	// ("methods-and-patterns" for techniques).
+	Ring          string
+	Quadrant      string
+	QuadrantLabel string
+	ADR           []Ref
+	Alternatives  []Ref
+	History       []HistoryEntry
 }
 
 // HistoryEntry is an earlier ring of an evaluation.
@@ -191,9 +216,11 @@ func Parse(path string, src []byte, kind Kind, schema Schema) (*Page, diag.List)
 		src = bytes.ToValidUTF8(src, []byte("\uFFFD"))
 	}
 	fm, body, bodyLine := Split(src)
-	p := &Page{Path: path, Kind: kind, Body: body, BodyLine: bodyLine, Visibility: cmp.Or(schema.Visibility, "internal"), Fields: map[string]diag.Position{}}
+	p := &Page{Path: path, Kind: kind, Body: body, BodyLine: bodyLine, Visibility: cmp.Or(schema.Visibility, "internal"), Fields: map[string]diag.Position{}, Template: IsTemplate(path, body)}
 	r.p = p
 	r.fmLine = fm.Line
+	r.folder = kind
+	r.sig = readSignals(body)
 	switch {
 	case fm.Format == "toml" && fm.Closed:
 		r.diags.Errorf(r.at(1, 1), "front-matter-syntax", "TOML front matter is not supported; write it as YAML between --- lines")
@@ -201,6 +228,9 @@ func Parse(path string, src []byte, kind Kind, schema Schema) (*Page, diag.List)
 		r.diags.Errorf(r.at(1, 1), "front-matter-syntax", "front matter opened with %q is never closed; end it with a line of %q", string(src[:3]), string(src[:3]))
 	case fm.Format == "yaml":
 		r.decode(fm.Raw, schema)
+	}
+	if !r.decided {
+		r.decideKind(nil)
 	}
 	r.fromBody(schema)
 	r.required()
@@ -212,6 +242,28 @@ type reader struct {
 	p      *Page
 	fmLine int
 	diags  diag.List
+	// folder is the kind the file's folder implies; sig what its body
+	// says of its kind; decided that the kind is settled.
+	folder  Kind
+	sig     signals
+	decided bool
+}
+
+// decideKind settles the kind of a page whose front matter names none:
+// see decideKind in dialect.go. keys are the front matter's keys.
+func (r *reader) decideKind(keys map[string]bool) {
+	r.decided = true
+	if r.p.Template {
+		r.p.Kind = KindPage
+		return
+	}
+	r.p.Kind = decideKind(r.path, r.folder, keys, r.sig)
+	switch {
+	case r.p.Kind == r.folder && r.folder != KindPage:
+		r.p.KindFrom = "folder"
+	case r.p.Kind != KindPage && r.p.Kind != r.folder:
+		r.p.KindFrom = "content"
+	}
 }
 
 func (r *reader) at(line, col int) diag.Position {
@@ -262,11 +314,18 @@ func (r *reader) decode(raw []byte, schema Schema) {
 	if v := fields["kind"]; v != nil {
 		if s, ok := r.str(v, "kind"); ok {
 			if k, ok := ParseKind(s); ok {
-				r.p.Kind = k
+				r.p.Kind, r.decided, r.p.KindFrom = k, true, "front matter"
 			} else {
 				r.diags.Errorf(r.pos(v), "unknown-kind", "unknown kind %q; use one of page, runbook, adr, postmortem, evaluation, post", s)
 			}
 		}
+	}
+	if !r.decided {
+		keys := make(map[string]bool, len(fields))
+		for k := range fields {
+			keys[k] = true
+		}
+		r.decideKind(keys)
 	}
 	r.fields(fields, schema)
 }
@@ -390,7 +449,7 @@ func (r *reader) fields(f map[string]*yaml.Node, schema Schema) {
 			a.ID, _ = r.str(v, "id")
 		}
 		if v := get("number"); v != nil {
-			a.Number, _ = r.integer(v, "number")
+			a.Number, a.HasNumber = r.integer(v, "number")
 		}
 		if v := get("decision-makers", "decision_makers", "deciders", "authors", "author"); v != nil {
 			a.DecisionMakers = r.strs(v, "decision-makers")
@@ -436,11 +495,20 @@ func (r *reader) fields(f map[string]*yaml.Node, schema Schema) {
 			pm.Responders = r.strs(v, "responders")
 		}
 		for _, t := range []struct {
-			name string
-			dst  *time.Time
-		}{{"impact_start", &pm.ImpactStart}, {"detected_at", &pm.DetectedAt}, {"mitigated_at", &pm.MitigatedAt}, {"resolved_at", &pm.ResolvedAt}} {
-			if v := get(t.name); v != nil {
+			name  string
+			dst   *time.Time
+			names []string
+		}{{"impact_start", &pm.ImpactStart, []string{"start_time", "started_at", "start"}}, {"detected_at", &pm.DetectedAt, []string{"detected", "detection_time"}}, {"mitigated_at", &pm.MitigatedAt, []string{"mitigated"}}, {"resolved_at", &pm.ResolvedAt, []string{"end_time", "ended_at", "end", "resolved"}}} {
+			if v := get(append([]string{t.name}, t.names...)...); v != nil {
 				*t.dst, _ = r.timestamp(v, t.name)
+			}
+		}
+		if v := get("url", "link", "incident_url", "status_page"); v != nil {
+			pm.URL, _ = r.str(v, "url")
+		}
+		if p.Date.IsZero() {
+			if v := get("incident_date", "incident-date"); v != nil {
+				p.Date, _ = r.date(v, "incident_date")
 			}
 		}
 		if v := get("runbooks", "runbook"); v != nil {
@@ -454,20 +522,12 @@ func (r *reader) fields(f map[string]*yaml.Node, schema Schema) {
 		p.Evaluation = e
 		if v := get("ring"); v != nil {
 			if s, ok := r.str(v, "ring"); ok {
-				if s2, ok := oneOf(s, schema.Rings); ok {
-					e.Ring = s2
-				} else {
-					r.diags.Errorf(r.pos(v), "allowed-value", "ring %q is not allowed; use one of %s", s, quoteList(schema.Rings))
-				}
+				e.Ring = r.ring(s, v, schema)
 			}
 		}
 		if v := get("quadrant"); v != nil {
 			if s, ok := r.str(v, "quadrant"); ok {
-				if s2, ok := oneOf(s, schema.Quadrants); ok {
-					e.Quadrant = s2
-				} else {
-					r.diags.Errorf(r.pos(v), "allowed-value", "quadrant %q is not allowed; use one of %s", s, quoteList(schema.Quadrants))
-				}
+				e.Quadrant, e.QuadrantLabel = r.quadrant(s, v, schema)
 			}
 		}
 		if v := get("adr"); v != nil {
@@ -493,7 +553,7 @@ func (r *reader) fields(f map[string]*yaml.Node, schema Schema) {
 		if known[k] {
 			continue
 		}
-		if !slices.Contains(schema.ExtraFields, k) {
+		if !slices.Contains(schema.ExtraFields, k) && !foreignFields[k] {
 			hint := "layouts can read it as .Params." + k + "; list it under extra_fields in handbook.yaml if it is meant"
 			if near := nearest(k, fieldNames); near != "" {
 				hint = fmt.Sprintf("did you mean %q?", near)
@@ -547,11 +607,7 @@ func (r *reader) history(v *yaml.Node, schema Schema) []HistoryEntry {
 				h.Date, _ = r.date(val, "history date")
 			case "ring":
 				if s, ok := r.str(val, "history ring"); ok {
-					if s2, ok := oneOf(s, schema.Rings); ok {
-						h.Ring = s2
-					} else {
-						r.diags.Errorf(r.pos(val), "allowed-value", "ring %q is not allowed; use one of %s", s, quoteList(schema.Rings))
-					}
+					h.Ring = r.ring(s, val, schema)
 				}
 			}
 		}
@@ -661,6 +717,10 @@ func (r *reader) date(v *yaml.Node, name string) (time.Time, bool) {
 	if t, ok := ParseDate(s); ok {
 		return t, true
 	}
+	if t, other, ok := looseDate(s); ok {
+		r.nonISODate(r.pos(v), name, s, t, other)
+		return t, true
+	}
 	r.diags.Errorf(r.pos(v), "date-format", "%s %q is not a date; write it as YYYY-MM-DD", name, s)
 	return time.Time{}, false
 }
@@ -754,6 +814,24 @@ func offsetPos(path string, src []byte, off int) diag.Position {
 	col := off - bytes.LastIndexByte(src[:off], '\n')
 	return diag.Position{File: path, Line: line, Col: col}
 }
+
+// foreignFields are the front-matter keys other site generators define
+// (Hugo, Jekyll and Just the Docs, Docusaurus, MkDocs, log4brains): pages
+// moved in keep them for layouts (.Params), without a warning, for they
+// are no typo.
+var foreignFields = func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range strings.Fields(`linktitle menu menus slug url type layout lastmod publishdate expirydate toc
+series outputs resources cascade build headless markup sitemap translationkey images videos audio params
+sidebar parent grand_parent has_children has_toc nav_order nav_exclude permalink published excerpt
+redirect_from redirect_to sidebar_label sidebar_position sidebar_class_name hide_title
+hide_table_of_contents pagination_label pagination_next pagination_prev custom_edit_url last_update
+displayed_sidebar toc_min_heading_level toc_max_heading_level template hide search icon comments
+_comment github_edit_link edit_url canonical_url`) {
+		m[k] = true
+	}
+	return m
+}()
 
 // fieldNames are the front-matter keys of every kind, for "did you mean"
 // hints.

@@ -70,7 +70,7 @@ func buildNav(s *site.Site, indexURLs map[page.Kind]string, extra []Link) *navTr
 		}
 		n := ensure(p.URL)
 		n.title, n.weight, n.linked = p.Title, p.Weight, true
-		if n.weight == 0 && p.ADR != nil && p.ADR.Number > 0 {
+		if n.weight == 0 && p.ADR != nil && p.ADR.HasNumber {
 			n.weight = p.ADR.Number // the ADR log's order
 		}
 	}

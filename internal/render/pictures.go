@@ -26,10 +26,11 @@ func (r *Renderer) radar(evals []*site.Page) []Figure {
 			newest = p.Date
 		}
 	}
+	frame := r.Site.Radar(evals)
 	blips := make([]chart.Blip, 0, len(evals))
-	for _, p := range evals {
+	for i, p := range evals {
 		e := p.Evaluation
-		b := chart.Blip{Title: p.Title, Href: p.Href, Quadrant: e.Quadrant, Ring: e.Ring}
+		b := chart.Blip{Title: p.Title, Href: p.Href, Quadrant: frame.Quadrant[i], Ring: frame.Ring[i]}
 		if prev := previousRing(e); prev != "" {
 			now, was := slices.Index(schema.Rings, e.Ring), slices.Index(schema.Rings, prev)
 			switch {
@@ -43,10 +44,10 @@ func (r *Renderer) radar(evals []*site.Page) []Figure {
 		}
 		blips = append(blips, b)
 	}
-	svg, skipped := chart.Radar(chart.RadarOptions{ID: "radar", Title: "Tech radar", Quadrants: schema.Quadrants, Rings: schema.Rings}, blips)
+	svg, skipped := chart.Radar(chart.RadarOptions{ID: "radar", Title: "Tech radar", Quadrants: frame.Quadrants, Rings: frame.Rings}, blips)
 	caption := "The tech radar: each evaluation in its quadrant and ring, numbered as in the legend. The table below lists the same evaluations."
 	if skipped > 0 {
-		caption += " Evaluations without a known ring or quadrant are not drawn."
+		caption += " Evaluations without a ring or quadrant are not drawn."
 	}
 	return []Figure{{Class: "radar", Caption: caption, SVG: template.HTML(svg)}}
 }

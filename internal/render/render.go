@@ -217,6 +217,9 @@ func kindIndexURLs(s *site.Site) map[page.Kind]string {
 			if !p.IsIndex {
 				dir = site.ParentURL(p.URL)
 			}
+			if p.Release() != "" {
+				dir = site.ParentURL(dir) // the radar, not its newest release
+			}
 			if i == 0 {
 				common = dir
 			}

@@ -54,6 +54,10 @@ type Config struct {
 	// Rules overrides rule severities by rule id: "error", "warning",
 	// "info" or "off" (see lint.Apply).
 	Rules map[string]string
+	// Imported lists globs of files, relative to the site root and
+	// slash-separated, whose findings of house rules are lowered to info:
+	// content moved in from elsewhere (see lint.Apply).
+	Imported []string
 	// NoHTML loads pages without rendering their HTML: what handbook check
 	// needs, in a fraction of the time.
 	NoHTML bool
@@ -108,7 +112,10 @@ func DefaultConfig(dir string) Config {
 func DefaultKindDirs() map[string]page.Kind {
 	return map[string]page.Kind{
 		"adr": page.KindADR, "adrs": page.KindADR, "decisions": page.KindADR,
+		"architecture-decision-record": page.KindADR, "architecture-decision-records": page.KindADR,
+		"architecture-decisions": page.KindADR, "decision-records": page.KindADR, "decision-log": page.KindADR,
 		"postmortems": page.KindPostmortem, "incidents": page.KindPostmortem, "postmortem": page.KindPostmortem,
+		"post-mortems": page.KindPostmortem, "incident-reports": page.KindPostmortem,
 		"evaluations": page.KindEvaluation, "radar": page.KindEvaluation,
 		"runbooks": page.KindRunbook,
 		"blog":     page.KindPost, "posts": page.KindPost,

@@ -97,6 +97,14 @@ func dump(s *Site) string {
 			list("referenced by "+r.Name, r.Pages)
 		}
 		list("related", p.RelatedPages)
+		if e := p.Evaluation; e != nil && len(e.History) > 0 {
+			// An item of several radar releases: what they fold into.
+			var hs []string
+			for _, h := range e.History {
+				hs = append(hs, h.Date.Format("2006-01-02")+" "+h.Ring)
+			}
+			fmt.Fprintf(&b, "  radar: %s in %s (as %q), history %s, aliases %s\n", e.Ring, e.Quadrant, e.QuadrantLabel, strings.Join(hs, ", "), strings.Join(p.Aliases, " "))
+		}
 		if p.Step > 0 {
 			fmt.Fprintf(&b, "  start here %d/%d\n", p.Step, p.Steps)
 		}

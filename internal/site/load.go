@@ -107,7 +107,8 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 	if m := s.Config.Memo; m != nil {
 		m.prune(mds)
 	}
-	s.place(pages)
+	numberDatedADRs(pages)
+	s.place(s.mergeReleases(pages))
 	return s, nil
 }
 
@@ -360,13 +361,10 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	if s.Config.Scan != nil {
 		diags = append(diags, s.Config.Scan(src.path, data)...)
 	}
+	// The folder's kind; the page decides with it (a folder's index takes
+	// it only when it looks like one).
 	kind := src.kind
 	stem := strings.TrimSuffix(filepath.Base(src.rel), filepath.Ext(src.rel))
-	if isIndex(stem) {
-		// A folder's index introduces the folder; it is a plain page unless
-		// its front matter says otherwise.
-		kind = page.KindPage
-	}
 	pp, pd := page.Parse(src.path, data, kind, s.Config.Schema)
 	diags = append(diags, pd...)
 	p := newPage(src, pp, nil)
@@ -389,6 +387,9 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 		} else {
 			p.Title = titleFromName(stem)
 		}
+	}
+	if page.IsIDTitle(p.Title) {
+		p.Title, p.TitleHTML = idTitle(p)
 	}
 	p.Excerpt = p.Description
 	if p.Excerpt == "" {

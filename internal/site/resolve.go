@@ -70,7 +70,7 @@ func (s *Site) buildIndex() {
 		add(ix.byName, path.Base(strings.TrimSuffix(p.URL, "/")), p)
 		if p.ADR != nil {
 			add(ix.byName, strings.ToLower(p.ADR.ID), p)
-			if p.ADR.Number > 0 {
+			if p.ADR.HasNumber {
 				ix.byNumber[p.ADR.Number] = append(ix.byNumber[p.ADR.Number], p)
 			}
 		}
@@ -348,6 +348,9 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 				return base + strings.TrimPrefix(u, "/") + query + frag, t, ""
 			}
 		}
+		if t := s.radarItem(p, decoded); t != nil {
+			return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
+		}
 		if !isMD {
 			// A folder written in another case or spelling than its URL
 			// ("/Runbooks/DB Failover/").
@@ -368,6 +371,9 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
 		return "", nil, fmt.Sprintf("link to %s: the file exists but is not part of the site (outside the content roots, hidden, or not a page); link to its published copy or move it into a content root", dest)
 	}
+	if t := s.radarItem(p, decoded); t != nil {
+		return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
+	}
 	if isMD {
 		return "", nil, fmt.Sprintf("link to %s: no such page; fix the path or create the page", dest)
 	}
@@ -380,6 +386,9 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 // if any.
 func (s *Site) resolveFile(abs string) (string, *Page, bool) {
 	if t := s.bySource[abs]; t != nil {
+		return t.URL, t, true
+	}
+	if t := s.folded[abs]; t != nil {
 		return t.URL, t, true
 	}
 	if u, ok := s.refs.files[abs]; ok {

@@ -80,7 +80,7 @@ func (p *Page) ReviewOverdue(now time.Time) bool {
 // Ref returns the short reference of the page: "ADR-0007" for numbered
 // ADRs, else its title.
 func (p *Page) Ref() string {
-	if p.ADR != nil && p.ADR.Number > 0 {
+	if p.ADR != nil && p.ADR.HasNumber {
 		return p.ADRLabel()
 	}
 	return p.Title
@@ -88,7 +88,7 @@ func (p *Page) Ref() string {
 
 // ADRLabel is "ADR-0007" for ADR 7, or "" when the page has no number.
 func (p *Page) ADRLabel() string {
-	if p.ADR == nil || p.ADR.Number == 0 {
+	if p.ADR == nil || !p.ADR.HasNumber {
 		return ""
 	}
 	return fmt.Sprintf("ADR-%04d", p.ADR.Number)
@@ -117,6 +117,9 @@ type Site struct {
 	byURL     map[string]*Page
 	bySource  map[string]*Page
 	refs      *refIndex
+	// folded maps the files of an evaluation's earlier releases to the
+	// page of its newest (see mergeReleases).
+	folded map[string]*Page
 	// cache, when set, holds the parses of earlier loads.
 	cache *parseCache
 	// fileURLs holds the site paths of files and folders, for checking
@@ -163,7 +166,7 @@ func SortForKind(k page.Kind, ps []*Page) {
 	slices.SortStableFunc(ps, func(a, b *Page) int {
 		switch k {
 		case page.KindADR:
-			if c := cmp.Compare(a.ADR.Number, b.ADR.Number); c != 0 && a.ADR.Number > 0 && b.ADR.Number > 0 {
+			if c := cmp.Compare(a.ADR.Number, b.ADR.Number); c != 0 && a.ADR.HasNumber && b.ADR.HasNumber {
 				return c
 			}
 			if c := a.Date.Compare(b.Date); c != 0 {

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/handbook-dev/handbook/internal/page"
 )
 
 // settleTitle decides a freshly parsed page's title: the front matter's
@@ -27,10 +29,14 @@ func (s *Site) settleTitle(p *Page) {
 		p.Description, _ = s.Engine.Inline(p.Description)
 	}
 	if p.ADR != nil && p.Title != "" {
-		if n, rest, ok := adrTitleNumber(p.Title, p.ADR.Number); ok {
+		number := p.ADR.Number
+		if !p.ADR.HasNumber {
+			number = -1
+		}
+		if n, rest, ok := adrTitleNumber(p.Title, number); ok {
 			prefix := p.Title[:len(p.Title)-len(rest)]
-			if p.ADR.Number == 0 {
-				p.ADR.Number = n
+			if !p.ADR.HasNumber {
+				p.ADR.Number, p.ADR.HasNumber = n, true
 			}
 			p.Title = rest
 			p.TitleHTML = strings.TrimPrefix(p.TitleHTML, prefix)
@@ -46,19 +52,17 @@ func (s *Site) settleTitle(p *Page) {
 var adrTitleRE = regexp.MustCompile(`^\[?(?i:adr)?[-_ ]?0*(\d{1,5})\]?\s*([.:)\]–—-]?)\s+(\S.*)$`)
 
 // adrTitleNumber returns the number an ADR title starts with and the rest
-// of the title. A bare number followed by a space only counts when it is
-// the ADR's own number or written with leading zeros ("0002 Use Kafka"),
-// so that "3 environments per service" keeps its 3.
+// of the title; number is the ADR's own, -1 when it has none. A bare
+// number followed by a space only counts when it is the ADR's own number
+// or written with leading zeros ("0002 Use Kafka"), so that "3
+// environments per service" keeps its 3.
 func adrTitleNumber(title string, number int) (int, string, bool) {
 	m := adrTitleRE.FindStringSubmatch(title)
 	if m == nil {
 		return 0, "", false
 	}
 	n, err := strconv.Atoi(m[1])
-	if err != nil || n == 0 && number != 0 {
-		return 0, "", false
-	}
-	if number != 0 && n != number {
+	if err != nil || number >= 0 && n != number {
 		return 0, "", false
 	}
 	labelled := strings.HasPrefix(strings.ToLower(strings.TrimPrefix(title, "[")), "adr")
@@ -66,4 +70,20 @@ func adrTitleNumber(title string, number int) (int, string, bool) {
 		return 0, "", false
 	}
 	return n, m[3], true
+}
+
+// idTitle gives a page titled by an identifier (a UUID, as incident tools
+// export files) a title of words: its first heading, else for a
+// postmortem "Incident on <date>"; the identifier stays when there is
+// nothing better.
+func idTitle(p *Page) (string, string) {
+	for _, h := range p.Doc.Headings {
+		if h.Text != "" && !page.IsIDTitle(h.Text) {
+			return h.Text, ""
+		}
+	}
+	if p.Kind == page.KindPostmortem && !p.Date.IsZero() {
+		return "Incident on " + p.Date.Format("2 January 2006"), ""
+	}
+	return p.Title, p.TitleHTML
 }

@@ -16,9 +16,9 @@ func TestADRTitleNumber(t *testing.T) {
 		{"0002 Use Kafka", 2, 2, "Use Kafka", true},
 		{"[ADR-2] Use Kafka", 2, 2, "Use Kafka", true},
 		{"adr 2 — Use Kafka", 2, 2, "Use Kafka", true},
-		{"2. Use Kafka", 0, 2, "Use Kafka", true},       // the number comes from the title
-		{"3. Use Kafka", 2, 0, "", false},               // another ADR's number: left alone
-		{"3 environments per service", 0, 0, "", false}, // a bare number without separator
+		{"2. Use Kafka", -1, 2, "Use Kafka", true},       // the number comes from the title
+		{"3. Use Kafka", 2, 0, "", false},                // another ADR's number: left alone
+		{"3 environments per service", -1, 0, "", false}, // a bare number without separator
 		{"3 environments per service", 5, 0, "", false},
 		{"2FA for all staff", 2, 0, "", false},
 		{"Use Kafka", 2, 0, "", false},
