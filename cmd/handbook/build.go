@@ -53,10 +53,7 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	res, err := build.Run(ctx, build.Options{Site: cfg, Out: outDir})
 	if err != nil {
 		var re *site.RootError
-		if errors.Is(err, build.ErrUnsafeOutput) {
-			return fmt.Errorf("%w; nothing was written", err)
-		}
-		if errors.As(err, &re) {
+		if errors.Is(err, build.ErrUnsafeOutput) || errors.As(err, &re) {
 			return fmt.Errorf("%w; nothing was written", err)
 		}
 		return err

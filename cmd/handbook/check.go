@@ -72,84 +72,53 @@ func (c *changedFlag) Set(v string) error {
 }
 func (c *changedFlag) IsBoolFlag() bool { return true }
 
+// checkFlags are check's flags, parsed.
+type checkFlags struct {
+	format, summary, color, profile string
+	strict, drafts, external        bool
+	noCache                         bool
+	changed                         changedFlag
+	base                            baselineFlags
+}
+
 func (c *checkCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	format := fs.String("format", "text", "output `format`: "+strings.Join(lint.Formats, ", "))
-	strict := fs.Bool("strict", false, "fail on warnings too")
-	drafts := fs.Bool("drafts", false, "check pages marked draft as published")
-	external := fs.Bool("external", false, "check links to other sites too")
-	summary := fs.String("summary", "", "append a Markdown summary to `FILE` (such as $GITHUB_STEP_SUMMARY)")
-	color := fs.String("color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
-	noCache := fs.Bool("no-cache", false, "parse every file, without reading or writing "+checkCache)
-	profile := fs.String("profile", "", "check the site of profile `NAME` of handbook.yaml, as build --profile builds it")
-	var changed changedFlag
-	fs.Var(&changed, "changed", "report only findings in files changed since `REF` (default HEAD)")
-	var base baselineFlags
-	base.register(fs)
-	if err := parseFlags(fs, c.g, joinChanged(args), checkHelp); err != nil {
+	f, err := c.parse(args)
+	if err != nil {
 		return err
-	}
-	if err := base.validate(changed.set); err != nil {
-		return err
-	}
-	if !slices.Contains(lint.Formats, *format) {
-		return usagef("unknown format %q; use one of %s", *format, strings.Join(lint.Formats, ", "))
-	}
-	if !slices.Contains([]string{"auto", "always", "never"}, *color) {
-		return usagef("--color must be auto, always or never, not %q", *color)
 	}
 	cfg, ext, err := readConfig(c.g.dir, c.g.config)
 	if err != nil {
 		return err
 	}
-	if err := selectProfile(&cfg, *profile); err != nil {
+	if err := selectProfile(&cfg, f.profile); err != nil {
 		return err
 	}
 	var only map[string]bool
-	if changed.set {
-		if only, err = changedFiles(cfg.Dir, changed.ref); err != nil {
+	if f.changed.set {
+		if only, err = changedFiles(cfg.Dir, f.changed.ref); err != nil {
 			return usagef("--changed: %v", err)
 		}
 	}
-	cfg.Drafts = *drafts
-	cfg.Scan = lint.Secrets
-	cfg.NoHTML = true
-	if !*noCache {
+	cfg.Drafts = f.drafts
+	if !f.noCache {
 		cfg.CacheDir = filepath.Join(cfg.Dir, filepath.FromSlash(checkCache))
 	}
-	s, err := site.Load(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	th, err := build.LoadTheme(cfg, nil)
-	if err != nil {
-		return err
-	}
-	// The rules and the layouts only read the site: side by side.
-	var layoutDiags diag.List
-	layoutsDone := make(chan error, 1)
-	go func() {
-		var err error
-		layoutDiags, err = build.CheckLayouts(s, th)
-		layoutsDone <- err
-	}()
-	list := append(s.Diags, lint.Run(s)...)
-	if err := <-layoutsDone; err != nil {
-		return err
-	}
-	list = append(list, layoutDiags...)
-	if *external {
-		found, err := checkExternal(ctx, s, ext, only, c.g.stderr, c.g.quiet)
-		if err != nil {
-			return err
+	// The pipeline of build, with layouts checked and nothing rendered.
+	opts := build.Options{Site: cfg, Skip: build.Render | build.Search}
+	if f.external {
+		opts.Check = func(ctx context.Context, s *site.Site) (diag.List, error) {
+			return checkExternal(ctx, s, ext, only, c.g.stderr, c.g.quiet)
 		}
-		list = append(list, found...)
 	}
-	list = lint.Apply(&cfg, lint.Suppress(s, list))
-	if base.mode == "write" {
-		return base.write(cfg.Dir, list, c.g)
+	res, err := build.Run(ctx, opts)
+	if err != nil {
+		return err
 	}
-	known, err := base.compare(cfg.Dir, list)
+	list := res.Diags
+	if f.base.mode == "write" {
+		return f.base.write(cfg.Dir, list, c.g)
+	}
+	known, err := f.base.compare(cfg.Dir, list)
 	if err != nil {
 		return err
 	}
@@ -163,33 +132,62 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 			known.Known = slices.DeleteFunc(known.Known, unchanged)
 		}
 	}
+	return c.report(f, cfg.Dir, len(res.Site.Pages), list, known, only)
+}
+
+// parse parses check's flags.
+func (c *checkCommand) parse(args []string) (*checkFlags, error) {
+	f := &checkFlags{}
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.StringVar(&f.format, "format", "text", "output `format`: "+strings.Join(lint.Formats, ", "))
+	fs.BoolVar(&f.strict, "strict", false, "fail on warnings too")
+	fs.BoolVar(&f.drafts, "drafts", false, "check pages marked draft as published")
+	fs.BoolVar(&f.external, "external", false, "check links to other sites too")
+	fs.StringVar(&f.summary, "summary", "", "append a Markdown summary to `FILE` (such as $GITHUB_STEP_SUMMARY)")
+	fs.StringVar(&f.color, "color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
+	fs.BoolVar(&f.noCache, "no-cache", false, "parse every file, without reading or writing "+checkCache)
+	fs.StringVar(&f.profile, "profile", "", "check the site of profile `NAME` of handbook.yaml, as build --profile builds it")
+	fs.Var(&f.changed, "changed", "report only findings in files changed since `REF` (default HEAD)")
+	f.base.register(fs)
+	if err := parseFlags(fs, c.g, joinChanged(args), checkHelp); err != nil {
+		return nil, err
+	}
+	if err := f.base.validate(f.changed.set); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(lint.Formats, f.format) {
+		return nil, usagef("unknown format %q; use one of %s", f.format, strings.Join(lint.Formats, ", "))
+	}
+	if !slices.Contains([]string{"auto", "always", "never"}, f.color) {
+		return nil, usagef("--color must be auto, always or never, not %q", f.color)
+	}
+	return f, nil
+}
+
+// report prints the findings of a check of the site in dir, which has
+// pages pages, appends the summary, says how many there are, and returns
+// errProblems when they fail the check. known is the comparison with the
+// baseline, if any; only the changed files, with --changed.
+func (c *checkCommand) report(f *checkFlags, dir string, pages int, list diag.List, known *lint.BaselineMatch, only map[string]bool) error {
 	opts := lint.FormatOptions{
-		Color:    *color == "always" || *color == "auto" && os.Getenv("NO_COLOR") == "" && isTerminal(c.g.stdout),
+		Color:    f.color == "always" || f.color == "auto" && os.Getenv("NO_COLOR") == "" && isTerminal(c.g.stdout),
 		Version:  versionString(),
-		RepoPath: repoPath(cfg.Dir),
+		RepoPath: repoPath(dir),
 	}
 	shown := list
-	if known != nil && *format == "sarif" {
+	if known != nil && f.format == "sarif" {
 		shown, opts.BaselineState = known.All(), known.State
 	}
-	if err := lint.FormatWith(c.g.stdout, *format, shown, opts); err != nil {
+	if err := lint.FormatWith(c.g.stdout, f.format, shown, opts); err != nil {
 		return err
 	}
-	if *summary != "" {
-		f, err := os.OpenFile(*summary, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
-			return usagef("--summary: %v", err)
-		}
-		err = lint.Summary(f, list, len(s.Pages))
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("--summary: %w", err)
+	if f.summary != "" {
+		if err := appendSummary(f.summary, list, pages); err != nil {
+			return err
 		}
 	}
 	errs, warns := list.Count(diag.Error), list.Count(diag.Warning)
-	if !c.g.quiet && *format == "text" {
+	if !c.g.quiet && f.format == "text" {
 		scope := ""
 		if only != nil {
 			scope = fmt.Sprintf(" (%s changed)", plural(len(only), "file"))
@@ -198,15 +196,32 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 		if known != nil {
 			counts += fmt.Sprintf(" (%d known in the baseline)", len(known.Known))
 		}
-		fmt.Fprintf(c.g.stderr, "checked %s%s: %s\n", plural(len(s.Pages), "page"), scope, counts)
+		fmt.Fprintf(c.g.stderr, "checked %s%s: %s\n", plural(pages, "page"), scope, counts)
 	}
-	if known != nil && !c.g.quiet && *profile == "" {
-		if note := fixedNote(known, *external); note != "" {
+	if known != nil && !c.g.quiet && f.profile == "" {
+		if note := fixedNote(known, f.external); note != "" {
 			fmt.Fprintln(c.g.stderr, note)
 		}
 	}
-	if errs > 0 || *strict && warns > 0 {
+	if errs > 0 || f.strict && warns > 0 {
 		return errProblems
+	}
+	return nil
+}
+
+// appendSummary appends the Markdown summary of list (--summary) to the
+// file name.
+func appendSummary(name string, list diag.List, pages int) error {
+	f, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return usagef("--summary: %v", err)
+	}
+	err = lint.Summary(f, list, pages)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("--summary: %w", err)
 	}
 	return nil
 }

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -24,61 +22,33 @@ import (
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
-// fileConfig is handbook.yaml. Every key is optional.
-type fileConfig struct {
-	Title       string `yaml:"title"`
-	Description string `yaml:"description"`
-	BaseURL     string `yaml:"base_url"`
-	Language    string `yaml:"language"`
-	Roots       []struct {
-		Dir   string `yaml:"dir"`
-		Mount string `yaml:"mount"`
-		Kind  string `yaml:"kind"`
-	} `yaml:"roots"`
-	Kinds    map[string]string `yaml:"kinds"`
-	Markdown struct {
-		Unsafe bool `yaml:"unsafe"`
-	} `yaml:"markdown"`
-	Postmortem struct {
-		Severities []string `yaml:"severities"`
-		// BlameWords replace the phrases blameless-language reports.
-		BlameWords []string `yaml:"blame_words"`
-	} `yaml:"postmortem"`
-	// ExtraFields are front-matter keys pages may carry for layouts.
-	ExtraFields []string `yaml:"extra_fields"`
-	Public      struct {
-		InternalHosts []string `yaml:"internal_hosts"`
-		AllowedEmails []string `yaml:"allowed_emails"`
-	} `yaml:"public"`
-	Check struct {
-		External externalConfig `yaml:"external"`
-	} `yaml:"check"`
-
-	Radar struct {
-		Rings     []string `yaml:"rings"`
-		Quadrants []string `yaml:"quadrants"`
-	} `yaml:"radar"`
-	// Rules sets a rule's severity: error, warning, info or off.
-	Visibility string                   `yaml:"visibility"`
-	Rules      map[string]string        `yaml:"rules"`
-	Profiles   map[string]profileConfig `yaml:"profiles"`
-	// Imported are globs of files whose house-rule findings are info.
-	Imported []string `yaml:"imported"`
+// configError is a handbook.yaml that cannot be used: every problem in it,
+// sorted, each at its line and column. It comes wrapped in a usageError
+// (exit status 2); its message is a line that counts the problems, then
+// one line for each.
+type configError struct {
+	file  string
+	diags diag.List
 }
 
-var yamlErrLine = regexp.MustCompile(`line (\d+): `)
-
-// profileConfig is one profile of handbook.yaml; see site.Profile.
-type profileConfig struct {
-	BaseURL        string              `yaml:"base_url"`
-	Title          string              `yaml:"title"`
-	Description    string              `yaml:"description"`
-	Visibility     []string            `yaml:"visibility"`
-	Kinds          []string            `yaml:"kinds"`
-	Status         map[string][]string `yaml:"status"`
-	InternalFields []string            `yaml:"internal_fields"`
-	OtherPagesAt   string              `yaml:"other_pages_at"`
+func (e *configError) Error() string {
+	var b strings.Builder
+	n := len(e.diags)
+	fmt.Fprintf(&b, "%s has %d error", e.file, n)
+	if n != 1 {
+		b.WriteString("s")
+	}
+	b.WriteString(":")
+	for _, d := range e.diags {
+		b.WriteString("\n")
+		b.WriteString(d.String())
+	}
+	return b.String()
 }
+
+// Diagnostics returns the problems, for those that show them one by one,
+// such as the preview's overlay.
+func (e *configError) Diagnostics() diag.List { return e.diags }
 
 // loadConfig returns the site configuration for the site folder dir, read
 // from file (or dir/handbook.yaml when file is "" and it exists).
@@ -88,32 +58,13 @@ func loadConfig(dir, file string) (site.Config, error) {
 }
 
 // readConfig is loadConfig that also returns the settings of check
-// --external.
+// --external. Every problem with the file is reported at once, in a
+// configError.
 func readConfig(dir, file string) (site.Config, extlink.Options, error) {
 	var ext extlink.Options
-	cfg, fc, shown, err := readFileConfig(dir, file)
+	abs, err := siteFolder(dir)
 	if err != nil {
-		return cfg, ext, err
-	}
-	if ext, err = fc.Check.External.options(cfg.Dir); err != nil {
-		return cfg, ext, usagef("%s: check.external: %v", shown, err)
-	}
-	return cfg, ext, nil
-}
-
-// readFileConfig reads handbook.yaml into the site configuration; it also
-// returns the file as decoded and its name as messages show it.
-func readFileConfig(dir, file string) (site.Config, fileConfig, string, error) {
-	var fc fileConfig
-	shown := "handbook.yaml"
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return site.Config{}, fc, shown, usagef("site folder: %v", err)
-	}
-	if fi, err := os.Stat(abs); err != nil {
-		return site.Config{}, fc, shown, usagef("site folder: %v", err)
-	} else if !fi.IsDir() {
-		return site.Config{}, fc, shown, usagef("site folder %s is not a folder", dir)
+		return site.Config{}, ext, err
 	}
 	cfg := site.DefaultConfig(abs)
 	if epoch := os.Getenv("SOURCE_DATE_EPOCH"); epoch != "" {
@@ -127,170 +78,489 @@ func readFileConfig(dir, file string) (site.Config, fileConfig, string, error) {
 	} else if !filepath.IsAbs(file) {
 		file = filepath.Join(abs, file)
 	}
+	r := newConfigReader(shownName(abs, file), &cfg)
 	data, err := os.ReadFile(file)
+	switch {
+	case err == nil:
+		r.read(data)
+	case explicit || !errors.Is(err, fs.ErrNotExist):
+		return cfg, ext, usagef("config: %v", err)
+	}
+	if len(r.diags) == 0 {
+		if ext, err = r.ext.options(abs); err != nil {
+			if r.ignoreFile == nil { // the default .handbook-linkignore
+				return cfg, ext, usagef("check.external: %v", err)
+			}
+			// The file's own findings, one line each, joined into one.
+			r.errorf(r.ignoreFile, "check.external: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+		}
+	}
+	if len(r.diags) > 0 {
+		r.diags.Sort()
+		return cfg, ext, &usageError{&configError{file: r.file, diags: r.diags}}
+	}
+	return cfg, ext, nil
+}
+
+// siteFolder returns the absolute path of the site folder dir.
+func siteFolder(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
 	if err != nil {
-		if !explicit && errors.Is(err, fs.ErrNotExist) {
-			return cfg, fc, shown, nil
+		return "", usagef("site folder: %v", err)
+	}
+	if fi, err := os.Stat(abs); err != nil {
+		return "", usagef("site folder: %v", err)
+	} else if !fi.IsDir() {
+		return "", usagef("site folder %s is not a folder", dir)
+	}
+	return abs, nil
+}
+
+// shownName is the name of the configuration file in messages: relative to
+// the site folder when it is inside.
+func shownName(dir, file string) string {
+	if r, err := filepath.Rel(dir, file); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return file
+}
+
+// top reads the whole file: every key of configuration.md, in its order.
+func (r *configReader) top(doc *yaml.Node) {
+	c := r.cfg
+	r.section(doc, "", []field{
+		{"title", func(v *yaml.Node, p string) { r.nonEmpty(v, p, &c.Title) }},
+		{"description", func(v *yaml.Node, p string) { c.Description, _ = r.str(v, p) }},
+		{"base_url", func(v *yaml.Node, p string) { r.nonEmpty(v, p, &c.BaseURL); r.checkURL(v, p) }},
+		{"language", func(v *yaml.Node, p string) { r.nonEmpty(v, p, &c.Language) }},
+		{"roots", r.roots},
+		{"kinds", r.kinds},
+		{"extra_fields", r.extraFields},
+		{"markdown", func(v *yaml.Node, p string) {
+			r.section(v, p, []field{{"unsafe", func(v *yaml.Node, p string) { r.boolean(v, p, &c.Unsafe) }}})
+		}},
+		{"postmortem", r.postmortem},
+		{"radar", r.radar},
+		{"visibility", r.visibility},
+		{"public", r.public},
+		{"profiles", r.profiles},
+		{"check", func(v *yaml.Node, p string) { r.section(v, p, []field{{"external", r.external}}) }},
+		{"rules", r.rules},
+		{"imported", r.imported},
+	})
+}
+
+// nonEmpty sets *dst to the value at v unless it is missing or empty.
+func (r *configReader) nonEmpty(v *yaml.Node, at string, dst *string) {
+	if s, ok := r.str(v, at); ok && s != "" {
+		*dst = s
+	}
+}
+
+// checkURL reports a base_url that is no URL, or names a scheme without a
+// host.
+func (r *configReader) checkURL(v *yaml.Node, at string) {
+	n := r.value(v)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return
+	}
+	if u, err := url.Parse(n.Value); err != nil || u.Scheme != "" && u.Host == "" {
+		r.errorf(v, "%s%q is not a URL; write a path such as / or a full address such as https://example.com/handbook/", prefix(at), n.Value)
+	}
+}
+
+// roots reads roots: when given, the list replaces the default roots.
+func (r *configReader) roots(v *yaml.Node, at string) {
+	var roots []site.Root
+	for _, item := range r.items(v, at) {
+		root := site.Root{Mount: "/"}
+		r.section(item, at, []field{
+			{"dir", func(v *yaml.Node, p string) { root.Dir, _ = r.str(v, p) }},
+			{"mount", func(v *yaml.Node, p string) { r.nonEmpty(v, p, &root.Mount) }},
+			{"kind", func(v *yaml.Node, p string) { root.Kind, _ = r.kind(v, p) }},
+		})
+		if m := r.value(item); root.Dir == "" && (m == nil || m.Kind == yaml.MappingNode) {
+			r.errorf(item, "%severy root needs a dir, such as {dir: content, mount: /}", prefix(at))
 		}
-		return cfg, fc, shown, usagef("config: %v", err)
+		roots = append(roots, root)
 	}
-	shown = file
-	if r, err := filepath.Rel(abs, file); err == nil && !strings.HasPrefix(r, "..") {
-		shown = filepath.ToSlash(r)
+	if len(roots) > 0 {
+		r.cfg.Roots = roots
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) { // an empty file is fine
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
-		line := "1"
-		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
-			line = m[1]
-			msg = strings.Replace(msg, m[0], "", 1)
+}
+
+// kind reads the name of a page kind.
+func (r *configReader) kind(v *yaml.Node, at string) (page.Kind, bool) {
+	s, ok := r.str(v, at)
+	if !ok {
+		return "", false
+	}
+	if k, ok := page.ParseKind(s); ok {
+		return k, true
+	}
+	r.errorf(v, "%sunknown kind %q; %s", prefix(at), s, kindHint(s))
+	return "", false
+}
+
+func kindHint(s string) string {
+	names := make([]string, len(page.Kinds))
+	for i, k := range page.Kinds {
+		names[i] = string(k)
+	}
+	if near := nearest(s, names); near != "" {
+		return fmt.Sprintf("did you mean %q?", near)
+	}
+	return "use " + orList(names)
+}
+
+// kinds reads kinds: folder names that give their pages a kind.
+func (r *configReader) kinds(v *yaml.Node, at string) {
+	for _, e := range r.entries(v, at) {
+		if k, ok := r.kind(e.value, join(at, e.key.Value)); ok {
+			r.cfg.KindDirs[strings.ToLower(e.key.Value)] = k
 		}
-		msg = strings.ReplaceAll(msg, "in type main.fileConfig", "in handbook.yaml")
-		msg = strings.ReplaceAll(msg, "in type main.externalConfig", "in check.external")
-		return cfg, fc, shown, usagef("%s:%s:1: %s", shown, line, strings.ReplaceAll(msg, "\n  ", "; "))
 	}
-	at := func(format string, args ...any) error {
-		return usagef("%s: %s", shown, fmt.Sprintf(format, args...))
+}
+
+func (r *configReader) extraFields(v *yaml.Node, at string) {
+	names, _ := r.strs(v, at)
+	for _, f := range names {
+		r.cfg.Schema.ExtraFields = append(r.cfg.Schema.ExtraFields, strings.ToLower(f))
 	}
-	if fc.Title != "" {
-		cfg.Title = fc.Title
-	}
-	cfg.Description = fc.Description
-	if fc.BaseURL != "" {
-		cfg.BaseURL = fc.BaseURL
-	}
-	if fc.Language != "" {
-		cfg.Language = fc.Language
-	}
-	if len(fc.Roots) > 0 {
-		cfg.Roots = nil
-		for _, r := range fc.Roots {
-			if r.Dir == "" {
-				return cfg, fc, shown, at("roots: every root needs a dir")
+}
+
+func (r *configReader) postmortem(v *yaml.Node, at string) {
+	c := r.cfg
+	r.section(v, at, []field{
+		{"severities", func(v *yaml.Node, p string) { r.scale(v, p, &c.Schema.Severities) }},
+		{"blame_words", func(v *yaml.Node, p string) {
+			if words, _ := r.strs(v, p); words != nil {
+				c.Check.BlameWords = words // [] turns blameless-language off
 			}
-			root := site.Root{Dir: r.Dir, Mount: r.Mount}
-			if root.Mount == "" {
-				root.Mount = "/"
+		}},
+	})
+}
+
+func (r *configReader) radar(v *yaml.Node, at string) {
+	s := &r.cfg.Schema
+	r.section(v, at, []field{
+		{"rings", func(v *yaml.Node, p string) { r.scale(v, p, &s.Rings) }},
+		{"quadrants", func(v *yaml.Node, p string) {
+			if r.scale(v, p, &s.Quadrants) {
+				s.OpenQuadrants = false
 			}
-			if r.Kind != "" {
-				k, ok := page.ParseKind(r.Kind)
-				if !ok {
-					return cfg, fc, shown, at("roots: unknown kind %q for %s", r.Kind, r.Dir)
-				}
-				root.Kind = k
-			}
-			cfg.Roots = append(cfg.Roots, root)
+		}},
+	})
+}
+
+// scale reads a list of names, such as the radar's rings, into *dst when
+// it is not empty (an empty one keeps the default). A name must not be
+// empty nor given twice. It reports whether *dst was set.
+func (r *configReader) scale(v *yaml.Node, at string, dst *[]string) bool {
+	names, nodes := r.strs(v, at)
+	seen := map[string]bool{}
+	for i, s := range names {
+		key := strings.ToLower(strings.TrimSpace(s))
+		switch {
+		case key == "":
+			r.errorf(nodes[i], "%san empty name", prefix(at))
+		case seen[key]:
+			r.errorf(nodes[i], "%s%q is given twice", prefix(at), s)
+		}
+		seen[key] = true
+	}
+	if len(names) == 0 {
+		return false
+	}
+	*dst = names
+	return true
+}
+
+var visibilities = []string{"internal", "public"}
+
+func (r *configReader) visibility(v *yaml.Node, at string) {
+	if s, ok := r.str(v, at); ok && s != "" {
+		if _, ok := r.oneOf(v, at, "", visibilities); ok {
+			r.cfg.Schema.Visibility = s
 		}
 	}
-	for dirName, kind := range fc.Kinds {
-		k, ok := page.ParseKind(kind)
-		if !ok {
-			return cfg, fc, shown, at("kinds: unknown kind %q for folder %s", kind, dirName)
-		}
-		cfg.KindDirs[strings.ToLower(dirName)] = k
-	}
-	cfg.Unsafe = fc.Markdown.Unsafe
-	if len(fc.Postmortem.Severities) > 0 {
-		cfg.Schema.Severities = fc.Postmortem.Severities
-	}
-	if len(fc.Radar.Rings) > 0 {
-		cfg.Schema.Rings = fc.Radar.Rings
-	}
-	if len(fc.Radar.Quadrants) > 0 {
-		cfg.Schema.Quadrants = fc.Radar.Quadrants
-		cfg.Schema.OpenQuadrants = false
-	}
-	if fc.Postmortem.BlameWords != nil {
-		cfg.Check.BlameWords = fc.Postmortem.BlameWords
-	}
-	for _, f := range fc.ExtraFields {
-		cfg.Schema.ExtraFields = append(cfg.Schema.ExtraFields, strings.ToLower(f))
-	}
-	cfg.Check.InternalHosts = fc.Public.InternalHosts
-	cfg.Check.AllowedEmails = fc.Public.AllowedEmails
-	for _, pats := range [][]string{fc.Public.InternalHosts, fc.Public.AllowedEmails} {
-		for _, pat := range pats {
-			if _, err := path.Match(pat, ""); err != nil {
-				return cfg, fc, shown, at("public: pattern %q is not a valid glob: %v", pat, err)
-			}
+}
+
+func (r *configReader) public(v *yaml.Node, at string) {
+	c := &r.cfg.Check
+	r.section(v, at, []field{
+		{"internal_hosts", func(v *yaml.Node, p string) { c.InternalHosts = r.globs(v, p) }},
+		{"allowed_emails", func(v *yaml.Node, p string) { c.AllowedEmails = r.globs(v, p) }},
+	})
+}
+
+// globs reads a list of shell patterns.
+func (r *configReader) globs(v *yaml.Node, at string) []string {
+	pats, nodes := r.strs(v, at)
+	for i, pat := range pats {
+		if _, err := path.Match(pat, ""); err != nil {
+			r.errorf(nodes[i], "%spattern %q is not a valid glob: %v", prefix(at), pat, err)
 		}
 	}
-	switch fc.Visibility {
-	case "", "internal", "public":
-		cfg.Schema.Visibility = fc.Visibility
-	default:
-		return cfg, fc, shown, at("visibility: %q is neither internal nor public", fc.Visibility)
-	}
-	for name, pc := range fc.Profiles {
-		pr := &site.Profile{Name: name, BaseURL: pc.BaseURL, Title: pc.Title, Description: pc.Description, Visibility: pc.Visibility, InternalFields: pc.InternalFields, OtherPagesAt: pc.OtherPagesAt}
-		if pc.OtherPagesAt != "" {
-			if u, err := url.Parse(pc.OtherPagesAt); err != nil || u.Scheme == "" || u.Host == "" {
-				return cfg, fc, shown, at("profiles: %s: other_pages_at %q is not an absolute URL", name, pc.OtherPagesAt)
-			}
-			pr.OtherPagesAt = strings.TrimSuffix(pc.OtherPagesAt, "/") + "/"
-		}
-		def := site.PublicProfile()
-		if pr.Visibility == nil {
-			pr.Visibility = def.Visibility
-		}
-		if pr.InternalFields == nil {
-			pr.InternalFields = def.InternalFields
-		}
-		for _, k := range pc.Kinds {
-			kind, ok := page.ParseKind(k)
-			if !ok {
-				return cfg, fc, shown, at("profiles: %s: unknown kind %q", name, k)
-			}
-			pr.Kinds = append(pr.Kinds, kind)
-		}
-		if pc.Status == nil {
-			pr.Status = def.Status
-		} else {
-			pr.Status = map[page.Kind][]string{}
-			for k, st := range pc.Status {
-				kind, ok := page.ParseKind(k)
-				if !ok {
-					return cfg, fc, shown, at("profiles: %s: status: unknown kind %q", name, k)
-				}
-				pr.Status[kind] = st
-			}
-		}
-		if pr.BaseURL != "" {
-			if u, err := url.Parse(pr.BaseURL); err != nil || u.Scheme != "" && u.Host == "" {
-				return cfg, fc, shown, at("profiles: %s: base_url %q is not a URL", name, pr.BaseURL)
-			}
-		}
-		if cfg.Profiles == nil {
-			cfg.Profiles = map[string]*site.Profile{}
-		}
-		cfg.Profiles[name] = pr
-	}
-	for _, g := range fc.Imported {
+	return pats
+}
+
+// imported reads imported: globs of paths inside the site root.
+func (r *configReader) imported(v *yaml.Node, at string) {
+	globs, nodes := r.strs(v, at)
+	for i, g := range globs {
 		clean := path.Clean(strings.TrimPrefix(filepath.ToSlash(g), "./"))
-		if g == "" || clean == "." || path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
-			return cfg, fc, shown, at("imported: %q is not a glob of paths inside the site root, such as content/legacy/**", g)
+		if g == "" || clean == "." || clean == ".." || strings.HasPrefix(clean, "/") || strings.HasPrefix(clean, "../") {
+			r.errorf(nodes[i], "%s%q is not a glob of paths inside the site root, such as content/legacy/**", prefix(at), g)
+			continue
 		}
 		if _, err := path.Match(clean, ""); err != nil {
-			return cfg, fc, shown, at("imported: pattern %q is not a valid glob: %v", g, err)
+			r.errorf(nodes[i], "%spattern %q is not a valid glob: %v", prefix(at), g, err)
+			continue
 		}
-		cfg.Imported = append(cfg.Imported, clean)
+		r.cfg.Imported = append(r.cfg.Imported, clean)
 	}
-	for rule, sev := range fc.Rules {
-		if _, ok := lint.Lookup(rule); !ok {
-			return cfg, fc, shown, at("rules: unknown rule %q; the rules are listed by handbook check --help", rule)
+}
+
+// rules reads rules: a severity by rule id.
+func (r *configReader) rules(v *yaml.Node, at string) {
+	for _, e := range r.entries(v, at) {
+		id, p := e.key.Value, join(at, e.key.Value)
+		if _, ok := lint.Lookup(id); !ok {
+			hint := "the rules are listed by handbook check --help"
+			if near := nearest(id, ruleIDs()); near != "" {
+				hint = fmt.Sprintf("did you mean %q?", near)
+			}
+			r.errorf(e.key, "%sunknown rule %q; %s", prefix(at), id, hint)
 		}
-		if sev != "off" {
-			if _, ok := diag.ParseSeverity(sev); !ok {
-				return cfg, fc, shown, at("rules: %s: severity %q is not error, warning, info or off", rule, sev)
+		sev, ok := r.str(e.value, p)
+		switch {
+		case !ok && r.value(e.value) == nil:
+			r.errorf(e.key, "%sno severity; give error, warning, info or off", prefix(p))
+		case !ok || sev == "off":
+		default:
+			if _, known := diag.ParseSeverity(sev); !known {
+				_, ok = r.oneOf(e.value, p, "severity", []string{"error", "warning", "info", "off"})
 			}
 		}
-		if cfg.Rules == nil {
-			cfg.Rules = map[string]string{}
+		if ok {
+			if r.cfg.Rules == nil {
+				r.cfg.Rules = map[string]string{}
+			}
+			r.cfg.Rules[id] = sev
 		}
-		cfg.Rules[rule] = sev
 	}
-	return cfg, fc, shown, nil
+}
+
+func ruleIDs() []string {
+	var ids []string
+	for _, ri := range lint.Catalog() {
+		ids = append(ids, ri.ID)
+	}
+	return ids
+}
+
+// external reads check.external into r.ext; readConfig turns it into the
+// checker's options once every value is known to be good.
+func (r *configReader) external(v *yaml.Node, at string) {
+	x := &r.ext
+	r.section(v, at, []field{
+		{"ignore", func(v *yaml.Node, p string) { x.Ignore = r.regexps(v, p) }},
+		{"ignore_file", func(v *yaml.Node, p string) {
+			if s, ok := r.str(v, p); ok {
+				x.IgnoreFile, r.ignoreFile = s, v
+			}
+		}},
+		{"accept", func(v *yaml.Node, p string) { x.Accept = r.httpStatuses(v, p) }},
+		{"per_host", func(v *yaml.Node, p string) { r.integer(v, p, &x.PerHost) }},
+		{"concurrency", func(v *yaml.Node, p string) { r.integer(v, p, &x.Concurrency) }},
+		{"spacing", func(v *yaml.Node, p string) { r.duration(v, p, &x.Spacing) }},
+		{"retries", func(v *yaml.Node, p string) { r.integer(v, p, &x.Retries) }},
+		{"timeout", func(v *yaml.Node, p string) { r.duration(v, p, &x.Timeout) }},
+		{"budget", func(v *yaml.Node, p string) { r.duration(v, p, &x.Budget) }},
+		{"max_retry_after", func(v *yaml.Node, p string) { r.duration(v, p, &x.MaxRetryAfter) }},
+		{"cache", func(v *yaml.Node, p string) {
+			if s, ok := r.str(v, p); ok {
+				x.Cache = &s
+			}
+		}},
+		{"cache_ttl", r.cacheTTL},
+	})
+}
+
+// regexps reads a list of Go regular expressions.
+func (r *configReader) regexps(v *yaml.Node, at string) []string {
+	pats, nodes := r.strs(v, at)
+	for i, p := range pats {
+		if _, err := regexp.Compile(p); err != nil {
+			r.errorf(nodes[i], "%s%q is not a regular expression: %v", prefix(at), p, err)
+		}
+	}
+	return pats
+}
+
+// httpStatuses reads a list of HTTP status codes.
+func (r *configReader) httpStatuses(v *yaml.Node, at string) []int {
+	var codes []int
+	for _, item := range r.items(v, at) {
+		code := -1
+		r.integer(item, at, &code)
+		switch {
+		case code == -1:
+		case code < 100 || code > 999:
+			r.errorf(item, "%s%d is not an HTTP status", prefix(at), code)
+		default:
+			codes = append(codes, code)
+		}
+	}
+	return codes
+}
+
+var cacheVerdicts = []string{"ok", "broken", "unverifiable"}
+
+func (r *configReader) cacheTTL(v *yaml.Node, at string) {
+	for _, e := range r.entries(v, at) {
+		name := e.key.Value
+		if !cacheVerdict(name) {
+			hint := "use " + orList(cacheVerdicts)
+			if near := nearest(name, cacheVerdicts); near != "" {
+				hint = fmt.Sprintf("did you mean %q?", near)
+			}
+			r.errorf(e.key, "%s%q is not a verdict; %s", prefix(at), name, hint)
+			continue
+		}
+		var d string
+		if r.duration(e.value, join(at, name), &d); d != "" {
+			if r.ext.CacheTTL == nil {
+				r.ext.CacheTTL = map[string]string{}
+			}
+			r.ext.CacheTTL[name] = d
+		}
+	}
+}
+
+// profiles reads profiles: each a site for other readers.
+func (r *configReader) profiles(v *yaml.Node, at string) {
+	for _, e := range r.entries(v, at) {
+		name := e.key.Value
+		if strings.TrimSpace(name) == "" {
+			r.errorf(e.key, "%sa profile needs a name", prefix(at))
+			continue
+		}
+		if r.cfg.Profiles == nil {
+			r.cfg.Profiles = map[string]*site.Profile{}
+		}
+		r.cfg.Profiles[name] = r.profile(name, e.value, join(at, name))
+	}
+}
+
+// profile reads one profile: each key given replaces the default
+// (site.DefaultProfile).
+func (r *configReader) profile(name string, v *yaml.Node, at string) *site.Profile {
+	pr := site.DefaultProfile(name)
+	r.section(v, at, []field{
+		{"base_url", func(v *yaml.Node, p string) { pr.BaseURL, _ = r.str(v, p); r.checkURL(v, p) }},
+		{"title", func(v *yaml.Node, p string) { pr.Title, _ = r.str(v, p) }},
+		{"description", func(v *yaml.Node, p string) { pr.Description, _ = r.str(v, p) }},
+		{"visibility", func(v *yaml.Node, p string) {
+			if vis := r.visibilityList(v, p); vis != nil {
+				pr.Visibility = vis
+			}
+		}},
+		{"kinds", func(v *yaml.Node, p string) { pr.Kinds = r.kindList(v, p) }},
+		{"status", func(v *yaml.Node, p string) {
+			if st := r.statuses(v, p); st != nil {
+				pr.Status = st
+			}
+		}},
+		{"internal_fields", func(v *yaml.Node, p string) {
+			if fields, _ := r.strs(v, p); fields != nil {
+				pr.InternalFields = fields
+			}
+		}},
+		{"other_pages_at", func(v *yaml.Node, p string) { pr.OtherPagesAt = r.otherPagesAt(v, p) }},
+	})
+	return pr
+}
+
+func (r *configReader) visibilityList(v *yaml.Node, at string) []string {
+	vis, nodes := r.strs(v, at)
+	for _, n := range nodes {
+		r.oneOf(n, at, "", visibilities)
+	}
+	return vis
+}
+
+func (r *configReader) kindList(v *yaml.Node, at string) []page.Kind {
+	var kinds []page.Kind
+	for _, item := range r.items(v, at) {
+		if k, ok := r.kind(item, at); ok {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds
+}
+
+// statuses reads a profile's status: the statuses pages of a kind need.
+// It returns nil when the key is missing or not a mapping.
+func (r *configReader) statuses(v *yaml.Node, at string) map[page.Kind][]string {
+	if m := r.value(v); m == nil || m.Kind != yaml.MappingNode {
+		r.entries(v, at) // reports what is not a mapping
+		return nil
+	}
+	out := map[page.Kind][]string{}
+	for _, e := range r.entries(v, at) {
+		kind, ok := r.kind(e.key, at)
+		p := join(at, e.key.Value)
+		list, nodes := r.strs(e.value, p)
+		if !ok {
+			continue
+		}
+		for i, s := range list {
+			r.checkStatus(kind, s, nodes[i], p)
+		}
+		out[kind] = list
+	}
+	return out
+}
+
+// checkStatus reports a status no page of the kind can have; rings are
+// checked once the radar is read.
+func (r *configReader) checkStatus(kind page.Kind, s string, n *yaml.Node, at string) {
+	switch kind {
+	case page.KindADR:
+		r.oneOf(n, at, "", page.ADRStatuses)
+	case page.KindPostmortem:
+		r.oneOf(n, at, "", page.PostmortemStatuses)
+	case page.KindEvaluation:
+		r.rings = append(r.rings, ringRef{n, at})
+	default:
+		r.errorf(n, "%s%s pages have no status; only adr, postmortem and evaluation (its ring) do", prefix(at), kind)
+	}
+}
+
+// ringRef is a ring a profile names, with its key's path.
+type ringRef struct {
+	node *yaml.Node
+	at   string
+}
+
+// checkRings reports the rings profiles name that the radar has not.
+func (r *configReader) checkRings() {
+	for _, ref := range r.rings {
+		r.oneOf(ref.node, ref.at, "ring", r.cfg.Schema.Rings)
+	}
+}
+
+// otherPagesAt reads an absolute URL, and ends it with "/".
+func (r *configReader) otherPagesAt(v *yaml.Node, at string) string {
+	s, ok := r.str(v, at)
+	if !ok || s == "" {
+		return ""
+	}
+	if u, err := url.Parse(s); err != nil || u.Scheme == "" || u.Host == "" {
+		r.errorf(v, "%s%q is not an absolute URL, such as https://example.com/handbook/", prefix(at), s)
+		return ""
+	}
+	return strings.TrimSuffix(s, "/") + "/"
 }

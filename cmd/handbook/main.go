@@ -6,8 +6,31 @@
 //
 //	handbook [-C dir] [--config file] [--quiet] <command> [flags]
 //
-// Commands: build, check, version. Exit codes: 0 fine, 1 problems found or the
-// build failed, 2 wrong usage or an unreadable config.
+// Commands:
+//
+//	build    build the site into a folder (default public/), swapped in whole
+//	check    check the site without writing it: text, json, sarif or github output
+//	import   write pages from another tool's radar, decision log or docs (internal/importer)
+//	init     start a handbook, or write the handbook.yaml of existing Markdown
+//	new      write a new page from its kind's template (next ADR number, today's date)
+//	serve    preview the site from memory, rebuilt and reloaded as files change
+//	version  print the version
+//
+// Each command is one file holding one struct whose Run(ctx, args) parses
+// the command's flags, reads the configuration (config.go, the only code
+// that knows handbook.yaml) and calls the packages that do the work. build
+// and check run the one pipeline of internal/build: build all of it, check
+// without rendering, with --external adding the check of links to other
+// sites (external.go, internal/extlink). check's baseline (baseline.go,
+// over lint.Baseline) is the findings a site accepted for now: --baseline
+// write records them all in .handbook-baseline.json, and while that file
+// exists only the findings it does not hold are reported. serve wires
+// internal/preview's loop (watch, rebuild with build.Live, publish) to
+// internal/serve's HTTP server.
+//
+// Exit codes, which main maps errors to: 0 fine, 1 problems found or the
+// build failed (errProblems, or any other error), 2 wrong usage or an
+// unreadable config (usageError).
 package main
 
 import (
@@ -60,6 +83,9 @@ Usage:
 Commands:
   build      build the site into a folder (default public/)
   check      check the site without writing it (text, json, sarif or github output)
+  import     pages from a radar CSV/JSON, an AOE radar, an adr-tools or log4brains log, a MkDocs or Docusaurus site
+  init       start a handbook: examples of each kind, or a config for existing Markdown
+  new        write a new page from its kind's template: handbook new adr "Use Kafka"
   serve      preview the site, rebuilding and reloading the browser as files change
   version    print the version
 
@@ -113,6 +139,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd = &buildCommand{g: g}
 	case "check":
 		cmd = &checkCommand{g: g}
+	case "import":
+		cmd = &importCommand{g: g}
+	case "init":
+		cmd = &initCommand{g: g}
+	case "new":
+		cmd = &newCommand{g: g}
 	case "serve":
 		cmd = &serveCommand{g: g}
 	case "version":

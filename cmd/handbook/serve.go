@@ -7,21 +7,15 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/handbook-dev/handbook/internal/build"
-	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/preview"
 	"github.com/handbook-dev/handbook/internal/serve"
 	"github.com/handbook-dev/handbook/internal/site"
-	"github.com/handbook-dev/handbook/internal/watch"
 )
 
 type serveCommand struct{ g *globals }
@@ -54,9 +48,23 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	p := &preview{g: c.g, drafts: *drafts, sources: map[string][]byte{}}
-	p.srv = serve.New(serve.Options{BasePath: cfg.BasePath(), Log: c.g.stderr})
-	p.rebuild(ctx, cfg, nil)
+	srv := serve.New(serve.Options{BasePath: cfg.BasePath(), Log: c.g.stderr})
+	loop := preview.New(cfg, preview.Options{
+		Publish:    srv.Publish,
+		Config:     func() (site.Config, error) { return loadConfig(c.g.dir, c.g.config) },
+		ConfigFile: configPath(cfg, c.g.config),
+		Drafts:     *drafts,
+		Poll:       *poll,
+		Log:        c.g.stderr,
+		Quiet:      c.g.quiet,
+	})
+	// Every stage runs under running, which ends on Ctrl-C or when the
+	// HTTP server fails.
+	running, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	if err := loop.Start(running); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", net.JoinHostPort(*bind, strconv.Itoa(*port)))
 	if err != nil {
@@ -76,234 +84,21 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		openBrowser(url)
 	}
 
-	hs := &http.Server{Handler: p.srv, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-
-	batches, werrs, err := watch.Watch(ctx, watchPaths(cfg, c.g.config), watch.Options{Poll: *poll})
-	if err != nil {
-		hs.Close()
-		return fmt.Errorf("watch: %w", err)
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() { stop(fmt.Errorf("serve: %w", hs.Serve(ln))) }()
+	loop.Run(running)
+	if ctx.Err() == nil { // the HTTP server stopped, not the user
+		return context.Cause(running)
 	}
-	searchDone := make(chan searchResult, 1)
-	for {
-		p.startSearch(searchDone)
-		select {
-		case r := <-searchDone:
-			p.searched(r)
-		case <-ctx.Done():
-			shut, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			p.srv.Shutdown(shut)
-			err := hs.Shutdown(shut)
-			cancel()
-			if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-				return err
-			}
-			fmt.Fprintln(c.g.stderr, "stopped")
-			return nil
-		case err := <-served:
-			return fmt.Errorf("serve: %w", err)
-		case err, ok := <-werrs:
-			if ok {
-				fmt.Fprintf(c.g.stderr, "handbook: watching: %v\n", err)
-			}
-		case b, ok := <-batches:
-			if !ok {
-				continue
-			}
-			// A changed configuration is read again; a broken one is
-			// shown, not fatal, and the site is built again once it works.
-			if slices.Contains(b.Paths, configPath(cfg, c.g.config)) || p.live == nil {
-				next, err := loadConfig(c.g.dir, c.g.config)
-				if err != nil {
-					p.live = nil
-					p.fail(err, b.Paths)
-					continue
-				}
-				cfg = next
-				p.live = nil // parsing depends on the configuration
-			}
-			p.rebuild(ctx, cfg, b.Paths)
-		}
+	shut, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	srv.Shutdown(shut)
+	err = hs.Shutdown(shut)
+	cancel()
+	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return err
 	}
-}
-
-// preview is the state of a serve session.
-type preview struct {
-	g      *globals
-	drafts bool
-	srv    *serve.Server
-	// live is the site in memory, brought up to date on every change; nil
-	// until built, and after the configuration changed.
-	live *build.Live
-	mu   sync.Mutex
-	last map[string][]byte // the files of the last build that worked
-	// sources holds the files problems were found in, by the path they
-	// are reported at, for the lines shown around each problem; a changed
-	// file is read again.
-	sources map[string][]byte
-	// probs and total are the problems last published.
-	probs []serve.Problem
-	total int
-	// searching is set while a search index update runs.
-	searching bool
-}
-
-// rebuild brings the site in memory up to date and publishes it: built
-// whole at first and after a configuration change, else updated for the
-// files that changed (which are also written to the log).
-func (p *preview) rebuild(ctx context.Context, cfg site.Config, changed []string) {
-	if len(changed) > 0 && !p.g.quiet {
-		fmt.Fprintf(p.g.stderr, "changed: %s\n", describe(cfg.Dir, changed))
-	}
-	start := time.Now()
-	var res *build.LiveResult
-	var err error
-	if p.live == nil {
-		cfg.Drafts = p.drafts
-		p.live = build.NewLive(build.Options{Site: cfg})
-		res, err = p.live.Build(ctx)
-	} else {
-		res, err = p.live.Update(ctx, changed)
-	}
-	if err != nil {
-		p.fail(err, changed)
-		return
-	}
-	for _, c := range changed {
-		if r, err := filepath.Rel(cfg.Dir, c); err == nil {
-			delete(p.sources, filepath.ToSlash(r))
-		}
-	}
-	p.mu.Lock()
-	p.last = res.Files
-	p.mu.Unlock()
-	note := "site rebuilt"
-	if res.Partial {
-		note = fmt.Sprintf("%d rendered", res.Rendered)
-	}
-	probs, total := p.problems(cfg.Dir, res.Diags)
-	p.srv.Publish(&serve.Snapshot{Files: res.Files, Problems: probs, ProblemsTotal: total, Drafts: p.drafts, Elapsed: time.Since(start), Note: note})
-	p.probs, p.total = probs, total
-}
-
-// searchResult is a search index update done beside the loop.
-type searchResult struct {
-	live *build.Live
-	res  *build.LiveResult
-}
-
-// startSearch brings the search index up to date beside the loop, once
-// the pages an edit changed are served, unless an update is running: the
-// loop starts another when it ends.
-func (p *preview) startSearch(done chan<- searchResult) {
-	if p.searching || p.live == nil || !p.live.SearchPending() {
-		return
-	}
-	p.searching = true
-	live := p.live
-	go func() { done <- searchResult{live, live.UpdateSearch()} }()
-}
-
-// searched publishes a search index update, unless the site was set up
-// anew meanwhile.
-func (p *preview) searched(r searchResult) {
-	p.searching = false
-	if r.res == nil || r.live != p.live {
-		return
-	}
-	p.mu.Lock()
-	p.last = r.res.Files
-	p.mu.Unlock()
-	p.srv.Publish(&serve.Snapshot{Files: r.res.Files, Problems: p.probs, ProblemsTotal: p.total, Drafts: p.drafts, Elapsed: r.res.Elapsed, Note: "search index"})
-}
-
-// describe lists changed files for the log, relative to the site folder,
-// at most three of them.
-func describe(dir string, paths []string) string {
-	var names []string
-	for i, p := range paths {
-		if i == 3 {
-			names = append(names, fmt.Sprintf("and %d more", len(paths)-3))
-			break
-		}
-		if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") {
-			p = filepath.ToSlash(r)
-		}
-		names = append(names, p)
-	}
-	return strings.Join(names, ", ")
-}
-
-// fail shows an error that stopped the build over every page, keeping the
-// last site that built.
-func (p *preview) fail(err error, changed []string) {
-	p.mu.Lock()
-	files := p.last
-	p.mu.Unlock()
-	if files == nil {
-		files = map[string][]byte{}
-	}
-	prob := serve.Problem{Severity: "error", Rule: "build", Message: err.Error()}
-	var ue *usageError
-	if errors.As(err, &ue) {
-		prob.Rule = "config"
-	}
-	p.srv.Publish(&serve.Snapshot{Files: files, Problems: []serve.Problem{prob}, Drafts: p.drafts})
-}
-
-// problems turns findings into what the overlay shows, with the source
-// lines around each: errors first, at most serve.MaxProblems of them. It
-// returns them and how many findings there are in all.
-func (p *preview) problems(dir string, list diag.List) ([]serve.Problem, int) {
-	shown := make([]diag.Diagnostic, 0, min(len(list), serve.MaxProblems))
-	for _, errs := range []bool{true, false} {
-		for _, d := range list {
-			if len(shown) == serve.MaxProblems {
-				break
-			}
-			if (d.Severity == diag.Error) == errs {
-				shown = append(shown, d)
-			}
-		}
-	}
-	out := make([]serve.Problem, 0, len(shown))
-	for _, d := range shown {
-		pr := serve.Problem{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Severity: d.Severity.String(), Rule: d.Rule, Message: d.Message}
-		if d.Pos.File != "" && d.Pos.Line > 0 {
-			src, ok := p.sources[d.Pos.File]
-			if !ok {
-				src, _ = os.ReadFile(filepath.Join(dir, filepath.FromSlash(d.Pos.File)))
-				p.sources[d.Pos.File] = src
-			}
-			pr.Context = serve.Excerpt(src, d.Pos.Line, 2)
-		}
-		out = append(out, pr)
-	}
-	return out, len(list)
-}
-
-// watchPaths are the folders and files whose changes rebuild the site:
-// the content roots, the site's layouts and static folders, and the
-// configuration file.
-func watchPaths(cfg site.Config, configFile string) []string {
-	var out []string
-	for _, r := range cfg.Roots {
-		d := r.Dir
-		if !filepath.IsAbs(d) {
-			d = filepath.Join(cfg.Dir, d)
-		}
-		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
-			out = append(out, d)
-		}
-	}
-	if len(out) == 0 {
-		out = append(out, cfg.Dir) // a site read from its own folder
-	}
-	// layouts/ and static/ are watched even before they exist: their
-	// parent is, so creating them is seen.
-	out = append(out, filepath.Join(cfg.Dir, "layouts"), filepath.Join(cfg.Dir, "static"))
-	return append(out, configPath(cfg, configFile))
+	fmt.Fprintln(c.g.stderr, "stopped")
+	return nil
 }
 
 // configPath is the configuration file's absolute path.

@@ -22,7 +22,10 @@ import (
 //	hbserve [flags]        start handbook serve on a free port in the background; $URL is its address
 //	fetch PATH             GET $URL+PATH; its status line and body go to stdout
 //	waitfetch PATH REGEXP  GET PATH until its body matches (10 s at most)
-//	waitlog REGEXP         wait until the server's log matches (10 s at most)
+//	waitlog REGEXP         wait until a line of the server's log written since the last waitlog
+//	                       matches (10 s at most); the next waitlog reads from the line after it.
+//	                       "! waitlog" is refused: a line not there yet may still come, and a
+//	                       script proves an absence by waiting for a later line instead
 //	stopserve              stop the server (Ctrl-C) and wait for it to exit 0
 func TestServeScripts(t *testing.T) {
 	runScripts(t, "testdata/serve", map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -57,6 +60,9 @@ type running struct {
 	cancel context.CancelFunc
 	done   chan int
 	out    *lockedBuffer
+	// logMark is where waitlog reads from: the start of the line after the
+	// one the last waitlog matched.
+	logMark int
 }
 
 var servers sync.Map // script work folder → *running
@@ -143,17 +149,39 @@ func cmdWaitFetch(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func cmdWaitLog(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("! waitlog is not supported: a log line that has not appeared yet may still come; wait for a line written after it instead")
+	}
 	if len(args) != 1 {
 		ts.Fatalf("usage: waitlog REGEXP")
 	}
-	re := regexp.MustCompile(args[0])
+	re, err := regexp.Compile(args[0])
+	ts.Check(err)
 	r := server(ts)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if re.MatchString(r.out.String()) {
+		if end, ok := matchLines(re, r.out.String(), r.logMark); ok {
+			r.logMark = end
 			return
 		}
 	}
-	ts.Fatalf("server log never matched %q:\n%s", args[0], r.out.String())
+	log := r.out.String()
+	ts.Fatalf("no line of the server log since the last waitlog matched %q; new lines:\n%s\nwhole log:\n%s", args[0], log[min(r.logMark, len(log)):], log)
+}
+
+// matchLines looks for the first complete line of log at or after from
+// that re matches, and returns the offset just after that line.
+func matchLines(re *regexp.Regexp, log string, from int) (int, bool) {
+	for from < len(log) {
+		n := strings.IndexByte(log[from:], '\n')
+		if n < 0 {
+			return 0, false // a line still being written
+		}
+		if re.MatchString(log[from : from+n]) {
+			return from + n + 1, true
+		}
+		from += n + 1
+	}
+	return 0, false
 }
 
 func cmdStopServe(ts *testscript.TestScript, neg bool, args []string) {
@@ -168,5 +196,26 @@ func cmdStopServe(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	case <-time.After(10 * time.Second):
 		ts.Fatalf("handbook serve did not stop")
+	}
+}
+
+func TestMatchLines(t *testing.T) {
+	const l1, l2, l3 = "build 1: 1 problems\n", "changed: a.md\n", "build 2: 1 problems\n"
+	log := l1 + l2 + l3 + "build 3: 1 problems" // the last line is still being written
+	re := regexp.MustCompile(`^build \d+: 1 problems$`)
+	for _, c := range []struct {
+		name      string
+		from, end int
+		ok        bool
+	}{
+		{"from the start", 0, len(l1), true},
+		{"after build 1", len(l1), len(l1 + l2 + l3), true},
+		{"after build 2: build 3 is not a whole line yet", len(l1 + l2 + l3), 0, false},
+		{"at the end", len(log), 0, false},
+	} {
+		end, ok := matchLines(re, log, c.from)
+		if ok != c.ok || end != c.end {
+			t.Errorf("%s: matchLines from %d = %d, %v; want %d, %v", c.name, c.from, end, ok, c.end, c.ok)
+		}
 	}
 }

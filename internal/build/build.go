@@ -1,9 +1,32 @@
-// Package build runs the whole pipeline — load, render, write — and owns
-// the one thing that touches the user's disk: the output folder.
+// Package build is the pipeline from a site's folder to its output, one
+// for handbook build, check and serve alike. Its stages, in order:
 //
-// Content problems never stop a build: they are diagnostics, every page
-// that can be rendered is, and the site is written. A failure to produce
-// the site (an unreadable root, a layout that does not parse or execute, an
+//	load     read the roots, parse every page, resolve references (site.Load)
+//	rules    lint's rules over the site (Rules) and, beside them, the links
+//	         the layouts write, on one rendered page of each kind (Layouts),
+//	         then Options.Check, if set (check --external)
+//	settle   the pages' suppression comments and the configured severities
+//	         applied to the findings, which are sorted
+//	render   every page and file of the site through the theme (Render)
+//	search   the search index, built beside the rendering (Search)
+//	output   written into Options.Out, or kept in memory (Result.Output)
+//
+// Run runs them; Options.Skip leaves stages out. handbook build runs them
+// all; handbook check skips Render and Search and writes nothing, which
+// also loads pages without their HTML (site.Config.NoHTML) and lets a parse
+// cache serve them (site.Config.CacheDir):
+//
+//	res, err := build.Run(ctx, build.Options{Site: cfg, Skip: build.Render | build.Search})
+//	// res.Diags: every finding, settled; res.Site: the site checked
+//
+// handbook serve keeps the site in memory with a Live, which runs the same
+// stages for a whole build and, after an edit that shows only in the page
+// edited, redoes only what the edit affects: its rules, its page and the
+// pages linking to it, its words in the search index (see Live).
+//
+// Content problems never stop a build: they are findings, every page that
+// can be rendered is, and the site is written. A failure to produce the
+// site (an unreadable root, a layout that does not parse or execute, an
 // interrupt, a full disk) leaves the previous output exactly as it was: the
 // site is written into a temporary folder beside the output and swapped in
 // by renaming only when complete. The output folder carries a marker file,
@@ -13,13 +36,10 @@ package build
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -27,7 +47,6 @@ import (
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/diag"
-	"github.com/handbook-dev/handbook/internal/fastfile"
 	"github.com/handbook-dev/handbook/internal/lint"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/render"
@@ -43,21 +62,52 @@ const Marker = site.OutputMarker
 // replace.
 var ErrUnsafeOutput = errors.New("unsafe output folder")
 
-// Options configure a build.
+// A Stage is a stage of the pipeline that Options.Skip can leave out.
+// Loading, settling the findings and the output (unless Out is "") always
+// happen.
+type Stage uint8
+
+const (
+	// Rules runs lint's rules over the loaded site.
+	Rules Stage = 1 << iota
+	// Layouts checks the links layouts write (navigation, headers,
+	// footers) on one rendered page of each kind.
+	Layouts
+	// Render renders every file of the site. Without it the pages are
+	// loaded without their HTML and nothing is written.
+	Render
+	// Search builds the search index.
+	Search
+)
+
+// Options configure a run of the pipeline.
 type Options struct {
 	Site site.Config
-	// Out is the output folder.
+	// Out is the output folder the site is written to; "" keeps the
+	// rendered site in memory, in Result.Output.
 	Out string
 	// Theme is the theme's files; nil means the default theme.
 	Theme fs.FS
+	// Skip lists the stages left out; none by default.
+	Skip Stage
+	// Check, if set, is one more check of the loaded site, run after the
+	// rules; its findings are settled with theirs (check --external).
+	Check func(ctx context.Context, s *site.Site) (diag.List, error)
 }
 
-// Result describes a finished build.
+// runs reports whether the stage is not skipped.
+func (o *Options) runs(st Stage) bool { return o.Skip&st == 0 }
+
+// Result describes a finished run.
 type Result struct {
 	Site *site.Site
-	// Diags are the content problems, sorted.
+	// Diags are the findings: suppressed where the pages say so, with
+	// their configured severities, sorted.
 	Diags diag.List
-	// Pages counts the Markdown pages written per kind; Generated the
+	// Output holds every file of a site rendered without an Out folder,
+	// by site path ("/runbooks/x/index.html").
+	Output map[string][]byte
+	// Pages counts the Markdown pages rendered per kind; Generated the
 	// generated pages (indexes, tags, home, 404, aliases), Files the files
 	// copied as they are.
 	Pages     map[page.Kind]int
@@ -94,123 +144,136 @@ func (r *Result) Summary(out string) string {
 		total, strings.Join(parts, ", "), r.Generated, r.Files, problems, r.Elapsed.Round(time.Millisecond), out)
 }
 
-// Run builds the site.
+// Run runs the pipeline over the site of opts.Site. The error is for a
+// site that cannot be produced at all (an unreadable root, a layout that
+// does not execute, an output folder that must not be replaced, an
+// interrupt): content problems are in the result's Diags.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	start := time.Now()
-	out, err := filepath.Abs(opts.Out)
-	if err != nil {
-		return nil, fmt.Errorf("output folder: %w", err)
-	}
-	if err := CheckOut(out, opts.Site); err != nil {
-		return nil, err
-	}
 	cfg := opts.Site
-	cfg.Exclude = append(cfg.Exclude, out)
-	s, r, ix, diags, err := prepare(ctx, cfg, opts.Theme)
+	out := ""
+	if opts.Out != "" && opts.runs(Render) {
+		var err error
+		if out, err = filepath.Abs(opts.Out); err != nil {
+			return nil, fmt.Errorf("output folder: %w", err)
+		}
+		if err := CheckOut(out, cfg); err != nil {
+			return nil, err
+		}
+		cfg.Exclude = append(cfg.Exclude, out)
+	}
+	p, err := prepare(ctx, cfg, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%w; the previous output was kept", err)
-	}
-	res := &Result{Site: s, Diags: diags, Pages: map[page.Kind]int{}}
-	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
-	if err != nil {
-		return nil, fmt.Errorf("create temporary output folder: %w", err)
-	}
-	// MkdirTemp makes the folder private (0700); the output is a web
-	// site, which a server running as another user must read.
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.RemoveAll(tmp)
-		return nil, fmt.Errorf("create temporary output folder: %w", err)
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := os.WriteFile(filepath.Join(tmp, Marker), []byte("This folder is the output of handbook build; handbook replaces it on every build.\n"), 0o644); err != nil {
-		return nil, fmt.Errorf("write output: %w", err)
-	}
-	var dirs sync.Map
-	write := func(sitePath string, data []byte) error {
-		p := filepath.Join(tmp, filepath.FromSlash(strings.TrimPrefix(sitePath, "/")))
-		if !strings.HasPrefix(p, tmp+string(filepath.Separator)) {
-			return fmt.Errorf("refusing to write %s outside the output folder", sitePath)
-		}
-		dir := filepath.Dir(p)
-		if _, ok := dirs.Load(dir); !ok {
-			// Most folders' parents exist already: one mkdir, no stat.
-			if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					return fmt.Errorf("write output: %w", err)
-				}
-			}
-			dirs.Store(dir, true)
-		}
-		if err := fastfile.WriteFile(p, data, 0o644); err != nil {
-			return fmt.Errorf("write output: %w", err)
-		}
-		return nil
-	}
-	if err := r.All(ctx, write); err != nil {
-		return nil, fmt.Errorf("%w; the previous output was kept", err)
-	}
-	for p, b := range ix().Files() {
-		if err := write(p, b); err != nil {
+		if out != "" {
 			return nil, fmt.Errorf("%w; the previous output was kept", err)
 		}
-	}
-	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := swap(tmp, out); err != nil {
+	res := &Result{Site: p.site, Diags: p.diags, Pages: map[page.Kind]int{}}
+	if p.r == nil {
+		res.Elapsed = time.Since(start)
+		return res, nil
+	}
+	if out != "" {
+		err = writeOut(ctx, out, p)
+	} else {
+		res.Output, err = renderAll(ctx, p.r, 0)
+		if err == nil && p.index != nil {
+			maps.Copy(res.Output, p.index().Files())
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
-	committed = true
-	res.count(r)
+	res.count(p.r)
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
 
-// prepare loads the site, its theme, and runs every check: what a build
-// writes from.
-//
-// The search index is built beside whatever the caller does next (the
-// rendering): the returned function waits for it.
-func prepare(ctx context.Context, cfg site.Config, theme fs.FS) (*site.Site, *render.Renderer, func() *search.Index, diag.List, error) {
-	s, r, raw, err := load(ctx, cfg, theme)
-	if err != nil {
-		return nil, nil, nil, nil, err
-	}
-	diags := settle(s, raw)
-	docs := searchDocs(s)
-	s.DropSources()
-	done := make(chan *search.Index, 1)
-	go func() { done <- search.Build(docs) }()
-	return s, r, sync.OnceValue(func() *search.Index { return <-done }), diags, nil
+// prepared is a site loaded and checked, ready to render: what prepare
+// returns.
+type prepared struct {
+	site *site.Site
+	// r renders the site; nil when Render is skipped.
+	r *render.Renderer
+	// raw are the findings as the checks made them; diags the same,
+	// settled.
+	raw, diags diag.List
+	// index waits for the search index, built beside whatever the caller
+	// does next (the rendering); nil when Search is skipped.
+	index func() *search.Index
 }
 
-// load loads the site and its theme and runs every check. The findings are
-// raw: not yet suppressed by comments nor given their configured
-// severities (see settle).
-func load(ctx context.Context, cfg site.Config, theme fs.FS) (*site.Site, *render.Renderer, diag.List, error) {
+// prepare runs the stages before the rendering: it loads the site and its
+// theme, runs the checks, settles their findings and starts the search
+// index.
+func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, error) {
 	if cfg.Scan == nil {
 		cfg.Scan = lint.Secrets
 	}
+	if !opts.runs(Render) {
+		cfg.NoHTML = true
+	}
 	s, err := site.Load(ctx, cfg)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	th, err := LoadTheme(cfg, theme)
+	var th *render.Theme
+	if opts.runs(Layouts) || opts.runs(Render) {
+		if th, err = loadTheme(cfg, opts.Theme); err != nil {
+			return nil, err
+		}
+	}
+	raw, err := check(ctx, s, th, opts)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	layoutDiags, err := CheckLayouts(s, th)
-	if err != nil {
-		return nil, nil, nil, err
+	p := &prepared{site: s, raw: raw, diags: settle(s, raw)}
+	if opts.runs(Search) {
+		docs := searchDocs(s)
+		done := make(chan *search.Index, 1)
+		go func() { done <- search.Build(docs) }()
+		p.index = sync.OnceValue(func() *search.Index { return <-done })
 	}
-	r := render.New(s, th)
-	raw := append(slices.Clip(s.Diags), lint.Run(s)...)
-	return s, r, append(raw, layoutDiags...), nil
+	if opts.runs(Render) {
+		s.DropSources() // the rendering needs only the HTML
+		p.r = render.New(s, th)
+	}
+	return p, nil
+}
+
+// check runs the checks of a loaded site: the rules and, side by side
+// since both only read the site, the layouts; then opts.Check. The
+// findings are raw: not yet suppressed by comments nor given their
+// configured severities (see settle).
+func check(ctx context.Context, s *site.Site, th *render.Theme, opts Options) (diag.List, error) {
+	var layoutDiags diag.List
+	layoutsDone := make(chan error, 1)
+	if opts.runs(Layouts) {
+		go func() {
+			var err error
+			layoutDiags, err = checkLayouts(s, th)
+			layoutsDone <- err
+		}()
+	} else {
+		layoutsDone <- nil
+	}
+	raw := slices.Clip(s.Diags)
+	if opts.runs(Rules) {
+		raw = append(raw, lint.Run(s)...)
+	}
+	if err := <-layoutsDone; err != nil {
+		return nil, err
+	}
+	raw = append(raw, layoutDiags...)
+	if opts.Check != nil {
+		more, err := opts.Check(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		raw = append(raw, more...)
+	}
+	return raw, nil
 }
 
 // settle applies the pages' suppression comments and the configured
@@ -220,7 +283,7 @@ func settle(s *site.Site, raw diag.List) diag.List {
 }
 
 // count fills in how many pages of each kind, generated pages and copied
-// files the build wrote.
+// files were rendered.
 func (res *Result) count(r *render.Renderer) {
 	for _, p := range res.Site.Published() {
 		res.Pages[p.Kind]++
@@ -231,137 +294,4 @@ func (res *Result) count(r *render.Renderer) {
 	}
 	html, copied := r.Count()
 	res.Generated, res.Files = html-pages, copied
-}
-
-// Memory builds the site into memory, as the preview server serves it:
-// every file a build would write, by site path ("/runbooks/x/index.html").
-// Nothing is written to disk. The error is for a site that cannot be
-// built at all (an unreadable root, a layout that does not execute);
-// content problems are in the result's Diags.
-func Memory(ctx context.Context, opts Options) (*Result, map[string][]byte, error) {
-	start := time.Now()
-	s, r, ix, diags, err := prepare(ctx, opts.Site, opts.Theme)
-	if err != nil {
-		return nil, nil, err
-	}
-	res := &Result{Site: s, Diags: diags, Pages: map[page.Kind]int{}}
-	files, err := renderAll(ctx, r, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	maps.Copy(files, ix().Files())
-	res.count(r)
-	res.Elapsed = time.Since(start)
-	return res, files, nil
-}
-
-// swap replaces out by tmp: out is moved aside, tmp renamed into place, and
-// the old output removed. If the rename fails, the old output is put back.
-func swap(tmp, out string) error {
-	var old string
-	if _, err := os.Lstat(out); err == nil {
-		old = filepath.Join(filepath.Dir(out), ".handbook-old-"+randomSuffix())
-		if err := os.Rename(out, old); err != nil {
-			return fmt.Errorf("replace output folder: %w", err)
-		}
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		if old != "" {
-			if err2 := os.Rename(old, out); err2 != nil {
-				return fmt.Errorf("replace output folder: %w (and restoring the previous output from %s failed: %v)", err, old, err2)
-			}
-		}
-		return fmt.Errorf("replace output folder: %w", err)
-	}
-	if old != "" {
-		os.RemoveAll(old)
-	}
-	return nil
-}
-
-func randomSuffix() string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
-// CheckOut refuses an output folder that the build must not replace: the
-// site root, a content root, a folder containing either, a file, or a
-// non-empty folder without the Marker.
-func CheckOut(out string, cfg site.Config) error {
-	out = realPath(out)
-	site := realPath(cfg.Dir)
-	refuse := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s: %s", ErrUnsafeOutput, out, fmt.Sprintf(format, args...))
-	}
-	if within(site, out) {
-		return refuse("it is or contains the site folder %s; choose a folder such as %s", site, filepath.Join(site, "public"))
-	}
-	for _, r := range cfg.Roots {
-		dir := r.Dir
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(cfg.Dir, dir)
-		}
-		dir = realPath(dir)
-		if within(dir, out) {
-			return refuse("it is or contains the content root %s", dir)
-		}
-	}
-	fi, err := os.Lstat(out)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("output folder: %w", err)
-	}
-	if !fi.IsDir() {
-		return refuse("it is not a folder")
-	}
-	entries, err := os.ReadDir(out)
-	if err != nil {
-		return fmt.Errorf("output folder: %w", err)
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	if _, err := os.Stat(filepath.Join(out, Marker)); err != nil {
-		return refuse("it is not empty and was not written by handbook (no %s file); remove it or choose another folder", Marker)
-	}
-	return nil
-}
-
-// within reports whether path is dir or inside it.
-func within(path, dir string) bool {
-	if path == dir {
-		return true
-	}
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-}
-
-// realPath resolves symbolic links in as much of p as exists.
-func realPath(p string) string {
-	p = filepath.Clean(p)
-	if r, err := filepath.EvalSymlinks(p); err == nil {
-		return r
-	}
-	dir, base := filepath.Split(p)
-	if dir == "" || filepath.Clean(dir) == p {
-		return p
-	}
-	return filepath.Join(realPath(filepath.Clean(dir)), base)
-}
-
-// renderAll renders every file of the site into a map by site path; size
-// is how many files to make room for.
-func renderAll(ctx context.Context, r *render.Renderer, size int) (map[string][]byte, error) {
-	files := make(map[string][]byte, size)
-	var mu sync.Mutex
-	err := r.All(ctx, func(p string, b []byte) error {
-		mu.Lock()
-		files[p] = b
-		mu.Unlock()
-		return nil
-	})
-	return files, err
 }

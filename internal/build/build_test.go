@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/handbook-dev/handbook/internal/golden"
 	"github.com/handbook-dev/handbook/internal/sitegen"
 	"os"
 	"path/filepath"
@@ -80,10 +81,11 @@ func TestMemoryMatchesDisk(t *testing.T) {
 	if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
 		t.Fatal(err)
 	}
-	_, files, err := build.Memory(context.Background(), build.Options{Site: cfg})
+	res, err := build.Run(context.Background(), build.Options{Site: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
+	files := res.Output
 	n := 0
 	err = filepath.Walk(out, func(p string, fi os.FileInfo, err error) error {
 		if err != nil || fi.IsDir() || fi.Name() == build.Marker {
@@ -144,10 +146,7 @@ func TestOutputInsideRootIsExcluded(t *testing.T) {
 
 // BenchmarkBuildCorpus builds ../shared/corpus/docs-hugo (988 pages).
 func BenchmarkBuildCorpus(b *testing.B) {
-	dir, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus", "docs-hugo", "docs"))
-	if _, err := os.Stat(dir); err != nil {
-		b.Skipf("corpus not available: %v", err)
-	}
+	dir := golden.CorpusDir(b, "docs-hugo", "docs")
 	cfg := site.DefaultConfig(dir)
 	out := filepath.Join(b.TempDir(), "public")
 	b.ReportAllocs()
@@ -179,14 +178,15 @@ func TestMemoMatchesFresh(t *testing.T) {
 
 	compare := func(step string) {
 		t.Helper()
-		resM, got, err := build.Memory(context.Background(), build.Options{Site: memoCfg})
+		resM, err := build.Run(context.Background(), build.Options{Site: memoCfg})
 		if err != nil {
 			t.Fatal(err)
 		}
-		resF, want, err := build.Memory(context.Background(), build.Options{Site: cfg})
+		resF, err := build.Run(context.Background(), build.Options{Site: cfg})
 		if err != nil {
 			t.Fatal(err)
 		}
+		got, want := resM.Output, resF.Output
 		if fmt.Sprint(resM.Diags) != fmt.Sprint(resF.Diags) {
 			t.Errorf("%s: findings differ:\nmemo:  %v\nfresh: %v", step, resM.Diags, resF.Diags)
 		}

@@ -28,10 +28,10 @@ const corpusReportPage = "../../content/docs/corpus-report.md"
 // `go test ./internal/build -run TestCorpusReport -update` (make
 // corpus-report).
 func TestCorpusReport(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "shared", "corpus")
+	root := golden.CorpusDir(t)
 	entries, err := os.ReadDir(root)
 	if err != nil {
-		t.Skipf("corpus not available at %s: %v", root, err)
+		t.Fatal(err)
 	}
 	var b strings.Builder
 	for _, e := range entries {

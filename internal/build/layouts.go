@@ -13,22 +13,22 @@ import (
 	"github.com/handbook-dev/handbook/themes"
 )
 
-// LoadTheme loads a theme (nil: the default one) with the site's layout
+// loadTheme loads a theme (nil: the default one) with the site's layout
 // and static overrides, as builds use it.
-func LoadTheme(cfg site.Config, theme fs.FS) (*render.Theme, error) {
+func loadTheme(cfg site.Config, theme fs.FS) (*render.Theme, error) {
 	if theme == nil {
 		theme = themes.Default()
 	}
 	return render.LoadTheme(theme, cfg.Dir, render.Funcs(cfg.BasePath(), cfg.Now))
 }
 
-// CheckLayouts checks the links that layouts write (navigation, headers,
+// checkLayouts checks the links that layouts write (navigation, headers,
 // footers) on the rendered HTML of one page of each kind the site renders,
 // and reports those that lead to no page or file of the site, at their
 // place in the layout file (rule template-link). Links that come from
 // Markdown are checked where they are written and are not reported again.
 // It fails only when a layout does not execute.
-func CheckLayouts(s *site.Site, th *render.Theme) (diag.List, error) {
+func checkLayouts(s *site.Site, th *render.Theme) (diag.List, error) {
 	cfg := s.Config
 	r := render.New(s, th)
 	files := map[string]bool{}

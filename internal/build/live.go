@@ -69,8 +69,8 @@ type LiveResult struct {
 	Elapsed  time.Duration
 }
 
-// NewLive returns a Live for opts; nothing is built yet. opts.Out is not
-// used: nothing is written.
+// NewLive returns a Live for opts; nothing is built yet. Only opts.Site
+// and opts.Theme are used: a Live runs every stage, and writes nothing.
 func NewLive(opts Options) *Live {
 	return &Live{opts: opts, memo: site.NewMemo()}
 }
@@ -89,21 +89,20 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	start := time.Now()
 	cfg := l.opts.Site
 	cfg.Memo = l.memo
-	s, r, raw, err := load(ctx, cfg, l.opts.Theme)
+	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme})
 	if err != nil {
 		l.s = nil // the next Update builds whole
 		return nil, err
 	}
-	ix := search.Build(searchDocs(s))
-	files, err := renderAll(ctx, r, len(l.files)+16)
+	files, err := renderAll(ctx, p.r, len(l.files)+16)
 	if err != nil {
 		l.s = nil
 		return nil, err
 	}
+	ix := p.index()
 	maps.Copy(files, ix.Files())
-	l.s, l.r, l.ix, l.raw, l.files, l.pending = s, r, ix, raw, files, nil
+	l.s, l.r, l.ix, l.raw, l.diags, l.files, l.pending = p.site, p.r, ix, p.raw, p.diags, files, nil
 	l.gen++
-	l.diags = settle(s, raw)
 	return &LiveResult{Files: files, Diags: l.diags, Rendered: len(files), Elapsed: time.Since(start)}, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/handbook-dev/handbook/internal/build"
+	"github.com/handbook-dev/handbook/internal/golden"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
@@ -113,7 +114,10 @@ func TestPicturesInBrowser(t *testing.T) {
 	for _, st := range sites {
 		t.Run(st.name, func(t *testing.T) {
 			if _, err := os.Stat(st.dir); err != nil {
-				t.Skipf("%s not available: %v", st.dir, err)
+				if st.name == "own" {
+					t.Fatal(err)
+				}
+				golden.MissingCorpus(t, "%v", err)
 			}
 			cfg := site.DefaultConfig(st.dir)
 			if _, err := os.Stat(filepath.Join(st.dir, "content")); err == nil && st.name == "own" {

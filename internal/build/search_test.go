@@ -21,10 +21,11 @@ func TestServicesAreSearched(t *testing.T) {
 		"content/guides/payments.md":  "---\ntitle: Payments in production\n---\nHow payments flow.\n",
 	}
 	writeTree(t, dir, pages)
-	_, files, err := build.Memory(context.Background(), build.Options{Site: site.DefaultConfig(dir)})
+	res, err := build.Run(context.Background(), build.Options{Site: site.DefaultConfig(dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	files := res.Output
 	_, terms, recs, err := search.Read(files)
 	if err != nil {
 		t.Fatal(err)

@@ -117,25 +117,7 @@ func ADRGraph(opts Options, nodes []ADRNode) []byte {
 			hashString(h, n.Date.String())
 		}
 	})}
-	css := &sheet{scope: "hb-adr"}
-	css.base()
-	css.rule(".grid", "stroke: "+colGrid[0]+"; stroke-width: 1", "stroke: "+colGrid[1])
-	css.rule(".axis", "stroke: "+colBorder[0]+"; stroke-width: 1", "stroke: "+colBorder[1])
-	css.rule(".edge", "fill: none; stroke: #8c6bc8; stroke-width: 1.5; stroke-opacity: 0.8", "stroke: #a58be0")
-	css.rule(".head", "fill: #8c6bc8", "fill: #a58be0")
-	css.rule(".box", "stroke-width: 1.2", "")
-	css.rule(".lbl", "font-weight: 600", "")
-	css.rule(".tick", "font-size: 11px", "")
-	css.rule("a.hb-node:hover .box, a.hb-node:focus .box", "stroke-width: 2.4", "")
-	css.rule("a.hb-node:hover .ttl", "text-decoration: underline", "")
-	for _, st := range append(append([]string{}, adrStatuses...), "other") {
-		c := adrStatusColours[st]
-		css.rule(".st-"+st+" .box", "fill: "+c[0][0]+"; stroke: "+c[0][1], "fill: "+c[1][0]+"; stroke: "+c[1][1])
-		css.rule(".st-"+st+" text", "fill: "+c[0][2], "fill: "+c[1][2])
-	}
-	css.rule(".st-rejected .box", "stroke-dasharray: 4 2", "")
-	css.rule(".st-other .box", "stroke-dasharray: 2 2", "")
-
+	css := adrCSS()
 	title := opts.Title
 	if title == "" {
 		title = "Architecture decisions over time"
@@ -144,27 +126,7 @@ func ADRGraph(opts Options, nodes []ADRNode) []byte {
 	for _, n := range nodes {
 		counts[adrStatus(n.Status)]++
 	}
-	edges := 0
-	for i, n := range nodes {
-		seen := map[int]bool{}
-		for _, j := range n.Supersedes {
-			if j >= 0 && j < len(nodes) && j != i && !seen[j] {
-				seen[j] = true
-				edges++
-			}
-		}
-	}
-	desc := fmt.Sprintf("Timeline of %d architecture decision records", len(nodes))
-	var parts []string
-	for _, st := range append(append([]string{}, adrStatuses...), "other") {
-		if counts[st] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[st], st))
-		}
-	}
-	if len(parts) > 0 {
-		desc += " (" + strings.Join(parts, ", ") + ")"
-	}
-	desc += fmt.Sprintf(", with %d supersession arrows.", edges)
+	desc := adrDesc(nodes, counts)
 
 	y := adrPad
 	if opts.Title != "" {
@@ -195,8 +157,60 @@ func ADRGraph(opts Options, nodes []ADRNode) []byte {
 		w.close()
 		return w.Bytes()
 	}
+	return drawADR(w, css, opts, nodes, chooseADRLayout(nodes), title, desc, titleY, legend, y)
+}
 
-	// Choose the mode: the first whose layout stays short enough.
+func adrCSS() *sheet {
+	css := &sheet{scope: "hb-adr"}
+	css.base()
+	css.rule(".grid", "stroke: "+colGrid[0]+"; stroke-width: 1", "stroke: "+colGrid[1])
+	css.rule(".axis", "stroke: "+colBorder[0]+"; stroke-width: 1", "stroke: "+colBorder[1])
+	css.rule(".edge", "fill: none; stroke: #8c6bc8; stroke-width: 1.5; stroke-opacity: 0.8", "stroke: #a58be0")
+	css.rule(".head", "fill: #8c6bc8", "fill: #a58be0")
+	css.rule(".box", "stroke-width: 1.2", "")
+	css.rule(".lbl", "font-weight: 600", "")
+	css.rule(".tick", "font-size: 11px", "")
+	css.rule("a.hb-node:hover .box, a.hb-node:focus .box", "stroke-width: 2.4", "")
+	css.rule("a.hb-node:hover .ttl", "text-decoration: underline", "")
+	for _, st := range append(append([]string{}, adrStatuses...), "other") {
+		c := adrStatusColours[st]
+		css.rule(".st-"+st+" .box", "fill: "+c[0][0]+"; stroke: "+c[0][1], "fill: "+c[1][0]+"; stroke: "+c[1][1])
+		css.rule(".st-"+st+" text", "fill: "+c[0][2], "fill: "+c[1][2])
+	}
+	css.rule(".st-rejected .box", "stroke-dasharray: 4 2", "")
+	css.rule(".st-other .box", "stroke-dasharray: 2 2", "")
+	return css
+}
+
+// adrDesc is the accessible description: the ADRs by status and the
+// supersession arrows.
+func adrDesc(nodes []ADRNode, counts map[string]int) string {
+	edges := 0
+	for i, n := range nodes {
+		seen := map[int]bool{}
+		for _, j := range n.Supersedes {
+			if j >= 0 && j < len(nodes) && j != i && !seen[j] {
+				seen[j] = true
+				edges++
+			}
+		}
+	}
+	desc := fmt.Sprintf("Timeline of %d architecture decision records", len(nodes))
+	var parts []string
+	for _, st := range append(append([]string{}, adrStatuses...), "other") {
+		if counts[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[st], st))
+		}
+	}
+	if len(parts) > 0 {
+		desc += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return desc + fmt.Sprintf(", with %d supersession arrows.", edges)
+}
+
+// chooseADRLayout lays the graph out in the first mode whose layout stays
+// short enough.
+func chooseADRLayout(nodes []ADRNode) *adrLay {
 	var L *adrLay
 	for _, m := range adrModes {
 		L = layoutADR(nodes, m, 1)
@@ -212,7 +226,7 @@ func ADRGraph(opts Options, nodes []ADRNode) []byte {
 			break
 		}
 	}
-	return drawADR(w, css, opts, nodes, L, title, desc, titleY, legend, y)
+	return L
 }
 
 // adrLay is the layout of an ADR graph in one mode.
@@ -347,37 +361,8 @@ func drawADR(w *svgw, css *sheet, opts Options, nodes []ADRNode, L *adrLay, titl
 
 	w.legend(legend)
 
-	// Axis: grid lines and labels at the ticks, small marks every month.
 	if len(L.dated) > 0 {
-		pxm := (L.plotR - L.plotL) / float64(L.months)
-		step := tickStep(pxm)
-		w.WriteString(`<g class="time">` + "\n")
-		w.printf(`<line class="axis" x1="%s" y1="%s" x2="%s" y2="%s"/>`+"\n", num(L.plotL), num(axisY), num(L.plotR), num(axisY))
-		m0 := monthIndex(L.start)
-		lastYear := -1 << 31
-		for k := 0; k <= L.months; k++ {
-			mi := m0 + k
-			tx := L.plotL + float64(k)*pxm
-			labelled := step < 12 && mi%step == 0 || step >= 12 && mi%12 == 0 && monthYear(mi)%(step/12) == 0
-			if !labelled {
-				if pxm >= 4 || mi%12 == 0 {
-					w.printf(`<line class="axis" x1="%s" y1="%s" x2="%s" y2="%s"/>`+"\n", num(tx), num(axisY), num(tx), num(axisY+3))
-				}
-				continue
-			}
-			w.printf(`<line class="grid" x1="%s" y1="%s" x2="%s" y2="%s"/>`+"\n", num(tx), num(plotTop), num(tx), num(axisY))
-			w.printf(`<line class="axis" x1="%s" y1="%s" x2="%s" y2="%s"/>`+"\n", num(tx), num(axisY), num(tx), num(axisY+5))
-			if step < 12 {
-				w.text(tx, axisY+17, "tick muted", `text-anchor="middle"`, monthName(mi))
-				if y := monthYear(mi); y != lastYear {
-					w.text(tx, axisY+31, "tick muted", `text-anchor="middle"`, fmt.Sprint(y))
-					lastYear = y
-				}
-			} else {
-				w.text(tx, axisY+17, "tick muted", `text-anchor="middle"`, fmt.Sprint(monthYear(mi)))
-			}
-		}
-		w.WriteString("</g>\n")
+		drawADRAxis(w, L, plotTop, axisY)
 	}
 	if len(L.undated) > 0 && len(L.dated) > 0 {
 		sep := L.zoneX - 10
@@ -387,7 +372,50 @@ func drawADR(w *svgw, css *sheet, opts Options, nodes []ADRNode, L *adrLay, titl
 		w.text(L.zoneX, plotBottom+22, "tick muted", "", "No decision has a date.")
 	}
 
-	// Edges under the boxes: from the superseding box to the superseded one.
+	drawSupersessions(w, nodes, L, rowY)
+	drawADRBoxes(w, nodes, L, rowY)
+	w.close()
+	return w.Bytes()
+}
+
+// drawADRAxis draws the time axis: grid lines and labels at the ticks,
+// small marks every month.
+func drawADRAxis(w *svgw, L *adrLay, plotTop, axisY float64) {
+	pxm := (L.plotR - L.plotL) / float64(L.months)
+	step := tickStep(pxm)
+	w.WriteString(`<g class="time">` + "\n")
+	w.printf(`<line class="axis" x1="%s" y1="%s" x2="%s" y2="%s"/>`+"\n", num(L.plotL), num(axisY), num(L.plotR), num(axisY))
+	m0 := monthIndex(L.start)
+	lastYear := -1 << 31
+	for k := 0; k <= L.months; k++ {
+		mi := m0 + k
+		tx := L.plotL + float64(k)*pxm
+		labelled := step < 12 && mi%step == 0 || step >= 12 && mi%12 == 0 && monthYear(mi)%(step/12) == 0
+		if !labelled {
+			if pxm >= 4 || mi%12 == 0 {
+				w.printf(`<line class="axis" x1="%s" y1="%s" x2="%s" y2="%s"/>`+"\n", num(tx), num(axisY), num(tx), num(axisY+3))
+			}
+			continue
+		}
+		w.printf(`<line class="grid" x1="%s" y1="%s" x2="%s" y2="%s"/>`+"\n", num(tx), num(plotTop), num(tx), num(axisY))
+		w.printf(`<line class="axis" x1="%s" y1="%s" x2="%s" y2="%s"/>`+"\n", num(tx), num(axisY), num(tx), num(axisY+5))
+		if step < 12 {
+			w.text(tx, axisY+17, "tick muted", `text-anchor="middle"`, monthName(mi))
+			if y := monthYear(mi); y != lastYear {
+				w.text(tx, axisY+31, "tick muted", `text-anchor="middle"`, fmt.Sprint(y))
+				lastYear = y
+			}
+		} else {
+			w.text(tx, axisY+17, "tick muted", `text-anchor="middle"`, fmt.Sprint(monthYear(mi)))
+		}
+	}
+	w.WriteString("</g>\n")
+}
+
+// drawSupersessions draws the edges, under the boxes: from the
+// superseding box to the superseded one.
+func drawSupersessions(w *svgw, nodes []ADRNode, L *adrLay, rowY func(lane float64) float64) {
+	m := L.mode
 	w.WriteString(`<g class="edges">` + "\n")
 	for i, n := range nodes {
 		seen := map[int]bool{}
@@ -431,8 +459,11 @@ func drawADR(w *svgw, css *sheet, opts Options, nodes []ADRNode, L *adrLay, titl
 		}
 	}
 	w.WriteString("</g>\n")
+}
 
-	// Boxes, in date order (undated last).
+// drawADRBoxes draws the boxes, in date order (undated last), linked.
+func drawADRBoxes(w *svgw, nodes []ADRNode, L *adrLay, rowY func(lane float64) float64) {
+	m := L.mode
 	w.WriteString(`<g class="nodes">` + "\n")
 	for _, i := range append(append([]int{}, L.dated...), L.undated...) {
 		n, b := nodes[i], L.boxes[i]
@@ -467,6 +498,4 @@ func drawADR(w *svgw, css *sheet, opts Options, nodes []ADRNode, L *adrLay, titl
 		w.WriteString("</a>\n")
 	}
 	w.WriteString("</g>\n")
-	w.close()
-	return w.Bytes()
 }

@@ -382,7 +382,28 @@ func discRadius(count int) float64 {
 
 const markGap = 3.2
 
+// layoutRadar lays the radar out in five steps: blips numbered, bands
+// sized, quadrant labels placed around the circle (which fixes the
+// centre), blips placed cell by cell, and the key and legend below.
 func layoutRadar(opts RadarOptions, blips []Blip) *radarLayout {
+	L := numberBlips(opts, blips)
+	if L.nQ == 0 || len(opts.Rings) == 0 {
+		L.w, L.h = 640, 80
+		L.titleY = radarPad + 15
+		return L
+	}
+	L.sizeBands(opts)
+	bottom := L.placeQuadrantLabels(opts)
+	byCell := L.byCell()
+	L.placeBlips(blips, byCell)
+	L.layoutLegend(opts, blips, byCell, bottom+30)
+	return L
+}
+
+// numberBlips finds each blip's quadrant and ring, skipping those that
+// name none, and numbers the rest by quadrant, ring, then title, so the
+// legend reads in order.
+func numberBlips(opts RadarOptions, blips []Blip) *radarLayout {
 	L := &radarLayout{
 		nQ:     len(opts.Quadrants),
 		quad:   make([]int, len(blips)),
@@ -390,7 +411,6 @@ func layoutRadar(opts RadarOptions, blips []Blip) *radarLayout {
 		number: make([]int, len(blips)),
 		pos:    make([]Circle, len(blips)),
 	}
-	nR := len(opts.Rings)
 	qIndex := map[string]int{}
 	for i, q := range opts.Quadrants {
 		if _, dup := qIndex[key(q)]; !dup {
@@ -414,7 +434,6 @@ func layoutRadar(opts RadarOptions, blips []Blip) *radarLayout {
 		L.quad[i], L.ring[i] = q, r
 		L.order = append(L.order, i)
 	}
-	// Number by quadrant, ring, then title, so the legend reads in order.
 	sort.SliceStable(L.order, func(a, b int) bool {
 		i, j := L.order[a], L.order[b]
 		if L.quad[i] != L.quad[j] {
@@ -432,11 +451,14 @@ func layoutRadar(opts RadarOptions, blips []Blip) *radarLayout {
 	for n, i := range L.order {
 		L.number[i] = n + 1
 	}
-	if L.nQ == 0 || nR == 0 {
-		L.w, L.h = 640, 80
-		L.titleY = radarPad + 15
-		return L
-	}
+	return L
+}
+
+// sizeBands sizes the blips, the ring labels on the 12 o'clock ray and the
+// bands, innermost first: each band is widened until every cell in it has
+// room for its blips.
+func (L *radarLayout) sizeBands(opts RadarOptions) {
+	nR := len(opts.Rings)
 	L.br = discRadius(len(L.order)) + markGap
 	L.sw = 2 * math.Pi / float64(L.nQ)
 	for i := range nR {
@@ -448,8 +470,6 @@ func layoutRadar(opts RadarOptions, blips []Blip) *radarLayout {
 	}
 	L.rGutter = widest/2 + 3
 
-	// Size the bands, innermost first: each is widened until every cell in
-	// it has room for its blips.
 	counts := make([][]int, nR) // [ring][quadrant]
 	for r := range counts {
 		counts[r] = make([]int, L.nQ)
@@ -468,9 +488,13 @@ func layoutRadar(opts RadarOptions, blips []Blip) *radarLayout {
 		r0 += w
 		L.radii = append(L.radii, r0)
 	}
-	R := r0
+}
 
-	// Quadrant labels around the circle, relative to the centre.
+// placeQuadrantLabels places the quadrant labels around the circle, which
+// decides the picture's width and where its centre is; it returns the
+// bottom of the circle and its labels.
+func (L *radarLayout) placeQuadrantLabels(opts RadarOptions) (bottom float64) {
+	R := L.radii[len(L.radii)-1]
 	minX, maxX, minY, maxY := -R, R, -R, R
 	for q := range L.nQ {
 		phi := -math.Pi/2 + (float64(q)+0.5)*L.sw
@@ -514,15 +538,25 @@ func layoutRadar(opts RadarOptions, blips []Blip) *radarLayout {
 		L.qLabels[q].x += L.cx
 		L.qLabels[q].y += L.cy
 	}
+	return L.cy + maxY
+}
 
-	// Blips, cell by cell.
+// byCell returns the drawn blips of each cell, {quadrant, ring}, in number
+// order.
+func (L *radarLayout) byCell() map[[2]int][]int {
 	byCell := map[[2]int][]int{}
 	for _, i := range L.order {
 		k := [2]int{L.quad[i], L.ring[i]}
 		byCell[k] = append(byCell[k], i)
 	}
+	return byCell
+}
+
+// placeBlips places the blips cell by cell: scattered when the cell is
+// sparse, else (or when the scatter fails) on its grid.
+func (L *radarLayout) placeBlips(blips []Blip, byCell map[[2]int][]int) {
 	for q := range L.nQ {
-		for j := range nR {
+		for j := range L.radii {
 			idx := byCell[[2]int{q, j}]
 			if len(idx) == 0 {
 				continue
@@ -549,9 +583,11 @@ func layoutRadar(opts RadarOptions, blips []Blip) *radarLayout {
 			}
 		}
 	}
+}
 
-	// Key of marks, then the legend in columns, one block per quadrant.
-	y := L.cy + maxY + 30
+// layoutLegend places the key of marks at y, then the legend in columns,
+// one block per quadrant, and sets the picture's height.
+func (L *radarLayout) layoutLegend(opts RadarOptions, blips []Blip, byCell map[[2]int][]int, y float64) {
 	L.keyY = y
 	y += 34
 	cols := max(1, min(L.nQ, int((L.w-2*radarPad)/legColMin)))
@@ -566,7 +602,7 @@ func layoutRadar(opts RadarOptions, blips []Blip) *radarLayout {
 				yy += qLine
 			}
 			empty := true
-			for j := range nR {
+			for j := range L.radii {
 				idx := byCell[[2]int{q, j}]
 				if len(idx) == 0 {
 					continue
@@ -593,7 +629,6 @@ func layoutRadar(opts RadarOptions, blips []Blip) *radarLayout {
 		y += rowH + 18
 	}
 	L.h = math.Ceil(y - 18 + radarPad)
-	return L
 }
 
 // bandFits reports whether every cell of a band between radii r0 and r1
@@ -657,9 +692,33 @@ func Radar(opts RadarOptions, blips []Blip) (svg []byte, skipped int) {
 			hashString(h, b.Href)
 		}
 	})}
+	nR := len(L.radii)
+	desc := fmt.Sprintf("Technology radar with %d blips in %d quadrants (%s) and %d rings (%s).",
+		len(L.order), L.nQ, strings.Join(opts.Quadrants, ", "), nR, strings.Join(opts.Rings, ", "))
+	title := opts.Title
+	if title == "" {
+		title = "Technology radar"
+	}
+	w.open("hb-radar", L.w, L.h, title, desc, radarCSS(nR))
+	if opts.Title != "" {
+		w.text(radarPad, L.titleY, "title", "", opts.Title)
+	}
+	if L.nQ == 0 || nR == 0 {
+		w.text(radarPad, L.titleY+32, "muted", "", "The radar has no quadrants or no rings.")
+		w.close()
+		return w.Bytes(), L.skipped
+	}
+	drawRings(w, L)
+	drawBlips(w, L, opts, blips)
+	drawKey(w, L)
+	drawRadarLegend(w, L, blips)
+	w.close()
+	return w.Bytes(), L.skipped
+}
+
+func radarCSS(nR int) *sheet {
 	css := &sheet{scope: "hb-radar"}
 	css.base()
-	nR := len(L.radii)
 	for j := range nR {
 		css.rule(fmt.Sprintf(".b%d", j), "fill: "+ramp(bandLight, j, nR), "fill: "+ramp(bandDark, j, nR))
 		css.rule(fmt.Sprintf(".rl%d", j), "stroke: "+ramp(bandLight, j, nR), "stroke: "+ramp(bandDark, j, nR))
@@ -682,23 +741,14 @@ func Radar(opts RadarOptions, blips []Blip) (svg []byte, skipped int) {
 		css.rule(fmt.Sprintf(".q%d .mark", k), "stroke: "+c[0], "stroke: "+c[2])
 		css.rule(fmt.Sprintf("text.q%d, .q%d .n", k, k), "fill: "+c[1], "fill: "+c[2])
 	}
-	desc := fmt.Sprintf("Technology radar with %d blips in %d quadrants (%s) and %d rings (%s).",
-		len(L.order), L.nQ, strings.Join(opts.Quadrants, ", "), nR, strings.Join(opts.Rings, ", "))
-	title := opts.Title
-	if title == "" {
-		title = "Technology radar"
-	}
-	w.open("hb-radar", L.w, L.h, title, desc, css)
-	if opts.Title != "" {
-		w.text(radarPad, L.titleY, "title", "", opts.Title)
-	}
-	if L.nQ == 0 || nR == 0 {
-		w.text(radarPad, L.titleY+32, "muted", "", "The radar has no quadrants or no rings.")
-		w.close()
-		return w.Bytes(), L.skipped
-	}
-	R := L.radii[nR-1]
+	return css
+}
 
+// drawRings draws the bands, the sector rays, the ring labels and the
+// quadrant labels.
+func drawRings(w *svgw, L *radarLayout) {
+	nR := len(L.radii)
+	R := L.radii[nR-1]
 	// Bands, outermost first so each inner one covers the middle.
 	w.WriteString(`<g class="bands">` + "\n")
 	for j := nR - 1; j >= 0; j-- {
@@ -733,8 +783,10 @@ func Radar(opts RadarOptions, blips []Blip) (svg []byte, skipped int) {
 		}
 		w.WriteString("</text>\n")
 	}
+}
 
-	// Blips.
+// drawBlips draws every blip, linked, with its number and mark.
+func drawBlips(w *svgw, L *radarLayout, opts RadarOptions, blips []Blip) {
 	w.WriteString(`<g class="blips">` + "\n")
 	for _, i := range L.order {
 		b := blips[i]
@@ -757,8 +809,10 @@ func Radar(opts RadarOptions, blips []Blip) (svg []byte, skipped int) {
 		w.WriteString("</a>\n")
 	}
 	w.WriteString("</g>\n")
+}
 
-	// Key of the marks.
+// drawKey draws the key of the marks.
+func drawKey(w *svgw, L *radarLayout) {
 	w.WriteString(`<g class="key">` + "\n")
 	x := radarPad + L.br
 	for _, k := range []struct{ mark, text string }{
@@ -770,8 +824,11 @@ func Radar(opts RadarOptions, blips []Blip) (svg []byte, skipped int) {
 		x += 2*L.br + 6 + textWidth(k.text, 12, false) + 22
 	}
 	w.WriteString("</g>\n")
+}
 
-	// Legend.
+// drawRadarLegend draws the legend: quadrant and ring headings, and each
+// blip's number and title, linked.
+func drawRadarLegend(w *svgw, L *radarLayout, blips []Blip) {
 	w.WriteString(`<g class="legend">` + "\n")
 	for _, l := range L.legLabels {
 		w.text(l.x, l.y, l.class, "", l.text)
@@ -788,8 +845,6 @@ func Radar(opts RadarOptions, blips []Blip) (svg []byte, skipped int) {
 		w.WriteString("</a>\n")
 	}
 	w.WriteString("</g>\n")
-	w.close()
-	return w.Bytes(), L.skipped
 }
 
 func blipMark(b Blip) string {

@@ -6,7 +6,7 @@
 // first problem; the List is sorted and deduplicated before it is shown, so
 // the same input always prints the same findings in the same order:
 //
-//	content/adr/0007-use-goldmark.md:3:9: error adr-status: unknown status "aproved"; use one of proposed, accepted, ...
+//	content/adr/0007-use-goldmark.md:3:9: error allowed-value: ADR status "aproved" is not known; use one of "proposed", "accepted", ...
 package diag
 
 import (

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/handbook-dev/handbook/internal/golden"
 )
 
 // The verdicts html-proofer (gjtorikian/html-proofer @ 68a8936, MIT) gives
@@ -433,7 +435,7 @@ var verdicts = []verdict{
 
 func TestProoferVerdicts(t *testing.T) {
 	if _, err := os.Stat(proofer); err != nil {
-		t.Skipf("html-proofer fixtures not found at %s (the shared corpus sits beside the project): %v", proofer, err)
+		golden.MissingCorpus(t, "html-proofer fixtures not found at %s: %v", proofer, err)
 	}
 	site := copyFixtures(t)
 	agree, web, differ := 0, 0, 0

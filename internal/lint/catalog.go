@@ -16,6 +16,10 @@ type RuleInfo struct {
 	// external, structure, runbook, adr, postmortem, evaluation, secrets,
 	// public.
 	Category string
+	// Owner is the package that reports the rule's findings, as a folder
+	// of the repository ("internal/site", "cmd/handbook"): the only one
+	// whose code may name the id in a finding (TestRuleOwners).
+	Owner    string
 	Severity diag.Severity
 	// Doc says what the rule catches, in one sentence.
 	Doc string
@@ -25,66 +29,76 @@ type RuleInfo struct {
 // handbook: DocsURL + id + "/".
 const DocsURL = "https://handbook-dev.github.io/handbook/docs/rules/"
 
-// catalog lists every rule id with its default severity, grouped by
-// category in the order the documentation shows them.
+// catalog lists every rule id with its category, the package that
+// reports it and its default severity, grouped by category in the order
+// the documentation shows them. A finding's rule id is always one of
+// these (TestRuleOwners reads the repository's code to make sure).
 var catalog = []RuleInfo{
-	{"unreadable", "file", diag.Error, "A file under a content root cannot be read."},
-	{"file-too-large", "file", diag.Error, "A Markdown file is larger than 8 MB."},
-	{"binary-file", "file", diag.Error, "A .md file holds a NUL byte: it is not text."},
-	{"invalid-utf8", "file", diag.Error, "A file is not valid UTF-8."},
-	{"symlink-loop", "file", diag.Error, "A symbolic link under a content root points back into its own folder."},
+	{"unreadable", "file", "internal/site", diag.Error, "A file under a content root cannot be read."},
+	{"file-too-large", "file", "internal/site", diag.Error, "A Markdown file is larger than 8 MB."},
+	{"binary-file", "file", "internal/site", diag.Error, "A .md file holds a NUL byte: it is not text."},
+	{"invalid-utf8", "file", "internal/page", diag.Error, "A file is not valid UTF-8."},
+	{"symlink-loop", "file", "internal/site", diag.Error, "A symbolic link under a content root points back into its own folder."},
 
-	{"front-matter-syntax", "front-matter", diag.Error, "Front matter is not valid YAML, is not closed, or is TOML."},
-	{"required-field", "front-matter", diag.Error, "A field the page's kind requires is missing."},
-	{"field-type", "front-matter", diag.Error, "A field has the wrong type (a list where a string is expected, …)."},
-	{"allowed-value", "front-matter", diag.Error, "A field's value is not in its allowed set (ADR status, severity, ring, quadrant, …)."},
-	{"date-format", "front-matter", diag.Error, "A date or time is not YYYY-MM-DD or RFC 3339."},
-	{"unknown-kind", "front-matter", diag.Error, "The kind: field names no known kind."},
-	{"unknown-field", "front-matter", diag.Warning, "A front-matter field is not one handbook knows for the page's kind (often a typo)."},
+	{"front-matter-syntax", "front-matter", "internal/page", diag.Error, "Front matter is not valid YAML, is not closed, or is TOML."},
+	{"required-field", "front-matter", "internal/page", diag.Error, "A field the page's kind requires is missing."},
+	{"field-type", "front-matter", "internal/page", diag.Error, "A field has the wrong type (a list where a string is expected, …)."},
+	{"allowed-value", "front-matter", "internal/page", diag.Error, "A field's value is not in its allowed set (ADR status, severity, ring, quadrant, …)."},
+	{"date-format", "front-matter", "internal/page", diag.Error, "A date or time is not YYYY-MM-DD or RFC 3339."},
+	{"unknown-kind", "front-matter", "internal/page", diag.Error, "The kind: field names no known kind."},
+	{"unknown-field", "front-matter", "internal/page", diag.Warning, "A front-matter field is not one handbook knows for the page's kind (often a typo)."},
 
-	{"duplicate-url", "links", diag.Warning, "Two pages would be published at the same URL."},
-	{"alias-clash", "links", diag.Error, "An alias is taken by a page or by another alias."},
-	{"broken-link", "links", diag.Error, "A link points to a page or file that does not exist."},
-	{"broken-anchor", "links", diag.Error, "A link's #fragment matches no id the target page renders."},
-	{"anchor-case", "links", diag.Info, "A link's #fragment matches an id only when case is ignored; the link is rewritten to the id."},
-	{"broken-reference", "links", diag.Error, "A [[reference]] or a front-matter reference names no page."},
-	{"ambiguous-reference", "links", diag.Error, "A [[reference]] matches more than one page."},
-	{"link-to-draft", "links", diag.Warning, "A published page links to a draft, which is not published."},
-	{"link-to-superseded", "links", diag.Info, "A page links to an ADR that has been superseded."},
-	{"orphan-page", "links", diag.Warning, "Nothing leads to a plain page: no page links to it or lists it, and the sidebar does not show it."},
-	{"template-link", "links", diag.Error, "A link written in a layout (header, footer, navigation) points nowhere on the site."},
-	{"unsafe-url", "links", diag.Warning, "A link or image in a page uses a URL scheme that is removed (javascript:, data:, …)."},
+	{"duplicate-url", "links", "internal/site", diag.Warning, "Two pages would be published at the same URL."},
+	{"alias-clash", "links", "internal/site", diag.Error, "An alias is taken by a page or by another alias."},
+	{"broken-link", "links", "internal/site", diag.Error, "A link points to a page or file that does not exist."},
+	{"broken-anchor", "links", "internal/site", diag.Error, "A link's #fragment matches no id the target page renders."},
+	{"anchor-case", "links", "internal/site", diag.Info, "A link's #fragment matches an id only when case is ignored; the link is rewritten to the id."},
+	{"broken-reference", "links", "internal/site", diag.Error, "A [[reference]] or a front-matter reference names no page."},
+	{"ambiguous-reference", "links", "internal/site", diag.Error, "A [[reference]] matches more than one page."},
+	{"link-to-draft", "links", "internal/lint", diag.Warning, "A published page links to a draft, which is not published."},
+	{"link-to-superseded", "links", "internal/lint", diag.Info, "A page links to an ADR that has been superseded."},
+	{"orphan-page", "links", "internal/lint", diag.Warning, "Nothing leads to a plain page: no page links to it or lists it, and the sidebar does not show it."},
+	{"template-link", "links", "internal/build", diag.Error, "A link written in a layout (header, footer, navigation) points nowhere on the site."},
+	{"unsafe-url", "links", "internal/site", diag.Warning, "A link or image in a page uses a URL scheme that is removed (javascript:, data:, …)."},
 
-	{"external-link", "external", diag.Error, "An external link answers 404, 410, another client error, or not at all (with --external)."},
-	{"external-unverifiable", "external", diag.Warning, "An external site refused to be checked (403, 999, 429 past the retries, time budget spent)."},
+	{"external-link", "external", "cmd/handbook", diag.Error, "An external link answers 404, 410, another client error, or not at all (with --external)."},
+	{"external-unverifiable", "external", "cmd/handbook", diag.Warning, "An external site refused to be checked (403, 999, 429 past the retries, time budget spent)."},
 
-	{"required-section", "structure", diag.Warning, "A runbook, ADR or postmortem lacks a section its kind expects (synonyms accepted)."},
-	{"heading-skip", "structure", diag.Warning, "A heading skips a level (## then ####)."},
-	{"empty-section", "structure", diag.Warning, "A heading has nothing under it before the next heading of its level."},
-	{"placeholder", "structure", diag.Warning, "Template text was left unfilled: TODO, TBD, FIXME, {placeholder} or <fill in>."},
+	{"required-section", "structure", "internal/lint", diag.Warning, "A runbook, ADR or postmortem lacks a section its kind expects (synonyms accepted)."},
+	{"heading-skip", "structure", "internal/lint", diag.Warning, "A heading skips a level (## then ####)."},
+	{"empty-section", "structure", "internal/lint", diag.Warning, "A heading has nothing under it before the next heading of its level."},
+	{"placeholder", "structure", "internal/lint", diag.Warning, "Template text was left unfilled: TODO, TBD, FIXME, {placeholder} or <fill in>."},
 
-	{"runbook-stale", "runbook", diag.Warning, "A runbook's last_reviewed is older than its review_every (an error when older than twice that)."},
-	{"runbook-escalation", "runbook", diag.Warning, "A runbook says nowhere whom to escalate to: no escalation: field and no Escalation section with content."},
+	{"runbook-stale", "runbook", "internal/lint", diag.Warning, "A runbook's last_reviewed is older than its review_every (an error when older than twice that)."},
+	{"runbook-escalation", "runbook", "internal/lint", diag.Warning, "A runbook says nowhere whom to escalate to: no escalation: field and no Escalation section with content."},
 
-	{"adr-superseded-by", "adr", diag.Error, "An ADR whose status is superseded names no ADR that supersedes it."},
-	{"adr-supersession-mismatch", "adr", diag.Warning, "An ADR is superseded by another but its own status says otherwise."},
-	{"adr-supersession-cycle", "adr", diag.Error, "ADRs supersede each other in a circle."},
-	{"adr-duplicate-number", "adr", diag.Error, "Two ADRs have the same number."},
-	{"adr-numbering-gap", "adr", diag.Info, "ADR numbers skip a value."},
+	{"adr-superseded-by", "adr", "internal/lint", diag.Error, "An ADR whose status is superseded names no ADR that supersedes it."},
+	{"adr-supersession-mismatch", "adr", "internal/lint", diag.Warning, "An ADR is superseded by another but its own status says otherwise."},
+	{"adr-supersession-cycle", "adr", "internal/lint", diag.Error, "ADRs supersede each other in a circle."},
+	{"adr-duplicate-number", "adr", "internal/lint", diag.Error, "Two ADRs have the same number."},
+	{"adr-numbering-gap", "adr", "internal/lint", diag.Info, "ADR numbers skip a value."},
 
-	{"postmortem-timestamps", "postmortem", diag.Error, "A postmortem's timestamps are out of order (impact_start ≤ detected_at ≤ mitigated_at ≤ resolved_at)."},
-	{"action-item-owner", "postmortem", diag.Error, "An action item of a postmortem names no owner."},
-	{"action-item-ticket", "postmortem", diag.Warning, "An action item of a postmortem links to no ticket."},
-	{"blameless-language", "postmortem", diag.Warning, "A postmortem blames people (\"human error\", \"should have\", \"careless\", …)."},
+	{"postmortem-timestamps", "postmortem", "internal/lint", diag.Error, "A postmortem's timestamps are out of order (impact_start ≤ detected_at ≤ mitigated_at ≤ resolved_at)."},
+	{"action-item-owner", "postmortem", "internal/lint", diag.Error, "An action item of a postmortem names no owner."},
+	{"action-item-ticket", "postmortem", "internal/lint", diag.Warning, "An action item of a postmortem links to no ticket."},
+	{"blameless-language", "postmortem", "internal/lint", diag.Warning, "A postmortem blames people (\"human error\", \"should have\", \"careless\", …)."},
 
-	{"hold-without-reason", "evaluation", diag.Warning, "An evaluation in the hold ring gives neither a reason (text) nor alternatives."},
+	{"hold-without-reason", "evaluation", "internal/lint", diag.Warning, "An evaluation in the hold ring gives neither a reason (text) nor alternatives."},
 
-	{"secret", "secrets", diag.Error, "A page holds a credential: an AWS key, a private key, a GitHub, GitLab or Slack token, a JWT or a high-entropy password."},
+	{"secret", "secrets", "internal/lint", diag.Error, "A page holds a credential: an AWS key, a private key, a GitHub, GitLab or Slack token, a JWT or a high-entropy password."},
 
-	{"public-internal-link", "public", diag.Error, "A public page links to a page that is not public."},
-	{"public-internal-host", "public", diag.Error, "A public page names an internal host name."},
-	{"public-private-ip", "public", diag.Error, "A public page holds a private IP address."},
-	{"public-email", "public", diag.Error, "A public page holds an e-mail address."},
+	{"public-internal-link", "public", "internal/lint", diag.Error, "A public page links to a page that is not public."},
+	{"public-internal-host", "public", "internal/lint", diag.Error, "A public page names an internal host name."},
+	{"public-private-ip", "public", "internal/lint", diag.Error, "A public page holds a private IP address."},
+	{"public-email", "public", "internal/lint", diag.Error, "A public page holds an e-mail address."},
+}
+
+// inputChecks are the ids of problems in handbook's own inputs rather than
+// in pages: handbook.yaml and the sources of handbook import. They stop a command (exit 2) or are reported by it, and
+// are not rules: they cannot be set under rules: or silenced.
+var inputChecks = []RuleInfo{
+	{"config", "input", "cmd/handbook", diag.Error, "handbook.yaml cannot be used: a syntax error, an unknown key, a wrong value."},
+	{"import", "input", "internal/importer", diag.Warning, "Something handbook import could not convert, at its place in the source."},
 }
 
 // Catalog returns every rule id handbook reports, with its default

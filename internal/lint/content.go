@@ -791,6 +791,13 @@ func publicPages(link, host, ip, email *Rule) func(s *site.Site, r *Rule, out *d
 			allowed: s.Config.Check.AllowedEmails,
 			email:   email, ip: ip, host: host,
 		}
+		// Under a profile, links to the pages it leaves out (shown as
+		// text) are this rule's too; site records them.
+		for _, p := range s.Pages {
+			for _, lo := range p.LeftOut {
+				out.Add(lo.Pos, link.Severity, link.ID, "%s", lo.Message)
+			}
+		}
 		for _, p := range s.Published() {
 			if p.Visibility != "public" {
 				continue

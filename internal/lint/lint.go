@@ -5,10 +5,24 @@
 // (duplicate ADR numbers, supersession cycles). Each rule has a stable id
 // and a default severity; findings are diag.Diagnostics at path:line:col.
 //
+// The catalog (catalog.go) lists every rule id with its category, default
+// severity and scope; every finding of any stage carries one of its ids.
 // Loading reports the rules about syntax and references (front matter,
-// broken links and anchors, unresolved references); Run adds these, and
-// Format writes any list of findings as text, JSON or GitHub workflow
-// commands.
+// broken links and anchors, unresolved references); Run adds these (RunPages
+// and RunSite split them for the preview's partial rebuilds), and Secrets is
+// the secret scanner loading calls on every file.
+//
+// Findings then settle in two steps: Suppress drops those silenced by
+// comments (handbook's, markdownlint's and markdown-link-check's) and on
+// template files, and lowers house rules on pages written for another
+// tool; Apply sets the severities of handbook.yaml's rules: and lowers the
+// house rules (IsHouseRule) in imported: folders to info. A Baseline
+// (baseline.go) then hides the findings recorded by check --baseline write,
+// by a fingerprint that survives line moves.
+//
+// Format writes a list of findings as text, JSON, SARIF 2.1.0 (for code
+// scanning, with baselineState) or GitHub workflow commands, and Summary a
+// Markdown summary for a pull request.
 package lint
 
 import (

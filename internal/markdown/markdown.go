@@ -1,6 +1,10 @@
 // Package markdown is handbook's Markdown dialect: goldmark with GFM,
-// footnotes, definition lists, heading ids, {#id} attributes, GitHub-style
-// callouts, [[short references]] and chroma highlighting with CSS classes.
+// footnotes, definition lists, GitHub's heading ids (ids.go: from the
+// rendered text), {#id} attributes, GitHub-style callouts, [[short
+// references]], GitLab's [[_TOC_]], raw HTML through GitHub's allowlist
+// (rawhtml.go, with bluemonday) and chroma highlighting with CSS classes.
+// The page title is taken out of the body here (title.go) so that it shows
+// once.
 //
 // A file is parsed once into a Document: its headings, every id the page
 // will render, every link and [[reference]] with its position in the file,

@@ -6,10 +6,17 @@
 // is decoded through yaml.v3 nodes, field by field, so that a wrong type or
 // an unknown enum value is a positioned diagnostic and the rest of the page
 // is still read. Fields shared by every kind live on Page; the fields of
-// each kind live in Runbook, ADR, Postmortem, Evaluation and Post. ADRs are
-// read in the dialects found in the wild (status in YAML, in a "## Status"
-// section, in a "* Status:" bullet or an inline "Status:" line; number from
-// the file name) and normalized.
+// each kind live in Runbook, ADR, Postmortem, Evaluation and Post.
+//
+// Pages written for other tools are read as written (dialect.go, radar.go):
+// the kind comes from the front matter, then from what the page says
+// (fields, sections), then from its folder; templates are marked as
+// examples; ADRs are read in the dialects found in the wild (status in YAML,
+// in a "## Status" section, in a "* Status:" bullet or an inline "Status:"
+// line, decorated or not; number from the file name; Nygard, MADR and
+// Y-statement templates), postmortems with their body labels and other
+// tools' field names, radar names of AOE and Thoughtworks, dates in common
+// non-ISO forms, all normalized.
 //
 // Package page knows nothing of sites, URLs or Markdown rendering.
 package page

@@ -332,225 +332,316 @@ func (r *reader) decode(raw []byte, schema Schema) {
 
 // fields reads every key. Keys are matched case-insensitively and a few
 // spellings found in the wild are accepted.
-func (r *reader) fields(f map[string]*yaml.Node, schema Schema) {
-	p := r.p
-	known := map[string]bool{"kind": true}
-	get := func(names ...string) *yaml.Node {
-		for _, n := range names {
-			known[n] = true
-		}
-		for _, n := range names {
-			if v := f[n]; v != nil {
-				return v
-			}
-		}
-		return nil
+func (r *reader) fields(nodes map[string]*yaml.Node, schema Schema) {
+	f := fieldSet{nodes: nodes, known: map[string]bool{"kind": true}}
+	r.commonFields(f)
+	switch r.p.Kind {
+	case KindRunbook:
+		r.runbookFields(f)
+	case KindADR:
+		r.adrFields(f)
+	case KindPostmortem:
+		r.postmortemFields(f, schema)
+	case KindEvaluation:
+		r.evaluationFields(f, schema)
+	case KindPost:
+		r.postFields(f)
 	}
-	if v := get("title"); v != nil {
+	r.unknownFields(f, schema)
+}
+
+// fieldSet is a page's front matter by lower-case key, and the keys asked
+// for so far: those no kind asks for are unknown.
+type fieldSet struct {
+	nodes map[string]*yaml.Node
+	known map[string]bool
+}
+
+// get returns the value of the first of names that is written, and marks
+// every one of them known.
+func (f fieldSet) get(names ...string) *yaml.Node {
+	for _, n := range names {
+		f.known[n] = true
+	}
+	for _, n := range names {
+		if v := f.nodes[n]; v != nil {
+			return v
+		}
+	}
+	return nil
+}
+
+// A choice is a field whose value is one of a set.
+type choice struct {
+	// name is the field's name in field-type messages.
+	name string
+	// norm returns the member of the set that a value names.
+	norm func(s string) (string, bool)
+	// bad returns the allowed-value message for a value that names no
+	// member, or "" to take that value without a finding.
+	bad func(s string) string
+	// untrimmed compares the value with the spaces around it kept, as
+	// severities always have been.
+	untrimmed bool
+}
+
+// allowed reads the string field v as c says: it returns the member the
+// value names, and the value as written. A value that names none gives
+// ok false and an allowed-value finding at v; one that is not a string
+// gives "", "", false and a field-type finding.
+func (r *reader) allowed(v *yaml.Node, c choice) (member, s string, ok bool) {
+	read := r.str
+	if c.untrimmed {
+		read = r.scalarString
+	}
+	if s, ok = read(v, c.name); !ok {
+		return "", "", false
+	}
+	if member, ok := c.norm(s); ok {
+		return member, s, true
+	}
+	if msg := c.bad(s); msg != "" {
+		r.diags.Errorf(r.pos(v), "allowed-value", "%s", msg)
+	}
+	return "", s, false
+}
+
+var visibility = choice{
+	name: "visibility",
+	norm: func(s string) (string, bool) { return oneOf(s, []string{"internal", "public"}) },
+	bad: func(s string) string {
+		return fmt.Sprintf("visibility %q is not allowed; use \"internal\" or \"public\"", s)
+	},
+}
+
+func severity(scale []string) choice {
+	return choice{
+		name: "severity",
+		norm: func(s string) (string, bool) { return normalizeSeverity(s, scale) },
+		bad: func(s string) string {
+			return fmt.Sprintf("severity %q is not in the scale; use one of %s", s, quoteList(scale))
+		},
+		untrimmed: true,
+	}
+}
+
+var postmortemStatus = choice{
+	name: "status",
+	norm: func(s string) (string, bool) { return oneOf(strings.ReplaceAll(s, " ", "-"), PostmortemStatuses) },
+	bad: func(s string) string {
+		return fmt.Sprintf("postmortem status %q is not allowed; use one of %s", s, quoteList(PostmortemStatuses))
+	},
+}
+
+// commonFields reads the fields every kind has.
+func (r *reader) commonFields(f fieldSet) {
+	p := r.p
+	if v := f.get("title"); v != nil {
 		p.Title, _ = r.str(v, "title")
 	}
-	if v := get("description", "summary"); v != nil {
+	if v := f.get("description", "summary"); v != nil {
 		p.Description, _ = r.str(v, "description")
 	}
-	if v := get("tags", "keywords", "categories"); v != nil {
+	if v := f.get("tags", "keywords", "categories"); v != nil {
 		p.Tags = r.strs(v, "tags")
 	}
-	if v := get("owner", "owners", "team"); v != nil {
+	if v := f.get("owner", "owners", "team"); v != nil {
 		if list := r.strs(v, "owner"); len(list) > 0 {
 			p.Owner = strings.Join(list, ", ")
 		}
 	}
-	if v := get("draft"); v != nil {
+	if v := f.get("draft"); v != nil {
 		p.Draft, _ = r.boolean(v, "draft")
 	}
-	if v := get("visibility"); v != nil {
-		if s, ok := r.str(v, "visibility"); ok {
-			if s2, ok := oneOf(s, []string{"internal", "public"}); ok {
-				p.Visibility = s2
-			} else {
-				r.diags.Errorf(r.pos(v), "allowed-value", "visibility %q is not allowed; use \"internal\" or \"public\"", s)
-			}
+	if v := f.get("visibility"); v != nil {
+		if s, _, ok := r.allowed(v, visibility); ok {
+			p.Visibility = s
 		}
 	}
-	if v := get("aliases", "alias"); v != nil {
+	if v := f.get("aliases", "alias"); v != nil {
 		p.Aliases = r.strs(v, "aliases")
 	}
-	if v := get("weight", "nav_order"); v != nil {
+	if v := f.get("weight", "nav_order"); v != nil {
 		p.Weight, _ = r.integer(v, "weight")
 	}
-	if v := get("onboarding"); v != nil {
+	if v := f.get("onboarding"); v != nil {
 		p.Onboarding, _ = r.integer(v, "onboarding")
 	}
-	if v := get("related"); v != nil {
+	if v := f.get("related"); v != nil {
 		p.Related = r.refs(v, "related")
 	}
-	if v := get("date"); v != nil {
+	if v := f.get("date"); v != nil {
 		p.Date, _ = r.date(v, "date")
 	}
 	if p.Kind != KindRunbook && p.Kind != KindPostmortem {
-		if v := get("services", "service"); v != nil {
+		if v := f.get("services", "service"); v != nil {
 			p.Services = r.strs(v, "services")
 		}
 	}
+}
 
-	switch p.Kind {
-	case KindRunbook:
-		rb := &Runbook{ReviewEvery: DefaultReviewEvery}
-		p.Runbook = rb
-		if v := get("service"); v != nil {
-			rb.Service, _ = r.str(v, "service")
-		}
-		if rb.Service != "" {
-			p.Services = []string{rb.Service}
-		}
-		if v := get("services"); v != nil {
-			for _, s := range r.strs(v, "services") {
-				if s != rb.Service {
-					p.Services = append(p.Services, s)
-				}
+func (r *reader) runbookFields(f fieldSet) {
+	p := r.p
+	rb := &Runbook{ReviewEvery: DefaultReviewEvery}
+	p.Runbook = rb
+	if v := f.get("service"); v != nil {
+		rb.Service, _ = r.str(v, "service")
+	}
+	if rb.Service != "" {
+		p.Services = []string{rb.Service}
+	}
+	if v := f.get("services"); v != nil {
+		for _, s := range r.strs(v, "services") {
+			if s != rb.Service {
+				p.Services = append(p.Services, s)
 			}
-		}
-		if v := get("last_reviewed", "reviewed", "lastmod"); v != nil {
-			rb.LastReviewed, _ = r.date(v, "last_reviewed")
-		}
-		if v := get("review_every"); v != nil {
-			if s, ok := r.str(v, "review_every"); ok {
-				if d, ok := ParseInterval(s); ok {
-					rb.ReviewEvery = d
-				} else {
-					r.diags.Errorf(r.pos(v), "field-type", "review_every %q is not an interval; write a number of days, weeks, months or years such as \"90d\", \"12w\", \"6mo\", \"1y\"", s)
-				}
-			}
-		}
-		if v := get("alerts", "alert"); v != nil {
-			rb.Alerts = r.strs(v, "alerts")
-		}
-		if v := get("severity"); v != nil {
-			rb.Severity, _ = r.str(v, "severity")
-		}
-		if v := get("dashboards", "dashboard"); v != nil {
-			rb.Dashboards = r.strs(v, "dashboards")
-		}
-		if v := get("tier"); v != nil {
-			rb.Tier, _ = r.str(v, "tier")
-		}
-		if v := get("escalation"); v != nil {
-			rb.Escalation, _ = r.str(v, "escalation")
-		}
-	case KindADR:
-		a := &ADR{}
-		p.ADR = a
-		if v := get("status"); v != nil {
-			if s, ok := r.str(v, "status"); ok {
-				r.adrStatus(s, "front matter", r.pos(v))
-			}
-		}
-		if v := get("id"); v != nil {
-			a.ID, _ = r.str(v, "id")
-		}
-		if v := get("number"); v != nil {
-			a.Number, a.HasNumber = r.integer(v, "number")
-		}
-		if v := get("decision-makers", "decision_makers", "deciders", "authors", "author"); v != nil {
-			a.DecisionMakers = r.strs(v, "decision-makers")
-		}
-		if v := get("consulted"); v != nil {
-			a.Consulted = r.strs(v, "consulted")
-		}
-		if v := get("informed"); v != nil {
-			a.Informed = r.strs(v, "informed")
-		}
-		if v := get("supersedes", "replaces"); v != nil {
-			a.Supersedes = r.refs(v, "supersedes")
-		}
-		if v := get("superseded_by", "superseded-by", "supersededby", "replaced_by"); v != nil {
-			a.SupersededBy = r.refs(v, "superseded_by")
-		}
-	case KindPostmortem:
-		pm := &Postmortem{}
-		p.Postmortem = pm
-		if v := get("severity", "sev"); v != nil {
-			if s, ok := r.scalarString(v, "severity"); ok {
-				if sev, ok := normalizeSeverity(s, schema.Severities); ok {
-					pm.Severity = sev
-				} else {
-					r.diags.Errorf(r.pos(v), "allowed-value", "severity %q is not in the scale; use one of %s", s, quoteList(schema.Severities))
-				}
-			}
-		}
-		if v := get("status"); v != nil {
-			if s, ok := r.str(v, "status"); ok {
-				if s2, ok := oneOf(strings.ReplaceAll(s, " ", "-"), PostmortemStatuses); ok {
-					pm.Status = s2
-				} else {
-					r.diags.Errorf(r.pos(v), "allowed-value", "postmortem status %q is not allowed; use one of %s", s, quoteList(PostmortemStatuses))
-				}
-			}
-		}
-		if v := get("services", "service"); v != nil {
-			pm.Services = r.strs(v, "services")
-			p.Services = pm.Services
-		}
-		if v := get("responders"); v != nil {
-			pm.Responders = r.strs(v, "responders")
-		}
-		for _, t := range []struct {
-			name  string
-			dst   *time.Time
-			names []string
-		}{{"impact_start", &pm.ImpactStart, []string{"start_time", "started_at", "start"}}, {"detected_at", &pm.DetectedAt, []string{"detected", "detection_time"}}, {"mitigated_at", &pm.MitigatedAt, []string{"mitigated"}}, {"resolved_at", &pm.ResolvedAt, []string{"end_time", "ended_at", "end", "resolved"}}} {
-			if v := get(append([]string{t.name}, t.names...)...); v != nil {
-				*t.dst, _ = r.timestamp(v, t.name)
-			}
-		}
-		if v := get("url", "link", "incident_url", "status_page"); v != nil {
-			pm.URL, _ = r.str(v, "url")
-		}
-		if p.Date.IsZero() {
-			if v := get("incident_date", "incident-date"); v != nil {
-				p.Date, _ = r.date(v, "incident_date")
-			}
-		}
-		if v := get("runbooks", "runbook"); v != nil {
-			pm.Runbooks = r.refs(v, "runbooks")
-		}
-		if v := get("adrs", "adr"); v != nil {
-			pm.ADRs = r.refs(v, "adrs")
-		}
-	case KindEvaluation:
-		e := &Evaluation{}
-		p.Evaluation = e
-		if v := get("ring"); v != nil {
-			if s, ok := r.str(v, "ring"); ok {
-				e.Ring = r.ring(s, v, schema)
-			}
-		}
-		if v := get("quadrant"); v != nil {
-			if s, ok := r.str(v, "quadrant"); ok {
-				e.Quadrant, e.QuadrantLabel = r.quadrant(s, v, schema)
-			}
-		}
-		if v := get("adr"); v != nil {
-			e.ADR = r.refs(v, "adr")
-		}
-		if v := get("alternatives"); v != nil {
-			e.Alternatives = r.refs(v, "alternatives")
-		}
-		if v := get("history"); v != nil {
-			e.History = r.history(v, schema)
-		}
-	case KindPost:
-		po := &Post{}
-		p.Post = po
-		if v := get("authors", "author"); v != nil {
-			po.Authors = r.strs(v, "authors")
-		}
-		if v := get("image"); v != nil {
-			po.Image, _ = r.str(v, "image")
 		}
 	}
-	for k, v := range f {
-		if known[k] {
+	if v := f.get("last_reviewed", "reviewed", "lastmod"); v != nil {
+		rb.LastReviewed, _ = r.date(v, "last_reviewed")
+	}
+	if v := f.get("review_every"); v != nil {
+		if s, ok := r.str(v, "review_every"); ok {
+			if d, ok := ParseInterval(s); ok {
+				rb.ReviewEvery = d
+			} else {
+				r.diags.Errorf(r.pos(v), "field-type", "review_every %q is not an interval; write a number of days, weeks, months or years such as \"90d\", \"12w\", \"6mo\", \"1y\"", s)
+			}
+		}
+	}
+	if v := f.get("alerts", "alert"); v != nil {
+		rb.Alerts = r.strs(v, "alerts")
+	}
+	if v := f.get("severity"); v != nil {
+		rb.Severity, _ = r.str(v, "severity")
+	}
+	if v := f.get("dashboards", "dashboard"); v != nil {
+		rb.Dashboards = r.strs(v, "dashboards")
+	}
+	if v := f.get("tier"); v != nil {
+		rb.Tier, _ = r.str(v, "tier")
+	}
+	if v := f.get("escalation"); v != nil {
+		rb.Escalation, _ = r.str(v, "escalation")
+	}
+}
+
+func (r *reader) adrFields(f fieldSet) {
+	a := &ADR{}
+	r.p.ADR = a
+	if v := f.get("status"); v != nil {
+		if s, ok := r.str(v, "status"); ok {
+			r.adrStatus(s, "front matter", r.pos(v))
+		}
+	}
+	if v := f.get("id"); v != nil {
+		a.ID, _ = r.str(v, "id")
+	}
+	if v := f.get("number"); v != nil {
+		a.Number, a.HasNumber = r.integer(v, "number")
+	}
+	if v := f.get("decision-makers", "decision_makers", "deciders", "authors", "author"); v != nil {
+		a.DecisionMakers = r.strs(v, "decision-makers")
+	}
+	if v := f.get("consulted"); v != nil {
+		a.Consulted = r.strs(v, "consulted")
+	}
+	if v := f.get("informed"); v != nil {
+		a.Informed = r.strs(v, "informed")
+	}
+	if v := f.get("supersedes", "replaces"); v != nil {
+		a.Supersedes = r.refs(v, "supersedes")
+	}
+	if v := f.get("superseded_by", "superseded-by", "supersededby", "replaced_by"); v != nil {
+		a.SupersededBy = r.refs(v, "superseded_by")
+	}
+}
+
+func (r *reader) postmortemFields(f fieldSet, schema Schema) {
+	p := r.p
+	pm := &Postmortem{}
+	p.Postmortem = pm
+	if v := f.get("severity", "sev"); v != nil {
+		pm.Severity, _, _ = r.allowed(v, severity(schema.Severities))
+	}
+	if v := f.get("status"); v != nil {
+		pm.Status, _, _ = r.allowed(v, postmortemStatus)
+	}
+	if v := f.get("services", "service"); v != nil {
+		pm.Services = r.strs(v, "services")
+		p.Services = pm.Services
+	}
+	if v := f.get("responders"); v != nil {
+		pm.Responders = r.strs(v, "responders")
+	}
+	for _, t := range []struct {
+		name  string
+		dst   *time.Time
+		names []string
+	}{
+		{"impact_start", &pm.ImpactStart, []string{"start_time", "started_at", "start"}},
+		{"detected_at", &pm.DetectedAt, []string{"detected", "detection_time"}},
+		{"mitigated_at", &pm.MitigatedAt, []string{"mitigated"}},
+		{"resolved_at", &pm.ResolvedAt, []string{"end_time", "ended_at", "end", "resolved"}},
+	} {
+		if v := f.get(append([]string{t.name}, t.names...)...); v != nil {
+			*t.dst, _ = r.timestamp(v, t.name)
+		}
+	}
+	if v := f.get("url", "link", "incident_url", "status_page"); v != nil {
+		pm.URL, _ = r.str(v, "url")
+	}
+	if p.Date.IsZero() {
+		if v := f.get("incident_date", "incident-date"); v != nil {
+			p.Date, _ = r.date(v, "incident_date")
+		}
+	}
+	if v := f.get("runbooks", "runbook"); v != nil {
+		pm.Runbooks = r.refs(v, "runbooks")
+	}
+	if v := f.get("adrs", "adr"); v != nil {
+		pm.ADRs = r.refs(v, "adrs")
+	}
+}
+
+func (r *reader) evaluationFields(f fieldSet, schema Schema) {
+	e := &Evaluation{}
+	r.p.Evaluation = e
+	if v := f.get("ring"); v != nil {
+		e.Ring = r.ring(v, "ring", schema)
+	}
+	if v := f.get("quadrant"); v != nil {
+		e.Quadrant, e.QuadrantLabel = r.quadrant(v, schema)
+	}
+	if v := f.get("adr"); v != nil {
+		e.ADR = r.refs(v, "adr")
+	}
+	if v := f.get("alternatives"); v != nil {
+		e.Alternatives = r.refs(v, "alternatives")
+	}
+	if v := f.get("history"); v != nil {
+		e.History = r.history(v, schema)
+	}
+}
+
+func (r *reader) postFields(f fieldSet) {
+	po := &Post{}
+	r.p.Post = po
+	if v := f.get("authors", "author"); v != nil {
+		po.Authors = r.strs(v, "authors")
+	}
+	if v := f.get("image"); v != nil {
+		po.Image, _ = r.str(v, "image")
+	}
+}
+
+// unknownFields warns of the keys no field of the page's kind asked for,
+// unless the site or another generator knows them, and keeps every one of
+// them for layouts, in Params.
+func (r *reader) unknownFields(f fieldSet, schema Schema) {
+	p := r.p
+	for k, v := range f.nodes {
+		if f.known[k] {
 			continue
 		}
 		if !slices.Contains(schema.ExtraFields, k) && !foreignFields[k] {
@@ -606,9 +697,7 @@ func (r *reader) history(v *yaml.Node, schema Schema) []HistoryEntry {
 			case "date":
 				h.Date, _ = r.date(val, "history date")
 			case "ring":
-				if s, ok := r.str(val, "history ring"); ok {
-					h.Ring = r.ring(s, val, schema)
-				}
+				h.Ring = r.ring(val, "history ring", schema)
 			}
 		}
 		out = append(out, h)

@@ -1,6 +1,7 @@
 package page
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -117,29 +118,35 @@ func (s Schema) misspelled(v string) string {
 	return best
 }
 
-// ring reads a ring: the schema's ring it names or, reported, the value as
-// written, which the radar draws in a ring of its own.
-func (r *reader) ring(s string, v *yaml.Node, schema Schema) string {
-	if ring, ok := schema.Ring(s); ok {
-		return ring
+// ring reads a ring (name is the field's name in messages): the schema's
+// ring it names or, reported, the value as written, which the radar draws
+// in a ring of its own.
+func (r *reader) ring(v *yaml.Node, name string, schema Schema) string {
+	ring, s, ok := r.allowed(v, choice{name: name, norm: schema.Ring, bad: func(s string) string {
+		return fmt.Sprintf("ring %q is not allowed; use one of %s", s, quoteList(schema.Rings))
+	}})
+	if !ok {
+		return s
 	}
-	r.diags.Errorf(r.pos(v), "allowed-value", "ring %q is not allowed; use one of %s", s, quoteList(schema.Rings))
-	return s
+	return ring
 }
 
 // quadrant reads a quadrant: the schema's quadrant it names, and the name
 // as written, for display. A value that names none is kept as written: the
 // radar draws it as a quadrant of its own. It is reported when the site
 // lists its quadrants, or when it looks like a misspelling of one.
-func (r *reader) quadrant(s string, v *yaml.Node, schema Schema) (quadrant, label string) {
-	if q, ok := schema.Quadrant(s); ok {
-		return q, s
+func (r *reader) quadrant(v *yaml.Node, schema Schema) (quadrant, label string) {
+	q, s, ok := r.allowed(v, choice{name: "quadrant", norm: schema.Quadrant, bad: func(s string) string {
+		switch near := schema.misspelled(s); {
+		case !schema.OpenQuadrants:
+			return fmt.Sprintf("quadrant %q is not allowed; use one of %s", s, quoteList(schema.Quadrants))
+		case near != "":
+			return fmt.Sprintf("quadrant %q looks like a misspelling of %q; fix it, or list the radar's quadrants under radar.quadrants in handbook.yaml", s, near)
+		}
+		return ""
+	}})
+	if !ok {
+		return s, s
 	}
-	switch near := schema.misspelled(s); {
-	case !schema.OpenQuadrants:
-		r.diags.Errorf(r.pos(v), "allowed-value", "quadrant %q is not allowed; use one of %s", s, quoteList(schema.Quadrants))
-	case near != "":
-		r.diags.Errorf(r.pos(v), "allowed-value", "quadrant %q looks like a misspelling of %q; fix it, or list the radar's quadrants under radar.quadrants in handbook.yaml", s, near)
-	}
-	return s, s
+	return q, s
 }

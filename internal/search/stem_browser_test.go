@@ -24,6 +24,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/handbook-dev/handbook/internal/browsertest"
+	"github.com/handbook-dev/handbook/internal/golden"
 	"github.com/handbook-dev/handbook/internal/search"
 )
 
@@ -77,6 +78,9 @@ func vocabulary(t *testing.T) (words, lines []string) {
 	}
 	lines = slices.Clone(foldSamples)
 	if _, err := os.Stat(corpusDir); err != nil {
+		if os.Getenv(golden.RequireCorpusEnv) == "1" {
+			t.Fatalf("no corpus at %s (%v), and %s=1 requires it", corpusDir, err, golden.RequireCorpusEnv)
+		}
 		t.Logf("no corpus at %s (%v): comparing the built-in words only", corpusDir, err)
 		return words, lines
 	}

@@ -31,24 +31,40 @@ import (
 // every core.
 const cacheShards = 8
 
-// cacheVersion changes when the layout of cached entries does.
-const cacheVersion = 2
+// cacheVersion changes when the layout of cached entries (parsed) does.
+const cacheVersion = 3
 
-// cachedPage is one file's entry.
-type cachedPage struct {
-	Sum  [sha256.Size]byte
+// parsed is what parsing one Markdown file gave. A Memo keeps it for the
+// next load in the same process, the parse cache on disk for the next
+// check; gob encodes its exported fields.
+type parsed struct {
 	Page *page.Page
 	Doc  *markdown.Document
-	// BodyOff is where the Markdown body starts in the file.
-	BodyOff int
+	// Excerpt is the page's, found while its syntax tree was at hand.
 	Excerpt string
-	Diags   diag.List
+	// Diags are the findings of the file alone.
+	Diags diag.List
+	// Sum is the hash of the file's content, by which the parse cache
+	// knows it; BodyOff is where the Markdown body starts in the file.
+	Sum     [sha256.Size]byte
+	BodyOff int
+	// size and mod are the file's when parsed, by which a Memo knows it.
+	size int64
+	mod  time.Time
+}
+
+// newPage makes the site page of the file at src from what parsing it
+// gave.
+func (e *parsed) newPage(src source) *Page {
+	p := newPage(src, e.Page, e.Doc)
+	p.Excerpt = e.Excerpt
+	return p
 }
 
 // cacheShard is one file of the cache.
 type cacheShard struct {
 	Key     string
-	Entries map[string]*cachedPage // by file path
+	Entries map[string]*parsed // by file path
 }
 
 // parseCache is the cache of one load: the entries read, and those to
@@ -57,9 +73,9 @@ type parseCache struct {
 	dir   string
 	key   string
 	ready chan struct{} // closed once old is read
-	old   [cacheShards]map[string]*cachedPage
+	old   [cacheShards]map[string]*parsed
 	mu    sync.Mutex
-	new   [cacheShards]map[string]*cachedPage
+	new   [cacheShards]map[string]*parsed
 	hits  int
 	// Misses counts files parsed for want of an entry.
 	misses int
@@ -88,7 +104,7 @@ func openCache(dir string, cfg Config) *parseCache {
 	registerTypes()
 	c := &parseCache{dir: dir, key: cacheKey(cfg), ready: make(chan struct{})}
 	for i := range c.new {
-		c.new[i] = map[string]*cachedPage{}
+		c.new[i] = map[string]*parsed{}
 	}
 	go func() {
 		defer close(c.ready)
@@ -150,7 +166,7 @@ func binaryID() string {
 }
 
 // get returns the entry for a file whose content has sum, or nil.
-func (c *parseCache) get(path string, sum [sha256.Size]byte) *cachedPage {
+func (c *parseCache) get(path string, sum [sha256.Size]byte) *parsed {
 	<-c.ready
 	e := c.old[shardOf(path)][path]
 	if e == nil || e.Sum != sum {
@@ -163,7 +179,7 @@ func (c *parseCache) get(path string, sum [sha256.Size]byte) *cachedPage {
 }
 
 // put records a file's entry for the next load.
-func (c *parseCache) put(path string, e *cachedPage, hit bool) {
+func (c *parseCache) put(path string, e *parsed, hit bool) {
 	c.mu.Lock()
 	c.new[shardOf(path)][path] = e
 	if !hit {
@@ -203,7 +219,7 @@ func (c *parseCache) write() error {
 		if err != nil {
 			return err
 		}
-		entries := make(map[string]*cachedPage, len(c.new[i]))
+		entries := make(map[string]*parsed, len(c.new[i]))
 		for path, e := range c.new[i] {
 			doc := *e.Doc
 			doc.Source = nil // the file holds it

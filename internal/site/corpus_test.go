@@ -6,16 +6,18 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/handbook-dev/handbook/internal/golden"
 )
 
 // TestCorpus loads every folder of ../shared/corpus (real content written
 // by others): no panic, a page for every Markdown file outside hidden
 // folders, and every problem a positioned diagnostic.
 func TestCorpus(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "shared", "corpus")
+	root := golden.CorpusDir(t)
 	entries, err := os.ReadDir(root)
 	if err != nil {
-		t.Skipf("corpus not available at %s: %v", root, err)
+		t.Fatal(err)
 	}
 	for _, e := range entries {
 		if !e.IsDir() {

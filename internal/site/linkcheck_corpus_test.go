@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/handbook-dev/handbook/internal/golden"
 )
 
 // This file holds handbook's internal link verdicts against the fixtures
@@ -239,10 +241,10 @@ func (env linkCheckEnv) wantDead(c linkCase) bool {
 // TestLinkCheckCorpus loads markdown-link-check's fixtures as a site and
 // compares every internal link's verdict with upstream's expectations.
 func TestLinkCheckCorpus(t *testing.T) {
-	src := filepath.Join("..", "..", "..", "shared", "corpus", "fixtures-markdown-link-check", "test")
+	src := golden.CorpusDir(t, "fixtures-markdown-link-check", "test")
 	fixtures, err := filepath.Glob(filepath.Join(src, "*.md"))
 	if err != nil || len(fixtures) == 0 {
-		t.Skipf("markdown-link-check fixtures not available at %s (the shared corpus lives beside the project, see ../shared/corpus/README.md)", src)
+		golden.MissingCorpus(t, "no markdown-link-check fixtures in %s (see ../shared/corpus/README.md)", src)
 	}
 	files := map[string]string{}
 	for _, f := range fixtures {

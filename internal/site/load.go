@@ -112,15 +112,21 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 	return s, nil
 }
 
+// RootDir returns the folder of the root r as an absolute path: its Dir,
+// relative to the site folder unless it is absolute already.
+func (c *Config) RootDir(r Root) string {
+	if filepath.IsAbs(r.Dir) {
+		return r.Dir
+	}
+	return filepath.Join(c.Dir, r.Dir)
+}
+
 // roots returns the configured roots that exist, with absolute Dirs. A
 // site with no configured root on disk is read from its own folder.
 func (s *Site) roots() ([]*Root, error) {
 	var out []*Root
 	for _, r := range s.Config.Roots {
-		r := r
-		if !filepath.IsAbs(r.Dir) {
-			r.Dir = filepath.Join(s.Config.Dir, r.Dir)
-		}
+		r.Dir = s.Config.RootDir(r)
 		if !strings.HasPrefix(r.Mount, "/") {
 			r.Mount = "/" + r.Mount
 		}
@@ -176,10 +182,17 @@ func (s *Site) skipDir(abs, name string) bool {
 			return true
 		}
 	}
+	if abs == filepath.Join(s.Config.Dir, TemplatesDir) {
+		return true // a site read from its own folder: not pages
+	}
 	// A previous build's output (handbook serve excludes no output folder).
 	_, err := os.Lstat(filepath.Join(abs, OutputMarker))
 	return err == nil
 }
+
+// TemplatesDir is the folder of the site's templates for handbook new
+// (templates/adr.md), in the site folder; it is never read as content.
+const TemplatesDir = "templates"
 
 // OutputMarker is the file a build leaves in its output folder; a folder
 // holding it is never read as content.
@@ -319,7 +332,7 @@ func (s *Site) parseAll(ctx context.Context, srcs []source) ([]*Page, error) {
 func (s *Site) parseOne(src source) (*Page, diag.List) {
 	if m := s.Config.Memo; m != nil && src.size > 0 && !src.changed {
 		if e := m.get(src.abs, src.size, src.mod); e != nil {
-			return s.fromMemo(src, e), e.diags
+			return s.fromMemo(src, e), e.Diags
 		}
 	}
 	var diags diag.List
@@ -398,23 +411,25 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	// Everything later stages need is in the document now; its syntax tree
 	// would only hold memory.
 	p.Doc.Release()
+	e := &parsed{Page: pp, Doc: p.Doc, Excerpt: p.Excerpt, Diags: diags}
 	if m := s.Config.Memo; m != nil && src.size > 0 {
-		m.put(src.abs, &memoEntry{size: src.size, mod: src.mod, page: pp, doc: p.Doc, excerpt: p.Excerpt, diags: diags})
+		e.size, e.mod = src.size, src.mod
+		m.put(src.abs, e)
 	}
 	if s.cache != nil && len(pp.Body) > 0 && &pp.Body[len(pp.Body)-1] == &data[len(data)-1] {
 		// The body is the end of the file (not a copy made valid UTF-8):
 		// it can be found again from the file.
-		s.cache.put(src.path, &cachedPage{Sum: sum, Page: pp, Doc: p.Doc, BodyOff: len(data) - len(pp.Body), Excerpt: p.Excerpt, Diags: diags}, false)
+		e.Sum, e.BodyOff = sum, len(data)-len(pp.Body)
+		s.cache.put(src.path, e, false)
 	}
 	p.Body = nil
 	return p, diags
 }
 
 // fromCache makes the page of a file from its cache entry.
-func (s *Site) fromCache(src source, data []byte, e *cachedPage) *Page {
+func (s *Site) fromCache(src source, data []byte, e *parsed) *Page {
 	s.cache.put(src.path, e, true)
-	p := newPage(src, e.Page, e.Doc)
-	p.Excerpt = e.Excerpt
+	p := e.newPage(src)
 	p.Doc.Source = data[e.BodyOff:]
 	return p
 }

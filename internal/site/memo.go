@@ -3,10 +3,6 @@ package site
 import (
 	"sync"
 	"time"
-
-	"github.com/handbook-dev/handbook/internal/diag"
-	"github.com/handbook-dev/handbook/internal/markdown"
-	"github.com/handbook-dev/handbook/internal/page"
 )
 
 // A Memo keeps, for the life of a process that loads the same site again
@@ -21,21 +17,12 @@ import (
 // start a new one. Loads using a Memo must not run at the same time.
 type Memo struct {
 	mu      sync.Mutex
-	entries map[string]*memoEntry
+	entries map[string]*parsed
 	hits    int
 }
 
-type memoEntry struct {
-	size    int64
-	mod     time.Time
-	page    *page.Page
-	doc     *markdown.Document
-	excerpt string
-	diags   diag.List
-}
-
 // NewMemo returns an empty Memo.
-func NewMemo() *Memo { return &Memo{entries: map[string]*memoEntry{}} }
+func NewMemo() *Memo { return &Memo{entries: map[string]*parsed{}} }
 
 // Hits returns how many files the last loads took from the Memo.
 func (m *Memo) Hits() int {
@@ -44,7 +31,7 @@ func (m *Memo) Hits() int {
 	return m.hits
 }
 
-func (m *Memo) get(path string, size int64, mod time.Time) *memoEntry {
+func (m *Memo) get(path string, size int64, mod time.Time) *parsed {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e := m.entries[path]
@@ -55,7 +42,7 @@ func (m *Memo) get(path string, size int64, mod time.Time) *memoEntry {
 	return e
 }
 
-func (m *Memo) put(path string, e *memoEntry) {
+func (m *Memo) put(path string, e *parsed) {
 	m.mu.Lock()
 	m.entries[path] = e
 	m.mu.Unlock()
@@ -86,10 +73,9 @@ func (m *Memo) prune(srcs []source) {
 	m.mu.Unlock()
 }
 
-// fromMemo makes the page of an unchanged file from its memo entry.
-func (s *Site) fromMemo(src source, e *memoEntry) *Page {
-	e.doc.ResetLinks()
-	p := newPage(src, e.page, e.doc)
-	p.Excerpt = e.excerpt
-	return p
+// fromMemo makes the page of an unchanged file from its memo entry, with
+// its links to be resolved again.
+func (s *Site) fromMemo(src source, e *parsed) *Page {
+	e.Doc.ResetLinks()
+	return e.newPage(src)
 }

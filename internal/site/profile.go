@@ -72,9 +72,15 @@ func (c *Config) SelectProfile(name string) bool {
 // PublicProfile is the profile "public" when handbook.yaml defines none:
 // pages with visibility: public; of postmortems, those reviewed or closed;
 // owner, responders and slack left out.
-func PublicProfile() *Profile {
+func PublicProfile() *Profile { return DefaultProfile("public") }
+
+// DefaultProfile is a profile called name as it is before handbook.yaml
+// says anything about it: the settings of the built-in public profile,
+// which each key of the profile in the file replaces (visibility,
+// internal_fields and status even when empty). Kinds is empty: all kinds.
+func DefaultProfile(name string) *Profile {
 	return &Profile{
-		Name:           "public",
+		Name:           name,
 		Visibility:     []string{"public"},
 		Status:         map[page.Kind][]string{page.KindPostmortem: {"reviewed", "closed"}},
 		InternalFields: []string{"owner", "responders", "slack"},
@@ -108,9 +114,6 @@ func Status(p *Page) string {
 	}
 	return ""
 }
-
-// profileLinkRule is the rule of links to pages a profile leaves out.
-const profileLinkRule = "public-internal-link"
 
 // leftOut reports whether the site's profile leaves the page t out.
 func (s *Site) leftOut(t *Page) bool { return t != nil && s.excluded[t] }

@@ -155,6 +155,7 @@ func sortedUnique(ps []*Page) []*Page {
 
 // linkPage resolves one page's references. It changes only that page.
 func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
+	p.LeftOut = nil
 	var edges []edge
 	var diags diag.List
 	at := func(line, col int) diag.Position { return diag.Position{File: p.Path, Line: line, Col: col} }
@@ -192,7 +193,7 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 				continue
 			}
 			l.Unlink()
-			diags.Errorf(at(l.Line, l.Col), profileLinkRule, "%s", s.leftOutMessage("links to", target, "the link is shown as plain text"))
+			p.LeftOut = append(p.LeftOut, LeftOut{at(l.Line, l.Col), s.leftOutMessage("links to", target, "the link is shown as plain text")})
 			continue
 		}
 		if _, written, ok := strings.Cut(l.Dest, "#"); ok && target != nil && written != "" {
@@ -232,7 +233,7 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 		}
 		if s.leftOut(t) {
 			r.Plain = true
-			diags.Errorf(at(r.Line, r.Col), profileLinkRule, "%s", s.leftOutMessage("reference "+strconv.Quote(r.Target)+" names", t, "it is shown as plain text"))
+			p.LeftOut = append(p.LeftOut, LeftOut{at(r.Line, r.Col), s.leftOutMessage("reference "+strconv.Quote(r.Target)+" names", t, "it is shown as plain text")})
 			continue
 		}
 		title := t.Title
@@ -265,7 +266,7 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 			}
 			if s.leftOut(t) {
 				if s.elsewhere(t) == "" {
-					diags.Errorf(r.Pos, profileLinkRule, "%s: %s", name, s.leftOutMessage("names", t, "it is not shown"))
+					p.LeftOut = append(p.LeftOut, LeftOut{r.Pos, name + ": " + s.leftOutMessage("names", t, "it is not shown")})
 				}
 				continue
 			}
@@ -294,6 +295,15 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 	}
 	addRel("Related", "related", refs("related", p.Related, ""))
 	return edges, diags
+}
+
+// LeftOut is a link, [[reference]] or front-matter reference to a page the
+// site's profile leaves out, which the page shows as text or not at all.
+// Site records them on the page (Page.LeftOut); lint reports them as
+// public-internal-link, the rule it owns.
+type LeftOut struct {
+	Pos     diag.Position
+	Message string
 }
 
 // leftOutMessage says that a page of the profile points at t, which the

@@ -6,6 +6,24 @@
 //
 // A Site is the input of rendering and linting; it holds every problem found
 // while loading as positioned diagnostics and never stops at the first.
+//
+// Links resolve as GitHub resolves them: relative paths, paths from the
+// repository root ("/docs/x.md", against the git work tree, the site folder
+// and the content roots), folders in any case, fragments that differ from
+// an id only in case (rewritten to it). Titles are settled once (title.go):
+// front matter or the first level-1 heading, Markdown rendered for the
+// heading and plain everywhere else. Dialects of other tools are joined up
+// here where one page cannot tell alone: log4brains' dated ADRs numbered
+// by date (adrlog.go), a radar's releases merged into one blip each
+// (radar.go).
+//
+// Profiles (profile.go) make a View of the site that leaves pages out
+// (the public blog), turning links to them into text. Loading is fast on
+// repeat: a Memo keeps the parses of the preview server's previous load
+// by file size and time, a parse cache on disk (cache.go, used by check)
+// keeps them by content hash between runs, and Patch (patch.go) takes new
+// versions of a few files into a loaded site, reporting which other pages
+// must be linked or rendered again.
 package site
 
 import (
@@ -40,6 +58,9 @@ type Page struct {
 	// one links to, both sorted by URL.
 	Backlinks []*Page
 	Outgoing  []*Page
+	// LeftOut are this page's links and references to pages the profile
+	// leaves out, for lint to report.
+	LeftOut []LeftOut
 	// Relations are the other typed references of the front matter;
 	// Incoming the same relations written on other pages, named from this
 	// end ("Postmortems" on a runbook a postmortem lists).

@@ -439,6 +439,13 @@
     });
     for (var f in groups) include.push(groups[f]);
     var total = totals(include, exclude), ranked = best(total, limit);
+    // A page whose title is the query, as written, comes first: whoever
+    // types a page's whole title wants that page.
+    var whole = titleKey(q);
+    if (whole) {
+      var at = ranked.docs.findIndex(function (d) { var n = named.get(d); return n && titleKey(n[0]) === whole; });
+      if (at > 0) ranked.docs.unshift(ranked.docs.splice(at, 1)[0]);
+    }
     var hits = ranked.docs.map(function (d) {
       // The best section: the one the query's words score most in.
       var sec = 0, top = -1;
@@ -451,6 +458,12 @@
       return { doc: d, score: total[d], sec: sec };
     });
     return { hits: hits, total: ranked.count, marks: marks, prefix: prefix };
+  }
+
+  // titleKey is a title or query as compared for an exact match: folded,
+  // its words joined by single spaces.
+  function titleKey(s) {
+    return fold(String(s)).replace(/[^\p{L}\p{N}]+/gu, " ").trim();
   }
 
   // totals returns every document's score for the clauses (−1: not a

@@ -1,0 +1,195 @@
+package build
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/handbook-dev/handbook/internal/fastfile"
+	"github.com/handbook-dev/handbook/internal/render"
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+// writeOut renders the prepared site and its search index into a
+// temporary folder beside out, and swaps it in for out once complete. On
+// any error out is left as it was.
+func writeOut(ctx context.Context, out string, p *prepared) error {
+	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
+	if err != nil {
+		return fmt.Errorf("create temporary output folder: %w", err)
+	}
+	// MkdirTemp makes the folder private (0700); the output is a web
+	// site, which a server running as another user must read.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("create temporary output folder: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.WriteFile(filepath.Join(tmp, Marker), []byte("This folder is the output of handbook build; handbook replaces it on every build.\n"), 0o644); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	write := writer(tmp)
+	if err := p.r.All(ctx, write); err != nil {
+		return fmt.Errorf("%w; the previous output was kept", err)
+	}
+	if p.index != nil {
+		for sp, b := range p.index().Files() {
+			if err := write(sp, b); err != nil {
+				return fmt.Errorf("%w; the previous output was kept", err)
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := swap(tmp, out); err != nil {
+		return err
+	}
+	committed = true
+	return nil
+}
+
+// writer returns a render.Output that writes each file under the folder
+// dir, making folders as needed; it may be called from several goroutines.
+func writer(dir string) render.Output {
+	var dirs sync.Map
+	return func(sitePath string, data []byte) error {
+		p := filepath.Join(dir, filepath.FromSlash(strings.TrimPrefix(sitePath, "/")))
+		if !strings.HasPrefix(p, dir+string(filepath.Separator)) {
+			return fmt.Errorf("refusing to write %s outside the output folder", sitePath)
+		}
+		parent := filepath.Dir(p)
+		if _, ok := dirs.Load(parent); !ok {
+			// Most folders' parents exist already: one mkdir, no stat.
+			if err := os.Mkdir(parent, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				if err := os.MkdirAll(parent, 0o755); err != nil {
+					return fmt.Errorf("write output: %w", err)
+				}
+			}
+			dirs.Store(parent, true)
+		}
+		if err := fastfile.WriteFile(p, data, 0o644); err != nil {
+			return fmt.Errorf("write output: %w", err)
+		}
+		return nil
+	}
+}
+
+// swap replaces out by tmp: out is moved aside, tmp renamed into place, and
+// the old output removed. If the rename fails, the old output is put back.
+func swap(tmp, out string) error {
+	var old string
+	if _, err := os.Lstat(out); err == nil {
+		old = filepath.Join(filepath.Dir(out), ".handbook-old-"+randomSuffix())
+		if err := os.Rename(out, old); err != nil {
+			return fmt.Errorf("replace output folder: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		if old != "" {
+			if err2 := os.Rename(old, out); err2 != nil {
+				return fmt.Errorf("replace output folder: %w (and restoring the previous output from %s failed: %v)", err, old, err2)
+			}
+		}
+		return fmt.Errorf("replace output folder: %w", err)
+	}
+	if old != "" {
+		os.RemoveAll(old)
+	}
+	return nil
+}
+
+func randomSuffix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// CheckOut refuses an output folder that the build must not replace: the
+// site root, a content root, a folder containing either, a file, or a
+// non-empty folder without the Marker.
+func CheckOut(out string, cfg site.Config) error {
+	out = realPath(out)
+	site := realPath(cfg.Dir)
+	refuse := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s: %s", ErrUnsafeOutput, out, fmt.Sprintf(format, args...))
+	}
+	if within(site, out) {
+		return refuse("it is or contains the site folder %s; choose a folder such as %s", site, filepath.Join(site, "public"))
+	}
+	for _, r := range cfg.Roots {
+		dir := realPath(cfg.RootDir(r))
+		if within(dir, out) {
+			return refuse("it is or contains the content root %s", dir)
+		}
+	}
+	fi, err := os.Lstat(out)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("output folder: %w", err)
+	}
+	if !fi.IsDir() {
+		return refuse("it is not a folder")
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return fmt.Errorf("output folder: %w", err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(out, Marker)); err != nil {
+		return refuse("it is not empty and was not written by handbook (no %s file); remove it or choose another folder", Marker)
+	}
+	return nil
+}
+
+// within reports whether path is dir or inside it.
+func within(path, dir string) bool {
+	if path == dir {
+		return true
+	}
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// realPath resolves symbolic links in as much of p as exists.
+func realPath(p string) string {
+	p = filepath.Clean(p)
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	dir, base := filepath.Split(p)
+	if dir == "" || filepath.Clean(dir) == p {
+		return p
+	}
+	return filepath.Join(realPath(filepath.Clean(dir)), base)
+}
+
+// renderAll renders every file of the site into a map by site path; size
+// is how many files to make room for.
+func renderAll(ctx context.Context, r *render.Renderer, size int) (map[string][]byte, error) {
+	files := make(map[string][]byte, size)
+	var mu sync.Mutex
+	err := r.All(ctx, func(p string, b []byte) error {
+		mu.Lock()
+		files[p] = b
+		mu.Unlock()
+		return nil
+	})
+	return files, err
+}

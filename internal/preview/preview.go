@@ -1,0 +1,312 @@
+// Package preview is the loop behind handbook serve: it builds the site
+// into memory, watches its files, brings the site up to date after every
+// batch of changes and publishes each result to the preview server.
+//
+//	srv := serve.New(serve.Options{BasePath: cfg.BasePath(), Log: os.Stderr})
+//	loop := preview.New(cfg, preview.Options{Publish: srv.Publish, Config: reread, ConfigFile: file, Drafts: true})
+//	err := loop.Start(ctx) // watch, then the first build, before the server listens
+//	loop.Run(ctx)          // rebuild after every change until ctx is done
+//
+// # Rebuilding
+//
+// The site is a build.Live: it runs the pipeline of handbook build in
+// memory, and each batch of changed files (internal/watch batches the
+// events of one save) goes to its Update, which redoes only what an edit
+// that shows in its own page affects, or builds the site whole again. A
+// batch that holds the configuration file reads the configuration again
+// (Options.Config) and builds whole with a new Live, since parsing depends
+// on it. A configuration that does not read, or a site that cannot be
+// built at all (an unreadable root, a layout that does not execute), is
+// shown over every page as one problem while the last site that built is
+// still served; the next batch tries again.
+//
+// # Publishing
+//
+// Every build is published as one serve.Snapshot: its files and its
+// findings as problems, errors first, at most serve.MaxProblems of them,
+// each with the source lines around it (read once, and again when the file
+// changes), and how many there are in all. After a partial update the
+// search index is brought up to date beside the loop (Live.UpdateSearch)
+// and published as one more snapshot with the same problems, so that the
+// browser reloads the edited page without waiting for the index.
+//
+// A line per batch, "changed: content/a.md, content/b.md", goes to
+// Options.Log unless Options.Quiet, with the watcher's errors; the server
+// logs each Publish.
+package preview
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/build"
+	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/serve"
+	"github.com/handbook-dev/handbook/internal/site"
+	"github.com/handbook-dev/handbook/internal/watch"
+)
+
+// Options configure a Loop.
+type Options struct {
+	// Publish hands each build to the server: serve.Server's Publish.
+	Publish func(*serve.Snapshot) serve.Update
+	// Config reads the configuration again: after ConfigFile changed, and
+	// after a read that failed.
+	Config func() (site.Config, error)
+	// ConfigFile is the configuration file's absolute path, watched with
+	// the site.
+	ConfigFile string
+	// Drafts shows the pages marked draft, with a banner.
+	Drafts bool
+	// Poll, when positive, looks for changes every Poll instead of asking
+	// the system (see watch.Options).
+	Poll time.Duration
+	// Log receives a line for each batch of changes, unless Quiet, and the
+	// watcher's errors; nil discards them.
+	Log   io.Writer
+	Quiet bool
+}
+
+// A Loop is the state of one preview session. Start and Run are called
+// from one goroutine.
+type Loop struct {
+	opts Options
+	cfg  site.Config
+	// live is the site in memory, brought up to date on every change; nil
+	// until built, and after the configuration changed or did not read.
+	live *build.Live
+	mu   sync.Mutex
+	last map[string][]byte // the files of the last build that worked
+	// sources holds the files problems were found in, by the path they
+	// are reported at, for the lines shown around each problem; a changed
+	// file is read again.
+	sources map[string][]byte
+	// probs and total are the problems last published.
+	probs []serve.Problem
+	total int
+	// searching is set while a search index update runs.
+	searching bool
+	// batches and werrs are the watcher's (Start).
+	batches <-chan watch.Batch
+	werrs   <-chan error
+}
+
+// New returns the Loop of the site configured by cfg; nothing is built
+// yet.
+func New(cfg site.Config, opts Options) *Loop {
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	return &Loop{opts: opts, cfg: cfg, sources: map[string][]byte{}}
+}
+
+// Start starts watching the site's files, then builds the whole site and
+// publishes it, or the error that stopped it: a change made while it
+// builds, or once it returns, is seen by Run. The watching stops when ctx
+// is done. Its error is for watching that cannot start.
+func (l *Loop) Start(ctx context.Context) error {
+	var err error
+	l.batches, l.werrs, err = watch.Watch(ctx, watchPaths(l.cfg, l.opts.ConfigFile), watch.Options{Poll: l.opts.Poll})
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	l.rebuild(ctx, nil)
+	return nil
+}
+
+// Run rebuilds the site after every batch of changes until ctx is done
+// or the watching stops. Start first.
+func (l *Loop) Run(ctx context.Context) {
+	batches, werrs := l.batches, l.werrs
+	searchDone := make(chan searchResult, 1)
+	for {
+		l.startSearch(searchDone)
+		select {
+		case r := <-searchDone:
+			l.searched(r)
+		case <-ctx.Done():
+			return
+		case err, ok := <-werrs:
+			if ok {
+				fmt.Fprintf(l.opts.Log, "handbook: watching: %v\n", err)
+			} else {
+				werrs = nil
+			}
+		case b, ok := <-batches:
+			if !ok {
+				return // the watcher's context is done
+			}
+			// A changed configuration is read again; a broken one is
+			// shown, not fatal, and the site is built again once it works.
+			if slices.Contains(b.Paths, l.opts.ConfigFile) || l.live == nil {
+				next, err := l.opts.Config()
+				if err != nil {
+					l.live = nil
+					l.fail(err, "config")
+					continue
+				}
+				l.cfg = next
+				l.live = nil // parsing depends on the configuration
+			}
+			l.rebuild(ctx, b.Paths)
+		}
+	}
+}
+
+// rebuild brings the site in memory up to date and publishes it: built
+// whole at first and after a configuration change, else updated for the
+// files that changed (which are also written to the log).
+func (l *Loop) rebuild(ctx context.Context, changed []string) {
+	if len(changed) > 0 && !l.opts.Quiet {
+		fmt.Fprintf(l.opts.Log, "changed: %s\n", describe(l.cfg.Dir, changed))
+	}
+	start := time.Now()
+	var res *build.LiveResult
+	var err error
+	if l.live == nil {
+		cfg := l.cfg
+		cfg.Drafts = l.opts.Drafts
+		l.live = build.NewLive(build.Options{Site: cfg})
+		res, err = l.live.Build(ctx)
+	} else {
+		res, err = l.live.Update(ctx, changed)
+	}
+	if err != nil {
+		l.fail(err, "build")
+		return
+	}
+	for _, c := range changed {
+		if r, err := filepath.Rel(l.cfg.Dir, c); err == nil {
+			delete(l.sources, filepath.ToSlash(r))
+		}
+	}
+	l.mu.Lock()
+	l.last = res.Files
+	l.mu.Unlock()
+	note := "site rebuilt"
+	if res.Partial {
+		note = fmt.Sprintf("%d rendered", res.Rendered)
+	}
+	probs, total := l.problems(res.Diags)
+	l.opts.Publish(&serve.Snapshot{Files: res.Files, Problems: probs, ProblemsTotal: total, Drafts: l.opts.Drafts, Elapsed: time.Since(start), Note: note})
+	l.probs, l.total = probs, total
+}
+
+// searchResult is a search index update done beside the loop.
+type searchResult struct {
+	live *build.Live
+	res  *build.LiveResult
+}
+
+// startSearch brings the search index up to date beside the loop, once
+// the pages an edit changed are served, unless an update is running: the
+// loop starts another when it ends.
+func (l *Loop) startSearch(done chan<- searchResult) {
+	if l.searching || l.live == nil || !l.live.SearchPending() {
+		return
+	}
+	l.searching = true
+	live := l.live
+	go func() { done <- searchResult{live, live.UpdateSearch()} }()
+}
+
+// searched publishes a search index update, unless the site was set up
+// anew meanwhile.
+func (l *Loop) searched(r searchResult) {
+	l.searching = false
+	if r.res == nil || r.live != l.live {
+		return
+	}
+	l.mu.Lock()
+	l.last = r.res.Files
+	l.mu.Unlock()
+	l.opts.Publish(&serve.Snapshot{Files: r.res.Files, Problems: l.probs, ProblemsTotal: l.total, Drafts: l.opts.Drafts, Elapsed: r.res.Elapsed, Note: "search index"})
+}
+
+// fail shows an error that stopped the build over every page, as a problem
+// of rule ("build" or "config"), keeping the last site that built.
+func (l *Loop) fail(err error, rule string) {
+	l.mu.Lock()
+	files := l.last
+	l.mu.Unlock()
+	if files == nil {
+		files = map[string][]byte{}
+	}
+	prob := serve.Problem{Severity: "error", Rule: rule, Message: err.Error()}
+	l.opts.Publish(&serve.Snapshot{Files: files, Problems: []serve.Problem{prob}, Drafts: l.opts.Drafts})
+}
+
+// problems turns findings into what the overlay shows, with the source
+// lines around each: errors first, at most serve.MaxProblems of them. It
+// returns them and how many findings there are in all.
+func (l *Loop) problems(list diag.List) ([]serve.Problem, int) {
+	shown := make([]diag.Diagnostic, 0, min(len(list), serve.MaxProblems))
+	for _, errs := range []bool{true, false} {
+		for _, d := range list {
+			if len(shown) == serve.MaxProblems {
+				break
+			}
+			if (d.Severity == diag.Error) == errs {
+				shown = append(shown, d)
+			}
+		}
+	}
+	out := make([]serve.Problem, 0, len(shown))
+	for _, d := range shown {
+		pr := serve.Problem{File: d.Pos.File, Line: d.Pos.Line, Col: d.Pos.Col, Severity: d.Severity.String(), Rule: d.Rule, Message: d.Message}
+		if d.Pos.File != "" && d.Pos.Line > 0 {
+			src, ok := l.sources[d.Pos.File]
+			if !ok {
+				src, _ = os.ReadFile(filepath.Join(l.cfg.Dir, filepath.FromSlash(d.Pos.File)))
+				l.sources[d.Pos.File] = src
+			}
+			pr.Context = serve.Excerpt(src, d.Pos.Line, 2)
+		}
+		out = append(out, pr)
+	}
+	return out, len(list)
+}
+
+// describe lists changed files for the log, relative to the site folder,
+// at most three of them.
+func describe(dir string, paths []string) string {
+	var names []string
+	for i, p := range paths {
+		if i == 3 {
+			names = append(names, fmt.Sprintf("and %d more", len(paths)-3))
+			break
+		}
+		if r, err := filepath.Rel(dir, p); err == nil && !strings.HasPrefix(r, "..") {
+			p = filepath.ToSlash(r)
+		}
+		names = append(names, p)
+	}
+	return strings.Join(names, ", ")
+}
+
+// watchPaths are the folders and files whose changes rebuild the site:
+// the content roots, the site's layouts and static folders, and the
+// configuration file configFile (absolute).
+func watchPaths(cfg site.Config, configFile string) []string {
+	var out []string
+	for _, r := range cfg.Roots {
+		d := cfg.RootDir(r)
+		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, cfg.Dir) // a site read from its own folder
+	}
+	// layouts/ and static/ are watched even before they exist: their
+	// parent is, so creating them is seen.
+	out = append(out, filepath.Join(cfg.Dir, "layouts"), filepath.Join(cfg.Dir, "static"))
+	return append(out, configFile)
+}

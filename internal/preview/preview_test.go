@@ -1,0 +1,84 @@
+package preview
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/serve"
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+// TestLoop starts a preview of a site with a problem, then fixes the
+// page: the first snapshot shows the problem with its source lines, errors
+// first, and the edit is published without a restart.
+func TestLoop(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("content/index.md", "---\ntitle: Home\n---\nHello. See [gone](gone.md).\n\nTODO: more.\n")
+	cfg := site.DefaultConfig(dir)
+	snaps := make(chan *serve.Snapshot, 16)
+	loop := New(cfg, Options{
+		Publish:    func(s *serve.Snapshot) serve.Update { snaps <- s; return serve.Update{} },
+		Config:     func() (site.Config, error) { return cfg, nil },
+		ConfigFile: filepath.Join(dir, "handbook.yaml"),
+		Drafts:     true,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := loop.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	next := func(want string) *serve.Snapshot {
+		t.Helper()
+		timeout := time.After(10 * time.Second)
+		for {
+			select {
+			case s := <-snaps:
+				if strings.Contains(string(s.Files["/index.html"]), want) {
+					return s
+				}
+			case <-timeout:
+				t.Fatalf("no snapshot with %q", want)
+			}
+		}
+	}
+	first := next("Hello.")
+	if len(first.Problems) < 2 || first.ProblemsTotal != len(first.Problems) {
+		t.Fatalf("problems = %+v, total %d; want the broken link and the placeholder", first.Problems, first.ProblemsTotal)
+	}
+	if p := first.Problems[0]; p.Severity != "error" || p.File != "content/index.md" || len(p.Context) == 0 {
+		t.Errorf("first problem = %+v; want an error in content/index.md with its lines", p)
+	}
+	for i := 1; i < len(first.Problems); i++ {
+		if first.Problems[i-1].Severity != "error" && first.Problems[i].Severity == "error" {
+			t.Errorf("an error after a %s: %+v", first.Problems[i-1].Severity, first.Problems)
+		}
+	}
+
+	go loop.Run(ctx)
+	write("content/index.md", "---\ntitle: Home\n---\nHello again.\n")
+	if s := next("Hello again."); len(s.Problems) != 0 {
+		t.Errorf("problems after the fix: %+v", s.Problems)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	dir := filepath.FromSlash("/site")
+	paths := []string{filepath.Join(dir, "content", "a.md"), filepath.Join(dir, "b.md"), filepath.Join(dir, "c.md"), filepath.Join(dir, "d.md"), filepath.Join(dir, "e.md")}
+	if got, want := describe(dir, paths), "content/a.md, b.md, c.md, and 2 more"; got != want {
+		t.Errorf("describe = %q, want %q", got, want)
+	}
+}
