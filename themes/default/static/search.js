@@ -443,8 +443,8 @@
     // types a page's whole title wants that page.
     var whole = titleKey(q);
     if (whole) {
-      var at = ranked.docs.findIndex(function (d) { var n = named.get(d); return n && titleKey(n[0]) === whole; });
-      if (at > 0) ranked.docs.unshift(ranked.docs.splice(at, 1)[0]);
+      var exactAt = ranked.docs.findIndex(function (d) { var n = named.get(d); return n && titleKey(n[0]) === whole; });
+      if (exactAt > 0) ranked.docs.unshift(ranked.docs.splice(exactAt, 1)[0]);
     }
     var hits = ranked.docs.map(function (d) {
       // The best section: the one the query's words score most in.
