@@ -393,135 +393,172 @@ func proportional(n, m int) []int {
 
 type span struct{ k0, k1, v0, v1 int }
 
-// scanAttrs mirrors Tokenizer.readTag of golang.org/x/net/html: raw is a
-// whole start tag, "<" and a letter first.
-func scanAttrs(raw []byte) []span {
-	i := 2
-	read := func() (byte, bool) {
-		if i >= len(raw) {
-			return 0, false
-		}
-		i++
-		return raw[i-1], true
+// tagScanner walks one raw start tag byte by byte, as the tokenizer's
+// readTag does; i is the offset of the next unread byte.
+type tagScanner struct {
+	raw []byte
+	i   int
+}
+
+// read returns the next byte and advances, or reports the end of raw.
+func (s *tagScanner) read() (byte, bool) {
+	if s.i >= len(s.raw) {
+		return 0, false
 	}
-	skipSpace := func() bool {
-		for {
-			c, ok := read()
-			if !ok {
-				return false
-			}
-			if !isSpace(c) {
-				i--
-				return true
-			}
-		}
-	}
-	// readTagName
+	s.i++
+	return s.raw[s.i-1], true
+}
+
+// skipSpace moves past white space, reporting false at the end of raw.
+func (s *tagScanner) skipSpace() bool {
 	for {
-		c, ok := read()
+		c, ok := s.read()
 		if !ok {
-			return nil
+			return false
+		}
+		if !isSpace(c) {
+			s.i--
+			return true
+		}
+	}
+}
+
+// readTagName moves past the tag name, as readTagName does, reporting
+// false at the end of raw.
+func (s *tagScanner) readTagName() bool {
+	for {
+		c, ok := s.read()
+		if !ok {
+			return false
 		}
 		if isSpace(c) {
-			break
+			return true
 		}
 		if c == '/' || c == '>' {
-			i--
-			break
+			s.i--
+			return true
 		}
 	}
-	if !skipSpace() {
+}
+
+// readAttrKey records where the next attribute key starts and ends in
+// sp, as readTagAttrKey does.
+func (s *tagScanner) readAttrKey(sp *span) {
+	sp.k0 = s.i
+	for {
+		c, ok := s.read()
+		if !ok {
+			sp.k1 = s.i
+			return
+		}
+		if c == '=' && sp.k0+1 == s.i {
+			continue
+		}
+		if c == '=' || isSpace(c) || c == '/' || c == '>' {
+			s.i--
+			sp.k1 = s.i
+			return
+		}
+	}
+}
+
+// readAttrVal records where the value of the attribute just read starts
+// and ends in sp, as readTagAttrVal does; both stay at the current
+// offset when the attribute has no value.
+func (s *tagScanner) readAttrVal(sp *span) {
+	sp.v0, sp.v1 = s.i, s.i
+	if !s.skipSpace() {
+		return
+	}
+	c, ok := s.read()
+	if !ok || c == '/' {
+		return
+	}
+	if c != '=' {
+		s.i--
+		return
+	}
+	if !s.skipSpace() {
+		return
+	}
+	q, ok := s.read()
+	if !ok {
+		return
+	}
+	switch q {
+	case '>':
+		s.i--
+	case '\'', '"':
+		s.readQuoted(sp, q)
+	default:
+		s.readUnquoted(sp)
+	}
+}
+
+// readQuoted records the span of a value quoted by q, whose opening
+// quote has just been read.
+func (s *tagScanner) readQuoted(sp *span, q byte) {
+	sp.v0 = s.i
+	for {
+		c, ok := s.read()
+		if !ok {
+			sp.v1 = s.i
+			return
+		}
+		if c == q {
+			sp.v1 = s.i - 1
+			return
+		}
+	}
+}
+
+// readUnquoted records the span of an unquoted value, whose first byte
+// has just been read.
+func (s *tagScanner) readUnquoted(sp *span) {
+	sp.v0 = s.i - 1
+	for {
+		c, ok := s.read()
+		if !ok {
+			sp.v1 = s.i
+			return
+		}
+		if isSpace(c) {
+			sp.v1 = s.i - 1
+			return
+		}
+		if c == '>' {
+			s.i--
+			sp.v1 = s.i
+			return
+		}
+	}
+}
+
+// scanAttrs mirrors Tokenizer.readTag of golang.org/x/net/html: raw is a
+// whole start tag, "<" and a letter first. It returns the key and value
+// span of each attribute the tokenizer keeps, dropping repeated keys.
+func scanAttrs(raw []byte) []span {
+	s := tagScanner{raw: raw, i: 2}
+	if !s.readTagName() || !s.skipSpace() {
 		return nil
 	}
 	var spans []span
 	seen := map[string]bool{}
 	for {
-		c, ok := read()
+		c, ok := s.read()
 		if !ok || c == '>' {
 			break
 		}
-		i--
+		s.i--
 		var sp span
-		// readTagAttrKey
-		sp.k0 = i
-		for {
-			c, ok := read()
-			if !ok {
-				sp.k1 = i
-				break
-			}
-			if c == '=' && sp.k0+1 == i {
-				continue
-			}
-			if c == '=' || isSpace(c) || c == '/' || c == '>' {
-				i--
-				sp.k1 = i
-				break
-			}
-		}
-		// readTagAttrVal
-		sp.v0, sp.v1 = i, i
-		func() {
-			if !skipSpace() {
-				return
-			}
-			c, ok := read()
-			if !ok || c == '/' {
-				return
-			}
-			if c != '=' {
-				i--
-				return
-			}
-			if !skipSpace() {
-				return
-			}
-			q, ok := read()
-			if !ok {
-				return
-			}
-			switch q {
-			case '>':
-				i--
-			case '\'', '"':
-				sp.v0 = i
-				for {
-					c, ok := read()
-					if !ok {
-						sp.v1 = i
-						return
-					}
-					if c == q {
-						sp.v1 = i - 1
-						return
-					}
-				}
-			default:
-				sp.v0 = i - 1
-				for {
-					c, ok := read()
-					if !ok {
-						sp.v1 = i
-						return
-					}
-					if isSpace(c) {
-						sp.v1 = i - 1
-						return
-					}
-					if c == '>' {
-						i--
-						sp.v1 = i
-						return
-					}
-				}
-			}
-		}()
+		s.readAttrKey(&sp)
+		s.readAttrVal(&sp)
 		key := string(asciiLower(raw[sp.k0:sp.k1]))
 		if sp.k0 != sp.k1 && !seen[key] {
 			spans = append(spans, sp)
 			seen[key] = true
 		}
-		if !skipSpace() {
+		if !s.skipSpace() {
 			break
 		}
 	}

@@ -48,11 +48,42 @@ func (e *TemplateError) Unwrap() error { return e.Err }
 // layout files as partials. Site files under overrideDir/static are served
 // from the site root.
 func LoadTheme(theme fs.FS, siteDir string, funcs template.FuncMap) (*Theme, error) {
-	files := map[string]string{} // name without .html → source text
-	origin := map[string]string{}
+	ls := layoutSources{files: map[string]string{}, origin: map[string]string{}}
+	if err := ls.readTheme(theme); err != nil {
+		return nil, err
+	}
+	if siteDir != "" {
+		if err := ls.readSite(siteDir); err != nil {
+			return nil, err
+		}
+	}
+	th, err := ls.parse(funcs)
+	if err != nil {
+		return nil, err
+	}
+	if err := th.addThemeStatic(theme); err != nil {
+		return nil, err
+	}
+	if siteDir != "" {
+		if err := th.addSiteStatic(siteDir); err != nil {
+			return nil, err
+		}
+	}
+	return th, nil
+}
+
+// layoutSources are the layout files a theme is parsed from, the site's
+// replacing the theme's of the same name.
+type layoutSources struct {
+	files  map[string]string // name without .html → source text
+	origin map[string]string // name → where it came from, as messages name it
+}
+
+// readTheme adds the .html files of the theme's layouts folder.
+func (ls *layoutSources) readTheme(theme fs.FS) error {
 	entries, err := fs.ReadDir(theme, "layouts")
 	if err != nil {
-		return nil, fmt.Errorf("read theme layouts: %w", err)
+		return fmt.Errorf("read theme layouts: %w", err)
 	}
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".html") {
@@ -60,57 +91,57 @@ func LoadTheme(theme fs.FS, siteDir string, funcs template.FuncMap) (*Theme, err
 		}
 		b, err := fs.ReadFile(theme, "layouts/"+e.Name())
 		if err != nil {
-			return nil, fmt.Errorf("read theme layout: %w", err)
+			return fmt.Errorf("read theme layout: %w", err)
 		}
 		name := strings.TrimSuffix(e.Name(), ".html")
-		files[name], origin[name] = string(b), "theme layouts/"+e.Name()
+		ls.files[name], ls.origin[name] = string(b), "theme layouts/"+e.Name()
 	}
-	if siteDir != "" {
-		dir := filepath.Join(siteDir, "layouts")
-		ents, err := os.ReadDir(dir)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("read site layouts: %w", err)
-		}
-		for _, e := range ents {
-			if e.IsDir() || !strings.HasSuffix(e.Name(), ".html") {
-				continue
-			}
-			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				return nil, fmt.Errorf("read site layout: %w", err)
-			}
-			name := strings.TrimSuffix(e.Name(), ".html")
-			files[name], origin[name] = string(b), filepath.ToSlash(filepath.Join("layouts", e.Name()))
-		}
+	return nil
+}
+
+// readSite adds the .html files of siteDir/layouts, if any, over the
+// theme's.
+func (ls *layoutSources) readSite(siteDir string) error {
+	dir := filepath.Join(siteDir, "layouts")
+	ents, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("read site layouts: %w", err)
 	}
-	if _, ok := files["base"]; !ok {
+	for _, e := range ents {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".html") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return fmt.Errorf("read site layout: %w", err)
+		}
+		name := strings.TrimSuffix(e.Name(), ".html")
+		ls.files[name], ls.origin[name] = string(b), filepath.ToSlash(filepath.Join("layouts", e.Name()))
+	}
+	return nil
+}
+
+// parse builds the Theme's templates: each layout is a clone of the
+// shared set with its own file added.
+func (ls *layoutSources) parse(funcs template.FuncMap) (*Theme, error) {
+	if _, ok := ls.files["base"]; !ok {
 		return nil, &TemplateError{Name: "base", Err: errors.New("missing")}
 	}
-	// The shared set: base and every file that is not a layout.
-	shared := template.New("base").Funcs(funcs).Option("missingkey=error")
 	var names []string
-	for name := range files {
+	for name := range ls.files {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	for _, name := range names {
-		if slices.Contains(Layouts, name) {
-			continue
-		}
-		t := shared
-		if name != "base" {
-			t = shared.New(name)
-		}
-		if _, err := t.Parse(files[name]); err != nil {
-			return nil, &TemplateError{Name: origin[name], Err: err}
-		}
+	shared, err := ls.parseShared(names, funcs)
+	if err != nil {
+		return nil, err
 	}
 	th := &Theme{layouts: map[string]*template.Template{}}
 	for _, name := range names {
-		th.sources = append(th.sources, [2]string{origin[name], files[name]})
+		th.sources = append(th.sources, [2]string{ls.origin[name], ls.files[name]})
 	}
 	for _, name := range Layouts {
-		src, ok := files[name]
+		src, ok := ls.files[name]
 		if !ok {
 			if name == "page" {
 				return nil, &TemplateError{Name: "page", Err: errors.New("missing")}
@@ -119,14 +150,39 @@ func LoadTheme(theme fs.FS, siteDir string, funcs template.FuncMap) (*Theme, err
 		}
 		t, err := shared.Clone()
 		if err != nil {
-			return nil, &TemplateError{Name: origin[name], Err: err}
+			return nil, &TemplateError{Name: ls.origin[name], Err: err}
 		}
 		if _, err := t.New(name).Parse(src); err != nil {
-			return nil, &TemplateError{Name: origin[name], Err: err}
+			return nil, &TemplateError{Name: ls.origin[name], Err: err}
 		}
 		th.layouts[name] = t
 	}
-	err = fs.WalkDir(theme, "static", func(p string, d fs.DirEntry, err error) error {
+	return th, nil
+}
+
+// parseShared parses the set every layout shares: base and every file,
+// of the sorted names, that is not a layout.
+func (ls *layoutSources) parseShared(names []string, funcs template.FuncMap) (*template.Template, error) {
+	shared := template.New("base").Funcs(funcs).Option("missingkey=error")
+	for _, name := range names {
+		if slices.Contains(Layouts, name) {
+			continue
+		}
+		t := shared
+		if name != "base" {
+			t = shared.New(name)
+		}
+		if _, err := t.Parse(ls.files[name]); err != nil {
+			return nil, &TemplateError{Name: ls.origin[name], Err: err}
+		}
+	}
+	return shared, nil
+}
+
+// addThemeStatic lists the files under the theme's static folder, served
+// under /assets/.
+func (th *Theme) addThemeStatic(theme fs.FS) error {
+	err := fs.WalkDir(theme, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -135,33 +191,37 @@ func LoadTheme(theme fs.FS, siteDir string, funcs template.FuncMap) (*Theme, err
 		return nil
 	})
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("read theme static files: %w", err)
+		return fmt.Errorf("read theme static files: %w", err)
 	}
-	if siteDir != "" {
-		dir := filepath.Join(siteDir, "static")
-		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if strings.HasPrefix(d.Name(), ".") && p != dir {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				return nil
-			}
-			rel, _ := filepath.Rel(dir, p)
-			p2 := p
-			th.Static = append(th.Static, StaticFile{URL: "/" + filepath.ToSlash(rel), Read: func() ([]byte, error) { return os.ReadFile(p2) }})
-			return nil
-		})
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("read site static files: %w", err)
+	return nil
+}
+
+// addSiteStatic lists the files under siteDir/static, served from the
+// site root, skipping dot files and folders.
+func (th *Theme) addSiteStatic(siteDir string) error {
+	dir := filepath.Join(siteDir, "static")
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
 		}
+		if strings.HasPrefix(d.Name(), ".") && p != dir {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		p2 := p
+		th.Static = append(th.Static, StaticFile{URL: "/" + filepath.ToSlash(rel), Read: func() ([]byte, error) { return os.ReadFile(p2) }})
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("read site static files: %w", err)
 	}
-	return th, nil
+	return nil
 }
 
 // layout returns the template for a layout name, falling back to "page".

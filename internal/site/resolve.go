@@ -156,125 +156,166 @@ func sortedUnique(ps []*Page) []*Page {
 // linkPage resolves one page's references. It changes only that page.
 func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 	p.LeftOut = nil
-	var edges []edge
-	var diags diag.List
-	at := func(line, col int) diag.Position { return diag.Position{File: p.Path, Line: line, Col: col} }
-	for _, u := range p.Doc.Unsafe {
+	k := &linker{s: s, p: p}
+	k.unsafeURLs()
+	for _, l := range p.Doc.Links {
+		k.link(l)
+	}
+	for _, r := range p.Doc.Refs {
+		k.ref(r)
+	}
+	k.relations()
+	return k.edges, k.diags
+}
+
+// linker resolves the references of one page, collecting its edges and
+// findings.
+type linker struct {
+	s     *Site
+	p     *Page
+	edges []edge
+	diags diag.List
+}
+
+func (k *linker) at(line, col int) diag.Position {
+	return diag.Position{File: k.p.Path, Line: line, Col: col}
+}
+
+// unsafeURLs reports the link and image URLs the page's Markdown lost for
+// their scheme.
+func (k *linker) unsafeURLs() {
+	for _, u := range k.p.Doc.Unsafe {
 		what := "link to"
 		if u.Kind == markdown.KindImage {
 			what = "image"
 		}
-		diags.Warnf(at(u.Line, u.Col), "unsafe-url", "%s %s: the URL scheme is not allowed and was removed; use an http(s) or relative link", what, u.URL)
+		k.diags.Warnf(k.at(u.Line, u.Col), "unsafe-url", "%s %s: the URL scheme is not allowed and was removed; use an http(s) or relative link", what, u.URL)
 	}
-	for _, l := range p.Doc.Links {
-		if strings.HasPrefix(l.Dest, "#") && len(l.Dest) > 1 {
-			frag := unescapeFragment(l.Dest[1:])
-			switch id, ok := matchID(p, frag); {
-			case !ok:
-				diags.Errorf(at(l.Line, l.Col), "broken-anchor", "link to #%s: this page has no heading or element with that id%s", frag, suggestID(p, frag))
-			case id != frag:
-				l.SetDest("#" + id)
-				diags.Add(at(l.Line, l.Col), diag.Info, "anchor-case", "link to #%s: the id is #%s, which differs in case; the link goes to it (GitHub ignores the case of fragments), but write it as the id is spelled", frag, id)
+}
+
+// link resolves a link or image: an anchor on the page, a page, a file,
+// or a page the profile leaves out.
+func (k *linker) link(l *markdown.Link) {
+	s, p, at := k.s, k.p, k.at(l.Line, l.Col)
+	if strings.HasPrefix(l.Dest, "#") && len(l.Dest) > 1 {
+		frag := unescapeFragment(l.Dest[1:])
+		switch id, ok := matchID(p, frag); {
+		case !ok:
+			k.diags.Errorf(at, "broken-anchor", "link to #%s: this page has no heading or element with that id%s", frag, suggestID(p, frag))
+		case id != frag:
+			l.SetDest("#" + id)
+			k.diags.Add(at, diag.Info, "anchor-case", "link to #%s: the id is #%s, which differs in case; the link goes to it (GitHub ignores the case of fragments), but write it as the id is spelled", frag, id)
+		}
+		return
+	}
+	u, target, msg := s.resolveLink(p, l.Dest)
+	if msg != "" {
+		k.diags.Errorf(at, "broken-link", "%s", msg)
+		return
+	}
+	if s.leftOut(target) {
+		if u := s.elsewhere(target); u != "" {
+			if _, frag, _ := strings.Cut(l.Dest, "#"); frag != "" {
+				u += "#" + frag
 			}
-			continue
-		}
-		u, target, msg := s.resolveLink(p, l.Dest)
-		if msg != "" {
-			diags.Errorf(at(l.Line, l.Col), "broken-link", "%s", msg)
-			continue
-		}
-		if s.leftOut(target) {
-			if u := s.elsewhere(target); u != "" {
-				_, frag, _ := strings.Cut(l.Dest, "#")
-				if frag != "" {
-					u += "#" + frag
-				}
-				l.SetDest(u)
-				continue
-			}
-			l.Unlink()
-			p.LeftOut = append(p.LeftOut, LeftOut{at(l.Line, l.Col), s.leftOutMessage("links to", target, "the link is shown as plain text")})
-			continue
-		}
-		if _, written, ok := strings.Cut(l.Dest, "#"); ok && target != nil && written != "" {
-			frag := unescapeFragment(written)
-			switch id, ok := matchID(target, frag); {
-			case !ok:
-				diags.Errorf(at(l.Line, l.Col), "broken-anchor", "link to %s: %s has no heading or element with id %q%s", l.Dest, target.Path, frag, suggestID(target, frag))
-			case id != frag:
-				u = strings.TrimSuffix(u, "#"+written) + "#" + id
-				diags.Add(at(l.Line, l.Col), diag.Info, "anchor-case", "link to %s: the id in %s is #%s, which differs in case; the link goes to it (GitHub ignores the case of fragments), but write it as the id is spelled", l.Dest, target.Path, id)
-			}
-		}
-		if u != "" {
 			l.SetDest(u)
+			return
 		}
-		if target != nil {
-			edges = append(edges, edge{p, target})
+		l.Unlink()
+		p.LeftOut = append(p.LeftOut, LeftOut{at, s.leftOutMessage("links to", target, "the link is shown as plain text")})
+		return
+	}
+	if _, written, ok := strings.Cut(l.Dest, "#"); ok && target != nil && written != "" {
+		frag := unescapeFragment(written)
+		switch id, ok := matchID(target, frag); {
+		case !ok:
+			k.diags.Errorf(at, "broken-anchor", "link to %s: %s has no heading or element with id %q%s", l.Dest, target.Path, frag, suggestID(target, frag))
+		case id != frag:
+			u = strings.TrimSuffix(u, "#"+written) + "#" + id
+			k.diags.Add(at, diag.Info, "anchor-case", "link to %s: the id in %s is #%s, which differs in case; the link goes to it (GitHub ignores the case of fragments), but write it as the id is spelled", l.Dest, target.Path, id)
 		}
 	}
-	for _, r := range p.Doc.Refs {
-		t, frag, msg := s.resolveRef(p, r.Target, "")
-		if msg != "" {
-			rule := "broken-reference"
-			if strings.HasPrefix(msg, "ambiguous") {
-				rule = "ambiguous-reference"
-			}
-			diags.Errorf(at(r.Line, r.Col), rule, "%s", msg)
-			continue
+	if u != "" {
+		l.SetDest(u)
+	}
+	if target != nil {
+		k.edges = append(k.edges, edge{p, target})
+	}
+}
+
+// ref resolves a [[short reference]], titled with its target.
+func (k *linker) ref(r *markdown.RefInfo) {
+	s, p, at := k.s, k.p, k.at(r.Line, r.Col)
+	t, frag, msg := s.resolveRef(p, r.Target, "")
+	if msg != "" {
+		k.refProblem(at, "", msg)
+		return
+	}
+	title := t.Title
+	if t.ADRLabel() != "" {
+		title = t.ADRLabel() + ": " + t.Title
+	}
+	if u := s.elsewhere(t); u != "" && s.leftOut(t) {
+		r.Resolve(u+frag, title)
+		return
+	}
+	if s.leftOut(t) {
+		r.Plain = true
+		p.LeftOut = append(p.LeftOut, LeftOut{at, s.leftOutMessage("reference "+strconv.Quote(r.Target)+" names", t, "it is shown as plain text")})
+		return
+	}
+	if f := strings.TrimPrefix(frag, "#"); f != "" {
+		switch id, ok := matchID(t, unescapeFragment(f)); {
+		case !ok:
+			k.diags.Errorf(at, "broken-anchor", "reference %q: %s has no heading or element with id %q%s", r.Target, t.Path, f, suggestID(t, f))
+		case id != unescapeFragment(f):
+			frag = "#" + id
+			k.diags.Add(at, diag.Info, "anchor-case", "reference %q: the id in %s is #%s, which differs in case; the reference goes to it, but write it as the id is spelled", r.Target, t.Path, id)
 		}
-		if u := s.elsewhere(t); u != "" && s.leftOut(t) {
-			title := t.Title
-			if t.ADRLabel() != "" {
-				title = t.ADRLabel() + ": " + t.Title
-			}
-			r.Resolve(u+frag, title)
+	}
+	r.Resolve(s.Config.BasePath()+strings.TrimPrefix(t.URL, "/")+frag, title)
+	k.edges = append(k.edges, edge{p, t})
+}
+
+// refProblem reports a reference that did not resolve: ambiguous, or
+// naming no page. prefix, if set, says where it is written.
+func (k *linker) refProblem(pos diag.Position, prefix, msg string) {
+	if prefix != "" {
+		msg = prefix + ": " + msg
+	}
+	if strings.Contains(msg, "ambiguous reference") {
+		k.diags.Errorf(pos, "ambiguous-reference", "%s", msg)
+		return
+	}
+	k.diags.Errorf(pos, "broken-reference", "%s", msg)
+}
+
+// refs resolves the front-matter references written under name, of kind
+// if set, to the pages shown.
+func (k *linker) refs(name string, rs []page.Ref, kind page.Kind) []*Page {
+	s, p := k.s, k.p
+	var out []*Page
+	for _, r := range rs {
+		t, _, msg := s.resolveRef(p, r.Target, kind)
+		if msg != "" {
+			k.refProblem(r.Pos, name, msg)
 			continue
 		}
 		if s.leftOut(t) {
-			r.Plain = true
-			p.LeftOut = append(p.LeftOut, LeftOut{at(r.Line, r.Col), s.leftOutMessage("reference "+strconv.Quote(r.Target)+" names", t, "it is shown as plain text")})
+			if s.elsewhere(t) == "" {
+				p.LeftOut = append(p.LeftOut, LeftOut{r.Pos, name + ": " + s.leftOutMessage("names", t, "it is not shown")})
+			}
 			continue
 		}
-		title := t.Title
-		if t.ADRLabel() != "" {
-			title = t.ADRLabel() + ": " + t.Title
-		}
-		if f := strings.TrimPrefix(frag, "#"); f != "" {
-			switch id, ok := matchID(t, unescapeFragment(f)); {
-			case !ok:
-				diags.Errorf(at(r.Line, r.Col), "broken-anchor", "reference %q: %s has no heading or element with id %q%s", r.Target, t.Path, f, suggestID(t, f))
-			case id != unescapeFragment(f):
-				frag = "#" + id
-				diags.Add(at(r.Line, r.Col), diag.Info, "anchor-case", "reference %q: the id in %s is #%s, which differs in case; the reference goes to it, but write it as the id is spelled", r.Target, t.Path, id)
-			}
-		}
-		r.Resolve(s.Config.BasePath()+strings.TrimPrefix(t.URL, "/")+frag, title)
-		edges = append(edges, edge{p, t})
+		out = append(out, t)
+		k.edges = append(k.edges, edge{p, t})
 	}
-	refs := func(name string, rs []page.Ref, kind page.Kind) []*Page {
-		var out []*Page
-		for _, r := range rs {
-			t, _, msg := s.resolveRef(p, r.Target, kind)
-			if msg != "" {
-				rule := "broken-reference"
-				if strings.HasPrefix(msg, "ambiguous") {
-					rule = "ambiguous-reference"
-				}
-				diags.Errorf(r.Pos, rule, "%s: %s", name, msg)
-				continue
-			}
-			if s.leftOut(t) {
-				if s.elsewhere(t) == "" {
-					p.LeftOut = append(p.LeftOut, LeftOut{r.Pos, name + ": " + s.leftOutMessage("names", t, "it is not shown")})
-				}
-				continue
-			}
-			out = append(out, t)
-			edges = append(edges, edge{p, t})
-		}
-		return out
-	}
+	return out
+}
+
+// relations resolves the page's typed front-matter relations.
+func (k *linker) relations() {
+	p := k.p
 	p.Relations = nil
 	addRel := func(name, key string, ps []*Page) {
 		if len(ps) > 0 {
@@ -282,19 +323,18 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 		}
 	}
 	if p.ADR != nil {
-		p.Supersedes = refs("supersedes", p.ADR.Supersedes, page.KindADR)
-		p.SupersededBy = refs("superseded_by", p.ADR.SupersededBy, page.KindADR)
+		p.Supersedes = k.refs("supersedes", p.ADR.Supersedes, page.KindADR)
+		p.SupersededBy = k.refs("superseded_by", p.ADR.SupersededBy, page.KindADR)
 	}
 	if p.Postmortem != nil {
-		addRel("Runbooks", "runbooks", refs("runbooks", p.Postmortem.Runbooks, page.KindRunbook))
-		addRel("Decisions", "adrs", refs("adrs", p.Postmortem.ADRs, page.KindADR))
+		addRel("Runbooks", "runbooks", k.refs("runbooks", p.Postmortem.Runbooks, page.KindRunbook))
+		addRel("Decisions", "adrs", k.refs("adrs", p.Postmortem.ADRs, page.KindADR))
 	}
 	if p.Evaluation != nil {
-		addRel("Decision", "adr", refs("adr", p.Evaluation.ADR, page.KindADR))
-		addRel("Alternatives", "alternatives", refs("alternatives", p.Evaluation.Alternatives, ""))
+		addRel("Decision", "adr", k.refs("adr", p.Evaluation.ADR, page.KindADR))
+		addRel("Alternatives", "alternatives", k.refs("alternatives", p.Evaluation.Alternatives, ""))
 	}
-	addRel("Related", "related", refs("related", p.Related, ""))
-	return edges, diags
+	addRel("Related", "related", k.refs("related", p.Related, ""))
 }
 
 // LeftOut is a link, [[reference]] or front-matter reference to a page the
