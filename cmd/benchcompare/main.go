@@ -101,17 +101,15 @@ var (
 	tasks = map[string]bool{}
 )
 
+// run runs the comparisons of -tasks on a generated site of each size,
+// prints the Markdown table and writes it into the page at pagePath.
 func run(runs int, sizesFlag, pagePath, work string) error {
 	if runs < 3 {
 		return errors.New("-runs must be at least 3")
 	}
-	var sizes []int
-	for _, s := range strings.Split(sizesFlag, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n <= 0 {
-			return fmt.Errorf("bad size %q", s)
-		}
-		sizes = append(sizes, n)
+	sizes, err := parseSizes(sizesFlag)
+	if err != nil {
+		return err
 	}
 	if err := ensure("hugo", "hugo"); err != nil {
 		return err
@@ -127,14 +125,57 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 		defer os.RemoveAll(dir)
 		work = dir
 	}
+	b, err := newBench(runs, work)
+	if err != nil {
+		return err
+	}
+	for _, n := range sizes {
+		if err := b.size(n); err != nil {
+			return err
+		}
+	}
+	table := markdownTable(b.rows, runs)
+	if len(b.searchTables) > 0 {
+		table += "\n\n" + strings.Join(b.searchTables, "\n\n")
+	}
+	fmt.Println(table)
+	return writePage(pagePath, table, b.rows)
+}
+
+// parseSizes parses the comma-separated site sizes of -sizes.
+func parseSizes(sizesFlag string) ([]int, error) {
+	var sizes []int
+	for _, s := range strings.Split(sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("bad size %q", s)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes, nil
+}
+
+// bench is the state of a run: the tools compared, where they work, and
+// the results gathered so far.
+type bench struct {
+	runs              int
+	work              string
+	handbook, hugoDir string
+	ours, hugo        tool
+	rows              []row
+	searchTables      []string
+}
+
+// newBench builds handbook into work and sets Hugo up there.
+func newBench(runs int, work string) (*bench, error) {
 	work, _ = filepath.Abs(work)
 	handbook := filepath.Join(work, "handbook")
 	if out, err := exec.Command("go", "build", "-o", handbook, "./cmd/handbook").CombinedOutput(); err != nil {
-		return fmt.Errorf("build handbook: %v\n%s", err, out)
+		return nil, fmt.Errorf("build handbook: %v\n%s", err, out)
 	}
 	hugoDir, err := hugoSetup(work)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ours := tool{"handbook build", func(site, out string) []string {
 		return []string{handbook, "-C", site, "--quiet", "build", "--out", out}
@@ -142,75 +183,83 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 	hugo := tool{"hugo", func(site, out string) []string {
 		return []string{"hugo", "--quiet", "-s", site, "--config", filepath.Join(hugoDir, "hugo.toml"), "--layoutDir", filepath.Join(hugoDir, "layouts"), "-d", out}
 	}}
-	var rows []row
-	var searchTables []string
-	for _, n := range sizes {
-		site := filepath.Join(work, fmt.Sprintf("site-%d", n))
-		fmt.Fprintf(os.Stderr, "generating %d pages…\n", n)
-		if err := sitegen.Generate(site, n, 1); err != nil {
+	return &bench{runs: runs, work: work, handbook: handbook, hugoDir: hugoDir, ours: ours, hugo: hugo}, nil
+}
+
+// size generates a site of n pages, runs the comparisons of -tasks on it,
+// adding their rows and search table, and removes it.
+func (b *bench) size(n int) error {
+	site := filepath.Join(b.work, fmt.Sprintf("site-%d", n))
+	fmt.Fprintf(os.Stderr, "generating %d pages…\n", n)
+	if err := sitegen.Generate(site, n, 1); err != nil {
+		return err
+	}
+	r, err := b.compareBuild(site, n)
+	if err != nil {
+		return err
+	}
+	if tasks["build"] {
+		b.rows = append(b.rows, r)
+	}
+	if tasks["check"] {
+		checks, err := compareCheck(b.handbook, b.work, site, n, b.runs)
+		if err != nil {
 			return err
 		}
-		r := row{task: "build", size: n, ours: ours.name, peer: hugo.name}
-		for i := 0; i < runs && tasks["build"]; i++ {
-			// Alternate which tool goes first, so that neither always
-			// runs on a warmer machine.
-			order := []tool{ours, hugo}
-			if i%2 == 1 {
-				order = []tool{hugo, ours}
-			}
-			for _, t := range order {
-				out := filepath.Join(work, "out-"+strings.Fields(t.name)[0])
-				os.RemoveAll(out)
-				s, err := measure(t.cmd(site, out))
-				if err != nil {
-					return fmt.Errorf("%s on %d pages: %w", t.name, n, err)
-				}
-				fmt.Fprintf(os.Stderr, "  %-15s %6d pages  run %d: %v, %d MB\n", t.name, n, i+1, s.wall.Round(time.Millisecond), s.rss>>10)
-				if t.name == ours.name {
-					r.a = append(r.a, s)
-				} else {
-					r.b = append(r.b, s)
-				}
-			}
+		b.rows = append(b.rows, checks...)
+	}
+	if serveEdits > 0 && tasks["serve"] {
+		sr, err := compareServe(b.handbook, site, b.hugoDir, n, serveEdits)
+		if err != nil {
+			return err
 		}
-		if tasks["build"] {
-			rows = append(rows, r)
+		b.rows = append(b.rows, sr)
+	}
+	if tasks["search"] {
+		var buildMedian time.Duration
+		if len(r.a) > 0 {
+			w, _ := stats(r.a)
+			buildMedian = w[0]
 		}
-		if tasks["check"] {
-			checks, err := compareCheck(handbook, work, site, n, runs)
+		st, err := compareSearch(b.handbook, b.work, site, n, b.runs, buildMedian)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "benchcompare: search comparison skipped: %v\n", err)
+		} else {
+			b.searchTables = append(b.searchTables, st)
+		}
+	}
+	os.RemoveAll(site)
+	return nil
+}
+
+// compareBuild measures handbook build against Hugo on site, alternating
+// which goes first; with no build task, the row has no samples.
+func (b *bench) compareBuild(site string, n int) (row, error) {
+	ours, hugo := b.ours, b.hugo
+	r := row{task: "build", size: n, ours: ours.name, peer: hugo.name}
+	for i := 0; i < b.runs && tasks["build"]; i++ {
+		// Alternate which tool goes first, so that neither always
+		// runs on a warmer machine.
+		order := []tool{ours, hugo}
+		if i%2 == 1 {
+			order = []tool{hugo, ours}
+		}
+		for _, t := range order {
+			out := filepath.Join(b.work, "out-"+strings.Fields(t.name)[0])
+			os.RemoveAll(out)
+			s, err := measure(t.cmd(site, out))
 			if err != nil {
-				return err
+				return r, fmt.Errorf("%s on %d pages: %w", t.name, n, err)
 			}
-			rows = append(rows, checks...)
-		}
-		if serveEdits > 0 && tasks["serve"] {
-			sr, err := compareServe(handbook, site, hugoDir, n, serveEdits)
-			if err != nil {
-				return err
-			}
-			rows = append(rows, sr)
-		}
-		if tasks["search"] {
-			var buildMedian time.Duration
-			if len(r.a) > 0 {
-				w, _ := stats(r.a)
-				buildMedian = w[0]
-			}
-			st, err := compareSearch(handbook, work, site, n, runs, buildMedian)
-			if err != nil {
-				fmt.Fprintf(os.Stderr, "benchcompare: search comparison skipped: %v\n", err)
+			fmt.Fprintf(os.Stderr, "  %-15s %6d pages  run %d: %v, %d MB\n", t.name, n, i+1, s.wall.Round(time.Millisecond), s.rss>>10)
+			if t.name == ours.name {
+				r.a = append(r.a, s)
 			} else {
-				searchTables = append(searchTables, st)
+				r.b = append(r.b, s)
 			}
 		}
-		os.RemoveAll(site)
 	}
-	table := markdownTable(rows, runs)
-	if len(searchTables) > 0 {
-		table += "\n\n" + strings.Join(searchTables, "\n\n")
-	}
-	fmt.Println(table)
-	return writePage(pagePath, table, rows)
+	return r, nil
 }
 
 // compareCheck measures handbook check on a site, without and with its

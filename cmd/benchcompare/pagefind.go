@@ -73,31 +73,11 @@ func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time
 	if o, err := exec.Command(handbook, "-C", siteDir, "--quiet", "build", "--out", out).CombinedOutput(); err != nil {
 		return "", fmt.Errorf("handbook build: %v\n%s", err, o)
 	}
-
-	// Index build times: handbook's from the pages in memory (what the
-	// index adds to a build), Pagefind's around its process.
-	cfg := site.DefaultConfig(siteDir)
-	cfg.Now = sitegen.Today
-	s, err := site.Load(context.Background(), cfg)
-	if err != nil {
+	c := searchComparison{n: n, runs: runs, buildMedian: buildMedian, pagefind: pagefind}
+	if err := c.indexTimes(siteDir, out); err != nil {
 		return "", err
 	}
-	var ours, theirs []sample
-	for i := 0; i < runs; i++ {
-		start := time.Now()
-		build.SearchIndex(s)
-		ours = append(ours, sample{wall: time.Since(start)})
-		os.RemoveAll(filepath.Join(out, "pagefind"))
-		t, err := measure([]string{pagefind, "--site", out, "--quiet"})
-		if err != nil {
-			return "", fmt.Errorf("pagefind: %w", err)
-		}
-		theirs = append(theirs, t)
-		fmt.Fprintf(os.Stderr, "  search index     %6d pages  run %d: handbook %v, pagefind %v\n", n, i+1, ours[i].wall.Round(time.Millisecond), t.wall.Round(time.Millisecond))
-	}
-	ourIndex, _ := stats(ours)
-	theirIndex, theirRSS := stats(theirs)
-	ourSize, theirSize := folderSize(filepath.Join(out, "search")), folderSize(filepath.Join(out, "pagefind"))
+	c.ourSize, c.theirSize = folderSize(filepath.Join(out, "search")), folderSize(filepath.Join(out, "pagefind"))
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -111,88 +91,157 @@ func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
 
+	browser, cancel, err := startChromium(chromium, work)
+	if err != nil {
+		return "", err
+	}
+	defer cancel()
+	for _, q := range searchQueries {
+		if err := c.query(browser, base, counter, q); err != nil {
+			return "", err
+		}
+	}
+	return c.table(), nil
+}
+
+// searchComparison gathers the figures of one compareSearch.
+type searchComparison struct {
+	n, runs     int
+	buildMedian time.Duration
+	pagefind    string // Pagefind's command
+
+	ours, theirs       []sample // index build times
+	ourSize, theirSize int64    // index sizes on disk
+	hb, pf, typed      []searchResult
+	agree              int
+	disagree           []string
+}
+
+// indexTimes measures the index build times: handbook's from the pages of
+// siteDir in memory (what the index adds to a build), Pagefind's around
+// its process on the built site in out.
+func (c *searchComparison) indexTimes(siteDir, out string) error {
+	cfg := site.DefaultConfig(siteDir)
+	cfg.Now = sitegen.Today
+	s, err := site.Load(context.Background(), cfg)
+	if err != nil {
+		return err
+	}
+	for i := 0; i < c.runs; i++ {
+		start := time.Now()
+		build.SearchIndex(s)
+		c.ours = append(c.ours, sample{wall: time.Since(start)})
+		os.RemoveAll(filepath.Join(out, "pagefind"))
+		t, err := measure([]string{c.pagefind, "--site", out, "--quiet"})
+		if err != nil {
+			return fmt.Errorf("pagefind: %w", err)
+		}
+		c.theirs = append(c.theirs, t)
+		fmt.Fprintf(os.Stderr, "  search index     %6d pages  run %d: handbook %v, pagefind %v\n", c.n, i+1, c.ours[i].wall.Round(time.Millisecond), t.wall.Round(time.Millisecond))
+	}
+	return nil
+}
+
+// startChromium starts a headless Chromium with its profile in work; the
+// returned function stops it.
+func startChromium(chromium, work string) (context.Context, func(), error) {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("no-proxy-server", true),
 		chromedp.UserDataDir(filepath.Join(work, "chromium-profile")))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
 	browser, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
+	cancel := func() {
+		cancelBrowser()
+		cancelAlloc()
+	}
 	if err := chromedp.Do(browser); err != nil {
-		return "", fmt.Errorf("start chromium: %w", err)
+		cancel()
+		return nil, nil, fmt.Errorf("start chromium: %w", err)
 	}
+	return browser, cancel, nil
+}
 
-	var hb, pf, typed []searchResult
-	agree := 0
-	var disagree []string
-	for _, q := range searchQueries {
-		counter.reset()
-		h, err := handbookQuery(browser, base, q, false)
-		if err != nil {
-			return "", fmt.Errorf("handbook search %q: %w", q, err)
-		}
-		h.bytes = counter.sum("/search/", "/assets/search.js")
-		counter.reset()
-		ht, err := handbookQuery(browser, base, q, true)
-		if err != nil {
-			return "", fmt.Errorf("handbook search %q, typed: %w", q, err)
-		}
-		ht.bytes = counter.sum("/search/", "/assets/search.js")
-		typed = append(typed, ht)
-		counter.reset()
-		p, err := pagefindQuery(browser, base, q)
-		if err != nil {
-			return "", fmt.Errorf("pagefind search %q: %w", q, err)
-		}
-		p.bytes = counter.sum("/pagefind/")
-		hb, pf = append(hb, h), append(pf, p)
-		if h.first == p.first {
-			agree++
-		} else {
-			disagree = append(disagree, fmt.Sprintf("%q: handbook %s, Pagefind %s", q, orNone(h.first), orNone(p.first)))
-		}
-		fmt.Fprintf(os.Stderr, "  search %-24q handbook %5.1f KB %3d ms (typed: %5.1f KB %3d ms) %-40s pagefind %5.1f KB %3d ms %s\n", q, float64(h.bytes)/1024, h.latency.Milliseconds(), float64(ht.bytes)/1024, ht.latency.Milliseconds(), orNone(h.first), float64(p.bytes)/1024, p.latency.Milliseconds(), orNone(p.first))
+// query runs q cold on both engines, handbook's entered at once and typed,
+// counting the bytes each transfers, and records the results.
+func (c *searchComparison) query(browser context.Context, base string, counter *byteCounter, q string) error {
+	counter.reset()
+	h, err := handbookQuery(browser, base, q, false)
+	if err != nil {
+		return fmt.Errorf("handbook search %q: %w", q, err)
 	}
-	medianKB := func(rs []searchResult) (float64, float64) {
-		b := make([]int64, len(rs))
-		for i, r := range rs {
-			b[i] = r.bytes
-		}
-		slices.Sort(b)
-		return float64(b[len(b)/2]) / 1024, float64(b[len(b)-1]) / 1024
+	h.bytes = counter.sum("/search/", "/assets/search.js")
+	counter.reset()
+	ht, err := handbookQuery(browser, base, q, true)
+	if err != nil {
+		return fmt.Errorf("handbook search %q, typed: %w", q, err)
 	}
-	latency := func(rs []searchResult) (time.Duration, time.Duration) {
-		l := make([]time.Duration, len(rs))
-		for i, r := range rs {
-			l[i] = r.latency
-		}
-		slices.Sort(l)
-		return l[len(l)/2], l[len(l)-1]
+	ht.bytes = counter.sum("/search/", "/assets/search.js")
+	c.typed = append(c.typed, ht)
+	counter.reset()
+	p, err := pagefindQuery(browser, base, q)
+	if err != nil {
+		return fmt.Errorf("pagefind search %q: %w", q, err)
 	}
-	hm, hx := medianKB(hb)
-	tm, tx := medianKB(typed)
-	pm, px := medianKB(pf)
-	lm, lx := latency(hb)
-	ltm, ltx := latency(typed)
-	lpm, lpx := latency(pf)
+	p.bytes = counter.sum("/pagefind/")
+	c.hb, c.pf = append(c.hb, h), append(c.pf, p)
+	if h.first == p.first {
+		c.agree++
+	} else {
+		c.disagree = append(c.disagree, fmt.Sprintf("%q: handbook %s, Pagefind %s", q, orNone(h.first), orNone(p.first)))
+	}
+	fmt.Fprintf(os.Stderr, "  search %-24q handbook %5.1f KB %3d ms (typed: %5.1f KB %3d ms) %-40s pagefind %5.1f KB %3d ms %s\n", q, float64(h.bytes)/1024, h.latency.Milliseconds(), float64(ht.bytes)/1024, ht.latency.Milliseconds(), orNone(h.first), float64(p.bytes)/1024, p.latency.Milliseconds(), orNone(p.first))
+	return nil
+}
+
+// medianKB returns the median and the maximum of the bytes of rs, in KB.
+func medianKB(rs []searchResult) (float64, float64) {
+	b := make([]int64, len(rs))
+	for i, r := range rs {
+		b[i] = r.bytes
+	}
+	slices.Sort(b)
+	return float64(b[len(b)/2]) / 1024, float64(b[len(b)-1]) / 1024
+}
+
+// medianLatency returns the median and the maximum latency of rs.
+func medianLatency(rs []searchResult) (time.Duration, time.Duration) {
+	l := make([]time.Duration, len(rs))
+	for i, r := range rs {
+		l[i] = r.latency
+	}
+	slices.Sort(l)
+	return l[len(l)/2], l[len(l)-1]
+}
+
+// table writes the comparison as a Markdown table, followed by the first
+// results that differ.
+func (c *searchComparison) table() string {
+	ourIndex, _ := stats(c.ours)
+	theirIndex, theirRSS := stats(c.theirs)
+	hm, hx := medianKB(c.hb)
+	tm, tx := medianKB(c.typed)
+	pm, px := medianKB(c.pf)
+	lm, lx := medianLatency(c.hb)
+	ltm, ltx := medianLatency(c.typed)
+	lpm, lpx := medianLatency(c.pf)
 	var t strings.Builder
-	fmt.Fprintf(&t, "| search, %d pages | handbook | Pagefind %s | ratio |\n| --- | --- | --- | ---: |\n", n, strings.TrimPrefix(version(pagefind, "--version"), "pagefind "))
+	fmt.Fprintf(&t, "| search, %d pages | handbook | Pagefind %s | ratio |\n| --- | --- | --- | ---: |\n", c.n, strings.TrimPrefix(version(c.pagefind, "--version"), "pagefind "))
 	share := ""
-	if buildMedian > 0 {
-		share = fmt.Sprintf(" (%.0f%% of the build's %s)", 100*ourIndex[0].Seconds()/buildMedian.Seconds(), secs(buildMedian))
+	if c.buildMedian > 0 {
+		share = fmt.Sprintf(" (%.0f%% of the build's %s)", 100*ourIndex[0].Seconds()/c.buildMedian.Seconds(), secs(c.buildMedian))
 	}
-	fmt.Fprintf(&t, "| index build, median of %d | %s%s | %s, %s | %.2f× |\n", runs, secs(ourIndex[0]), share, secs(theirIndex[0]), mb(theirRSS[0]), ourIndex[0].Seconds()/theirIndex[0].Seconds())
-	fmt.Fprintf(&t, "| index on disk | %.1f MB | %.1f MB | %.2f× |\n", float64(ourSize)/(1<<20), float64(theirSize)/(1<<20), float64(ourSize)/float64(theirSize))
+	fmt.Fprintf(&t, "| index build, median of %d | %s%s | %s, %s | %.2f× |\n", c.runs, secs(ourIndex[0]), share, secs(theirIndex[0]), mb(theirRSS[0]), ourIndex[0].Seconds()/theirIndex[0].Seconds())
+	fmt.Fprintf(&t, "| index on disk | %.1f MB | %.1f MB | %.2f× |\n", float64(c.ourSize)/(1<<20), float64(c.theirSize)/(1<<20), float64(c.ourSize)/float64(c.theirSize))
 	fmt.Fprintf(&t, "| bytes per cold query, median (max) of %d | %.1f KB (%.1f KB) | %.1f KB (%.1f KB) | %.2f× |\n", len(searchQueries), hm, hx, pm, px, hm/pm)
 	fmt.Fprintf(&t, "| the same, typed a key at a time (every intermediate query counted) | %.1f KB (%.1f KB) | | |\n", tm, tx)
 	fmt.Fprintf(&t, "| query entered at once → results shown, median (max); Pagefind: search → data of 10 results | %d ms (%d ms) | %d ms (%d ms) | %.2f× |\n", lm.Milliseconds(), lx.Milliseconds(), lpm.Milliseconds(), lpx.Milliseconds(), lm.Seconds()/lpm.Seconds())
 	fmt.Fprintf(&t, "| last keystroke → results shown, typed (a key every %d ms) | %d ms (%d ms) | | |\n", keyGap.Milliseconds(), ltm.Milliseconds(), ltx.Milliseconds())
-	fmt.Fprintf(&t, "| same first result | %d of %d queries | | |\n", agree, len(searchQueries))
-	if len(disagree) > 0 {
-		fmt.Fprintf(&t, "\nFirst results that differ: %s.\n", strings.Join(disagree, "; "))
+	fmt.Fprintf(&t, "| same first result | %d of %d queries | | |\n", c.agree, len(searchQueries))
+	if len(c.disagree) > 0 {
+		fmt.Fprintf(&t, "\nFirst results that differ: %s.\n", strings.Join(c.disagree, "; "))
 	}
-	return t.String(), nil
+	return t.String()
 }
 
 func orNone(s string) string {

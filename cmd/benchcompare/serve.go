@@ -39,20 +39,33 @@ func compareServe(handbook, site, hugoDir string, n, edits int) (row, error) {
 	edit := func(i int) error {
 		return os.WriteFile(page, fmt.Appendf(append([]byte(nil), original...), "\nEdit %d at %d.\n", i, time.Now().UnixNano()), 0o644)
 	}
+	if r.a, err = serveHandbook(handbook, site, edits, edit); err != nil {
+		return r, err
+	}
+	fmt.Fprintf(os.Stderr, "  handbook serve  %6d pages: %d edits, median %v\n", n, edits, median(r.a))
+	if r.b, err = serveHugo(site, hugoDir, edits, edit); err != nil {
+		return r, err
+	}
+	fmt.Fprintf(os.Stderr, "  hugo server     %6d pages: %d edits, median %v\n", n, edits, median(r.b))
+	return r, nil
+}
 
+// serveHandbook times edits under handbook serve, to the reload event on
+// its event stream; the samples carry the server's peak memory.
+func serveHandbook(handbook, site string, edits int, edit func(int) error) ([]sample, error) {
 	port, err := freePort()
 	if err != nil {
-		return r, err
+		return nil, err
 	}
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	ours, err := startServer([]string{handbook, "-C", site, "--quiet", "serve", "--port", strconv.Itoa(port)}, base+"/")
 	if err != nil {
-		return r, fmt.Errorf("handbook serve: %w", err)
+		return nil, fmt.Errorf("handbook serve: %w", err)
 	}
 	resp, err := http.Get(base + "/__handbook/events")
 	if err != nil {
 		ours.stop()
-		return r, err
+		return nil, err
 	}
 	events := make(chan string, 64)
 	go func() {
@@ -66,43 +79,39 @@ func compareServe(handbook, site, hugoDir string, n, edits int) (row, error) {
 		close(events)
 	}()
 	drainFor(events, 500*time.Millisecond)
-	for i := 0; i < edits; i++ {
-		start := time.Now()
-		if err := edit(i); err != nil {
-			return r, err
-		}
-		if !waitFor(events, `"/runbooks/`, 5*time.Minute) {
-			ours.stop()
-			return r, errors.New("handbook serve: no reload event")
-		}
-		r.a = append(r.a, sample{wall: time.Since(start)})
-		drainFor(events, 300*time.Millisecond)
+	a, err := timeEdits(events, `"/runbooks/`, edits, edit, ours, "handbook serve: no reload event")
+	if err != nil {
+		return a, err
 	}
 	resp.Body.Close()
 	rss := ours.stop()
-	for i := range r.a {
-		r.a[i].rss = rss
+	for i := range a {
+		a[i].rss = rss
 	}
-	fmt.Fprintf(os.Stderr, "  handbook serve  %6d pages: %d edits, median %v\n", n, edits, median(r.a))
+	return a, nil
+}
 
-	port, err = freePort()
+// serveHugo times edits under hugo server, to the reload message on its
+// livereload websocket; the samples carry the server's peak memory.
+func serveHugo(site, hugoDir string, edits int, edit func(int) error) ([]sample, error) {
+	port, err := freePort()
 	if err != nil {
-		return r, err
+		return nil, err
 	}
-	base = "http://127.0.0.1:" + strconv.Itoa(port)
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	hugo, err := startServer([]string{"hugo", "server", "-s", site, "--config", filepath.Join(hugoDir, "hugo.toml"),
 		"--layoutDir", filepath.Join(hugoDir, "layouts"), "--bind", "127.0.0.1", "--port", strconv.Itoa(port), "--quiet"}, base+"/")
 	if err != nil {
-		return r, fmt.Errorf("hugo server: %w", err)
+		return nil, fmt.Errorf("hugo server: %w", err)
 	}
 	ws, err := websocket.Dial("ws://127.0.0.1:"+strconv.Itoa(port)+"/livereload", "", base+"/")
 	if err != nil {
 		hugo.stop()
-		return r, fmt.Errorf("hugo livereload: %w", err)
+		return nil, fmt.Errorf("hugo livereload: %w", err)
 	}
 	if err := websocket.Message.Send(ws, `{"command":"hello","protocols":["http://livereload.com/protocols/official-7"]}`); err != nil {
 		hugo.stop()
-		return r, err
+		return nil, err
 	}
 	msgs := make(chan string, 64)
 	go func() {
@@ -116,25 +125,36 @@ func compareServe(handbook, site, hugoDir string, n, edits int) (row, error) {
 		}
 	}()
 	drainFor(msgs, 500*time.Millisecond)
+	b, err := timeEdits(msgs, `"reload"`, edits, edit, hugo, "hugo server: no reload message")
+	if err != nil {
+		return b, err
+	}
+	ws.Close()
+	rss := hugo.stop()
+	for i := range b {
+		b[i].rss = rss
+	}
+	return b, nil
+}
+
+// timeEdits makes edits edits, timing each from the save to a message on
+// ch containing want. When none comes, it stops srv and fails with
+// noReload; the samples so far are returned either way.
+func timeEdits(ch <-chan string, want string, edits int, edit func(int) error, srv *server, noReload string) ([]sample, error) {
+	var s []sample
 	for i := 0; i < edits; i++ {
 		start := time.Now()
 		if err := edit(i); err != nil {
-			return r, err
+			return s, err
 		}
-		if !waitFor(msgs, `"reload"`, 5*time.Minute) {
-			hugo.stop()
-			return r, errors.New("hugo server: no reload message")
+		if !waitFor(ch, want, 5*time.Minute) {
+			srv.stop()
+			return s, errors.New(noReload)
 		}
-		r.b = append(r.b, sample{wall: time.Since(start)})
-		drainFor(msgs, 300*time.Millisecond)
+		s = append(s, sample{wall: time.Since(start)})
+		drainFor(ch, 300*time.Millisecond)
 	}
-	ws.Close()
-	rss = hugo.stop()
-	for i := range r.b {
-		r.b[i].rss = rss
-	}
-	fmt.Fprintf(os.Stderr, "  hugo server     %6d pages: %d edits, median %v\n", n, edits, median(r.b))
-	return r, nil
+	return s, nil
 }
 
 // server is a preview server started for a measurement.

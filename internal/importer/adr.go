@@ -106,6 +106,7 @@ type adrFile struct {
 	to         string
 }
 
+// importADRs plans the ADRs of a log (in[0]) and the other files in it.
 func importADRs(in []Input, opt Options, log4brains bool) *Plan {
 	p := &Plan{}
 	if len(in) == 0 {
@@ -117,8 +118,23 @@ func importADRs(in []Input, opt Options, log4brains bool) *Plan {
 		p.errorf(at(shown(src, "."), 0, 0), "cannot read the folder: %v", unwrapPath(err))
 		return p.finish()
 	}
-	var adrs []*adrFile
-	var others []string
+	adrs, others := readLog(p, src, files, log4brains, opt)
+	numberADRs(p, adrs, opt)
+	lg := newADRLog(p, adrs, opt)
+	for _, a := range adrs {
+		p.add(a.to, writeADR(p, a, opt.SetKind, lg.resolve, func(ls []string, first int) []string {
+			return lg.fixADR(a, ls, first)
+		}), a.name)
+	}
+	for _, f := range others {
+		lg.addOther(src, f)
+	}
+	return p.finish()
+}
+
+// readLog reads the files of the log and sorts them into its ADRs and
+// its other files.
+func readLog(p *Plan, src Input, files []string, log4brains bool, opt Options) (adrs []*adrFile, others []string) {
 	for _, f := range files {
 		data, ok := readFile(p, src.FS, f, shown(src, f))
 		if !ok {
@@ -131,99 +147,131 @@ func importADRs(in []Input, opt Options, log4brains bool) *Plan {
 		}
 		adrs = append(adrs, a)
 	}
-	numberADRs(p, adrs, opt)
-	byFile := map[string]*adrFile{}
-	byOld := map[int][]*adrFile{}
-	bySlug := map[string]*adrFile{}
+	return adrs, others
+}
+
+// adrLog is a numbered log: its ADRs found by file, by old number and by
+// slug, and what follows their moves.
+type adrLog struct {
+	p      *Plan
+	opt    Options
+	byFile map[string]*adrFile
+	byOld  map[int][]*adrFile
+	bySlug map[string]*adrFile
+	rl     *relinker
+}
+
+// newADRLog indexes the numbered ADRs of a log.
+func newADRLog(p *Plan, adrs []*adrFile, opt Options) *adrLog {
+	lg := &adrLog{
+		p:      p,
+		opt:    opt,
+		byFile: map[string]*adrFile{},
+		byOld:  map[int][]*adrFile{},
+		bySlug: map[string]*adrFile{},
+	}
 	moved := map[string]string{}
 	for _, a := range adrs {
-		byFile[a.file] = a
+		lg.byFile[a.file] = a
 		if a.hasNum {
-			byOld[a.oldNum] = append(byOld[a.oldNum], a)
+			lg.byOld[a.oldNum] = append(lg.byOld[a.oldNum], a)
 		}
-		bySlug[strings.ToLower(strings.TrimSuffix(path.Base(a.file), ".md"))] = a
+		lg.bySlug[strings.ToLower(strings.TrimSuffix(path.Base(a.file), ".md"))] = a
 		moved[a.file] = a.to
 	}
-	rl := &relinker{plan: p, moved: moved}
-	retext := func(ls []string, from string) []string {
-		return rewriteLinks(ls, func(l link) (string, string, bool) {
-			t, _, ok := localTarget(l.Dest)
-			if !ok || l.TextStart < 0 {
-				return "", "", false
+	lg.rl = &relinker{plan: p, moved: moved}
+	return lg
+}
+
+// fixADR rewrites the body lines of an ADR (first is the file line of the
+// first of them) for the log's moves.
+func (lg *adrLog) fixADR(a *adrFile, ls []string, first int) []string {
+	ls = l4bImages(lg.p, ls, first, a.name)
+	ls = lg.retext(ls, a.file)
+	ls = lg.rl.relink(ls, first, a.name, a.file, a.to)
+	return lg.renumberWiki(ls)
+}
+
+// addOther plans a file of the log that is no ADR: copied as it is, its
+// links rewritten when it is Markdown.
+func (lg *adrLog) addOther(src Input, f string) {
+	data, _ := fs.ReadFile(src.FS, f)
+	if isMarkdown(f) {
+		ls := lines(data)
+		ls = l4bImages(lg.p, ls, 1, shown(src, f))
+		ls = lg.retext(ls, f)
+		ls = lg.rl.relink(ls, 1, shown(src, f), f, f)
+		data = joinLines(lg.renumberWiki(ls))
+	}
+	lg.p.add(f, data, shown(src, f))
+}
+
+// retext rewrites the text of links (in the file from) to renamed ADRs
+// when it was the old file name or "N. Title".
+func (lg *adrLog) retext(ls []string, from string) []string {
+	return rewriteLinks(ls, func(l link) (string, string, bool) {
+		t, _, ok := localTarget(l.Dest)
+		if !ok || l.TextStart < 0 {
+			return "", "", false
+		}
+		target, ok := resolveIn(from, t)
+		a := lg.byFile[target]
+		if !ok || a == nil || a.to == a.file {
+			return "", "", false
+		}
+		text := l.Text
+		if strings.EqualFold(text, strings.TrimSuffix(path.Base(a.file), ".md")) {
+			text = strings.TrimSuffix(path.Base(a.to), ".md")
+		} else if m := numberedTitle.FindStringSubmatch(text); m != nil && a.hasNum && m[1] == strconv.Itoa(a.oldNum) {
+			text = strconv.Itoa(a.num) + text[strings.Index(text, m[1])+len(m[1]):]
+		}
+		return l.Dest, text, text != l.Text
+	})
+}
+
+// renumberWiki renumbers wiki links to ADRs ([[ADR-1]]) with
+// Options.Renumber.
+func (lg *adrLog) renumberWiki(ls []string) []string {
+	if !lg.opt.Renumber {
+		return ls
+	}
+	var f fence
+	out := slices.Clone(ls)
+	for i, l := range out {
+		if f.code(l) {
+			continue
+		}
+		out[i] = wikiADR.ReplaceAllStringFunc(l, func(m string) string {
+			sm := wikiADR.FindStringSubmatch(m)
+			n, _ := strconv.Atoi(sm[2])
+			if g := lg.byOld[n]; len(g) == 1 {
+				return "[[" + sm[1] + fmt.Sprintf("%0*d", len(sm[2]), g[0].num) + sm[3] + "]]"
 			}
-			target, ok := resolveIn(from, t)
-			a := byFile[target]
-			if !ok || a == nil || a.to == a.file {
-				return "", "", false
-			}
-			text := l.Text
-			if strings.EqualFold(text, strings.TrimSuffix(path.Base(a.file), ".md")) {
-				text = strings.TrimSuffix(path.Base(a.to), ".md")
-			} else if m := numberedTitle.FindStringSubmatch(text); m != nil && a.hasNum && m[1] == strconv.Itoa(a.oldNum) {
-				text = strconv.Itoa(a.num) + text[strings.Index(text, m[1])+len(m[1]):]
-			}
-			return l.Dest, text, text != l.Text
+			return m
 		})
 	}
-	renumberWiki := func(ls []string) []string {
-		if !opt.Renumber {
-			return ls
+	return out
+}
+
+// resolve returns the reference (ADR-NNNN) of the ADR a target named in
+// ADR a is: a link, an ADR id or a file name.
+func (lg *adrLog) resolve(a *adrFile, target string) (string, bool) {
+	target = strings.TrimSpace(strings.Trim(target, "[]"))
+	if t, _, ok := localTarget(target); ok && (strings.Contains(t, "/") || strings.HasSuffix(strings.ToLower(t), ".md")) {
+		if f, ok := resolveIn(a.file, t); ok && lg.byFile[f] != nil {
+			return adrRef(lg.byFile[f].num), true
 		}
-		var f fence
-		out := slices.Clone(ls)
-		for i, l := range out {
-			if f.code(l) {
-				continue
-			}
-			out[i] = wikiADR.ReplaceAllStringFunc(l, func(m string) string {
-				sm := wikiADR.FindStringSubmatch(m)
-				n, _ := strconv.Atoi(sm[2])
-				if g := byOld[n]; len(g) == 1 {
-					return "[[" + sm[1] + fmt.Sprintf("%0*d", len(sm[2]), g[0].num) + sm[3] + "]]"
-				}
-				return m
-			})
-		}
-		return out
 	}
-	resolve := func(a *adrFile, target string) (string, bool) {
-		target = strings.TrimSpace(strings.Trim(target, "[]"))
-		if t, _, ok := localTarget(target); ok && (strings.Contains(t, "/") || strings.HasSuffix(strings.ToLower(t), ".md")) {
-			if f, ok := resolveIn(a.file, t); ok && byFile[f] != nil {
-				return adrRef(byFile[f].num), true
-			}
+	if m := adrIDRef.FindStringSubmatch(target); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		if g := lg.byOld[n]; len(g) == 1 {
+			return adrRef(g[0].num), true
 		}
-		if m := adrIDRef.FindStringSubmatch(target); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			if g := byOld[n]; len(g) == 1 {
-				return adrRef(g[0].num), true
-			}
-		}
-		if s := bySlug[strings.ToLower(strings.TrimSuffix(path.Base(target), ".md"))]; s != nil {
-			return adrRef(s.num), true
-		}
-		return "", false
 	}
-	for _, a := range adrs {
-		p.add(a.to, writeADR(p, a, opt.SetKind, resolve, func(ls []string, first int) []string {
-			ls = l4bImages(p, ls, first, a.name)
-			ls = retext(ls, a.file)
-			ls = rl.relink(ls, first, a.name, a.file, a.to)
-			return renumberWiki(ls)
-		}), a.name)
+	if s := lg.bySlug[strings.ToLower(strings.TrimSuffix(path.Base(target), ".md"))]; s != nil {
+		return adrRef(s.num), true
 	}
-	for _, f := range others {
-		data, _ := fs.ReadFile(src.FS, f)
-		if isMarkdown(f) {
-			ls := lines(data)
-			ls = l4bImages(p, ls, 1, shown(src, f))
-			ls = retext(ls, f)
-			ls = rl.relink(ls, 1, shown(src, f), f, f)
-			data = joinLines(renumberWiki(ls))
-		}
-		p.add(f, data, shown(src, f))
-	}
-	return p.finish()
+	return "", false
 }
 
 func adrRef(n int) string { return fmt.Sprintf("ADR-%04d", n) }
@@ -318,10 +366,27 @@ func writeADR(p *Plan, a *adrFile, setKind bool, resolve func(*adrFile, string) 
 			return a.data
 		}
 	}
-	pg := a.pg
 	ls := lines(body)
 	drop := map[int]bool{}
-	// The title heading: the first line of the body, when it is one.
+	var m adrMeta
+	m.title = adrTitle(a, ls, drop)
+	m.readHeader(a.pg, ls, drop)
+	m.readSupersession(p, a, ls, bodyLine, resolve)
+	m.setFrontMatter(fm, a, setKind)
+	return fm.page(joinLines(adrBody(ls, drop, bodyLine, fix)))
+}
+
+// adrMeta is what an ADR's text says of it, for its front matter.
+type adrMeta struct {
+	title                               string
+	deciders, consulted, informed, tags []string
+	supersedes, supersededBy            []string
+}
+
+// adrTitle returns the title of an ADR, without its number, and marks in
+// drop the title heading, the first line of the body, when it is one.
+func adrTitle(a *adrFile, ls []string, drop map[int]bool) string {
+	pg := a.pg
 	title := pg.Title
 	for i, l := range ls {
 		if strings.TrimSpace(l) == "" {
@@ -336,8 +401,12 @@ func writeADR(p *Plan, a *adrFile, setKind bool, resolve func(*adrFile, string) 
 	if m := numberedTitle.FindStringSubmatch(title); m != nil && a.hasNum && m[1] == strconv.Itoa(a.oldNum) {
 		title = m[2]
 	}
-	// Metadata lines between the title and the first section.
-	var deciders, consulted, informed, tags []string
+	return title
+}
+
+// readHeader reads the metadata lines between the title and the first
+// section, and marks in drop those the front matter will say.
+func (meta *adrMeta) readHeader(pg *page.Page, ls []string, drop map[int]bool) {
 	var f fence
 	for i, l := range ls {
 		if f.code(l) {
@@ -361,20 +430,23 @@ func writeADR(p *Plan, a *adrFile, setKind bool, resolve func(*adrFile, string) 
 				continue
 			}
 		case key == "deciders" || strings.HasPrefix(key, "decision"):
-			deciders = splitList(value, ",")
+			meta.deciders = splitList(value, ",")
 		case key == "consulted":
-			consulted = splitList(value, ",")
+			meta.consulted = splitList(value, ",")
 		case key == "informed":
-			informed = splitList(value, ",")
+			meta.informed = splitList(value, ",")
 		case key == "tags":
-			tags = splitList(value, ", ")
+			meta.tags = splitList(value, ", ")
 		}
 		drop[i] = true
 	}
-	// Supersession, wherever it is written: the status, a Status section,
-	// the Links section.
-	var supersedes, supersededBy []string
-	f = fence{}
+}
+
+// readSupersession reads which ADRs this one supersedes or is superseded
+// by, wherever it is written: the status, a Status section, the Links
+// section. bodyLine is the file line of the first of ls.
+func (meta *adrMeta) readSupersession(p *Plan, a *adrFile, ls []string, bodyLine int, resolve func(*adrFile, string) (string, bool)) {
+	var f fence
 	for i, l := range ls {
 		if f.code(l) {
 			continue
@@ -397,17 +469,22 @@ func writeADR(p *Plan, a *adrFile, setKind bool, resolve func(*adrFile, string) 
 				continue
 			}
 			if strings.HasSuffix(strings.Join(strings.Fields(strings.ToLower(m[1])), " "), " by") {
-				supersededBy = appendNew(supersededBy, ref)
+				meta.supersededBy = appendNew(meta.supersededBy, ref)
 			} else {
-				supersedes = appendNew(supersedes, ref)
+				meta.supersedes = appendNew(meta.supersedes, ref)
 			}
 		}
 	}
-	if title != "" {
-		fm.setDefault("title", title)
+}
+
+// setFrontMatter sets in fm what the text of ADR a said, where the front
+// matter does not say it already.
+func (meta *adrMeta) setFrontMatter(fm *frontMatter, a *adrFile, setKind bool) {
+	if meta.title != "" {
+		fm.setDefault("title", meta.title)
 	}
-	status := pg.ADR.Status
-	if len(supersededBy) > 0 && status == "" {
+	status := a.pg.ADR.Status
+	if len(meta.supersededBy) > 0 && status == "" {
 		status = "superseded"
 	}
 	if status != "" {
@@ -419,37 +496,41 @@ func writeADR(p *Plan, a *adrFile, setKind bool, resolve func(*adrFile, string) 
 	if !fm.has("id") {
 		fm.set("number", a.num)
 	}
-	if len(deciders) > 0 && !fm.has("decision-makers", "decision_makers", "deciders", "authors", "author") {
-		fm.set("decision-makers", deciders)
+	if len(meta.deciders) > 0 && !fm.has("decision-makers", "decision_makers", "deciders", "authors", "author") {
+		fm.set("decision-makers", meta.deciders)
 	}
-	if len(consulted) > 0 {
-		fm.setDefault("consulted", consulted)
+	if len(meta.consulted) > 0 {
+		fm.setDefault("consulted", meta.consulted)
 	}
-	if len(informed) > 0 {
-		fm.setDefault("informed", informed)
+	if len(meta.informed) > 0 {
+		fm.setDefault("informed", meta.informed)
 	}
-	if len(tags) > 0 && !fm.has("tags", "keywords", "categories") {
-		fm.set("tags", tags)
+	if len(meta.tags) > 0 && !fm.has("tags", "keywords", "categories") {
+		fm.set("tags", meta.tags)
 	}
-	if len(supersedes) > 0 && !fm.has("supersedes", "replaces") {
-		fm.set("supersedes", supersedes)
+	if len(meta.supersedes) > 0 && !fm.has("supersedes", "replaces") {
+		fm.set("supersedes", meta.supersedes)
 	}
-	if len(supersededBy) > 0 && !fm.has("superseded_by", "superseded-by", "replaced_by") {
-		fm.set("superseded_by", supersededBy)
+	if len(meta.supersededBy) > 0 && !fm.has("superseded_by", "superseded-by", "replaced_by") {
+		fm.set("superseded_by", meta.supersededBy)
 	}
 	if setKind {
 		fm.setDefault("kind", string(page.KindADR))
 	}
-	// The body: the lines kept, fixed, with no blank lines doubled where
-	// lines were taken out. fix sees every line at its place, those taken
-	// out blank, so that what it reports is where it is in the file.
+}
+
+// adrBody returns the body's lines kept, fixed, with no blank lines
+// doubled where lines were taken out. fix sees every line at its place,
+// those taken out blank, so that what it reports is where it is in the
+// file (bodyLine is the file line of the first of ls).
+func adrBody(ls []string, drop map[int]bool, bodyLine int, fix func(ls []string, first int) []string) []string {
 	all := slices.Clone(ls)
 	for i := range drop {
 		all[i] = ""
 	}
 	all = fix(all, bodyLine)
 	var fixed []string
-	f = fence{}
+	var f fence
 	blank := true
 	for i, l := range all {
 		if drop[i] {
@@ -466,7 +547,7 @@ func writeADR(p *Plan, a *adrFile, setKind bool, resolve func(*adrFile, string) 
 		}
 		fixed = append(fixed, l)
 	}
-	return fm.page(joinLines(fixed))
+	return fixed
 }
 
 // stripComment drops an HTML comment from a value ("accepted <!-- optional -->").

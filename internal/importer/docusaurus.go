@@ -173,20 +173,35 @@ type categoryIndex struct {
 	fm         *frontMatter
 }
 
+// docPos is a position in a folder: of a doc, or of a sub-folder (given
+// to its index).
+type docPos struct {
+	rel string // the doc, or the folder's index
+	pos float64
+}
+
 // weights returns the weight of each doc (by path in the docs folder),
 // and plans the index pages of folders that have a _category_ file and no
 // index.
 func (d *docusaurusSite) weights() map[string]int {
-	weights := map[string]int{}
 	// Positions by folder: docs' sidebar_position or number prefix, and
 	// sub-folders' _category_ position (given to their index).
-	type entry struct {
-		rel string // the doc, or the folder's index
-		pos float64
+	byDir, ids, hasIndex := d.docPositions()
+	d.categoryPositions(byDir, hasIndex)
+	weights := weightsByPosition(byDir)
+	// The sidebar's order wins.
+	for i, id := range d.sidebarIDs(ids) {
+		weights[ids[id]] = 10 * (i + 1)
 	}
-	byDir := map[string][]entry{}
-	ids := map[string]string{} // doc id → path
-	hasIndex := map[string]string{}
+	return weights
+}
+
+// docPositions reads the docs: their positions by folder (sidebar_position
+// or number prefix), their paths by doc id, and each folder's index page.
+func (d *docusaurusSite) docPositions() (byDir map[string][]docPos, ids, hasIndex map[string]string) {
+	byDir = map[string][]docPos{}
+	ids = map[string]string{} // doc id → path
+	hasIndex = map[string]string{}
 	for _, f := range d.files {
 		rel := d.relOf(f)
 		if !isMarkdown(rel) {
@@ -202,30 +217,42 @@ func (d *docusaurusSite) weights() map[string]int {
 		}
 		data, _ := fs.ReadFile(d.src.FS, f)
 		fm := frontMatterOf(data)
-		id := stripNumber(stem)
-		if v := fm.get("id"); v != "" {
-			id = v
-		}
-		if dir != "." {
-			var segs []string
-			for _, s := range strings.Split(dir, "/") {
-				segs = append(segs, stripNumber(s))
-			}
-			id = strings.Join(segs, "/") + "/" + id
-		}
-		ids[id] = rel
+		ids[docID(dir, stem, fm)] = rel
 		if v := fm.get("sidebar_position"); v != "" {
 			if n, err := strconv.ParseFloat(v, 64); err == nil {
-				byDir[dir] = append(byDir[dir], entry{rel, n})
+				byDir[dir] = append(byDir[dir], docPos{rel, n})
 				continue
 			}
 		}
 		if m := numberPrefix.FindStringSubmatch(stem); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			byDir[dir] = append(byDir[dir], entry{rel, float64(n)})
+			byDir[dir] = append(byDir[dir], docPos{rel, float64(n)})
 		}
 	}
-	// _category_ files.
+	return byDir, ids, hasIndex
+}
+
+// docID returns the id Docusaurus gives the doc stem in folder dir: its
+// id: or its file name, under its folders, all without number prefixes.
+func docID(dir, stem string, fm *frontMatter) string {
+	id := stripNumber(stem)
+	if v := fm.get("id"); v != "" {
+		id = v
+	}
+	if dir != "." {
+		var segs []string
+		for _, s := range strings.Split(dir, "/") {
+			segs = append(segs, stripNumber(s))
+		}
+		id = strings.Join(segs, "/") + "/" + id
+	}
+	return id
+}
+
+// categoryPositions reads the _category_ files: it adds each folder's
+// position to its parent's in byDir, and plans the index pages of folders
+// that have none in hasIndex.
+func (d *docusaurusSite) categoryPositions(byDir map[string][]docPos, hasIndex map[string]string) {
 	for _, f := range d.files {
 		rel := d.relOf(f)
 		switch path.Base(rel) {
@@ -260,9 +287,15 @@ func (d *docusaurusSite) weights() map[string]int {
 		}
 		if cat.Position != nil && dir != "." {
 			parent := path.Dir(dir)
-			byDir[parent] = append(byDir[parent], entry{idx, *cat.Position})
+			byDir[parent] = append(byDir[parent], docPos{idx, *cat.Position})
 		}
 	}
+}
+
+// weightsByPosition turns the positions in each folder into weights: ten
+// times the position when all are whole numbers, else ten times the rank.
+func weightsByPosition(byDir map[string][]docPos) map[string]int {
+	weights := map[string]int{}
 	for _, dir := range slices.Sorted(func(yield func(string) bool) {
 		for k := range byDir {
 			if !yield(k) {
@@ -275,7 +308,7 @@ func (d *docusaurusSite) weights() map[string]int {
 		for _, e := range es {
 			whole = whole && e.pos >= 1 && e.pos == math.Trunc(e.pos)
 		}
-		slices.SortStableFunc(es, func(a, b entry) int { return cmp.Or(cmp.Compare(a.pos, b.pos), cmp.Compare(a.rel, b.rel)) })
+		slices.SortStableFunc(es, func(a, b docPos) int { return cmp.Or(cmp.Compare(a.pos, b.pos), cmp.Compare(a.rel, b.rel)) })
 		for i, e := range es {
 			if whole {
 				weights[e.rel] = 10 * int(e.pos)
@@ -283,10 +316,6 @@ func (d *docusaurusSite) weights() map[string]int {
 				weights[e.rel] = 10 * (i + 1)
 			}
 		}
-	}
-	// The sidebar's order wins.
-	for i, id := range d.sidebarIDs(ids) {
-		weights[ids[id]] = 10 * (i + 1)
 	}
 	return weights
 }

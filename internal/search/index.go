@@ -931,68 +931,115 @@ func appendString(b []byte, s string) []byte {
 // may cut them differently. It returns false, changing nothing, when a
 // document is not in the index.
 func (ix *Index) Update(docs []Doc) bool {
+	ids, ok := ix.docIDs(docs)
+	if !ok {
+		return false
+	}
+	u := indexUpdate{ix: ix, touched: map[string]bool{}, groups: map[int]bool{}}
+	for i, d := range docs {
+		u.replace(int32(ids[i]), d)
+	}
+	u.touchFamilies(u.families())
+	u.rewrite()
+	return true
+}
+
+// docIDs returns the index of each document by URL, or false when one is
+// not in the index.
+func (ix *Index) docIDs(docs []Doc) ([]int, bool) {
 	ids := make([]int, len(docs))
 	for i, d := range docs {
 		id, ok := ix.byURL[d.URL]
 		if !ok {
-			return false
+			return nil, false
 		}
 		ids[i] = id
 	}
-	touched := map[string]bool{}
-	groups := map[int]bool{}
-	for i, d := range docs {
-		id := int32(ids[i])
-		gone := map[string]bool{}
-		for _, t := range ix.terms[id] {
-			gone[t] = true
-		}
-		old := ix.docs[id]
-		// The chunks naming the document among a term's best are
-		// those of its terms.
-		named := old.Title != d.Title || old.Kind != d.Kind
-		if named {
-			for t := range gone {
-				touched[t] = true
-			}
-		}
-		ix.docs[id] = d
-		a := analyze(&ix.docs[id])
-		ix.docs[id].Body = nil
-		for k := range a.occs {
-			o := &a.occs[k]
-			t := o.term
-			delete(gone, t)
-			p := posting{doc: id, weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet}
-			ps := ix.post[t]
-			j, found := slices.BinarySearchFunc(ps, id, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
-			if !found {
-				ix.post[t] = slices.Insert(ps, j, p)
-				touched[t] = true
-				continue
-			}
-			ps[j] = p
-			if named || !ix.frags[t].unchangedBy(p, ix.idf(ix.docFreq(t))) {
-				touched[t] = true
-			}
-		}
-		for t := range gone {
-			ps := ix.post[t]
-			j, _ := slices.BinarySearchFunc(ps, id, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
-			if ps = slices.Delete(ps, j, j+1); len(ps) == 0 {
-				delete(ix.post, t)
-			} else {
-				ix.post[t] = ps
-			}
-			touched[t] = true
-		}
-		ix.terms[id] = a.forget()
-		groups[int(id)/Group] = true
+	return ids, true
+}
+
+// indexUpdate is the state of one Update: the terms whose fragments must
+// be encoded again and the record groups to rewrite.
+type indexUpdate struct {
+	ix      *Index
+	touched map[string]bool
+	groups  map[int]bool
+}
+
+// replace swaps document id for d in the postings, touching the terms
+// whose fragments may change.
+func (u *indexUpdate) replace(id int32, d Doc) {
+	ix := u.ix
+	gone := map[string]bool{}
+	for _, t := range ix.terms[id] {
+		gone[t] = true
 	}
+	old := ix.docs[id]
+	// The chunks naming the document among a term's best are
+	// those of its terms.
+	named := old.Title != d.Title || old.Kind != d.Kind
+	if named {
+		for t := range gone {
+			u.touched[t] = true
+		}
+	}
+	ix.docs[id] = d
+	a := analyze(&ix.docs[id])
+	ix.docs[id].Body = nil
+	for k := range a.occs {
+		o := &a.occs[k]
+		delete(gone, o.term)
+		u.setPosting(id, a, o, named)
+	}
+	for t := range gone {
+		u.dropPosting(id, t)
+	}
+	ix.terms[id] = a.forget()
+	u.groups[int(id)/Group] = true
+}
+
+// setPosting adds or replaces the posting of document id for the term of
+// o, touching the term when its fragment may change.
+func (u *indexUpdate) setPosting(id int32, a *analysis, o *occ, named bool) {
+	ix := u.ix
+	t := o.term
+	p := posting{doc: id, weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet}
+	ps := ix.post[t]
+	j, found := slices.BinarySearchFunc(ps, id, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+	if !found {
+		ix.post[t] = slices.Insert(ps, j, p)
+		u.touched[t] = true
+		return
+	}
+	ps[j] = p
+	if named || !ix.frags[t].unchangedBy(p, ix.idf(ix.docFreq(t))) {
+		u.touched[t] = true
+	}
+}
+
+// dropPosting removes the posting of document id for term t, and the term
+// when no document is left, touching it.
+func (u *indexUpdate) dropPosting(id int32, t string) {
+	ix := u.ix
+	ps := ix.post[t]
+	j, _ := slices.BinarySearchFunc(ps, id, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+	if ps = slices.Delete(ps, j, j+1); len(ps) == 0 {
+		delete(ix.post, t)
+	} else {
+		ix.post[t] = ps
+	}
+	u.touched[t] = true
+}
+
+// families returns the families of the touched terms (a term's stem, or
+// the term itself when it has none), keeping each stem's list of raw
+// terms in step with the postings.
+func (u *indexUpdate) families() map[string]bool {
+	ix := u.ix
 	// A term in or out of a document may change the document frequency
 	// of its family: then every term of the family scores differently.
 	fams := map[string]bool{}
-	for t := range touched {
+	for t := range u.touched {
 		if s := stemOf(t); s != "" {
 			fams[s] = true
 			_, in := ix.post[t]
@@ -1010,19 +1057,32 @@ func (ix *Index) Update(docs []Doc) bool {
 			fams[t] = true
 		}
 	}
+	return fams
+}
+
+// touchFamilies touches every term of the families in fams whose
+// document frequency changed.
+func (u *indexUpdate) touchFamilies(fams map[string]bool) {
+	ix := u.ix
 	seen := make([]uint32, len(ix.docs))
 	for s := range fams {
 		if ix.countFamily(s, seen) {
 			if _, ok := ix.post[s]; ok {
-				touched[s] = true
+				u.touched[s] = true
 			}
 			for _, t := range ix.raw[s] {
-				touched[t] = true
+				u.touched[t] = true
 			}
 		}
 	}
+}
+
+// rewrite encodes again the chunks holding touched terms, the touched
+// record groups and the entry.
+func (u *indexUpdate) rewrite() {
+	ix := u.ix
 	chunks := map[int]bool{}
-	for t := range touched {
+	for t := range u.touched {
 		chunks[ix.chunkIndex(t)] = true
 		delete(ix.frags, t)
 	}
@@ -1035,9 +1095,8 @@ func (ix *Index) Update(docs []Doc) bool {
 	}
 	sortTerms(terms)
 	ix.writeChunks(ix.termsByChunk(terms), chunks)
-	for g := range groups {
+	for g := range u.groups {
 		ix.writeRecords(g)
 	}
 	ix.writeEntry()
-	return true
 }
