@@ -136,12 +136,23 @@ func (e *Engine) inlineHTML(n ast.Node, src []byte) string {
 		c.Parent().RemoveChild(c.Parent(), c)
 	}
 	var links []*ast.Link
+	var autos []*ast.AutoLink
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if l, ok := c.(*ast.Link); ok && entering {
-			links = append(links, l)
+		switch c := c.(type) {
+		case *ast.Link:
+			if entering {
+				links = append(links, c)
+			}
+		case *ast.AutoLink:
+			if entering {
+				autos = append(autos, c)
+			}
 		}
 		return ast.WalkContinue, nil
 	})
+	for _, a := range autos {
+		a.Parent().ReplaceChild(a.Parent(), a, ast.NewString(bytes.Clone(a.Label(src))))
+	}
 	for _, l := range links {
 		parent := l.Parent()
 		for c := l.FirstChild(); c != nil; {

@@ -49,3 +49,21 @@ func TestTakeTitle(t *testing.T) {
 		}
 	}
 }
+
+// FuzzInline reads any title: no panic, text without Markdown kept as it
+// is, HTML without a tag a title cannot hold.
+func FuzzInline(f *testing.F) {
+	for _, s := range []string{"Plain", "**Bold** `code`", "[KEP-1](https://x): T", "<script>x</script>", "a < b & c", "# h", "- item", "`unclosed", "[[ref]]", "\x00"} {
+		f.Add(s)
+	}
+	e := New(Options{})
+	f.Fuzz(func(t *testing.T, s string) {
+		plain, html := e.Inline(s)
+		if strings.Contains(html, "<script") || strings.Contains(html, "<a ") || strings.Contains(html, "<p>") {
+			t.Errorf("Inline(%q) HTML holds a tag a title cannot: %q", s, html)
+		}
+		if !titleMarkup(s) && plain != s {
+			t.Errorf("Inline(%q) changed text without Markdown: %q", s, plain)
+		}
+	})
+}
