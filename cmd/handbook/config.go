@@ -207,7 +207,7 @@ func kindHint(s string) string {
 	for i, k := range page.Kinds {
 		names[i] = string(k)
 	}
-	if near := nearest(s, names); near != "" {
+	if near := diag.Nearest(s, names); near != "" {
 		return fmt.Sprintf("did you mean %q?", near)
 	}
 	return "use " + orList(names)
@@ -328,7 +328,7 @@ func (r *configReader) rules(v *yaml.Node, at string) {
 		id, p := e.key.Value, join(at, e.key.Value)
 		if _, ok := lint.Lookup(id); !ok {
 			hint := "the rules are listed by handbook check --help"
-			if near := nearest(id, ruleIDs()); near != "" {
+			if near := diag.Nearest(id, ruleIDs()); near != "" {
 				hint = fmt.Sprintf("did you mean %q?", near)
 			}
 			r.errorf(e.key, "%sunknown rule %q; %s", prefix(at), id, hint)
@@ -423,7 +423,7 @@ func (r *configReader) cacheTTL(v *yaml.Node, at string) {
 		name := e.key.Value
 		if !cacheVerdict(name) {
 			hint := "use " + orList(cacheVerdicts)
-			if near := nearest(name, cacheVerdicts); near != "" {
+			if near := diag.Nearest(name, cacheVerdicts); near != "" {
 				hint = fmt.Sprintf("did you mean %q?", near)
 			}
 			r.errorf(e.key, "%s%q is not a verdict; %s", prefix(at), name, hint)

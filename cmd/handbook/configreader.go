@@ -235,7 +235,7 @@ func (r *configReader) unknownKey(k *yaml.Node, at string, fields []field) {
 	if len(names) == 1 {
 		hint = "the only key is " + names[0]
 	}
-	if near := nearest(k.Value, names); near != "" {
+	if near := diag.Nearest(k.Value, names); near != "" {
 		hint = fmt.Sprintf("did you mean %q?", near)
 	}
 	r.errorf(k, "%sunknown key %q; %s", prefix(at), k.Value, hint)
@@ -409,7 +409,7 @@ func (r *configReader) oneOf(v *yaml.Node, at, what string, names []string) (str
 		what += " "
 	}
 	hint := ""
-	if near := nearest(s, names); near != "" {
+	if near := diag.Nearest(s, names); near != "" {
 		hint = fmt.Sprintf("; did you mean %q?", near)
 	}
 	r.errorf(v, "%s%s%q is not %s%s", prefix(at), what, s, orList(names), hint)
@@ -455,26 +455,6 @@ func orList(names []string) string {
 		return strings.Join(names, "")
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
-}
-
-// nearest returns the one name closest to s, when it is close enough to be
-// what s misspells: within 2 edits (1 for short names), case aside.
-func nearest(s string, names []string) string {
-	low := strings.ToLower(s)
-	best, bestD, ties := "", 3, 0
-	for _, n := range names {
-		d := diag.EditDistance(low, strings.ToLower(n))
-		switch {
-		case d < bestD:
-			best, bestD, ties = n, d, 0
-		case d == bestD:
-			ties++
-		}
-	}
-	if best == "" || ties > 0 || len(low) <= 4 && bestD > 1 {
-		return ""
-	}
-	return best
 }
 
 // cacheVerdict reports whether name is a verdict cache_ttl may set: ok,

@@ -646,7 +646,7 @@ func (r *reader) unknownFields(f fieldSet, schema Schema) {
 		}
 		if !slices.Contains(schema.ExtraFields, k) && !foreignFields[k] {
 			hint := "layouts can read it as .Params." + k + "; list it under extra_fields in handbook.yaml if it is meant"
-			if near := nearest(k, fieldNames); near != "" {
+			if near := diag.Nearest(k, fieldNames); near != "" {
 				hint = fmt.Sprintf("did you mean %q?", near)
 			} else if slices.Contains(fieldNames, k) {
 				hint = fmt.Sprintf("%s is a field of other kinds than %s; %s", k, p.Kind, hint)
@@ -930,32 +930,3 @@ escalation history id image informed keywords kind last_reviewed lastmod nav_ord
 owner owners quadrant related replaced_by replaces responders review_every reviewed ring runbook
 runbooks service services sev severity status summary superseded-by superseded_by supersededby
 supersedes tags team tier title visibility weight`)
-
-// nearest returns the name within edit distance 2 (1 for short words) of
-// s, if there is exactly one best.
-func nearest(s string, names []string) string {
-	best, bestD, ties := "", 3, 0
-	for _, n := range names {
-		d := diag.EditDistance(s, n)
-		switch {
-		case d < bestD:
-			best, bestD, ties = n, d, 0
-		case d == bestD && commonPrefix(s, n) > commonPrefix(s, best):
-			best, ties = n, 0 // "titel": title before tier
-		case d == bestD && commonPrefix(s, n) == commonPrefix(s, best):
-			ties++
-		}
-	}
-	if best == "" || ties > 0 || bestD == 0 || len(s) <= 4 && bestD > 1 {
-		return ""
-	}
-	return best
-}
-
-func commonPrefix(a, b string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	return n
-}
