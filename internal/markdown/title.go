@@ -9,6 +9,7 @@ import (
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // takeTitle finds the body's first level-1 heading and removes it when it
@@ -89,14 +90,14 @@ func titleMarkup(s string) bool {
 // Markdown comes back as it is, escaped for the HTML.
 func (e *Engine) Inline(s string) (plain, html string) {
 	if !titleMarkup(s) {
-		return s, string(escapeHTML([]byte(s)))
+		return s, string(util.EscapeHTML([]byte(s)))
 	}
 	src := []byte(s)
 	root := e.md.Parser().Parse(text.NewReader(src))
 	para := root.FirstChild()
 	if para == nil || para.NextSibling() != nil || para.Kind() != ast.KindParagraph {
 		// Not one paragraph (a "# " or "- " start, say): the text as written.
-		return s, string(escapeHTML(src))
+		return s, string(util.EscapeHTML(src))
 	}
 	// Raw HTML in a title written in front matter is text: "Handling
 	// <nil> errors" means the angle brackets.
@@ -170,23 +171,4 @@ func (e *Engine) inlineHTML(n ast.Node, src []byte) string {
 	}
 	_ = w.Flush()
 	return strings.TrimSpace(b.String())
-}
-
-func escapeHTML(b []byte) []byte {
-	var out bytes.Buffer
-	for _, c := range b {
-		switch c {
-		case '<':
-			out.WriteString("&lt;")
-		case '>':
-			out.WriteString("&gt;")
-		case '&':
-			out.WriteString("&amp;")
-		case '"':
-			out.WriteString("&#34;")
-		default:
-			out.WriteByte(c)
-		}
-	}
-	return out.Bytes()
 }

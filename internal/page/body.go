@@ -230,7 +230,8 @@ func (r *reader) adrStatus(raw, from string, pos diag.Position) {
 		r.p.Fields["status"] = pos // a status in the body: where rules point
 	}
 	text := raw
-	superseded := strings.HasPrefix(strings.ToLower(decorated(raw)), "superseded") || strings.HasPrefix(strings.ToLower(decorated(raw)), "superceded") || strings.HasPrefix(strings.ToLower(decorated(raw)), "replaced")
+	word := strings.ToLower(decorated(raw))
+	superseded := strings.HasPrefix(word, "superseded") || strings.HasPrefix(word, "superceded") || strings.HasPrefix(word, "replaced")
 	if m := mdLink.FindAllStringSubmatch(raw, -1); m != nil {
 		for _, l := range m {
 			if superseded && len(a.SupersededBy) == 0 {
