@@ -58,6 +58,7 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 		}
 		return err
 	}
+	sayGitNote(c.g, res.Site)
 	for _, d := range res.Diags {
 		fmt.Fprintln(c.g.stderr, d)
 	}
@@ -72,6 +73,17 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 		return errProblems
 	}
 	return nil
+}
+
+// sayGitNote prints what is wrong with the site's git history, if
+// anything: once, before the findings.
+func sayGitNote(g *globals, s *site.Site) {
+	if s == nil {
+		return
+	}
+	if n := s.GitNote(); n != "" {
+		fmt.Fprintln(g.stderr, "warning: "+n)
+	}
 }
 
 // selectProfile applies --profile NAME, if given.

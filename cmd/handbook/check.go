@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -114,6 +111,7 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	sayGitNote(c.g, res.Site)
 	list := res.Diags
 	if f.base.mode == "write" {
 		return f.base.write(cfg.Dir, list, c.g)
@@ -257,25 +255,12 @@ func changedFiles(dir, ref string) (map[string]bool, error) {
 	if ref == "" {
 		ref = "HEAD"
 	}
-	git := func(args ...string) (string, error) {
-		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				return "", fmt.Errorf("git %s: %s", strings.Join(args, " "), strings.TrimSpace(stderr.String()))
-			}
-			return "", fmt.Errorf("git: %v", err)
-		}
-		return string(out), nil
-	}
-	base, err := git("merge-base", ref, "HEAD")
+	git := func(args ...string) (string, error) { return runGit(dir, args...) }
+	base, err := mergeBase(dir, ref)
 	if err != nil {
 		return nil, err
 	}
-	diff, err := git("diff", "--name-only", "--no-renames", "--relative", strings.TrimSpace(base))
+	diff, err := git("diff", "--name-only", "--no-renames", "--relative", base)
 	if err != nil {
 		return nil, err
 	}

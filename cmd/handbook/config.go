@@ -147,7 +147,57 @@ func (r *configReader) top(doc *yaml.Node) {
 		{"check", func(v *yaml.Node, p string) { r.section(v, p, []field{{"external", r.external}}) }},
 		{"rules", r.rules},
 		{"imported", r.imported},
+		{"git", r.git},
+		{"review", func(v *yaml.Node, p string) {
+			r.section(v, p, []field{{"from_git", func(v *yaml.Node, p string) { r.boolean(v, p, &c.Git.ReviewFromGit) }}})
+		}},
+		{"feed", func(v *yaml.Node, p string) {
+			r.section(v, p, []field{{"changes", func(v *yaml.Node, p string) { r.boolean(v, p, &c.Git.FeedChanges) }}})
+		}},
 	})
+}
+
+// git reads git: what the site takes from its repository.
+func (r *configReader) git(v *yaml.Node, at string) {
+	g := &r.cfg.Git
+	history := true
+	var repoNode *yaml.Node
+	r.section(v, at, []field{
+		{"history", func(v *yaml.Node, p string) { r.boolean(v, p, &history) }},
+		{"repo", func(v *yaml.Node, p string) {
+			if s, ok := r.str(v, p); ok && s != "" {
+				if u, err := url.Parse(s); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+					r.errorf(v, "%s%q is not the web address of a repository; write it as https://github.com/acme/handbook", prefix(p), s)
+					return
+				}
+				g.Repo, repoNode = strings.TrimSuffix(strings.TrimSuffix(s, "/"), ".git"), v
+			}
+		}},
+		{"host", func(v *yaml.Node, p string) {
+			if s, ok := r.oneOf(v, p, "", site.Forges); ok {
+				g.Host = s
+			}
+		}},
+		{"branch", func(v *yaml.Node, p string) { r.nonEmpty(v, p, &g.Branch) }},
+		{"edit", func(v *yaml.Node, p string) { g.Edit = r.editPattern(v, p) }},
+	})
+	g.Off = !history
+	if repoNode != nil && g.Host == "" && g.Edit == "" && site.ForgeOf(g.Repo) == "" {
+		r.errorf(repoNode, "%scannot tell the forge of %s from its host name; add host: %s, or an edit: pattern", prefix(join(at, "repo")), g.Repo, orList(site.Forges))
+	}
+}
+
+// editPattern reads an edit-link pattern: an address with {path} in it.
+func (r *configReader) editPattern(v *yaml.Node, at string) string {
+	s, ok := r.str(v, at)
+	if !ok || s == "" {
+		return ""
+	}
+	if !strings.Contains(s, "{path}") {
+		r.errorf(v, "%s%q has no {path}; write the address of the editor with {repo}, {branch} and {path}, such as {repo}/edit/{branch}/{path}", prefix(at), s)
+		return ""
+	}
+	return s
 }
 
 // nonEmpty sets *dst to the value at v unless it is missing or empty.
@@ -178,6 +228,7 @@ func (r *configReader) roots(v *yaml.Node, at string) {
 			{"dir", func(v *yaml.Node, p string) { root.Dir, _ = r.str(v, p) }},
 			{"mount", func(v *yaml.Node, p string) { r.nonEmpty(v, p, &root.Mount) }},
 			{"kind", func(v *yaml.Node, p string) { root.Kind, _ = r.kind(v, p) }},
+			{"edit", func(v *yaml.Node, p string) { root.Edit = r.editPattern(v, p) }},
 		})
 		if m := r.value(item); root.Dir == "" && (m == nil || m.Kind == yaml.MappingNode) {
 			r.errorf(item, "%severy root needs a dir, such as {dir: content, mount: /}", prefix(at))

@@ -10,6 +10,7 @@
 //
 //	build    build the site into a folder (default public/), swapped in whole
 //	check    check the site without writing it: text, json, sarif or github output
+//	diff     what a branch changes in the handbook: pages, links it breaks, new findings
 //	import   write pages from another tool's radar, decision log or docs (internal/importer)
 //	init     start a handbook, or write the handbook.yaml of existing Markdown
 //	new      write a new page from its kind's template (next ADR number, today's date)
@@ -24,7 +25,10 @@
 // sites (external.go, internal/extlink). check's baseline (baseline.go,
 // over lint.Baseline) is the findings a site accepted for now: --baseline
 // write records them all in .handbook-baseline.json, and while that file
-// exists only the findings it does not hold are reported. serve wires
+// exists only the findings it does not hold are reported. diff (diff.go,
+// over internal/sitediff) loads the site twice, as it is and as a git
+// revision had it (read out of git into a temporary folder), and reports
+// what changed between them. serve wires
 // internal/preview's loop (watch, rebuild with build.Live, publish) to
 // internal/serve's HTTP server.
 //
@@ -83,6 +87,7 @@ Usage:
 Commands:
   build      build the site into a folder (default public/)
   check      check the site without writing it (text, json, sarif or github output)
+  diff       what a branch changes in the handbook: pages, links it breaks, new findings
   import     pages from a radar CSV/JSON, an AOE radar, an adr-tools or log4brains log, a MkDocs or Docusaurus site
   init       start a handbook: examples of each kind, or a config for existing Markdown
   new        write a new page from its kind's template: handbook new adr "Use Kafka"
@@ -139,6 +144,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd = &buildCommand{g: g}
 	case "check":
 		cmd = &checkCommand{g: g}
+	case "diff":
+		cmd = &diffCommand{g: g}
 	case "import":
 		cmd = &importCommand{g: g}
 	case "init":

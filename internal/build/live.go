@@ -67,6 +67,9 @@ type LiveResult struct {
 	Partial  bool
 	Rendered int
 	Elapsed  time.Duration
+	// Note is said once to whoever runs the preview, when the site is
+	// built whole: what is wrong with its git history (site.GitNote).
+	Note string
 }
 
 // NewLive returns a Live for opts; nothing is built yet. Only opts.Site
@@ -103,7 +106,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	maps.Copy(files, ix.Files())
 	l.s, l.r, l.ix, l.raw, l.diags, l.files, l.pending = p.site, p.r, ix, p.raw, p.diags, files, nil
 	l.gen++
-	return &LiveResult{Files: files, Diags: l.diags, Rendered: len(files), Elapsed: time.Since(start)}, nil
+	return &LiveResult{Files: files, Diags: l.diags, Rendered: len(files), Elapsed: time.Since(start), Note: p.site.GitNote()}, nil
 }
 
 // Update brings the site up to date after the files at paths (absolute,

@@ -230,6 +230,11 @@ func runbookStale(s *site.Site, r *Rule, out *diag.List) {
 		if age > 2*rb.ReviewEvery {
 			sev = diag.Error
 		}
+		if rb.ReviewedFromGit {
+			out.Add(field(p, "last_reviewed"), sev, r.ID, "runbook has no last_reviewed and last changed in git on %s, %d days ago (review.from_git); it is reviewed every %d days: check it still works and add last_reviewed",
+				rb.LastReviewed.Format("2006-01-02"), int(age/(24*time.Hour)), int(rb.ReviewEvery/(24*time.Hour)))
+			continue
+		}
 		out.Add(field(p, "last_reviewed"), sev, r.ID, "runbook was last reviewed %s, %d days ago; it is reviewed every %d days: check it still works and update last_reviewed",
 			rb.LastReviewed.Format("2006-01-02"), int(age/(24*time.Hour)), int(rb.ReviewEvery/(24*time.Hour)))
 	}

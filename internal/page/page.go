@@ -84,12 +84,15 @@ type Page struct {
 type Runbook struct {
 	Service      string
 	LastReviewed time.Time
-	ReviewEvery  time.Duration
-	Alerts       []string
-	Severity     string
-	Dashboards   []string
-	Tier         string
-	Escalation   string
+	// ReviewedFromGit is set when LastReviewed is not written on the page
+	// but taken from its last change in git (review.from_git).
+	ReviewedFromGit bool
+	ReviewEvery     time.Duration
+	Alerts          []string
+	Severity        string
+	Dashboards      []string
+	Tier            string
+	Escalation      string
 }
 
 // ReviewDue is when the runbook should next be reviewed; zero when it was

@@ -82,8 +82,10 @@ type Loop struct {
 	// live is the site in memory, brought up to date on every change; nil
 	// until built, and after the configuration changed or did not read.
 	live *build.Live
-	mu   sync.Mutex
-	last map[string][]byte // the files of the last build that worked
+	// noted is the last git note said, so that it is said once.
+	noted string
+	mu    sync.Mutex
+	last  map[string][]byte // the files of the last build that worked
 	// sources holds the files problems were found in, by the path they
 	// are reported at, for the lines shown around each problem; a changed
 	// file is read again.
@@ -186,6 +188,10 @@ func (l *Loop) rebuild(ctx context.Context, changed []string) {
 		if r, err := filepath.Rel(l.cfg.Dir, c); err == nil {
 			delete(l.sources, filepath.ToSlash(r))
 		}
+	}
+	if res.Note != "" && res.Note != l.noted {
+		fmt.Fprintln(l.opts.Log, "warning: "+res.Note)
+		l.noted = res.Note
 	}
 	l.mu.Lock()
 	l.last = res.Files

@@ -129,6 +129,64 @@ func (r *Renderer) feed() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// changesFeed is an Atom feed that follows the changes to every page: one
+// entry per page for its last commit, the newest first (feed.changes).
+// A page changed again is a new entry, so feed readers show it again.
+func (r *Renderer) changesFeed() ([]byte, error) {
+	var entries []*site.Page
+	for _, p := range recentlyChanged(r.Site.Published(), len(r.Site.Published())) {
+		if !p.Git.Uncommitted {
+			entries = append(entries, p)
+		}
+		if len(entries) == 50 {
+			break
+		}
+	}
+	cfg := &r.Site.Config
+	updated := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if len(entries) > 0 {
+		updated = entries[0].Git.Changed
+	}
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<feed xmlns="http://www.w3.org/2005/Atom">` + "\n")
+	elem(&b, "title", cfg.Title+": changes")
+	elem(&b, "id", r.feedID("/changes.xml"))
+	b.WriteString(`<link rel="self" href="` + html.EscapeString(cfg.AbsURL("/changes.xml")) + `"/>` + "\n")
+	b.WriteString(`<link href="` + html.EscapeString(cfg.AbsURL("/")) + `"/>` + "\n")
+	elem(&b, "updated", updated.UTC().Format(time.RFC3339))
+	b.WriteString("<author><name>" + escape(cfg.Title) + "</name></author>\n")
+	b.WriteString(`<generator uri="https://github.com/handbook-dev/handbook">handbook</generator>` + "\n")
+	for _, e := range entries {
+		g := e.Git
+		b.WriteString("<entry>\n")
+		elem(&b, "title", e.Title)
+		id := r.feedID(e.URL)
+		if g.Last.Hash != "" {
+			id += "#" + g.Last.Hash
+		} else {
+			id += "#" + g.Changed.UTC().Format("20060102T150405Z")
+		}
+		elem(&b, "id", id)
+		b.WriteString(`<link href="` + html.EscapeString(cfg.AbsURL(e.URL)) + `"/>` + "\n")
+		elem(&b, "updated", g.Changed.UTC().Format(time.RFC3339))
+		if g.Last.Author != "" {
+			b.WriteString("<author><name>" + escape(g.Last.Author) + "</name></author>\n")
+		}
+		b.WriteString(`<category term="` + html.EscapeString(string(e.Kind)) + `"/>` + "\n")
+		summary := g.Last.Subject
+		if summary == "" {
+			summary = e.Excerpt
+		}
+		if summary != "" {
+			elem(&b, "summary", summary)
+		}
+		b.WriteString("</entry>\n")
+	}
+	b.WriteString("</feed>\n")
+	return b.Bytes(), nil
+}
+
 // feedID is a permanent id for a site path: its absolute URL when the base
 // URL names a host, else a tag URI.
 func (r *Renderer) feedID(u string) string {

@@ -43,7 +43,10 @@ func Funcs(basePath string, now time.Time) template.FuncMap {
 			}
 			return t.UTC().Format("2006-01-02 15:04 UTC")
 		},
-		"human":   Human,
+		"human": Human,
+		// short is a commit hash as git abbreviates it, 7 characters.
+		"short":   func(hash string) string { return hash[:min(len(hash), 7)] },
+		"sub":     func(a, b int) int { return a - b },
 		"overdue": func(p *site.Page) bool { return p.ReviewOverdue(now) },
 		"dueIn": func(p *site.Page) string {
 			if p.Runbook == nil || p.Runbook.LastReviewed.IsZero() {

@@ -49,6 +49,8 @@ type Renderer struct {
 	// absolute is set when the base URL names a host: pages then have a
 	// canonical URL.
 	absolute bool
+	// changes is set when changes.xml, the feed of changes, is written.
+	changes bool
 }
 
 // SiteInfo is what every layout knows of the site.
@@ -133,6 +135,8 @@ type List struct {
 	Path bool
 	// Figures are pictures drawn for the page.
 	Figures []Figure
+	// Changed are the pages of the list changed most recently in git.
+	Changed []*site.Page
 }
 
 // IndexRow is one group of an index of groups.
@@ -161,6 +165,8 @@ type Group struct {
 type Home struct {
 	StartHere []*site.Page
 	Recent    []Group
+	// Changed are the pages changed most recently in git.
+	Changed []*site.Page
 }
 
 // New prepares a renderer.
@@ -190,7 +196,8 @@ func New(s *site.Site, th *Theme) *Renderer {
 		r.info.Sections = append(r.info.Sections, Link{Title: "Services", URL: "/services/", Href: r.info.BasePath + "services/"})
 	}
 	r.nav = buildNav(s, r.indexURLs, extra)
-	r.info.HeadHTML = headHTML(r.info.BasePath, r.info.Title)
+	r.changes = s.Config.Git.FeedChanges && s.History() != nil
+	r.info.HeadHTML = headHTML(r.info.BasePath, r.info.Title, r.changes)
 	r.absolute = strings.Contains(s.Config.AbsURL("/"), "://")
 	if pr := s.Config.Profile; pr != nil {
 		r.info.Profile = pr.Name
@@ -411,6 +418,9 @@ func (r *Renderer) plan() []job {
 	if s.Config.Profile != nil {
 		jobs = append(jobs, job{path: "/robots.txt", run: r.robots})
 	}
+	if r.changes {
+		jobs = append(jobs, job{path: "/changes.xml", run: r.changesFeed})
+	}
 	jobs = append(jobs, r.aliasJobs()...)
 	for _, f := range r.Theme.Static {
 		jobs = append(jobs, job{path: f.URL, run: f.Read, copied: true})
@@ -528,6 +538,7 @@ func (r *Renderer) home(p *site.Page) ([]byte, error) {
 		slices.SortStableFunc(recent, func(a, b *site.Page) int { return changed(b).Compare(changed(a)) })
 		h.Recent = append(h.Recent, Group{Title: k.Plural(), URL: r.indexURLs[k], Href: r.info.BasePath + strings.TrimPrefix(r.indexURLs[k], "/"), Pages: recent[:min(5, len(recent))]})
 	}
+	h.Changed = recentlyChanged(r.Site.Published(), 10)
 	d.Home = h
 	d.Layout = "home"
 	return r.exec("home", d)
@@ -595,9 +606,28 @@ func (r *Renderer) kindIndex(k page.Kind, p *site.Page) ([]byte, error) {
 	case page.KindPostmortem:
 		l.Figures = r.incidentCharts(ps)
 	}
+	l.Changed = recentlyChanged(ps, 5)
 	d.List = l
 	d.Layout = "list"
 	return r.exec("list", d)
+}
+
+// recentlyChanged returns the n pages of ps that changed last, as git
+// says; none outside git.
+func recentlyChanged(ps []*site.Page, n int) []*site.Page {
+	var out []*site.Page
+	for _, p := range ps {
+		if p.Git.Known() {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b *site.Page) int {
+		if c := b.Git.Changed.Compare(a.Git.Changed); c != 0 {
+			return c
+		}
+		return strings.Compare(a.URL, b.URL)
+	})
+	return out[:min(n, len(out))]
 }
 
 // groupJobs renders an index of groups (services, owners) at base and a
@@ -671,12 +701,17 @@ func (r *Renderer) notFound() ([]byte, error) {
 }
 
 // headHTML is the part of every page's head that links the theme's files.
-func headHTML(base, title string) template.HTML {
+func headHTML(base, title string, changes bool) template.HTML {
 	b := html.EscapeString(base)
+	changesLink := ""
+	if changes {
+		changesLink = `<link rel="alternate" type="application/atom+xml" title="` + html.EscapeString(title) + `: changes" href="` + b + `changes.xml">
+`
+	}
 	return template.HTML(`<link rel="stylesheet" href="` + b + `assets/handbook.css">
 <link rel="stylesheet" href="` + b + `assets/chroma-light.css" media="screen and (prefers-color-scheme: light), print">
 <link rel="stylesheet" href="` + b + `assets/chroma-dark.css" media="screen and (prefers-color-scheme: dark)">
 <link rel="alternate" type="application/atom+xml" title="` + html.EscapeString(title) + `" href="` + b + `feed.xml">
-<link rel="icon" href="` + b + `assets/favicon.svg" type="image/svg+xml">
+` + changesLink + `<link rel="icon" href="` + b + `assets/favicon.svg" type="image/svg+xml">
 <script src="` + b + `assets/handbook.js" defer></script>`)
 }

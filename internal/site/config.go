@@ -18,6 +18,9 @@ type Root struct {
 	// Kind, if set, is the kind of every page in the root that neither its
 	// front matter nor its folder names.
 	Kind page.Kind
+	// Edit, if set, is the pattern of the edit links of the root's pages
+	// (see Git.Edit).
+	Edit string
 }
 
 // Config is everything that shapes a site. cmd/handbook fills it from flags
@@ -75,6 +78,8 @@ type Config struct {
 	// Profiles are those handbook.yaml defines, by name (SelectProfile).
 	Profile  *Profile
 	Profiles map[string]*Profile
+	// Git says what the site takes from its git repository.
+	Git Git
 }
 
 // CheckSettings configure lint's rules.

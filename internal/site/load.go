@@ -83,6 +83,12 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 	}
 	s.rootDirs = roots
 	s.repoRoot = repoRoot(cfg.Dir)
+	// git reads the history while the pages are parsed.
+	var gitc chan *gitState
+	if cfg.wantsGit() {
+		gitc = make(chan *gitState, 1)
+		go func() { gitc <- readGit(ctx, &s.Config) }()
+	}
 	var mds []source
 	for _, r := range roots {
 		found, err := s.walk(r)
@@ -98,8 +104,22 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 		}
 	}
 	pages, err := s.parseAll(ctx, mds)
+	if gitc != nil {
+		s.git = <-gitc
+	}
 	if err != nil {
 		return nil, err
+	}
+	if s.git != nil {
+		s.Diags = append(s.Diags, s.git.diags...)
+		filled := map[string]bool{}
+		for _, p := range pages {
+			s.attachGit(p)
+			if p.Runbook != nil && p.Runbook.ReviewedFromGit {
+				filled[p.Path] = true
+			}
+		}
+		s.Diags = filledFromGit(s.Diags, filled)
 	}
 	if s.cache != nil {
 		_ = s.cache.write() // before linking changes the pages

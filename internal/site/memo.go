@@ -19,6 +19,8 @@ type Memo struct {
 	mu      sync.Mutex
 	entries map[string]*parsed
 	hits    int
+	// git is the repository's history, read on the first load.
+	git *gitState
 }
 
 // NewMemo returns an empty Memo.

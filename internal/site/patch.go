@@ -55,7 +55,16 @@ func (s *Site) Patch(paths []string) (_ *Patch, ok bool) {
 		src := p.src
 		src.size, src.mod, src.changed = fi.Size(), fi.ModTime(), true
 		next, d := s.parseOne(src)
-		if next == nil || !sameFace(p, next) {
+		if next == nil {
+			return nil, false
+		}
+		if s.git != nil {
+			s.attachGit(next)
+			if next.Runbook != nil && next.Runbook.ReviewedFromGit {
+				d = filledFromGit(d, map[string]bool{next.Path: true})
+			}
+		}
+		if !sameFace(p, next) {
 			return nil, false
 		}
 		olds, nexts = append(olds, p), append(nexts, next)

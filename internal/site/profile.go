@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/githistory"
 	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/page"
 )
@@ -32,7 +33,9 @@ type Profile struct {
 	// status is its ring.
 	Status map[page.Kind][]string
 	// InternalFields are front-matter fields never rendered: owner,
-	// responders, slack, or any field of extra_fields.
+	// responders, slack, or any field of extra_fields; "contributors"
+	// keeps what git says of people (authors, commits, code owners) and
+	// the links into the repository internal, leaving only the date.
 	InternalFields []string
 	// BaseURL, Title and Description, when set, replace the site's.
 	BaseURL, Title, Description string
@@ -83,7 +86,7 @@ func DefaultProfile(name string) *Profile {
 		Name:           name,
 		Visibility:     []string{"public"},
 		Status:         map[page.Kind][]string{page.KindPostmortem: {"reviewed", "closed"}},
-		InternalFields: []string{"owner", "responders", "slack"},
+		InternalFields: []string{"owner", "responders", "slack", "contributors"},
 	}
 }
 
@@ -200,6 +203,15 @@ func emptyFields(p *Page, fields []string) {
 		switch f {
 		case "owner", "owners", "team":
 			p.Owner = ""
+			if p.Git != nil {
+				g := *p.Git
+				g.Owners = nil
+				p.Git = &g
+			}
+		case "contributors":
+			if p.Git != nil {
+				p.Git = &GitInfo{File: githistory.File{Path: p.Git.Path, Changed: p.Git.Changed, Uncommitted: p.Git.Uncommitted}, RepoPath: p.Git.RepoPath}
+			}
 		case "responders":
 			if p.Postmortem != nil {
 				p.Postmortem.Responders = nil

@@ -518,7 +518,7 @@ func repoRoot(dir string) string {
 
 // generatedPaths are the site paths of pages and files a build generates
 // besides the pages of Markdown files.
-var generatedPaths = []string{"/tags/", "/services/", "/owners/", "/start-here/", "/assets/", "/feed.xml", "/sitemap.xml", "/404.html", "/robots.txt"}
+var generatedPaths = []string{"/tags/", "/services/", "/owners/", "/start-here/", "/assets/", "/feed.xml", "/changes.xml", "/sitemap.xml", "/404.html", "/robots.txt"}
 
 // sitePathExists tells whether a path from the site root names something
 // the build writes: a file beside the pages, a folder of pages (its index

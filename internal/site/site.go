@@ -84,6 +84,9 @@ type Page struct {
 	IsIndex bool
 	// Excerpt is the opening text of the page, for lists and feeds.
 	Excerpt string
+	// Git is what git says of the page's file: its last change, authors,
+	// code owners and links; nil outside git.
+	Git *GitInfo
 
 	// src is where the page was read from, to read it again (Patch).
 	src source
@@ -154,6 +157,8 @@ type Site struct {
 	// resolves them against the repository.
 	rootDirs []*Root
 	repoRoot string
+	// git is what the site read of its repository, or nil.
+	git *gitState
 }
 
 // Published returns the pages that are built: all but drafts, unless the
