@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/handbook-dev/handbook/internal/build"
+	"github.com/handbook-dev/handbook/internal/githistory"
 	"github.com/handbook-dev/handbook/internal/site"
 	"github.com/handbook-dev/handbook/internal/sitegen"
 )
@@ -127,4 +129,51 @@ func BenchmarkSearchIndex(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		build.SearchIndex(s)
 	}
+}
+
+// BenchmarkBuildGitHistory is the whole build of a generated handbook in a
+// git repository with two commits a page (HANDBOOK_BENCH_PAGES pages, 1,000
+// by default; 10,000 for the figure in content/docs/git.md): with its
+// history read, without, and the history alone. The history's share of
+// the build is read/build (less in practice: it is read while the pages
+// are parsed).
+func BenchmarkBuildGitHistory(b *testing.B) {
+	if _, err := exec.LookPath("git"); err != nil {
+		b.Skip("git is not installed")
+	}
+	n := benchPages()
+	dir := generated(b, n)
+	if err := sitegen.GitHistory(context.Background(), dir, 2*n, 1); err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(b.TempDir(), "public")
+	for _, bc := range []struct {
+		name string
+		off  bool
+	}{{"history", false}, {"no-history", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			cfg := site.DefaultConfig(dir)
+			cfg.Now = sitegen.Today
+			cfg.Git.Off = bc.off
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				res, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if h := res.Site.History(); (h != nil) == bc.off {
+					b.Fatalf("history read = %v with Git.Off = %v", h != nil, bc.off)
+				}
+			}
+		})
+	}
+	b.Run("read", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			h, err := githistory.Read(context.Background(), dir, sitegen.Today)
+			if err != nil || h == nil {
+				b.Fatalf("Read: %v, %v", h, err)
+			}
+		}
+	})
 }

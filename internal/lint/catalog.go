@@ -94,11 +94,12 @@ var catalog = []RuleInfo{
 }
 
 // inputChecks are the ids of problems in handbook's own inputs rather than
-// in pages: handbook.yaml and the sources of handbook import. They stop a command (exit 2) or are reported by it, and
+// in pages: handbook.yaml, the sources of handbook import, CODEOWNERS. They stop a command (exit 2) or are reported by it, and
 // are not rules: they cannot be set under rules: or silenced.
 var inputChecks = []RuleInfo{
 	{"config", "input", "cmd/handbook", diag.Error, "handbook.yaml cannot be used: a syntax error, an unknown key, a wrong value."},
 	{"import", "input", "internal/importer", diag.Warning, "Something handbook import could not convert, at its place in the source."},
+	{"codeowners", "input", "internal/codeowners", diag.Warning, "A line of the repository's CODEOWNERS that neither GitHub nor GitLab can read; its owners are not shown on pages."},
 }
 
 // Catalog returns every rule id handbook reports, with its default

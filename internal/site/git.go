@@ -3,13 +3,14 @@ package site
 import (
 	"context"
 	"net/url"
-	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/handbook-dev/handbook/internal/codeowners"
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/githistory"
 )
@@ -103,7 +104,7 @@ func (g *GitInfo) Known() bool { return g != nil && !g.Changed.IsZero() }
 // gitState is what a site read of its repository.
 type gitState struct {
 	hist   *githistory.History
-	owners interface{ Owners(string) []string }
+	owners *codeowners.File
 	branch string
 	// note is said once to whoever builds: a shallow clone, a git
 	// failure.
@@ -172,7 +173,24 @@ func readGit(ctx context.Context, cfg *Config) *gitState {
 	return g
 }
 
-func readCodeowners(dir, root string) (interface{ Owners(string) []string }, diag.List) { _ = os.ReadFile; return nil, nil }
+// readCodeowners reads the repository's CODEOWNERS, where GitHub and
+// GitLab look for it; its problems are positioned as seen from the site
+// folder.
+func readCodeowners(dir, root string) (*codeowners.File, diag.List) {
+	f, err := codeowners.Find(root)
+	if err != nil || f == nil {
+		return nil, nil
+	}
+	shown := f.Name
+	if rel, err := filepath.Rel(dir, filepath.Join(root, filepath.FromSlash(f.Name))); err == nil {
+		shown = filepath.ToSlash(rel)
+	}
+	diags := slices.Clone(f.Diags)
+	for i := range diags {
+		diags[i].Pos.File = shown
+	}
+	return f, diags
+}
 
 // currentBranch is the branch checked out in the work tree at root, or
 // "main" when HEAD is detached (CI checks out commits).

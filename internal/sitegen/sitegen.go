@@ -5,7 +5,9 @@
 // callouts, code in several languages, 5–20 internal links (some with
 // #anchors, some [[references]]) and external links, with tags, services
 // and owners drawn from fixed sets. The same seed gives the same site, and
-// a build of it reports no diagnostics.
+// a build of it reports no diagnostics. GitHistory then makes a generated
+// site a git repository with years of history, for benchmarks of what reads
+// it.
 package sitegen
 
 import (
