@@ -148,6 +148,7 @@ func (r *configReader) top(doc *yaml.Node) {
 		{"rules", r.rules},
 		{"imported", r.imported},
 		{"git", r.git},
+		{"sources", r.sources},
 		{"review", func(v *yaml.Node, p string) {
 			r.section(v, p, []field{{"from_git", func(v *yaml.Node, p string) { r.boolean(v, p, &c.Git.ReviewFromGit) }}})
 		}},
@@ -614,4 +615,111 @@ func (r *configReader) otherPagesAt(v *yaml.Node, at string) string {
 		return ""
 	}
 	return strings.TrimSuffix(s, "/") + "/"
+}
+
+// sourceName is what a source's name may be: it names a folder of the
+// cache and starts positions.
+var sourceName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+
+// sources reads sources: the repositories the site takes folders from.
+func (r *configReader) sources(v *yaml.Node, at string) {
+	seen := map[string]bool{}
+	for _, item := range r.items(v, at) {
+		src := site.Source{Pos: r.pos(item)}
+		var nameNode *yaml.Node
+		r.section(item, at, []field{
+			{"name", func(v *yaml.Node, p string) { src.Name, _ = r.str(v, p); nameNode = v }},
+			{"repo", func(v *yaml.Node, p string) { src.Repo, _ = r.str(v, p) }},
+			{"ref", func(v *yaml.Node, p string) { src.Ref, _ = r.str(v, p) }},
+			{"web", func(v *yaml.Node, p string) {
+				if s, ok := r.str(v, p); ok && s != "" {
+					if u, err := url.Parse(s); err != nil || u.Host == "" {
+						r.errorf(v, "%s%q is not a web address; write it as https://github.com/acme/payments", prefix(p), s)
+						return
+					}
+					src.Web = strings.TrimSuffix(strings.TrimSuffix(s, "/"), ".git")
+				}
+			}},
+			{"edit", func(v *yaml.Node, p string) { src.Edit = r.editPattern(v, p) }},
+			{"kinds", func(v *yaml.Node, p string) { src.Kinds = r.kindList(v, p) }},
+			{"paths", func(v *yaml.Node, p string) { src.Paths = r.sourcePaths(v, p) }},
+		})
+		if m := r.value(item); m == nil || m.Kind != yaml.MappingNode {
+			continue
+		}
+		if src.Repo == "" {
+			r.errorf(item, "%severy source needs a repo: a git URL or a local path", prefix(at))
+			continue
+		}
+		if src.Name == "" {
+			src.Name = defaultSourceName(src.Repo)
+		}
+		if !sourceName.MatchString(src.Name) {
+			n := item
+			if nameNode != nil {
+				n = nameNode
+			}
+			r.errorf(n, "%ssource name %q must be lower-case letters, digits, '.', '_' or '-'; it names a folder and starts positions", prefix(at), src.Name)
+			continue
+		}
+		if seen[src.Name] {
+			r.errorf(item, "%ssource %q is given twice; give one of them another name:", prefix(at), src.Name)
+			continue
+		}
+		seen[src.Name] = true
+		if src.Web == "" && (strings.HasPrefix(src.Repo, "https://") || strings.HasPrefix(src.Repo, "http://")) {
+			src.Web = strings.TrimSuffix(strings.TrimSuffix(src.Repo, "/"), ".git")
+		}
+		if len(src.Paths) == 0 {
+			src.Paths = []site.Root{{Dir: "docs", Mount: "/" + src.Name + "/"}}
+		}
+		for i := range src.Paths {
+			if src.Paths[i].Mount == "" {
+				src.Paths[i].Mount = "/" + src.Name + "/" + path.Base(src.Paths[i].Dir) + "/"
+			}
+		}
+		r.cfg.Sources = append(r.cfg.Sources, src)
+	}
+}
+
+// sourcePaths reads a source's paths: folders in its repository, each a
+// name ("docs/runbooks") or a mapping like a root's.
+func (r *configReader) sourcePaths(v *yaml.Node, at string) []site.Root {
+	var out []site.Root
+	for _, item := range r.items(v, at) {
+		var p site.Root
+		if n := r.value(item); n != nil && n.Kind == yaml.ScalarNode {
+			p.Dir, _ = r.str(item, at)
+		} else {
+			r.section(item, at, []field{
+				{"dir", func(v *yaml.Node, k string) { p.Dir, _ = r.str(v, k) }},
+				{"mount", func(v *yaml.Node, k string) { r.nonEmpty(v, k, &p.Mount) }},
+				{"kind", func(v *yaml.Node, k string) { p.Kind, _ = r.kind(v, k) }},
+			})
+		}
+		p.Dir = strings.Trim(p.Dir, "/")
+		clean := path.Clean(p.Dir)
+		if p.Dir == "" || clean != p.Dir || strings.HasPrefix(clean, "../") || clean == ".." || clean == "." || strings.Contains(p.Dir, "\\") {
+			r.errorf(item, "%s%q is not a folder inside the repository; write it as docs/runbooks", prefix(at), p.Dir)
+			continue
+		}
+		if p.Mount != "" {
+			p.Mount = "/" + strings.Trim(p.Mount, "/") + "/"
+			if p.Mount == "//" {
+				p.Mount = "/"
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// defaultSourceName is a source's name when handbook.yaml gives none: the
+// last part of its repository's address, without .git, lower-cased.
+func defaultSourceName(repo string) string {
+	repo = strings.TrimSuffix(strings.TrimRight(repo, "/\\"), ".git")
+	if i := strings.LastIndexAny(repo, "/\\:"); i >= 0 {
+		repo = repo[i+1:]
+	}
+	return strings.ToLower(repo)
 }

@@ -21,6 +21,47 @@ type Root struct {
 	// Edit, if set, is the pattern of the edit links of the root's pages
 	// (see Git.Edit).
 	Edit string
+	// Source, if set, names the repository the root was taken from
+	// (sources: in handbook.yaml); its pages are reported as
+	// "name:path", with their path inside that repository, and take
+	// their history, edit links and commit links from it.
+	Source string
+	// RepoPath is the root's folder inside its repository, slash-separated
+	// ("docs/runbooks"); with Source.
+	RepoPath string
+	// Repo is the web address of the root's repository, for its pages'
+	// links (see Git.Repo); with Source.
+	Repo string
+	// Branch is the branch the root's edit links open; with Source.
+	Branch string
+	// Kinds, if set, are the only kinds of page taken from the root.
+	Kinds []page.Kind
+}
+
+// Source is a repository handbook.yaml takes folders from (sources:).
+// The site does not read it: handbook gathers each source into a cache
+// (internal/sources) and adds its folders to Roots, with Root.Source set.
+type Source struct {
+	// Name names the source in positions ("payments:docs/x.md:3:1") and
+	// in the cache and lock file.
+	Name string
+	// Repo is a git URL or a local path (relative to the site folder).
+	Repo string
+	// Ref is a branch, tag or commit; "" is the repository's default
+	// branch.
+	Ref string
+	// Web is the repository's web address, for commit, history and edit
+	// links; "" takes Repo when it is an https URL.
+	Web string
+	// Edit is the pattern of the source's edit links (see Git.Edit).
+	Edit string
+	// Kinds, if set, are the only kinds of page taken from the source.
+	Kinds []page.Kind
+	// Paths are the folders taken: Dir inside the repository, Mount and
+	// Kind as for a root.
+	Paths []Root
+	// Pos is where handbook.yaml names the source, for its problems.
+	Pos diag.Position
 }
 
 // Config is everything that shapes a site. cmd/handbook fills it from flags
@@ -80,6 +121,9 @@ type Config struct {
 	Profiles map[string]*Profile
 	// Git says what the site takes from its git repository.
 	Git Git
+	// Sources are the other repositories the site takes folders from;
+	// they are read as Roots once gathered (see Source).
+	Sources []Source
 }
 
 // CheckSettings configure lint's rules.

@@ -2,12 +2,14 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/codeowners"
@@ -109,8 +111,12 @@ type gitState struct {
 	// note is said once to whoever builds: a shallow clone, a git
 	// failure.
 	note string
-	// diags are the problems of CODEOWNERS.
+	// diags are the problems of CODEOWNERS, and of sources' histories.
 	diags diag.List
+	// sources are the histories of the sources' repositories, by name;
+	// sourceNotes say which could not be read.
+	sources     map[string]*githistory.History
+	sourceNotes []string
 }
 
 // GitNote is a message about the repository for whoever runs the build,
@@ -120,7 +126,8 @@ func (s *Site) GitNote() string {
 	if s.git == nil {
 		return ""
 	}
-	return s.git.note
+	slices.Sort(s.git.sourceNotes)
+	return strings.Join(slices.DeleteFunc(append([]string{s.git.note}, s.git.sourceNotes...), func(n string) bool { return n == "" }), "\n")
 }
 
 // History returns the git history the site read, or nil.
@@ -141,8 +148,10 @@ func (c *Config) wantsGit() bool {
 }
 
 // readGit reads the history of the repository holding the site, and its
-// CODEOWNERS. A Memo keeps it between the preview server's loads.
-func readGit(ctx context.Context, cfg *Config) *gitState {
+// CODEOWNERS, and the history of each source's repository (roots with
+// Source set), all at once. A Memo keeps them between the preview
+// server's loads.
+func readGit(ctx context.Context, cfg *Config, roots []*Root) *gitState {
 	if m := cfg.Memo; m != nil {
 		m.mu.Lock()
 		g := m.git
@@ -152,6 +161,31 @@ func readGit(ctx context.Context, cfg *Config) *gitState {
 		}
 	}
 	g := &gitState{}
+	dirs := map[string]string{} // a folder of each source, by name
+	for _, r := range roots {
+		if r.Source != "" && dirs[r.Source] == "" {
+			dirs[r.Source] = r.Dir
+		}
+	}
+	if len(dirs) > 0 {
+		g.sources = map[string]*githistory.History{}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for name, dir := range dirs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				h, err := githistory.Read(ctx, dir, cfg.Now)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					g.sourceNotes = append(g.sourceNotes, fmt.Sprintf("source %q: its history cannot be read (%v); its pages show no dates", name, err))
+				}
+				g.sources[name] = h
+			}()
+		}
+		defer wg.Wait()
+	}
 	h, err := githistory.Read(ctx, cfg.Dir, cfg.Now)
 	switch {
 	case err != nil:
@@ -166,9 +200,11 @@ func readGit(ctx context.Context, cfg *Config) *gitState {
 		}
 	}
 	if m := cfg.Memo; m != nil && ctx.Err() == nil {
-		m.mu.Lock()
-		m.git = g
-		m.mu.Unlock()
+		defer func() {
+			m.mu.Lock()
+			m.git = g
+			m.mu.Unlock()
+		}()
 	}
 	return g
 }
@@ -223,20 +259,31 @@ func (s *Site) repoPath(h *githistory.History, abs string) string {
 // review.from_git, a runbook without last_reviewed its last change.
 func (s *Site) attachGit(p *Page) {
 	g := s.git
-	if g == nil || g.hist == nil {
+	if g == nil {
 		return
 	}
-	rp := s.repoPath(g.hist, p.Source)
-	if rp == "" {
+	h, repo, host, branch := g.hist, s.Config.Git.Repo, s.Config.Git.Host, g.branch
+	var rp string
+	if r := p.Root; r != nil && r.Source != "" {
+		// A page of another repository: its history and links are that
+		// repository's.
+		h, repo, host, branch = g.sources[r.Source], r.Repo, "", r.Branch
+		if rel, err := filepath.Rel(r.Dir, p.Source); err == nil && filepath.IsLocal(rel) {
+			rp = path.Join(r.RepoPath, filepath.ToSlash(rel))
+		}
+	} else if h != nil {
+		rp = s.repoPath(h, p.Source)
+	}
+	if h == nil || rp == "" {
 		return
 	}
-	f, _ := g.hist.Lookup(rp)
+	f, _ := h.Lookup(rp)
 	info := &GitInfo{File: f, RepoPath: rp}
-	if g.owners != nil {
+	if g.owners != nil && h == g.hist {
 		info.Owners = g.owners.Owners(rp)
 	}
-	if repo := strings.TrimSuffix(s.Config.Git.Repo, "/"); repo != "" {
-		forge := s.Config.Git.Host
+	if repo := strings.TrimSuffix(repo, "/"); repo != "" {
+		forge := host
 		if forge == "" {
 			forge = ForgeOf(repo)
 		}
@@ -252,7 +299,7 @@ func (s *Site) attachGit(p *Page) {
 			if pattern == "" {
 				return ""
 			}
-			return strings.NewReplacer("{repo}", repo, "{branch}", g.branch, "{path}", escapePath(rp)).Replace(pattern)
+			return strings.NewReplacer("{repo}", repo, "{branch}", branch, "{path}", escapePath(rp)).Replace(pattern)
 		}
 		info.EditURL, info.HistoryURL = fill(edit), fill(pat.history)
 		info.commit = strings.ReplaceAll(pat.commit, "{repo}", repo)

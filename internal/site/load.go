@@ -87,7 +87,7 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 	var gitc chan *gitState
 	if cfg.wantsGit() {
 		gitc = make(chan *gitState, 1)
-		go func() { gitc <- readGit(ctx, &s.Config) }()
+		go func() { gitc <- readGit(ctx, &s.Config, roots) }()
 	}
 	var mds []source
 	for _, r := range roots {
@@ -109,6 +109,19 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	// A source may give only some kinds of its pages: the others, and
+	// what was found in them, are left out.
+	dropped := map[string]bool{}
+	pages = slices.DeleteFunc(pages, func(p *Page) bool {
+		drop := p.Root != nil && len(p.Root.Kinds) > 0 && !slices.Contains(p.Root.Kinds, p.Kind)
+		if drop {
+			dropped[p.Path] = true
+		}
+		return drop
+	})
+	if len(dropped) > 0 {
+		s.Diags = slices.DeleteFunc(s.Diags, func(d diag.Diagnostic) bool { return dropped[d.Pos.File] })
 	}
 	if s.git != nil {
 		s.Diags = append(s.Diags, s.git.diags...)
@@ -319,6 +332,14 @@ func unwrapPath(err error) error {
 
 // rel returns a path relative to the site root for diagnostics.
 func (s *Site) rel(abs string) string {
+	for _, root := range s.rootDirs {
+		if root.Source == "" {
+			continue
+		}
+		if r, err := filepath.Rel(root.Dir, abs); err == nil && filepath.IsLocal(r) || r == "." {
+			return root.Source + ":" + path.Join(root.RepoPath, filepath.ToSlash(r))
+		}
+	}
 	if r, err := filepath.Rel(s.Config.Dir, abs); err == nil && !strings.HasPrefix(r, "..") {
 		return filepath.ToSlash(r)
 	}
