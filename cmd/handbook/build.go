@@ -32,6 +32,7 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	drafts := fs.Bool("drafts", false, "include pages marked draft")
 	baseURL := fs.String("base-url", "", "serve the site under `URL`, such as https://example.com/handbook/")
 	profile := fs.String("profile", "", "build only the pages of profile `NAME` of handbook.yaml (\"public\" is built in)")
+	offline := fs.Bool("offline", false, "build the sources: from the cache, contacting no repository")
 	if err := parseFlags(fs, c.g, args, buildHelp); err != nil {
 		return err
 	}
@@ -46,11 +47,16 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	if *baseURL != "" {
 		cfg.BaseURL = *baseURL
 	}
+	srcs, err := gatherSources(ctx, &cfg, gatherOptions{offline: *offline})
+	if err != nil {
+		return err
+	}
+	srcs.say(c.g)
 	outDir := *out
 	if !filepath.IsAbs(outDir) {
 		outDir = filepath.Join(cfg.Dir, outDir)
 	}
-	res, err := build.Run(ctx, build.Options{Site: cfg, Out: outDir})
+	res, err := build.Run(ctx, build.Options{Site: cfg, Out: outDir, Sources: srcs.manifestSources(cfg)})
 	if err != nil {
 		var re *site.RootError
 		if errors.Is(err, build.ErrUnsafeOutput) || errors.As(err, &re) {
@@ -59,6 +65,7 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	sayGitNote(c.g, res.Site)
+	res.Diags = append(srcs.diags, res.Diags...)
 	for _, d := range res.Diags {
 		fmt.Fprintln(c.g.stderr, d)
 	}

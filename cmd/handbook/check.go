@@ -12,6 +12,7 @@ import (
 
 	"github.com/handbook-dev/handbook/internal/build"
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/extlink"
 	"github.com/handbook-dev/handbook/internal/lint"
 	"github.com/handbook-dev/handbook/internal/site"
 )
@@ -21,6 +22,7 @@ type checkCommand struct{ g *globals }
 var checkHelp = `Usage: handbook check [--format text|json|sarif|github] [--strict] [--drafts]
                       [--external] [--changed [REF]] [--summary FILE] [--color auto|always|never]
                       [--profile NAME] [--baseline auto|write|ignore] [--baseline-file FILE]
+                      [--site MANIFEST [--source NAME]]
 
 Checks the site without writing it: front matter, links and anchors,
 references, layouts, and these rules (id, default severity):
@@ -44,6 +46,16 @@ exists, check reports only the findings it does not hold, and the count
 line says how many it hid; --baseline ignore reports them all. A finding
 is known by its rule, file, message and the text of its line, so it stays
 known when lines move.
+
+--site checks one repository of a handbook built from many (sources: in
+the handbook's handbook.yaml) without fetching the others: MANIFEST is the
+manifest.json of the full build, a file or a URL. The repository's pages
+are read as the full build reads them (its folders, mounts and kinds from
+the manifest, positions as name:path), and their links, anchors and
+references into the rest of the handbook are checked against the
+manifest. The repository is the source --source names (. for the
+handbook's own), else the one whose repository is git's remote origin,
+else the one named like the repository's folder.
 
 Exit code 1 when there are errors (with --strict, warnings too), 2 on a
 wrong flag or an unreadable handbook.yaml.`
@@ -76,6 +88,7 @@ type checkFlags struct {
 	noCache                         bool
 	changed                         changedFlag
 	base                            baselineFlags
+	site                            siteFlags
 }
 
 func (c *checkCommand) Run(ctx context.Context, args []string) error {
@@ -83,8 +96,16 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, ext, err := readConfig(c.g.dir, c.g.config)
-	if err != nil {
+	var part *partSite // --site: one repository of the handbook
+	var cfg site.Config
+	var ext extlink.Options
+	if f.site.manifest != "" {
+		f.site.manifest = manifestPath(c.g.dir, f.site.manifest)
+		if part, err = loadPartSite(ctx, c.g.dir, c.g.config, f.site); err != nil {
+			return err
+		}
+		cfg, ext = part.cfg, part.ext
+	} else if cfg, ext, err = readConfig(c.g.dir, c.g.config); err != nil {
 		return err
 	}
 	if err := selectProfile(&cfg, f.profile); err != nil {
@@ -94,6 +115,9 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	if f.changed.set {
 		if only, err = changedFiles(cfg.Dir, f.changed.ref); err != nil {
 			return usagef("--changed: %v", err)
+		}
+		if part != nil {
+			only = part.partChanged(only)
 		}
 	}
 	cfg.Drafts = f.drafts
@@ -130,6 +154,9 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 			known.Known = slices.DeleteFunc(known.Known, unchanged)
 		}
 	}
+	if part != nil && (f.format == "github" || f.format == "sarif") {
+		list = part.repoFiles(list) // annotations name the repository's files
+	}
 	return c.report(f, cfg.Dir, len(res.Site.Pages), list, known, only)
 }
 
@@ -146,12 +173,20 @@ func (c *checkCommand) parse(args []string) (*checkFlags, error) {
 	fs.BoolVar(&f.noCache, "no-cache", false, "parse every file, without reading or writing "+checkCache)
 	fs.StringVar(&f.profile, "profile", "", "check the site of profile `NAME` of handbook.yaml, as build --profile builds it")
 	fs.Var(&f.changed, "changed", "report only findings in files changed since `REF` (default HEAD)")
+	fs.StringVar(&f.site.manifest, "site", "", "check this repository's part of the handbook whose manifest.json is at `MANIFEST` (a file or a URL)")
+	fs.StringVar(&f.site.source, "source", "", "with --site, the manifest's source this repository is (`NAME`; . for the handbook's own)")
 	f.base.register(fs)
 	if err := parseFlags(fs, c.g, joinChanged(args), checkHelp); err != nil {
 		return nil, err
 	}
 	if err := f.base.validate(f.changed.set); err != nil {
 		return nil, err
+	}
+	if f.site.source != "" && f.site.manifest == "" {
+		return nil, usagef("--source is for --site")
+	}
+	if f.site.manifest != "" && f.profile != "" {
+		return nil, usagef("--site checks a repository's part of the whole handbook; --profile is for the whole handbook")
 	}
 	if !slices.Contains(lint.Formats, f.format) {
 		return nil, usagef("unknown format %q; use one of %s", f.format, strings.Join(lint.Formats, ", "))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -105,7 +106,7 @@ func TestConfigValues(t *testing.T) {
 		}},
 		{"a number is a title", "title: 2026\n", func(c *site.Config, _ externalConfig) bool { return c.Title == "2026" }},
 		{"roots replace", "roots:\n  - {dir: docs}\n  - {dir: ops, mount: /ops/, kind: runbook}\n", func(c *site.Config, _ externalConfig) bool {
-			return slices.Equal(c.Roots, []site.Root{{Dir: "docs", Mount: "/"}, {Dir: "ops", Mount: "/ops/", Kind: page.KindRunbook}})
+			return reflect.DeepEqual(c.Roots, []site.Root{{Dir: "docs", Mount: "/"}, {Dir: "ops", Mount: "/ops/", Kind: page.KindRunbook}})
 		}},
 		{"kinds", "kinds: {RFCs: adr, playbooks: runbook}\n", func(c *site.Config, _ externalConfig) bool {
 			return c.KindDirs["rfcs"] == page.KindADR && c.KindDirs["playbooks"] == page.KindRunbook && c.KindDirs["adr"] == page.KindADR

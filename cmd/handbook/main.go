@@ -92,6 +92,7 @@ Commands:
   init       start a handbook: examples of each kind, or a config for existing Markdown
   new        write a new page from its kind's template: handbook new adr "Use Kafka"
   serve      preview the site, rebuilding and reloading the browser as files change
+  sources    the repositories handbook.yaml takes folders from: list, update their pins
   version    print the version
 
 Run "handbook <command> -h" for a command's flags.
@@ -154,6 +155,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cmd = &newCommand{g: g}
 	case "serve":
 		cmd = &serveCommand{g: g}
+	case "sources":
+		cmd = &sourcesCommand{g: g}
 	case "version":
 		cmd = &versionCommand{g: g}
 	case "help", "-h", "--help":

@@ -21,6 +21,7 @@ import (
 type serveCommand struct{ g *globals }
 
 var serveHelp = `Usage: handbook serve [--port 1313] [--bind 127.0.0.1] [--open] [--drafts=false] [--poll 500ms]
+                      [--site MANIFEST [--source NAME]]
 
 Builds the site into memory and serves it, rebuilding when a file under a
 content root, layouts/, static/ or handbook.yaml changes; the browser
@@ -29,7 +30,15 @@ site over the page until it is fixed. Nothing is written to disk. Drafts
 are shown, with a banner, unless --drafts=false.
 
 The server listens on 127.0.0.1 unless --bind says otherwise; it stops on
-Ctrl-C or SIGTERM.`
+Ctrl-C or SIGTERM.
+
+--site previews one repository of a handbook built from many inside the
+published handbook: MANIFEST is the manifest.json of the full build (a file
+or a URL). The repository's pages are built and served live as above, under
+their mounts; every other path is taken from the published site (the
+manifest's base URL, else the folder of the manifest's URL). --source names
+the repository as for check --site. With --site the server listens on a
+loopback address only.`
 
 func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -38,20 +47,47 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	open := fs.Bool("open", false, "open the site in the browser")
 	drafts := fs.Bool("drafts", true, "show pages marked draft, with a banner")
 	poll := fs.Duration("poll", 0, "look for changes every `interval` instead of asking the system (for network and VM file systems)")
+	var sf siteFlags
+	fs.StringVar(&sf.manifest, "site", "", "preview this repository's pages inside the published handbook whose manifest.json is at `MANIFEST` (a file or a URL)")
+	fs.StringVar(&sf.source, "source", "", "with --site, the manifest's source this repository is (`NAME`; . for the handbook's own)")
 	if err := parseFlags(fs, c.g, args, serveHelp); err != nil {
 		return err
 	}
 	if *port < 0 || *port > 65535 {
 		return usagef("--port %d is not a port", *port)
 	}
-	cfg, err := loadConfig(c.g.dir, c.g.config)
-	if err != nil {
+	reload := func() (site.Config, error) { return loadConfig(c.g.dir, c.g.config) }
+	var part *partSite // --site: one repository inside the published handbook
+	var cfg site.Config
+	var err error
+	if sf.manifest != "" {
+		if ip := net.ParseIP(*bind); *bind != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return usagef("--site serves the published handbook through this preview: --bind must be a loopback address, not %s", *bind)
+		}
+		sf.manifest = manifestPath(c.g.dir, sf.manifest)
+		if part, err = loadPartSite(ctx, c.g.dir, c.g.config, sf); err != nil {
+			return err
+		}
+		cfg = part.cfg
+		reload = func() (site.Config, error) { cfg, _, err := part.config(); return cfg, err }
+	} else if sf.source != "" {
+		return usagef("--source is for --site")
+	} else if cfg, err = loadConfig(c.g.dir, c.g.config); err != nil {
 		return err
 	}
+	var handler http.Handler
 	srv := serve.New(serve.Options{BasePath: cfg.BasePath(), Log: c.g.stderr})
+	handler = srv
+	if part != nil {
+		pub, err := part.published(sf.manifest)
+		if err != nil {
+			return err
+		}
+		handler = part.proxied(srv, cfg.BasePath(), pub)
+	}
 	loop := preview.New(cfg, preview.Options{
 		Publish:    srv.Publish,
-		Config:     func() (site.Config, error) { return loadConfig(c.g.dir, c.g.config) },
+		Config:     reload,
 		ConfigFile: configPath(cfg, c.g.config),
 		Drafts:     *drafts,
 		Poll:       *poll,
@@ -84,7 +120,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		openBrowser(url)
 	}
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() { stop(fmt.Errorf("serve: %w", hs.Serve(ln))) }()
 	loop.Run(running)
 	if ctx.Err() == nil { // the HTTP server stopped, not the user

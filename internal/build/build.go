@@ -9,7 +9,8 @@
 //	         applied to the findings, which are sorted
 //	render   every page and file of the site through the theme (Render)
 //	search   the search index, built beside the rendering (Search)
-//	output   written into Options.Out, or kept in memory (Result.Output)
+//	output   written into Options.Out, or kept in memory (Result.Output),
+//	         with the site's manifest.json (package manifest) beside it
 //
 // Run runs them; Options.Skip leaves stages out. handbook build runs them
 // all; handbook check skips Render and Search and writes nothing, which
@@ -22,7 +23,8 @@
 // handbook serve keeps the site in memory with a Live, which runs the same
 // stages for a whole build and, after an edit that shows only in the page
 // edited, redoes only what the edit affects: its rules, its page and the
-// pages linking to it, its words in the search index (see Live).
+// pages linking to it, its words in the search index (see Live). A Live
+// has no manifest.json: it is what a build publishes.
 //
 // Content problems never stop a build: they are findings, every page that
 // can be rendered is, and the site is written. A failure to produce the
@@ -48,6 +50,7 @@ import (
 
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/lint"
+	"github.com/handbook-dev/handbook/internal/manifest"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/render"
 	"github.com/handbook-dev/handbook/internal/search"
@@ -93,6 +96,9 @@ type Options struct {
 	// Check, if set, is one more check of the loaded site, run after the
 	// rules; its findings are settled with theirs (check --external).
 	Check func(ctx context.Context, s *site.Site) (diag.List, error)
+	// Sources say, for the manifest, what the site does not know of the
+	// repositories it is built from: their addresses, refs and commits.
+	Sources []manifest.Source
 }
 
 // runs reports whether the stage is not skipped.
@@ -175,11 +181,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return res, nil
 	}
 	if out != "" {
-		err = writeOut(ctx, out, p)
+		err = writeOut(ctx, out, p, manifestFile(p, opts))
 	} else {
 		res.Output, err = renderAll(ctx, p.r, 0)
 		if err == nil && p.index != nil {
 			maps.Copy(res.Output, p.index().Files())
+		}
+		if err == nil {
+			res.Output[manifestPath] = manifestFile(p, opts)
 		}
 	}
 	if err != nil {

@@ -17,10 +17,10 @@ import (
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
-// writeOut renders the prepared site and its search index into a
-// temporary folder beside out, and swaps it in for out once complete. On
-// any error out is left as it was.
-func writeOut(ctx context.Context, out string, p *prepared) error {
+// writeOut renders the prepared site, its search index and its manifest
+// into a temporary folder beside out, and swaps it in for out once
+// complete. On any error out is left as it was.
+func writeOut(ctx context.Context, out string, p *prepared, manifest []byte) error {
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
 	if err != nil {
 		return fmt.Errorf("create temporary output folder: %w", err)
@@ -50,6 +50,9 @@ func writeOut(ctx context.Context, out string, p *prepared) error {
 				return fmt.Errorf("%w; the previous output was kept", err)
 			}
 		}
+	}
+	if err := write(manifestPath, manifest); err != nil {
+		return fmt.Errorf("%w; the previous output was kept", err)
 	}
 	if err := ctx.Err(); err != nil {
 		return err

@@ -13,8 +13,8 @@ import (
 type RuleInfo struct {
 	ID string
 	// Category groups rules in documentation: file, front-matter, links,
-	// external, structure, runbook, adr, postmortem, evaluation, secrets,
-	// public.
+	// external, structure, runbook, adr, postmortem, evaluation, services,
+	// secrets, public.
 	Category string
 	// Owner is the package that reports the rule's findings, as a folder
 	// of the repository ("internal/site", "cmd/handbook"): the only one
@@ -85,6 +85,8 @@ var catalog = []RuleInfo{
 
 	{"hold-without-reason", "evaluation", "internal/lint", diag.Warning, "An evaluation in the hold ring gives neither a reason (text) nor alternatives."},
 
+	{"production-service", "services", "internal/lint", diag.Warning, "A service of the service catalog (catalog-info.yaml) in production has no owner, no runbook or no on-call link."},
+
 	{"secret", "secrets", "internal/lint", diag.Error, "A page holds a credential: an AWS key, a private key, a GitHub, GitLab or Slack token, a JWT or a high-entropy password."},
 
 	{"public-internal-link", "public", "internal/lint", diag.Error, "A public page links to a page that is not public."},
@@ -94,12 +96,15 @@ var catalog = []RuleInfo{
 }
 
 // inputChecks are the ids of problems in handbook's own inputs rather than
-// in pages: handbook.yaml, the sources of handbook import, CODEOWNERS. They stop a command (exit 2) or are reported by it, and
-// are not rules: they cannot be set under rules: or silenced.
+// in pages: handbook.yaml, the sources of handbook import, CODEOWNERS,
+// the service catalog. They stop a command (exit 2) or are reported by
+// it, and are not rules: they cannot be set under rules: or silenced.
 var inputChecks = []RuleInfo{
 	{"config", "input", "cmd/handbook", diag.Error, "handbook.yaml cannot be used: a syntax error, an unknown key, a wrong value."},
 	{"import", "input", "internal/importer", diag.Warning, "Something handbook import could not convert, at its place in the source."},
+	{"source", "input", "cmd/handbook", diag.Error, "A repository of sources: in handbook.yaml cannot be fetched or has no folder it names; the site is built from its last good copy, or without it."},
 	{"codeowners", "input", "internal/codeowners", diag.Warning, "A line of the repository's CODEOWNERS that neither GitHub nor GitLab can read; its owners are not shown on pages."},
+	{"catalog", "input", "internal/servicecatalog", diag.Warning, "An entity of a Backstage catalog file (catalog-info.yaml) that cannot be read: broken YAML, no metadata.name, an unknown apiVersion; it is left out of the service pages."},
 }
 
 // Catalog returns every rule id handbook reports, with its default
@@ -190,6 +195,7 @@ var scopes = map[string]Scope{
 	"adr-supersession-cycle":    ScopeSite,
 	"adr-duplicate-number":      ScopeSite,
 	"adr-numbering-gap":         ScopeSite,
+	"production-service":        ScopeSite,
 }
 
 // ScopeOf returns the scope of a rule id; unknown ids are ScopeSite, the

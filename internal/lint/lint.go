@@ -65,6 +65,7 @@ func Rules() []*Rule {
 		"placeholder":               placeholder,
 		"hold-without-reason":       holdWithoutReason,
 		"blameless-language":        blamelessLanguage,
+		"production-service":        productionService,
 		"action-item-owner":         nil, // with action-item-ticket
 		"action-item-ticket":        nil,
 		"public-internal-link":      nil, // with the other public- rules
@@ -278,26 +279,52 @@ func supersessionCycle(s *site.Site, r *Rule, out *diag.List) {
 	}
 }
 
-func adrsByNumber(s *site.Site) map[int][]*site.Page {
-	m := map[int][]*site.Page{}
+// adrLogs returns the numbered ADRs by number, one map per log: each
+// repository a site takes pages from (sources:) numbers its own ADRs.
+func adrLogs(s *site.Site) []map[int][]*site.Page {
+	bySource := map[string]map[int][]*site.Page{}
+	var names []string
 	for _, p := range s.Pages {
-		if p.ADR != nil && p.ADR.HasNumber {
-			m[p.ADR.Number] = append(m[p.ADR.Number], p)
+		if p.ADR == nil || !p.ADR.HasNumber {
+			continue
 		}
+		src := ""
+		if p.Root != nil {
+			src = p.Root.Source
+		}
+		m := bySource[src]
+		if m == nil {
+			m = map[int][]*site.Page{}
+			bySource[src] = m
+			names = append(names, src)
+		}
+		m[p.ADR.Number] = append(m[p.ADR.Number], p)
 	}
-	return m
+	slices.Sort(names)
+	logs := make([]map[int][]*site.Page, len(names))
+	for i, n := range names {
+		logs[i] = bySource[n]
+	}
+	return logs
 }
 
 func duplicateNumber(s *site.Site, r *Rule, out *diag.List) {
-	for n, ps := range adrsByNumber(s) {
-		for _, p := range ps[1:] {
-			out.Add(at(p, 1, 1), r.Severity, r.ID, "ADR number %d is also used by %s; give this ADR the next free number", n, ps[0].Path)
+	for _, m := range adrLogs(s) {
+		for n, ps := range m {
+			for _, p := range ps[1:] {
+				out.Add(at(p, 1, 1), r.Severity, r.ID, "ADR number %d is also used by %s; give this ADR the next free number", n, ps[0].Path)
+			}
 		}
 	}
 }
 
 func numberingGap(s *site.Site, r *Rule, out *diag.List) {
-	m := adrsByNumber(s)
+	for _, m := range adrLogs(s) {
+		numberingGapIn(m, r, out)
+	}
+}
+
+func numberingGapIn(m map[int][]*site.Page, r *Rule, out *diag.List) {
 	var nums []int
 	for n := range m {
 		nums = append(nums, n)

@@ -314,5 +314,6 @@ func watchPaths(cfg site.Config, configFile string) []string {
 	// layouts/ and static/ are watched even before they exist: their
 	// parent is, so creating them is seen.
 	out = append(out, filepath.Join(cfg.Dir, "layouts"), filepath.Join(cfg.Dir, "static"))
+	out = append(out, site.CatalogFiles(cfg)...)
 	return append(out, configFile)
 }

@@ -51,6 +51,9 @@ type Renderer struct {
 	absolute bool
 	// changes is set when changes.xml, the feed of changes, is written.
 	changes bool
+	// services and owners are the site's, with those only the service
+	// catalog knows.
+	services, owners []site.Group
 }
 
 // SiteInfo is what every layout knows of the site.
@@ -137,6 +140,10 @@ type List struct {
 	Figures []Figure
 	// Changed are the pages of the list changed most recently in git.
 	Changed []*site.Page
+	// Service and Owner are what the service catalog says of the service
+	// or owner of the page, or nil.
+	Service *ServiceView
+	Owner   *OwnerView
 }
 
 // IndexRow is one group of an index of groups.
@@ -191,7 +198,9 @@ func New(s *site.Site, th *Theme) *Renderer {
 	if len(s.StartHere()) > 0 && s.PageAt("/start-here/") == nil {
 		extra = append(extra, Link{Title: "Start here", URL: "/start-here/"})
 	}
-	if len(s.Services()) > 0 {
+	r.services = withCatalog(s.Services(), s.CatalogServices())
+	r.owners = withCatalog(s.Owners(), s.CatalogOwners())
+	if len(r.services) > 0 {
 		extra = append(extra, Link{Title: "Services", URL: "/services/"})
 		r.info.Sections = append(r.info.Sections, Link{Title: "Services", URL: "/services/", Href: r.info.BasePath + "services/"})
 	}
@@ -390,8 +399,8 @@ func (r *Renderer) plan() []job {
 	if s.PageAt("/") == nil || !s.IsPublished(s.PageAt("/")) {
 		jobs = append(jobs, job{path: "/index.html", sample: "home", run: func() ([]byte, error) { return r.home(nil) }})
 	}
-	jobs = append(jobs, r.groupJobs("/services/", "Services", "Service", s.Services(), "Everything the handbook holds about each service: its runbooks, incidents, decisions and evaluations.")...)
-	jobs = append(jobs, r.groupJobs("/owners/", "Owners", "Owner", s.Owners(), "The pages each team or person owns.")...)
+	jobs = append(jobs, r.groupJobs("/services/", "Services", "Service", r.services, "Everything the handbook holds about each service: its runbooks, incidents, decisions and evaluations.", r.serviceFacts)...)
+	jobs = append(jobs, r.groupJobs("/owners/", "Owners", "Owner", r.owners, "The pages each team or person owns.", r.ownerFacts)...)
 	if path := s.StartHere(); len(path) > 0 && s.PageAt("/start-here/") == nil {
 		jobs = append(jobs, job{path: "/start-here/index.html", sample: "start-here", run: func() ([]byte, error) {
 			return r.exec("list", &Data{Title: "Start here", URL: "/start-here/", List: &List{Pages: path, Path: true, Lead: "New to the team? Read these pages in this order."}})
@@ -631,8 +640,9 @@ func recentlyChanged(ps []*site.Page, n int) []*site.Page {
 }
 
 // groupJobs renders an index of groups (services, owners) at base and a
-// page per group, unless the site has its own pages there.
-func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead string) []job {
+// page per group, unless the site has its own pages there; facts adds
+// what the service catalog says of a group to its page.
+func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead string, facts func(*List, site.Group)) []job {
 	if len(groups) == 0 {
 		return nil
 	}
@@ -667,7 +677,9 @@ func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead s
 			continue
 		}
 		jobs = append(jobs, job{path: u + "index.html", sample: base + "group", run: func() ([]byte, error) {
-			return r.exec("list", &Data{Title: g.Name, URL: u, List: &List{Sections: g.ByKind(), Lead: fmt.Sprintf("%s: %d pages.", of, len(g.Pages))}})
+			l := &List{Sections: g.ByKind(), Lead: fmt.Sprintf("%s: %d pages.", of, len(g.Pages))}
+			facts(l, g)
+			return r.exec("list", &Data{Title: g.Name, URL: u, List: l})
 		}})
 	}
 	return jobs

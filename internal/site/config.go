@@ -124,6 +124,10 @@ type Config struct {
 	// Sources are the other repositories the site takes folders from;
 	// they are read as Roots once gathered (see Source).
 	Sources []Source
+	// Remote, if set, answers for the pages of the rest of a handbook the
+	// site is one part of, which links and references may name (see
+	// Remote; handbook check --site).
+	Remote *Remote
 }
 
 // CheckSettings configure lint's rules.

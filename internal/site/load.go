@@ -110,6 +110,7 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.readCatalog(roots)
 	// A source may give only some kinds of its pages: the others, and
 	// what was found in them, are left out.
 	dropped := map[string]bool{}

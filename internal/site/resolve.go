@@ -89,6 +89,7 @@ func (s *Site) buildIndex() {
 		ix.files[f.Source] = f.URL
 	}
 	s.refs = ix
+	s.startRemote() // remote: the pages of Config.Remote (remote.go)
 }
 
 var (
@@ -133,6 +134,7 @@ func (s *Site) link(ctx context.Context) {
 			t.Supersedes = appendOnce(t.Supersedes, p)
 		}
 	}
+	s.remoteIncoming() // remote: backlinks and supersession from other repositories
 	for _, p := range s.Pages {
 		p.Backlinks = sortedUnique(p.Backlinks)
 		p.Outgoing = sortedUnique(p.Outgoing)
@@ -377,13 +379,16 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 		if !isMD {
 			// A site path; it gains the base path so that the site works
 			// under a sub-path.
-			if t := s.byURL[decoded]; t != nil {
+			if t := s.pageAt(decoded); t != nil { // remote: pageAt, not byURL
 				return base + strings.TrimPrefix(decoded, "/") + query + frag, t, ""
 			}
 			if t := s.refs.byAlias["/"+strings.Trim(decoded, "/")+"/"]; t != nil {
 				return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 			}
-			if t := s.byURL[strings.TrimSuffix(strings.TrimSuffix(decoded, "index.html"), "/")+"/"]; t != nil {
+			if t := s.remoteAlias("/" + strings.Trim(decoded, "/") + "/"); t != nil { // remote
+				return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
+			}
+			if t := s.pageAt(strings.TrimSuffix(strings.TrimSuffix(decoded, "index.html"), "/") + "/"); t != nil { // remote: pageAt
 				return base + strings.TrimPrefix(decoded, "/") + query + frag, t, ""
 			}
 			if s.sitePathExists(decoded) {
@@ -393,10 +398,13 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 		// A path from the repository root, as GitHub resolves it: against
 		// the git work tree, the site folder, or a content root (itself
 		// or under its mount).
-		for _, abs := range s.rootCandidates(decoded) {
+		for _, abs := range s.rootCandidates(p, decoded) {
 			if u, t, ok := s.resolveFile(abs); ok {
 				return base + strings.TrimPrefix(u, "/") + query + frag, t, ""
 			}
+		}
+		if t := s.remoteFile(decoded); t != nil && isMD { // remote: a mount path
+			return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 		}
 		if t := s.radarItem(p, decoded); t != nil {
 			return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
@@ -404,7 +412,7 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 		if !isMD {
 			// A folder written in another case or spelling than its URL
 			// ("/Runbooks/DB Failover/").
-			if t := s.byURL[pageURL("/", strings.TrimPrefix(strings.TrimSuffix(decoded, "/"), "/")+"/index.md")]; t != nil {
+			if t := s.pageAt(pageURL("/", strings.TrimPrefix(strings.TrimSuffix(decoded, "/"), "/")+"/index.md")); t != nil { // remote: pageAt
 				return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 			}
 			return "", nil, fmt.Sprintf("link to %s: no page or file of the site is at that path; fix it (a path starting with / starts at the site root)", dest)
@@ -415,10 +423,16 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 	if u, t, ok := s.resolveFile(abs); ok {
 		return base + strings.TrimPrefix(u, "/") + query + frag, t, ""
 	}
-	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+	// remote: a Markdown file of another repository, in mount space; and
+	// a source's pages see nothing of their repository but its roots.
+	if u, t, ok := s.otherSource(p, decoded); ok {
+		return base + strings.TrimPrefix(u, "/") + query + frag, t, ""
+	}
+	outside := s.outsideSource(p, abs)
+	if fi, err := os.Stat(abs); err == nil && fi.IsDir() && !outside {
 		return "", nil, fmt.Sprintf("link to %s: the folder is not part of the site; link to a page", dest)
 	}
-	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
+	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() && !outside {
 		return "", nil, fmt.Sprintf("link to %s: the file exists but is not part of the site (outside the content roots, hidden, or not a page); link to its published copy or move it into a content root", dest)
 	}
 	if t := s.radarItem(p, decoded); t != nil {
@@ -476,9 +490,10 @@ func (s *Site) rootOf(abs string) *Root {
 }
 
 // rootCandidates lists where a path written from the root ("/docs/x.md")
-// may be on disk: under the git work tree, the site folder, each content
+// on page p may be on disk: under the git work tree, the site folder (for
+// a page of a source, its repository's top instead of both), each content
 // root, and each content root's folder for a path under its mount.
-func (s *Site) rootCandidates(decoded string) []string {
+func (s *Site) rootCandidates(p *Page, decoded string) []string {
 	rel := filepath.FromSlash(strings.TrimPrefix(decoded, "/"))
 	var out []string
 	add := func(dir, rel string) {
@@ -487,10 +502,14 @@ func (s *Site) rootCandidates(decoded string) []string {
 			out = append(out, abs)
 		}
 	}
-	if s.repoRoot != "" {
-		add(s.repoRoot, rel)
+	if top := sourceTop(p.Root); top != "" { // remote: the source's own repository
+		add(top, rel)
+	} else {
+		if s.repoRoot != "" {
+			add(s.repoRoot, rel)
+		}
+		add(s.Config.Dir, rel)
 	}
-	add(s.Config.Dir, rel)
 	for _, r := range s.rootDirs {
 		add(r.Dir, rel)
 		if m := strings.TrimPrefix(r.Mount, "/"); m != "" && strings.HasPrefix(strings.ToLower(decoded[1:]), strings.ToLower(m)) {
@@ -518,7 +537,7 @@ func repoRoot(dir string) string {
 
 // generatedPaths are the site paths of pages and files a build generates
 // besides the pages of Markdown files.
-var generatedPaths = []string{"/tags/", "/services/", "/owners/", "/start-here/", "/assets/", "/feed.xml", "/changes.xml", "/sitemap.xml", "/404.html", "/robots.txt"}
+var generatedPaths = []string{"/tags/", "/services/", "/owners/", "/start-here/", "/assets/", "/feed.xml", "/changes.xml", "/sitemap.xml", "/404.html", "/robots.txt", "/manifest.json"}
 
 // sitePathExists tells whether a path from the site root names something
 // the build writes: a file beside the pages, a folder of pages (its index
@@ -533,7 +552,7 @@ func (s *Site) sitePathExists(p string) bool {
 		}
 	}
 	dir := strings.TrimSuffix(strings.TrimSuffix(p, "index.html"), "/") + "/"
-	if s.fileURLs[p] || s.fileURLs[dir] {
+	if s.fileURLs[p] || s.fileURLs[dir] || s.remoteExists(p) || s.remoteExists(dir) { // remote: remoteExists
 		return true
 	}
 	fi, err := os.Stat(filepath.Join(s.Config.Dir, "static", filepath.FromSlash(p)))
@@ -574,20 +593,21 @@ func (s *Site) resolveRef(from *Page, target string, kind page.Kind) (*Page, str
 	default:
 		if m := adrNumberRE.FindStringSubmatch(name); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			cands = s.refs.byNumber[n]
+			cands = s.named(s.refs.byNumber[n], "number:"+strconv.Itoa(n)) // remote: named
 			break
 		}
 		if n, err := strconv.Atoi(name); err == nil && kind == page.KindADR {
-			cands = s.refs.byNumber[n]
+			cands = s.named(s.refs.byNumber[n], "number:"+strconv.Itoa(n)) // remote: named
 			break
 		}
+		// remote: each step takes the remote pages under the same key.
 		low := strings.ToLower(name)
-		cands = s.refs.byName[low]
+		cands = s.named(s.refs.byName[low], "name:"+low)
 		if len(cands) == 0 {
-			cands = s.refs.byName[Slug(name)]
+			cands = s.named(s.refs.byName[Slug(name)], "name:"+Slug(name))
 		}
 		if len(cands) == 0 {
-			cands = s.refs.byTitle[low]
+			cands = s.named(s.refs.byTitle[low], "title:"+low)
 		}
 	}
 	if kind != "" {

@@ -17,6 +17,10 @@
 // by date (adrlog.go), a radar's releases merged into one blip each
 // (radar.go).
 //
+// Backstage's catalog-info.yaml files found with the pages (catalog.go)
+// say of each service who owns it, whether it runs in production and how
+// to reach its on-call, for the service and owner pages.
+//
 // Profiles (profile.go) make a View of the site that leaves pages out
 // (the public blog), turning links to them into text. Loading is fast on
 // repeat: a Memo keeps the parses of the preview server's previous load
@@ -159,6 +163,10 @@ type Site struct {
 	repoRoot string
 	// git is what the site read of its repository, or nil.
 	git *gitState
+	// remote holds the pages of Config.Remote the links named (remote.go).
+	remote *remotePages
+	// catalog is the service catalog read (catalog.go), or nil.
+	catalog *catalogIndex
 }
 
 // Published returns the pages that are built: all but drafts, unless the
