@@ -85,7 +85,7 @@ func (c *changedFlag) IsBoolFlag() bool { return true }
 type checkFlags struct {
 	format, summary, color, profile string
 	strict, drafts, external        bool
-	noCache                         bool
+	noCache, offline                bool
 	changed                         changedFlag
 	base                            baselineFlags
 	site                            siteFlags
@@ -120,6 +120,13 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 			only = part.partChanged(only)
 		}
 	}
+	srcs := &gathered{}
+	if part == nil { // --site checks one repository, without the others
+		if srcs, err = gatherSources(ctx, &cfg, gatherOptions{offline: f.offline}); err != nil {
+			return err
+		}
+		srcs.say(c.g)
+	}
 	cfg.Drafts = f.drafts
 	if !f.noCache {
 		cfg.CacheDir = filepath.Join(cfg.Dir, filepath.FromSlash(checkCache))
@@ -136,7 +143,7 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	sayGitNote(c.g, res.Site)
-	list := res.Diags
+	list := append(srcs.diags, res.Diags...)
 	if f.base.mode == "write" {
 		return f.base.write(cfg.Dir, list, c.g)
 	}
@@ -170,6 +177,7 @@ func (c *checkCommand) parse(args []string) (*checkFlags, error) {
 	fs.BoolVar(&f.external, "external", false, "check links to other sites too")
 	fs.StringVar(&f.summary, "summary", "", "append a Markdown summary to `FILE` (such as $GITHUB_STEP_SUMMARY)")
 	fs.StringVar(&f.color, "color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
+	fs.BoolVar(&f.offline, "offline", false, "check the sources: from the cache, contacting no repository")
 	fs.BoolVar(&f.noCache, "no-cache", false, "parse every file, without reading or writing "+checkCache)
 	fs.StringVar(&f.profile, "profile", "", "check the site of profile `NAME` of handbook.yaml, as build --profile builds it")
 	fs.Var(&f.changed, "changed", "report only findings in files changed since `REF` (default HEAD)")

@@ -46,6 +46,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	bind := fs.String("bind", "127.0.0.1", "listen on `address`; anything but a loopback address exposes the preview to the network")
 	open := fs.Bool("open", false, "open the site in the browser")
 	drafts := fs.Bool("drafts", true, "show pages marked draft, with a banner")
+	offline := fs.Bool("offline", false, "preview the sources: from the cache, contacting no repository")
 	poll := fs.Duration("poll", 0, "look for changes every `interval` instead of asking the system (for network and VM file systems)")
 	var sf siteFlags
 	fs.StringVar(&sf.manifest, "site", "", "preview this repository's pages inside the published handbook whose manifest.json is at `MANIFEST` (a file or a URL)")
@@ -72,8 +73,27 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		reload = func() (site.Config, error) { cfg, _, err := part.config(); return cfg, err }
 	} else if sf.source != "" {
 		return usagef("--source is for --site")
-	} else if cfg, err = loadConfig(c.g.dir, c.g.config); err != nil {
-		return err
+	} else {
+		// The sources are gathered at start and when handbook.yaml
+		// changes; the preview watches the site's own folders.
+		reload = func() (site.Config, error) {
+			cfg, err := loadConfig(c.g.dir, c.g.config)
+			if err != nil {
+				return cfg, err
+			}
+			srcs, err := gatherSources(ctx, &cfg, gatherOptions{offline: *offline})
+			if err != nil {
+				return cfg, err
+			}
+			srcs.say(c.g)
+			for _, d := range srcs.diags {
+				fmt.Fprintln(c.g.stderr, d)
+			}
+			return cfg, nil
+		}
+		if cfg, err = reload(); err != nil {
+			return err
+		}
 	}
 	var handler http.Handler
 	srv := serve.New(serve.Options{BasePath: cfg.BasePath(), Log: c.g.stderr})

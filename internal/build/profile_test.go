@@ -193,7 +193,7 @@ func TestPublicProfileLeaksNothing(t *testing.T) {
 	}
 
 	// The public pages are there, with what they may show.
-	for _, want := range []string{"posts/diagram.svg", "posts/2026-10-01-hello/index.html", "postmortems/2026-09-payments-outage/index.html", "feed.xml", "sitemap.xml", "robots.txt", "search/entry.json"} {
+	for _, want := range []string{"posts/diagram.svg", "posts/2026-10-01-hello/index.html", "postmortems/2026-09-payments-outage/index.html", "feed.xml", "sitemap.xml", "robots.txt", "search/entry.json", "manifest.json"} {
 		if !slices.Contains(files, filepath.FromSlash(want)) {
 			t.Errorf("no %s in the output: %v", want, files)
 		}
