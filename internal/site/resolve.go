@@ -578,6 +578,11 @@ func (s *Site) resolveRef(from *Page, target string, kind page.Kind) (*Page, str
 	if frag != "" {
 		frag = "#" + frag
 	}
+	// "payments:ADR-0007" names a page of the source payments.
+	fromSource, only := sourceOf(from), ""
+	if k, rest, ok := strings.Cut(name, ":"); ok && s.hasSource(k) {
+		only, name = k, strings.TrimSpace(rest)
+	}
 	if k, rest, ok := strings.Cut(name, ":"); ok {
 		if pk, ok := page.ParseKind(k); ok {
 			kind, name = pk, strings.TrimSpace(rest)
@@ -594,10 +599,12 @@ func (s *Site) resolveRef(from *Page, target string, kind page.Kind) (*Page, str
 		if m := adrNumberRE.FindStringSubmatch(name); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			cands = s.named(s.refs.byNumber[n], "number:"+strconv.Itoa(n)) // remote: named
+			cands = sameLog(cands, fromSource, only)
 			break
 		}
 		if n, err := strconv.Atoi(name); err == nil && kind == page.KindADR {
 			cands = s.named(s.refs.byNumber[n], "number:"+strconv.Itoa(n)) // remote: named
+			cands = sameLog(cands, fromSource, only)
 			break
 		}
 		// remote: each step takes the remote pages under the same key.
@@ -609,6 +616,9 @@ func (s *Site) resolveRef(from *Page, target string, kind page.Kind) (*Page, str
 		if len(cands) == 0 {
 			cands = s.named(s.refs.byTitle[low], "title:"+low)
 		}
+	}
+	if only != "" {
+		cands = slices.DeleteFunc(cands, func(c *Page) bool { return sourceOf(c) != only })
 	}
 	if kind != "" {
 		var keep []*Page
@@ -634,6 +644,49 @@ func (s *Site) resolveRef(from *Page, target string, kind page.Kind) (*Page, str
 		paths = append(paths, c.Path)
 	}
 	return nil, "", fmt.Sprintf("ambiguous reference %q matches %s; use the path or kind:name", target, strings.Join(paths, ", "))
+}
+
+// sourceOf is the name of the source a page comes from; "" for the
+// site's own.
+func sourceOf(p *Page) string {
+	if p == nil || p.Root == nil {
+		return ""
+	}
+	return p.Root.Source
+}
+
+// hasSource reports whether name is a source of the site.
+func (s *Site) hasSource(name string) bool {
+	for _, src := range s.Config.Sources {
+		if src.Name == name {
+			return true
+		}
+	}
+	for _, r := range s.rootDirs {
+		if r.Source == name {
+			return true
+		}
+	}
+	return false
+}
+
+// sameLog narrows ADRs found by number to one log: each repository
+// numbers its own ADRs, so "ADR-0007" on a page of payments is payments'
+// ADR 7 when it has one.
+func sameLog(cands []*Page, from, only string) []*Page {
+	if len(cands) < 2 || only != "" {
+		return cands
+	}
+	var same []*Page
+	for _, c := range cands {
+		if sourceOf(c) == from {
+			same = append(same, c)
+		}
+	}
+	if len(same) > 0 {
+		return same
+	}
+	return cands
 }
 
 // matchID returns the id of p that frag names: frag itself, or else the
