@@ -1,9 +1,12 @@
 package site
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"fmt"
 	"net/url"
+	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
@@ -175,7 +178,7 @@ func readGit(ctx context.Context, cfg *Config, roots []*Root) *gitState {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				h, err := githistory.Read(ctx, dir, cfg.Now)
+				h, err := sourceHistory(ctx, dir, cfg.Now)
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
@@ -340,4 +343,66 @@ func escapePath(p string) string {
 		segs[i] = url.PathEscape(s)
 	}
 	return path.Join(segs...)
+}
+
+// historyCache is the file, in a source's .git folder, that keeps its
+// history as read at one commit.
+const historyCache = "handbook-history.gob"
+
+// sourceHistory reads the history of a source's work tree (a checkout of
+// one commit that nobody edits), kept in its .git folder by commit: a
+// second build of the same pin runs no git at all. dir is a folder inside
+// the work tree; the work tree is the folder holding .git above it.
+func sourceHistory(ctx context.Context, dir string, now time.Time) (*githistory.History, error) {
+	top := dir
+	for {
+		if fi, err := os.Stat(filepath.Join(top, ".git")); err == nil && fi.IsDir() {
+			break
+		}
+		up := filepath.Dir(top)
+		if up == top {
+			return githistory.Read(ctx, dir, now)
+		}
+		top = up
+	}
+	head, err := os.ReadFile(filepath.Join(top, ".git", "HEAD"))
+	commit := strings.TrimSpace(string(head))
+	if err != nil || len(commit) < 40 || strings.HasPrefix(commit, "ref:") {
+		return githistory.Read(ctx, dir, now)
+	}
+	file := filepath.Join(top, ".git", historyCache)
+	type cached struct {
+		Commit string
+		Top    string
+		H      *githistory.History
+	}
+	if f, err := os.Open(file); err == nil {
+		var c cached
+		err := gob.NewDecoder(f).Decode(&c)
+		f.Close()
+		if err == nil && c.Commit == commit && c.Top == top && c.H != nil {
+			if rel, err := filepath.Rel(top, dir); err == nil {
+				h := *c.H
+				h.Prefix = strings.TrimPrefix(filepath.ToSlash(rel)+"/", "./")
+				return &h, nil
+			}
+		}
+	}
+	h, err := githistory.Read(ctx, dir, now)
+	if err != nil || h == nil || h.Shallow {
+		return h, err
+	}
+	for _, f := range h.Files {
+		if f.Uncommitted {
+			return h, nil // edited by hand: not the commit's history
+		}
+	}
+	var b bytes.Buffer
+	if gob.NewEncoder(&b).Encode(cached{Commit: commit, Top: top, H: h}) == nil {
+		tmp := file + ".tmp"
+		if os.WriteFile(tmp, b.Bytes(), 0o644) == nil {
+			_ = os.Rename(tmp, file)
+		}
+	}
+	return h, nil
 }
