@@ -54,8 +54,8 @@ Works: [deploy](/runbooks/platform/deploy/), [mitigation](/runbooks/platform/dep
 Broken: [anchor](/runbooks/platform/deploy/#no-such-heading), [gone](/runbooks/platform/gone/).
 Broken: [gone file](../platform/gone.md), [[No such page]], [[Deploy a service#nowhere]].
 Broken: [image](/runbooks/platform/nope.svg), [outside](../../../README.md), [above](../../../../x.md).
-Ambiguous: [[ADR-0001]]. Draft: [work in progress](/runbooks/platform/wip/).
-Superseded: [[Use Postgres]].
+Ambiguous: [[Use Postgres]]. Draft: [work in progress](/runbooks/platform/wip/).
+Superseded: [[ADR-0001]].
 
 ## Overview
 
@@ -107,6 +107,15 @@ supersedes: [/adr/payments/0001-use-postgres/]
 ## Context
 
 Supersedes [[Old queue]] in spirit.
+-- platform/docs/adr/0004-use-postgres.md --
+---
+title: Use Postgres
+status: proposed
+date: 2026-01-14
+---
+## Context
+
+Platform's own Postgres.
 -- platform/docs/adr/0003-k8s-again.md --
 ---
 title: K8s again
