@@ -15,7 +15,7 @@
 //
 // # Format
 //
-// A manifest is one JSON object, indented, its keys and lists in a fixed
+// A manifest is one JSON object, compact, its keys and lists in a fixed
 // order, so that the same site gives the same bytes:
 //
 //	{
@@ -316,7 +316,8 @@ func (m *Manifest) sort() {
 	m.Files = slices.Compact(m.Files)
 }
 
-// Write writes the manifest as indented JSON, its lists in their fixed
+// Write writes the manifest as compact JSON (10,000 pages make 10 MB even
+// so; indenting cost a build a third of a second), its lists in their fixed
 // order: the same manifest always gives the same bytes.
 func (m *Manifest) Write(w io.Writer) error {
 	c := *m
@@ -324,7 +325,6 @@ func (m *Manifest) Write(w io.Writer) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(&c); err != nil {
 		return fmt.Errorf("manifest: %w", err)
 	}

@@ -115,8 +115,8 @@ func TestWriteRead(t *testing.T) {
 	if b := m.Bytes(); !bytes.Equal(a, b) {
 		t.Errorf("read and written again, it differs:\n%s\n%s", a, b)
 	}
-	if !bytes.HasPrefix(a, []byte("{\n  \"version\": 1,\n")) || !bytes.HasSuffix(a, []byte("}\n")) {
-		t.Errorf("not indented JSON with the version first:\n%s", a)
+	if !bytes.HasPrefix(a, []byte("{\"version\":1,")) || !bytes.HasSuffix(a, []byte("}\n")) {
+		t.Errorf("not compact JSON with the version first:\n%s", a)
 	}
 }
 
