@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/fastfile"
 	"github.com/handbook-dev/handbook/internal/lint"
 )
 
@@ -64,7 +65,7 @@ func (b *baselineFlags) write(dir string, list diag.List, g *globals) error {
 	if err := bl.Encode(&buf); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(name, buf.Bytes()); err != nil {
+	if err := fastfile.WriteAtomic(name, buf.Bytes()); err != nil {
 		return fmt.Errorf("baseline: %w", err)
 	}
 	if !g.quiet {
@@ -72,33 +73,6 @@ func (b *baselineFlags) write(dir string, list diag.List, g *globals) error {
 			plural(list.Count(diag.Error), "error"), plural(list.Count(diag.Warning), "warning"), plural(list.Count(diag.Info), "note"))
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to name through a temporary file beside it,
-// so that a reader sees the old file or the new one, never half of it; it
-// creates name's folder if need be.
-func writeFileAtomic(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }
 
 // compare returns how list compares with the baseline of the site root

@@ -17,6 +17,7 @@ import (
 
 	"github.com/handbook-dev/handbook/internal/codeowners"
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/fastfile"
 	"github.com/handbook-dev/handbook/internal/githistory"
 )
 
@@ -399,10 +400,7 @@ func sourceHistory(ctx context.Context, dir string, now time.Time) (*githistory.
 	}
 	var b bytes.Buffer
 	if gob.NewEncoder(&b).Encode(cached{Commit: commit, Top: top, H: h}) == nil {
-		tmp := file + ".tmp"
-		if os.WriteFile(tmp, b.Bytes(), 0o644) == nil {
-			_ = os.Rename(tmp, file)
-		}
+		_ = fastfile.WriteAtomic(file, b.Bytes()) // a cache: without it, git runs again
 	}
 	return h, nil
 }

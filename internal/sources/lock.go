@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/fastfile"
 )
 
 // Lock holds the pins of the sources, keyed by Source.Name.
@@ -86,7 +87,7 @@ func (l *Lock) Write(name string) error {
 	if err := enc.Close(); err != nil {
 		return fmt.Errorf("lock file %s: %w", name, err)
 	}
-	if err := writeFileAtomic(name, b.Bytes()); err != nil {
+	if err := fastfile.WriteAtomic(name, b.Bytes()); err != nil {
 		return fmt.Errorf("lock file: %w", err)
 	}
 	return nil

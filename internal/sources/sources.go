@@ -161,6 +161,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/handbook-dev/handbook/internal/fastfile"
 )
 
 // Source is one repository to take folders from.
@@ -593,33 +595,10 @@ func writeState(dir string, st *state) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(statePath(dir), append(data, '\n')); err != nil {
+	if err := fastfile.WriteAtomic(statePath(dir), append(data, '\n')); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil
-}
-
-// writeFileAtomic writes a file through a temporary file in its folder,
-// renamed over it, so that no reader ever sees half of it.
-func writeFileAtomic(name string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }
 
 // nameRE is what a source name may be, as handbook.yaml allows it.
