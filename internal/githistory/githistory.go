@@ -226,6 +226,14 @@ var errNoRepo = errors.New("not in a git work tree")
 // files are reported as changed at now. Outside a work tree, or without git,
 // it returns (nil, nil).
 func Read(ctx context.Context, dir string, now time.Time) (*History, error) {
+	return ReadPaths(ctx, dir, now, nil)
+}
+
+// ReadPaths is Read for the files under paths alone (relative to the
+// work-tree root, slash-separated; all files when empty): git looks at
+// nothing else, so in a partial clone it needs no other file's contents,
+// and renames are followed only inside paths.
+func ReadPaths(ctx context.Context, dir string, now time.Time, paths []string) (*History, error) {
 	gitPath, err := exec.LookPath("git")
 	if err != nil {
 		return nil, nil
@@ -269,10 +277,15 @@ func Read(ctx context.Context, dir string, now time.Time) (*History, error) {
 	}()
 
 	p := newLogParser(boundary)
-	if err := g.stream(ctx, p.parse,
-		"log", "-z", "--format=%x1e%H%x00%at%x00%aN%x00%aE%x00%s",
-		"--name-status", "-M", "--no-merges", "--date-order", "--no-color", "--no-ext-diff", "--no-textconv",
-	); err != nil && !errors.Is(err, errNoCommits) {
+	args := []string{"log", "-z", "--format=%x1e%H%x00%at%x00%aN%x00%aE%x00%s",
+		"--name-status", "-M", "--no-merges", "--date-order", "--no-color", "--no-ext-diff", "--no-textconv"}
+	if len(paths) > 0 {
+		args = append(args, "--")
+		for _, p := range paths {
+			args = append(args, ":(top,literal)"+p)
+		}
+	}
+	if err := g.stream(ctx, p.parse, args...); err != nil && !errors.Is(err, errNoCommits) {
 		cancel()
 		<-statusc
 		return nil, err

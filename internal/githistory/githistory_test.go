@@ -674,3 +674,28 @@ func BenchmarkReadHandbook(b *testing.B) {
 		b.Fatalf("read %d files, want 10001", len(h.Files))
 	}
 }
+
+// TestReadPaths: only the files under the paths are read; a rename inside
+// them is still followed.
+func TestReadPaths(t *testing.T) {
+	r := newRepo(t)
+	r.write("docs/runbooks/a.md", "# A\n\none\ntwo\nthree\nfour\n", "src/main.go", "package main\n", "docs-old/x.md", "x")
+	r.commit(alice.at(1000), "start")
+	gitRun(t, r.dir, alice, "mv", "docs/runbooks/a.md", "docs/runbooks/b.md")
+	r.write("src/main.go", "package main\n\nfunc main() {}\n")
+	last := r.commit(bob.at(2000), "move a, edit main")
+	h, err := ReadPaths(context.Background(), filepath.Join(r.dir, "docs"), time.Unix(9000, 0), []string{"docs/runbooks"})
+	if err != nil || h == nil {
+		t.Fatalf("ReadPaths: %v, %v", h, err)
+	}
+	var got []string
+	for p := range h.Files {
+		got = append(got, p)
+	}
+	if len(got) != 1 || got[0] != "docs/runbooks/b.md" {
+		t.Fatalf("files %v, want only docs/runbooks/b.md", got)
+	}
+	if f := h.Files["docs/runbooks/b.md"]; f.Last.Hash != last || f.First.Unix() != 1000 {
+		t.Errorf("b.md: last %s at %v, first %v; want %s, first 1000", f.Last.Hash, f.Last.Time, f.First.Unix(), last)
+	}
+}

@@ -165,10 +165,14 @@ func readGit(ctx context.Context, cfg *Config, roots []*Root) *gitState {
 		}
 	}
 	g := &gitState{}
-	dirs := map[string]string{} // a folder of each source, by name
+	dirs := map[string]string{}    // a folder of each source, by name
+	paths := map[string][]string{} // the folders taken from each source
 	for _, r := range roots {
-		if r.Source != "" && dirs[r.Source] == "" {
-			dirs[r.Source] = r.Dir
+		if r.Source != "" {
+			if dirs[r.Source] == "" {
+				dirs[r.Source] = r.Dir
+			}
+			paths[r.Source] = append(paths[r.Source], r.RepoPath)
 		}
 	}
 	if len(dirs) > 0 {
@@ -179,7 +183,7 @@ func readGit(ctx context.Context, cfg *Config, roots []*Root) *gitState {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				h, err := sourceHistory(ctx, dir, cfg.Now)
+				h, err := sourceHistory(ctx, dir, cfg.Now, paths[name])
 				mu.Lock()
 				defer mu.Unlock()
 				if err != nil {
@@ -354,7 +358,7 @@ const historyCache = "handbook-history.gob"
 // one commit that nobody edits), kept in its .git folder by commit: a
 // second build of the same pin runs no git at all. dir is a folder inside
 // the work tree; the work tree is the folder holding .git above it.
-func sourceHistory(ctx context.Context, dir string, now time.Time) (*githistory.History, error) {
+func sourceHistory(ctx context.Context, dir string, now time.Time, paths []string) (*githistory.History, error) {
 	top := dir
 	for {
 		if fi, err := os.Stat(filepath.Join(top, ".git")); err == nil && fi.IsDir() {
@@ -362,26 +366,27 @@ func sourceHistory(ctx context.Context, dir string, now time.Time) (*githistory.
 		}
 		up := filepath.Dir(top)
 		if up == top {
-			return githistory.Read(ctx, dir, now)
+			return githistory.ReadPaths(ctx, dir, now, paths)
 		}
 		top = up
 	}
 	head, err := os.ReadFile(filepath.Join(top, ".git", "HEAD"))
 	commit := strings.TrimSpace(string(head))
 	if err != nil || len(commit) < 40 || strings.HasPrefix(commit, "ref:") {
-		return githistory.Read(ctx, dir, now)
+		return githistory.ReadPaths(ctx, dir, now, paths)
 	}
 	file := filepath.Join(top, ".git", historyCache)
 	type cached struct {
 		Commit string
 		Top    string
+		Paths  []string
 		H      *githistory.History
 	}
 	if f, err := os.Open(file); err == nil {
 		var c cached
 		err := gob.NewDecoder(f).Decode(&c)
 		f.Close()
-		if err == nil && c.Commit == commit && c.Top == top && c.H != nil {
+		if err == nil && c.Commit == commit && c.Top == top && slices.Equal(c.Paths, paths) && c.H != nil {
 			if rel, err := filepath.Rel(top, dir); err == nil {
 				h := *c.H
 				h.Prefix = strings.TrimPrefix(filepath.ToSlash(rel)+"/", "./")
@@ -389,7 +394,7 @@ func sourceHistory(ctx context.Context, dir string, now time.Time) (*githistory.
 			}
 		}
 	}
-	h, err := githistory.Read(ctx, dir, now)
+	h, err := githistory.ReadPaths(ctx, dir, now, paths)
 	if err != nil || h == nil || h.Shallow {
 		return h, err
 	}
@@ -399,7 +404,7 @@ func sourceHistory(ctx context.Context, dir string, now time.Time) (*githistory.
 		}
 	}
 	var b bytes.Buffer
-	if gob.NewEncoder(&b).Encode(cached{Commit: commit, Top: top, H: h}) == nil {
+	if gob.NewEncoder(&b).Encode(cached{Commit: commit, Top: top, Paths: paths, H: h}) == nil {
 		_ = fastfile.WriteAtomic(file, b.Bytes()) // a cache: without it, git runs again
 	}
 	return h, nil
