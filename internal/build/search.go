@@ -42,6 +42,23 @@ func searchDocs(s *site.Site) []search.Doc {
 		docs = append(docs, search.Doc{URL: u, Title: g.Name, Kind: "service", KindLabel: "Services", Services: []string{g.Name},
 			Excerpt: "Everything about " + g.Name + ": " + strings.Join(counts, ", ") + "."})
 	}
+	// Services only the service catalog knows have pages too.
+	for _, name := range s.CatalogServices() {
+		e := s.ServiceInfo(name)
+		u := s.ServiceURL(e)
+		if e == nil || u == "" || s.PageAt(u) != nil {
+			continue
+		}
+		title := e.Title
+		if title == "" {
+			title = e.Name
+		}
+		excerpt := e.Description
+		if excerpt == "" {
+			excerpt = "Known from the service catalog; no page of the handbook is about it yet."
+		}
+		docs = append(docs, search.Doc{URL: u, Title: title, Kind: "service", KindLabel: "Services", Services: []string{title}, Excerpt: excerpt})
+	}
 	return docs
 }
 
