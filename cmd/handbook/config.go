@@ -663,7 +663,7 @@ func (r *configReader) sources(v *yaml.Node, at string) {
 			continue
 		}
 		if seen[src.Name] {
-			r.errorf(item, "%ssource %q is given twice; give one of them another name:", prefix(at), src.Name)
+			r.errorf(item, "%ssource %q is given twice; give one of them another name", prefix(at), src.Name)
 			continue
 		}
 		seen[src.Name] = true

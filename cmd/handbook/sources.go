@@ -122,7 +122,7 @@ func gatherSources(ctx context.Context, cfg *site.Config, opts gatherOptions) (*
 		for _, p := range src.Paths {
 			dir := filepath.Join(res.Dir, filepath.FromSlash(p.Dir))
 			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-				g.diags.Warnf(src.Pos, sourceRule, "source %q has no folder %s at commit %s; check its paths:", src.Name, p.Dir, shortHash(res.Commit))
+				g.diags.Warnf(src.Pos, sourceRule, "source %q has no folder %s at commit %s; check its paths", src.Name, p.Dir, shortHash(res.Commit))
 				continue
 			}
 			cfg.Roots = append(cfg.Roots, site.Root{

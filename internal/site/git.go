@@ -12,13 +12,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/codeowners"
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/fastfile"
 	"github.com/handbook-dev/handbook/internal/githistory"
+	"github.com/handbook-dev/handbook/internal/parallel"
 )
 
 // Git configures what a site takes from the git repository it lives in.
@@ -130,7 +130,6 @@ func (s *Site) GitNote() string {
 	if s.git == nil {
 		return ""
 	}
-	slices.Sort(s.git.sourceNotes)
 	return strings.Join(slices.DeleteFunc(append([]string{s.git.note}, s.git.sourceNotes...), func(n string) bool { return n == "" }), "\n")
 }
 
@@ -175,25 +174,35 @@ func readGit(ctx context.Context, cfg *Config, roots []*Root) *gitState {
 			paths[r.Source] = append(paths[r.Source], r.RepoPath)
 		}
 	}
-	if len(dirs) > 0 {
-		g.sources = map[string]*githistory.History{}
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		for name, dir := range dirs {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				h, err := sourceHistory(ctx, dir, cfg.Now, paths[name])
-				mu.Lock()
-				defer mu.Unlock()
-				if err != nil {
-					g.sourceNotes = append(g.sourceNotes, fmt.Sprintf("source %q: its history cannot be read (%v); its pages show no dates", name, err))
-				}
-				g.sources[name] = h
-			}()
-		}
-		defer wg.Wait()
+	// The sources' histories are read a few at a time, beside the site's
+	// own: each is a git process or two, or none when kept (sourceHistory).
+	var names []string
+	for name := range dirs {
+		names = append(names, name)
 	}
+	slices.Sort(names)
+	hists := make([]*githistory.History, len(names))
+	errs := make([]error, len(names))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = parallel.Each(ctx, len(names), 4, func(i int) error {
+			hists[i], errs[i] = sourceHistory(ctx, dirs[names[i]], cfg.Now, paths[names[i]])
+			return nil
+		})
+	}()
+	defer func() {
+		<-done
+		if len(names) > 0 {
+			g.sources = map[string]*githistory.History{}
+		}
+		for i, name := range names {
+			g.sources[name] = hists[i]
+			if errs[i] != nil {
+				g.sourceNotes = append(g.sourceNotes, fmt.Sprintf("source %q: its history cannot be read (%v); its pages show no dates", name, errs[i]))
+			}
+		}
+	}()
 	h, err := githistory.Read(ctx, cfg.Dir, cfg.Now)
 	switch {
 	case err != nil:

@@ -337,7 +337,7 @@ func (s *Site) rel(abs string) string {
 		if root.Source == "" {
 			continue
 		}
-		if r, err := filepath.Rel(root.Dir, abs); err == nil && filepath.IsLocal(r) || r == "." {
+		if r, err := filepath.Rel(root.Dir, abs); err == nil && (filepath.IsLocal(r) || r == ".") {
 			return root.Source + ":" + path.Join(root.RepoPath, filepath.ToSlash(r))
 		}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/handbook-dev/handbook/internal/build"
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/golden"
 	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -97,7 +98,7 @@ func TestGolden(t *testing.T) {
 				if w != nil {
 					old = string(w.Data)
 				}
-				t.Errorf("%s differs (go test -update rewrites it):\n--- want\n%s\n--- got\n%s", name, old, got[name])
+				t.Errorf("%s differs (go test -update rewrites it):\n%s", name, golden.Diff(old, string(got[name])))
 			}
 			if changed {
 				if err := os.WriteFile(file, txtar.Format(a), 0o644); err != nil {
