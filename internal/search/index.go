@@ -36,6 +36,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/handbook-dev/handbook/internal/parallel"
@@ -53,6 +54,13 @@ type Doc struct {
 	Excerpt  string
 	Tags     []string
 	Services []string
+	// Alerts are the alert names a runbook answers: found first when
+	// pasted from a pager.
+	Alerts []string
+	// Weight scales every score of the document: 1 (or 0) for a page of
+	// the handbook, less for a generated listing, so that it never ranks
+	// above a page with the same title.
+	Weight float64
 	// Headings are the level-2 and level-3 headings, in order.
 	Headings []Heading
 	// Body is the page's text in pieces; a piece's Section is 0 before the
@@ -73,6 +81,7 @@ type Piece struct {
 // Fields and their weights; see FORMAT.md.
 const (
 	fTitle = iota
+	fAlerts
 	fTags
 	fHeadings
 	fBody
@@ -81,17 +90,26 @@ const (
 )
 
 var (
-	boosts   = [nFields]float64{8, 5, 3, 1, 1}
-	fieldLen = [nFields]float64{4, 3, 30, 400, 60}
+	boosts   = [nFields]float64{8, 8, 5, 3, 1, 1}
+	fieldLen = [nFields]float64{4, 2, 3, 30, 400, 60}
 	// lengthNorm is b per field: a title is normalized fully by its
 	// length, so that "goldmark" finds the page titled goldmark before
 	// the one titled goldmark-highlighting.
-	lengthNorm = [nFields]float64{1, 0.75, 0.75, 0.75, 0.75}
+	lengthNorm = [nFields]float64{1, 0.5, 0.75, 0.75, 0.75, 0.75}
+)
+
+// Flags of a posting, in the low bits of its section number (FORMAT.md).
+const (
+	// flagTitle: the term is in the page's title or alert names.
+	flagTitle = 1 << iota
+	// flagFirst: the term is the first word of the title.
+	flagFirst
+	flagBits = 2
 )
 
 // Version is the version of the index format (FORMAT.md) that Build
 // writes and the client reads.
-const Version = 2
+const Version = 3
 
 const (
 	k1 = 1.2
@@ -116,6 +134,7 @@ type occ struct {
 	sec   int32 // the body section where the term is most frequent
 	pos   []int32
 	facet bool
+	flags int32 // flagTitle, flagFirst
 }
 
 // hit is one occurrence of a term, while a document is read.
@@ -128,8 +147,8 @@ type hit struct {
 // all, the terms of the words it has seen, since a handbook's vocabulary is
 // small next to its word count and stemming is the slow part of indexing.
 type worker struct {
-	words map[string]*termInfo // folded word → its term; nil for a stop word
-	ids   map[string]*termInfo // code identifier → its term (itself)
+	words map[string]*wordInfo // folded word → its term
+	ids   map[string]*wordInfo // code identifier → its term (itself)
 	terms map[string]*termInfo // term → its one termInfo
 	stamp uint32               // counts the documents analyzed
 	hits  []hit
@@ -145,8 +164,18 @@ type termInfo struct {
 	occ   int32
 }
 
+// wordInfo is a word as a worker knows it: its term (nil for a stop
+// word), and whether the current document has it already (stamp), for
+// the vocabulary that typo tolerance draws on.
+type wordInfo struct {
+	ti    *termInfo
+	word  string
+	stamp uint32
+	vocab bool // long enough to be corrected (nearWord)
+}
+
 var workers = sync.Pool{New: func() any {
-	return &worker{words: map[string]*termInfo{}, ids: map[string]*termInfo{}, terms: map[string]*termInfo{}, hits: make([]hit, 0, 1024)}
+	return &worker{words: map[string]*wordInfo{}, ids: map[string]*wordInfo{}, terms: map[string]*termInfo{}, hits: make([]hit, 0, 1024)}
 }}
 
 func (w *worker) info(t string) *termInfo {
@@ -158,29 +187,29 @@ func (w *worker) info(t string) *termInfo {
 	return ti
 }
 
-// word returns the term of the folded word b, nil for a stop word.
-func (w *worker) word(b []byte) *termInfo {
-	if ti, ok := w.words[string(b)]; ok {
-		return ti
+// word returns the folded word b, with its term (nil for a stop word).
+func (w *worker) word(b []byte) *wordInfo {
+	if wi, ok := w.words[string(b)]; ok {
+		return wi
 	}
 	word := string(b)
-	var ti *termInfo
+	wi := &wordInfo{word: word, vocab: nearWord(word)}
 	if t := Term(word); t != "" {
-		ti = w.info(t)
+		wi.ti = w.info(t)
 	}
-	w.words[word] = ti
-	return ti
+	w.words[word] = wi
+	return wi
 }
 
-// identifier returns the term of the code identifier b.
-func (w *worker) identifier(b []byte) *termInfo {
-	if ti, ok := w.ids[string(b)]; ok {
-		return ti
+// identifier returns the code identifier b, with its term (itself).
+func (w *worker) identifier(b []byte) *wordInfo {
+	if wi, ok := w.ids[string(b)]; ok {
+		return wi
 	}
 	id := string(b)
-	ti := w.info(id)
-	w.ids[id] = ti
-	return ti
+	wi := &wordInfo{word: id, ti: w.info(id), vocab: nearWord(id)}
+	w.ids[id] = wi
+	return wi
 }
 
 // analysis is one document, tokenized.
@@ -189,6 +218,19 @@ type analysis struct {
 	occs []occ
 	hits []hit
 	lens [nFields]int
+	// scale is the document's Weight.
+	scale float64
+	// vocab are the document's distinct words that typos are corrected
+	// to (see near.go).
+	vocab []string
+}
+
+// saw adds wi's word to the document's vocabulary, once.
+func (a *analysis) saw(wi *wordInfo) {
+	if wi.vocab && wi.stamp != a.w.stamp {
+		wi.stamp = a.w.stamp
+		a.vocab = append(a.vocab, wi.word)
+	}
 }
 
 func (a *analysis) add(ti *termInfo, f, sec int, p int32, positioned bool) {
@@ -265,21 +307,51 @@ func analyze(d *Doc) *analysis {
 	w := workers.Get().(*worker)
 	defer workers.Put(w)
 	w.stamp++
-	a := &analysis{w: w, occs: make([]occ, 0, 128), hits: w.hits[:0]}
+	a := &analysis{w: w, occs: make([]occ, 0, 128), hits: w.hits[:0], scale: d.Weight}
 	defer func() { w.hits, a.w = a.hits[:0], nil }()
 	pos := int32(0)
 	buf := w.buf
 	defer func() { w.buf = buf }()
+	// joined is the previous whole word of a title or heading, to index
+	// two words written apart as one ("fail over" as "failover").
+	var joined []byte
 	prose := func(text string, f, sec int) {
-		buf = appendWords(buf[:0], text, func(b []byte) {
-			if ti := w.word(b); ti != nil {
-				a.add(ti, f, sec, pos, true)
+		joined = joined[:0]
+		buf = appendWords(buf[:0], text, func(b []byte, whole bool) {
+			wi := w.word(b)
+			a.saw(wi)
+			if !whole { // a piece of a camelCase word, at its position
+				if wi.ti != nil {
+					a.add(wi.ti, f, sec, pos-1, false)
+				}
+				return
+			}
+			if wi.ti != nil {
+				a.add(wi.ti, f, sec, pos, true)
+			}
+			if f == fTitle || f == fHeadings {
+				if wi.ti != nil && len(joined) > 0 && isLetters(b) {
+					if ti := w.word(append(joined, b...)).ti; ti != nil {
+						a.add(ti, f, sec, pos, false)
+					}
+				}
+				joined = joined[:0]
+				if wi.ti != nil && isLetters(b) {
+					joined = append(joined, b...)
+				}
 			}
 			a.lens[f]++
 			pos++
 		})
 	}
 	prose(d.Title, fTitle, 0)
+	first := -1 // the occurrence of the title's first term
+	if len(a.occs) > 0 {
+		first = 0
+	}
+	for _, al := range d.Alerts {
+		prose(al, fAlerts, 0)
+	}
 	pos += fieldGap
 	for _, t := range d.Tags {
 		prose(t, fTags, 0)
@@ -295,7 +367,9 @@ func analyze(d *Doc) *analysis {
 			continue
 		}
 		buf = appendIdentifiers(buf[:0], p.Text, func(b []byte, whole bool) {
-			a.add(w.identifier(b), fCode, p.Section, pos, whole)
+			wi := w.identifier(b)
+			a.saw(wi)
+			a.add(wi.ti, fCode, p.Section, pos, whole)
 			if whole {
 				a.lens[fCode]++
 				pos++
@@ -319,7 +393,26 @@ func analyze(d *Doc) *analysis {
 		facet("tag", t)
 	}
 	a.finish(len(d.Headings))
+	for i := range a.occs {
+		o := &a.occs[i]
+		if o.tf[fTitle] > 0 || o.tf[fAlerts] > 0 {
+			o.flags |= flagTitle
+		}
+	}
+	if first >= 0 {
+		a.occs[first].flags |= flagFirst
+	}
 	return a
+}
+
+// isLetters reports whether the folded word b is letters only.
+func isLetters(b []byte) bool {
+	for _, r := range string(b) {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return len(b) > 0
 }
 
 // facetValue is how a facet value is written in a query: folded, spaces
@@ -340,6 +433,9 @@ func (a *analysis) weight(o *occ) float64 {
 			w += boosts[f] * tf * (k1 + 1) / (tf + k1*norm)
 		}
 	}
+	if a.scale > 0 {
+		w *= a.scale
+	}
 	return w
 }
 
@@ -350,6 +446,7 @@ type posting struct {
 	sec    int32
 	pos    []int32
 	facet  bool
+	flags  int32
 }
 
 // Index is a built index, kept to be updated.
@@ -373,6 +470,8 @@ type Index struct {
 	// changes; mu guards it while chunks are encoded side by side.
 	mu    sync.Mutex
 	frags map[string]fragment
+	// near is the vocabulary typos are corrected to (near.go).
+	near *nearState
 }
 
 // Build indexes docs (the published pages) on every core.
@@ -395,19 +494,25 @@ func Build(docs []Doc) *Index {
 	for t, n := range df {
 		ix.post[t] = make([]posting, 0, n)
 	}
+	vocab := make([][]string, len(docs))
 	for i, d := range docs {
 		ix.byURL[d.URL] = i
 		a := ix.an[i]
 		for k := range a.occs {
 			o := &a.occs[k]
-			ix.post[o.term] = append(ix.post[o.term], posting{doc: int32(i), weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet})
+			ix.post[o.term] = append(ix.post[o.term], posting{doc: int32(i), weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet, flags: o.flags})
 		}
 		ix.terms[i] = a.forget()
+		vocab[i] = a.vocab
 		ix.an[i] = nil
 	}
-	terms := make([]string, 0, len(ix.post))
+	ix.buildNear(vocab)
+	terms := make([]string, 0, len(ix.post)+len(ix.near.lists))
 	for t := range ix.post {
 		terms = append(terms, t)
+	}
+	for k := range ix.near.lists {
+		terms = append(terms, nearPrefix+k)
 	}
 	sortTerms(terms)
 	ix.raw, ix.famDF = map[string][]string{}, map[string]int{}
@@ -425,7 +530,7 @@ func Build(docs []Doc) *Index {
 	var chunk []string
 	size := 0
 	for _, t := range terms {
-		size += 24 + len(t) + 12*min(len(ix.post[t]), topN)
+		size += 24 + len(t) + 12*min(len(ix.post[t]), topN) + 10*len(ix.near.lists[strings.TrimPrefix(t, nearPrefix)])
 		chunk = append(chunk, t)
 		if size >= chunkSize {
 			ix.firsts = append(ix.firsts, chunk[0])
@@ -630,7 +735,11 @@ func (ix *Index) encodeChunk(i int, terms []string) (name string, c, p []byte) {
 		f, ok := ix.frags[t]
 		ix.mu.Unlock()
 		if !ok {
-			f = ix.encodeTerm(t)
+			if strings.HasPrefix(t, nearPrefix) {
+				f = ix.encodeNear(t)
+			} else {
+				f = ix.encodeTerm(t)
+			}
 			ix.mu.Lock()
 			ix.frags[t] = f
 			ix.mu.Unlock()
@@ -737,7 +846,7 @@ func (ix *Index) encodeTerm(t string) fragment {
 		c = append(c, ',')
 		c = strconv.AppendInt(c, int64(score(q, idf)), 10)
 		c = append(c, ',')
-		c = strconv.AppendInt(c, int64(q.sec), 10)
+		c = strconv.AppendInt(c, int64(q.sec<<flagBits|q.flags), 10)
 		p = append(p, '[')
 		for m, x := range q.pos {
 			if m > 0 {
@@ -994,6 +1103,9 @@ func (u *indexUpdate) replace(id int32, d Doc) {
 	for t := range gone {
 		u.dropPosting(id, t)
 	}
+	for _, t := range ix.near.replace(int(id), a.vocab) {
+		u.touched[t] = true
+	}
 	ix.terms[id] = a.forget()
 	u.groups[int(id)/Group] = true
 }
@@ -1003,7 +1115,7 @@ func (u *indexUpdate) replace(id int32, d Doc) {
 func (u *indexUpdate) setPosting(id int32, a *analysis, o *occ, named bool) {
 	ix := u.ix
 	t := o.term
-	p := posting{doc: id, weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet}
+	p := posting{doc: id, weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet, flags: o.flags}
 	ps := ix.post[t]
 	j, found := slices.BinarySearchFunc(ps, id, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
 	if !found {
@@ -1040,6 +1152,9 @@ func (u *indexUpdate) families() map[string]bool {
 	// of its family: then every term of the family scores differently.
 	fams := map[string]bool{}
 	for t := range u.touched {
+		if strings.HasPrefix(t, nearPrefix) {
+			continue
+		}
 		if s := stemOf(t); s != "" {
 			fams[s] = true
 			_, in := ix.post[t]
@@ -1090,6 +1205,11 @@ func (u *indexUpdate) rewrite() {
 	// Only the terms of the touched chunks are needed, in order.
 	for t := range ix.post {
 		if chunks[ix.chunkIndex(t)] {
+			terms = append(terms, t)
+		}
+	}
+	for k := range ix.near.lists {
+		if t := nearPrefix + k; chunks[ix.chunkIndex(t)] {
 			terms = append(terms, t)
 		}
 	}

@@ -29,13 +29,25 @@ type Postings struct {
 	// Rest is the score of documents of a frequent term that kept no score
 	// of their own (Scored false).
 	Rest int
+	// Near are the words of a near list (pseudo-terms "~abc"), most
+	// frequent first.
+	Near []NearWord
+}
+
+// NearWord is a word of a near list and its document frequency.
+type NearWord struct {
+	Word string
+	DF   int
 }
 
 // Posting is one document of a term.
 type Posting struct {
-	Doc       int
-	Score     int
-	Section   int
+	Doc     int
+	Score   int
+	Section int
+	// Flags are the posting's flags: 1 the term is in the title or alert
+	// names, 2 it is the title's first word.
+	Flags     int
 	Positions []int
 	Scored    bool
 }
@@ -71,6 +83,7 @@ func Read(files map[string][]byte) (*Entry, map[string]Postings, []Record, error
 				All  string `json:"all"`
 				Rest int    `json:"rest"`
 				P    []int  `json:"p"`
+				N    []any  `json:"n"`
 			} `json:"t"`
 			D map[int][3]string `json:"d"`
 		}
@@ -86,11 +99,16 @@ func Read(files map[string][]byte) (*Entry, map[string]Postings, []Record, error
 		}
 		for t, c := range chunk {
 			ps := Postings{DF: c.DF, Rest: c.Rest}
+			for i := 0; i+1 < len(c.N); i += 2 {
+				w, _ := c.N[i].(string)
+				df, _ := c.N[i+1].(float64)
+				ps.Near = append(ps.Near, NearWord{Word: w, DF: int(df)})
+			}
 			scored := map[int]Posting{}
 			doc := 0
 			for i := 0; i+2 < len(c.P); i += 3 {
 				doc += c.P[i]
-				p := Posting{Doc: doc, Score: c.P[i+1], Section: c.P[i+2], Scored: true}
+				p := Posting{Doc: doc, Score: c.P[i+1], Section: c.P[i+2] >> flagBits, Flags: c.P[i+2] & (1<<flagBits - 1), Scored: true}
 				if i/3 < len(pos[t]) {
 					p.Positions = pos[t][i/3]
 				}

@@ -248,8 +248,18 @@ func TestUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(want, got) || !reflect.DeepEqual(wantRecs, gotRecs) {
-		t.Errorf("updated index differs from a whole build")
+	for term, w := range want {
+		if g, ok := got[term]; !ok || !reflect.DeepEqual(w, g) {
+			t.Errorf("term %q: updated %+v, whole build %+v", term, g, w)
+		}
+	}
+	for term := range got {
+		if _, ok := want[term]; !ok {
+			t.Errorf("term %q: in the updated index only", term)
+		}
+	}
+	if !reflect.DeepEqual(wantRecs, gotRecs) {
+		t.Errorf("updated records differ from a whole build's")
 	}
 	if len(got["argocd"].Docs) != 1 || len(got["failov"].Docs) != 2 {
 		t.Errorf("argocd %v, failover %v", got["argocd"], got["failov"])

@@ -76,55 +76,19 @@ func foldRune(b *strings.Builder, r rune) {
 // Words calls f with each folded word of s, in order: runs of letters and
 // digits, apostrophes removed ("don't" is "dont").
 func Words(s string, f func(w string)) {
-	appendWords(nil, s, func(w []byte) { f(string(w)) })
+	appendWords(nil, s, func(w []byte, whole bool) {
+		if whole {
+			f(string(w))
+		}
+	})
 }
 
 // appendIdentifiers is Identifiers for the indexer: each identifier is
 // folded into buf (returned for reuse) and given to f, valid only during
 // the call.
 func appendIdentifiers(buf []byte, s string, f func(id []byte, whole bool)) []byte {
-	start := len(buf)
-	flush := func() {
-		if len(buf) == start {
-			return
-		}
-		id := buf[start:]
-		f(id, true)
-		if bytes.IndexByte(id, '_') >= 0 {
-			for part := range bytes.SplitSeq(id, []byte("_")) {
-				if len(part) > 0 {
-					f(part, false)
-				}
-			}
-		}
-		buf = buf[:start]
-	}
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch {
-			case c == '_' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
-				buf = append(buf, c)
-			case 'A' <= c && c <= 'Z':
-				buf = append(buf, c+'a'-'A')
-			default:
-				flush()
-			}
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		if unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.M, r) {
-			var b strings.Builder
-			foldRune(&b, r)
-			buf = append(buf, b.String()...)
-		} else {
-			flush()
-		}
-	}
-	flush()
-	return buf
+	var t tokenizer
+	return t.run(buf, s, true, f)
 }
 
 // Identifiers calls f with each identifier of code s, folded: runs of
@@ -155,25 +119,75 @@ func Term(w string) string {
 }
 
 // appendWords is Words for the indexer: each word is folded into buf
-// (returned for reuse) and given to f, valid only during the call.
-func appendWords(buf []byte, s string, f func(w []byte)) []byte {
+// (returned for reuse) and given to f, valid only during the call; whole
+// is false for the pieces of a camelCase word ("kube", "pod" of
+// "KubePod"), which follow it.
+func appendWords(buf []byte, s string, f func(w []byte, whole bool)) []byte {
+	var t tokenizer
+	return t.run(buf, s, false, f)
+}
+
+// Letter classes for camelCase splitting.
+const (
+	clsOther = iota
+	clsLower
+	clsUpper
+)
+
+// tokenizer splits text into folded words (prose) or identifiers (code),
+// noting where a camelCase word changes case so that its pieces can be
+// indexed too: "PaymentsDBDown" is "paymentsdbdown", then "payments",
+// "db", "down".
+type tokenizer struct {
+	splits []int // offsets in the current word where a piece starts
+	prev   int   // class of the previous letter
+	prev2  int   // class of the one before it
+	at     int   // offset of the previous letter in the word
+}
+
+func (t *tokenizer) run(buf []byte, s string, code bool, f func(w []byte, whole bool)) []byte {
 	start := len(buf)
+	t.splits, t.prev, t.prev2 = t.splits[:0], clsOther, clsOther
 	flush := func() {
-		if len(buf) > start {
-			f(buf[start:])
-			buf = buf[:start]
+		if len(buf) == start {
+			return
 		}
+		w := buf[start:]
+		f(w, true)
+		t.pieces(w, code, f)
+		buf = buf[:start]
+		t.splits, t.prev, t.prev2 = t.splits[:0], clsOther, clsOther
+	}
+	// letter notes a letter of class cls about to be appended at offset
+	// off: lower to upper starts a piece ("kubePod"), and so does the last
+	// capital of a run followed by a lower-case letter ("DBDown").
+	letter := func(cls, off int) {
+		switch {
+		case cls == clsUpper && t.prev == clsLower:
+			t.splits = append(t.splits, off)
+		case cls == clsLower && t.prev == clsUpper && t.prev2 == clsUpper:
+			t.splits = append(t.splits, t.at)
+		}
+		t.prev2, t.prev, t.at = t.prev, cls, off
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
 			switch {
-			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			case 'a' <= c && c <= 'z':
+				letter(clsLower, len(buf)-start)
 				buf = append(buf, c)
 			case 'A' <= c && c <= 'Z':
+				letter(clsUpper, len(buf)-start)
 				buf = append(buf, c+'a'-'A')
-			case c == '\'':
+			case '0' <= c && c <= '9':
+				t.prev2, t.prev = t.prev, clsOther
+				buf = append(buf, c)
+			case c == '_' && code:
+				t.prev2, t.prev = t.prev, clsOther
+				buf = append(buf, c)
+			case c == '\'' && !code:
 			default:
 				flush()
 			}
@@ -182,8 +196,19 @@ func appendWords(buf []byte, s string, f func(w []byte)) []byte {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
 		switch {
-		case r == '’':
+		case r == '’' && !code:
 		case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.M, r):
+			cls := clsOther
+			if unicode.IsUpper(r) {
+				cls = clsUpper
+			} else if unicode.IsLower(r) {
+				cls = clsLower
+			}
+			if cls != clsOther {
+				letter(cls, len(buf)-start)
+			} else if !unicode.Is(unicode.M, r) {
+				t.prev2, t.prev = t.prev, clsOther
+			}
 			var b strings.Builder
 			foldRune(&b, r)
 			buf = append(buf, b.String()...)
@@ -193,4 +218,31 @@ func appendWords(buf []byte, s string, f func(w []byte)) []byte {
 	}
 	flush()
 	return buf
+}
+
+// pieces gives f the pieces of word w: its camelCase parts and, in code,
+// the parts between underscores; nothing when w is one piece.
+func (t *tokenizer) pieces(w []byte, code bool, f func(w []byte, whole bool)) {
+	if len(t.splits) == 0 && (!code || bytes.IndexByte(w, '_') < 0) {
+		return
+	}
+	from, k := 0, 0
+	emit := func(to int) {
+		if to > from && !(to-from == len(w)) {
+			f(w[from:to], false)
+		}
+		from = to
+	}
+	for i := 0; i <= len(w); i++ {
+		switch {
+		case i == len(w):
+			emit(i)
+		case code && w[i] == '_':
+			emit(i)
+			from = i + 1
+		case k < len(t.splits) && t.splits[k] == i:
+			k++
+			emit(i)
+		}
+	}
 }

@@ -176,7 +176,7 @@
   function entry() {
     if (!entryP) {
       entryP = load("entry.json").then(function (e) {
-        if (e.version !== 2) throw new Error("search index version " + e.version + ", want 2");
+        if (e.version !== 3) throw new Error("search index version " + e.version + ", want 3");
         var kinds = (e.facets && e.facets.kind) || [];
         E = {
           docs: e.docs, stop: new Set(e.stop || []), chunks: e.chunks, first: e.chunks.map(function (c) { return c[0]; }),
@@ -233,12 +233,13 @@
     var x = flat.get(t);
     if (x) return x;
     var p = t.p || [], n = (p.length / 3) | 0, d = 0, i;
-    x = { docs: new Int32Array(n), sc: new Float64Array(n), sec: new Int32Array(n), bits: null, rest: t.rest || 0 };
+    x = { docs: new Int32Array(n), sc: new Float64Array(n), sec: new Int32Array(n), fl: new Uint8Array(n), bits: null, rest: t.rest || 0 };
     for (i = 0; i < n; i++) {
       d += p[3 * i];
       x.docs[i] = d;
       x.sc[i] = p[3 * i + 1];
-      x.sec[i] = p[3 * i + 2];
+      x.sec[i] = p[3 * i + 2] >> 2; // the section, then the flags: 1 title, 2 the title's first word
+      x.fl[i] = p[3 * i + 2] & 3;
     }
     if (t.all) {
       var b = atob(t.all);
@@ -253,7 +254,7 @@
   function clause() {
     var sc = new Float64Array(E.docs);
     sc.fill(-1);
-    return { sc: sc, sec: new Int32Array(E.docs) };
+    return { sc: sc, sec: new Int32Array(E.docs), fl: new Uint8Array(E.docs) };
   }
   // at returns where document d is in the decoded postings x (−1: it is
   // not, or only in the bitset, without positions).
@@ -268,36 +269,58 @@
   // add matches term t's documents in clause m at k times their score; a
   // document keeps its best alternative.
   function add(m, t, k) {
-    var x = decode(t), sc = m.sc, sec = m.sec, i, j, d, s;
+    var x = decode(t), sc = m.sc, sec = m.sec, fl = m.fl, i, j, d, s;
     if (x.bits) {
       s = x.rest * k;
       for (i = 0; i < x.bits.length; i++) {
         var byte = x.bits[i];
         for (j = 0; byte && j < 8; j++, byte >>= 1) {
           d = i * 8 + j;
-          if (byte & 1 && s > sc[d]) { sc[d] = s; sec[d] = 0; }
+          if (byte & 1 && s > sc[d]) { sc[d] = s; sec[d] = 0; fl[d] = 0; }
         }
       }
     }
     for (i = 0; i < x.docs.length; i++) {
       d = x.docs[i];
       s = x.sc[i] * k;
-      if (s > sc[d]) { sc[d] = s; sec[d] = x.sec[i]; }
+      if (s > sc[d]) { sc[d] = s; sec[d] = x.sec[i]; fl[d] = x.fl[i]; }
     }
   }
 
-  // near: a and b are at edit distance 1 (insert, delete, replace, swap).
-  function near(a, b) {
-    if (Math.abs(a.length - b.length) > 2) return false;
+  // dist is the edit distance of a and b (insert, delete, replace, swap
+  // two letters: optimal string alignment), or max + 1 when it is more
+  // than max; prefix: of a and any start of b instead.
+  function dist(a, b, max, prefix) {
     a = Array.from(a); b = Array.from(b);
-    if (a.length < b.length) { var x = a; a = b; b = x; }
-    var la = a.length, lb = b.length, i = 0;
-    if (la - lb > 1) return false;
-    while (i < lb && a[i] === b[i]) i++;
-    if (la > lb) return a.slice(i + 1).join("") === b.slice(i).join("");
-    if (i === la) return false; // equal
-    if (a.slice(i + 1).join("") === b.slice(i + 1).join("")) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2).join("") === b.slice(i + 2).join("");
+    if (!prefix && Math.abs(a.length - b.length) > max) return max + 1;
+    if (prefix && b.length > a.length + max) b = b.slice(0, a.length + max);
+    var la = a.length, lb = b.length, prev2 = null, prev = [], cur, i, j;
+    for (j = 0; j <= lb; j++) prev.push(j);
+    for (i = 1; i <= la; i++) {
+      cur = [i];
+      var low = i;
+      for (j = 1; j <= lb; j++) {
+        var c = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) c = Math.min(c, prev2[j - 2] + 1);
+        cur.push(c);
+        if (c < low) low = c;
+      }
+      if (low > max) return max + 1;
+      prev2 = prev; prev = cur;
+    }
+    if (!prefix) return prev[lb];
+    return Math.min.apply(null, prev.slice(Math.max(0, la - max)));
+  }
+  // nearKeys are the keys a word is filed under in the near lists (as
+  // Go's nearKeys): its first three letters, and the first three left
+  // after deleting its first, second or third.
+  function nearKeys(w) {
+    var r = Array.from(w).slice(0, 4), out = [r.slice(0, 3).join("")];
+    for (var del = 0; del < 3 && del < r.length; del++) {
+      var k = r.filter(function (_, i) { return i !== del; }).slice(0, 3).join("");
+      if (out.indexOf(k) < 0) out.push(k);
+    }
+    return out;
   }
 
   var FACET = /^(kind|status|service|tag):(.*)$/i;
@@ -323,7 +346,10 @@
         else if (ws.length) out.push({ phrase: ws, neg: neg });
         last = null;
       } else {
-        ws.forEach(function (w) { out.push(last = { w: w, neg: neg }); });
+        // An identifier with underscores (pg_stat_activity) is looked up
+        // whole too, by its first word: a page with it ranks first.
+        var id = /_/.test(m[3]) && ws.length > 1 && (fold(m[3]).match(/[\p{L}\p{N}_]+/gu) || []).filter(function (x) { return /[^_]_+[^_]/.test(x); })[0];
+        ws.forEach(function (w, i) { out.push(last = { w: w, neg: neg, id: i === 0 && id && !neg ? id : "" }); });
         if (neg) last = null;
       }
     }
@@ -333,13 +359,46 @@
     return out;
   }
 
+  // fetchChunks loads the chunks of the set need into the object got
+  // (chunk number → its terms).
+  function fetchChunks(need, got) {
+    return Promise.all(Array.from(need).filter(function (i) { return !got[i]; }).map(function (i) {
+      return chunk(i).then(function (c) { got[i] = c; });
+    }));
+  }
+  function letters(w) { return (w.match(/\p{L}/gu) || []).length; }
+
+  // Typo tolerance: a word (of four letters or more) that matches nothing,
+  // or only a page or two, is corrected to the words of the near lists
+  // filed under its keys (FORMAT.md): those within one edit, two for a
+  // word of eight letters or more; an unfinished last word is corrected
+  // to words that start like it. The most frequent few are looked up.
+  var TYPO = 0.6, TYPO2 = 0.4, PREFIX = 0.7;
+  function corrections(c, lists) {
+    var w = c.w, max = len(w) >= 8 ? 2 : 1, found = new Map();
+    lists.forEach(function (l) {
+      for (var i = 0; l && i + 1 < l.length; i += 2) {
+        var cand = l[i];
+        if (cand === w || found.has(cand)) continue;
+        var d = dist(w, cand, max, false), pre = false;
+        if (d > max && c.prefix) { d = dist(w, cand, max, true); pre = true; }
+        if (d <= max && d > 0) found.set(cand, { w: cand, d: d, df: l[i + 1], pre: pre });
+      }
+    });
+    return Array.from(found.values()).sort(function (a, b) {
+      return a.d - b.d || a.pre - b.pre || b.df - a.df || (a.w < b.w ? -1 : 1);
+    }).slice(0, c.prefix ? 6 : 4);
+  }
+
   // run ranks the documents matching q: {hits: the `limit` best, best
-  // first, as [{doc, score, sec}], total: how many match, marks, prefix},
-  // marks being the terms matched (for highlighting).
+  // first, as [{doc, score, sec}], total: how many match, marks, prefix,
+  // fixed}, marks being the terms matched (for highlighting), fixed the
+  // words corrected ([typed, corrected]).
   async function run(q, limit) {
     await entry();
     var clauses = parse(q), need = new Set(), needPos = new Set(), marks = new Set(), prefix = "";
     var hasWord = clauses.some(function (c) { return c.phrase || (c.w && !c.neg && !E.stop.has(c.w)); });
+    var words_ = [];
     clauses.forEach(function (c) {
       if (c.phrase) {
         c.terms = [];
@@ -359,21 +418,61 @@
         var t = term(c.w);
         if (!t && !(c.prefix && !hasWord)) { c.skip = true; return; } // a stop word
         c.terms = t ? (t === c.w ? [t] : [t, c.w]) : [];
+        if (c.id) c.terms.push(c.id);
         c.terms.forEach(function (t) { need.add(chunkOf(t)); });
         if (c.prefix) { c.pchunks = prefixChunks(c.w); c.pchunks.forEach(function (i) { need.add(i); }); prefix = c.w; }
+        if (!c.neg) words_.push(c);
       }
     });
+    // Two words written apart may be one in the pages ("fail over",
+    // "failover"): the pair's joined word counts for both.
+    var pairs = [];
+    for (var k = 0; k + 1 < words_.length; k++) {
+      var a = words_[k], b = words_[k + 1];
+      if (b.prefix || !isLetters(a.w) || !isLetters(b.w) || !term(a.w) || !term(b.w)) continue;
+      var jt = term(a.w + b.w);
+      pairs.push({ a: a, b: b, t: jt });
+      need.add(chunkOf(jt));
+    }
     var chunks = {}, pos = {};
-    await Promise.all(Array.from(need, function (i) {
-      return chunk(i).then(function (c) { chunks[i] = c; });
-    }).concat(Array.from(needPos, function (i) {
+    await Promise.all([fetchChunks(need, chunks)].concat(Array.from(needPos, function (i) {
       return load(E.chunks[i][1].replace(/\.json$/, ".pos.json")).then(function (c) { pos[i] = c; });
     })));
-    function post(t) { return own(chunks[chunkOf(t)], t); }
+    function post(t) { var c = chunks[chunkOf(t)]; return c ? own(c, t) : null; }
+
+    // Words that match nothing (or next to nothing) are corrected.
+    var fixing = [];
+    words_.forEach(function (c) {
+      if (c.skip || c.exact || letters(c.w) < 4 || /^\d/.test(c.w)) return;
+      var df = 0;
+      c.terms.forEach(function (t) { var p = post(t); if (p) df = Math.max(df, p.df); });
+      if (df > (len(c.w) >= 6 ? 1 : 0)) return;
+      if (c.prefix && c.pchunks.some(function (i) {
+        for (var t in chunks[i]) if (own(chunks[i], t) && t.startsWith(c.w) && t.indexOf(":") < 0 && t !== c.w) return true;
+        return false;
+      })) return;
+      c.keys = nearKeys(c.w).map(function (k) { return "~" + k; });
+      fixing.push(c);
+    });
+    if (fixing.length) {
+      var nearNeed = new Set();
+      fixing.forEach(function (c) { c.keys.forEach(function (k) { nearNeed.add(chunkOf(k)); }); });
+      await fetchChunks(nearNeed, chunks);
+      var more = new Set();
+      fixing.forEach(function (c) {
+        c.fix = corrections(c, c.keys.map(function (k) { var p = post(k); return p && p.n; }));
+        c.fix.forEach(function (f) {
+          f.terms = [term(f.w) || f.w];
+          if (f.terms[0] !== f.w) f.terms.push(f.w);
+          f.terms.forEach(function (t) { more.add(chunkOf(t)); });
+        });
+      });
+      await fetchChunks(more, chunks);
+    }
 
     // Each clause gives its matches (clause()); facets of one name are one
     // clause (any of its values).
-    var include = [], exclude = [], groups = {};
+    var include = [], exclude = [], groups = {}, fixed = [], words = [];
     clauses.forEach(function (c) {
       if (c.skip) return;
       var m;
@@ -393,25 +492,25 @@
             // Documents of the first word with positions, then those of
             // every word at the next position.
             decode(ls[0].p).docs.forEach(function (d) {
-              var sum = 0, top = -1, sec = 0, starts = null;
+              var sum = 0, top = -1, sec = 0, fl = 3, starts = null;
               var ok = ls.every(function (l) {
                 var x = decode(l.p), i = at(x, d);
                 if (i < 0) return false;
                 var where = l.pos[i] || [];
                 starts = starts ? starts.filter(function (s) { return where.indexOf(s + l.off) >= 0; }) : where.map(function (w) { return w - l.off; });
                 sum += x.sc[i];
+                fl &= x.fl[i];
                 if (x.sc[i] > top) { top = x.sc[i]; sec = x.sec[i]; }
                 return starts.length > 0;
               });
-              if (ok) { m.sc[d] = sum; m.sec[d] = sec; }
+              if (ok) { m.sc[d] = sum; m.sec[d] = sec; m.fl[d] = fl & 1; }
             });
           }
-          c.terms.forEach(function (x) { marks.add(x[1]); });
+          if (!c.neg) c.terms.forEach(function (x) { marks.add(x[1]); });
         }
       } else {
         var alts = new Map();
-        c.terms.forEach(function (t) { if (post(t)) alts.set(t, 1); });
-        var exact = alts.size > 0;
+        c.terms.forEach(function (t) { if (post(t)) alts.set(t, t === c.id ? 1.5 : 1); });
         if (c.prefix) {
           var cand = [];
           c.pchunks.forEach(function (i) {
@@ -420,25 +519,34 @@
             }
           });
           cand.sort(function (a, b) { return post(b).df - post(a).df || (a < b ? -1 : 1); });
-          cand.slice(0, 20).forEach(function (t) { alts.set(t, 0.7); });
+          cand.slice(0, 20).forEach(function (t) { alts.set(t, PREFIX); });
         }
-        if (!exact && !c.exact && !c.neg && (c.w.match(/\p{L}/gu) || []).length >= 5) {
-          c.terms.forEach(function (w) {
-            var ch = chunks[chunkOf(w)];
-            for (var t in ch) {
-              if (own(ch, t) && !alts.has(t) && t.indexOf(":") < 0 && near(w, t)) alts.set(t, 0.5);
-            }
-          });
-        }
+        (c.fix || []).forEach(function (f) {
+          var k = (f.d > 1 ? TYPO2 : TYPO) * (f.pre ? PREFIX : 1), any = false;
+          f.terms.forEach(function (t) { if (post(t) && !alts.has(t)) { alts.set(t, k); any = true; } });
+          if (any && !fixed.some(function (x) { return x[0] === c.w; })) fixed.push([c.w, f.w]);
+        });
         alts.forEach(function (k, t) {
-          marks.add(t);
+          if (!c.neg) marks.add(t);
           add(m, post(t), k);
         });
+        if (!c.neg) words.push(m);
+        c.m = m;
       }
       (c.neg ? exclude : include).push(m);
     });
+    // A pair's joined word: a match for both of its words.
+    pairs.forEach(function (p) {
+      var pt = post(p.t);
+      if (!pt) return;
+      add(p.a.m, pt, 0.5);
+      add(p.b.m, pt, 0.5);
+      marks.add(p.t);
+    });
     for (var f in groups) include.push(groups[f]);
-    var total = totals(include, exclude), ranked = best(total, limit);
+    var total = totals(include, exclude);
+    titled(total, words);
+    var ranked = best(total, limit);
     // A page whose title is the query, as written, comes first: whoever
     // types a page's whole title wants that page.
     var whole = titleKey(q);
@@ -457,7 +565,22 @@
       });
       return { doc: d, score: total[d], sec: sec };
     });
-    return { hits: hits, total: ranked.count, marks: marks, prefix: prefix };
+    return { hits: hits, total: ranked.count, marks: marks, prefix: prefix, fixed: fixed };
+  }
+
+  // titled raises the score of documents whose title has the query's
+  // words: by half for a title with all of them, less for some, and a
+  // little more when the title starts with the first.
+  function titled(total, words) {
+    if (!words.length) return;
+    var n = words.length;
+    for (var d = 0; d < total.length; d++) {
+      if (total[d] <= 0) continue;
+      var in_ = 0;
+      for (var k = 0; k < n; k++) if (words[k].fl[d] & 1) in_++;
+      if (!in_) continue;
+      total[d] *= 1 + 0.6 * in_ / n + (words[0].fl[d] & 2 ? 0.25 : 0);
+    }
   }
 
   // titleKey is a title or query as compared for an exact match: folded,
@@ -554,14 +677,14 @@
   }
   // fill gives a hit what is known of its page: its record, or else the
   // name its chunk gave (title, URL, kind), which links to the page's top.
-  function fill(h) {
+  function fill(h, hl) {
     var x = recs.get(h.doc), n;
     h.full = !!x;
     if (!x) x = (n = named.get(h.doc)) ? { t: n[0], u: n[1], k: n[2] } : { t: "", u: "", k: "" };
     var hd = h.sec > 0 && x.h && x.h[h.sec - 1];
     h.rec = x;
     h.heading = hd ? hd[1] : "";
-    h.url = base + (x.u || "") + (hd ? "#" + hd[0] : "");
+    h.url = base + (x.u || "") + (hl || "") + (hd ? "#" + hd[0] : "");
   }
 
   // search runs q; r.shown are its first `limit` hits, each filled with
@@ -570,14 +693,24 @@
   // first only for documents no chunk named; r.complete() fetches the
   // rest (excerpts, headings) and fills them in.
   async function search(q, limit) {
-    var r = await run(q, limit), shown = r.hits;
+    var r = await run(q, limit), shown = r.hits, hl = highlights(r);
+    function fillAll() { shown.forEach(function (h) { fill(h, hl); }); }
     await records(shown.filter(function (h) { return !named.has(h.doc); }));
-    shown.forEach(fill);
+    fillAll();
     r.shown = shown;
     r.complete = function () {
-      return records(shown).then(function () { shown.forEach(fill); });
+      return records(shown).then(fillAll);
     };
     return r;
+  }
+
+  // highlights is the query string a result links with, naming the
+  // terms matched so that the page marks them (handbook.js): "?hl=a+b+pre*".
+  function highlights(r) {
+    var ts = Array.from(r.marks).filter(function (t) { return t.indexOf(":") < 0 && !(r.prefix && t.startsWith(r.prefix) && t !== r.prefix); });
+    if (r.prefix) ts.push(r.prefix + "*");
+    ts = ts.slice(0, 12);
+    return ts.length ? "?hl=" + ts.map(encodeURIComponent).join("+") : "";
   }
 
   var terms = new Map(); // word → term, for highlighting
