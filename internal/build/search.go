@@ -3,6 +3,7 @@ package build
 import (
 	"context"
 	"fmt"
+	"path"
 	"strings"
 
 	"github.com/handbook-dev/handbook/internal/markdown"
@@ -12,10 +13,16 @@ import (
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
+// generatedWeight scales the scores of generated listings (services,
+// owners, tags, folders): a reader looking for one finds it, but a page
+// of the handbook with the same title ranks above it.
+const generatedWeight = 0.3
+
 // searchDocs turns the site's published pages into what the search index
-// reads, and adds the pages generated for services: a search for a
-// service's name finds what the handbook holds about it. The pages'
-// Markdown sources must still be there.
+// reads, and adds the pages generated for services, owners, tags and
+// folders, with a small weight: a search for a service's or a team's name
+// finds what the handbook holds about it. The pages' Markdown sources
+// must still be there.
 func searchDocs(s *site.Site) []search.Doc {
 	pages := s.Published()
 	docs := make([]search.Doc, len(pages))
@@ -40,8 +47,22 @@ func searchDocs(s *site.Site) []search.Doc {
 			counts = append(counts, fmt.Sprintf("%d %s", len(r.Pages), label))
 		}
 		docs = append(docs, search.Doc{URL: u, Title: g.Name, Kind: "service", KindLabel: "Services", Services: []string{g.Name},
-			Excerpt: "Everything about " + g.Name + ": " + strings.Join(counts, ", ") + "."})
+			Excerpt: "Everything about " + g.Name + ": " + strings.Join(counts, ", ") + ".", Weight: generatedWeight})
 	}
+	for _, g := range s.Owners() {
+		u := "/owners/" + g.Slug + "/"
+		if s.PageAt(u) == nil {
+			docs = append(docs, search.Doc{URL: u, Title: g.Name, Kind: "owner", KindLabel: "Owners", Weight: generatedWeight,
+				Excerpt: fmt.Sprintf("The %s %s owns.", countOf(len(g.Pages), "page"), g.Name)})
+		}
+	}
+	for _, t := range s.Tags() {
+		if u := t.URL(); s.PageAt(u) == nil {
+			docs = append(docs, search.Doc{URL: u, Title: t.Name, Kind: "tag", KindLabel: "Tags", Weight: generatedWeight, Tags: []string{t.Name},
+				Excerpt: fmt.Sprintf("The %s tagged %s.", countOf(len(t.Pages), "page"), t.Name)})
+		}
+	}
+	docs = append(docs, folderDocs(s, pages)...)
 	// Services only the service catalog knows have pages too.
 	for _, name := range s.CatalogServices() {
 		e := s.ServiceInfo(name)
@@ -57,13 +78,62 @@ func searchDocs(s *site.Site) []search.Doc {
 		if excerpt == "" {
 			excerpt = "Known from the service catalog; no page of the handbook is about it yet."
 		}
-		docs = append(docs, search.Doc{URL: u, Title: title, Kind: "service", KindLabel: "Services", Services: []string{title}, Excerpt: excerpt})
+		docs = append(docs, search.Doc{URL: u, Title: title, Kind: "service", KindLabel: "Services", Services: []string{title}, Excerpt: excerpt, Weight: generatedWeight})
 	}
 	return docs
 }
 
+// folderDocs returns a listing for every folder of published pages that
+// has no page of its own (the folder pages the build generates), titled
+// by its name.
+func folderDocs(s *site.Site, pages []*site.Page) []search.Doc {
+	count := map[string]int{}
+	for _, p := range pages {
+		for u := p.URL; ; {
+			i := strings.LastIndexByte(strings.TrimSuffix(u, "/"), '/')
+			if i <= 0 {
+				break
+			}
+			u = u[:i+1]
+			count[u]++
+		}
+	}
+	var docs []search.Doc
+	for u, n := range count {
+		if s.PageAt(u) != nil || generated(u) {
+			continue
+		}
+		name := path.Base(u)
+		name = strings.NewReplacer("-", " ", "_", " ").Replace(name) // as the sidebar names it
+		title := strings.ToUpper(name[:1]) + name[1:]
+		docs = append(docs, search.Doc{URL: u, Title: title, Kind: "folder", KindLabel: "Folders", Weight: generatedWeight,
+			Excerpt: fmt.Sprintf("The %s in %s.", countOf(n, "page"), u)})
+	}
+	return docs
+}
+
+// generated reports whether u is under a folder the build generates.
+func generated(u string) bool {
+	for _, g := range []string{"/tags/", "/services/", "/owners/", "/start-here/"} {
+		if strings.HasPrefix(u, g) {
+			return true
+		}
+	}
+	return false
+}
+
+func countOf(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
 func searchDoc(p *site.Page) search.Doc {
 	d := search.Doc{URL: p.URL, Title: p.Title, Kind: string(p.Kind), KindLabel: p.Kind.Plural(), Status: site.Status(p), Excerpt: p.Excerpt, Tags: p.Tags, Services: p.Services}
+	if p.Runbook != nil {
+		d.Alerts = p.Runbook.Alerts
+	}
 	doc := p.Doc
 	var lines []int // the lines of the headings of Headings
 	for _, h := range doc.Headings {

@@ -472,6 +472,8 @@ type Index struct {
 	frags map[string]fragment
 	// near is the vocabulary typos are corrected to (near.go).
 	near *nearState
+	// dirFiles are the names of the chunk directories written.
+	dirFiles []string
 }
 
 // Build indexes docs (the published pages) on every core.
@@ -999,10 +1001,46 @@ func RecordFile(g int, hash string, doc int) string {
 	return "/search/r" + strconv.Itoa(g) + "." + hash + "/" + strconv.Itoa(doc) + ".json"
 }
 
+// DirChunks is how many chunks a directory file lists, and flatChunks
+// the number of chunks up to which the entry lists them itself: past it,
+// the entry lists directories, so that it grows a sixty-fourth as fast
+// as the index (FORMAT.md, "Chunk directories").
+const DirChunks = 64
+
+var flatChunks = 256
+
 func (ix *Index) writeEntry() {
 	e := Entry{Version: Version, Docs: len(ix.docs), Stop: StopWords, Group: Group, Records: ix.recordOf, Facets: map[string][][]any{}}
-	for i, f := range ix.firsts {
-		e.Chunks = append(e.Chunks, [2]string{f, ix.chunkOf[i]})
+	for _, old := range ix.dirFiles {
+		delete(ix.files, "/search/"+old)
+	}
+	ix.dirFiles = ix.dirFiles[:0]
+	if len(ix.firsts) <= flatChunks {
+		for i, f := range ix.firsts {
+			e.Chunks = append(e.Chunks, [2]string{f, ix.chunkOf[i]})
+		}
+	} else {
+		e.Count, e.Per = len(ix.firsts), DirChunks
+		for d := 0; d*DirChunks < len(ix.firsts); d++ {
+			lo, hi := d*DirChunks, min((d+1)*DirChunks, len(ix.firsts))
+			b := []byte(`{"c":[`)
+			for i := lo; i < hi; i++ {
+				if i > lo {
+					b = append(b, ',')
+				}
+				b = append(b, '[')
+				b = appendString(b, ix.firsts[i])
+				b = append(b, ',')
+				b = appendString(b, ix.chunkOf[i])
+				b = append(b, ']')
+			}
+			b = append(b, "]}"...)
+			sum := sha256.Sum256(b)
+			name := "d" + strconv.Itoa(d) + "." + hex.EncodeToString(sum[:4]) + ".json"
+			ix.files["/search/"+name] = b
+			ix.dirFiles = append(ix.dirFiles, name)
+			e.Dirs = append(e.Dirs, [2]string{ix.firsts[lo], name})
+		}
 	}
 	labels := map[string]string{}
 	for _, d := range ix.docs {

@@ -11,10 +11,15 @@ import (
 
 // Entry is the entry file, as read back.
 type Entry struct {
-	Version int                `json:"version"`
-	Docs    int                `json:"docs"`
-	Stop    []string           `json:"stop"`
-	Chunks  [][2]string        `json:"chunks"`
+	Version int         `json:"version"`
+	Docs    int         `json:"docs"`
+	Stop    []string    `json:"stop"`
+	Chunks  [][2]string `json:"chunks,omitempty"`
+	// Dirs, Count and Per replace Chunks in a large index: directories
+	// of Per chunks each, Count chunks in all.
+	Dirs    [][2]string        `json:"dirs,omitempty"`
+	Count   int                `json:"count,omitempty"`
+	Per     int                `json:"per,omitempty"`
 	Group   int                `json:"group"`
 	Records []string           `json:"records"`
 	Facets  map[string][][]any `json:"facets"`
@@ -73,6 +78,20 @@ func Read(files map[string][]byte) (*Entry, map[string]Postings, []Record, error
 	}
 	if e.Version != Version {
 		return nil, nil, nil, fmt.Errorf("entry: version %d, want %d", e.Version, Version)
+	}
+	if len(e.Dirs) > 0 {
+		for i, d := range e.Dirs {
+			var dir struct {
+				C [][2]string `json:"c"`
+			}
+			if err := json.Unmarshal(files["/search/"+d[1]], &dir); err != nil {
+				return nil, nil, nil, fmt.Errorf("directory %s: %w", d[1], err)
+			}
+			if len(dir.C) == 0 || dir.C[0][0] != d[0] || len(dir.C) != min(e.Per, e.Count-i*e.Per) {
+				return nil, nil, nil, fmt.Errorf("directory %s: %d chunks from %q, the entry says %q", d[1], len(dir.C), dir.C, d[0])
+			}
+			e.Chunks = append(e.Chunks, dir.C...)
+		}
 	}
 	terms := map[string]Postings{}
 	named := map[string]map[int][3]string{} // chunk → documents it names

@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -500,6 +502,15 @@ func TestSearchClientInBrowser(t *testing.T) {
 	for p, b := range siteFiles(t, "/big/", docs) {
 		files[p] = b
 	}
+	// The same pages as base, their index with a chunk directory.
+	restore := search.SetFlatChunks(0)
+	for p, b := range siteFiles(t, "/dirs/", clientDocs) {
+		files[p] = b
+	}
+	restore()
+	if !bytes.Contains(files["/dirs/search/entry.json"], []byte(`"dirs":`)) {
+		t.Fatal("/dirs/ has no chunk directory")
+	}
 	srv := serveFiles(t, files)
 	tab := browse(t, chromium, srv.URL+base+"page/")
 
@@ -570,6 +581,23 @@ func TestSearchClientInBrowser(t *testing.T) {
 				t.Errorf("%q: %q, want %q", tc.q, got, want)
 			}
 		}
+		// An index of chunk directories answers alike.
+		flat := map[string][]result{}
+		asked := []string{"failover", "database failover", "failo", "kubec", "failovr ", "kubectk ", `"roll back"`, "kind:adr failover", "kind:ad", "payments datab"}
+		for _, q := range asked {
+			flat[q] = query(t, tab, q)
+		}
+		navigate(t, tab, srv.URL+"/dirs/page/")
+		for _, q := range asked {
+			got := query(t, tab, q)
+			for i := range got {
+				got[i].URL = strings.Replace(got[i].URL, "/dirs/", base, 1)
+			}
+			if !reflect.DeepEqual(got, flat[q]) {
+				t.Errorf("%q with chunk directories: %+v, without: %+v", q, got, flat[q])
+			}
+		}
+		navigate(t, tab, srv.URL+base+"page/")
 		rs := query(t, tab, "kubectl")
 		if len(rs) != 1 || rs[0].Section != 2 || rs[0].Heading != "Roll back the deploy" || rs[0].Kind != "runbook" || rs[0].Title != "Database failover" {
 			t.Errorf("kubectl: %+v, want the runbook's section 2, Roll back the deploy", rs)

@@ -178,8 +178,12 @@
       entryP = load("entry.json").then(function (e) {
         if (e.version !== 3) throw new Error("search index version " + e.version + ", want 3");
         var kinds = (e.facets && e.facets.kind) || [];
+        var flat = !e.dirs;
         E = {
-          docs: e.docs, stop: new Set(e.stop || []), chunks: e.chunks, first: e.chunks.map(function (c) { return c[0]; }),
+          docs: e.docs, stop: new Set(e.stop || []), chunks: e.chunks, flat: flat,
+          // a large index lists directories of `per` chunks instead (FORMAT.md)
+          first: (flat ? e.chunks : e.dirs).map(function (c) { return c[0]; }), dirs: e.dirs, per: e.per,
+          count: flat ? e.chunks.length : e.count,
           group: e.group, records: e.records, facets: e.facets || {},
           labels: new Map(kinds.map(function (k) { return [k[0], k[2] || k[0]]; })), kinds: kinds
         };
@@ -196,17 +200,39 @@
   }
   function facetTerm(f, v) { return f + ":" + fold(v).trim().replace(/\s+/g, "-"); }
   function own(o, k) { return o && Object.prototype.hasOwnProperty.call(o, k) ? o[k] : null; }
-  function chunkOf(t) { // the last chunk whose first term is <= t
-    var lo = 0, hi = E.first.length - 1;
+  function last(firsts, t) { // the last index whose first term is <= t
+    var lo = 0, hi = firsts.length - 1;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
-      if (E.first[mid] <= t) lo = mid; else hi = mid - 1;
+      if (firsts[mid] <= t) lo = mid; else hi = mid - 1;
     }
     return lo;
   }
+  // A large index's chunk directories, loaded by resolve before chunkOf
+  // is asked about a term they cover: directory → [[first term, file]].
+  var dirs = new Map();
+  function resolve(ts) {
+    if (E.flat) return Promise.resolve();
+    var want = new Set();
+    ts.forEach(function (t) { var d = last(E.first, t); if (!dirs.has(d)) want.add(d); });
+    return Promise.all(Array.from(want, function (d) {
+      return load(E.dirs[d][1]).then(function (x) { dirs.set(d, { c: x.c, f: x.c.map(function (c) { return c[0]; }) }); });
+    }));
+  }
+  function chunkOf(t) { // the chunk that holds term t
+    if (E.flat) return last(E.first, t);
+    var d = last(E.first, t);
+    return d * E.per + last(dirs.get(d).f, t);
+  }
+  function chunkAt(i) { // [first term, file] of chunk i; null when its directory is not loaded
+    if (E.flat) return E.chunks[i];
+    var cs = dirs.get(Math.floor(i / E.per));
+    if (cs) return cs.c[i % E.per];
+    return i % E.per === 0 ? [E.first[i / E.per], null] : null;
+  }
   function prefixChunks(p) { // the chunks that may hold terms starting with p (two at most)
-    var i = chunkOf(p), out = [i];
-    if (len(p) > 1 && ++i < E.first.length && E.first[i].startsWith(p)) out.push(i);
+    var i = chunkOf(p), out = [i], next = i + 1 < E.count && chunkAt(i + 1);
+    if (len(p) > 1 && next && next[0].startsWith(p)) out.push(i + 1);
     return out;
   }
 
@@ -216,7 +242,9 @@
   function chunk(i) {
     var p = chunkP.get(i);
     if (!p) {
-      p = load(E.chunks[i][1]).then(function (c) {
+      p = (chunkAt(i)[1] ? Promise.resolve() : resolve([chunkAt(i)[0]])).then(function () {
+        return load(chunkAt(i)[1]);
+      }).then(function (c) {
         for (var d in c.d) if (own(c.d, d)) named.set(+d, c.d[d]);
         return c.t;
       });
@@ -396,7 +424,7 @@
   // words corrected ([typed, corrected]).
   async function run(q, limit) {
     await entry();
-    var clauses = parse(q), need = new Set(), needPos = new Set(), marks = new Set(), prefix = "";
+    var clauses = parse(q), needT = new Set(), needPos = new Set(), marks = new Set(), prefix = "";
     var hasWord = clauses.some(function (c) { return c.phrase || (c.w && !c.neg && !E.stop.has(c.w)); });
     var words_ = [];
     clauses.forEach(function (c) {
@@ -404,7 +432,7 @@
         c.terms = [];
         c.phrase.forEach(function (w, off) {
           var t = term(w);
-          if (t) { c.terms.push([off, t]); need.add(chunkOf(t)); needPos.add(chunkOf(t)); }
+          if (t) { c.terms.push([off, t]); needT.add(t); needPos.add(t); }
         });
       } else if (c.f) {
         var vals = [facetTerm(c.f, c.v)], known = (E.facets[c.f] || []).map(function (v) { return facetTerm(c.f, v[0]); });
@@ -413,14 +441,14 @@
           if (more.length) vals = more;
         }
         c.terms = vals;
-        vals.forEach(function (t) { need.add(chunkOf(t)); });
+        vals.forEach(function (t) { needT.add(t); });
       } else {
         var t = term(c.w);
         if (!t && !(c.prefix && !hasWord)) { c.skip = true; return; } // a stop word
         c.terms = t ? (t === c.w ? [t] : [t, c.w]) : [];
         if (c.id) c.terms.push(c.id);
-        c.terms.forEach(function (t) { need.add(chunkOf(t)); });
-        if (c.prefix) { c.pchunks = prefixChunks(c.w); c.pchunks.forEach(function (i) { need.add(i); }); prefix = c.w; }
+        c.terms.forEach(function (t) { needT.add(t); });
+        if (c.prefix) { needT.add(c.w); prefix = c.w; }
         if (!c.neg) words_.push(c);
       }
     });
@@ -432,11 +460,16 @@
       if (b.prefix || !isLetters(a.w) || !isLetters(b.w) || !term(a.w) || !term(b.w)) continue;
       var jt = term(a.w + b.w);
       pairs.push({ a: a, b: b, t: jt });
-      need.add(chunkOf(jt));
+      needT.add(jt);
     }
+    await resolve(needT);
+    var need = new Set(Array.from(needT, chunkOf));
+    words_.forEach(function (c) {
+      if (c.prefix) { c.pchunks = prefixChunks(c.w); c.pchunks.forEach(function (i) { need.add(i); }); }
+    });
     var chunks = {}, pos = {};
-    await Promise.all([fetchChunks(need, chunks)].concat(Array.from(needPos, function (i) {
-      return load(E.chunks[i][1].replace(/\.json$/, ".pos.json")).then(function (c) { pos[i] = c; });
+    await Promise.all([fetchChunks(need, chunks)].concat(Array.from(new Set(Array.from(needPos, chunkOf)), function (i) {
+      return load(chunkAt(i)[1].replace(/\.json$/, ".pos.json")).then(function (c) { pos[i] = c; });
     })));
     function post(t) { var c = chunks[chunkOf(t)]; return c ? own(c, t) : null; }
 
@@ -455,19 +488,21 @@
       fixing.push(c);
     });
     if (fixing.length) {
-      var nearNeed = new Set();
-      fixing.forEach(function (c) { c.keys.forEach(function (k) { nearNeed.add(chunkOf(k)); }); });
-      await fetchChunks(nearNeed, chunks);
+      var keys = [];
+      fixing.forEach(function (c) { keys = keys.concat(c.keys); });
+      await resolve(keys);
+      await fetchChunks(new Set(keys.map(chunkOf)), chunks);
       var more = new Set();
       fixing.forEach(function (c) {
         c.fix = corrections(c, c.keys.map(function (k) { var p = post(k); return p && p.n; }));
         c.fix.forEach(function (f) {
           f.terms = [term(f.w) || f.w];
           if (f.terms[0] !== f.w) f.terms.push(f.w);
-          f.terms.forEach(function (t) { more.add(chunkOf(t)); });
+          f.terms.forEach(function (t) { more.add(t); });
         });
       });
-      await fetchChunks(more, chunks);
+      await resolve(more);
+      await fetchChunks(new Set(Array.from(more, chunkOf)), chunks);
     }
 
     // Each clause gives its matches (clause()); facets of one name are one
