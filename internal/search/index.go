@@ -31,6 +31,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"math"
+	"path"
 	"slices"
 	"sort"
 	"strconv"
@@ -1042,6 +1043,7 @@ func (ix *Index) writeEntry() {
 			e.Dirs = append(e.Dirs, [2]string{ix.firsts[lo], name})
 		}
 	}
+	e.Sections = ix.sections()
 	labels := map[string]string{}
 	for _, d := range ix.docs {
 		labels[d.Kind] = d.KindLabel
@@ -1065,6 +1067,59 @@ func (ix *Index) writeEntry() {
 	}
 	b, _ := json.Marshal(e)
 	ix.files["/search/entry.json"] = b
+}
+
+// maxSections is how many folders the entry lists at most for scoped
+// searches, and minSection how many documents a folder needs.
+const (
+	maxSections = 200
+	minSection  = 3
+)
+
+// sections returns the folders of the first two levels holding at least
+// minSection documents, for searches scoped to the reader's part of the
+// handbook: [path, first document, end, title], the documents of a folder
+// being consecutive (they are numbered in order of URL). The title is that
+// of the folder's own page, or its name.
+func (ix *Index) sections() [][]any {
+	type section struct {
+		path       string
+		first, end int
+	}
+	var out []section
+	open := map[string]int{} // folder → its index in out
+	for i, d := range ix.docs {
+		u := d.URL
+		for depth, at := 0, 1; depth < 2; depth++ {
+			j := strings.IndexByte(u[at:], '/')
+			if j < 0 || at+j+1 == len(u) {
+				break // the document is the folder's page, or at the top
+			}
+			at += j + 1
+			f := u[:at]
+			if k, ok := open[f]; ok && out[k].end == i {
+				out[k].end = i + 1
+			} else {
+				open[f] = len(out)
+				out = append(out, section{f, i, i + 1})
+			}
+		}
+	}
+	out = slices.DeleteFunc(out, func(s section) bool { return s.end-s.first < minSection })
+	if len(out) > maxSections {
+		slices.SortStableFunc(out, func(a, b section) int { return cmp.Compare(b.end-b.first, a.end-a.first) })
+		out = out[:maxSections]
+		slices.SortFunc(out, func(a, b section) int { return cmp.Compare(a.path, b.path) })
+	}
+	rows := make([][]any, 0, len(out))
+	for _, s := range out {
+		title := path.Base(s.path)
+		if i, ok := ix.byURL[s.path]; ok {
+			title = ix.docs[i].Title
+		}
+		rows = append(rows, []any{s.path, s.first, s.end, title})
+	}
+	return rows
 }
 
 func appendString(b []byte, s string) []byte {

@@ -23,6 +23,9 @@ type Entry struct {
 	Group   int                `json:"group"`
 	Records []string           `json:"records"`
 	Facets  map[string][][]any `json:"facets"`
+	// Sections are folders for scoped searches: [path, first document,
+	// end, title].
+	Sections [][]any `json:"sections"`
 }
 
 // Postings are one term's documents, as read back: every document having

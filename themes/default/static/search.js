@@ -185,7 +185,8 @@
           first: (flat ? e.chunks : e.dirs).map(function (c) { return c[0]; }), dirs: e.dirs, per: e.per,
           count: flat ? e.chunks.length : e.count,
           group: e.group, records: e.records, facets: e.facets || {},
-          labels: new Map(kinds.map(function (k) { return [k[0], k[2] || k[0]]; })), kinds: kinds
+          labels: new Map(kinds.map(function (k) { return [k[0], k[2] || k[0]]; })), kinds: kinds,
+          sections: e.sections || []
         };
         return E;
       });
@@ -402,8 +403,8 @@
   // word of eight letters or more; an unfinished last word is corrected
   // to words that start like it. The most frequent few are looked up.
   var TYPO = 0.6, TYPO2 = 0.4, PREFIX = 0.7;
-  function corrections(c, lists) {
-    var w = c.w, max = len(w) >= 8 ? 2 : 1, found = new Map();
+  function corrections(c, lists, max) {
+    var w = c.w, found = new Map();
     lists.forEach(function (l) {
       for (var i = 0; l && i + 1 < l.length; i += 2) {
         var cand = l[i];
@@ -494,7 +495,9 @@
       await fetchChunks(new Set(keys.map(chunkOf)), chunks);
       var more = new Set();
       fixing.forEach(function (c) {
-        c.fix = corrections(c, c.keys.map(function (k) { var p = post(k); return p && p.n; }));
+        var lists = c.keys.map(function (k) { var p = post(k); return p && p.n; });
+        c.fix = corrections(c, lists, len(c.w) >= 8 ? 2 : 1);
+        c.wide = corrections(c, lists, 2); // for "did you mean", when nothing matches
         c.fix.forEach(function (f) {
           f.terms = [term(f.w) || f.w];
           if (f.terms[0] !== f.w) f.terms.push(f.w);
@@ -578,10 +581,46 @@
       add(p.b.m, pt, 0.5);
       marks.add(p.t);
     });
+    var words0 = include.slice();
     for (var f in groups) include.push(groups[f]);
+    var inScope = scoped && E.sections.filter(function (x) { return x[0] === scoped; })[0];
+    if (inScope) { // the reader's part of the handbook: documents inScope[1] … inScope[2] − 1
+      var sm = clause();
+      sm.facet = true;
+      for (var d = inScope[1]; d < inScope[2]; d++) sm.sc[d] = 0;
+      include.push(sm);
+    }
     var total = totals(include, exclude);
     titled(total, words);
-    var ranked = best(total, limit);
+    var ranked = best(total, limit), elsewhere = null;
+    if (!ranked.count && words0.length && (inScope || Object.keys(groups).length)) {
+      // Nothing here: say where the words are (kinds, the whole handbook).
+      var wide = totals(words0, exclude);
+      elsewhere = { all: 0, kinds: [] };
+      for (var d2 = 0; d2 < wide.length; d2++) if (wide[d2] >= 0) elsewhere.all++;
+      if (elsewhere.all) {
+        var kt = E.kinds.map(function (k) { return "kind:" + k[0]; });
+        await resolve(kt);
+        await fetchChunks(new Set(kt.map(chunkOf)), chunks);
+        E.kinds.forEach(function (k) {
+          var p = post("kind:" + k[0]), n = 0;
+          if (!p) return;
+          var x = decode(p);
+          for (var i = 0; i < x.docs.length; i++) if (wide[x.docs[i]] >= 0) n++;
+          if (n) elsewhere.kinds.push([k[0], k[2] || k[0], n]);
+        });
+      }
+    }
+    var suggest = "";
+    if (!ranked.count && fixing.some(function (c) { return c.wide && c.wide.length; })) {
+      suggest = clauses.map(function (c) {
+        var neg = c.neg ? "-" : "";
+        if (c.f) return neg + c.f + ":" + c.v;
+        if (c.phrase) return neg + '"' + c.phrase.join(" ") + '"';
+        return neg + (c.wide && c.wide.length ? c.wide[0].w : c.w);
+      }).join(" ");
+      if (titleKey(suggest) === titleKey(q)) suggest = "";
+    }
     // A page whose title is the query, as written, comes first: whoever
     // types a page's whole title wants that page.
     var whole = titleKey(q);
@@ -600,7 +639,7 @@
       });
       return { doc: d, score: total[d], sec: sec };
     });
-    return { hits: hits, total: ranked.count, marks: marks, prefix: prefix, fixed: fixed };
+    return { hits: hits, total: ranked.count, marks: marks, prefix: prefix, fixed: fixed, suggest: suggest, elsewhere: elsewhere };
   }
 
   // titled raises the score of documents whose title has the query's
@@ -701,6 +740,19 @@
     words("Rehearsing the latencies of Zürich’s on-call runbooks").forEach(function (w) { term(w); });
   }
 
+  // scoped is the folder (a site path of entry.sections) a search is
+  // limited to, or "" for the whole handbook.
+  var scoped = "";
+  // here returns the deepest section holding the page shown, or null.
+  function here() {
+    where();
+    var p = location.pathname, at = null;
+    if (!p.startsWith(base)) return null;
+    p = "/" + p.slice(base.length);
+    E.sections.forEach(function (x) { if (p.startsWith(x[0]) && p !== x[0] && (!at || x[0].length > at[0].length)) at = x; });
+    return at;
+  }
+
   // The result records fetched: document → record.
   var recs = new Map();
   function records(hits) {
@@ -765,6 +817,12 @@
         return { url: h.url, title: h.rec.t || "", kind: h.rec.k || "", section: h.sec, heading: h.heading, score: h.score };
       });
     },
+    // scope limits searches to the folder of entry.sections at path ("" for everywhere)
+    scope: function (path) { scoped = path || ""; },
+    run: async function (q) {
+      var r = await run(q, 10);
+      return { total: r.total, fixed: r.fixed, suggest: r.suggest, elsewhere: r.elsewhere };
+    },
     stem: stem,
     fold: fold,
     words: words
@@ -794,13 +852,20 @@
     box.hidden = false;
     var list = el("div", "search-list"), chips = el("div", "search-chips"), empty = el("p", "search-empty");
     var status = el("p", "search-status");
+    var scopeBar = el("div", "search-scope"), note = el("p", "search-note");
+    scopeBar.setAttribute("role", "group");
+    scopeBar.setAttribute("aria-label", "Search in");
+    scopeBar.hidden = true;
+    note.hidden = true;
     list.id = "handbook-search-list";
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "Search results");
     chips.setAttribute("role", "group");
     chips.setAttribute("aria-label", "Filter by kind");
     status.setAttribute("role", "status");
+    panel.appendChild(scopeBar);
     panel.appendChild(chips);
+    panel.appendChild(note);
     panel.appendChild(list);
     panel.appendChild(empty);
     box.appendChild(status);
@@ -839,6 +904,68 @@
       else location.href = o.href;
     }
     function tokens() { return input.value.split(/\s+/).filter(Boolean); }
+    // The scope toggle: this part of the handbook (the deepest folder of
+    // entry.sections holding the page) or all of it; the choice is kept
+    // for the tab's session.
+    var section = null;
+    function drawScope() {
+      if (!E || scopeBar.childNodes.length || !(section = here())) return;
+      try { scoped = sessionStorage.getItem("handbook-search-scope") === section[0] ? section[0] : ""; } catch (e) { scoped = ""; }
+      [["", "Whole handbook"], [section[0], "In " + section[3]]].forEach(function (o) {
+        var b = el("button", "search-scope-option", o[1]);
+        b.type = "button";
+        b.dataset.scope = o[0];
+        b.addEventListener("click", function () { setScope(o[0]); });
+        scopeBar.appendChild(b);
+      });
+      scopeBar.hidden = false;
+      pressScope();
+    }
+    function pressScope() {
+      scopeBar.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", b.dataset.scope === scoped ? "true" : "false"); });
+    }
+    function setScope(path) {
+      scoped = path;
+      try { sessionStorage.setItem("handbook-search-scope", path); } catch (e) { /* private mode */ }
+      pressScope();
+      input.focus();
+      shown = 10;
+      update();
+    }
+    // emptyHelp says what to try when nothing matches: the words as
+    // corrected, and where the words are found (other kinds, the whole
+    // handbook).
+    function emptyHelp(r) {
+      empty.textContent = "No results";
+      function offer(text, act) {
+        var b = el("button", "search-suggest", text);
+        b.type = "button";
+        b.addEventListener("click", act);
+        empty.appendChild(doc.createTextNode(" "));
+        empty.appendChild(b);
+      }
+      if (r.suggest) {
+        empty.appendChild(doc.createTextNode(". Did you mean"));
+        offer(r.suggest, function () { input.value = r.suggest; input.focus(); shown = 10; update(); });
+        empty.appendChild(doc.createTextNode("?"));
+      }
+      var x = r.elsewhere;
+      if (x && x.all) {
+        empty.appendChild(doc.createTextNode(r.suggest ? " Found in:" : ". Found in:"));
+        if (scoped) offer("the whole handbook (" + x.all + ")", function () { setScope(""); });
+        var ts = tokens();
+        if (ts.some(function (t) { return /^kind:/i.test(t); })) {
+          x.kinds.forEach(function (k) {
+            offer(k[1] + " (" + k[2] + ")", function () {
+              input.value = ts.filter(function (t) { return !/^kind:/i.test(t); }).concat(["kind:" + k[0]]).join(" ");
+              input.focus();
+              shown = 10;
+              update();
+            });
+          });
+        }
+      }
+    }
     function drawChips() {
       if (!E || chips.childNodes.length) return;
       E.kinds.forEach(function (k) {
@@ -859,6 +986,9 @@
     }
     function render(r) {
       drawChips();
+      drawScope();
+      note.hidden = !(r.fixed.length && r.total);
+      note.textContent = note.hidden ? "" : "Including " + r.fixed.map(function (x) { return "“" + x[1] + "” for “" + x[0] + "”"; }).join(", ");
       var ts = tokens().map(fold);
       chips.querySelectorAll("button").forEach(function (b) {
         b.setAttribute("aria-pressed", ts.indexOf(b.dataset.term) >= 0 ? "true" : "false");
@@ -901,7 +1031,7 @@
         more.addEventListener("click", function () { choose(more); });
         list.appendChild(more);
       }
-      empty.textContent = "No results";
+      if (!r.total) emptyHelp(r);
       empty.hidden = r.total > 0;
       status.textContent = r.total ? r.total + (r.total === 1 ? " result" : " results") : "No results";
       show(true);
@@ -965,6 +1095,7 @@
     function warm() {
       entry().then(function () {
         drawChips();
+        drawScope();
         if (rehearsed) return;
         rehearsed = true;
         if (window.requestIdleCallback) requestIdleCallback(rehearse, { timeout: 1000 });
