@@ -4,7 +4,7 @@
    is about to be used); then only the chunk, position and record files a
    query needs, each file once, in parallel. Results show from the chunks,
    which name the best documents of their terms; records follow.
-   Tests use window.handbookSearch = {query, stem, fold}. */
+   Tests use window.handbookSearch = {query, run, scope, stem, fold, words}. */
 (function () {
   "use strict";
   var doc = document;
@@ -794,8 +794,13 @@
   // highlights is the query string a result links with, naming the
   // terms matched so that the page marks them (handbook.js): "?hl=a+b+pre*".
   function highlights(r) {
-    var ts = Array.from(r.marks).filter(function (t) { return t.indexOf(":") < 0 && !(r.prefix && t.startsWith(r.prefix) && t !== r.prefix); });
-    if (r.prefix) ts.push(r.prefix + "*");
+    var all = Array.from(r.marks), ids = all.filter(function (t) { return /_/.test(t); });
+    // the pieces of an identifier matched whole are not marked apart
+    var ts = all.filter(function (t) {
+      return t.indexOf(":") < 0 && !(r.prefix && t.startsWith(r.prefix) && t !== r.prefix) &&
+        !ids.some(function (id) { return id !== t && id.split(/_+/).indexOf(t) >= 0; });
+    });
+    if (r.prefix && !ids.some(function (id) { return id.split(/_+/).indexOf(r.prefix) >= 0; })) ts.push(r.prefix + "*");
     ts = ts.slice(0, 12);
     return ts.length ? "?hl=" + ts.map(encodeURIComponent).join("+") : "";
   }
