@@ -23,7 +23,9 @@ import (
 // replacement, on the longer side for an insertion, the swapped pair's
 // first letter on one side and its second on the other). The keys depend
 // only on a word's first four letters, so an unfinished word finds the
-// words it starts like too.
+// words it starts like too. A word of three letters is filed under itself
+// only: words of four letters or more, the only ones corrected, find it
+// there.
 
 const (
 	// nearPrefix starts the pseudo-terms holding near lists: no word or
@@ -32,11 +34,11 @@ const (
 	// nearCap is how many words a key lists at most: the most frequent.
 	nearCap = 48
 	// nearMin and nearMax bound the length, in letters, of the words
-	// listed: shorter ones have too many neighbours to correct to.
-	nearMin, nearMax = 4, 40
+	// listed.
+	nearMin, nearMax = 3, 40
 )
 
-// nearWord reports whether the folded word w is listed: 4 to 40
+// nearWord reports whether the folded word w is listed: 3 to 40
 // characters with a letter, and not a number or hash (at most three
 // digits).
 func nearWord(w string) bool {
@@ -77,7 +79,10 @@ func nearKeys(w string, f func(key string)) {
 		f(key)
 	}
 	add(string(rs[:min(n, 3)]))
-	for del := 0; del < 3 && del < n; del++ {
+	if n < 4 {
+		return // a word of three letters is filed under itself only
+	}
+	for del := 0; del < 3; del++ {
 		var b [3]rune
 		m := 0
 		for i := 0; i < n && m < 3; i++ {
