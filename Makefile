@@ -6,7 +6,7 @@ BIN     ?= bin/handbook
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 PORT    ?= 1313
 
-.PHONY: build test run bench bench-compare bench-profile bench-docs-hugo corpus-report test-deps vet clean
+.PHONY: build test run bench bench-compare bench-quality bench-profile bench-docs-hugo corpus-report test-deps vet clean
 
 build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/handbook
@@ -38,6 +38,13 @@ bench:
 # LinkChecker runs until its cap.
 bench-compare:
 	$(GO) run ./cmd/benchcompare -runs 3 -sizes 1000,10000
+
+# Search quality: the judged queries of internal/searcheval on the site
+# built from ../shared/corpus, handbook's search against Pagefind's (from
+# npm) in headless Chromium; prints MRR@10 and success@1 by query type and
+# writes them into content/docs/benchmarks.md. A few minutes.
+bench-quality:
+	$(GO) run ./cmd/benchcompare -tasks quality
 
 # CPU and memory profiles of a 10,000-page build, in bench/.
 bench-profile: build

@@ -17,9 +17,16 @@
 // the benchmark page of the project's handbook, together with the date,
 // CPU and core count, and drawn as an SVG bar chart beside it.
 //
-// Usage (from the repository root; make bench-compare):
+// The quality task, run only when named (-tasks quality, make
+// bench-quality), measures whether each search finds what readers look
+// for rather than how fast: the judged queries of package searcheval on
+// the site built from -corpus, handbook's search against Pagefind's, and
+// writes its table between markers of its own (see compareQuality).
+//
+// Usage (from the repository root; make bench-compare, make bench-quality):
 //
 //	benchcompare [-runs 3] [-sizes 1000,10000] [-page content/docs/benchmarks.md] [-linkchecker-cap 10m] [-serve-edits 5]
+//	benchcompare -tasks quality [-corpus ../shared/corpus] [-queries file.tsv] [-work dir]
 package main
 
 import (
@@ -80,7 +87,7 @@ func main() {
 	work := flag.String("work", "", "work folder (default: a temporary folder, removed after)")
 	lcCap := flag.Duration("linkchecker-cap", 10*time.Minute, "stop LinkChecker after this long on one site")
 	edits := flag.Int("serve-edits", 5, "edits measured per preview server and size (0: no preview comparison)")
-	tasksFlag := flag.String("tasks", "build,check,serve,search", "comparisons to run, comma-separated: build, check, serve (with -serve-edits), search (Pagefind, from npm)")
+	tasksFlag := flag.String("tasks", "build,check,serve,search", "comparisons to run, comma-separated: build, check, serve (with -serve-edits), search (Pagefind, from npm); and, only when named, quality (judged queries on the -corpus site, handbook against Pagefind: make bench-quality)")
 	flag.Parse()
 	linkcheckerCap, serveEdits = *lcCap, *edits
 	for _, t := range strings.Split(*tasksFlag, ",") {
@@ -111,12 +118,6 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 	if err != nil {
 		return err
 	}
-	if err := ensure("hugo", "hugo"); err != nil {
-		return err
-	}
-	if err := ensure("linkchecker", "linkchecker"); err != nil {
-		return err
-	}
 	if work == "" {
 		dir, err := os.MkdirTemp("", "benchcompare-")
 		if err != nil {
@@ -124,6 +125,20 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 		}
 		defer os.RemoveAll(dir)
 		work = dir
+	}
+	if tasks["quality"] {
+		if err := compareQuality(work, pagePath); err != nil {
+			return fmt.Errorf("quality: %w", err)
+		}
+		if !tasks["build"] && !tasks["check"] && !tasks["serve"] && !tasks["search"] {
+			return nil
+		}
+	}
+	if err := ensure("hugo", "hugo"); err != nil {
+		return err
+	}
+	if err := ensure("linkchecker", "linkchecker"); err != nil {
+		return err
 	}
 	b, err := newBench(runs, work)
 	if err != nil {
