@@ -9,6 +9,7 @@ import (
 	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/parallel"
+	"github.com/handbook-dev/handbook/internal/render"
 	"github.com/handbook-dev/handbook/internal/search"
 	"github.com/handbook-dev/handbook/internal/site"
 )
@@ -58,7 +59,7 @@ func searchDocs(s *site.Site) []search.Doc {
 	}
 	for _, t := range s.Tags() {
 		if u := t.URL(); s.PageAt(u) == nil {
-			docs = append(docs, search.Doc{URL: u, Title: t.Name, Kind: "tag", KindLabel: "Tags", Weight: generatedWeight, Tags: []string{t.Name},
+			docs = append(docs, search.Doc{URL: u, Title: t.Name, Kind: "tag", KindLabel: "Tags", Weight: generatedWeight,
 				Excerpt: fmt.Sprintf("The %s tagged %s.", countOf(len(t.Pages), "page"), t.Name)})
 		}
 	}
@@ -85,6 +86,7 @@ func searchDocs(s *site.Site) []search.Doc {
 
 // folderDocs returns a listing for every folder of published pages that
 // has no page of its own (the folder pages the build generates), titled
+// as the sidebar titles it: a kind's index by the kind, another folder
 // by its name.
 func folderDocs(s *site.Site, pages []*site.Page) []search.Doc {
 	count := map[string]int{}
@@ -98,6 +100,10 @@ func folderDocs(s *site.Site, pages []*site.Page) []search.Doc {
 			count[u]++
 		}
 	}
+	kinds := map[string]string{} // a kind's index → its title
+	for k, u := range render.KindIndexURLs(s) {
+		kinds[u] = k.Plural()
+	}
 	var docs []search.Doc
 	for u, n := range count {
 		if s.PageAt(u) != nil || generated(u) {
@@ -106,6 +112,9 @@ func folderDocs(s *site.Site, pages []*site.Page) []search.Doc {
 		name := path.Base(u)
 		name = strings.NewReplacer("-", " ", "_", " ").Replace(name) // as the sidebar names it
 		title := strings.ToUpper(name[:1]) + name[1:]
+		if t, ok := kinds[u]; ok {
+			title = t
+		}
 		docs = append(docs, search.Doc{URL: u, Title: title, Kind: "folder", KindLabel: "Folders", Weight: generatedWeight,
 			Excerpt: fmt.Sprintf("The %s in %s.", countOf(n, "page"), u)})
 	}

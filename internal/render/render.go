@@ -179,7 +179,7 @@ type Home struct {
 // New prepares a renderer.
 func New(s *site.Site, th *Theme) *Renderer {
 	r := &Renderer{Site: s, Theme: th}
-	r.indexURLs = kindIndexURLs(s)
+	r.indexURLs = KindIndexURLs(s)
 	r.info = &SiteInfo{
 		Title:       s.Config.Title,
 		Description: s.Config.Description,
@@ -216,11 +216,11 @@ func New(s *site.Site, th *Theme) *Renderer {
 	return r
 }
 
-// kindIndexURLs places each kind's index in the folder that holds all its
+// KindIndexURLs places each kind's index in the folder that holds all its
 // pages ("/adr/" for content/adr/, "/runbooks/" for runbooks in service
 // folders), or at "/<kind>s/" when they are spread over the site or that
 // folder is taken.
-func kindIndexURLs(s *site.Site) map[page.Kind]string {
+func KindIndexURLs(s *site.Site) map[page.Kind]string {
 	out := map[page.Kind]string{}
 	taken := map[string]bool{"/": true}
 	for _, k := range page.Kinds {

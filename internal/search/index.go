@@ -105,7 +105,12 @@ const (
 	flagTitle = 1 << iota
 	// flagFirst: the term is the first word of the title.
 	flagFirst
-	flagBits = 2
+	// The next two bits are the length of the name the term is in, in
+	// words, less one: the title's (1 to 4, 4 for 4 or more), or 1 for an
+	// alert name of one word; 4 otherwise. A query of n ≤ 3 words all in
+	// a name of n words is that name.
+	flagLenShift = 2
+	flagBits     = 4
 )
 
 // Version is the version of the index format (FORMAT.md) that Build
@@ -135,7 +140,9 @@ type occ struct {
 	sec   int32 // the body section where the term is most frequent
 	pos   []int32
 	facet bool
-	flags int32 // flagTitle, flagFirst
+	flags int32 // flagTitle, flagFirst, name length
+	// alertName: the term is the whole of an alert name of one word.
+	alertName bool
 }
 
 // hit is one occurrence of a term, while a document is read.
@@ -351,7 +358,11 @@ func analyze(d *Doc) *analysis {
 		first = 0
 	}
 	for _, al := range d.Alerts {
+		n, before := a.lens[fAlerts], len(a.hits)
 		prose(al, fAlerts, 0)
+		if a.lens[fAlerts] == n+1 && len(a.hits) > before {
+			a.occs[a.hits[before].occ].alertName = true
+		}
 	}
 	pos += fieldGap
 	for _, t := range d.Tags {
@@ -399,6 +410,14 @@ func analyze(d *Doc) *analysis {
 		if o.tf[fTitle] > 0 || o.tf[fAlerts] > 0 {
 			o.flags |= flagTitle
 		}
+		length := int32(4)
+		switch {
+		case o.tf[fTitle] > 0:
+			length = int32(min(max(a.lens[fTitle], 1), 4))
+		case o.alertName:
+			length = 1
+		}
+		o.flags |= (length - 1) << flagLenShift
 	}
 	if first >= 0 {
 		a.occs[first].flags |= flagFirst

@@ -54,7 +54,8 @@ type Posting struct {
 	Score   int
 	Section int
 	// Flags are the posting's flags: 1 the term is in the title or alert
-	// names, 2 it is the title's first word.
+	// names, 2 it is the title's first word, then two bits of the length
+	// of that name less one (FORMAT.md).
 	Flags     int
 	Positions []int
 	Scored    bool

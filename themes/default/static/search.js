@@ -267,8 +267,8 @@
       d += p[3 * i];
       x.docs[i] = d;
       x.sc[i] = p[3 * i + 1];
-      x.sec[i] = p[3 * i + 2] >> 2; // the section, then the flags: 1 title, 2 the title's first word
-      x.fl[i] = p[3 * i + 2] & 3;
+      x.sec[i] = p[3 * i + 2] >> 4; // the section, then the flags: 1 title, 2 the title's first word, 4·(name length − 1)
+      x.fl[i] = p[3 * i + 2] & 15;
     }
     if (t.all) {
       var b = atob(t.all);
@@ -591,8 +591,16 @@
       include.push(sm);
     }
     var total = totals(include, exclude);
-    titled(total, words);
+    var nq = clauses.filter(function (c) { return c.w && !c.neg; }).length;
+    var exacts = titled(total, words, nq);
     var ranked = best(total, limit), elsewhere = null;
+    // The best pages whose title (or alert name) is the query come first,
+    // wherever they ranked: a generated listing too, if no page has it.
+    // (search puts the one whose title is the query as written first.)
+    if (exacts.length) {
+      exacts = best(exacts, 3).docs;
+      ranked.docs = exacts.concat(ranked.docs.filter(function (d) { return exacts.indexOf(d) < 0; })).slice(0, Math.max(limit, exacts.length));
+    }
     if (!ranked.count && words0.length && (inScope || Object.keys(groups).length)) {
       // Nothing here: say where the words are (kinds, the whole handbook).
       var wide = totals(words0, exclude);
@@ -621,13 +629,6 @@
       }).join(" ");
       if (titleKey(suggest) === titleKey(q)) suggest = "";
     }
-    // A page whose title is the query, as written, comes first: whoever
-    // types a page's whole title wants that page.
-    var whole = titleKey(q);
-    if (whole) {
-      var exactAt = ranked.docs.findIndex(function (d) { var n = named.get(d); return n && titleKey(n[0]) === whole; });
-      if (exactAt > 0) ranked.docs.unshift(ranked.docs.splice(exactAt, 1)[0]);
-    }
     var hits = ranked.docs.map(function (d) {
       // The best section: the one the query's words score most in.
       var sec = 0, top = -1;
@@ -643,18 +644,27 @@
   }
 
   // titled raises the score of documents whose title has the query's
-  // words: by half for a title with all of them, less for some, and a
-  // little more when the title starts with the first.
-  function titled(total, words) {
-    if (!words.length) return;
+  // words: by 60% for a title with all of them, less for some, a little
+  // more when the title starts with the first, and by half when the title
+  // (or an alert name) is the query, of nq ≤ 3 words. It returns the
+  // scores of the latter (−1 for the others), or [] when there are none.
+  function titled(total, words, nq) {
+    var top = null;
+    if (!words.length) return [];
     var n = words.length;
     for (var d = 0; d < total.length; d++) {
       if (total[d] <= 0) continue;
-      var in_ = 0;
+      var in_ = 0, f0 = words[0].fl[d];
       for (var k = 0; k < n; k++) if (words[k].fl[d] & 1) in_++;
       if (!in_) continue;
-      total[d] *= 1 + 0.6 * in_ / n + (words[0].fl[d] & 2 ? 0.25 : 0);
+      var exact = in_ === n && nq <= 3 && (f0 >> 2) + 1 === nq;
+      total[d] *= (1 + 0.6 * in_ / n + (f0 & 2 ? 0.25 : 0)) * (exact ? 1.5 : 1);
+      if (exact) {
+        if (!top) top = new Float64Array(total.length).fill(-1);
+        top[d] = total[d];
+      }
     }
+    return top || [];
   }
 
   // titleKey is a title or query as compared for an exact match: folded,
@@ -784,6 +794,10 @@
     function fillAll() { shown.forEach(function (h) { fill(h, hl); }); }
     await records(shown.filter(function (h) { return !named.has(h.doc); }));
     fillAll();
+    // A page whose title is the query, as written, comes first: whoever
+    // types a page's whole title wants that page.
+    var whole = titleKey(q), at = shown.findIndex(function (h) { return whole && titleKey(h.rec.t) === whole; });
+    if (at > 0) shown.unshift(shown.splice(at, 1)[0]);
     r.shown = shown;
     r.complete = function () {
       return records(shown).then(fillAll);
