@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/handbook-dev/handbook/internal/markdown"
@@ -141,15 +142,19 @@ func countOf(n int, what string) string {
 func searchDoc(p *site.Page) search.Doc {
 	d := search.Doc{URL: p.URL, Title: p.Title, Kind: string(p.Kind), KindLabel: p.Kind.Plural(), Status: site.Status(p), Excerpt: p.Excerpt, Tags: p.Tags, Services: p.Services}
 	if p.Runbook != nil {
-		d.Alerts = p.Runbook.Alerts
+		d.Alerts = slices.Clone(p.Runbook.Alerts)
 	}
 	doc := p.Doc
 	var lines []int // the lines of the headings of Headings
-	for _, h := range doc.Headings {
-		if h.Level == 2 || h.Level == 3 {
-			d.Headings = append(d.Headings, search.Heading{ID: h.ID, Text: h.Text})
-			lines = append(lines, h.Line)
-		}
+	// The level-1 heading taken out as the title, when it says something
+	// else ("# KubePodCrashLooping" under the title "Kube pod crash
+	// looping"), is another name of the page: found like an alert name.
+	if doc.Title != "" && search.Fold(doc.Title) != search.Fold(p.Title) {
+		d.Alerts = append(d.Alerts, doc.Title)
+	}
+	for _, h := range doc.Headings { // every heading left in the body is a section
+		d.Headings = append(d.Headings, search.Heading{ID: h.ID, Text: h.Text})
+		lines = append(lines, h.Line)
 	}
 	if doc.Source == nil {
 		return d

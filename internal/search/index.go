@@ -55,14 +55,16 @@ type Doc struct {
 	Excerpt  string
 	Tags     []string
 	Services []string
-	// Alerts are the alert names a runbook answers: found first when
-	// pasted from a pager.
+	// Alerts are the alert names a runbook answers, and other names of
+	// the page (the level-1 heading taken as the title, when it is not the
+	// title): found first when pasted from a pager.
 	Alerts []string
 	// Weight scales every score of the document: 1 (or 0) for a page of
 	// the handbook, less for a generated listing, so that it never ranks
 	// above a page with the same title.
 	Weight float64
-	// Headings are the level-2 and level-3 headings, in order.
+	// Headings are the headings of the body (all but the title), in
+	// order: the sections.
 	Headings []Heading
 	// Body is the page's text in pieces; a piece's Section is 0 before the
 	// first heading of Headings, i under Headings[i-1].

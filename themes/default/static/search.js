@@ -361,6 +361,7 @@
     var open = !/\s$/.test(q);
     while ((m = re.exec(q))) {
       var neg = m[1] === "-", ws, f, phrase = m[2] !== undefined;
+      if (neg && m[3] && m[3].charAt(0) === "-") neg = false; // a command-line flag: --templateMetrics
       if (phrase) {
         ws = words(m[2]);
         // a phrase still being typed is plain words until its quote closes
@@ -379,13 +380,40 @@
         // whole too, by its first word: a page with it ranks first.
         var id = /_/.test(m[3]) && ws.length > 1 && (fold(m[3]).match(/[\p{L}\p{N}_]+/gu) || []).filter(function (x) { return /[^_]_+[^_]/.test(x); })[0];
         ws.forEach(function (w, i) { out.push(last = { w: w, neg: neg, id: i === 0 && id && !neg ? id : "" }); });
+        // A camelCase word (an alert name) is also its pieces, looked up
+        // when the whole word is in no page.
+        if (ws.length === 1 && !neg) {
+          var ps = camelPieces(m[3]);
+          if (ps.length > 1) last.pieces = ps;
+        }
         if (neg) last = null;
       }
     }
     // One or two letters would match too many terms to be worth the
-    // download: a prefix counts from three.
-    if (last && open && len(last.w) >= 3) last.prefix = true;
+    // download: a prefix counts from three. After other words, a short
+    // last word being typed only ranks the pages having a word it starts.
+    if (last && open) {
+      if (len(last.w) >= 3) last.prefix = true;
+      else if (out.some(function (c) { return c !== last && c.w && !c.neg; })) last.prefix = last.optional = true;
+    }
     return out;
+  }
+
+  // camelPieces returns the folded pieces of a camelCase word, split as
+  // the index splits them (FORMAT.md): "PaymentsDBDown" → payments, db,
+  // down.
+  function camelPieces(w) {
+    var out = [], cur = "", prev = 0, prev2 = 0;
+    for (var c of w) {
+      var cls = /\p{Lu}/u.test(c) ? 2 : /\p{Ll}/u.test(c) ? 1 : /[\p{L}\p{N}]/u.test(c) ? 3 : 0;
+      if (!cls) { if (cur) out.push(cur); cur = ""; prev = prev2 = 0; continue; }
+      if (cls === 2 && prev === 1 && cur) { out.push(cur); cur = ""; }
+      else if (cls === 1 && prev === 2 && prev2 === 2 && cur.length > 1) { out.push(cur.slice(0, -1)); cur = cur.slice(-1); }
+      cur += c;
+      prev2 = prev; prev = cls === 3 ? 0 : cls;
+    }
+    if (cur) out.push(cur);
+    return out.map(fold).filter(Boolean);
   }
 
   // fetchChunks loads the chunks of the set need into the object got
@@ -449,6 +477,7 @@
         c.terms = t ? (t === c.w ? [t] : [t, c.w]) : [];
         if (c.id) c.terms.push(c.id);
         c.terms.forEach(function (t) { needT.add(t); });
+        (c.pieces || []).forEach(function (p) { needT.add(term(p) || p); needT.add(p); });
         if (c.prefix) { needT.add(c.w); prefix = c.w; }
         if (!c.neg) words_.push(c);
       }
@@ -477,9 +506,13 @@
     // Words that match nothing (or next to nothing) are corrected.
     var fixing = [];
     words_.forEach(function (c) {
-      if (c.skip || c.exact || letters(c.w) < 4 || /^\d/.test(c.w)) return;
+      if (c.skip || c.exact || c.optional || letters(c.w) < 4 || /^\d/.test(c.w)) return;
       var df = 0;
       c.terms.forEach(function (t) { var p = post(t); if (p) df = Math.max(df, p.df); });
+      if (!df && c.pieces && c.pieces.every(function (p) { return post(term(p) || p) || post(p); })) {
+        c.usePieces = true; // the pieces of a camelCase word, each required
+        return;
+      }
       if (df > (len(c.w) >= 6 ? 1 : 0)) return;
       if (c.prefix && c.pchunks.some(function (i) {
         for (var t in chunks[i]) if (own(chunks[i], t) && t.startsWith(c.w) && t.indexOf(":") < 0 && t !== c.w) return true;
@@ -557,7 +590,7 @@
             }
           });
           cand.sort(function (a, b) { return post(b).df - post(a).df || (a < b ? -1 : 1); });
-          cand.slice(0, 20).forEach(function (t) { alts.set(t, PREFIX); });
+          cand.slice(0, 50).forEach(function (t) { alts.set(t, PREFIX); });
         }
         (c.fix || []).forEach(function (f) {
           var k = (f.d > 1 ? TYPO2 : TYPO) * (f.pre ? PREFIX : 1), any = false;
@@ -568,7 +601,15 @@
           if (!c.neg) marks.add(t);
           add(m, post(t), k);
         });
-        if (!c.neg) words.push(m);
+        if (c.usePieces) {
+          c.pieces.forEach(function (p, i) {
+            var pm = i ? clause() : m;
+            [term(p) || p, p].forEach(function (t) { var x = post(t); if (x) { add(pm, x, 1); marks.add(t); } });
+            if (i) { include.push(pm); words.push(pm); }
+          });
+        }
+        m.optional = !!c.optional;
+        if (!c.neg && !c.optional) words.push(m);
         c.m = m;
       }
       (c.neg ? exclude : include).push(m);
@@ -590,7 +631,13 @@
       for (var d = inScope[1]; d < inScope[2]; d++) sm.sc[d] = 0;
       include.push(sm);
     }
-    var total = totals(include, exclude);
+    var total = totals(include, exclude), relaxed = false;
+    if (words.length >= 2 && !total.some(function (x) { return x >= 0; })) {
+      // No page has every word: those having most of them, ranked by the
+      // square of the share they have (a question in other words).
+      total = most(words, include.filter(function (m) { return words.indexOf(m) < 0 && !m.optional; }), exclude);
+      relaxed = true;
+    }
     var nq = clauses.filter(function (c) { return c.w && !c.neg; }).length;
     var exacts = titled(total, words, nq);
     var ranked = best(total, limit), elsewhere = null;
@@ -620,7 +667,7 @@
       }
     }
     var suggest = "";
-    if (!ranked.count && fixing.some(function (c) { return c.wide && c.wide.length; })) {
+    if ((!ranked.count || relaxed) && fixing.some(function (c) { return c.wide && c.wide.length; })) {
       suggest = clauses.map(function (c) {
         var neg = c.neg ? "-" : "";
         if (c.f) return neg + c.f + ":" + c.v;
@@ -640,13 +687,14 @@
       });
       return { doc: d, score: total[d], sec: sec };
     });
-    return { hits: hits, total: ranked.count, marks: marks, prefix: prefix, fixed: fixed, suggest: suggest, elsewhere: elsewhere };
+    return { hits: hits, total: ranked.count, marks: marks, prefix: prefix, fixed: fixed, suggest: suggest, elsewhere: elsewhere, relaxed: relaxed };
   }
 
   // titled raises the score of documents whose title has the query's
   // words: by 60% for a title with all of them, less for some, a little
   // more when the title starts with the first, and by half when the title
-  // (or an alert name) is the query, of nq ≤ 3 words. It returns the
+  // (or an alert name) is the query, of nq ≤ 3 words (doubled when in
+  // the same order, as far as its first word says). It returns the
   // scores of the latter (−1 for the others), or [] when there are none.
   function titled(total, words, nq) {
     var top = null;
@@ -658,7 +706,7 @@
       for (var k = 0; k < n; k++) if (words[k].fl[d] & 1) in_++;
       if (!in_) continue;
       var exact = in_ === n && nq <= 3 && (f0 >> 2) + 1 === nq;
-      total[d] *= (1 + 0.6 * in_ / n + (f0 & 2 ? 0.25 : 0)) * (exact ? 1.5 : 1);
+      total[d] *= (1 + 0.6 * in_ / n + (f0 & 2 ? 0.25 : 0)) * (exact ? (f0 & 2 ? 2 : 1.5) : 1);
       if (exact) {
         if (!top) top = new Float64Array(total.length).fill(-1);
         top[d] = total[d];
@@ -678,19 +726,41 @@
   // clause has no match.
   function totals(include, exclude) {
     var n = E.docs, d, i, a, b;
-    if (!include.length) return new Float64Array(n).fill(-1);
-    if (include.length === 1 && !exclude.length) return include[0].sc;
-    var t = include[0].sc.slice();
-    for (i = 1; i < include.length; i++) {
-      b = include[i].sc;
+    var must = include.filter(function (m) { return !m.optional; }), may = include.filter(function (m) { return m.optional; });
+    if (!must.length) return new Float64Array(n).fill(-1);
+    var t = must[0].sc.slice();
+    for (i = 1; i < must.length; i++) {
+      b = must[i].sc;
       for (d = 0; d < n; d++) {
         a = t[d];
         if (a >= 0) t[d] = b[d] < 0 ? -1 : a + b[d];
       }
     }
+    for (i = 0; i < may.length; i++) { // an optional clause only adds
+      b = may[i].sc;
+      for (d = 0; d < n; d++) if (t[d] >= 0 && b[d] > 0) t[d] += b[d];
+    }
     for (i = 0; i < exclude.length; i++) {
       b = exclude[i].sc;
       for (d = 0; d < n; d++) if (b[d] >= 0) t[d] = -1;
+    }
+    return t;
+  }
+
+  // most scores the documents having all but one of words (of three or
+  // fewer), or half of them, and every clause of filters, none of exclude:
+  // the sum of their words' scores times the square of the share.
+  function most(words, filters, exclude) {
+    var n = words.length, need = n <= 3 ? n - 1 : Math.ceil(n / 2), t = new Float64Array(E.docs).fill(-1);
+    for (var d = 0; d < E.docs; d++) {
+      var k = 0, sum = 0, i;
+      for (i = 0; i < n; i++) if (words[i].sc[d] >= 0) { k++; sum += words[i].sc[d]; }
+      if (k < need) continue;
+      for (i = 0; i < filters.length && filters[i].sc[d] >= 0; i++);
+      if (i < filters.length) continue;
+      for (i = 0; i < exclude.length && exclude[i].sc[d] < 0; i++);
+      if (i < exclude.length) continue;
+      t[d] = sum * (k / n) * (k / n);
     }
     return t;
   }
@@ -794,9 +864,13 @@
     function fillAll() { shown.forEach(function (h) { fill(h, hl); }); }
     await records(shown.filter(function (h) { return !named.has(h.doc); }));
     fillAll();
-    // A page whose title is the query, as written, comes first: whoever
-    // types a page's whole title wants that page.
-    var whole = titleKey(q), at = shown.findIndex(function (h) { return whole && titleKey(h.rec.t) === whole; });
+    // A page whose title is the query, as written or as corrected, comes
+    // first: whoever types a page's whole title wants that page; else one
+    // whose title starts with the query being typed.
+    var ws = titleKey(q).split(" "), fixedTo = new Map(r.fixed);
+    var asTyped = ws.join(" "), corrected = ws.map(function (w) { return fixedTo.get(w) || w; }).join(" ");
+    var at = shown.findIndex(function (h) { var t = titleKey(h.rec.t); return asTyped && (t === asTyped || t === corrected); });
+    if (at < 0 && asTyped && !/\s$/.test(q)) at = shown.findIndex(function (h) { var t = titleKey(h.rec.t); return t.startsWith(asTyped) || t.startsWith(corrected); });
     if (at > 0) shown.unshift(shown.splice(at, 1)[0]);
     r.shown = shown;
     r.complete = function () {
@@ -840,7 +914,7 @@
     scope: function (path) { scoped = path || ""; },
     run: async function (q) {
       var r = await run(q, 10);
-      return { total: r.total, fixed: r.fixed, suggest: r.suggest, elsewhere: r.elsewhere };
+      return { total: r.total, fixed: r.fixed, suggest: r.suggest, elsewhere: r.elsewhere, relaxed: r.relaxed };
     },
     stem: stem,
     fold: fold,
@@ -1006,8 +1080,22 @@
     function render(r) {
       drawChips();
       drawScope();
-      note.hidden = !(r.fixed.length && r.total);
-      note.textContent = note.hidden ? "" : "Including " + r.fixed.map(function (x) { return "“" + x[1] + "” for “" + x[0] + "”"; }).join(", ");
+      note.hidden = !((r.fixed.length || r.relaxed || r.suggest) && r.total);
+      note.textContent = "";
+      if (!note.hidden) {
+        var says = [];
+        if (r.fixed.length) says.push("Including " + r.fixed.map(function (x) { return "“" + x[1] + "” for “" + x[0] + "”"; }).join(", ") + ".");
+        if (r.relaxed) says.push("No page has all the words: these have most of them.");
+        note.textContent = says.join(" ");
+        if (r.suggest) {
+          note.appendChild(doc.createTextNode(" Did you mean "));
+          var b = el("button", "search-suggest", r.suggest);
+          b.type = "button";
+          b.addEventListener("click", function () { input.value = r.suggest; input.focus(); shown = 10; update(); });
+          note.appendChild(b);
+          note.appendChild(doc.createTextNode("?"));
+        }
+      }
       var ts = tokens().map(fold);
       chips.querySelectorAll("button").forEach(function (b) {
         b.setAttribute("aria-pressed", ts.indexOf(b.dataset.term) >= 0 ? "true" : "false");
