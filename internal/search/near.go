@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Typo tolerance draws on the index's vocabulary: the words of the pages
@@ -95,6 +96,16 @@ func nearKeys(w string, f func(key string)) {
 	}
 }
 
+// nearSlots calls f with each list the folded word w is filed in: each
+// of its keys followed by its length in two digits ("con16" for
+// "containerization"), so that a list holds words of one length only and
+// a correction looks only at the lengths it can reach.
+func nearSlots(w string, f func(slot string)) {
+	n := min(utf8.RuneCountInString(w), 99)
+	suffix := string([]byte{byte('0' + n/10), byte('0' + n%10)})
+	nearKeys(w, func(k string) { f(k + suffix) })
+}
+
 // nearState is what the index keeps of its vocabulary: each document's
 // words, every word's document frequency, the words of each key and the
 // lists written (the most frequent of them).
@@ -114,7 +125,7 @@ func (ix *Index) buildNear(vocab [][]string) {
 		}
 	}
 	for w := range ns.wordDF {
-		nearKeys(w, func(k string) { ns.keyWords[k] = append(ns.keyWords[k], w) })
+		nearSlots(w, func(k string) { ns.keyWords[k] = append(ns.keyWords[k], w) })
 	}
 	for k := range ns.keyWords {
 		ns.lists[k] = ns.list(k)
@@ -158,7 +169,7 @@ func (ns *nearState) replace(id int, ws []string) []string {
 		} else {
 			ns.wordDF[w] = n
 		}
-		nearKeys(w, func(k string) {
+		nearSlots(w, func(k string) {
 			keys[k] = true
 			switch {
 			case old == 0:

@@ -340,6 +340,18 @@
     if (!prefix) return prev[lb];
     return Math.min.apply(null, prev.slice(Math.max(0, la - max)));
   }
+  // nearSlots are the near lists a correction of clause c's word may be
+  // in: each key with each length within two edits (FORMAT.md), "~con16";
+  // for the last word still being typed, the longer ones too, nearest
+  // first, up to ten letters more.
+  function nearSlots(c) {
+    var n = len(c.w), out = [], lens = [];
+    for (var l = Math.max(3, n - 2); l <= Math.min(99, n + (c.prefix ? 10 : 2)); l++) lens.push(l);
+    nearKeys(c.w).forEach(function (k) {
+      lens.forEach(function (l) { out.push("~" + k + (l < 10 ? "0" : "") + l); });
+    });
+    return out;
+  }
   // nearKeys are the keys a word is filed under in the near lists (as
   // Go's nearKeys): its first three letters, and the first three left
   // after deleting its first, second or third.
@@ -518,7 +530,7 @@
         for (var t in chunks[i]) if (own(chunks[i], t) && t.startsWith(c.w) && t.indexOf(":") < 0 && t !== c.w) return true;
         return false;
       })) return;
-      c.keys = nearKeys(c.w).map(function (k) { return "~" + k; });
+      c.keys = nearSlots(c);
       fixing.push(c);
     });
     if (fixing.length) {
