@@ -23,16 +23,18 @@ type floor struct{ mrr, s1 float64 }
 // Whoever improves ranking raises them to the new figures, so that a
 // later change that loses what was won fails here.
 var qualityFloors = map[string]floor{
-	"title":      {mrr: 1.00, s1: 1.00}, // measured 1.000, 1.000 (398 queries, 2026-12-02)
-	"prefix":     {mrr: 0.85, s1: 0.80}, // measured 0.855, 0.849
-	"typo":       {mrr: 0.90, s1: 0.90}, // measured 0.947, 0.924
-	"typo2":      {mrr: 0.90, s1: 0.85}, // measured 0.929, 0.893
-	"alert":      {mrr: 0.75, s1: 0.75}, // measured 0.767, 0.767
-	"error":      {mrr: 0.80, s1: 0.75}, // measured 0.813, 0.750
-	"identifier": {mrr: 0.80, s1: 0.80}, // measured 0.846, 0.827
-	"question":   {mrr: 0.30, s1: 0.30}, // measured 0.325, 0.314
-	"facet":      {mrr: 1.00, s1: 1.00}, // measured 1.000, 1.000
-	"overall":    {mrr: 0.80, s1: 0.80}, // measured 0.822, 0.807
+	// Set 2026-12-02 on 398 queries, after the ranking of issue 20; types
+	// measured at 1.00 keep 0.95, so that one judged miss does not fail.
+	"title":      {mrr: 0.95, s1: 0.95}, // measured 1.000, 1.000
+	"prefix":     {mrr: 0.95, s1: 0.95}, // measured 0.981, 0.981
+	"typo":       {mrr: 0.95, s1: 0.95}, // measured 0.992, 0.985
+	"typo2":      {mrr: 0.95, s1: 0.95}, // measured 0.982, 0.964
+	"alert":      {mrr: 0.95, s1: 0.95}, // measured 1.000, 1.000
+	"error":      {mrr: 0.85, s1: 0.75}, // measured 0.881, 0.786
+	"identifier": {mrr: 0.85, s1: 0.85}, // measured 0.884, 0.865
+	"question":   {mrr: 0.45, s1: 0.40}, // measured 0.483, 0.412
+	"facet":      {mrr: 0.95, s1: 0.95}, // measured 1.000, 1.000
+	"overall":    {mrr: 0.90, s1: 0.85}, // measured 0.905, 0.884
 }
 
 // queriesEnv names a query file to measure instead of queries.tsv, for
