@@ -1134,7 +1134,10 @@ func (ix *Index) sections() [][]any {
 	}
 	rows := make([][]any, 0, len(out))
 	for _, s := range out {
-		title := path.Base(s.path)
+		title := strings.NewReplacer("-", " ", "_", " ").Replace(path.Base(s.path)) // as the sidebar names it
+		if r, n := utf8.DecodeRuneInString(title); n > 0 {
+			title = string(unicode.ToUpper(r)) + title[n:]
+		}
 		if i, ok := ix.byURL[s.path]; ok {
 			title = ix.docs[i].Title
 		}

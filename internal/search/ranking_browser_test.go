@@ -119,6 +119,22 @@ func TestRankingInBrowser(t *testing.T) {
 		t.Errorf("database, everywhere: %d results", n)
 	}
 
+	// The toggle in the box: the page is in /runbooks/, a section.
+	const input = `document.querySelector("[data-handbook-search] input")`
+	eval[bool](t, tab, `(`+input+`.focus(), true)`)
+	keys(t, tab, "database")
+	waitFor(t, tab, "results everywhere", `document.querySelectorAll(".search-result").length >= 5 && [...document.querySelectorAll(".search-result")].some(a => !a.pathname.startsWith("/hb/runbooks/"))`)
+	waitFor(t, tab, "the scope toggle", `document.querySelectorAll(".search-scope-option").length === 2 && document.querySelectorAll(".search-scope-option")[1].textContent === "In Runbooks"`)
+	eval[bool](t, tab, `(document.querySelectorAll(".search-scope-option")[1].click(), true)`)
+	waitFor(t, tab, "results in Runbooks only", `document.querySelectorAll(".search-scope-option")[1].getAttribute("aria-pressed") === "true" && document.querySelectorAll(".search-result").length >= 4 && [...document.querySelectorAll(".search-result")].every(a => a.pathname.startsWith("/hb/runbooks/"))`)
+	// Kept for the tab: the next page opens scoped to its own folder.
+	navigate(t, tab, srv.URL+base+"runbooks/misc/r0/")
+	eval[bool](t, tab, `(`+input+`.focus(), true)`)
+	keys(t, tab, "refunds")
+	waitFor(t, tab, "nothing in Runbooks, one in the whole handbook", `document.querySelector(".search-empty").textContent.includes("the whole handbook (1)")`)
+	eval[bool](t, tab, `([...document.querySelectorAll(".search-suggest")].find(b => b.textContent.startsWith("the whole handbook")).click(), true)`)
+	waitFor(t, tab, "the ADR, everywhere", `document.querySelectorAll(".search-result").length === 1 && document.querySelector(".search-result").pathname === "/hb/adr/0001-queues/"`)
+
 	// No page has every word: those with most of them, and a correction
 	// two edits away; nothing found: the kinds that have the words.
 	if r := eval[ran](t, tab, `handbookSearch.run("gke rnunre")`); r.Total == 0 || !r.Relaxed || r.Suggest != "gke runner" {

@@ -1011,11 +1011,11 @@
     function tokens() { return input.value.split(/\s+/).filter(Boolean); }
     // The scope toggle: this part of the handbook (the deepest folder of
     // entry.sections holding the page) or all of it; the choice is kept
-    // for the tab's session.
+    // for the tab's session, the next page scoping to its own folder.
     var section = null;
     function drawScope() {
       if (!E || scopeBar.childNodes.length || !(section = here())) return;
-      try { scoped = sessionStorage.getItem("handbook-search-scope") === section[0] ? section[0] : ""; } catch (e) { scoped = ""; }
+      try { scoped = sessionStorage.getItem("handbook-search-scope") === "section" ? section[0] : ""; } catch (e) { scoped = ""; }
       [["", "Whole handbook"], [section[0], "In " + section[3]]].forEach(function (o) {
         var b = el("button", "search-scope-option", o[1]);
         b.type = "button";
@@ -1031,7 +1031,7 @@
     }
     function setScope(path) {
       scoped = path;
-      try { sessionStorage.setItem("handbook-search-scope", path); } catch (e) { /* private mode */ }
+      try { sessionStorage.setItem("handbook-search-scope", path ? "section" : "all"); } catch (e) { /* private mode */ }
       pressScope();
       input.focus();
       shown = 10;
