@@ -699,6 +699,11 @@ func (ix *Index) docFreq(t string) int {
 	return len(ix.post[t])
 }
 
+// minIDF is the least idf a score is computed with: a word on nearly
+// every page still tells a page titled with it from one that says it
+// once, which scores rounded to integers would lose.
+const minIDF = 0.1
+
 // idf is the inverse document frequency of a term in df documents.
 func (ix *Index) idf(df int) float64 {
 	n := float64(len(ix.docs))
@@ -711,7 +716,7 @@ func score(p posting, idf float64) int {
 	if p.facet {
 		return 0
 	}
-	s := math.Round(idf * float64(p.weight) * 16)
+	s := math.Round(max(idf, minIDF) * float64(p.weight) * 16)
 	return int(min(max(s, 1), 65535))
 }
 
@@ -800,7 +805,7 @@ func (ix *Index) encodeChunk(i int, terms []string) (name string, c, p []byte) {
 
 // fragment is one term's part of a chunk and of its positions. For a
 // frequent term it also says which documents kept their scores (kept,
-// sorted) and the lowest of those scores.
+// sorted) and the lowest of their keys (keepKey).
 type fragment struct {
 	c, p      []byte
 	frequent  bool
@@ -826,7 +831,7 @@ func (f fragment) unchangedBy(p posting, idf float64) bool {
 	if _, in := slices.BinarySearch(f.kept, p.doc); in {
 		return false
 	}
-	return score(p, idf) < f.threshold
+	return keepKey(p, idf) < f.threshold
 }
 
 func (ix *Index) encodeTerm(t string) fragment {
@@ -841,8 +846,8 @@ func (ix *Index) encodeTerm(t string) fragment {
 	var f fragment
 	if df > max(topN, len(ix.docs)/16) {
 		var rest int
-		kept, rest = best(ps, idf)
-		f.frequent, f.threshold = true, rest
+		kept, f.threshold, rest = best(ps, idf)
+		f.frequent = true
 		f.kept = make([]int32, len(kept))
 		for i, q := range kept {
 			f.kept[i] = q.doc
@@ -914,32 +919,51 @@ func topDocs(ps []posting, idf float64) []int32 {
 	return docs
 }
 
-// best returns the topN best-scoring postings of ps, in document order
-// (of equal scores, the first documents), and the lowest of their scores.
-func best(ps []posting, idf float64) ([]posting, int) {
-	scores := make([]int, len(ps))
-	for i, p := range ps {
-		scores[i] = score(p, idf)
+// titleFirst is added to the score of a posting of a term in the title
+// when choosing the postings a frequent term keeps: every page titled with
+// the term is kept before pages that only say it, so that the client
+// knows which titles have it (the flags) however common it is.
+const titleFirst = 1 << 20
+
+// keepKey orders the postings of a frequent term for keeping.
+func keepKey(p posting, idf float64) int {
+	k := score(p, idf)
+	if p.flags&flagTitle != 0 {
+		k += titleFirst
 	}
-	threshold := nthLargest(slices.Clone(scores), topN)
-	above := 0 // how many score more than the threshold: all kept
-	for _, s := range scores {
-		if s > threshold {
+	return k
+}
+
+// best returns the topN postings of ps to keep, in document order (of
+// equal keys, the first documents), the lowest of their keys (keepKey),
+// and the lowest of their scores: the score of the documents left out.
+func best(ps []posting, idf float64) ([]posting, int, int) {
+	keys := make([]int, len(ps))
+	for i, p := range ps {
+		keys[i] = keepKey(p, idf)
+	}
+	threshold := nthLargest(slices.Clone(keys), topN)
+	above := 0 // how many have a key above the threshold: all kept
+	for _, k := range keys {
+		if k > threshold {
 			above++
 		}
 	}
 	ties := topN - above
 	kept := make([]posting, 0, topN)
+	rest := math.MaxInt
 	for i, p := range ps {
 		switch {
-		case scores[i] > threshold:
-			kept = append(kept, p)
-		case scores[i] == threshold && ties > 0:
-			kept = append(kept, p)
+		case keys[i] > threshold:
+		case keys[i] == threshold && ties > 0:
 			ties--
+		default:
+			continue
 		}
+		kept = append(kept, p)
+		rest = min(rest, score(p, idf))
 	}
-	return kept, threshold
+	return kept, threshold, rest
 }
 
 // nthLargest returns the n-th largest of xs (1-based), reordering xs:
@@ -1024,12 +1048,13 @@ func RecordFile(g int, hash string, doc int) string {
 }
 
 // DirChunks is how many chunks a directory file lists, and flatChunks
-// the number of chunks up to which the entry lists them itself: past it,
+// the number of chunks up to which the entry lists them itself (about
+// 15 KB compressed): past it,
 // the entry lists directories, so that it grows a sixty-fourth as fast
 // as the index (FORMAT.md, "Chunk directories").
 const DirChunks = 64
 
-var flatChunks = 256
+var flatChunks = 1024
 
 func (ix *Index) writeEntry() {
 	e := Entry{Version: Version, Docs: len(ix.docs), Stop: StopWords, Group: Group, Records: ix.recordOf, Facets: map[string][][]any{}}

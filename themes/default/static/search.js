@@ -499,7 +499,9 @@
     var pairs = [];
     for (var k = 0; k + 1 < words_.length; k++) {
       var a = words_[k], b = words_[k + 1];
-      if (b.prefix || !isLetters(a.w) || !isLetters(b.w) || !term(a.w) || !term(b.w)) continue;
+      // compounds are of short words ("log in", "fail over", "file system"):
+      // longer pairs are not worth a chunk
+      if (b.prefix || !isLetters(a.w) || !isLetters(b.w) || !term(a.w) || !term(b.w) || len(a.w) > 6 || len(b.w) > 6) continue;
       var jt = term(a.w + b.w);
       pairs.push({ a: a, b: b, t: jt });
       needT.add(jt);
