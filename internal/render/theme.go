@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"html/template"
@@ -187,7 +188,14 @@ func (th *Theme) addThemeStatic(theme fs.FS) error {
 			return err
 		}
 		p2 := p
-		th.Static = append(th.Static, StaticFile{URL: "/assets/" + strings.TrimPrefix(p, "static/"), Read: func() ([]byte, error) { return fs.ReadFile(theme, p2) }})
+		read := func() ([]byte, error) { return fs.ReadFile(theme, p2) }
+		if strings.HasSuffix(p, ".js") {
+			read = func() ([]byte, error) {
+				b, err := fs.ReadFile(theme, p2)
+				return CompactJS(b), err
+			}
+		}
+		th.Static = append(th.Static, StaticFile{URL: "/assets/" + strings.TrimPrefix(p, "static/"), Read: read})
 		return nil
 	})
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -251,4 +259,36 @@ func (t *Theme) Find(text string) (file string, line, col int, ok bool) {
 		}
 	}
 	return "", 0, 0, false
+}
+
+// CompactJS returns a theme script without its comment lines (a line
+// starting with // and a block starting a line with /* up to the line that
+// ends with */), indentation and blank lines: a third smaller, the same
+// code, each line where it was relative to the others, so that automatic
+// semicolons fall as before. A script with a template literal or a line
+// continued by a backslash, which could hold such lines inside a string,
+// is returned as it is.
+func CompactJS(b []byte) []byte {
+	if bytes.IndexByte(b, '`') >= 0 || bytes.Contains(b, []byte("\\\n")) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	block := false
+	for line := range bytes.SplitSeq(b, []byte("\n")) {
+		t := bytes.TrimSpace(line)
+		end := bytes.Index(t, []byte("*/"))
+		switch {
+		case block && end >= 0 && end+2 < len(t), !block && bytes.HasPrefix(t, []byte("/*")) && end >= 0 && end+2 < len(t):
+			return b // code after a comment's end: left as it is
+		case block:
+			block = end < 0
+		case bytes.HasPrefix(t, []byte("//")), len(t) == 0:
+		case bytes.HasPrefix(t, []byte("/*")):
+			block = end < 0
+		default:
+			out = append(out, t...)
+			out = append(out, '\n')
+		}
+	}
+	return out
 }

@@ -27,6 +27,7 @@ import (
 
 	"github.com/handbook-dev/handbook/internal/browsertest"
 	"github.com/handbook-dev/handbook/internal/golden"
+	"github.com/handbook-dev/handbook/internal/render"
 	"github.com/handbook-dev/handbook/internal/search"
 )
 
@@ -392,7 +393,7 @@ func siteFiles(t *testing.T, base string, docs []search.Doc) map[string][]byte {
 		`<header class="topbar"><a class="brand" href="` + base + `">Handbook</a>` + r.Replace(box) + `</header>` +
 		`<main><h1>Page</h1><p id="ce" contenteditable="true">editable</p></main>` + r.Replace(script) + `</body></html>`
 	files := map[string][]byte{
-		base + "assets/search.js":    readFile(t, filepath.Join(themeStatic, "search.js")),
+		base + "assets/search.js":    render.CompactJS(readFile(t, filepath.Join(themeStatic, "search.js"))), // as a build writes it
 		base + "assets/handbook.css": readFile(t, filepath.Join(themeStatic, "handbook.css")),
 		base + "page/":               []byte(page),
 	}
