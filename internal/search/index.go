@@ -899,10 +899,13 @@ func topDocs(ps []posting, idf float64) []int32 {
 	if len(ps) == 0 || ps[0].facet {
 		return nil
 	}
-	type sd struct{ score, doc int32 }
+	type sd struct {
+		score float64
+		doc   int32
+	}
 	best := make([]sd, 0, TopRecords+1)
 	for _, q := range ps {
-		x := sd{int32(score(q, idf)), q.doc}
+		x := sd{OneWordScore(score(q, idf), int(q.flags)), q.doc}
 		if len(best) == TopRecords && x.score <= best[len(best)-1].score {
 			continue // ps is in document order: an equal score comes later
 		}
@@ -919,17 +922,44 @@ func topDocs(ps []posting, idf float64) []int32 {
 	return docs
 }
 
+// OneWordScore is what the client ranks a document by for a query of
+// one word with posting score and flags: the score raised for a title
+// that has the word, more when it starts with it, and more again when it
+// is the title (see titled in search.js, which computes it alike).
+func OneWordScore(score, flags int) float64 {
+	s := float64(score)
+	if flags&flagTitle == 0 {
+		return s
+	}
+	first := 0.0
+	if flags&flagFirst != 0 {
+		first = 0.25
+	}
+	exact := 1.0
+	if flags>>flagLenShift&3 == 0 { // a title of one word: the query
+		exact = 1.5
+		if flags&flagFirst != 0 {
+			exact = 2
+		}
+	}
+	return s * ((1 + 0.6*1/1 + first) * exact)
+}
+
 // titleFirst is added to the score of a posting of a term in the title
-// when choosing the postings a frequent term keeps: every page titled with
-// the term is kept before pages that only say it, so that the client
-// knows which titles have it (the flags) however common it is.
+// when choosing the postings a frequent term keeps, and more for a
+// shorter title: pages titled with the term are kept before pages that
+// only say it, the shortest titles first, so that the client knows which
+// titles are the query (the flags) however common the term is.
 const titleFirst = 1 << 20
 
 // keepKey orders the postings of a frequent term for keeping.
 func keepKey(p posting, idf float64) int {
 	k := score(p, idf)
 	if p.flags&flagTitle != 0 {
-		k += titleFirst
+		// shorter titles first: a title of one word is a one-word
+		// query's exact match
+		length := int(p.flags>>flagLenShift&3) + 1
+		k += titleFirst + (4-length)*(titleFirst/4)
 	}
 	return k
 }

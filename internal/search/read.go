@@ -187,8 +187,9 @@ func Read(files map[string][]byte) (*Entry, map[string]Postings, []Record, error
 	return &e, terms, recs, nil
 }
 
-// topOf returns the documents of the TopRecords best scored postings, of
-// equal scores the first documents.
+// topOf returns the documents of the TopRecords best scored postings, as
+// a query of one word ranks them (OneWordScore), of equal scores the first
+// documents.
 func topOf(ps Postings) []int {
 	var scored []Posting
 	for _, p := range ps.Docs {
@@ -196,7 +197,9 @@ func topOf(ps Postings) []int {
 			scored = append(scored, p)
 		}
 	}
-	slices.SortStableFunc(scored, func(a, b Posting) int { return cmp.Compare(b.Score, a.Score) })
+	slices.SortStableFunc(scored, func(a, b Posting) int {
+		return cmp.Compare(OneWordScore(b.Score, b.Flags), OneWordScore(a.Score, a.Flags))
+	})
 	var docs []int
 	for _, p := range scored[:min(len(scored), TopRecords)] {
 		docs = append(docs, p.Doc)
