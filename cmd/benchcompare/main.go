@@ -87,7 +87,7 @@ func main() {
 	work := flag.String("work", "", "work folder (default: a temporary folder, removed after)")
 	lcCap := flag.Duration("linkchecker-cap", 10*time.Minute, "stop LinkChecker after this long on one site")
 	edits := flag.Int("serve-edits", 5, "edits measured per preview server and size (0: no preview comparison)")
-	tasksFlag := flag.String("tasks", "build,check,serve,search", "comparisons to run, comma-separated: build, check, serve (with -serve-edits), search (Pagefind, from npm); and, only when named, quality (judged queries on the -corpus site, handbook against Pagefind: make bench-quality)")
+	tasksFlag := flag.String("tasks", "build,check,serve,search", "comparisons to run, comma-separated: build, check, serve (with -serve-edits), search (Pagefind, from npm); and, only when named, quality (judged queries on the -corpus site, handbook against Pagefind: make bench-quality) and search-scale (handbook's search alone, for sizes Pagefind takes too long on: -tasks search-scale -sizes 100000)")
 	flag.Parse()
 	linkcheckerCap, serveEdits = *lcCap, *edits
 	for _, t := range strings.Split(*tasksFlag, ",") {
@@ -242,6 +242,14 @@ func (b *bench) size(n int) error {
 		} else {
 			b.searchTables = append(b.searchTables, st)
 		}
+	}
+	if tasks["search-scale"] {
+		st, err := scaleSearch(b.handbook, b.work, site, n)
+		if err != nil {
+			return fmt.Errorf("search-scale: %w", err)
+		}
+		fmt.Println(st)
+		b.searchTables = append(b.searchTables, st)
 	}
 	os.RemoveAll(site)
 	return nil
