@@ -266,12 +266,9 @@ func (t *Theme) Find(text string) (file string, line, col int, ok bool) {
 // ends with */), indentation and blank lines: a third smaller, the same
 // code, each line where it was relative to the others, so that automatic
 // semicolons fall as before. A script with a template literal or a line
-// continued by a backslash, which could hold such lines inside a string,
-// is returned as it is.
+// continued by a backslash in its code, which could hold such lines inside
+// a string, is returned as it is.
 func CompactJS(b []byte) []byte {
-	if bytes.IndexByte(b, '`') >= 0 || bytes.Contains(b, []byte("\\\n")) {
-		return b
-	}
 	out := make([]byte, 0, len(b))
 	block := false
 	for line := range bytes.SplitSeq(b, []byte("\n")) {
@@ -285,6 +282,8 @@ func CompactJS(b []byte) []byte {
 		case bytes.HasPrefix(t, []byte("//")), len(t) == 0:
 		case bytes.HasPrefix(t, []byte("/*")):
 			block = end < 0
+		case bytes.IndexByte(t, '`') >= 0 || bytes.HasSuffix(t, []byte("\\")):
+			return b // a template literal or a continued string may hold lines that look like comments
 		default:
 			out = append(out, t...)
 			out = append(out, '\n')
