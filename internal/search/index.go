@@ -163,6 +163,7 @@ type worker struct {
 	stamp uint32               // counts the documents analyzed
 	hits  []hit
 	buf   []byte
+	vocab []string // the current document's words, copied out once at its end
 }
 
 // termInfo is a term as a worker knows it, shared by every word that has
@@ -239,7 +240,7 @@ type analysis struct {
 func (a *analysis) saw(wi *wordInfo) {
 	if wi.vocab && wi.stamp != a.w.stamp {
 		wi.stamp = a.w.stamp
-		a.vocab = append(a.vocab, wi.word)
+		a.w.vocab = append(a.w.vocab, wi.word)
 	}
 }
 
@@ -340,13 +341,13 @@ func analyze(d *Doc) *analysis {
 				a.add(wi.ti, f, sec, pos, true)
 			}
 			if f == fTitle || f == fHeadings {
-				if wi.ti != nil && len(joined) > 0 && isLetters(b) {
+				if wi.ti != nil && len(joined) > 0 && len(b) <= maxJoined && isLetters(b) {
 					if ti := w.word(append(joined, b...)).ti; ti != nil {
 						a.add(ti, f, sec, pos, false)
 					}
 				}
 				joined = joined[:0]
-				if wi.ti != nil && isLetters(b) {
+				if wi.ti != nil && len(b) <= maxJoined && isLetters(b) {
 					joined = append(joined, b...)
 				}
 			}
@@ -407,6 +408,8 @@ func analyze(d *Doc) *analysis {
 		facet("tag", t)
 	}
 	a.finish(len(d.Headings))
+	a.vocab = slices.Clone(w.vocab)
+	w.vocab = w.vocab[:0]
 	for i := range a.occs {
 		o := &a.occs[i]
 		if o.tf[fTitle] > 0 || o.tf[fAlerts] > 0 {
@@ -426,6 +429,12 @@ func analyze(d *Doc) *analysis {
 	}
 	return a
 }
+
+// maxJoined is the longest word, in bytes, joined to its neighbour:
+// compounds written apart are of short words ("log in", "fail over",
+// "file system"), and longer pairs would fill the index with words nobody
+// types. The client joins the same (FORMAT.md).
+const maxJoined = 6
 
 // isLetters reports whether the folded word b is letters only.
 func isLetters(b []byte) bool {

@@ -127,8 +127,9 @@ func (ix *Index) buildNear(vocab [][]string) {
 	for w := range ns.wordDF {
 		nearSlots(w, func(k string) { ns.keyWords[k] = append(ns.keyWords[k], w) })
 	}
-	for k := range ns.keyWords {
-		ns.lists[k] = ns.list(k)
+	for k, ws := range ns.keyWords {
+		ns.sort(ws)
+		ns.lists[k] = ws[:min(len(ws), nearCap):min(len(ws), nearCap)]
 	}
 	ix.near = ns
 }
@@ -137,13 +138,19 @@ func (ix *Index) buildNear(vocab [][]string) {
 // most frequent first, of equal frequency in order.
 func (ns *nearState) list(k string) []string {
 	ws := slices.Clone(ns.keyWords[k])
+	ns.sort(ws)
+	return ws[:min(len(ws), nearCap)]
+}
+
+// sort puts ws in the order of a list: most frequent first, of equal
+// frequency in order.
+func (ns *nearState) sort(ws []string) {
 	slices.SortFunc(ws, func(a, b string) int {
 		if c := cmp.Compare(ns.wordDF[b], ns.wordDF[a]); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
 	})
-	return ws[:min(len(ws), nearCap)]
 }
 
 // replace swaps document id's words for ws and returns the pseudo-terms

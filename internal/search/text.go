@@ -176,7 +176,11 @@ func (t *tokenizer) run(buf []byte, s string, code bool, f func(w []byte, whole 
 			i++
 			switch {
 			case 'a' <= c && c <= 'z':
-				letter(clsLower, len(buf)-start)
+				if t.prev == clsLower { // the common case, without a call
+					t.prev2, t.at = clsLower, len(buf)-start
+				} else {
+					letter(clsLower, len(buf)-start)
+				}
 				buf = append(buf, c)
 			case 'A' <= c && c <= 'Z':
 				letter(clsUpper, len(buf)-start)
