@@ -604,7 +604,8 @@
             }
           });
           cand.sort(function (a, b) { return post(b).df - post(a).df || (a < b ? -1 : 1); });
-          cand.slice(0, 50).forEach(function (t) { alts.set(t, PREFIX); });
+          // the 20 most frequent, and rarer ones (no bitset to walk) up to 50
+          cand.filter(function (t, i) { return i < 20 || (i < 50 && !post(t).all); }).forEach(function (t) { alts.set(t, PREFIX); });
         }
         (c.fix || []).forEach(function (f) {
           var k = (f.d > 1 ? TYPO2 : TYPO) * (f.pre ? PREFIX : 1), any = false;
@@ -822,14 +823,20 @@
     var n = E.docs, all = "", p = [], i, k;
     for (i = 0; i < Math.ceil(n / 8); i++) all += "\xff";
     all = btoa(all);
-    for (i = 0; i < Math.min(n, 256); i++) p.push(i ? 1 : 0, 2 + (i % 7), i % 3);
+    for (i = 0; i < Math.min(n, 256); i++) p.push(i ? 1 : 0, 2 + (i % 7), (i % 3) * 16 + (i % 4)); // sections and flags
     for (k = 0; k < 4; k++) {
       var a = clause(), b = clause(), t = { df: n, all: all, rest: 1, p: p.slice() };
       add(a, t, 1);
       add(a, { df: 256, p: p }, 0.7);
       add(b, t, 0.5);
-      best(totals([a, b], [clause()]), 10);
-      best(totals([a], []), 50);
+      var tot = totals([a, b], [clause()]), ex = titled(tot, [a, b], 2);
+      best(tot, 10);
+      if (ex.length) best(ex, 3);
+      tot = totals([a], []);
+      ex = titled(tot, [a], 1);
+      best(tot, 50);
+      if (ex.length) best(ex, 3);
+      most([a, b], [], []);
     }
     words("Rehearsing the latencies of Zürich’s on-call runbooks").forEach(function (w) { term(w); });
   }
