@@ -79,17 +79,11 @@ func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time
 	}
 	c.ourSize, c.theirSize = folderSize(filepath.Join(out, "search")), folderSize(filepath.Join(out, "pagefind"))
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, counter, stop, err := serveCounted(out)
 	if err != nil {
 		return "", err
 	}
-	counter := &byteCounter{}
-	// no-store: every query is cold, also for the requests of Pagefind's
-	// worker, to which the tab's disabled cache does not apply.
-	srv := &http.Server{Handler: counter.wrap(noStore(gzipFiles(http.FileServer(http.Dir(out)))))}
-	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 
 	browser, cancel, err := startChromium(chromium, work)
 	if err != nil {
@@ -140,6 +134,22 @@ func (c *searchComparison) indexTimes(siteDir, out string) error {
 		fmt.Fprintf(os.Stderr, "  search index     %6d pages  run %d: handbook %v, pagefind %v\n", c.n, i+1, c.ours[i].wall.Round(time.Millisecond), t.wall.Round(time.Millisecond))
 	}
 	return nil
+}
+
+// serveCounted serves the built site out on 127.0.0.1 as a web host does
+// (compressed), counting the bytes sent by path; it returns the base URL
+// and the function that stops the server. Nothing is cached (no-store):
+// every query is cold, also for the requests of Pagefind's worker, to
+// which the tab's disabled cache does not apply.
+func serveCounted(out string) (string, *byteCounter, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, nil, err
+	}
+	counter := &byteCounter{}
+	srv := &http.Server{Handler: counter.wrap(noStore(gzipFiles(http.FileServer(http.Dir(out)))))}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), counter, func() { srv.Close() }, nil
 }
 
 // startChromium starts a headless Chromium with its profile in work; the

@@ -3,8 +3,6 @@ package main
 import (
 	"compress/gzip"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,15 +37,11 @@ func scaleSearch(handbook, work, siteDir string, n int) (string, error) {
 	w.Write(entry)
 	w.Close()
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, counter, stop, err := serveCounted(out)
 	if err != nil {
 		return "", err
 	}
-	counter := &byteCounter{}
-	srv := &http.Server{Handler: counter.wrap(noStore(gzipFiles(http.FileServer(http.Dir(out)))))}
-	go srv.Serve(ln)
-	defer srv.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 	browser, cancel, err := startChromium(chromium, work)
 	if err != nil {
 		return "", err
