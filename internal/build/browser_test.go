@@ -180,6 +180,23 @@ func startBrowser(t *testing.T, chromium string) context.Context {
 	return context.WithValue(ctx, outputKey{}, out)
 }
 
+// openTab starts a headless Chromium (startBrowser) and opens a tab in
+// it, failing the test with the browser's output when it does not start
+// within 30 s; the tab closes when the test ends.
+func openTab(t *testing.T, chromium string) context.Context {
+	t.Helper()
+	ctx := startBrowser(t, chromium)
+	tab, cancel := chromedp.NewContext(ctx)
+	t.Cleanup(cancel)
+	watchdog := time.AfterFunc(30*time.Second, cancel)
+	err := chromedp.Do(tab)
+	watchdog.Stop()
+	if err != nil {
+		t.Fatalf("start browser: %v\n%s", err, browserOutput(ctx))
+	}
+	return tab
+}
+
 func browserOutput(ctx context.Context) string {
 	if b, ok := ctx.Value(outputKey{}).(*lockedBuffer); ok {
 		return b.String()

@@ -122,15 +122,7 @@ func TestHighlightInBrowser(t *testing.T) {
 	srv := httptest.NewServer(http.FileServer(http.Dir(out))) // on 127.0.0.1
 	defer srv.Close()
 
-	ctx := startBrowser(t, chromium)
-	tab, cancel := chromedp.NewContext(ctx)
-	defer cancel()
-	watchdog := time.AfterFunc(30*time.Second, cancel)
-	err = chromedp.Do(tab)
-	watchdog.Stop()
-	if err != nil {
-		t.Fatalf("start browser: %v\n%s", err, browserOutput(ctx))
-	}
+	tab := openTab(t, chromium)
 	if err := doWithin(tab, chromedp.EmulateViewport(1280, 900, chromedp.EmulateScale(1))); err != nil {
 		t.Fatalf("set viewport: %v", err)
 	}

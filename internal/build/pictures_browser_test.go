@@ -102,15 +102,7 @@ func TestPicturesInBrowser(t *testing.T) {
 			{path: "/data/radar/", figure: "radar", blips: 89},
 		}},
 	}
-	ctx := startBrowser(t, chromium)
-	tab, cancel := chromedp.NewContext(ctx)
-	defer cancel()
-	watchdog := time.AfterFunc(30*time.Second, cancel)
-	err := chromedp.Do(tab)
-	watchdog.Stop()
-	if err != nil {
-		t.Fatalf("start browser: %v\n%s", err, browserOutput(ctx))
-	}
+	tab := openTab(t, chromium)
 	for _, st := range sites {
 		t.Run(st.name, func(t *testing.T) {
 			if _, err := os.Stat(st.dir); err != nil {

@@ -91,15 +91,7 @@ func TestRawHTMLInBrowser(t *testing.T) {
 	srv := httptest.NewServer(http.FileServer(http.Dir(out)))
 	defer srv.Close()
 
-	ctx := startBrowser(t, chromium)
-	tab, cancel := chromedp.NewContext(ctx)
-	defer cancel()
-	watchdog := time.AfterFunc(30*time.Second, cancel)
-	err = chromedp.Do(tab)
-	watchdog.Stop()
-	if err != nil {
-		t.Fatalf("start browser: %v\n%s", err, browserOutput(ctx))
-	}
+	tab := openTab(t, chromium)
 	eval := func(what, js string) bool {
 		t.Helper()
 		ectx, cancel := context.WithTimeout(tab, navTimeout)
