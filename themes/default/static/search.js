@@ -298,7 +298,9 @@
   // add matches term t's documents in clause m at k times their score; a
   // document keeps its best alternative.
   function add(m, t, k) {
-    var x = decode(t), sc = m.sc, sec = m.sec, fl = m.fl, i, j, d, s;
+    // 16 marks a match by a prefix or a correction (k < 1): a title it
+    // completes is the query less surely than one it names
+    var x = decode(t), sc = m.sc, sec = m.sec, fl = m.fl, i, j, d, s, by = k < 1 ? 16 : 0;
     if (x.bits) {
       s = x.rest * k;
       for (i = 0; i < x.bits.length; i++) {
@@ -312,7 +314,8 @@
     for (i = 0; i < x.docs.length; i++) {
       d = x.docs[i];
       s = x.sc[i] * k;
-      if (s > sc[d]) { sc[d] = s; sec[d] = x.sec[i]; fl[d] = x.fl[i]; }
+      // (a posting of its own tells the flags the bitset's score does not)
+      if (s > sc[d] || (s === sc[d] && (x.fl[i] | by) > fl[d])) { sc[d] = s; sec[d] = x.sec[i]; fl[d] = x.fl[i] | by; }
     }
   }
 
@@ -720,11 +723,11 @@
       var in_ = 0, f0 = words[0].fl[d];
       for (var k = 0; k < n; k++) if (words[k].fl[d] & 1) in_++;
       if (!in_) continue;
-      var exact = in_ === n && nq <= 3 && (f0 >> 2) + 1 === nq;
+      var exact = in_ === n && nq <= 3 && ((f0 >> 2) & 3) + 1 === nq;
       total[d] *= (1 + 0.6 * in_ / n + (f0 & 2 ? 0.25 : 0)) * (exact ? (f0 & 2 ? 2 : 1.5) : 1);
-      if (exact) {
+      if (exact) { // named by the words as typed before completed or corrected ones
         if (!top) top = new Float64Array(total.length).fill(-1);
-        top[d] = total[d];
+        top[d] = total[d] + (f0 & 16 ? 0 : 1e12);
       }
     }
     return top || [];
@@ -935,7 +938,7 @@
     scope: function (path) { scoped = path || ""; },
     run: async function (q) {
       var r = await run(q, 10);
-      return { total: r.total, fixed: r.fixed, suggest: r.suggest, elsewhere: r.elsewhere, relaxed: r.relaxed };
+      return { total: r.total, fixed: r.fixed, suggest: r.suggest, elsewhere: r.elsewhere, relaxed: r.relaxed, docs: r.hits.map(function (h) { return h.doc; }) };
     },
     stem: stem,
     fold: fold,
