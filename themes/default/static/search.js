@@ -402,6 +402,9 @@
           if (ps.length > 1) last.pieces = ps;
         }
         if (neg) last = null;
+        // A dotted path (.Site.RegularPages, renderer.unsafe) also ranks
+        // the pages where its parts stand together in code, first.
+        if (!neg && ws.length > 1 && /[\p{L}\p{N}]\.[\p{L}\p{N}]/u.test(m[3])) out.push({ phrase: ws, code: true, optional: true });
       }
     }
     // One or two letters would match too many terms to be worth the
@@ -475,7 +478,7 @@
       if (c.phrase) {
         c.terms = [];
         c.phrase.forEach(function (w, off) {
-          var t = term(w);
+          var t = c.code ? w : term(w); // code is indexed as written
           if (t) { c.terms.push([off, t]); needT.add(t); needPos.add(t); }
         });
       } else if (c.f) {
@@ -596,6 +599,7 @@
           }
           if (!c.neg) c.terms.forEach(function (x) { marks.add(x[1]); });
         }
+        m.optional = !!c.optional;
       } else {
         var alts = new Map();
         c.terms.forEach(function (t) { if (post(t)) alts.set(t, t === c.id ? 1.5 : 1); });
