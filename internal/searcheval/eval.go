@@ -350,7 +350,7 @@ func (r Report) Table(others ...Report) string {
 				b.WriteString(" – | – |")
 				continue
 			}
-			fmt.Fprintf(&b, " %.2f | %.2f |", o.MRR, o.S1)
+			fmt.Fprintf(&b, " %.3f | %.3f |", o.MRR, o.S1)
 		}
 		b.WriteString("\n")
 	}

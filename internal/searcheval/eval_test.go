@@ -130,9 +130,9 @@ func TestTable(t *testing.T) {
 	pf := Score("Pagefind", cases, [][]string{{"/x/", "/a/"}, {"/b/"}})
 	want := `| query type | n | handbook MRR@10 | handbook S@1 | Pagefind MRR@10 | Pagefind S@1 |
 | --- | ---: | ---: | ---: | ---: | ---: |
-| exact title | 1 | 1.00 | 1.00 | 0.50 | 0.00 |
-| with a facet (kind:, tag:…) | 1 | 0.50 | 0.00 | 1.00 | 1.00 |
-| **overall** | 2 | 0.75 | 0.50 | 0.75 | 0.50 |
+| exact title | 1 | 1.000 | 1.000 | 0.500 | 0.000 |
+| with a facet (kind:, tag:…) | 1 | 0.500 | 0.000 | 1.000 | 1.000 |
+| **overall** | 2 | 0.750 | 0.500 | 0.750 | 0.500 |
 `
 	if got := hb.Table(pf); got != want {
 		t.Errorf("table:\n%s\nwant:\n%s", got, want)
