@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/handbook-dev/handbook/internal/build"
+	"github.com/handbook-dev/handbook/internal/progress"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
@@ -56,7 +57,14 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	if !filepath.IsAbs(outDir) {
 		outDir = filepath.Join(cfg.Dir, outDir)
 	}
-	res, err := build.Run(ctx, build.Options{Site: cfg, Out: outDir, Sources: srcs.manifestSources(cfg)})
+	// On a terminal, a build that takes a while shows its phase and the
+	// files written on one line, cleared before the findings print.
+	var line *progress.Line
+	if !c.g.quiet {
+		line = progress.New(c.g.stderr)
+	}
+	res, err := build.Run(ctx, build.Options{Site: cfg, Out: outDir, Sources: srcs.manifestSources(cfg), Progress: line})
+	line.Done()
 	if err != nil {
 		var re *site.RootError
 		if errors.Is(err, build.ErrUnsafeOutput) || errors.As(err, &re) {

@@ -52,6 +52,7 @@ import (
 	"github.com/handbook-dev/handbook/internal/lint"
 	"github.com/handbook-dev/handbook/internal/manifest"
 	"github.com/handbook-dev/handbook/internal/page"
+	"github.com/handbook-dev/handbook/internal/progress"
 	"github.com/handbook-dev/handbook/internal/render"
 	"github.com/handbook-dev/handbook/internal/search"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -99,6 +100,9 @@ type Options struct {
 	// Sources say, for the manifest, what the site does not know of the
 	// repositories it is built from: their addresses, refs and commits.
 	Sources []manifest.Source
+	// Progress, if set, is told the phases of the run and the files
+	// written (a terminal's progress line).
+	Progress *progress.Line
 }
 
 // runs reports whether the stage is not skipped.
@@ -168,6 +172,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		cfg.Exclude = append(cfg.Exclude, out)
 	}
+	opts.Progress.Phase("loading and checking pages", 0)
 	p, err := prepare(ctx, cfg, opts)
 	if err != nil {
 		if out != "" {
@@ -180,8 +185,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		res.Elapsed = time.Since(start)
 		return res, nil
 	}
+	opts.Progress.Phase("rendering and writing files", p.r.Files())
 	if out != "" {
-		err = writeOut(ctx, out, p, manifestFile(p, opts))
+		err = writeOut(ctx, out, p, manifestFile(p, opts), opts.Progress)
 	} else {
 		res.Output, err = renderAll(ctx, p.r, 0)
 		if err == nil && p.index != nil {

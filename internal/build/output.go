@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/handbook-dev/handbook/internal/fastfile"
+	"github.com/handbook-dev/handbook/internal/progress"
 	"github.com/handbook-dev/handbook/internal/render"
 	"github.com/handbook-dev/handbook/internal/site"
 )
@@ -20,7 +21,7 @@ import (
 // writeOut renders the prepared site, its search index and its manifest
 // into a temporary folder beside out, and swaps it in for out once
 // complete. On any error out is left as it was.
-func writeOut(ctx context.Context, out string, p *prepared, manifest []byte) error {
+func writeOut(ctx context.Context, out string, p *prepared, manifest []byte, progress *progress.Line) error {
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
 	if err != nil {
 		return fmt.Errorf("create temporary output folder: %w", err)
@@ -41,10 +42,15 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest []byte) err
 		return fmt.Errorf("write output: %w", err)
 	}
 	write := writer(tmp)
-	if err := p.r.All(ctx, write); err != nil {
+	err = p.r.All(ctx, func(sitePath string, data []byte) error {
+		progress.Add(1)
+		return write(sitePath, data)
+	})
+	if err != nil {
 		return fmt.Errorf("%w; the previous output was kept", err)
 	}
 	if p.index != nil {
+		progress.Phase("writing the search index", 0)
 		for sp, b := range p.index().Files() {
 			if err := write(sp, b); err != nil {
 				return fmt.Errorf("%w; the previous output was kept", err)

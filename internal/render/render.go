@@ -357,6 +357,9 @@ func (r *Renderer) Count() (pages, copied int) {
 	return pages, copied
 }
 
+// Files returns how many files All writes.
+func (r *Renderer) Files() int { return len(r.jobs()) }
+
 // jobs returns every file the renderer writes, planned on the first call.
 func (r *Renderer) jobs() []job {
 	if r.planned == nil {
