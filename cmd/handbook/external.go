@@ -16,6 +16,7 @@ import (
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/extlink"
 	"github.com/handbook-dev/handbook/internal/markdown"
+	"github.com/handbook-dev/handbook/internal/progress"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
@@ -170,8 +171,21 @@ func checkExternal(ctx context.Context, s *site.Site, opts extlink.Options, only
 	opts.Warn = func(err error) {
 		fmt.Fprintf(stderr, "handbook: link cache: %v\n", err)
 	}
+	// On a terminal, a long check shows the links checked of all.
+	var line *progress.Line
+	if !quiet {
+		line = progress.New(stderr)
+	}
+	opts.Progress = func(done, total int) {
+		if done == 0 {
+			line.Phase("checking external links", total)
+		} else {
+			line.Add(1)
+		}
+	}
 	start := time.Now()
 	results := extlink.Check(ctx, urls, opts)
+	line.Done()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

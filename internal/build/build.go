@@ -189,7 +189,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if out != "" {
 		err = writeOut(ctx, out, p, manifestFile(p, opts), opts.Progress)
 	} else {
-		res.Output, err = renderAll(ctx, p.r, 0)
+		res.Output, err = renderAll(ctx, p.r, 0, opts.Progress)
 		if err == nil && p.index != nil {
 			maps.Copy(res.Output, p.index().Files())
 		}

@@ -92,16 +92,19 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	start := time.Now()
 	cfg := l.opts.Site
 	cfg.Memo = l.memo
+	l.opts.Progress.Phase("loading and checking pages", 0)
 	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme})
 	if err != nil {
 		l.s = nil // the next Update builds whole
 		return nil, err
 	}
-	files, err := renderAll(ctx, p.r, len(l.files)+16)
+	l.opts.Progress.Phase("rendering pages", p.r.Files())
+	files, err := renderAll(ctx, p.r, len(l.files)+16, l.opts.Progress)
 	if err != nil {
 		l.s = nil
 		return nil, err
 	}
+	l.opts.Progress.Phase("building the search index", 0)
 	ix := p.index()
 	maps.Copy(files, ix.Files())
 	l.s, l.r, l.ix, l.raw, l.diags, l.files, l.pending = p.site, p.r, ix, p.raw, p.diags, files, nil

@@ -191,13 +191,14 @@ func realPath(p string) string {
 
 // renderAll renders every file of the site into a map by site path; size
 // is how many files to make room for.
-func renderAll(ctx context.Context, r *render.Renderer, size int) (map[string][]byte, error) {
+func renderAll(ctx context.Context, r *render.Renderer, size int, progress *progress.Line) (map[string][]byte, error) {
 	files := make(map[string][]byte, size)
 	var mu sync.Mutex
 	err := r.All(ctx, func(p string, b []byte) error {
 		mu.Lock()
 		files[p] = b
 		mu.Unlock()
+		progress.Add(1)
 		return nil
 	})
 	return files, err

@@ -96,6 +96,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -205,6 +206,10 @@ type Options struct {
 	// missing from the map keeps its default (OK 24h, Broken 1h,
 	// Unverifiable 1h), one mapped to 0 or less is not cached.
 	CacheTTL map[Status]time.Duration
+	// Progress, if not nil, is told how many of the URLs to request (not
+	// cached) are done: once with 0 before the first request, then after
+	// each, from the goroutine that checked it.
+	Progress func(done, total int)
 	// Warn, if not nil, is told of problems that do not stop the check: a
 	// cache file that cannot be read, parsed or written.
 	Warn func(err error)
@@ -304,8 +309,17 @@ func Check(ctx context.Context, urls []string, opts Options) map[string]Result {
 	checked := make([]Result, len(todo))
 	keep := make([]bool, len(todo))
 	var wg sync.WaitGroup
+	var done atomic.Int64
+	if c.opts.Progress != nil {
+		c.opts.Progress(0, len(todo))
+	}
 	for i, key := range todo {
-		wg.Go(func() { checked[i], keep[i] = c.check(runCtx, targets[key]) })
+		wg.Go(func() {
+			checked[i], keep[i] = c.check(runCtx, targets[key])
+			if c.opts.Progress != nil {
+				c.opts.Progress(int(done.Add(1)), len(todo))
+			}
+		})
 	}
 	wg.Wait()
 	cancel()

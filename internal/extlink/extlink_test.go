@@ -889,3 +889,29 @@ func FuzzParseCache(f *testing.F) {
 		}
 	})
 }
+
+// TestProgress: Progress hears 0 of all before the requests, then each
+// URL requested once; cached, ignored and duplicate URLs are not counted.
+func TestProgress(t *testing.T) {
+	srv := httptest.NewServer(status(200))
+	defer srv.Close()
+	urls := []string{srv.URL + "/a", srv.URL + "/b", srv.URL + "/a", srv.URL + "/c", "https://skip.example/x"}
+	var mu sync.Mutex
+	var calls [][2]int
+	Check(context.Background(), urls, Options{Client: srv.Client(), Ignore: []*regexp.Regexp{regexp.MustCompile(`skip\.example`)},
+		Progress: func(done, total int) {
+			mu.Lock()
+			calls = append(calls, [2]int{done, total})
+			mu.Unlock()
+		}})
+	if len(calls) != 4 || calls[0] != [2]int{0, 3} {
+		t.Fatalf("progress calls %v, want 0 of 3 then one a URL", calls)
+	}
+	seen := map[int]bool{}
+	for _, c := range calls[1:] {
+		if c[1] != 3 || c[0] < 1 || c[0] > 3 || seen[c[0]] {
+			t.Errorf("progress calls %v", calls)
+		}
+		seen[c[0]] = true
+	}
+}

@@ -48,6 +48,7 @@ import (
 
 	"github.com/handbook-dev/handbook/internal/build"
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/progress"
 	"github.com/handbook-dev/handbook/internal/serve"
 	"github.com/handbook-dev/handbook/internal/site"
 	"github.com/handbook-dev/handbook/internal/watch"
@@ -175,8 +176,15 @@ func (l *Loop) rebuild(ctx context.Context, changed []string) {
 	if l.live == nil {
 		cfg := l.cfg
 		cfg.Drafts = l.opts.Drafts
-		l.live = build.NewLive(build.Options{Site: cfg})
+		// The first build of a large site takes a while: on a terminal,
+		// its phase and the pages rendered show on one line.
+		var line *progress.Line
+		if !l.opts.Quiet {
+			line = progress.New(l.opts.Log)
+		}
+		l.live = build.NewLive(build.Options{Site: cfg, Progress: line})
 		res, err = l.live.Build(ctx)
+		line.Done()
 	} else {
 		res, err = l.live.Update(ctx, changed)
 	}

@@ -35,6 +35,7 @@ type Line struct {
 	shown bool
 	stop  chan struct{}
 	ended chan struct{}
+	once  sync.Once
 }
 
 // New returns the progress line written to w, or nil when w is not a
@@ -84,12 +85,13 @@ func (l *Line) Add(n int) {
 }
 
 // Done ends the work: the line, if shown, is cleared, so that what the
-// command prints next starts on a clean line.
+// command prints next starts on a clean line. Later calls of any method
+// show nothing.
 func (l *Line) Done() {
 	if l == nil {
 		return
 	}
-	close(l.stop)
+	l.once.Do(func() { close(l.stop) })
 	<-l.ended
 }
 

@@ -87,3 +87,18 @@ func TestOff(t *testing.T) {
 		t.Errorf("thousands = %s", got)
 	}
 }
+
+// TestAfterDone: a line ended stays quiet and may be ended again (a
+// preview's later whole rebuilds reuse it).
+func TestAfterDone(t *testing.T) {
+	var out syncBuffer
+	l := start(&out, 0)
+	l.Done()
+	l.Phase("rendering pages", 5)
+	l.Add(5)
+	time.Sleep(3 * tick)
+	l.Done()
+	if out.String() != "" {
+		t.Errorf("an ended line printed %q", out.String())
+	}
+}
