@@ -131,19 +131,13 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	if !f.noCache {
 		cfg.CacheDir = filepath.Join(cfg.Dir, filepath.FromSlash(checkCache))
 	}
-	// The pipeline of build, with layouts checked and nothing rendered.
-	opts := build.Options{Site: cfg, Skip: build.Render | build.Search}
-	if f.external {
-		opts.Check = func(ctx context.Context, s *site.Site) (diag.List, error) {
-			return checkExternal(ctx, s, ext, only, c.g.stderr, c.g.quiet)
-		}
-	}
-	res, err := build.Run(ctx, opts)
+	diags, pages, err := c.findings(ctx, cfg, f, part, func(ctx context.Context, s *site.Site) (diag.List, error) {
+		return checkExternal(ctx, s, ext, only, c.g.stderr, c.g.quiet)
+	})
 	if err != nil {
 		return err
 	}
-	sayGitNote(c.g, res.Site)
-	list := append(srcs.diags, res.Diags...)
+	list := append(srcs.diags, diags...)
 	if f.base.mode == "write" {
 		return f.base.write(cfg.Dir, list, c.g)
 	}
@@ -164,7 +158,35 @@ func (c *checkCommand) Run(ctx context.Context, args []string) error {
 	if part != nil && (f.format == "github" || f.format == "sarif") {
 		list = part.repoFiles(list) // annotations name the repository's files
 	}
-	return c.report(f, cfg.Dir, len(res.Site.Pages), list, known, only)
+	return c.report(f, cfg.Dir, pages, list, known, only)
+}
+
+// findings returns the findings of the site of cfg, settled, and its
+// number of pages: from the result cache when nothing they depend on
+// changed, else from the pipeline of build, with layouts checked and
+// nothing rendered, whose result the cache then keeps. external checks
+// links to other sites (--external), which the cache never answers.
+func (c *checkCommand) findings(ctx context.Context, cfg site.Config, f *checkFlags, part *partSite, external func(context.Context, *site.Site) (diag.List, error)) (diag.List, int, error) {
+	key := ""
+	if cfg.CacheDir != "" && !f.external && part == nil {
+		key = resultKey(cfg, c.g.config)
+		if r, ok := cachedResult(ctx, cfg, key); ok {
+			return r.Diags, r.Pages, nil
+		}
+	}
+	opts := build.Options{Site: cfg, Skip: build.Render | build.Search}
+	if f.external {
+		opts.Check = external
+	}
+	res, err := build.Run(ctx, opts)
+	if err != nil {
+		return nil, 0, err
+	}
+	sayGitNote(c.g, res.Site)
+	if key != "" {
+		saveResult(res.Site, key, res.Diags)
+	}
+	return res.Diags, len(res.Site.Pages), nil
 }
 
 // parse parses check's flags.

@@ -241,6 +241,38 @@ func runbookStale(s *site.Site, r *Rule, out *diag.List) {
 	}
 }
 
+// StableUntil returns the first time after s.Config.Now at which a rule
+// could report the site differently for the clock alone: a runbook that
+// falls due for review, goes a day staler, or turns from a warning into an
+// error. Findings made at Now hold until then, unless a file changes.
+// runbookStale is the only rule that reads the clock.
+func StableUntil(s *site.Site) time.Time {
+	now := s.Config.Now
+	until := now.Add(24 * time.Hour)
+	for _, p := range s.Pages {
+		rb := p.Runbook
+		if rb == nil || rb.LastReviewed.IsZero() {
+			continue
+		}
+		// The instants after which age <= ReviewEvery, age > 2*ReviewEvery
+		// and the days counted change.
+		age := now.Sub(rb.LastReviewed)
+		next := []time.Duration{rb.ReviewEvery + 1, 2*rb.ReviewEvery + 1}
+		switch {
+		case age >= 0:
+			next = append(next, (age/(24*time.Hour)+1)*24*time.Hour)
+		case rb.ReviewEvery < 0:
+			return now // a review date to come that is overdue already
+		}
+		for _, d := range next {
+			if d > age && rb.LastReviewed.Add(d).Before(until) {
+				until = rb.LastReviewed.Add(d)
+			}
+		}
+	}
+	return until
+}
+
 func supersededBy(s *site.Site, r *Rule, out *diag.List) {
 	for _, p := range s.Pages {
 		if p.ADR != nil && p.ADR.Status == "superseded" && len(p.SupersededBy) == 0 {

@@ -89,11 +89,19 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 		gitc = make(chan *gitState, 1)
 		go func() { gitc <- readGit(ctx, &s.Config, roots) }()
 	}
+	// A check with a parse cache that reads nothing but files stamps
+	// them, for its result cache (Stamp).
+	if s.cache != nil && gitc == nil && cfg.Memo == nil && cfg.Remote == nil {
+		s.stamp = s.newStamp(roots)
+	}
 	var mds []source
 	for _, r := range roots {
 		found, err := s.walk(r)
 		if err != nil {
 			return nil, err
+		}
+		if s.stamp != nil {
+			s.stamp.addFiles(found)
 		}
 		for _, f := range found {
 			if strings.EqualFold(filepath.Ext(f.abs), ".md") {
@@ -102,6 +110,9 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 				s.Files = append(s.Files, File{Source: f.abs, URL: fileURL(r.Mount, f.rel)})
 			}
 		}
+	}
+	if s.stamp != nil {
+		s.stamp.Walk = slices.Clone(s.Diags)
 	}
 	pages, err := s.parseAll(ctx, mds)
 	if gitc != nil {
@@ -409,6 +420,9 @@ func (s *Site) parseOne(src source) (*Page, diag.List) {
 	var sum [sha256.Size]byte
 	if s.cache != nil {
 		sum = sha256.Sum256(data)
+		if s.stamp != nil {
+			s.stamp.hashed(src.abs, sum)
+		}
 		if e := s.cache.get(src.path, sum); e != nil {
 			return s.fromCache(src, data, e), e.Diags
 		}

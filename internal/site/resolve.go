@@ -429,10 +429,10 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 		return base + strings.TrimPrefix(u, "/") + query + frag, t, ""
 	}
 	outside := s.outsideSource(p, abs)
-	if fi, err := os.Stat(abs); err == nil && fi.IsDir() && !outside {
+	if fi, err := s.stat(abs); err == nil && fi.IsDir() && !outside {
 		return "", nil, fmt.Sprintf("link to %s: the folder is not part of the site; link to a page", dest)
 	}
-	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() && !outside {
+	if fi, err := s.stat(abs); err == nil && !fi.IsDir() && !outside {
 		return "", nil, fmt.Sprintf("link to %s: the file exists but is not part of the site (outside the content roots, hidden, or not a page); link to its published copy or move it into a content root", dest)
 	}
 	if t := s.radarItem(p, decoded); t != nil {
@@ -458,7 +458,7 @@ func (s *Site) resolveFile(abs string) (string, *Page, bool) {
 	if u, ok := s.refs.files[abs]; ok {
 		return u, nil, true
 	}
-	fi, err := os.Stat(abs)
+	fi, err := s.stat(abs)
 	if err != nil || !fi.IsDir() {
 		return "", nil, false
 	}
@@ -555,7 +555,7 @@ func (s *Site) sitePathExists(p string) bool {
 	if s.fileURLs[p] || s.fileURLs[dir] || s.remoteExists(p) || s.remoteExists(dir) { // remote: remoteExists
 		return true
 	}
-	fi, err := os.Stat(filepath.Join(s.Config.Dir, "static", filepath.FromSlash(p)))
+	fi, err := s.stat(filepath.Join(s.Config.Dir, "static", filepath.FromSlash(p)))
 	return err == nil && !fi.IsDir()
 }
 

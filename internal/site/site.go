@@ -167,6 +167,8 @@ type Site struct {
 	remote *remotePages
 	// catalog is the service catalog read (catalog.go), or nil.
 	catalog *catalogIndex
+	// stamp, when set, records what the load read from disk (Stamp).
+	stamp *Stamp
 }
 
 // Published returns the pages that are built: all but drafts, unless the
