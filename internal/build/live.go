@@ -19,25 +19,33 @@ import (
 
 // Live is a site built into memory and kept up to date as its files
 // change: what handbook serve serves. Build builds it whole. Update is
-// given the files that changed; when they are Markdown pages whose edit
-// shows nowhere but in themselves (their front matter, title, excerpt and
-// reading time are unchanged: see site.Patch), it parses those files
-// again, resolves their links and those of the pages linking to them when
-// their ids changed, runs the page rules on them and the site rules, and
-// renders those pages, the pages whose backlinks changed and the feed if
-// it shows them. Any other change (a new, removed or renamed file, a front
-// matter or title edit, a layout, a static file) builds the site whole
-// again, parsing only the files that changed (site.Memo).
+// given the files that changed, and redoes what they affect:
 //
-// A partial update, followed by UpdateSearch, gives the same files and
-// findings as a whole build of the same files (TestLiveMatchesBuild), but
-// for how the search index is cut into chunks. Build and Update are called
-// from one goroutine; UpdateSearch may run beside them, in another.
+//   - A Markdown page whose edit shows nowhere but in itself (its front
+//     matter, title, excerpt and reading time are unchanged: see
+//     site.Patch) is parsed again; its links are resolved, and those of
+//     the pages linking to it when its ids changed; the page rules run on
+//     them and the site rules; and those pages, the pages whose backlinks
+//     changed and the feed if it shows them are rendered.
+//   - Any other edit of Markdown pages (a title, front matter, a new,
+//     removed or renamed page) loads the site again, parsing only the
+//     files that changed (site.Memo), and runs the rules; then only the
+//     files whose fingerprint changed are rendered
+//     (render.Renderer.Fingerprints): each file's fingerprint hashes the
+//     data its layout is given, so a title shows again wherever a layout
+//     shows it, and nowhere else.
+//   - A change to anything else (a layout, a static file) builds the site
+//     whole again.
+//
+// An Update, followed by UpdateSearch, gives the same files and findings
+// as a whole build of the same files (TestLiveMatchesBuild), but for how
+// the search index is cut into chunks. Build and Update are called from
+// one goroutine; UpdateSearch may run beside them, in another.
 type Live struct {
 	// mu guards the fields below it; a search update holds it only to
 	// take the pending pages and to put its files in.
 	mu    sync.Mutex
-	gen   int // counts whole builds, each with its own index
+	gen   int // counts the search indexes replaced whole
 	opts  Options
 	memo  *site.Memo
 	s     *site.Site
@@ -46,9 +54,21 @@ type Live struct {
 	files map[string][]byte
 	raw   diag.List // findings before suppression and configured severities
 	diags diag.List // the same, settled
+	// fps are the fingerprints of the rendered files of files; a file
+	// missing from it is rendered by the next update that loads the site.
+	// fpsDone is closed when they are computed, beside the serving, after
+	// a whole build.
+	fpc     *render.FingerprintCache
+	fps     map[string]render.Fingerprint
+	fpsDone chan struct{}
+	// stale are files rendered since their fingerprint was taken.
+	stale map[string]bool
 	// pending are the pages partial updates changed that the search index
-	// does not have yet (UpdateSearch).
-	pending []search.Doc
+	// does not have yet (UpdateSearch); nextIndex, when set, is a whole
+	// index of the site being built, to replace the index (a page was
+	// added or removed).
+	pending   []search.Doc
+	nextIndex func() *search.Index
 	// ixMu serializes the updates of an index.
 	ixMu sync.Mutex
 }
@@ -62,7 +82,7 @@ type LiveResult struct {
 	// Diags are the findings, suppressed, with configured severities,
 	// sorted.
 	Diags diag.List
-	// Partial is true when only what the change affected was redone;
+	// Partial is true when only what the change affected was rendered;
 	// Rendered counts the files rendered.
 	Partial  bool
 	Rendered int
@@ -72,10 +92,11 @@ type LiveResult struct {
 	Note string
 }
 
-// NewLive returns a Live for opts; nothing is built yet. Only opts.Site
-// and opts.Theme are used: a Live runs every stage, and writes nothing.
+// NewLive returns a Live for opts; nothing is built yet. Only opts.Site,
+// opts.Theme and opts.Progress are used: a Live runs every stage, and
+// writes nothing.
 func NewLive(opts Options) *Live {
-	return &Live{opts: opts, memo: site.NewMemo()}
+	return &Live{opts: opts, memo: site.NewMemo(), fpc: render.NewFingerprintCache()}
 }
 
 // Build builds the whole site, parsing only the files that changed since
@@ -85,6 +106,7 @@ func NewLive(opts Options) *Live {
 func (l *Live) Build(ctx context.Context) (*LiveResult, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.waitFingerprints()
 	return l.build(ctx)
 }
 
@@ -107,9 +129,110 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	l.opts.Progress.Phase("building the search index", 0)
 	ix := p.index()
 	maps.Copy(files, ix.Files())
-	l.s, l.r, l.ix, l.raw, l.diags, l.files, l.pending = p.site, p.r, ix, p.raw, p.diags, files, nil
+	l.s, l.r, l.ix, l.raw, l.diags, l.files, l.pending, l.nextIndex = p.site, p.r, ix, p.raw, p.diags, files, nil, nil
 	l.gen++
+	// The fingerprints of what was rendered, for the next update, are
+	// taken now: the next load resolves the links of the documents it
+	// keeps again, in place.
+	l.fps, l.stale = nil, map[string]bool{}
+	done := make(chan struct{})
+	l.fpsDone = done
+	go func(r *render.Renderer) {
+		defer close(done)
+		fps, err := r.Fingerprints(context.Background(), l.fpc)
+		if err == nil {
+			l.fps = fps // read only after done is closed
+		}
+	}(p.r)
 	return &LiveResult{Files: files, Diags: l.diags, Rendered: len(files), Elapsed: time.Since(start), Note: p.site.GitNote()}, nil
+}
+
+// waitFingerprints waits for the fingerprints of the last whole build.
+func (l *Live) waitFingerprints() {
+	if l.fpsDone != nil {
+		<-l.fpsDone
+		l.fpsDone = nil
+	}
+}
+
+// reload loads the site again after an edit of Markdown pages that
+// shows beyond them, runs the rules, and renders the files whose
+// fingerprints changed; the search index follows in UpdateSearch. Without
+// the fingerprints of the files it has, it builds whole.
+func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
+	if l.fps == nil || l.files == nil {
+		return l.build(ctx)
+	}
+	start := time.Now()
+	cfg := l.opts.Site
+	cfg.Memo = l.memo
+	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search})
+	if err != nil {
+		l.s = nil
+		return nil, err
+	}
+	fps, err := p.r.Fingerprints(ctx, l.fpc)
+	if err != nil {
+		l.s = nil
+		return nil, err
+	}
+	files := make(map[string][]byte, len(l.files)+16)
+	var todo []string
+	samePaths := len(fps) == len(l.fps)
+	for path, fp := range fps {
+		old, seen := l.fps[path]
+		b, have := l.files[path]
+		switch {
+		case seen && have && old.Sum == fp.Sum && !l.stale[path]:
+			files[path] = b
+		case fp.Data != nil:
+			files[path] = fp.Data
+		default:
+			todo = append(todo, path)
+		}
+		if !seen {
+			samePaths = false
+		}
+	}
+	for path, b := range l.files {
+		if strings.HasPrefix(path, "/search/") {
+			files[path] = b // until UpdateSearch
+		}
+	}
+	var mu sync.Mutex
+	err = p.r.Some(ctx, todo, func(path string, b []byte) error {
+		mu.Lock()
+		files[path] = b
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		l.s = nil
+		return nil, err
+	}
+
+	// The search index: the pages rendered again, and the generated
+	// listings, are indexed again in place when the site has the same
+	// files as before; else it is built whole, beside the serving.
+	if samePaths && l.nextIndex == nil {
+		for _, path := range todo {
+			if q := p.site.PageAt(strings.TrimSuffix(path, "index.html")); q != nil && strings.HasSuffix(path, "/index.html") && p.site.IsPublished(q) {
+				l.pending = append(l.pending, searchDoc(q))
+			}
+		}
+		// The generated listings (services, owners, tags, folders) say
+		// how many pages they hold: all are indexed again.
+		l.pending = append(l.pending, generatedDocs(p.site)...)
+	} else {
+		docs := searchDocs(p.site)
+		done := make(chan *search.Index, 1)
+		go func() { done <- search.Build(docs) }()
+		l.nextIndex = sync.OnceValue(func() *search.Index { return <-done })
+		l.pending = nil
+		l.gen++
+	}
+	l.s, l.r, l.raw, l.diags, l.files, l.fps, l.stale = p.site, p.r, p.raw, p.diags, files, fps, map[string]bool{}
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Elapsed: time.Since(start), Note: p.site.GitNote()}, nil
 }
 
 // Update brings the site up to date after the files at paths (absolute,
@@ -117,6 +240,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 func (l *Live) Update(ctx context.Context, paths []string) (*LiveResult, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.waitFingerprints()
 	l.memo.Forget(paths...)
 	if l.s == nil || len(paths) == 0 || slices.ContainsFunc(paths, func(p string) bool { return !strings.EqualFold(filepath.Ext(p), ".md") }) {
 		return l.build(ctx)
@@ -124,7 +248,7 @@ func (l *Live) Update(ctx context.Context, paths []string) (*LiveResult, error) 
 	start := time.Now()
 	patch, ok := l.s.Patch(paths)
 	if !ok {
-		return l.build(ctx)
+		return l.reload(ctx)
 	}
 	s := l.s
 
@@ -181,6 +305,9 @@ func (l *Live) Update(ctx context.Context, paths []string) (*LiveResult, error) 
 		if ok {
 			files[sp] = b
 		}
+		// Its fingerprint was taken before the edit: it is rendered again
+		// on the next reload, whatever its fingerprint says then.
+		l.stale[sp] = true
 	}
 	for _, p := range patch.Pages {
 		if s.IsPublished(p) {
@@ -193,31 +320,44 @@ func (l *Live) Update(ctx context.Context, paths []string) (*LiveResult, error) 
 }
 
 // UpdateSearch brings the search index up to date with the pages the
-// partial Updates since the last call changed, rewriting only the chunks
-// holding their old or new words, and returns the site with it: the latest
+// Updates since the last call changed, rewriting only the chunks holding
+// their old or new words (or taking the whole index a reload started, when
+// pages were added or removed), and returns the site with it: the latest
 // pages and the new index. It returns nil when there is nothing to do, or
-// when a whole Build replaced the index meanwhile. It is separate so that
-// the pages an edit changed can be served (and browsers reloaded) before
-// the index is rewritten, and it may run beside Update and Build.
+// when the index was replaced meanwhile. It is separate so that the pages
+// an edit changed can be served (and browsers reloaded) before the index
+// is rewritten, and it may run beside Update and Build.
 func (l *Live) UpdateSearch() *LiveResult {
 	l.mu.Lock()
-	docs, ix, gen := l.pending, l.ix, l.gen
-	l.pending = nil
+	docs, ix, gen, next := l.pending, l.ix, l.gen, l.nextIndex
+	l.pending, l.nextIndex = nil, nil
 	l.mu.Unlock()
-	if len(docs) == 0 || ix == nil {
+	if len(docs) == 0 && next == nil || ix == nil && next == nil {
 		return nil
 	}
 	start := time.Now()
 	l.ixMu.Lock()
-	ok := ix.Update(docs) // false cannot happen: partial updates keep the pages
+	if next != nil {
+		ix = next()
+	}
+	ok := len(docs) == 0 || ix.Update(docs)
+	if !ok {
+		// Not in the index: cannot happen, as the pages of a site with
+		// other pages are indexed whole. Build it whole all the same.
+		l.mu.Lock()
+		all := searchDocs(l.s)
+		l.mu.Unlock()
+		ix = search.Build(all)
+	}
 	index := maps.Clone(ix.Files())
 	l.ixMu.Unlock()
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !ok || gen != l.gen {
+	if gen != l.gen {
 		return nil
 	}
+	l.ix = ix
 	files := maps.Clone(l.files)
 	maps.DeleteFunc(files, func(p string, _ []byte) bool { return strings.HasPrefix(p, "/search/") })
 	maps.Copy(files, index)
@@ -230,5 +370,5 @@ func (l *Live) UpdateSearch() *LiveResult {
 func (l *Live) SearchPending() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.pending) > 0
+	return len(l.pending) > 0 || l.nextIndex != nil
 }

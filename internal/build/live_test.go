@@ -49,6 +49,8 @@ func TestLiveMatchesBuild(t *testing.T) {
 	postmortem := one("content/postmortems/*/*.md")
 	adr := one("content/adr/*.md")
 	lonely := filepath.Join(dir, "content", "guides", "lonely.md")
+	newFolder := filepath.Join(dir, "runbooks", "brand-new", "first.md")
+	renamed := filepath.Join(filepath.Dir(guide), "renamed-guide.md")
 	rel := func(from, to string) string {
 		r, err := filepath.Rel(filepath.Dir(from), to)
 		if err != nil {
@@ -78,38 +80,79 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"placeholder in a postmortem", postmortem, appendText("\nTODO: write the lessons.\n"), true},
 		{"post dated newest", post, func(b string) string {
 			return regexp.MustCompile(`(?m)^date: .*$`).ReplaceAllString(b, "date: 2026-11-21")
-		}, false},
+		}, true},
 		{"post edited: the feed follows", post, appendText("\nA closing paragraph for the feed.\n"), true},
 		{"secret", guide, appendText("\n```\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n```\n"), true},
 		{"suppressed placeholder", guide, appendText("\n<!-- handbook-disable-next-line placeholder -->\nTODO: later.\n"), true},
 		{"title changed", runbook, func(b string) string {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A new title")
-		}, false},
-		{"broken front matter", adr, func(b string) string { return strings.Replace(b, "---\n", "---\nstatus: [unclosed\n", 1) }, false},
-		{"front matter fixed", adr, func(b string) string { return strings.Replace(b, "---\nstatus: [unclosed\n", "---\n", 1) }, false},
-		{"new page", lonely, func(string) string { return "---\ntitle: Lonely\n---\nNobody links here yet.\n" }, false},
+		}, true},
+		{"runbook reviewed", runbook, func(b string) string {
+			return regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-20")
+		}, true},
+		{"runbook overdue", runbook, func(b string) string {
+			return regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2020-01-02")
+		}, true},
+		{"ADR status", adr, func(b string) string {
+			return regexp.MustCompile(`(?m)^status: .*$`).ReplaceAllString(b, "status: deprecated")
+		}, true},
+		{"owner changed", guide, func(b string) string {
+			if regexp.MustCompile(`(?m)^owner: `).MatchString(b) {
+				return regexp.MustCompile(`(?m)^owner: .*$`).ReplaceAllString(b, "owner: team-newcomers")
+			}
+			return strings.Replace(b, "---\n", "---\nowner: team-newcomers\n", 1)
+		}, true},
+		{"tags added", guide, func(b string) string {
+			return strings.Replace(b, "---\n", "---\ntags: [brand-new-tag, databases]\n", 1)
+		}, true},
+		{"weight: the sidebar order", guide, func(b string) string { return strings.Replace(b, "---\n", "---\nweight: 1\n", 1) }, true},
+		{"broken front matter", adr, func(b string) string { return strings.Replace(b, "---\n", "---\nstatus: [unclosed\n", 1) }, true},
+		{"front matter fixed", adr, func(b string) string { return strings.Replace(b, "---\nstatus: [unclosed\n", "---\n", 1) }, true},
+		{"draft", guide, func(b string) string { return strings.Replace(b, "---\n", "---\ndraft: true\n", 1) }, true},
+		{"draft no more", guide, func(b string) string { return strings.Replace(b, "---\ndraft: true\n", "---\n", 1) }, true},
+		{"new page", lonely, func(string) string { return "---\ntitle: Lonely\n---\nNobody links here yet.\n" }, true},
+		{"new page in a new folder", newFolder, func(string) string {
+			return "---\ntitle: A new service's first runbook\nowner: team-newcomers\nservice: brand-new\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it.\n"
+		}, true},
+		{"page deleted", newFolder, nil, true},
+		{"page renamed", guide + ":" + renamed, nil, true},
+		{"renamed back", renamed + ":" + guide, nil, true},
 		{"first link to it", guide, appendText("\nSee [lonely](" + rel(guide, lonely) + ").\n"), true},
 		{"the link goes: orphan again", guide, func(b string) string { return strings.Replace(b, "\nSee [lonely]("+rel(guide, lonely)+").\n", "", 1) }, true},
 		{"same size, same second", guide, func(b string) string { return strings.Replace(b, "TODO: later.", "TODO: LATER.", 1) }, true},
 	}
 	for i, e := range edits {
-		old, err := os.ReadFile(e.file)
-		if err != nil && !os.IsNotExist(err) {
-			t.Fatal(err)
+		changed := []string{e.file}
+		switch from, to, rename := strings.Cut(e.file, ":"); {
+		case rename:
+			if err := os.Rename(from, to); err != nil {
+				t.Fatal(err)
+			}
+			changed = []string{from, to}
+		case e.change == nil:
+			if err := os.Remove(e.file); err != nil {
+				t.Fatal(err)
+			}
+		default:
+			old, err := os.ReadFile(e.file)
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			next := e.change(string(old))
+			if next == string(old) {
+				t.Fatalf("edit %d (%s) changes nothing", i, e.name)
+			}
+			info, _ := os.Stat(e.file)
+			os.MkdirAll(filepath.Dir(e.file), 0o755)
+			if err := os.WriteFile(e.file, []byte(next), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if info != nil {
+				// The worst case for change detection: same time as before.
+				os.Chtimes(e.file, info.ModTime(), info.ModTime())
+			}
 		}
-		next := e.change(string(old))
-		if next == string(old) {
-			t.Fatalf("edit %d (%s) changes nothing", i, e.name)
-		}
-		info, _ := os.Stat(e.file)
-		if err := os.WriteFile(e.file, []byte(next), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if info != nil {
-			// The worst case for change detection: same time as before.
-			os.Chtimes(e.file, info.ModTime(), info.ModTime())
-		}
-		got, err := live.Update(context.Background(), []string{e.file})
+		got, err := live.Update(context.Background(), changed)
 		if err != nil {
 			t.Fatalf("edit %d (%s): %v", i, e.name, err)
 		}
@@ -121,6 +164,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 		if got.Partial != e.partial {
 			t.Errorf("edit %d (%s): partial = %v, want %v", i, e.name, got.Partial, e.partial)
 		}
+		t.Logf("edit %d (%s): %d files rendered", i, e.name, got.Rendered)
 		want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -221,6 +265,17 @@ func diffSearch(want, got map[string][]byte) string {
 	}
 	if !reflect.DeepEqual(wr, gr) {
 		b.WriteString("  records differ\n")
+		for i := range max(len(wr), len(gr)) {
+			switch {
+			case i >= len(wr) || i >= len(gr):
+				fmt.Fprintf(&b, "    record %d: one index has %d, the other %d\n", i, len(gr), len(wr))
+			case !reflect.DeepEqual(wr[i], gr[i]):
+				fmt.Fprintf(&b, "    record %d: got %+v\n      want %+v\n", i, gr[i], wr[i])
+			default:
+				continue
+			}
+			break
+		}
 	}
 	return b.String()
 }

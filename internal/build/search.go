@@ -32,6 +32,13 @@ func searchDocs(s *site.Site) []search.Doc {
 		docs[i] = searchDoc(pages[i])
 		return nil
 	})
+	return append(docs, generatedDocs(s)...)
+}
+
+// generatedDocs are the documents of searchDocs for the generated pages.
+func generatedDocs(s *site.Site) []search.Doc {
+	pages := s.Published()
+	var docs []search.Doc
 	for _, g := range s.Services() {
 		u := "/services/" + g.Slug + "/"
 		if s.PageAt(u) != nil {

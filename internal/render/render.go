@@ -54,6 +54,9 @@ type Renderer struct {
 	// services and owners are the site's, with those only the service
 	// catalog knows.
 	services, owners []site.Group
+	// fp is set on the copy of a renderer that Fingerprints runs: its
+	// layouts are hashed with their data instead of executed.
+	fp *fingerprinting
 }
 
 // SiteInfo is what every layout knows of the site.
@@ -344,6 +347,30 @@ func (r *Renderer) Render(sitePath string) (data []byte, ok bool, err error) {
 	return b, true, nil
 }
 
+// Some renders the files at paths (site paths the renderer writes; others
+// are skipped) to out, on every core: what an edit changed, for a caller
+// that knows which files those are (see Fingerprints).
+func (r *Renderer) Some(ctx context.Context, paths []string, out Output) error {
+	jobs := r.jobs()
+	if r.byPath == nil {
+		r.byPath = make(map[string]int, len(jobs))
+		for i, j := range jobs {
+			r.byPath[j.path] = i
+		}
+	}
+	return parallel.Each(ctx, len(paths), 0, func(i int) error {
+		k, ok := r.byPath[paths[i]]
+		if !ok {
+			return nil
+		}
+		b, err := jobs[k].run()
+		if err != nil {
+			return fmt.Errorf("render %s: %w", paths[i], err)
+		}
+		return out(paths[i], b)
+	})
+}
+
 // Count returns how many files the renderer writes: pages (HTML rendered
 // from Markdown or generated) and files copied as they are.
 func (r *Renderer) Count() (pages, copied int) {
@@ -478,6 +505,9 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 	if d.Page != nil {
 		d.Summary = d.Page.Excerpt
 	}
+	if r.fp != nil {
+		return r.fp.fingerprint(name, d), nil
+	}
 	var b bytes.Buffer
 	b.Grow(16 << 10)
 	if err := t.ExecuteTemplate(&b, "base", d); err != nil {
@@ -499,9 +529,12 @@ func (r *Renderer) content(p *site.Page) (template.HTML, error) {
 }
 
 func (r *Renderer) pageData(p *site.Page) (*Data, error) {
-	c, err := r.content(p)
-	if err != nil {
-		return nil, err
+	var c template.HTML
+	if r.fp == nil { // a fingerprint hashes the document instead
+		var err error
+		if c, err = r.content(p); err != nil {
+			return nil, err
+		}
 	}
 	var toc []markdown.Heading
 	for _, h := range p.Doc.Headings {

@@ -182,10 +182,6 @@ func (s *Site) relate() {
 	}
 	score := make([]int32, len(pub))
 	linked := make([]bool, len(pub))
-	low := make([]string, len(pub))
-	for i, p := range pub {
-		low[i] = strings.ToLower(p.Title)
-	}
 	var touched []int32
 	for i, p := range pub {
 		touched = touched[:0]
@@ -218,15 +214,14 @@ func (s *Site) relate() {
 				linked[j] = true
 			}
 		}
-		// The best few by score, then title, then URL: a selection, not a
-		// sort, as thousands of pages may share a tag.
+		// The best few by score, then URL: a selection, not a sort, as
+		// thousands of pages may share a tag. Not by title: editing one
+		// page's title must not change which pages are related to
+		// thousands of others (and so their pages, in a preview).
 		var best []int32
 		better := func(a, b int32) bool {
 			if score[a] != score[b] {
 				return score[a] > score[b]
-			}
-			if low[a] != low[b] {
-				return low[a] < low[b]
 			}
 			return pub[a].URL < pub[b].URL
 		}

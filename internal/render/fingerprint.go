@@ -1,0 +1,325 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/markdown"
+	"github.com/handbook-dev/handbook/internal/parallel"
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+// A Fingerprint stands for everything one file of the site is rendered
+// from: two renderings of a file whose fingerprints are equal give the
+// same bytes (Renderer.Fingerprints).
+type Fingerprint struct {
+	Sum uint64
+	// Data is the file itself, for the files that are made without a
+	// layout (the sitemap, the feeds, alias pages, stylesheets): cheaper
+	// to make than to account for. Nil for files rendered from a layout
+	// and for copied files.
+	Data []byte
+	// Copied is true for a file copied as it is (a theme or site static
+	// file, a file beside the pages): its Sum stands for its path only,
+	// as it is copied again whenever a file that is not a page changes.
+	Copied bool
+}
+
+// FingerprintCache carries, from one Fingerprints call to the next, the
+// hashes of the HTML the pages' Markdown rendered to when parsed, which
+// does not change while a page's file does not. A cache belongs to one
+// process: fingerprints are comparable only within it.
+type FingerprintCache struct {
+	seed maphash.Seed
+	mu   sync.Mutex
+	// docs are the hashes of the documents of the last call; the keys
+	// keep the documents alive, so that an address is never reused for
+	// another document while it is a key.
+	docs, next map[*markdown.Document]uint64
+}
+
+// NewFingerprintCache returns an empty cache.
+func NewFingerprintCache() *FingerprintCache {
+	return &FingerprintCache{seed: maphash.MakeSeed(), docs: map[*markdown.Document]uint64{}}
+}
+
+// fpMarker starts what a layout's execution returns while fingerprinting,
+// followed by the sum.
+const fpMarker = "\x00handbook fingerprint\x00"
+
+// fingerprinting is the state of one Fingerprints call.
+type fingerprinting struct {
+	cache *FingerprintCache
+	// faces and deep remember the fingerprint of each page the layouts
+	// are given (see face).
+	mu    sync.Mutex
+	faces map[*site.Page]uint64
+	deep  map[*site.Page]uint64
+}
+
+// Fingerprints returns the fingerprint of every file All writes, by site
+// path, without executing any layout: a file's fingerprint hashes the data
+// its layout is given (Data, with every page in it by its fields, and the
+// pages those name by theirs) and, for a Markdown page, what its HTML is
+// made of (markdown.Document.Fingerprint) in place of the HTML. So it
+// covers what any layout can read, the site's own layouts too: they see
+// the site only through Data. Templates reach two pages deep (a page's
+// backlinks' titles); a layout that reads further (the backlinks of a
+// related page) is not covered.
+//
+// It runs on every core.
+func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (map[string]Fingerprint, error) {
+	fr := *r
+	fr.planned, fr.byPath = nil, nil
+	fr.fp = &fingerprinting{cache: cache, faces: map[*site.Page]uint64{}, deep: map[*site.Page]uint64{}}
+	cache.mu.Lock()
+	cache.next = make(map[*markdown.Document]uint64, len(cache.docs))
+	cache.mu.Unlock()
+	jobs := fr.jobs()
+	out := make([]Fingerprint, len(jobs))
+	err := parallel.Each(ctx, len(jobs), 0, func(i int) error {
+		j := jobs[i]
+		if j.copied {
+			var h maphash.Hash
+			h.SetSeed(cache.seed)
+			h.WriteString(j.path)
+			out[i] = Fingerprint{Sum: h.Sum64(), Copied: true}
+			return nil
+		}
+		b, err := j.run()
+		if err != nil {
+			return fmt.Errorf("render %s: %w", j.path, err)
+		}
+		if len(b) == len(fpMarker)+8 && string(b[:len(fpMarker)]) == fpMarker {
+			var sum uint64
+			for k := 0; k < 8; k++ {
+				sum |= uint64(b[len(fpMarker)+k]) << (8 * k)
+			}
+			out[i] = Fingerprint{Sum: sum}
+			return nil
+		}
+		var h maphash.Hash
+		h.SetSeed(cache.seed)
+		h.Write(b)
+		out[i] = Fingerprint{Sum: h.Sum64(), Data: b}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	cache.mu.Lock()
+	cache.docs, cache.next = cache.next, nil
+	cache.mu.Unlock()
+	m := make(map[string]Fingerprint, len(jobs))
+	for i, j := range jobs {
+		m[j.path] = out[i]
+	}
+	return m, nil
+}
+
+// docSum hashes the parse-time HTML of doc, remembered across calls.
+func (c *FingerprintCache) docSum(doc *markdown.Document, html []byte) uint64 {
+	c.mu.Lock()
+	sum, ok := c.docs[doc]
+	if !ok {
+		sum, ok = c.next[doc]
+	}
+	c.mu.Unlock()
+	if !ok {
+		sum = maphash.Bytes(c.seed, html)
+	}
+	c.mu.Lock()
+	c.next[doc] = sum
+	c.mu.Unlock()
+	return sum
+}
+
+// fingerprint is exec's work while fingerprinting: the sum of the layout
+// and its data, with the page's document in place of its HTML.
+func (f *fingerprinting) fingerprint(layout string, d *Data) []byte {
+	var h maphash.Hash
+	h.SetSeed(f.cache.seed)
+	h.WriteString(layout)
+	h.WriteByte(0)
+	w := walker{f: f, h: &h}
+	w.value(reflect.ValueOf(d).Elem(), modeData)
+	if d.Page != nil && d.Page.Doc != nil {
+		d.Page.Doc.Fingerprint(&h, func(html []byte) uint64 { return f.cache.docSum(d.Page.Doc, html) })
+	}
+	sum := h.Sum64()
+	b := make([]byte, 0, len(fpMarker)+8)
+	b = append(b, fpMarker...)
+	for k := 0; k < 8; k++ {
+		b = append(b, byte(sum>>(8*k)))
+	}
+	return b
+}
+
+// How the walker hashes a page it meets.
+type walkMode uint8
+
+const (
+	// modeData: a page met in a layout's data, hashed with the pages it
+	// names (deep).
+	modeData walkMode = iota
+	// modeDeep: the fields of a page met in the data; the pages they name
+	// are hashed by their own fields (face).
+	modeDeep
+	// modeFace: the fields of a page named by another; the pages they
+	// name are left out.
+	modeFace
+)
+
+var (
+	pageType = reflect.TypeFor[*site.Page]()
+	docType  = reflect.TypeFor[*markdown.Document]()
+	timeType = reflect.TypeFor[time.Time]()
+)
+
+// walker hashes a value by its exported fields, as a template sees it.
+type walker struct {
+	f *fingerprinting
+	h *maphash.Hash
+}
+
+func (w walker) page(p *site.Page, mode walkMode) {
+	if p == nil {
+		w.h.WriteByte(0)
+		return
+	}
+	switch mode {
+	case modeFace:
+		// A page named by a page named by the data: layouts do not reach
+		// it (the pages related to a backlink), and hashing it would
+		// change the fingerprints of every file showing a page whose
+		// neighbour's neighbours changed.
+	case modeDeep:
+		maphash.WriteComparable(w.h, w.f.sum(p, w.f.faces, modeFace))
+	default:
+		maphash.WriteComparable(w.h, w.f.sum(p, w.f.deep, modeDeep))
+	}
+}
+
+// sum is the hash of a page's fields, the pages it names hashed as mode
+// says, remembered in memo.
+func (f *fingerprinting) sum(p *site.Page, memo map[*site.Page]uint64, mode walkMode) uint64 {
+	f.mu.Lock()
+	s, ok := memo[p]
+	f.mu.Unlock()
+	if ok {
+		return s
+	}
+	var h maphash.Hash
+	h.SetSeed(f.cache.seed)
+	w := walker{f: f, h: &h}
+	w.value(reflect.ValueOf(p).Elem(), mode)
+	if doc := p.Doc; doc != nil {
+		// What layouts may read of another page's document.
+		h.WriteString(doc.Title)
+		h.WriteString(doc.TitleHTML)
+		h.WriteString(doc.TitleID)
+		maphash.WriteComparable(&h, doc.Words)
+		for _, hd := range doc.Headings {
+			w.value(reflect.ValueOf(hd), mode)
+		}
+	}
+	s = h.Sum64()
+	f.mu.Lock()
+	memo[p] = s
+	f.mu.Unlock()
+	return s
+}
+
+// value hashes v: strings, numbers and booleans as they are, times as
+// instants in their zone, structs by their exported fields, slices and
+// arrays element by element, maps entry by entry in any order, pages as
+// mode says. Documents are left to Document.Fingerprint; functions and
+// channels are left out.
+func (w walker) value(v reflect.Value, mode walkMode) {
+	t := v.Type()
+	switch t {
+	case pageType:
+		w.page((*site.Page)(v.UnsafePointer()), mode)
+		return
+	case docType:
+		return
+	case timeType:
+		tm := v.Interface().(time.Time)
+		maphash.WriteComparable(w.h, tm.UnixNano())
+		w.h.WriteString(tm.Location().String())
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		w.h.WriteString(v.String())
+		w.h.WriteByte(0)
+	case reflect.Bool:
+		maphash.WriteComparable(w.h, v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		maphash.WriteComparable(w.h, v.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		maphash.WriteComparable(w.h, v.Uint())
+	case reflect.Float32, reflect.Float64:
+		maphash.WriteComparable(w.h, v.Float())
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			w.h.WriteByte(0)
+			return
+		}
+		w.h.WriteByte(1)
+		w.value(v.Elem(), mode)
+	case reflect.Struct:
+		for _, i := range exportedFields(t) {
+			w.value(v.Field(i), mode)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+			w.h.Write(v.Bytes())
+			return
+		}
+		n := v.Len()
+		maphash.WriteComparable(w.h, n)
+		for i := 0; i < n; i++ {
+			w.value(v.Index(i), mode)
+		}
+	case reflect.Map:
+		// Order does not matter: the entries' hashes are added.
+		var total uint64
+		it := v.MapRange()
+		for it.Next() {
+			var h maphash.Hash
+			h.SetSeed(w.f.cache.seed)
+			e := walker{f: w.f, h: &h}
+			e.value(it.Key(), mode)
+			e.value(it.Value(), mode)
+			total += h.Sum64()
+		}
+		maphash.WriteComparable(w.h, v.Len())
+		maphash.WriteComparable(w.h, total)
+	}
+}
+
+// fields caches the indexes of each struct type's exported fields.
+var fields sync.Map // reflect.Type → []int
+
+// leaveOut names fields the walker leaves out: tests set it to show that
+// leaving out any dependency is caught (TestFingerprintsLeavingOut).
+var leaveOut map[string]bool
+
+func exportedFields(t reflect.Type) []int {
+	if f, ok := fields.Load(t); ok {
+		return f.([]int)
+	}
+	var out []int
+	for i := 0; i < t.NumField(); i++ {
+		if f := t.Field(i); f.IsExported() && !leaveOut[f.Name] {
+			out = append(out, i)
+		}
+	}
+	fields.Store(t, out)
+	return out
+}

@@ -1,0 +1,191 @@
+package render
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/handbook-dev/handbook/internal/site"
+	"github.com/handbook-dev/handbook/internal/sitegen"
+	"github.com/handbook-dev/handbook/themes"
+)
+
+// fpState is a generated site as one edit left it: its renderer and every
+// file it renders.
+type fpState struct {
+	name  string
+	r     *Renderer
+	files map[string]string
+}
+
+// fpStates edits a generated site in the ways authors do and loads and
+// renders it after each edit.
+func fpStates(t *testing.T) []fpState {
+	t.Helper()
+	dir := t.TempDir()
+	if err := sitegen.Generate(dir, 150, 3); err != nil {
+		t.Fatal(err)
+	}
+	one := func(pattern string) string {
+		m, _ := filepath.Glob(filepath.Join(dir, pattern))
+		slices.Sort(m)
+		if len(m) == 0 {
+			t.Fatalf("no file matches %s", pattern)
+		}
+		return m[0]
+	}
+	runbook, adr, guide := one("runbooks/*/*.md"), one("content/adr/*.md"), one("content/guides/*/*.md")
+	fresh := filepath.Join(dir, "runbooks", "brand-new", "first.md")
+	re := func(file, pattern, repl string) func() {
+		return func() {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			next := regexp.MustCompile(pattern).ReplaceAllString(string(b), repl)
+			if next == string(b) {
+				t.Fatalf("%s: %s changes nothing", file, pattern)
+			}
+			if err := os.WriteFile(file, []byte(next), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	edits := []struct {
+		name string
+		do   func()
+	}{
+		{"as generated", func() {}},
+		{"title", re(runbook, `(?m)^title: .*$`, "title: Aaa first of all")},
+		{"ADR status", re(adr, `(?m)^status: .*$`, "status: deprecated")},
+		{"runbook reviewed", re(runbook, `(?m)^last_reviewed: .*$`, "last_reviewed: 2019-01-01")},
+		{"tags", re(guide, `(?s)^---\n`, "---\ntags: [brand-new-tag]\n")},
+		{"weight", re(guide, `(?s)^---\n`, "---\nweight: 1\n")},
+		{"draft", re(adr, `(?s)^---\n`, "---\ndraft: true\n")},
+		{"new page", func() {
+			os.MkdirAll(filepath.Dir(fresh), 0o755)
+			os.WriteFile(fresh, []byte("---\ntitle: First\nservice: brand-new\n---\nSee [the guide](../../content/guides/x.md).\n"), 0o644)
+		}},
+		{"excerpt", re(one("content/posts/*.md"), `(?s)\n---\n`, "\n---\nA new opening paragraph, which the feed and lists show.\n\n")},
+		{"body link", re(guide, `$`, "\nSee [the first one](../../../runbooks/brand-new/first.md).\n")},
+		{"page removed", func() { os.Remove(fresh) }},
+	}
+	th, err := LoadTheme(themes.Default(), dir, Funcs("/", time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []fpState
+	for _, e := range edits {
+		e.do()
+		cfg := site.DefaultConfig(dir)
+		cfg.Now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+		s, err := site.Load(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := New(s, th)
+		files := map[string]string{}
+		var mu sync.Mutex
+		if err := r.All(context.Background(), func(p string, b []byte) error {
+			mu.Lock()
+			files[p] = string(b)
+			mu.Unlock()
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fpState{name: e.name, r: r, files: files})
+	}
+	return out
+}
+
+// violations returns the files whose bytes changed from one state to the
+// next while their fingerprints did not.
+func violations(t *testing.T, states []fpState) []string {
+	t.Helper()
+	cache := NewFingerprintCache()
+	var fps []map[string]Fingerprint
+	for _, st := range states {
+		fp, err := st.r.Fingerprints(context.Background(), cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fp) != len(st.files) {
+			t.Fatalf("%s: %d fingerprints for %d files", st.name, len(fp), len(st.files))
+		}
+		fps = append(fps, fp)
+	}
+	var bad []string
+	for i := 1; i < len(states); i++ {
+		for p, b := range states[i].files {
+			old, ok := states[i-1].files[p]
+			if !ok || old == b {
+				continue
+			}
+			a, c := fps[i-1][p], fps[i][p]
+			if a.Sum == c.Sum && !a.Copied {
+				bad = append(bad, states[i].name+": "+p)
+			}
+		}
+	}
+	return bad
+}
+
+// TestFingerprintsFollowChanges checks the promise Live's updates rest on:
+// after every kind of edit, each file whose bytes change has a new
+// fingerprint. And that fingerprints do not change for nothing: most files
+// keep theirs after an edit of one page's title.
+func TestFingerprintsFollowChanges(t *testing.T) {
+	states := fpStates(t)
+	if bad := violations(t, states); len(bad) > 0 {
+		t.Errorf("%d files changed with the same fingerprint, such as:\n%s", len(bad), strings.Join(bad[:min(len(bad), 10)], "\n"))
+	}
+	cache := NewFingerprintCache()
+	a, _ := states[0].r.Fingerprints(context.Background(), cache)
+	b, _ := states[1].r.Fingerprints(context.Background(), cache)
+	// Precision: files whose fingerprint changed though their bytes did
+	// not are rendered for nothing.
+	spurious, changed := 0, 0
+	for p, f := range a {
+		if b[p].Sum != f.Sum {
+			changed++
+			if states[0].files[p] == states[1].files[p] {
+				spurious++
+			}
+		}
+	}
+	t.Logf("a title edit: %d of %d fingerprints changed, %d of them for files that did not", changed, len(a), spurious)
+	if changed > len(a)/3 {
+		t.Errorf("a title edit changed %d fingerprints of %d (%d of them of files that stayed the same)", changed, len(a), spurious)
+	}
+}
+
+// TestFingerprintsLeavingOut shows that the check above catches a
+// dependency left out: with any of these fields left out of the
+// fingerprints, some file changes while its fingerprint does not.
+func TestFingerprintsLeavingOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders a site ten times")
+	}
+	states := fpStates(t)
+	// Fields that say the same thing are left out together: the status
+	// as written and normalized, the sidebar as items and as HTML.
+	for _, set := range [][]string{{"Title"}, {"Status", "RawStatus"}, {"LastReviewed"}, {"Tags"}, {"Nav", "NavHTML"}, {"Backlinks"}, {"Pages"}} {
+		leaveOut = map[string]bool{}
+		for _, f := range set {
+			leaveOut[f] = true
+		}
+		fields.Clear()
+		if bad := violations(t, states); len(bad) == 0 {
+			t.Errorf("with %v left out, no change went unnoticed", set)
+		}
+	}
+	leaveOut = nil
+	fields.Clear()
+}
