@@ -65,3 +65,18 @@ func BenchmarkTemplates(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFingerprints fingerprints every file of a generated 1,000-page
+// handbook: what handbook serve pays, on an edit that shows beyond its
+// page, to find the files to render again. Compare BenchmarkRenderSite.
+func BenchmarkFingerprints(b *testing.B) {
+	_, r := generated(b, 1000)
+	cache := NewFingerprintCache()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := r.Fingerprints(context.Background(), cache); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

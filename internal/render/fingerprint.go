@@ -2,9 +2,12 @@ package render
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 
@@ -59,6 +62,8 @@ type fingerprinting struct {
 	mu    sync.Mutex
 	faces map[*site.Page]uint64
 	deep  map[*site.Page]uint64
+	// folders remembers folderSum.
+	folders map[*navNode]uint64
 }
 
 // Fingerprints returns the fingerprint of every file All writes, by site
@@ -75,7 +80,7 @@ type fingerprinting struct {
 func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (map[string]Fingerprint, error) {
 	fr := *r
 	fr.planned, fr.byPath = nil, nil
-	fr.fp = &fingerprinting{cache: cache, faces: map[*site.Page]uint64{}, deep: map[*site.Page]uint64{}}
+	fr.fp = &fingerprinting{cache: cache, faces: map[*site.Page]uint64{}, deep: map[*site.Page]uint64{}, folders: map[*navNode]uint64{}}
 	cache.mu.Lock()
 	cache.next = make(map[*markdown.Document]uint64, len(cache.docs))
 	cache.mu.Unlock()
@@ -140,11 +145,16 @@ func (c *FingerprintCache) docSum(doc *markdown.Document, html []byte) uint64 {
 
 // fingerprint is exec's work while fingerprinting: the sum of the layout
 // and its data, with the page's document in place of its HTML.
-func (f *fingerprinting) fingerprint(layout string, d *Data) []byte {
+func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree) []byte {
 	var h maphash.Hash
 	h.SetSeed(f.cache.seed)
 	h.WriteString(layout)
 	h.WriteByte(0)
+	if d.Nav == nil && !leaveOut["sidebar"] {
+		// The sidebar (Nav, NavHTML) is a function of the tree and the
+		// page's URL: the tree's part it shows is hashed in its place.
+		writeUint(&h, f.navSum(nav, d.URL))
+	}
 	w := walker{f: f, h: &h}
 	w.value(reflect.ValueOf(d).Elem(), modeData)
 	if d.Page != nil && d.Page.Doc != nil {
@@ -157,6 +167,57 @@ func (f *fingerprinting) fingerprint(layout string, d *Data) []byte {
 		b = append(b, byte(sum>>(8*k)))
 	}
 	return b
+}
+
+// navSum hashes what navTree.items(cur) reads: the children of the root
+// and of every folder on the way to cur (folderSum), and cur.
+func (f *fingerprinting) navSum(t *navTree, cur string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(f.cache.seed)
+	h.WriteString(t.base)
+	h.WriteByte(0)
+	h.WriteString(cur)
+	h.WriteByte(0)
+	var walk func(n *navNode)
+	walk = func(n *navNode) {
+		writeUint(&h, f.folderSum(n))
+		for _, k := range n.children {
+			if len(k.children) > 0 && strings.HasPrefix(cur, k.url) {
+				walk(k)
+			}
+		}
+	}
+	walk(t.root)
+	return h.Sum64()
+}
+
+// folderSum hashes a folder's children as the sidebar shows them: title,
+// URL, whether linked and whether a folder, in order. Remembered.
+func (f *fingerprinting) folderSum(n *navNode) uint64 {
+	f.mu.Lock()
+	s, ok := f.folders[n]
+	f.mu.Unlock()
+	if ok {
+		return s
+	}
+	var h maphash.Hash
+	h.SetSeed(f.cache.seed)
+	h.WriteString(n.url)
+	h.WriteByte(0)
+	writeBool(&h, n.linked)
+	for _, k := range n.children {
+		h.WriteString(k.title)
+		h.WriteByte(0)
+		h.WriteString(k.url)
+		h.WriteByte(0)
+		writeBool(&h, k.linked)
+		writeBool(&h, len(k.children) > 0)
+	}
+	s = h.Sum64()
+	f.mu.Lock()
+	f.folders[n] = s
+	f.mu.Unlock()
+	return s
 }
 
 // How the walker hashes a page it meets.
@@ -198,9 +259,9 @@ func (w walker) page(p *site.Page, mode walkMode) {
 		// change the fingerprints of every file showing a page whose
 		// neighbour's neighbours changed.
 	case modeDeep:
-		maphash.WriteComparable(w.h, w.f.sum(p, w.f.faces, modeFace))
+		writeUint(w.h, w.f.sum(p, w.f.faces, modeFace))
 	default:
-		maphash.WriteComparable(w.h, w.f.sum(p, w.f.deep, modeDeep))
+		writeUint(w.h, w.f.sum(p, w.f.deep, modeDeep))
 	}
 }
 
@@ -222,7 +283,7 @@ func (f *fingerprinting) sum(p *site.Page, memo map[*site.Page]uint64, mode walk
 		h.WriteString(doc.Title)
 		h.WriteString(doc.TitleHTML)
 		h.WriteString(doc.TitleID)
-		maphash.WriteComparable(&h, doc.Words)
+		writeUint(&h, uint64(doc.Words))
 		for _, hd := range doc.Headings {
 			w.value(reflect.ValueOf(hd), mode)
 		}
@@ -249,7 +310,7 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 		return
 	case timeType:
 		tm := v.Interface().(time.Time)
-		maphash.WriteComparable(w.h, tm.UnixNano())
+		writeUint(w.h, uint64(tm.UnixNano()))
 		w.h.WriteString(tm.Location().String())
 		return
 	}
@@ -258,13 +319,13 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 		w.h.WriteString(v.String())
 		w.h.WriteByte(0)
 	case reflect.Bool:
-		maphash.WriteComparable(w.h, v.Bool())
+		writeBool(w.h, v.Bool())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		maphash.WriteComparable(w.h, v.Int())
+		writeUint(w.h, uint64(v.Int()))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		maphash.WriteComparable(w.h, v.Uint())
+		writeUint(w.h, v.Uint())
 	case reflect.Float32, reflect.Float64:
-		maphash.WriteComparable(w.h, v.Float())
+		writeUint(w.h, math.Float64bits(v.Float()))
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			w.h.WriteByte(0)
@@ -282,7 +343,7 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 			return
 		}
 		n := v.Len()
-		maphash.WriteComparable(w.h, n)
+		writeUint(w.h, uint64(n))
 		for i := 0; i < n; i++ {
 			w.value(v.Index(i), mode)
 		}
@@ -298,16 +359,17 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 			e.value(it.Value(), mode)
 			total += h.Sum64()
 		}
-		maphash.WriteComparable(w.h, v.Len())
-		maphash.WriteComparable(w.h, total)
+		writeUint(w.h, uint64(v.Len()))
+		writeUint(w.h, total)
 	}
 }
 
 // fields caches the indexes of each struct type's exported fields.
 var fields sync.Map // reflect.Type → []int
 
-// leaveOut names fields the walker leaves out: tests set it to show that
-// leaving out any dependency is caught (TestFingerprintsLeavingOut).
+// leaveOut names fields the walker leaves out, and "sidebar" the sidebar's
+// tree: tests set it to show that leaving out any dependency is caught
+// (TestFingerprintsLeavingOut).
 var leaveOut map[string]bool
 
 func exportedFields(t reflect.Type) []int {
@@ -322,4 +384,18 @@ func exportedFields(t reflect.Type) []int {
 	}
 	fields.Store(t, out)
 	return out
+}
+
+func writeUint(h *maphash.Hash, u uint64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], u)
+	h.Write(b[:])
+}
+
+func writeBool(h *maphash.Hash, b bool) {
+	if b {
+		h.WriteByte(1)
+	} else {
+		h.WriteByte(0)
+	}
 }

@@ -491,7 +491,7 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 	if d.Layout == "" {
 		d.Layout = name
 	}
-	if d.Nav == nil {
+	if d.Nav == nil && r.fp == nil { // a fingerprint hashes the tree instead
 		d.Nav = r.nav.items(d.URL)
 		d.NavHTML = navHTML(d.Nav)
 	}
@@ -506,7 +506,7 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 		d.Summary = d.Page.Excerpt
 	}
 	if r.fp != nil {
-		return r.fp.fingerprint(name, d), nil
+		return r.fp.fingerprint(name, d, r.nav), nil
 	}
 	var b bytes.Buffer
 	b.Grow(16 << 10)
