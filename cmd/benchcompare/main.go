@@ -85,9 +85,13 @@ func main() {
 	sizesFlag := flag.String("sizes", "1000,10000", "site sizes in pages, comma-separated")
 	pagePath := flag.String("page", "content/docs/benchmarks.md", "handbook page to write the results into")
 	work := flag.String("work", "", "work folder (default: a temporary folder, removed after)")
+	flag.StringVar(&handbookBin, "handbook", "", "the handbook binary to measure (default: built from ./cmd/handbook into the work folder)")
 	lcCap := flag.Duration("linkchecker-cap", 10*time.Minute, "stop LinkChecker after this long on one site")
-	edits := flag.Int("serve-edits", 5, "edits measured per preview server and size (0: no preview comparison)")
-	tasksFlag := flag.String("tasks", "build,check,serve,search", "comparisons to run, comma-separated: build, check, serve (with -serve-edits), search (Pagefind, from npm); and, only when named, quality (judged queries on the -corpus site, handbook against Pagefind: make bench-quality) and search-scale (handbook's search alone, for sizes Pagefind takes too long on: -tasks search-scale -sizes 100000)")
+	edits := flag.Int("serve-edits", 5, "edits of each kind measured per preview server and size (0: no preview comparison)")
+	flag.IntVar(&peerMax, "peer-max", 10000, "largest site the other tools (Hugo, LinkChecker, Pagefind) are run on; above it handbook runs alone")
+	flag.IntVar(&memoryEdits, "memory-edits", 200, "edits of the serve-memory task")
+	flag.IntVar(&visibleEdits, "visible-edits", 9, "edits of the serve-visible task")
+	tasksFlag := flag.String("tasks", "build,check,serve,serve-visible,search", "comparisons to run, comma-separated: build, check, serve (each kind of edit, -serve-edits of each), serve-visible (save → new text in Chromium's DOM), search (Pagefind, from npm); and, only when named, serve-memory (handbook serve's resident memory after each of -memory-edits edits), mix (the generator's make-up against the corpora, -corpus), quality (judged queries on the -corpus site, handbook against Pagefind: make bench-quality) and search-scale (handbook's search alone, for sizes Pagefind takes too long on: -tasks search-scale -sizes 100000)")
 	flag.Parse()
 	linkcheckerCap, serveEdits = *lcCap, *edits
 	for _, t := range strings.Split(*tasksFlag, ",") {
@@ -104,6 +108,11 @@ func main() {
 var (
 	linkcheckerCap time.Duration
 	serveEdits     int
+	// peerMax is the largest size the other tools run on; memoryEdits and
+	// visibleEdits the edits of the serve-memory and serve-visible tasks.
+	peerMax, memoryEdits, visibleEdits int
+	// handbookBin is -handbook.
+	handbookBin string
 	// tasks are the comparisons to run (-tasks).
 	tasks = map[string]bool{}
 )
@@ -126,13 +135,18 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 		defer os.RemoveAll(dir)
 		work = dir
 	}
+	if tasks["mix"] {
+		if err := compareMix(work, pagePath, sizes[0]); err != nil {
+			return fmt.Errorf("mix: %w", err)
+		}
+	}
 	if tasks["quality"] {
 		if err := compareQuality(work, pagePath); err != nil {
 			return fmt.Errorf("quality: %w", err)
 		}
-		if !tasks["build"] && !tasks["check"] && !tasks["serve"] && !tasks["search"] {
-			return nil
-		}
+	}
+	if !tasks["build"] && !tasks["check"] && !tasks["serve"] && !tasks["search"] && !tasks["search-scale"] && !tasks["serve-memory"] && !tasks["serve-visible"] {
+		return nil
 	}
 	if err := ensure("hugo", "hugo"); err != nil {
 		return err
@@ -150,6 +164,16 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 		}
 	}
 	table := markdownTable(b.rows, runs)
+	if len(b.visible) > 0 {
+		table += "\n\n| save → new text in Chromium | edits | reload request sent, median (min–max) | text in the DOM | the frame after it |\n| ---: | ---: | ---: | ---: | ---: |\n" + strings.Join(b.visible, "\n") +
+			"\n\nhandbook serve, headless Chromium showing the edited runbook; times from the file's save. The text is looked for by a MutationObserver installed in every document of the tab; the request time is the browser's, from its DevTools protocol.\n"
+	}
+	if len(b.memory) > 0 {
+		table += "\n\n" + memoryTable(b.memory)
+	}
+	if g := growthTable(b.rows, b.memory); g != "" {
+		table += "\n\n" + g
+	}
 	if len(b.searchTables) > 0 {
 		table += "\n\n" + strings.Join(b.searchTables, "\n\n")
 	}
@@ -179,13 +203,17 @@ type bench struct {
 	ours, hugo        tool
 	rows              []row
 	searchTables      []string
+	visible           []string       // rows of the serve-visible table
+	memory            []memorySeries // of the serve-memory task
 }
 
 // newBench builds handbook into work and sets Hugo up there.
 func newBench(runs int, work string) (*bench, error) {
 	work, _ = filepath.Abs(work)
 	handbook := filepath.Join(work, "handbook")
-	if out, err := exec.Command("go", "build", "-o", handbook, "./cmd/handbook").CombinedOutput(); err != nil {
+	if handbookBin != "" {
+		handbook, _ = filepath.Abs(handbookBin)
+	} else if out, err := exec.Command("go", "build", "-o", handbook, "./cmd/handbook").CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("build handbook: %v\n%s", err, out)
 	}
 	hugoDir, err := hugoSetup(work)
@@ -228,9 +256,26 @@ func (b *bench) size(n int) error {
 		if err != nil {
 			return err
 		}
-		b.rows = append(b.rows, sr)
+		b.rows = append(b.rows, sr...)
 	}
-	if tasks["search"] {
+	if tasks["serve-visible"] {
+		vs, err := serveVisible(b.handbook, b.work, site, n, visibleEdits)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "benchcompare: save → visible skipped: %v\n", err)
+		} else {
+			b.visible = append(b.visible, visibleTable(n, vs))
+		}
+	}
+	if tasks["serve-memory"] {
+		m, err := serveMemory(b.handbook, site, n, memoryEdits)
+		if err != nil {
+			return fmt.Errorf("serve-memory: %w", err)
+		}
+		b.memory = append(b.memory, m)
+	}
+	if tasks["search"] && n > peerMax {
+		fmt.Fprintf(os.Stderr, "benchcompare: search comparison skipped at %d pages (above -peer-max %d)\n", n, peerMax)
+	} else if tasks["search"] {
 		var buildMedian time.Duration
 		if len(r.a) > 0 {
 			w, _ := stats(r.a)
@@ -267,6 +312,9 @@ func (b *bench) compareBuild(site string, n int) (row, error) {
 		if i%2 == 1 {
 			order = []tool{hugo, ours}
 		}
+		if n > peerMax {
+			order = []tool{ours}
+		}
 		for _, t := range order {
 			out := filepath.Join(b.work, "out-"+strings.Fields(t.name)[0])
 			os.RemoveAll(out)
@@ -288,24 +336,6 @@ func (b *bench) compareBuild(site string, n int) (row, error) {
 // compareCheck measures handbook check on a site, without and with its
 // parse cache, against LinkChecker on the HTML handbook builds from it.
 func compareCheck(handbook, work, site string, n, runs int) ([]row, error) {
-	out := filepath.Join(work, "out-check")
-	os.RemoveAll(out)
-	if _, err := measure([]string{handbook, "-C", site, "--quiet", "build", "--out", out}); err != nil {
-		return nil, fmt.Errorf("build for linkchecker: %w", err)
-	}
-	defer os.RemoveAll(out)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(out))}
-	go srv.Serve(ln)
-	defer srv.Close()
-	rc := filepath.Join(work, "linkcheckerrc")
-	// Anchors checked, other sites not, no rate limit on our own server.
-	if err := os.WriteFile(rc, []byte("[checking]\nthreads=10\nmaxrequestspersecond=1000\n[filtering]\ncheckextern=0\n[AnchorCheck]\n"), 0o644); err != nil {
-		return nil, err
-	}
 	cache := filepath.Join(site, ".handbook-cache")
 	cold := row{task: "check (cold)", size: n, ours: "handbook check", peer: "linkchecker"}
 	warm := row{task: "check (cached)", size: n, ours: "handbook check", peer: "linkchecker"}
@@ -326,6 +356,27 @@ func compareCheck(handbook, work, site string, n, runs int) ([]row, error) {
 		}
 		warm.a = append(warm.a, s2)
 		fmt.Fprintf(os.Stderr, "  handbook check  %6d pages  run %d: %v cold, %v cached\n", n, i+1, s.wall.Round(time.Millisecond), s2.wall.Round(time.Millisecond))
+	}
+	if n > peerMax {
+		return []row{cold, warm}, nil
+	}
+	out := filepath.Join(work, "out-check")
+	os.RemoveAll(out)
+	if _, err := measure([]string{handbook, "-C", site, "--quiet", "build", "--out", out}); err != nil {
+		return nil, fmt.Errorf("build for linkchecker: %w", err)
+	}
+	defer os.RemoveAll(out)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: http.FileServer(http.Dir(out))}
+	go srv.Serve(ln)
+	defer srv.Close()
+	rc := filepath.Join(work, "linkcheckerrc")
+	// Anchors checked, other sites not, no rate limit on our own server.
+	if err := os.WriteFile(rc, []byte("[checking]\nthreads=10\nmaxrequestspersecond=1000\n[filtering]\ncheckextern=0\n[AnchorCheck]\n"), 0o644); err != nil {
+		return nil, err
 	}
 	fmt.Fprintf(os.Stderr, "  linkchecker     %6d pages  (up to %v)…\n", n, linkcheckerCap)
 	lc, err := measureCapped([]string{"linkchecker", "-f", rc, "--no-status", "--no-warnings", "-o", "none", "http://" + ln.Addr().String() + "/"}, linkcheckerCap)
@@ -436,8 +487,8 @@ func measure(args []string) (sample, error) {
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
-	if err != nil {
-		return sample{}, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
+	if err != nil && !foundProblems(args, err) {
+		return sample{}, fmt.Errorf("%v: %.2000s", err, strings.TrimSpace(stderr.String()))
 	}
 	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {
@@ -446,8 +497,19 @@ func measure(args []string) (sample, error) {
 	return sample{wall: wall, rss: ru.Maxrss}, nil
 }
 
+// foundProblems reports whether err is handbook's exit code 1: the site
+// was built or checked, and has findings (a generated site has the
+// findings real content has).
+func foundProblems(args []string, err error) bool {
+	var ee *exec.ExitError
+	return strings.Contains(filepath.Base(args[0]), "handbook") && errors.As(err, &ee) && ee.ExitCode() == 1
+}
+
 // stats returns the median, min and max of the samples' walls and rss.
 func stats(s []sample) (wall [3]time.Duration, rss [3]int64) {
+	if len(s) == 0 {
+		return
+	}
 	w := make([]time.Duration, len(s))
 	m := make([]int64, len(s))
 	for i, x := range s {
@@ -481,12 +543,18 @@ func markdownTable(rows []row, runs int) string {
 			s    []sample
 		}{{r.ours, r.a}, {r.peer, r.b}} {
 			w, m := stats(side.s)
-			if len(side.s) == 1 {
+			switch {
+			case len(side.s) == 0:
+				fmt.Fprintf(&b, "| %s | %d | %s | not run (above -peer-max %d pages) | |\n", r.task, r.size, side.name, peerMax)
+			case len(side.s) == 1:
 				fmt.Fprintf(&b, "| %s | %d | %s | %s%s (1 run) | %s |\n", r.task, r.size, side.name, atLeast(side.s), secs(w[0]), mb(m[0]))
-				continue
+			default:
+				fmt.Fprintf(&b, "| %s | %d | %s | %s (%s–%s) | %s (%s–%s) |\n", r.task, r.size, side.name,
+					secs(w[0]), secs(w[1]), secs(w[2]), mb(m[0]), mb(m[1]), mb(m[2]))
 			}
-			fmt.Fprintf(&b, "| %s | %d | %s | %s (%s–%s) | %s (%s–%s) |\n", r.task, r.size, side.name,
-				secs(w[0]), secs(w[1]), secs(w[2]), mb(m[0]), mb(m[1]), mb(m[2]))
+		}
+		if len(r.a) == 0 || len(r.b) == 0 {
+			continue
 		}
 		wa, ma := stats(r.a)
 		wb, mb2 := stats(r.b)
@@ -497,8 +565,90 @@ func markdownTable(rows []row, runs int) string {
 		fmt.Fprintf(&b, "| %s | %d | **ratio** handbook ÷ %s | **%s%.3g×** | **%.2f×** |\n", r.task, r.size, r.peer,
 			ratio, wa[0].Seconds()/wb[0].Seconds(), float64(ma[0])/float64(mb2[0]))
 	}
-	fmt.Fprintf(&b, "\nMedians of %d runs of each tool, alternating (LinkChecker: one run, stopped at %v; ≥ marks a run stopped there, whose ratio is then an upper bound); lower is better.\n", runs, linkcheckerCap)
+	fmt.Fprintf(&b, "\nMedians of %d runs of each tool, alternating (LinkChecker: one run, stopped at %v; ≥ marks a run stopped there, whose ratio is then an upper bound); lower is better. A serve row is the median of %d edits of its kind, from the save to the reload event for a page showing the edited file (handbook) or to the livereload message (Hugo); its memory is the server's peak over all edits; the start row is from the start of the process to its first page served, with the resident memory then.\n", runs, linkcheckerCap, serveEdits)
 	return b.String()
+}
+
+// growthTable returns, when more than one size was measured, handbook's
+// medians at each size and the factor from each size to the next (time
+// and memory), for the tasks measured at every size.
+func growthTable(rows []row, mem []memorySeries) string {
+	type key struct{ task, what string }
+	vals := map[key]map[int]float64{}
+	var keys []key
+	var sizes []int
+	add := func(k key, n int, v float64) {
+		if vals[k] == nil {
+			vals[k] = map[int]float64{}
+			keys = append(keys, k)
+		}
+		vals[k][n] = v
+		if !slices.Contains(sizes, n) {
+			sizes = append(sizes, n)
+		}
+	}
+	for _, r := range rows {
+		if len(r.a) == 0 {
+			continue
+		}
+		w, m := stats(r.a)
+		add(key{r.task, "time"}, r.size, w[0].Seconds())
+		if !strings.HasPrefix(r.task, "serve: ") || strings.Contains(r.task, "start") {
+			add(key{r.task, "memory"}, r.size, float64(m[0]))
+		}
+	}
+	for _, m := range mem {
+		_, _, top, last := m.summary()
+		add(key{fmt.Sprintf("serve: %d edits", len(m.after)), "memory, max"}, m.n, float64(top))
+		add(key{fmt.Sprintf("serve: %d edits", len(m.after)), "memory, last"}, m.n, float64(last))
+	}
+	slices.Sort(sizes)
+	if len(sizes) < 2 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("| growth (handbook) | measure |")
+	for _, n := range sizes {
+		fmt.Fprintf(&b, " %d pages |", n)
+	}
+	for i := 1; i < len(sizes); i++ {
+		fmt.Fprintf(&b, " %d ÷ %d |", sizes[i], sizes[i-1])
+	}
+	b.WriteString("\n| --- | --- |" + strings.Repeat(" ---: |", 2*len(sizes)-1) + "\n")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "| %s | %s |", k.task, k.what)
+		for _, n := range sizes {
+			v, ok := vals[k][n]
+			switch {
+			case !ok:
+				b.WriteString(" |")
+			case k.what == "time":
+				fmt.Fprintf(&b, " %s |", fmtSecs(v))
+			default:
+				fmt.Fprintf(&b, " %s |", mb(int64(v)))
+			}
+		}
+		for i := 1; i < len(sizes); i++ {
+			x, okx := vals[k][sizes[i]]
+			y, oky := vals[k][sizes[i-1]]
+			if okx && oky && y > 0 {
+				fmt.Fprintf(&b, " **%.1f×** |", x/y)
+			} else {
+				b.WriteString(" |")
+			}
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\nThe factor is the figure at the larger size divided by the one at the smaller; linear growth is the ratio of the sizes.\n")
+	return b.String()
+}
+
+// fmtSecs writes a time in seconds, in ms under one second.
+func fmtSecs(s float64) string {
+	if s < 1 {
+		return fmt.Sprintf("%.0f ms", s*1000)
+	}
+	return fmt.Sprintf("%.2f s", s)
 }
 
 func cpuModel() string {
@@ -529,6 +679,9 @@ func version(args ...string) string {
 func writePage(pagePath, table string, rows []row) error {
 	var bars []render.Bar
 	for _, r := range rows {
+		if len(r.a) == 0 || len(r.b) == 0 {
+			continue
+		}
 		wa, ma := stats(r.a)
 		wb, mb2 := stats(r.b)
 		bars = append(bars,

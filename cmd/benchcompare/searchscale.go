@@ -25,7 +25,7 @@ func scaleSearch(handbook, work, siteDir string, n int) (string, error) {
 	out := filepath.Join(work, fmt.Sprintf("out-scale-%d", n))
 	os.RemoveAll(out)
 	defer os.RemoveAll(out)
-	if o, err := exec.Command(handbook, "-C", siteDir, "--quiet", "build", "--out", out).CombinedOutput(); err != nil {
+	if o, err := exec.Command(handbook, "-C", siteDir, "--quiet", "build", "--out", out).CombinedOutput(); err != nil && !foundProblems([]string{handbook}, err) {
 		return "", fmt.Errorf("handbook build: %v\n%.2000s", err, o)
 	}
 	entry, err := os.ReadFile(filepath.Join(out, "search", "entry.json"))

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,53 +22,99 @@ import (
 )
 
 // compareServe measures what an author waits for in a preview server: the
-// time from saving a page to the reload message reaching the browser's
-// connection. handbook serve tells browsers over its event stream; hugo
-// server over its livereload websocket. Both serve the same generated
-// site; each gets the same number of edits to the same runbook.
-func compareServe(handbook, site, hugoDir string, n, edits int) (row, error) {
-	r := row{task: "serve: save → reload", size: n, ours: "handbook serve", peer: "hugo server"}
-	pages, _ := filepath.Glob(filepath.Join(site, "runbooks", "*", "*.md"))
-	if len(pages) == 0 {
-		return r, errors.New("no runbook to edit")
-	}
-	page := pages[0]
-	original, err := os.ReadFile(page)
+// time from saving a file to the reload message reaching the browser's
+// connection, for each kind of edit (editKinds) as its own row, edits
+// rounds of each. handbook serve tells a page over its event stream
+// (connected as the page at the edited file's URL connects, so that the
+// event says "reload" only when that page changed); hugo server over its
+// livereload websocket. Both serve the same generated site and get the
+// same edits. The start of each server, to its first page served, is a
+// row too. Above peerMax pages, Hugo is not run.
+func compareServe(handbook, site, hugoDir string, n, edits int) ([]row, error) {
+	steps, restore, err := editPlan(site, edits)
 	if err != nil {
-		return r, err
+		return nil, err
 	}
-	defer os.WriteFile(page, original, 0o644)
-	edit := func(i int) error {
-		return os.WriteFile(page, fmt.Appendf(append([]byte(nil), original...), "\nEdit %d at %d.\n", i, time.Now().UnixNano()), 0o644)
+	defer restore()
+	rows := map[string]*row{}
+	start := &row{task: "serve: start → first page", size: n, ours: "handbook serve", peer: "hugo server"}
+	for _, k := range editKinds {
+		rows[k] = &row{task: "serve: " + k + " → reload", size: n, ours: "handbook serve", peer: "hugo server"}
 	}
-	if r.a, err = serveHandbook(handbook, site, edits, edit); err != nil {
-		return r, err
+	hb, err := startHandbook(handbook, site)
+	if err != nil {
+		return nil, err
 	}
-	fmt.Fprintf(os.Stderr, "  handbook serve  %6d pages: %d edits, median %v\n", n, edits, median(r.a))
-	if r.b, err = serveHugo(site, hugoDir, edits, edit); err != nil {
-		return r, err
+	start.a = []sample{{wall: hb.started, rss: hb.rss()}}
+	for _, s := range steps {
+		d, err := hb.edit(s)
+		if err != nil {
+			hb.stop()
+			return nil, fmt.Errorf("handbook serve, %s: %w", s.kind, err)
+		}
+		if s.timed {
+			rows[s.kind].a = append(rows[s.kind].a, sample{wall: d})
+		}
 	}
-	fmt.Fprintf(os.Stderr, "  hugo server     %6d pages: %d edits, median %v\n", n, edits, median(r.b))
-	return r, nil
+	peak := hb.stop()
+	for _, k := range editKinds {
+		for i := range rows[k].a {
+			rows[k].a[i].rss = peak
+		}
+		fmt.Fprintf(os.Stderr, "  handbook serve  %6d pages: %-36s median %v\n", n, k, median(rows[k].a))
+	}
+	restore()
+	if n <= peerMax {
+		if err := serveHugo(site, hugoDir, steps, rows, start); err != nil {
+			return nil, err
+		}
+		for _, k := range editKinds {
+			fmt.Fprintf(os.Stderr, "  hugo server     %6d pages: %-36s median %v\n", n, k, median(rows[k].b))
+		}
+	}
+	out := []row{*start}
+	for _, k := range editKinds {
+		out = append(out, *rows[k])
+	}
+	return out, nil
 }
 
-// serveHandbook times edits under handbook serve, to the reload event on
-// its event stream; the samples carry the server's peak memory.
-func serveHandbook(handbook, site string, edits int, edit func(int) error) ([]sample, error) {
+// hbServer is a running handbook serve.
+type hbServer struct {
+	*server
+	base    string
+	started time.Duration // from the start of the process to its first page
+}
+
+// startHandbook starts handbook serve on site and waits for its first page.
+func startHandbook(handbook, site string) (*hbServer, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
 	}
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	ours, err := startServer([]string{handbook, "-C", site, "--quiet", "serve", "--port", strconv.Itoa(port)}, base+"/")
+	t := time.Now()
+	srv, err := startServer([]string{handbook, "-C", site, "--quiet", "serve", "--port", strconv.Itoa(port)}, base+"/")
 	if err != nil {
 		return nil, fmt.Errorf("handbook serve: %w", err)
 	}
-	resp, err := http.Get(base + "/__handbook/events")
+	return &hbServer{server: srv, base: base, started: time.Since(t)}, nil
+}
+
+// edit makes one step's save and returns the time from the save to the
+// event that tells a page showing s.path to reload. It connects to the
+// event stream as that page does, takes the state it is told at once,
+// then saves; after the reload event it waits for quiet, so that the next
+// step starts from a settled server.
+func (h *hbServer) edit(s step) (time.Duration, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", h.base+"/__handbook/events?path="+url.QueryEscape(s.path), nil)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		ours.stop()
-		return nil, err
+		return 0, err
 	}
+	defer resp.Body.Close()
 	events := make(chan string, 64)
 	go func() {
 		sc := bufio.NewScanner(resp.Body)
@@ -78,40 +126,44 @@ func serveHandbook(handbook, site string, edits int, edit func(int) error) ([]sa
 		}
 		close(events)
 	}()
-	drainFor(events, 500*time.Millisecond)
-	a, err := timeEdits(events, `"/runbooks/`, edits, edit, ours, "handbook serve: no reload event")
-	if err != nil {
-		return a, err
+	if !waitFor(events, `"build"`, 10*time.Minute) {
+		return 0, errors.New("no first event")
 	}
-	resp.Body.Close()
-	rss := ours.stop()
-	for i := range a {
-		a[i].rss = rss
+	t := time.Now()
+	if err := s.do(); err != nil {
+		return 0, err
 	}
-	return a, nil
+	if !waitFor(events, `"reload":true`, 10*time.Minute) {
+		return 0, errors.New("no reload event")
+	}
+	d := time.Since(t)
+	drainFor(events, 300*time.Millisecond)
+	return d, nil
 }
 
-// serveHugo times edits under hugo server, to the reload message on its
-// livereload websocket; the samples carry the server's peak memory.
-func serveHugo(site, hugoDir string, edits int, edit func(int) error) ([]sample, error) {
+// serveHugo makes the same steps under hugo server, timed to the reload
+// message on its livereload websocket, adding to rows' peer samples.
+func serveHugo(site, hugoDir string, steps []step, rows map[string]*row, start *row) error {
 	port, err := freePort()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	t := time.Now()
 	hugo, err := startServer([]string{"hugo", "server", "-s", site, "--config", filepath.Join(hugoDir, "hugo.toml"),
 		"--layoutDir", filepath.Join(hugoDir, "layouts"), "--bind", "127.0.0.1", "--port", strconv.Itoa(port), "--quiet"}, base+"/")
 	if err != nil {
-		return nil, fmt.Errorf("hugo server: %w", err)
+		return fmt.Errorf("hugo server: %w", err)
 	}
+	start.b = []sample{{wall: time.Since(t), rss: hugo.rss()}}
 	ws, err := websocket.Dial("ws://127.0.0.1:"+strconv.Itoa(port)+"/livereload", "", base+"/")
 	if err != nil {
 		hugo.stop()
-		return nil, fmt.Errorf("hugo livereload: %w", err)
+		return fmt.Errorf("hugo livereload: %w", err)
 	}
 	if err := websocket.Message.Send(ws, `{"command":"hello","protocols":["http://livereload.com/protocols/official-7"]}`); err != nil {
 		hugo.stop()
-		return nil, err
+		return err
 	}
 	msgs := make(chan string, 64)
 	go func() {
@@ -125,36 +177,29 @@ func serveHugo(site, hugoDir string, edits int, edit func(int) error) ([]sample,
 		}
 	}()
 	drainFor(msgs, 500*time.Millisecond)
-	b, err := timeEdits(msgs, `"reload"`, edits, edit, hugo, "hugo server: no reload message")
-	if err != nil {
-		return b, err
+	for _, s := range steps {
+		t := time.Now()
+		if err := s.do(); err != nil {
+			hugo.stop()
+			return err
+		}
+		if !waitFor(msgs, `"reload"`, 5*time.Minute) {
+			hugo.stop()
+			return fmt.Errorf("hugo server, %s: no reload message", s.kind)
+		}
+		if s.timed {
+			rows[s.kind].b = append(rows[s.kind].b, sample{wall: time.Since(t)})
+		}
+		drainFor(msgs, 300*time.Millisecond)
 	}
 	ws.Close()
-	rss := hugo.stop()
-	for i := range b {
-		b[i].rss = rss
-	}
-	return b, nil
-}
-
-// timeEdits makes edits edits, timing each from the save to a message on
-// ch containing want. When none comes, it stops srv and fails with
-// noReload; the samples so far are returned either way.
-func timeEdits(ch <-chan string, want string, edits int, edit func(int) error, srv *server, noReload string) ([]sample, error) {
-	var s []sample
-	for i := 0; i < edits; i++ {
-		start := time.Now()
-		if err := edit(i); err != nil {
-			return s, err
+	peak := hugo.stop()
+	for _, r := range rows {
+		for i := range r.b {
+			r.b[i].rss = peak
 		}
-		if !waitFor(ch, want, 5*time.Minute) {
-			srv.stop()
-			return s, errors.New(noReload)
-		}
-		s = append(s, sample{wall: time.Since(start)})
-		drainFor(ch, 300*time.Millisecond)
 	}
-	return s, nil
+	return nil
 }
 
 // server is a preview server started for a measurement.
@@ -168,7 +213,7 @@ func startServer(args []string, url string) (*server, error) {
 		return nil, err
 	}
 	s := &server{cmd: cmd}
-	for deadline := time.Now().Add(5 * time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(15 * time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if resp, err := http.Get(url); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
@@ -177,7 +222,23 @@ func startServer(args []string, url string) (*server, error) {
 		}
 	}
 	s.stop()
-	return nil, errors.New("did not answer within 5 minutes")
+	return nil, errors.New("did not answer within 15 minutes")
+}
+
+// rss returns the server's resident memory now, in KiB (VmRSS), 0 when
+// it cannot be read.
+func (s *server) rss() int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // stop interrupts the server and returns its peak memory in KiB.
@@ -236,6 +297,9 @@ func drainFor(ch <-chan string, quiet time.Duration) {
 }
 
 func median(s []sample) time.Duration {
+	if len(s) == 0 {
+		return 0
+	}
 	w, _ := stats(s)
 	return w[0].Round(time.Millisecond)
 }

@@ -1,65 +1,128 @@
-// Package sitegen writes realistic, valid handbooks of any size for tests
-// and benchmarks: runbooks (30%), ADRs (15%, some superseding others),
-// postmortems (15%), tool evaluations (5%), posts (15%) and guides (the
-// rest). Pages hold 1–8 KB of Markdown with headings, lists, tables,
-// callouts, code in several languages, 5–20 internal links (some with
-// #anchors, some [[references]]) and external links, with tags, services
-// and owners drawn from fixed sets. The same seed gives the same site, and
-// a build of it reports no diagnostics. GitHistory then makes a generated
-// site a git repository with years of history, for benchmarks of what reads
-// it.
+// Package sitegen writes handbooks of any size for tests and benchmarks
+// that look like real ones: runbooks (30%), ADRs (15%, some superseding
+// others), postmortems (15%), tool evaluations (5%), posts (15%) and guides
+// (the rest).
+//
+// Pages vary as real pages do. Their length is log-normal (most 1–4 KB of
+// Markdown, a few up to 12 KB); they hold headings, paragraphs from sentence
+// patterns over a vocabulary of a few hundred operations words, lists,
+// callouts, tables of 2–6 columns and 1–60 rows, and code blocks in about
+// fifteen languages (shell, console sessions, YAML manifests and alert
+// rules, PromQL, SQL, Go, Python, JSON, Terraform, Dockerfiles, JavaScript,
+// TypeScript, TOML, INI, log output, none) generated with their own
+// identifiers, numbers and lengths (median 5 lines, one in ten over 15), so
+// that no two blocks repeat; links to other pages (some with #anchors, some
+// [[references]]) and to outside sites; tags, services and owners drawn
+// with the skew of real sites (a few tags on a large share of the pages).
+//
+// Pages also carry the findings real content has, at about the rates seen
+// in the corpora of real handbooks: broken links, anchors and references,
+// placeholders left from templates, runbooks past their review date or
+// without an owner or an escalation, action items without an owner or a
+// ticket, empty sections, skipped heading levels, unknown front-matter
+// fields, links to superseded ADRs, and now and then a string that looks
+// like a credential. Options.Clean leaves them out: a build of a clean site,
+// on the date Today, reports no finding.
+//
+// The same options give the same site, byte for byte. GitHistory then
+// makes a generated site a git repository with years of history, for
+// benchmarks of what reads it.
 package sitegen
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
 // Today is the date a generated site is current on: its runbooks were
-// reviewed in the 150 days before it. Build a generated site with this as
-// the time (site.Config.Now, or SOURCE_DATE_EPOCH) for no finding at all,
-// whenever it is built.
+// reviewed in the 150 days before it, except those made stale on purpose.
+// Build a generated site with this as the time (site.Config.Now, or
+// SOURCE_DATE_EPOCH) for the same findings whenever it is built.
 var Today = time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
 
-// Generate writes a site of n pages into out (created if missing), the same
-// for the same seed.
+// Options says what to generate.
+type Options struct {
+	// Pages is the number of pages; Seed chooses the site.
+	Pages int
+	Seed  uint64
+	// Clean leaves out the findings: no broken link, no stale runbook, no
+	// placeholder, no secret.
+	Clean bool
+}
+
+// Generate writes a site of n pages, findings included, into out (created
+// if missing), the same for the same seed.
 func Generate(out string, n int, seed uint64) error {
-	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	pages := plan(n, r)
-	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i, p := range pages {
-		body := render(p, i, pages, r, base)
-		path := filepath.Join(out, filepath.FromSlash(p.path))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	return Write(out, Options{Pages: n, Seed: seed})
+}
+
+// Write writes the site opts describes into out (created if missing).
+// Pages are generated and written in parallel, each from its own random
+// stream, so the output does not depend on the number of cores.
+func Write(out string, opts Options) error {
+	r := rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15))
+	pages := plan(opts.Pages, r)
+	dirs := map[string]bool{}
+	for _, p := range pages {
+		dirs[filepath.Dir(filepath.Join(out, filepath.FromSlash(p.path)))] = true
+	}
+	for d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-			return err
-		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf strings.Builder
+			for i := w; i < len(pages); i += workers {
+				pr := rand.New(rand.NewPCG(opts.Seed+uint64(i)*0x9e3779b97f4a7c15, uint64(i)^0x2545f4914f6cdd1d))
+				buf.Reset()
+				g := gen{r: pr, p: pages[i], i: i, pages: pages, findings: !opts.Clean, b: &buf}
+				g.render()
+				path := filepath.Join(out, filepath.FromSlash(pages[i].path))
+				if err := os.WriteFile(path, []byte(buf.String()), 0o644); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	cfg := "title: Generated handbook\nradar:\n  quadrants: [" + strings.Join(quadrants, ", ") + "]\n"
 	return os.WriteFile(filepath.Join(out, "handbook.yaml"), []byte(cfg), 0o644)
 }
 
 var (
-	services  = []string{"payments", "checkout", "search", "identity", "billing", "notifications", "inventory", "shipping", "catalog", "gateway", "ledger", "reporting", "storage", "messaging", "analytics", "auth"}
-	owners    = []string{"team-payments", "team-platform", "team-sre", "team-identity", "team-data", "team-growth", "team-infra", "team-security"}
-	tags      = []string{"database", "kubernetes", "networking", "observability", "security", "latency", "capacity", "deploys", "queues", "caching", "dns", "tls", "storage", "on-call", "cost"}
-	langs     = []string{"go", "yaml", "bash", "python", "sql", "json", "hcl", "javascript", "rust", "console"}
+	services = strings.Fields(`payments checkout search identity billing notifications inventory shipping
+	catalog gateway ledger reporting storage messaging analytics auth pricing recommendations fraud
+	orders returns warehouse loyalty subscriptions media uploads email sms push scheduler exports imports
+	audit compliance tax currency geo sessions profiles reviews`)
+	owners = strings.Fields(`team-payments team-platform team-sre team-identity team-data team-growth
+	team-infra team-security team-checkout team-search team-storage team-mobile team-web team-ml
+	team-finance team-support team-logistics team-core`)
+	tags = strings.Fields(`database kubernetes networking observability security latency capacity deploys
+	queues caching dns tls storage on-call cost postgres kafka redis terraform ci migrations backups
+	alerting slo incident-response load-balancing autoscaling secrets compliance performance api mobile
+	frontend data-pipeline search-infra email vendors disaster-recovery`)
 	quadrants = []string{"languages", "frameworks", "tools", "platforms", "techniques"}
 	rings     = []string{"adopt", "trial", "assess", "hold"}
-	words     = strings.Fields(`the service request latency replica primary database cluster node pod deploy rollout
-	queue consumer producer partition lag error budget alert page incident timeout retry circuit breaker cache
-	eviction memory disk network packet loss certificate rotation secret config feature flag canary traffic
-	shift region zone failover backup restore snapshot index query plan lock contention throughput saturation
-	upstream downstream dependency owner escalation dashboard metric trace log sample threshold window burn rate`)
-	verbs = strings.Fields(`check verify restart drain scale inspect compare confirm roll back promote pause resume
-	rotate flush rebuild reindex throttle reroute isolate notify`)
 )
 
 type page struct {
@@ -69,6 +132,7 @@ type page struct {
 	ref      string // a [[reference]] that finds it
 	anchors  []string
 	title    string
+	service  string
 	number   int
 	severity int
 	// supersedes is the number of the ADR this one supersedes, 0 if none;
@@ -80,8 +144,9 @@ type page struct {
 // plan decides every page's kind, path and anchors first, so that links
 // can point at pages written later.
 func plan(n int, r *rand.Rand) []*page {
-	var pages []*page
+	pages := make([]*page, 0, n)
 	counts := map[string]int{}
+	svcZipf := rand.NewZipf(r, 1.1, 2, uint64(len(services)-1))
 	for i := 0; i < n; i++ {
 		x := i * 100 / max(n, 1)
 		kind := "guide"
@@ -99,45 +164,47 @@ func plan(n int, r *rand.Rand) []*page {
 		}
 		counts[kind]++
 		c := counts[kind]
-		p := &page{kind: kind}
-		svc := services[c%len(services)]
+		p := &page{kind: kind, service: services[svcZipf.Uint64()]}
+		svc := p.service
 		switch kind {
 		case "runbook":
-			p.title = fmt.Sprintf("%s: %s %s %d", svc, title(r), "runbook", c)
-			p.slug = fmt.Sprintf("%s-%s-%d", svc, strings.ToLower(strings.ReplaceAll(words[r.IntN(len(words))], " ", "-")), c)
+			alert := title1(svc) + pascal(r) + pick(r, []string{"High", "Down", "Saturated", "Stuck", "Lagging", "Errors", "Latency"})
+			p.title = fmt.Sprintf("%s: %s", alert, title(r))
+			p.slug = fmt.Sprintf("%s-%s-%d", svc, kebab(r), c)
 			p.path = fmt.Sprintf("runbooks/%s/%s.md", svc, p.slug)
 			p.ref = "runbook:" + p.slug
-			p.anchors = []string{"overview", "diagnosis", "mitigation", "escalation"}
+			p.anchors = []string{"overview", "diagnosis", "mitigation"}
 		case "adr":
 			p.number = c
-			p.slug = fmt.Sprintf("%04d-%s-%s", c, words[r.IntN(len(words))], words[r.IntN(len(words))])
-			p.title = fmt.Sprintf("Use %s for %s", title(r), words[r.IntN(len(words))])
+			p.slug = fmt.Sprintf("%04d-%s", c, kebab(r))
+			p.title = fmt.Sprintf("%s %s for %s", pick(r, []string{"Use", "Adopt", "Replace", "Move to", "Keep", "Drop"}), title(r), pick(r, proseNouns))
 			p.path = "content/adr/" + p.slug + ".md"
 			p.ref = fmt.Sprintf("ADR-%04d", c)
 			p.anchors = []string{"context-and-problem-statement", "considered-options", "decision-outcome", "consequences"}
 		case "postmortem":
-			p.slug = fmt.Sprintf("%d-%s-incident-%d", 2024+c%3, services[r.IntN(len(services))], c)
-			p.title = fmt.Sprintf("%s degraded: %s", strings.ToUpper(svc[:1])+svc[1:], title(r))
-			p.path = fmt.Sprintf("content/postmortems/%d/%s.md", 2024+c%3, p.slug)
+			year := 2024 + c%3
+			p.slug = fmt.Sprintf("%d-%s-%s-%d", year, svc, kebab(r), c)
+			p.title = fmt.Sprintf("%s %s: %s", title1(svc), pick(r, []string{"degraded", "outage", "partial outage", "elevated errors", "slow responses", "data delay"}), title(r))
+			p.path = fmt.Sprintf("content/postmortems/%d/%s.md", year, p.slug)
 			p.ref = "postmortem:" + p.slug
 			p.severity = 1 + r.IntN(5)
 			p.anchors = []string{"summary", "impact", "timeline", "contributing-factors", "detection", "resolution", "action-items", "lessons"}
 		case "evaluation":
-			p.slug = fmt.Sprintf("tool-%s-%d", words[r.IntN(len(words))], c)
-			p.title = fmt.Sprintf("Tool %s %d", title(r), c)
+			p.slug = fmt.Sprintf("tool-%s-%d", kebab(r), c)
+			p.title = fmt.Sprintf("%s %s %d", title1(noun(r)), pick(r, []string{"operator", "proxy", "client", "framework", "scanner", "store", "agent"}), c)
 			p.path = "content/evaluations/" + p.slug + ".md"
 			p.ref = "evaluation:" + p.slug
 			p.anchors = []string{"summary", "strengths", "risks"}
 		case "post":
-			p.slug = fmt.Sprintf("post-%d-%s", c, words[r.IntN(len(words))])
-			p.title = fmt.Sprintf("Notes on %s, part %d", title(r), c)
+			p.slug = fmt.Sprintf("post-%d-%s", c, kebab(r))
+			p.title = fmt.Sprintf("%s: %s, part %d", pick(r, []string{"Notes on", "What we learned from", "Inside", "A year of", "Scaling"}), title(r), c)
 			p.path = fmt.Sprintf("content/posts/%s.md", p.slug)
 			p.ref = "post:" + p.slug
 			p.anchors = []string{"background", "what-we-learned"}
 		default:
 			topic := tags[c%len(tags)]
-			p.slug = fmt.Sprintf("guide-%d-%s", c, words[r.IntN(len(words))])
-			p.title = fmt.Sprintf("Guide to %s and %s (%d)", topic, title(r), c)
+			p.slug = fmt.Sprintf("guide-%d-%s", c, kebab(r))
+			p.title = fmt.Sprintf("%s %s (%d)", pick(r, []string{"Guide to", "How to run", "Working with", "Operating", "Debugging"}), title(r), c)
 			p.path = fmt.Sprintf("content/guides/%s/%s.md", topic, p.slug)
 			p.ref = "page:" + p.slug
 			p.anchors = []string{"introduction", "how-it-works", "reference"}
@@ -159,39 +226,48 @@ func plan(n int, r *rand.Rand) []*page {
 	return pages
 }
 
-func title(r *rand.Rand) string {
-	w := words[r.IntN(len(words))] + " " + words[r.IntN(len(words))]
-	return strings.ToUpper(w[:1]) + w[1:]
+// gen writes one page.
+type gen struct {
+	r        *rand.Rand
+	p        *page
+	i        int
+	pages    []*page
+	findings bool
+	b        *strings.Builder
+	links    int // internal links still to place
+	// sections counts the sections written; the one numbered empty (0:
+	// none) is left empty, and skip, when set, skips a heading level.
+	sections, empty int
+	skip            bool
 }
 
-func sentence(r *rand.Rand) string {
-	n := 8 + r.IntN(14)
-	var b strings.Builder
-	for i := 0; i < n; i++ {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		w := words[r.IntN(len(words))]
-		if i == 0 {
-			w = strings.ToUpper(w[:1]) + w[1:]
-		}
-		if r.IntN(12) == 0 {
-			w = "**" + w + "**"
-		} else if r.IntN(15) == 0 {
-			w = "`" + w + "`"
-		}
-		b.WriteString(w)
-	}
-	return b.String() + "."
-}
+// chance reports, when findings are on, true with probability p.
+func (g *gen) chance(p float64) bool { return g.findings && g.r.Float64() < p }
 
-func paragraph(r *rand.Rand) string {
-	var s []string
-	for i := 0; i < 2+r.IntN(4); i++ {
-		s = append(s, sentence(r))
-	}
-	return strings.Join(s, " ")
-}
+// Rates of findings, per page unless said otherwise, set from what
+// `handbook check` finds in the corpora of real handbooks (where broken
+// links to absent images inflate the counts, they are left out).
+const (
+	rateBrokenLink      = 0.03
+	rateBrokenAnchor    = 0.03
+	rateBrokenReference = 0.01
+	ratePlaceholder     = 0.06
+	rateStale           = 0.12 // of runbooks
+	rateNoOwner         = 0.03 // of runbooks and postmortems
+	rateNoEscalation    = 0.08 // of runbooks
+	rateOpenActionItem  = 0.2  // of action items: no owner or no ticket
+	rateEmptySection    = 0.02
+	rateHeadingSkip     = 0.01
+	rateUnknownField    = 0.02
+)
+
+// The rarest findings are placed, not drawn, so that every site of a
+// few hundred pages has some: a credential on one page in 500, a link to
+// a superseded ADR on one in 100.
+const (
+	everySecret         = 500
+	everySupersededLink = 100
+)
 
 // relPath returns the relative link from one page's file to another's.
 func relPath(from, to *page) string {
@@ -199,169 +275,254 @@ func relPath(from, to *page) string {
 	return filepath.ToSlash(rel)
 }
 
-func link(r *rand.Rand, from *page, pages []*page) string {
-	to := pages[r.IntN(len(pages))]
-	for i := 1; to.superseded; i++ {
-		to = pages[(slices.Index(pages, to)+i)%len(pages)] // link to current decisions
+func (g *gen) link() string {
+	r, from := g.r, g.p
+	to := g.pages[r.IntN(len(g.pages))]
+	if !g.findings || g.i%everySupersededLink != everySupersededLink/2 {
+		for i := 1; to.superseded; i++ {
+			to = g.pages[(slices.Index(g.pages, to)+i)%len(g.pages)] // link to current decisions
+		}
+	}
+	text := strings.ToLower(to.title)
+	if r.IntN(3) == 0 {
+		text = pick(r, []string{"this runbook", "the decision", "here", "the details", "the write-up", to.slug})
 	}
 	switch r.IntN(4) {
 	case 0:
 		return fmt.Sprintf("[[%s]]", to.ref)
 	case 1:
-		return fmt.Sprintf("[%s](%s#%s)", strings.ToLower(to.title), relPath(from, to), to.anchors[r.IntN(len(to.anchors))])
+		return fmt.Sprintf("[%s](%s#%s)", text, relPath(from, to), to.anchors[r.IntN(len(to.anchors))])
 	default:
-		return fmt.Sprintf("[%s](%s)", strings.ToLower(to.title), relPath(from, to))
+		return fmt.Sprintf("[%s](%s)", text, relPath(from, to))
 	}
 }
 
-func codeBlock(r *rand.Rand) string {
-	lang := langs[r.IntN(len(langs))]
-	var body string
-	switch lang {
-	case "go":
-		body = "func retry(ctx context.Context, f func() error) error {\n\tfor i := 0; i < 3; i++ {\n\t\tif err := f(); err == nil {\n\t\t\treturn nil\n\t\t}\n\t\ttime.Sleep(time.Second << i)\n\t}\n\treturn errors.New(\"gave up\")\n}"
-	case "yaml":
-		body = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments\nspec:\n  replicas: 3\n  strategy:\n    rollingUpdate: {maxSurge: 1}"
-	case "bash", "console":
-		body = "kubectl -n payments rollout status deploy/payments\nkubectl -n payments get pods -l app=payments -o wide\nkubectl -n payments rollout undo deploy/payments"
-	case "python":
-		body = "def burn_rate(errors, total, slo=0.999):\n    budget = 1 - slo\n    return (errors / max(total, 1)) / budget\n\nprint(burn_rate(42, 10_000))"
-	case "sql":
-		body = "SELECT pid, state, wait_event, query\nFROM pg_stat_activity\nWHERE state <> 'idle'\nORDER BY query_start;"
-	case "json":
-		body = "{\n  \"service\": \"payments\",\n  \"replicas\": 3,\n  \"regions\": [\"eu-west-1\", \"us-east-1\"]\n}"
-	case "hcl":
-		body = "resource \"aws_db_instance\" \"main\" {\n  engine         = \"postgres\"\n  instance_class = \"db.r6g.large\"\n  multi_az       = true\n}"
-	case "javascript":
-		body = "export async function health(url) {\n  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });\n  return res.ok;\n}"
-	case "rust":
-		body = "fn main() {\n    let total: u64 = (1..=10).sum();\n    println!(\"{}\", total);\n}"
+// brokenLink returns a link that does not resolve: a page that is not
+// there, an anchor the page does not have, or a reference to nothing.
+func (g *gen) brokenLink(kind int) string {
+	r := g.r
+	to := g.pages[r.IntN(len(g.pages))]
+	switch kind {
+	case 0:
+		return fmt.Sprintf("[the old page](%s)", strings.Replace(relPath(g.p, to), to.slug, to.slug+"-old", 1))
+	case 1:
+		return fmt.Sprintf("[that section](%s#%s)", relPath(g.p, to), kebab(r))
+	default:
+		return fmt.Sprintf("[[%s]]", pick(r, []string{"runbook:", "ADR-9", "postmortem:"})+kebab(r))
 	}
-	return "```" + lang + "\n" + body + "\n```"
 }
 
-func table(r *rand.Rand) string {
-	var b strings.Builder
-	b.WriteString("| Signal | Threshold | Action |\n| --- | ---: | --- |\n")
-	for i := 0; i < 3+r.IntN(4); i++ {
-		fmt.Fprintf(&b, "| %s %s | %d%% | %s the %s |\n", words[r.IntN(len(words))], words[r.IntN(len(words))], 1+r.IntN(99), verbs[r.IntN(len(verbs))], words[r.IntN(len(words))])
+func (g *gen) para() string {
+	s := paragraph(g.r)
+	if g.links > 0 && g.r.IntN(3) > 0 {
+		s += " See " + g.link() + "."
+		g.links--
 	}
-	return b.String()
+	if g.r.IntN(12) == 0 {
+		s += fmt.Sprintf(" Upstream: [%s docs](https://%s.example.com/docs/%s).", noun(g.r), kebab(g.r), kebab(g.r))
+	}
+	return s
 }
 
-func list(r *rand.Rand) string {
-	var b strings.Builder
-	for i := 0; i < 3+r.IntN(4); i++ {
-		fmt.Fprintf(&b, "%d. %s the %s, then %s.\n", i+1, title1(verbs[r.IntN(len(verbs))]), words[r.IntN(len(words))], sentence(r)[:20])
+// block writes one element of a section's body.
+func (g *gen) block() {
+	r, b := g.r, g.b
+	x := r.IntN(100)
+	code := map[string]int{"runbook": 34, "adr": 18, "postmortem": 22, "evaluation": 10, "post": 22, "guide": 26}[g.p.kind]
+	switch {
+	case x < code:
+		if r.IntN(3) == 0 {
+			b.WriteString(pick(r, []string{"Run:", "For example:", "The output looks like this:", "Check with:", "As configured today:"}) + "\n\n")
+		}
+		b.WriteString(codeBlock(r, g.p.kind) + "\n\n")
+	case x < code+9:
+		b.WriteString(table(r) + "\n")
+	case x < code+24:
+		b.WriteString(list(r) + "\n")
+	case x < code+28:
+		fmt.Fprintf(b, "> [!%s]\n> %s\n\n", pick(r, []string{"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"}), sentence(r))
+	default:
+		b.WriteString(g.para() + "\n\n")
 	}
-	return b.String()
 }
 
-var calloutKinds = []string{"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"}
-
-// section writes one section of filler with links, sized by weight.
-func section(r *rand.Rand, heading string, from *page, pages []*page, links *int, weight int) string {
-	var b strings.Builder
+// section writes a heading and 1–4 elements under it.
+func (g *gen) section(heading string) {
+	r, b := g.r, g.b
 	b.WriteString("## " + heading + "\n\n")
-	for i := 0; i < weight; i++ {
-		p := paragraph(r)
-		if *links > 0 {
-			p += " See " + link(r, from, pages) + "."
-			*links--
-		}
-		b.WriteString(p + "\n\n")
-		if heading == "Action items" {
-			// Every action item has an owner and a ticket.
-			for j := 0; j < 2+r.IntN(3); j++ {
-				fmt.Fprintf(&b, "- [ ] %s the %s. Owner: @%s. Ticket OPS-%d.\n", title1(verbs[r.IntN(len(verbs))]), words[r.IntN(len(words))], owners[r.IntN(len(owners))], 100+r.IntN(9000))
-			}
-			b.WriteString("\n")
-			continue
-		}
-		switch r.IntN(6) {
-		case 0:
-			b.WriteString(codeBlock(r) + "\n\n")
-		case 1:
-			b.WriteString(table(r) + "\n")
-		case 2:
-			b.WriteString(list(r) + "\n")
-		case 3:
-			fmt.Fprintf(&b, "> [!%s]\n> %s\n\n", calloutKinds[r.IntN(len(calloutKinds))], sentence(r))
-		case 4:
-			fmt.Fprintf(&b, "### %s %d\n\n%s See [the upstream docs](https://docs.example.com/%s).\n\n", title(r), i+1, paragraph(r), words[r.IntN(len(words))])
-		}
+	g.sections++
+	if g.sections == g.empty {
+		return
 	}
-	return b.String()
+	b.WriteString(g.para() + "\n\n")
+	if heading == "Action items" {
+		for j := 0; j < 2+r.IntN(4); j++ {
+			owner, ticket := fmt.Sprintf(" Owner: @%s.", pick(r, owners)), fmt.Sprintf(" Ticket OPS-%d.", 100+r.IntN(9000))
+			if g.chance(rateOpenActionItem) {
+				if r.IntN(2) == 0 {
+					owner = ""
+				} else {
+					ticket = ""
+				}
+			}
+			fmt.Fprintf(b, "- [ ] %s %s.%s%s\n", title1(pick(r, verbsBase)), np(r), owner, ticket)
+		}
+		b.WriteString("\n")
+		return
+	}
+	if heading == "Timeline" {
+		t := Today.AddDate(0, 0, -g.i%700)
+		for j := 0; j < 3+r.IntN(8); j++ {
+			t = t.Add(time.Duration(1+r.IntN(40)) * time.Minute)
+			fmt.Fprintf(b, "- **%s** %s\n", t.Format("15:04"), sentence(r))
+		}
+		b.WriteString("\n")
+		return
+	}
+	for k := 0; k < r.IntN(4); k++ {
+		g.block()
+	}
+	if r.IntN(5) == 0 {
+		level := "###"
+		if g.skip {
+			level, g.skip = "####", false
+		}
+		fmt.Fprintf(b, "%s %s\n\n%s\n\n", level, title(r), g.para())
+		g.block()
+	}
 }
 
-func render(p *page, i int, pages []*page, r *rand.Rand, base time.Time) string {
-	date := base.AddDate(0, 0, (i*7)%900)
-	var fm strings.Builder
-	fm.WriteString("---\n")
-	fmt.Fprintf(&fm, "title: %q\n", p.title)
-	tg := []string{tags[r.IntN(len(tags))], tags[r.IntN(len(tags))]}
-	if tg[0] == tg[1] {
-		tg = tg[:1]
+// targetSize draws a page's size in bytes: log-normal, median 2.6 KB,
+// between 1 and 12 KB.
+func targetSize(r *rand.Rand) int {
+	return min(max(int(2600*math.Exp(0.6*r.NormFloat64())), 1024), 12*1024)
+}
+
+func (g *gen) render() {
+	p, r, b := g.p, g.r, g.b
+	date := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, (g.i*7)%900)
+	b.WriteString("---\n")
+	fmt.Fprintf(b, "title: %q\n", p.title)
+	tg := []string{tags[min(int(math.Abs(r.NormFloat64())*6), len(tags)-1)]}
+	for k := r.IntN(4); k > 0; k-- {
+		if t := pick(r, tags); !slices.Contains(tg, t) {
+			tg = append(tg, t)
+		}
 	}
-	fmt.Fprintf(&fm, "tags: [%s]\n", strings.Join(tg, ", "))
-	owner := owners[r.IntN(len(owners))]
-	svc := services[r.IntN(len(services))]
-	var headings []string
+	fmt.Fprintf(b, "tags: [%s]\n", strings.Join(tg, ", "))
+	owner := pick(r, owners)
+	var headings, extra []string
+	escalation := true
 	switch p.kind {
 	case "runbook":
-		svc = strings.Split(p.path, "/")[1]
-		fmt.Fprintf(&fm, "service: %s\nowner: %s\nlast_reviewed: %s\nreview_every: 180d\nalerts: [%sHighLatency, %sErrors]\ntier: %d\n", svc, owner, Today.AddDate(0, 0, -(i%150)).Format("2006-01-02"), title1(svc), title1(svc), 1+r.IntN(3))
-		headings = []string{"Overview", "Diagnosis", "Mitigation", "Escalation"}
+		reviewed := Today.AddDate(0, 0, -(g.i % 150))
+		if g.chance(rateStale) {
+			reviewed = Today.AddDate(0, 0, -(200 + r.IntN(500)))
+		}
+		fmt.Fprintf(b, "service: %s\n", p.service)
+		if !g.chance(rateNoOwner) {
+			fmt.Fprintf(b, "owner: %s\n", owner)
+		}
+		fmt.Fprintf(b, "last_reviewed: %s\nreview_every: %s\nalerts: [%s]\ntier: %d\n", reviewed.Format("2006-01-02"), pick(r, []string{"180d", "180d", "365d"}), strings.SplitN(p.title, ":", 2)[0], 1+r.IntN(3))
+		if r.IntN(3) == 0 {
+			fmt.Fprintf(b, "severity: %s\n", pick(r, []string{"critical", "warning", "info"}))
+		}
+		headings = []string{"Overview", "Diagnosis", "Mitigation"}
+		extra = []string{"Symptoms", "Verification", "Rollback", "Dashboards"}
+		escalation = !g.chance(rateNoEscalation)
 	case "adr":
-		status := []string{"accepted", "accepted", "proposed", "rejected", "deprecated"}[r.IntN(5)]
+		status := pick(r, []string{"accepted", "accepted", "accepted", "proposed", "rejected", "deprecated"})
 		if p.superseded {
 			status = "superseded"
 		}
 		if p.supersedes > 0 {
-			fmt.Fprintf(&fm, "supersedes: ADR-%04d\n", p.supersedes)
+			fmt.Fprintf(b, "supersedes: ADR-%04d\n", p.supersedes)
 		}
-		fmt.Fprintf(&fm, "status: %s\ndate: %s\ndecision-makers: [%s]\n", status, date.Format("2006-01-02"), owner)
+		fmt.Fprintf(b, "status: %s\ndate: %s\ndecision-makers: [%s]\n", status, date.Format("2006-01-02"), owner)
+		if r.IntN(3) == 0 {
+			fmt.Fprintf(b, "consulted: [%s, %s]\n", pick(r, owners), pick(r, owners))
+		}
 		headings = []string{"Context and Problem Statement", "Considered Options", "Decision Outcome", "Consequences"}
+		extra = []string{"Decision Drivers", "Pros and Cons of the Options", "More Information"}
 	case "postmortem":
 		start := date.Add(time.Duration(r.IntN(20)) * time.Hour)
 		det := start.Add(time.Duration(2+r.IntN(40)) * time.Minute)
 		mit := det.Add(time.Duration(5+r.IntN(120)) * time.Minute)
 		res := mit.Add(time.Duration(10+r.IntN(600)) * time.Minute)
-		fmt.Fprintf(&fm, "date: %s\nseverity: SEV-%d\nstatus: reviewed\nowner: %s\nservices: [%s]\nimpact_start: %s\ndetected_at: %s\nmitigated_at: %s\nresolved_at: %s\n",
-			date.Format("2006-01-02"), p.severity, owner, svc, start.Format(time.RFC3339), det.Format(time.RFC3339), mit.Format(time.RFC3339), res.Format(time.RFC3339))
+		fmt.Fprintf(b, "date: %s\nseverity: SEV-%d\nstatus: %s\n", date.Format("2006-01-02"), p.severity, pick(r, []string{"reviewed", "reviewed", "closed", "in-review"}))
+		if !g.chance(rateNoOwner) {
+			fmt.Fprintf(b, "owner: %s\n", owner)
+		}
+		fmt.Fprintf(b, "services: [%s]\nimpact_start: %s\ndetected_at: %s\nmitigated_at: %s\nresolved_at: %s\n",
+			p.service, start.Format(time.RFC3339), det.Format(time.RFC3339), mit.Format(time.RFC3339), res.Format(time.RFC3339))
 		headings = []string{"Summary", "Impact", "Timeline", "Contributing factors", "Detection", "Resolution", "Action items", "Lessons"}
 	case "evaluation":
-		fmt.Fprintf(&fm, "ring: %s\nquadrant: %s\ndate: %s\nowner: %s\n", rings[r.IntN(4)], quadrants[r.IntN(len(quadrants))], date.Format("2006-01-02"), owner)
+		fmt.Fprintf(b, "ring: %s\nquadrant: %s\ndate: %s\nowner: %s\n", pick(r, rings), pick(r, quadrants), date.Format("2006-01-02"), owner)
 		headings = []string{"Summary", "Strengths", "Risks"}
+		extra = []string{"Alternatives", "Cost"}
 	case "post":
-		fmt.Fprintf(&fm, "date: %s\nauthors: [%s]\ndescription: %q\n", date.Format("2006-01-02"), owner, sentence(r))
+		fmt.Fprintf(b, "date: %s\nauthors: [%s]\ndescription: %q\n", date.Format("2006-01-02"), owner, sentence(r))
 		headings = []string{"Background", "What we learned"}
+		extra = []string{"What we changed", "Numbers", "Next steps"}
 	default:
-		fmt.Fprintf(&fm, "owner: %s\nweight: %d\n", owner, 1+r.IntN(50))
+		fmt.Fprintf(b, "owner: %s\nweight: %d\n", owner, 1+r.IntN(50))
 		headings = []string{"Introduction", "How it works", "Reference"}
+		extra = []string{"Prerequisites", "Configuration", "Troubleshooting", "FAQ"}
 	}
-	fm.WriteString("---\n\n")
-	links := 5 + r.IntN(16)
-	target := 1024 + r.IntN(7*1024)
-	var b strings.Builder
-	b.WriteString(fm.String())
-	b.WriteString(paragraph(r) + "\n\n")
+	if g.chance(rateUnknownField) {
+		fmt.Fprintf(b, "%s: %s\n", pick(r, []string{"reviewer", "maintainer", "categories", "jira_project", "slack_channel"}), pick(r, owners))
+	}
+	b.WriteString("---\n\n")
+	target := targetSize(r)
+	g.links = 2 + r.IntN(10)
+	if g.chance(rateEmptySection) {
+		g.empty = 1 + r.IntN(len(headings))
+	}
+	g.skip = g.chance(rateHeadingSkip * 3) // one section in three has a subsection
+	b.WriteString(g.para() + "\n\n")
 	// Every heading once (links point at their anchors), then more
 	// sections while the page is under its target size.
 	for _, h := range headings {
-		b.WriteString(section(r, h, p, pages, &links, 1))
+		g.section(h)
 	}
-	for i := 0; b.Len()+1200 < target; i++ {
-		// Repeated headings get -1, -2 ids.
-		b.WriteString(section(r, headings[i%len(headings)], p, pages, &links, 1))
+	for i := 0; b.Len()+600 < target && len(extra) > 0; i++ {
+		g.section(extra[i%len(extra)]) // repeated headings get -1, -2 ids
 	}
-	if links > 0 {
+	if p.kind == "runbook" && escalation {
+		fmt.Fprintf(b, "## Escalation\n\nPage @%s on call; if nobody answers within %d minutes, escalate to @%s.\n\n", pick(r, owners), 5+r.IntN(25), pick(r, owners))
+	}
+	g.faults()
+	if g.links > 0 {
 		b.WriteString("## See also\n\n")
-		for ; links > 0; links-- {
-			b.WriteString("- " + link(r, p, pages) + "\n")
+		for ; g.links > 0; g.links-- {
+			b.WriteString("- " + g.link() + "\n")
 		}
 	}
-	return b.String()
+}
+
+// faults appends the findings a page draws, in a paragraph of their own.
+func (g *gen) faults() {
+	r, b := g.r, g.b
+	var s []string
+	for kind, rate := range []float64{rateBrokenLink, rateBrokenAnchor, rateBrokenReference} {
+		if g.chance(rate) {
+			s = append(s, "See "+g.brokenLink(kind)+".")
+		}
+	}
+	if g.chance(ratePlaceholder) {
+		s = append(s, pick(r, []string{"TODO: ", "TBD: ", "FIXME: "})+sentence(r))
+	}
+	if len(s) > 0 {
+		b.WriteString(strings.Join(s, " ") + "\n\n")
+	}
+	if g.findings && g.i%everySecret == everySecret/2 {
+		const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+		key := make([]byte, 16)
+		for i := range key {
+			key[i] = upper[r.IntN(len(upper))]
+		}
+		fmt.Fprintf(b, "```ini\n[%s]\naws_access_key_id = AKIA%s\nregion = %s\n```\n\n", pick(r, namespaces), key, pick(r, regions))
+	}
 }
 
 // title1 upper-cases the first letter of an ASCII word.
