@@ -42,20 +42,39 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest []byte, pro
 		return fmt.Errorf("write output: %w", err)
 	}
 	write := writer(tmp)
+	// The search index is written as soon as it is built, beside the
+	// rendering rather than after it: the two overlap on the cores, and
+	// the index's files leave memory sooner.
+	indexDone := make(chan error, 1)
+	if p.index != nil {
+		go func() {
+			ix := p.index()
+			var err error
+			for sp, b := range ix.Files() {
+				if err = ctx.Err(); err != nil {
+					break
+				}
+				if err = write(sp, b); err != nil {
+					break
+				}
+			}
+			indexDone <- err
+		}()
+	} else {
+		indexDone <- nil
+	}
 	err = p.r.All(ctx, func(sitePath string, data []byte) error {
 		progress.Add(1)
 		return write(sitePath, data)
 	})
-	if err != nil {
-		return fmt.Errorf("%w; the previous output was kept", err)
-	}
 	if p.index != nil {
 		progress.Phase("writing the search index", 0)
-		for sp, b := range p.index().Files() {
-			if err := write(sp, b); err != nil {
-				return fmt.Errorf("%w; the previous output was kept", err)
-			}
-		}
+	}
+	if ierr := <-indexDone; err == nil {
+		err = ierr
+	}
+	if err != nil {
+		return fmt.Errorf("%w; the previous output was kept", err)
 	}
 	if err := write(manifestPath, manifest); err != nil {
 		return fmt.Errorf("%w; the previous output was kept", err)

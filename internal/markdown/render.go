@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"html"
-	"io"
 	"strings"
-	"sync"
 
-	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
-	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/renderer"
@@ -70,23 +66,6 @@ func (r *nodeRenderer) renderCode(w util.BufWriter, src []byte, n ast.Node, ente
 	return ast.WalkSkipChildren, nil
 }
 
-func highlight(w io.Writer, lang, code string) error {
-	if lang == "" || lang == "text" || lang == "plain" || lang == "txt" {
-		_, err := io.WriteString(w, html.EscapeString(code))
-		return err
-	}
-	lexer := lexerFor(lang)
-	if lexer == nil {
-		_, err := io.WriteString(w, html.EscapeString(code))
-		return err
-	}
-	it, err := lexer.Tokenise(nil, code)
-	if err != nil {
-		return err
-	}
-	return formatter.Format(w, styles.Fallback, it)
-}
-
 func (r *nodeRenderer) renderCallout(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 	c := n.(*Callout)
 	if entering {
@@ -123,23 +102,6 @@ func (r *nodeRenderer) renderRef(w util.BufWriter, src []byte, n ast.Node, enter
 	}
 	_, _ = w.Write(appendRef(nil, ref))
 	return ast.WalkSkipChildren, nil
-}
-
-// lexerCache maps a fence language to its lexer (or nil): chroma's lookup
-// falls back to matching file-name patterns, which is slow.
-var lexerCache sync.Map
-
-func lexerFor(lang string) chroma.Lexer {
-	if l, ok := lexerCache.Load(lang); ok {
-		lx, _ := l.(chroma.Lexer)
-		return lx
-	}
-	lx := lexers.Get(lang)
-	if lx != nil {
-		lx = chroma.Coalesce(lx)
-	}
-	lexerCache.Store(lang, lx)
-	return lx
 }
 
 // HighlightCSS returns the stylesheet for highlighted code in the named

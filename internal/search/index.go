@@ -483,8 +483,7 @@ type posting struct {
 // Index is a built index, kept to be updated.
 type Index struct {
 	docs     []Doc
-	an       []*analysis // while building
-	terms    [][]string  // each document's terms, for Update
+	terms    [][]string // each document's terms, for Update
 	byURL    map[string]int
 	post     map[string][]posting
 	firsts   []string // first term of each chunk
@@ -511,33 +510,40 @@ type Index struct {
 func Build(docs []Doc) *Index {
 	docs = slices.Clone(docs)
 	slices.SortFunc(docs, func(a, b Doc) int { return cmp.Compare(a.URL, b.URL) })
-	ix := &Index{frags: map[string]fragment{}, docs: docs, an: make([]*analysis, len(docs)), terms: make([][]string, len(docs)), byURL: map[string]int{}, post: map[string][]posting{}}
+	ix := &Index{frags: map[string]fragment{}, docs: docs, terms: make([][]string, len(docs)), byURL: map[string]int{}, post: map[string][]posting{}}
+	// Each document's analysis is turned into its postings, of the exact
+	// size, as soon as it is made, so that the analyses of the whole site
+	// (their terms' counts per field and the room they grew into) are
+	// never all in memory at once.
+	postings := make([][]posting, len(docs))
+	vocab := make([][]string, len(docs))
 	_ = parallel.Each(context.Background(), len(docs), 0, func(i int) error {
-		ix.an[i] = analyze(&ix.docs[i])
+		a := analyze(&ix.docs[i])
 		ix.docs[i].Body = nil // the records need the rest
+		ps := make([]posting, len(a.occs))
+		for k := range a.occs {
+			o := &a.occs[k]
+			ps[k] = posting{doc: int32(i), weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet, flags: o.flags}
+		}
+		postings[i], ix.terms[i], vocab[i] = ps, a.forget(), a.vocab
 		return nil
 	})
 	df := map[string]int{}
-	for _, a := range ix.an {
-		for k := range a.occs {
-			df[a.occs[k].term]++
+	for _, terms := range ix.terms {
+		for _, t := range terms {
+			df[t]++
 		}
 	}
 	ix.post = make(map[string][]posting, len(df))
 	for t, n := range df {
 		ix.post[t] = make([]posting, 0, n)
 	}
-	vocab := make([][]string, len(docs))
 	for i, d := range docs {
 		ix.byURL[d.URL] = i
-		a := ix.an[i]
-		for k := range a.occs {
-			o := &a.occs[k]
-			ix.post[o.term] = append(ix.post[o.term], posting{doc: int32(i), weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet, flags: o.flags})
+		for k, t := range ix.terms[i] {
+			ix.post[t] = append(ix.post[t], postings[i][k])
 		}
-		ix.terms[i] = a.forget()
-		vocab[i] = a.vocab
-		ix.an[i] = nil
+		postings[i] = nil
 	}
 	ix.buildNear(vocab)
 	terms := make([]string, 0, len(ix.post)+len(ix.near.lists))

@@ -1,0 +1,463 @@
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"io"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/dlclark/regexp2/v2"
+	"github.com/dlclark/regexp2/v2/syntax"
+)
+
+// Highlighting. A code block's tokens are chroma's, exactly: the same
+// lexers, rules and state machine, coalesced the same way, and written as
+// chroma's HTML formatter writes them with classes and no surrounding
+// <pre> (TestHighlightSameAsChroma compares the two on every code block of
+// the shared corpus and of a generated site). What differs is the cost:
+//
+//   - chroma's lexer tries the rules of the current state one after the
+//     other, each a regexp2 match anchored at the position (\G...), which
+//     costs a runner, a match and an interpreter start even when its first
+//     character cannot match. lexer below runs the same loop but skips a
+//     rule whose set of possible first characters, as regexp2 computes it
+//     for its own unanchored searches, does not hold the character at the
+//     position; a rule that can match the empty string is always tried.
+//     Most attempts are skipped that way.
+//   - the formatter writes each token straight into the output, without
+//     splitting the tokens into lines first nor a fmt.Sprintf per token.
+//   - lexers are looked up once per fence language.
+//
+// A lexer that is not a plain regular-expression lexer (a delegating
+// lexer such as go-html-template) goes through chroma's own Tokenise, with
+// the same formatter.
+
+// highlighter is what a fence language highlights with: fast when the
+// language's lexer is a plain regular-expression lexer, else chroma's
+// lexer, coalesced; nil lexers for a language chroma does not know.
+type highlighter struct {
+	fast  *lexer
+	slow  chroma.Lexer
+	known bool
+}
+
+// highlighters maps a fence language to its highlighter: chroma's lookup
+// falls back to matching file-name patterns, which is slow.
+var highlighters sync.Map
+
+func highlighterFor(lang string) *highlighter {
+	if h, ok := highlighters.Load(lang); ok {
+		return h.(*highlighter)
+	}
+	h := &highlighter{}
+	if lx := lexers.Get(lang); lx != nil {
+		h.known = true
+		if rl, ok := lx.(*chroma.RegexLexer); ok {
+			if fast, err := newLexer(rl); err == nil {
+				h.fast = fast
+			}
+		}
+		if h.fast == nil {
+			h.slow = chroma.Coalesce(lx)
+		}
+	}
+	actual, _ := highlighters.LoadOrStore(lang, h)
+	return actual.(*highlighter)
+}
+
+// plainLanguage reports whether a fence language means text that is not
+// highlighted.
+func plainLanguage(lang string) bool {
+	return lang == "" || lang == "text" || lang == "plain" || lang == "txt"
+}
+
+// highlight writes code, highlighted as lang, as HTML: spans with chroma's
+// classes, without a surrounding <pre>. An unknown or plain language is
+// written escaped.
+func highlight(w io.Writer, lang, code string) error {
+	if plainLanguage(lang) {
+		_, err := io.WriteString(w, html.EscapeString(code))
+		return err
+	}
+	h := highlighterFor(lang)
+	if !h.known {
+		_, err := io.WriteString(w, html.EscapeString(code))
+		return err
+	}
+	var b bytes.Buffer
+	if err := h.write(&b, code); err != nil {
+		return err
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// write writes code highlighted into b. A lexer that fails (a rule that
+// names a state the lexer lacks, a mutator's error: chroma panics) is an
+// error, and the caller writes the code as text.
+func (h *highlighter) write(b *bytes.Buffer, code string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("highlight: %v", r)
+		}
+	}()
+	var it chroma.Iterator
+	if h.fast != nil {
+		it = h.fast.tokenise(code)
+	} else if it, err = h.slow.Tokenise(nil, code); err != nil {
+		return err
+	}
+	b.Grow(len(code) * 3)
+	writeTokens(b, it)
+	return nil
+}
+
+// writeTokens writes tokens as chroma's HTML formatter does with classes
+// and PreventSurroundingPre: a token's text, split after each newline,
+// each piece escaped and, when its type has a class, in a span of that
+// class.
+func writeTokens(b *bytes.Buffer, it chroma.Iterator) {
+	for t := it(); t != chroma.EOF; t = it() {
+		class := classOf(t.Type)
+		v := t.Value
+		for v != "" {
+			piece := v
+			if i := strings.IndexByte(v, '\n'); i >= 0 {
+				piece = v[:i+1]
+			}
+			v = v[len(piece):]
+			if class != "" {
+				b.WriteString(`<span class="`)
+				b.WriteString(class)
+				b.WriteString(`">`)
+			}
+			escapeHTML(b, piece)
+			if class != "" {
+				b.WriteString("</span>")
+			}
+		}
+	}
+}
+
+// classes caches classOf's answers by token type.
+var classes sync.Map
+
+// classOf returns the CSS class of a token type, as chroma's formatter
+// finds it: the type's own, or its nearest ancestor's.
+func classOf(t chroma.TokenType) string {
+	if c, ok := classes.Load(t); ok {
+		return c.(string)
+	}
+	class := ""
+	for tt := t; ; tt = tt.Parent() {
+		if cls, ok := chroma.StandardTypes[tt]; ok {
+			class = cls
+			break
+		}
+		if tt == 0 {
+			break
+		}
+	}
+	classes.Store(t, class)
+	return class
+}
+
+// escapeHTML writes s escaped as html.EscapeString escapes it.
+func escapeHTML(b *bytes.Buffer, s string) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '&':
+			esc = "&amp;"
+		case '\'':
+			esc = "&#39;"
+		case '"':
+			esc = "&#34;"
+		default:
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(esc)
+		last = i + 1
+	}
+	b.WriteString(s[last:])
+}
+
+// lexer is a chroma regular-expression lexer with its rules compiled
+// again, each with the characters it can start with.
+type lexer struct {
+	rl    *chroma.RegexLexer
+	cfg   *chroma.Config
+	rules chroma.CompiledRules
+	// first holds, per state, the first characters of each of its rules
+	// (nil: any, the rule may match the empty string), and the rules they
+	// were computed for.
+	first map[string]firstOf
+}
+
+type firstOf struct {
+	rules []*chroma.CompiledRule
+	first []*syntax.Prefix
+}
+
+// newLexer compiles rl's rules as chroma does (the same patterns, flags,
+// timeouts and compile-time mutators such as include) and computes their
+// first characters.
+func newLexer(rl *chroma.RegexLexer) (*lexer, error) {
+	raw, err := rl.Rules()
+	if err != nil {
+		return nil, err
+	}
+	cfg := rl.Config()
+	flags := ""
+	if !cfg.NotMultiline {
+		flags += "m"
+	}
+	if cfg.CaseInsensitive {
+		flags += "i"
+	}
+	if cfg.DotAll {
+		flags += "s"
+	}
+	rules := chroma.CompiledRules{}
+	first := map[*chroma.CompiledRule]*syntax.Prefix{}
+	for state, rs := range raw {
+		rules[state] = nil
+		for _, r := range rs {
+			pattern := "(?:" + r.Pattern + ")"
+			if flags != "" {
+				pattern = "(?" + flags + ")" + pattern
+			}
+			pattern = `\G` + pattern
+			re, err := regexp2.Compile(pattern)
+			if err != nil {
+				return nil, fmt.Errorf("compile rule %s: %w", state, err)
+			}
+			re.MatchTimeout = 250 * time.Millisecond
+			cr := &chroma.CompiledRule{Rule: r, Regexp: re}
+			first[cr] = firstChars(pattern)
+			rules[state] = append(rules[state], cr)
+		}
+	}
+	// The compile-time mutators (include, combined) rewrite the rules, as
+	// chroma's compilation runs them: each once, from the start again
+	// after each.
+restart:
+	for state := range rules {
+		for i := range rules[state] {
+			if m, ok := rules[state][i].Mutator.(chroma.LexerMutator); ok {
+				if err := m.MutateLexer(rules, state, i); err != nil {
+					return nil, err
+				}
+				goto restart
+			}
+		}
+	}
+	lx := &lexer{rl: rl, cfg: cfg, rules: rules, first: map[string]firstOf{}}
+	for state, rs := range rules {
+		fs := make([]*syntax.Prefix, len(rs))
+		for i, r := range rs {
+			p, ok := first[r]
+			if !ok && r.Regexp != nil {
+				p = firstChars(r.Regexp.String())
+			}
+			fs[i] = p
+		}
+		lx.first[state] = firstOf{rules: rs, first: fs}
+	}
+	return lx, nil
+}
+
+// firstChars returns the characters a match of pattern can start with, as
+// regexp2 computes them for its own searches; nil when any can (or the
+// pattern may match the empty string).
+func firstChars(pattern string) *syntax.Prefix {
+	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
+	if err != nil {
+		return nil
+	}
+	code, err := syntax.Write(tree)
+	if err != nil || code.FcPrefix == nil {
+		return nil
+	}
+	code.PrepareCharSetASCIIBitmaps()
+	return code.FcPrefix
+}
+
+// mayStart reports whether a match of a rule with first characters p can
+// start with ch.
+func mayStart(p *syntax.Prefix, ch rune) bool {
+	if p == nil || p.PrefixSet.CharIn(ch) {
+		return true
+	}
+	if p.CaseInsensitive {
+		return p.PrefixSet.CharIn(unicode.ToLower(ch)) || p.PrefixSet.CharIn(unicode.ToUpper(ch)) || p.PrefixSet.CharIn(unicode.ToTitle(ch))
+	}
+	return false
+}
+
+// tokenise returns the tokens of text, coalesced as chroma.Coalesce does.
+func (lx *lexer) tokenise(text string) chroma.Iterator {
+	text = ensureLF(text)
+	newlineAdded := false
+	if lx.cfg.EnsureNL && !strings.HasSuffix(text, "\n") {
+		text += "\n"
+		newlineAdded = true
+	}
+	s := &lexState{lx: lx, newlineAdded: newlineAdded, state: &chroma.LexerState{
+		Registry:       lexers.GlobalLexerRegistry,
+		Lexer:          lx.rl,
+		Text:           []rune(text),
+		Stack:          []string{"root"},
+		Rules:          lx.rules,
+		MutatorContext: map[any]any{},
+	}}
+	return coalesce(s.next)
+}
+
+// coalesce joins runs of tokens of one type and drops empty tokens, as
+// chroma.Coalesce does.
+func coalesce(it chroma.Iterator) chroma.Iterator {
+	var prev chroma.Token
+	return func() chroma.Token {
+		for t := it(); t != chroma.EOF; t = it() {
+			if len(t.Value) == 0 {
+				continue
+			}
+			if prev == chroma.EOF {
+				prev = t
+			} else if prev.Type == t.Type && len(prev.Value) < 8192 {
+				prev.Value += t.Value
+			} else {
+				out := prev
+				prev = t
+				return out
+			}
+		}
+		out := prev
+		prev = chroma.EOF
+		return out
+	}
+}
+
+// ensureLF replaces \r\n and \r by \n, as chroma's default options do.
+func ensureLF(text string) string {
+	if strings.IndexByte(text, '\r') < 0 {
+		return text
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+}
+
+// lexState is one run of a lexer: chroma's LexerState.Iterator with the
+// rules that cannot start at the position skipped.
+type lexState struct {
+	lx           *lexer
+	state        *chroma.LexerState
+	stack        []chroma.Iterator
+	newlineAdded bool
+}
+
+func (s *lexState) next() chroma.Token {
+	l := s.state
+	end := len(l.Text)
+	if s.newlineAdded {
+		end--
+	}
+	for l.Pos < end && len(l.Stack) > 0 {
+		for len(s.stack) > 0 {
+			n := len(s.stack) - 1
+			t := s.stack[n]()
+			if t.Type == chroma.Ignore {
+				continue
+			}
+			if t == chroma.EOF {
+				s.stack = s.stack[:n]
+				continue
+			}
+			return t
+		}
+		l.State = l.Stack[len(l.Stack)-1]
+		rules, ok := l.Rules[l.State]
+		if !ok {
+			panic("unknown state " + l.State) // as chroma does; recovered by highlight's caller
+		}
+		ruleIndex, rule, groups, named := s.match(rules, s.lx.first[l.State])
+		if groups == nil {
+			// As chroma (after Pygments): a newline no rule takes, out
+			// of the root state, empties the stack.
+			if l.Text[l.Pos] == '\n' && l.State != "root" {
+				l.Stack = []string{"root"}
+				continue
+			}
+			l.Pos++
+			return chroma.Token{Type: chroma.Error, Value: string(l.Text[l.Pos-1 : l.Pos])}
+		}
+		l.Rule = ruleIndex
+		l.Groups = groups
+		l.NamedGroups = named
+		l.Pos += utf8.RuneCountInString(groups[0])
+		if rule.Mutator != nil {
+			if err := rule.Mutator.Mutate(l); err != nil {
+				panic(err)
+			}
+		}
+		if rule.Type != nil {
+			s.stack = append(s.stack, rule.Type.Emit(l.Groups, l))
+		}
+	}
+	for len(s.stack) > 0 {
+		n := len(s.stack) - 1
+		t := s.stack[n]()
+		if t.Type == chroma.Ignore {
+			continue
+		}
+		if t == chroma.EOF {
+			s.stack = s.stack[:n]
+			continue
+		}
+		return t
+	}
+	if l.Pos != len(l.Text) && len(l.Stack) == 0 {
+		value := string(l.Text[l.Pos:])
+		l.Pos = len(l.Text)
+		return chroma.Token{Type: chroma.Error, Value: value}
+	}
+	return chroma.EOF
+}
+
+// match is chroma's matchRules, skipping the rules that cannot start with
+// the character at the position.
+// A rule that a mutator put in place while lexing (Raku's do) is always
+// tried.
+func (s *lexState) match(rules []*chroma.CompiledRule, f firstOf) (int, *chroma.CompiledRule, []string, map[string]string) {
+	l := s.state
+	ch := l.Text[l.Pos]
+	for i, rule := range rules {
+		if i < len(f.rules) && f.rules[i] == rule && !mayStart(f.first[i], ch) {
+			continue
+		}
+		m, err := rule.Regexp.FindRunesMatchStartingAt(l.Text, l.Pos)
+		if m != nil && err == nil && m.RuneIndex == l.Pos {
+			groups := []string{}
+			named := make(map[string]string)
+			for _, g := range m.Groups() {
+				named[g.Name] = g.String()
+				groups = append(groups, g.String())
+			}
+			return i, rule, groups, named
+		}
+	}
+	return 0, &chroma.CompiledRule{}, nil, nil
+}

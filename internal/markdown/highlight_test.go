@@ -1,0 +1,208 @@
+package markdown
+
+import (
+	"bytes"
+	"html"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+
+	"github.com/handbook-dev/handbook/internal/golden"
+	"github.com/handbook-dev/handbook/internal/sitegen"
+)
+
+// chromaHTML is a code block highlighted the way chroma does it alone:
+// its lexer, coalesced, and its HTML formatter; what highlight must
+// write, byte for byte.
+func chromaHTML(t testing.TB, lang, code string) string {
+	t.Helper()
+	var b bytes.Buffer
+	lx, ok := chromaLexers[lang]
+	if !ok {
+		lx = lexers.Get(lang)
+		if lx != nil {
+			lx = chroma.Coalesce(lx)
+		}
+		chromaLexers[lang] = lx
+	}
+	if plainLanguage(lang) || lx == nil {
+		return html.EscapeString(code)
+	}
+	it, err := lx.Tokenise(nil, code)
+	if err != nil {
+		t.Fatalf("chroma %s: %v", lang, err)
+	}
+	if err := formatter.Format(&b, styles.Fallback, it); err != nil {
+		t.Fatalf("chroma %s: %v", lang, err)
+	}
+	return b.String()
+}
+
+// chromaLexers caches chroma's lexers by language, coalesced, for
+// chromaHTML (the tests do not run it in parallel).
+var chromaLexers = map[string]chroma.Lexer{}
+
+type codeBlock struct{ where, lang, code string }
+
+// codeBlocks returns the fenced code blocks of the Markdown files under
+// dir, as renderCode reads them.
+func codeBlocks(t testing.TB, dir string) []codeBlock {
+	t.Helper()
+	md := goldmark.New()
+	var out []codeBlock
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") {
+			return err
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		root := md.Parser().Parse(text.NewReader(src))
+		return ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			f, ok := n.(*ast.FencedCodeBlock)
+			if !ok || !entering {
+				return ast.WalkContinue, nil
+			}
+			lang := ""
+			if l := f.Language(src); l != nil {
+				lang = strings.ToLower(string(l))
+			}
+			var code strings.Builder
+			for i := 0; i < f.Lines().Len(); i++ {
+				seg := f.Lines().At(i)
+				code.Write(seg.Value(src))
+			}
+			line := 0
+			if f.Lines().Len() > 0 {
+				line = bytes.Count(src[:f.Lines().At(0).Start], []byte("\n")) + 1
+			}
+			out = append(out, codeBlock{where: p + ":" + strconv.Itoa(line), lang: lang, code: code.String()})
+			return ast.WalkContinue, nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func checkSameAsChroma(t *testing.T, blocks []codeBlock) {
+	t.Helper()
+	langs := map[string]bool{}
+	for _, bl := range blocks {
+		want := chromaHTML(t, bl.lang, bl.code)
+		var got bytes.Buffer
+		if err := highlight(&got, bl.lang, bl.code); err != nil {
+			t.Errorf("%s (%s): %v", bl.where, bl.lang, err)
+			continue
+		}
+		if got.String() != want {
+			t.Errorf("%s (%s): highlighted differently from chroma\n got: %.400q\nwant: %.400q", bl.where, bl.lang, got.String(), want)
+		}
+		langs[bl.lang] = true
+	}
+	t.Logf("%d code blocks in %d languages", len(blocks), len(langs))
+}
+
+// TestHighlightSameAsChroma checks that highlight writes exactly what
+// chroma's lexers and formatter write, on every code block of the shared
+// corpus and of a generated site, and on edge cases.
+func TestHighlightSameAsChroma(t *testing.T) {
+	t.Run("edge cases", func(t *testing.T) {
+		var blocks []codeBlock
+		for _, lang := range []string{"go", "python", "yaml", "bash", "json", "sql", "html", "go-html-template", "markdown", "nosuchlanguage", "", "text", "promql", "hcl", "dockerfile", "rust", "java", "c", "ruby", "typescript"} {
+			for _, code := range []string{"", "\n", "x", "a\r\nb\rc\n", "no newline at the end", "<b>&amp;\"'</b>\n", "func main() {\n\tfmt.Println(\"héllo, 世界\")\n}\n", "# comment\nkey: value # more\n", "\"unterminated\nstring\n", "SELECT * FROM t WHERE a = 'b';\n"} {
+				blocks = append(blocks, codeBlock{where: "edge", lang: lang, code: code})
+			}
+		}
+		checkSameAsChroma(t, blocks)
+	})
+	t.Run("generated site", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := sitegen.Generate(dir, 300, 1); err != nil {
+			t.Fatal(err)
+		}
+		blocks := codeBlocks(t, dir)
+		if len(blocks) == 0 {
+			t.Fatal("the generated site has no code blocks")
+		}
+		checkSameAsChroma(t, blocks)
+	})
+	t.Run("corpus", func(t *testing.T) {
+		blocks := codeBlocks(t, golden.CorpusDir(t))
+		if len(blocks) == 0 {
+			golden.MissingCorpus(t, "no code blocks")
+		}
+		checkSameAsChroma(t, blocks)
+	})
+	// HANDBOOK_HIGHLIGHT_SAMPLES names a folder of code samples named by
+	// their language (lang.ext or lang.actual, as chroma's
+	// lexers/testdata), compared too.
+	if dir := os.Getenv("HANDBOOK_HIGHLIGHT_SAMPLES"); dir != "" {
+		t.Run("samples", func(t *testing.T) {
+			entries, err := os.ReadDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var blocks []codeBlock
+			for _, e := range entries {
+				name := e.Name()
+				if e.IsDir() || strings.HasSuffix(name, ".expected") {
+					continue
+				}
+				b, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				lang := strings.TrimSuffix(name, filepath.Ext(name))
+				blocks = append(blocks, codeBlock{where: name, lang: lang, code: string(b)})
+			}
+			checkSameAsChroma(t, blocks)
+		})
+	}
+}
+
+// BenchmarkHighlight highlights every code block of a generated site
+// (HANDBOOK_HIGHLIGHT_DIR: of the Markdown files under that folder, such
+// as the shared corpus), with chroma alone and with highlight.
+func BenchmarkHighlight(b *testing.B) {
+	dir := os.Getenv("HANDBOOK_HIGHLIGHT_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+		if err := sitegen.Generate(dir, 300, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+	blocks := codeBlocks(b, dir)
+	size := 0
+	for _, bl := range blocks {
+		size += len(bl.code)
+	}
+	for _, path := range []string{"chroma", "handbook"} {
+		b.Run(path, func(b *testing.B) {
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, bl := range blocks {
+					if path == "chroma" {
+						chromaHTML(b, bl.lang, bl.code)
+						continue
+					}
+					var out bytes.Buffer
+					_ = highlight(&out, bl.lang, bl.code)
+				}
+			}
+		})
+	}
+}
