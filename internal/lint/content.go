@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/markdown"
@@ -322,6 +323,10 @@ func orphanPage(s *site.Site, r *Rule, out *diag.List) {
 // folder's page.
 const maxSidebar = 50
 
+// dashSpace turns the hyphens and underscores of a folder's name into
+// spaces, as the theme's sidebar titles folders without a page.
+var dashSpace = strings.NewReplacer("-", " ", "_", " ")
+
 // sidebarHidden returns the published pages that the default theme's
 // sidebar leaves out, each with the number of entries of its folder: the
 // entries past the first maxSidebar of a folder, in the sidebar's order
@@ -334,6 +339,7 @@ func sidebarHidden(s *site.Site) map[*site.Page]int {
 		page   *site.Page
 		url    string
 		title  string
+		lower  string // title in lower case, for sorting
 		weight int
 		folder bool
 	}
@@ -351,7 +357,7 @@ func sidebarHidden(s *site.Site) map[*site.Page]int {
 			parent.folder = true
 			dirs[parent.url] = append(dirs[parent.url], e)
 			seg := strings.TrimSuffix(u, "/")
-			e.title = strings.NewReplacer("-", " ", "_", " ").Replace(seg[strings.LastIndexByte(seg, '/')+1:])
+			e.title = dashSpace.Replace(seg[strings.LastIndexByte(seg, '/')+1:])
 		}
 		return e
 	}
@@ -370,6 +376,9 @@ func sidebarHidden(s *site.Site) map[*site.Page]int {
 		if len(kids) <= maxSidebar {
 			continue
 		}
+		for _, e := range kids {
+			e.lower = strings.ToLower(e.title)
+		}
 		slices.SortFunc(kids, func(a, b *entry) int {
 			wa, wb := a.weight, b.weight
 			if wa == 0 {
@@ -387,7 +396,7 @@ func sidebarHidden(s *site.Site) map[*site.Page]int {
 				}
 				return -1
 			}
-			if c := strings.Compare(strings.ToLower(a.title), strings.ToLower(b.title)); c != 0 {
+			if c := strings.Compare(a.lower, b.lower); c != 0 {
 				return c
 			}
 			return strings.Compare(a.url, b.url)
@@ -541,6 +550,38 @@ func phraseRE(phrases []string) *regexp.Regexp {
 	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(alts, "|") + `)\b`)
 }
 
+// phraseKeys returns a word of each phrase, lower case, that text must
+// hold (lowered in ASCII) for phraseRE to match in it: the longest, which
+// ordinary prose holds least often ("blame" of "to blame", not "to").
+// always is true when a phrase has a word outside ASCII, whose case
+// folding the test could miss: then the expression runs on all text.
+// Outside ASCII, only ſ (a long s) and the Kelvin sign K fold to ASCII
+// letters; text holding either is always searched (see longS, kelvin).
+func phraseKeys(phrases []string) (keys [][]byte, always bool) {
+	for _, w := range phrases {
+		key := ""
+		for _, x := range strings.Fields(w) {
+			for i := 0; i < len(x); i++ {
+				if x[i] >= utf8.RuneSelf {
+					return nil, true
+				}
+			}
+			if len(x) > len(key) {
+				key = x
+			}
+		}
+		if key != "" {
+			keys = append(keys, bytes.ToLower([]byte(key)))
+		}
+	}
+	return keys, false
+}
+
+// longS and kelvin are the two runes outside ASCII that a
+// case-insensitive regular expression matches with an ASCII letter (s
+// and k).
+var longS, kelvin = []byte("\u017f"), []byte("\u212a")
+
 func blamelessLanguage(s *site.Site, r *Rule, out *diag.List) {
 	words := s.Config.Check.BlameWords
 	if words == nil {
@@ -550,14 +591,7 @@ func blamelessLanguage(s *site.Site, r *Rule, out *diag.List) {
 	if re == nil {
 		return
 	}
-	// The regular expression runs only on text holding the first word of
-	// a phrase: most sentences hold none.
-	var firsts [][]byte
-	for _, w := range words {
-		if f := strings.Fields(strings.ToLower(w)); len(f) > 0 {
-			firsts = append(firsts, []byte(f[0]))
-		}
-	}
+	keys, always := phraseKeys(words)
 	var lower []byte
 	for _, p := range s.Published() {
 		if p.Postmortem == nil {
@@ -571,7 +605,8 @@ func blamelessLanguage(s *site.Site, r *Rule, out *diag.List) {
 					lower[i] = c + 'a' - 'A'
 				}
 			}
-			if !slices.ContainsFunc(firsts, func(f []byte) bool { return bytes.Contains(lower, f) }) {
+			if !always && !slices.ContainsFunc(keys, func(f []byte) bool { return bytes.Contains(lower, f) }) &&
+				!bytes.Contains(text, longS) && !bytes.Contains(text, kelvin) {
 				return
 			}
 			for _, m := range re.FindAllIndex(text, -1) {

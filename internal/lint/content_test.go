@@ -103,6 +103,11 @@ func TestBlameless(t *testing.T) {
 		{"We could have prevented this.", "could have prevented"},
 		{"This was human error.", "human error"},
 		{"A careless change.", "careless"},
+		{"Bob was TO BLAME.", "TO BLAME"},
+		{"Nobody was to blame.", "to blame"},
+		// The regular expression folds ſ to s and the Kelvin sign to k.
+		{"A careleſs change.", "careleſs"},
+		{"A \u212aind of careless change.", "careless"},
 
 		// Things, possession, the passive.
 		{"Each repository should have clear rules.", ""},

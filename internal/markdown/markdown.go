@@ -308,7 +308,7 @@ func links(root ast.Node, f func(n ast.Node)) {
 // Pos returns the file line and column of a byte offset in Source.
 func (d *Document) Pos(off int) (line, col int) {
 	if d.lineStarts == nil {
-		d.lineStarts = []int{0}
+		d.lineStarts = make([]int, 1, 1+bytes.Count(d.Source, []byte{'\n'}))
 		for i, c := range d.Source {
 			if c == '\n' {
 				d.lineStarts = append(d.lineStarts, i+1)

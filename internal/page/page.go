@@ -281,7 +281,9 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
 func (r *reader) decode(raw []byte, schema Schema) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
+	if fast, ok := fastYAML(raw); ok {
+		doc = *fast
+	} else if err := yaml.Unmarshal(raw, &doc); err != nil {
 		msg := err.Error()
 		line := 0
 		if m := yamlLine.FindStringSubmatch(msg); m != nil {

@@ -44,13 +44,16 @@ func synonyms(m map[string][]string) map[string]string {
 	return out
 }
 
+// andReplacer spells out the ampersands and pluses of radar names.
+var andReplacer = strings.NewReplacer("&", " and ", "+", " and ")
+
 // RadarKey is the form in which two names of a ring or quadrant are
 // compared: lower case, "&" and "+" read as "and", every run of hyphens,
 // underscores, spaces and other punctuation one space, a plural "s"
 // dropped. "Languages & Frameworks" and "languages-and-frameworks" have
 // the same key.
 func RadarKey(s string) string {
-	s = strings.NewReplacer("&", " and ", "+", " and ").Replace(strings.ToLower(s))
+	s = andReplacer.Replace(strings.ToLower(s))
 	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	for i, w := range words {
 		if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
