@@ -234,7 +234,7 @@ func fakeValue(name, value []byte) bool {
 	case '$', '{', '[', '%', '<':
 		return true
 	}
-	if isExample(value) {
+	if isExample(value) || isReference(value) || isPlainURL(value) {
 		return true
 	}
 	lower := bytes.ToLower(value)
@@ -243,6 +243,58 @@ func fakeValue(name, value []byte) bool {
 	}
 	n, v := alnum(name), alnum(lower)
 	return len(n) >= 4 && bytes.Contains(v, n)
+}
+
+// isReference reports whether a value names another value rather than
+// holding one: a dotted path of identifiers (var.db_token in Terraform,
+// local.api_key, config.Database.Password, secrets.GITHUB_TOKEN), each
+// segment a name that starts with a letter or _ and none random-looking.
+// A secret is one random string, not a path of names.
+func isReference(v []byte) bool {
+	if bytes.IndexByte(v, '.') < 0 {
+		return false
+	}
+	for _, seg := range bytes.Split(v, []byte(".")) {
+		if len(seg) == 0 || !(seg[0] == '_' || 'a' <= seg[0] && seg[0] <= 'z' || 'A' <= seg[0] && seg[0] <= 'Z') {
+			return false
+		}
+		var lower, upper, digit bool
+		for _, c := range seg {
+			switch {
+			case 'a' <= c && c <= 'z':
+				lower = true
+			case 'A' <= c && c <= 'Z':
+				upper = true
+			case '0' <= c && c <= '9':
+				digit = true
+			case c == '_' || c == '-':
+			default:
+				return false
+			}
+		}
+		if lower && upper && digit && len(seg) >= 12 {
+			return false // Xq7vR2pL9zK4mW8t: random
+		}
+	}
+	return true
+}
+
+// isPlainURL reports whether a value is a URL without credentials in it:
+// token_endpoint = https://auth.internal/oauth/token names where a token
+// comes from. A URL with user:password@ or a secret in its query is not
+// plain (the query's own name=value is checked as an assignment).
+func isPlainURL(v []byte) bool {
+	i := bytes.Index(v, []byte("://"))
+	if i <= 0 {
+		return false
+	}
+	rest := v[i+3:]
+	if at := bytes.IndexByte(rest, '@'); at >= 0 {
+		if slash := bytes.IndexByte(rest, '/'); slash < 0 || at < slash {
+			return false
+		}
+	}
+	return bytes.IndexByte(rest, '?') < 0
 }
 
 // alnum returns the letters and digits of b.
