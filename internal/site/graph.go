@@ -2,8 +2,10 @@ package site
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/handbook-dev/handbook/internal/page"
 )
@@ -162,7 +164,7 @@ const maxRelated = 5
 
 // relate finds each page's related pages: those sharing the most services
 // (worth two) and tags (worth one), excluding pages it already links or
-// is linked from, ties broken by title.
+// is linked from, ties broken by URL.
 func (s *Site) relate() {
 	pub := s.Published()
 	index := make(map[*Page]int32, len(pub))
@@ -180,10 +182,26 @@ func (s *Site) relate() {
 			bySvc[Slug(sv)] = append(bySvc[Slug(sv)], int32(i))
 		}
 	}
+	// The pages are shared among the cores, each with its own scores.
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(pub)/256))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.relateSome(pub, index, byTag, bySvc, w, workers)
+		}()
+	}
+	wg.Wait()
+}
+
+// relateSome finds the related pages of pub[i] for every i ≡ w (mod n).
+func (s *Site) relateSome(pub []*Page, index map[*Page]int32, byTag, bySvc map[string][]int32, w, n int) {
 	score := make([]int32, len(pub))
 	linked := make([]bool, len(pub))
 	var touched []int32
-	for i, p := range pub {
+	for i := w; i < len(pub); i += n {
+		p := pub[i]
 		touched = touched[:0]
 		add := func(list []int32, w int32) {
 			for _, j := range list {

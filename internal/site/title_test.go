@@ -1,6 +1,9 @@
 package site
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestADRTitleNumber(t *testing.T) {
 	for _, c := range []struct {
@@ -27,6 +30,17 @@ func TestADRTitleNumber(t *testing.T) {
 		n, rest, ok := adrTitleNumber(c.title, c.number)
 		if n != c.n || rest != c.rest || ok != c.ok {
 			t.Errorf("adrTitleNumber(%q, %d) = %d, %q, %v; want %d, %q, %v", c.title, c.number, n, rest, ok, c.n, c.rest, c.ok)
+		}
+	}
+}
+
+func TestCompareFold(t *testing.T) {
+	words := []string{"", "a", "A", "ab", "aB", "Ab", "b", "Zürich", "zürich", "ZÜRICH", "zurich", "Ärger", "arg", "İstanbul", "istanbul", "K8s", "k8s", "KELVIN", "Kelvin", "\u212Aelvin", "a b", "a-b", "a_b", "ß", "SS", "ss"}
+	for _, a := range words {
+		for _, b := range words {
+			if got, want := CompareFold(a, b), strings.Compare(strings.ToLower(a), strings.ToLower(b)); got != want {
+				t.Errorf("CompareFold(%q, %q) = %d, want %d", a, b, got, want)
+			}
 		}
 	}
 }
