@@ -508,12 +508,14 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 	if r.fp != nil {
 		return r.fp.fingerprint(name, d, r.nav), nil
 	}
-	var b bytes.Buffer
-	b.Grow(16 << 10)
-	if err := t.ExecuteTemplate(&b, "base", d); err != nil {
+	b := bufs.Get().(*bytes.Buffer)
+	defer func() { b.Reset(); bufs.Put(b) }()
+	if err := t.ExecuteTemplate(b, "base", d); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	// A copy of the exact size: handbook serve keeps every page, and a
+	// grown buffer is up to twice the page.
+	return bytes.Clone(b.Bytes()), nil
 }
 
 // bufs recycles the buffers Markdown is rendered into.

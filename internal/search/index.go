@@ -815,7 +815,8 @@ func (ix *Index) encodeChunk(i int, terms []string) (name string, c, p []byte) {
 	h := sha256.New()
 	h.Write(c)
 	h.Write(p)
-	return "c" + strconv.Itoa(i) + "." + hex.EncodeToString(h.Sum(nil)[:4]), c, p
+	// Copies of the exact size: a Live keeps every chunk.
+	return "c" + strconv.Itoa(i) + "." + hex.EncodeToString(h.Sum(nil)[:4]), slices.Clone(c), slices.Clone(p)
 }
 
 // fragment is one term's part of a chunk and of its positions. For a
