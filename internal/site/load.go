@@ -72,7 +72,7 @@ func Load(ctx context.Context, cfg Config) (*Site, error) {
 // read walks the roots and parses every page: a site whose references are
 // not resolved yet.
 func read(ctx context.Context, cfg Config) (*Site, error) {
-	s := &Site{Config: cfg, byURL: map[string]*Page{}, bySource: map[string]*Page{}}
+	s := &Site{Config: cfg, byURL: map[string]*Page{}, bySource: map[string]*Page{}, tagCache: &tagCache{}}
 	s.Engine = markdown.New(markdown.Options{Unsafe: cfg.Unsafe})
 	if cfg.NoHTML && cfg.CacheDir != "" {
 		s.cache = openCache(cfg.CacheDir, cfg)

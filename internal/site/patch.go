@@ -166,6 +166,7 @@ func (s *Site) View(pages []*Page) *Site {
 	v := *s
 	v.Pages = pages
 	v.published = nil
+	v.tagCache = &tagCache{}
 	for _, p := range pages {
 		if s.IsPublished(p) {
 			v.published = append(v.published, p)

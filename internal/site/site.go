@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/diag"
@@ -169,6 +170,8 @@ type Site struct {
 	catalog *catalogIndex
 	// stamp, when set, records what the load read from disk (Stamp).
 	stamp *Stamp
+	// tagCache, when set, remembers Tags.
+	tagCache *tagCache
 }
 
 // Published returns the pages that are built: all but drafts, unless the
@@ -269,6 +272,21 @@ func SortNav(ps []*Page) {
 // Tags returns every tag of the published pages with its pages, sorted by
 // tag; pages are sorted by title.
 func (s *Site) Tags() []Tag {
+	if c := s.tagCache; c != nil {
+		c.once.Do(func() { c.tags = s.tags() })
+		return slices.Clone(c.tags)
+	}
+	return s.tags()
+}
+
+// tagCache remembers Site.Tags: a loaded site does not change what it
+// says (Patch takes only edits that keep a page's front matter).
+type tagCache struct {
+	once sync.Once
+	tags []Tag
+}
+
+func (s *Site) tags() []Tag {
 	m := map[string]*Tag{}
 	for _, p := range s.Published() {
 		for _, t := range p.Tags {
