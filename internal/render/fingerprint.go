@@ -64,6 +64,9 @@ type fingerprinting struct {
 	deep  map[*site.Page]uint64
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
+	// unread are the fields of site.Page holding other pages that no
+	// layout names (unreadLinks).
+	unread map[int]bool
 }
 
 // Fingerprints returns the fingerprint of every file All writes, by site
@@ -80,7 +83,7 @@ type fingerprinting struct {
 func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (map[string]Fingerprint, error) {
 	fr := *r
 	fr.planned, fr.byPath = nil, nil
-	fr.fp = &fingerprinting{cache: cache, faces: map[*site.Page]uint64{}, deep: map[*site.Page]uint64{}, folders: map[*navNode]uint64{}}
+	fr.fp = &fingerprinting{cache: cache, faces: map[*site.Page]uint64{}, deep: map[*site.Page]uint64{}, folders: map[*navNode]uint64{}, unread: unreadLinks(r.Theme)}
 	cache.mu.Lock()
 	cache.next = make(map[*markdown.Document]uint64, len(cache.docs))
 	cache.mu.Unlock()
@@ -236,9 +239,10 @@ const (
 )
 
 var (
-	pageType = reflect.TypeFor[*site.Page]()
-	docType  = reflect.TypeFor[*markdown.Document]()
-	timeType = reflect.TypeFor[time.Time]()
+	pageType   = reflect.TypeFor[*site.Page]()
+	pageStruct = reflect.TypeFor[site.Page]()
+	docType    = reflect.TypeFor[*markdown.Document]()
+	timeType   = reflect.TypeFor[time.Time]()
 )
 
 // walker hashes a value by its exported fields, as a template sees it.
@@ -334,7 +338,11 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 		w.h.WriteByte(1)
 		w.value(v.Elem(), mode)
 	case reflect.Struct:
+		page := t == pageStruct
 		for _, i := range exportedFields(t) {
+			if page && w.f.unread[i] {
+				continue
+			}
 			w.value(v.Field(i), mode)
 		}
 	case reflect.Slice, reflect.Array:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -188,4 +189,37 @@ func TestFingerprintsLeavingOut(t *testing.T) {
 	}
 	leaveOut = nil
 	fields.Clear()
+}
+
+// TestUnreadLinks checks which of a page's links to other pages the
+// fingerprints leave out: those no layout names, the site's own layouts
+// included.
+func TestUnreadLinks(t *testing.T) {
+	field := func(name string) int {
+		f, ok := reflect.TypeFor[site.Page]().FieldByName(name)
+		if !ok {
+			t.Fatalf("site.Page has no field %s", name)
+		}
+		return f.Index[0]
+	}
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	th, err := LoadTheme(themes.Default(), t.TempDir(), Funcs("/", now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unread := unreadLinks(th)
+	if !unread[field("Outgoing")] || unread[field("Backlinks")] || unread[field("RelatedPages")] {
+		t.Errorf("default theme: Outgoing unread %v (want true), Backlinks %v, RelatedPages %v (want false)",
+			unread[field("Outgoing")], unread[field("Backlinks")], unread[field("RelatedPages")])
+	}
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
+	os.WriteFile(filepath.Join(dir, "layouts", "page.html"), []byte(`{{define "main"}}{{range .Page.Outgoing}}{{.Title}}{{end}}{{end}}`), 0o644)
+	th, err = LoadTheme(themes.Default(), dir, Funcs("/", now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if unreadLinks(th)[field("Outgoing")] {
+		t.Error("a site layout that ranges over .Page.Outgoing: Outgoing still left out")
+	}
 }

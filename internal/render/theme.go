@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Layouts are the layouts a theme must provide. base holds the page
@@ -25,6 +26,10 @@ type Theme struct {
 	// Static lists the theme's static files and the site's, by the path
 	// they are served under /assets/ (theme) or / (site static/).
 	Static []StaticFile
+	// nameSet holds every field and method name the layouts write
+	// (names).
+	namesOnce sync.Once
+	nameSet   map[string]bool
 }
 
 // StaticFile is a file copied into the site as is.
