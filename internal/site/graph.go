@@ -165,23 +165,46 @@ const maxRelated = 5
 // relate finds each page's related pages: those sharing the most services
 // (worth two) and tags (worth one), excluding pages it already links or
 // is linked from, ties broken by URL.
+//
+// A tag on thousands of pages would make this quadratic if every page
+// walked every page sharing it. Pages are numbered in URL order, so that
+// ties go to the lower number; a posting of more than bigList pages is
+// not walked whole: the pages it shares with the page's short postings
+// get its weight through a bitset, and the pages only in long postings
+// are walked in number order only until none of the rest can enter the
+// best few (they score at most the long postings' weights together).
 func (s *Site) relate() {
-	pub := s.Published()
+	pub := slices.Clone(s.Published())
+	slices.SortFunc(pub, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
 	index := make(map[*Page]int32, len(pub))
 	for i, p := range pub {
 		index[p] = int32(i)
 	}
-	// Postings: for each tag and service, the pages carrying it.
+	// Postings: for each tag and service, the pages carrying it, in
+	// number order.
 	byTag := map[string][]int32{}
 	bySvc := map[string][]int32{}
 	for i, p := range pub {
-		for _, t := range p.Tags {
-			byTag[Slug(t)] = append(byTag[Slug(t)], int32(i))
+		for _, t := range uniqueSlugs(p.Tags) {
+			byTag[t] = append(byTag[t], int32(i))
 		}
-		for _, sv := range p.Services {
-			bySvc[Slug(sv)] = append(bySvc[Slug(sv)], int32(i))
+		for _, sv := range uniqueSlugs(p.Services) {
+			bySvc[sv] = append(bySvc[sv], int32(i))
 		}
 	}
+	r := &relating{pub: pub, index: index, bits: map[*int32][]uint64{}}
+	for _, m := range []map[string][]int32{byTag, bySvc} {
+		for _, l := range m {
+			if len(l) > bigList {
+				b := make([]uint64, (len(pub)+63)/64)
+				for _, j := range l {
+					b[j/64] |= 1 << (j % 64)
+				}
+				r.bits[&l[0]] = b
+			}
+		}
+	}
+	r.byTag, r.bySvc = byTag, bySvc
 	// The pages are shared among the cores, each with its own scores.
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(pub)/256))
 	var wg sync.WaitGroup
@@ -189,85 +212,169 @@ func (s *Site) relate() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.relateSome(pub, index, byTag, bySvc, w, workers)
+			r.some(w, workers)
 		}()
 	}
 	wg.Wait()
 }
 
-// relateSome finds the related pages of pub[i] for every i ≡ w (mod n).
-func (s *Site) relateSome(pub []*Page, index map[*Page]int32, byTag, bySvc map[string][]int32, w, n int) {
+// bigList is the length past which a posting is not walked whole.
+var bigList = 512
+
+// relating is the shared, read-only state of relate.
+type relating struct {
+	pub          []*Page // in URL order
+	index        map[*Page]int32
+	byTag, bySvc map[string][]int32
+	// bits holds the members of each posting longer than bigList, by the
+	// address of its first element.
+	bits map[*int32][]uint64
+}
+
+// posting is one of a page's postings and the weight of sharing it.
+type posting struct {
+	list []int32
+	w    int32
+}
+
+// some finds the related pages of pub[i] for every i ≡ w (mod n).
+func (r *relating) some(w, n int) {
+	pub := r.pub
 	score := make([]int32, len(pub))
 	linked := make([]bool, len(pub))
 	var touched []int32
+	var small, large []posting
 	for i := w; i < len(pub); i += n {
 		p := pub[i]
 		touched = touched[:0]
-		add := func(list []int32, w int32) {
-			for _, j := range list {
+		small, large = small[:0], large[:0]
+		for _, t := range uniqueSlugs(p.Tags) {
+			small = append(small, posting{r.byTag[t], 1})
+		}
+		for _, sv := range uniqueSlugs(p.Services) {
+			small = append(small, posting{r.bySvc[sv], 2})
+		}
+		small = slices.DeleteFunc(small, func(q posting) bool {
+			if len(q.list) > bigList {
+				large = append(large, q)
+				return true
+			}
+			return false
+		})
+		for _, q := range small {
+			for _, j := range q.list {
 				if j == int32(i) {
 					continue
 				}
 				if score[j] == 0 {
 					touched = append(touched, j)
 				}
-				score[j] += w
+				score[j] += q.w
 			}
 		}
-		for _, t := range uniqueSlugs(p.Tags) {
-			add(byTag[t], 1)
-		}
-		for _, sv := range uniqueSlugs(p.Services) {
-			add(bySvc[sv], 2)
+		var most int32 // what a page in long postings only can score
+		for _, q := range large {
+			most += q.w
+			b := r.bits[&q.list[0]]
+			for _, j := range touched {
+				if b[j/64]&(1<<(j%64)) != 0 {
+					score[j] += q.w
+				}
+			}
 		}
 		// Pages already linked either way are not "related": the page
 		// shows them already.
 		for _, q := range p.Backlinks {
-			if j, ok := index[q]; ok {
+			if j, ok := r.index[q]; ok {
 				linked[j] = true
 			}
 		}
 		for _, q := range p.Outgoing {
-			if j, ok := index[q]; ok {
+			if j, ok := r.index[q]; ok {
 				linked[j] = true
 			}
 		}
-		// The best few by score, then URL: a selection, not a sort, as
-		// thousands of pages may share a tag. Not by title: editing one
-		// page's title must not change which pages are related to
-		// thousands of others (and so their pages, in a preview).
+		// The best few by score, then URL (number): a selection, not a
+		// sort. Not by title: editing one page's title must not change
+		// which pages are related to thousands of others (and so their
+		// pages, in a preview).
 		var best []int32
-		better := func(a, b int32) bool {
-			if score[a] != score[b] {
-				return score[a] > score[b]
+		consider := func(j int32) {
+			better := func(a, b int32) bool {
+				if score[a] != score[b] {
+					return score[a] > score[b]
+				}
+				return a < b
 			}
-			return pub[a].URL < pub[b].URL
+			if linked[j] || len(best) == maxRelated && !better(j, best[len(best)-1]) {
+				return
+			}
+			k := len(best)
+			if k < maxRelated {
+				best = append(best, j)
+			} else {
+				k--
+			}
+			for k > 0 && better(j, best[k-1]) {
+				best[k] = best[k-1]
+				k--
+			}
+			best[k] = j
 		}
 		for _, j := range touched {
-			if !linked[j] {
-				if len(best) < maxRelated || better(j, best[len(best)-1]) {
-					k := len(best)
-					if k < maxRelated {
-						best = append(best, j)
-					} else {
-						k--
-					}
-					for k > 0 && better(j, best[k-1]) {
-						best[k] = best[k-1]
-						k--
-					}
-					best[k] = j
+			consider(j)
+		}
+		// The pages in long postings only, in number order, until none
+		// can enter: every later one scores at most most, and loses a tie
+		// to a lower number.
+		heads := make([]int, len(large))
+		for len(large) > 0 {
+			if len(best) == maxRelated {
+				last := best[len(best)-1]
+				if score[last] > most {
+					break
 				}
 			}
+			j := int32(-1)
+			for k, q := range large {
+				if heads[k] < len(q.list) && (j < 0 || q.list[heads[k]] < j) {
+					j = q.list[heads[k]]
+				}
+			}
+			if j < 0 {
+				break
+			}
+			var sc int32
+			for k, q := range large {
+				if heads[k] < len(q.list) && q.list[heads[k]] == j {
+					sc += q.w
+					heads[k]++
+				}
+			}
+			if len(best) == maxRelated {
+				if last := best[len(best)-1]; score[last] == most && last < j {
+					break
+				}
+			}
+			if j == int32(i) || score[j] != 0 {
+				continue // itself, or met in a short posting already
+			}
+			score[j] = sc
+			touched = append(touched, j)
+			consider(j)
 		}
 		for _, j := range touched {
 			score[j] = 0
 		}
 		for _, q := range p.Backlinks {
-			linked[index[q]] = false
+			if j, ok := r.index[q]; ok {
+				linked[j] = false
+			}
 		}
 		for _, q := range p.Outgoing {
-			linked[index[q]] = false
+			if j, ok := r.index[q]; ok {
+				linked[j] = false
+			}
 		}
 		p.RelatedPages = nil
 		for _, j := range best {
