@@ -2,9 +2,20 @@
 //
 // Injected into every page as <script src=".../__handbook/live.js"
 // data-build data-instance data-hash defer>. It listens to the server's
-// events; the server decides, per page, whether this page must reload
-// ("reload"), or only its stylesheets ("css"). Problems of the latest build
-// are shown in an overlay on every page until a build has none.
+// events; the server decides, per page, whether this page changed
+// ("reload"), or only the stylesheets did ("css"). Problems of the latest
+// build are shown in an overlay on every page until a build has none.
+//
+// A changed page is updated in place when it can be: its new HTML is
+// fetched and the parts of the body that differ are replaced, so that the
+// scroll position, the focus and what the page's scripts set up are kept.
+// That needs every script of the page to say that it follows such updates
+// (by setting handbookUpdates on its script element, as the default theme's
+// do) and the new page to have the same head (but for its title) and the
+// same scripts; anything else reloads the page, at the same scroll position.
+// After an update, document gets a "handbook:updated" event; every build
+// event is passed on as a "handbook:build" event ({build, changed, more}),
+// for scripts that keep data of the site, such as the search client.
 (function () {
   "use strict";
   var script = document.currentScript || document.querySelector("script[data-handbook-live]");
@@ -25,8 +36,14 @@
   var dismissed = null;
   var shown = null;
 
-  // Scroll position survives the reloads we cause.
+  // Scroll position survives the reloads we cause. A reload asked for
+  // while the page is still loading from the previous one keeps the
+  // position saved then, which has not been restored for good yet.
+  var restoring = false;
   function saveScroll() {
+    if (restoring) {
+      return;
+    }
     try {
       sessionStorage.setItem(scrollKey, JSON.stringify([window.scrollX, window.scrollY]));
     } catch (e) { /* storage may be disabled */ }
@@ -41,9 +58,11 @@
       return;
     }
     var go = function () { window.scrollTo(saved[0], saved[1]); };
+    restoring = true;
     go();
     var done = function () {
       go();
+      restoring = false;
       try { sessionStorage.removeItem(scrollKey); } catch (e) { /* ignore */ }
     };
     if (document.readyState === "complete") {
@@ -53,12 +72,287 @@
     }
   }
 
+  // manualScroll turns the browser's own scroll restoration off for the
+  // reloads we cause, so that it does not move the page after restoreScroll
+  // did (it keeps an element in view, not the position, and runs after the
+  // load event), and on again when the reader leaves the page.
+  function manualScroll(on) {
+    try {
+      if ("scrollRestoration" in history) {
+        history.scrollRestoration = on ? "manual" : "auto";
+      }
+    } catch (e) { /* ignore */ }
+  }
+
+  var reloading = false;
   function reload() {
     saveScroll();
+    reloading = true;
+    manualScroll(true);
     if (source) {
       source.close();
     }
     location.reload();
+  }
+
+  // ---- In-place updates ----
+
+  // ours reports whether node is one of the nodes the server injects or
+  // this script adds: left out of every comparison and kept as they are.
+  function ours(node) {
+    if (node.nodeType !== 1) {
+      return false;
+    }
+    var id = node.id;
+    return id === "handbook-overlay" || id === "handbook-overlay-style" || id === "handbook-drafts" ||
+      (node.nodeName === "SCRIPT" && node.hasAttribute("data-handbook-live"));
+  }
+
+  function kids(node) {
+    var out = [];
+    for (var c = node.firstChild; c; c = c.nextSibling) {
+      if (!ours(c)) {
+        out.push(c);
+      }
+    }
+    return out;
+  }
+
+  // absolute resolves a URL of the page; for a stylesheet, without the
+  // query swapStylesheets adds.
+  function absolute(href, stylesheet) {
+    try {
+      var u = new URL(href, location.href);
+      if (stylesheet && u.searchParams.has("handbook-build")) {
+        u.searchParams.delete("handbook-build");
+        return u.href.replace(/\?$/, "");
+      }
+      return u.href;
+    } catch (e) {
+      return href;
+    }
+  }
+
+  // signature describes an element of the head, or a script: its name,
+  // attributes and, for elements whose text matters, the text. (Not that of
+  // a noscript: the page parsed it as text, DOMParser as elements.)
+  function signature(node) {
+    var s = node.nodeName;
+    var attrs = [];
+    for (var i = 0; i < node.attributes.length; i++) {
+      var a = node.attributes[i];
+      var v = a.value;
+      if (a.name === "href" || a.name === "src") {
+        v = absolute(v, node.nodeName === "LINK");
+      }
+      attrs.push(a.name + "=" + v);
+    }
+    s += "[" + attrs.sort().join("\u0000") + "]";
+    if (/^(SCRIPT|STYLE|TEMPLATE)$/.test(node.nodeName)) {
+      s += node.textContent;
+    }
+    return s;
+  }
+
+  function headSignature(head) {
+    var out = [];
+    if (!head) {
+      return "";
+    }
+    for (var c = head.firstElementChild; c; c = c.nextElementSibling) {
+      if (!ours(c) && !c.__handbookOld && c.nodeName !== "TITLE") {
+        out.push(signature(c));
+      }
+    }
+    return out.join("\n");
+  }
+
+  function bodyScripts(body) {
+    var out = [];
+    if (!body) {
+      return "";
+    }
+    var scripts = body.querySelectorAll("script");
+    for (var i = 0; i < scripts.length; i++) {
+      if (!ours(scripts[i])) {
+        out.push(signature(scripts[i]));
+      }
+    }
+    return out.join("\n");
+  }
+
+  // updatable reports whether every script of the page follows in-place
+  // updates.
+  function updatable() {
+    if (!window.fetch || !window.DOMParser || !document.body) {
+      return false;
+    }
+    var scripts = document.scripts;
+    for (var i = 0; i < scripts.length; i++) {
+      if (scripts[i] !== script && !ours(scripts[i]) && scripts[i].handbookUpdates !== true) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // owned reports whether a subtree holds an element a script has taken
+  // over (handbookServed: its markup as served), which must not be replaced.
+  function owned(node) {
+    if (node.nodeType !== 1) {
+      return false;
+    }
+    if (node.handbookServed !== undefined) {
+      return true;
+    }
+    var all = node.getElementsByTagName("*");
+    for (var i = 0; i < all.length; i++) {
+      if (all[i].handbookServed !== undefined) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // syncAttributes gives a the attributes of b, but for the open state of
+  // a <details>, which the reader may have toggled.
+  function syncAttributes(a, b) {
+    var i;
+    for (i = a.attributes.length - 1; i >= 0; i--) {
+      var name = a.attributes[i].name;
+      if (!b.hasAttribute(name) && !(name === "open" && a.nodeName === "DETAILS")) {
+        a.removeAttribute(name);
+      }
+    }
+    for (i = 0; i < b.attributes.length; i++) {
+      var at = b.attributes[i];
+      if (a.getAttribute(at.name) !== at.value && !(at.name === "open" && a.nodeName === "DETAILS")) {
+        a.setAttribute(at.name, at.value);
+      }
+    }
+  }
+
+  // morph makes the live node a like the new node b (same name), keeping
+  // every element whose place and name are unchanged; it returns false
+  // when it meets an element a script has taken over that changed.
+  function morph(a, b) {
+    if (a.nodeType !== 1) {
+      if (a.data !== b.data) {
+        a.data = b.data;
+      }
+      return true;
+    }
+    if (a.handbookServed !== undefined) {
+      return a.handbookServed === b.outerHTML;
+    }
+    syncAttributes(a, b);
+    var ac = kids(a), bc = kids(b);
+    if (ac.length !== bc.length) {
+      for (var i = 0; i < ac.length; i++) {
+        if (owned(ac[i])) {
+          return false;
+        }
+      }
+      var anchor = null;
+      for (var c = a.firstChild; c; c = c.nextSibling) {
+        if (ours(c)) {
+          anchor = c;
+          break;
+        }
+      }
+      ac.forEach(function (n) { n.remove(); });
+      bc.forEach(function (n) { a.insertBefore(document.importNode(n, true), anchor); });
+      return true;
+    }
+    for (var j = 0; j < ac.length; j++) {
+      var x = ac[j], y = bc[j];
+      if (x.nodeType !== y.nodeType || x.nodeName !== y.nodeName) {
+        if (owned(x)) {
+          return false;
+        }
+        a.replaceChild(document.importNode(y, true), x);
+      } else if (!morph(x, y)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // swap brings the page to the new document doc in place; false means
+  // that it cannot (the head or the scripts differ) and the page must
+  // reload.
+  function swap(doc) {
+    var live = doc.querySelector("script[data-handbook-live]");
+    if (!doc.body || headSignature(document.head) !== headSignature(doc.head) ||
+        bodyScripts(document.body) !== bodyScripts(doc.body)) {
+      return false;
+    }
+    var focused = document.activeElement;
+    var focusID = focused && focused !== document.body ? focused.id : "";
+    syncAttributes(document.documentElement, doc.documentElement);
+    if (document.title !== doc.title) {
+      document.title = doc.title;
+    }
+    if (!morph(document.body, doc.body)) {
+      return false;
+    }
+    if (focusID && !document.body.contains(focused)) {
+      var again = document.getElementById(focusID);
+      if (again && again.focus) {
+        again.focus({ preventScroll: true });
+      }
+    }
+    if (live) {
+      page.build = live.getAttribute("data-build") || page.build;
+      page.hash = live.getAttribute("data-hash") || page.hash;
+    }
+    return true;
+  }
+
+  var updating = false, pending = false;
+
+  // update fetches this page again and swaps it in, or reloads.
+  function update() {
+    if (!updatable()) {
+      reload();
+      return;
+    }
+    if (updating) {
+      pending = true;
+      return;
+    }
+    updating = true;
+    mark("handbook:fetch");
+    fetch(location.href.split("#")[0], { cache: "no-store", credentials: "same-origin" }).then(function (r) {
+      var type = r.headers.get("Content-Type") || "";
+      if (r.status !== 200 || r.redirected || !/^text\/html/i.test(type)) {
+        throw new Error("not the page");
+      }
+      return r.text();
+    }).then(function (text) {
+      mark("handbook:fetched");
+      var doc = new DOMParser().parseFromString(text, "text/html");
+      mark("handbook:parsed");
+      if (!swap(doc)) {
+        throw new Error("cannot update in place");
+      }
+      mark("handbook:swapped");
+      updating = false;
+      document.dispatchEvent(new CustomEvent("handbook:updated", { detail: { build: Number(page.build) } }));
+      if (pending) {
+        pending = false;
+        update();
+      }
+    }).catch(function () {
+      updating = false;
+      reload();
+    });
+  }
+
+  function mark(name) {
+    if (window.performance && performance.mark) {
+      performance.mark(name);
+    }
   }
 
   // Replace each same-origin stylesheet by a fresh copy; the old one is
@@ -237,8 +531,18 @@
     } catch (e) {
       return;
     }
+    if (ev.build > 0) {
+      document.dispatchEvent(new CustomEvent("handbook:build", {
+        detail: { build: ev.build, changed: ev.changed || [], more: ev.more || 0 }
+      }));
+    }
     if (ev.reload) {
-      reload();
+      if (ev.instance !== page.instance) {
+        reload(); // after a restart: nothing is known of this page
+      } else {
+        update();
+      }
+      showProblems(ev);
       return;
     }
     if (ev.build > 0) {
@@ -276,6 +580,9 @@
   restoreScroll();
   connect();
   window.addEventListener("pagehide", function () {
+    if (!reloading) {
+      manualScroll(false);
+    }
     if (source) {
       source.close();
     }

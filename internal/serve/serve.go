@@ -19,8 +19,12 @@
 // refused with a plain 404; the BasePath is stripped ("/handbook" redirects to
 // "/handbook/"); "/x/" serves "/x/index.html" and "/x" redirects (301) to
 // "/x/" when "/x/index.html" exists. Anything else unknown gets the snapshot's
-// "/404.html" with status 404. Every response has Cache-Control: no-store and
-// X-Content-Type-Options: nosniff; content types come from the extension.
+// "/404.html" with status 404. Every response has X-Content-Type-Options:
+// nosniff and Cache-Control: no-store, but files other than pages (and
+// live.js), which have Cache-Control: no-cache and an ETag (a hash of their
+// bytes), so that a browser asks again each time but a stylesheet or script
+// that did not change is answered 304 Not Modified and not read and parsed
+// again. Content types come from the extension.
 // Before the first Publish every page is a 503 "building" page that reloads
 // itself when the first build is published.
 //
@@ -58,6 +62,17 @@
 // asks the page to swap its stylesheets without reloading. "changed" lists the
 // site paths changed since the page's build (at most 50; "more" counts the
 // rest) and is informational.
+//
+// A page told to reload is updated in place when it can be (live.js): the
+// script fetches the page again, and when the new page has the same head
+// (but for its title) and the same scripts, and every script of the page
+// has said that it follows such updates (by setting handbookUpdates on its
+// script element), it replaces only the parts of the body that differ and
+// fires "handbook:updated" on document, keeping the scroll position, the
+// focus and what the scripts set up; otherwise it reloads the page, which
+// keeps its scroll position through sessionStorage. Every event is also
+// fired on document as "handbook:build" ({build, changed, more}), for the
+// scripts that keep files of the site, such as the search client.
 //
 // Catch-up: the build the page knows comes from the Last-Event-ID header (set
 // by EventSource when it reconnects by itself) or else the query; when it is
@@ -190,11 +205,13 @@ type Server struct {
 	wg      sync.WaitGroup
 }
 
-// state is one published snapshot; it is never changed.
+// state is one published snapshot; it is never changed, but for the entity
+// tags it computes as files are asked for.
 type state struct {
 	build    int
 	files    map[string][]byte
-	problems []byte // JSON array, at most MaxProblems
+	etags    sync.Map // site path → quoted entity tag
+	problems []byte   // JSON array, at most MaxProblems
 	// problemsTotal counts all the problems of the build.
 	problemsTotal int
 	drafts        bool
@@ -401,6 +418,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case rel == "/__handbook/live.js":
 		h.Set("Content-Type", "text/javascript; charset=utf-8")
+		h.Set("Cache-Control", "no-cache")
+		h.Set("ETag", liveETag)
 		http.ServeContent(w, r, "live.js", time.Time{}, bytes.NewReader(liveJS))
 		return
 	case rel == "/__handbook/events":
@@ -421,6 +440,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeHTML(w, r, http.StatusOK, st.files[t.file], st.build, pageHash(st.files, t.file), st.drafts)
 	case t.status == http.StatusOK:
 		h.Set("Content-Type", contentType(t.file))
+		h.Set("Cache-Control", "no-cache")
+		h.Set("ETag", st.etag(t.file))
 		http.ServeContent(w, r, t.file, time.Time{}, bytes.NewReader(st.files[t.file]))
 	case t.file != "":
 		s.writeHTML(w, r, http.StatusNotFound, st.files[t.file], st.build, pageHash(st.files, t.file), st.drafts)
@@ -507,6 +528,24 @@ func (s *Server) writeHTML(w http.ResponseWriter, r *http.Request, status int, p
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
+}
+
+// liveETag is the entity tag of live.js.
+var liveETag = func() string {
+	sum := sha256.Sum256(liveJS)
+	return `"` + hex.EncodeToString(sum[:12]) + `"`
+}()
+
+// etag returns the entity tag of the file at site path p, computed once
+// per snapshot.
+func (st *state) etag(p string) string {
+	if e, ok := st.etags.Load(p); ok {
+		return e.(string)
+	}
+	sum := sha256.Sum256(st.files[p])
+	e := `"` + hex.EncodeToString(sum[:12]) + `"`
+	st.etags.Store(p, e)
+	return e
 }
 
 // pageHash identifies the bytes of files[p] across server restarts.

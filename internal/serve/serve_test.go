@@ -134,12 +134,65 @@ func TestHeadersEverywhere(t *testing.T) {
 		{"GET", "/.git/config"}, {"GET", "/__handbook/live.js"}, {"HEAD", "/__handbook/events"},
 	} {
 		resp, _ := fetch(t, tc.method, hs.URL+tc.path)
-		if got := resp.Header.Get("Cache-Control"); got != "no-store" {
-			t.Errorf("%s %s (%d): Cache-Control %q, want no-store", tc.method, tc.path, resp.StatusCode, got)
+		want := "no-store"
+		if tc.path == "/theme.css" || tc.path == "/__handbook/live.js" {
+			want = "no-cache" // asked again each time, but 304 when unchanged: see TestETag
+		}
+		if got := resp.Header.Get("Cache-Control"); got != want {
+			t.Errorf("%s %s (%d): Cache-Control %q, want %s", tc.method, tc.path, resp.StatusCode, got, want)
+		}
+		if etag := resp.Header.Get("ETag"); (etag != "") != (want == "no-cache") {
+			t.Errorf("%s %s (%d): ETag %q with Cache-Control %s", tc.method, tc.path, resp.StatusCode, etag, want)
 		}
 		if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
 			t.Errorf("%s %s (%d): X-Content-Type-Options %q, want nosniff", tc.method, tc.path, resp.StatusCode, got)
 		}
+	}
+}
+
+// TestETag: a file other than a page is answered 304 when the browser has
+// its current bytes, and 200 with another tag once it changed; pages never.
+func TestETag(t *testing.T) {
+	srv, hs := start(t, Options{}, testSite())
+	get := func(path, etag string) (int, string, string) {
+		t.Helper()
+		req, err := http.NewRequest("GET", hs.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		resp, err := httpClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("ETag"), string(b)
+	}
+	for _, p := range []string{"/theme.css", "/app.js", "/__handbook/live.js"} {
+		code, etag, _ := get(p, "")
+		if code != 200 || etag == "" {
+			t.Fatalf("GET %s: %d, ETag %q", p, code, etag)
+		}
+		if code, _, body := get(p, etag); code != http.StatusNotModified || body != "" {
+			t.Errorf("GET %s If-None-Match %s: %d %q, want 304 and no body", p, etag, code, body)
+		}
+		if code, _, _ := get(p, `"other"`); code != 200 {
+			t.Errorf("GET %s with another tag: %d, want 200", p, code)
+		}
+	}
+	_, old, _ := get("/theme.css", "")
+	files := testSite()
+	files["/theme.css"] = []byte("body{color:blue}")
+	srv.Publish(&Snapshot{Files: files})
+	code, etag, body := get("/theme.css", old)
+	if code != 200 || etag == old || body != "body{color:blue}" {
+		t.Errorf("GET /theme.css after an edit, with the old tag: %d, ETag %q (old %q), %q; want 200, a new tag, the new bytes", code, etag, old, body)
+	}
+	if _, etag, _ := get("/", ""); etag != "" {
+		t.Errorf("GET /: ETag %q, want none for a page", etag)
 	}
 }
 

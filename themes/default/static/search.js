@@ -9,6 +9,10 @@
   "use strict";
   var doc = document;
   var script = doc.currentScript && doc.currentScript.src;
+  // handbook serve may update the page in place (internal/serve/live.js):
+  // the search box is kept as it is, and the index is fetched again when it
+  // changed (see forget).
+  if (doc.currentScript) doc.currentScript.handbookUpdates = true;
 
   /* ---- 1. Text: fold, words, terms, the Snowball English (Porter2) stemmer ---- */
   var SPECIAL = { "ß": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l",
@@ -172,8 +176,17 @@
     return p;
   }
 
-  var E = null, entryP = null;
+  var E = null, entryP = null, stale = false;
   function entry() {
+    if (stale) { // the index changed under handbook serve: start again from its entry
+      stale = false;
+      files.clear();
+      dirs.clear();
+      named.clear();
+      chunkP.clear();
+      recs.clear();
+      entryP = null;
+    }
     if (!entryP) {
       entryP = load("entry.json").then(function (e) {
         if (e.version !== 3) throw new Error("search index version " + e.version + ", want 3");
@@ -965,11 +978,23 @@
     });
   }
 
+  // forget marks what was fetched of the index as stale when handbook serve
+  // says that a file of it changed (live.js's "handbook:build" event), so
+  // that the next query fetches the new index.
+  function forget(e) {
+    var d = e.detail || {};
+    where();
+    var dir = new URL(indexURL).pathname, root = new URL(base || "/", location.href).pathname.replace(/\/$/, "");
+    if (d.more > 0 || (d.changed || []).some(function (p) { return (root + p).startsWith(dir); })) stale = true;
+  }
+  doc.addEventListener("handbook:build", forget);
+
   function ui() {
     var box = doc.querySelector("[data-handbook-search]");
     var input = box && box.querySelector("input");
     var panel = box && box.querySelector(".search-results");
     if (!input || !panel) return;
+    box.handbookServed = box.outerHTML; // an in-place update keeps the box while this is what it serves
     box.hidden = false;
     var list = el("div", "search-list"), chips = el("div", "search-chips"), empty = el("p", "search-empty");
     var status = el("p", "search-status");
@@ -1238,11 +1263,18 @@
       }, function () {});
     }
 
-    // The entry (a few KB) is fetched once the page is idle, or as soon
-    // as the box is about to be used, so that a query waits only for the
-    // chunks of its words.
-    if (window.requestIdleCallback) requestIdleCallback(warm, { timeout: 3000 });
-    else setTimeout(warm, 1000);
+    // The entry (a few KB) is fetched once the page is idle after its
+    // first paint (so that neither the fetch nor the rehearsal delays it, as
+    // they did on a reload under handbook serve), or as soon as the box is
+    // about to be used, so that a query waits only for the chunks of its
+    // words.
+    var idle = function () {
+      if (window.requestIdleCallback) requestIdleCallback(warm, { timeout: 3000 });
+      else setTimeout(warm, 1000);
+    };
+    var painted = function () { requestAnimationFrame(function () { setTimeout(idle, 0); }); };
+    if (doc.readyState === "complete") painted();
+    else window.addEventListener("load", painted, { once: true });
     box.addEventListener("pointerenter", warm);
     box.addEventListener("touchstart", warm, { passive: true });
     input.addEventListener("focus", function () {
