@@ -12,7 +12,9 @@ import (
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
-// sitemap lists every published page.
+// sitemap lists every published page and every page of the generated
+// lists (kind indexes, tags, services, owners, folders, start here), the
+// later pages of a list split into pages included.
 func (r *Renderer) sitemap() ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
@@ -26,6 +28,11 @@ func (r *Renderer) sitemap() ([]byte, error) {
 	for _, u := range r.indexURLs {
 		if r.Site.PageAt(u) == nil {
 			urls = append(urls, u)
+		}
+	}
+	for _, j := range r.jobs() {
+		if j.list {
+			urls = append(urls, strings.TrimSuffix(j.path, "index.html"))
 		}
 	}
 	slices.Sort(urls)

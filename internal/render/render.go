@@ -129,9 +129,8 @@ type List struct {
 	Folders []Link
 	// Lead is a sentence under the title.
 	Lead string
-	// Sections are the pages grouped by kind (service, owner and tag
-	// pages).
-	Sections []site.Relation
+	// Sections are the pages grouped by kind (service and owner pages).
+	Sections []Section
 	// Index lists groups (services, owners) with their page counts per
 	// kind in IndexKinds; IndexOf names the column of groups.
 	Index      []IndexRow
@@ -147,6 +146,20 @@ type List struct {
 	// or owner of the page, or nil.
 	Service *ServiceView
 	Owner   *OwnerView
+	// Pager is set when the list is split into pages (see PageSize): the
+	// rows above (Pages, Groups, Sections, Index, Folders) are then this
+	// page's, and figures and the recently changed are on the first page
+	// only.
+	Pager *Pager
+}
+
+// Section is a run of a list's pages of one kind.
+type Section struct {
+	site.Relation
+	// Total is how many pages the run has over all pages of the list.
+	Total int
+	// Continued is true when the run began on an earlier page.
+	Continued bool
 }
 
 // IndexRow is one group of an index of groups.
@@ -169,6 +182,9 @@ type Group struct {
 	URL   string
 	Href  string
 	Pages []*site.Page
+	// Continued is true when the run began on an earlier page of a list
+	// split into pages.
+	Continued bool
 }
 
 // Home is the content of the home page.
@@ -271,6 +287,9 @@ type job struct {
 	// sample names the kind of HTML page the job renders ("page:runbook",
 	// "home", "tag"), for Sample; "" for other files.
 	sample string
+	// list is true for a generated list's page (see listJobs): the sitemap
+	// lists it.
+	list bool
 }
 
 // Sample renders one HTML page of each kind the site has (a page of each
@@ -406,7 +425,7 @@ func (r *Renderer) plan() []job {
 		p := p
 		if k, ok := indexAt[p.URL]; ok {
 			delete(indexAt, p.URL)
-			jobs = append(jobs, job{path: p.URL + "index.html", sample: "index:" + string(k), run: func() ([]byte, error) { return r.kindIndex(k, p) }})
+			jobs = append(jobs, r.listJobs(p.URL, "index:"+string(k), len(s.OfKind(k)), func(n int) ([]byte, error) { return r.kindIndex(k, p, n) })...)
 			continue
 		}
 		if p.URL == "/" {
@@ -417,14 +436,15 @@ func (r *Renderer) plan() []job {
 	}
 	for u, k := range indexAt {
 		k := k
-		jobs = append(jobs, job{path: u + "index.html", sample: "index:" + string(k), run: func() ([]byte, error) { return r.kindIndex(k, nil) }})
+		jobs = append(jobs, r.listJobs(u, "index:"+string(k), len(s.OfKind(k)), func(n int) ([]byte, error) { return r.kindIndex(k, nil, n) })...)
 	}
 	for _, u := range r.nav.folders() {
 		if _, ok := indexAt[u]; ok || s.PageAt(u) != nil {
 			continue
 		}
 		u := u
-		jobs = append(jobs, job{path: u + "index.html", sample: "folder", run: func() ([]byte, error) { return r.folder(u) }})
+		ps, sub := r.folderRows(u)
+		jobs = append(jobs, r.listJobs(u, "folder", len(sub)+len(ps), func(n int) ([]byte, error) { return r.folder(u, n) })...)
 	}
 	if s.PageAt("/") == nil || !s.IsPublished(s.PageAt("/")) {
 		jobs = append(jobs, job{path: "/index.html", sample: "home", run: func() ([]byte, error) { return r.home(nil) }})
@@ -432,19 +452,19 @@ func (r *Renderer) plan() []job {
 	jobs = append(jobs, r.groupJobs("/services/", "Services", "Service", r.services, "Everything the handbook holds about each service: its runbooks, incidents, decisions and evaluations.", r.serviceFacts)...)
 	jobs = append(jobs, r.groupJobs("/owners/", "Owners", "Owner", r.owners, "The pages each team or person owns.", r.ownerFacts)...)
 	if path := s.StartHere(); len(path) > 0 && s.PageAt("/start-here/") == nil {
-		jobs = append(jobs, job{path: "/start-here/index.html", sample: "start-here", run: func() ([]byte, error) {
+		jobs = append(jobs, job{path: "/start-here/index.html", sample: "start-here", list: true, run: func() ([]byte, error) {
 			return r.exec("list", &Data{Title: "Start here", URL: "/start-here/", List: &List{Pages: path, Path: true, Lead: "New to the team? Read these pages in this order."}})
 		}})
 	}
 	tags := r.tags
 	if len(tags) > 0 && s.PageAt("/tags/") == nil {
-		jobs = append(jobs, job{path: "/tags/index.html", sample: "tags", run: func() ([]byte, error) { return r.tagIndex(tags) }})
+		jobs = append(jobs, job{path: "/tags/index.html", sample: "tags", list: true, run: func() ([]byte, error) { return r.tagIndex(tags) }})
 		for _, t := range tags {
 			t := t
 			if s.PageAt(t.URL()) != nil {
 				continue
 			}
-			jobs = append(jobs, job{path: t.URL() + "index.html", sample: "tag", run: func() ([]byte, error) { return r.tagPage(t) }})
+			jobs = append(jobs, r.listJobs(t.URL(), "tag", len(t.Pages), func(n int) ([]byte, error) { return r.tagPage(t, n) })...)
 		}
 	}
 	jobs = append(jobs,
@@ -600,16 +620,24 @@ func changed(p *site.Page) time.Time {
 	return t
 }
 
-func (r *Renderer) kindIndex(k page.Kind, p *site.Page) ([]byte, error) {
-	d := &Data{Title: k.Plural(), URL: r.indexURLs[k]}
+// kindIndex renders page n of the index of kind k; p is the site's own
+// page at the index's URL, whose content the first page shows, or nil.
+func (r *Renderer) kindIndex(k page.Kind, p *site.Page, n int) ([]byte, error) {
+	u := r.indexURLs[k]
+	title := k.Plural()
 	if p != nil {
+		u, title = p.URL, p.Title
+	}
+	ps := r.Site.OfKind(k)
+	pg := r.pager(u, n, len(ps))
+	d := &Data{Title: pagedTitle(title, pg), URL: pageURL(u, n)}
+	if p != nil && n == 1 {
 		var err error
 		if d, err = r.pageData(p); err != nil {
 			return nil, err
 		}
 	}
-	ps := r.Site.OfKind(k)
-	l := &List{Kind: k, Pages: ps}
+	l := &List{Kind: k, Pages: ps, Pager: pg}
 	switch k {
 	case page.KindRunbook:
 		var cur *Group
@@ -645,15 +673,32 @@ func (r *Renderer) kindIndex(k page.Kind, p *site.Page) ([]byte, error) {
 			return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title))
 		})
 	}
-	switch k {
-	case page.KindEvaluation:
-		l.Figures = r.radar(ps)
-	case page.KindADR:
-		l.Figures = r.adrGraph(ps)
-	case page.KindPostmortem:
-		l.Figures = r.incidentCharts(ps)
+	if pg != nil {
+		// The figures and the recently changed are of the whole list, on
+		// its first page; the rows are cut, the runbooks' groups where
+		// the page cuts them.
+		lo, hi := pageSpan(n, len(ps))
+		l.Pages = l.Pages[lo:hi]
+		l.Groups = pageRuns(l.Groups, lo, hi, func(g *Group) *[]*site.Page { return &g.Pages }, func(g *Group) { g.Continued = true })
 	}
-	l.Changed = recentlyChanged(ps, 5)
+	if n == 1 {
+		switch k {
+		case page.KindEvaluation:
+			l.Figures = r.radar(ps)
+		case page.KindADR:
+			l.Figures = r.adrGraph(ps)
+		case page.KindPostmortem:
+			l.Figures = r.incidentCharts(ps)
+		}
+		if pg != nil {
+			for i := range l.Figures {
+				if strings.Contains(l.Figures[i].Caption, "The table below") {
+					l.Figures[i].Caption += fmt.Sprintf(" The table runs over %d pages.", pg.Pages)
+				}
+			}
+		}
+		l.Changed = recentlyChanged(ps, 5)
+	}
 	d.List = l
 	d.Layout = "list"
 	return r.exec("list", d)
@@ -686,8 +731,9 @@ func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead s
 	}
 	var jobs []job
 	if r.Site.PageAt(base) == nil {
-		jobs = append(jobs, job{path: base + "index.html", sample: base, run: func() ([]byte, error) {
-			l := &List{IndexOf: of, Lead: lead}
+		jobs = append(jobs, r.listJobs(base, base, len(groups), func(n int) ([]byte, error) {
+			pg := r.pager(base, n, len(groups))
+			l := &List{IndexOf: of, Lead: lead, Pager: pg}
 			for _, k := range page.Kinds {
 				for _, g := range groups {
 					if slices.ContainsFunc(g.Pages, func(p *site.Page) bool { return p.Kind == k }) {
@@ -696,7 +742,8 @@ func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead s
 					}
 				}
 			}
-			for _, g := range groups {
+			lo, hi := pageSpan(n, len(groups))
+			for _, g := range groups[lo:hi] {
 				row := IndexRow{Name: g.Name, Href: r.info.BasePath + strings.TrimPrefix(base, "/") + g.Slug + "/", Counts: make([]int, len(l.IndexKinds))}
 				for _, p := range g.Pages {
 					if i := slices.Index(l.IndexKinds, p.Kind); i >= 0 {
@@ -705,8 +752,8 @@ func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead s
 				}
 				l.Index = append(l.Index, row)
 			}
-			return r.exec("list", &Data{Title: title, URL: base, List: l})
-		}})
+			return r.exec("list", &Data{Title: pagedTitle(title, pg), URL: pageURL(base, n), List: l})
+		})...)
 	}
 	for _, g := range groups {
 		g := g
@@ -714,36 +761,68 @@ func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead s
 		if r.Site.PageAt(u) != nil {
 			continue
 		}
-		jobs = append(jobs, job{path: u + "index.html", sample: base + "group", run: func() ([]byte, error) {
-			l := &List{Sections: g.ByKind(), Lead: fmt.Sprintf("%s: %d pages.", of, len(g.Pages))}
-			facts(l, g)
-			return r.exec("list", &Data{Title: g.Name, URL: u, List: l})
-		}})
+		jobs = append(jobs, r.listJobs(u, base+"group", len(g.Pages), func(n int) ([]byte, error) {
+			var secs []Section
+			rows := 0
+			for _, rel := range g.ByKind() {
+				secs = append(secs, Section{Relation: rel, Total: len(rel.Pages)})
+				rows += len(rel.Pages)
+			}
+			pg := r.pager(u, n, rows)
+			if pg != nil {
+				lo, hi := pageSpan(n, rows)
+				secs = pageRuns(secs, lo, hi, func(s *Section) *[]*site.Page { return &s.Pages }, func(s *Section) { s.Continued = true })
+			}
+			l := &List{Sections: secs, Lead: fmt.Sprintf("%s: %d pages.", of, len(g.Pages)), Pager: pg}
+			if n == 1 {
+				facts(l, g)
+			}
+			return r.exec("list", &Data{Title: pagedTitle(g.Name, pg), URL: pageURL(u, n), List: l})
+		})...)
 	}
 	return jobs
 }
 
-// folder lists a folder that has no index page of its own.
-func (r *Renderer) folder(u string) ([]byte, error) {
-	n := r.nav.byURL[u]
-	var ps []*site.Page
-	var sub []Link
-	for _, c := range n.children {
+// folderRows returns what the listing of the folder at u shows: its
+// pages, and its sub-folders, which come first.
+func (r *Renderer) folderRows(u string) (ps []*site.Page, sub []Link) {
+	for _, c := range r.nav.byURL[u].children {
 		if p := r.Site.PageAt(c.url); p != nil && r.Site.IsPublished(p) {
 			ps = append(ps, p)
 		} else if c.linked {
 			sub = append(sub, Link{Title: c.title, URL: c.url, Href: r.info.BasePath + strings.TrimPrefix(c.url, "/")})
 		}
 	}
-	return r.exec("list", &Data{Title: n.title, URL: u, List: &List{Pages: ps, Folders: sub}})
+	return ps, sub
+}
+
+// folder renders page n of the listing of a folder that has no index page
+// of its own: its sub-folders, then its pages.
+func (r *Renderer) folder(u string, n int) ([]byte, error) {
+	ps, sub := r.folderRows(u)
+	pg := r.pager(u, n, len(sub)+len(ps))
+	if pg != nil {
+		lo, hi := pageSpan(n, len(sub)+len(ps))
+		k := len(sub)
+		sub = sub[min(lo, k):min(hi, k)]
+		ps = ps[max(lo-k, 0):max(hi-k, 0)]
+	}
+	return r.exec("list", &Data{Title: pagedTitle(r.nav.byURL[u].title, pg), URL: pageURL(u, n), List: &List{Pages: ps, Folders: sub, Pager: pg}})
 }
 
 func (r *Renderer) tagIndex(tags []site.Tag) ([]byte, error) {
 	return r.exec("list", &Data{Title: "Tags", URL: "/tags/", List: &List{Tags: tags}})
 }
 
-func (r *Renderer) tagPage(t site.Tag) ([]byte, error) {
-	return r.exec("list", &Data{Title: "Tagged “" + t.Name + "”", URL: t.URL(), List: &List{Pages: t.Pages}})
+// tagPage renders page n of a tag's page.
+func (r *Renderer) tagPage(t site.Tag, n int) ([]byte, error) {
+	ps := t.Pages
+	pg := r.pager(t.URL(), n, len(ps))
+	if pg != nil {
+		lo, hi := pageSpan(n, len(ps))
+		ps = ps[lo:hi]
+	}
+	return r.exec("list", &Data{Title: pagedTitle("Tagged “"+t.Name+"”", pg), URL: pageURL(t.URL(), n), List: &List{Pages: ps, Pager: pg}})
 }
 
 func (r *Renderer) notFound() ([]byte, error) {
