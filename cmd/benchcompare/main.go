@@ -502,7 +502,13 @@ func measure(args []string) (sample, error) {
 // findings real content has).
 func foundProblems(args []string, err error) bool {
 	var ee *exec.ExitError
-	return strings.Contains(filepath.Base(args[0]), "handbook") && errors.As(err, &ee) && ee.ExitCode() == 1
+	ours := strings.Contains(filepath.Base(args[0]), "handbook")
+	if handbookBin != "" {
+		if abs, _ := filepath.Abs(handbookBin); abs == args[0] || handbookBin == args[0] {
+			ours = true
+		}
+	}
+	return ours && errors.As(err, &ee) && ee.ExitCode() == 1
 }
 
 // stats returns the median, min and max of the samples' walls and rss.

@@ -224,10 +224,10 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		// how many pages they hold: all are indexed again.
 		l.pending = append(l.pending, generatedDocs(p.site)...)
 	} else {
+		// Built when UpdateSearch asks, after the pages are served, and
+		// not at all if another reload replaces it first.
 		docs := searchDocs(p.site)
-		done := make(chan *search.Index, 1)
-		go func() { done <- search.Build(docs) }()
-		l.nextIndex = sync.OnceValue(func() *search.Index { return <-done })
+		l.nextIndex = sync.OnceValue(func() *search.Index { return search.Build(docs) })
 		l.pending = nil
 		l.gen++
 	}
