@@ -369,6 +369,24 @@ type lexState struct {
 	newlineAdded bool
 }
 
+// emitted returns the next token of the emitters a rule left, dropping
+// those that are done; false when none is left.
+func (s *lexState) emitted() (chroma.Token, bool) {
+	for len(s.stack) > 0 {
+		n := len(s.stack) - 1
+		t := s.stack[n]()
+		if t.Type == chroma.Ignore {
+			continue
+		}
+		if t == chroma.EOF {
+			s.stack = s.stack[:n]
+			continue
+		}
+		return t, true
+	}
+	return chroma.Token{}, false
+}
+
 func (s *lexState) next() chroma.Token {
 	l := s.state
 	end := len(l.Text)
@@ -376,16 +394,7 @@ func (s *lexState) next() chroma.Token {
 		end--
 	}
 	for l.Pos < end && len(l.Stack) > 0 {
-		for len(s.stack) > 0 {
-			n := len(s.stack) - 1
-			t := s.stack[n]()
-			if t.Type == chroma.Ignore {
-				continue
-			}
-			if t == chroma.EOF {
-				s.stack = s.stack[:n]
-				continue
-			}
+		if t, ok := s.emitted(); ok {
 			return t
 		}
 		l.State = l.Stack[len(l.Stack)-1]
@@ -417,16 +426,7 @@ func (s *lexState) next() chroma.Token {
 			s.stack = append(s.stack, rule.Type.Emit(l.Groups, l))
 		}
 	}
-	for len(s.stack) > 0 {
-		n := len(s.stack) - 1
-		t := s.stack[n]()
-		if t.Type == chroma.Ignore {
-			continue
-		}
-		if t == chroma.EOF {
-			s.stack = s.stack[:n]
-			continue
-		}
+	if t, ok := s.emitted(); ok {
 		return t
 	}
 	if l.Pos != len(l.Text) && len(l.Stack) == 0 {
