@@ -69,9 +69,8 @@ func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time
 		return "", err
 	}
 	out := filepath.Join(work, fmt.Sprintf("out-search-%d", n))
-	os.RemoveAll(out)
-	if o, err := exec.Command(handbook, "-C", siteDir, "--quiet", "build", "--out", out).CombinedOutput(); err != nil && !foundProblems([]string{handbook}, err) {
-		return "", fmt.Errorf("handbook build: %v\n%s", err, o)
+	if err := buildInto(handbook, siteDir, out); err != nil {
+		return "", err
 	}
 	c := searchComparison{n: n, runs: runs, buildMedian: buildMedian, pagefind: pagefind}
 	if err := c.indexTimes(siteDir, out); err != nil {
@@ -79,17 +78,11 @@ func compareSearch(handbook, work, siteDir string, n, runs int, buildMedian time
 	}
 	c.ourSize, c.theirSize = folderSize(filepath.Join(out, "search")), folderSize(filepath.Join(out, "pagefind"))
 
-	base, counter, stop, err := serveCounted(out)
+	base, counter, browser, stop, err := browseCounted(out, chromium, work)
 	if err != nil {
 		return "", err
 	}
 	defer stop()
-
-	browser, cancel, err := startChromium(chromium, work)
-	if err != nil {
-		return "", err
-	}
-	defer cancel()
 	for _, q := range searchQueries {
 		if err := c.query(browser, base, counter, q); err != nil {
 			return "", err
@@ -150,6 +143,31 @@ func serveCounted(out string) (string, *byteCounter, func(), error) {
 	srv := &http.Server{Handler: counter.wrap(noStore(gzipFiles(http.FileServer(http.Dir(out)))))}
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), counter, func() { srv.Close() }, nil
+}
+
+// buildInto builds the site at siteDir with handbook into out, replacing
+// it; findings do not count as a failure.
+func buildInto(handbook, siteDir, out string) error {
+	os.RemoveAll(out)
+	if o, err := exec.Command(handbook, "-C", siteDir, "--quiet", "build", "--out", out).CombinedOutput(); err != nil && !foundProblems([]string{handbook}, err) {
+		return fmt.Errorf("handbook build: %v\n%.2000s", err, o)
+	}
+	return nil
+}
+
+// browseCounted serves out, counting the bytes of each file sent, and
+// starts a headless Chromium to browse it; stop ends both.
+func browseCounted(out, chromium, work string) (base string, counter *byteCounter, browser context.Context, stop func(), err error) {
+	base, counter, stopServer, err := serveCounted(out)
+	if err != nil {
+		return "", nil, nil, nil, err
+	}
+	browser, cancel, err := startChromium(chromium, work)
+	if err != nil {
+		stopServer()
+		return "", nil, nil, nil, err
+	}
+	return base, counter, browser, func() { cancel(); stopServer() }, nil
 }
 
 // startChromium starts a headless Chromium with its profile in work; the

@@ -4,7 +4,6 @@ import (
 	"compress/gzip"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -23,10 +22,9 @@ func scaleSearch(handbook, work, siteDir string, n int) (string, error) {
 		return "", err
 	}
 	out := filepath.Join(work, fmt.Sprintf("out-scale-%d", n))
-	os.RemoveAll(out)
 	defer os.RemoveAll(out)
-	if o, err := exec.Command(handbook, "-C", siteDir, "--quiet", "build", "--out", out).CombinedOutput(); err != nil && !foundProblems([]string{handbook}, err) {
-		return "", fmt.Errorf("handbook build: %v\n%.2000s", err, o)
+	if err := buildInto(handbook, siteDir, out); err != nil {
+		return "", err
 	}
 	entry, err := os.ReadFile(filepath.Join(out, "search", "entry.json"))
 	if err != nil {
@@ -37,16 +35,11 @@ func scaleSearch(handbook, work, siteDir string, n int) (string, error) {
 	w.Write(entry)
 	w.Close()
 
-	base, counter, stop, err := serveCounted(out)
+	base, counter, browser, stop, err := browseCounted(out, chromium, work)
 	if err != nil {
 		return "", err
 	}
 	defer stop()
-	browser, cancel, err := startChromium(chromium, work)
-	if err != nil {
-		return "", err
-	}
-	defer cancel()
 	var pasted, typed []searchResult
 	for _, q := range searchQueries {
 		counter.reset()

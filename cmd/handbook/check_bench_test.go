@@ -17,14 +17,7 @@ import (
 // nothing changed, edited after one page's body changed (the parse cache
 // serves the rest).
 func BenchmarkCheck(b *testing.B) {
-	pages := 10000
-	if n := os.Getenv("HANDBOOK_BENCH_PAGES"); n != "" {
-		fmt.Sscan(n, &pages)
-	}
-	dir := b.TempDir()
-	if err := sitegen.Generate(dir, pages, 1); err != nil {
-		b.Fatal(err)
-	}
+	dir := benchSite(b, 10000)
 	check := func(b *testing.B, args ...string) {
 		if code := run(context.Background(), append([]string{"-C", dir, "--quiet", "check", "--format", "json"}, args...), io.Discard, io.Discard); code > 1 {
 			b.Fatalf("check exited %d", code)
@@ -61,4 +54,18 @@ func BenchmarkCheck(b *testing.B) {
 			check(b)
 		}
 	})
+}
+
+// benchSite generates a handbook of pages pages (HANDBOOK_BENCH_PAGES
+// instead, when set) for one benchmark and returns its folder.
+func benchSite(b *testing.B, pages int) string {
+	b.Helper()
+	if n := os.Getenv("HANDBOOK_BENCH_PAGES"); n != "" {
+		fmt.Sscan(n, &pages)
+	}
+	dir := b.TempDir()
+	if err := sitegen.Generate(dir, pages, 1); err != nil {
+		b.Fatal(err)
+	}
+	return dir
 }

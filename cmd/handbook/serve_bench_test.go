@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/handbook-dev/handbook/internal/sitegen"
 )
 
 // BenchmarkServeEdit measures what an author waits for: the time from
@@ -20,14 +18,7 @@ import (
 // from the server's event stream as a browser reads it. The median and
 // the worst are reported besides the mean.
 func BenchmarkServeEdit(b *testing.B) {
-	pages := 1000
-	if n := os.Getenv("HANDBOOK_BENCH_PAGES"); n != "" {
-		fmt.Sscan(n, &pages)
-	}
-	dir := b.TempDir()
-	if err := sitegen.Generate(dir, pages, 1); err != nil {
-		b.Fatal(err)
-	}
+	dir := benchSite(b, 1000)
 	pagesOf, _ := filepath.Glob(filepath.Join(dir, "runbooks", "*", "*.md"))
 	if len(pagesOf) == 0 {
 		b.Fatal("no runbook generated")
