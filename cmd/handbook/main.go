@@ -38,6 +38,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -45,8 +46,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/metrics"
 	"runtime/pprof"
 	"syscall"
+	"time"
 )
 
 // usageError is wrong usage: a bad flag, an unknown command, a bad config.
@@ -106,8 +109,10 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
+	peak := heapAtPeak(os.Getenv("HANDBOOK_PEAKPROFILE"))
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	pprof.StopCPUProfile()
+	peak()
 	if p := os.Getenv("HANDBOOK_MEMPROFILE"); p != "" {
 		if f, err := os.Create(p); err == nil {
 			_ = pprof.Lookup("allocs").WriteTo(f, 0)
@@ -203,4 +208,45 @@ func parseFlags(fs *flag.FlagSet, g *globals, args []string, help string) error 
 		return usagef("unexpected argument %q (see handbook %s -h)", fs.Arg(0), fs.Name())
 	}
 	return nil
+}
+
+// heapAtPeak, for a file name, samples the live heap while the command
+// runs and keeps the heap profile of its highest point, which it writes
+// to the file when the returned function is called: where a command's
+// memory goes at its peak, not at its end. For no name it does nothing.
+func heapAtPeak(name string) func() {
+	if name == "" {
+		return func() {}
+	}
+	stop := make(chan struct{})
+	done := make(chan []byte)
+	go func() {
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		var most uint64
+		var best []byte
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				done <- best
+				return
+			case <-tick.C:
+			}
+			metrics.Read(sample)
+			if live := sample[0].Value.Uint64(); live > most+most/20 {
+				most = live
+				var b bytes.Buffer
+				if pprof.Lookup("heap").WriteTo(&b, 0) == nil {
+					best = b.Bytes()
+				}
+			}
+		}
+	}()
+	return func() {
+		close(stop)
+		if b := <-done; b != nil {
+			_ = os.WriteFile(name, b, 0o644)
+		}
+	}
 }
