@@ -20,7 +20,8 @@
 //
 // Build indexes a whole site; Index.Update takes the new versions of some
 // documents (the preview server's partial rebuild) and rewrites only the
-// chunks and records they touch.
+// chunks and records they touch. BuildStatic indexes a site that is built
+// once, keeping nothing for Update.
 package search
 
 import (
@@ -28,15 +29,19 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"iter"
 	"math"
+	"math/bits"
 	"path"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -137,14 +142,26 @@ const (
 
 // occ is what one document holds of one term.
 type occ struct {
-	term  string
-	tf    [nFields]float32
-	sec   int32 // the body section where the term is most frequent
-	pos   []int32
+	term string
+	id   int32 // the term's number (interner)
+	tf   [nFields]float32
+	sec  int32 // the body section where the term is most frequent
+	// at is where the term's positions are in the document's
+	// (analysis.pos).
+	at    uint32
 	facet bool
 	flags int32 // flagTitle, flagFirst, name length
 	// alertName: the term is the whole of an alert name of one word.
 	alertName bool
+}
+
+// bits are the flags, facet and section of o, as a posting keeps them.
+func (o *occ) bits() uint32 {
+	b := uint32(o.flags) | uint32(o.sec)<<secShift
+	if o.facet {
+		b |= facetBit
+	}
+	return b
 }
 
 // hit is one occurrence of a term, while a document is read.
@@ -162,27 +179,139 @@ type worker struct {
 	terms map[string]*termInfo // term → its one termInfo
 	stamp uint32               // counts the documents analyzed
 	hits  []hit
+	occs  []occ // the current document's terms, until its analysis is done
 	buf   []byte
-	vocab []string // the current document's words, copied out once at its end
+	pos   []byte  // the current document's encoded positions, copied out once at its end
+	vocab []int32 // the current document's words (numbers), likewise
+	// The room finish sorts hits in: where each term's positions and
+	// sections start, and end; the positions and sections; counts by
+	// section.
+	pstart, sstart, pnext, snext, sorted, secs, count []int32
+}
+
+// zeroed returns (*s)[:n], zeroed, making *s longer when it is short.
+func zeroed(s *[]int32, n int) []int32 {
+	if cap(*s) < n {
+		*s = make([]int32, n)
+	}
+	*s = (*s)[:n]
+	clear(*s)
+	return *s
 }
 
 // termInfo is a term as a worker knows it, shared by every word that has
 // it; while stamp is the worker's, occ is where the current document keeps
-// it.
+// it. id is the term's number in the interner numbered gen.
 type termInfo struct {
 	term  string
 	stamp uint32
 	occ   int32
+	gen   uint32
+	id    int32
 }
 
 // wordInfo is a word as a worker knows it: its term (nil for a stop
 // word), and whether the current document has it already (stamp), for
-// the vocabulary that typo tolerance draws on.
+// the vocabulary that typo tolerance draws on; id is the word's number in
+// the interner numbered gen.
 type wordInfo struct {
 	ti    *termInfo
 	word  string
 	stamp uint32
+	gen   uint32
+	id    int32
 	vocab bool // long enough to be corrected (nearWord)
+}
+
+// interner numbers the terms and words of one index, so that what the
+// index keeps of every document for Update (its terms and its words) takes
+// four bytes an entry rather than a string's sixteen. Workers, shared by
+// every index, cache the numbers they were given, with the interner's gen
+// to tell whose they are (a gen is not used again before four billion
+// more indexes are made).
+type interner struct {
+	gen  uint32
+	mu   sync.Mutex // guards ids and strs while documents are analyzed side by side
+	ids  map[string]int32
+	strs []string // by number
+}
+
+// interners counts the interners made, for their gens.
+var interners atomic.Uint32
+
+func newInterner() *interner {
+	return &interner{gen: interners.Add(1), ids: map[string]int32{}}
+}
+
+// id returns the number of s, numbering it if it is new.
+func (in *interner) id(s string) int32 {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	id, ok := in.ids[s]
+	if !ok {
+		id = int32(len(in.strs))
+		in.strs = append(in.strs, s)
+		in.ids[s] = id
+	}
+	return id
+}
+
+// str returns the term or word numbered id. Numbers are only added, so
+// it needs no lock once the documents that were given them are analyzed.
+func (in *interner) str(id int32) string { return in.strs[id] }
+
+// idSet is what the index keeps of a document's terms or words for
+// Update: their numbers (interner), sorted, each written as a varint of
+// its difference from the one before; a byte or two each rather than
+// four. A number may be there twice (a word in prose and in code).
+type idSet []byte
+
+// newIDSet returns the set of ids, which it sorts.
+func newIDSet(ids []int32) idSet {
+	slices.Sort(ids)
+	n, prev := 0, int32(0)
+	for _, id := range ids {
+		n += (bits.Len32(uint32(id-prev)|1) + 6) / 7
+		prev = id
+	}
+	s := make(idSet, 0, n)
+	prev = 0
+	for _, id := range ids {
+		s = binary.AppendUvarint(s, uint64(id-prev))
+		prev = id
+	}
+	return s
+}
+
+// all are the numbers of s, in order.
+func (s idSet) all() iter.Seq[int32] {
+	return func(yield func(int32) bool) {
+		id := int32(0)
+		for k := 0; k < len(s); {
+			d, n := binary.Uvarint(s[k:])
+			k += n
+			id += int32(d)
+			if !yield(id) {
+				return
+			}
+		}
+	}
+}
+
+// termID returns the number of ti's term in the interner in.
+func (ti *termInfo) termID(in *interner) int32 {
+	if ti.gen != in.gen {
+		ti.gen, ti.id = in.gen, in.id(ti.term)
+	}
+	return ti.id
+}
+
+// wordID returns the number of wi's word in the interner in.
+func (wi *wordInfo) wordID(in *interner) int32 {
+	if wi.gen != in.gen {
+		wi.gen, wi.id = in.gen, in.id(wi.word)
+	}
+	return wi.id
 }
 
 var workers = sync.Pool{New: func() any {
@@ -226,30 +355,42 @@ func (w *worker) identifier(b []byte) *wordInfo {
 // analysis is one document, tokenized.
 type analysis struct {
 	w    *worker
+	in   *interner // numbers the terms and words
 	occs []occ
 	hits []hit
 	lens [nFields]int
 	// scale is the document's Weight.
 	scale float64
+	// terms are the numbers of the terms of occs, in the same order.
+	terms []int32
+	// pos are the positions of every term, encoded (appendPositions);
+	// occ.at says where each term's are.
+	pos []byte
 	// vocab are the document's distinct words that typos are corrected
 	// to (see near.go).
-	vocab []string
+	vocab idSet
 }
 
 // saw adds wi's word to the document's vocabulary, once.
 func (a *analysis) saw(wi *wordInfo) {
 	if wi.vocab && wi.stamp != a.w.stamp {
 		wi.stamp = a.w.stamp
-		a.w.vocab = append(a.w.vocab, wi.word)
+		a.w.vocab = append(a.w.vocab, wi.wordID(a.in))
 	}
 }
 
-func (a *analysis) add(ti *termInfo, f, sec int, p int32, positioned bool) {
+// occ returns the occurrence of ti in the document, adding it when the
+// document had not had the term.
+func (a *analysis) occ(ti *termInfo, facet bool) int32 {
 	if ti.stamp != a.w.stamp {
 		ti.stamp, ti.occ = a.w.stamp, int32(len(a.occs))
-		a.occs = append(a.occs, occ{term: ti.term})
+		a.occs = append(a.occs, occ{term: ti.term, id: ti.termID(a.in), facet: facet})
 	}
-	i := ti.occ
+	return ti.occ
+}
+
+func (a *analysis) add(ti *termInfo, f, sec int, p int32, positioned bool) {
+	i := a.occ(ti, false)
 	a.occs[i].tf[f]++
 	s := int32(-1) // title and tags point at no section
 	if f >= fHeadings {
@@ -258,13 +399,15 @@ func (a *analysis) add(ti *termInfo, f, sec int, p int32, positioned bool) {
 	a.hits = append(a.hits, hit{occ: i, pos: p, sec: s, positioned: positioned})
 }
 
-// finish gives every term its positions, all in one array, and its best
-// section (of sections), and drops the hits.
+// finish encodes the positions of every term, all in one array (pos,
+// where each occ's at points), and gives every term its best section (of
+// sections).
 func (a *analysis) finish(sections int) {
+	w := a.w
 	n := len(a.occs)
 	// Counting sort of the hits by term: positions, then sections.
-	pstart := make([]int32, n+1)
-	sstart := make([]int32, n+1)
+	pstart := zeroed(&w.pstart, n+1)
+	sstart := zeroed(&w.sstart, n+1)
 	for _, h := range a.hits {
 		if h.positioned {
 			pstart[h.occ+1]++
@@ -277,10 +420,12 @@ func (a *analysis) finish(sections int) {
 		pstart[i] += pstart[i-1]
 		sstart[i] += sstart[i-1]
 	}
-	pos := make([]int32, pstart[n])
-	secs := make([]int32, sstart[n])
-	pnext := slices.Clone(pstart[:n])
-	snext := slices.Clone(sstart[:n])
+	pos := zeroed(&w.sorted, int(pstart[n]))
+	secs := zeroed(&w.secs, int(sstart[n]))
+	pnext := zeroed(&w.pnext, n)
+	snext := zeroed(&w.snext, n)
+	copy(pnext, pstart)
+	copy(snext, sstart)
 	for _, h := range a.hits {
 		if h.positioned {
 			// A term twice at one position (an identifier and its part)
@@ -295,10 +440,12 @@ func (a *analysis) finish(sections int) {
 			snext[h.occ]++
 		}
 	}
-	count := make([]int32, sections+1)
+	count := zeroed(&w.count, sections+1)
+	enc := w.pos[:0]
 	for i := range a.occs {
 		o := &a.occs[i]
-		o.pos = pos[pstart[i]:pnext[i]:pnext[i]]
+		o.at = uint32(len(enc))
+		enc = appendPositions(enc, pos[pstart[i]:pnext[i]])
 		mine := secs[sstart[i]:sstart[i+1]]
 		best, most := int32(0), int32(0)
 		for _, sec := range mine {
@@ -312,14 +459,59 @@ func (a *analysis) finish(sections int) {
 		}
 		o.sec = best
 	}
+	a.pos = slices.Clone(enc)
+	w.pos = enc[:0]
 }
 
-func analyze(d *Doc) *analysis {
+// appendPositions appends positions, encoded: their number, then each as
+// its difference from the one before (the first from 0), all varints.
+// Positions so kept take a byte or two each rather than four.
+func appendPositions(b []byte, positions []int32) []byte {
+	b = binary.AppendUvarint(b, uint64(len(positions)))
+	prev := int64(0)
+	for _, x := range positions {
+		b = binary.AppendVarint(b, int64(x)-prev)
+		prev = int64(x)
+	}
+	return b
+}
+
+// appendDecimals appends the positions encoded at the start of enc
+// (appendPositions) to b, in decimal, separated by commas.
+func appendDecimals(b, enc []byte) []byte {
+	n, k := binary.Uvarint(enc)
+	x := int64(0)
+	for m := range n {
+		d, l := binary.Varint(enc[k:])
+		k += l
+		x += d
+		if m > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, x, 10)
+	}
+	return b
+}
+
+// skipPositions returns the offset in enc past the positions encoded at
+// offset at (appendPositions).
+func skipPositions(enc []byte, at int) int {
+	n, k := binary.Uvarint(enc[at:])
+	at += k
+	for ; n > 0; at++ {
+		if enc[at] < 0x80 { // the last byte of a varint
+			n--
+		}
+	}
+	return at
+}
+
+// analyze tokenizes d, numbering its terms and words in in. The analysis
+// holds a worker, whose room its occurrences are in, until done.
+func analyze(d *Doc, in *interner) *analysis {
 	w := workers.Get().(*worker)
-	defer workers.Put(w)
 	w.stamp++
-	a := &analysis{w: w, occs: make([]occ, 0, 128), hits: w.hits[:0], scale: d.Weight}
-	defer func() { w.hits, a.w = a.hits[:0], nil }()
+	a := &analysis{w: w, in: in, occs: w.occs[:0], hits: w.hits[:0], scale: d.Weight}
 	pos := int32(0)
 	buf := w.buf
 	defer func() { w.buf = buf }()
@@ -393,10 +585,7 @@ func analyze(d *Doc) *analysis {
 	}
 	facet := func(name, value string) {
 		if v := facetValue(value); v != "" {
-			if ti := w.info(name + ":" + v); ti.stamp != w.stamp {
-				ti.stamp, ti.occ = w.stamp, int32(len(a.occs))
-				a.occs = append(a.occs, occ{term: ti.term, facet: true})
-			}
+			a.occ(w.info(name+":"+v), true)
 		}
 	}
 	facet("kind", d.Kind)
@@ -408,8 +597,13 @@ func analyze(d *Doc) *analysis {
 		facet("tag", t)
 	}
 	a.finish(len(d.Headings))
-	a.vocab = slices.Clone(w.vocab)
+	w.hits, a.hits = a.hits[:0], nil
+	a.vocab = newIDSet(w.vocab)
 	w.vocab = w.vocab[:0]
+	a.terms = make([]int32, len(a.occs))
+	for i := range a.occs {
+		a.terms[i] = a.occs[i].id
+	}
 	for i := range a.occs {
 		o := &a.occs[i]
 		if o.tf[fTitle] > 0 || o.tf[fAlerts] > 0 {
@@ -428,6 +622,14 @@ func analyze(d *Doc) *analysis {
 		a.occs[first].flags |= flagFirst
 	}
 	return a
+}
+
+// done gives the analysis's worker back, for the next document; the
+// analysis is not to be used after.
+func (a *analysis) done() {
+	a.w.occs = a.occs[:0]
+	workers.Put(a.w)
+	a.w, a.occs = nil, nil
 }
 
 // maxJoined is the longest word, in bytes, joined to its neighbour:
@@ -470,20 +672,45 @@ func (a *analysis) weight(o *occ) float64 {
 	return w
 }
 
-// posting is one document of a term's list.
+// posting is one document of a term's list. A site has millions, kept
+// for Update: sixteen bytes each.
 type posting struct {
 	doc    int32
 	weight float32 // score but for the idf
-	sec    int32
-	pos    []int32
-	facet  bool
-	flags  int32
+	// bits are the flags (flagBits of them), facetBit, then the section
+	// (secShift).
+	bits uint32
+	// at is where the posting's positions are in its document's
+	// (Index.pos).
+	at uint32
 }
+
+const (
+	// facetBit marks the posting of a facet.
+	facetBit = 1 << flagBits
+	// secShift is where the section starts in a posting's bits.
+	secShift = flagBits + 1
+)
+
+// flags are flagTitle, flagFirst and the name length.
+func (p posting) flags() int32 { return int32(p.bits & (facetBit - 1)) }
+
+// facet reports whether the posting is a facet's (kind:runbook).
+func (p posting) facet() bool { return p.bits&facetBit != 0 }
+
+// sec is the body section where the term is most frequent.
+func (p posting) sec() int32 { return int32(p.bits >> secShift) }
 
 // Index is a built index, kept to be updated.
 type Index struct {
-	docs     []Doc
-	terms    [][]string // each document's terms, for Update
+	docs []Doc
+	// in numbers the terms and words of terms and near.vocab.
+	in *interner
+	// terms are each document's terms, for Update; pos each document's
+	// positions of its terms (appendPositions), where its postings' at
+	// point, replaced whole when the document is.
+	terms    []idSet
+	pos      [][]byte
 	byURL    map[string]int
 	post     map[string][]posting
 	firsts   []string // first term of each chunk
@@ -496,54 +723,91 @@ type Index struct {
 	// some: their idf, so that the two forms of a word weigh the same.
 	raw   map[string][]string
 	famDF map[string]int
-	// frags holds each term's encoded part of its chunk, until the term
-	// changes; mu guards it while chunks are encoded side by side.
-	mu    sync.Mutex
-	frags map[string]fragment
+	// frags are, by chunk, what is kept of the parts of its terms as they
+	// were encoded, in the order of the terms, until a term changes.
+	frags [][]fragment
 	// near is the vocabulary typos are corrected to (near.go).
 	near *nearState
 	// dirFiles are the names of the chunk directories written.
 	dirFiles []string
+	// static: the index keeps its files only (BuildStatic).
+	static bool
 }
 
 // Build indexes docs (the published pages) on every core.
-func Build(docs []Doc) *Index {
+func Build(docs []Doc) *Index { return build(docs, false) }
+
+// BuildStatic is Build for an index that is never updated (handbook
+// build, which writes the files and is done): the postings, each
+// document's terms and words and what else Update needs are garbage once
+// the files are encoded, which leaves the rest of the build more memory.
+// The index's Files are those Build makes; its Update does nothing and
+// returns false.
+func BuildStatic(docs []Doc) *Index { return build(docs, true) }
+
+func build(docs []Doc, static bool) *Index {
 	docs = slices.Clone(docs)
 	slices.SortFunc(docs, func(a, b Doc) int { return cmp.Compare(a.URL, b.URL) })
-	ix := &Index{frags: map[string]fragment{}, docs: docs, terms: make([][]string, len(docs)), byURL: map[string]int{}, post: map[string][]posting{}}
-	// Each document's analysis is turned into its postings, of the exact
-	// size, as soon as it is made, so that the analyses of the whole site
-	// (their terms' counts per field and the room they grew into) are
-	// never all in memory at once.
-	postings := make([][]posting, len(docs))
-	vocab := make([][]string, len(docs))
+	ix := &Index{docs: docs, in: newInterner(), terms: make([]idSet, len(docs)), pos: make([][]byte, len(docs)),
+		byURL: map[string]int{}, static: static}
+	// Each document's analysis is cut down, as soon as it is made, to what
+	// its postings need: the numbers of its terms, its positions and the
+	// rest of each posting (scores), so that the analyses of the whole
+	// site (their terms' counts per field and the room they grew into)
+	// are never all in memory at once, and the postings of a document are
+	// not there twice (its own, then its terms') while they are filed by
+	// term.
+	type scored struct {
+		weight float32
+		bits   uint32
+	}
+	scores := make([][]scored, len(docs))
+	termIDs := make([][]int32, len(docs)) // in the order of scores
+	vocab := make([]idSet, len(docs))
 	_ = parallel.Each(context.Background(), len(docs), 0, func(i int) error {
-		a := analyze(&ix.docs[i])
+		a := analyze(&ix.docs[i], ix.in)
 		ix.docs[i].Body = nil // the records need the rest
-		ps := make([]posting, len(a.occs))
+		ss := make([]scored, len(a.occs))
 		for k := range a.occs {
 			o := &a.occs[k]
-			ps[k] = posting{doc: int32(i), weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet, flags: o.flags}
+			ss[k] = scored{float32(a.weight(o)), o.bits()}
 		}
-		postings[i], ix.terms[i], vocab[i] = ps, a.forget(), a.vocab
+		scores[i], termIDs[i], ix.pos[i], vocab[i] = ss, a.terms, a.pos, a.vocab
+		a.done()
 		return nil
 	})
-	df := map[string]int{}
-	for _, terms := range ix.terms {
-		for _, t := range terms {
-			df[t]++
+	df := make([]int32, len(ix.in.strs))
+	for _, terms := range termIDs {
+		for _, id := range terms {
+			df[id]++
 		}
 	}
-	ix.post = make(map[string][]posting, len(df))
-	for t, n := range df {
-		ix.post[t] = make([]posting, 0, n)
+	lists := make([][]posting, len(df))
+	n := 0
+	for id, c := range df {
+		if c > 0 {
+			lists[id] = make([]posting, 0, c)
+			n++
+		}
 	}
 	for i, d := range docs {
 		ix.byURL[d.URL] = i
-		for k, t := range ix.terms[i] {
-			ix.post[t] = append(ix.post[t], postings[i][k])
+		at := 0
+		for k, id := range termIDs[i] {
+			s := scores[i][k]
+			lists[id] = append(lists[id], posting{doc: int32(i), weight: s.weight, bits: s.bits, at: uint32(at)})
+			at = skipPositions(ix.pos[i], at)
 		}
-		postings[i] = nil
+		if !static {
+			ix.terms[i] = newIDSet(termIDs[i])
+		}
+		scores[i], termIDs[i] = nil, nil
+	}
+	ix.post = make(map[string][]posting, n)
+	for id, ps := range lists {
+		if len(ps) > 0 {
+			ix.post[ix.in.str(int32(id))] = ps
+		}
 	}
 	ix.buildNear(vocab)
 	terms := make([]string, 0, len(ix.post)+len(ix.near.lists))
@@ -584,28 +848,25 @@ func Build(docs []Doc) *Index {
 	}
 	ix.firsts[0] = ""
 	ix.chunkOf = make([]string, len(ix.firsts))
+	if !static {
+		ix.frags = make([][]fragment, len(ix.firsts))
+	}
 	ix.writeChunks(ix.termsByChunk(terms), nil)
 	ix.recordOf = make([]string, (len(docs)+Group-1)/Group)
 	for g := range ix.recordOf {
 		ix.writeRecords(g)
 	}
 	ix.writeEntry()
+	if static {
+		files := ix.files
+		*ix = Index{files: files, static: true}
+	}
 	return ix
 }
 
 // Files returns the index's files by site path ("/search/entry.json"). The
 // map is the Index's own: do not change it.
 func (ix *Index) Files() map[string][]byte { return ix.files }
-
-// forget keeps of an analysis only its terms, which is all Update needs of
-// a document's old version.
-func (a *analysis) forget() []string {
-	terms := make([]string, len(a.occs))
-	for i, o := range a.occs {
-		terms[i] = o.term
-	}
-	return terms
-}
 
 // sortTerms sorts terms as JavaScript compares strings: by UTF-16 code
 // units, which differs from Go's byte order only past U+FFFF.
@@ -728,7 +989,7 @@ func (ix *Index) idf(df int) float64 {
 // score is the stored score of a posting of a term with inverse document
 // frequency idf.
 func score(p posting, idf float64) int {
-	if p.facet {
+	if p.facet() {
 		return 0
 	}
 	s := math.Round(max(idf, minIDF) * float64(p.weight) * 16)
@@ -763,33 +1024,58 @@ func (ix *Index) writeChunks(byChunk [][]string, only map[int]bool) {
 	}
 }
 
+// chunkBuf is the room a chunk and its positions are encoded in before
+// they are copied out at their size: reused, rather than grown from
+// nothing for each of thousands of chunks.
+type chunkBuf struct{ c, p []byte }
+
+var chunkBufs = sync.Pool{New: func() any { return new(chunkBuf) }}
+
 // encodeChunk encodes chunk i, holding terms, and its positions, and
 // names them. Each term's part is encoded once and kept until the term
 // changes (Update).
-func (ix *Index) encodeChunk(i int, terms []string) (name string, c, p []byte) {
-	c = append(c, `{"t":{`...)
-	p = append(p, '{')
+func (ix *Index) encodeChunk(i int, terms []string) (name string, chunk, pos []byte) {
+	buf := chunkBufs.Get().(*chunkBuf)
+	c := append(buf.c, `{"t":{`...)
+	p := append(buf.p, '{')
 	var top []int32
+	// The parts of terms encoded before are in the chunk's files.
+	var oldC, oldP []byte
+	if old := ix.chunkOf[i]; old != "" {
+		oldC, oldP = ix.files["/search/"+old], ix.files["/search/"+strings.TrimSuffix(old, ".json")+".pos.json"]
+	}
+	var old, frags []fragment
+	if !ix.static {
+		old, frags = ix.frags[i], make([]fragment, 0, len(terms))
+	}
+	j := 0 // in old, both in the order of terms
 	for k, t := range terms {
 		if k > 0 {
 			c = append(c, ',')
 			p = append(p, ',')
 		}
-		ix.mu.Lock()
-		f, ok := ix.frags[t]
-		ix.mu.Unlock()
-		if !ok {
-			if strings.HasPrefix(t, nearPrefix) {
-				f = ix.encodeNear(t)
-			} else {
-				f = ix.encodeTerm(t)
-			}
-			ix.mu.Lock()
-			ix.frags[t] = f
-			ix.mu.Unlock()
+		for j < len(old) && compareTerms(old[j].term, t) < 0 {
+			j++
 		}
-		c = append(c, f.c...)
-		p = append(p, f.p...)
+		var f fragment
+		ok := j < len(old) && old[j].term == t
+		if ok {
+			f = old[j]
+		}
+		c0, p0 := len(c), len(p)
+		switch {
+		case ok:
+			c = append(c, oldC[f.c.from:f.c.to]...)
+			p = append(p, oldP[f.p.from:f.p.to]...)
+		case strings.HasPrefix(t, nearPrefix):
+			c, p = ix.encodeNear(c, p, t)
+		default:
+			c, p, f = ix.encodeTerm(c, p, t)
+		}
+		f.term, f.c, f.p = t, span{uint32(c0), uint32(len(c))}, span{uint32(p0), uint32(len(p))}
+		if !ix.static {
+			frags = append(frags, f)
+		}
 		top = append(top, f.top...)
 	}
 	// The chunk names the best documents of its terms.
@@ -815,43 +1101,65 @@ func (ix *Index) encodeChunk(i int, terms []string) (name string, c, p []byte) {
 	h := sha256.New()
 	h.Write(c)
 	h.Write(p)
-	// Copies of the exact size: a Live keeps every chunk.
-	return "c" + strconv.Itoa(i) + "." + hex.EncodeToString(h.Sum(nil)[:4]), slices.Clone(c), slices.Clone(p)
+	if !ix.static {
+		ix.frags[i] = frags
+	}
+	name, chunk, pos = "c"+strconv.Itoa(i)+"."+hex.EncodeToString(h.Sum(nil)[:4]), slices.Clone(c), slices.Clone(p) // of the exact size: a Live keeps every chunk
+	buf.c, buf.p = c[:0], p[:0]
+	chunkBufs.Put(buf)
+	return name, chunk, pos
 }
 
-// fragment is one term's part of a chunk and of its positions. For a
-// frequent term it also says which documents kept their scores (kept,
-// sorted) and the lowest of their keys (keepKey).
+// fragment is what the index keeps of the part of term in its chunk and
+// in the chunk's positions: where they are in the chunk's files, whose
+// bytes they are rather than copies (which would double the index), and
+// the documents the chunk names for the term.
 type fragment struct {
-	c, p      []byte
-	frequent  bool
-	threshold int
+	term string
+	c, p span
+	top  []int32 // the TopRecords best documents, best first
+	// frequent is set for a frequent term only.
+	frequent *frequent
+}
+
+// span is where a part is in a file: bytes [from, to).
+type span struct{ from, to uint32 }
+
+// frequent is what a fragment keeps of a frequent term: which documents
+// kept their scores (kept, sorted) and the lowest of their keys
+// (keepKey).
+type frequent struct {
 	kept      []int32
-	top       []int32 // the TopRecords best documents, best first
+	threshold int
+}
+
+// fragment returns what is kept of the part of term t, if anything.
+func (ix *Index) fragment(t string) (c, k int, ok bool) {
+	c = ix.chunkIndex(t)
+	k, ok = slices.BinarySearchFunc(ix.frags[c], t, func(f fragment, t string) int { return compareTerms(f.term, t) })
+	return c, k, ok
 }
 
 // unchangedBy reports whether the encoded term stays the same when a
 // document that had the term still has it, now with posting p: a facet
 // (its postings carry nothing but the document), or a frequent term whose
 // best postings the document was not among and does not join.
-func (f fragment) unchangedBy(p posting, idf float64) bool {
-	if f.c == nil {
-		return false
-	}
-	if p.facet {
+func (f *fragment) unchangedBy(p posting, idf float64) bool {
+	if p.facet() {
 		return true
 	}
-	if !f.frequent {
+	if f.frequent == nil {
 		return false
 	}
-	if _, in := slices.BinarySearch(f.kept, p.doc); in {
+	if _, in := slices.BinarySearch(f.frequent.kept, p.doc); in {
 		return false
 	}
-	return keepKey(p, idf) < f.threshold
+	return keepKey(p, idf) < f.frequent.threshold
 }
 
-func (ix *Index) encodeTerm(t string) fragment {
-	var c, p []byte
+// encodeTerm appends the part of term t to the chunk c and to its
+// positions p, and returns what the index keeps of it (but where it is).
+func (ix *Index) encodeTerm(c, p []byte, t string) ([]byte, []byte, fragment) {
 	ps := ix.post[t]
 	df := len(ps)
 	idf := ix.idf(ix.docFreq(t))
@@ -862,12 +1170,13 @@ func (ix *Index) encodeTerm(t string) fragment {
 	var f fragment
 	if df > max(topN, len(ix.docs)/16) {
 		var rest int
-		kept, f.threshold, rest = best(ps, idf)
-		f.frequent = true
-		f.kept = make([]int32, len(kept))
+		fr := &frequent{}
+		kept, fr.threshold, rest = best(ps, idf)
+		fr.kept = make([]int32, len(kept))
 		for i, q := range kept {
-			f.kept[i] = q.doc
+			fr.kept[i] = q.doc
 		}
+		f.frequent = fr
 		bits := make([]byte, (len(ix.docs)+7)/8)
 		for _, q := range ps {
 			bits[q.doc>>3] |= 1 << (q.doc & 7)
@@ -891,28 +1200,22 @@ func (ix *Index) encodeTerm(t string) fragment {
 		c = append(c, ',')
 		c = strconv.AppendInt(c, int64(score(q, idf)), 10)
 		c = append(c, ',')
-		c = strconv.AppendInt(c, int64(q.sec<<flagBits|q.flags), 10)
+		c = strconv.AppendInt(c, int64(q.sec()<<flagBits|q.flags()), 10)
 		p = append(p, '[')
-		for m, x := range q.pos {
-			if m > 0 {
-				p = append(p, ',')
-			}
-			p = strconv.AppendInt(p, int64(x), 10)
-		}
+		p = appendDecimals(p, ix.pos[q.doc][q.at:])
 		p = append(p, ']')
 	}
 	c = append(c, "]}"...)
 	p = append(p, ']')
-	f.c, f.p = c, p
 	f.top = topDocs(kept, idf)
-	return f
+	return c, p, f
 }
 
 // topDocs returns the documents of the TopRecords best postings of ps,
 // best first, of equal scores the first documents: the order in which the
 // client ranks a one-word query. Facets score nothing and have none.
 func topDocs(ps []posting, idf float64) []int32 {
-	if len(ps) == 0 || ps[0].facet {
+	if len(ps) == 0 || ps[0].facet() {
 		return nil
 	}
 	type sd struct {
@@ -921,7 +1224,7 @@ func topDocs(ps []posting, idf float64) []int32 {
 	}
 	best := make([]sd, 0, TopRecords+1)
 	for _, q := range ps {
-		x := sd{OneWordScore(score(q, idf), int(q.flags)), q.doc}
+		x := sd{OneWordScore(score(q, idf), int(q.flags())), q.doc}
 		if len(best) == TopRecords && x.score <= best[len(best)-1].score {
 			continue // ps is in document order: an equal score comes later
 		}
@@ -971,10 +1274,10 @@ const titleFirst = 1 << 20
 // keepKey orders the postings of a frequent term for keeping.
 func keepKey(p posting, idf float64) int {
 	k := score(p, idf)
-	if p.flags&flagTitle != 0 {
+	if p.flags()&flagTitle != 0 {
 		// shorter titles first: a title of one word is a one-word
 		// query's exact match
-		length := int(p.flags>>flagLenShift&3) + 1
+		length := int(p.flags()>>flagLenShift&3) + 1
 		k += titleFirst + (4-length)*(titleFirst/4)
 	}
 	return k
@@ -1217,9 +1520,19 @@ func (ix *Index) sections() [][]any {
 	return rows
 }
 
+// appendString appends s as JSON, as json.Marshal writes it. Terms are
+// mostly plain ASCII, which needs no escape and is appended as it is,
+// without the allocation json.Marshal makes.
 func appendString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s)
-	return append(b, q...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // Update takes new versions of documents already in the index (same URL)
@@ -1228,6 +1541,9 @@ func appendString(b []byte, s string) []byte {
 // may cut them differently. It returns false, changing nothing, when a
 // document is not in the index.
 func (ix *Index) Update(docs []Doc) bool {
+	if ix.static {
+		return false
+	}
 	ids, ok := ix.docIDs(docs)
 	if !ok {
 		return false
@@ -1268,8 +1584,8 @@ type indexUpdate struct {
 func (u *indexUpdate) replace(id int32, d Doc) {
 	ix := u.ix
 	gone := map[string]bool{}
-	for _, t := range ix.terms[id] {
-		gone[t] = true
+	for t := range ix.terms[id].all() {
+		gone[ix.in.str(t)] = true
 	}
 	old := ix.docs[id]
 	// The chunks naming the document among a term's best are
@@ -1281,8 +1597,11 @@ func (u *indexUpdate) replace(id int32, d Doc) {
 		}
 	}
 	ix.docs[id] = d
-	a := analyze(&ix.docs[id])
+	a := analyze(&ix.docs[id], ix.in)
 	ix.docs[id].Body = nil
+	// Every posting of the document's old version is replaced or dropped
+	// below: none is left pointing into its old positions.
+	ix.pos[id] = a.pos
 	for k := range a.occs {
 		o := &a.occs[k]
 		delete(gone, o.term)
@@ -1294,7 +1613,8 @@ func (u *indexUpdate) replace(id int32, d Doc) {
 	for _, t := range ix.near.replace(int(id), a.vocab) {
 		u.touched[t] = true
 	}
-	ix.terms[id] = a.forget()
+	ix.terms[id] = newIDSet(a.terms)
+	a.done()
 	u.groups[int(id)/Group] = true
 }
 
@@ -1303,7 +1623,7 @@ func (u *indexUpdate) replace(id int32, d Doc) {
 func (u *indexUpdate) setPosting(id int32, a *analysis, o *occ, named bool) {
 	ix := u.ix
 	t := o.term
-	p := posting{doc: id, weight: float32(a.weight(o)), sec: o.sec, pos: o.pos, facet: o.facet, flags: o.flags}
+	p := posting{doc: id, weight: float32(a.weight(o)), bits: o.bits(), at: o.at}
 	ps := ix.post[t]
 	j, found := slices.BinarySearchFunc(ps, id, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
 	if !found {
@@ -1312,7 +1632,7 @@ func (u *indexUpdate) setPosting(id int32, a *analysis, o *occ, named bool) {
 		return
 	}
 	ps[j] = p
-	if named || !ix.frags[t].unchangedBy(p, ix.idf(ix.docFreq(t))) {
+	if c, k, ok := ix.fragment(t); named || !ok || !ix.frags[c][k].unchangedBy(p, ix.idf(ix.docFreq(t))) {
 		u.touched[t] = true
 	}
 }
@@ -1338,11 +1658,14 @@ func (u *indexUpdate) families() map[string]bool {
 	ix := u.ix
 	// A term in or out of a document may change the document frequency
 	// of its family: then every term of the family scores differently.
+	// A term is of its stem's family, and may head one itself: stems
+	// stem further ("releas", of the code form "release", is "relea").
 	fams := map[string]bool{}
 	for t := range u.touched {
 		if strings.HasPrefix(t, nearPrefix) {
 			continue
 		}
+		fams[t] = true
 		if s := stemOf(t); s != "" {
 			fams[s] = true
 			_, in := ix.post[t]
@@ -1356,8 +1679,6 @@ func (u *indexUpdate) families() map[string]bool {
 			if len(ix.raw[s]) == 0 {
 				delete(ix.raw, s)
 			}
-		} else {
-			fams[t] = true
 		}
 	}
 	return fams
@@ -1386,8 +1707,11 @@ func (u *indexUpdate) rewrite() {
 	ix := u.ix
 	chunks := map[int]bool{}
 	for t := range u.touched {
-		chunks[ix.chunkIndex(t)] = true
-		delete(ix.frags, t)
+		c, k, ok := ix.fragment(t)
+		chunks[c] = true
+		if ok {
+			ix.frags[c] = slices.Delete(ix.frags[c], k, k+1)
+		}
 	}
 	var terms []string
 	// Only the terms of the touched chunks are needed, in order.

@@ -107,22 +107,33 @@ func nearSlots(w string, f func(slot string)) {
 }
 
 // nearState is what the index keeps of its vocabulary: each document's
-// words, every word's document frequency, the words of each key and the
-// lists written (the most frequent of them).
+// words (numbered by in), every word's document frequency, the words of
+// each key and the lists written (the most frequent of them).
 type nearState struct {
-	vocab    [][]string
+	in       *interner
+	vocab    []idSet
 	wordDF   map[string]int
 	keyWords map[string][]string
 	lists    map[string][]string
 }
 
 // buildNear files the vocabulary of every document (vocab, by document).
-func (ix *Index) buildNear(vocab [][]string) {
-	ns := &nearState{vocab: vocab, wordDF: map[string]int{}, keyWords: map[string][]string{}, lists: map[string][]string{}}
+// A static index keeps none of it but the lists.
+func (ix *Index) buildNear(vocab []idSet) {
+	ns := &nearState{in: ix.in, vocab: vocab, wordDF: map[string]int{}, keyWords: map[string][]string{}, lists: map[string][]string{}}
+	df := make([]int32, len(ix.in.strs))
 	for _, ws := range vocab {
-		for _, w := range ws {
-			ns.wordDF[w]++
+		for w := range ws.all() {
+			df[w]++
 		}
+	}
+	for w, n := range df {
+		if n > 0 {
+			ns.wordDF[ix.in.str(int32(w))] = int(n)
+		}
+	}
+	if ix.static {
+		ns.vocab = nil
 	}
 	for w := range ns.wordDF {
 		nearSlots(w, func(k string) { ns.keyWords[k] = append(ns.keyWords[k], w) })
@@ -155,13 +166,13 @@ func (ns *nearState) sort(ws []string) {
 
 // replace swaps document id's words for ws and returns the pseudo-terms
 // whose lists changed.
-func (ns *nearState) replace(id int, ws []string) []string {
+func (ns *nearState) replace(id int, ws idSet) []string {
 	diff := map[string]int{}
-	for _, w := range ns.vocab[id] {
-		diff[w]--
+	for w := range ns.vocab[id].all() {
+		diff[ns.in.str(w)]--
 	}
-	for _, w := range ws {
-		diff[w]++
+	for w := range ws.all() {
+		diff[ns.in.str(w)]++
 	}
 	ns.vocab[id] = ws
 	keys := map[string]bool{}
@@ -205,10 +216,10 @@ func (ns *nearState) replace(id int, ws []string) []string {
 	return touched
 }
 
-// encodeNear encodes the near list of pseudo-term t: the words and their
-// document frequencies, most frequent first.
-func (ix *Index) encodeNear(t string) fragment {
-	var c []byte
+// encodeNear appends the near list of pseudo-term t to the chunk c, and
+// its empty positions to p: the words and their document frequencies,
+// most frequent first.
+func (ix *Index) encodeNear(c, p []byte, t string) ([]byte, []byte) {
 	c = appendString(c, t)
 	c = append(c, `:{"n":[`...)
 	for i, w := range ix.near.lists[t[len(nearPrefix):]] {
@@ -220,7 +231,7 @@ func (ix *Index) encodeNear(t string) fragment {
 		c = strconv.AppendInt(c, int64(ix.near.wordDF[w]), 10)
 	}
 	c = append(c, "]}"...)
-	p := appendString(nil, t)
+	p = appendString(p, t)
 	p = append(p, ":[]"...)
-	return fragment{c: c, p: p}
+	return c, p
 }

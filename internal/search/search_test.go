@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"reflect"
@@ -342,5 +343,113 @@ func TestWordForms(t *testing.T) {
 	_, wantTerms, _, _ = search.Read(search.Build(docs).Files())
 	if !reflect.DeepEqual(gotTerms, wantTerms) {
 		t.Errorf("after Update, latenc %+v; a new Build has %+v", gotTerms["latenc"], wantTerms["latenc"])
+	}
+}
+
+// TestStemOfStem: a stem may stem further ("release" is "releas", which
+// is "relea"). When an update takes the stem in or out of a document, its
+// code forms ("release" in code), whose idf is that of the documents
+// having the stem or them, score as a whole build scores them.
+func TestStemOfStem(t *testing.T) {
+	if search.Term("release") != "releas" || search.Term("releas") != "relea" {
+		t.Fatalf("release stems to %q, then %q: pick another word", search.Term("release"), search.Term("releas"))
+	}
+	docs := []search.Doc{
+		{URL: "/a/", Title: "Helm", Kind: "page", Body: []search.Piece{{Text: "helm release list", Code: true}}},
+		{URL: "/b/", Title: "Notes", Kind: "page", Body: []search.Piece{{Text: "Each release is tagged."}}},
+	}
+	for i := range 20 {
+		docs = append(docs, search.Doc{URL: fmt.Sprintf("/f%02d/", i), Title: fmt.Sprintf("Filler %d", i), Kind: "page", Body: []search.Piece{{Text: "Nothing here."}}})
+	}
+	ix := search.Build(docs)
+	for _, text := range []string{"A release today.", "Nothing here."} {
+		docs[5].Body = []search.Piece{{Text: text}}
+		if !ix.Update(docs[5:6]) {
+			t.Fatal("Update refused a known document")
+		}
+		_, got, _, err := search.Read(ix.Files())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, want, _, _ := search.Read(search.Build(docs).Files())
+		for _, term := range []string{"release", "releas"} {
+			if !reflect.DeepEqual(got[term], want[term]) {
+				t.Errorf("after %q, %s: updated %+v, whole build %+v", text, term, got[term], want[term])
+			}
+		}
+	}
+}
+
+// TestBuildStatic: a static index has the files of an index kept to be
+// updated, and refuses updates.
+func TestBuildStatic(t *testing.T) {
+	docs := benchDocs(300)
+	want, got := search.Build(docs).Files(), search.BuildStatic(docs).Files()
+	if len(got) != len(want) {
+		t.Errorf("%d files, want %d", len(got), len(want))
+	}
+	for p, b := range want {
+		if !bytes.Equal(got[p], b) {
+			t.Errorf("%s differs", p)
+		}
+	}
+	if search.BuildStatic(docs).Update(docs[:1]) {
+		t.Error("a static index took an update")
+	}
+}
+
+// TestUpdateMatchesBuild: after each of a series of edits of generated
+// documents (text, title, code, a document's text swapped with
+// another's), an updated index holds what a whole build of the same
+// documents holds. The index has frequent terms, whose best postings the
+// edits move in and out of.
+func TestUpdateMatchesBuild(t *testing.T) {
+	docs := benchDocs(300)
+	ix := search.Build(docs)
+	edits := []func(i int, d *search.Doc){
+		func(i int, d *search.Doc) {
+			d.Body = append(slices.Clip(d.Body), search.Piece{Text: fmt.Sprint("Edit ", i, " zürich kubectl")})
+		},
+		func(i int, d *search.Doc) { d.Title += " Rollback" },
+		func(i int, d *search.Doc) { d.Body = d.Body[:len(d.Body)/2] },
+		func(i int, d *search.Doc) {
+			o := docs[(i*7)%len(docs)]
+			d.Headings, d.Body = o.Headings, o.Body
+		},
+		func(i int, d *search.Doc) {
+			d.Body = append(slices.Clip(d.Body), search.Piece{Text: "max_connections = maxConnections(poolSize)", Code: true})
+		},
+	}
+	for i := range 6 {
+		var changed []search.Doc
+		for k := range 1 + i%3 {
+			j := (i*131 + k*17) % len(docs)
+			edits[(i+k)%len(edits)](i, &docs[j])
+			changed = append(changed, docs[j])
+		}
+		if !ix.Update(changed) {
+			t.Fatal("Update refused a known document")
+		}
+		_, want, wantRecs, err := search.Read(search.Build(docs).Files())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, got, gotRecs, err := search.Read(ix.Files())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for term, w := range want {
+			if g := got[term]; !reflect.DeepEqual(w, g) {
+				t.Fatalf("edit %d: term %q: updated %+v, whole build %+v", i, term, g, w)
+			}
+		}
+		for term := range got {
+			if _, ok := want[term]; !ok {
+				t.Fatalf("edit %d: term %q in the updated index only", i, term)
+			}
+		}
+		if !reflect.DeepEqual(wantRecs, gotRecs) {
+			t.Fatalf("edit %d: updated records differ from a whole build's", i)
+		}
 	}
 }
