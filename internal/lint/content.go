@@ -60,7 +60,7 @@ track u ul var video wbr`)
 // {en,de}). Nor are Hugo's shortcodes, {{< youtube id >}}.
 func placeholders(b []byte) [][]int {
 	var out [][]int
-	if bytes.Contains(b, []byte("TODO")) || bytes.Contains(b, []byte("TBD")) || bytes.Contains(b, []byte("FIXME")) {
+	if holdsTodo(b) {
 		out = append(out, todoRE.FindAllIndex(b, -1)...)
 	}
 	hasBrace, hasAngle := bytes.IndexByte(b, '{') >= 0, bytes.IndexByte(b, '<') >= 0
@@ -92,6 +92,30 @@ func placeholders(b []byte) [][]int {
 	return out
 }
 
+// holdsTodo reports whether b holds TODO, TBD or FIXME, without which
+// todoRE finds nothing. It looks for the capital D and X of the words,
+// rare in prose where T and F start sentences: the text of every page is
+// searched.
+func holdsTodo(b []byte) bool {
+	return holdsAround(b, 'D', "TO", "O") || holdsAround(b, 'D', "TB", "") || holdsAround(b, 'X', "FI", "ME")
+}
+
+// holdsAround reports whether b holds before+c+after.
+func holdsAround(b []byte, c byte, before, after string) bool {
+	for i := 0; i < len(b); {
+		j := bytes.IndexByte(b[i:], c)
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i >= len(before) && string(b[i-len(before):i]) == before && len(b)-i-1 >= len(after) && string(b[i+1:i+1+len(after)]) == after {
+			return true
+		}
+		i++
+	}
+	return false
+}
+
 // braceSyntax reports whether the braces b[start:end] are syntax rather
 // than a placeholder: see placeholders.
 func braceSyntax(b []byte, start, end int) bool {
@@ -120,9 +144,15 @@ func braceSyntax(b []byte, start, end int) bool {
 	return true // {error, ignore}, {en,de}
 }
 
-func isWordByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
-}
+func isWordByte(c byte) bool { return wordBytes[c] }
+
+// wordBytes holds the bytes of words: ASCII letters, digits and _, as \w.
+var wordBytes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
+	}
+	return t
+}()
 
 func placeholder(s *site.Site, r *Rule, out *diag.List) {
 	for _, p := range s.Published() {
@@ -463,6 +493,45 @@ var (
 	ticketRE = regexp.MustCompile(`\b[A-Z][A-Z0-9]+-\d+\b|(?:^|\s)#\d+\b|(?i)\b(?:ticket|issue|jira|bug)\s*[:#]?\s*\d+`)
 )
 
+// namesTicket reports whether ticketRE matches text. Every one of its
+// forms holds a digit; the first, an issue key (OPS-12), is how most items
+// name their ticket, and is looked for by hand, as the expression tries
+// its three forms at every byte of every item up to the one that matches.
+func namesTicket(text string) bool {
+	if !strings.ContainsAny(text, "0123456789") {
+		return false
+	}
+	return hasIssueKey(text) || ticketRE.MatchString(text)
+}
+
+// hasIssueKey reports whether text holds an issue key as ticketRE's first
+// form, \b[A-Z][A-Z0-9]+-\d+\b, matches it: at each hyphen followed by
+// digits and a word boundary, the run of [A-Z0-9] before it is at least
+// two long, starts with a letter and follows a word boundary (inside
+// the run there is none).
+func hasIssueKey(text string) bool {
+	for j := 0; j < len(text); j++ {
+		if text[j] != '-' {
+			continue
+		}
+		k := j + 1
+		for k < len(text) && '0' <= text[k] && text[k] <= '9' {
+			k++
+		}
+		if k == j+1 || k < len(text) && isWordByte(text[k]) {
+			continue
+		}
+		i := j
+		for i > 0 && ('A' <= text[i-1] && text[i-1] <= 'Z' || '0' <= text[i-1] && text[i-1] <= '9') {
+			i--
+		}
+		if j-i >= 2 && 'A' <= text[i] && text[i] <= 'Z' && (i == 0 || !isWordByte(text[i-1])) {
+			return true
+		}
+	}
+	return false
+}
+
 // column returns the index of the first header cell starting with one of
 // names, or -1.
 func column(header []string, names ...string) int {
@@ -505,9 +574,9 @@ func actionItems(owner, ticket *Rule) func(s *site.Site, r *Rule, out *diag.List
 					hasOwner = hasOwnerText(it.Text)
 				}
 				if c := column(it.Header, "ticket", "issue", "jira", "link", "tracking"); c >= 0 && c < len(it.Cells) && !hasTicket {
-					hasTicket = ticketRE.MatchString(it.Cells[c])
+					hasTicket = namesTicket(it.Cells[c])
 				} else if !hasTicket {
-					hasTicket = ticketRE.MatchString(it.Text)
+					hasTicket = namesTicket(it.Text)
 				}
 				pos := at(p, it.Line, it.Col)
 				if !hasOwner {
@@ -550,66 +619,161 @@ func phraseRE(phrases []string) *regexp.Regexp {
 	return regexp.MustCompile(`(?i)\b(?:` + strings.Join(alts, "|") + `)\b`)
 }
 
-// phraseKeys returns a word of each phrase, lower case, that text must
-// hold (lowered in ASCII) for phraseRE to match in it: the longest, which
-// ordinary prose holds least often ("blame" of "to blame", not "to").
-// always is true when a phrase has a word outside ASCII, whose case
-// folding the test could miss: then the expression runs on all text.
-// Outside ASCII, only ſ (a long s) and the Kelvin sign K fold to ASCII
-// letters; text holding either is always searched (see longS, kelvin).
-func phraseKeys(phrases []string) (keys [][]byte, always bool) {
-	for _, w := range phrases {
-		key := ""
-		for _, x := range strings.Fields(w) {
-			for i := 0; i < len(x); i++ {
-				if x[i] >= utf8.RuneSelf {
-					return nil, true
-				}
-			}
-			if len(x) > len(key) {
-				key = x
-			}
-		}
-		if key != "" {
-			keys = append(keys, bytes.ToLower([]byte(key)))
-		}
-	}
-	return keys, false
-}
-
 // longS and kelvin are the two runes outside ASCII that a
 // case-insensitive regular expression matches with an ASCII letter (s
 // and k).
 var longS, kelvin = []byte("\u017f"), []byte("\u212a")
+
+// phraseMatcher finds what phraseRE finds, at the same offsets, without
+// running the expression, whose alternation of every phrase, tried at
+// every offset of every postmortem, cost most of the rules' time. At each
+// offset it tries the phrases that start with the byte there, in their
+// order, as the expression's leftmost-first alternation does, each word
+// folded in ASCII, the words apart by \s+ ([\t\n\f\r ]), with a word
+// boundary (\b, ASCII) at both ends. It folds case in ASCII only: it
+// serves phrases written in ASCII, and text free of longS and kelvin.
+type phraseMatcher struct {
+	words   [][][]byte // each phrase's words, lower case
+	byFirst [256][]int // the phrases by their first byte, in either case
+}
+
+// newPhraseMatcher returns the matcher of phrases, or nil when a phrase
+// has a byte outside ASCII or when there are none, which phraseRE serves
+// (or finds nothing).
+func newPhraseMatcher(phrases []string) *phraseMatcher {
+	m := &phraseMatcher{}
+	for _, ph := range phrases {
+		var words [][]byte
+		for _, w := range strings.Fields(ph) {
+			b := []byte(w)
+			for i, c := range b {
+				if c >= utf8.RuneSelf {
+					return nil
+				}
+				b[i] = lowerASCII(c)
+			}
+			words = append(words, b)
+		}
+		if len(words) > 0 {
+			c := words[0][0]
+			m.byFirst[c] = append(m.byFirst[c], len(m.words))
+			if 'a' <= c && c <= 'z' {
+				m.byFirst[c-'a'+'A'] = m.byFirst[c]
+			}
+			m.words = append(m.words, words)
+		}
+	}
+	if len(m.words) == 0 {
+		return nil
+	}
+	return m
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// findAll returns the [start, end) offsets of the phrases in text, as
+// phraseRE's FindAllIndex does: leftmost first, each search going on
+// where the last match ended.
+func (m *phraseMatcher) findAll(text []byte) [][]int {
+	var out [][]int
+	for i := 0; i < len(text); i++ {
+		phrases := m.byFirst[text[i]]
+		if len(phrases) == 0 || (i > 0 && isWordByte(text[i-1])) == isWordByte(text[i]) {
+			continue // no phrase starts with it, or no word boundary before it
+		}
+		for _, k := range phrases {
+			if end := matchWords(text, i, m.words[k]); end >= 0 {
+				out = append(out, []int{i, end})
+				i = end - 1
+				break
+			}
+		}
+	}
+	return out
+}
+
+// matchWords returns where the phrase of words written at text[start:]
+// ends, followed by a word boundary, or -1.
+func matchWords(text []byte, start int, words [][]byte) int {
+	i := start
+	for j, w := range words {
+		if j > 0 {
+			k := i
+			for k < len(text) && isRESpace(text[k]) {
+				k++
+			}
+			if k == i {
+				return -1
+			}
+			i = k
+		}
+		if len(text)-i < len(w) {
+			return -1
+		}
+		for k, c := range w {
+			if lowerASCII(text[i+k]) != c {
+				return -1
+			}
+		}
+		i += len(w)
+	}
+	if isWordByte(text[i-1]) == (i < len(text) && isWordByte(text[i])) {
+		return -1 // no word boundary after it
+	}
+	return i
+}
+
+// isRESpace reports whether c is a space as \s is in a regular
+// expression: not \v.
+func isRESpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+// phraseFinder returns a function that finds the phrases in text, by
+// phraseMatcher where it can and else by phraseRE (compiled when first
+// needed), or nil when there are no phrases.
+func phraseFinder(phrases []string) func(text []byte) [][]int {
+	m := newPhraseMatcher(phrases)
+	if m == nil {
+		re := phraseRE(phrases)
+		if re == nil {
+			return nil
+		}
+		return func(text []byte) [][]int { return re.FindAllIndex(text, -1) }
+	}
+	var re *regexp.Regexp
+	return func(text []byte) [][]int {
+		if !bytes.Contains(text, longS) && !bytes.Contains(text, kelvin) {
+			return m.findAll(text)
+		}
+		if re == nil {
+			re = phraseRE(phrases)
+		}
+		return re.FindAllIndex(text, -1)
+	}
+}
 
 func blamelessLanguage(s *site.Site, r *Rule, out *diag.List) {
 	words := s.Config.Check.BlameWords
 	if words == nil {
 		words = DefaultBlameWords
 	}
-	re := phraseRE(words)
-	if re == nil {
+	find := phraseFinder(words)
+	if find == nil {
 		return
 	}
-	keys, always := phraseKeys(words)
-	var lower []byte
 	for _, p := range s.Published() {
 		if p.Postmortem == nil {
 			continue
 		}
 		var people map[string]bool // read when a modal phrase is found
 		prose(p, func(text []byte, off int) {
-			lower = append(lower[:0], text...)
-			for i, c := range lower {
-				if 'A' <= c && c <= 'Z' {
-					lower[i] = c + 'a' - 'A'
-				}
-			}
-			if !always && !slices.ContainsFunc(keys, func(f []byte) bool { return bytes.Contains(lower, f) }) &&
-				!bytes.Contains(text, longS) && !bytes.Contains(text, kelvin) {
-				return
-			}
-			for _, m := range re.FindAllIndex(text, -1) {
+			for _, m := range find(text) {
 				phrase := strings.Join(strings.Fields(string(text[m[0]:m[1]])), " ")
 				if isModal(phrase) {
 					if people == nil {

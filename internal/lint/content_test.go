@@ -3,11 +3,15 @@ package lint
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/handbook-dev/handbook/internal/site"
 )
@@ -175,5 +179,174 @@ func TestOrphanPage(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// phraseLists are lists of phrases to find: the default, and lists that
+// try the matcher's corners (phrases that start alike, end in a
+// non-word byte, start with one, hold digits, underscores and quotes, or
+// have a byte outside ASCII, which the regular expression serves).
+var phraseLists = [][]string{
+	DefaultBlameWords,
+	{"should have", "should have known", "SHOULD", "sh"},
+	{"@oncall", "c++", "x_y", "v2 rollout", "it's", "'quoted'", "a.b", "--force"},
+	{"dropped   the\tball", "", "  ", "ball"},
+	{"naïve", "careless"},
+	{"k8s", "ks", "sk"},
+}
+
+// phraseTexts builds texts from words of the phrases and everything around
+// them that decides a match: case, spaces \s takes and those it does not
+// (\v, no-break space), word and non-word bytes, the runes outside ASCII
+// that fold to s and k, and bytes that are not UTF-8.
+func phraseTexts(r *rand.Rand, n int) []string {
+	parts := []string{
+		"should", "Should", "SHOULD", "have", "HAVE", "known", "human", "error", "ERROR", "careless", "carelessness",
+		"to", "blame", "blamed", "fault", "of", "the", "engineer", "should've", "didn't", "bother", "forgot",
+		"dropped", "the", "ball", "@oncall", "oncall", "c++", "c", "x_y", "x", "y", "v2", "rollout", "it's", "'quoted'",
+		"a.b", "--force", "force", "naïve", "k8s", "ks", "sk", "sh", "\u017f", "\u212a", "é", "\xff", "\xc5",
+		" ", " ", "  ", "\t", "\n", "\r\n", "\f", "\v", "\u00a0", ",", ".", "-", "_", "'", "0", "9", "(", ")", "*",
+	}
+	out := make([]string, n)
+	for i := range out {
+		var b strings.Builder
+		for range r.IntN(12) {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		out[i] = b.String()
+	}
+	return out
+}
+
+// TestPhraseFinder checks that the matcher blameless-language uses finds
+// exactly what the regular expression it replaces finds, over texts made
+// to hit its corners.
+func TestPhraseFinder(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	texts := append(phraseTexts(r, 20000),
+		"", "human error", "Human  Error.", "human\verror", "human\u00a0error", "xhuman error", "human errorx", "human error_",
+		"should have known", "should havE Known better", "carelessness", "a careless, careless change", "to blame\nto blame")
+	for _, phrases := range phraseLists {
+		find := phraseFinder(phrases)
+		re := phraseRE(phrases)
+		for _, text := range texts {
+			var want [][]int
+			if re != nil {
+				want = re.FindAllIndex([]byte(text), -1)
+			}
+			var got [][]int
+			if find != nil {
+				got = find([]byte(text))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("phrases %q, text %q: found %v, want %v", phrases, text, got, want)
+			}
+		}
+	}
+}
+
+// TestPhraseFinderUsesMatcher checks that the matcher, not the regular
+// expression, serves phrases in ASCII, so that TestPhraseFinder compares
+// the two.
+func TestPhraseFinderUsesMatcher(t *testing.T) {
+	if newPhraseMatcher(DefaultBlameWords) == nil {
+		t.Error("no matcher for the default phrases")
+	}
+	if newPhraseMatcher([]string{"naïve"}) != nil {
+		t.Error("a matcher for a phrase outside ASCII")
+	}
+}
+
+func FuzzPhraseFinder(f *testing.F) {
+	for _, text := range phraseTexts(rand.New(rand.NewPCG(3, 4)), 50) {
+		f.Add(text, "should have")
+	}
+	f.Add("The engineer should\nhave rotated the logs.", "human error")
+	f.Fuzz(func(t *testing.T, text, phrase string) {
+		if !utf8.ValidString(phrase) {
+			return // YAML gives handbook.yaml's phrases in UTF-8
+		}
+		phrases := append(slices.Clone(DefaultBlameWords), strings.Split(phrase, ",")...)
+		re := phraseRE(phrases)
+		if re == nil {
+			return
+		}
+		want := re.FindAllIndex([]byte(text), -1)
+		got := phraseFinder(phrases)([]byte(text))
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("phrases %q, text %q: found %v, want %v", phrases, text, got, want)
+		}
+	})
+}
+
+// TestRunChunks checks that the rules of ScopePage, run per chunk of
+// pages, find what they find over the whole site, whatever the chunks.
+func TestRunChunks(t *testing.T) {
+	files := map[string]string{}
+	for i := range 7 {
+		files[fmt.Sprintf("content/postmortems/2026-01-0%d-outage.md", i+1)] = postmortemHead +
+			"## Summary\n\nHuman error. TODO: fill in {service name}.\n\n#### Deep\n\n## Action items\n\n- Fix it\n"
+		files[fmt.Sprintf("content/runbooks/r%d.md", i)] = "---\ntitle: R" + fmt.Sprint(i) + "\n---\n## Overview\n\nTBD\n\n## Empty\n"
+	}
+	s := loadSite(t, files)
+	defer func(n int) { chunkPages = n }(chunkPages)
+	chunkPages = 1 << 30
+	want := Run(s)
+	rules := map[string]bool{}
+	for _, d := range want {
+		if ScopeOf(d.Rule) == ScopePage {
+			rules[d.Rule] = true
+		}
+	}
+	if len(rules) < 5 {
+		t.Fatalf("the site fires %d rules of ScopePage, want at least 5: %v", len(rules), want)
+	}
+	for _, n := range []int{1, 2, 5} {
+		chunkPages = n
+		if got := Run(s); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("chunks of %d pages:\n%v\nwant\n%v", n, got, want)
+		}
+	}
+}
+
+// TestNamesTicket checks the issue keys found by hand against the
+// expression's form of them, and namesTicket against ticketRE.
+func TestNamesTicket(t *testing.T) {
+	keyRE := regexp.MustCompile(`\b[A-Z][A-Z0-9]+-\d+\b`)
+	parts := []string{"OPS", "ops", "A", "AB", "A1", "1A", "X_", "_", "-", "--", "12", "3", "#4", "é", "\xff", " ", ",", ".", "ticket", "Issue", "bug:", "a", "Z9"}
+	r := rand.New(rand.NewPCG(5, 6))
+	texts := []string{"", "OPS-12", "OPS-12.", "xOPS-12", "OPS-12x", "O-12", "OPS-", "-12", "éOPS-12", "OP_S-12", "Fix it, owner @a, OPS-2937"}
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(8) {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		texts = append(texts, b.String())
+	}
+	for _, text := range texts {
+		if got, want := hasIssueKey(text), keyRE.MatchString(text); got != want {
+			t.Fatalf("hasIssueKey(%q) = %v, want %v", text, got, want)
+		}
+		if got, want := namesTicket(text), ticketRE.MatchString(text); got != want {
+			t.Fatalf("namesTicket(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// TestHoldsTodo checks the search for the words todoRE matches against
+// plain searches for each.
+func TestHoldsTodo(t *testing.T) {
+	parts := []string{"T", "O", "D", "B", "F", "I", "X", "M", "E", "TO", "DO", "TB", "FI", "ME", "TODO", "TBD", "FIXME", "x", " "}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(10) {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		text := b.String()
+		want := strings.Contains(text, "TODO") || strings.Contains(text, "TBD") || strings.Contains(text, "FIXME")
+		if got := holdsTodo([]byte(text)); got != want {
+			t.Fatalf("holdsTodo(%q) = %v, want %v", text, got, want)
+		}
 	}
 }

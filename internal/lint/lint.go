@@ -123,17 +123,51 @@ var runIDs = func() map[string]bool {
 	return m
 }()
 
+// chunkPages is how many pages one task of run checks with the rules of
+// ScopePage.
+var chunkPages = 256
+
+// run applies the rules use selects. Rules only read the site, so they run
+// side by side; but one rule over every page would keep a core busy long
+// after the others are done (blameless-language alone reads every
+// postmortem), so the rules of ScopePage run per chunk of pages, on a
+// View of the chunk, as RunPages runs them on the pages an edit touched:
+// their findings depend on their page alone. The rules of ScopeSite,
+// which compare pages, each take the whole site; they start first. The
+// findings are the same in any order, as Sort orders them by every field.
 func run(s *site.Site, use func(*Rule) bool) diag.List {
-	rules := Rules()
-	lists := make([]diag.List, len(rules))
-	// Rules only read the site: they run side by side.
-	_ = parallel.Each(context.Background(), len(rules), 0, func(i int) error {
-		if r := rules[i]; r.check != nil && use(r) {
-			r.check(s, r, &lists[i])
+	var perPage, whole []*Rule
+	for _, r := range Rules() {
+		switch {
+		case r.check == nil || !use(r):
+		case ScopeOf(r.ID) == ScopePage:
+			perPage = append(perPage, r)
+		default:
+			whole = append(whole, r)
+		}
+	}
+	var chunks []*site.Site
+	if len(perPage) > 0 {
+		for i := 0; i < len(s.Pages); i += chunkPages {
+			chunks = append(chunks, s.View(s.Pages[i:min(i+chunkPages, len(s.Pages))]))
+		}
+	}
+	lists := make([]diag.List, len(whole)+len(chunks))
+	_ = parallel.Each(context.Background(), len(lists), 0, func(i int) error {
+		if i < len(whole) {
+			whole[i].check(s, whole[i], &lists[i])
+			return nil
+		}
+		for _, r := range perPage {
+			r.check(chunks[i-len(whole)], r, &lists[i])
 		}
 		return nil
 	})
-	var out diag.List
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	out := slices.Grow(diag.List(nil), n) // nil when there are none
 	for _, l := range lists {
 		out = append(out, l...)
 	}

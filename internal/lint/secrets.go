@@ -18,19 +18,19 @@ type secretPattern struct {
 	// triggers are literals one of which every match contains: a file
 	// without any is not searched (regular expressions over every page are
 	// the cost of this check).
-	triggers []string
+	triggers literals
 	// holds, when set, reports whether the text after a match holds the
 	// secret itself: a private key's header says nothing without its body.
 	holds func(after []byte) bool
 }
 
 var secretPatterns = []secretPattern{
-	{what: "an AWS access key id", re: regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`), triggers: []string{"AKIA", "ASIA"}},
-	{what: "a private key", re: regexp.MustCompile(`-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----`), triggers: []string{"PRIVATE KEY"}, holds: keyMaterial},
-	{what: "a GitHub token", re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b`), triggers: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}},
-	{what: "a GitLab token", re: regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`), triggers: []string{"glpat-"}},
-	{what: "a Slack token", re: regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`), triggers: []string{"xox"}},
-	{what: "a JSON Web Token", re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b`), triggers: []string{"eyJ"}},
+	{what: "an AWS access key id", re: regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`), triggers: newLiterals("AKIA", "ASIA")},
+	{what: "a private key", re: regexp.MustCompile(`-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----`), triggers: newLiterals("PRIVATE KEY"), holds: keyMaterial},
+	{what: "a GitHub token", re: regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b`), triggers: newLiterals("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")},
+	{what: "a GitLab token", re: regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}\b`), triggers: newLiterals("glpat-")},
+	{what: "a Slack token", re: regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{10,}\b`), triggers: newLiterals("xox")},
+	{what: "a JSON Web Token", re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b`), triggers: newLiterals("eyJ")},
 }
 
 // Secrets finds credentials in a file's text: AWS access keys, private key
@@ -46,7 +46,7 @@ var secretPatterns = []secretPattern{
 func Secrets(path string, src []byte) diag.List {
 	var out diag.List
 	for _, p := range secretPatterns {
-		if containsAny(src, p.triggers) {
+		if p.triggers.in(src) {
 			out = p.find(out, path, src)
 		}
 	}
@@ -68,10 +68,17 @@ const minSecretEntropy = 3.5
 // most lines of a handbook hold neither a secret word nor a value.
 func assignments(out diag.List, path string, src []byte) diag.List {
 	var name []byte
+	colon, equals := -1, -1 // the next of each sign from i on, len(src) for none
 	for i := 0; i < len(src); i++ {
-		c := src[i]
-		if c != ':' && c != '=' {
-			continue
+		// The next sign, by IndexByte for each.
+		if colon < i {
+			colon = indexByteFrom(src, i, ':')
+		}
+		if equals < i {
+			equals = indexByteFrom(src, i, '=')
+		}
+		if i = min(colon, equals); i == len(src) {
+			break
 		}
 		// The name before the sign: optional quote and spaces, then
 		// letters, digits, _ and -.
@@ -95,7 +102,7 @@ func assignments(out diag.List, path string, src []byte) diag.List {
 				name[k] = b + 'a' - 'A'
 			}
 		}
-		if !containsAny(name, secretWords) {
+		if !secretWordIn(name) {
 			continue
 		}
 		if j > 1 && src[j-1] == '#' && (src[j-2] == '(' || src[j-2] == '"' || src[j-2] == '\'') {
@@ -127,6 +134,36 @@ func assignments(out diag.List, path string, src []byte) diag.List {
 	return out
 }
 
+// indexByteFrom returns the index of the first c in b from i on, or
+// len(b).
+func indexByteFrom(b []byte, i int, c byte) int {
+	if j := bytes.IndexByte(b[i:], c); j >= 0 {
+		return i + j
+	}
+	return len(b)
+}
+
+// secretWordIn reports whether name holds one of secretWords, trying at
+// each byte only the words that start with it.
+func secretWordIn(name []byte) bool {
+	for i, c := range name {
+		for _, w := range secretWordsBy[c] {
+			if len(name)-i >= len(w) && string(name[i:i+len(w)]) == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// secretWordsBy holds secretWords by their first byte.
+var secretWordsBy = func() (t [256][]string) {
+	for _, w := range secretWords {
+		t[w[0]] = append(t[w[0]], w)
+	}
+	return t
+}()
+
 func isNameByte(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
 }
@@ -141,6 +178,69 @@ func containsAny(b []byte, lits []string) bool {
 	for _, l := range lits {
 		if bytes.Contains(b, []byte(l)) {
 			return true
+		}
+	}
+	return false
+}
+
+// literals are strings to look for in every file, each by its rarest
+// byte in prose (commonBytes): bytes.Contains stops at every occurrence
+// of a literal's first byte, the e of "eyJ" or the g of "ghp_", while an
+// IndexByte over a rare byte (J, _) runs through the text; literals with
+// the same rare byte share the pass.
+type literals struct {
+	anchors []byte       // the rare bytes, each once
+	lits    [][]anchored // the literals of each rare byte
+}
+
+// anchored is a literal and the index of its rare byte in it.
+type anchored struct {
+	lit string
+	at  int
+}
+
+// commonBytes are the bytes most frequent in English prose and Markdown,
+// most frequent first; other bytes are rarer than all of these.
+const commonBytes = " etaoinshrdlcumwfgypbvkjxqz\n.,-TIASWHOBCMF0123456789"
+
+func newLiterals(lits ...string) literals {
+	var ls literals
+	for _, l := range lits {
+		at, rank := 0, len(commonBytes)+1
+		for i := 0; i < len(l); i++ {
+			r := strings.IndexByte(commonBytes, l[i])
+			if r < 0 {
+				r = len(commonBytes)
+			}
+			if len(commonBytes)-r < rank {
+				at, rank = i, len(commonBytes)-r
+			}
+		}
+		k := bytes.IndexByte(ls.anchors, l[at])
+		if k < 0 {
+			k = len(ls.anchors)
+			ls.anchors = append(ls.anchors, l[at])
+			ls.lits = append(ls.lits, nil)
+		}
+		ls.lits[k] = append(ls.lits[k], anchored{l, at})
+	}
+	return ls
+}
+
+// in reports whether b holds one of the literals.
+func (ls literals) in(b []byte) bool {
+	for k, c := range ls.anchors {
+		for i := 0; i < len(b); i++ {
+			j := bytes.IndexByte(b[i:], c)
+			if j < 0 {
+				break
+			}
+			i += j
+			for _, a := range ls.lits[k] {
+				if s := i - a.at; s >= 0 && s+len(a.lit) <= len(b) && string(b[s:s+len(a.lit)]) == a.lit {
+					return true
+				}
+			}
 		}
 	}
 	return false

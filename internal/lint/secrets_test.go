@@ -1,6 +1,8 @@
 package lint
 
 import (
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -70,5 +72,46 @@ func TestSecrets(t *testing.T) {
 				t.Errorf("%d findings, want %d:\n%s\n%v", len(got), tc.want, tc.src, got)
 			}
 		})
+	}
+}
+
+// TestLiterals checks the search by rare bytes against bytes.Contains.
+func TestLiterals(t *testing.T) {
+	lits := []string{"AKIA", "ASIA", "ghp_", "github_pat_", "glpat-", "eyJ", "xox", "PRIVATE KEY", "a", "zz"}
+	parts := append(slices.Clone(lits), "A", "K", "I", "S", "g", "h", "p", "_", "github", "_pat", "-", "e", "y", "J", "x", "o", "PRIVATE", " ", "KEY", "z", "\n")
+	r := rand.New(rand.NewPCG(9, 10))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(8) {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		text := []byte(b.String())
+		for n := range lits {
+			for _, set := range [][]string{lits[:n+1], lits[n:]} {
+				if got, want := newLiterals(set...).in(text), containsAny(text, set); got != want {
+					t.Fatalf("literals %q in %q: %v, want %v", set, text, got, want)
+				}
+			}
+		}
+	}
+	if ls := newLiterals("ghp_", "github_pat_", "eyJ"); string(ls.anchors) != "_J" {
+		t.Errorf("rare bytes %q, want \"_J\"", ls.anchors)
+	}
+}
+
+// TestSecretWordIn checks the search for secret words against
+// bytes.Contains of each.
+func TestSecretWordIn(t *testing.T) {
+	parts := append(slices.Clone(secretWords), "pass", "word", "api", "key", "_", "-", "db", "p", "s", "t", "a")
+	r := rand.New(rand.NewPCG(11, 12))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(5) {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		name := []byte(b.String())
+		if got, want := secretWordIn(name), containsAny(name, secretWords); got != want {
+			t.Fatalf("secretWordIn(%q) = %v, want %v", name, got, want)
+		}
 	}
 }

@@ -2,6 +2,8 @@ package site
 
 import (
 	"cmp"
+	"context"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -171,8 +173,9 @@ const maxRelated = 5
 // ties go to the lower number; a posting of more than bigList pages is
 // not walked whole: the pages it shares with the page's short postings
 // get its weight through a bitset, and the pages only in long postings
-// are walked in number order only until none of the rest can enter the
-// best few (they score at most the long postings' weights together).
+// are taken score by score, from the highest down, each score in number
+// order, 64 pages at a time (see sums), only until none of the rest can
+// enter the best few.
 func (s *Site) relate() {
 	pub := slices.Clone(s.Published())
 	slices.SortFunc(pub, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
@@ -180,19 +183,24 @@ func (s *Site) relate() {
 	for i, p := range pub {
 		index[p] = int32(i)
 	}
-	// Postings: for each tag and service, the pages carrying it, in
-	// number order.
+	// Each page's tags and services as slugs, on every core, and the
+	// postings: for each tag and service, the pages carrying it, in number
+	// order.
+	tags, svcs := make([][]string, len(pub)), make([][]string, len(pub))
+	eachChunk(context.Background(), len(pub), func(i int) {
+		tags[i], svcs[i] = uniqueSlugs(pub[i].Tags), uniqueSlugs(pub[i].Services)
+	})
 	byTag := map[string][]int32{}
 	bySvc := map[string][]int32{}
-	for i, p := range pub {
-		for _, t := range uniqueSlugs(p.Tags) {
+	for i := range pub {
+		for _, t := range tags[i] {
 			byTag[t] = append(byTag[t], int32(i))
 		}
-		for _, sv := range uniqueSlugs(p.Services) {
+		for _, sv := range svcs[i] {
 			bySvc[sv] = append(bySvc[sv], int32(i))
 		}
 	}
-	r := &relating{pub: pub, index: index, bits: map[*int32][]uint64{}}
+	r := &relating{pub: pub, index: index, tags: tags, svcs: svcs, bits: map[*int32][]uint64{}}
 	for _, m := range []map[string][]int32{byTag, bySvc} {
 		for _, l := range m {
 			if len(l) > bigList {
@@ -225,6 +233,7 @@ var bigList = 512
 type relating struct {
 	pub          []*Page // in URL order
 	index        map[*Page]int32
+	tags, svcs   [][]string // of each page, as slugs, once each
 	byTag, bySvc map[string][]int32
 	// bits holds the members of each posting longer than bigList, by the
 	// address of its first element.
@@ -237,6 +246,37 @@ type posting struct {
 	w    int32
 }
 
+// sums adds up, for every page, the weights of the long postings large
+// that hold it, as a bit-sliced counter: bit t of page j's sum is bit
+// j%64 of planes[t*nw+j/64], with nw the words of a bitset and as many
+// planes as most, the sum of all the weights, has bits. The pages whose
+// sum is v are then a few ANDs a word, so that some takes the pages of a
+// score 64 at a time: in number order alone, merging the postings, it
+// would pass thousands of pages in one or two of three long tags before
+// the few in all three, which score most.
+func (r *relating) sums(planes []uint64, large []posting, most int32) []uint64 {
+	nw := (len(r.pub) + 63) / 64
+	np := bits.Len32(uint32(most))
+	planes = slices.Grow(planes[:0], nw*np)[:nw*np]
+	clear(planes)
+	for _, q := range large {
+		b := r.bits[&q.list[0]]
+		for s := 0; q.w>>s != 0; s++ {
+			if q.w>>s&1 == 0 {
+				continue
+			}
+			// Add b at plane s, carrying upwards.
+			for wi, carry := range b {
+				for t := s; carry != 0; t++ {
+					p := &planes[t*nw+wi]
+					*p, carry = *p^carry, *p&carry
+				}
+			}
+		}
+	}
+	return planes
+}
+
 // some finds the related pages of pub[i] for every i ≡ w (mod n).
 func (r *relating) some(w, n int) {
 	pub := r.pub
@@ -244,14 +284,16 @@ func (r *relating) some(w, n int) {
 	linked := make([]bool, len(pub))
 	var touched []int32
 	var small, large []posting
+	var planes []uint64
+	var bestBuf [maxRelated]int32
 	for i := w; i < len(pub); i += n {
 		p := pub[i]
 		touched = touched[:0]
 		small, large = small[:0], large[:0]
-		for _, t := range uniqueSlugs(p.Tags) {
+		for _, t := range r.tags[i] {
 			small = append(small, posting{r.byTag[t], 1})
 		}
-		for _, sv := range uniqueSlugs(p.Services) {
+		for _, sv := range r.svcs[i] {
 			small = append(small, posting{r.bySvc[sv], 2})
 		}
 		small = slices.DeleteFunc(small, func(q posting) bool {
@@ -298,14 +340,11 @@ func (r *relating) some(w, n int) {
 		// sort. Not by title: editing one page's title must not change
 		// which pages are related to thousands of others (and so their
 		// pages, in a preview).
-		var best []int32
+		best := bestBuf[:0]
+		better := func(a, b int32) bool {
+			return score[a] > score[b] || score[a] == score[b] && a < b
+		}
 		consider := func(j int32) {
-			better := func(a, b int32) bool {
-				if score[a] != score[b] {
-					return score[a] > score[b]
-				}
-				return a < b
-			}
 			if linked[j] || len(best) == maxRelated && !better(j, best[len(best)-1]) {
 				return
 			}
@@ -324,44 +363,40 @@ func (r *relating) some(w, n int) {
 		for _, j := range touched {
 			consider(j)
 		}
-		// The pages in long postings only, in number order, until none
-		// can enter: every later one scores at most most, and loses a tie
-		// to a lower number.
-		heads := make([]int, len(large))
-		for len(large) > 0 {
-			if len(best) == maxRelated {
-				last := best[len(best)-1]
-				if score[last] > most {
-					break
+		// The pages in long postings only, by score, then number, until
+		// none can enter: see sums.
+		if len(large) > 0 {
+			planes = r.sums(planes, large, most)
+			np := bits.Len32(uint32(most))
+			nw := len(planes) / np
+		levels:
+			for v := most; v > 0; v-- {
+				if len(best) == maxRelated && score[best[len(best)-1]] > v {
+					break // the rest score less than the last of the best
+				}
+				for wi := range nw {
+					m := ^uint64(0) // the pages of word wi whose long postings weigh v
+					for t := range np {
+						if v>>t&1 != 0 {
+							m &= planes[t*nw+wi]
+						} else {
+							m &^= planes[t*nw+wi]
+						}
+					}
+					for ; m != 0; m &= m - 1 {
+						j := int32(wi*64 + bits.TrailingZeros64(m))
+						if len(best) == maxRelated && score[best[len(best)-1]] == v && best[len(best)-1] < j {
+							break levels // the rest lose the tie to a lower number, or score less
+						}
+						if j == int32(i) || score[j] != 0 {
+							continue // itself, or met in a short posting already
+						}
+						score[j] = v
+						touched = append(touched, j)
+						consider(j)
+					}
 				}
 			}
-			j := int32(-1)
-			for k, q := range large {
-				if heads[k] < len(q.list) && (j < 0 || q.list[heads[k]] < j) {
-					j = q.list[heads[k]]
-				}
-			}
-			if j < 0 {
-				break
-			}
-			var sc int32
-			for k, q := range large {
-				if heads[k] < len(q.list) && q.list[heads[k]] == j {
-					sc += q.w
-					heads[k]++
-				}
-			}
-			if len(best) == maxRelated {
-				if last := best[len(best)-1]; score[last] == most && last < j {
-					break
-				}
-			}
-			if j == int32(i) || score[j] != 0 {
-				continue // itself, or met in a short posting already
-			}
-			score[j] = sc
-			touched = append(touched, j)
-			consider(j)
 		}
 		for _, j := range touched {
 			score[j] = 0

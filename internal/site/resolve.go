@@ -37,22 +37,21 @@ type refIndex struct {
 	byName   map[string][]*Page // file stem, URL slug, ADR id: lower case
 	byTitle  map[string][]*Page // lower case
 	files    map[string]string  // static file on disk → URL
+	base     string             // Config.BasePath, which every link gains
 }
 
+// buildIndex indexes the pages and files by the names links and
+// references use, and gathers, beside it, the paths of the files and
+// folders (sitePathExists).
 func (s *Site) buildIndex() {
-	s.fileURLs = map[string]bool{}
-	for _, f := range s.Files {
-		s.fileURLs[f.URL] = true
-	}
-	for _, q := range s.Pages {
-		for u := path.Dir(strings.TrimSuffix(q.URL, "/")); ; u = path.Dir(u) {
-			s.fileURLs[strings.TrimSuffix(u, "/")+"/"] = true
-			if u == "/" || u == "." {
-				break
-			}
-		}
-	}
-	ix := &refIndex{byAlias: map[string]*Page{}, byNumber: map[int][]*Page{}, byName: map[string][]*Page{}, byTitle: map[string][]*Page{}, files: map[string]string{}}
+	done := make(chan struct{})
+	go func() {
+		s.fileURLs = s.folderURLs()
+		close(done)
+	}()
+	defer func() { <-done }()
+	n := len(s.Pages)
+	ix := &refIndex{byAlias: map[string]*Page{}, byNumber: map[int][]*Page{}, byName: make(map[string][]*Page, 2*n), byTitle: make(map[string][]*Page, n), files: make(map[string]string, len(s.Files)), base: s.Config.BasePath()}
 	add := func(m map[string][]*Page, k string, p *Page) {
 		if k == "" {
 			return
@@ -92,6 +91,27 @@ func (s *Site) buildIndex() {
 	s.startRemote() // remote: the pages of Config.Remote (remote.go)
 }
 
+// folderURLs returns the site paths of the files and of the folders that
+// hold pages, each folder once: its pages' walks up stop at a folder met
+// before, whose own folders were met then.
+func (s *Site) folderURLs() map[string]bool {
+	urls := map[string]bool{}
+	for _, f := range s.Files {
+		urls[f.URL] = true
+	}
+	seen := map[string]bool{}
+	for _, q := range s.Pages {
+		for u := path.Dir(strings.TrimSuffix(q.URL, "/")); !seen[u]; u = path.Dir(u) {
+			seen[u] = true
+			urls[strings.TrimSuffix(u, "/")+"/"] = true
+			if u == "/" || u == "." {
+				break
+			}
+		}
+	}
+	return urls
+}
+
 var (
 	schemeRE    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
 	adrNumberRE = regexp.MustCompile(`(?i)^adr[-_ :]?0*(\d{1,5})$`)
@@ -102,14 +122,27 @@ type edge struct{ from, to *Page }
 
 // link resolves every link, short reference and front-matter reference of
 // every page, then records backlinks and two-sided relations.
+//
+// The pages are linked on every core, and each sorts the pages it links to
+// (Outgoing) there: that list is its own. Backlinks join the edges of all
+// pages, one page after the other; as pages are in URL order, each page's
+// backlinks come in order, but remote pages may join them, so they are
+// sorted after, on every core again.
 func (s *Site) link(ctx context.Context) {
 	s.buildIndex()
 	edges := make([][]edge, len(s.Pages))
 	diags := make([]diag.List, len(s.Pages))
 	_ = parallel.Each(ctx, len(s.Pages), 0, func(i int) error {
-		if !s.leftOut(s.Pages[i]) {
-			edges[i], diags[i] = s.linkPage(s.Pages[i])
+		p := s.Pages[i]
+		if !s.leftOut(p) {
+			edges[i], diags[i] = s.linkPage(p)
+			for _, e := range edges[i] {
+				if e.to != e.from {
+					p.Outgoing = append(p.Outgoing, e.to)
+				}
+			}
 		}
+		p.Outgoing = sortedUnique(p.Outgoing)
 		return nil
 	})
 	for i := range s.Pages {
@@ -117,9 +150,6 @@ func (s *Site) link(ctx context.Context) {
 		for _, e := range edges[i] {
 			if e.to != e.from && (len(e.to.Backlinks) == 0 || e.to.Backlinks[len(e.to.Backlinks)-1] != e.from) {
 				e.to.Backlinks = append(e.to.Backlinks, e.from)
-			}
-			if e.to != e.from {
-				e.from.Outgoing = append(e.from.Outgoing, e.to)
 			}
 		}
 	}
@@ -135,12 +165,24 @@ func (s *Site) link(ctx context.Context) {
 		}
 	}
 	s.remoteIncoming() // remote: backlinks and supersession from other repositories
-	for _, p := range s.Pages {
+	eachChunk(ctx, len(s.Pages), func(i int) {
+		p := s.Pages[i]
 		p.Backlinks = sortedUnique(p.Backlinks)
-		p.Outgoing = sortedUnique(p.Outgoing)
 		p.Supersedes = sortedUnique(p.Supersedes)
 		p.SupersededBy = sortedUnique(p.SupersededBy)
-	}
+	})
+}
+
+// eachChunk calls f(i) for every i in [0, n) on every core, handing out
+// chunks of 512: for work too small to hand out one by one.
+func eachChunk(ctx context.Context, n int, f func(i int)) {
+	const chunk = 512
+	_ = parallel.Each(ctx, (n+chunk-1)/chunk, 0, func(c int) error {
+		for i := c * chunk; i < min((c+1)*chunk, n); i++ {
+			f(i)
+		}
+		return nil
+	})
 }
 
 func appendOnce(ps []*Page, p *Page) []*Page {
@@ -275,7 +317,7 @@ func (k *linker) ref(r *markdown.RefInfo) {
 			k.diags.Add(at, diag.Info, "anchor-case", "reference %q: the id in %s is #%s, which differs in case; the reference goes to it, but write it as the id is spelled", r.Target, t.Path, id)
 		}
 	}
-	r.Resolve(s.Config.BasePath()+strings.TrimPrefix(t.URL, "/")+frag, title)
+	r.Resolve(s.refs.base+strings.TrimPrefix(t.URL, "/")+frag, title)
 	k.edges = append(k.edges, edge{p, t})
 }
 
@@ -373,7 +415,7 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 	if err != nil {
 		decoded = raw
 	}
-	base := s.Config.BasePath()
+	base := s.refs.base
 	isMD := strings.EqualFold(path.Ext(decoded), ".md")
 	if strings.HasPrefix(decoded, "/") {
 		if !isMD {
