@@ -103,6 +103,14 @@ type Options struct {
 	// Progress, if set, is told the phases of the run and the files
 	// written (a terminal's progress line).
 	Progress *progress.Line
+
+	// beside, if set, is given the renderer as soon as the site is
+	// loaded, and runs beside the checks, which only read the site too
+	// (a reload's fingerprints); its error fails the run.
+	beside func(r *render.Renderer) error
+	// updatable keeps the search index ready for updates (a Live's);
+	// otherwise it keeps only its files, and hands them over once.
+	updatable bool
 }
 
 // runs reports whether the stage is not skipped.
@@ -215,7 +223,9 @@ type prepared struct {
 	// settled.
 	raw, diags diag.List
 	// index waits for the search index, built beside whatever the caller
-	// does next (the rendering); nil when Search is skipped.
+	// does next (the rendering); nil when Search is skipped. Unless the
+	// index is updatable, only the first call has it (later ones have nil), and the index is
+	// garbage as soon as that caller is done with its files.
 	index func() *search.Index
 }
 
@@ -239,7 +249,18 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 			return nil, err
 		}
 	}
+	var r *render.Renderer
+	besideDone := make(chan error, 1)
+	if opts.beside != nil && opts.runs(Render) {
+		r = render.New(s, th)
+		go func() { besideDone <- opts.beside(r) }()
+	} else {
+		besideDone <- nil
+	}
 	raw, err := check(ctx, s, th, opts)
+	if berr := <-besideDone; err == nil {
+		err = berr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -247,12 +268,20 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 	if opts.runs(Search) {
 		docs := searchDocs(s)
 		done := make(chan *search.Index, 1)
-		go func() { done <- search.Build(docs) }()
-		p.index = sync.OnceValue(func() *search.Index { return <-done })
+		if opts.updatable {
+			go func() { done <- search.Build(docs) }()
+			p.index = sync.OnceValue(func() *search.Index { return <-done })
+		} else {
+			go func() { done <- search.BuildStatic(docs); close(done) }()
+			p.index = func() *search.Index { return <-done }
+		}
 	}
 	if opts.runs(Render) {
 		s.DropSources() // the rendering needs only the HTML
-		p.r = render.New(s, th)
+		if r == nil {
+			r = render.New(s, th)
+		}
+		p.r = r
 	}
 	return p, nil
 }

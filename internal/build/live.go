@@ -115,7 +115,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	cfg := l.opts.Site
 	cfg.Memo = l.memo
 	l.opts.Progress.Phase("loading and checking pages", 0)
-	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme})
+	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, updatable: true})
 	if err != nil {
 		l.s = nil // the next Update builds whole
 		return nil, err
@@ -166,12 +166,13 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	start := time.Now()
 	cfg := l.opts.Site
 	cfg.Memo = l.memo
-	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search})
-	if err != nil {
-		l.s = nil
-		return nil, err
+	// The fingerprints are taken beside the rules and the layout check.
+	var fps map[string]render.Fingerprint
+	fingerprint := func(r *render.Renderer) (err error) {
+		fps, err = r.Fingerprints(ctx, l.fpc)
+		return err
 	}
-	fps, err := p.r.Fingerprints(ctx, l.fpc)
+	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search, beside: fingerprint})
 	if err != nil {
 		l.s = nil
 		return nil, err

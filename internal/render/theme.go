@@ -67,6 +67,11 @@ func LoadTheme(theme fs.FS, siteDir string, funcs template.FuncMap) (*Theme, err
 	if err != nil {
 		return nil, err
 	}
+	// The names the layouts read are taken from their parse trees now,
+	// before any of them runs: html/template rewrites a tree the first
+	// time it executes, and fingerprints may be taken beside the first
+	// renderings (a reload's layout check).
+	th.names()
 	if err := th.addThemeStatic(theme); err != nil {
 		return nil, err
 	}

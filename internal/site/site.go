@@ -188,8 +188,28 @@ func (s *Site) IsPublished(p *Page) bool {
 func (s *Site) PageAt(u string) *Page { return s.byURL[u] }
 
 // OfKind returns the published pages of kind k, sorted for that kind's
-// index: ADRs by number, dated kinds newest first, the rest by title.
+// index: ADRs by number, dated kinds newest first, the rest by title. The
+// slice is shared (each page of a paginated index, the home page and the
+// fingerprints ask for it): do not change it.
 func (s *Site) OfKind(k page.Kind) []*Page {
+	c := s.tagCache
+	if c == nil {
+		return s.ofKind(k)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ps, ok := c.kinds[k]
+	if !ok {
+		ps = slices.Clip(s.ofKind(k))
+		if c.kinds == nil {
+			c.kinds = map[page.Kind][]*Page{}
+		}
+		c.kinds[k] = ps
+	}
+	return ps
+}
+
+func (s *Site) ofKind(k page.Kind) []*Page {
 	var out []*Page
 	for _, p := range s.Pages {
 		if p.Kind == k && s.IsPublished(p) && !(p.IsIndex && p.Kind == page.KindPage) {
@@ -279,11 +299,15 @@ func (s *Site) Tags() []Tag {
 	return s.tags()
 }
 
-// tagCache remembers Site.Tags: a loaded site does not change what it
-// says (Patch takes only edits that keep a page's front matter).
+// tagCache remembers Site.Tags and Site.OfKind: a loaded site does not
+// change what they say (Patch takes only edits that keep a page's front
+// matter and title, which is all they read).
 type tagCache struct {
 	once sync.Once
 	tags []Tag
+	// mu guards kinds, the pages of each kind.
+	mu    sync.Mutex
+	kinds map[page.Kind][]*Page
 }
 
 func (s *Site) tags() []Tag {
