@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -365,7 +366,7 @@ func (s *Site) pos(abs string) diag.Position { return diag.Position{File: s.rel(
 func (s *Site) parseAll(ctx context.Context, srcs []source) ([]*Page, error) {
 	pages := make([]*Page, len(srcs))
 	diags := make([]diag.List, len(srcs))
-	err := parallel.Each(ctx, len(srcs), 0, func(i int) error {
+	err := parallel.Each(ctx, len(srcs), 2*runtime.GOMAXPROCS(0), func(i int) error {
 		pages[i], diags[i] = s.parseOne(srcs[i])
 		return nil
 	})

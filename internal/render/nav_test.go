@@ -1,0 +1,95 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+// TestNavLongFolder checks the sidebar of pages in folders longer than
+// maxSiblings: each page's own entry stays visible (found by URL, not by
+// reading every sibling), with the same items a scan of the siblings in
+// order gives.
+func TestNavLongFolder(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		p := filepath.Join(dir, "content", filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 120 runbooks, titles out of URL order and differing in case; every
+	// seventh page a folder of its own with pages under it; a weighted few.
+	for i := range 120 {
+		title := fmt.Sprintf("%c runbook %d", 'a'+rune((i*37)%26), i)
+		if i%3 == 0 {
+			title = strings.ToUpper(title)
+		}
+		fm := "title: " + title + "\n"
+		if i%11 == 0 {
+			fm += fmt.Sprintf("weight: %d\n", 1+i%4)
+		}
+		name := fmt.Sprintf("runbooks/rb-%03d.md", i)
+		if i%7 == 0 {
+			name = fmt.Sprintf("runbooks/rb-%03d/index.md", i)
+			for j := range 60 {
+				write(fmt.Sprintf("runbooks/rb-%03d/step-%02d.md", i, j), fmt.Sprintf("---\ntitle: Step %d\n---\nText.\n", (j*13)%60))
+			}
+		}
+		write(name, "---\n"+fm+"---\nText.\n")
+	}
+	cfg := site.DefaultConfig(dir)
+	s, err := site.Load(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := buildNav(s, KindIndexURLs(s), nil)
+	// The sidebar as a scan of the siblings gives it.
+	scan := func(cur string) []NavItem {
+		saved := map[*navNode]map[string]int{}
+		for _, n := range tree.byURL {
+			saved[n] = n.pos
+		}
+		defer func() {
+			for n, p := range saved {
+				n.pos = p
+			}
+		}()
+		for _, n := range tree.byURL {
+			if n.pos != nil {
+				// A map whose lookups do what slices.IndexFunc did.
+				n.pos = map[string]int{}
+				if i := slices.IndexFunc(n.children, func(k *navNode) bool { return strings.HasPrefix(cur, k.url) }); i >= 0 {
+					n.pos[n.children[i].url] = i
+				}
+			}
+		}
+		return tree.items(cur)
+	}
+	long := 0
+	for _, p := range s.Pages {
+		got := tree.items(p.URL)
+		if want := scan(p.URL); !slices.Equal(got, want) {
+			t.Fatalf("sidebar of %s:\n got %v\nwant %v", p.URL, got, want)
+		}
+		current := slices.IndexFunc(got, func(it NavItem) bool { return it.Current })
+		if current < 0 {
+			t.Errorf("sidebar of %s does not show the page", p.URL)
+		}
+		if slices.ContainsFunc(got, func(it NavItem) bool { return it.More > 0 }) {
+			long++
+		}
+	}
+	if long < 100 {
+		t.Errorf("%d pages with a folder cut short; the test means to cover more", long)
+	}
+}
