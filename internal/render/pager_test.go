@@ -85,12 +85,15 @@ func pagedSite(t *testing.T) map[string]string {
 	for i := range PageSize + 5 {
 		add(fmt.Sprintf("content/notes/note-%03d.md", i), fmt.Sprintf("---\ntitle: Note %03d\n---\nA note.\n", i))
 	}
+	for i := range PageSize + 7 {
+		add(fmt.Sprintf("content/postmortems/pm-%03d.md", i), fmt.Sprintf("---\ntitle: Outage %03d\ndate: 2025-%02d-%02d\nseverity: SEV%d\n---\n## Summary\n\nText.\n", i, i%12+1, i%28+1, i%3+1))
+	}
 	out, _ := renderArchive(t, a, func(c *site.Config) { c.BaseURL = "https://example.com/hb/" })
 	return out
 }
 
 var (
-	rowLink  = regexp.MustCompile(`(?:<li><span class="kind-label">[^<]*</span> |<tr>(?:<td class="num">[^<]*</td>)?<td>)<a href="([^"]+)">`)
+	rowLink  = regexp.MustCompile(`(?:<li><span class="kind-label">[^<]*</span> |<tr>(?:<td class="num">[^<]*</td>|<td>[^<]*</td>)?<td>)<a href="([^"]+)">`)
 	relLink  = regexp.MustCompile(`<a class="pager-(?:prev|next)" rel="(prev|next)" href="([^"]+)">`)
 	current  = regexp.MustCompile(`<a href="([^"]+)" aria-current="page" aria-label="Page (\d+)">`)
 	headings = regexp.MustCompile(`<h2>(svc-[a-c])( <span class="continued">\(continued\)</span>)?</h2>`)
@@ -109,6 +112,7 @@ func TestPagination(t *testing.T) {
 		{"/tags/ops/", []int{200, 200, 50}},
 		{"/runbooks/", []int{200, 200, 50}},
 		{"/adr/", []int{200, 1}},
+		{"/postmortems/", []int{200, 7}},
 		{"/owners/sre/", []int{200, 200, 50}},
 		{"/services/svc-b/", []int{200, 50}},
 		{"/notes/", []int{200, 5}},
@@ -187,6 +191,19 @@ func TestPagination(t *testing.T) {
 	}
 	if strings.Contains(out["/adr/page/2/index.html"], "<figure") {
 		t.Errorf("the ADR log's second page has a figure")
+	}
+
+	// The incidents' times are drawn for the rows of the first page only;
+	// the incidents per month, of every postmortem.
+	pm := out["/postmortems/index.html"]
+	if k := strings.Count(pm, `<rect class="row"`); k != PageSize {
+		t.Errorf("the postmortems' first page draws the times of %d incidents, want %d", k, PageSize)
+	}
+	if s := fmt.Sprintf("of the %d incidents on this page. The table below gives the same figures. The table runs over 2 pages.", PageSize); !strings.Contains(pm, s) {
+		t.Errorf("the times' caption does not say %q", s)
+	}
+	if !strings.Contains(pm, `<figure class="picture incidents-per-month">`) || strings.Contains(out["/postmortems/page/2/index.html"], "<figure") {
+		t.Errorf("the incidents per month are not on the first page alone")
 	}
 
 	// Runbooks are grouped by service; a group cut by a page goes on

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"html/template"
 	"slices"
 	"time"
@@ -92,19 +93,33 @@ func (r *Renderer) adrGraph(adrs []*site.Page) []Figure {
 
 // incidentCharts draws postmortems per month by severity, and time to
 // detect and to resolve per incident.
-func (r *Renderer) incidentCharts(pms []*site.Page) []Figure {
+//
+// The times have a row per incident: of a log longer than a page, only the
+// incidents of the first page of its table (shown) are drawn, so that the
+// picture, like the table, does not grow without bound (1,500 postmortems
+// made a megabyte of it).
+func (r *Renderer) incidentCharts(pms, shown []*site.Page) []Figure {
 	if len(pms) == 0 {
 		return nil
 	}
-	incidents := make([]chart.Incident, 0, len(pms))
-	for _, p := range pms {
-		m := p.Postmortem
-		incidents = append(incidents, chart.Incident{Title: p.Title, Href: p.Href, Severity: m.Severity, Date: p.Date, TTD: m.TimeToDetect(), TTR: m.TimeToResolve()})
+	incidents := func(ps []*site.Page) []chart.Incident {
+		out := make([]chart.Incident, 0, len(ps))
+		for _, p := range ps {
+			m := p.Postmortem
+			out = append(out, chart.Incident{Title: p.Title, Href: p.Href, Severity: m.Severity, Date: p.Date, TTD: m.TimeToDetect(), TTR: m.TimeToResolve()})
+		}
+		slices.SortStableFunc(out, func(a, b chart.Incident) int { return a.Date.Compare(b.Date) })
+		return out
 	}
-	slices.SortStableFunc(incidents, func(a, b chart.Incident) int { return a.Date.Compare(b.Date) })
+	all := incidents(pms)
+	times, caption := all, "Time to detect and time to resolve, per incident. The table below gives the same figures."
+	if len(shown) < len(pms) {
+		times = incidents(shown)
+		caption = fmt.Sprintf("Time to detect and time to resolve of the %d incidents on this page. The table below gives the same figures.", len(shown))
+	}
 	sev := r.Site.Config.Schema.Severities
 	return []Figure{
-		{Class: "incidents-per-month", Caption: "Postmortems per month, by severity.", SVG: template.HTML(chart.IncidentsPerMonth(chart.Options{ID: "incidents-month", Title: "Incidents per month"}, sev, incidents))},
-		{Class: "incident-times", Caption: "Time to detect and time to resolve, per incident. The table below gives the same figures.", SVG: template.HTML(chart.IncidentTimes(chart.Options{ID: "incident-times", Title: "Time to detect and to resolve"}, incidents))},
+		{Class: "incidents-per-month", Caption: "Postmortems per month, by severity.", SVG: template.HTML(chart.IncidentsPerMonth(chart.Options{ID: "incidents-month", Title: "Incidents per month"}, sev, all))},
+		{Class: "incident-times", Caption: caption, SVG: template.HTML(chart.IncidentTimes(chart.Options{ID: "incident-times", Title: "Time to detect and to resolve"}, times))},
 	}
 }

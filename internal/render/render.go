@@ -688,7 +688,7 @@ func (r *Renderer) kindIndex(k page.Kind, p *site.Page, n int) ([]byte, error) {
 		case page.KindADR:
 			l.Figures = r.adrGraph(ps)
 		case page.KindPostmortem:
-			l.Figures = r.incidentCharts(ps)
+			l.Figures = r.incidentCharts(ps, l.Pages)
 		}
 		if pg != nil {
 			for i := range l.Figures {
