@@ -249,15 +249,20 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 			return nil, err
 		}
 	}
+	// One renderer serves the layout check, the work beside it and the
+	// rendering; its files are planned before they share it.
 	var r *render.Renderer
-	besideDone := make(chan error, 1)
-	if opts.beside != nil && opts.runs(Render) {
+	if opts.runs(Render) {
 		r = render.New(s, th)
+		r.Files()
+	}
+	besideDone := make(chan error, 1)
+	if opts.beside != nil && r != nil {
 		go func() { besideDone <- opts.beside(r) }()
 	} else {
 		besideDone <- nil
 	}
-	raw, err := check(ctx, s, th, opts)
+	raw, err := check(ctx, s, th, r, opts)
 	if berr := <-besideDone; err == nil {
 		err = berr
 	}
@@ -278,9 +283,6 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 	}
 	if opts.runs(Render) {
 		s.DropSources() // the rendering needs only the HTML
-		if r == nil {
-			r = render.New(s, th)
-		}
 		p.r = r
 	}
 	return p, nil
@@ -290,13 +292,13 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 // since both only read the site, the layouts; then opts.Check. The
 // findings are raw: not yet suppressed by comments nor given their
 // configured severities (see settle).
-func check(ctx context.Context, s *site.Site, th *render.Theme, opts Options) (diag.List, error) {
+func check(ctx context.Context, s *site.Site, th *render.Theme, r *render.Renderer, opts Options) (diag.List, error) {
 	var layoutDiags diag.List
 	layoutsDone := make(chan error, 1)
 	if opts.runs(Layouts) {
 		go func() {
 			var err error
-			layoutDiags, err = checkLayouts(s, th)
+			layoutDiags, err = checkLayouts(s, th, r)
 			layoutsDone <- err
 		}()
 	} else {

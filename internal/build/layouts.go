@@ -27,10 +27,13 @@ func loadTheme(cfg site.Config, theme fs.FS) (*render.Theme, error) {
 // and reports those that lead to no page or file of the site, at their
 // place in the layout file (rule template-link). Links that come from
 // Markdown are checked where they are written and are not reported again.
-// It fails only when a layout does not execute.
-func checkLayouts(s *site.Site, th *render.Theme) (diag.List, error) {
+// It fails only when a layout does not execute. r is the site's renderer,
+// if one is made already, its files planned; else checkLayouts makes one.
+func checkLayouts(s *site.Site, th *render.Theme, r *render.Renderer) (diag.List, error) {
 	cfg := s.Config
-	r := render.New(s, th)
+	if r == nil {
+		r = render.New(s, th)
+	}
 	files := map[string]bool{}
 	for _, p := range r.Paths() {
 		files[p] = true
