@@ -108,6 +108,10 @@ type Options struct {
 	// loaded, and runs beside the checks, which only read the site too
 	// (a reload's fingerprints); its error fails the run.
 	beside func(r *render.Renderer) error
+	// keptSamples, if set, gives the layout check what earlier checks
+	// read of the pages it samples that did not change since (a reload's);
+	// it may wait for beside.
+	keptSamples func(r *render.Renderer) sampleDocs
 	// updatable keeps the search index ready for updates (a Live's);
 	// otherwise it keeps only its files, and hands them over once.
 	updatable bool
@@ -222,6 +226,8 @@ type prepared struct {
 	// raw are the findings as the checks made them; diags the same,
 	// settled.
 	raw, diags diag.List
+	// samples are what the layout check read of the pages it sampled.
+	samples sampleDocs
 	// index waits for the search index, built beside whatever the caller
 	// does next (the rendering); nil when Search is skipped. Unless the
 	// index is updatable, only the first call has it (later ones have nil), and the index is
@@ -262,14 +268,14 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 	} else {
 		besideDone <- nil
 	}
-	raw, err := check(ctx, s, th, r, opts)
+	raw, samples, err := check(ctx, s, th, r, opts)
 	if berr := <-besideDone; err == nil {
 		err = berr
 	}
 	if err != nil {
 		return nil, err
 	}
-	p := &prepared{site: s, raw: raw, diags: settle(s, raw)}
+	p := &prepared{site: s, raw: raw, diags: settle(s, raw), samples: samples}
 	if opts.runs(Search) {
 		docs := searchDocs(s)
 		done := make(chan *search.Index, 1)
@@ -291,35 +297,40 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 // check runs the checks of a loaded site: the rules and, side by side
 // since both only read the site, the layouts; then opts.Check. The
 // findings are raw: not yet suppressed by comments nor given their
-// configured severities (see settle).
-func check(ctx context.Context, s *site.Site, th *render.Theme, r *render.Renderer, opts Options) (diag.List, error) {
-	var layoutDiags diag.List
+// configured severities (see settle). samples are what the layout check
+// read of the pages it sampled.
+func check(ctx context.Context, s *site.Site, th *render.Theme, r *render.Renderer, opts Options) (raw diag.List, samples sampleDocs, err error) {
+	var layouts diag.List
 	layoutsDone := make(chan error, 1)
 	if opts.runs(Layouts) {
 		go func() {
+			var kept sampleDocs
+			if opts.keptSamples != nil && r != nil {
+				kept = opts.keptSamples(r)
+			}
 			var err error
-			layoutDiags, err = checkLayouts(s, th, r)
+			layouts, samples, err = checkLayouts(s, th, r, kept)
 			layoutsDone <- err
 		}()
 	} else {
 		layoutsDone <- nil
 	}
-	raw := slices.Clip(s.Diags)
+	raw = slices.Clip(s.Diags)
 	if opts.runs(Rules) {
 		raw = append(raw, lint.Run(s)...)
 	}
 	if err := <-layoutsDone; err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	raw = append(raw, layoutDiags...)
+	raw = append(raw, layouts...)
 	if opts.Check != nil {
 		more, err := opts.Check(ctx, s)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		raw = append(raw, more...)
 	}
-	return raw, nil
+	return raw, samples, nil
 }
 
 // settle applies the pages' suppression comments and the configured

@@ -29,7 +29,12 @@ func loadTheme(cfg site.Config, theme fs.FS) (*render.Theme, error) {
 // Markdown are checked where they are written and are not reported again.
 // It fails only when a layout does not execute. r is the site's renderer,
 // if one is made already, its files planned; else checkLayouts makes one.
-func checkLayouts(s *site.Site, th *render.Theme, r *render.Renderer) (diag.List, error) {
+//
+// kept are what earlier checks read of sampled pages known not to have
+// changed since (a reload's, by their fingerprints); those are not
+// rendered again. The result's samples are what this check read of every
+// page it sampled, for the next.
+func checkLayouts(s *site.Site, th *render.Theme, r *render.Renderer, kept sampleDocs) (diag.List, sampleDocs, error) {
 	cfg := s.Config
 	if r == nil {
 		r = render.New(s, th)
@@ -43,9 +48,15 @@ func checkLayouts(s *site.Site, th *render.Theme, r *render.Renderer) (diag.List
 		doc  *htmllinks.Doc
 	}
 	var samples []sample
-	docs := map[string]*htmllinks.Doc{}
+	docs := sampleDocs{}
+	for _, p := range r.SamplePaths() {
+		if d := kept[p]; d != nil {
+			samples = append(samples, sample{p, d})
+			docs[p] = d
+		}
+	}
 	var mu sync.Mutex
-	err := r.Sample(func(p string, b []byte) error {
+	err := r.Sample(func(p string) bool { return docs[p] != nil }, func(p string, b []byte) error {
 		d := htmllinks.Extract(b)
 		mu.Lock()
 		samples = append(samples, sample{p, d})
@@ -54,7 +65,7 @@ func checkLayouts(s *site.Site, th *render.Theme, r *render.Renderer) (diag.List
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	slices.SortFunc(samples, func(a, b sample) int { return strings.Compare(a.path, b.path) })
 	resolve := func(p string) (map[string]bool, bool) {
@@ -87,5 +98,9 @@ func checkLayouts(s *site.Site, th *render.Theme, r *render.Renderer) (diag.List
 			out.Errorf(diag.Position{File: file, Line: line, Col: col}, "template-link", "layout link: %s (seen on %s); fix the link in the layout", f.Message, sm.path)
 		}
 	}
-	return out, nil
+	return out, docs, nil
 }
+
+// sampleDocs are the links and ids of the pages a layout check sampled, by
+// site path.
+type sampleDocs map[string]*htmllinks.Doc

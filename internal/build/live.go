@@ -63,6 +63,9 @@ type Live struct {
 	fpsDone chan struct{}
 	// stale are files rendered since their fingerprint was taken.
 	stale map[string]bool
+	// samples are what the last layout check read of the pages it
+	// sampled, rendered as files has them unless stale.
+	samples sampleDocs
 	// pending are the pages partial updates changed that the search index
 	// does not have yet (UpdateSearch); nextIndex, when set, is a whole
 	// index of the site being built, to replace the index (a page was
@@ -130,6 +133,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	ix := p.index()
 	maps.Copy(files, ix.Files())
 	l.s, l.r, l.ix, l.raw, l.diags, l.files, l.pending, l.nextIndex = p.site, p.r, ix, p.raw, p.diags, files, nil, nil
+	l.samples = p.samples
 	l.gen++
 	// The fingerprints of what was rendered, for the next update, are
 	// taken now: the next load resolves the links of the documents it
@@ -166,13 +170,30 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	start := time.Now()
 	cfg := l.opts.Site
 	cfg.Memo = l.memo
-	// The fingerprints are taken beside the rules and the layout check.
+	// The fingerprints are taken beside the rules; the layout check waits
+	// for them, and does not render again the pages it samples whose
+	// fingerprints did not change: their HTML, and so their links and
+	// ids, are the same.
 	var fps map[string]render.Fingerprint
+	fpsDone := make(chan struct{})
 	fingerprint := func(r *render.Renderer) (err error) {
+		defer close(fpsDone)
 		fps, err = r.Fingerprints(ctx, l.fpc)
 		return err
 	}
-	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search, beside: fingerprint})
+	keep := func(*render.Renderer) sampleDocs {
+		<-fpsDone
+		kept := sampleDocs{}
+		for path, d := range l.samples {
+			old, was := l.fps[path]
+			now, is := fps[path]
+			if was && is && now.Sum == old.Sum && !l.stale[path] {
+				kept[path] = d
+			}
+		}
+		return kept
+	}
+	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search, beside: fingerprint, keptSamples: keep})
 	if err != nil {
 		l.s = nil
 		return nil, err
@@ -233,6 +254,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		l.gen++
 	}
 	l.s, l.r, l.raw, l.diags, l.files, l.fps, l.stale = p.site, p.r, p.raw, p.diags, files, fps, map[string]bool{}
+	l.samples = p.samples
 	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Elapsed: time.Since(start), Note: p.site.GitNote()}, nil
 }
 

@@ -279,3 +279,79 @@ func diffSearch(want, got map[string][]byte) string {
 	}
 	return b.String()
 }
+
+// TestLiveLayoutCheck edits the front matter of the page the layout check
+// samples, so that a link a layout writes breaks and is mended again
+// (a fragment whose target the layout prints for one title only): a reload
+// that kept the last layout check's findings would miss it. Each edit's
+// findings must equal a whole build's.
+func TestLiveLayoutCheck(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("layouts/page.html", `{{define "main"}}<article class="doc">
+<a href="#summary">Summary</a> <a href="/nowhere/">Nowhere</a>
+{{if eq .Title "Guide"}}<p id="summary">In short.</p>{{end}}
+{{template "body" .}}
+</article>{{end}}
+`)
+	write("content/index.md", "---\ntitle: Home\n---\nRead the [guide](a-guide.md) and [the other](deep/b-other.md).\n")
+	guide := filepath.Join(dir, "content", "a-guide.md")
+	other := filepath.Join(dir, "content", "deep", "b-other.md")
+	write("content/a-guide.md", "---\ntitle: Guide\n---\nText.\n")
+	write("content/deep/b-other.md", "---\ntitle: Other\n---\nText.\n")
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	live := build.NewLive(build.Options{Site: cfg})
+	if _, err := live.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	summary := func(l diag.List) bool {
+		return slices.ContainsFunc(l, func(d diag.Diagnostic) bool {
+			return d.Rule == "template-link" && strings.Contains(d.Message, "#summary")
+		})
+	}
+	for i, e := range []struct {
+		file, title string
+		broken      bool // the #summary link is broken after the edit
+	}{
+		{other, "Other two", false},
+		{guide, "Guidance", true},
+		{other, "Other three", true},
+		{guide, "Guide", false},
+	} {
+		b, err := os.ReadFile(e.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		next := regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(string(b), "title: "+e.title)
+		if err := os.WriteFile(e.file, []byte(next), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := live.Update(context.Background(), []string{e.file})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Partial {
+			t.Errorf("edit %d: not partial", i)
+		}
+		want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if summary(want.Diags) != e.broken {
+			t.Fatalf("edit %d: a whole build says the #summary link is broken: %v, want %v", i, !e.broken, e.broken)
+		}
+		if d := diffDiags(want.Diags, got.Diags); d != "" {
+			t.Errorf("edit %d (%s → %q): findings differ from a whole build:\n%s", i, filepath.Base(e.file), e.title, d)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -294,17 +295,15 @@ type job struct {
 
 // Sample renders one HTML page of each kind the site has (a page of each
 // kind, each kind's index, home, folder listings, tag, service and owner
-// pages, 404) and gives each to out: what links layouts write, such as
-// navigation, headers and footers, can be checked on them without
-// rendering the whole site.
+// pages, 404) and gives each to out, but for those skip says to leave out
+// (nil leaves none): what links layouts write, such as navigation, headers
+// and footers, can be checked on them without rendering the whole site.
 //
 // Pages render on every core; out is called from several goroutines.
-func (r *Renderer) Sample(out Output) error {
-	done := map[string]bool{}
+func (r *Renderer) Sample(skip func(sitePath string) bool, out Output) error {
 	var jobs []job
-	for _, j := range r.jobs() {
-		if j.sample != "" && !done[j.sample] {
-			done[j.sample] = true
+	for _, j := range r.samples() {
+		if skip == nil || !skip(j.path) {
 			jobs = append(jobs, j)
 		}
 	}
@@ -315,6 +314,29 @@ func (r *Renderer) Sample(out Output) error {
 		}
 		return out(jobs[i].path, b)
 	})
+}
+
+// SamplePaths returns the site paths of the files Sample renders, sorted.
+func (r *Renderer) SamplePaths() []string {
+	var out []string
+	for _, j := range r.samples() {
+		out = append(out, j.path)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// samples returns the first job of each kind of HTML page (job.sample).
+func (r *Renderer) samples() []job {
+	done := map[string]bool{}
+	var jobs []job
+	for _, j := range r.jobs() {
+		if j.sample != "" && !done[j.sample] {
+			done[j.sample] = true
+			jobs = append(jobs, j)
+		}
+	}
+	return jobs
 }
 
 // Paths returns the site path of every file the renderer writes, sorted.
@@ -434,8 +456,10 @@ func (r *Renderer) plan() []job {
 		}
 		jobs = append(jobs, job{path: p.URL + "index.html", sample: "page:" + string(p.Kind), run: func() ([]byte, error) { return r.page(p) }})
 	}
-	for u, k := range indexAt {
-		k := k
+	// In the order of their URLs: the first list cut into pages is
+	// Sample's, the same in every run.
+	for _, u := range slices.Sorted(maps.Keys(indexAt)) {
+		k := indexAt[u]
 		jobs = append(jobs, r.listJobs(u, "index:"+string(k), len(s.OfKind(k)), func(n int) ([]byte, error) { return r.kindIndex(k, nil, n) })...)
 	}
 	for _, u := range r.nav.folders() {
