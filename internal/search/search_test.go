@@ -241,26 +241,12 @@ func TestUpdate(t *testing.T) {
 	}
 	next := slices.Clone(corpus)
 	next[2] = changed
-	_, want, wantRecs, err := search.Read(search.Build(next).Files())
+	for _, d := range againstWhole(t, ix, next) {
+		t.Error(d)
+	}
+	_, got, _, err := search.Read(ix.Files())
 	if err != nil {
 		t.Fatal(err)
-	}
-	_, got, gotRecs, err := search.Read(ix.Files())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for term, w := range want {
-		if g, ok := got[term]; !ok || !reflect.DeepEqual(w, g) {
-			t.Errorf("term %q: updated %+v, whole build %+v", term, g, w)
-		}
-	}
-	for term := range got {
-		if _, ok := want[term]; !ok {
-			t.Errorf("term %q: in the updated index only", term)
-		}
-	}
-	if !reflect.DeepEqual(wantRecs, gotRecs) {
-		t.Errorf("updated records differ from a whole build's")
 	}
 	if len(got["argocd"].Docs) != 1 || len(got["failov"].Docs) != 2 {
 		t.Errorf("argocd %v, failover %v", got["argocd"], got["failov"])
@@ -430,26 +416,38 @@ func TestUpdateMatchesBuild(t *testing.T) {
 		if !ix.Update(changed) {
 			t.Fatal("Update refused a known document")
 		}
-		_, want, wantRecs, err := search.Read(search.Build(docs).Files())
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, got, gotRecs, err := search.Read(ix.Files())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for term, w := range want {
-			if g := got[term]; !reflect.DeepEqual(w, g) {
-				t.Fatalf("edit %d: term %q: updated %+v, whole build %+v", i, term, g, w)
-			}
-		}
-		for term := range got {
-			if _, ok := want[term]; !ok {
-				t.Fatalf("edit %d: term %q in the updated index only", i, term)
-			}
-		}
-		if !reflect.DeepEqual(wantRecs, gotRecs) {
-			t.Fatalf("edit %d: updated records differ from a whole build's", i)
+		if d := againstWhole(t, ix, docs); len(d) > 0 {
+			t.Fatalf("edit %d: %s", i, d[0])
 		}
 	}
+}
+
+// againstWhole returns how the files of ix, updated, differ from those of
+// a whole build of docs: terms whose postings differ, terms the updated
+// index alone has, and the records.
+func againstWhole(t *testing.T, ix *search.Index, docs []search.Doc) []string {
+	t.Helper()
+	_, want, wantRecs, err := search.Read(search.Build(docs).Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, got, gotRecs, err := search.Read(ix.Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for term, w := range want {
+		if g, ok := got[term]; !ok || !reflect.DeepEqual(w, g) {
+			out = append(out, fmt.Sprintf("term %q: updated %+v, whole build %+v", term, g, w))
+		}
+	}
+	for term := range got {
+		if _, ok := want[term]; !ok {
+			out = append(out, fmt.Sprintf("term %q: in the updated index only", term))
+		}
+	}
+	if !reflect.DeepEqual(wantRecs, gotRecs) {
+		out = append(out, "updated records differ from a whole build's")
+	}
+	return out
 }
