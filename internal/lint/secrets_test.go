@@ -81,11 +81,7 @@ func TestLiterals(t *testing.T) {
 	parts := append(slices.Clone(lits), "A", "K", "I", "S", "g", "h", "p", "_", "github", "_pat", "-", "e", "y", "J", "x", "o", "PRIVATE", " ", "KEY", "z", "\n")
 	r := rand.New(rand.NewPCG(9, 10))
 	for range 20000 {
-		var b strings.Builder
-		for range r.IntN(8) {
-			b.WriteString(parts[r.IntN(len(parts))])
-		}
-		text := []byte(b.String())
+		text := joinRandom(r, parts, 8)
 		for n := range lits {
 			for _, set := range [][]string{lits[:n+1], lits[n:]} {
 				if got, want := newLiterals(set...).in(text), containsAny(text, set); got != want {
@@ -99,17 +95,22 @@ func TestLiterals(t *testing.T) {
 	}
 }
 
+// joinRandom joins fewer than n of parts, drawn by r.
+func joinRandom(r *rand.Rand, parts []string, n int) []byte {
+	var b strings.Builder
+	for range r.IntN(n) {
+		b.WriteString(parts[r.IntN(len(parts))])
+	}
+	return []byte(b.String())
+}
+
 // TestSecretWordIn checks the search for secret words against
 // bytes.Contains of each.
 func TestSecretWordIn(t *testing.T) {
 	parts := append(slices.Clone(secretWords), "pass", "word", "api", "key", "_", "-", "db", "p", "s", "t", "a")
 	r := rand.New(rand.NewPCG(11, 12))
 	for range 20000 {
-		var b strings.Builder
-		for range r.IntN(5) {
-			b.WriteString(parts[r.IntN(len(parts))])
-		}
-		name := []byte(b.String())
+		name := joinRandom(r, parts, 5)
 		if got, want := secretWordIn(name), containsAny(name, secretWords); got != want {
 			t.Fatalf("secretWordIn(%q) = %v, want %v", name, got, want)
 		}
