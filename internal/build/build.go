@@ -111,7 +111,7 @@ type Options struct {
 	// keptSamples, if set, gives the layout check what earlier checks
 	// read of the pages it samples that did not change since (a reload's);
 	// it may wait for beside.
-	keptSamples func(r *render.Renderer) sampleDocs
+	keptSamples func() sampleDocs
 	// updatable keeps the search index ready for updates (a Live's);
 	// otherwise it keeps only its files, and hands them over once.
 	updatable bool
@@ -230,8 +230,9 @@ type prepared struct {
 	samples sampleDocs
 	// index waits for the search index, built beside whatever the caller
 	// does next (the rendering); nil when Search is skipped. Unless the
-	// index is updatable, only the first call has it (later ones have nil), and the index is
-	// garbage as soon as that caller is done with its files.
+	// index is updatable, only the first call has it (later ones have
+	// nil), and the index is garbage once that caller is done with its
+	// files.
 	index func() *search.Index
 }
 
@@ -305,8 +306,8 @@ func check(ctx context.Context, s *site.Site, th *render.Theme, r *render.Render
 	if opts.runs(Layouts) {
 		go func() {
 			var kept sampleDocs
-			if opts.keptSamples != nil && r != nil {
-				kept = opts.keptSamples(r)
+			if opts.keptSamples != nil && r != nil { // beside runs only with a renderer
+				kept = opts.keptSamples()
 			}
 			var err error
 			layouts, samples, err = checkLayouts(s, th, r, kept)

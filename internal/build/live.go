@@ -181,7 +181,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		fps, err = r.Fingerprints(ctx, l.fpc)
 		return err
 	}
-	keep := func(*render.Renderer) sampleDocs {
+	keep := func() sampleDocs {
 		<-fpsDone
 		kept := sampleDocs{}
 		for path, d := range l.samples {
