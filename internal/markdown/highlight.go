@@ -367,6 +367,7 @@ type lexState struct {
 	state        *chroma.LexerState
 	stack        []chroma.Iterator
 	newlineAdded bool
+	named        map[string]string // the named groups of the last match
 }
 
 // emitted returns the next token of the emitters a rule left, dropping
@@ -450,13 +451,20 @@ func (s *lexState) match(rules []*chroma.CompiledRule, f firstOf) (int, *chroma.
 		}
 		m, err := rule.Regexp.FindRunesMatchStartingAt(l.Text, l.Pos)
 		if m != nil && err == nil && m.RuneIndex == l.Pos {
-			groups := []string{}
-			named := make(map[string]string)
-			for _, g := range m.Groups() {
-				named[g.Name] = g.String()
-				groups = append(groups, g.String())
+			gs := m.Groups()
+			groups := make([]string, len(gs))
+			// One map serves every match of the run: what reads it (a
+			// mutator, an emitter by group names) does so before the next
+			// match.
+			if s.named == nil {
+				s.named = make(map[string]string, len(gs))
 			}
-			return i, rule, groups, named
+			clear(s.named)
+			for k, g := range gs {
+				groups[k] = g.String()
+				s.named[g.Name] = groups[k]
+			}
+			return i, rule, groups, s.named
 		}
 	}
 	return 0, &chroma.CompiledRule{}, nil, nil
