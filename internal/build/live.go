@@ -29,7 +29,8 @@ import (
 //     changed and the feed if it shows them are rendered.
 //   - Any other edit of Markdown pages (a title, front matter, a new,
 //     removed or renamed page) loads the site again, parsing only the
-//     files that changed (site.Memo), and runs the rules; then only the
+//     files that changed and, when those are files the last load found,
+//     without walking the folders again (site.Memo), and runs the rules; then only the
 //     files whose fingerprint changed are rendered
 //     (render.Renderer.Fingerprints): each file's fingerprint hashes the
 //     data its layout is given, so a title shows again wherever a layout
@@ -117,6 +118,8 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	start := time.Now()
 	cfg := l.opts.Site
 	cfg.Memo = l.memo
+	// A whole build walks the roots again, whatever the watcher said.
+	l.memo.ForgetWalk()
 	l.opts.Progress.Phase("loading and checking pages", 0)
 	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, updatable: true})
 	if err != nil {

@@ -95,12 +95,26 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 	if s.cache != nil && gitc == nil && cfg.Memo == nil && cfg.Remote == nil {
 		s.stamp = s.newStamp(roots)
 	}
+	// A Memo may hold what the last walk found, still true.
+	var kept [][]source
+	reused := false
+	if cfg.Memo != nil {
+		var diags diag.List
+		if kept, diags, reused = cfg.Memo.takeWalk(roots); reused {
+			s.Diags = append(s.Diags, diags...)
+		}
+	}
+	walkDiags := len(s.Diags)
+	var walked [][]source
 	var mds []source
-	for _, r := range roots {
-		found, err := s.walk(r)
-		if err != nil {
+	for i, r := range roots {
+		var found []source
+		if reused {
+			found = kept[i]
+		} else if found, err = s.walk(r); err != nil {
 			return nil, err
 		}
+		walked = append(walked, found)
 		if s.stamp != nil {
 			s.stamp.addFiles(found)
 		}
@@ -114,6 +128,9 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 	}
 	if s.stamp != nil {
 		s.stamp.Walk = slices.Clone(s.Diags)
+	}
+	if cfg.Memo != nil && !reused {
+		cfg.Memo.keepWalk(roots, walked, s.Diags[walkDiags:])
 	}
 	pages, err := s.parseAll(ctx, mds)
 	if gitc != nil {

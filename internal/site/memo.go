@@ -1,8 +1,12 @@
 package site
 
 import (
+	"os"
+	"slices"
 	"sync"
 	"time"
+
+	"github.com/handbook-dev/handbook/internal/diag"
 )
 
 // A Memo keeps, for the life of a process that loads the same site again
@@ -10,8 +14,12 @@ import (
 // page, its parsed and rendered document, its findings. A load with a Memo
 // parses only the files whose size or modification time changed since the
 // load before, and uses the rest as they were, with their links reset to be
-// resolved again. Everything else a load does (linking, the graph, rules)
-// is done whole.
+// resolved again. It also keeps what the last walk of the roots found: a
+// load that follows Forget takes it instead of walking again, when every
+// file said to have changed since the walk is one the walk found and is
+// still a regular file (an edit of existing files, the common case, does not
+// read every folder again). A load not told what changed walks. Everything else a load does (linking, the graph, rules) is
+// done whole.
 //
 // A Memo belongs to one configuration: when the configuration changes,
 // start a new one. Loads using a Memo must not run at the same time.
@@ -21,6 +29,74 @@ type Memo struct {
 	hits    int
 	// git is the repository's history, read on the first load.
 	git *gitState
+	// walk is what the last walk found, while it holds; nil when the next
+	// load must walk. told is set by Forget: the next load knows what
+	// changed.
+	walk *walked
+	told bool
+}
+
+// walked is what a walk of the roots found: the files of each root, in
+// the walk's order, and the walk's findings.
+type walked struct {
+	dirs  []string // the roots' folders, in order
+	found [][]source
+	diags diag.List
+	// at finds a file by its path on disk: found[i][j].
+	at map[string][2]int
+}
+
+// refresh takes a changed file's new size and time; false when the file
+// is not one the walk found, or is no longer a regular file.
+func (w *walked) refresh(abs string) bool {
+	ij, ok := w.at[abs]
+	if !ok {
+		return false
+	}
+	fi, err := os.Lstat(abs)
+	if err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	src := &w.found[ij[0]][ij[1]]
+	src.size, src.mod = fi.Size(), fi.ModTime()
+	return true
+}
+
+// keepWalk keeps what a load's walk found, for the next load.
+func (m *Memo) keepWalk(roots []*Root, found [][]source, diags diag.List) {
+	w := &walked{found: found, diags: slices.Clone(diags), at: map[string][2]int{}}
+	for i, r := range roots {
+		w.dirs = append(w.dirs, r.Dir)
+		for j, f := range found[i] {
+			w.at[f.abs] = [2]int{i, j}
+		}
+	}
+	m.mu.Lock()
+	m.walk = w
+	m.mu.Unlock()
+}
+
+// takeWalk returns the files of each root as the last walk found them,
+// bound to roots, and its findings; false when the roots must be walked.
+func (m *Memo) takeWalk(roots []*Root) ([][]source, diag.List, bool) {
+	m.mu.Lock()
+	w, told := m.walk, m.told
+	m.told = false
+	m.mu.Unlock()
+	if w == nil || !told || len(w.dirs) != len(roots) {
+		return nil, nil, false
+	}
+	out := make([][]source, len(roots))
+	for i, r := range roots {
+		if w.dirs[i] != r.Dir {
+			return nil, nil, false
+		}
+		out[i] = slices.Clone(w.found[i])
+		for j := range out[i] {
+			out[i][j].root = r
+		}
+	}
+	return out, slices.Clone(w.diags), true
 }
 
 // NewMemo returns an empty Memo.
@@ -52,11 +128,24 @@ func (m *Memo) put(path string, e *parsed) {
 
 // Forget drops what the Memo knows of the files at paths (absolute, as
 // the site reads them): they changed, whatever their size and time say.
+// Unless each is a file the last walk found and still a regular file, the
+// next load walks the roots again.
 func (m *Memo) Forget(paths ...string) {
 	m.mu.Lock()
 	for _, p := range paths {
 		delete(m.entries, p)
+		if m.walk != nil && !m.walk.refresh(p) {
+			m.walk = nil
+		}
 	}
+	m.told = true
+	m.mu.Unlock()
+}
+
+// ForgetWalk makes the next load walk the roots again.
+func (m *Memo) ForgetWalk() {
+	m.mu.Lock()
+	m.walk = nil
 	m.mu.Unlock()
 }
 
