@@ -252,27 +252,44 @@ func hashString(h hashWriter, s string) {
 func textWidth(s string, px float64, bold bool) float64 {
 	w := 0.0
 	for _, r := range s {
-		switch {
-		case strings.ContainsRune("il.,:;'|!Ijtf()[] ", r):
-			w += 0.32
-		case strings.ContainsRune("mwMW@%", r):
-			w += 0.9
-		case r >= 'A' && r <= 'Z':
-			w += 0.7
-		case r >= '0' && r <= '9':
-			w += 0.64
-		case r < 0x80:
-			w += 0.57
-		case unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r):
-			w += 1
-		default:
-			w += 0.62
+		if r < utf8.RuneSelf {
+			w += asciiWidths[r]
+		} else {
+			w += runeWidth(r)
 		}
 	}
 	if bold {
 		w *= 1.1
 	}
 	return w * px
+}
+
+// asciiWidths are runeWidth's answers for ASCII, which most text is.
+var asciiWidths = func() (t [utf8.RuneSelf]float64) {
+	for r := range t {
+		t[r] = runeWidth(rune(r))
+	}
+	return t
+}()
+
+// runeWidth is the width of r in ems, as textWidth estimates it.
+func runeWidth(r rune) float64 {
+	switch {
+	case strings.ContainsRune("il.,:;'|!Ijtf()[] ", r):
+		return 0.32
+	case strings.ContainsRune("mwMW@%", r):
+		return 0.9
+	case r >= 'A' && r <= 'Z':
+		return 0.7
+	case r >= '0' && r <= '9':
+		return 0.64
+	case r < 0x80:
+		return 0.57
+	case unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r):
+		return 1
+	default:
+		return 0.62
+	}
 }
 
 // fit shortens s with an ellipsis so that it is at most width pixels wide.

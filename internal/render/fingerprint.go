@@ -64,6 +64,10 @@ type fingerprinting struct {
 	deep  map[*site.Page]uint64
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
+	// info remembers the sum of the SiteInfo every file is given.
+	info     *SiteInfo
+	infoSum  uint64
+	infoOnce sync.Once
 	// unread are the fields of site.Page holding other pages that no
 	// layout names (unreadLinks).
 	unread map[int]bool
@@ -236,13 +240,18 @@ const (
 	// modeFace: the fields of a page named by another; the pages they
 	// name are left out.
 	modeFace
+	// modeRefs: only the pages a value names, each by its face: what a
+	// page's deep sum adds to its face. Values that cannot hold a page
+	// are skipped (mayHoldPages).
+	modeRefs
 )
 
 var (
-	pageType   = reflect.TypeFor[*site.Page]()
-	pageStruct = reflect.TypeFor[site.Page]()
-	docType    = reflect.TypeFor[*markdown.Document]()
-	timeType   = reflect.TypeFor[time.Time]()
+	pageType     = reflect.TypeFor[*site.Page]()
+	pageStruct   = reflect.TypeFor[site.Page]()
+	docType      = reflect.TypeFor[*markdown.Document]()
+	siteInfoType = reflect.TypeFor[*SiteInfo]()
+	timeType     = reflect.TypeFor[time.Time]()
 )
 
 // walker hashes a value by its exported fields, as a template sees it.
@@ -262,11 +271,37 @@ func (w walker) page(p *site.Page, mode walkMode) {
 		// it (the pages related to a backlink), and hashing it would
 		// change the fingerprints of every file showing a page whose
 		// neighbour's neighbours changed.
-	case modeDeep:
-		writeUint(w.h, w.f.sum(p, w.f.faces, modeFace))
+	case modeDeep, modeRefs:
+		writeUint(w.h, w.f.face(p))
 	default:
-		writeUint(w.h, w.f.sum(p, w.f.deep, modeDeep))
+		writeUint(w.h, w.f.deepSum(p))
 	}
+}
+
+// face is the sum of a page's own fields (modeFace), remembered.
+func (f *fingerprinting) face(p *site.Page) uint64 {
+	return f.sum(p, f.faces, modeFace)
+}
+
+// deepSum is the sum of a page's own fields and of the faces of the pages
+// it names: its face, then those faces in the order of its fields
+// (modeRefs). Remembered.
+func (f *fingerprinting) deepSum(p *site.Page) uint64 {
+	f.mu.Lock()
+	s, ok := f.deep[p]
+	f.mu.Unlock()
+	if ok {
+		return s
+	}
+	var h maphash.Hash
+	h.SetSeed(f.cache.seed)
+	writeUint(&h, f.face(p))
+	walker{f: f, h: &h}.value(reflect.ValueOf(p).Elem(), modeRefs)
+	s = h.Sum64()
+	f.mu.Lock()
+	f.deep[p] = s
+	f.mu.Unlock()
+	return s
 }
 
 // sum is the hash of a page's fields, the pages it names hashed as mode
@@ -306,12 +341,20 @@ func (f *fingerprinting) sum(p *site.Page, memo map[*site.Page]uint64, mode walk
 // channels are left out.
 func (w walker) value(v reflect.Value, mode walkMode) {
 	t := v.Type()
+	if mode == modeRefs && !mayHoldPages(t) {
+		return
+	}
 	switch t {
 	case pageType:
 		w.page((*site.Page)(v.UnsafePointer()), mode)
 		return
 	case docType:
 		return
+	case siteInfoType:
+		if !v.IsNil() {
+			writeUint(w.h, w.f.siteInfoSum((*SiteInfo)(v.UnsafePointer())))
+			return
+		}
 	case timeType:
 		tm := v.Interface().(time.Time)
 		writeUint(w.h, uint64(tm.UnixNano()))
@@ -370,6 +413,39 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 		writeUint(w.h, uint64(v.Len()))
 		writeUint(w.h, total)
 	}
+}
+
+// siteInfoSum is the sum of the SiteInfo given to every file, hashed
+// once: it is the same for all (Renderer.info).
+func (f *fingerprinting) siteInfoSum(info *SiteInfo) uint64 {
+	f.infoOnce.Do(func() {
+		var h maphash.Hash
+		h.SetSeed(f.cache.seed)
+		walker{f: f, h: &h}.value(reflect.ValueOf(info).Elem(), modeData)
+		f.info, f.infoSum = info, h.Sum64()
+	})
+	if info != f.info {
+		// Not the renderer's: hashed where it is met.
+		var h maphash.Hash
+		h.SetSeed(f.cache.seed)
+		walker{f: f, h: &h}.value(reflect.ValueOf(info).Elem(), modeData)
+		return h.Sum64()
+	}
+	return f.infoSum
+}
+
+// mayHold caches mayHoldPages.
+var mayHold sync.Map // reflect.Type → bool
+
+// mayHoldPages reports whether a value of type t can name a *site.Page
+// (holdsPages): whether the walker in modeRefs must look into it.
+func mayHoldPages(t reflect.Type) bool {
+	if b, ok := mayHold.Load(t); ok {
+		return b.(bool)
+	}
+	b := holdsPages(t, map[reflect.Type]bool{})
+	mayHold.Store(t, b)
+	return b
 }
 
 // fields caches the indexes of each struct type's exported fields.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -130,7 +131,13 @@ func PageLink(p *site.Page) template.HTML {
 func tocHTML(toc []markdown.Heading) template.HTML {
 	var b strings.Builder
 	for _, h := range toc {
-		fmt.Fprintf(&b, `<li class="toc-h%d"><a href="#%s">%s</a></li>`, h.Level, html.EscapeString(h.ID), html.EscapeString(h.Text))
+		b.WriteString(`<li class="toc-h`)
+		b.WriteString(strconv.Itoa(h.Level))
+		b.WriteString(`"><a href="#`)
+		b.WriteString(html.EscapeString(h.ID))
+		b.WriteString(`">`)
+		b.WriteString(html.EscapeString(h.Text))
+		b.WriteString(`</a></li>`)
 	}
 	return template.HTML(b.String())
 }

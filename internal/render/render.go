@@ -591,7 +591,11 @@ func (r *Renderer) pageData(p *site.Page) (*Data, error) {
 	if len(toc) < 2 {
 		toc = nil
 	}
-	return &Data{Page: p, Title: p.Title, TitleHTML: template.HTML(p.TitleHTML), URL: p.URL, Content: c, TOC: toc, TOCHTML: tocHTML(toc)}, nil
+	d := &Data{Page: p, Title: p.Title, TitleHTML: template.HTML(p.TitleHTML), URL: p.URL, Content: c, TOC: toc}
+	if r.fp == nil { // a fingerprint hashes TOC, which TOCHTML is made of
+		d.TOCHTML = tocHTML(toc)
+	}
+	return d, nil
 }
 
 func (r *Renderer) page(p *site.Page) ([]byte, error) {
