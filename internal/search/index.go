@@ -32,6 +32,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"hash/maphash"
 	"iter"
 	"math"
 	"math/bits"
@@ -730,6 +731,9 @@ type Index struct {
 	near *nearState
 	// dirFiles are the names of the chunk directories written.
 	dirFiles []string
+	// sums are each document's docSum, by which Update knows a document
+	// that did not change.
+	sums []uint64
 	// static: the index keeps its files only (BuildStatic).
 	static bool
 }
@@ -750,6 +754,9 @@ func build(docs []Doc, static bool) *Index {
 	slices.SortFunc(docs, func(a, b Doc) int { return cmp.Compare(a.URL, b.URL) })
 	ix := &Index{docs: docs, in: newInterner(), terms: make([]idSet, len(docs)), pos: make([][]byte, len(docs)),
 		byURL: map[string]int{}, static: static}
+	if !static {
+		ix.sums = make([]uint64, len(docs))
+	}
 	// Each document's analysis is cut down, as soon as it is made, to what
 	// its postings need: the numbers of its terms, its positions and the
 	// rest of each posting (scores), so that the analyses of the whole
@@ -765,6 +772,9 @@ func build(docs []Doc, static bool) *Index {
 	termIDs := make([][]int32, len(docs)) // in the order of scores
 	vocab := make([]idSet, len(docs))
 	_ = parallel.Each(context.Background(), len(docs), 0, func(i int) error {
+		if !static {
+			ix.sums[i] = docSum(&ix.docs[i])
+		}
 		a := analyze(&ix.docs[i], ix.in)
 		ix.docs[i].Body = nil // the records need the rest
 		ss := make([]scored, len(a.occs))
@@ -1537,7 +1547,7 @@ func appendString(b []byte, s string) []byte {
 
 // Update takes new versions of documents already in the index (same URL)
 // and rewrites the chunks holding their old or new terms, their record
-// files and the entry. Chunk boundaries stay as they were; a whole Build
+// files and the entry; a document the index has as it is changes nothing. Chunk boundaries stay as they were; a whole Build
 // may cut them differently. It returns false, changing nothing, when a
 // document is not in the index.
 func (ix *Index) Update(docs []Doc) bool {
@@ -1549,12 +1559,72 @@ func (ix *Index) Update(docs []Doc) bool {
 		return false
 	}
 	u := indexUpdate{ix: ix, touched: map[string]bool{}, groups: map[int]bool{}}
+	replaced := 0
 	for i, d := range docs {
-		u.replace(int32(ids[i]), d)
+		// A document as the index has it already changes nothing: a page
+		// rendered again for its neighbours, a listing whose counts stayed.
+		if sum := docSum(&d); sum != ix.sums[ids[i]] {
+			u.replace(int32(ids[i]), d)
+			ix.sums[ids[i]] = sum
+			replaced++
+		}
+	}
+	if replaced == 0 {
+		return true
 	}
 	u.touchFamilies(u.families())
 	u.rewrite()
 	return true
+}
+
+// docSeed seeds docSum: the sums are compared within one process only.
+var docSeed = maphash.MakeSeed()
+
+// docSum hashes every field of d: equal sums, equal documents.
+func docSum(d *Doc) uint64 {
+	var h maphash.Hash
+	h.SetSeed(docSeed)
+	str := func(s string) {
+		h.WriteString(s)
+		h.WriteByte(0)
+	}
+	num := func(n uint64) {
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], n)
+		h.Write(b[:])
+	}
+	list := func(ss []string) {
+		num(uint64(len(ss)))
+		for _, s := range ss {
+			str(s)
+		}
+	}
+	str(d.URL)
+	str(d.Title)
+	str(d.Kind)
+	str(d.KindLabel)
+	str(d.Status)
+	str(d.Excerpt)
+	list(d.Tags)
+	list(d.Services)
+	list(d.Alerts)
+	num(math.Float64bits(d.Weight))
+	num(uint64(len(d.Headings)))
+	for _, hd := range d.Headings {
+		str(hd.ID)
+		str(hd.Text)
+	}
+	num(uint64(len(d.Body)))
+	for _, p := range d.Body {
+		num(uint64(p.Section))
+		str(p.Text)
+		if p.Code {
+			h.WriteByte(1)
+		} else {
+			h.WriteByte(0)
+		}
+	}
+	return h.Sum64()
 }
 
 // docIDs returns the index of each document by URL, or false when one is
