@@ -391,6 +391,14 @@ func (l *Live) UpdateSearch() *LiveResult {
 	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Elapsed: time.Since(start)}
 }
 
+// SearchWhole reports whether the search index is to be built whole
+// again (pages were added or removed) rather than updated in place.
+func (l *Live) SearchWhole() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.nextIndex != nil
+}
+
 // SearchPending reports whether pages changed since the search index was
 // last brought up to date.
 func (l *Live) SearchPending() bool {

@@ -28,7 +28,9 @@
 // changes), and how many there are in all. After a partial update the
 // search index is brought up to date beside the loop (Live.UpdateSearch)
 // and published as one more snapshot with the same problems, so that the
-// browser reloads the edited page without waiting for the index.
+// browser reloads the edited page without waiting for the index; an index
+// built whole again (a page added or removed) waits until the files have
+// been quiet for a second (Options.SearchIdle).
 //
 // A line per batch, "changed: content/a.md, content/b.md", goes to
 // Options.Log unless Options.Quiet, with the watcher's errors; the server
@@ -73,7 +75,15 @@ type Options struct {
 	// watcher's errors; nil discards them.
 	Log   io.Writer
 	Quiet bool
+	// SearchIdle is how long the files must have been quiet before the
+	// search index is built whole again (after a page was added or
+	// removed), so that the next save is not slowed by it; default
+	// DefaultSearchIdle. A page's own update is made at once.
+	SearchIdle time.Duration
 }
+
+// DefaultSearchIdle is Options.SearchIdle's default.
+const DefaultSearchIdle = time.Second
 
 // A Loop is the state of one preview session. Start and Run are called
 // from one goroutine.
@@ -94,8 +104,10 @@ type Loop struct {
 	// probs and total are the problems last published.
 	probs []serve.Problem
 	total int
-	// searching is set while a search index update runs.
+	// searching is set while a search index update runs; lastBatch is
+	// when the last batch of changes came.
 	searching bool
+	lastBatch time.Time
 	// batches and werrs are the watcher's (Start).
 	batches <-chan watch.Batch
 	werrs   <-chan error
@@ -106,6 +118,9 @@ type Loop struct {
 func New(cfg site.Config, opts Options) *Loop {
 	if opts.Log == nil {
 		opts.Log = io.Discard
+	}
+	if opts.SearchIdle <= 0 {
+		opts.SearchIdle = DefaultSearchIdle
 	}
 	return &Loop{opts: opts, cfg: cfg, sources: map[string][]byte{}}
 }
@@ -130,8 +145,9 @@ func (l *Loop) Run(ctx context.Context) {
 	batches, werrs := l.batches, l.werrs
 	searchDone := make(chan searchResult, 1)
 	for {
-		l.startSearch(searchDone)
+		later := l.startSearch(searchDone)
 		select {
+		case <-later: // quiet long enough for the index
 		case r := <-searchDone:
 			l.searched(r)
 		case <-ctx.Done():
@@ -146,6 +162,7 @@ func (l *Loop) Run(ctx context.Context) {
 			if !ok {
 				return // the watcher's context is done
 			}
+			l.lastBatch = time.Now()
 			// A changed configuration is read again; a broken one is
 			// shown, not fatal, and the site is built again once it works.
 			if slices.Contains(b.Paths, l.opts.ConfigFile) || l.live == nil {
@@ -221,14 +238,24 @@ type searchResult struct {
 
 // startSearch brings the search index up to date beside the loop, once
 // the pages an edit changed are served, unless an update is running: the
-// loop starts another when it ends.
-func (l *Loop) startSearch(done chan<- searchResult) {
+// loop starts another when it ends. An index to build whole waits until
+// the files have been quiet for Options.SearchIdle: it would take the
+// cores from the next save's update (a second at 10,000 pages); the
+// channel returned fires when it is time to try again (nil: nothing to
+// wait for).
+func (l *Loop) startSearch(done chan<- searchResult) <-chan time.Time {
 	if l.searching || l.live == nil || !l.live.SearchPending() {
-		return
+		return nil
+	}
+	if l.live.SearchWhole() {
+		if wait := l.opts.SearchIdle - time.Since(l.lastBatch); wait > 0 {
+			return time.After(wait)
+		}
 	}
 	l.searching = true
 	live := l.live
 	go func() { done <- searchResult{live, live.UpdateSearch()} }()
+	return nil
 }
 
 // searched publishes a search index update, unless the site was set up

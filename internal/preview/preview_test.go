@@ -82,3 +82,74 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("describe = %q, want %q", got, want)
 	}
 }
+
+// TestSearchWaitsForQuiet: after a page is added, the page is published at
+// once and the search index, built whole again, only once the files have
+// been quiet for SearchIdle; it then finds the new page.
+func TestSearchWaitsForQuiet(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("content/index.md", "---\ntitle: Home\n---\nHello.\n")
+	cfg := site.DefaultConfig(dir)
+	type published struct {
+		at   time.Time
+		snap *serve.Snapshot
+	}
+	snaps := make(chan published, 16)
+	const idle = 700 * time.Millisecond
+	loop := New(cfg, Options{
+		Publish:    func(s *serve.Snapshot) serve.Update { snaps <- published{time.Now(), s}; return serve.Update{} },
+		Config:     func() (site.Config, error) { return cfg, nil },
+		ConfigFile: filepath.Join(dir, "handbook.yaml"),
+		SearchIdle: idle,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := loop.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	<-snaps
+	go loop.Run(ctx)
+	saved := time.Now()
+	write("content/zebra.md", "---\ntitle: Zebra crossings\n---\nStriped.\n")
+	timeout := time.After(20 * time.Second)
+	var page published
+	for {
+		select {
+		case p := <-snaps:
+			if page.snap == nil {
+				if p.snap.Files["/zebra/index.html"] != nil {
+					page = p
+				}
+				continue
+			}
+			if p.snap.Note != "search index" {
+				continue
+			}
+			if waited := p.at.Sub(saved); waited < idle {
+				t.Errorf("the index was built whole %v after the save, before %v of quiet", waited, idle)
+			}
+			found := false
+			for path, b := range p.snap.Files {
+				if strings.HasPrefix(path, "/search/") && strings.Contains(string(b), "zebra") {
+					found = true
+				}
+			}
+			if !found {
+				t.Error("the search index does not hold the new page")
+			}
+			return
+		case <-timeout:
+			t.Fatalf("no search index after the new page (page published: %v)", page.snap != nil)
+		}
+	}
+}
