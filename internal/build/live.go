@@ -68,11 +68,15 @@ type Live struct {
 	// sampled, rendered as files has them unless stale.
 	samples sampleDocs
 	// pending are the pages partial updates changed that the search index
-	// does not have yet (UpdateSearch); nextIndex, when set, is a whole
-	// index of the site being built, to replace the index (a page was
-	// added or removed).
-	pending   []search.Doc
-	nextIndex func() *search.Index
+	// does not have yet (UpdateSearch), pendingPaths the pages reloads
+	// rendered again, whose documents UpdateSearch makes, and
+	// pendingListings whether the generated listings are to be indexed
+	// again too. wholeIndex is set when the index is to be built whole
+	// again (a page was added or removed).
+	pending         []search.Doc
+	pendingPaths    map[string]bool
+	pendingListings bool
+	wholeIndex      bool
 	// ixMu serializes the updates of an index.
 	ixMu sync.Mutex
 }
@@ -135,7 +139,8 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	l.opts.Progress.Phase("building the search index", 0)
 	ix := p.index()
 	maps.Copy(files, ix.Files())
-	l.s, l.r, l.ix, l.raw, l.diags, l.files, l.pending, l.nextIndex = p.site, p.r, ix, p.raw, p.diags, files, nil, nil
+	l.s, l.r, l.ix, l.raw, l.diags, l.files = p.site, p.r, ix, p.raw, p.diags, files
+	l.pending, l.pendingPaths, l.pendingListings, l.wholeIndex = nil, nil, false, false
 	l.samples = p.samples
 	l.gen++
 	// The fingerprints of what was rendered, for the next update, are
@@ -238,22 +243,25 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 
 	// The search index: the pages rendered again, and the generated
 	// listings, are indexed again in place when the site has the same
-	// files as before; else it is built whole, beside the serving.
-	if samePaths && l.nextIndex == nil {
+	// files as before; else it is built whole, beside the serving. Their
+	// documents are made by UpdateSearch, after the pages are served.
+	if samePaths && !l.wholeIndex {
+		if l.pendingPaths == nil {
+			l.pendingPaths = map[string]bool{}
+		}
 		for _, path := range todo {
-			if q := p.site.PageAt(strings.TrimSuffix(path, "index.html")); q != nil && strings.HasSuffix(path, "/index.html") && p.site.IsPublished(q) {
-				l.pending = append(l.pending, searchDoc(q))
+			if strings.HasSuffix(path, "/index.html") {
+				l.pendingPaths[path] = true
 			}
 		}
 		// The generated listings (services, owners, tags, folders) say
-		// how many pages they hold: all are indexed again.
-		l.pending = append(l.pending, generatedDocs(p.site)...)
+		// how many pages they hold: all are offered again, and those
+		// that changed are indexed again.
+		l.pendingListings = true
 	} else {
-		// Built when UpdateSearch asks, after the pages are served, and
-		// not at all if another reload replaces it first.
-		docs := searchDocs(p.site)
-		l.nextIndex = sync.OnceValue(func() *search.Index { return search.Build(docs) })
-		l.pending = nil
+		// Built when UpdateSearch asks, from the pages of the site then.
+		l.wholeIndex = true
+		l.pending, l.pendingPaths, l.pendingListings = nil, nil, false
 		l.gen++
 	}
 	l.s, l.r, l.raw, l.diags, l.files, l.fps, l.stale = p.site, p.r, p.raw, p.diags, files, fps, map[string]bool{}
@@ -347,24 +355,39 @@ func (l *Live) Update(ctx context.Context, paths []string) (*LiveResult, error) 
 
 // UpdateSearch brings the search index up to date with the pages the
 // Updates since the last call changed, rewriting only the chunks holding
-// their old or new words (or taking the whole index a reload started, when
-// pages were added or removed), and returns the site with it: the latest
+// their old or new words (or building it whole, when a reload added or
+// removed pages), and returns the site with it: the latest
 // pages and the new index. It returns nil when there is nothing to do, or
 // when the index was replaced meanwhile. It is separate so that the pages
 // an edit changed can be served (and browsers reloaded) before the index
 // is rewritten, and it may run beside Update and Build.
 func (l *Live) UpdateSearch() *LiveResult {
+	start := time.Now()
 	l.mu.Lock()
-	docs, ix, gen, next := l.pending, l.ix, l.gen, l.nextIndex
-	l.pending, l.nextIndex = nil, nil
+	// The documents are made under the lock: Update changes pages in
+	// place.
+	docs, ix, gen, whole := l.pending, l.ix, l.gen, l.wholeIndex && l.s != nil
+	var all []search.Doc
+	if whole {
+		all = searchDocs(l.s)
+	} else if l.s != nil {
+		for path := range l.pendingPaths {
+			if q := l.s.PageAt(strings.TrimSuffix(path, "index.html")); q != nil && l.s.IsPublished(q) {
+				docs = append(docs, searchDoc(q))
+			}
+		}
+		if l.pendingListings {
+			docs = append(docs, generatedDocs(l.s)...)
+		}
+	}
+	l.pending, l.pendingPaths, l.pendingListings, l.wholeIndex = nil, nil, false, false
 	l.mu.Unlock()
-	if len(docs) == 0 && next == nil || ix == nil && next == nil {
+	if !whole && (len(docs) == 0 || ix == nil) {
 		return nil
 	}
-	start := time.Now()
 	l.ixMu.Lock()
-	if next != nil {
-		ix = next()
+	if whole {
+		ix, docs = search.Build(all), nil
 	}
 	ok := len(docs) == 0 || ix.Update(docs)
 	if !ok {
@@ -396,7 +419,7 @@ func (l *Live) UpdateSearch() *LiveResult {
 func (l *Live) SearchWhole() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.nextIndex != nil
+	return l.wholeIndex
 }
 
 // SearchPending reports whether pages changed since the search index was
@@ -404,5 +427,5 @@ func (l *Live) SearchWhole() bool {
 func (l *Live) SearchPending() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.pending) > 0 || l.nextIndex != nil
+	return len(l.pending) > 0 || len(l.pendingPaths) > 0 || l.pendingListings || l.wholeIndex
 }
