@@ -57,20 +57,55 @@ const fpMarker = "\x00handbook fingerprint\x00"
 // fingerprinting is the state of one Fingerprints call.
 type fingerprinting struct {
 	cache *FingerprintCache
-	// faces and deep remember the fingerprint of each page the layouts
-	// are given (see face).
 	mu    sync.Mutex
-	faces map[*site.Page]uint64
-	deep  map[*site.Page]uint64
+	// readings are, by layout, the fields of pages it reads and the sums
+	// of pages so hashed; layouts that read the same share one.
+	readings map[string]*reading
+	// all is the reading of every layout at once, for a layout the theme
+	// does not have.
+	all *reading
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
 	// info remembers the sum of the SiteInfo every file is given.
 	info     *SiteInfo
 	infoSum  uint64
 	infoOnce sync.Once
-	// unread are the fields of site.Page holding other pages that no
-	// layout names (unreadLinks).
-	unread map[int]bool
+}
+
+// reading is what fingerprints of one layout's files leave out of pages:
+// the fields of site.Page holding other pages that the layout, and the
+// templates it calls, never name (unreadBy); and the sums of pages hashed
+// so (see face and deepSum).
+type reading struct {
+	unread      map[int]bool
+	faces, deep map[*site.Page]uint64
+}
+
+func newReading(unread map[int]bool) *reading {
+	return &reading{unread: unread, faces: map[*site.Page]uint64{}, deep: map[*site.Page]uint64{}}
+}
+
+// readingsOf returns the reading of each layout of th, layouts that leave
+// out the same fields sharing one.
+func readingsOf(th *Theme) map[string]*reading {
+	out := map[string]*reading{}
+	byKey := map[string]*reading{}
+	for name := range th.layouts {
+		unread := unreadBy(th.layoutNames(name))
+		var key []byte
+		for i := range 256 {
+			if unread[i] {
+				key = append(key, byte(i))
+			}
+		}
+		rd := byKey[string(key)]
+		if rd == nil {
+			rd = newReading(unread)
+			byKey[string(key)] = rd
+		}
+		out[name] = rd
+	}
+	return out
 }
 
 // Fingerprints returns the fingerprint of every file All writes, by site
@@ -87,7 +122,7 @@ type fingerprinting struct {
 func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (map[string]Fingerprint, error) {
 	fr := *r
 	fr.planned, fr.byPath = nil, nil
-	fr.fp = &fingerprinting{cache: cache, faces: map[*site.Page]uint64{}, deep: map[*site.Page]uint64{}, folders: map[*navNode]uint64{}, unread: unreadLinks(r.Theme)}
+	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme), all: newReading(unreadLinks(r.Theme))}
 	cache.mu.Lock()
 	cache.next = make(map[*markdown.Document]uint64, len(cache.docs))
 	cache.mu.Unlock()
@@ -162,7 +197,11 @@ func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree) []byt
 		// page's URL: the tree's part it shows is hashed in its place.
 		writeUint(&h, f.navSum(nav, d.URL))
 	}
-	w := walker{f: f, h: &h}
+	rd := f.readings[layout]
+	if rd == nil {
+		rd = f.all
+	}
+	w := walker{f: f, rd: rd, h: &h}
 	w.value(reflect.ValueOf(d).Elem(), modeData)
 	if d.Page != nil && d.Page.Doc != nil {
 		d.Page.Doc.Fingerprint(&h, func(html []byte) uint64 { return f.cache.docSum(d.Page.Doc, html) })
@@ -254,10 +293,12 @@ var (
 	timeType     = reflect.TypeFor[time.Time]()
 )
 
-// walker hashes a value by its exported fields, as a template sees it.
+// walker hashes a value by its exported fields, as a template of a
+// layout that reads as rd says sees it.
 type walker struct {
-	f *fingerprinting
-	h *maphash.Hash
+	f  *fingerprinting
+	rd *reading
+	h  *maphash.Hash
 }
 
 func (w walker) page(p *site.Page, mode walkMode) {
@@ -272,41 +313,41 @@ func (w walker) page(p *site.Page, mode walkMode) {
 		// change the fingerprints of every file showing a page whose
 		// neighbour's neighbours changed.
 	case modeDeep, modeRefs:
-		writeUint(w.h, w.f.face(p))
+		writeUint(w.h, w.f.face(w.rd, p))
 	default:
-		writeUint(w.h, w.f.deepSum(p))
+		writeUint(w.h, w.f.deepSum(w.rd, p))
 	}
 }
 
 // face is the sum of a page's own fields (modeFace), remembered.
-func (f *fingerprinting) face(p *site.Page) uint64 {
-	return f.sum(p, f.faces, modeFace)
+func (f *fingerprinting) face(rd *reading, p *site.Page) uint64 {
+	return f.sum(rd, p, rd.faces, modeFace)
 }
 
 // deepSum is the sum of a page's own fields and of the faces of the pages
 // it names: its face, then those faces in the order of its fields
 // (modeRefs). Remembered.
-func (f *fingerprinting) deepSum(p *site.Page) uint64 {
+func (f *fingerprinting) deepSum(rd *reading, p *site.Page) uint64 {
 	f.mu.Lock()
-	s, ok := f.deep[p]
+	s, ok := rd.deep[p]
 	f.mu.Unlock()
 	if ok {
 		return s
 	}
 	var h maphash.Hash
 	h.SetSeed(f.cache.seed)
-	writeUint(&h, f.face(p))
-	walker{f: f, h: &h}.value(reflect.ValueOf(p).Elem(), modeRefs)
+	writeUint(&h, f.face(rd, p))
+	walker{f: f, rd: rd, h: &h}.value(reflect.ValueOf(p).Elem(), modeRefs)
 	s = h.Sum64()
 	f.mu.Lock()
-	f.deep[p] = s
+	rd.deep[p] = s
 	f.mu.Unlock()
 	return s
 }
 
 // sum is the hash of a page's fields, the pages it names hashed as mode
 // says, remembered in memo.
-func (f *fingerprinting) sum(p *site.Page, memo map[*site.Page]uint64, mode walkMode) uint64 {
+func (f *fingerprinting) sum(rd *reading, p *site.Page, memo map[*site.Page]uint64, mode walkMode) uint64 {
 	f.mu.Lock()
 	s, ok := memo[p]
 	f.mu.Unlock()
@@ -315,7 +356,7 @@ func (f *fingerprinting) sum(p *site.Page, memo map[*site.Page]uint64, mode walk
 	}
 	var h maphash.Hash
 	h.SetSeed(f.cache.seed)
-	w := walker{f: f, h: &h}
+	w := walker{f: f, rd: rd, h: &h}
 	w.value(reflect.ValueOf(p).Elem(), mode)
 	if doc := p.Doc; doc != nil {
 		// What layouts may read of another page's document.
@@ -383,7 +424,7 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 	case reflect.Struct:
 		page := t == pageStruct
 		for _, i := range exportedFields(t) {
-			if page && w.f.unread[i] {
+			if page && w.rd.unread[i] {
 				continue
 			}
 			w.value(v.Field(i), mode)
@@ -405,7 +446,7 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 		for it.Next() {
 			var h maphash.Hash
 			h.SetSeed(w.f.cache.seed)
-			e := walker{f: w.f, h: &h}
+			e := walker{f: w.f, rd: w.rd, h: &h}
 			e.value(it.Key(), mode)
 			e.value(it.Value(), mode)
 			total += h.Sum64()
@@ -421,14 +462,14 @@ func (f *fingerprinting) siteInfoSum(info *SiteInfo) uint64 {
 	f.infoOnce.Do(func() {
 		var h maphash.Hash
 		h.SetSeed(f.cache.seed)
-		walker{f: f, h: &h}.value(reflect.ValueOf(info).Elem(), modeData)
+		walker{f: f, rd: f.all, h: &h}.value(reflect.ValueOf(info).Elem(), modeData)
 		f.info, f.infoSum = info, h.Sum64()
 	})
 	if info != f.info {
 		// Not the renderer's: hashed where it is met.
 		var h maphash.Hash
 		h.SetSeed(f.cache.seed)
-		walker{f: f, h: &h}.value(reflect.ValueOf(info).Elem(), modeData)
+		walker{f: f, rd: f.all, h: &h}.value(reflect.ValueOf(info).Elem(), modeData)
 		return h.Sum64()
 	}
 	return f.infoSum

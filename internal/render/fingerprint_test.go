@@ -26,12 +26,22 @@ type fpState struct {
 }
 
 // fpStates edits a generated site in the ways authors do and loads and
-// renders it after each edit.
-func fpStates(t *testing.T) []fpState {
+// renders it after each edit. layouts, if any, are the site's own layouts
+// (name → text), over the theme's.
+func fpStates(t *testing.T, layouts map[string]string) []fpState {
 	t.Helper()
 	dir := t.TempDir()
 	if err := sitegen.Generate(dir, 150, 3); err != nil {
 		t.Fatal(err)
+	}
+	for name, text := range layouts {
+		p := filepath.Join(dir, "layouts", name+".html")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	one := func(pattern string) string {
 		m, _ := filepath.Glob(filepath.Join(dir, pattern))
@@ -143,7 +153,7 @@ func violations(t *testing.T, states []fpState) []string {
 // fingerprint. And that fingerprints do not change for nothing: most files
 // keep theirs after an edit of one page's title.
 func TestFingerprintsFollowChanges(t *testing.T) {
-	states := fpStates(t)
+	states := fpStates(t, nil)
 	if bad := violations(t, states); len(bad) > 0 {
 		t.Errorf("%d files changed with the same fingerprint, such as:\n%s", len(bad), strings.Join(bad[:min(len(bad), 10)], "\n"))
 	}
@@ -174,7 +184,7 @@ func TestFingerprintsLeavingOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders a site ten times")
 	}
-	states := fpStates(t)
+	states := fpStates(t, nil)
 	// Fields that say the same thing are left out together: the status
 	// as written and normalized. "sidebar" leaves out the sidebar's tree.
 	for _, set := range [][]string{{"Title"}, {"Status", "RawStatus"}, {"LastReviewed"}, {"Tags"}, {"sidebar"}, {"Backlinks"}, {"Pages"}} {
@@ -189,6 +199,23 @@ func TestFingerprintsLeavingOut(t *testing.T) {
 	}
 	leaveOut = nil
 	fields.Clear()
+}
+
+// TestFingerprintsSiteListLayout: a site's own list layout that shows, for
+// each page it lists, how many pages link to it reads what the default
+// list layout does not (the listed pages' backlinks, through a template it
+// calls); its lists' fingerprints follow every change of them.
+func TestFingerprintsSiteListLayout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders a site ten times")
+	}
+	states := fpStates(t, map[string]string{
+		"list": `{{define "main"}}{{range .List.Pages}}{{template "counted" .}}{{end}}{{range .List.Groups}}{{range .Pages}}{{template "counted" .}}{{end}}{{end}}{{end}}` +
+			`{{define "counted"}}<p>{{.Title}}: {{len .Backlinks}} {{range .RelatedPages}}{{.Title}} {{end}}</p>{{end}}`,
+	})
+	if bad := violations(t, states); len(bad) > 0 {
+		t.Errorf("%d files changed with the same fingerprint, such as:\n%s", len(bad), strings.Join(bad[:min(len(bad), 10)], "\n"))
+	}
 }
 
 // TestUnreadLinks checks which of a page's links to other pages the
@@ -211,6 +238,14 @@ func TestUnreadLinks(t *testing.T) {
 	if !unread[field("Outgoing")] || unread[field("Backlinks")] || unread[field("RelatedPages")] {
 		t.Errorf("default theme: Outgoing unread %v (want true), Backlinks %v, RelatedPages %v (want false)",
 			unread[field("Outgoing")], unread[field("Backlinks")], unread[field("RelatedPages")])
+	}
+	// Per layout: the default list layout never shows the pages it lists'
+	// backlinks; the runbook layout shows its page's.
+	if list := unreadBy(th.layoutNames("list")); !list[field("Backlinks")] || !list[field("RelatedPages")] {
+		t.Errorf("default list layout: Backlinks unread %v, RelatedPages %v (want true)", list[field("Backlinks")], list[field("RelatedPages")])
+	}
+	if rb := unreadBy(th.layoutNames("runbook")); rb[field("Backlinks")] {
+		t.Error("runbook layout: Backlinks unread, but it shows them (through BacklinksByKind, in a template it calls)")
 	}
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)

@@ -12,17 +12,81 @@ import (
 // (.Page.Backlinks, $p.Title, (index .List.Pages 0).Href): what any layout
 // can read of the data by name. Computed once.
 func (th *Theme) names() map[string]bool {
-	th.namesOnce.Do(func() {
-		th.nameSet = map[string]bool{}
-		for _, t := range th.layouts {
-			for _, tt := range t.Templates() {
-				if tt.Tree != nil {
-					collectNames(tt.Tree.Root, th.nameSet)
-				}
+	th.namesOnce.Do(th.collect)
+	return th.nameSet
+}
+
+// layoutNames returns the field and method names a layout's execution can
+// reach: those of base and of the templates it calls, transitively, in the
+// layout's set; nil for a layout the theme does not have. A list's layout
+// that never names .Backlinks does not read the backlinks of the pages it
+// lists, though the layout of a page shows its own. Computed once.
+func (th *Theme) layoutNames(layout string) map[string]bool {
+	th.namesOnce.Do(th.collect)
+	return th.byLayout[layout]
+}
+
+// collect fills nameSet and byLayout.
+func (th *Theme) collect() {
+	th.nameSet = map[string]bool{}
+	th.byLayout = map[string]map[string]bool{}
+	for name, t := range th.layouts {
+		for _, tt := range t.Templates() {
+			if tt.Tree != nil {
+				collectNames(tt.Tree.Root, th.nameSet)
 			}
 		}
-	})
-	return th.nameSet
+		reach := map[string]bool{}
+		seen := map[string]bool{}
+		var visit func(tmpl string)
+		visit = func(tmpl string) {
+			if seen[tmpl] {
+				return
+			}
+			seen[tmpl] = true
+			tt := t.Lookup(tmpl)
+			if tt == nil || tt.Tree == nil {
+				return
+			}
+			var calls []string
+			collectCalls(tt.Tree.Root, reach, &calls)
+			for _, c := range calls {
+				visit(c)
+			}
+		}
+		visit("base")
+		th.byLayout[name] = reach
+	}
+}
+
+// collectCalls is collectNames that also lists the templates n calls.
+func collectCalls(n parse.Node, out map[string]bool, calls *[]string) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			collectCalls(c, out, calls)
+		}
+	case *parse.IfNode:
+		collectNames(n.Pipe, out)
+		collectCalls(n.List, out, calls)
+		collectCalls(n.ElseList, out, calls)
+	case *parse.RangeNode:
+		collectNames(n.Pipe, out)
+		collectCalls(n.List, out, calls)
+		collectCalls(n.ElseList, out, calls)
+	case *parse.WithNode:
+		collectNames(n.Pipe, out)
+		collectCalls(n.List, out, calls)
+		collectCalls(n.ElseList, out, calls)
+	case *parse.TemplateNode:
+		collectNames(n.Pipe, out)
+		*calls = append(*calls, n.Name)
+	default:
+		collectNames(n, out)
+	}
 }
 
 func collectNames(n parse.Node, out map[string]bool) {
@@ -95,6 +159,12 @@ var (
 // fingerprint leaves them out. A page named by the data, and shown, is
 // fingerprinted through the data itself.
 func unreadLinks(th *Theme) map[int]bool {
+	return unreadBy(th.names())
+}
+
+// unreadBy returns the indexes of site.Page's fields that hold other pages
+// and that names, the names a layout reads, do not name.
+func unreadBy(names map[string]bool) map[int]bool {
 	pageLinksOnce.Do(func() {
 		t := reflect.TypeFor[site.Page]()
 		for i := 0; i < t.NumField(); i++ {
@@ -104,7 +174,6 @@ func unreadLinks(th *Theme) map[int]bool {
 			}
 		}
 	})
-	names := th.names()
 	read := map[string]bool{}
 	for n := range names {
 		read[n] = true

@@ -27,9 +27,11 @@ type Theme struct {
 	// they are served under /assets/ (theme) or / (site static/).
 	Static []StaticFile
 	// nameSet holds every field and method name the layouts write
-	// (names).
+	// (names); byLayout those each layout's execution reaches
+	// (layoutNames).
 	namesOnce sync.Once
 	nameSet   map[string]bool
+	byLayout  map[string]map[string]bool
 }
 
 // StaticFile is a file copied into the site as is.
