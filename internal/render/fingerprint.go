@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +65,8 @@ type fingerprinting struct {
 	// all is the reading of every layout at once, for a layout the theme
 	// does not have.
 	all *reading
+	// cores remembers core, which all readings share.
+	cores map[*site.Page]uint64
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
 	// info remembers the sum of the SiteInfo every file is given.
@@ -122,7 +125,7 @@ func readingsOf(th *Theme) map[string]*reading {
 func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (map[string]Fingerprint, error) {
 	fr := *r
 	fr.planned, fr.byPath = nil, nil
-	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme), all: newReading(unreadLinks(r.Theme))}
+	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme), all: newReading(unreadLinks(r.Theme)), cores: map[*site.Page]uint64{}}
 	cache.mu.Lock()
 	cache.next = make(map[*markdown.Document]uint64, len(cache.docs))
 	cache.mu.Unlock()
@@ -319,9 +322,68 @@ func (w walker) page(p *site.Page, mode walkMode) {
 	}
 }
 
-// face is the sum of a page's own fields (modeFace), remembered.
+// face is the sum of a page's own fields (modeFace) as rd reads them:
+// its core, then the fields holding other pages that rd reads, each by
+// how many pages it holds. Remembered.
 func (f *fingerprinting) face(rd *reading, p *site.Page) uint64 {
-	return f.sum(rd, p, rd.faces, modeFace)
+	f.mu.Lock()
+	s, ok := rd.faces[p]
+	f.mu.Unlock()
+	if ok {
+		return s
+	}
+	var h maphash.Hash
+	h.SetSeed(f.cache.seed)
+	writeUint(&h, f.core(p))
+	w := walker{f: f, rd: rd, h: &h}
+	v := reflect.ValueOf(p).Elem()
+	for _, i := range linkFields() {
+		if !rd.unread[i] && !leaveOut[pageStruct.Field(i).Name] {
+			w.value(v.Field(i), modeFace)
+		}
+	}
+	s = h.Sum64()
+	f.mu.Lock()
+	rd.faces[p] = s
+	f.mu.Unlock()
+	return s
+}
+
+// core is the sum of a page's own fields but those holding other pages,
+// and of what layouts may read of its document: the same whatever a
+// layout reads of the pages a page names. Remembered.
+func (f *fingerprinting) core(p *site.Page) uint64 {
+	f.mu.Lock()
+	s, ok := f.cores[p]
+	f.mu.Unlock()
+	if ok {
+		return s
+	}
+	var h maphash.Hash
+	h.SetSeed(f.cache.seed)
+	w := walker{f: f, rd: f.all, h: &h}
+	v := reflect.ValueOf(p).Elem()
+	links := linkFields()
+	for _, i := range exportedFields(pageStruct) {
+		if !slices.Contains(links, i) {
+			w.value(v.Field(i), modeFace)
+		}
+	}
+	if doc := p.Doc; doc != nil {
+		// What layouts may read of another page's document.
+		h.WriteString(doc.Title)
+		h.WriteString(doc.TitleHTML)
+		h.WriteString(doc.TitleID)
+		writeUint(&h, uint64(doc.Words))
+		for _, hd := range doc.Headings {
+			w.value(reflect.ValueOf(hd), modeFace)
+		}
+	}
+	s = h.Sum64()
+	f.mu.Lock()
+	f.cores[p] = s
+	f.mu.Unlock()
+	return s
 }
 
 // deepSum is the sum of a page's own fields and of the faces of the pages
@@ -341,36 +403,6 @@ func (f *fingerprinting) deepSum(rd *reading, p *site.Page) uint64 {
 	s = h.Sum64()
 	f.mu.Lock()
 	rd.deep[p] = s
-	f.mu.Unlock()
-	return s
-}
-
-// sum is the hash of a page's fields, the pages it names hashed as mode
-// says, remembered in memo.
-func (f *fingerprinting) sum(rd *reading, p *site.Page, memo map[*site.Page]uint64, mode walkMode) uint64 {
-	f.mu.Lock()
-	s, ok := memo[p]
-	f.mu.Unlock()
-	if ok {
-		return s
-	}
-	var h maphash.Hash
-	h.SetSeed(f.cache.seed)
-	w := walker{f: f, rd: rd, h: &h}
-	w.value(reflect.ValueOf(p).Elem(), mode)
-	if doc := p.Doc; doc != nil {
-		// What layouts may read of another page's document.
-		h.WriteString(doc.Title)
-		h.WriteString(doc.TitleHTML)
-		h.WriteString(doc.TitleID)
-		writeUint(&h, uint64(doc.Words))
-		for _, hd := range doc.Headings {
-			w.value(reflect.ValueOf(hd), mode)
-		}
-	}
-	s = h.Sum64()
-	f.mu.Lock()
-	memo[p] = s
 	f.mu.Unlock()
 	return s
 }

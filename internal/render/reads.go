@@ -165,15 +165,6 @@ func unreadLinks(th *Theme) map[int]bool {
 // unreadBy returns the indexes of site.Page's fields that hold other pages
 // and that names, the names a layout reads, do not name.
 func unreadBy(names map[string]bool) map[int]bool {
-	pageLinksOnce.Do(func() {
-		t := reflect.TypeFor[site.Page]()
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if f.IsExported() && holdsPages(f.Type, map[reflect.Type]bool{}) {
-				pageLinks = append(pageLinks, i)
-			}
-		}
-	})
 	read := map[string]bool{}
 	for n := range names {
 		read[n] = true
@@ -183,12 +174,27 @@ func unreadBy(names map[string]bool) map[int]bool {
 	}
 	out := map[int]bool{}
 	t := reflect.TypeFor[site.Page]()
-	for _, i := range pageLinks {
+	for _, i := range linkFields() {
 		if !read[t.Field(i).Name] {
 			out[i] = true
 		}
 	}
 	return out
+}
+
+// linkFields returns the indexes of site.Page's fields that hold other
+// pages. Computed once.
+func linkFields() []int {
+	pageLinksOnce.Do(func() {
+		t := reflect.TypeFor[site.Page]()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if f.IsExported() && holdsPages(f.Type, map[reflect.Type]bool{}) {
+				pageLinks = append(pageLinks, i)
+			}
+		}
+	})
+	return pageLinks
 }
 
 // holdsPages reports whether values of t can hold a *site.Page.
