@@ -178,6 +178,11 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	start := time.Now()
 	cfg := l.opts.Site
 	cfg.Memo = l.memo
+	// The site model being replaced is let go now, so that the collector
+	// may take it while the next is made: one site in memory, not two.
+	// Should the load fail, the next update builds whole, as it does when
+	// l.s is nil.
+	l.s, l.r = nil, nil
 	// The fingerprints are taken beside the rules; the layout check waits
 	// for them, and does not render again the pages it samples whose
 	// fingerprints did not change: their HTML, and so their links and
