@@ -17,16 +17,7 @@ import (
 // first, and the edit is published without a restart.
 func TestLoop(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, text string) { t.Helper(); writeFile(t, dir, name, text) }
 	write("content/index.md", "---\ntitle: Home\n---\nHello. See [gone](gone.md).\n\nTODO: more.\n")
 	cfg := site.DefaultConfig(dir)
 	snaps := make(chan *serve.Snapshot, 16)
@@ -88,16 +79,7 @@ func TestDescribe(t *testing.T) {
 // been quiet for SearchIdle; it then finds the new page.
 func TestSearchWaitsForQuiet(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, text string) { t.Helper(); writeFile(t, dir, name, text) }
 	write("content/index.md", "---\ntitle: Home\n---\nHello.\n")
 	cfg := site.DefaultConfig(dir)
 	type published struct {
@@ -151,5 +133,18 @@ func TestSearchWaitsForQuiet(t *testing.T) {
 		case <-timeout:
 			t.Fatalf("no search index after the new page (page published: %v)", page.snap != nil)
 		}
+	}
+}
+
+// writeFile writes text to the file name (slash-separated) under dir,
+// making its folders.
+func writeFile(t *testing.T, dir, name, text string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
