@@ -326,25 +326,33 @@ func (w walker) page(p *site.Page, mode walkMode) {
 // its core, then the fields holding other pages that rd reads, each by
 // how many pages it holds. Remembered.
 func (f *fingerprinting) face(rd *reading, p *site.Page) uint64 {
+	return f.remember(rd.faces, p, func(h *maphash.Hash) {
+		writeUint(h, f.core(p))
+		w := walker{f: f, rd: rd, h: h}
+		v := reflect.ValueOf(p).Elem()
+		for _, i := range linkFields() {
+			if !rd.unread[i] && !leaveOut[pageStruct.Field(i).Name] {
+				w.value(v.Field(i), modeFace)
+			}
+		}
+	})
+}
+
+// remember returns memo's sum of p, made by hashing with sum the first
+// time.
+func (f *fingerprinting) remember(memo map[*site.Page]uint64, p *site.Page, sum func(h *maphash.Hash)) uint64 {
 	f.mu.Lock()
-	s, ok := rd.faces[p]
+	s, ok := memo[p]
 	f.mu.Unlock()
 	if ok {
 		return s
 	}
 	var h maphash.Hash
 	h.SetSeed(f.cache.seed)
-	writeUint(&h, f.core(p))
-	w := walker{f: f, rd: rd, h: &h}
-	v := reflect.ValueOf(p).Elem()
-	for _, i := range linkFields() {
-		if !rd.unread[i] && !leaveOut[pageStruct.Field(i).Name] {
-			w.value(v.Field(i), modeFace)
-		}
-	}
+	sum(&h)
 	s = h.Sum64()
 	f.mu.Lock()
-	rd.faces[p] = s
+	memo[p] = s
 	f.mu.Unlock()
 	return s
 }
@@ -353,58 +361,36 @@ func (f *fingerprinting) face(rd *reading, p *site.Page) uint64 {
 // and of what layouts may read of its document: the same whatever a
 // layout reads of the pages a page names. Remembered.
 func (f *fingerprinting) core(p *site.Page) uint64 {
-	f.mu.Lock()
-	s, ok := f.cores[p]
-	f.mu.Unlock()
-	if ok {
-		return s
-	}
-	var h maphash.Hash
-	h.SetSeed(f.cache.seed)
-	w := walker{f: f, rd: f.all, h: &h}
-	v := reflect.ValueOf(p).Elem()
-	links := linkFields()
-	for _, i := range exportedFields(pageStruct) {
-		if !slices.Contains(links, i) {
-			w.value(v.Field(i), modeFace)
+	return f.remember(f.cores, p, func(h *maphash.Hash) {
+		w := walker{f: f, rd: f.all, h: h}
+		v := reflect.ValueOf(p).Elem()
+		links := linkFields()
+		for _, i := range exportedFields(pageStruct) {
+			if !slices.Contains(links, i) {
+				w.value(v.Field(i), modeFace)
+			}
 		}
-	}
-	if doc := p.Doc; doc != nil {
-		// What layouts may read of another page's document.
-		h.WriteString(doc.Title)
-		h.WriteString(doc.TitleHTML)
-		h.WriteString(doc.TitleID)
-		writeUint(&h, uint64(doc.Words))
-		for _, hd := range doc.Headings {
-			w.value(reflect.ValueOf(hd), modeFace)
+		if doc := p.Doc; doc != nil {
+			// What layouts may read of another page's document.
+			h.WriteString(doc.Title)
+			h.WriteString(doc.TitleHTML)
+			h.WriteString(doc.TitleID)
+			writeUint(h, uint64(doc.Words))
+			for _, hd := range doc.Headings {
+				w.value(reflect.ValueOf(hd), modeFace)
+			}
 		}
-	}
-	s = h.Sum64()
-	f.mu.Lock()
-	f.cores[p] = s
-	f.mu.Unlock()
-	return s
+	})
 }
 
 // deepSum is the sum of a page's own fields and of the faces of the pages
 // it names: its face, then those faces in the order of its fields
 // (modeRefs). Remembered.
 func (f *fingerprinting) deepSum(rd *reading, p *site.Page) uint64 {
-	f.mu.Lock()
-	s, ok := rd.deep[p]
-	f.mu.Unlock()
-	if ok {
-		return s
-	}
-	var h maphash.Hash
-	h.SetSeed(f.cache.seed)
-	writeUint(&h, f.face(rd, p))
-	walker{f: f, rd: rd, h: &h}.value(reflect.ValueOf(p).Elem(), modeRefs)
-	s = h.Sum64()
-	f.mu.Lock()
-	rd.deep[p] = s
-	f.mu.Unlock()
-	return s
+	return f.remember(rd.deep, p, func(h *maphash.Hash) {
+		writeUint(h, f.face(rd, p))
+		walker{f: f, rd: rd, h: h}.value(reflect.ValueOf(p).Elem(), modeRefs)
+	})
 }
 
 // value hashes v: strings, numbers and booleans as they are, times as

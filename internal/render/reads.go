@@ -59,37 +59,11 @@ func (th *Theme) collect() {
 	}
 }
 
-// collectCalls is collectNames that also lists the templates n calls.
-func collectCalls(n parse.Node, out map[string]bool, calls *[]string) {
-	switch n := n.(type) {
-	case *parse.ListNode:
-		if n == nil {
-			return
-		}
-		for _, c := range n.Nodes {
-			collectCalls(c, out, calls)
-		}
-	case *parse.IfNode:
-		collectNames(n.Pipe, out)
-		collectCalls(n.List, out, calls)
-		collectCalls(n.ElseList, out, calls)
-	case *parse.RangeNode:
-		collectNames(n.Pipe, out)
-		collectCalls(n.List, out, calls)
-		collectCalls(n.ElseList, out, calls)
-	case *parse.WithNode:
-		collectNames(n.Pipe, out)
-		collectCalls(n.List, out, calls)
-		collectCalls(n.ElseList, out, calls)
-	case *parse.TemplateNode:
-		collectNames(n.Pipe, out)
-		*calls = append(*calls, n.Name)
-	default:
-		collectNames(n, out)
-	}
-}
+func collectNames(n parse.Node, out map[string]bool) { collectCalls(n, out, nil) }
 
-func collectNames(n parse.Node, out map[string]bool) {
+// collectCalls adds to out the field and method names n writes and, when
+// calls is not nil, appends to it the templates n calls.
+func collectCalls(n parse.Node, out map[string]bool, calls *[]string) {
 	switch n := n.(type) {
 	case nil:
 	case *parse.ListNode:
@@ -97,27 +71,27 @@ func collectNames(n parse.Node, out map[string]bool) {
 			return
 		}
 		for _, c := range n.Nodes {
-			collectNames(c, out)
+			collectCalls(c, out, calls)
 		}
 	case *parse.ActionNode:
-		collectNames(n.Pipe, out)
+		collectCalls(n.Pipe, out, calls)
 	case *parse.PipeNode:
 		if n == nil {
 			return
 		}
 		for _, c := range n.Cmds {
-			collectNames(c, out)
+			collectCalls(c, out, calls)
 		}
 	case *parse.CommandNode:
 		for _, a := range n.Args {
-			collectNames(a, out)
+			collectCalls(a, out, calls)
 		}
 	case *parse.FieldNode:
 		for _, id := range n.Ident {
 			out[id] = true
 		}
 	case *parse.ChainNode:
-		collectNames(n.Node, out)
+		collectCalls(n.Node, out, calls)
 		for _, id := range n.Field {
 			out[id] = true
 		}
@@ -126,19 +100,22 @@ func collectNames(n parse.Node, out map[string]bool) {
 			out[id] = true
 		}
 	case *parse.IfNode:
-		collectNames(n.Pipe, out)
-		collectNames(n.List, out)
-		collectNames(n.ElseList, out)
+		collectCalls(n.Pipe, out, calls)
+		collectCalls(n.List, out, calls)
+		collectCalls(n.ElseList, out, calls)
 	case *parse.RangeNode:
-		collectNames(n.Pipe, out)
-		collectNames(n.List, out)
-		collectNames(n.ElseList, out)
+		collectCalls(n.Pipe, out, calls)
+		collectCalls(n.List, out, calls)
+		collectCalls(n.ElseList, out, calls)
 	case *parse.WithNode:
-		collectNames(n.Pipe, out)
-		collectNames(n.List, out)
-		collectNames(n.ElseList, out)
+		collectCalls(n.Pipe, out, calls)
+		collectCalls(n.List, out, calls)
+		collectCalls(n.ElseList, out, calls)
 	case *parse.TemplateNode:
-		collectNames(n.Pipe, out)
+		collectCalls(n.Pipe, out, calls)
+		if calls != nil {
+			*calls = append(*calls, n.Name)
+		}
 	}
 }
 
