@@ -1,0 +1,100 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestFileWriterWritesAll: files handed to the writer from several
+// goroutines at once are all written, folders made as needed, by the time
+// close returns.
+func TestFileWriterWritesAll(t *testing.T) {
+	dir := t.TempDir()
+	w := newFileWriter(context.Background(), dir)
+	var wg sync.WaitGroup
+	for g := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 300 {
+				sp := fmt.Sprintf("/s%d/p%d/deep/index.html", i%7, g*1000+i)
+				if err := w.write(sp, []byte(sp)); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := w.close(); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		n++
+		b, err := os.ReadFile(p)
+		if rel, _ := filepath.Rel(dir, p); err != nil || string(b) != "/"+filepath.ToSlash(rel) {
+			t.Errorf("%s holds %q", rel, b)
+		}
+		return nil
+	})
+	if err != nil || n != 6*300 {
+		t.Fatalf("%d files written, want %d (%v)", n, 6*300, err)
+	}
+}
+
+// TestFileWriterFailure: a write that fails (a file where a folder must
+// go) is what close returns; the writes after it are refused; a path out
+// of the folder is refused before anything is written.
+func TestFileWriterFailure(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "taken"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := newFileWriter(context.Background(), dir)
+	if err := w.write("/../escape.html", []byte("x")); err == nil || !strings.Contains(err.Error(), "outside the output folder") {
+		t.Errorf("escaping path: %v", err)
+	}
+	if err := w.write("/taken/index.html", []byte("x")); err != nil {
+		t.Fatalf("queued write failed at once: %v", err)
+	}
+	select {
+	case <-w.failed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the failed write was not reported")
+	}
+	if err := w.write("/ok/index.html", []byte("x")); err == nil || !strings.Contains(err.Error(), "taken") {
+		t.Errorf("write after the failure: %v", err)
+	}
+	if err := w.close(); err == nil || !strings.Contains(err.Error(), "write output") || !strings.Contains(err.Error(), "taken") {
+		t.Errorf("close: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "..", "escape.html")); err == nil {
+		t.Error("a file was written outside the folder")
+	}
+}
+
+// TestFileWriterCancelled: a writer whose context is done refuses the
+// writes that would wait for it.
+func TestFileWriterCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	w := newFileWriter(ctx, t.TempDir())
+	cancel()
+	var err error
+	for i := 0; i < 10*writeQueue && err == nil; i++ {
+		err = w.write(fmt.Sprintf("/p%d.html", i), nil)
+	}
+	if err != context.Canceled {
+		t.Errorf("write after cancel: %v", err)
+	}
+	_ = w.close()
+}
