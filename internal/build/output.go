@@ -65,6 +65,9 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest []byte, pro
 	} else {
 		indexDone <- nil
 	}
+	// Nothing is rendered after this: each page's HTML may go once its
+	// file is made.
+	p.r.ReleaseHTML()
 	err = p.r.All(ctx, func(sitePath string, data []byte) error {
 		progress.Add(1)
 		return w.write(sitePath, data)

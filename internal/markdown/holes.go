@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -56,8 +57,14 @@ func (w *holeWriter) hole(h hole) {
 	w.doc.holes = append(w.doc.holes, h)
 }
 
+// errReleased is the error of rendering a document after ReleaseHTML.
+var errReleased = errors.New("the page's HTML was released after it was rendered")
+
 // fill writes the document's HTML with the holes filled.
 func (d *Document) fill(w io.Writer) error {
+	if d.released {
+		return errReleased
+	}
 	last := 0
 	var scratch []byte
 	for _, h := range d.holes {

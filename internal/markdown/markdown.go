@@ -177,6 +177,8 @@ type Document struct {
 	html   []byte
 	holes  []hole
 	unsafe bool
+	// released is set by ReleaseHTML: the HTML is gone.
+	released bool
 	// linkOf maps link and image nodes to their Link while rendering;
 	// rawLinks maps raw HTML nodes to the decisions on their URLs, in
 	// order: a Link, or nil for a URL removed.
@@ -276,6 +278,13 @@ func (d *Document) DropSource() {
 // resolutions filled in.
 func (e *Engine) Render(w io.Writer, doc *Document) error {
 	return doc.fill(w)
+}
+
+// ReleaseHTML lets the document's HTML go, for a build that has written
+// the one file showing it and renders nothing again: at 100,000 pages it
+// is 650 MB. Rendering the document afterwards is an error.
+func (d *Document) ReleaseHTML() {
+	d.html, d.holes, d.released = nil, nil, true
 }
 
 // HTML renders the document to a byte slice.

@@ -152,3 +152,17 @@ func TestUnlink(t *testing.T) {
 		t.Errorf("after ResetLinks the link is not back: %s", html)
 	}
 }
+
+// TestReleaseHTML: a document whose HTML was let go is an error to render,
+// never an empty page.
+func TestReleaseHTML(t *testing.T) {
+	e := New(Options{})
+	d := e.Parse([]byte("Some *text*.\n"), 1, ParseOptions{})
+	if html, err := e.HTML(d); err != nil || string(html) != "<p>Some <em>text</em>.</p>\n" {
+		t.Fatalf("before release: %q, %v", html, err)
+	}
+	d.ReleaseHTML()
+	if html, err := e.HTML(d); err == nil {
+		t.Errorf("after release: %q and no error", html)
+	}
+}

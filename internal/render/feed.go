@@ -64,8 +64,9 @@ func (r *Renderer) robots() ([]byte, error) {
 	return b, nil
 }
 
-// feed is an Atom feed of the newest posts and postmortems.
-func (r *Renderer) feed() ([]byte, error) {
+// feedEntries are the pages the feed shows, with their content: the 30
+// newest posts and postmortems, newest first.
+func (r *Renderer) feedEntries() []*site.Page {
 	var entries []*site.Page
 	entries = append(entries, r.Site.OfKind(page.KindPost)...)
 	entries = append(entries, r.Site.OfKind(page.KindPostmortem)...)
@@ -75,7 +76,12 @@ func (r *Renderer) feed() ([]byte, error) {
 		}
 		return strings.Compare(a.URL, b.URL)
 	})
-	entries = entries[:min(len(entries), 30)]
+	return entries[:min(len(entries), 30)]
+}
+
+// feed is an Atom feed of the newest posts and postmortems.
+func (r *Renderer) feed() ([]byte, error) {
+	entries := r.feedEntries()
 	cfg := &r.Site.Config
 	updated := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, e := range entries {

@@ -58,7 +58,17 @@ type Renderer struct {
 	// fp is set on the copy of a renderer that Fingerprints runs: its
 	// layouts are hashed with their data instead of executed.
 	fp *fingerprinting
+	// release is set by ReleaseHTML.
+	release bool
 }
+
+// ReleaseHTML makes All let each page's HTML (markdown.Document) go as
+// soon as the page's own file is rendered, but for the pages the feed
+// shows: for a build that renders each file once and keeps none of them
+// (handbook build), so that the HTML of the pages already written is not
+// in memory beside the rest of the rendering and the search index. No
+// other file may be rendered after All.
+func (r *Renderer) ReleaseHTML() { r.release = true }
 
 // SiteInfo is what every layout knows of the site.
 type SiteInfo struct {
@@ -291,6 +301,9 @@ type job struct {
 	// list is true for a generated list's page (see listJobs): the sitemap
 	// lists it.
 	list bool
+	// page is the page whose own file the job renders, the one file
+	// showing its HTML but for the feed; nil for other files.
+	page *site.Page
 }
 
 // Sample renders one HTML page of each kind the site has (a page of each
@@ -354,12 +367,22 @@ func (r *Renderer) Paths() []string {
 // content problem.
 func (r *Renderer) All(ctx context.Context, out Output) error {
 	jobs := r.jobs()
+	var kept map[*site.Page]bool
+	if r.release {
+		kept = map[*site.Page]bool{}
+		for _, p := range r.feedEntries() {
+			kept[p] = true
+		}
+	}
 	// More workers than cores: a worker blocked writing a file leaves its
 	// core to another.
 	return parallel.Each(ctx, len(jobs), 4*runtime.GOMAXPROCS(0), func(i int) error {
 		b, err := jobs[i].run()
 		if err != nil {
 			return fmt.Errorf("render %s: %w", jobs[i].path, err)
+		}
+		if p := jobs[i].page; r.release && p != nil && !kept[p] {
+			p.Doc.ReleaseHTML()
 		}
 		return out(jobs[i].path, b)
 	})
@@ -454,7 +477,7 @@ func (r *Renderer) plan() []job {
 			jobs = append(jobs, job{path: "/index.html", sample: "home", run: func() ([]byte, error) { return r.home(p) }})
 			continue
 		}
-		jobs = append(jobs, job{path: p.URL + "index.html", sample: "page:" + string(p.Kind), run: func() ([]byte, error) { return r.page(p) }})
+		jobs = append(jobs, job{path: p.URL + "index.html", sample: "page:" + string(p.Kind), page: p, run: func() ([]byte, error) { return r.page(p) }})
 	}
 	// In the order of their URLs: the first list cut into pages is
 	// Sample's, the same in every run.
