@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -210,6 +212,9 @@ type lexer struct {
 type firstOf struct {
 	rules []*chroma.CompiledRule
 	first []*syntax.Prefix
+	// words, for a rule whose match must begin with a word of a list
+	// (chroma's Words), is that list; nil for other rules.
+	words []*wordList
 }
 
 // newLexer compiles rl's rules as chroma does (the same patterns, flags,
@@ -233,6 +238,7 @@ func newLexer(rl *chroma.RegexLexer) (*lexer, error) {
 	}
 	rules := chroma.CompiledRules{}
 	first := map[*chroma.CompiledRule]*syntax.Prefix{}
+	words := map[*chroma.CompiledRule]*wordList{}
 	for state, rs := range raw {
 		rules[state] = nil
 		for _, r := range rs {
@@ -248,6 +254,9 @@ func newLexer(rl *chroma.RegexLexer) (*lexer, error) {
 			re.MatchTimeout = 250 * time.Millisecond
 			cr := &chroma.CompiledRule{Rule: r, Regexp: re}
 			first[cr] = firstChars(pattern)
+			if w := wordsOf(r.Pattern, cfg.CaseInsensitive); w != nil {
+				words[cr] = w
+			}
 			rules[state] = append(rules[state], cr)
 		}
 	}
@@ -268,14 +277,15 @@ restart:
 	lx := &lexer{rl: rl, cfg: cfg, rules: rules, first: map[string]firstOf{}}
 	for state, rs := range rules {
 		fs := make([]*syntax.Prefix, len(rs))
+		ws := make([]*wordList, len(rs))
 		for i, r := range rs {
 			p, ok := first[r]
 			if !ok && r.Regexp != nil {
 				p = firstChars(r.Regexp.String())
 			}
-			fs[i] = p
+			fs[i], ws[i] = p, words[r]
 		}
-		lx.first[state] = firstOf{rules: rs, first: fs}
+		lx.first[state] = firstOf{rules: rs, first: fs, words: ws}
 	}
 	return lx, nil
 }
@@ -446,7 +456,7 @@ func (s *lexState) match(rules []*chroma.CompiledRule, f firstOf) (int, *chroma.
 	l := s.state
 	ch := l.Text[l.Pos]
 	for i, rule := range rules {
-		if i < len(f.rules) && f.rules[i] == rule && !mayStart(f.first[i], ch) {
+		if i < len(f.rules) && f.rules[i] == rule && (!mayStart(f.first[i], ch) || f.words[i] != nil && !f.words[i].mayBegin(l.Text, l.Pos)) {
 			continue
 		}
 		m, err := rule.Regexp.FindRunesMatchStartingAt(l.Text, l.Pos)
@@ -468,4 +478,158 @@ func (s *lexState) match(rules []*chroma.CompiledRule, f firstOf) (int, *chroma.
 		}
 	}
 	return 0, &chroma.CompiledRule{}, nil, nil
+}
+
+// A wordList is the list of words one of which a rule's match must begin
+// with: a rule made by chroma's Words, "(if|then|else)" with nothing
+// before it but an assertion that matches no text (\b, (?<!\.)) and
+// anything after it that is not another alternative. SQL's keywords are
+// 600 words, which regexp2 tries one by one at every identifier; a lookup
+// of the text's first letters rules most identifiers out at once. It only
+// rules out: where a word may begin, the rule's expression decides, so
+// the tokens are chroma's.
+type wordList struct {
+	set  map[string]bool // lowercased when fold
+	lens []int           // the words' lengths, ascending, once each
+	fold bool            // the rule ignores case
+	// whole is set when the words are followed by \b: a match is then a
+	// whole word of the text, not a word's beginning.
+	whole bool
+}
+
+// wordsPattern is a rule made by chroma's Words: an assertion, a group of
+// alternative words of ASCII letters, digits and underscores, and the
+// rest.
+var wordsPattern = regexp.MustCompile(`^(\\b|\(\?<!\\\.\)|\(\?i\))?\(([A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)*)\)(.*)$`)
+
+// maxWord is the longest word a wordList takes; a rule with a longer one
+// is left to its expression.
+const maxWord = 64
+
+// wordsOf returns the words a match of pattern must begin with, or nil when
+// pattern is not a list of words (or one that can match elsewhere: an
+// alternative after the list). fold is the lexer's case-insensitivity.
+func wordsOf(pattern string, fold bool) *wordList {
+	m := wordsPattern.FindStringSubmatch(pattern)
+	if m == nil || !singleBranch(m[3]) || strings.IndexAny(m[3][:min(1, len(m[3]))], "?*+{") == 0 {
+		return nil // not the words, or the words made optional or repeated
+	}
+	if m[1] == "(?i)" || strings.Contains(m[3], "(?i") {
+		fold = true // an inline flag, before or after: the words may be in any case
+	}
+	w := &wordList{set: map[string]bool{}, fold: fold, whole: strings.HasPrefix(m[3], `\b`)}
+	for _, word := range strings.Split(m[2], "|") {
+		if len(word) > maxWord {
+			return nil
+		}
+		if fold {
+			word = strings.ToLower(word)
+		}
+		if !w.set[word] {
+			w.set[word] = true
+			w.lens = append(w.lens, len(word))
+		}
+	}
+	slices.Sort(w.lens)
+	w.lens = slices.Compact(w.lens)
+	return w
+}
+
+// singleBranch reports whether the rest of a pattern has no alternation
+// at its top level: a | outside groups and character classes would let
+// the whole match something else than the words.
+func singleBranch(rest string) bool {
+	depth := 0
+	for i := 0; i < len(rest); i++ {
+		switch rest[i] {
+		case '\\':
+			i++
+		case '[':
+			// A class: up to its closing ], which may come first.
+			i++
+			if i < len(rest) && rest[i] == '^' {
+				i++
+			}
+			if i < len(rest) && rest[i] == ']' {
+				i++
+			}
+			for ; i < len(rest) && rest[i] != ']'; i++ {
+				if rest[i] == '\\' {
+					i++
+				}
+			}
+			if i >= len(rest) {
+				return false
+			}
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth < 0 {
+				return false
+			}
+		case '|':
+			if depth == 0 {
+				return false
+			}
+		}
+	}
+	return depth == 0
+}
+
+// mayBegin reports whether text at pos begins with one of the words: false
+// only when no match of the rule can start there. Text that is not ASCII
+// within the longest word's reach is left to the expression, whose case
+// folding knows more than ASCII's.
+func (w *wordList) mayBegin(text []rune, pos int) bool {
+	var buf [maxWord]byte
+	longest := w.lens[len(w.lens)-1]
+	if w.whole {
+		// Each word is letters, digits and underscores: followed by \b,
+		// a match is the text's whole run of them, unless a letter beyond
+		// ASCII (which \b counts as one) comes next.
+		n := 0
+		for ; pos+n < len(text); n++ {
+			r := text[pos+n]
+			if r >= utf8.RuneSelf {
+				return true
+			}
+			c := byte(r)
+			if !asciiWord(c) {
+				break
+			}
+			if n == longest {
+				return false // a run longer than the longest word
+			}
+			if w.fold && 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[n] = c
+		}
+		return w.set[string(buf[:n])]
+	}
+	n := 0
+	for ; n < longest && pos+n < len(text); n++ {
+		r := text[pos+n]
+		if r >= utf8.RuneSelf {
+			return true
+		}
+		if w.fold && 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		buf[n] = byte(r)
+	}
+	for _, l := range w.lens {
+		if l > n {
+			break
+		}
+		if w.set[string(buf[:l])] {
+			return true
+		}
+	}
+	return false
+}
+
+// asciiWord reports whether c is a letter, digit or underscore.
+func asciiWord(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
 }

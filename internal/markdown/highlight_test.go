@@ -5,6 +5,7 @@ import (
 	"html"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -205,4 +206,77 @@ func BenchmarkHighlight(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestWordListsOnlyRuleOut: where a rule's word list (wordList) says no
+// match can begin, the rule's expression matches nothing, for every rule
+// of every chroma lexer that has one: on each word in several cases and
+// followed by several characters, on text that folds to ASCII only in
+// Unicode, and on chroma's sample of the language.
+func TestWordListsOnlyRuleOut(t *testing.T) {
+	samples := filepath.Join(chromaDir(t), "lexers", "testdata")
+	lists, rules := 0, 0
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		rl, ok := l.(*chroma.RegexLexer)
+		if !ok {
+			continue
+		}
+		lx, err := newLexer(rl)
+		if err != nil {
+			continue
+		}
+		name := strings.ToLower(strings.ReplaceAll(rl.Config().Name, " ", ""))
+		sample, _ := os.ReadFile(filepath.Join(samples, name+".actual"))
+		for state, f := range lx.first {
+			for i, w := range f.words {
+				if w == nil {
+					continue
+				}
+				lists++
+				rule := f.rules[i]
+				var probes []string
+				for word := range w.set {
+					for _, v := range []string{word, strings.ToUpper(word), strings.ToUpper(word[:1]) + word[1:]} {
+						for _, after := range []string{"", " ", "x", "_", "(", ".", "\n", "é", "→", "\u200c"} {
+							probes = append(probes, v+after, "."+v+after, "a"+v+after)
+						}
+						probes = append(probes, strings.Replace(v, "k", "\u212a", 1), v[:len(v)-1])
+					}
+				}
+				// On the words, where one begins; on the sample, at its
+				// first 2,000 characters.
+				check := func(p string, positions int) {
+					text := []rune(p)
+					for pos := range text[:min(positions, len(text))] {
+						if w.mayBegin(text, pos) || !mayStart(f.first[i], text[pos]) {
+							continue // the lexer tries the rule, or does not
+						}
+						rules++
+						m, err := rule.Regexp.FindRunesMatchStartingAt(text, pos)
+						if err == nil && m != nil && m.RuneIndex == pos {
+							t.Fatalf("%s, state %s, rule %q: ruled out at %d of %.80q, where it matches %q", rl.Config().Name, state, rule.Pattern, pos, p, m.String())
+						}
+					}
+				}
+				for _, p := range probes {
+					check(p, 2)
+				}
+				check(string(sample), 2000)
+			}
+		}
+	}
+	if lists < 50 {
+		t.Errorf("only %d rules with word lists: the pattern no longer recognizes chroma's Words", lists)
+	}
+	t.Logf("%d rules with word lists, %d positions ruled out", lists, rules)
+}
+
+// chromaDir is the folder of the chroma module the build uses.
+func chromaDir(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/alecthomas/chroma/v2").Output()
+	if err != nil {
+		t.Skipf("cannot find chroma's module: %v", err)
+	}
+	return strings.TrimSpace(string(out))
 }
