@@ -277,19 +277,33 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 		return nil, err
 	}
 	p := &prepared{site: s, raw: raw, diags: settle(s, raw), samples: samples}
+	dropped := false
 	if opts.runs(Search) {
-		docs := searchDocs(s)
 		done := make(chan *search.Index, 1)
 		if opts.updatable {
+			docs := searchDocs(s)
 			go func() { done <- search.Build(docs) }()
 			p.index = sync.OnceValue(func() *search.Index { return <-done })
 		} else {
-			go func() { done <- search.BuildStatic(docs); close(done) }()
+			// The documents are made beside the rendering too, which
+			// reads neither the pages' sources nor their prose; then the
+			// sources go.
+			go func() {
+				docs := searchDocs(s)
+				if r != nil {
+					s.DropSources()
+				}
+				done <- search.BuildStatic(docs)
+				close(done)
+			}()
 			p.index = func() *search.Index { return <-done }
+			dropped = true
 		}
 	}
 	if opts.runs(Render) {
-		s.DropSources() // the rendering needs only the HTML
+		if !dropped {
+			s.DropSources() // the rendering needs only the HTML
+		}
 		p.r = r
 	}
 	return p, nil
