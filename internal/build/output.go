@@ -46,7 +46,14 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest []byte, pro
 	// kernel time than it saves (a 10,000-page build spent 5.3 s of CPU
 	// in open and mkdir with eight writers), while the rendering keeps the
 	// other cores busy.
-	w := newFileWriter(ctx, tmp)
+	// The files of the previous output that come out the same are linked
+	// into the new one rather than written again: nothing is written, and
+	// nothing freed when the old output goes.
+	prev := ""
+	if _, err := os.Stat(filepath.Join(out, Marker)); err == nil {
+		prev = out
+	}
+	w := newFileWriter(ctx, tmp, prev)
 	// The search index is written as soon as it is built, beside the
 	// rendering rather than after it: the two overlap on the cores, and
 	// the index's files leave memory sooner.
@@ -102,7 +109,10 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest []byte, pro
 // be called from several goroutines; close waits for the files handed over
 // and returns the first error.
 type fileWriter struct {
-	dir   string
+	dir string
+	// prev, unless "", is a folder of files written before: a file the
+	// same as the one at its path there is linked to it.
+	prev  string
 	ctx   context.Context
 	queue chan outFile
 	done  chan struct{}
@@ -114,6 +124,7 @@ type fileWriter struct {
 
 type outFile struct {
 	path string // on disk
+	prev string // the same path in the previous output, or ""
 	data []byte
 }
 
@@ -121,8 +132,8 @@ type outFile struct {
 // to ride out a slow write, few enough to hold little memory.
 const writeQueue = 256
 
-func newFileWriter(ctx context.Context, dir string) *fileWriter {
-	w := &fileWriter{dir: dir, ctx: ctx, queue: make(chan outFile, writeQueue), done: make(chan struct{}), failed: make(chan struct{})}
+func newFileWriter(ctx context.Context, dir, prev string) *fileWriter {
+	w := &fileWriter{dir: dir, prev: prev, ctx: ctx, queue: make(chan outFile, writeQueue), done: make(chan struct{}), failed: make(chan struct{})}
 	go w.run()
 	return w
 }
@@ -130,39 +141,75 @@ func newFileWriter(ctx context.Context, dir string) *fileWriter {
 func (w *fileWriter) run() {
 	defer close(w.done)
 	made := map[string]bool{w.dir: true}
+	real := realDirs{w.prev: true}
+	var scratch []byte
 	for f := range w.queue {
 		if w.err != nil {
 			continue // drained, so that no writer blocks
 		}
-		if err := writeFile(f, made); err != nil {
+		if f.prev != "" && !real.is(filepath.Dir(f.prev)) {
+			f.prev = "" // a link out of the old output: not followed
+		}
+		var err error
+		if scratch, err = writeFile(f, made, scratch); err != nil {
 			w.err = fmt.Errorf("write output: %w", err)
 			close(w.failed)
 		}
 	}
 }
 
-// writeFile writes f, making its folder unless made says it exists.
-func writeFile(f outFile, made map[string]bool) error {
+// realDirs remembers which folders of the previous output are folders
+// there, not symbolic links to elsewhere, nor under one: a file linked
+// into the new output must be the old output's own.
+type realDirs map[string]bool
+
+func (r realDirs) is(dir string) bool {
+	ok, seen := r[dir]
+	if !seen {
+		parent := filepath.Dir(dir)
+		fi, err := os.Lstat(dir)
+		ok = parent != dir && err == nil && fi.IsDir() && r.is(parent)
+		r[dir] = ok
+	}
+	return ok
+}
+
+// writeFile writes f, making its folder unless made says it exists, or
+// links it to its previous version when that holds the same bytes (read
+// into scratch, returned for the next call). A link that fails (a file
+// system without them) is a write.
+func writeFile(f outFile, made map[string]bool, scratch []byte) ([]byte, error) {
 	parent := filepath.Dir(f.path)
 	if !made[parent] {
 		// Most folders' parents exist already: one mkdir, no stat.
 		if err := os.Mkdir(parent, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 			if err := os.MkdirAll(parent, 0o755); err != nil {
-				return err
+				return scratch, err
 			}
 		}
 		made[parent] = true
 	}
-	return fastfile.WriteFile(f.path, f.data, 0o644)
+	if f.prev != "" {
+		var same bool
+		if same, scratch = fastfile.Holds(f.prev, f.data, scratch); same && os.Link(f.prev, f.path) == nil {
+			return scratch, nil
+		}
+	}
+	return scratch, fastfile.WriteFile(f.path, f.data, 0o644)
 }
 
 // write hands the file at sitePath to the writer; data must not change
 // afterwards. It returns the writer's error once a write has failed, and
 // the context's once it is done.
 func (w *fileWriter) write(sitePath string, data []byte) error {
-	p := filepath.Join(w.dir, filepath.FromSlash(strings.TrimPrefix(sitePath, "/")))
+	rel := filepath.FromSlash(strings.TrimPrefix(sitePath, "/"))
+	p := filepath.Join(w.dir, rel)
 	if !strings.HasPrefix(p, w.dir+string(filepath.Separator)) {
 		return fmt.Errorf("refusing to write %s outside the output folder", sitePath)
+	}
+	prev := ""
+	if w.prev != "" {
+		prev = filepath.Join(w.prev, rel)
 	}
 	select {
 	case <-w.failed:
@@ -173,7 +220,7 @@ func (w *fileWriter) write(sitePath string, data []byte) error {
 		return err
 	}
 	select {
-	case w.queue <- outFile{path: p, data: data}:
+	case w.queue <- outFile{path: p, prev: prev, data: data}:
 		return nil
 	case <-w.failed:
 		return w.err

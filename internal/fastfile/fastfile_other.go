@@ -3,6 +3,7 @@
 package fastfile
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 )
@@ -13,4 +14,15 @@ func ReadFile(path string, sizeHint int64) ([]byte, error) { return os.ReadFile(
 // WriteFile writes data to the file at path, creating or truncating it.
 func WriteFile(path string, data []byte, perm fs.FileMode) error {
 	return os.WriteFile(path, data, perm)
+}
+
+// Holds reports whether the regular file at path holds exactly data; a
+// symbolic link does not.
+func Holds(path string, data, scratch []byte) (bool, []byte) {
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) {
+		return false, scratch
+	}
+	b, err := os.ReadFile(path)
+	return err == nil && bytes.Equal(b, data), scratch
 }

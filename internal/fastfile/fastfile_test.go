@@ -42,3 +42,40 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("missing folder: %v", err)
 	}
 }
+
+// TestHolds: a file holds data when it is a regular file of the same
+// bytes; not when it differs in size or in a byte, is missing, or is a
+// symbolic link to a file that holds them.
+func TestHolds(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	data := bytes.Repeat([]byte("handbook\n"), 1000)
+	if err := WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "l")
+	if err := os.Symlink(p, link); err != nil {
+		t.Fatal(err)
+	}
+	other := bytes.Clone(data)
+	other[500] = 'X'
+	var scratch []byte
+	for _, c := range []struct {
+		path string
+		data []byte
+		want bool
+	}{
+		{p, data, true},
+		{p, data[:len(data)-1], false},
+		{p, other, false},
+		{p, append(bytes.Clone(data), 'x'), false},
+		{filepath.Join(dir, "missing"), data, false},
+		{link, data, false},
+		{dir, nil, false},
+	} {
+		var got bool
+		if got, scratch = Holds(c.path, c.data, scratch); got != c.want {
+			t.Errorf("Holds(%s, %d bytes) = %v, want %v", filepath.Base(c.path), len(c.data), got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@
 package fastfile
 
 import (
+	"bytes"
 	"io/fs"
 	"syscall"
 )
@@ -73,4 +74,45 @@ func WriteFile(path string, data []byte, perm fs.FileMode) error {
 		return pathErr("close", path, err)
 	}
 	return nil
+}
+
+// Holds reports whether the regular file at path holds exactly data,
+// reading it into scratch, which it returns grown for the next call. A
+// file that cannot be read, or a symbolic link, does not hold it.
+func Holds(path string, data, scratch []byte) (bool, []byte) {
+	var fd int
+	var err error
+	for {
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NOFOLLOW, 0)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return false, scratch
+	}
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if syscall.Fstat(fd, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG || st.Size != int64(len(data)) {
+		return false, scratch
+	}
+	if cap(scratch) < len(data)+1 {
+		scratch = make([]byte, len(data)+1)
+	}
+	buf := scratch[:len(data)+1]
+	n := 0
+	for n < len(buf) {
+		m, err := syscall.Read(fd, buf[n:])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return false, scratch
+		}
+		if m == 0 {
+			break
+		}
+		n += m
+	}
+	return n == len(data) && bytes.Equal(buf[:n], data), scratch
 }
