@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/handbook-dev/handbook/internal/fastfile"
+	"github.com/handbook-dev/handbook/internal/parallel"
 	"github.com/handbook-dev/handbook/internal/progress"
 	"github.com/handbook-dev/handbook/internal/render"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -256,10 +257,37 @@ func swap(tmp, out string) error {
 		return fmt.Errorf("replace output folder: %w", err)
 	}
 	if old != "" {
-		os.RemoveAll(old)
+		removeTree(old)
 	}
 	return nil
 }
+
+// removeTree removes the folder dir and all it holds, its folders two
+// levels down on several goroutines: removing a site's folders is mostly
+// waiting for the disk, and a build waits for it. Symbolic links are
+// removed, never followed.
+func removeTree(dir string) {
+	var subs []string
+	tops, _ := os.ReadDir(dir)
+	for _, top := range tops {
+		if !top.IsDir() {
+			continue
+		}
+		p := filepath.Join(dir, top.Name())
+		ents, _ := os.ReadDir(p)
+		for _, e := range ents {
+			subs = append(subs, filepath.Join(p, e.Name()))
+		}
+	}
+	_ = parallel.Each(context.Background(), len(subs), removers, func(i int) error {
+		os.RemoveAll(subs[i])
+		return nil
+	})
+	os.RemoveAll(dir)
+}
+
+// removers is how many goroutines removeTree uses.
+const removers = 4
 
 func randomSuffix() string {
 	var b [6]byte

@@ -98,3 +98,36 @@ func TestFileWriterCancelled(t *testing.T) {
 	}
 	_ = w.close()
 }
+
+// TestRemoveTree: a previous output is removed whole, files at every
+// depth, and a symbolic link in it is removed without touching what it
+// leads to.
+func TestRemoveTree(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "old")
+	outside := t.TempDir()
+	keep := filepath.Join(outside, "keep.html")
+	if err := os.WriteFile(keep, []byte("kept"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"index.html", "a/index.html", "a/b/index.html", "a/b/c/d/index.html", "e/f/index.html"} {
+		p = filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, l := range []string{"link", "a/link", "a/b/link"} {
+		if err := os.Symlink(outside, filepath.Join(dir, filepath.FromSlash(l))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removeTree(dir)
+	if _, err := os.Lstat(dir); !os.IsNotExist(err) {
+		t.Errorf("the folder is still there: %v", err)
+	}
+	if b, err := os.ReadFile(keep); err != nil || string(b) != "kept" {
+		t.Errorf("the file a link led to: %q, %v", b, err)
+	}
+}
