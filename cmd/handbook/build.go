@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/handbook-dev/handbook/internal/memlimit"
 	"path/filepath"
 	"strings"
 
@@ -53,6 +54,9 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	srcs.say(c.g)
+	// A big site's heap is kept near a budget rather than let grow to
+	// twice what is live; a small one never nears it.
+	defer memlimit.Start(memlimit.Budget)()
 	outDir := *out
 	if !filepath.IsAbs(outDir) {
 		outDir = filepath.Join(cfg.Dir, outDir)
