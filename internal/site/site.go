@@ -311,8 +311,13 @@ type tagCache struct {
 }
 
 func (s *Site) tags() []Tag {
+	// The pages in navigation order once: each tag's pages, taken in
+	// that order, are in it too (the order is total), without a sort per
+	// tag (tags of thousands of pages).
+	pages := slices.Clone(s.Published())
+	SortNav(pages)
 	m := map[string]*Tag{}
-	for _, p := range s.Published() {
+	for _, p := range pages {
 		for _, t := range p.Tags {
 			sl := Slug(t)
 			if sl == "" {
@@ -330,7 +335,6 @@ func (s *Site) tags() []Tag {
 	}
 	out := make([]Tag, 0, len(m))
 	for _, t := range m {
-		SortNav(t.Pages)
 		out = append(out, *t)
 	}
 	slices.SortFunc(out, func(a, b Tag) int { return cmp.Compare(a.Slug, b.Slug) })

@@ -173,3 +173,35 @@ func TestResolve(t *testing.T) {
 		t.Errorf("backlinks of ADR 7: %d", len(old.Backlinks))
 	}
 }
+
+// TestTagsOrder: tags are sorted by slug, and each tag's pages as the
+// navigation sorts them: weight first (none last), then title whatever its
+// case, then URL; a page that names a tag twice is there once.
+func TestTagsOrder(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"content/zeta.md":     "---\ntitle: zeta\ntags: [ops, db]\n---\nText.\n",
+		"content/alpha.md":    "---\ntitle: Alpha\ntags: [ops, Ops]\n---\nText.\n",
+		"content/heavy.md":    "---\ntitle: Zulu\nweight: 2\ntags: [ops]\n---\nText.\n",
+		"content/light.md":    "---\ntitle: Yankee\nweight: 1\ntags: [ops, db]\n---\nText.\n",
+		"content/b/beta.md":   "---\ntitle: beta\ntags: [ops]\n---\nText.\n",
+		"content/a/beta.md":   "---\ntitle: Beta\ntags: [db]\n---\nText.\n",
+		"content/untagged.md": "---\ntitle: Aaa\n---\nText.\n",
+	})
+	s := load(t, dir)
+	var got []string
+	for _, tg := range s.Tags() {
+		var titles []string
+		for _, p := range tg.Pages {
+			titles = append(titles, p.Title+" "+p.URL)
+		}
+		got = append(got, tg.Slug+": "+strings.Join(titles, ", "))
+	}
+	want := []string{
+		"db: Yankee /light/, Beta /a/beta/, zeta /zeta/",
+		"ops: Yankee /light/, Zulu /heavy/, Alpha /alpha/, beta /b/beta/, zeta /zeta/",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("tags:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
