@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -215,6 +216,9 @@ type firstOf struct {
 	// words, for a rule whose match must begin with a word of a list
 	// (chroma's Words), is that list; nil for other rules.
 	words []*wordList
+	// runs, for a rule that is a run of one character class ("[^'\\]+",
+	// "\s+"), is that class; nil for other rules.
+	runs []*syntax.CharSet
 }
 
 // newLexer compiles rl's rules as chroma does (the same patterns, flags,
@@ -239,6 +243,7 @@ func newLexer(rl *chroma.RegexLexer) (*lexer, error) {
 	rules := chroma.CompiledRules{}
 	first := map[*chroma.CompiledRule]*syntax.Prefix{}
 	words := map[*chroma.CompiledRule]*wordList{}
+	runs := map[*chroma.CompiledRule]*syntax.CharSet{}
 	for state, rs := range raw {
 		rules[state] = nil
 		for _, r := range rs {
@@ -256,6 +261,9 @@ func newLexer(rl *chroma.RegexLexer) (*lexer, error) {
 			first[cr] = firstChars(pattern)
 			if w := wordsOf(r.Pattern, cfg.CaseInsensitive); w != nil {
 				words[cr] = w
+			}
+			if set := setRun(pattern); set != nil {
+				runs[cr] = set
 			}
 			rules[state] = append(rules[state], cr)
 		}
@@ -278,14 +286,15 @@ restart:
 	for state, rs := range rules {
 		fs := make([]*syntax.Prefix, len(rs))
 		ws := make([]*wordList, len(rs))
+		sets := make([]*syntax.CharSet, len(rs))
 		for i, r := range rs {
 			p, ok := first[r]
 			if !ok && r.Regexp != nil {
 				p = firstChars(r.Regexp.String())
 			}
-			fs[i], ws[i] = p, words[r]
+			fs[i], ws[i], sets[i] = p, words[r], runs[r]
 		}
-		lx.first[state] = firstOf{rules: rs, first: fs, words: ws}
+		lx.first[state] = firstOf{rules: rs, first: fs, words: ws, runs: sets}
 	}
 	return lx, nil
 }
@@ -304,6 +313,34 @@ func firstChars(pattern string) *syntax.Prefix {
 	}
 	code.PrepareCharSetASCIIBitmaps()
 	return code.FcPrefix
+}
+
+// setRunCode is what regexp2 compiles a rule that is one character
+// class repeated once or more ("\G(?m)(?:[^'\\]+)") into, with the class
+// first in its set table: no flag (case folding, right to left) changes
+// an instruction.
+var setRunCode = []int{
+	int(syntax.Lazybranch), 13, int(syntax.Setmark), int(syntax.Start),
+	int(syntax.Setrep), 0, 1,
+	int(syntax.Setloopatomic), 0, math.MaxInt32,
+	int(syntax.Capturemark), 0, -1,
+	int(syntax.Stop),
+}
+
+// setRun returns the class of a pattern that is a run of one character
+// class, which a match takes greedily and never gives back; nil for any
+// other pattern.
+func setRun(pattern string) *syntax.CharSet {
+	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
+	if err != nil {
+		return nil
+	}
+	code, err := syntax.Write(tree)
+	if err != nil || len(code.Sets) != 1 || !slices.Equal(code.Codes, setRunCode) {
+		return nil
+	}
+	code.PrepareCharSetASCIIBitmaps()
+	return code.Sets[0]
 }
 
 // mayStart reports whether a match of a rule with first characters p can
@@ -456,8 +493,27 @@ func (s *lexState) match(rules []*chroma.CompiledRule, f firstOf) (int, *chroma.
 	l := s.state
 	ch := l.Text[l.Pos]
 	for i, rule := range rules {
-		if i < len(f.rules) && f.rules[i] == rule && (!mayStart(f.first[i], ch) || f.words[i] != nil && !f.words[i].mayBegin(l.Text, l.Pos)) {
+		known := i < len(f.rules) && f.rules[i] == rule
+		if known && (!mayStart(f.first[i], ch) || f.words[i] != nil && !f.words[i].mayBegin(l.Text, l.Pos)) {
 			continue
+		}
+		if known && f.runs[i] != nil {
+			// A run of one class: the characters in it, as regexp2
+			// would match them, without its machinery.
+			end := l.Pos
+			for end < len(l.Text) && f.runs[i].CharIn(l.Text[end]) {
+				end++
+			}
+			if end == l.Pos {
+				continue
+			}
+			if s.named == nil {
+				s.named = make(map[string]string, 1)
+			}
+			clear(s.named)
+			text := string(l.Text[l.Pos:end])
+			s.named["0"] = text
+			return i, rule, []string{text}, s.named
 		}
 		m, err := rule.Regexp.FindRunesMatchStartingAt(l.Text, l.Pos)
 		if m != nil && err == nil && m.RuneIndex == l.Pos {

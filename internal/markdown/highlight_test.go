@@ -280,3 +280,50 @@ func chromaDir(t *testing.T) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// TestSetRunsMatchRegexp: a rule that is a run of one character class
+// (setRun) matches, by its class alone, exactly what its expression
+// matches, at every position of chroma's sample of every lexer that has
+// one and of text beyond ASCII.
+func TestSetRunsMatchRegexp(t *testing.T) {
+	samples := filepath.Join(chromaDir(t), "lexers", "testdata")
+	runs := 0
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		rl, ok := l.(*chroma.RegexLexer)
+		if !ok {
+			continue
+		}
+		lx, err := newLexer(rl)
+		if err != nil {
+			continue
+		}
+		name := strings.ToLower(strings.ReplaceAll(rl.Config().Name, " ", ""))
+		sample, _ := os.ReadFile(filepath.Join(samples, name+".actual"))
+		text := []rune(string(sample[:min(len(sample), 3000)]) + " \t\n\r\u00a0x_9é\u212aİß\u2028{}[]()'\"\\`$;|&<>=#-")
+		for _, f := range lx.first {
+			for i, set := range f.runs {
+				if set == nil {
+					continue
+				}
+				runs++
+				for pos := range text {
+					end := pos
+					for end < len(text) && set.CharIn(text[end]) {
+						end++
+					}
+					want := ""
+					if m, err := f.rules[i].Regexp.FindRunesMatchStartingAt(text, pos); err == nil && m != nil && m.RuneIndex == pos {
+						want = m.String()
+					}
+					if got := string(text[pos:end]); got != want {
+						t.Fatalf("%s, rule %q at %d: the class takes %q, the expression %q", rl.Config().Name, f.rules[i].Pattern, pos, got, want)
+					}
+				}
+			}
+		}
+	}
+	if runs < 100 {
+		t.Errorf("only %d rules are runs of a class: setRun no longer recognizes them", runs)
+	}
+	t.Logf("%d rules that are runs of a class", runs)
+}
