@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -216,9 +215,10 @@ type firstOf struct {
 	// words, for a rule whose match must begin with a word of a list
 	// (chroma's Words), is that list; nil for other rules.
 	words []*wordList
-	// runs, for a rule that is a run of one character class ("[^'\\]+",
-	// "\s+"), is that class; nil for other rules.
-	runs []*syntax.CharSet
+	// simple, for a rule regexp2 runs as a straight line of character
+	// steps ("[^'\\]+", "\s+", "[a-z_]\w*", "."), is that line; nil for
+	// other rules.
+	simple []simpleRule
 }
 
 // newLexer compiles rl's rules as chroma does (the same patterns, flags,
@@ -243,7 +243,7 @@ func newLexer(rl *chroma.RegexLexer) (*lexer, error) {
 	rules := chroma.CompiledRules{}
 	first := map[*chroma.CompiledRule]*syntax.Prefix{}
 	words := map[*chroma.CompiledRule]*wordList{}
-	runs := map[*chroma.CompiledRule]*syntax.CharSet{}
+	simple := map[*chroma.CompiledRule]simpleRule{}
 	for state, rs := range raw {
 		rules[state] = nil
 		for _, r := range rs {
@@ -258,12 +258,13 @@ func newLexer(rl *chroma.RegexLexer) (*lexer, error) {
 			}
 			re.MatchTimeout = 250 * time.Millisecond
 			cr := &chroma.CompiledRule{Rule: r, Regexp: re}
-			first[cr] = firstChars(pattern)
+			code := compiled(pattern)
+			first[cr] = firstChars(code)
 			if w := wordsOf(r.Pattern, cfg.CaseInsensitive); w != nil {
 				words[cr] = w
 			}
-			if set := setRun(pattern); set != nil {
-				runs[cr] = set
+			if sr := simpleOf(code); sr != nil {
+				simple[cr] = sr
 			}
 			rules[state] = append(rules[state], cr)
 		}
@@ -286,61 +287,141 @@ restart:
 	for state, rs := range rules {
 		fs := make([]*syntax.Prefix, len(rs))
 		ws := make([]*wordList, len(rs))
-		sets := make([]*syntax.CharSet, len(rs))
+		sims := make([]simpleRule, len(rs))
 		for i, r := range rs {
 			p, ok := first[r]
 			if !ok && r.Regexp != nil {
-				p = firstChars(r.Regexp.String())
+				p = firstChars(compiled(r.Regexp.String()))
 			}
-			fs[i], ws[i], sets[i] = p, words[r], runs[r]
+			fs[i], ws[i], sims[i] = p, words[r], simple[r]
 		}
-		lx.first[state] = firstOf{rules: rs, first: fs, words: ws, runs: sets}
+		lx.first[state] = firstOf{rules: rs, first: fs, words: ws, simple: sims}
 	}
 	return lx, nil
 }
 
-// firstChars returns the characters a match of pattern can start with, as
-// regexp2 computes them for its own searches; nil when any can (or the
-// pattern may match the empty string).
-func firstChars(pattern string) *syntax.Prefix {
+// compiled is pattern as regexp2 compiles it, with its class tables
+// ready to be read from several goroutines; nil if it does not compile.
+func compiled(pattern string) *syntax.Code {
 	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
 	if err != nil {
 		return nil
 	}
 	code, err := syntax.Write(tree)
-	if err != nil || code.FcPrefix == nil {
+	if err != nil {
 		return nil
 	}
 	code.PrepareCharSetASCIIBitmaps()
+	return code
+}
+
+// firstChars returns the characters a match of a compiled pattern can
+// start with, as regexp2 computes them for its own searches; nil when any
+// can (or the pattern may match the empty string).
+func firstChars(code *syntax.Code) *syntax.Prefix {
+	if code == nil {
+		return nil
+	}
 	return code.FcPrefix
 }
 
-// setRunCode is what regexp2 compiles a rule that is one character
-// class repeated once or more ("\G(?m)(?:[^'\\]+)") into, with the class
-// first in its set table: no flag (case folding, right to left) changes
-// an instruction.
-var setRunCode = []int{
-	int(syntax.Lazybranch), 13, int(syntax.Setmark), int(syntax.Start),
-	int(syntax.Setrep), 0, 1,
-	int(syntax.Setloopatomic), 0, math.MaxInt32,
-	int(syntax.Capturemark), 0, -1,
-	int(syntax.Stop),
+// A simpleRule is a rule that regexp2 compiles to a straight line of
+// steps over characters that never backtrack: single characters, classes
+// and literal strings, repeated a fixed number of times or greedily
+// without giving back ("[^'\\]+", "\s+", "[a-z_]\w*", "."): a third of
+// the rules of chroma's lexers. Its match is found by taking the steps in
+// order; TestSimpleRulesMatchRegexp checks it is regexp2's.
+type simpleRule []step
+
+// A step matches between min and max characters (or the string str once).
+type step struct {
+	op       syntax.InstOp // syntax.One, Notone, Set or Multi
+	ch       rune
+	set      *syntax.CharSet
+	str      []rune
+	min, max int
 }
 
-// setRun returns the class of a pattern that is a run of one character
-// class, which a match takes greedily and never gives back; nil for any
-// other pattern.
-func setRun(pattern string) *syntax.CharSet {
-	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
-	if err != nil {
+// simpleOf returns the steps of a compiled pattern (with its \G and
+// flags) that regexp2 runs as a simpleRule, or nil. The program must be
+// the capture of group 0 around the \G anchor and the steps, each step an
+// instruction without flags (case folding, right to left).
+func simpleOf(code *syntax.Code) simpleRule {
+	if code == nil || code.Capsize != 1 || code.RightToLeft {
 		return nil
 	}
-	code, err := syntax.Write(tree)
-	if err != nil || len(code.Sets) != 1 || !slices.Equal(code.Codes, setRunCode) {
+	c := code.Codes
+	n := len(c)
+	if n < 9 || syntax.InstOp(c[0]) != syntax.Lazybranch || c[1] != n-1 || syntax.InstOp(c[2]) != syntax.Setmark || syntax.InstOp(c[3]) != syntax.Start ||
+		syntax.InstOp(c[n-4]) != syntax.Capturemark || c[n-3] != 0 || c[n-2] != -1 || syntax.InstOp(c[n-1]) != syntax.Stop {
 		return nil
 	}
-	code.PrepareCharSetASCIIBitmaps()
-	return code.Sets[0]
+	var steps simpleRule
+	for i := 4; i < n-4; {
+		op := syntax.InstOp(c[i])
+		st := step{min: 1, max: 1}
+		size := 2 // the instruction and its character, class or string
+		switch op {
+		case syntax.One, syntax.Notone, syntax.Set, syntax.Multi:
+			st.op = op
+		case syntax.Onerep, syntax.Notonerep, syntax.Setrep:
+			st.op, st.min, st.max, size = op-syntax.Onerep+syntax.One, c[i+2], c[i+2], 3
+		case syntax.Oneloopatomic, syntax.Notoneloopatomic, syntax.Setloopatomic:
+			st.op, st.min, st.max, size = op-syntax.Oneloopatomic+syntax.One, 0, c[i+2], 3
+		default:
+			return nil
+		}
+		if i+size > n-4 {
+			return nil
+		}
+		switch operand := c[i+1]; st.op {
+		case syntax.Set:
+			st.set = code.Sets[operand]
+		case syntax.Multi:
+			st.str = code.Strings[operand]
+		default:
+			st.ch = rune(operand)
+		}
+		steps = append(steps, st)
+		i += size
+	}
+	if len(steps) == 0 {
+		return nil
+	}
+	return steps
+}
+
+// match returns where the rule's match at pos ends, or -1 when it does
+// not match there.
+func (r simpleRule) match(text []rune, pos int) int {
+	for _, st := range r {
+		if st.op == syntax.Multi {
+			if len(text)-pos < len(st.str) || !slices.Equal(text[pos:pos+len(st.str)], st.str) {
+				return -1
+			}
+			pos += len(st.str)
+			continue
+		}
+		n := 0
+		for n < st.max && pos+n < len(text) && st.takes(text[pos+n]) {
+			n++
+		}
+		if n < st.min {
+			return -1
+		}
+		pos += n
+	}
+	return pos
+}
+
+func (st *step) takes(r rune) bool {
+	switch st.op {
+	case syntax.One:
+		return r == st.ch
+	case syntax.Notone:
+		return r != st.ch
+	}
+	return st.set.CharIn(r)
 }
 
 // mayStart reports whether a match of a rule with first characters p can
@@ -497,14 +578,10 @@ func (s *lexState) match(rules []*chroma.CompiledRule, f firstOf) (int, *chroma.
 		if known && (!mayStart(f.first[i], ch) || f.words[i] != nil && !f.words[i].mayBegin(l.Text, l.Pos)) {
 			continue
 		}
-		if known && f.runs[i] != nil {
-			// A run of one class: the characters in it, as regexp2
-			// would match them, without its machinery.
-			end := l.Pos
-			for end < len(l.Text) && f.runs[i].CharIn(l.Text[end]) {
-				end++
-			}
-			if end == l.Pos {
+		if known && f.simple[i] != nil {
+			// Matched as regexp2 would, without its machinery.
+			end := f.simple[i].match(l.Text, l.Pos)
+			if end < 0 {
 				continue
 			}
 			if s.named == nil {

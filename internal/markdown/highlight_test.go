@@ -281,13 +281,13 @@ func chromaDir(t *testing.T) string {
 	return strings.TrimSpace(string(out))
 }
 
-// TestSetRunsMatchRegexp: a rule that is a run of one character class
-// (setRun) matches, by its class alone, exactly what its expression
-// matches, at every position of chroma's sample of every lexer that has
-// one and of text beyond ASCII.
-func TestSetRunsMatchRegexp(t *testing.T) {
+// TestSimpleRulesMatchRegexp: a rule that regexp2 runs as a straight line
+// of character steps (simpleRule) matches, by those steps alone, exactly
+// what its expression matches, at every position of chroma's sample of
+// every lexer and of text beyond ASCII.
+func TestSimpleRulesMatchRegexp(t *testing.T) {
 	samples := filepath.Join(chromaDir(t), "lexers", "testdata")
-	runs := 0
+	rules := 0
 	for _, l := range lexers.GlobalLexerRegistry.Lexers {
 		rl, ok := l.(*chroma.RegexLexer)
 		if !ok {
@@ -299,31 +299,30 @@ func TestSetRunsMatchRegexp(t *testing.T) {
 		}
 		name := strings.ToLower(strings.ReplaceAll(rl.Config().Name, " ", ""))
 		sample, _ := os.ReadFile(filepath.Join(samples, name+".actual"))
-		text := []rune(string(sample[:min(len(sample), 3000)]) + " \t\n\r\u00a0x_9é\u212aİß\u2028{}[]()'\"\\`$;|&<>=#-")
+		text := []rune(string(sample[:min(len(sample), 3000)]) + " \t\n\r\u00a0x_9é\u212aİß\u2028{}[]()'\"\\`$;|&<>=#-\x00")
 		for _, f := range lx.first {
-			for i, set := range f.runs {
-				if set == nil {
+			for i, sr := range f.simple {
+				if sr == nil {
 					continue
 				}
-				runs++
+				rules++
 				for pos := range text {
-					end := pos
-					for end < len(text) && set.CharIn(text[end]) {
-						end++
+					got, want := "(none)", "(none)"
+					if end := sr.match(text, pos); end >= 0 {
+						got = string(text[pos:end])
 					}
-					want := ""
 					if m, err := f.rules[i].Regexp.FindRunesMatchStartingAt(text, pos); err == nil && m != nil && m.RuneIndex == pos {
 						want = m.String()
 					}
-					if got := string(text[pos:end]); got != want {
-						t.Fatalf("%s, rule %q at %d: the class takes %q, the expression %q", rl.Config().Name, f.rules[i].Pattern, pos, got, want)
+					if got != want {
+						t.Fatalf("%s, rule %q at %d: the steps take %q, the expression %q", rl.Config().Name, f.rules[i].Pattern, pos, got, want)
 					}
 				}
 			}
 		}
 	}
-	if runs < 100 {
-		t.Errorf("only %d rules are runs of a class: setRun no longer recognizes them", runs)
+	if rules < 1000 {
+		t.Errorf("only %d simple rules: simpleOf no longer recognizes them", rules)
 	}
-	t.Logf("%d rules that are runs of a class", runs)
+	t.Logf("%d simple rules", rules)
 }
