@@ -214,19 +214,8 @@ func BenchmarkHighlight(b *testing.B) {
 // followed by several characters, on text that folds to ASCII only in
 // Unicode, and on chroma's sample of the language.
 func TestWordListsOnlyRuleOut(t *testing.T) {
-	samples := filepath.Join(chromaDir(t), "lexers", "testdata")
 	lists, rules := 0, 0
-	for _, l := range lexers.GlobalLexerRegistry.Lexers {
-		rl, ok := l.(*chroma.RegexLexer)
-		if !ok {
-			continue
-		}
-		lx, err := newLexer(rl)
-		if err != nil {
-			continue
-		}
-		name := strings.ToLower(strings.ReplaceAll(rl.Config().Name, " ", ""))
-		sample, _ := os.ReadFile(filepath.Join(samples, name+".actual"))
+	eachLexer(t, func(rl *chroma.RegexLexer, lx *lexer, sample []byte) {
 		for state, f := range lx.first {
 			for i, w := range f.words {
 				if w == nil {
@@ -264,11 +253,32 @@ func TestWordListsOnlyRuleOut(t *testing.T) {
 				check(string(sample), 2000)
 			}
 		}
-	}
+	})
 	if lists < 50 {
 		t.Errorf("only %d rules with word lists: the pattern no longer recognizes chroma's Words", lists)
 	}
 	t.Logf("%d rules with word lists, %d positions ruled out", lists, rules)
+}
+
+// eachLexer calls f with every regular-expression lexer of chroma, as
+// newLexer compiles it, and chroma's sample of its language (nil when
+// there is none).
+func eachLexer(t *testing.T, f func(rl *chroma.RegexLexer, lx *lexer, sample []byte)) {
+	t.Helper()
+	samples := filepath.Join(chromaDir(t), "lexers", "testdata")
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		rl, ok := l.(*chroma.RegexLexer)
+		if !ok {
+			continue
+		}
+		lx, err := newLexer(rl)
+		if err != nil {
+			continue
+		}
+		name := strings.ToLower(strings.ReplaceAll(rl.Config().Name, " ", ""))
+		sample, _ := os.ReadFile(filepath.Join(samples, name+".actual"))
+		f(rl, lx, sample)
+	}
 }
 
 // chromaDir is the folder of the chroma module the build uses.
@@ -286,19 +296,8 @@ func chromaDir(t *testing.T) string {
 // what its expression matches, at every position of chroma's sample of
 // every lexer and of text beyond ASCII.
 func TestSimpleRulesMatchRegexp(t *testing.T) {
-	samples := filepath.Join(chromaDir(t), "lexers", "testdata")
 	rules := 0
-	for _, l := range lexers.GlobalLexerRegistry.Lexers {
-		rl, ok := l.(*chroma.RegexLexer)
-		if !ok {
-			continue
-		}
-		lx, err := newLexer(rl)
-		if err != nil {
-			continue
-		}
-		name := strings.ToLower(strings.ReplaceAll(rl.Config().Name, " ", ""))
-		sample, _ := os.ReadFile(filepath.Join(samples, name+".actual"))
+	eachLexer(t, func(rl *chroma.RegexLexer, lx *lexer, sample []byte) {
 		text := []rune(string(sample[:min(len(sample), 3000)]) + " \t\n\r\u00a0x_9é\u212aİß\u2028{}[]()'\"\\`$;|&<>=#-\x00")
 		for _, f := range lx.first {
 			for i, sr := range f.simple {
@@ -320,7 +319,7 @@ func TestSimpleRulesMatchRegexp(t *testing.T) {
 				}
 			}
 		}
-	}
+	})
 	if rules < 1000 {
 		t.Errorf("only %d simple rules: simpleOf no longer recognizes them", rules)
 	}
