@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
@@ -37,17 +39,28 @@ import (
 //     splitting the tokens into lines first nor a fmt.Sprintf per token.
 //   - lexers are looked up once per fence language.
 //
-// A lexer that is not a plain regular-expression lexer (a delegating
-// lexer such as go-html-template) goes through chroma's own Tokenise, with
-// the same formatter.
+// A delegating lexer (one language inside another: go-html-template is
+// Go templates in HTML, php and erb too) whose two lexers are plain
+// regular-expression lexers is run as chroma runs it, with the two fast.
+// Any other lexer goes through chroma's own Tokenise, with the same
+// formatter.
 
 // highlighter is what a fence language highlights with: fast when the
-// language's lexer is a plain regular-expression lexer, else chroma's
-// lexer, coalesced; nil lexers for a language chroma does not know.
+// language's lexer is a plain regular-expression lexer, delegated when it
+// is one language inside another, else chroma's lexer, coalesced; nil
+// lexers for a language chroma does not know.
 type highlighter struct {
-	fast  *lexer
-	slow  chroma.Lexer
-	known bool
+	fast      *lexer
+	delegated *delegation
+	slow      chroma.Lexer
+	known     bool
+}
+
+// delegation is a chroma delegating lexer with its two lexers fast: the
+// language's tokens, and the root's for the text the language leaves to
+// it (chroma.Other), put back in place.
+type delegation struct {
+	root, language *lexer
 }
 
 // highlighters maps a fence language to its highlighter: chroma's lookup
@@ -65,8 +78,18 @@ func highlighterFor(lang string) *highlighter {
 			if fast, err := newLexer(rl); err == nil {
 				h.fast = fast
 			}
+		} else if root, language, ok := delegates(lx); ok {
+			r, rok := root.(*chroma.RegexLexer)
+			g, gok := language.(*chroma.RegexLexer)
+			if rok && gok {
+				fr, err1 := newLexer(r)
+				fg, err2 := newLexer(g)
+				if err1 == nil && err2 == nil {
+					h.delegated = &delegation{root: fr, language: fg}
+				}
+			}
 		}
-		if h.fast == nil {
+		if h.fast == nil && h.delegated == nil {
 			h.slow = chroma.Coalesce(lx)
 		}
 	}
@@ -111,14 +134,134 @@ func (h *highlighter) write(b *bytes.Buffer, code string) (err error) {
 		}
 	}()
 	var it chroma.Iterator
-	if h.fast != nil {
+	switch {
+	case h.fast != nil:
 		it = h.fast.tokenise(code)
-	} else if it, err = h.slow.Tokenise(nil, code); err != nil {
-		return err
+	case h.delegated != nil:
+		it = coalesce(h.delegated.tokenise(code))
+	default:
+		if it, err = h.slow.Tokenise(nil, code); err != nil {
+			return err
+		}
 	}
 	b.Grow(len(code) * 3)
 	writeTokens(b, it)
 	return nil
+}
+
+// delegates returns the two lexers of a chroma delegating lexer: the root
+// language and the one inside it. chroma does not export them; they are
+// read from its delegatingLexer's fields, and a chroma whose delegating
+// lexer is not that struct, with those fields, gets ok false (and its
+// lexers go through chroma, as before).
+func delegates(lx chroma.Lexer) (root, language chroma.Lexer, ok bool) {
+	v := reflect.ValueOf(lx)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct || v.Elem().Type().Name() != "delegatingLexer" ||
+		v.Elem().Type().PkgPath() != reflect.TypeFor[chroma.Token]().PkgPath() {
+		return nil, nil, false
+	}
+	lexerType := reflect.TypeFor[chroma.Lexer]()
+	field := func(name string) chroma.Lexer {
+		f := v.Elem().FieldByName(name)
+		if !f.IsValid() || f.Type() != lexerType {
+			return nil
+		}
+		l, _ := reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Interface().(chroma.Lexer)
+		return l
+	}
+	root, language = field("root"), field("language")
+	return root, language, root != nil && language != nil
+}
+
+// tokenise returns the tokens of text as chroma's delegating lexer makes
+// them, before the coalescing its caller does: the language's tokens
+// (coalesced), with the runs it leaves to the root (chroma.Other)
+// tokenised together by the root (coalesced) and put back where they
+// were, cut where the language's tokens go.
+func (d *delegation) tokenise(text string) chroma.Iterator {
+	type insertion struct {
+		start, end int
+		tokens     []chroma.Token
+	}
+	var others strings.Builder
+	var insertions []*insertion
+	var insert *insertion
+	offset := 0
+	last := chroma.EOF
+	it := d.language.tokenise(text)
+	for t := it(); t != chroma.EOF; t = it() {
+		if t.Type == chroma.Other {
+			if last != chroma.EOF && insert != nil && last.Type != chroma.Other {
+				insert.end = offset
+			}
+			others.WriteString(t.Value)
+		} else {
+			if last == chroma.EOF || last.Type == chroma.Other {
+				insert = &insertion{start: offset}
+				insertions = append(insertions, insert)
+			}
+			insert.tokens = append(insert.tokens, t)
+		}
+		last = t
+		offset += len(t.Value)
+	}
+	if len(insertions) == 0 {
+		return d.root.tokenise(text)
+	}
+	var rootTokens []chroma.Token
+	rit := d.root.tokenise(others.String())
+	for t := rit(); t != chroma.EOF; t = rit() {
+		rootTokens = append(rootTokens, t)
+	}
+	var out []chroma.Token
+	offset = 0
+	next := func() chroma.Token {
+		if len(rootTokens) == 0 {
+			return chroma.EOF
+		}
+		t := rootTokens[0]
+		rootTokens = rootTokens[1:]
+		return t
+	}
+	t := next()
+	for len(insertions) > 0 || t != chroma.EOF {
+		if t == chroma.EOF || len(insertions) > 0 && insertions[0].start < offset+len(t.Value) {
+			ins := insertions[0]
+			insertions = insertions[1:]
+			var l chroma.Token
+			l, t = splitToken(t, ins.start-offset)
+			if l != chroma.EOF {
+				out = append(out, l)
+				offset += len(l.Value)
+			}
+			out = append(out, ins.tokens...)
+			offset += ins.end - ins.start
+			if t == chroma.EOF {
+				t = next()
+			}
+		} else {
+			out = append(out, t)
+			offset += len(t.Value)
+			t = next()
+		}
+	}
+	return chroma.Literator(out...)
+}
+
+// splitToken cuts t at offset, as chroma's delegating lexer does: EOF for
+// an empty side.
+func splitToken(t chroma.Token, offset int) (l, r chroma.Token) {
+	switch {
+	case t == chroma.EOF:
+		return chroma.EOF, chroma.EOF
+	case offset == 0:
+		return chroma.EOF, t
+	case offset == len(t.Value):
+		return t, chroma.EOF
+	}
+	l, r = t.Clone(), t.Clone()
+	l.Value, r.Value = l.Value[:offset], r.Value[offset:]
+	return l, r
 }
 
 // writeTokens writes tokens as chroma's HTML formatter does with classes

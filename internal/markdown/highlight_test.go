@@ -325,3 +325,23 @@ func TestSimpleRulesMatchRegexp(t *testing.T) {
 	}
 	t.Logf("%d simple rules", rules)
 }
+
+// TestDelegatedLexers: the languages chroma lexes as one language inside
+// another are run with both lexers fast, and write what chroma writes
+// (also checked on the corpus and chroma's samples by
+// TestHighlightSameAsChroma).
+func TestDelegatedLexers(t *testing.T) {
+	code := map[string]string{
+		"go-html-template": "<ul>{{ range .Pages }}<li class=\"x\">{{ .Title | upper }}</li>{{ end }}</ul>\n<script>var a = 1;</script>\n{{/* c */}}",
+		"erb":              "<% if @a %><b><%= @a.name %></b><% end %>\n",
+		"svelte":           "<script>let n = 0;</script>\n<button on:click={() => n++}>{n}</button>\n",
+	}
+	for lang, src := range code {
+		h := highlighterFor(lang)
+		if h.delegated == nil {
+			t.Errorf("%s: not delegated to fast lexers", lang)
+			continue
+		}
+		checkSameAsChroma(t, []codeBlock{{where: "delegated", lang: lang, code: src}, {where: "delegated, no template", lang: lang, code: "<p>plain</p>\n"}})
+	}
+}
