@@ -34,13 +34,17 @@ import (
 //     rule whose set of possible first characters, as regexp2 computes it
 //     for its own unanchored searches, does not hold the character at the
 //     position; a rule that can match the empty string is always tried.
-//     Most attempts are skipped that way.
+//     Most attempts are skipped that way. A rule made of a word list
+//     (wordList) is skipped too where the text does not begin with one of
+//     its words, and a rule regexp2 runs as a straight line of character
+//     steps (simpleRule: "[^'\\]+", "\s+", "[a-z_]\w*") is matched by
+//     those steps, without regexp2.
 //   - the formatter writes each token straight into the output, without
 //     splitting the tokens into lines first nor a fmt.Sprintf per token.
 //   - lexers are looked up once per fence language.
 //
 // A delegating lexer (one language inside another: go-html-template is
-// Go templates in HTML, php and erb too) whose two lexers are plain
+// Go templates in HTML, erb and svelte too) whose two lexers are plain
 // regular-expression lexers is run as chroma runs it, with the two fast.
 // Any other lexer goes through chroma's own Tokenise, with the same
 // formatter.
