@@ -374,8 +374,8 @@ func (r *Renderer) All(ctx context.Context, out Output) error {
 			kept[p] = true
 		}
 	}
-	// More workers than cores: a worker blocked writing a file leaves its
-	// core to another.
+	// More workers than cores: a worker reading a file to copy, or
+	// waiting for out (a writer's full queue), leaves its core to another.
 	return parallel.Each(ctx, len(jobs), 4*runtime.GOMAXPROCS(0), func(i int) error {
 		b, err := jobs[i].run()
 		if err != nil {
