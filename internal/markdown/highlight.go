@@ -725,6 +725,21 @@ func (s *lexState) match(rules []*chroma.CompiledRule, f firstOf) (int, *chroma.
 		if known && (!mayStart(f.first[i], ch) || f.words[i] != nil && !f.words[i].mayBegin(l.Text, l.Pos)) {
 			continue
 		}
+		if known && f.words[i] != nil && f.words[i].exact {
+			end := f.words[i].word(l.Text, l.Pos)
+			if end == -1 {
+				continue
+			}
+			if end >= 0 {
+				if s.named == nil {
+					s.named = make(map[string]string, 2)
+				}
+				clear(s.named)
+				text := string(l.Text[l.Pos:end])
+				s.named["0"], s.named["1"] = text, text
+				return i, rule, []string{text, text}, s.named
+			}
+		}
 		if known && f.simple[i] != nil {
 			// Matched as regexp2 would, without its machinery.
 			end := f.simple[i].match(l.Text, l.Pos)
@@ -775,6 +790,11 @@ type wordList struct {
 	// whole is set when the words are followed by \b: a match is then a
 	// whole word of the text, not a word's beginning.
 	whole bool
+	// exact is set when the pattern is nothing but the words before \b,
+	// with nothing or \b or (?<!\.) before them: the word at the position
+	// is then the match, and its one group (word).
+	exact  bool
+	before string // what the words come after: "", \b or (?<!\.)
 }
 
 // wordsPattern is a rule made by chroma's Words: an assertion, a group of
@@ -797,7 +817,8 @@ func wordsOf(pattern string, fold bool) *wordList {
 	if m[1] == "(?i)" || strings.Contains(m[3], "(?i") {
 		fold = true // an inline flag, before or after: the words may be in any case
 	}
-	w := &wordList{set: map[string]bool{}, fold: fold, whole: strings.HasPrefix(m[3], `\b`)}
+	w := &wordList{set: map[string]bool{}, fold: fold, whole: strings.HasPrefix(m[3], `\b`), before: m[1]}
+	w.exact = m[3] == `\b` && m[1] != "(?i)"
 	for _, word := range strings.Split(m[2], "|") {
 		if len(word) > maxWord {
 			return nil
@@ -907,6 +928,47 @@ func (w *wordList) mayBegin(text []rune, pos int) bool {
 		}
 	}
 	return false
+}
+
+// word returns where the match of an exact word list (exact) at pos ends:
+// -1 when there is none, -2 when the expression must decide (a character
+// beyond ASCII next to the word, which regexp2's \b and case folding know
+// more of).
+func (w *wordList) word(text []rune, pos int) int {
+	if pos > 0 {
+		switch prev := text[pos-1]; {
+		case w.before == `(?<!\.)` && prev == '.':
+			return -1
+		case w.before == `\b` && prev >= utf8.RuneSelf:
+			return -2
+		case w.before == `\b` && asciiWord(byte(prev)):
+			return -1 // inside a word: the words all begin with a word character
+		}
+	}
+	var buf [maxWord]byte
+	longest := w.lens[len(w.lens)-1]
+	n := 0
+	for ; pos+n < len(text); n++ {
+		r := text[pos+n]
+		if r >= utf8.RuneSelf {
+			return -2
+		}
+		c := byte(r)
+		if !asciiWord(c) {
+			break
+		}
+		if n == longest {
+			return -1
+		}
+		if w.fold && 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+	}
+	if !w.set[string(buf[:n])] {
+		return -1
+	}
+	return pos + n
 }
 
 // asciiWord reports whether c is a letter, digit or underscore.
