@@ -882,32 +882,14 @@ func singleBranch(rest string) bool {
 // within the longest word's reach is left to the expression, whose case
 // folding knows more than ASCII's.
 func (w *wordList) mayBegin(text []rune, pos int) bool {
-	var buf [maxWord]byte
-	longest := w.lens[len(w.lens)-1]
 	if w.whole {
 		// Each word is letters, digits and underscores: followed by \b,
 		// a match is the text's whole run of them, unless a letter beyond
 		// ASCII (which \b counts as one) comes next.
-		n := 0
-		for ; pos+n < len(text); n++ {
-			r := text[pos+n]
-			if r >= utf8.RuneSelf {
-				return true
-			}
-			c := byte(r)
-			if !asciiWord(c) {
-				break
-			}
-			if n == longest {
-				return false // a run longer than the longest word
-			}
-			if w.fold && 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			buf[n] = c
-		}
-		return w.set[string(buf[:n])]
+		return w.wholeWord(text, pos) != -1
 	}
+	var buf [maxWord]byte
+	longest := w.lens[len(w.lens)-1]
 	n := 0
 	for ; n < longest && pos+n < len(text); n++ {
 		r := text[pos+n]
@@ -945,6 +927,13 @@ func (w *wordList) word(text []rune, pos int) int {
 			return -1 // inside a word: the words all begin with a word character
 		}
 	}
+	return w.wholeWord(text, pos)
+}
+
+// wholeWord returns where the text's run of letters, digits and
+// underscores at pos ends when it is one of the words: -1 when it is not,
+// -2 when a character beyond ASCII is in it or next to it.
+func (w *wordList) wholeWord(text []rune, pos int) int {
 	var buf [maxWord]byte
 	longest := w.lens[len(w.lens)-1]
 	n := 0
@@ -958,7 +947,7 @@ func (w *wordList) word(text []rune, pos int) int {
 			break
 		}
 		if n == longest {
-			return -1
+			return -1 // a run longer than the longest word
 		}
 		if w.fold && 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
