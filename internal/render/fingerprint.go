@@ -204,8 +204,9 @@ func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree) []byt
 	if rd == nil {
 		rd = f.all
 	}
-	w := walker{f: f, rd: rd, h: &h}
-	w.value(reflect.ValueOf(d).Elem(), modeData)
+	ws := f.words()
+	walker{f: f, rd: rd, h: &ws}.value(reflect.ValueOf(d).Elem(), modeData)
+	writeUint(&h, ws.sum())
 	if d.Page != nil && d.Page.Doc != nil {
 		d.Page.Doc.Fingerprint(&h, func(html []byte) uint64 { return f.cache.docSum(d.Page.Doc, html) })
 	}
@@ -221,15 +222,12 @@ func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree) []byt
 // navSum hashes what navTree.items(cur) reads: the children of the root
 // and of every folder on the way to cur (folderSum), and cur.
 func (f *fingerprinting) navSum(t *navTree, cur string) uint64 {
-	var h maphash.Hash
-	h.SetSeed(f.cache.seed)
-	h.WriteString(t.base)
-	h.WriteByte(0)
-	h.WriteString(cur)
-	h.WriteByte(0)
+	h := f.words()
+	h.str(t.base)
+	h.str(cur)
 	var walk func(n *navNode)
 	walk = func(n *navNode) {
-		writeUint(&h, f.folderSum(n))
+		h.word(f.folderSum(n))
 		for _, k := range n.children {
 			if len(k.children) > 0 && strings.HasPrefix(cur, k.url) {
 				walk(k)
@@ -237,7 +235,7 @@ func (f *fingerprinting) navSum(t *navTree, cur string) uint64 {
 		}
 	}
 	walk(t.root)
-	return h.Sum64()
+	return h.sum()
 }
 
 // folderSum hashes a folder's children as the sidebar shows them: title,
@@ -249,20 +247,16 @@ func (f *fingerprinting) folderSum(n *navNode) uint64 {
 	if ok {
 		return s
 	}
-	var h maphash.Hash
-	h.SetSeed(f.cache.seed)
-	h.WriteString(n.url)
-	h.WriteByte(0)
-	writeBool(&h, n.linked)
+	h := f.words()
+	h.str(n.url)
+	h.bool(n.linked)
 	for _, k := range n.children {
-		h.WriteString(k.title)
-		h.WriteByte(0)
-		h.WriteString(k.url)
-		h.WriteByte(0)
-		writeBool(&h, k.linked)
-		writeBool(&h, len(k.children) > 0)
+		h.str(k.title)
+		h.str(k.url)
+		h.bool(k.linked)
+		h.bool(len(k.children) > 0)
 	}
-	s = h.Sum64()
+	s = h.sum()
 	f.mu.Lock()
 	f.folders[n] = s
 	f.mu.Unlock()
@@ -301,12 +295,12 @@ var (
 type walker struct {
 	f  *fingerprinting
 	rd *reading
-	h  *maphash.Hash
+	h  *words
 }
 
 func (w walker) page(p *site.Page, mode walkMode) {
 	if p == nil {
-		w.h.WriteByte(0)
+		w.h.word(0)
 		return
 	}
 	switch mode {
@@ -316,9 +310,9 @@ func (w walker) page(p *site.Page, mode walkMode) {
 		// change the fingerprints of every file showing a page whose
 		// neighbour's neighbours changed.
 	case modeDeep, modeRefs:
-		writeUint(w.h, w.f.face(w.rd, p))
+		w.h.word(w.f.face(w.rd, p))
 	default:
-		writeUint(w.h, w.f.deepSum(w.rd, p))
+		w.h.word(w.f.deepSum(w.rd, p))
 	}
 }
 
@@ -326,8 +320,8 @@ func (w walker) page(p *site.Page, mode walkMode) {
 // its core, then the fields holding other pages that rd reads, each by
 // how many pages it holds. Remembered.
 func (f *fingerprinting) face(rd *reading, p *site.Page) uint64 {
-	return f.remember(rd.faces, p, func(h *maphash.Hash) {
-		writeUint(h, f.core(p))
+	return f.remember(rd.faces, p, func(h *words) {
+		h.word(f.core(p))
 		w := walker{f: f, rd: rd, h: h}
 		v := reflect.ValueOf(p).Elem()
 		for _, i := range linkFields() {
@@ -340,17 +334,16 @@ func (f *fingerprinting) face(rd *reading, p *site.Page) uint64 {
 
 // remember returns memo's sum of p, made by hashing with sum the first
 // time.
-func (f *fingerprinting) remember(memo map[*site.Page]uint64, p *site.Page, sum func(h *maphash.Hash)) uint64 {
+func (f *fingerprinting) remember(memo map[*site.Page]uint64, p *site.Page, sum func(h *words)) uint64 {
 	f.mu.Lock()
 	s, ok := memo[p]
 	f.mu.Unlock()
 	if ok {
 		return s
 	}
-	var h maphash.Hash
-	h.SetSeed(f.cache.seed)
+	h := f.words()
 	sum(&h)
-	s = h.Sum64()
+	s = h.sum()
 	f.mu.Lock()
 	memo[p] = s
 	f.mu.Unlock()
@@ -361,7 +354,7 @@ func (f *fingerprinting) remember(memo map[*site.Page]uint64, p *site.Page, sum 
 // and of what layouts may read of its document: the same whatever a
 // layout reads of the pages a page names. Remembered.
 func (f *fingerprinting) core(p *site.Page) uint64 {
-	return f.remember(f.cores, p, func(h *maphash.Hash) {
+	return f.remember(f.cores, p, func(h *words) {
 		w := walker{f: f, rd: f.all, h: h}
 		v := reflect.ValueOf(p).Elem()
 		links := linkFields()
@@ -372,10 +365,10 @@ func (f *fingerprinting) core(p *site.Page) uint64 {
 		}
 		if doc := p.Doc; doc != nil {
 			// What layouts may read of another page's document.
-			h.WriteString(doc.Title)
-			h.WriteString(doc.TitleHTML)
-			h.WriteString(doc.TitleID)
-			writeUint(h, uint64(doc.Words))
+			h.str(doc.Title)
+			h.str(doc.TitleHTML)
+			h.str(doc.TitleID)
+			h.word(uint64(doc.Words))
 			for _, hd := range doc.Headings {
 				w.value(reflect.ValueOf(hd), modeFace)
 			}
@@ -387,8 +380,8 @@ func (f *fingerprinting) core(p *site.Page) uint64 {
 // it names: its face, then those faces in the order of its fields
 // (modeRefs). Remembered.
 func (f *fingerprinting) deepSum(rd *reading, p *site.Page) uint64 {
-	return f.remember(rd.deep, p, func(h *maphash.Hash) {
-		writeUint(h, f.face(rd, p))
+	return f.remember(rd.deep, p, func(h *words) {
+		h.word(f.face(rd, p))
 		walker{f: f, rd: rd, h: h}.value(reflect.ValueOf(p).Elem(), modeRefs)
 	})
 }
@@ -411,33 +404,37 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 		return
 	case siteInfoType:
 		if !v.IsNil() {
-			writeUint(w.h, w.f.siteInfoSum((*SiteInfo)(v.UnsafePointer())))
+			w.h.word(w.f.siteInfoSum((*SiteInfo)(v.UnsafePointer())))
 			return
 		}
 	case timeType:
-		tm := v.Interface().(time.Time)
-		writeUint(w.h, uint64(tm.UnixNano()))
-		w.h.WriteString(tm.Location().String())
+		var tm time.Time
+		if v.CanAddr() {
+			tm = *(*time.Time)(v.Addr().UnsafePointer())
+		} else {
+			tm = v.Interface().(time.Time)
+		}
+		w.h.word(uint64(tm.UnixNano()))
+		w.h.str(tm.Location().String())
 		return
 	}
 	switch v.Kind() {
 	case reflect.String:
-		w.h.WriteString(v.String())
-		w.h.WriteByte(0)
+		w.h.str(v.String())
 	case reflect.Bool:
-		writeBool(w.h, v.Bool())
+		w.h.bool(v.Bool())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		writeUint(w.h, uint64(v.Int()))
+		w.h.word(uint64(v.Int()))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		writeUint(w.h, v.Uint())
+		w.h.word(v.Uint())
 	case reflect.Float32, reflect.Float64:
-		writeUint(w.h, math.Float64bits(v.Float()))
+		w.h.word(math.Float64bits(v.Float()))
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
-			w.h.WriteByte(0)
+			w.h.word(0)
 			return
 		}
-		w.h.WriteByte(1)
+		w.h.word(1)
 		w.value(v.Elem(), mode)
 	case reflect.Struct:
 		page := t == pageStruct
@@ -449,11 +446,11 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 		}
 	case reflect.Slice, reflect.Array:
 		if v.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
-			w.h.Write(v.Bytes())
+			w.h.bytes(v.Bytes())
 			return
 		}
 		n := v.Len()
-		writeUint(w.h, uint64(n))
+		w.h.word(uint64(n))
 		for i := 0; i < n; i++ {
 			w.value(v.Index(i), mode)
 		}
@@ -462,15 +459,14 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 		var total uint64
 		it := v.MapRange()
 		for it.Next() {
-			var h maphash.Hash
-			h.SetSeed(w.f.cache.seed)
+			h := w.f.words()
 			e := walker{f: w.f, rd: w.rd, h: &h}
 			e.value(it.Key(), mode)
 			e.value(it.Value(), mode)
-			total += h.Sum64()
+			total += h.sum()
 		}
-		writeUint(w.h, uint64(v.Len()))
-		writeUint(w.h, total)
+		w.h.word(uint64(v.Len()))
+		w.h.word(total)
 	}
 }
 
@@ -478,17 +474,15 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 // once: it is the same for all (Renderer.info).
 func (f *fingerprinting) siteInfoSum(info *SiteInfo) uint64 {
 	f.infoOnce.Do(func() {
-		var h maphash.Hash
-		h.SetSeed(f.cache.seed)
+		h := f.words()
 		walker{f: f, rd: f.all, h: &h}.value(reflect.ValueOf(info).Elem(), modeData)
-		f.info, f.infoSum = info, h.Sum64()
+		f.info, f.infoSum = info, h.sum()
 	})
 	if info != f.info {
 		// Not the renderer's: hashed where it is met.
-		var h maphash.Hash
-		h.SetSeed(f.cache.seed)
+		h := f.words()
 		walker{f: f, rd: f.all, h: &h}.value(reflect.ValueOf(info).Elem(), modeData)
-		return h.Sum64()
+		return h.sum()
 	}
 	return f.infoSum
 }
@@ -535,10 +529,40 @@ func writeUint(h *maphash.Hash, u uint64) {
 	h.Write(b[:])
 }
 
-func writeBool(h *maphash.Hash, b bool) {
+// words hashes a sequence of 64-bit words: each string and byte slice
+// is one word, its own hash, so that hashing one costs a call, not a copy
+// of its bytes into a buffer as maphash.Hash makes. The walker writes
+// millions of short strings per call of Fingerprints.
+type words struct {
+	seed maphash.Seed
+	x    uint64
+}
+
+func (f *fingerprinting) words() words { return words{seed: f.cache.seed} }
+
+// word adds u: the state goes through murmur3's finalizer, a bijection
+// that mixes every bit, after a constant is added so that zero words
+// still move it.
+func (h *words) word(u uint64) {
+	x := (h.x ^ u) + 0x9e3779b97f4a7c15
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	h.x = x
+}
+
+func (h *words) str(s string) { h.word(maphash.String(h.seed, s)) }
+
+func (h *words) bytes(b []byte) { h.word(maphash.Bytes(h.seed, b)) }
+
+func (h *words) bool(b bool) {
 	if b {
-		h.WriteByte(1)
+		h.word(1)
 	} else {
-		h.WriteByte(0)
+		h.word(0)
 	}
 }
+
+func (h *words) sum() uint64 { return h.x }
