@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/handbook-dev/handbook/internal/build"
 	"github.com/handbook-dev/handbook/internal/githistory"
@@ -69,7 +70,9 @@ func BenchmarkLiveSearchEdit(b *testing.B) {
 // Markdown pages but a body's (BenchmarkLiveEdit): a runbook's title, its
 // last_reviewed date, an ADR's status, a new page and its removal. Each
 // loads the site again from the pages in memory and renders only the
-// files whose fingerprints changed. One Live serves every sub-benchmark.
+// files whose fingerprints changed; an edit of an existing page first
+// renders that page alone, which the preview serves at once (first-ms/op,
+// see Live.UpdateFirst). One Live serves every sub-benchmark.
 func BenchmarkLiveEdits(b *testing.B) {
 	dir := generated(b, benchPages())
 	cfg := site.DefaultConfig(dir)
@@ -114,7 +117,8 @@ func BenchmarkLiveEdits(b *testing.B) {
 	} {
 		original, _ := os.ReadFile(e.file)
 		b.Run(e.name, func(b *testing.B) {
-			rendered := 0
+			rendered, firsts := 0, 0
+			var firstTook time.Duration
 			for i := 0; i < b.N; i++ {
 				next := e.edit(i, string(original))
 				var err error
@@ -126,9 +130,17 @@ func BenchmarkLiveEdits(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				res, err := live.Update(context.Background(), []string{e.file})
+				start := time.Now()
+				res, err := live.UpdateFirst(context.Background(), []string{e.file})
 				if err != nil {
 					b.Fatal(err)
+				}
+				firstTook += time.Since(start)
+				if res.First {
+					firsts++
+					if res, err = live.Finish(context.Background()); err != nil {
+						b.Fatal(err)
+					}
 				}
 				if !res.Partial {
 					b.Fatal("the site was rendered whole")
@@ -136,6 +148,11 @@ func BenchmarkLiveEdits(b *testing.B) {
 				rendered += res.Rendered
 			}
 			b.ReportMetric(float64(rendered)/float64(b.N), "files/op")
+			// What the preview serves first: the edited page alone, when
+			// the edit has a first look (see Live.UpdateFirst); the
+			// whole update otherwise.
+			b.ReportMetric(float64(firstTook.Milliseconds())/float64(b.N), "first-ms/op")
+			b.ReportMetric(float64(firsts)/float64(b.N), "first-looks/op")
 		})
 		if original != nil {
 			os.WriteFile(e.file, original, 0o644)

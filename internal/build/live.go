@@ -79,6 +79,9 @@ type Live struct {
 	wholeIndex      bool
 	// ixMu serializes the updates of an index.
 	ixMu sync.Mutex
+	// owed is set when UpdateFirst served a first look at an edit: the
+	// site is to be loaded again (Finish, or the next Update).
+	owed bool
 }
 
 // LiveResult is the site after a Build or Update.
@@ -94,7 +97,10 @@ type LiveResult struct {
 	// Rendered counts the files rendered.
 	Partial  bool
 	Rendered int
-	Elapsed  time.Duration
+	// First is true for UpdateFirst's first look at an edit: only the
+	// edited page was rendered again, and Finish brings the rest.
+	First   bool
+	Elapsed time.Duration
 	// Note is said once to whoever runs the preview, when the site is
 	// built whole: what is wrong with its git history (site.GitNote).
 	Note string
@@ -120,6 +126,7 @@ func (l *Live) Build(ctx context.Context) (*LiveResult, error) {
 
 func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	start := time.Now()
+	l.owed = false
 	cfg := l.opts.Site
 	cfg.Memo = l.memo
 	// A whole build walks the roots again, whatever the watcher said.
@@ -277,6 +284,37 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 // Update brings the site up to date after the files at paths (absolute,
 // cleaned) changed, were created or were removed.
 func (l *Live) Update(ctx context.Context, paths []string) (*LiveResult, error) {
+	return l.update(ctx, paths, false)
+}
+
+// UpdateFirst is Update, but for an edit of one page that shows beyond
+// it (its title, a date, a status: one that loads the site again) it
+// first returns a first look, in a few milliseconds where the load takes
+// a large site's second: the files as they were, but for the edited
+// page's own, rendered from its new version as site.Site.Glance makes it.
+// The result's First is then set, and Finish must follow (or another
+// Update) to load the site again and bring every file and finding up to
+// date. The preview serves the first look at once, so that the page being
+// edited shows the edit, and the rest a moment later (Hugo's "fast
+// render" does the same).
+func (l *Live) UpdateFirst(ctx context.Context, paths []string) (*LiveResult, error) {
+	return l.update(ctx, paths, true)
+}
+
+// Finish loads the site again after UpdateFirst's first look, and
+// returns the whole result as Update would have; nil when no first look
+// is owed.
+func (l *Live) Finish(ctx context.Context) (*LiveResult, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.owed {
+		return nil, nil
+	}
+	l.owed = false
+	return l.reload(ctx)
+}
+
+func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveResult, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.waitFingerprints()
@@ -284,9 +322,20 @@ func (l *Live) Update(ctx context.Context, paths []string) (*LiveResult, error) 
 	if l.s == nil || len(paths) == 0 || slices.ContainsFunc(paths, func(p string) bool { return !strings.EqualFold(filepath.Ext(p), ".md") }) {
 		return l.build(ctx)
 	}
+	if l.owed {
+		// The site model is the one before the first look's edit, which
+		// the Memo has parsed: load it again.
+		l.owed = false
+		return l.reload(ctx)
+	}
 	start := time.Now()
 	patch, ok := l.s.Patch(paths)
 	if !ok {
+		if first && len(paths) == 1 && l.fps != nil {
+			if res, err := l.glance(paths[0], start); res != nil || err != nil {
+				return res, err
+			}
+		}
 		return l.reload(ctx)
 	}
 	s := l.s
@@ -356,6 +405,29 @@ func (l *Live) Update(ctx context.Context, paths []string) (*LiveResult, error) 
 	l.raw, l.files = raw, files
 	l.diags = settle(s, raw)
 	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(paths2), Elapsed: time.Since(start)}, nil
+}
+
+// glance renders the edited page at abs from its new version, with the
+// rest of the site as it was (see UpdateFirst); nil when the page cannot
+// be shown so (site.Site.Glance, render.Renderer.RenderPage).
+func (l *Live) glance(abs string, start time.Time) (*LiveResult, error) {
+	q, ok := l.s.Glance(abs)
+	if !ok {
+		return nil, nil
+	}
+	b, ok, err := l.r.RenderPage(q)
+	if err != nil || !ok {
+		// Not shown in place: the load that follows reports what is wrong.
+		return nil, nil
+	}
+	sp := q.URL + "index.html"
+	files := maps.Clone(l.files)
+	files[sp] = b
+	l.files = files
+	// Its fingerprint is the last load's: the reload renders it again.
+	l.stale[sp] = true
+	l.owed = true
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, First: true, Rendered: 1, Elapsed: time.Since(start)}, nil
 }
 
 // UpdateSearch brings the search index up to date with the pages the

@@ -60,9 +60,11 @@ func TestLiveMatchesBuild(t *testing.T) {
 	}
 
 	live := build.NewLive(build.Options{Site: cfg})
-	if _, err := live.Build(context.Background()); err != nil {
+	whole, err := live.Build(context.Background())
+	if err != nil {
 		t.Fatal(err)
 	}
+	prev := whole.Files
 
 	type edit struct {
 		name    string
@@ -152,9 +154,25 @@ func TestLiveMatchesBuild(t *testing.T) {
 				os.Chtimes(e.file, info.ModTime(), info.ModTime())
 			}
 		}
-		got, err := live.Update(context.Background(), changed)
+		// Every other edit goes the preview's way: a first look at the
+		// edited page, then the rest (UpdateFirst, Finish).
+		update := live.Update
+		if i%2 == 0 {
+			update = live.UpdateFirst
+		}
+		before := prev
+		got, err := update(context.Background(), changed)
 		if err != nil {
 			t.Fatalf("edit %d (%s): %v", i, e.name, err)
+		}
+		if got.First {
+			if d := diffFiles(before, got.Files); strings.Count(d, "\n") > 1 || d != "" && !strings.Contains(d, " differs at ") {
+				t.Errorf("edit %d (%s): a first look changes at most the edited page's file, got:\n%s", i, e.name, d)
+			}
+			if got, err = live.Finish(context.Background()); err != nil {
+				t.Fatalf("edit %d (%s): %v", i, e.name, err)
+			}
+			t.Logf("edit %d (%s): first look, then the rest", i, e.name)
 		}
 		if s := live.UpdateSearch(); s != nil {
 			got.Files = s.Files
@@ -178,6 +196,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 		if d := diffDiags(want.Diags, got.Diags); d != "" {
 			t.Errorf("edit %d (%s): findings differ from a whole build:\n%s", i, e.name, d)
 		}
+		prev = got.Files
 	}
 }
 
@@ -354,4 +373,116 @@ func TestLiveLayoutCheck(t *testing.T) {
 			t.Errorf("edit %d (%s → %q): findings differ from a whole build:\n%s", i, filepath.Base(e.file), e.title, d)
 		}
 	}
+}
+
+// TestLiveFirstLook checks UpdateFirst: an edit that shows beyond its page
+// gets a first look, in which only the edited page's file changed and it
+// shows the edit; the next call (Finish, or an Update before it) loads
+// the site again and gives a whole build's files and findings. Edits that
+// Update does in place, and new pages, get no first look.
+func TestLiveFirstLook(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("content/index.md", "---\ntitle: Home\n---\nRead [the restart](../runbooks/api/restart.md).\n")
+	restart := write("runbooks/api/restart.md", "---\ntitle: Restart the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it. See [the other](scale.md#steps).\n")
+	write("runbooks/api/scale.md", "---\ntitle: Scale the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-10-01\n---\n## Steps\n\nScale it. See [the restart](restart.md).\n")
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	live := build.NewLive(build.Options{Site: cfg})
+	res, err := live.Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := live.Update(context.Background(), []string{restart}); err != nil {
+		t.Fatal(err) // waits for the build's fingerprints
+	}
+	const own = "/runbooks/api/restart/index.html"
+	whole := func(got *build.LiveResult, what string) {
+		t.Helper()
+		want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := diffFiles(withoutSearch(want.Files), withoutSearch(got.Files)); d != "" {
+			t.Errorf("%s: files differ from a whole build:\n%s", what, d)
+		}
+		if d := diffDiags(want.Diags, got.Diags); d != "" {
+			t.Errorf("%s: findings differ from a whole build:\n%s", what, d)
+		}
+	}
+
+	// A title: the first look renders the page alone, with the new title;
+	// the sidebar and the lists still show the old one until Finish.
+	write("runbooks/api/restart.md", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it. See [the other](scale.md#steps).\n")
+	before := res.Files
+	first, err := live.UpdateFirst(context.Background(), []string{restart})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !first.First || first.Rendered != 1 {
+		t.Fatalf("title edit: First = %v, %d rendered; want a first look of one file", first.First, first.Rendered)
+	}
+	if !bytes.Contains(first.Files[own], []byte("<h1")) || !bytes.Contains(first.Files[own], []byte("Restart the API server</h1>")) {
+		t.Errorf("first look: the page does not show its new title:\n%s", first.Files[own])
+	}
+	for p, b := range first.Files {
+		if p != own && !bytes.Equal(b, before[p]) {
+			t.Errorf("first look: %s changed; only %s should", p, own)
+		}
+	}
+	if bytes.Contains(first.Files["/runbooks/index.html"], []byte("Restart the API server")) {
+		t.Errorf("first look: the runbooks' list already shows the new title: not a first look")
+	}
+	done, err := live.Finish(context.Background())
+	if err != nil || done == nil {
+		t.Fatalf("Finish after a first look: %v, %v", done, err)
+	}
+	whole(done, "title edit, finished")
+	if again, err := live.Finish(context.Background()); again != nil || err != nil {
+		t.Errorf("Finish with nothing owed = %v, %v; want nil", again, err)
+	}
+
+	// A review date, not finished: the next Update, of an edit it would
+	// do in place, loads the site all the same, with both edits.
+	write("runbooks/api/restart.md", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-20\n---\n## Steps\n\nRestart it. See [the other](scale.md#steps).\n")
+	if first, err = live.UpdateFirst(context.Background(), []string{restart}); err != nil || !first.First {
+		t.Fatalf("review date: First = %v, %v; want a first look", first != nil && first.First, err)
+	}
+	if !bytes.Contains(first.Files[own], []byte("2026-11-20")) {
+		t.Errorf("first look: the page does not show its new review date")
+	}
+	scale := filepath.Join(dir, "runbooks", "api", "scale.md")
+	write("runbooks/api/scale.md", "---\ntitle: Scale the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-10-01\n---\n## Steps\n\nScale it. See [the restart](restart.md#steps).\n")
+	got, err := live.Update(context.Background(), []string{scale})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.First {
+		t.Errorf("Update gave a first look")
+	}
+	whole(got, "an Update after an unfinished first look")
+
+	// A body edit that shows nowhere else (a link's target, not its
+	// text) is done in place, a new page loads the site: neither is a
+	// first look.
+	write("runbooks/api/restart.md", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-20\n---\n## Steps\n\nRestart it. See [the other](scale.md).\n")
+	if got, err = live.UpdateFirst(context.Background(), []string{restart}); err != nil || got.First {
+		t.Fatalf("body edit: First = %v, %v; want an update in place", got != nil && got.First, err)
+	}
+	whole(got, "body edit")
+	fresh := write("runbooks/api/drain.md", "---\ntitle: Drain the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nDrain it.\n")
+	if got, err = live.UpdateFirst(context.Background(), []string{fresh}); err != nil || got.First {
+		t.Fatalf("new page: First = %v, %v; want the site loaded again", got != nil && got.First, err)
+	}
+	whole(got, "new page")
 }

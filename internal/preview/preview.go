@@ -203,7 +203,15 @@ func (l *Loop) rebuild(ctx context.Context, changed []string) {
 		res, err = l.live.Build(ctx)
 		line.Done()
 	} else {
-		res, err = l.live.Update(ctx, changed)
+		res, err = l.live.UpdateFirst(ctx, changed)
+	}
+	if err == nil && res.First {
+		// A first look at an edit that shows beyond its page: the page
+		// itself is served at once, the rest once the site is loaded again.
+		l.publish(res, start)
+		if res, err = l.live.Finish(ctx); err == nil && res == nil {
+			return // nothing owed: cannot happen after a first look
+		}
 	}
 	if err != nil {
 		l.fail(err, "build")
@@ -218,11 +226,19 @@ func (l *Loop) rebuild(ctx context.Context, changed []string) {
 		fmt.Fprintln(l.opts.Log, "warning: "+res.Note)
 		l.noted = res.Note
 	}
+	l.publish(res, start)
+}
+
+// publish serves a result of the Live, timed from start.
+func (l *Loop) publish(res *build.LiveResult, start time.Time) {
 	l.mu.Lock()
 	l.last = res.Files
 	l.mu.Unlock()
 	note := "site rebuilt"
-	if res.Partial {
+	switch {
+	case res.First:
+		note = "first look: the edited page"
+	case res.Partial:
 		note = fmt.Sprintf("%d rendered", res.Rendered)
 	}
 	probs, total := l.problems(res.Diags)

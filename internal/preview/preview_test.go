@@ -66,6 +66,51 @@ func TestLoop(t *testing.T) {
 	}
 }
 
+// TestLoopFirstLook edits a page's title, which other pages show (in
+// their sidebars): the edited page is published first, with its new
+// title, while the others still show the old one; then the site, loaded
+// again, with the new title everywhere.
+func TestLoopFirstLook(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) { t.Helper(); writeFile(t, dir, name, text) }
+	write("content/index.md", "---\ntitle: Home\n---\nRead [the guide](guide.md).\n")
+	write("content/guide.md", "---\ntitle: Old guide\n---\nThe guide.\n")
+	cfg := site.DefaultConfig(dir)
+	snaps := make(chan *serve.Snapshot, 16)
+	loop := New(cfg, Options{
+		Publish:    func(s *serve.Snapshot) serve.Update { snaps <- s; return serve.Update{} },
+		Config:     func() (site.Config, error) { return cfg, nil },
+		ConfigFile: filepath.Join(dir, "handbook.yaml"),
+		Quiet:      true,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := loop.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	go loop.Run(ctx)
+	<-snaps
+	write("content/guide.md", "---\ntitle: New guide\n---\nThe guide.\n")
+	var got []*serve.Snapshot
+	timeout := time.After(10 * time.Second)
+	for len(got) < 2 {
+		select {
+		case s := <-snaps:
+			if strings.Contains(string(s.Files["/guide/index.html"]), "New guide") {
+				got = append(got, s)
+			}
+		case <-timeout:
+			t.Fatalf("%d snapshots with the new title; want a first look and the rest", len(got))
+		}
+	}
+	if first := got[0]; !strings.Contains(first.Note, "first look") || strings.Contains(string(first.Files["/index.html"]), "New guide") {
+		t.Errorf("first snapshot (%s): want a first look, the home page still showing the old title", first.Note)
+	}
+	if rest := got[1]; strings.Contains(rest.Note, "first look") || !strings.Contains(string(rest.Files["/index.html"]), "New guide") {
+		t.Errorf("second snapshot (%s): want the new title on the home page too", rest.Note)
+	}
+}
+
 func TestDescribe(t *testing.T) {
 	dir := filepath.FromSlash("/site")
 	paths := []string{filepath.Join(dir, "content", "a.md"), filepath.Join(dir, "b.md"), filepath.Join(dir, "c.md"), filepath.Join(dir, "d.md"), filepath.Join(dir, "e.md")}

@@ -393,14 +393,8 @@ func (r *Renderer) All(ctx context.Context, out Output) error {
 // site has no such file. Unlike All it must not be called from several
 // goroutines at once.
 func (r *Renderer) Render(sitePath string) (data []byte, ok bool, err error) {
-	jobs := r.jobs()
-	if r.byPath == nil {
-		r.byPath = make(map[string]int, len(jobs))
-		for i, j := range jobs {
-			r.byPath[j.path] = i
-		}
-	}
-	i, ok := r.byPath[sitePath]
+	jobs, byPath := r.jobs(), r.paths()
+	i, ok := byPath[sitePath]
 	if !ok {
 		return nil, false, nil
 	}
@@ -411,19 +405,45 @@ func (r *Renderer) Render(sitePath string) (data []byte, ok bool, err error) {
 	return b, true, nil
 }
 
-// Some renders the files at paths (site paths the renderer writes; others
-// are skipped) to out, on every core: what an edit changed, for a caller
-// that knows which files those are (see Fingerprints).
-func (r *Renderer) Some(ctx context.Context, paths []string, out Output) error {
-	jobs := r.jobs()
+// RenderPage renders the own file of a page of the site as q, a copy of
+// it with other fields (site.Site.Glance), would make it: the page job
+// the renderer planned at q.URL, run with q in its page's place. ok is
+// false when the renderer has no such job (q's URL is a list's, the home
+// page's or no page's) or the planned page is of another kind.
+func (r *Renderer) RenderPage(q *site.Page) (data []byte, ok bool, err error) {
+	jobs, byPath := r.jobs(), r.paths()
+	sp := q.URL + "index.html"
+	i, found := byPath[sp]
+	if !found || jobs[i].page == nil || jobs[i].page.URL != q.URL || jobs[i].page.Kind != q.Kind {
+		return nil, false, nil
+	}
+	b, err := r.page(q)
+	if err != nil {
+		return nil, true, fmt.Errorf("render %s: %w", sp, err)
+	}
+	return b, true, nil
+}
+
+// paths returns the index of each planned file's job by its site path,
+// made on first use.
+func (r *Renderer) paths() map[string]int {
 	if r.byPath == nil {
+		jobs := r.jobs()
 		r.byPath = make(map[string]int, len(jobs))
 		for i, j := range jobs {
 			r.byPath[j.path] = i
 		}
 	}
+	return r.byPath
+}
+
+// Some renders the files at paths (site paths the renderer writes; others
+// are skipped) to out, on every core: what an edit changed, for a caller
+// that knows which files those are (see Fingerprints).
+func (r *Renderer) Some(ctx context.Context, paths []string, out Output) error {
+	jobs, byPath := r.jobs(), r.paths()
 	return parallel.Each(ctx, len(paths), 0, func(i int) error {
-		k, ok := r.byPath[paths[i]]
+		k, ok := byPath[paths[i]]
 		if !ok {
 			return nil
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/page"
 )
 
 // A Patch says what Site.Patch changed.
@@ -173,4 +174,66 @@ func (s *Site) View(pages []*Page) *Site {
 		}
 	}
 	return &v
+}
+
+// Glance reads the Markdown file at abs again and returns the page it now
+// makes as that page's own output would show it, leaving s as it is: a
+// copy of the page with the new front matter, document and excerpt, its
+// links resolved against s. It is a first look at an edit that shows
+// beyond its page (a title, a date, a status), which a caller serves
+// while it loads the site again (Load, with the same Memo, which keeps
+// what Glance parsed): what the rest of the site says of the page (its
+// backlinks, its place in lists and in the sidebar, the pages naming it)
+// is as before the edit, and so are the page's own relations to others
+// (supersedes, related) when the edit changed them.
+//
+// ok is false when there is nothing to show in place: abs is not the
+// source of a published page, is no longer a regular file or does not
+// parse, or the page would now have another URL, kind or draft state, or
+// is a folder's index, an evaluation (whose releases fold together) or
+// part of a profile. Findings are not made: the load that follows makes
+// them.
+func (s *Site) Glance(abs string) (_ *Page, ok bool) {
+	p := s.bySource[abs]
+	if p == nil || !s.IsPublished(p) || p.IsIndex || p.Kind == page.KindEvaluation || s.Config.Profile != nil || s.folded[abs] != nil {
+		return nil, false
+	}
+	fi, err := os.Stat(abs)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+		return nil, false
+	}
+	src := p.src
+	src.size, src.mod, src.changed = fi.Size(), fi.ModTime(), true
+	next, _ := s.parseOne(src)
+	if next == nil || next.URL != p.URL || next.Kind != p.Kind || next.IsIndex || !s.IsPublished(next) {
+		return nil, false
+	}
+	if s.git != nil {
+		s.attachGit(next)
+	}
+	q := *p
+	q.Page, q.Doc, q.Excerpt, q.Git = next.Page, next.Doc, next.Excerpt, next.Git
+	if a := p.ADR; a != nil && a.NumberFromOrder && q.ADR != nil && !q.ADR.HasNumber {
+		// Numbers taken from the order of dated ADRs are given by the
+		// load; until then the page keeps its own. The page's fields are
+		// the Memo's: they are copied, not changed.
+		pp, na := *q.Page, *q.ADR
+		na.Number, na.HasNumber, na.NumberFromOrder = a.Number, true, true
+		pp.ADR = &na
+		q.Page = &pp
+	}
+	// linkPage resolves the page's links in its new document, and sets
+	// its side of its front-matter relations, which the whole load joins
+	// with the other pages' side: those stay as they were.
+	rel, sup, supBy := q.Relations, q.Supersedes, q.SupersededBy
+	edges, _ := s.linkPage(&q)
+	q.Relations, q.Supersedes, q.SupersededBy = rel, sup, supBy
+	var out []*Page
+	for _, e := range edges {
+		if e.to != p {
+			out = append(out, e.to)
+		}
+	}
+	q.Outgoing = sortedUnique(out)
+	return &q, true
 }
