@@ -34,7 +34,7 @@ func serveMemory(handbook, site string, n, edits int) (memorySeries, error) {
 	defer hb.stop()
 	m.start = hb.rss()
 	for i, s := range steps {
-		d, err := hb.edit(s)
+		_, d, err := hb.edit(s)
 		if err != nil {
 			return m, fmt.Errorf("edit %d (%s): %w", i+1, s.kind, err)
 		}

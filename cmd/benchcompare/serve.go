@@ -30,6 +30,12 @@ import (
 // livereload websocket. Both serve the same generated site and get the
 // same edits. The start of each server, to its first page served, is a
 // row too. Above peerMax pages, Hugo is not run.
+//
+// handbook serve may first serve the edited page alone, from its new
+// version, then the rest of the edit (a first look: the event says
+// "pending"); Hugo's fast render mode also renders the page being viewed
+// first. A second row for each kind of edit times handbook serve to the
+// event after which every page is up to date.
 func compareServe(handbook, site, hugoDir string, n, edits int) ([]row, error) {
 	steps, restore, err := editPlan(site, edits)
 	if err != nil {
@@ -38,8 +44,10 @@ func compareServe(handbook, site, hugoDir string, n, edits int) ([]row, error) {
 	defer restore()
 	rows := map[string]*row{}
 	start := &row{task: "serve: start → first page", size: n, ours: "handbook serve", peer: "hugo server"}
+	whole := map[string]*row{}
 	for _, k := range editKinds {
 		rows[k] = &row{task: "serve: " + k + " → reload", size: n, ours: "handbook serve", peer: "hugo server"}
+		whole[k] = &row{task: "serve: " + k + " → every page up to date", size: n, ours: "handbook serve"}
 	}
 	hb, err := startHandbook(handbook, site)
 	if err != nil {
@@ -47,21 +55,23 @@ func compareServe(handbook, site, hugoDir string, n, edits int) ([]row, error) {
 	}
 	start.a = []sample{{wall: hb.started, rss: hb.rss()}}
 	for _, s := range steps {
-		d, err := hb.edit(s)
+		d, all, err := hb.edit(s)
 		if err != nil {
 			hb.stop()
 			return nil, fmt.Errorf("handbook serve, %s: %w", s.kind, err)
 		}
 		if s.timed {
 			rows[s.kind].a = append(rows[s.kind].a, sample{wall: d})
+			whole[s.kind].a = append(whole[s.kind].a, sample{wall: all})
 		}
 	}
 	peak := hb.stop()
 	for _, k := range editKinds {
 		for i := range rows[k].a {
 			rows[k].a[i].rss = peak
+			whole[k].a[i].rss = peak
 		}
-		fmt.Fprintf(os.Stderr, "  handbook serve  %6d pages: %-36s median %v\n", n, k, median(rows[k].a))
+		fmt.Fprintf(os.Stderr, "  handbook serve  %6d pages: %-36s median %v, every page %v\n", n, k, median(rows[k].a), median(whole[k].a))
 	}
 	restore()
 	if n <= peerMax {
@@ -74,7 +84,7 @@ func compareServe(handbook, site, hugoDir string, n, edits int) ([]row, error) {
 	}
 	out := []row{*start}
 	for _, k := range editKinds {
-		out = append(out, *rows[k])
+		out = append(out, *rows[k], *whole[k])
 	}
 	return out, nil
 }
@@ -102,17 +112,19 @@ func startHandbook(handbook, site string) (*hbServer, error) {
 }
 
 // edit makes one step's save and returns the time from the save to the
-// event that tells a page showing s.path to reload. It connects to the
-// event stream as that page does, takes the state it is told at once,
-// then saves; after the reload event it waits for quiet, so that the next
-// step starts from a settled server.
-func (h *hbServer) edit(s step) (time.Duration, error) {
+// event that tells a page showing s.path to reload, and to the event
+// after which every page is up to date (the same event, unless the first
+// was a first look: "pending"). It connects to the event stream as that
+// page does, takes the state it is told at once, then saves; after the
+// last event it waits for quiet, so that the next step starts from a
+// settled server.
+func (h *hbServer) edit(s step) (first, all time.Duration, err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", h.base+"/__handbook/events?path="+url.QueryEscape(s.path), nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer resp.Body.Close()
 	events := make(chan string, 64)
@@ -127,18 +139,25 @@ func (h *hbServer) edit(s step) (time.Duration, error) {
 		close(events)
 	}()
 	if !waitFor(events, `"build"`, 10*time.Minute) {
-		return 0, errors.New("no first event")
+		return 0, 0, errors.New("no first event")
 	}
 	t := time.Now()
 	if err := s.do(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	if !waitFor(events, `"reload":true`, 10*time.Minute) {
-		return 0, errors.New("no reload event")
+	m, ok := waitMessage(events, `"reload":true`, 10*time.Minute)
+	if !ok {
+		return 0, 0, errors.New("no reload event")
 	}
-	d := time.Since(t)
+	first, all = time.Since(t), time.Since(t)
+	for strings.Contains(m, `"pending":true`) {
+		if m, ok = waitMessage(events, `"build"`, 10*time.Minute); !ok {
+			return 0, 0, errors.New("no event after a first look")
+		}
+		all = time.Since(t)
+	}
 	drainFor(events, 300*time.Millisecond)
-	return d, nil
+	return first, all, nil
 }
 
 // serveHugo makes the same steps under hugo server, timed to the reload
@@ -269,18 +288,24 @@ func freePort() (int, error) {
 
 // waitFor reads messages until one contains want.
 func waitFor(ch <-chan string, want string, limit time.Duration) bool {
+	_, ok := waitMessage(ch, want, limit)
+	return ok
+}
+
+// waitMessage is waitFor, returning the message that holds want.
+func waitMessage(ch <-chan string, want string, limit time.Duration) (string, bool) {
 	timeout := time.After(limit)
 	for {
 		select {
 		case m, ok := <-ch:
 			if !ok {
-				return false
+				return "", false
 			}
 			if strings.Contains(m, want) {
-				return true
+				return m, true
 			}
 		case <-timeout:
-			return false
+			return "", false
 		}
 	}
 }

@@ -242,7 +242,7 @@ func (l *Loop) publish(res *build.LiveResult, start time.Time) {
 		note = fmt.Sprintf("%d rendered", res.Rendered)
 	}
 	probs, total := l.problems(res.Diags)
-	l.opts.Publish(&serve.Snapshot{Files: res.Files, Problems: probs, ProblemsTotal: total, Drafts: l.opts.Drafts, Elapsed: time.Since(start), Note: note})
+	l.opts.Publish(&serve.Snapshot{Files: res.Files, Problems: probs, ProblemsTotal: total, Drafts: l.opts.Drafts, Elapsed: time.Since(start), Note: note, Pending: res.First})
 	l.probs, l.total = probs, total
 }
 

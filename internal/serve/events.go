@@ -34,6 +34,7 @@ type event struct {
 	More      int      `json:"more"`
 	Drafts    bool     `json:"drafts"`
 	ElapsedMS float64  `json:"elapsed_ms"`
+	Pending   bool     `json:"pending"`
 	// ProblemsTotal counts every problem of the build; Problems holds at
 	// most MaxProblems of them.
 	ProblemsTotal int             `json:"problems_total"`
@@ -153,6 +154,7 @@ func (s *Server) appendEvent(buf *bytes.Buffer, c *client) {
 	if st != nil {
 		ev.Build, ev.Drafts, problems, ev.ProblemsTotal = st.build, st.drafts, st.problems, st.problemsTotal
 		ev.ElapsedMS = float64(st.elapsed.Microseconds()) / 1000
+		ev.Pending = st.pending
 		switch {
 		case c.foreign:
 			t := resolve(st.files, c.path)

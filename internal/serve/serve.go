@@ -50,7 +50,7 @@
 //	id: <instance>/<build>
 //	event: build
 //	data: {"instance":"3f2a…","build":8,"reload":false,"css":true,
-//	       "changed":["/theme.css"],"more":0,"drafts":true,"elapsed_ms":12.5,
+//	       "changed":["/theme.css"],"more":0,"drafts":true,"elapsed_ms":12.5,"pending":false,
 //	       "problems_total":1,"problems":[{"file":"content/a.md","line":3,"col":1,"severity":"error",
 //	                    "rule":"yaml","message":"…","context":[{"n":2,"text":"…"}]}]}
 //
@@ -61,7 +61,8 @@
 // unknown page) changed after B. If it did not, but a .css file did, "css"
 // asks the page to swap its stylesheets without reloading. "changed" lists the
 // site paths changed since the page's build (at most 50; "more" counts the
-// rest) and is informational.
+// rest) and is informational. "pending" is true for a first look at an
+// edit (Snapshot.Pending): the next event, soon, brings the rest of it.
 //
 // A page told to reload is updated in place when it can be (live.js): the
 // script fetches the page again, and when the new page has the same head
@@ -136,6 +137,11 @@ type Snapshot struct {
 	Elapsed time.Duration
 	// Note ends the log line ("2 pages rendered").
 	Note string
+	// Pending marks a first look at an edit: the edited page is up to
+	// date, and the next snapshot brings the rest of the edit (its
+	// problems too). Events say so ("pending"), for those who time the
+	// whole update.
+	Pending bool
 }
 
 // MaxProblems is how many problems a build event carries; the overlay says
@@ -216,6 +222,7 @@ type state struct {
 	problemsTotal int
 	drafts        bool
 	elapsed       time.Duration
+	pending       bool
 }
 
 type change struct {
@@ -284,7 +291,7 @@ func (s *Server) Publish(snap *Snapshot) Update {
 	if err != nil { // cannot happen: only strings and ints
 		pj = []byte("[]")
 	}
-	st := &state{build: build, files: files, problems: pj, problemsTotal: total, drafts: snap.Drafts, elapsed: snap.Elapsed}
+	st := &state{build: build, files: files, problems: pj, problemsTotal: total, drafts: snap.Drafts, elapsed: snap.Elapsed, pending: snap.Pending}
 	u := Update{Build: build, Changed: changed}
 	u.CSSOnly = len(changed) > 0 && !slices.ContainsFunc(changed, func(p string) bool { return !isCSS(p) })
 

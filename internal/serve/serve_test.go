@@ -591,12 +591,16 @@ func TestProblems(t *testing.T) {
 	}) {
 		t.Errorf("problems = %+v, want %+v", rc.problems, problems)
 	}
-	if rc.ev.ElapsedMS != 2.5 {
-		t.Errorf("elapsed_ms = %v, want 2.5", rc.ev.ElapsedMS)
+	if rc.ev.ElapsedMS != 2.5 || rc.ev.Pending {
+		t.Errorf("elapsed_ms = %v, pending = %v; want 2.5, false", rc.ev.ElapsedMS, rc.ev.Pending)
+	}
+	s.Publish(&Snapshot{Files: testSite(), Pending: true})
+	if rc := st.mustNext(t); !rc.ev.Pending {
+		t.Errorf("a first look's event: pending = false, want true")
 	}
 	s.Publish(&Snapshot{Files: testSite()})
-	if rc := st.mustNext(t); len(rc.problems) != 0 || string(rc.ev.Problems) != "[]" {
-		t.Errorf("problems after a clean build = %s, want []", rc.ev.Problems)
+	if rc := st.mustNext(t); len(rc.problems) != 0 || string(rc.ev.Problems) != "[]" || rc.ev.Pending {
+		t.Errorf("problems after a clean build = %s, pending %v; want [], false", rc.ev.Problems, rc.ev.Pending)
 	}
 }
 
