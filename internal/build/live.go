@@ -331,9 +331,9 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 	start := time.Now()
 	patch, ok := l.s.Patch(paths)
 	if !ok {
-		if first && len(paths) == 1 && l.fps != nil {
-			if res, err := l.glance(paths[0], start); res != nil || err != nil {
-				return res, err
+		if first && len(paths) <= 2 && l.fps != nil {
+			if res := l.glance(paths, start); res != nil {
+				return res, nil
 			}
 		}
 		return l.reload(ctx)
@@ -407,27 +407,50 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(paths2), Elapsed: time.Since(start)}, nil
 }
 
-// glance renders the edited page at abs from its new version, with the
-// rest of the site as it was (see UpdateFirst); nil when the page cannot
-// be shown so (site.Site.Glance, render.Renderer.RenderPage).
-func (l *Live) glance(abs string, start time.Time) (*LiveResult, error) {
-	q, ok := l.s.Glance(abs)
-	if !ok {
-		return nil, nil
+// glance makes the first look at an edit of the files at paths (see
+// UpdateFirst), with the rest of the site as it was: an edited or new
+// page's own file rendered from its new version (site.Site.Glance,
+// render.Renderer.RenderPage), a removed page's own file gone (a renamed
+// page is both). It returns nil when a path cannot be shown so: the load
+// that follows does it, and reports what is wrong.
+func (l *Live) glance(paths []string, start time.Time) *LiveResult {
+	rendered := map[string][]byte{}
+	var gone []string
+	for _, abs := range paths {
+		if p := l.s.Removed(abs); p != nil {
+			if !l.s.IsPublished(p) {
+				return nil
+			}
+			gone = append(gone, p.URL+"index.html")
+			continue
+		}
+		q, ok := l.s.Glance(abs)
+		if !ok {
+			return nil
+		}
+		b, ok, err := l.r.RenderPage(q)
+		if err != nil || !ok {
+			return nil
+		}
+		rendered[q.URL+"index.html"] = b
 	}
-	b, ok, err := l.r.RenderPage(q)
-	if err != nil || !ok {
-		// Not shown in place: the load that follows reports what is wrong.
-		return nil, nil
-	}
-	sp := q.URL + "index.html"
 	files := maps.Clone(l.files)
-	files[sp] = b
+	for _, sp := range gone {
+		delete(files, sp)
+	}
+	for sp, b := range rendered {
+		files[sp] = b
+	}
+	// Their fingerprints are the last load's: the load renders them again.
+	for sp := range rendered {
+		l.stale[sp] = true
+	}
+	for _, sp := range gone {
+		l.stale[sp] = true
+	}
 	l.files = files
-	// Its fingerprint is the last load's: the reload renders it again.
-	l.stale[sp] = true
 	l.owed = true
-	return &LiveResult{Files: files, Diags: l.diags, Partial: true, First: true, Rendered: 1, Elapsed: time.Since(start)}, nil
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, First: true, Rendered: len(rendered), Elapsed: time.Since(start)}
 }
 
 // UpdateSearch brings the search index up to date with the pages the

@@ -166,8 +166,10 @@ func TestLiveMatchesBuild(t *testing.T) {
 			t.Fatalf("edit %d (%s): %v", i, e.name, err)
 		}
 		if got.First {
-			if d := diffFiles(before, got.Files); strings.Count(d, "\n") > 1 || d != "" && !strings.Contains(d, " differs at ") {
-				t.Errorf("edit %d (%s): a first look changes at most the edited page's file, got:\n%s", i, e.name, d)
+			d := diffFiles(before, got.Files)
+			lines := strings.Split(strings.TrimSuffix(d, "\n"), "\n")
+			if len(lines) > len(changed) || slices.ContainsFunc(lines, func(l string) bool { return l != "" && !strings.Contains(l, "/index.html") }) {
+				t.Errorf("edit %d (%s): a first look changes at most the edited pages' own files, got:\n%s", i, e.name, d)
 			}
 			if got, err = live.Finish(context.Background()); err != nil {
 				t.Fatalf("edit %d (%s): %v", i, e.name, err)
@@ -473,16 +475,50 @@ func TestLiveFirstLook(t *testing.T) {
 	whole(got, "an Update after an unfinished first look")
 
 	// A body edit that shows nowhere else (a link's target, not its
-	// text) is done in place, a new page loads the site: neither is a
-	// first look.
+	// text) is done in place, not a first look.
 	write("runbooks/api/restart.md", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-20\n---\n## Steps\n\nRestart it. See [the other](scale.md).\n")
 	if got, err = live.UpdateFirst(context.Background(), []string{restart}); err != nil || got.First {
 		t.Fatalf("body edit: First = %v, %v; want an update in place", got != nil && got.First, err)
 	}
 	whole(got, "body edit")
-	fresh := write("runbooks/api/drain.md", "---\ntitle: Drain the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nDrain it.\n")
-	if got, err = live.UpdateFirst(context.Background(), []string{fresh}); err != nil || got.First {
-		t.Fatalf("new page: First = %v, %v; want the site loaded again", got != nil && got.First, err)
+
+	// A new page: its own file first, linked as the site links it; then
+	// the rest (the lists, the sidebars).
+	fresh := write("runbooks/api/drain.md", "---\ntitle: Drain the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nDrain it, then [scale it](scale.md#steps).\n")
+	const drained = "/runbooks/api/drain/index.html"
+	if first, err = live.UpdateFirst(context.Background(), []string{fresh}); err != nil || !first.First {
+		t.Fatalf("new page: First = %v, %v; want a first look", first != nil && first.First, err)
 	}
-	whole(got, "new page")
+	if b := first.Files[drained]; !bytes.Contains(b, []byte("Drain the API</h1>")) || !bytes.Contains(b, []byte(`href="/runbooks/api/scale/#steps"`)) {
+		t.Errorf("first look at a new page: its file is not the page with its link resolved:\n%s", b)
+	}
+	if bytes.Contains(first.Files["/runbooks/index.html"], []byte("Drain the API")) {
+		t.Errorf("first look at a new page: the runbooks' list already shows it")
+	}
+	if got, err = live.Finish(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	whole(got, "new page, finished")
+
+	// A removed page: its file goes first.
+	if err := os.Remove(fresh); err != nil {
+		t.Fatal(err)
+	}
+	if first, err = live.UpdateFirst(context.Background(), []string{fresh}); err != nil || !first.First {
+		t.Fatalf("removed page: First = %v, %v; want a first look", first != nil && first.First, err)
+	}
+	if _, ok := first.Files[drained]; ok {
+		t.Errorf("first look at a removed page: its file is still there")
+	}
+	if got, err = live.Finish(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	whole(got, "removed page, finished")
+
+	// A file in a folder the site does not read is no page: no first look.
+	hidden := write("runbooks/.drafts/later.md", "---\ntitle: Later\n---\nLater.\n")
+	if got, err = live.UpdateFirst(context.Background(), []string{hidden}); err != nil || got.First {
+		t.Fatalf("file in a dot folder: First = %v, %v; want no first look", got != nil && got.First, err)
+	}
+	whole(got, "file in a dot folder")
 }

@@ -405,16 +405,17 @@ func (r *Renderer) Render(sitePath string) (data []byte, ok bool, err error) {
 	return b, true, nil
 }
 
-// RenderPage renders the own file of a page of the site as q, a copy of
-// it with other fields (site.Site.Glance), would make it: the page job
-// the renderer planned at q.URL, run with q in its page's place. ok is
-// false when the renderer has no such job (q's URL is a list's, the home
-// page's or no page's) or the planned page is of another kind.
+// RenderPage renders the own file of a page as q makes it, where q is a
+// copy of a page of the site with other fields, or a page the site does
+// not have yet (site.Site.Glance): the page job the renderer planned at
+// q.URL run with q in its page's place, or, when nothing is planned at
+// q.URL, q's page as the site would render it. ok is false when a file
+// other than a page of q's kind is planned at q.URL (a list, the home
+// page).
 func (r *Renderer) RenderPage(q *site.Page) (data []byte, ok bool, err error) {
 	jobs, byPath := r.jobs(), r.paths()
 	sp := q.URL + "index.html"
-	i, found := byPath[sp]
-	if !found || jobs[i].page == nil || jobs[i].page.URL != q.URL || jobs[i].page.Kind != q.Kind {
+	if i, found := byPath[sp]; found && (jobs[i].page == nil || jobs[i].page.URL != q.URL || jobs[i].page.Kind != q.Kind) {
 		return nil, false, nil
 	}
 	b, err := r.page(q)

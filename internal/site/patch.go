@@ -3,6 +3,7 @@ package site
 import (
 	"maps"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -187,15 +188,27 @@ func (s *Site) View(pages []*Page) *Site {
 // is as before the edit, and so are the page's own relations to others
 // (supersedes, related) when the edit changed them.
 //
+// A new file (one the site does not have yet, in a folder it reads) is
+// glanced at too: its page, alone, as it will show, but for the pages that
+// will link to it (its backlinks) and the sidebar, which does not list it
+// yet.
+//
 // ok is false when there is nothing to show in place: abs is not the
-// source of a published page, is no longer a regular file or does not
-// parse, or the page would now have another URL, kind or draft state, or
-// is a folder's index, an evaluation (whose releases fold together) or
-// part of a profile. Findings are not made: the load that follows makes
-// them.
+// source of a published page nor a new Markdown file in a folder the site
+// reads, is no longer a regular file or does not parse, or the page would
+// now have another URL, kind or draft state, or a URL another page has;
+// or it is a folder's index, an evaluation (whose releases fold together)
+// or part of a profile. Findings are not made: the load that follows
+// makes them.
 func (s *Site) Glance(abs string) (_ *Page, ok bool) {
+	if s.Config.Profile != nil || s.folded[abs] != nil {
+		return nil, false
+	}
 	p := s.bySource[abs]
-	if p == nil || !s.IsPublished(p) || p.IsIndex || p.Kind == page.KindEvaluation || s.Config.Profile != nil || s.folded[abs] != nil {
+	if p == nil {
+		return s.glanceNew(abs)
+	}
+	if !s.IsPublished(p) || p.IsIndex || p.Kind == page.KindEvaluation {
 		return nil, false
 	}
 	fi, err := os.Stat(abs)
@@ -236,4 +249,83 @@ func (s *Site) Glance(abs string) (_ *Page, ok bool) {
 	}
 	q.Outgoing = sortedUnique(out)
 	return &q, true
+}
+
+// glanceNew is Glance for a file the site does not have: the source a
+// walk of the roots would find it as, parsed, its links resolved.
+func (s *Site) glanceNew(abs string) (*Page, bool) {
+	src, ok := s.newSource(abs)
+	if !ok {
+		return nil, false
+	}
+	q, _ := s.parseOne(src)
+	if q == nil || q.IsIndex || q.Kind == page.KindEvaluation || !s.IsPublished(q) || s.byURL[q.URL] != nil ||
+		len(src.root.Kinds) > 0 && !slices.Contains(src.root.Kinds, q.Kind) {
+		return nil, false
+	}
+	if s.git != nil {
+		s.attachGit(q)
+	}
+	edges, _ := s.linkPage(q)
+	for _, e := range edges {
+		if e.to != q {
+			q.Outgoing = append(q.Outgoing, e.to)
+		}
+	}
+	q.Outgoing = sortedUnique(q.Outgoing)
+	return q, true
+}
+
+// newSource returns the source a walk of the roots (walk) would find the
+// file at abs as: in exactly one root, in folders the walk reads, a
+// regular Markdown file it does not skip, with the kind of its folders.
+// Symbolic links on the way are not followed: ok is false.
+func (s *Site) newSource(abs string) (_ source, ok bool) {
+	var found source
+	for _, r := range s.rootDirs {
+		rel, err := filepath.Rel(r.Dir, abs)
+		if err != nil || !filepath.IsLocal(rel) {
+			continue
+		}
+		if ok {
+			return source{}, false // in two roots
+		}
+		kind := r.Kind
+		if kind == "" {
+			kind = page.KindPage
+		}
+		parts := strings.Split(filepath.ToSlash(rel), "/")
+		dir := r.Dir
+		for _, name := range parts[:len(parts)-1] {
+			dir = filepath.Join(dir, name)
+			if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() || s.skipDir(dir, name) {
+				return source{}, false
+			}
+			if dk, in := s.Config.KindDirs[strings.ToLower(name)]; in {
+				kind = dk
+			}
+		}
+		name := parts[len(parts)-1]
+		fi, err := os.Lstat(abs)
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 || strings.HasPrefix(name, ".") || editorFile(name) ||
+			!strings.EqualFold(filepath.Ext(name), ".md") {
+			return source{}, false
+		}
+		found = source{abs: abs, path: s.rel(abs), rel: filepath.ToSlash(rel), root: r, kind: kind, size: fi.Size(), mod: fi.ModTime(), changed: true}
+		ok = true
+	}
+	return found, ok
+}
+
+// Removed returns the page whose source was at abs, when that file is
+// gone: a page of s a load would now leave out; else nil.
+func (s *Site) Removed(abs string) *Page {
+	p := s.bySource[abs]
+	if p == nil {
+		return nil
+	}
+	if _, err := os.Lstat(abs); !os.IsNotExist(err) {
+		return nil
+	}
+	return p
 }
