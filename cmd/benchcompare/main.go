@@ -550,6 +550,8 @@ func markdownTable(rows []row, runs int) string {
 		}{{r.ours, r.a}, {r.peer, r.b}} {
 			w, m := stats(side.s)
 			switch {
+			case side.name == "":
+				// A row of handbook's alone (no peer measures it).
 			case len(side.s) == 0:
 				fmt.Fprintf(&b, "| %s | %d | %s | not run (above -peer-max %d pages) | |\n", r.task, r.size, side.name, peerMax)
 			case len(side.s) == 1:
@@ -571,7 +573,7 @@ func markdownTable(rows []row, runs int) string {
 		fmt.Fprintf(&b, "| %s | %d | **ratio** handbook ÷ %s | **%s%.3g×** | **%.2f×** |\n", r.task, r.size, r.peer,
 			ratio, wa[0].Seconds()/wb[0].Seconds(), float64(ma[0])/float64(mb2[0]))
 	}
-	fmt.Fprintf(&b, "\nMedians of %d runs of each tool, alternating (LinkChecker: one run, stopped at %v; ≥ marks a run stopped there, whose ratio is then an upper bound); lower is better. A serve row is the median of %d edits of its kind, from the save to the reload event for a page showing the edited file (handbook) or to the livereload message (Hugo); its memory is the server's peak over all edits; the start row is from the start of the process to its first page served, with the resident memory then.\n", runs, linkcheckerCap, serveEdits)
+	fmt.Fprintf(&b, "\nMedians of %d runs of each tool, alternating (LinkChecker: one run, stopped at %v; ≥ marks a run stopped there, whose ratio is then an upper bound); lower is better. A serve row is the median of %d edits of its kind, from the save to the reload event for a page showing the edited file (handbook) or to the livereload message (Hugo), and for handbook to the event after which every page is up to date (later when the first was a first look at the edited page); its memory is the server's peak over all edits; the start row is from the start of the process to its first page served, with the resident memory then.\n", runs, linkcheckerCap, serveEdits)
 	return b.String()
 }
 
