@@ -7,56 +7,73 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Each calls f(i) for every i in [0, n) on workers goroutines (all cores
-// when workers <= 0). It stops handing out work at the first error f
-// returns or when ctx is done, waits for the calls under way, and returns
-// that error, or ctx's.
+// when workers <= 0), the caller's one of them. It stops handing out work
+// at the first error f returns or when ctx is done, waits for the calls
+// under way, and returns that error, or ctx's.
+//
+// The goroutines take the next i from a shared counter: no goroutine hands
+// them out, so that on two cores the work has both, and taking one costs
+// an atomic add (a build hands out tens of thousands of small items: links
+// of a page, a file's fingerprint).
 func Each(ctx context.Context, n, workers int, f func(i int) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	workers = min(workers, n)
 	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
+		next      atomic.Int64
+		stop      atomic.Bool
+		cancelled atomic.Bool
+		mu        sync.Mutex
+		first     error
+		wg        sync.WaitGroup
 	)
-	failed := func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return first != nil
+	done := ctx.Done()
+	work := func() {
+		for !stop.Load() {
+			if done != nil {
+				select {
+				case <-done:
+					cancelled.Store(true)
+					stop.Store(true)
+					return
+				default:
+				}
+			}
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			if err := f(i); err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+				stop.Store(true)
+			}
+		}
 	}
-	next := make(chan int)
-	for w := 0; w < min(workers, n); w++ {
+	for w := 1; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				if err := f(i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-				}
-			}
+			work()
 		}()
 	}
-	var err error
-loop:
-	for i := 0; i < n && !failed(); i++ {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			err = ctx.Err()
-			break loop
-		}
+	if workers > 0 {
+		work()
 	}
-	close(next)
 	wg.Wait()
 	if first != nil {
 		return first
 	}
-	return err
+	if cancelled.Load() {
+		return ctx.Err()
+	}
+	return nil
 }
