@@ -3,6 +3,7 @@ package site
 import (
 	"cmp"
 	"context"
+	"hash/maphash"
 	"math/bits"
 	"runtime"
 	"slices"
@@ -190,6 +191,23 @@ func (s *Site) relate() {
 	eachChunk(context.Background(), len(pub), func(i int) {
 		tags[i], svcs[i] = uniqueSlugs(pub[i].Tags), uniqueSlugs(pub[i].Services)
 	})
+	r := &relating{pub: pub, index: index, tags: tags, svcs: svcs, bits: map[*int32][]uint64{}}
+	// A load with a Memo takes the last load's related pages when all
+	// they are made of is the same (an edit of a title, a date, a
+	// status): the pages, their tags and services, who links to whom.
+	var key uint64
+	if m := s.Config.Memo; m != nil {
+		key = r.key(m.seed)
+		if best := m.relatedFor(key, len(pub)); best != nil {
+			for i, p := range pub {
+				p.RelatedPages = nil
+				for _, j := range best[i] {
+					p.RelatedPages = append(p.RelatedPages, pub[j])
+				}
+			}
+			return
+		}
+	}
 	byTag := map[string][]int32{}
 	bySvc := map[string][]int32{}
 	for i := range pub {
@@ -200,7 +218,6 @@ func (s *Site) relate() {
 			bySvc[sv] = append(bySvc[sv], int32(i))
 		}
 	}
-	r := &relating{pub: pub, index: index, tags: tags, svcs: svcs, bits: map[*int32][]uint64{}}
 	for _, m := range []map[string][]int32{byTag, bySvc} {
 		for _, l := range m {
 			if len(l) > bigList {
@@ -224,6 +241,51 @@ func (s *Site) relate() {
 		}()
 	}
 	wg.Wait()
+	if m := s.Config.Memo; m != nil {
+		best := make([][]int32, len(pub))
+		for i, p := range pub {
+			for _, q := range p.RelatedPages {
+				best[i] = append(best[i], index[q])
+			}
+		}
+		m.keepRelated(key, best)
+	}
+}
+
+// key hashes what relate reads: the pages in URL order, the slugs of each
+// one's tags and services, and the pages linking to it and linked from it
+// (by number, -1 for a page not published).
+func (r *relating) key(seed maphash.Seed) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	num := func(q *Page) int32 {
+		if j, ok := r.index[q]; ok {
+			return j
+		}
+		return -1
+	}
+	for i, p := range r.pub {
+		h.WriteString(p.URL)
+		maphash.WriteComparable(&h, len(r.tags[i]))
+		for _, t := range r.tags[i] {
+			h.WriteString(t)
+			h.WriteByte(0)
+		}
+		maphash.WriteComparable(&h, len(r.svcs[i]))
+		for _, sv := range r.svcs[i] {
+			h.WriteString(sv)
+			h.WriteByte(0)
+		}
+		maphash.WriteComparable(&h, len(p.Backlinks))
+		for _, q := range p.Backlinks {
+			maphash.WriteComparable(&h, num(q))
+		}
+		maphash.WriteComparable(&h, len(p.Outgoing))
+		for _, q := range p.Outgoing {
+			maphash.WriteComparable(&h, num(q))
+		}
+	}
+	return h.Sum64()
 }
 
 // bigList is the length past which a posting is not walked whole.

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"hash/maphash"
 	"os"
 	"slices"
 	"sync"
@@ -34,6 +35,12 @@ type Memo struct {
 	// changed.
 	walk *walked
 	told bool
+	// related is the last load's related pages, each page's by number in
+	// URL order, and relatedKey the hash of what they were made of
+	// (Site.relate); seed hashes it.
+	related    [][]int32
+	relatedKey uint64
+	seed       maphash.Seed
 }
 
 // walked is what a walk of the roots found: the files of each root, in
@@ -100,7 +107,25 @@ func (m *Memo) takeWalk(roots []*Root) ([][]source, diag.List, bool) {
 }
 
 // NewMemo returns an empty Memo.
-func NewMemo() *Memo { return &Memo{entries: map[string]*parsed{}} }
+func NewMemo() *Memo { return &Memo{entries: map[string]*parsed{}, seed: maphash.MakeSeed()} }
+
+// relatedFor returns the related pages the last load found for the same
+// key over n pages, or nil.
+func (m *Memo) relatedFor(key uint64, n int) [][]int32 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.related == nil || m.relatedKey != key || len(m.related) != n {
+		return nil
+	}
+	return m.related
+}
+
+// keepRelated keeps a load's related pages for the next.
+func (m *Memo) keepRelated(key uint64, best [][]int32) {
+	m.mu.Lock()
+	m.related, m.relatedKey = best, key
+	m.mu.Unlock()
+}
 
 // Hits returns how many files the last loads took from the Memo.
 func (m *Memo) Hits() int {

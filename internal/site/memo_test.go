@@ -1,8 +1,10 @@
 package site
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 )
 
@@ -74,5 +76,50 @@ func TestMemoKeepsWalk(t *testing.T) {
 	cfg.Memo.Forget(abs("b.md"))
 	if s = loadConfig(t, cfg); has(s, "/b/") {
 		t.Fatal("b.md turned into a folder but is still a page")
+	}
+}
+
+// TestMemoKeepsRelated: a load with a Memo takes the last load's related
+// pages only while what they are made of is the same; after each edit,
+// every page's related pages are those of a load without a Memo. The
+// edits change what relate reads, one at a time and keeping its counts: a
+// title (nothing), tags, services, a link (a page linked is not
+// "related") and where it goes, a new page.
+func TestMemoKeepsRelated(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	for i := range 12 {
+		tags := []string{"db", "network", "storage"}[i%3]
+		svc := []string{"api", "billing"}[i%2]
+		files[fmt.Sprintf("content/p%02d.md", i)] = fmt.Sprintf("---\ntitle: Page %d\ntags: [%s, ops]\nservices: [%s]\n---\nText.\n", i, tags, svc)
+	}
+	write(t, dir, files)
+	cfg := DefaultConfig(dir)
+	cfg.Memo = NewMemo()
+	related := func(s *Site) map[string][]string {
+		out := map[string][]string{}
+		for _, p := range s.Pages {
+			for _, q := range p.RelatedPages {
+				out[p.URL] = append(out[p.URL], q.URL)
+			}
+		}
+		return out
+	}
+	loadConfig(t, cfg)
+	for _, e := range []struct{ name, file, text string }{
+		{"title", "p00.md", "---\ntitle: Page zero\ntags: [db, ops]\nservices: [api]\n---\nText.\n"},
+		{"tags", "p01.md", "---\ntitle: Page 1\ntags: [storage, ops]\nservices: [billing]\n---\nText.\n"},
+		{"services", "p02.md", "---\ntitle: Page 2\ntags: [storage, ops]\nservices: [api]\n---\nText.\n"},
+		{"link", "p03.md", "---\ntitle: Page 3\ntags: [db, ops]\nservices: [billing]\n---\nSee [page 9](p09.md).\n"},
+		{"link moved", "p03.md", "---\ntitle: Page 3\ntags: [db, ops]\nservices: [billing]\n---\nSee [page 6](p06.md).\n"},
+		{"new page", "p99.md", "---\ntitle: Page 99\ntags: [db, network]\nservices: [api]\n---\nText.\n"},
+	} {
+		write(t, dir, map[string]string{"content/" + e.file: e.text})
+		cfg.Memo.Forget(filepath.Join(dir, "content", e.file))
+		got := related(loadConfig(t, cfg))
+		want := related(load(t, dir))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("after the %s edit: related pages with the Memo\n%v\nwithout\n%v", e.name, got, want)
+		}
 	}
 }
