@@ -39,7 +39,7 @@ func (r *Renderer) sitemap() ([]byte, error) {
 	urls = slices.Compact(urls)
 	for _, u := range urls {
 		b.WriteString("  <url><loc>")
-		xml.EscapeText(&b, []byte(r.Site.Config.AbsURL(u)))
+		xml.EscapeText(&b, []byte(r.absURL(u)))
 		b.WriteString("</loc>")
 		if p := r.Site.PageAt(u); p != nil {
 			if t := changed(p); !t.IsZero() {
@@ -203,7 +203,7 @@ func (r *Renderer) changesFeed() ([]byte, error) {
 // feedID is a permanent id for a site path: its absolute URL when the base
 // URL names a host, else a tag URI.
 func (r *Renderer) feedID(u string) string {
-	abs := r.Site.Config.AbsURL(u)
+	abs := r.absURL(u)
 	if strings.Contains(abs, "://") {
 		return abs
 	}

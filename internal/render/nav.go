@@ -134,8 +134,11 @@ func buildNav(s *site.Site, indexURLs map[page.Kind]string, extra []Link) *navTr
 	return t
 }
 
+// spaced turns a folder name's dashes and underscores into spaces.
+var spaced = strings.NewReplacer("-", " ", "_", " ")
+
 func titleCase(seg string) string {
-	seg = strings.NewReplacer("-", " ", "_", " ").Replace(seg)
+	seg = spaced.Replace(seg)
 	if seg == "" {
 		return seg
 	}

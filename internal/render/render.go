@@ -50,6 +50,9 @@ type Renderer struct {
 	// absolute is set when the base URL names a host: pages then have a
 	// canonical URL.
 	absolute bool
+	// absRoot is the site's root as an absolute URL when the base URL
+	// names a host, else its base path: AbsURL("/"), parsed once.
+	absRoot string
 	// changes is set when changes.xml, the feed of changes, is written.
 	changes bool
 	// services and owners are the site's, with those only the service
@@ -237,7 +240,8 @@ func New(s *site.Site, th *Theme) *Renderer {
 	r.nav = buildNav(s, r.indexURLs, extra)
 	r.changes = s.Config.Git.FeedChanges && s.History() != nil
 	r.info.HeadHTML = headHTML(r.info.BasePath, r.info.Title, r.changes)
-	r.absolute = strings.Contains(s.Config.AbsURL("/"), "://")
+	r.absRoot = s.Config.AbsURL("/")
+	r.absolute = strings.Contains(r.absRoot, "://")
 	if pr := s.Config.Profile; pr != nil {
 		r.info.Profile = pr.Name
 	}
@@ -425,6 +429,10 @@ func (r *Renderer) RenderPage(q *site.Page) (data []byte, ok bool, err error) {
 	return b, true, nil
 }
 
+// absURL is r.Site.Config.AbsURL(u), without parsing the base URL for
+// every page.
+func (r *Renderer) absURL(u string) string { return r.absRoot + strings.TrimPrefix(u, "/") }
+
 // paths returns the index of each planned file's job by its site path,
 // made on first use.
 func (r *Renderer) paths() map[string]int {
@@ -587,7 +595,7 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 		d.Crumbs = r.nav.crumbs(d.URL)
 	}
 	if r.absolute {
-		d.Canonical = r.Site.Config.AbsURL(d.URL)
+		d.Canonical = r.absURL(d.URL)
 	}
 	d.Summary = r.info.Description
 	if d.Page != nil {
