@@ -287,11 +287,12 @@ func (l *Live) Update(ctx context.Context, paths []string) (*LiveResult, error) 
 	return l.update(ctx, paths, false)
 }
 
-// UpdateFirst is Update, but for an edit of one page that shows beyond
-// it (its title, a date, a status: one that loads the site again) it
+// UpdateFirst is Update, but for an edit that loads the site again (a
+// page's title, a date or a status, a new, removed or renamed page) it
 // first returns a first look, in a few milliseconds where the load takes
 // a large site's second: the files as they were, but for the edited
-// page's own, rendered from its new version as site.Site.Glance makes it.
+// pages' own, rendered from their new versions as site.Site.Glance makes
+// them (a removed page's file is gone).
 // The result's First is then set, and Finish must follow (or another
 // Update) to load the site again and bring every file and finding up to
 // date. The preview serves the first look at once, so that the page being
