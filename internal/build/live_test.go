@@ -308,16 +308,7 @@ func diffSearch(want, got map[string][]byte) string {
 // findings must equal a whole build's.
 func TestLiveLayoutCheck(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, body string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, body string) { t.Helper(); writeAt(t, dir, name, body) }
 	write("layouts/page.html", `{{define "main"}}<article class="doc">
 <a href="#summary">Summary</a> <a href="/nowhere/">Nowhere</a>
 {{if eq .Title "Guide"}}<p id="summary">In short.</p>{{end}}
@@ -384,17 +375,7 @@ func TestLiveLayoutCheck(t *testing.T) {
 // Update does in place, and new pages, get no first look.
 func TestLiveFirstLook(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { t.Helper(); return writeAt(t, dir, name, body) }
 	write("content/index.md", "---\ntitle: Home\n---\nRead [the restart](../runbooks/api/restart.md).\n")
 	restart := write("runbooks/api/restart.md", "---\ntitle: Restart the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it. See [the other](scale.md#steps).\n")
 	write("runbooks/api/scale.md", "---\ntitle: Scale the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-10-01\n---\n## Steps\n\nScale it. See [the restart](restart.md).\n")
@@ -521,4 +502,18 @@ func TestLiveFirstLook(t *testing.T) {
 		t.Fatalf("file in a dot folder: First = %v, %v; want no first look", got != nil && got.First, err)
 	}
 	whole(got, "file in a dot folder")
+}
+
+// writeAt writes body to the file at name (slash-separated) under dir,
+// making its folders, and returns the file's path.
+func writeAt(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -19,19 +19,9 @@ func TestLoop(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) { t.Helper(); writeFile(t, dir, name, text) }
 	write("content/index.md", "---\ntitle: Home\n---\nHello. See [gone](gone.md).\n\nTODO: more.\n")
-	cfg := site.DefaultConfig(dir)
-	snaps := make(chan *serve.Snapshot, 16)
-	loop := New(cfg, Options{
-		Publish:    func(s *serve.Snapshot) serve.Update { snaps <- s; return serve.Update{} },
-		Config:     func() (site.Config, error) { return cfg, nil },
-		ConfigFile: filepath.Join(dir, "handbook.yaml"),
-		Drafts:     true,
-	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := loop.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	loop, snaps := startLoop(ctx, t, dir, Options{Drafts: true})
 	next := func(want string) *serve.Snapshot {
 		t.Helper()
 		timeout := time.After(10 * time.Second)
@@ -75,19 +65,9 @@ func TestLoopFirstLook(t *testing.T) {
 	write := func(name, text string) { t.Helper(); writeFile(t, dir, name, text) }
 	write("content/index.md", "---\ntitle: Home\n---\nRead [the guide](guide.md).\n")
 	write("content/guide.md", "---\ntitle: Old guide\n---\nThe guide.\n")
-	cfg := site.DefaultConfig(dir)
-	snaps := make(chan *serve.Snapshot, 16)
-	loop := New(cfg, Options{
-		Publish:    func(s *serve.Snapshot) serve.Update { snaps <- s; return serve.Update{} },
-		Config:     func() (site.Config, error) { return cfg, nil },
-		ConfigFile: filepath.Join(dir, "handbook.yaml"),
-		Quiet:      true,
-	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := loop.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	loop, snaps := startLoop(ctx, t, dir, Options{Quiet: true})
 	go loop.Run(ctx)
 	<-snaps
 	write("content/guide.md", "---\ntitle: New guide\n---\nThe guide.\n")
@@ -183,6 +163,22 @@ func TestSearchWaitsForQuiet(t *testing.T) {
 
 // writeFile writes text to the file name (slash-separated) under dir,
 // making its folders.
+// startLoop starts the Loop of the site in dir with opts, publishing to
+// the channel returned; the first build is published once Start returns.
+func startLoop(ctx context.Context, t *testing.T, dir string, opts Options) (*Loop, chan *serve.Snapshot) {
+	t.Helper()
+	cfg := site.DefaultConfig(dir)
+	snaps := make(chan *serve.Snapshot, 16)
+	opts.Publish = func(s *serve.Snapshot) serve.Update { snaps <- s; return serve.Update{} }
+	opts.Config = func() (site.Config, error) { return cfg, nil }
+	opts.ConfigFile = filepath.Join(dir, "handbook.yaml")
+	loop := New(cfg, opts)
+	if err := loop.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return loop, snaps
+}
+
 func writeFile(t *testing.T, dir, name, text string) {
 	t.Helper()
 	p := filepath.Join(dir, filepath.FromSlash(name))

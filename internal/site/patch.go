@@ -50,13 +50,7 @@ func (s *Site) Patch(paths []string) (_ *Patch, ok bool) {
 		if p == nil || slices.Contains(olds, p) {
 			return nil, false
 		}
-		fi, err := os.Stat(abs)
-		if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
-			return nil, false
-		}
-		src := p.src
-		src.size, src.mod, src.changed = fi.Size(), fi.ModTime(), true
-		next, d := s.parseOne(src)
+		next, d := s.reparse(p)
 		if next == nil {
 			return nil, false
 		}
@@ -137,6 +131,19 @@ func (s *Site) Patch(paths []string) (_ *Patch, ok bool) {
 	return patch, true
 }
 
+// reparse reads the file of page p again, as it is now, into the Memo if
+// the site has one; nil when it is no longer a regular, non-empty file or
+// cannot be parsed.
+func (s *Site) reparse(p *Page) (*Page, diag.List) {
+	fi, err := os.Stat(p.src.abs)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+		return nil, nil
+	}
+	src := p.src
+	src.size, src.mod, src.changed = fi.Size(), fi.ModTime(), true
+	return s.parseOne(src)
+}
+
 // sameFace reports whether a page read again shows the same to other pages
 // and to the generated pages as before: front matter, title, excerpt,
 // reading time, and whether it is a folder's index.
@@ -211,13 +218,7 @@ func (s *Site) Glance(abs string) (_ *Page, ok bool) {
 	if !s.IsPublished(p) || p.IsIndex || p.Kind == page.KindEvaluation {
 		return nil, false
 	}
-	fi, err := os.Stat(abs)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
-		return nil, false
-	}
-	src := p.src
-	src.size, src.mod, src.changed = fi.Size(), fi.ModTime(), true
-	next, _ := s.parseOne(src)
+	next, _ := s.reparse(p)
 	if next == nil || next.URL != p.URL || next.Kind != p.Kind || next.IsIndex || !s.IsPublished(next) {
 		return nil, false
 	}
