@@ -379,6 +379,7 @@ func TestLiveFirstLook(t *testing.T) {
 	write("content/index.md", "---\ntitle: Home\n---\nRead [the restart](../runbooks/api/restart.md).\n")
 	restart := write("runbooks/api/restart.md", "---\ntitle: Restart the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it. See [the other](scale.md#steps).\n")
 	write("runbooks/api/scale.md", "---\ntitle: Scale the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-10-01\n---\n## Steps\n\nScale it. See [the restart](restart.md).\n")
+	write("runbooks/db/vacuum.md", "---\ntitle: Vacuum the database\nowner: team-db\nservice: db\nlast_reviewed: 2026-10-01\n---\n## Steps\n\nVacuum it.\n")
 	cfg := site.DefaultConfig(dir)
 	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
 	live := build.NewLive(build.Options{Site: cfg})
@@ -423,8 +424,8 @@ func TestLiveFirstLook(t *testing.T) {
 			t.Errorf("first look: %s changed; only %s should", p, own)
 		}
 	}
-	if bytes.Contains(first.Files["/runbooks/index.html"], []byte("Restart the API server")) {
-		t.Errorf("first look: the runbooks' list already shows the new title: not a first look")
+	if list := first.Files["/runbooks/index.html"]; !bytes.Contains(list, []byte("Restart the API")) || bytes.Contains(list, []byte("Restart the API server")) {
+		t.Errorf("first look: the runbooks' list does not show the old title: not a first look")
 	}
 	done, err := live.Finish(context.Background())
 	if err != nil || done == nil {
@@ -433,6 +434,33 @@ func TestLiveFirstLook(t *testing.T) {
 	whole(done, "title edit, finished")
 	if again, err := live.Finish(context.Background()); again != nil || err != nil {
 		t.Errorf("Finish with nothing owed = %v, %v; want nil", again, err)
+	}
+
+	// A folder's index that the site renders as a page: a first look
+	// too. The home page, which the site renders with its lists, gets
+	// none.
+	folder := write("runbooks/api/index.md", "---\ntitle: The API\n---\nThe API's runbooks.\n")
+	if _, err := live.Update(context.Background(), []string{folder}); err != nil {
+		t.Fatal(err)
+	}
+	write("runbooks/api/index.md", "---\ntitle: The API service\n---\nThe API's runbooks.\n")
+	if first, err = live.UpdateFirst(context.Background(), []string{folder}); err != nil || !first.First {
+		t.Fatalf("folder index: First = %v, %v; want a first look", first != nil && first.First, err)
+	}
+	if !bytes.Contains(first.Files["/runbooks/api/index.html"], []byte("The API service</h1>")) {
+		t.Errorf("first look at a folder's index: no new title:\n%s", first.Files["/runbooks/api/index.html"])
+	}
+	if got, err := live.Finish(context.Background()); err != nil {
+		t.Fatal(err)
+	} else {
+		whole(got, "folder index, finished")
+	}
+	home := filepath.Join(dir, "content", "index.md")
+	write("content/index.md", "---\ntitle: Home page\n---\nRead [the restart](../runbooks/api/restart.md).\n")
+	if got, err := live.UpdateFirst(context.Background(), []string{home}); err != nil || got.First {
+		t.Fatalf("home page: First = %v, %v; want no first look", got != nil && got.First, err)
+	} else {
+		whole(got, "home page")
 	}
 
 	// A review date, not finished: the next Update, of an edit it would

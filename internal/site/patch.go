@@ -204,8 +204,10 @@ func (s *Site) View(pages []*Page) *Site {
 // source of a published page nor a new Markdown file in a folder the site
 // reads, is no longer a regular file or does not parse, or the page would
 // now have another URL, kind or draft state, or a URL another page has;
-// or it is a folder's index, an evaluation (whose releases fold together)
-// or part of a profile. Findings are not made: the load that follows
+// or it is a new folder's index, an evaluation (whose releases fold
+// together) or part of a profile. A folder's index whose URL the site
+// renders as a list (a kind's index, the home page) is glanced at, but
+// render.Renderer.RenderPage does not render it. Findings are not made: the load that follows
 // makes them.
 func (s *Site) Glance(abs string) (_ *Page, ok bool) {
 	if s.Config.Profile != nil || s.folded[abs] != nil {
@@ -215,11 +217,11 @@ func (s *Site) Glance(abs string) (_ *Page, ok bool) {
 	if p == nil {
 		return s.glanceNew(abs)
 	}
-	if !s.IsPublished(p) || p.IsIndex || p.Kind == page.KindEvaluation {
+	if !s.IsPublished(p) || p.Kind == page.KindEvaluation {
 		return nil, false
 	}
 	next, _ := s.reparse(p)
-	if next == nil || next.URL != p.URL || next.Kind != p.Kind || next.IsIndex || !s.IsPublished(next) {
+	if next == nil || next.URL != p.URL || next.Kind != p.Kind || next.IsIndex != p.IsIndex || !s.IsPublished(next) {
 		return nil, false
 	}
 	if s.git != nil {
