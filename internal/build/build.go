@@ -112,6 +112,9 @@ type Options struct {
 	// read of the pages it samples that did not change since (a reload's);
 	// it may wait for beside.
 	keptSamples func() sampleDocs
+	// lintCache, if set, keeps the findings of the rules about a page's
+	// own file from one load of a Live to the next (lint.RunCached).
+	lintCache *lint.Cache
 	// updatable keeps the search index ready for updates (a Live's);
 	// otherwise it keeps only its files, and hands them over once.
 	updatable bool
@@ -332,7 +335,11 @@ func check(ctx context.Context, s *site.Site, th *render.Theme, r *render.Render
 	}
 	raw = slices.Clip(s.Diags)
 	if opts.runs(Rules) {
-		raw = append(raw, lint.Run(s)...)
+		if opts.lintCache != nil {
+			raw = append(raw, lint.RunCached(s, opts.lintCache)...)
+		} else {
+			raw = append(raw, lint.Run(s)...)
+		}
 	}
 	if err := <-layoutsDone; err != nil {
 		return nil, nil, err

@@ -59,7 +59,10 @@ type Live struct {
 	// missing from it is rendered by the next update that loads the site.
 	// fpsDone is closed when they are computed, beside the serving, after
 	// a whole build.
-	fpc     *render.FingerprintCache
+	fpc *render.FingerprintCache
+	// lint keeps the findings of the rules about a page's own file from
+	// one load to the next.
+	lint    *lint.Cache
 	fps     map[string]render.Fingerprint
 	fpsDone chan struct{}
 	// stale are files rendered since their fingerprint was taken.
@@ -110,7 +113,7 @@ type LiveResult struct {
 // opts.Theme and opts.Progress are used: a Live runs every stage, and
 // writes nothing.
 func NewLive(opts Options) *Live {
-	return &Live{opts: opts, memo: site.NewMemo(), fpc: render.NewFingerprintCache()}
+	return &Live{opts: opts, memo: site.NewMemo(), fpc: render.NewFingerprintCache(), lint: lint.NewCache()}
 }
 
 // Build builds the whole site, parsing only the files that changed since
@@ -132,7 +135,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	// A whole build walks the roots again, whatever the watcher said.
 	l.memo.ForgetWalk()
 	l.opts.Progress.Phase("loading and checking pages", 0)
-	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, updatable: true})
+	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, updatable: true, lintCache: l.lint})
 	if err != nil {
 		l.s = nil // the next Update builds whole
 		return nil, err
@@ -213,7 +216,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		}
 		return kept
 	}
-	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search, beside: fingerprint, keptSamples: keep})
+	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search, beside: fingerprint, keptSamples: keep, lintCache: l.lint})
 	if err != nil {
 		l.s = nil
 		return nil, err

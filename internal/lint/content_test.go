@@ -80,7 +80,7 @@ func loadSite(t *testing.T, files map[string]string) *site.Site {
 func ruleFindings(t *testing.T, s *site.Site, id string) []string {
 	t.Helper()
 	var out []string
-	for _, d := range run(s, func(r *Rule) bool { return r.ID == id }) {
+	for _, d := range run(s, func(r *Rule) bool { return r.ID == id }, nil) {
 		out = append(out, fmt.Sprintf("%s:%d: %s", d.Pos.File, d.Pos.Line, d.Message))
 	}
 	return out

@@ -91,7 +91,14 @@ func Rules() []*Rule {
 
 // Run applies every rule to the site and returns the findings, sorted.
 func Run(s *site.Site) diag.List {
-	return run(s, func(*Rule) bool { return true })
+	return run(s, func(*Rule) bool { return true }, nil)
+}
+
+// RunCached is Run, taking the findings of the rules about a page's own
+// file (ownRules) from c for the pages made from the same parse as in c's
+// last run, and keeping the others' for the next.
+func RunCached(s *site.Site, c *Cache) diag.List {
+	return run(s, func(*Rule) bool { return true }, c)
 }
 
 // RunPages applies the rules of ScopePage to pages only, pages of s, and
@@ -99,13 +106,13 @@ func Run(s *site.Site) diag.List {
 // bodies of pages, these and RunSite's are the findings of Run that may
 // differ.
 func RunPages(s *site.Site, pages []*site.Page) diag.List {
-	return run(s.View(pages), func(r *Rule) bool { return ScopeOf(r.ID) == ScopePage })
+	return run(s.View(pages), func(r *Rule) bool { return ScopeOf(r.ID) == ScopePage }, nil)
 }
 
 // RunSite applies the rules of ScopeSite to the site and returns their
 // findings, sorted.
 func RunSite(s *site.Site) diag.List {
-	return run(s, func(r *Rule) bool { return ScopeOf(r.ID) == ScopeSite })
+	return run(s, func(r *Rule) bool { return ScopeOf(r.ID) == ScopeSite }, nil)
 }
 
 // InRun reports whether Run checks the rule id (rather than loading, the
@@ -135,19 +142,26 @@ var chunkPages = 256
 // their findings depend on their page alone. The rules of ScopeSite,
 // which compare pages, each take the whole site; they start first. The
 // findings are the same in any order, as Sort orders them by every field.
-func run(s *site.Site, use func(*Rule) bool) diag.List {
-	var perPage, whole []*Rule
+// With a Cache, the rules of ownRules run only on the pages it has no
+// findings for.
+func run(s *site.Site, use func(*Rule) bool, c *Cache) diag.List {
+	var perPage, own, whole []*Rule
 	for _, r := range Rules() {
 		switch {
 		case r.check == nil || !use(r):
+		case c != nil && ownRules[r.ID]:
+			own = append(own, r)
 		case ScopeOf(r.ID) == ScopePage:
 			perPage = append(perPage, r)
 		default:
 			whole = append(whole, r)
 		}
 	}
+	if c != nil {
+		defer c.turn()
+	}
 	var chunks []*site.Site
-	if len(perPage) > 0 {
+	if len(perPage) > 0 || len(own) > 0 {
 		for i := 0; i < len(s.Pages); i += chunkPages {
 			chunks = append(chunks, s.View(s.Pages[i:min(i+chunkPages, len(s.Pages))]))
 		}
@@ -158,8 +172,28 @@ func run(s *site.Site, use func(*Rule) bool) diag.List {
 			whole[i].check(s, whole[i], &lists[i])
 			return nil
 		}
+		chunk := chunks[i-len(whole)]
 		for _, r := range perPage {
-			r.check(chunks[i-len(whole)], r, &lists[i])
+			r.check(chunk, r, &lists[i])
+		}
+		if len(own) > 0 {
+			var fresh []*site.Page
+			for _, p := range chunk.Pages {
+				if l, ok := c.take(p); ok {
+					lists[i] = append(lists[i], l...)
+				} else {
+					fresh = append(fresh, p)
+				}
+			}
+			if len(fresh) > 0 {
+				var found diag.List
+				v := s.View(fresh)
+				for _, r := range own {
+					r.check(v, r, &found)
+				}
+				c.keep(fresh, found)
+				lists[i] = append(lists[i], found...)
+			}
 		}
 		return nil
 	})
