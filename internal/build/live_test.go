@@ -16,6 +16,7 @@ import (
 
 	"github.com/handbook-dev/handbook/internal/build"
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/golden"
 	"github.com/handbook-dev/handbook/internal/search"
 	"github.com/handbook-dev/handbook/internal/site"
 	"github.com/handbook-dev/handbook/internal/sitegen"
@@ -544,4 +545,75 @@ func writeAt(t *testing.T, dir, name, body string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestLiveFirstLookOnCorpus edits real content (three sites of
+// ../shared/corpus, copied) as the preview sees it: titles, and in every
+// third edit a placeholder and a blaming sentence, on a tenth of the
+// pages of each. Each edit goes through UpdateFirst, and Finish when it
+// got a first look; then the files and findings must equal a whole
+// build's.
+func TestLiveFirstLookOnCorpus(t *testing.T) {
+	root := golden.CorpusDir(t)
+	title := regexp.MustCompile(`(?m)^title: .*$`)
+	for _, name := range []string{"postmortems-dfds", "runbooks-kubernetes-mixin", "docs-hugo"} {
+		dir := filepath.Join(t.TempDir(), name)
+		if err := os.CopyFS(dir, os.DirFS(filepath.Join(root, name))); err != nil {
+			t.Fatal(err)
+		}
+		cfg := site.DefaultConfig(dir)
+		live := build.NewLive(build.Options{Site: cfg})
+		if _, err := live.Build(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var mds []string
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(p, ".md") {
+				mds = append(mds, p)
+			}
+			return nil
+		})
+		firsts := 0
+		for i := 0; i < len(mds); i += max(1, len(mds)/10) {
+			b, err := os.ReadFile(mds[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := string(b)
+			if title.MatchString(text) {
+				text = title.ReplaceAllString(text, "title: Edited "+filepath.Base(mds[i]))
+			} else {
+				text = "---\ntitle: Edited\n---\n" + text
+			}
+			if i%3 == 0 {
+				text += "\nTODO: somebody should have checked this.\n"
+			}
+			if err := os.WriteFile(mds[i], []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := live.UpdateFirst(context.Background(), []string{mds[i]})
+			if err == nil && got.First {
+				firsts++
+				got, err = live.Finish(context.Background())
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel, _ := filepath.Rel(dir, mds[i])
+			if d := diffFiles(withoutSearch(want.Files), withoutSearch(got.Files)); d != "" {
+				t.Errorf("%s, %s: files differ from a whole build:\n%s", name, rel, d)
+			}
+			if d := diffDiags(want.Diags, got.Diags); d != "" {
+				t.Errorf("%s, %s: findings differ from a whole build:\n%s", name, rel, d)
+			}
+		}
+		t.Logf("%s: %d pages, %d first looks", name, len(mds), firsts)
+		if firsts == 0 {
+			t.Errorf("%s: no edit got a first look", name)
+		}
+	}
 }
