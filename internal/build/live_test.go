@@ -525,6 +525,33 @@ func TestLiveFirstLook(t *testing.T) {
 	}
 	whole(got, "removed page, finished")
 
+	// Bad input: front matter that does not parse gets a first look of
+	// what could be read, and the whole update reports it; a file turned
+	// binary gets none. Either way the result is a whole build's.
+	for _, bad := range []struct {
+		name, text string
+		first      bool
+	}{
+		{"broken front matter", "---\ntitle: [unclosed\nowner: team-api\n---\n## Steps\n\nRestart it.\n", true},
+		{"binary file", "---\ntitle: Restart\n---\nRestart \x00 it.\n", false},
+		{"mended", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-20\n---\n## Steps\n\nRestart it.\n", true},
+	} {
+		write("runbooks/api/restart.md", bad.text)
+		got, err := live.UpdateFirst(context.Background(), []string{restart})
+		if err != nil {
+			t.Fatalf("%s: %v", bad.name, err)
+		}
+		if got.First != bad.first {
+			t.Errorf("%s: First = %v, want %v", bad.name, got.First, bad.first)
+		}
+		if got.First {
+			if got, err = live.Finish(context.Background()); err != nil {
+				t.Fatalf("%s: %v", bad.name, err)
+			}
+		}
+		whole(got, bad.name)
+	}
+
 	// A file in a folder the site does not read is no page: no first look.
 	hidden := write("runbooks/.drafts/later.md", "---\ntitle: Later\n---\nLater.\n")
 	if got, err = live.UpdateFirst(context.Background(), []string{hidden}); err != nil || got.First {
