@@ -455,15 +455,22 @@ func (w walker) value(v reflect.Value, mode walkMode) {
 			w.value(v.Index(i), mode)
 		}
 	case reflect.Map:
-		// Order does not matter: the entries' hashes are added.
+		// Order does not matter: the entries' hashes are added. Each
+		// entry is copied into the same two values, not into new ones
+		// (a page's front-matter positions are a map).
 		var total uint64
-		it := v.MapRange()
-		for it.Next() {
-			h := w.f.words()
-			e := walker{f: w.f, rd: w.rd, h: &h}
-			e.value(it.Key(), mode)
-			e.value(it.Value(), mode)
-			total += h.sum()
+		if v.Len() > 0 {
+			key, val := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
+			it := v.MapRange()
+			for it.Next() {
+				key.SetIterKey(it)
+				val.SetIterValue(it)
+				h := w.f.words()
+				e := walker{f: w.f, rd: w.rd, h: &h}
+				e.value(key, mode)
+				e.value(val, mode)
+				total += h.sum()
+			}
 		}
 		w.h.word(uint64(v.Len()))
 		w.h.word(total)
