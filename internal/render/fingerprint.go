@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/markdown"
+	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/parallel"
 	"github.com/handbook-dev/handbook/internal/site"
 )
@@ -44,11 +45,43 @@ type FingerprintCache struct {
 	// keep the documents alive, so that an address is never reused for
 	// another document while it is a key.
 	docs, next map[*markdown.Document]uint64
+	// parses are the sums of what a page's parse gives it (parseSum) in
+	// the last call, by parse, with nextParses this call's; the keys keep
+	// the parses alive too.
+	parses, nextParses map[parseKey]parsed
+}
+
+// parseKey names one parse of a file, as a site.Memo hands it out again
+// and again: its front matter and its document.
+type parseKey struct {
+	page *page.Page
+	doc  *markdown.Document
+}
+
+// parsed is a parse's sum, with the fields of its front matter that a
+// load sets again in place (an ADR's number from its date's order) as
+// they were when it was hashed: the sum holds only while they are the
+// same.
+type parsed struct {
+	sum uint64
+	adr adrNumber
+}
+
+type adrNumber struct {
+	number         int
+	has, fromOrder bool
+}
+
+func adrNumberOf(pp *page.Page) adrNumber {
+	if pp == nil || pp.ADR == nil {
+		return adrNumber{}
+	}
+	return adrNumber{pp.ADR.Number, pp.ADR.HasNumber, pp.ADR.NumberFromOrder}
 }
 
 // NewFingerprintCache returns an empty cache.
 func NewFingerprintCache() *FingerprintCache {
-	return &FingerprintCache{seed: maphash.MakeSeed(), docs: map[*markdown.Document]uint64{}}
+	return &FingerprintCache{seed: maphash.MakeSeed(), docs: map[*markdown.Document]uint64{}, parses: map[parseKey]parsed{}}
 }
 
 // fpMarker starts what a layout's execution returns while fingerprinting,
@@ -69,6 +102,8 @@ type fingerprinting struct {
 	cores map[*site.Page]uint64
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
+	// profile is the site's profile, if any (parseSum).
+	profile *site.Profile
 	// info remembers the sum of the SiteInfo every file is given.
 	info     *SiteInfo
 	infoSum  uint64
@@ -125,9 +160,10 @@ func readingsOf(th *Theme) map[string]*reading {
 func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (map[string]Fingerprint, error) {
 	fr := *r
 	fr.planned, fr.byPath = nil, nil
-	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme), all: newReading(unreadLinks(r.Theme)), cores: map[*site.Page]uint64{}}
+	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme), all: newReading(unreadLinks(r.Theme)), cores: map[*site.Page]uint64{}, profile: r.Site.Config.Profile}
 	cache.mu.Lock()
 	cache.next = make(map[*markdown.Document]uint64, len(cache.docs))
+	cache.nextParses = make(map[parseKey]parsed, len(cache.parses))
 	cache.mu.Unlock()
 	jobs := fr.jobs()
 	out := make([]Fingerprint, len(jobs))
@@ -163,6 +199,7 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 	}
 	cache.mu.Lock()
 	cache.docs, cache.next = cache.next, nil
+	cache.parses, cache.nextParses = cache.nextParses, nil
 	cache.mu.Unlock()
 	m := make(map[string]Fingerprint, len(jobs))
 	for i, j := range jobs {
@@ -359,21 +396,69 @@ func (f *fingerprinting) core(p *site.Page) uint64 {
 		v := reflect.ValueOf(p).Elem()
 		links := linkFields()
 		for _, i := range exportedFields(pageStruct) {
-			if !slices.Contains(links, i) {
+			switch {
+			case slices.Contains(links, i):
+			case i == parsedField():
+				h.word(f.parseSum(p))
+			default:
 				w.value(v.Field(i), modeFace)
 			}
 		}
-		if doc := p.Doc; doc != nil {
-			// What layouts may read of another page's document.
-			h.str(doc.Title)
-			h.str(doc.TitleHTML)
-			h.str(doc.TitleID)
-			h.word(uint64(doc.Words))
-			for _, hd := range doc.Headings {
-				w.value(reflect.ValueOf(hd), modeFace)
-			}
-		}
 	})
+}
+
+// parsedField is the index of site.Page's embedded *page.Page.
+var parsedField = sync.OnceValue(func() int {
+	f, _ := pageStruct.FieldByName("Page")
+	return f.Index[0]
+})
+
+// parseSum is the sum of what a page's parse gives it: its front matter
+// (page.Page) and what layouts may read of its document. A site loaded
+// again with a site.Memo hands out the same parse for a file that did
+// not change, so the sum is taken from the last call for the same parse,
+// unless the load set its ADR number again otherwise. A site with a
+// profile, whose loads empty some fields of the parses in place, is
+// hashed every time.
+func (f *fingerprinting) parseSum(p *site.Page) uint64 {
+	k := parseKey{p.Page, p.Doc}
+	adr := adrNumberOf(p.Page)
+	c := f.cache
+	keep := f.profile == nil
+	if keep {
+		c.mu.Lock()
+		e, ok := c.nextParses[k]
+		if !ok {
+			e, ok = c.parses[k]
+		}
+		c.mu.Unlock()
+		if ok && e.adr == adr {
+			c.mu.Lock()
+			c.nextParses[k] = e
+			c.mu.Unlock()
+			return e.sum
+		}
+	}
+	h := f.words()
+	w := walker{f: f, rd: f.all, h: &h}
+	w.value(reflect.ValueOf(p.Page), modeFace)
+	if doc := p.Doc; doc != nil {
+		// What layouts may read of another page's document.
+		h.str(doc.Title)
+		h.str(doc.TitleHTML)
+		h.str(doc.TitleID)
+		h.word(uint64(doc.Words))
+		for _, hd := range doc.Headings {
+			w.value(reflect.ValueOf(hd), modeFace)
+		}
+	}
+	sum := h.sum()
+	if keep {
+		c.mu.Lock()
+		c.nextParses[k] = parsed{sum: sum, adr: adr}
+		c.mu.Unlock()
+	}
+	return sum
 }
 
 // deepSum is the sum of a page's own fields and of the faces of the pages

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/site"
 	"github.com/handbook-dev/handbook/internal/sitegen"
 	"github.com/handbook-dev/handbook/themes"
@@ -256,5 +258,115 @@ func TestUnreadLinks(t *testing.T) {
 	}
 	if unreadLinks(th)[field("Outgoing")] {
 		t.Error("a site layout that ranges over .Page.Outgoing: Outgoing still left out")
+	}
+}
+
+// TestFingerprintsOverMemoLoads loads a site again and again with a
+// site.Memo, as the preview does, fingerprinting each load with the same
+// cache, which takes a parse's sum from the load before when the file did
+// not change: every file whose bytes changed must have a new fingerprint.
+// The edits include a dated ADR coming between two others, and an ADR
+// dated after the others: each numbers ADRs again in place, in parses the
+// Memo hands out unchanged.
+func TestFingerprintsOverMemoLoads(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("content/index.md", "---\ntitle: Home\n---\nSee [the queue decision](adr/20240301-use-a-queue.md).\n")
+	write("content/adr/20240110-use-postgres.md", "---\ntitle: Use Postgres\nstatus: accepted\ndate: 2024-01-10\n---\n## Context\n\nWe need a database.\n")
+	write("content/adr/20240301-use-a-queue.md", "---\ntitle: Use a queue\nstatus: accepted\ndate: 2024-03-01\n---\n## Context\n\nWe need a queue.\n")
+	guide := write("content/guides/start.md", "---\ntitle: Start\n---\nRead [the queue decision](../adr/20240301-use-a-queue.md).\n")
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	cfg.Memo = site.NewMemo()
+	cache := NewFingerprintCache()
+	type state struct {
+		fps   map[string]Fingerprint
+		files map[string][]byte
+	}
+	load := func() state {
+		t.Helper()
+		s, err := site.Load(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		th, err := LoadTheme(themes.Default(), dir, Funcs(cfg.BasePath(), cfg.Now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := New(s, th)
+		fps, err := r.Fingerprints(context.Background(), cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := map[string][]byte{}
+		var mu sync.Mutex
+		if err := r.All(context.Background(), func(p string, b []byte) error { mu.Lock(); files[p] = b; mu.Unlock(); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return state{fps, files}
+	}
+	before := load()
+	for _, e := range []struct {
+		name string
+		edit func() string
+	}{
+		{"a dated ADR between the two", func() string {
+			return write("content/adr/20240201-use-redis.md", "---\ntitle: Use Redis\nstatus: proposed\ndate: 2024-02-01\n---\n## Context\n\nWe need a cache.\n")
+		}},
+		{"the first ADR dated last", func() string {
+			return write("content/adr/20240110-use-postgres.md", "---\ntitle: Use Postgres\nstatus: accepted\ndate: 2024-04-10\n---\n## Context\n\nWe need a database.\n")
+		}},
+		{"a guide's title", func() string {
+			return write("content/guides/start.md", "---\ntitle: Start here\n---\nRead [the queue decision](../adr/20240301-use-a-queue.md).\n")
+		}},
+		{"nothing", func() string { return guide }},
+	} {
+		cfg.Memo.Forget(e.edit())
+		after := load()
+		for p, b := range after.files {
+			old, ok := before.files[p]
+			fp, was := after.fps[p], before.fps[p]
+			if ok && !bytes.Equal(old, b) && !fp.Copied && fp.Data == nil && fp.Sum == was.Sum {
+				t.Errorf("after %s: %s changed but its fingerprint did not", e.name, p)
+			}
+		}
+		before = after
+	}
+}
+
+// TestParseSumFollowsADRNumbers: a parse's sum is taken from the last
+// call only while the ADR number a load gives it in place is the same.
+func TestParseSumFollowsADRNumbers(t *testing.T) {
+	pp := &page.Page{Path: "adr/20240301-use-a-queue.md", Kind: page.KindADR, Title: "Use a queue", ADR: &page.ADR{Number: 2, HasNumber: true, NumberFromOrder: true}}
+	p := &site.Page{Page: pp, URL: "/adr/20240301-use-a-queue/"}
+	cache := NewFingerprintCache()
+	sum := func() uint64 {
+		cache.mu.Lock()
+		cache.nextParses = map[parseKey]parsed{}
+		cache.mu.Unlock()
+		f := &fingerprinting{cache: cache, all: newReading(nil)}
+		s := f.parseSum(p)
+		cache.mu.Lock()
+		cache.parses, cache.nextParses = cache.nextParses, nil
+		cache.mu.Unlock()
+		return s
+	}
+	first := sum()
+	if again := sum(); again != first {
+		t.Fatalf("the same parse: sum %x, then %x", first, again)
+	}
+	pp.ADR.Number = 1 // as numberDatedADRs does, in place
+	if renumbered := sum(); renumbered == first {
+		t.Errorf("the ADR was numbered again in place, but its sum is the last call's")
 	}
 }
