@@ -50,7 +50,7 @@ func (s *Site) Patch(paths []string) (_ *Patch, ok bool) {
 		if p == nil || slices.Contains(olds, p) {
 			return nil, false
 		}
-		next, d := s.reparse(p)
+		next, d := s.reparse(p, true)
 		if next == nil {
 			return nil, false
 		}
@@ -133,14 +133,16 @@ func (s *Site) Patch(paths []string) (_ *Patch, ok bool) {
 
 // reparse reads the file of page p again, as it is now, into the Memo if
 // the site has one; nil when it is no longer a regular, non-empty file or
-// cannot be parsed.
-func (s *Site) reparse(p *Page) (*Page, diag.List) {
+// cannot be parsed. Unless fresh, a Memo entry of the file's size and
+// time is taken: one made since the caller told the Memo the file
+// changed (Memo.Forget).
+func (s *Site) reparse(p *Page, fresh bool) (*Page, diag.List) {
 	fi, err := os.Stat(p.src.abs)
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
 		return nil, nil
 	}
 	src := p.src
-	src.size, src.mod, src.changed = fi.Size(), fi.ModTime(), true
+	src.size, src.mod, src.changed = fi.Size(), fi.ModTime(), fresh
 	return s.parseOne(src)
 }
 
@@ -207,8 +209,10 @@ func (s *Site) View(pages []*Page) *Site {
 // or it is a new folder's index, an evaluation (whose releases fold
 // together) or part of a profile. A folder's index whose URL the site
 // renders as a list (a kind's index, the home page) is glanced at, but
-// render.Renderer.RenderPage does not render it. Findings are not made: the load that follows
-// makes them.
+// render.Renderer.RenderPage does not render it. Findings are not made:
+// the load that follows makes them. The caller has told the Memo, if any,
+// that abs changed (Memo.Forget): a parse of it the Memo has made since
+// (Patch's) is taken.
 func (s *Site) Glance(abs string) (_ *Page, ok bool) {
 	if s.Config.Profile != nil || s.folded[abs] != nil {
 		return nil, false
@@ -220,7 +224,8 @@ func (s *Site) Glance(abs string) (_ *Page, ok bool) {
 	if !s.IsPublished(p) || p.Kind == page.KindEvaluation {
 		return nil, false
 	}
-	next, _ := s.reparse(p)
+	// The Memo has the parse Patch made of the file, when it ran first.
+	next, _ := s.reparse(p, false)
 	if next == nil || next.URL != p.URL || next.Kind != p.Kind || next.IsIndex != p.IsIndex || !s.IsPublished(next) {
 		return nil, false
 	}
