@@ -270,17 +270,7 @@ func TestUnreadLinks(t *testing.T) {
 // Memo hands out unchanged.
 func TestFingerprintsOverMemoLoads(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) string { t.Helper(); return writeFile(t, dir, name, []byte(text)) }
 	write("content/index.md", "---\ntitle: Home\n---\nSee [the queue decision](adr/20240301-use-a-queue.md).\n")
 	write("content/adr/20240110-use-postgres.md", "---\ntitle: Use Postgres\nstatus: accepted\ndate: 2024-01-10\n---\n## Context\n\nWe need a database.\n")
 	write("content/adr/20240301-use-a-queue.md", "---\ntitle: Use a queue\nstatus: accepted\ndate: 2024-03-01\n---\n## Context\n\nWe need a queue.\n")
@@ -295,25 +285,12 @@ func TestFingerprintsOverMemoLoads(t *testing.T) {
 	}
 	load := func() state {
 		t.Helper()
-		s, err := site.Load(context.Background(), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		th, err := LoadTheme(themes.Default(), dir, Funcs(cfg.BasePath(), cfg.Now))
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := New(s, th)
+		r := loadRenderer(t, cfg)
 		fps, err := r.Fingerprints(context.Background(), cache)
 		if err != nil {
 			t.Fatal(err)
 		}
-		files := map[string][]byte{}
-		var mu sync.Mutex
-		if err := r.All(context.Background(), func(p string, b []byte) error { mu.Lock(); files[p] = b; mu.Unlock(); return nil }); err != nil {
-			t.Fatal(err)
-		}
-		return state{fps, files}
+		return state{fps, renderFiles(t, r)}
 	}
 	before := load()
 	for _, e := range []struct {

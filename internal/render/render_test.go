@@ -29,43 +29,69 @@ func renderArchive(t *testing.T, a *txtar.Archive, mutate func(*site.Config)) (m
 		if strings.HasPrefix(f.Name, "want/") || f.Name == "diags" {
 			continue
 		}
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, dir, f.Name, f.Data)
 	}
 	cfg := site.DefaultConfig(dir)
 	cfg.Now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	if mutate != nil {
 		mutate(&cfg)
 	}
+	r := loadRenderer(t, cfg)
+	out := map[string]string{}
+	for p, b := range renderFiles(t, r) {
+		out[p] = string(b)
+	}
+	var diags strings.Builder
+	for _, d := range r.Site.Diags {
+		fmt.Fprintln(&diags, d)
+	}
+	return out, diags.String()
+}
+
+// writeFile writes data to the file at name (slash-separated) under dir,
+// making its folders, and returns its path.
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// loadRenderer loads the site cfg configures and returns its renderer
+// with the default theme.
+func loadRenderer(t *testing.T, cfg site.Config) *Renderer {
+	t.Helper()
 	s, err := site.Load(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	th, err := LoadTheme(themes.Default(), dir, Funcs(cfg.BasePath(), cfg.Now))
+	th, err := LoadTheme(themes.Default(), cfg.Dir, Funcs(cfg.BasePath(), cfg.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]string{}
+	return New(s, th)
+}
+
+// renderFiles renders every file of r, by site path.
+func renderFiles(t *testing.T, r *Renderer) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
 	var mu sync.Mutex
-	err = New(s, th).All(context.Background(), func(p string, b []byte) error {
+	err := r.All(context.Background(), func(p string, b []byte) error {
 		mu.Lock()
-		out[p] = string(b)
+		out[p] = b
 		mu.Unlock()
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var diags strings.Builder
-	for _, d := range s.Diags {
-		fmt.Fprintln(&diags, d)
-	}
-	return out, diags.String()
+	return out
 }
 
 // mainOf returns the <main> element of a page: the part a kind's layout
