@@ -60,10 +60,8 @@ func TestServeSearchFollowsEdits(t *testing.T) {
 			files[pos] = fetch(pos)
 		}
 		for g, h := range e.Records {
-			for d := g * e.Group; d < min((g+1)*e.Group, e.Docs); d++ {
-				name := search.RecordFile(g, h, d)
-				files[name] = fetch(name)
-			}
+			name := search.RecordFile(g, h)
+			files[name] = fetch(name)
 		}
 		_, terms, _, err := search.Read(files)
 		if err != nil {

@@ -123,7 +123,7 @@ const (
 
 // Version is the version of the index format (FORMAT.md) that Build
 // writes and the client reads.
-const Version = 3
+const Version = 4
 
 const (
 	k1 = 1.2
@@ -131,8 +131,12 @@ const (
 	topN = 256
 	// chunkSize is the size past which a chunk is cut.
 	chunkSize = 6 << 10
-	// Group is how many record files a record folder holds.
-	Group = 64
+	// Group is how many documents' records a record file holds: few
+	// enough that the results of a query fetch little they do not show,
+	// enough that a build writes an eighth of the files it would with
+	// one per document (creating a file costs the kernel as much as
+	// writing a few hundred kilobytes into one).
+	Group = 8
 	// TopRecords is how many of a term's best documents its chunk names
 	// (title, URL, kind), so that the results of a one-word query show
 	// without waiting for record files.
@@ -1371,39 +1375,36 @@ type record struct {
 	H [][2]string `json:"h"`
 }
 
-// writeRecords writes the record files of group g: one per document, in a
-// folder named by the group's number and a hash of its records, which the
-// entry lists.
+// writeRecords writes the record file of group g: the records of its
+// documents in order, named by the group's number and a hash of its
+// records, which the entry lists.
 func (ix *Index) writeRecords(g int) {
 	lo, hi := g*Group, min((g+1)*Group, len(ix.docs))
 	if old := ix.recordOf[g]; old != "" {
-		for i := lo; i < hi; i++ {
-			delete(ix.files, RecordFile(g, old, i))
-		}
+		delete(ix.files, RecordFile(g, old))
 	}
-	bs := make([][]byte, 0, hi-lo)
-	h := sha256.New()
+	b := []byte{'['}
 	for i := lo; i < hi; i++ {
 		d := &ix.docs[i]
 		r := record{T: d.Title, U: strings.TrimPrefix(d.URL, "/"), K: d.Kind, S: d.Status, X: d.Excerpt, H: [][2]string{}}
 		for _, h := range d.Headings {
 			r.H = append(r.H, [2]string{h.ID, h.Text})
 		}
-		b, _ := json.Marshal(r) // strings only
-		bs = append(bs, b)
-		h.Write(b)
-		h.Write([]byte{'\n'})
+		if i > lo {
+			b = append(b, ',')
+		}
+		rb, _ := json.Marshal(r) // strings only
+		b = append(b, rb...)
 	}
-	ix.recordOf[g] = hex.EncodeToString(h.Sum(nil)[:3]) // with the group number, enough to tell versions apart
-	for i, b := range bs {
-		ix.files[RecordFile(g, ix.recordOf[g], lo+i)] = b
-	}
+	b = append(b, ']')
+	sum := sha256.Sum256(b)
+	ix.recordOf[g] = hex.EncodeToString(sum[:3]) // with the group number, enough to tell versions apart
+	ix.files[RecordFile(g, ix.recordOf[g])] = b
 }
 
-// RecordFile is the site path of document doc's record, in group g of
-// hash hash.
-func RecordFile(g int, hash string, doc int) string {
-	return "/search/r" + strconv.Itoa(g) + "." + hash + "/" + strconv.Itoa(doc) + ".json"
+// RecordFile is the site path of the records of group g, of hash hash.
+func RecordFile(g int, hash string) string {
+	return "/search/r" + strconv.Itoa(g) + "." + hash + ".json"
 }
 
 // DirChunks is how many chunks a directory file lists, and flatChunks

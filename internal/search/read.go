@@ -164,14 +164,15 @@ func Read(files map[string][]byte) (*Entry, map[string]Postings, []Record, error
 	}
 	var recs []Record
 	for g, h := range e.Records {
-		for d := g * e.Group; d < min((g+1)*e.Group, e.Docs); d++ {
-			name := RecordFile(g, h, d)
-			var r Record
-			if err := json.Unmarshal(files[name], &r); err != nil {
-				return nil, nil, nil, fmt.Errorf("%s: %w", name, err)
-			}
-			recs = append(recs, r)
+		name := RecordFile(g, h)
+		var group []Record
+		if err := json.Unmarshal(files[name], &group); err != nil {
+			return nil, nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
+		if want := min((g+1)*e.Group, e.Docs) - g*e.Group; len(group) != want {
+			return nil, nil, nil, fmt.Errorf("%s: %d records, want %d", name, len(group), want)
+		}
+		recs = append(recs, group...)
 	}
 	for t, ps := range terms {
 		for _, d := range topOf(ps) {

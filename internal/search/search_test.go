@@ -262,9 +262,7 @@ func TestUpdate(t *testing.T) {
 		named["/search/"+strings.TrimSuffix(c[1], ".json")+".pos.json"] = true
 	}
 	for g, h := range e.Records {
-		for d := g * e.Group; d < min((g+1)*e.Group, e.Docs); d++ {
-			named[search.RecordFile(g, h, d)] = true
-		}
+		named[search.RecordFile(g, h)] = true
 	}
 	for p := range ix.Files() {
 		if !named[p] {

@@ -189,7 +189,7 @@
     }
     if (!entryP) {
       entryP = load("entry.json").then(function (e) {
-        if (e.version !== 3) throw new Error("search index version " + e.version + ", want 3");
+        if (e.version !== 4) throw new Error("search index version " + e.version + ", want 4");
         var kinds = (e.facets && e.facets.kind) || [];
         var flat = !e.dirs;
         E = {
@@ -880,7 +880,9 @@
     return Promise.all(hits.map(function (h) {
       if (recs.has(h.doc)) return null;
       var g = Math.floor(h.doc / E.group);
-      return load("r" + g + "." + E.records[g] + "/" + h.doc + ".json").then(function (x) { recs.set(h.doc, x); });
+      return load("r" + g + "." + E.records[g] + ".json").then(function (xs) {
+        xs.forEach(function (x, i) { recs.set(g * E.group + i, x); });
+      });
     }));
   }
   // fill gives a hit what is known of its page: its record, or else the
