@@ -41,7 +41,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -197,6 +196,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res := &Result{Site: p.site, Diags: p.diags, Pages: map[page.Kind]int{}}
 	if p.r == nil {
+		if p.index != nil {
+			_ = p.index(nil)
+		}
 		res.Elapsed = time.Since(start)
 		return res, nil
 	}
@@ -205,8 +207,18 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		err = writeOut(ctx, out, p, manifestFile(p, opts), opts.Progress)
 	} else {
 		res.Output, err = renderAll(ctx, p.r, 0, opts.Progress)
-		if err == nil && p.index != nil {
-			maps.Copy(res.Output, p.index().Files())
+		if p.index != nil {
+			var mu sync.Mutex
+			collect := func(sitePath string, data []byte) error {
+				mu.Lock()
+				defer mu.Unlock()
+				res.Output[sitePath] = data
+				return nil
+			}
+			if err != nil {
+				collect = nil
+			}
+			_ = p.index(collect)
 		}
 		if err == nil {
 			res.Output[manifestPath] = manifestFile(p, opts)
@@ -231,12 +243,15 @@ type prepared struct {
 	raw, diags diag.List
 	// samples are what the layout check read of the pages it sampled.
 	samples sampleDocs
-	// index waits for the search index, built beside whatever the caller
-	// does next (the rendering); nil when Search is skipped. Unless the
-	// index is updatable, only the first call has it (later ones have
-	// nil), and the index is garbage once that caller is done with its
-	// files.
-	index func() *search.Index
+	// index hands the files of the search index, built beside whatever
+	// the caller does next (the rendering), to emit, from several
+	// goroutines at once, and returns emit's first error; nil when Search
+	// is skipped. It is called once, with a nil emit when the index is not
+	// wanted after all (its work then stops).
+	index func(emit func(sitePath string, data []byte) error) error
+	// updatable, for an updatable index (a Live's), waits for the index
+	// itself.
+	updatable func() *search.Index
 }
 
 // prepare runs the stages before the rendering: it loads the site and its
@@ -282,24 +297,45 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 	p := &prepared{site: s, raw: raw, diags: settle(s, raw), samples: samples}
 	dropped := false
 	if opts.runs(Search) {
-		done := make(chan *search.Index, 1)
 		if opts.updatable {
+			done := make(chan *search.Index, 1)
 			docs := searchDocs(s)
 			go func() { done <- search.Build(docs) }()
-			p.index = sync.OnceValue(func() *search.Index { return <-done })
+			p.updatable = sync.OnceValue(func() *search.Index { return <-done })
+			p.index = func(emit func(string, []byte) error) error {
+				if emit == nil {
+					return nil
+				}
+				for sp, b := range p.updatable().Files() {
+					if err := emit(sp, b); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
 		} else {
 			// The documents are made beside the rendering too, which
 			// reads neither the pages' sources nor their prose; then the
-			// sources go.
+			// sources go. The index is encoded straight into the files
+			// the caller writes.
+			to := make(chan func(string, []byte) error, 1)
+			done := make(chan error, 1)
 			go func() {
 				docs := searchDocs(s)
 				if r != nil {
 					s.DropSources()
 				}
-				done <- search.BuildStatic(docs)
-				close(done)
+				emit := <-to
+				if emit == nil {
+					done <- nil
+					return
+				}
+				done <- search.BuildStatic(docs, emit)
 			}()
-			p.index = func() *search.Index { return <-done }
+			p.index = func(emit func(string, []byte) error) error {
+				to <- emit
+				return <-done
+			}
 			dropped = true
 		}
 	}

@@ -147,7 +147,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 		return nil, err
 	}
 	l.opts.Progress.Phase("building the search index", 0)
-	ix := p.index()
+	ix := p.updatable()
 	maps.Copy(files, ix.Files())
 	l.s, l.r, l.ix, l.raw, l.diags, l.files = p.site, p.r, ix, p.raw, p.diags, files
 	l.pending, l.pendingPaths, l.pendingListings, l.wholeIndex = nil, nil, false, false

@@ -55,21 +55,12 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest []byte, pro
 		prev = out
 	}
 	w := newFileWriter(ctx, tmp, prev)
-	// The search index is written as soon as it is built, beside the
-	// rendering rather than after it: the two overlap on the cores, and
-	// the index's files leave memory sooner.
+	// The search index is written as it is encoded, beside the rendering
+	// rather than after it: the two overlap on the cores, and the index's
+	// files are never all in memory.
 	indexDone := make(chan error, 1)
 	if p.index != nil {
-		go func() {
-			ix := p.index()
-			var err error
-			for sp, b := range ix.Files() {
-				if err = w.write(sp, b); err != nil {
-					break
-				}
-			}
-			indexDone <- err
-		}()
+		go func() { indexDone <- p.index(w.write) }()
 	} else {
 		indexDone <- nil
 	}

@@ -738,26 +738,63 @@ type Index struct {
 	// sums are each document's docSum, by which Update knows a document
 	// that did not change.
 	sums []uint64
-	// static: the index keeps its files only (BuildStatic).
+	// static: the index keeps nothing for Update (BuildStatic).
 	static bool
+	// emit, when set, takes each file as it is encoded, in place of
+	// files (BuildStatic); it may be called from several goroutines.
+	emit func(sitePath string, data []byte)
+}
+
+// put files data at sitePath: in files, or through emit.
+func (ix *Index) put(sitePath string, data []byte) {
+	if ix.emit != nil {
+		ix.emit(sitePath, data)
+		return
+	}
+	ix.files[sitePath] = data
 }
 
 // Build indexes docs (the published pages) on every core.
-func Build(docs []Doc) *Index { return build(docs, false) }
+func Build(docs []Doc) *Index { return build(docs, nil) }
 
 // BuildStatic is Build for an index that is never updated (handbook
-// build, which writes the files and is done): the postings, each
-// document's terms and words and what else Update needs are garbage once
-// the files are encoded, which leaves the rest of the build more memory.
-// The index's Files are those Build makes; its Update does nothing and
-// returns false.
-func BuildStatic(docs []Doc) *Index { return build(docs, true) }
+// build, which writes the files and is done). It hands each file to emit
+// as soon as it is encoded, from several goroutines at once, rather than
+// keeping them: the encoded index is never all in memory, and the
+// postings, each document's terms and what else Update needs are
+// garbage once the files are encoded, which leaves the rest of the build
+// more memory. The files are those of Build's Files. It returns emit's
+// first error, after which nothing more is emitted.
+func BuildStatic(docs []Doc, emit func(sitePath string, data []byte) error) error {
+	var (
+		mu    sync.Mutex
+		first error
+	)
+	build(docs, func(sitePath string, data []byte) {
+		mu.Lock()
+		failed := first != nil
+		mu.Unlock()
+		if failed {
+			return
+		}
+		if err := emit(sitePath, data); err != nil {
+			mu.Lock()
+			if first == nil {
+				first = err
+			}
+			mu.Unlock()
+		}
+	})
+	return first
+}
 
-func build(docs []Doc, static bool) *Index {
+// build indexes docs; with emit, statically (BuildStatic).
+func build(docs []Doc, emit func(sitePath string, data []byte)) *Index {
+	static := emit != nil
 	docs = slices.Clone(docs)
 	slices.SortFunc(docs, func(a, b Doc) int { return cmp.Compare(a.URL, b.URL) })
 	ix := &Index{docs: docs, in: newInterner(), terms: make([]idSet, len(docs)), pos: make([][]byte, len(docs)),
-		byURL: map[string]int{}, static: static}
+		byURL: map[string]int{}, static: static, emit: emit}
 	if !static {
 		ix.sums = make([]uint64, len(docs))
 	}
@@ -872,8 +909,7 @@ func build(docs []Doc, static bool) *Index {
 	}
 	ix.writeEntry()
 	if static {
-		files := ix.files
-		*ix = Index{files: files, static: true}
+		return nil // what the files were made of goes
 	}
 	return ix
 }
@@ -1016,6 +1052,16 @@ func (ix *Index) writeChunks(byChunk [][]string, only map[int]bool) {
 	type out struct {
 		name string
 		c, p []byte
+	}
+	if ix.emit != nil { // a new index, each chunk emitted as it is made
+		_ = parallel.Each(context.Background(), len(byChunk), 0, func(i int) error {
+			name, c, p := ix.encodeChunk(i, byChunk[i])
+			ix.chunkOf[i] = name + ".json"
+			ix.emit("/search/"+name+".json", c)
+			ix.emit("/search/"+name+".pos.json", p)
+			return nil
+		})
+		return
 	}
 	outs := make([]out, len(byChunk))
 	_ = parallel.Each(context.Background(), len(byChunk), 0, func(i int) error {
@@ -1399,7 +1445,7 @@ func (ix *Index) writeRecords(g int) {
 	b = append(b, ']')
 	sum := sha256.Sum256(b)
 	ix.recordOf[g] = hex.EncodeToString(sum[:3]) // with the group number, enough to tell versions apart
-	ix.files[RecordFile(g, ix.recordOf[g])] = b
+	ix.put(RecordFile(g, ix.recordOf[g]), b)
 }
 
 // RecordFile is the site path of the records of group g, of hash hash.
@@ -1444,7 +1490,7 @@ func (ix *Index) writeEntry() {
 			b = append(b, "]}"...)
 			sum := sha256.Sum256(b)
 			name := "d" + strconv.Itoa(d) + "." + hex.EncodeToString(sum[:4]) + ".json"
-			ix.files["/search/"+name] = b
+			ix.put("/search/"+name, b)
 			ix.dirFiles = append(ix.dirFiles, name)
 			e.Dirs = append(e.Dirs, [2]string{ix.firsts[lo], name})
 		}
@@ -1472,7 +1518,7 @@ func (ix *Index) writeEntry() {
 		}
 	}
 	b, _ := json.Marshal(e)
-	ix.files["/search/entry.json"] = b
+	ix.put("/search/entry.json", b)
 }
 
 // maxSections is how many folders the entry lists at most for scoped
@@ -1552,9 +1598,6 @@ func appendString(b []byte, s string) []byte {
 // may cut them differently. It returns false, changing nothing, when a
 // document is not in the index.
 func (ix *Index) Update(docs []Doc) bool {
-	if ix.static {
-		return false
-	}
 	ids, ok := ix.docIDs(docs)
 	if !ok {
 		return false

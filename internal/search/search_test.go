@@ -3,10 +3,13 @@ package search_test
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/handbook-dev/handbook/internal/search"
@@ -364,11 +367,25 @@ func TestStemOfStem(t *testing.T) {
 	}
 }
 
-// TestBuildStatic: a static index has the files of an index kept to be
-// updated, and refuses updates.
+// TestBuildStatic: a static index emits the files of an index kept to be
+// updated, and stops emitting at emit's first error, which it returns.
 func TestBuildStatic(t *testing.T) {
 	docs := benchDocs(300)
-	want, got := search.Build(docs).Files(), search.BuildStatic(docs).Files()
+	want := search.Build(docs).Files()
+	var mu sync.Mutex
+	got := map[string][]byte{}
+	err := search.BuildStatic(docs, func(p string, b []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, twice := got[p]; twice {
+			t.Errorf("%s emitted twice", p)
+		}
+		got[p] = b
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(got) != len(want) {
 		t.Errorf("%d files, want %d", len(got), len(want))
 	}
@@ -377,8 +394,23 @@ func TestBuildStatic(t *testing.T) {
 			t.Errorf("%s differs", p)
 		}
 	}
-	if search.BuildStatic(docs).Update(docs[:1]) {
-		t.Error("a static index took an update")
+	full := errors.New("disk full")
+	calls := 0
+	err = search.BuildStatic(docs, func(p string, b []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if calls >= 3 {
+			return full
+		}
+		return nil
+	})
+	if err != full {
+		t.Errorf("BuildStatic returned %v, want the emit's error", err)
+	}
+	// Workers already past the check may emit once more each.
+	if calls > 3+runtime.GOMAXPROCS(0)+1 {
+		t.Errorf("%d files emitted after the error, of %d", calls-3, len(want))
 	}
 }
 
