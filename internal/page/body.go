@@ -1,7 +1,6 @@
 package page
 
 import (
-	"bytes"
 	"path"
 	"regexp"
 	"slices"
@@ -316,16 +315,17 @@ func bodyLines(body []byte, first int) []bodyLine {
 	var out []bodyLine
 	fence := ""
 	line := first - 1
-	for len(body) > 0 {
-		i := bytes.IndexByte(body, '\n')
-		var l []byte
+	rest := string(body) // one copy, its lines sliced from it
+	for len(rest) > 0 {
+		i := strings.IndexByte(rest, '\n')
+		var l string
 		if i < 0 {
-			l, body = body, nil
+			l, rest = rest, ""
 		} else {
-			l, body = body[:i], body[i+1:]
+			l, rest = rest[:i], rest[i+1:]
 		}
 		line++
-		text := strings.TrimRight(string(l), "\r")
+		text := strings.TrimRight(l, "\r")
 		t := strings.TrimLeft(text, " ")
 		if fence != "" {
 			if strings.HasPrefix(t, fence) && strings.TrimSpace(strings.TrimLeft(t, fence[:1])) == "" {
