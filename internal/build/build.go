@@ -321,9 +321,12 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 			to := make(chan func(string, []byte) error, 1)
 			done := make(chan error, 1)
 			go func() {
-				docs := searchDocs(s)
+				var docs []search.Doc
 				if r != nil {
-					s.DropSources()
+					docs = searchDocsDropping(s)
+					s.DropSources() // those of pages not published
+				} else {
+					docs = searchDocs(s)
 				}
 				emit := <-to
 				if emit == nil {

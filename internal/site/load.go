@@ -522,10 +522,14 @@ var ActionSections = []string{"action item", "follow-up", "follow up", "correcti
 // DropSources drops every page's Markdown source, once the checks that
 // read prose have run; not with a Memo, whose pages are used again.
 func (s *Site) DropSources() {
-	if s.Config.Memo != nil {
-		return
-	}
 	for _, p := range s.Pages {
+		s.DropSource(p)
+	}
+}
+
+// DropSource is DropSources for the one page p, of s.
+func (s *Site) DropSource(p *Page) {
+	if s.Config.Memo == nil {
 		p.Doc.DropSource()
 	}
 }
