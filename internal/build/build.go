@@ -315,16 +315,15 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 			}
 		} else {
 			// The documents are made beside the rendering too, which
-			// reads neither the pages' sources nor their prose; then the
-			// sources go. The index is encoded straight into the files
-			// the caller writes.
+			// reads neither the pages' sources nor their prose; each
+			// page's source goes once the index has read its text. The
+			// index is encoded straight into the files the caller writes.
 			to := make(chan func(string, []byte) error, 1)
 			done := make(chan error, 1)
 			go func() {
 				var docs []search.Doc
 				if r != nil {
 					docs = searchDocsDropping(s)
-					s.DropSources() // those of pages not published
 				} else {
 					docs = searchDocs(s)
 				}

@@ -28,21 +28,40 @@ const generatedWeight = 0.3
 func searchDocs(s *site.Site) []search.Doc { return makeSearchDocs(s, false) }
 
 // searchDocsDropping is searchDocs for a site whose sources may go (see
-// site.Site.DropSources): each page's goes as soon as its document is
-// made, which holds its text, so that the site's text is never in memory
-// twice (at 100,000 pages, 380 MB of sources beside 670 MB of documents).
+// site.Site.DropSources): a published page's body is made when the
+// index reads it (search.Doc.Text), and its source goes then, so that
+// the site's text is never in memory twice (at 100,000 pages, 380 MB of
+// sources beside 670 MB of documents). The sources of the pages not
+// published go at once.
 func searchDocsDropping(s *site.Site) []search.Doc { return makeSearchDocs(s, true) }
 
 func makeSearchDocs(s *site.Site, drop bool) []search.Doc {
 	pages := s.Published()
 	docs := make([]search.Doc, len(pages))
 	_ = parallel.Each(context.Background(), len(pages), 0, func(i int) error {
-		docs[i] = searchDoc(pages[i])
-		if drop {
-			s.DropSource(pages[i])
+		p := pages[i]
+		if !drop {
+			docs[i] = searchDoc(p)
+			return nil
+		}
+		docs[i] = searchMeta(p)
+		docs[i].Text = func() []search.Piece {
+			defer s.DropSource(p)
+			return searchBody(p)
 		}
 		return nil
 	})
+	if drop {
+		published := make(map[*site.Page]bool, len(pages))
+		for _, p := range pages {
+			published[p] = true
+		}
+		for _, p := range s.Pages {
+			if !published[p] {
+				s.DropSource(p)
+			}
+		}
+	}
 	return append(docs, generatedDocs(s)...)
 }
 
@@ -157,13 +176,20 @@ func countOf(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
+// searchDoc is the search document of the published page p.
 func searchDoc(p *site.Page) search.Doc {
+	d := searchMeta(p)
+	d.Body = searchBody(p)
+	return d
+}
+
+// searchMeta is p's search document without its body.
+func searchMeta(p *site.Page) search.Doc {
 	d := search.Doc{URL: p.URL, Title: p.Title, Kind: string(p.Kind), KindLabel: p.Kind.Plural(), Status: site.Status(p), Excerpt: p.Excerpt, Tags: p.Tags, Services: p.Services}
 	if p.Runbook != nil {
 		d.Alerts = slices.Clone(p.Runbook.Alerts)
 	}
 	doc := p.Doc
-	var lines []int // the lines of the headings of Headings
 	// The level-1 heading taken out as the title, when it says something
 	// else ("# KubePodCrashLooping" under the title "Kube pod crash
 	// looping"), is another name of the page: found like an alert name.
@@ -172,11 +198,23 @@ func searchDoc(p *site.Page) search.Doc {
 	}
 	for _, h := range doc.Headings { // every heading left in the body is a section
 		d.Headings = append(d.Headings, search.Heading{ID: h.ID, Text: h.Text})
-		lines = append(lines, h.Line)
 	}
+	return d
+}
+
+// searchBody is the body of p's search document (search.Doc.Body): its
+// prose and code, each piece in the section of the heading above it.
+// It reads the page's source, which must still be there.
+func searchBody(p *site.Page) []search.Piece {
+	doc := p.Doc
 	if doc.Source == nil {
-		return d
+		return nil
 	}
+	lines := make([]int, len(doc.Headings)) // the lines of the sections' headings
+	for i, h := range doc.Headings {
+		lines[i] = h.Line
+	}
+	var body []search.Piece
 	src := string(doc.Source) // one copy; the pieces are parts of it
 	sec := 0
 	section := func(off int) int {
@@ -197,9 +235,9 @@ func searchDoc(p *site.Page) search.Doc {
 		} else {
 			sp, prose = prose[0], prose[1:]
 		}
-		d.Body = append(d.Body, search.Piece{Section: section(sp.Start), Text: src[sp.Start:sp.End], Code: isCode})
+		body = append(body, search.Piece{Section: section(sp.Start), Text: src[sp.Start:sp.End], Code: isCode})
 	}
-	return d
+	return body
 }
 
 // SearchIndex indexes the site, whose Markdown sources must still be

@@ -75,6 +75,19 @@ type Doc struct {
 	// Body is the page's text in pieces; a piece's Section is 0 before the
 	// first heading of Headings, i under Headings[i-1].
 	Body []Piece
+	// Text, when set and Body is nil, makes Body when the index reads
+	// it, once: a caller may leave the text where it is until then, and
+	// the index drops each body once read, so that the bodies of a whole
+	// site are never in memory at once.
+	Text func() []Piece
+}
+
+// takeText makes d's Body from its Text, if it has one.
+func (d *Doc) takeText() {
+	if d.Body == nil && d.Text != nil {
+		d.Body = d.Text()
+	}
+	d.Text = nil
 }
 
 // Heading is a section heading: its id and text.
@@ -813,6 +826,7 @@ func build(docs []Doc, emit func(sitePath string, data []byte)) *Index {
 	termIDs := make([][]int32, len(docs)) // in the order of scores
 	vocab := make([]idSet, len(docs))
 	_ = parallel.Each(context.Background(), len(docs), 0, func(i int) error {
+		ix.docs[i].takeText()
 		if !static {
 			ix.sums[i] = docSum(&ix.docs[i])
 		}
@@ -1598,6 +1612,10 @@ func appendString(b []byte, s string) []byte {
 // may cut them differently. It returns false, changing nothing, when a
 // document is not in the index.
 func (ix *Index) Update(docs []Doc) bool {
+	docs = slices.Clone(docs)
+	for i := range docs {
+		docs[i].takeText()
+	}
 	ids, ok := ix.docIDs(docs)
 	if !ok {
 		return false

@@ -394,13 +394,48 @@ func TestBuildStatic(t *testing.T) {
 			t.Errorf("%s differs", p)
 		}
 	}
+	// Documents whose bodies come from Text give the same files, and
+	// each Text is called once.
+	calls := make([]int, len(docs))
+	lazy := slices.Clone(docs)
+	for i := range lazy {
+		if i%2 == 0 {
+			body := lazy[i].Body
+			lazy[i].Body = nil
+			lazy[i].Text = func() []search.Piece {
+				mu.Lock()
+				calls[i]++
+				mu.Unlock()
+				return body
+			}
+		}
+	}
+	clear(got)
+	if err := search.BuildStatic(lazy, func(p string, b []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
+		got[p] = b
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for p, b := range want {
+		if !bytes.Equal(got[p], b) {
+			t.Errorf("bodies from Text: %s differs", p)
+		}
+	}
+	for i := 0; i < len(calls); i += 2 {
+		if calls[i] != 1 {
+			t.Errorf("document %d: Text called %d times", i, calls[i])
+		}
+	}
 	full := errors.New("disk full")
-	calls := 0
+	emitted := 0
 	err = search.BuildStatic(docs, func(p string, b []byte) error {
 		mu.Lock()
 		defer mu.Unlock()
-		calls++
-		if calls >= 3 {
+		emitted++
+		if emitted >= 3 {
 			return full
 		}
 		return nil
@@ -409,8 +444,8 @@ func TestBuildStatic(t *testing.T) {
 		t.Errorf("BuildStatic returned %v, want the emit's error", err)
 	}
 	// Workers already past the check may emit once more each.
-	if calls > 3+runtime.GOMAXPROCS(0)+1 {
-		t.Errorf("%d files emitted after the error, of %d", calls-3, len(want))
+	if emitted > 3+runtime.GOMAXPROCS(0)+1 {
+		t.Errorf("%d files emitted after the error, of %d", emitted-3, len(want))
 	}
 }
 
