@@ -41,6 +41,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -206,19 +207,28 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if out != "" {
 		err = writeOut(ctx, out, p, manifestFile(p, opts), opts.Progress)
 	} else {
-		res.Output, err = renderAll(ctx, p.r, 0, opts.Progress)
+		// The search index is built beside the rendering, as writeOut
+		// does, into a map of its own.
+		index := map[string][]byte{}
+		indexDone := make(chan struct{})
 		if p.index != nil {
 			var mu sync.Mutex
-			collect := func(sitePath string, data []byte) error {
-				mu.Lock()
-				defer mu.Unlock()
-				res.Output[sitePath] = data
-				return nil
-			}
-			if err != nil {
-				collect = nil
-			}
-			_ = p.index(collect)
+			go func() {
+				defer close(indexDone)
+				_ = p.index(func(sitePath string, data []byte) error {
+					mu.Lock()
+					defer mu.Unlock()
+					index[sitePath] = data
+					return nil
+				})
+			}()
+		} else {
+			close(indexDone)
+		}
+		res.Output, err = renderAll(ctx, p.r, 0, opts.Progress)
+		<-indexDone
+		if err == nil {
+			maps.Copy(res.Output, index)
 		}
 		if err == nil {
 			res.Output[manifestPath] = manifestFile(p, opts)
