@@ -751,12 +751,15 @@ type Index struct {
 	// sums are each document's docSum, by which Update knows a document
 	// that did not change.
 	sums []uint64
-	// static: the index keeps nothing for Update (BuildStatic).
-	static bool
 	// emit, when set, takes each file as it is encoded, in place of
-	// files (BuildStatic); it may be called from several goroutines.
+	// files, and the index keeps nothing for Update (BuildStatic); it may
+	// be called from several goroutines.
 	emit func(sitePath string, data []byte)
 }
+
+// static reports whether the index is BuildStatic's: its files go
+// through emit, and nothing is kept for Update.
+func (ix *Index) static() bool { return ix.emit != nil }
 
 // put files data at sitePath: in files, or through emit.
 func (ix *Index) put(sitePath string, data []byte) {
@@ -807,7 +810,7 @@ func build(docs []Doc, emit func(sitePath string, data []byte)) *Index {
 	docs = slices.Clone(docs)
 	slices.SortFunc(docs, func(a, b Doc) int { return cmp.Compare(a.URL, b.URL) })
 	ix := &Index{docs: docs, in: newInterner(), terms: make([]idSet, len(docs)), pos: make([][]byte, len(docs)),
-		byURL: map[string]int{}, static: static, emit: emit}
+		byURL: map[string]int{}, emit: emit}
 	if !static {
 		ix.sums = make([]uint64, len(docs))
 	}
@@ -894,7 +897,9 @@ func build(docs []Doc, emit func(sitePath string, data []byte)) *Index {
 		ix.countFamily(s, seen)
 	}
 	// Postings are appended in document order already.
-	ix.files = map[string][]byte{}
+	if !static {
+		ix.files = map[string][]byte{}
+	}
 	var chunk []string
 	size := 0
 	for _, t := range terms {
@@ -1119,7 +1124,7 @@ func (ix *Index) encodeChunk(i int, terms []string) (name string, chunk, pos []b
 		oldC, oldP = ix.files["/search/"+old], ix.files["/search/"+strings.TrimSuffix(old, ".json")+".pos.json"]
 	}
 	var old, frags []fragment
-	if !ix.static {
+	if !ix.static() {
 		old, frags = ix.frags[i], make([]fragment, 0, len(terms))
 	}
 	j := 0 // in old, both in the order of terms
@@ -1147,7 +1152,7 @@ func (ix *Index) encodeChunk(i int, terms []string) (name string, chunk, pos []b
 			c, p, f = ix.encodeTerm(c, p, t)
 		}
 		f.term, f.c, f.p = t, span{uint32(c0), uint32(len(c))}, span{uint32(p0), uint32(len(p))}
-		if !ix.static {
+		if !ix.static() {
 			frags = append(frags, f)
 		}
 		top = append(top, f.top...)
@@ -1175,7 +1180,7 @@ func (ix *Index) encodeChunk(i int, terms []string) (name string, chunk, pos []b
 	h := sha256.New()
 	h.Write(c)
 	h.Write(p)
-	if !ix.static {
+	if !ix.static() {
 		ix.frags[i] = frags
 	}
 	name, chunk, pos = "c"+strconv.Itoa(i)+"."+hex.EncodeToString(h.Sum(nil)[:4]), slices.Clone(c), slices.Clone(p) // of the exact size: a Live keeps every chunk

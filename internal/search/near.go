@@ -132,7 +132,7 @@ func (ix *Index) buildNear(vocab []idSet) {
 			ns.wordDF[ix.in.str(int32(w))] = int(n)
 		}
 	}
-	if ix.static {
+	if ix.static() {
 		ns.vocab = nil
 	}
 	for w := range ns.wordDF {
