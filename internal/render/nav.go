@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -40,12 +41,16 @@ type navNode struct {
 	// position in children by URL: a page's sidebar finds the child on its
 	// way in it without reading every sibling (a folder of 30,000 runbooks).
 	pos map[string]int
+	// escTitle and escHref are title and the link, escaped for HTML
+	// (navTree.escape).
+	escTitle, escHref string
 }
 
 type navTree struct {
-	base  string
-	root  *navNode
-	byURL map[string]*navNode
+	base    string
+	root    *navNode
+	byURL   map[string]*navNode
+	escOnce sync.Once
 }
 
 // maxSiblings caps how many entries of one folder the sidebar lists; the
@@ -149,43 +154,77 @@ func titleCase(seg string) string {
 // children of every folder on the way to cur.
 func (t *navTree) items(cur string) []NavItem {
 	var out []NavItem
-	var walk func(n *navNode)
-	walk = func(n *navNode) {
-		kids := n.children
-		more := 0
-		if len(kids) > maxSiblings {
-			// Keep the current page visible in a long folder.
-			idx := n.onPath(cur)
-			more = len(kids) - maxSiblings
-			if idx >= maxSiblings {
-				kids = append(slices.Clone(kids[:maxSiblings-1]), kids[idx])
-			} else {
-				kids = kids[:maxSiblings]
-			}
+	t.walk(t.root, cur, func(it NavItem, _ *navNode) { out = append(out, it) })
+	return out
+}
+
+// html returns navHTML(t.items(cur)), written as the tree is walked,
+// with the escaped titles and links of its nodes made once: the sidebar
+// is on every page.
+func (t *navTree) html(cur string) template.HTML {
+	t.escOnce.Do(t.escape)
+	var b strings.Builder
+	b.Grow(8 << 10)
+	t.walk(t.root, cur, func(it NavItem, n *navNode) {
+		if n == nil {
+			writeNavItem(&b, &it, html.EscapeString(it.Href), "")
+			return
 		}
-		for _, k := range kids {
-			it := NavItem{Title: k.title, Folder: len(k.children) > 0, Current: k.url == cur, InPath: k.url != cur && strings.HasPrefix(cur, k.url)}
-			if k.linked {
-				it.URL, it.Href = k.url, t.base+strings.TrimPrefix(k.url, "/")
-			}
-			expand := it.Folder && (it.Current || it.InPath)
-			it.Open = expand
-			out = append(out, it)
-			if expand {
-				walk(k)
-				out = append(out, NavItem{End: true})
-			}
-		}
-		if more > 0 {
-			u := ""
-			if n.linked {
-				u = n.url
-			}
-			out = append(out, NavItem{More: more, URL: u, Href: t.base + strings.TrimPrefix(u, "/")})
+		writeNavItem(&b, &it, n.escHref, n.escTitle)
+	})
+	return template.HTML(b.String())
+}
+
+// escape gives every node its escaped title and link.
+func (t *navTree) escape() {
+	for _, n := range t.byURL {
+		n.escTitle = html.EscapeString(n.title)
+		if n.linked {
+			n.escHref = html.EscapeString(t.base + strings.TrimPrefix(n.url, "/"))
 		}
 	}
-	walk(t.root)
-	return out
+}
+
+// walk hands emit the part of the sidebar for the page at cur below n,
+// item by item, with the node of each entry (nil for an End or a More).
+func (t *navTree) walk(n *navNode, cur string, emit func(it NavItem, n *navNode)) {
+	kids := n.children
+	more, extra := 0, -1
+	if len(kids) > maxSiblings {
+		// Keep the current page visible in a long folder.
+		idx := n.onPath(cur)
+		more = len(kids) - maxSiblings
+		if idx >= maxSiblings {
+			kids, extra = kids[:maxSiblings-1], idx
+		} else {
+			kids = kids[:maxSiblings]
+		}
+	}
+	for i := 0; i < len(kids) || i == len(kids) && extra >= 0; i++ {
+		var k *navNode
+		if i < len(kids) {
+			k = kids[i]
+		} else {
+			k = n.children[extra] // the current page, past the cut
+		}
+		it := NavItem{Title: k.title, Folder: len(k.children) > 0, Current: k.url == cur, InPath: k.url != cur && strings.HasPrefix(cur, k.url)}
+		if k.linked {
+			it.URL, it.Href = k.url, t.base+strings.TrimPrefix(k.url, "/")
+		}
+		it.Open = it.Folder && (it.Current || it.InPath)
+		emit(it, k)
+		if it.Open {
+			t.walk(k, cur, emit)
+			emit(NavItem{End: true}, nil)
+		}
+	}
+	if more > 0 {
+		u := ""
+		if n.linked {
+			u = n.url
+		}
+		emit(NavItem{More: more, URL: u, Href: t.base + strings.TrimPrefix(u, "/")}, nil)
+	}
 }
 
 // onPath returns the position in n's children of the first that is a
@@ -224,54 +263,61 @@ func (t *navTree) crumbs(cur string) []Link {
 
 // navHTML renders the sidebar items as nested lists. It is the default
 // theme's sidebar, built in Go because it is on every page of a large site;
-// a layout that wants other markup ranges over Data.Nav instead.
+// a layout that wants other markup ranges over Data.Nav instead. The
+// renderer makes it with navTree.html, which gives the same.
 func navHTML(items []NavItem) template.HTML {
 	var b strings.Builder
 	b.Grow(len(items) * 80)
-	for _, it := range items {
-		switch {
-		case it.End:
-			b.WriteString("</ul></li>")
-		case it.More > 0:
-			b.WriteString(`<li class="nav-more">`)
-			if it.URL != "" {
-				fmt.Fprintf(&b, `<a href="%s">%d more…</a>`, html.EscapeString(it.Href), it.More)
-			} else {
-				fmt.Fprintf(&b, `<span>%d more…</span>`, it.More)
-			}
-			b.WriteString("</li>")
-		default:
-			b.WriteString(`<li class="nav-item`)
-			if it.Folder {
-				b.WriteString(" nav-folder")
-			}
-			if it.InPath {
-				b.WriteString(" nav-open")
-			}
-			b.WriteString(`">`)
-			if it.URL != "" {
-				b.WriteString(`<a href="`)
-				b.WriteString(html.EscapeString(it.Href))
-				b.WriteString(`"`)
-				if it.Current {
-					b.WriteString(` aria-current="page"`)
-				}
-				b.WriteString(">")
-				b.WriteString(html.EscapeString(it.Title))
-				b.WriteString("</a>")
-			} else {
-				b.WriteString(`<span class="nav-label">`)
-				b.WriteString(html.EscapeString(it.Title))
-				b.WriteString("</span>")
-			}
-			if it.Open {
-				b.WriteString("<ul>")
-			} else {
-				b.WriteString("</li>")
-			}
-		}
+	for i := range items {
+		writeNavItem(&b, &items[i], html.EscapeString(items[i].Href), html.EscapeString(items[i].Title))
 	}
 	return template.HTML(b.String())
+}
+
+// writeNavItem writes one item of the sidebar, given its link and title
+// escaped.
+func writeNavItem(b *strings.Builder, it *NavItem, href, title string) {
+	switch {
+	case it.End:
+		b.WriteString("</ul></li>")
+	case it.More > 0:
+		b.WriteString(`<li class="nav-more">`)
+		if it.URL != "" {
+			fmt.Fprintf(b, `<a href="%s">%d more…</a>`, href, it.More)
+		} else {
+			fmt.Fprintf(b, `<span>%d more…</span>`, it.More)
+		}
+		b.WriteString("</li>")
+	default:
+		b.WriteString(`<li class="nav-item`)
+		if it.Folder {
+			b.WriteString(" nav-folder")
+		}
+		if it.InPath {
+			b.WriteString(" nav-open")
+		}
+		b.WriteString(`">`)
+		if it.URL != "" {
+			b.WriteString(`<a href="`)
+			b.WriteString(href)
+			b.WriteString(`"`)
+			if it.Current {
+				b.WriteString(` aria-current="page"`)
+			}
+			b.WriteString(">")
+			b.WriteString(title)
+			b.WriteString("</a>")
+		} else {
+			b.WriteString(`<span class="nav-label">`)
+			b.WriteString(title)
+			b.WriteString("</span>")
+		}
+		if it.Open {
+			b.WriteString("<ul>")
+		} else {
+			b.WriteString("</li>")
+		}
+	}
 }
 
 // folders returns the site paths of every folder in the tree, sorted.

@@ -15,7 +15,8 @@ import (
 // TestNavLongFolder checks the sidebar of pages in folders longer than
 // maxSiblings: each page's own entry stays visible (found by URL, not by
 // reading every sibling), with the same items a scan of the siblings in
-// order gives.
+// order gives; and the HTML written as the tree is walked is navHTML's of
+// those items.
 func TestNavLongFolder(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, body string) {
@@ -33,6 +34,9 @@ func TestNavLongFolder(t *testing.T) {
 		title := fmt.Sprintf("%c runbook %d", 'a'+rune((i*37)%26), i)
 		if i%3 == 0 {
 			title = strings.ToUpper(title)
+		}
+		if i%5 == 0 {
+			title += " & <ops>" // escaped in the sidebar's HTML
 		}
 		fm := "title: " + title + "\n"
 		if i%11 == 0 {
@@ -81,6 +85,10 @@ func TestNavLongFolder(t *testing.T) {
 		if want := scan(p.URL); !slices.Equal(got, want) {
 			t.Fatalf("sidebar of %s:\n got %v\nwant %v", p.URL, got, want)
 		}
+		// The renderer writes the HTML as it walks the tree.
+		if h, want := tree.html(p.URL), navHTML(got); h != want {
+			t.Fatalf("sidebar HTML of %s:\n got %s\nwant %s", p.URL, h, want)
+		}
 		current := slices.IndexFunc(got, func(it NavItem) bool { return it.Current })
 		if current < 0 {
 			t.Errorf("sidebar of %s does not show the page", p.URL)
@@ -91,5 +99,23 @@ func TestNavLongFolder(t *testing.T) {
 	}
 	if long < 100 {
 		t.Errorf("%d pages with a folder cut short; the test means to cover more", long)
+	}
+}
+
+// TestNavForSiteLayout: the sidebar's items (Data.Nav) are made for a
+// site's layout that ranges over them, though the default theme's
+// layouts show only the HTML (Data.NavHTML), which every page has.
+func TestNavForSiteLayout(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "content/guide.md", []byte("---\ntitle: The guide\n---\nText.\n"))
+	writeFile(t, dir, "content/ops/restart.md", []byte("---\ntitle: Restart it\n---\nText.\n"))
+	writeFile(t, dir, "layouts/page.html", []byte(`{{define "main"}}<ol class="own-nav">{{range .Nav}}{{if .Title}}<li>{{.Title}}</li>{{end}}{{end}}</ol>{{end}}`))
+	files := renderFiles(t, loadRenderer(t, site.DefaultConfig(dir)))
+	page := string(files["/guide/index.html"])
+	if !strings.Contains(page, "<li>The guide</li>") || !strings.Contains(page, "<li>Ops</li>") {
+		t.Errorf("a layout ranging over .Nav got no items:\n%s", mainOf(page))
+	}
+	if !strings.Contains(page, `aria-current="page">The guide</a>`) {
+		t.Error("the base layout's sidebar HTML is missing beside the site's layout")
 	}
 }

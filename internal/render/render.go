@@ -588,8 +588,15 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 		d.Layout = name
 	}
 	if d.Nav == nil && r.fp == nil { // a fingerprint hashes the tree instead
-		d.Nav = r.nav.items(d.URL)
-		d.NavHTML = navHTML(d.Nav)
+		// Each is made only for a layout that names it: the default
+		// theme's show NavHTML alone.
+		names := r.Theme.layoutNames(name)
+		if names == nil || names["Nav"] {
+			d.Nav = r.nav.items(d.URL)
+		}
+		if names == nil || names["NavHTML"] {
+			d.NavHTML = r.nav.html(d.URL)
+		}
 	}
 	if d.Crumbs == nil {
 		d.Crumbs = r.nav.crumbs(d.URL)
