@@ -115,6 +115,9 @@ type Options struct {
 	// lintCache, if set, keeps the findings of the rules about a page's
 	// own file from one load of a Live to the next (lint.RunCached).
 	lintCache *lint.Cache
+	// theme, if set, is the theme loaded by an earlier run with the same
+	// configuration and layouts (a Live's reload), used as it is.
+	theme *render.Theme
 	// updatable keeps the search index ready for updates (a Live's);
 	// otherwise it keeps only its files, and hands them over once.
 	updatable bool
@@ -280,8 +283,10 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 	}
 	var th *render.Theme
 	if opts.runs(Layouts) || opts.runs(Render) {
-		if th, err = loadTheme(cfg, opts.Theme); err != nil {
-			return nil, err
+		if th = opts.theme; th == nil {
+			if th, err = loadTheme(cfg, opts.Theme); err != nil {
+				return nil, err
+			}
 		}
 	}
 	// One renderer serves the layout check, the work beside it and the

@@ -62,7 +62,10 @@ type Live struct {
 	fpc *render.FingerprintCache
 	// lint keeps the findings of the rules about a page's own file from
 	// one load to the next.
-	lint    *lint.Cache
+	lint *lint.Cache
+	// theme is the last whole build's, which reloads use: only a whole
+	// build reads the layouts.
+	theme   *render.Theme
 	fps     map[string]render.Fingerprint
 	fpsDone chan struct{}
 	// stale are files rendered since their fingerprint was taken.
@@ -150,6 +153,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	ix := p.updatable()
 	maps.Copy(files, ix.Files())
 	l.s, l.r, l.ix, l.raw, l.diags, l.files = p.site, p.r, ix, p.raw, p.diags, files
+	l.theme = p.r.Theme
 	l.pending, l.pendingPaths, l.pendingListings, l.wholeIndex = nil, nil, false, false
 	l.samples = p.samples
 	l.gen++
@@ -216,7 +220,9 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		}
 		return kept
 	}
-	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search, beside: fingerprint, keptSamples: keep, lintCache: l.lint})
+	// The layouts did not change (that builds whole): the theme is the
+	// last build's.
+	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search, beside: fingerprint, keptSamples: keep, lintCache: l.lint, theme: l.theme})
 	if err != nil {
 		l.s = nil
 		return nil, err

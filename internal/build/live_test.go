@@ -52,6 +52,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 	lonely := filepath.Join(dir, "content", "guides", "lonely.md")
 	newFolder := filepath.Join(dir, "runbooks", "brand-new", "first.md")
 	renamed := filepath.Join(filepath.Dir(guide), "renamed-guide.md")
+	layout := filepath.Join(dir, "layouts", "page.html")
 	rel := func(from, to string) string {
 		r, err := filepath.Rel(filepath.Dir(from), to)
 		if err != nil {
@@ -123,6 +124,14 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"first link to it", guide, appendText("\nSee [lonely](" + rel(guide, lonely) + ").\n"), true},
 		{"the link goes: orphan again", guide, func(b string) string { return strings.Replace(b, "\nSee [lonely]("+rel(guide, lonely)+").\n", "", 1) }, true},
 		{"same size, same second", guide, func(b string) string { return strings.Replace(b, "TODO: later.", "TODO: LATER.", 1) }, true},
+		// A layout edit builds whole; the reloads after it render with
+		// the new layout, not the theme of the build before it.
+		{"a layout of the site's own", layout, func(string) string {
+			return `{{define "main"}}<article class="own-layout"><h1>{{.Title}}</h1>{{template "body" .}}</article>{{end}}`
+		}, false},
+		{"title after the layout", guide, func(b string) string {
+			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: Laid out anew")
+		}, true},
 	}
 	for i, e := range edits {
 		changed := []string{e.file}
