@@ -158,9 +158,11 @@ func (t *navTree) items(cur string) []NavItem {
 	return out
 }
 
-// html returns navHTML(t.items(cur)), written as the tree is walked,
-// with the escaped titles and links of its nodes made once: the sidebar
-// is on every page.
+// html returns the sidebar for the page at cur as nested lists: the
+// default theme's, built in Go because it is on every page of a large
+// site (a layout that wants other markup ranges over Data.Nav instead).
+// It is written as the tree is walked, with the escaped titles and links
+// of its nodes made once.
 func (t *navTree) html(cur string) template.HTML {
 	t.escOnce.Do(t.escape)
 	var b strings.Builder
@@ -259,19 +261,6 @@ func (t *navTree) crumbs(cur string) []Link {
 	}
 	slices.Reverse(chain)
 	return append(out, chain...)
-}
-
-// navHTML renders the sidebar items as nested lists. It is the default
-// theme's sidebar, built in Go because it is on every page of a large site;
-// a layout that wants other markup ranges over Data.Nav instead. The
-// renderer makes it with navTree.html, which gives the same.
-func navHTML(items []NavItem) template.HTML {
-	var b strings.Builder
-	b.Grow(len(items) * 80)
-	for i := range items {
-		writeNavItem(&b, &items[i], html.EscapeString(items[i].Href), html.EscapeString(items[i].Title))
-	}
-	return template.HTML(b.String())
 }
 
 // writeNavItem writes one item of the sidebar, given its link and title

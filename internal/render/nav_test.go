@@ -3,6 +3,8 @@ package render
 import (
 	"context"
 	"fmt"
+	"html"
+	"html/template"
 	"os"
 	"path/filepath"
 	"slices"
@@ -118,4 +120,14 @@ func TestNavForSiteLayout(t *testing.T) {
 	if !strings.Contains(page, `aria-current="page">The guide</a>`) {
 		t.Error("the base layout's sidebar HTML is missing beside the site's layout")
 	}
+}
+
+// navHTML renders sidebar items as nested lists, one by one: what
+// navTree.html must give for the items of the same page.
+func navHTML(items []NavItem) template.HTML {
+	var b strings.Builder
+	for i := range items {
+		writeNavItem(&b, &items[i], html.EscapeString(items[i].Href), html.EscapeString(items[i].Title))
+	}
+	return template.HTML(b.String())
 }
