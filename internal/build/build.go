@@ -259,8 +259,9 @@ type prepared struct {
 	// index hands the files of the search index, built beside whatever
 	// the caller does next (the rendering), to emit, from several
 	// goroutines at once, and returns emit's first error; nil when Search
-	// is skipped. It is called once, with a nil emit when the index is not
-	// wanted after all (its work then stops).
+	// is skipped, or when the index is updatable (updatable has it). It
+	// is called once, with a nil emit when the index is not wanted after
+	// all (its work then stops).
 	index func(emit func(sitePath string, data []byte) error) error
 	// updatable, for an updatable index (a Live's), waits for the index
 	// itself.
@@ -317,17 +318,6 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 			docs := searchDocs(s)
 			go func() { done <- search.Build(docs) }()
 			p.updatable = sync.OnceValue(func() *search.Index { return <-done })
-			p.index = func(emit func(string, []byte) error) error {
-				if emit == nil {
-					return nil
-				}
-				for sp, b := range p.updatable().Files() {
-					if err := emit(sp, b); err != nil {
-						return err
-					}
-				}
-				return nil
-			}
 		} else {
 			// The documents are made beside the rendering too, which
 			// reads neither the pages' sources nor their prose; each
