@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"sync"
 	"unicode/utf8"
 
+	"github.com/handbook-dev/handbook/internal/pack"
 	"github.com/yuin/goldmark/ast"
 	ghtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/util"
@@ -65,13 +67,23 @@ func (d *Document) fill(w io.Writer) error {
 	if d.released {
 		return errReleased
 	}
+	if d.html == nil {
+		return nil // parsed without HTML, or a document made empty
+	}
+	buf := htmlBuffers.Get().(*[]byte)
+	defer htmlBuffers.Put(buf)
+	plain, err := pack.Unpack((*buf)[:0], d.html)
+	if err != nil {
+		return err
+	}
+	*buf = plain
 	last := 0
 	var scratch []byte
 	for _, h := range d.holes {
 		if h.off < last {
 			continue // inside a tag left out
 		}
-		if _, err := w.Write(d.html[last:h.off]); err != nil {
+		if _, err := w.Write(plain[last:h.off]); err != nil {
 			return err
 		}
 		last = h.off
@@ -93,9 +105,12 @@ func (d *Document) fill(w io.Writer) error {
 			return err
 		}
 	}
-	_, err := w.Write(d.html[last:])
+	_, err = w.Write(plain[last:])
 	return err
 }
+
+// htmlBuffers hold a document's HTML unpacked while it is filled in.
+var htmlBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // destHole writes a link's destination: a hole when rendering at parse
 // time, the destination itself otherwise.

@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/handbook-dev/handbook/internal/pack"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -172,8 +173,10 @@ type Document struct {
 	Title     string
 	TitleHTML string
 
-	// html is the document rendered with holes: holes[i] goes at
-	// html[holes[i].off], in order.
+	// html is the document rendered with holes, packed (internal/pack):
+	// holes[i] goes at offset holes[i].off of the unpacked HTML, in
+	// order. A page's HTML is held from its parse until its file is
+	// made, most of a build's memory when plain.
 	html   []byte
 	holes  []hole
 	unsafe bool
@@ -240,7 +243,7 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 		// written.
 		w.buf.WriteString("<!-- render error: " + stdhtml.EscapeString(err.Error()) + " -->")
 	}
-	doc.html = bytes.Clone(w.buf.Bytes()) // exact size: kept for the whole build
+	doc.html = pack.Pack(w.buf.Bytes()) // exact size: kept for the whole build
 	doc.linkOf, doc.rawLinks = nil, nil
 	return doc
 }
@@ -290,7 +293,7 @@ func (d *Document) ReleaseHTML() {
 // HTML renders the document to a byte slice.
 func (e *Engine) HTML(doc *Document) ([]byte, error) {
 	var b bytes.Buffer
-	b.Grow(len(doc.html) + 64*len(doc.holes))
+	b.Grow(pack.Len(doc.html) + 64*len(doc.holes))
 	err := doc.fill(&b)
 	return b.Bytes(), err
 }
