@@ -228,7 +228,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		} else {
 			close(indexDone)
 		}
-		res.Output, err = renderAll(ctx, p.r, 0, opts.Progress)
+		res.Output, err = renderAll(ctx, p.r, 0, opts.Progress, nil)
 		<-indexDone
 		if err == nil {
 			maps.Copy(res.Output, index)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/lint"
+	"github.com/handbook-dev/handbook/internal/pack"
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/render"
 	"github.com/handbook-dev/handbook/internal/search"
@@ -88,13 +89,19 @@ type Live struct {
 	// owed is set when UpdateFirst served a first look at an edit: the
 	// site is to be loaded again (Finish, or the next Update).
 	owed bool
+	// pk packs the pages files holds.
+	pk *packer
 }
 
 // LiveResult is the site after a Build or Update.
 type LiveResult struct {
-	// Files maps every site path to its bytes. It is a new map each time
-	// (the previous one may still be served); the bytes of files that did
-	// not change are shared with the previous result.
+	// Files maps every site path to its bytes, the pages' (paths ending
+	// in .html) packed: Unpack or File gives them as they are. A page is
+	// held for as long as the preview runs, and packed it takes a fifth
+	// of the memory. Files is a new map each time (the previous one may
+	// still be served); the bytes of files that did not change are shared
+	// with the previous result, and a file packs to the same bytes in
+	// every result of a Live, so that they may be compared as they are.
 	Files map[string][]byte
 	// Diags are the findings, suppressed, with configured severities,
 	// sorted.
@@ -110,13 +117,71 @@ type LiveResult struct {
 	// Note is said once to whoever runs the preview, when the site is
 	// built whole: what is wrong with its git history (site.GitNote).
 	Note string
+
+	pk *packer
+}
+
+// Unpack returns the bytes of the file at site path p as they are, given
+// what Files holds for it.
+func (r *LiveResult) Unpack(p string, b []byte) ([]byte, error) { return r.pk.unpack(p, b) }
+
+// File returns the bytes of the file at site path p as they are, and
+// whether the site has it. A file that does not unpack (which cannot
+// happen) is reported missing.
+func (r *LiveResult) File(p string) ([]byte, bool) {
+	b, ok := r.Files[p]
+	if !ok {
+		return nil, false
+	}
+	b, err := r.pk.unpack(p, b)
+	return b, err == nil
+}
+
+// Unpacked returns Files with every file as it is: for tests and tools
+// that compare sites.
+func (r *LiveResult) Unpacked() map[string][]byte {
+	out := make(map[string][]byte, len(r.Files))
+	for p := range r.Files {
+		out[p], _ = r.File(p)
+	}
+	return out
+}
+
+// packer packs the pages a Live holds (the files whose path ends in
+// .html) against a dictionary made from the first page it packs; the
+// other files (the search index, which keeps its own; stylesheets;
+// pictures) are held as they are. A Live keeps its packer for good, so
+// that a page packs to the same bytes in every result.
+type packer struct {
+	once sync.Once
+	dict *pack.Dict
+}
+
+// isPacked reports whether the file at site path p is held packed.
+func isPacked(p string) bool { return strings.HasSuffix(p, ".html") }
+
+// pack returns what a Live holds of the file at site path p made of b.
+func (k *packer) pack(p string, b []byte) []byte {
+	if !isPacked(p) {
+		return b
+	}
+	k.once.Do(func() { k.dict = pack.NewDict(b) })
+	return k.dict.Pack(b)
+}
+
+// unpack returns the bytes of the file at site path p held as b.
+func (k *packer) unpack(p string, b []byte) ([]byte, error) {
+	if !isPacked(p) {
+		return b, nil
+	}
+	return k.dict.Unpack(nil, b)
 }
 
 // NewLive returns a Live for opts; nothing is built yet. Only opts.Site,
 // opts.Theme and opts.Progress are used: a Live runs every stage, and
 // writes nothing.
 func NewLive(opts Options) *Live {
-	return &Live{opts: opts, memo: site.NewMemo(), fpc: render.NewFingerprintCache(), lint: lint.NewCache()}
+	return &Live{opts: opts, memo: site.NewMemo(), fpc: render.NewFingerprintCache(), lint: lint.NewCache(), pk: &packer{}}
 }
 
 // Build builds the whole site, parsing only the files that changed since
@@ -144,7 +209,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 		return nil, err
 	}
 	l.opts.Progress.Phase("rendering pages", p.r.Files())
-	files, err := renderAll(ctx, p.r, len(l.files)+16, l.opts.Progress)
+	files, err := renderAll(ctx, p.r, len(l.files)+16, l.opts.Progress, l.pk.pack)
 	if err != nil {
 		l.s = nil
 		return nil, err
@@ -170,7 +235,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 			l.fps = fps // read only after done is closed
 		}
 	}(p.r)
-	return &LiveResult{Files: files, Diags: l.diags, Rendered: len(files), Elapsed: time.Since(start), Note: p.site.GitNote()}, nil
+	return &LiveResult{Files: files, Diags: l.diags, Rendered: len(files), Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk}, nil
 }
 
 // waitFingerprints waits for the fingerprints of the last whole build.
@@ -237,7 +302,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		case seen && have && old.Sum == fp.Sum && !l.stale[path]:
 			files[path] = b
 		case fp.Data != nil:
-			files[path] = fp.Data
+			files[path] = l.pk.pack(path, fp.Data)
 		default:
 			todo = append(todo, path)
 		}
@@ -252,6 +317,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	}
 	var mu sync.Mutex
 	err = p.r.Some(ctx, todo, func(path string, b []byte) error {
+		b = l.pk.pack(path, b)
 		mu.Lock()
 		files[path] = b
 		mu.Unlock()
@@ -287,7 +353,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	}
 	l.s, l.r, l.raw, l.diags, l.files, l.fps, l.stale = p.site, p.r, p.raw, p.diags, files, fps, map[string]bool{}
 	l.samples = p.samples
-	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Elapsed: time.Since(start), Note: p.site.GitNote()}, nil
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk}, nil
 }
 
 // Update brings the site up to date after the files at paths (absolute,
@@ -401,7 +467,7 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 			return nil, err
 		}
 		if ok {
-			files[sp] = b
+			files[sp] = l.pk.pack(sp, b)
 		}
 		// Its fingerprint was taken before the edit: it is rendered again
 		// on the next reload, whatever its fingerprint says then.
@@ -414,7 +480,7 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 	}
 	l.raw, l.files = raw, files
 	l.diags = settle(s, raw)
-	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(paths2), Elapsed: time.Since(start)}, nil
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(paths2), Elapsed: time.Since(start), pk: l.pk}, nil
 }
 
 // glance makes the first look at an edit of the files at paths (see
@@ -442,7 +508,7 @@ func (l *Live) glance(paths []string, start time.Time) *LiveResult {
 		if err != nil || !ok {
 			return nil
 		}
-		rendered[q.URL+"index.html"] = b
+		rendered[q.URL+"index.html"] = l.pk.pack(q.URL+"index.html", b)
 	}
 	files := maps.Clone(l.files)
 	for _, sp := range gone {
@@ -460,7 +526,7 @@ func (l *Live) glance(paths []string, start time.Time) *LiveResult {
 	}
 	l.files = files
 	l.owed = true
-	return &LiveResult{Files: files, Diags: l.diags, Partial: true, First: true, Rendered: len(rendered), Elapsed: time.Since(start)}
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, First: true, Rendered: len(rendered), Elapsed: time.Since(start), pk: l.pk}
 }
 
 // UpdateSearch brings the search index up to date with the pages the
@@ -521,7 +587,7 @@ func (l *Live) UpdateSearch() *LiveResult {
 	maps.DeleteFunc(files, func(p string, _ []byte) bool { return strings.HasPrefix(p, "/search/") })
 	maps.Copy(files, index)
 	l.files = files
-	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Elapsed: time.Since(start)}
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Elapsed: time.Since(start), pk: l.pk}
 }
 
 // SearchWhole reports whether the search index is to be built whole

@@ -66,7 +66,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prev := whole.Files
+	prev := whole.Unpacked()
 
 	type edit struct {
 		name    string
@@ -176,7 +176,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 			t.Fatalf("edit %d (%s): %v", i, e.name, err)
 		}
 		if got.First {
-			d := diffFiles(before, got.Files)
+			d := diffFiles(before, got.Unpacked())
 			lines := strings.Split(strings.TrimSuffix(d, "\n"), "\n")
 			if len(lines) > len(changed) || slices.ContainsFunc(lines, func(l string) bool { return l != "" && !strings.Contains(l, "/index.html") }) {
 				t.Errorf("edit %d (%s): a first look changes at most the edited pages' own files, got:\n%s", i, e.name, d)
@@ -187,7 +187,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 			t.Logf("edit %d (%s): first look, then the rest", i, e.name)
 		}
 		if s := live.UpdateSearch(); s != nil {
-			got.Files = s.Files
+			got.Files = s.Files // the same Live: packed alike
 		} else if e.partial {
 			t.Errorf("edit %d (%s): no search update after a partial update", i, e.name)
 		}
@@ -199,16 +199,16 @@ func TestLiveMatchesBuild(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := diffSearch(want.Files, got.Files); d != "" {
+		if d := diffSearch(want.Unpacked(), got.Unpacked()); d != "" {
 			t.Errorf("edit %d (%s): search index differs from a whole build's:\n%s", i, e.name, d)
 		}
-		if d := diffFiles(withoutSearch(want.Files), withoutSearch(got.Files)); d != "" {
+		if d := diffFiles(withoutSearch(want.Unpacked()), withoutSearch(got.Unpacked())); d != "" {
 			t.Errorf("edit %d (%s): files differ from a whole build:\n%s", i, e.name, d)
 		}
 		if d := diffDiags(want.Diags, got.Diags); d != "" {
 			t.Errorf("edit %d (%s): findings differ from a whole build:\n%s", i, e.name, d)
 		}
-		prev = got.Files
+		prev = got.Unpacked()
 	}
 }
 
@@ -407,7 +407,7 @@ func TestLiveFirstLook(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := diffFiles(withoutSearch(want.Files), withoutSearch(got.Files)); d != "" {
+		if d := diffFiles(withoutSearch(want.Unpacked()), withoutSearch(got.Unpacked())); d != "" {
 			t.Errorf("%s: files differ from a whole build:\n%s", what, d)
 		}
 		if d := diffDiags(want.Diags, got.Diags); d != "" {
@@ -418,7 +418,7 @@ func TestLiveFirstLook(t *testing.T) {
 	// A title: the first look renders the page alone, with the new title;
 	// the sidebar and the lists still show the old one until Finish.
 	write("runbooks/api/restart.md", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it. See [the other](scale.md#steps).\n")
-	before := res.Files
+	before := res.Unpacked()
 	first, err := live.UpdateFirst(context.Background(), []string{restart})
 	if err != nil {
 		t.Fatal(err)
@@ -426,15 +426,15 @@ func TestLiveFirstLook(t *testing.T) {
 	if !first.First || first.Rendered != 1 {
 		t.Fatalf("title edit: First = %v, %d rendered; want a first look of one file", first.First, first.Rendered)
 	}
-	if !bytes.Contains(first.Files[own], []byte("<h1")) || !bytes.Contains(first.Files[own], []byte("Restart the API server</h1>")) {
-		t.Errorf("first look: the page does not show its new title:\n%s", first.Files[own])
+	if !bytes.Contains(first.Unpacked()[own], []byte("<h1")) || !bytes.Contains(first.Unpacked()[own], []byte("Restart the API server</h1>")) {
+		t.Errorf("first look: the page does not show its new title:\n%s", first.Unpacked()[own])
 	}
-	for p, b := range first.Files {
+	for p, b := range first.Unpacked() {
 		if p != own && !bytes.Equal(b, before[p]) {
 			t.Errorf("first look: %s changed; only %s should", p, own)
 		}
 	}
-	if list := first.Files["/runbooks/index.html"]; !bytes.Contains(list, []byte("Restart the API")) || bytes.Contains(list, []byte("Restart the API server")) {
+	if list := first.Unpacked()["/runbooks/index.html"]; !bytes.Contains(list, []byte("Restart the API")) || bytes.Contains(list, []byte("Restart the API server")) {
 		t.Errorf("first look: the runbooks' list does not show the old title: not a first look")
 	}
 	done, err := live.Finish(context.Background())
@@ -457,8 +457,8 @@ func TestLiveFirstLook(t *testing.T) {
 	if first, err = live.UpdateFirst(context.Background(), []string{folder}); err != nil || !first.First {
 		t.Fatalf("folder index: First = %v, %v; want a first look", first != nil && first.First, err)
 	}
-	if !bytes.Contains(first.Files["/runbooks/api/index.html"], []byte("The API service</h1>")) {
-		t.Errorf("first look at a folder's index: no new title:\n%s", first.Files["/runbooks/api/index.html"])
+	if !bytes.Contains(first.Unpacked()["/runbooks/api/index.html"], []byte("The API service</h1>")) {
+		t.Errorf("first look at a folder's index: no new title:\n%s", first.Unpacked()["/runbooks/api/index.html"])
 	}
 	if got, err := live.Finish(context.Background()); err != nil {
 		t.Fatal(err)
@@ -479,7 +479,7 @@ func TestLiveFirstLook(t *testing.T) {
 	if first, err = live.UpdateFirst(context.Background(), []string{restart}); err != nil || !first.First {
 		t.Fatalf("review date: First = %v, %v; want a first look", first != nil && first.First, err)
 	}
-	if !bytes.Contains(first.Files[own], []byte("2026-11-20")) {
+	if !bytes.Contains(first.Unpacked()[own], []byte("2026-11-20")) {
 		t.Errorf("first look: the page does not show its new review date")
 	}
 	scale := filepath.Join(dir, "runbooks", "api", "scale.md")
@@ -508,10 +508,10 @@ func TestLiveFirstLook(t *testing.T) {
 	if first, err = live.UpdateFirst(context.Background(), []string{fresh}); err != nil || !first.First {
 		t.Fatalf("new page: First = %v, %v; want a first look", first != nil && first.First, err)
 	}
-	if b := first.Files[drained]; !bytes.Contains(b, []byte("Drain the API</h1>")) || !bytes.Contains(b, []byte(`href="/runbooks/api/scale/#steps"`)) {
+	if b := first.Unpacked()[drained]; !bytes.Contains(b, []byte("Drain the API</h1>")) || !bytes.Contains(b, []byte(`href="/runbooks/api/scale/#steps"`)) {
 		t.Errorf("first look at a new page: its file is not the page with its link resolved:\n%s", b)
 	}
-	if bytes.Contains(first.Files["/runbooks/index.html"], []byte("Drain the API")) {
+	if bytes.Contains(first.Unpacked()["/runbooks/index.html"], []byte("Drain the API")) {
 		t.Errorf("first look at a new page: the runbooks' list already shows it")
 	}
 	if got, err = live.Finish(context.Background()); err != nil {
@@ -526,7 +526,7 @@ func TestLiveFirstLook(t *testing.T) {
 	if first, err = live.UpdateFirst(context.Background(), []string{fresh}); err != nil || !first.First {
 		t.Fatalf("removed page: First = %v, %v; want a first look", first != nil && first.First, err)
 	}
-	if _, ok := first.Files[drained]; ok {
+	if _, ok := first.Unpacked()[drained]; ok {
 		t.Errorf("first look at a removed page: its file is still there")
 	}
 	if got, err = live.Finish(context.Background()); err != nil {
@@ -640,7 +640,7 @@ func TestLiveFirstLookOnCorpus(t *testing.T) {
 				t.Fatal(err)
 			}
 			rel, _ := filepath.Rel(dir, mds[i])
-			if d := diffFiles(withoutSearch(want.Files), withoutSearch(got.Files)); d != "" {
+			if d := diffFiles(withoutSearch(want.Unpacked()), withoutSearch(got.Unpacked())); d != "" {
 				t.Errorf("%s, %s: files differ from a whole build:\n%s", name, rel, d)
 			}
 			if d := diffDiags(want.Diags, got.Diags); d != "" {
@@ -651,5 +651,56 @@ func TestLiveFirstLookOnCorpus(t *testing.T) {
 		if firsts == 0 {
 			t.Errorf("%s: no edit got a first look", name)
 		}
+	}
+}
+
+// TestLiveHoldsPagesPacked: a Live holds its pages (.html) packed, at a
+// fraction of their size, and its other files as they are; an update
+// packs what it renders alike, so that an unchanged page is held as the
+// same bytes.
+func TestLiveHoldsPagesPacked(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 12 {
+		writeAt(t, dir, fmt.Sprintf("runbooks/api/step-%02d.md", i), fmt.Sprintf("---\ntitle: Step %d of the API runbook\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRun step %d, then check the dashboard.\n", i, i))
+	}
+	page := writeAt(t, dir, "content/index.md", "---\ntitle: Home\n---\nHello.\n")
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	live := build.NewLive(build.Options{Site: cfg})
+	res, err := live.Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, plain := 0, 0
+	for p, b := range res.Files {
+		got, ok := res.File(p)
+		if !ok {
+			t.Fatalf("%s does not unpack", p)
+		}
+		if !strings.HasSuffix(p, ".html") {
+			if !bytes.Equal(got, b) {
+				t.Errorf("%s is not a page, but is held packed", p)
+			}
+			continue
+		}
+		held, plain = held+len(b), plain+len(got)
+		if !bytes.Contains(got, []byte("</html>")) {
+			t.Errorf("%s unpacks to %q, not a page", p, got)
+		}
+	}
+	if held*3 > plain {
+		t.Errorf("the pages are held in %d bytes for %d: not packed", held, plain)
+	}
+	before := res.Files
+	writeAt(t, dir, "content/index.md", "---\ntitle: Home\n---\nHello again.\n")
+	upd, err := live.Update(context.Background(), []string{page})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := upd.File("/index.html"); !bytes.Contains(b, []byte("Hello again.")) {
+		t.Errorf("the updated home page unpacks to %q", b)
+	}
+	if !bytes.Equal(upd.Files["/runbooks/api/step-03/index.html"], before["/runbooks/api/step-03/index.html"]) {
+		t.Error("an unchanged page is held as other bytes after an update")
 	}
 }

@@ -350,11 +350,16 @@ func realPath(p string) string {
 }
 
 // renderAll renders every file of the site into a map by site path; size
-// is how many files to make room for.
-func renderAll(ctx context.Context, r *render.Renderer, size int, progress *progress.Line) (map[string][]byte, error) {
+// is how many files to make room for. keep, unless nil, turns each file's
+// bytes into what the map holds (Live packs its pages), on the goroutine
+// that rendered it.
+func renderAll(ctx context.Context, r *render.Renderer, size int, progress *progress.Line, keep func(p string, b []byte) []byte) (map[string][]byte, error) {
 	files := make(map[string][]byte, size)
 	var mu sync.Mutex
 	err := r.All(ctx, func(p string, b []byte) error {
+		if keep != nil {
+			b = keep(p, b)
+		}
 		mu.Lock()
 		files[p] = b
 		mu.Unlock()

@@ -96,7 +96,7 @@ type Loop struct {
 	// noted is the last git note said, so that it is said once.
 	noted string
 	mu    sync.Mutex
-	last  map[string][]byte // the files of the last build that worked
+	last  *build.LiveResult // the last build that worked
 	// sources holds the files problems were found in, by the path they
 	// are reported at, for the lines shown around each problem; a changed
 	// file is read again.
@@ -232,7 +232,7 @@ func (l *Loop) rebuild(ctx context.Context, changed []string) {
 // publish serves a result of the Live, timed from start.
 func (l *Loop) publish(res *build.LiveResult, start time.Time) {
 	l.mu.Lock()
-	l.last = res.Files
+	l.last = res
 	l.mu.Unlock()
 	note := "site rebuilt"
 	switch {
@@ -242,7 +242,7 @@ func (l *Loop) publish(res *build.LiveResult, start time.Time) {
 		note = fmt.Sprintf("%d rendered", res.Rendered)
 	}
 	probs, total := l.problems(res.Diags)
-	l.opts.Publish(&serve.Snapshot{Files: res.Files, Problems: probs, ProblemsTotal: total, Drafts: l.opts.Drafts, Elapsed: time.Since(start), Note: note, Pending: res.First})
+	l.opts.Publish(&serve.Snapshot{Files: res.Files, Unpack: res.Unpack, Problems: probs, ProblemsTotal: total, Drafts: l.opts.Drafts, Elapsed: time.Since(start), Note: note, Pending: res.First})
 	l.probs, l.total = probs, total
 }
 
@@ -282,22 +282,22 @@ func (l *Loop) searched(r searchResult) {
 		return
 	}
 	l.mu.Lock()
-	l.last = r.res.Files
+	l.last = r.res
 	l.mu.Unlock()
-	l.opts.Publish(&serve.Snapshot{Files: r.res.Files, Problems: l.probs, ProblemsTotal: l.total, Drafts: l.opts.Drafts, Elapsed: r.res.Elapsed, Note: "search index"})
+	l.opts.Publish(&serve.Snapshot{Files: r.res.Files, Unpack: r.res.Unpack, Problems: l.probs, ProblemsTotal: l.total, Drafts: l.opts.Drafts, Elapsed: r.res.Elapsed, Note: "search index"})
 }
 
 // fail shows an error that stopped the build over every page, as a problem
 // of rule ("build" or "config"), keeping the last site that built.
 func (l *Loop) fail(err error, rule string) {
 	l.mu.Lock()
-	files := l.last
+	last := l.last
 	l.mu.Unlock()
-	if files == nil {
-		files = map[string][]byte{}
+	snap := &serve.Snapshot{Files: map[string][]byte{}, Problems: []serve.Problem{{Severity: "error", Rule: rule, Message: err.Error()}}, Drafts: l.opts.Drafts}
+	if last != nil {
+		snap.Files, snap.Unpack = last.Files, last.Unpack
 	}
-	prob := serve.Problem{Severity: "error", Rule: rule, Message: err.Error()}
-	l.opts.Publish(&serve.Snapshot{Files: files, Problems: []serve.Problem{prob}, Drafts: l.opts.Drafts})
+	l.opts.Publish(snap)
 }
 
 // problems turns findings into what the overlay shows, with the source

@@ -28,7 +28,7 @@ func TestLoop(t *testing.T) {
 		for {
 			select {
 			case s := <-snaps:
-				if strings.Contains(string(s.Files["/index.html"]), want) {
+				if strings.Contains(fileOf(s, "/index.html"), want) {
 					return s
 				}
 			case <-timeout:
@@ -76,17 +76,17 @@ func TestLoopFirstLook(t *testing.T) {
 	for len(got) < 2 {
 		select {
 		case s := <-snaps:
-			if strings.Contains(string(s.Files["/guide/index.html"]), "New guide") {
+			if strings.Contains(fileOf(s, "/guide/index.html"), "New guide") {
 				got = append(got, s)
 			}
 		case <-timeout:
 			t.Fatalf("%d snapshots with the new title; want a first look and the rest", len(got))
 		}
 	}
-	if first := got[0]; !first.Pending || !strings.Contains(first.Note, "first look") || strings.Contains(string(first.Files["/index.html"]), "New guide") {
+	if first := got[0]; !first.Pending || !strings.Contains(first.Note, "first look") || strings.Contains(fileOf(first, "/index.html"), "New guide") {
 		t.Errorf("first snapshot (%s): want a first look, the home page still showing the old title", first.Note)
 	}
-	if rest := got[1]; rest.Pending || strings.Contains(rest.Note, "first look") || !strings.Contains(string(rest.Files["/index.html"]), "New guide") {
+	if rest := got[1]; rest.Pending || strings.Contains(rest.Note, "first look") || !strings.Contains(fileOf(rest, "/index.html"), "New guide") {
 		t.Errorf("second snapshot (%s): want the new title on the home page too", rest.Note)
 	}
 }
@@ -134,7 +134,7 @@ func TestSearchWaitsForQuiet(t *testing.T) {
 		select {
 		case p := <-snaps:
 			if page.snap == nil {
-				if p.snap.Files["/zebra/index.html"] != nil {
+				if fileOf(p.snap, "/zebra/index.html") != "" {
 					page = p
 				}
 				continue
@@ -188,4 +188,20 @@ func writeFile(t *testing.T, dir, name, text string) {
 	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// fileOf returns the file at site path p of snapshot s as it is served
+// ("" when s has none): a preview holds its pages packed.
+func fileOf(s *serve.Snapshot, p string) string {
+	b, ok := s.Files[p]
+	if !ok {
+		return ""
+	}
+	if s.Unpack != nil {
+		var err error
+		if b, err = s.Unpack(p, b); err != nil {
+			return ""
+		}
+	}
+	return string(b)
 }

@@ -158,7 +158,7 @@ func (s *Server) appendEvent(buf *bytes.Buffer, c *client) {
 		switch {
 		case c.foreign:
 			t := resolve(st.files, c.path)
-			ev.Reload = c.path == "" || c.hash != pageHash(st.files, t.file)
+			ev.Reload = c.path == "" || c.hash != st.pageHash(t.file)
 			ev.CSS = !ev.Reload
 		case c.since >= 0 && c.since < st.build:
 			var css bool

@@ -142,6 +142,12 @@ type Snapshot struct {
 	// problems too). Events say so ("pending"), for those who time the
 	// whole update.
 	Pending bool
+	// Unpack, unless nil, turns what Files holds for a path into the
+	// file's bytes, as each is served: a preview holds its pages packed
+	// (build.LiveResult). Files are compared as they are held, so a
+	// file must be held as the same bytes in every snapshot that holds
+	// it unchanged.
+	Unpack func(path string, held []byte) ([]byte, error)
 }
 
 // MaxProblems is how many problems a build event carries; the overlay says
@@ -216,6 +222,7 @@ type Server struct {
 type state struct {
 	build    int
 	files    map[string][]byte
+	unpack   func(path string, held []byte) ([]byte, error)
 	etags    sync.Map // site path → quoted entity tag
 	problems []byte   // JSON array, at most MaxProblems
 	// problemsTotal counts all the problems of the build.
@@ -291,7 +298,7 @@ func (s *Server) Publish(snap *Snapshot) Update {
 	if err != nil { // cannot happen: only strings and ints
 		pj = []byte("[]")
 	}
-	st := &state{build: build, files: files, problems: pj, problemsTotal: total, drafts: snap.Drafts, elapsed: snap.Elapsed, pending: snap.Pending}
+	st := &state{build: build, files: files, unpack: snap.Unpack, problems: pj, problemsTotal: total, drafts: snap.Drafts, elapsed: snap.Elapsed, pending: snap.Pending}
 	u := Update{Build: build, Changed: changed}
 	u.CSSOnly = len(changed) > 0 && !slices.ContainsFunc(changed, func(p string) bool { return !isCSS(p) })
 
@@ -443,17 +450,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case t.redirect:
 		s.redirect(w, r, s.base+rel[1:]+"/")
-	case t.status == http.StatusOK && isHTML(t.file):
-		s.writeHTML(w, r, http.StatusOK, st.files[t.file], st.build, pageHash(st.files, t.file), st.drafts)
-	case t.status == http.StatusOK:
-		h.Set("Content-Type", contentType(t.file))
-		h.Set("Cache-Control", "no-cache")
-		h.Set("ETag", st.etag(t.file))
-		http.ServeContent(w, r, t.file, time.Time{}, bytes.NewReader(st.files[t.file]))
-	case t.file != "":
-		s.writeHTML(w, r, http.StatusNotFound, st.files[t.file], st.build, pageHash(st.files, t.file), st.drafts)
+	case t.file == "":
+		s.writeHTML(w, r, http.StatusNotFound, []byte(notFoundPage), st.build, st.pageHash(""), st.drafts)
 	default:
-		s.writeHTML(w, r, http.StatusNotFound, []byte(notFoundPage), st.build, pageHash(st.files, ""), st.drafts)
+		b, err := st.file(t.file)
+		switch {
+		case err != nil:
+			http.Error(w, "500 "+err.Error(), http.StatusInternalServerError)
+		case t.status == http.StatusOK && isHTML(t.file):
+			s.writeHTML(w, r, http.StatusOK, b, st.build, hashOf(b), st.drafts)
+		case t.status == http.StatusOK:
+			h.Set("Content-Type", contentType(t.file))
+			h.Set("Cache-Control", "no-cache")
+			h.Set("ETag", st.etag(t.file, b))
+			http.ServeContent(w, r, t.file, time.Time{}, bytes.NewReader(b))
+		default:
+			s.writeHTML(w, r, http.StatusNotFound, b, st.build, hashOf(b), st.drafts)
+		}
 	}
 }
 
@@ -543,24 +556,47 @@ var liveETag = func() string {
 	return `"` + hex.EncodeToString(sum[:12]) + `"`
 }()
 
-// etag returns the entity tag of the file at site path p, computed once
-// per snapshot.
-func (st *state) etag(p string) string {
+// file returns the bytes of the file at site path p, which the snapshot
+// has.
+func (st *state) file(p string) ([]byte, error) {
+	b := st.files[p]
+	if st.unpack == nil {
+		return b, nil
+	}
+	b, err := st.unpack(p, b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	return b, nil
+}
+
+// etag returns the entity tag of the file at site path p, whose bytes
+// are b, computed once per snapshot.
+func (st *state) etag(p string, b []byte) string {
 	if e, ok := st.etags.Load(p); ok {
 		return e.(string)
 	}
-	sum := sha256.Sum256(st.files[p])
+	sum := sha256.Sum256(b)
 	e := `"` + hex.EncodeToString(sum[:12]) + `"`
 	st.etags.Store(p, e)
 	return e
 }
 
-// pageHash identifies the bytes of files[p] across server restarts.
-func pageHash(files map[string][]byte, p string) string {
-	b, ok := files[p]
-	if !ok {
+// pageHash identifies the bytes of the file at site path p across server
+// restarts: the bytes as they are, not as they are held.
+func (st *state) pageHash(p string) string {
+	if _, ok := st.files[p]; !ok {
 		return "none"
 	}
+	b, err := st.file(p)
+	if err != nil {
+		return "none"
+	}
+	return hashOf(b)
+}
+
+// hashOf is pageHash of a file's bytes.
+func hashOf(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }

@@ -21,6 +21,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/handbook-dev/handbook/internal/pack"
 )
 
 func testSite() map[string][]byte {
@@ -931,5 +933,47 @@ func TestExcerpt(t *testing.T) {
 	long := Excerpt([]byte(strings.Repeat("é", 400)+"\n\xff"), 2, 1)
 	if len(long) != 2 || len(long[0].Text) > 304 || !strings.HasSuffix(long[0].Text, "…") || long[1].Text != "\uFFFD" {
 		t.Errorf("Excerpt of a long line and invalid UTF-8 = %+v", long)
+	}
+}
+
+// TestPackedSnapshot: a snapshot whose files are held packed serves every
+// file, page hash and entity tag exactly as the same snapshot held plain;
+// a file that does not unpack is an error, not a page.
+func TestPackedSnapshot(t *testing.T) {
+	plain := testSite()
+	d := pack.NewDict(plain["/index.html"])
+	held := map[string][]byte{}
+	for p, b := range plain {
+		held[p] = d.Pack(b)
+	}
+	held["/broken.css"] = []byte("not packed")
+	unpack := func(_ string, b []byte) ([]byte, error) { return d.Unpack(nil, b) }
+	_, want := start(t, Options{}, plain)
+	packed := New(Options{})
+	packed.Publish(&Snapshot{Files: held, Unpack: unpack})
+	got := httptest.NewServer(packed)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		packed.Shutdown(ctx)
+		got.Close()
+	})
+	strip := regexp.MustCompile(`data-instance="[^"]*"`)
+	for _, p := range []string{"/", "/x/", "/theme.css", "/img.png", "/nope/"} {
+		wr, wb := fetch(t, http.MethodGet, want.URL+p)
+		gr, gb := fetch(t, http.MethodGet, got.URL+p)
+		if gr.StatusCode != wr.StatusCode || strip.ReplaceAllString(gb, "") != strip.ReplaceAllString(wb, "") {
+			t.Errorf("GET %s: packed %d %q, plain %d %q", p, gr.StatusCode, gb, wr.StatusCode, wb)
+		}
+		if ge, we := gr.Header.Get("ETag"), wr.Header.Get("ETag"); ge != we {
+			t.Errorf("GET %s: ETag %q packed, %q plain", p, ge, we)
+		}
+	}
+	_, _, wh := pageAttrs(t, want.URL+"/x/")
+	if _, _, gh := pageAttrs(t, got.URL+"/x/"); gh != wh {
+		t.Errorf("page hash of /x/: %q packed, %q plain: a restart would reload every page", gh, wh)
+	}
+	if r, body := fetch(t, http.MethodGet, got.URL+"/broken.css"); r.StatusCode != http.StatusInternalServerError || strings.Contains(body, "not packed") {
+		t.Errorf("GET a file that does not unpack: %d %q, want 500", r.StatusCode, body)
 	}
 }
