@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/handbook-dev/handbook/internal/memlimit"
 	"github.com/handbook-dev/handbook/internal/preview"
 	"github.com/handbook-dev/handbook/internal/serve"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -95,6 +96,10 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
+	// The preview's heap may grow to a budget before it is collected,
+	// rather than to twice what is live: it holds about the budget, and
+	// loading the site again after an edit collects less often.
+	defer memlimit.Floor(memlimit.ServeBudget)()
 	var handler http.Handler
 	srv := serve.New(serve.Options{BasePath: cfg.BasePath(), Log: c.g.stderr})
 	handler = srv

@@ -47,3 +47,72 @@ func TestStartLeavesGOMEMLIMIT(t *testing.T) {
 	}
 	stop()
 }
+
+// TestFloorFollowsLiveHeapBothWays: Floor sets GOGC so that the heap
+// grows to the budget while the live heap is small, to 100 past half the
+// budget, back up when the live heap falls, and puts GOGC back on stop.
+func TestFloorFollowsLiveHeapBothWays(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
+	beforeGC := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(beforeGC)
+	const budget = 64 << 20
+	gogc := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+	stop := Floor(budget)
+	if got := gogc(); got != maxPercent {
+		t.Errorf("GOGC %d at the start, want %d", got, maxPercent)
+	}
+	waitFor := func(what string, ok func(percent int) bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			runtime.GC()
+			if ok(gogc()) {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Errorf("GOGC %d: %s", gogc(), what)
+	}
+	live := make([][]byte, 0, 100)
+	for range 100 {
+		live = append(live, make([]byte, 1<<20)) // 100 MB live, past half the budget
+	}
+	waitFor("want 100 with the live heap past half the budget", func(p int) bool { return p == 100 })
+	runtime.KeepAlive(live)
+	live = nil
+	waitFor("want the heap let grow to the budget again once the live heap fell", func(p int) bool { return p > 300 })
+	stop()
+	if got := gogc(); got != 100 {
+		t.Errorf("GOGC %d after stop, want 100 as before", got)
+	}
+}
+
+func TestPercentFor(t *testing.T) {
+	for _, c := range []struct {
+		budget, live int64
+		want         int
+	}{
+		{900 << 20, 0, maxPercent},
+		{900 << 20, 50 << 20, maxPercent},
+		{900 << 20, 300 << 20, 200},
+		{900 << 20, 450 << 20, 100},
+		{900 << 20, 2 << 30, 100},
+	} {
+		if got := percentFor(c.budget, c.live); got != c.want {
+			t.Errorf("percentFor(%d MB, %d MB live) = %d, want %d", c.budget>>20, c.live>>20, got, c.want)
+		}
+	}
+}
+
+// TestFloorLeavesGOGC: a GOGC the user set is left alone.
+func TestFloorLeavesGOGC(t *testing.T) {
+	t.Setenv("GOGC", "50")
+	beforeGC := debug.SetGCPercent(50)
+	defer debug.SetGCPercent(beforeGC)
+	stop := Floor(64 << 20)
+	if got := debug.SetGCPercent(50); got != 50 {
+		t.Errorf("GOGC %d with GOGC=50 set, want 50", got)
+	}
+	stop()
+}
