@@ -5,8 +5,8 @@
 // holds (80 MB of a 10,000-page build's 290 MB live heap; 230 MB of a
 // preview's 510 MB), and HTML packs to a third or less.
 //
-// Packing is S2 (github.com/klauspost/compress/s2, ADR "Pack held HTML
-// with S2"): a few hundred MB a second a core to pack and more to unpack,
+// Packing is S2 (github.com/klauspost/compress/s2, ADR-0017): a few
+// hundred MB a second a core to pack and more to unpack,
 // where compress/flate at its fastest is five times slower. A Dict of
 // markup that most files share (a layout's head, header and footer)
 // packs a site's rendered pages to a fifth.
