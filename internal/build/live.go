@@ -171,7 +171,7 @@ func (k *packer) pack(p string, b []byte) []byte {
 
 // unpack returns the bytes of the file at site path p held as b.
 func (k *packer) unpack(p string, b []byte) ([]byte, error) {
-	if !isPacked(p) {
+	if k == nil || !isPacked(p) { // a LiveResult not made by a Live holds nothing packed
 		return b, nil
 	}
 	return k.dict.Unpack(nil, b)

@@ -390,23 +390,14 @@ func TestLiveFirstLook(t *testing.T) {
 	restart := write("runbooks/api/restart.md", "---\ntitle: Restart the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it. See [the other](scale.md#steps).\n")
 	write("runbooks/api/scale.md", "---\ntitle: Scale the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-10-01\n---\n## Steps\n\nScale it. See [the restart](restart.md).\n")
 	write("runbooks/db/vacuum.md", "---\ntitle: Vacuum the database\nowner: team-db\nservice: db\nlast_reviewed: 2026-10-01\n---\n## Steps\n\nVacuum it.\n")
-	cfg := site.DefaultConfig(dir)
-	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-	live := build.NewLive(build.Options{Site: cfg})
-	res, err := live.Build(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	live, res := buildLive(t, dir)
 	if _, err := live.Update(context.Background(), []string{restart}); err != nil {
 		t.Fatal(err) // waits for the build's fingerprints
 	}
 	const own = "/runbooks/api/restart/index.html"
 	whole := func(got *build.LiveResult, what string) {
 		t.Helper()
-		want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, want := buildLive(t, dir)
 		if d := diffFiles(withoutSearch(want.Unpacked()), withoutSearch(got.Unpacked())); d != "" {
 			t.Errorf("%s: files differ from a whole build:\n%s", what, d)
 		}
@@ -654,6 +645,20 @@ func TestLiveFirstLookOnCorpus(t *testing.T) {
 	}
 }
 
+// buildLive builds the site in dir whole into a new Live, on
+// 2026-11-22.
+func buildLive(t *testing.T, dir string) (*build.Live, *build.LiveResult) {
+	t.Helper()
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	live := build.NewLive(build.Options{Site: cfg})
+	res, err := live.Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return live, res
+}
+
 // TestLiveHoldsPagesPacked: a Live holds its pages (.html) packed, at a
 // fraction of their size, and its other files as they are; an update
 // packs what it renders alike, so that an unchanged page is held as the
@@ -664,13 +669,7 @@ func TestLiveHoldsPagesPacked(t *testing.T) {
 		writeAt(t, dir, fmt.Sprintf("runbooks/api/step-%02d.md", i), fmt.Sprintf("---\ntitle: Step %d of the API runbook\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRun step %d, then check the dashboard.\n", i, i))
 	}
 	page := writeAt(t, dir, "content/index.md", "---\ntitle: Home\n---\nHello.\n")
-	cfg := site.DefaultConfig(dir)
-	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-	live := build.NewLive(build.Options{Site: cfg})
-	res, err := live.Build(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	live, res := buildLive(t, dir)
 	held, plain := 0, 0
 	for p, b := range res.Files {
 		got, ok := res.File(p)
