@@ -71,12 +71,16 @@ func (d *Document) fill(w io.Writer) error {
 		return nil // parsed without HTML, or a document made empty
 	}
 	buf := htmlBuffers.Get().(*[]byte)
-	defer htmlBuffers.Put(buf)
 	plain, err := pack.Unpack((*buf)[:0], d.html)
+	defer func() {
+		if cap(plain) <= 1<<20 { // a rare huge page's buffer is not kept
+			*buf = plain
+			htmlBuffers.Put(buf)
+		}
+	}()
 	if err != nil {
 		return err
 	}
-	*buf = plain
 	last := 0
 	var scratch []byte
 	for _, h := range d.holes {

@@ -18,8 +18,8 @@
 // the site again holds about the budget, and collects less often than
 // GOGC=100 would, not more.
 //
-// GOMEMLIMIT or GOGC in the environment wins: Start and Floor do nothing
-// then.
+// A GOMEMLIMIT in the environment wins over both, and a GOGC over Floor:
+// they do nothing then.
 package memlimit
 
 import (

@@ -6,8 +6,8 @@
 // preview's 510 MB), and HTML packs to a third or less.
 //
 // Packing is S2 (github.com/klauspost/compress/s2, ADR-0017): a few
-// hundred MB a second a core to pack and more to unpack,
-// where compress/flate at its fastest is five times slower. A Dict of
+// hundred MB a second a core to pack and more to unpack, where
+// compress/flate at its fastest is five times slower. A Dict of
 // markup that most files share (a layout's head, header and footer)
 // packs a site's rendered pages to a fifth.
 //
