@@ -132,6 +132,31 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"title after the layout", guide, func(b string) string {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: Laid out anew")
 		}, true},
+		// A load resolves again only the links that may resolve otherwise
+		// (site's linkmemo.go): those to a page read again, and the
+		// references looking up a title a page gained or lost.
+		{"a heading to link to", runbook, appendText("\n## Final steps\n\nDo them.\n"), true},
+		{"a link to it", guide, appendText("\nSee [the final steps](" + rel(guide, runbook) + "#final-steps).\n"), true},
+		{"heading renamed and reviewed: the anchor breaks", runbook, func(b string) string {
+			b = strings.Replace(b, "## Final steps", "## Last steps", 1)
+			return regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-19")
+		}, true},
+		{"a reference to a title no page has", guide, appendText("\nSee [[A page named later]].\n"), true},
+		{"another review: the reference is resolved in a load", runbook, func(b string) string {
+			return regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-18")
+		}, true},
+		{"a page takes the title", adr, func(b string) string {
+			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A page named later")
+		}, true},
+		{"and gives it up", adr, func(b string) string {
+			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: Named otherwise")
+		}, true},
+		// Names: a link resolves through another page's alias.
+		{"a link to no page", guide, appendText("\nSee [the old place](/old-place/).\n"), true},
+		{"a review: the link is resolved in a load", runbook, func(b string) string {
+			return regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-17")
+		}, true},
+		{"a page answers to it", adr, func(b string) string { return strings.Replace(b, "---\n", "---\naliases: [/old-place/]\n", 1) }, true},
 	}
 	for i, e := range edits {
 		changed := []string{e.file}

@@ -19,8 +19,10 @@ import (
 // load that follows Forget takes it instead of walking again, when every
 // file said to have changed since the walk is one the walk found and is
 // still a regular file (an edit of existing files, the common case, does not
-// read every folder again). A load not told what changed walks. Everything else a load does (linking, the graph, rules) is
-// done whole.
+// read every folder again). A load not told what changed walks. Linking
+// resolves again only the links that may resolve otherwise than in the
+// last load (linkmemo.go); everything else a load does (the graph, rules)
+// is done whole.
 //
 // A Memo belongs to one configuration: when the configuration changes,
 // start a new one. Loads using a Memo must not run at the same time.
@@ -41,6 +43,10 @@ type Memo struct {
 	related    [][]int32
 	relatedKey uint64
 	seed       maphash.Seed
+	// links is what the last load's linking resolved (linkmemo.go), and
+	// relinked the pages it resolved again.
+	links    *linkState
+	relinked []string
 }
 
 // walked is what a walk of the roots found: the files of each root, in
@@ -167,10 +173,12 @@ func (m *Memo) Forget(paths ...string) {
 	m.mu.Unlock()
 }
 
-// ForgetWalk makes the next load walk the roots again.
+// ForgetWalk makes the next load walk the roots again, and resolve every
+// page's links again: a file outside the pages may have changed, which a
+// link names.
 func (m *Memo) ForgetWalk() {
 	m.mu.Lock()
-	m.walk = nil
+	m.walk, m.links = nil, nil
 	m.mu.Unlock()
 }
 
@@ -189,9 +197,9 @@ func (m *Memo) prune(srcs []source) {
 	m.mu.Unlock()
 }
 
-// fromMemo makes the page of an unchanged file from its memo entry, with
-// its links to be resolved again.
+// fromMemo makes the page of an unchanged file from its memo entry. Its
+// document's links are as the last load resolved them: linking resolves
+// them again, or keeps them (linkmemo.go).
 func (s *Site) fromMemo(src source, e *parsed) *Page {
-	e.Doc.ResetLinks()
 	return e.newPage(src)
 }

@@ -123,3 +123,44 @@ func TestMemoKeepsRelated(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoRelinksWhatMayChange: a load with a Memo resolves again the
+// links of the pages read again, of the pages linking to them, and of the
+// pages whose references look up a title a page gained or lost; every
+// page's when a page's names (here its aliases) change. The links it
+// keeps resolve as a load without a Memo resolves them.
+func TestMemoRelinksWhatMayChange(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"content/a.md": "---\ntitle: A\n---\nSee [the steps](b.md#steps).\n",
+		"content/b.md": "---\ntitle: B\n---\n## Steps\n\nDo them.\n",
+		"content/c.md": "---\ntitle: C\n---\nSee [[Later title]].\n",
+		"content/d.md": "---\ntitle: D\n---\nNo links.\n",
+		"content/f.md": "---\ntitle: F\n---\nSee [D](d.md).\n",
+	})
+	cfg := DefaultConfig(dir)
+	cfg.Memo = NewMemo()
+	abs := func(rel string) string { return filepath.Join(dir, "content", filepath.FromSlash(rel)) }
+	all := loadConfig(t, cfg).Config.Memo.Relinked()
+	if len(all) != 5 {
+		t.Fatalf("first load relinked %v, want every page", all)
+	}
+	step := func(name, file, content string, want []string) {
+		t.Helper()
+		write(t, dir, map[string]string{"content/" + file: content})
+		cfg.Memo.Forget(abs(file))
+		s := loadConfig(t, cfg)
+		if got := cfg.Memo.Relinked(); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: relinked %v, want %v", name, got, want)
+		}
+		fresh := cfg
+		fresh.Memo = nil
+		if got, want := fmt.Sprint(s.Diags), fmt.Sprint(loadConfig(t, fresh).Diags); got != want {
+			t.Errorf("%s: findings %s, want as without a Memo: %s", name, got, want)
+		}
+	}
+	step("a heading renamed", "b.md", "---\ntitle: B\n---\n## Other steps\n\nDo them.\n", []string{"content/a.md", "content/b.md"})
+	step("a title another page's reference names", "f.md", "---\ntitle: Later title\n---\nSee [D](d.md).\n", []string{"content/c.md", "content/f.md"})
+	step("a body edit", "d.md", "---\ntitle: D\n---\nStill no links.\n", []string{"content/d.md", "content/f.md"})
+	step("an alias", "d.md", "---\ntitle: D\naliases: [/old-d/]\n---\nStill no links.\n", all)
+}

@@ -123,6 +123,14 @@ func (s *Site) Patch(paths []string) (_ *Patch, ok bool) {
 	for _, q := range patch.Relinked {
 		relink(q, false)
 	}
+	if m := s.linkMemo(); m != nil {
+		// What the Memo recorded of their linking no longer holds.
+		var srcs []string
+		for _, p := range slices.Concat(olds, patch.Relinked) {
+			srcs = append(srcs, p.Source)
+		}
+		m.staleLinks(srcs...)
+	}
 	patch.Diags = append(diags, patch.Diags...)
 	for p := range backlinked {
 		patch.Backlinked = append(patch.Backlinked, p)

@@ -132,10 +132,37 @@ func (s *Site) link(ctx context.Context) {
 	s.buildIndex()
 	edges := make([][]edge, len(s.Pages))
 	diags := make([]diag.List, len(s.Pages))
+	// With a Memo, the pages whose links resolve as in the last load take
+	// them from it (linkmemo.go).
+	m := s.linkMemo()
+	var reuse, records []*linkRecord
+	var world uint64
+	if m != nil {
+		reuse, world = s.linksToReuse(m)
+		records = make([]*linkRecord, len(s.Pages))
+	}
 	_ = parallel.Each(ctx, len(s.Pages), 0, func(i int) error {
 		p := s.Pages[i]
+		replayed := false
+		if reuse != nil && reuse[i] != nil {
+			edges[i], diags[i], replayed = s.replay(p, reuse[i])
+			if replayed {
+				records[i] = reuse[i]
+			}
+		}
+		if !replayed && p.Doc != nil {
+			// A parse the Memo handed out keeps how the last load resolved
+			// its links.
+			p.Doc.ResetLinks()
+		}
+		if !replayed && !s.leftOut(p) {
+			k := s.linker(p)
+			edges[i], diags[i] = k.edges, k.diags
+			if records != nil {
+				records[i] = record(p, k)
+			}
+		}
 		if !s.leftOut(p) {
-			edges[i], diags[i] = s.linkPage(p)
 			for _, e := range edges[i] {
 				if e.to != e.from {
 					p.Outgoing = append(p.Outgoing, e.to)
@@ -163,6 +190,9 @@ func (s *Site) link(ctx context.Context) {
 		for _, t := range p.SupersededBy {
 			t.Supersedes = appendOnce(t.Supersedes, p)
 		}
+	}
+	if m != nil {
+		m.keepLinks(world, s.Pages, records, reuse)
 	}
 	s.remoteIncoming() // remote: backlinks and supersession from other repositories
 	eachChunk(ctx, len(s.Pages), func(i int) {
@@ -199,6 +229,12 @@ func sortedUnique(ps []*Page) []*Page {
 
 // linkPage resolves one page's references. It changes only that page.
 func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
+	k := s.linker(p)
+	return k.edges, k.diags
+}
+
+// linker resolves page p's references, and returns what it found.
+func (s *Site) linker(p *Page) *linker {
 	p.LeftOut = nil
 	k := &linker{s: s, p: p}
 	k.unsafeURLs()
@@ -209,16 +245,17 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 		k.ref(r)
 	}
 	k.relations()
-	return k.edges, k.diags
+	return k
 }
 
 // linker resolves the references of one page, collecting its edges and
-// findings.
+// findings, and the names it looked pages up by as titles (linkmemo.go).
 type linker struct {
-	s     *Site
-	p     *Page
-	edges []edge
-	diags diag.List
+	s      *Site
+	p      *Page
+	edges  []edge
+	diags  diag.List
+	titles []string
 }
 
 func (k *linker) at(line, col int) diag.Position {
@@ -290,7 +327,7 @@ func (k *linker) link(l *markdown.Link) {
 // ref resolves a [[short reference]], titled with its target.
 func (k *linker) ref(r *markdown.RefInfo) {
 	s, p, at := k.s, k.p, k.at(r.Line, r.Col)
-	t, frag, msg := s.resolveRef(p, r.Target, "")
+	t, frag, msg := s.resolveRef(p, r.Target, "", &k.titles)
 	if msg != "" {
 		k.refProblem(at, "", msg)
 		return
@@ -340,7 +377,7 @@ func (k *linker) refs(name string, rs []page.Ref, kind page.Kind) []*Page {
 	s, p := k.s, k.p
 	var out []*Page
 	for _, r := range rs {
-		t, _, msg := s.resolveRef(p, r.Target, kind)
+		t, _, msg := s.resolveRef(p, r.Target, kind, &k.titles)
 		if msg != "" {
 			k.refProblem(r.Pos, name, msg)
 			continue
@@ -613,8 +650,9 @@ func decodedSiteDir(root *Root, abs string) string {
 // path, "kind:name", an ADR number ("adr-7", "ADR-0007", or a bare number
 // where an ADR is expected), a file name or slug, or a title. kind, if set,
 // is the kind the reference must have. It returns the page, a "#fragment"
-// to append, or a message saying why it failed.
-func (s *Site) resolveRef(from *Page, target string, kind page.Kind) (*Page, string, string) {
+// to append, or a message saying why it failed. The name it looks a title
+// up by, if it does, is added to titles.
+func (s *Site) resolveRef(from *Page, target string, kind page.Kind, titles *[]string) (*Page, string, string) {
 	target = strings.TrimSpace(target)
 	name, frag, _ := strings.Cut(target, "#")
 	if frag != "" {
@@ -657,6 +695,7 @@ func (s *Site) resolveRef(from *Page, target string, kind page.Kind) (*Page, str
 		}
 		if len(cands) == 0 {
 			cands = s.named(s.refs.byTitle[low], "title:"+low)
+			*titles = append(*titles, low)
 		}
 	}
 	if only != "" {
