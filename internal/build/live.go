@@ -399,6 +399,23 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.waitFingerprints()
+	if l.s != nil && len(paths) > 0 {
+		// A tool's temporary file, written and renamed over a page (or
+		// created and removed), is reported with it: gone, and nothing the
+		// site had, it changes nothing, and does not make the site build
+		// whole as a file that is not a page would.
+		start := time.Now()
+		paths = slices.DeleteFunc(slices.Clone(paths), func(p string) bool {
+			return !strings.EqualFold(filepath.Ext(p), ".md") && l.s.Irrelevant(p)
+		})
+		if len(paths) == 0 {
+			if l.owed {
+				l.owed = false
+				return l.reload(ctx)
+			}
+			return &LiveResult{Files: l.files, Diags: l.diags, Partial: true, Elapsed: time.Since(start), pk: l.pk}, nil
+		}
+	}
 	l.memo.Forget(paths...)
 	if l.s == nil || len(paths) == 0 || slices.ContainsFunc(paths, func(p string) bool { return !strings.EqualFold(filepath.Ext(p), ".md") }) {
 		return l.build(ctx)

@@ -728,3 +728,53 @@ func TestLiveHoldsPagesPacked(t *testing.T) {
 		t.Error("an unchanged page is held as other bytes after an update")
 	}
 }
+
+// TestLiveIgnoresTemporaryFiles: a page saved the way many tools save
+// (written to a temporary file beside it, then renamed over it) is
+// updated as an edit of the page alone; the temporary file, reported
+// with it and gone, is nothing the site had, and does not make it build
+// whole. A file that is gone but was the site's (a picture removed, a
+// folder of pages removed) still is a change.
+func TestLiveIgnoresTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	rb := writeAt(t, dir, "runbooks/api/restart.md", "---\ntitle: Restart the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it.\n")
+	writeAt(t, dir, "runbooks/db/failover.md", "---\ntitle: Fail the database over\nowner: team-db\nservice: db\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nFail it over. See [the picture](pic.png).\n")
+	pic := writeAt(t, dir, "runbooks/db/pic.png", "not really a picture")
+	writeAt(t, dir, "content/index.md", "---\ntitle: Home\n---\nHello.\n")
+	live, _ := buildLive(t, dir)
+	check := func(what string, changed []string, partial bool) {
+		t.Helper()
+		got, err := live.Update(context.Background(), changed)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if got.Partial != partial {
+			t.Errorf("%s: partial = %v, want %v", what, got.Partial, partial)
+		}
+		_, want := buildLive(t, dir)
+		if d := diffFiles(withoutSearch(want.Unpacked()), withoutSearch(got.Unpacked())); d != "" {
+			t.Errorf("%s: files differ from a whole build:\n%s", what, d)
+		}
+		if d := diffDiags(want.Diags, got.Diags); d != "" {
+			t.Errorf("%s: findings differ from a whole build:\n%s", what, d)
+		}
+	}
+	for i, tmp := range []string{rb + ".tmp", filepath.Join(filepath.Dir(rb), "sedAbC123")} {
+		if err := os.WriteFile(tmp, []byte(fmt.Sprintf("---\ntitle: Restart the API, take %d\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it.\n", i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, rb); err != nil {
+			t.Fatal(err)
+		}
+		check("saved through "+filepath.Base(tmp), []string{rb, tmp}, true)
+	}
+	if err := os.Remove(pic); err != nil {
+		t.Fatal(err)
+	}
+	check("a picture removed", []string{pic}, false)
+	db := filepath.Join(dir, "runbooks", "db")
+	if err := os.RemoveAll(db); err != nil {
+		t.Fatal(err)
+	}
+	check("a folder of pages removed", []string{db}, false)
+}

@@ -1,9 +1,13 @@
 package site
 
 import (
+	"errors"
 	"hash/maphash"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -202,4 +206,53 @@ func (m *Memo) prune(srcs []source) {
 // them again, or keeps them (linkmemo.go).
 func (s *Site) fromMemo(src source, e *parsed) *Page {
 	return e.newPage(src)
+}
+
+// Irrelevant reports whether a change reported at abs (absolute, cleaned)
+// cannot change the site: abs no longer exists, is inside a content root
+// but not in the site's layouts or static folders, and the last walk of
+// the roots (the Memo's) found neither it nor a file below it. Such is the
+// temporary file a tool writes and renames over a page ("x.md.tmp",
+// sed's), which the watcher reports with the page. False without a Memo
+// or a walk kept.
+func (s *Site) Irrelevant(abs string) bool {
+	m := s.Config.Memo
+	if m == nil {
+		return false
+	}
+	if _, err := os.Lstat(abs); !errors.Is(err, fs.ErrNotExist) {
+		return false
+	}
+	inRoot := false
+	for _, r := range s.rootDirs {
+		inRoot = inRoot || within(abs, r.Dir) && abs != r.Dir
+	}
+	for _, dir := range []string{"layouts", "static"} {
+		if within(abs, filepath.Join(s.Config.Dir, dir)) {
+			return false
+		}
+	}
+	if !inRoot || isCatalogFile(filepath.Base(abs)) {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.walk == nil {
+		return false
+	}
+	if _, found := m.walk.at[abs]; found {
+		return false
+	}
+	below := abs + string(filepath.Separator)
+	for f := range m.walk.at {
+		if strings.HasPrefix(f, below) {
+			return false
+		}
+	}
+	return true
+}
+
+// within reports whether path abs is dir or below it.
+func within(abs, dir string) bool {
+	return abs == dir || strings.HasPrefix(abs, dir+string(filepath.Separator))
 }
