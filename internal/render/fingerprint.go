@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/page"
@@ -99,7 +100,7 @@ type fingerprinting struct {
 	// does not have.
 	all *reading
 	// cores remembers core, which all readings share.
-	cores map[*site.Page]uint64
+	cores *pageSums
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
 	// profile is the site's profile, if any (parseSum).
@@ -116,11 +117,36 @@ type fingerprinting struct {
 // so (see face and deepSum).
 type reading struct {
 	unread      map[int]bool
-	faces, deep map[*site.Page]uint64
+	faces, deep *pageSums
 }
 
 func newReading(unread map[int]bool) *reading {
-	return &reading{unread: unread, faces: map[*site.Page]uint64{}, deep: map[*site.Page]uint64{}}
+	return &reading{unread: unread, faces: newPageSums(), deep: newPageSums()}
+}
+
+// pageSums remembers a sum per page. It is split in shards, each with its
+// lock: every core asks for the sums of the pages its files show, and
+// with one lock they waited on each other.
+type pageSums struct{ shards [64]sumShard }
+
+type sumShard struct {
+	mu sync.Mutex
+	m  map[*site.Page]uint64
+}
+
+func newPageSums() *pageSums {
+	ps := &pageSums{}
+	for i := range ps.shards {
+		ps.shards[i].m = map[*site.Page]uint64{}
+	}
+	return ps
+}
+
+// shard returns the shard of p's sum: by its address, whose low bits are
+// the same for every page (their size's alignment).
+func (ps *pageSums) shard(p *site.Page) *sumShard {
+	a := uintptr(unsafe.Pointer(p))
+	return &ps.shards[(a>>4^a>>10)%uintptr(len(ps.shards))]
 }
 
 // readingsOf returns the reading of each layout of th, layouts that leave
@@ -160,7 +186,7 @@ func readingsOf(th *Theme) map[string]*reading {
 func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (map[string]Fingerprint, error) {
 	fr := *r
 	fr.planned, fr.byPath = nil, nil
-	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme), all: newReading(unreadLinks(r.Theme)), cores: map[*site.Page]uint64{}, profile: r.Site.Config.Profile}
+	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme), all: newReading(unreadLinks(r.Theme)), cores: newPageSums(), profile: r.Site.Config.Profile}
 	cache.mu.Lock()
 	cache.next = make(map[*markdown.Document]uint64, len(cache.docs))
 	cache.nextParses = make(map[parseKey]parsed, len(cache.parses))
@@ -371,19 +397,20 @@ func (f *fingerprinting) face(rd *reading, p *site.Page) uint64 {
 
 // remember returns memo's sum of p, made by hashing with sum the first
 // time.
-func (f *fingerprinting) remember(memo map[*site.Page]uint64, p *site.Page, sum func(h *words)) uint64 {
-	f.mu.Lock()
-	s, ok := memo[p]
-	f.mu.Unlock()
+func (f *fingerprinting) remember(memo *pageSums, p *site.Page, sum func(h *words)) uint64 {
+	sh := memo.shard(p)
+	sh.mu.Lock()
+	s, ok := sh.m[p]
+	sh.mu.Unlock()
 	if ok {
 		return s
 	}
 	h := f.words()
 	sum(&h)
 	s = h.sum()
-	f.mu.Lock()
-	memo[p] = s
-	f.mu.Unlock()
+	sh.mu.Lock()
+	sh.m[p] = s
+	sh.mu.Unlock()
 	return s
 }
 
