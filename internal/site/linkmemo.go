@@ -82,13 +82,7 @@ func (s *Site) linkWorld(seed maphash.Seed) uint64 {
 		h.WriteString(v)
 		h.WriteByte(0)
 	}
-	num := func(n int) {
-		var b [8]byte
-		for i := range b {
-			b[i] = byte(uint64(n) >> (8 * i))
-		}
-		h.Write(b[:])
-	}
+	num := func(n int) { maphash.WriteComparable(&h, n) }
 	str(s.Config.BasePath())
 	num(len(s.Files))
 	for _, f := range s.Files {
