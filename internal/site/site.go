@@ -269,9 +269,13 @@ func CompareFold(a, b string) int {
 	return cmp.Compare(len(a), len(b))
 }
 
-// SortNav sorts pages for navigation: by weight (unset last), then title.
+// SortNav sorts pages for navigation: by weight (unset last), then title,
+// then URL. URLs are unique (place moves a page whose URL is taken), so
+// the order is total and needs no stable sort: a stable sort of a
+// preview's 10,000 pages (the tags' order, each load) was a few
+// per cent of a reload's CPU.
 func SortNav(ps []*Page) {
-	slices.SortStableFunc(ps, func(a, b *Page) int {
+	slices.SortFunc(ps, func(a, b *Page) int {
 		wa, wb := a.Weight, b.Weight
 		if wa == 0 {
 			wa = 1 << 30
