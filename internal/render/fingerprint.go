@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/page"
@@ -127,7 +126,10 @@ func newReading(unread map[int]bool) *reading {
 // pageSums remembers a sum per page. It is split in shards, each with its
 // lock: every core asks for the sums of the pages its files show, and
 // with one lock they waited on each other.
-type pageSums struct{ shards [64]sumShard }
+type pageSums struct {
+	seed   maphash.Seed
+	shards [64]sumShard
+}
 
 type sumShard struct {
 	mu sync.Mutex
@@ -135,18 +137,16 @@ type sumShard struct {
 }
 
 func newPageSums() *pageSums {
-	ps := &pageSums{}
+	ps := &pageSums{seed: maphash.MakeSeed()}
 	for i := range ps.shards {
 		ps.shards[i].m = map[*site.Page]uint64{}
 	}
 	return ps
 }
 
-// shard returns the shard of p's sum: by its address, whose low bits are
-// the same for every page (their size's alignment).
+// shard returns the shard of p's sum, by a hash of the pointer.
 func (ps *pageSums) shard(p *site.Page) *sumShard {
-	a := uintptr(unsafe.Pointer(p))
-	return &ps.shards[(a>>4^a>>10)%uintptr(len(ps.shards))]
+	return &ps.shards[maphash.Comparable(ps.seed, p)%uint64(len(ps.shards))]
 }
 
 // readingsOf returns the reading of each layout of th, layouts that leave
