@@ -290,6 +290,10 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 			}
 		}
 	}
+	// The rules need no renderer: they run while it is made and its
+	// files planned, which takes one core.
+	rules := make(chan diag.List, 1)
+	go func() { rules <- runRules(s, opts) }()
 	// One renderer serves the layout check, the work beside it and the
 	// rendering; its files are planned before they share it.
 	var r *render.Renderer
@@ -303,7 +307,7 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 	} else {
 		besideDone <- nil
 	}
-	raw, samples, err := check(ctx, s, th, r, opts)
+	raw, samples, err := check(ctx, s, th, r, opts, rules)
 	if berr := <-besideDone; err == nil {
 		err = berr
 	}
@@ -355,12 +359,25 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 	return p, nil
 }
 
-// check runs the checks of a loaded site: the rules and, side by side
-// since both only read the site, the layouts; then opts.Check. The
-// findings are raw: not yet suppressed by comments nor given their
-// configured severities (see settle). samples are what the layout check
-// read of the pages it sampled.
-func check(ctx context.Context, s *site.Site, th *render.Theme, r *render.Renderer, opts Options) (raw diag.List, samples sampleDocs, err error) {
+// runRules returns the findings of the rules on a loaded site, none if
+// opts leaves them out.
+func runRules(s *site.Site, opts Options) diag.List {
+	switch {
+	case !opts.runs(Rules):
+		return nil
+	case opts.lintCache != nil:
+		return lint.RunCached(s, opts.lintCache)
+	default:
+		return lint.Run(s)
+	}
+}
+
+// check runs the checks of a loaded site: the layouts, beside the rules
+// (whose findings rules gives: both only read the site); then
+// opts.Check. The findings are raw: not yet suppressed by comments nor
+// given their configured severities (see settle). samples are what the
+// layout check read of the pages it sampled.
+func check(ctx context.Context, s *site.Site, th *render.Theme, r *render.Renderer, opts Options, rules <-chan diag.List) (raw diag.List, samples sampleDocs, err error) {
 	var layouts diag.List
 	layoutsDone := make(chan error, 1)
 	if opts.runs(Layouts) {
@@ -376,14 +393,7 @@ func check(ctx context.Context, s *site.Site, th *render.Theme, r *render.Render
 	} else {
 		layoutsDone <- nil
 	}
-	raw = slices.Clip(s.Diags)
-	if opts.runs(Rules) {
-		if opts.lintCache != nil {
-			raw = append(raw, lint.RunCached(s, opts.lintCache)...)
-		} else {
-			raw = append(raw, lint.Run(s)...)
-		}
-	}
+	raw = append(slices.Clip(s.Diags), <-rules...)
 	if err := <-layoutsDone; err != nil {
 		return nil, nil, err
 	}
