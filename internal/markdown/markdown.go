@@ -182,6 +182,9 @@ type Document struct {
 	unsafe bool
 	// released is set by ReleaseHTML: the HTML is gone.
 	released bool
+	// sum is the hash of html once taken (htmlSum), read and written
+	// atomically.
+	sum uint64
 	// linkOf maps link and image nodes to their Link while rendering;
 	// rawLinks maps raw HTML nodes to the decisions on their URLs, in
 	// order: a Link, or nil for a URL removed.

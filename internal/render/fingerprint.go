@@ -35,16 +35,12 @@ type Fingerprint struct {
 }
 
 // FingerprintCache carries, from one Fingerprints call to the next, the
-// hashes of the HTML the pages' Markdown rendered to when parsed, which
-// does not change while a page's file does not. A cache belongs to one
-// process: fingerprints are comparable only within it.
+// sums of what the pages' parses give them, which do not change while a
+// page's file does not. A cache belongs to one process: fingerprints are
+// comparable only within it.
 type FingerprintCache struct {
 	seed maphash.Seed
 	mu   sync.Mutex
-	// docs are the hashes of the documents of the last call; the keys
-	// keep the documents alive, so that an address is never reused for
-	// another document while it is a key.
-	docs, next map[*markdown.Document]uint64
 	// parses are the sums of what a page's parse gives it (parseSum) in
 	// the last call, by parse, with nextParses this call's; the keys keep
 	// the parses alive too.
@@ -81,7 +77,7 @@ func adrNumberOf(pp *page.Page) adrNumber {
 
 // NewFingerprintCache returns an empty cache.
 func NewFingerprintCache() *FingerprintCache {
-	return &FingerprintCache{seed: maphash.MakeSeed(), docs: map[*markdown.Document]uint64{}, parses: map[parseKey]parsed{}}
+	return &FingerprintCache{seed: maphash.MakeSeed(), parses: map[parseKey]parsed{}}
 }
 
 // fpMarker starts what a layout's execution returns while fingerprinting,
@@ -188,7 +184,6 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 	fr.planned, fr.byPath = nil, nil
 	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme), all: newReading(unreadLinks(r.Theme)), cores: newPageSums(), profile: r.Site.Config.Profile}
 	cache.mu.Lock()
-	cache.next = make(map[*markdown.Document]uint64, len(cache.docs))
 	cache.nextParses = make(map[parseKey]parsed, len(cache.parses))
 	cache.mu.Unlock()
 	jobs := fr.jobs()
@@ -224,7 +219,6 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 		return nil, err
 	}
 	cache.mu.Lock()
-	cache.docs, cache.next = cache.next, nil
 	cache.parses, cache.nextParses = cache.nextParses, nil
 	cache.mu.Unlock()
 	m := make(map[string]Fingerprint, len(jobs))
@@ -232,23 +226,6 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 		m[j.path] = out[i]
 	}
 	return m, nil
-}
-
-// docSum hashes the parse-time HTML of doc, remembered across calls.
-func (c *FingerprintCache) docSum(doc *markdown.Document, html []byte) uint64 {
-	c.mu.Lock()
-	sum, ok := c.docs[doc]
-	if !ok {
-		sum, ok = c.next[doc]
-	}
-	c.mu.Unlock()
-	if !ok {
-		sum = maphash.Bytes(c.seed, html)
-	}
-	c.mu.Lock()
-	c.next[doc] = sum
-	c.mu.Unlock()
-	return sum
 }
 
 // fingerprint is exec's work while fingerprinting: the sum of the layout
@@ -271,7 +248,7 @@ func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree) []byt
 	walker{f: f, rd: rd, h: &ws}.value(reflect.ValueOf(d).Elem(), modeData)
 	writeUint(&h, ws.sum())
 	if d.Page != nil && d.Page.Doc != nil {
-		d.Page.Doc.Fingerprint(&h, func(html []byte) uint64 { return f.cache.docSum(d.Page.Doc, html) })
+		d.Page.Doc.Fingerprint(&h)
 	}
 	sum := h.Sum64()
 	b := make([]byte, 0, len(fpMarker)+8)
