@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -194,13 +195,13 @@ func TestFingerprintsLeavingOut(t *testing.T) {
 		for _, f := range set {
 			leaveOut[f] = true
 		}
-		fields.Clear()
+		forgetPlans()
 		if bad := violations(t, states); len(bad) == 0 {
 			t.Errorf("with %v left out, no change went unnoticed", set)
 		}
 	}
 	leaveOut = nil
-	fields.Clear()
+	forgetPlans()
 }
 
 // TestFingerprintsSiteListLayout: a site's own list layout that shows, for
@@ -345,5 +346,97 @@ func TestParseSumFollowsADRNumbers(t *testing.T) {
 	pp.ADR.Number = 1 // as numberDatedADRs does, in place
 	if renumbered := sum(); renumbered == first {
 		t.Errorf("the ADR was numbered again in place, but its sum is the last call's")
+	}
+}
+
+// TestPlansHashAsReflect: the walker's plans (walkplan.go) give every file
+// of a generated site the fingerprint that hashing through reflect alone
+// gives, the pages' parses hashed again.
+func TestPlansHashAsReflect(t *testing.T) {
+	dir := t.TempDir()
+	if err := sitegen.Generate(dir, 200, 3); err != nil {
+		t.Fatal(err)
+	}
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = sitegen.Today
+	r := loadRenderer(t, cfg)
+	cache := NewFingerprintCache()
+	sums := func() map[string]Fingerprint {
+		t.Helper()
+		cache.parses = map[parseKey]parsed{}
+		fps, err := r.Fingerprints(context.Background(), cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fps
+	}
+	planned := sums()
+	reflectOnly = true
+	defer func() { reflectOnly = false }()
+	reflected := sums()
+	if len(planned) != len(reflected) {
+		t.Fatalf("%d files planned, %d through reflect", len(planned), len(reflected))
+	}
+	differ := 0
+	for path, fp := range planned {
+		if other := reflected[path]; fp.Sum != other.Sum {
+			differ++
+			if differ <= 5 {
+				t.Errorf("%s: fingerprint %x through plans, %x through reflect", path, fp.Sum, other.Sum)
+			}
+		}
+	}
+	if differ > 0 {
+		t.Errorf("%d of %d fingerprints differ", differ, len(planned))
+	}
+}
+
+// TestFigureFingerprints: the figures of a kind's index are drawn from
+// every page of the kind, also those its first page does not list; the
+// first page's fingerprint follows an edit of a decision listed on the
+// second only, which the decision graph shows, and of a postmortem
+// likewise.
+func TestFigureFingerprints(t *testing.T) {
+	dir := t.TempDir()
+	adr := func(i int, status string) string {
+		return writeFile(t, dir, fmt.Sprintf("content/adr/%04d-decision-%d.md", i, i), []byte(fmt.Sprintf("---\ntitle: Decision %d\nstatus: %s\ndate: 2024-01-%02d\n---\n## Context\n\nWhy %d.\n", i, status, 1+i%28, i)))
+	}
+	pm := func(i int, severity string) string {
+		return writeFile(t, dir, fmt.Sprintf("content/postmortems/2024-03-%02d-outage-%d.md", 1+i%28, i), []byte(fmt.Sprintf("---\ntitle: Outage %d\nstatus: closed\ndate: 2024-03-%02d\nseverity: %s\nduration: %dm\n---\n## Summary\n\nIt broke.\n", i, 1+i%28, severity, 10+i)))
+	}
+	n := PageSize + 5
+	for i := 1; i <= n; i++ {
+		adr(i, "accepted")
+		pm(i, "SEV2")
+	}
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	cache := NewFingerprintCache()
+	state := func() (map[string]Fingerprint, map[string][]byte) {
+		t.Helper()
+		r := loadRenderer(t, cfg)
+		fps, err := r.Fingerprints(context.Background(), cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fps, renderFiles(t, r)
+	}
+	fps, files := state()
+	for _, e := range []struct {
+		name, index string
+		edit        func()
+	}{
+		{"the last decision's status", "/adr/index.html", func() { adr(n, "deprecated") }},
+		{"the last postmortem's severity", "/postmortems/index.html", func() { pm(n, "SEV1") }},
+	} {
+		e.edit()
+		fps2, files2 := state()
+		if bytes.Equal(files[e.index], files2[e.index]) {
+			t.Fatalf("after %s: %s did not change; the test shows nothing", e.name, e.index)
+		}
+		if fps[e.index].Sum == fps2[e.index].Sum {
+			t.Errorf("after %s: %s changed but its fingerprint did not", e.name, e.index)
+		}
+		fps, files = fps2, files2
 	}
 }

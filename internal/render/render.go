@@ -769,12 +769,16 @@ func (r *Renderer) kindIndex(k page.Kind, p *site.Page, n int) ([]byte, error) {
 		l.Groups = pageRuns(l.Groups, lo, hi, func(g *Group) *[]*site.Page { return &g.Pages }, func(g *Group) { g.Continued = true })
 	}
 	if n == 1 {
-		switch k {
-		case page.KindEvaluation:
+		switch {
+		case r.fp != nil && (k == page.KindEvaluation || k == page.KindADR || k == page.KindPostmortem):
+			// Drawn from the pages alone: the fingerprint hashes them in
+			// place of the drawing.
+			l.Figures = r.fp.figureInputs(r.info, k, ps, l.Pages)
+		case k == page.KindEvaluation:
 			l.Figures = r.radar(ps)
-		case page.KindADR:
+		case k == page.KindADR:
 			l.Figures = r.adrGraph(ps)
-		case page.KindPostmortem:
+		case k == page.KindPostmortem:
 			l.Figures = r.incidentCharts(ps, l.Pages)
 		}
 		if pg != nil {
