@@ -269,11 +269,12 @@ func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree) []byt
 
 // figureInputs stands, in a fingerprint, for the figures of a kind's
 // index (radar, adrGraph, incidentCharts), which are drawn from the site's
-// information, the pages of the kind and the rows of the index's first
-// page alone: it hashes those, each page with the pages it names, as any
-// layout may read them (a drawing reads them in Go, not through a
-// layout). Drawing them on every call took a fifth of the fingerprints'
-// time at 10,000 pages.
+// information and the pages of the kind and the rows of the index's first
+// page: their own fields (face), and of other pages only which decisions
+// each supersedes or is superseded by, by URL. Drawing them on every call
+// took a fifth of the fingerprints' time at 10,000 pages; hashing the
+// pages they name by their fields too would draw them again after every
+// edit of a title anywhere.
 func (f *fingerprinting) figureInputs(info *SiteInfo, k page.Kind, ps, rows []*site.Page) []Figure {
 	h := f.words()
 	h.str(string(k))
@@ -281,7 +282,13 @@ func (f *fingerprinting) figureInputs(info *SiteInfo, k page.Kind, ps, rows []*s
 	for _, list := range [][]*site.Page{ps, rows} {
 		h.word(uint64(len(list)))
 		for _, p := range list {
-			h.word(f.deepSum(f.all, p))
+			h.word(f.face(f.all, p))
+			for _, named := range [][]*site.Page{p.Supersedes, p.SupersededBy} {
+				h.word(uint64(len(named)))
+				for _, q := range named {
+					h.str(q.URL)
+				}
+			}
 		}
 	}
 	return []Figure{{Class: "fingerprint", SVG: template.HTML(strconv.FormatUint(h.sum(), 16))}}
