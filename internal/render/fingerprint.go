@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/markdown"
@@ -119,20 +120,25 @@ type reading struct {
 	faces, deep *pageSums
 }
 
-func newReading(unread map[int]bool) *reading {
+func newReading(unread map[int]bool, ords map[*site.Page]int32) *reading {
 	skip := make([]bool, pageStruct.NumField())
 	for i := range unread {
 		skip[i] = unread[i]
 	}
-	return &reading{unread: unread, skip: skip, faces: newPageSums(), deep: newPageSums()}
+	return &reading{unread: unread, skip: skip, faces: newPageSums(ords), deep: newPageSums(ords)}
 }
 
-// pageSums remembers a sum per page. It is split in shards, each with its
-// lock: every core asks for the sums of the pages its files show, and
-// with one lock they waited on each other.
+// pageSums remembers a sum per page for one Fingerprints call: for the
+// pages of the site, in a slot by the page's place in it, read and written
+// atomically (every core asks for the sums of the pages its files show,
+// millions of times a call, and a map behind a lock was a third of the
+// sums' time); for any other page, in a map split in shards, each with
+// its lock. A sum is never 0 (remember), which marks an empty slot.
 type pageSums struct {
+	ords   map[*site.Page]int32
+	slots  []uint64
 	seed   maphash.Seed
-	shards [64]sumShard
+	shards [16]sumShard
 }
 
 type sumShard struct {
@@ -140,8 +146,9 @@ type sumShard struct {
 	m  map[*site.Page]uint64
 }
 
-func newPageSums() *pageSums {
-	ps := &pageSums{seed: maphash.MakeSeed()}
+// newPageSums returns sums for the pages ords places.
+func newPageSums(ords map[*site.Page]int32) *pageSums {
+	ps := &pageSums{ords: ords, slots: make([]uint64, len(ords)), seed: maphash.MakeSeed()}
 	for i := range ps.shards {
 		ps.shards[i].m = map[*site.Page]uint64{}
 	}
@@ -153,9 +160,32 @@ func (ps *pageSums) shard(p *site.Page) *sumShard {
 	return &ps.shards[maphash.Comparable(ps.seed, p)%uint64(len(ps.shards))]
 }
 
+// load returns p's sum, or 0.
+func (ps *pageSums) load(p *site.Page) uint64 {
+	if i, ok := ps.ords[p]; ok {
+		return atomic.LoadUint64(&ps.slots[i])
+	}
+	sh := ps.shard(p)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return sh.m[p]
+}
+
+// store sets p's sum.
+func (ps *pageSums) store(p *site.Page, sum uint64) {
+	if i, ok := ps.ords[p]; ok {
+		atomic.StoreUint64(&ps.slots[i], sum)
+		return
+	}
+	sh := ps.shard(p)
+	sh.mu.Lock()
+	sh.m[p] = sum
+	sh.mu.Unlock()
+}
+
 // readingsOf returns the reading of each layout of th, layouts that leave
 // out the same fields sharing one.
-func readingsOf(th *Theme) map[string]*reading {
+func readingsOf(th *Theme, ords map[*site.Page]int32) map[string]*reading {
 	out := map[string]*reading{}
 	byKey := map[string]*reading{}
 	for name := range th.layouts {
@@ -168,7 +198,7 @@ func readingsOf(th *Theme) map[string]*reading {
 		}
 		rd := byKey[string(key)]
 		if rd == nil {
-			rd = newReading(unread)
+			rd = newReading(unread, ords)
 			byKey[string(key)] = rd
 		}
 		out[name] = rd
@@ -190,7 +220,11 @@ func readingsOf(th *Theme) map[string]*reading {
 func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (map[string]Fingerprint, error) {
 	fr := *r
 	fr.planned, fr.byPath = nil, nil
-	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme), all: newReading(unreadLinks(r.Theme)), cores: newPageSums(), profile: r.Site.Config.Profile}
+	ords := make(map[*site.Page]int32, len(r.Site.Pages))
+	for i, p := range r.Site.Pages {
+		ords[p] = int32(i)
+	}
+	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme, ords), all: newReading(unreadLinks(r.Theme), ords), cores: newPageSums(ords), profile: r.Site.Config.Profile}
 	cache.mu.Lock()
 	cache.nextParses = make(map[parseKey]parsed, len(cache.parses))
 	cache.mu.Unlock()
@@ -407,21 +441,15 @@ func (f *fingerprinting) face(rd *reading, p *site.Page) uint64 {
 }
 
 // remember returns memo's sum of p, made by hashing with sum the first
-// time.
+// time. Two cores may both make it; they store the same.
 func (f *fingerprinting) remember(memo *pageSums, p *site.Page, sum func(h *words)) uint64 {
-	sh := memo.shard(p)
-	sh.mu.Lock()
-	s, ok := sh.m[p]
-	sh.mu.Unlock()
-	if ok {
+	if s := memo.load(p); s != 0 {
 		return s
 	}
 	h := f.words()
 	sum(&h)
-	s = h.sum()
-	sh.mu.Lock()
-	sh.m[p] = s
-	sh.mu.Unlock()
+	s := h.sum() | 1 // never 0, which marks no sum yet
+	memo.store(p, s)
 	return s
 }
 

@@ -332,7 +332,7 @@ func TestParseSumFollowsADRNumbers(t *testing.T) {
 		cache.mu.Lock()
 		cache.nextParses = map[parseKey]parsed{}
 		cache.mu.Unlock()
-		f := &fingerprinting{cache: cache, all: newReading(nil)}
+		f := &fingerprinting{cache: cache, all: newReading(nil, nil)}
 		s := f.parseSum(p)
 		cache.mu.Lock()
 		cache.parses, cache.nextParses = cache.nextParses, nil
