@@ -222,7 +222,14 @@ func (s *Site) ofKind(k page.Kind) []*Page {
 
 // SortForKind sorts pages in the order k's index lists them.
 func SortForKind(k page.Kind, ps []*Page) {
-	slices.SortStableFunc(ps, func(a, b *Page) int {
+	// The order is total but for ADRs, which mix numbered and unnumbered
+	// decisions: any sort gives the one order, and an unstable sort is
+	// the quicker. For ADRs, the stable sort's order is the order.
+	sort := slices.SortFunc[[]*Page]
+	if k == page.KindADR {
+		sort = slices.SortStableFunc[[]*Page]
+	}
+	sort(ps, func(a, b *Page) int {
 		switch k {
 		case page.KindADR:
 			if c := cmp.Compare(a.ADR.Number, b.ADR.Number); c != 0 && a.ADR.HasNumber && b.ADR.HasNumber {
