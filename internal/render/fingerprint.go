@@ -62,8 +62,19 @@ type parseKey struct {
 // they were when it was hashed: the sum holds only while they are the
 // same.
 type parsed struct {
-	sum uint64
-	adr adrNumber
+	parts parseParts
+	adr   adrNumber
+}
+
+// parseParts is a parse hashed in parts: its front matter but its kind's
+// fields (page.Page's pointers to structs: ADR, Runbook…) and what layouts
+// may read of its document, in rest; each kind's fields one by one, in
+// kinds (in the order of kindFields; nil where the page has none). A
+// reading leaves out of the kinds' fields those its layout cannot read
+// (kindMask).
+type parseParts struct {
+	rest  uint64
+	kinds [][]uint64
 }
 
 type adrNumber struct {
@@ -116,16 +127,19 @@ type fingerprinting struct {
 type reading struct {
 	unread map[int]bool
 	// skip is unread by field index.
-	skip        []bool
+	skip []bool
+	// kinds says which fields of a page's kind (kindFields) the layout
+	// cannot read (kindMask).
+	kinds       kindMask
 	faces, deep *pageSums
 }
 
-func newReading(unread map[int]bool, ords map[*site.Page]int32) *reading {
+func newReading(unread map[int]bool, kinds kindMask, ords map[*site.Page]int32) *reading {
 	skip := make([]bool, pageStruct.NumField())
 	for i := range unread {
 		skip[i] = unread[i]
 	}
-	return &reading{unread: unread, skip: skip, faces: newPageSums(ords), deep: newPageSums(ords)}
+	return &reading{unread: unread, skip: skip, kinds: kinds, faces: newPageSums(ords), deep: newPageSums(ords)}
 }
 
 // pageSums remembers a sum per page for one Fingerprints call: for the
@@ -189,16 +203,19 @@ func readingsOf(th *Theme, ords map[*site.Page]int32) map[string]*reading {
 	out := map[string]*reading{}
 	byKey := map[string]*reading{}
 	for name := range th.layouts {
-		unread := unreadBy(th.layoutNames(name))
+		names := th.layoutNames(name)
+		unread, kinds := unreadBy(names), kindMaskOf(names)
 		var key []byte
 		for i := range 256 {
 			if unread[i] {
 				key = append(key, byte(i))
 			}
 		}
+		key = append(key, 0xff)
+		key = append(key, kinds.key()...)
 		rd := byKey[string(key)]
 		if rd == nil {
-			rd = newReading(unread, ords)
+			rd = newReading(unread, kinds, ords)
 			byKey[string(key)] = rd
 		}
 		out[name] = rd
@@ -224,7 +241,7 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 	for i, p := range r.Site.Pages {
 		ords[p] = int32(i)
 	}
-	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme, ords), all: newReading(unreadLinks(r.Theme), ords), cores: newPageSums(ords), profile: r.Site.Config.Profile}
+	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme, ords), all: newReading(unreadLinks(r.Theme), kindMaskOf(r.Theme.names()), ords), cores: newPageSums(ords), profile: r.Site.Config.Profile}
 	cache.mu.Lock()
 	cache.nextParses = make(map[parseKey]parsed, len(cache.parses))
 	cache.mu.Unlock()
@@ -430,6 +447,7 @@ func (w walker) page(p *site.Page, mode walkMode) {
 // how many pages it holds. Remembered.
 func (f *fingerprinting) face(rd *reading, p *site.Page) uint64 {
 	return f.remember(rd.faces, p, func(h *words) {
+		h.word(f.parseSum(rd, p))
 		h.word(f.core(p))
 		w := walker{f: f, rd: rd, h: h}
 		for _, i := range linkFields() {
@@ -453,19 +471,14 @@ func (f *fingerprinting) remember(memo *pageSums, p *site.Page, sum func(h *word
 	return s
 }
 
-// core is the sum of a page's own fields but those holding other pages,
-// and of what layouts may read of its document: the same whatever a
-// layout reads of the pages a page names. Remembered.
+// core is the sum of a page's own fields but those holding other pages
+// and its parse (parseSum): the same whatever a layout reads. Remembered.
 func (f *fingerprinting) core(p *site.Page) uint64 {
 	return f.remember(f.cores, p, func(h *words) {
 		w := walker{f: f, rd: f.all, h: h}
 		links := linkFields()
 		for _, i := range exportedFields(pageStruct) {
-			switch {
-			case slices.Contains(links, i):
-			case i == parsedField():
-				h.word(f.parseSum(p))
-			default:
+			if !slices.Contains(links, i) && i != parsedField() {
 				w.pageField(p, i, modeFace)
 			}
 		}
@@ -478,14 +491,35 @@ var parsedField = sync.OnceValue(func() int {
 	return f.Index[0]
 })
 
-// parseSum is the sum of what a page's parse gives it: its front matter
-// (page.Page) and what layouts may read of its document. A site loaded
-// again with a site.Memo hands out the same parse for a file that did
-// not change, so the sum is taken from the last call for the same parse,
-// unless the load set its ADR number again otherwise. A site with a
-// profile, whose loads empty some fields of the parses in place, is
+// parseSum is the sum of what a page's parse gives it as rd reads it:
+// its front matter (page.Page) and what layouts may read of its document,
+// but the fields of its kind rd leaves out.
+func (f *fingerprinting) parseSum(rd *reading, p *site.Page) uint64 {
+	parts := f.parseParts(p)
+	h := f.words()
+	h.word(parts.rest)
+	for k, fields := range parts.kinds {
+		if fields == nil {
+			h.word(0)
+			continue
+		}
+		h.word(1)
+		for i, sum := range fields {
+			if !rd.kinds.skips(k, i) {
+				h.word(sum)
+			}
+		}
+	}
+	return h.sum()
+}
+
+// parseParts returns the parts of a page's parse hashed (parseParts). A
+// site loaded again with a site.Memo hands out the same parse for a file
+// that did not change, so they are taken from the last call for the same
+// parse, unless the load set its ADR number again otherwise. A site with
+// a profile, whose loads empty some fields of the parses in place, is
 // hashed every time.
-func (f *fingerprinting) parseSum(p *site.Page) uint64 {
+func (f *fingerprinting) parseParts(p *site.Page) parseParts {
 	k := parseKey{p.Page, p.Doc}
 	adr := adrNumberOf(p.Page)
 	c := f.cache
@@ -501,12 +535,36 @@ func (f *fingerprinting) parseSum(p *site.Page) uint64 {
 			c.mu.Lock()
 			c.nextParses[k] = e
 			c.mu.Unlock()
-			return e.sum
+			return e.parts
 		}
 	}
 	h := f.words()
 	w := walker{f: f, rd: f.all, h: &h}
-	w.value(reflect.ValueOf(p.Page), modeFace)
+	parts := parseParts{kinds: make([][]uint64, len(kindFields()))}
+	if p.Page == nil {
+		h.word(0)
+	} else {
+		h.word(1)
+		v := reflect.ValueOf(p.Page).Elem()
+		kinds := kindFields()
+		for _, i := range exportedFields(parsedType) {
+			k := slices.Index(kinds, i)
+			if k < 0 {
+				w.value(v.Field(i), modeFace)
+				continue
+			}
+			if kv := v.Field(i); !kv.IsNil() {
+				sv := kv.Elem()
+				sums := make([]uint64, sv.NumField())
+				for _, j := range exportedFields(sv.Type()) {
+					fh := f.words()
+					walker{f: f, rd: f.all, h: &fh}.value(sv.Field(j), modeFace)
+					sums[j] = fh.sum()
+				}
+				parts.kinds[k] = sums
+			}
+		}
+	}
 	if doc := p.Doc; doc != nil {
 		// What layouts may read of another page's document.
 		h.str(doc.Title)
@@ -517,13 +575,13 @@ func (f *fingerprinting) parseSum(p *site.Page) uint64 {
 			w.value(reflect.ValueOf(&doc.Headings[i]).Elem(), modeFace)
 		}
 	}
-	sum := h.sum()
+	parts.rest = h.sum()
 	if keep {
 		c.mu.Lock()
-		c.nextParses[k] = parsed{sum: sum, adr: adr}
+		c.nextParses[k] = parsed{parts: parts, adr: adr}
 		c.mu.Unlock()
 	}
-	return sum
+	return parts
 }
 
 // deepSum is the sum of a page's own fields and of the faces of the pages

@@ -332,8 +332,8 @@ func TestParseSumFollowsADRNumbers(t *testing.T) {
 		cache.mu.Lock()
 		cache.nextParses = map[parseKey]parsed{}
 		cache.mu.Unlock()
-		f := &fingerprinting{cache: cache, all: newReading(nil, nil)}
-		s := f.parseSum(p)
+		f := &fingerprinting{cache: cache, all: newReading(nil, nil, nil)}
+		s := f.parseSum(f.all, p)
 		cache.mu.Lock()
 		cache.parses, cache.nextParses = cache.nextParses, nil
 		cache.mu.Unlock()
@@ -438,5 +438,89 @@ func TestFigureFingerprints(t *testing.T) {
 			t.Errorf("after %s: %s changed but its fingerprint did not", e.name, e.index)
 		}
 		fps, files = fps2, files2
+	}
+}
+
+// TestFingerprintsLeaveOutUnreadKinds: a decision's status shows on its
+// page and in the decisions' index, not in the backlinks of a guide it
+// links to, whose layout never names .ADR; after a status edit the
+// guide's fingerprint (and file) stay, the others' change. A site's own
+// page layout that shows its backlinks' statuses has the guide's
+// fingerprint follow them.
+func TestFingerprintsLeaveOutUnreadKinds(t *testing.T) {
+	for _, own := range []bool{false, true} {
+		dir := t.TempDir()
+		if own {
+			writeFile(t, dir, "layouts/page.html", []byte(`{{define "main"}}{{with .Page}}{{range .Backlinks}}<p>{{.Title}}{{with .ADR}} ({{.Status}}){{end}}</p>{{end}}{{end}}{{end}}`))
+		}
+		writeFile(t, dir, "content/guides/start.md", []byte("---\ntitle: Start\n---\nRead on.\n"))
+		adr := func(status string) {
+			writeFile(t, dir, "content/adr/0001-use-a-queue.md", []byte("---\ntitle: Use a queue\nstatus: "+status+"\ndate: 2024-03-01\n---\n## Context\n\nSee [the guide](../guides/start.md).\n"))
+		}
+		adr("proposed")
+		cfg := site.DefaultConfig(dir)
+		cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+		cache := NewFingerprintCache()
+		state := func() (map[string]Fingerprint, map[string][]byte) {
+			t.Helper()
+			r := loadRenderer(t, cfg)
+			fps, err := r.Fingerprints(context.Background(), cache)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fps, renderFiles(t, r)
+		}
+		fps, files := state()
+		adr("accepted")
+		fps2, files2 := state()
+		guide := "/guides/start/index.html"
+		if !bytes.Contains(files[guide], []byte("Use a queue")) {
+			t.Fatalf("own layout %v: the guide does not show the decision linking to it:\n%s", own, files[guide])
+		}
+		for _, path := range []string{"/adr/0001-use-a-queue/index.html", "/adr/index.html"} {
+			if fps[path].Sum == fps2[path].Sum {
+				t.Errorf("own layout %v: %s shows the status, but its fingerprint stayed", own, path)
+			}
+		}
+		guideChanged := !bytes.Equal(files[guide], files2[guide])
+		if guideChanged != own {
+			t.Fatalf("own layout %v: the guide's file changed: %v", own, guideChanged)
+		}
+		if moved := fps[guide].Sum != fps2[guide].Sum; moved != own {
+			t.Errorf("own layout %v: the guide's fingerprint changed: %v, its file: %v", own, moved, guideChanged)
+		}
+	}
+}
+
+// TestFingerprintsFollowLinkLabels: the default page layout never names
+// .ADR, but the links it writes to decisions (the link function) carry
+// their numbers: a guide listing a dated decision among its backlinks
+// follows its number when an earlier decision numbers it again.
+func TestFingerprintsFollowLinkLabels(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "content/guides/start.md", []byte("---\ntitle: Start\n---\nRead on.\n"))
+	writeFile(t, dir, "content/adr/20240301-use-a-queue.md", []byte("---\ntitle: Use a queue\nstatus: accepted\ndate: 2024-03-01\n---\n## Context\n\nSee [the guide](../guides/start.md).\n"))
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	cfg.Memo = site.NewMemo()
+	cache := NewFingerprintCache()
+	state := func() (map[string]Fingerprint, map[string][]byte) {
+		t.Helper()
+		r := loadRenderer(t, cfg)
+		fps, err := r.Fingerprints(context.Background(), cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fps, renderFiles(t, r)
+	}
+	fps, files := state()
+	cfg.Memo.Forget(writeFile(t, dir, "content/adr/20240101-use-postgres.md", []byte("---\ntitle: Use Postgres\nstatus: accepted\ndate: 2024-01-01\n---\n## Context\n\nWe need a database.\n")))
+	fps2, files2 := state()
+	guide := "/guides/start/index.html"
+	if bytes.Equal(files[guide], files2[guide]) {
+		t.Fatalf("the guide did not change; the test shows nothing:\n%s", files[guide])
+	}
+	if fps[guide].Sum == fps2[guide].Sum {
+		t.Errorf("the guide's link to the decision shows its new number, but its fingerprint stayed")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"text/template/parse"
 
+	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
@@ -86,6 +87,8 @@ func collectCalls(n parse.Node, out map[string]bool, calls *[]string) {
 		for _, a := range n.Args {
 			collectCalls(a, out, calls)
 		}
+	case *parse.IdentifierNode:
+		out[n.Ident] = true // a function's name: see kindReads
 	case *parse.FieldNode:
 		for _, id := range n.Ident {
 			out[id] = true
@@ -117,6 +120,112 @@ func collectCalls(n parse.Node, out map[string]bool, calls *[]string) {
 			*calls = append(*calls, n.Name)
 		}
 	}
+}
+
+// kindReads are the fields of a page's kinds (kindFields: ADR,
+// Runbook…) that the functions and methods a layout may call on a page
+// read without the layout naming them, by the function's or method's
+// name; nil for all the kind's fields. A layout that names another method
+// of a page may read anything of it (kindMaskOf).
+var kindReads = map[string]map[string][]string{
+	"link":            {"ADR": {"Number", "HasNumber"}},
+	"ADRLabel":        {"ADR": {"Number", "HasNumber"}},
+	"Ref":             {"ADR": {"Number", "HasNumber"}},
+	"overdue":         {"Runbook": nil},
+	"dueIn":           {"Runbook": nil},
+	"ReviewOverdue":   {"Runbook": nil},
+	"readingTime":     {},
+	"ReadingMinutes":  {},
+	"BacklinksByKind": {},
+}
+
+// parsedType is page.Page, what a page's parse gives it.
+var parsedType = reflect.TypeFor[page.Page]()
+
+// kindFields returns the indexes of page.Page's fields that point to the
+// fields of one kind (ADR, Runbook, Postmortem…). Computed once.
+var kindFields = sync.OnceValue(func() []int {
+	var out []int
+	for i := 0; i < parsedType.NumField(); i++ {
+		f := parsedType.Field(i)
+		if f.IsExported() && f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct {
+			out = append(out, i)
+		}
+	}
+	return out
+})
+
+// A kindMask says, for each of kindFields, which fields of the kind a
+// layout cannot read; nil for one it may read whole.
+type kindMask [][]bool
+
+// skips reports whether field i of kind k is left out.
+func (m kindMask) skips(k, i int) bool { return m != nil && m[k] != nil && m[k][i] }
+
+// key names the mask, for readings that share one.
+func (m kindMask) key() []byte {
+	var b []byte
+	for _, fields := range m {
+		b = append(b, '|')
+		for _, skip := range fields {
+			if skip {
+				b = append(b, '1')
+			} else {
+				b = append(b, '0')
+			}
+		}
+	}
+	return b
+}
+
+// kindMaskOf returns what a layout that writes names (layoutNames) cannot
+// read of a page's kind: the fields of a kind it never names (.ADR), but
+// those the functions and methods it calls read (kindReads). A layout
+// reaches a kind's fields only through its name, or a function or method
+// given the page; one that calls a method of a page kindReads does not
+// know, or a layout the theme does not have (names nil), reads them all:
+// nil.
+//
+// An ADR's status shows on its page and in the lists of decisions, not in
+// the backlinks of the pages it links to, whose layout never names .ADR:
+// a status edit renders again only the files that show it.
+func kindMaskOf(names map[string]bool) kindMask {
+	if names == nil {
+		return nil
+	}
+	for _, t := range []reflect.Type{reflect.TypeFor[*site.Page](), reflect.PointerTo(parsedType)} {
+		for i := 0; i < t.NumMethod(); i++ {
+			if m := t.Method(i).Name; names[m] && kindReads[m] == nil {
+				return nil
+			}
+		}
+	}
+	mask := make(kindMask, len(kindFields()))
+	for k, i := range kindFields() {
+		f := parsedType.Field(i)
+		if names[f.Name] {
+			continue
+		}
+		read := map[string]bool{}
+		whole := false
+		for name, reads := range kindReads {
+			if fields, ok := reads[f.Name]; ok && names[name] {
+				whole = whole || fields == nil
+				for _, r := range fields {
+					read[r] = true
+				}
+			}
+		}
+		if whole {
+			continue
+		}
+		st := f.Type.Elem()
+		mask[k] = make([]bool, st.NumField())
+		for j := range mask[k] {
+			mask[k][j] = !read[st.Field(j).Name]
+		}
+	}
+	return mask
 }
 
 // methodReads are the fields of site.Page that its methods read of other
