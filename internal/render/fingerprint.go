@@ -108,6 +108,9 @@ type fingerprinting struct {
 	// all is the reading of every layout at once, for a layout the theme
 	// does not have.
 	all *reading
+	// figures is all but for the kinds' fields, which the figures of
+	// kinds' indexes read in Go, whatever the layouts name.
+	figures *reading
 	// cores remembers core, which all readings share.
 	cores *pageSums
 	// folders remembers folderSum.
@@ -241,7 +244,7 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 	for i, p := range r.Site.Pages {
 		ords[p] = int32(i)
 	}
-	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme, ords), all: newReading(unreadLinks(r.Theme), kindMaskOf(r.Theme.names()), ords), cores: newPageSums(ords), profile: r.Site.Config.Profile}
+	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme, ords), all: newReading(unreadLinks(r.Theme), kindMaskOf(r.Theme.names()), ords), figures: newReading(unreadLinks(r.Theme), nil, ords), cores: newPageSums(ords), profile: r.Site.Config.Profile}
 	cache.mu.Lock()
 	cache.nextParses = make(map[parseKey]parsed, len(cache.parses))
 	cache.mu.Unlock()
@@ -333,7 +336,7 @@ func (f *fingerprinting) figureInputs(info *SiteInfo, k page.Kind, ps, rows []*s
 	for _, list := range [][]*site.Page{ps, rows} {
 		h.word(uint64(len(list)))
 		for _, p := range list {
-			h.word(f.face(f.all, p))
+			h.word(f.face(f.figures, p))
 			for _, named := range [][]*site.Page{p.Supersedes, p.SupersededBy} {
 				h.word(uint64(len(named)))
 				for _, q := range named {
