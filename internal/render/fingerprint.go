@@ -111,6 +111,10 @@ type fingerprinting struct {
 	// figures is all but for the kinds' fields, which the figures of
 	// kinds' indexes read in Go, whatever the layouts name.
 	figures *reading
+	// ords places the site's pages; parts holds their parses' parts for
+	// this call by place, once taken (parseParts), as every reading asks.
+	ords  map[*site.Page]int32
+	parts []atomic.Pointer[parseParts]
 	// cores remembers core, which all readings share.
 	cores *pageSums
 	// folders remembers folderSum.
@@ -244,7 +248,7 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 	for i, p := range r.Site.Pages {
 		ords[p] = int32(i)
 	}
-	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme, ords), all: newReading(unreadLinks(r.Theme), kindMaskOf(r.Theme.names()), ords), figures: newReading(unreadLinks(r.Theme), nil, ords), cores: newPageSums(ords), profile: r.Site.Config.Profile}
+	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme, ords), all: newReading(unreadLinks(r.Theme), kindMaskOf(r.Theme.names()), ords), figures: newReading(unreadLinks(r.Theme), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), profile: r.Site.Config.Profile}
 	cache.mu.Lock()
 	cache.nextParses = make(map[parseKey]parsed, len(cache.parses))
 	cache.mu.Unlock()
@@ -523,6 +527,21 @@ func (f *fingerprinting) parseSum(rd *reading, p *site.Page) uint64 {
 // a profile, whose loads empty some fields of the parses in place, is
 // hashed every time.
 func (f *fingerprinting) parseParts(p *site.Page) parseParts {
+	i, placed := f.ords[p]
+	if placed {
+		if parts := f.parts[i].Load(); parts != nil {
+			return *parts
+		}
+	}
+	parts := f.takeParts(p)
+	if placed {
+		f.parts[i].Store(&parts)
+	}
+	return parts
+}
+
+// takeParts is parseParts without this call's memory.
+func (f *fingerprinting) takeParts(p *site.Page) parseParts {
 	k := parseKey{p.Page, p.Doc}
 	adr := adrNumberOf(p.Page)
 	c := f.cache
