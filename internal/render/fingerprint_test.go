@@ -414,12 +414,7 @@ func TestFigureFingerprints(t *testing.T) {
 	cache := NewFingerprintCache()
 	state := func() (map[string]Fingerprint, map[string][]byte) {
 		t.Helper()
-		r := loadRenderer(t, cfg)
-		fps, err := r.Fingerprints(context.Background(), cache)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fps, renderFiles(t, r)
+		return fingerprintAndRender(t, cfg, cache)
 	}
 	fps, files := state()
 	for _, e := range []struct {
@@ -463,12 +458,7 @@ func TestFingerprintsLeaveOutUnreadKinds(t *testing.T) {
 		cache := NewFingerprintCache()
 		state := func() (map[string]Fingerprint, map[string][]byte) {
 			t.Helper()
-			r := loadRenderer(t, cfg)
-			fps, err := r.Fingerprints(context.Background(), cache)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return fps, renderFiles(t, r)
+			return fingerprintAndRender(t, cfg, cache)
 		}
 		fps, files := state()
 		adr("accepted")
@@ -506,12 +496,7 @@ func TestFingerprintsFollowLinkLabels(t *testing.T) {
 	cache := NewFingerprintCache()
 	state := func() (map[string]Fingerprint, map[string][]byte) {
 		t.Helper()
-		r := loadRenderer(t, cfg)
-		fps, err := r.Fingerprints(context.Background(), cache)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fps, renderFiles(t, r)
+		return fingerprintAndRender(t, cfg, cache)
 	}
 	fps, files := state()
 	cfg.Memo.Forget(writeFile(t, dir, "content/adr/20240101-use-postgres.md", []byte("---\ntitle: Use Postgres\nstatus: accepted\ndate: 2024-01-01\n---\n## Context\n\nWe need a database.\n")))
@@ -523,4 +508,16 @@ func TestFingerprintsFollowLinkLabels(t *testing.T) {
 	if fps[guide].Sum == fps2[guide].Sum {
 		t.Errorf("the guide's link to the decision shows its new number, but its fingerprint stayed")
 	}
+}
+
+// fingerprintAndRender loads the site of cfg and returns every file's
+// fingerprint, taken with cache, and every file.
+func fingerprintAndRender(t *testing.T, cfg site.Config, cache *FingerprintCache) (map[string]Fingerprint, map[string][]byte) {
+	t.Helper()
+	r := loadRenderer(t, cfg)
+	fps, err := r.Fingerprints(context.Background(), cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fps, renderFiles(t, r)
 }
