@@ -409,13 +409,7 @@ func TestFigureFingerprints(t *testing.T) {
 		adr(i, "accepted")
 		pm(i, "SEV2")
 	}
-	cfg := site.DefaultConfig(dir)
-	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-	cache := NewFingerprintCache()
-	state := func() (map[string]Fingerprint, map[string][]byte) {
-		t.Helper()
-		return fingerprintAndRender(t, cfg, cache)
-	}
+	_, state := fingerprintStates(t, dir)
 	fps, files := state()
 	for _, e := range []struct {
 		name, index string
@@ -453,13 +447,7 @@ func TestFingerprintsLeaveOutUnreadKinds(t *testing.T) {
 			writeFile(t, dir, "content/adr/0001-use-a-queue.md", []byte("---\ntitle: Use a queue\nstatus: "+status+"\ndate: 2024-03-01\n---\n## Context\n\nSee [the guide](../guides/start.md).\n"))
 		}
 		adr("proposed")
-		cfg := site.DefaultConfig(dir)
-		cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
-		cache := NewFingerprintCache()
-		state := func() (map[string]Fingerprint, map[string][]byte) {
-			t.Helper()
-			return fingerprintAndRender(t, cfg, cache)
-		}
+		_, state := fingerprintStates(t, dir)
 		fps, files := state()
 		adr("accepted")
 		fps2, files2 := state()
@@ -490,14 +478,8 @@ func TestFingerprintsFollowLinkLabels(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "content/guides/start.md", []byte("---\ntitle: Start\n---\nRead on.\n"))
 	writeFile(t, dir, "content/adr/20240301-use-a-queue.md", []byte("---\ntitle: Use a queue\nstatus: accepted\ndate: 2024-03-01\n---\n## Context\n\nSee [the guide](../guides/start.md).\n"))
-	cfg := site.DefaultConfig(dir)
-	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	cfg, state := fingerprintStates(t, dir)
 	cfg.Memo = site.NewMemo()
-	cache := NewFingerprintCache()
-	state := func() (map[string]Fingerprint, map[string][]byte) {
-		t.Helper()
-		return fingerprintAndRender(t, cfg, cache)
-	}
 	fps, files := state()
 	cfg.Memo.Forget(writeFile(t, dir, "content/adr/20240101-use-postgres.md", []byte("---\ntitle: Use Postgres\nstatus: accepted\ndate: 2024-01-01\n---\n## Context\n\nWe need a database.\n")))
 	fps2, files2 := state()
@@ -510,14 +492,21 @@ func TestFingerprintsFollowLinkLabels(t *testing.T) {
 	}
 }
 
-// fingerprintAndRender loads the site of cfg and returns every file's
-// fingerprint, taken with cache, and every file.
-func fingerprintAndRender(t *testing.T, cfg site.Config, cache *FingerprintCache) (map[string]Fingerprint, map[string][]byte) {
-	t.Helper()
-	r := loadRenderer(t, cfg)
-	fps, err := r.Fingerprints(context.Background(), cache)
-	if err != nil {
-		t.Fatal(err)
+// fingerprintStates returns the configuration of the site in dir, on a
+// fixed day, and a function that loads it as the configuration then says
+// and returns every file's fingerprint (with one cache across calls) and
+// every file.
+func fingerprintStates(t *testing.T, dir string) (*site.Config, func() (map[string]Fingerprint, map[string][]byte)) {
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	cache := NewFingerprintCache()
+	return &cfg, func() (map[string]Fingerprint, map[string][]byte) {
+		t.Helper()
+		r := loadRenderer(t, cfg)
+		fps, err := r.Fingerprints(context.Background(), cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fps, renderFiles(t, r)
 	}
-	return fps, renderFiles(t, r)
 }
