@@ -118,6 +118,10 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		Poll:       *poll,
 		Log:        c.g.stderr,
 		Quiet:      c.g.quiet,
+		// The garbage of each update is collected once it is served, so
+		// that the heap holds what is live and one update's garbage, not
+		// the budget (memlimit.Settle).
+		Idle: func(whole bool) { memlimit.Settle(whole) },
 	})
 	// Every stage runs under running, which ends on Ctrl-C or when the
 	// HTTP server fails.

@@ -46,6 +46,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/build"
@@ -80,7 +81,20 @@ type Options struct {
 	// removed), so that the next save is not slowed by it; default
 	// DefaultSearchIdle. A page's own update is made at once.
 	SearchIdle time.Duration
+	// Idle, when set, is called on a goroutine of its own once the loop
+	// has nothing left to do after a build or an update (every file
+	// served, the search index up to date) and no change came for
+	// IdleDelay; whole is true when the site was built whole since the
+	// last call (at the start, after a change of configuration or
+	// layouts). Never two at once. handbook serve collects the garbage
+	// the work left then (memlimit.Settle), rather than in the middle of
+	// the next update.
+	Idle func(whole bool)
 }
+
+// IdleDelay is how long the loop waits, with nothing to do, before it
+// calls Options.Idle.
+const IdleDelay = 50 * time.Millisecond
 
 // DefaultSearchIdle is Options.SearchIdle's default.
 const DefaultSearchIdle = time.Second
@@ -111,6 +125,11 @@ type Loop struct {
 	// batches and werrs are the watcher's (Start).
 	batches <-chan watch.Batch
 	werrs   <-chan error
+	// owesIdle is set when work was done since Options.Idle was last
+	// called, builtWhole when that work built the site whole; idling is
+	// set while it runs.
+	owesIdle, builtWhole bool
+	idling               atomic.Bool
 }
 
 // New returns the Loop of the site configured by cfg; nothing is built
@@ -146,7 +165,15 @@ func (l *Loop) Run(ctx context.Context) {
 	searchDone := make(chan searchResult, 1)
 	for {
 		later := l.startSearch(searchDone)
+		var idle <-chan time.Time
+		// Armed while a whole search index waits for quiet too: the
+		// collection is over long before it starts.
+		if l.owesIdle && !l.searching && l.opts.Idle != nil {
+			idle = time.After(IdleDelay)
+		}
 		select {
+		case <-idle:
+			l.idle()
 		case <-later: // quiet long enough for the index
 		case r := <-searchDone:
 			l.searched(r)
@@ -180,10 +207,25 @@ func (l *Loop) Run(ctx context.Context) {
 	}
 }
 
+// idle calls Options.Idle, unless it is still running from the last
+// time (then it is called again later).
+func (l *Loop) idle() {
+	if !l.idling.CompareAndSwap(false, true) {
+		return
+	}
+	whole := l.builtWhole
+	l.owesIdle, l.builtWhole = false, false
+	go func() {
+		defer l.idling.Store(false)
+		l.opts.Idle(whole)
+	}()
+}
+
 // rebuild brings the site in memory up to date and publishes it: built
 // whole at first and after a configuration change, else updated for the
 // files that changed (which are also written to the log).
 func (l *Loop) rebuild(ctx context.Context, changed []string) {
+	l.owesIdle = true
 	if len(changed) > 0 && !l.opts.Quiet {
 		fmt.Fprintf(l.opts.Log, "changed: %s\n", describe(l.cfg.Dir, changed))
 	}
@@ -231,6 +273,9 @@ func (l *Loop) rebuild(ctx context.Context, changed []string) {
 
 // publish serves a result of the Live, timed from start.
 func (l *Loop) publish(res *build.LiveResult, start time.Time) {
+	if !res.Partial && !res.First {
+		l.builtWhole = true
+	}
 	l.mu.Lock()
 	l.last = res
 	l.mu.Unlock()
@@ -278,6 +323,7 @@ func (l *Loop) startSearch(done chan<- searchResult) <-chan time.Time {
 // anew meanwhile.
 func (l *Loop) searched(r searchResult) {
 	l.searching = false
+	l.owesIdle = true
 	if r.res == nil || r.live != l.live {
 		return
 	}

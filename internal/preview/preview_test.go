@@ -91,6 +91,49 @@ func TestLoopFirstLook(t *testing.T) {
 	}
 }
 
+// TestLoopIdle: once the site is built, and again once an edit is served,
+// the loop calls Options.Idle, saying whether the site was built whole;
+// never while an update runs, and not again until there was work.
+func TestLoopIdle(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) { t.Helper(); writeFile(t, dir, name, text) }
+	write("content/index.md", "---\ntitle: Home\n---\nRead [the guide](guide.md).\n")
+	write("content/guide.md", "---\ntitle: Guide\n---\nThe guide.\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	idles := make(chan bool, 16)
+	loop, snaps := startLoop(ctx, t, dir, Options{Quiet: true, Idle: func(whole bool) { idles <- whole }})
+	<-snaps
+	go loop.Run(ctx)
+	idle := func(what string) bool {
+		t.Helper()
+		select {
+		case whole := <-idles:
+			return whole
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no idle call %s", what)
+		}
+		return false
+	}
+	if !idle("after the first build") {
+		t.Errorf("idle after the first build: whole = false, want true")
+	}
+	select {
+	case whole := <-idles:
+		t.Fatalf("idle again (whole %v) with nothing done", whole)
+	case <-time.After(5 * IdleDelay):
+	}
+	write("content/guide.md", "---\ntitle: Guide\n---\nThe guide, edited.\n")
+	for s := range snaps {
+		if strings.Contains(fileOf(s, "/guide/index.html"), "edited") {
+			break
+		}
+	}
+	if idle("after an edit") {
+		t.Errorf("idle after a body edit: whole = true, want false")
+	}
+}
+
 func TestDescribe(t *testing.T) {
 	dir := filepath.FromSlash("/site")
 	paths := []string{filepath.Join(dir, "content", "a.md"), filepath.Join(dir, "b.md"), filepath.Join(dir, "c.md"), filepath.Join(dir, "d.md"), filepath.Join(dir, "e.md")}
