@@ -67,6 +67,28 @@ type signals struct {
 // "__Severity__: SEV-2" at the start of a line.
 var bodyLabel = regexp.MustCompile(`^\s{0,3}(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][A-Za-z /-]{1,30}?)(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*(.*?)\s*$`)
 
+// mayBeLabel reports whether bodyLabel may match line: only when every
+// byte before its first colon is one the pattern takes there (spaces, a
+// list marker, emphasis, a label's letters, spaces, slashes and
+// hyphens), as a label holds no colon. Most lines with a colon are prose
+// or links, and skip the pattern.
+func mayBeLabel(line []byte) bool {
+	c := bytes.IndexByte(line, ':')
+	if c < 0 {
+		return false
+	}
+	for _, b := range line[:c] {
+		switch {
+		case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z':
+		case b == ' ', b == '\t', b == '\n', b == '\v', b == '\f', b == '\r':
+		case b == '/', b == '-', b == '*', b == '_', b == '+':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // readSignals scans the body once, outside fenced code.
 func readSignals(body []byte) signals {
 	s := signals{labels: map[string]string{}}
@@ -100,6 +122,9 @@ func readSignals(body []byte) signals {
 			continue
 		}
 		if bytes.IndexByte(t, ':') < 0 || len(s.labels) > 64 {
+			continue
+		}
+		if !mayBeLabel(l) {
 			continue
 		}
 		if m := bodyLabel.FindSubmatch(l); m != nil {

@@ -1,8 +1,14 @@
 package page
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/handbook-dev/handbook/internal/golden"
 )
 
 func TestLooseDate(t *testing.T) {
@@ -153,5 +159,51 @@ func TestIsTemplate(t *testing.T) {
 		if got := IsTemplate(c.path, c.body); got != c.want {
 			t.Errorf("IsTemplate(%q) = %v", c.path, got)
 		}
+	}
+}
+
+// TestMayBeLabel: the filter before bodyLabel passes every line the
+// pattern matches, on every line of the corpora and of this handbook,
+// and on lines made to sit at its edges; and it spares the pattern most
+// lines with a colon.
+func TestMayBeLabel(t *testing.T) {
+	lines := []string{
+		"Owner: team-a", "- **Status:** done", "  __Team__ : x", "* Severity/Impact: high",
+		"See https://example.com", "1. Step: run it", "`code`: x", "Ünïcode: x", "\tTab label: x",
+		"**Date**: 2024", "+ Plus-list item: x", "A label with spaces longer than thirty chars: x", "No colon here",
+	}
+	for _, dir := range []string{golden.CorpusDir(t), "../.."} {
+		_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && p != dir || d.Name() == "node_modules") {
+				return filepath.SkipDir
+			}
+			if d.IsDir() || !strings.EqualFold(filepath.Ext(p), ".md") {
+				return nil
+			}
+			if src, err := os.ReadFile(p); err == nil {
+				lines = append(lines, strings.Split(string(src), "\n")...)
+			}
+			return nil
+		})
+	}
+	colons, spared := 0, 0
+	for _, l := range lines {
+		may, does := mayBeLabel([]byte(l)), bodyLabel.MatchString(l)
+		if does && !may {
+			t.Errorf("mayBeLabel(%q) = false, but the pattern matches it", l)
+		}
+		if strings.Contains(l, ":") {
+			colons++
+			if !may {
+				spared++
+			}
+		}
+	}
+	t.Logf("%d lines, %d with a colon, %d of them spared the pattern", len(lines), colons, spared)
+	if spared*3 < colons {
+		t.Errorf("only %d of %d lines with a colon spared the pattern", spared, colons)
 	}
 }
