@@ -305,6 +305,22 @@ func (b *bench) size(n int) error {
 func (b *bench) compareBuild(site string, n int) (row, error) {
 	ours, hugo := b.ours, b.hugo
 	r := row{task: "build", size: n, ours: ours.name, peer: hugo.name}
+	// Every build writes into a folder of its own, which does not exist
+	// yet, as in CI; they are all removed after the last run. Removing
+	// an output just before the next build would slow that build by the
+	// file system, not the tool: on ext4 without a journal (this
+	// machine's), creating a file or folder skips every inode freed in
+	// the last minute (six, while the block of the inode table holding
+	// it is not yet written back), one by one (fs/ext4/ialloc.c,
+	// recently_deleted), and the 25,000 of a 10,000-page output made
+	// either tool's next build spend several seconds more in the kernel,
+	// more in one run than in another.
+	var outs []string
+	defer func() {
+		for _, out := range outs {
+			os.RemoveAll(out)
+		}
+	}()
 	for i := 0; i < b.runs && tasks["build"]; i++ {
 		// Alternate which tool goes first, so that neither always
 		// runs on a warmer machine.
@@ -316,8 +332,9 @@ func (b *bench) compareBuild(site string, n int) (row, error) {
 			order = []tool{ours}
 		}
 		for _, t := range order {
-			out := filepath.Join(b.work, "out-"+strings.Fields(t.name)[0])
-			os.RemoveAll(out)
+			out := filepath.Join(b.work, fmt.Sprintf("out-%s-%d-%d", strings.Fields(t.name)[0], n, i+1))
+			os.RemoveAll(out) // left by an interrupted run
+			outs = append(outs, out)
 			s, err := measure(t.cmd(site, out))
 			if err != nil {
 				return r, fmt.Errorf("%s on %d pages: %w", t.name, n, err)
