@@ -5,11 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/handbook-dev/handbook/internal/memlimit"
 	"path/filepath"
 	"strings"
 
 	"github.com/handbook-dev/handbook/internal/build"
+	"github.com/handbook-dev/handbook/internal/memlimit"
 	"github.com/handbook-dev/handbook/internal/progress"
 	"github.com/handbook-dev/handbook/internal/site"
 )
@@ -54,8 +54,9 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	srcs.say(c.g)
-	// A big site's heap is kept near a budget rather than let grow to
-	// twice what is live; a small one never nears it.
+	// The heap grows by three quarters of what is live before it is
+	// collected, not double, and a big site's is kept near a budget; a
+	// small one never nears it.
 	defer memlimit.Start(memlimit.Budget)()
 	outDir := *out
 	if !filepath.IsAbs(outDir) {

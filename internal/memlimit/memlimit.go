@@ -3,7 +3,8 @@
 //
 // Go's collector lets the heap grow to twice what is live before it
 // collects (GOGC=100): a 100,000-page build whose live heap peaks at
-// 2.7 GB took 6.6 GB of memory; with Start, 3.9 GB. A soft memory limit (debug.SetMemoryLimit)
+// 2.7 GB took 6.6 GB of memory; with Start, 3.9 GB. Start collects at
+// GOGC=75 (BuildPercent), and a soft memory limit (debug.SetMemoryLimit)
 // makes it collect sooner as the heap nears the budget; but a limit below
 // what is live makes it collect without end. So the limit follows the
 // live heap: it is the budget, or Headroom times the live heap when that
@@ -43,12 +44,26 @@ const Budget = 3 << 30
 // every is how often the live heap is read.
 const every = 50 * time.Millisecond
 
+// BuildPercent is the GOGC Start sets: the heap may grow by three
+// quarters of what is live before it is collected, not double. A
+// 10,000-page build, 240 MB live at its peak, took 580 MB of memory with
+// 100 and 510 MB with 75, for 0.3 s more of the collector's CPU in a
+// build of 20 CPU-seconds (45 collections, 63 with 75); with 50, 450 MB
+// for 1 s more.
+const BuildPercent = 75
+
 // Start sets the soft memory limit to budget, raised as the live heap
-// grows (see the package comment), until stop is called, which puts the
-// limit back. It does nothing when GOMEMLIMIT is set.
+// grows (see the package comment), and GOGC to BuildPercent, until stop
+// is called, which puts both back. It leaves the limit alone when
+// GOMEMLIMIT is set, and GOGC when GOGC is.
 func Start(budget int64) (stop func()) {
+	restore := func() {}
+	if os.Getenv("GOGC") == "" {
+		before := debug.SetGCPercent(BuildPercent)
+		restore = func() { debug.SetGCPercent(before) }
+	}
 	if os.Getenv("GOMEMLIMIT") != "" || budget <= 0 {
-		return func() {}
+		return restore
 	}
 	before := debug.SetMemoryLimit(-1)
 	limit := budget
@@ -60,7 +75,7 @@ func Start(budget int64) (stop func()) {
 			limit = want
 			debug.SetMemoryLimit(limit)
 		}
-	}, func() { debug.SetMemoryLimit(before) })
+	}, func() { debug.SetMemoryLimit(before); restore() })
 }
 
 // watch calls f with the live heap a few times a second, until the stop

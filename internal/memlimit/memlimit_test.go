@@ -37,6 +37,30 @@ func TestStartFollowsLiveHeap(t *testing.T) {
 	}
 }
 
+// TestStartSetsPercent: Start collects at BuildPercent until stopped,
+// and leaves a GOGC the user set alone.
+func TestStartSetsPercent(t *testing.T) {
+	t.Setenv("GOGC", "")
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	stop := Start(64 << 20)
+	if got := debug.SetGCPercent(BuildPercent); got != BuildPercent {
+		t.Errorf("GOGC %d while started, want %d", got, BuildPercent)
+	}
+	stop()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC %d after stop, want 100 as before", got)
+	}
+
+	t.Setenv("GOGC", "150")
+	debug.SetGCPercent(150)
+	stop = Start(64 << 20)
+	if got := debug.SetGCPercent(150); got != 150 {
+		t.Errorf("GOGC %d with GOGC=150 set, want 150", got)
+	}
+	stop()
+}
+
 // TestStartLeavesGOMEMLIMIT: a limit the user set is left alone.
 func TestStartLeavesGOMEMLIMIT(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "5GiB")
