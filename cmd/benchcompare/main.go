@@ -158,6 +158,7 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 	if err != nil {
 		return err
 	}
+	defer b.removeLeft()
 	for _, n := range sizes {
 		if err := b.size(n); err != nil {
 			return err
@@ -181,6 +182,25 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 	return writePage(pagePath, table, b.rows)
 }
 
+// leave notes a folder the run no longer needs, removed when it ends
+// (removeLeft) rather than now. Removing a site or a build's output
+// between two measures would slow the next by the file system, not the
+// tool: on ext4 without a journal (this machine's), creating a file or
+// folder skips every inode freed in the last minute (six, while the
+// block of the inode table holding it is not yet written back), one by
+// one (fs/ext4/ialloc.c, recently_deleted). The 25,000 inodes of a
+// 10,000-page output, removed just before the next build, made either
+// tool's build spend several seconds more in the kernel, more in one run
+// than in another.
+func (b *bench) leave(dir string) { b.left = append(b.left, dir) }
+
+// removeLeft removes the folders left (leave).
+func (b *bench) removeLeft() {
+	for _, dir := range b.left {
+		os.RemoveAll(dir)
+	}
+}
+
 // parseSizes parses the comma-separated site sizes of -sizes.
 func parseSizes(sizesFlag string) ([]int, error) {
 	var sizes []int
@@ -197,6 +217,8 @@ func parseSizes(sizesFlag string) ([]int, error) {
 // bench is the state of a run: the tools compared, where they work, and
 // the results gathered so far.
 type bench struct {
+	// left are folders to remove when the run ends (leave).
+	left              []string
 	runs              int
 	work              string
 	handbook, hugoDir string
@@ -296,7 +318,7 @@ func (b *bench) size(n int) error {
 		fmt.Println(st)
 		b.searchTables = append(b.searchTables, st)
 	}
-	os.RemoveAll(site)
+	b.leave(site)
 	return nil
 }
 
@@ -306,21 +328,8 @@ func (b *bench) compareBuild(site string, n int) (row, error) {
 	ours, hugo := b.ours, b.hugo
 	r := row{task: "build", size: n, ours: ours.name, peer: hugo.name}
 	// Every build writes into a folder of its own, which does not exist
-	// yet, as in CI; they are all removed after the last run. Removing
-	// an output just before the next build would slow that build by the
-	// file system, not the tool: on ext4 without a journal (this
-	// machine's), creating a file or folder skips every inode freed in
-	// the last minute (six, while the block of the inode table holding
-	// it is not yet written back), one by one (fs/ext4/ialloc.c,
-	// recently_deleted), and the 25,000 of a 10,000-page output made
-	// either tool's next build spend several seconds more in the kernel,
-	// more in one run than in another.
-	var outs []string
-	defer func() {
-		for _, out := range outs {
-			os.RemoveAll(out)
-		}
-	}()
+	// yet, as in CI; they are removed when the whole run ends
+	// (bench.leave).
 	for i := 0; i < b.runs && tasks["build"]; i++ {
 		// Alternate which tool goes first, so that neither always
 		// runs on a warmer machine.
@@ -334,7 +343,7 @@ func (b *bench) compareBuild(site string, n int) (row, error) {
 		for _, t := range order {
 			out := filepath.Join(b.work, fmt.Sprintf("out-%s-%d-%d", strings.Fields(t.name)[0], n, i+1))
 			os.RemoveAll(out) // left by an interrupted run
-			outs = append(outs, out)
+			b.leave(out)
 			s, err := measure(t.cmd(site, out))
 			if err != nil {
 				return r, fmt.Errorf("%s on %d pages: %w", t.name, n, err)
