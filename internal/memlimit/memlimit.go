@@ -38,8 +38,12 @@ import (
 // factor.
 const Headroom = 1.2
 
-// Budget is the memory handbook build keeps its heap within by default.
-const Budget = 3 << 30
+// Budget is the memory handbook build keeps its heap within by default:
+// 3.5 GiB. A 100,000-page build (about 2.7 GB live at its peak) took
+// 87 s and 3.7 GB with it, against 135 s and 3.1 GB with 3 GiB, where
+// the collector ran most of the time near the peak (a quarter of the
+// build's CPU).
+const Budget = 3584 << 20
 
 // every is how often the live heap is read.
 const every = 50 * time.Millisecond
