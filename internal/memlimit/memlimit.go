@@ -3,7 +3,7 @@
 //
 // Go's collector lets the heap grow to twice what is live before it
 // collects (GOGC=100): a 100,000-page build whose live heap peaks at
-// 2.7 GB took 6.6 GB of memory; with Start, 3.9 GB. Start collects at
+// 2.7 GB took 6.6 GB of memory; with Start, 3.7 GB. Start collects at
 // GOGC=75 (BuildPercent), and a soft memory limit (debug.SetMemoryLimit)
 // makes it collect sooner as the heap nears the budget; but a limit below
 // what is live makes it collect without end. So the limit follows the
