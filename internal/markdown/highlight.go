@@ -36,9 +36,11 @@ import (
 //     position; a rule that can match the empty string is always tried.
 //     Most attempts are skipped that way. A rule made of a word list
 //     (wordList) is skipped too where the text does not begin with one of
-//     its words, and a rule regexp2 runs as a straight line of character
-//     steps (simpleRule: "[^'\\]+", "\s+", "[a-z_]\w*") is matched by
-//     those steps, without regexp2.
+//     its words, and matched without regexp2 when it is nothing but the
+//     words and \b (SQL's 600 keywords, "END-EXEC" among them, which
+//     regexp2 tries one by one); and a rule regexp2 runs as a straight
+//     line of character steps (simpleRule: "[^'\\]+", "\s+", "[a-z_]\w*")
+//     is matched by those steps, without regexp2.
 //   - the formatter writes each token straight into the output, without
 //     splitting the tokens into lines first nor a fmt.Sprintf per token.
 //   - lexers are looked up once per fence language.
@@ -795,12 +797,24 @@ type wordList struct {
 	// is then the match, and its one group (word).
 	exact  bool
 	before string // what the words come after: "", \b or (?<!\.)
+	// phrases are the words made of runs of letters, digits and
+	// underscores joined by spaces or hyphens (SQL's "END-EXEC", Python's
+	// "yield from"), in the list's order, with rank giving each word's
+	// place in it when there are any: the first alternative that matches
+	// is the match, and "END-EXEC" comes before "END".
+	phrases []string
+	rank    map[string]int
 }
 
 // wordsPattern is a rule made by chroma's Words: an assertion, a group of
-// alternative words of ASCII letters, digits and underscores, and the
-// rest.
-var wordsPattern = regexp.MustCompile(`^(\\b|\(\?<!\\\.\)|\(\?i\))?\(([A-Za-z0-9_]+(?:\|[A-Za-z0-9_]+)*)\)(.*)$`)
+// alternative words of ASCII letters, digits and underscores (or runs of
+// them joined by single spaces or hyphens), and the rest.
+var wordsPattern = regexp.MustCompile(`^(\\b|\(\?<!\\\.\)|\(\?i\))?\((` + wordAlt + `(?:\|` + wordAlt + `)*)\)(.*)$`)
+
+// wordAlt is one word of wordsPattern's list. A word may begin with a
+// space or a hyphen (SQL's list has " TEMP"), unless it must follow an
+// assertion (wordsOf).
+const wordAlt = `[ -]?[A-Za-z0-9_]+(?:[ -][A-Za-z0-9_]+)*`
 
 // maxWord is the longest word a wordList takes; a rule with a longer one
 // is left to its expression.
@@ -819,6 +833,7 @@ func wordsOf(pattern string, fold bool) *wordList {
 	}
 	w := &wordList{set: map[string]bool{}, fold: fold, whole: strings.HasPrefix(m[3], `\b`), before: m[1]}
 	w.exact = m[3] == `\b` && m[1] != "(?i)"
+	rank := map[string]int{}
 	for _, word := range strings.Split(m[2], "|") {
 		if len(word) > maxWord {
 			return nil
@@ -829,7 +844,17 @@ func wordsOf(pattern string, fold bool) *wordList {
 		if !w.set[word] {
 			w.set[word] = true
 			w.lens = append(w.lens, len(word))
+			rank[word] = len(rank)
+			if strings.ContainsAny(word, " -") {
+				if !asciiWord(word[0]) && w.before != "" {
+					return nil // \b or (?<!\.) before what is not a word
+				}
+				w.phrases = append(w.phrases, word)
+			}
 		}
+	}
+	if w.phrases != nil {
+		w.rank = rank
 	}
 	slices.Sort(w.lens)
 	w.lens = slices.Compact(w.lens)
@@ -885,8 +910,16 @@ func (w *wordList) mayBegin(text []rune, pos int) bool {
 	if w.whole {
 		// Each word is letters, digits and underscores: followed by \b,
 		// a match is the text's whole run of them, unless a letter beyond
-		// ASCII (which \b counts as one) comes next.
-		return w.wholeWord(text, pos) != -1
+		// ASCII (which \b counts as one) comes next; or a phrase.
+		if w.wholeWord(text, pos) != -1 {
+			return true
+		}
+		for _, p := range w.phrases {
+			if w.phraseAt(text, pos, p) != -1 {
+				return true
+			}
+		}
+		return false
 	}
 	var buf [maxWord]byte
 	longest := w.lens[len(w.lens)-1]
@@ -927,7 +960,72 @@ func (w *wordList) word(text []rune, pos int) int {
 			return -1 // inside a word: the words all begin with a word character
 		}
 	}
-	return w.wholeWord(text, pos)
+	end := w.wholeWord(text, pos)
+	if w.phrases == nil || end == -2 {
+		return end
+	}
+	// The first of the words in the list's order that matches: the run
+	// of letters, digits and underscores, or a phrase beginning with it.
+	best := -1
+	if end >= 0 {
+		best = w.rank[w.fold0(text[pos:end])]
+	}
+	for _, p := range w.phrases {
+		if best >= 0 && w.rank[p] > best {
+			break // the phrases are in the list's order
+		}
+		switch e := w.phraseAt(text, pos, p); {
+		case e == -2:
+			return -2
+		case e >= 0:
+			return e
+		}
+	}
+	return end
+}
+
+// fold0 returns the ASCII text of a word as the list holds it.
+func (w *wordList) fold0(word []rune) string {
+	var buf [maxWord]byte
+	for i, r := range word {
+		c := byte(r)
+		if w.fold && 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return string(buf[:len(word)])
+}
+
+// phraseAt returns where the phrase p ends when the text at pos is p
+// followed by \b: -1 when it is not, -2 when a character beyond ASCII is
+// in it or next to it.
+func (w *wordList) phraseAt(text []rune, pos int, p string) int {
+	if pos+len(p) > len(text) {
+		return -1
+	}
+	for i := 0; i < len(p); i++ {
+		r := text[pos+i]
+		if r >= utf8.RuneSelf {
+			return -2
+		}
+		c := byte(r)
+		if w.fold && 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != p[i] {
+			return -1
+		}
+	}
+	end := pos + len(p)
+	if end < len(text) {
+		if next := text[end]; next >= utf8.RuneSelf {
+			return -2
+		} else if asciiWord(byte(next)) {
+			return -1
+		}
+	}
+	return end
 }
 
 // wholeWord returns where the text's run of letters, digits and

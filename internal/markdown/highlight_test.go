@@ -216,7 +216,7 @@ func BenchmarkHighlight(b *testing.B) {
 // followed by several characters, on text that folds to ASCII only in
 // Unicode, and on chroma's sample of the language.
 func TestWordListsOnlyRuleOut(t *testing.T) {
-	lists, rules := 0, 0
+	lists, phrased, rules := 0, 0, 0
 	eachLexer(t, func(rl *chroma.RegexLexer, lx *lexer, sample []byte) {
 		for state, f := range lx.first {
 			for i, w := range f.words {
@@ -224,6 +224,9 @@ func TestWordListsOnlyRuleOut(t *testing.T) {
 					continue
 				}
 				lists++
+				if w.phrases != nil {
+					phrased++
+				}
 				rule := f.rules[i]
 				var probes []string
 				// Sixty of a long list's words, spread over it.
@@ -235,6 +238,11 @@ func TestWordListsOnlyRuleOut(t *testing.T) {
 							probes = append(probes, v+after, "."+v+after, "a"+v+after)
 						}
 						probes = append(probes, strings.Replace(v, "k", "\u212a", 1), v[:len(v)-1], "é"+v, "_"+v, v+v)
+						if i := strings.IndexAny(v, " -"); i >= 0 {
+							// A phrase: its first word alone, and with
+							// the gap changed.
+							probes = append(probes, v[:i], v[:i]+v[i:i+1]+"x", strings.Replace(v, v[i:i+1], v[i:i+1]+v[i:i+1], 1), strings.Replace(v, v[i:i+1], map[string]string{" ": "-", "-": " "}[v[i:i+1]], 1))
+						}
 					}
 				}
 				// On the words, where one begins; on the sample, at its
@@ -276,7 +284,10 @@ func TestWordListsOnlyRuleOut(t *testing.T) {
 	if lists < 50 {
 		t.Errorf("only %d rules with word lists: the pattern no longer recognizes chroma's Words", lists)
 	}
-	t.Logf("%d rules with word lists, %d positions ruled out", lists, rules)
+	if phrased < 5 {
+		t.Errorf("only %d word lists with phrases (SQL's END-EXEC, Python's yield from): the pattern no longer takes them", phrased)
+	}
+	t.Logf("%d rules with word lists (%d with phrases), %d positions ruled out", lists, phrased, rules)
 }
 
 // eachLexer calls f with every regular-expression lexer of chroma, as
