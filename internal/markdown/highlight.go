@@ -47,7 +47,9 @@ import (
 //
 // A delegating lexer (one language inside another: go-html-template is
 // Go templates in HTML, erb and svelte too) whose two lexers are plain
-// regular-expression lexers is run as chroma runs it, with the two fast.
+// regular-expression lexers is run as chroma runs it, with the two fast;
+// so is the language a rule hands its match to (chroma's Using: a
+// Dockerfile's RUN lines are Bash), through a registry of fast lexers.
 // Any other lexer goes through chroma's own Tokenise, with the same
 // formatter.
 
@@ -587,21 +589,72 @@ func mayStart(p *syntax.Prefix, ch rune) bool {
 
 // tokenise returns the tokens of text, coalesced as chroma.Coalesce does.
 func (lx *lexer) tokenise(text string) chroma.Iterator {
-	text = ensureLF(text)
+	return coalesce(lx.tokeniseWith(&chroma.TokeniseOptions{State: "root", EnsureLF: true}, text))
+}
+
+// tokeniseWith is chroma's RegexLexer.Tokenise: the tokens of text, as
+// they come, from the state options names.
+func (lx *lexer) tokeniseWith(options *chroma.TokeniseOptions, text string) chroma.Iterator {
+	if options.EnsureLF {
+		text = ensureLF(text)
+	}
 	newlineAdded := false
-	if lx.cfg.EnsureNL && !strings.HasSuffix(text, "\n") {
+	if !options.Nested && lx.cfg.EnsureNL && !strings.HasSuffix(text, "\n") {
 		text += "\n"
 		newlineAdded = true
 	}
-	s := &lexState{lx: lx, newlineAdded: newlineAdded, state: &chroma.LexerState{
-		Registry:       lexers.GlobalLexerRegistry,
+	s := &lexState{lx: lx, newlineAdded: newlineAdded, initial: options.State, state: &chroma.LexerState{
+		Registry:       fastLexers(),
 		Lexer:          lx.rl,
 		Text:           []rune(text),
-		Stack:          []string{"root"},
+		Stack:          []string{options.State},
 		Rules:          lx.rules,
 		MutatorContext: map[any]any{},
 	}}
-	return coalesce(s.next)
+	return s.next
+}
+
+// fastLexers is chroma's registry with its regular-expression lexers run
+// as lexer runs them. A rule that hands its match to another language
+// (chroma's Using: a Dockerfile's RUN lines to Bash, a Markdown fence to
+// its language) looks the language up in the registry of the state it
+// runs in, which is this one: the other language is fast too.
+var fastLexers = sync.OnceValue(func() *chroma.LexerRegistry {
+	reg := chroma.NewLexerRegistry()
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		reg.Register(&registered{Lexer: l})
+	}
+	return reg
+})
+
+// registered is a lexer of fastLexers: chroma's, but for Tokenise, which
+// runs a regular-expression lexer as lexer does (compiled the first time
+// it is asked for). Registering it leaves chroma's lexer as it was.
+type registered struct {
+	chroma.Lexer
+	once sync.Once
+	fast *lexer
+}
+
+func (r *registered) SetRegistry(*chroma.LexerRegistry) chroma.Lexer { return r }
+
+func (r *registered) SetAnalyser(func(string) float32) chroma.Lexer { return r }
+
+func (r *registered) Tokenise(options *chroma.TokeniseOptions, text string) (chroma.Iterator, error) {
+	r.once.Do(func() {
+		if rl, ok := r.Lexer.(*chroma.RegexLexer); ok {
+			if lx, err := newLexer(rl); err == nil {
+				r.fast = lx
+			}
+		}
+	})
+	if r.fast == nil {
+		return r.Lexer.Tokenise(options, text)
+	}
+	if options == nil {
+		options = &chroma.TokeniseOptions{State: "root", EnsureLF: true}
+	}
+	return r.fast.tokeniseWith(options, text), nil
 }
 
 // coalesce joins runs of tokens of one type and drops empty tokens, as
@@ -645,6 +698,7 @@ type lexState struct {
 	stack        []chroma.Iterator
 	newlineAdded bool
 	named        map[string]string // the named groups of the last match
+	initial      string            // the state the run starts in
 }
 
 // emitted returns the next token of the emitters a rule left, dropping
@@ -683,9 +737,9 @@ func (s *lexState) next() chroma.Token {
 		ruleIndex, rule, groups, named := s.match(rules, s.lx.first[l.State])
 		if groups == nil {
 			// As chroma (after Pygments): a newline no rule takes, out
-			// of the root state, empties the stack.
-			if l.Text[l.Pos] == '\n' && l.State != "root" {
-				l.Stack = []string{"root"}
+			// of the state the run started in, empties the stack.
+			if l.Text[l.Pos] == '\n' && l.State != s.initial {
+				l.Stack = []string{s.initial}
 				continue
 			}
 			l.Pos++

@@ -124,8 +124,12 @@ func checkSameAsChroma(t *testing.T, blocks []codeBlock) {
 func TestHighlightSameAsChroma(t *testing.T) {
 	t.Run("edge cases", func(t *testing.T) {
 		var blocks []codeBlock
-		for _, lang := range []string{"go", "python", "yaml", "bash", "json", "sql", "html", "go-html-template", "markdown", "nosuchlanguage", "", "text", "promql", "hcl", "dockerfile", "rust", "java", "c", "ruby", "typescript"} {
-			for _, code := range []string{"", "\n", "x", "a\r\nb\rc\n", "no newline at the end", "<b>&amp;\"'</b>\n", "func main() {\n\tfmt.Println(\"héllo, 世界\")\n}\n", "# comment\nkey: value # more\n", "\"unterminated\nstring\n", "SELECT * FROM t WHERE a = 'b';\n"} {
+		for _, lang := range []string{"go", "python", "yaml", "bash", "json", "sql", "html", "go-html-template", "markdown", "docker", "php", "nosuchlanguage", "", "text", "promql", "hcl", "dockerfile", "rust", "java", "c", "ruby", "typescript"} {
+			for _, code := range []string{"", "\n", "x", "a\r\nb\rc\n", "no newline at the end", "<b>&amp;\"'</b>\n", "func main() {\n\tfmt.Println(\"héllo, 世界\")\n}\n", "# comment\nkey: value # more\n", "\"unterminated\nstring\n", "SELECT * FROM t WHERE a = 'b';\n",
+				// Rules that hand their match to another language (Using).
+				"FROM alpine:3.20\nRUN apk add --no-cache curl \\\n    && echo \"$HOME\" > /tmp/x\nCMD [\"sh\", \"-c\", \"echo hi\"]\n",
+				"<style>p { color: red }</style>\n<script>let x = `a${1}`;</script>\n",
+				"# Title\n\n```go\nfunc f() {}\n```\n\n```sql\nSELECT 1;\n```\n"} {
 				blocks = append(blocks, codeBlock{where: "edge", lang: lang, code: code})
 			}
 		}
