@@ -370,6 +370,30 @@ type firstOf struct {
 	// steps ("[^'\\]+", "\s+", "[a-z_]\w*", "."), is that line; nil for
 	// other rules.
 	simple []simpleRule
+	// ascii holds, for each rule, the ASCII characters mayStart allows
+	// with its first characters, bit c of word c/64: most text is ASCII,
+	// and mayStart's class lookup (three, ignoring case) at every rule and
+	// position was a tenth of highlighting.
+	ascii [][2]uint64
+}
+
+// may reports whether rule i can start with ch, as mayStart says.
+func (f *firstOf) may(i int, ch rune) bool {
+	if ch < utf8.RuneSelf {
+		return f.ascii[i][ch>>6]&(1<<(ch&63)) != 0
+	}
+	return mayStart(f.first[i], ch)
+}
+
+// asciiStarts returns the ASCII characters mayStart allows with p.
+func asciiStarts(p *syntax.Prefix) [2]uint64 {
+	var set [2]uint64
+	for c := rune(0); c < utf8.RuneSelf; c++ {
+		if mayStart(p, c) {
+			set[c>>6] |= 1 << (c & 63)
+		}
+	}
+	return set
 }
 
 // newLexer compiles rl's rules as chroma does (the same patterns, flags,
@@ -439,14 +463,16 @@ restart:
 		fs := make([]*syntax.Prefix, len(rs))
 		ws := make([]*wordList, len(rs))
 		sims := make([]simpleRule, len(rs))
+		ascii := make([][2]uint64, len(rs))
 		for i, r := range rs {
 			p, ok := first[r]
 			if !ok && r.Regexp != nil {
 				p = firstChars(compiled(r.Regexp.String()))
 			}
 			fs[i], ws[i], sims[i] = p, words[r], simple[r]
+			ascii[i] = asciiStarts(p)
 		}
-		lx.first[state] = firstOf{rules: rs, first: fs, words: ws, simple: sims}
+		lx.first[state] = firstOf{rules: rs, first: fs, words: ws, simple: sims, ascii: ascii}
 	}
 	return lx, nil
 }
@@ -778,7 +804,7 @@ func (s *lexState) match(rules []*chroma.CompiledRule, f firstOf) (int, *chroma.
 	ch := l.Text[l.Pos]
 	for i, rule := range rules {
 		known := i < len(f.rules) && f.rules[i] == rule
-		if known && (!mayStart(f.first[i], ch) || f.words[i] != nil && !f.words[i].mayBegin(l.Text, l.Pos)) {
+		if known && (!f.may(i, ch) || f.words[i] != nil && !f.words[i].mayBegin(l.Text, l.Pos)) {
 			continue
 		}
 		if known && f.words[i] != nil && f.words[i].exact {

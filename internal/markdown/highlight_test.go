@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
@@ -377,5 +378,32 @@ func TestDelegatedLexers(t *testing.T) {
 			continue
 		}
 		checkSameAsChroma(t, []codeBlock{{where: "delegated", lang: lang, code: src}, {where: "delegated, no template", lang: lang, code: "<p>plain</p>\n"}})
+	}
+}
+
+// TestASCIIStartsAsMayStart: the ASCII table of a rule's first characters
+// (firstOf.may) allows exactly the characters mayStart allows, for every
+// rule of every lexer; beyond ASCII, may is mayStart.
+func TestASCIIStartsAsMayStart(t *testing.T) {
+	checked := 0
+	eachLexer(t, func(rl *chroma.RegexLexer, lx *lexer, _ []byte) {
+		for state, f := range lx.first {
+			for i := range f.rules {
+				for _, c := range []rune{0, '\t', '\n', ' ', '"', '$', '0', '9', '?', '@', 'A', 'K', 'Z', '[', '_', '`', 'a', 'k', 'z', '{', '~', 0x7f, 'é', 'K', 'ſ'} {
+					if got, want := f.may(i, c), mayStart(f.first[i], c); got != want {
+						t.Fatalf("%s, state %s, rule %q: may(%q) = %v, mayStart %v", rl.Config().Name, state, f.rules[i].Pattern, c, got, want)
+					}
+				}
+				for c := rune(0); c < utf8.RuneSelf; c++ {
+					if f.may(i, c) != mayStart(f.first[i], c) {
+						t.Fatalf("%s, state %s, rule %q: may(%q) is not mayStart's", rl.Config().Name, state, f.rules[i].Pattern, c)
+					}
+				}
+				checked++
+			}
+		}
+	})
+	if checked < 1000 {
+		t.Errorf("only %d rules checked", checked)
 	}
 }
