@@ -345,20 +345,21 @@ func (d *Document) index(unsafe bool) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
+		// One string for the id in IDs and in Headings.
+		idText := ""
 		if id, ok := n.AttributeString("id"); ok {
 			if b, ok := id.([]byte); ok {
-				d.IDs[string(b)] = true
+				idText = string(b)
+				d.IDs[idText] = true
 			}
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			id, _ := n.AttributeString("id")
-			b, _ := id.([]byte)
 			line := 0
 			if n.Lines().Len() > 0 {
 				line, _ = d.Pos(n.Lines().At(0).Start)
 			}
-			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: plainText(n, src), ID: string(b), Line: line})
+			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: plainText(n, src), ID: idText, Line: line})
 		case *Ref:
 			n.Info.Line, n.Info.Col = d.Pos(n.Info.Offset)
 			d.Refs = append(d.Refs, n.Info)
