@@ -1009,10 +1009,7 @@ func (w *wordList) mayBegin(text []rune, pos int) bool {
 		if r >= utf8.RuneSelf {
 			return true
 		}
-		if w.fold && 'A' <= r && r <= 'Z' {
-			r += 'a' - 'A'
-		}
-		buf[n] = byte(r)
+		buf[n] = w.lower(byte(r))
 	}
 	for _, l := range w.lens {
 		if l > n {
@@ -1068,11 +1065,7 @@ func (w *wordList) word(text []rune, pos int) int {
 func (w *wordList) fold0(word []rune) string {
 	var buf [maxWord]byte
 	for i, r := range word {
-		c := byte(r)
-		if w.fold && 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
+		buf[i] = w.lower(byte(r))
 	}
 	return string(buf[:len(word)])
 }
@@ -1089,11 +1082,7 @@ func (w *wordList) phraseAt(text []rune, pos int, p string) int {
 		if r >= utf8.RuneSelf {
 			return -2
 		}
-		c := byte(r)
-		if w.fold && 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != p[i] {
+		if w.lower(byte(r)) != p[i] {
 			return -1
 		}
 	}
@@ -1127,15 +1116,21 @@ func (w *wordList) wholeWord(text []rune, pos int) int {
 		if n == longest {
 			return -1 // a run longer than the longest word
 		}
-		if w.fold && 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[n] = c
+		buf[n] = w.lower(c)
 	}
 	if !w.set[string(buf[:n])] {
 		return -1
 	}
 	return pos + n
+}
+
+// lower returns the ASCII character c as the list holds it: in lower
+// case when the rule ignores case.
+func (w *wordList) lower(c byte) byte {
+	if w.fold && 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // asciiWord reports whether c is a letter, digit or underscore.
