@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"math/bits"
 	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -40,7 +42,10 @@ import (
 //     words and \b (SQL's 600 keywords, "END-EXEC" among them, which
 //     regexp2 tries one by one); and a rule regexp2 runs as a straight
 //     line of character steps (simpleRule: "[^'\\]+", "\s+", "[a-z_]\w*")
-//     is matched by those steps, without regexp2.
+//     is matched by those steps, without regexp2. Any other rule is
+//     skipped where the text holds, before a character the rule cannot
+//     take, none of the characters one of which its match must take
+//     (bound: Bash's "(\b\w+)(\s*)(\+?=)" needs an "=").
 //   - the formatter writes each token straight into the output, without
 //     splitting the tokens into lines first nor a fmt.Sprintf per token.
 //   - lexers are looked up once per fence language.
@@ -375,6 +380,28 @@ type firstOf struct {
 	// and mayStart's class lookup (three, ignoring case) at every rule and
 	// position was a tenth of highlighting.
 	ascii [][2]uint64
+	// bounds, for a rule regexp2 runs, are the characters its matches are
+	// made of (bound), taken the first time regexp2 is to run it (most
+	// rules of a large lexer never are); noBound when there is none.
+	bounds []atomic.Pointer[bound]
+}
+
+// noBound stands for a rule without a bound.
+var noBound = &bound{}
+
+// boundAt returns rule i's bound, or nil.
+func (f *firstOf) boundAt(i int) *bound {
+	b := f.bounds[i].Load()
+	if b == nil {
+		if b = boundOf(f.rules[i].Regexp.String()); b == nil {
+			b = noBound
+		}
+		f.bounds[i].Store(b)
+	}
+	if b == noBound {
+		return nil
+	}
+	return b
 }
 
 // may reports whether rule i can start with ch, as mayStart says.
@@ -464,6 +491,7 @@ restart:
 		ws := make([]*wordList, len(rs))
 		sims := make([]simpleRule, len(rs))
 		ascii := make([][2]uint64, len(rs))
+		bs := make([]atomic.Pointer[bound], len(rs))
 		for i, r := range rs {
 			p, ok := first[r]
 			if !ok && r.Regexp != nil {
@@ -472,7 +500,7 @@ restart:
 			fs[i], ws[i], sims[i] = p, words[r], simple[r]
 			ascii[i] = asciiStarts(p)
 		}
-		lx.first[state] = firstOf{rules: rs, first: fs, words: ws, simple: sims, ascii: ascii}
+		lx.first[state] = firstOf{rules: rs, first: fs, words: ws, simple: sims, ascii: ascii, bounds: bs}
 	}
 	return lx, nil
 }
@@ -836,6 +864,11 @@ func (s *lexState) match(rules []*chroma.CompiledRule, f firstOf) (int, *chroma.
 			s.named["0"] = text
 			return i, rule, []string{text}, s.named
 		}
+		if known {
+			if b := f.boundAt(i); b != nil && b.rulesOut(l.Text, l.Pos) {
+				continue
+			}
+		}
 		m, err := rule.Regexp.FindRunesMatchStartingAt(l.Text, l.Pos)
 		if m != nil && err == nil && m.RuneIndex == l.Pos {
 			gs := m.Groups()
@@ -855,6 +888,206 @@ func (s *lexState) match(rules []*chroma.CompiledRule, f firstOf) (int, *chroma.
 		}
 	}
 	return 0, &chroma.CompiledRule{}, nil, nil
+}
+
+// A bound is what every match of a rule is made of: the characters it
+// can take (can, for ASCII; beyond when it can take any beyond ASCII), and
+// ASCII characters one of which it must take (must). Where the text
+// holds none of must before a character the rule cannot take, the rule
+// cannot match: Bash's "(\b\w+)(\s*)(\+?=)", tried at every word, must take
+// an "=", and most words are followed by a space and then something else
+// than a word, a space or "=".
+type bound struct {
+	can, must [2]uint64
+	beyond    bool
+}
+
+// boundReach is how far rulesOut looks: a rule whose match may reach
+// further is left to regexp2.
+const boundReach = 16
+
+// rulesOut reports whether no match of the rule can start at pos.
+func (b *bound) rulesOut(text []rune, pos int) bool {
+	for i := pos; i < len(text) && i < pos+boundReach; i++ {
+		c := text[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return !b.beyond
+		case b.must[c>>6]&(1<<(c&63)) != 0:
+			return false
+		case b.can[c>>6]&(1<<(c&63)) == 0:
+			return true
+		}
+	}
+	return pos+boundReach > len(text)
+}
+
+// boundOf returns the bound of a rule's pattern (as regexp2 compiles
+// it), or nil when it cannot tell: a pattern that ignores case, refers
+// back to a group or tests one, or must take no character it can name.
+func boundOf(pattern string) *bound {
+	tree, err := syntax.Parse(pattern, syntax.ParseOptions{})
+	if err != nil {
+		return nil
+	}
+	sets := charSets{}
+	must, ok := sets.mustTake(tree.Root)
+	if !ok || must == [2]uint64{} {
+		return nil
+	}
+	b := &bound{}
+	if !b.take(tree.Root, sets) {
+		return nil
+	}
+	// A rule that can take nearly any character ("(.*?)(=)") would be
+	// scanned up to boundReach at every attempt, for nothing.
+	refused := 0
+	for c := rune(' '); c <= '~'; c++ {
+		if b.can[c>>6]&(1<<(c&63)) == 0 {
+			refused++
+		}
+	}
+	if refused < minRefused {
+		return nil
+	}
+	b.must = must
+	return b
+}
+
+// minRefused is how many of ASCII's printable characters a rule's bound
+// must refuse to be worth a scan.
+const minRefused = 8
+
+// take adds to b.can and b.beyond what n can take; false when it cannot
+// tell.
+func (b *bound) take(n *syntax.RegexNode, sets charSets) bool {
+	if n.Options&syntax.IgnoreCase != 0 {
+		return false
+	}
+	switch n.T {
+	case syntax.NtOne, syntax.NtOneloop, syntax.NtOnelazy, syntax.NtOneloopatomic:
+		b.add(n.Ch)
+	case syntax.NtMulti:
+		for _, c := range n.Str {
+			b.add(c)
+		}
+	case syntax.NtNotone, syntax.NtNotoneloop, syntax.NtNotonelazy, syntax.NtNotoneloopatomic,
+		syntax.NtSet, syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
+		set := sets.of(n)
+		b.can[0] |= set[0]
+		b.can[1] |= set[1]
+		b.beyond = true
+	case syntax.NtBol, syntax.NtEol, syntax.NtBoundary, syntax.NtNonboundary, syntax.NtBeginning,
+		syntax.NtStart, syntax.NtEndZ, syntax.NtEnd, syntax.NtECMABoundary, syntax.NtNonECMABoundary,
+		syntax.NtNothing, syntax.NtEmpty, syntax.NtUpdateBumpalong:
+	case syntax.NtPosLook, syntax.NtNegLook:
+		// Takes nothing; a group it captures is only ever taken by a
+		// reference back to it, which gives up.
+	case syntax.NtAlternate, syntax.NtConcatenate, syntax.NtLoop, syntax.NtLazyloop,
+		syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+		for _, k := range n.Children {
+			if !b.take(k, sets) {
+				return false
+			}
+		}
+	default: // references back, conditions, anything new
+		return false
+	}
+	return true
+}
+
+func (b *bound) add(c rune) {
+	if c >= utf8.RuneSelf {
+		b.beyond = true
+		return
+	}
+	b.can[c>>6] |= 1 << (c & 63)
+}
+
+// charSets remembers the ASCII characters of the one-character nodes of
+// a pattern: mustTake and take both ask.
+type charSets map[*syntax.RegexNode][2]uint64
+
+// of returns the ASCII characters a one-character node takes.
+func (cs charSets) of(n *syntax.RegexNode) [2]uint64 {
+	if set, ok := cs[n]; ok {
+		return set
+	}
+	var set [2]uint64
+	for c := rune(0); c < utf8.RuneSelf; c++ {
+		var in bool
+		switch n.T {
+		case syntax.NtNotone, syntax.NtNotoneloop, syntax.NtNotonelazy, syntax.NtNotoneloopatomic:
+			in = c != n.Ch
+		default:
+			in = n.Set.CharIn(c)
+		}
+		if in {
+			set[c>>6] |= 1 << (c & 63)
+		}
+	}
+	cs[n] = set
+	return set
+}
+
+// mustTake returns ASCII characters one of which every match of n
+// takes (a character beyond ASCII it may take instead makes rulesOut
+// leave the rule to regexp2, as the pattern's bound is then beyond
+// ASCII); false when it cannot tell.
+func (cs charSets) mustTake(n *syntax.RegexNode) ([2]uint64, bool) {
+	one := func(c rune) ([2]uint64, bool) {
+		if c >= utf8.RuneSelf {
+			return [2]uint64{}, false
+		}
+		var set [2]uint64
+		set[c>>6] |= 1 << (c & 63)
+		return set, true
+	}
+	switch n.T {
+	case syntax.NtOne:
+		return one(n.Ch)
+	case syntax.NtMulti:
+		return one(n.Str[0])
+	case syntax.NtOneloop, syntax.NtOnelazy, syntax.NtOneloopatomic:
+		if n.M >= 1 {
+			return one(n.Ch)
+		}
+	case syntax.NtNotone, syntax.NtSet:
+		return cs.of(n), true
+	case syntax.NtNotoneloop, syntax.NtNotonelazy, syntax.NtNotoneloopatomic,
+		syntax.NtSetloop, syntax.NtSetlazy, syntax.NtSetloopatomic:
+		if n.M >= 1 {
+			return cs.of(n), true
+		}
+	case syntax.NtLoop, syntax.NtLazyloop:
+		if n.M >= 1 {
+			return cs.mustTake(n.Children[0])
+		}
+	case syntax.NtCapture, syntax.NtGroup, syntax.NtAtomic:
+		return cs.mustTake(n.Children[0])
+	case syntax.NtConcatenate:
+		// Any part will do: the one with the fewest characters.
+		var best [2]uint64
+		found := false
+		for _, k := range n.Children {
+			if set, ok := cs.mustTake(k); ok && (!found || bits.OnesCount64(set[0])+bits.OnesCount64(set[1]) < bits.OnesCount64(best[0])+bits.OnesCount64(best[1])) {
+				best, found = set, true
+			}
+		}
+		return best, found
+	case syntax.NtAlternate:
+		var all [2]uint64
+		for _, k := range n.Children {
+			set, ok := cs.mustTake(k)
+			if !ok {
+				return [2]uint64{}, false
+			}
+			all[0] |= set[0]
+			all[1] |= set[1]
+		}
+		return all, len(n.Children) > 0
+	}
+	return [2]uint64{}, false
 }
 
 // A wordList is the list of words one of which a rule's match must begin

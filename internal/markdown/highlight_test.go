@@ -407,3 +407,56 @@ func TestASCIIStartsAsMayStart(t *testing.T) {
 		t.Errorf("only %d rules checked", checked)
 	}
 }
+
+// TestBoundsOnlyRuleOut: where a rule's bound (the characters its matches
+// are made of) says no match can start, the rule's expression matches
+// nothing, for every rule of every lexer that has one, at every position
+// of chroma's sample of the language and of text with characters of
+// every kind, and of the generated site's code blocks in the languages
+// it has.
+func TestBoundsOnlyRuleOut(t *testing.T) {
+	rules, out := 0, 0
+	extra := " \t\n\r\u00a0x_9é\u212aİß\u2028{}[]()'\"\\`$;|&<>=#-+=:.,/*!?@%^~\x00 a = b\nx += 1\nkey: value\nf(x)\n"
+	check := func(rl *chroma.RegexLexer, lx *lexer, text []rune) {
+		for _, f := range lx.first {
+			for i := range f.bounds {
+				b := f.boundAt(i)
+				if b == nil {
+					continue
+				}
+				for pos := range text {
+					if !b.rulesOut(text, pos) {
+						continue
+					}
+					out++
+					if m, err := f.rules[i].Regexp.FindRunesMatchStartingAt(text, pos); err == nil && m != nil && m.RuneIndex == pos {
+						t.Fatalf("%s, rule %q: ruled out at %d of %.80q, where it matches %q", rl.Config().Name, f.rules[i].Pattern, pos, string(text[pos:]), m.String())
+					}
+				}
+			}
+		}
+	}
+	eachLexer(t, func(rl *chroma.RegexLexer, lx *lexer, sample []byte) {
+		for _, f := range lx.first {
+			for i := range f.bounds {
+				if f.boundAt(i) != nil {
+					rules++
+				}
+			}
+		}
+		check(rl, lx, []rune(string(sample[:min(len(sample), 3000)])+extra))
+	})
+	dir := t.TempDir()
+	if err := sitegen.Generate(dir, 100, 1); err != nil {
+		t.Fatal(err)
+	}
+	for _, bl := range codeBlocks(t, dir) {
+		if h := highlighterFor(bl.lang); h.fast != nil {
+			check(h.fast.rl, h.fast, []rune(bl.code))
+		}
+	}
+	if rules < 1000 {
+		t.Errorf("only %d rules with bounds: boundOf no longer finds them", rules)
+	}
+	t.Logf("%d rules with bounds, %d positions ruled out", rules, out)
+}
