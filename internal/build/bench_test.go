@@ -163,6 +163,38 @@ func BenchmarkLiveEdits(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	// A renamed page: its old file gone and its new one there in one save.
+	renamed := strings.TrimSuffix(runbook, ".md") + "-renamed.md"
+	b.Run("renamed-page", func(b *testing.B) {
+		rendered := 0
+		for i := 0; i < b.N; i++ {
+			from, to := runbook, renamed
+			if _, err := os.Stat(runbook); err != nil {
+				from, to = renamed, runbook // renamed by the run before
+			}
+			if err := os.Rename(from, to); err != nil {
+				b.Fatal(err)
+			}
+			res, err := live.UpdateFirst(context.Background(), []string{from, to})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if res.First {
+				if res, err = live.Finish(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if !res.Partial {
+				b.Fatal("the site was rendered whole")
+			}
+			rendered += res.Rendered
+		}
+		b.ReportMetric(float64(rendered)/float64(b.N), "files/op")
+	})
+	if _, err := os.Stat(renamed); err == nil {
+		os.Rename(renamed, runbook)
+		live.Update(context.Background(), []string{renamed, runbook})
+	}
 }
 
 func benchLive(b *testing.B, edit func(int) string, partial bool) {
