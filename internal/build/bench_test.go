@@ -233,7 +233,7 @@ func benchLive(b *testing.B, edit func(int) string, partial bool) {
 		if res.Partial != partial {
 			b.Fatalf("partial = %v, want %v", res.Partial, partial)
 		}
-		if strings.Contains(b.Name(), "Search") && live.UpdateSearch() == nil {
+		if strings.Contains(b.Name(), "Search") && live.UpdateSearch(context.Background()) == nil {
 			b.Fatal("no search update")
 		}
 	}

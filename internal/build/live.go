@@ -559,7 +559,11 @@ func (l *Live) glance(paths []string, start time.Time) *LiveResult {
 // when the index was replaced meanwhile. It is separate so that the pages
 // an edit changed can be served (and browsers reloaded) before the index
 // is rewritten, and it may run beside Update and Build.
-func (l *Live) UpdateSearch() *LiveResult {
+//
+// An index built whole stops when ctx is done (an edit came: the index
+// is stale before it is finished, and it takes the cores from the edit's
+// update); it is built whole again by the next call.
+func (l *Live) UpdateSearch(ctx context.Context) *LiveResult {
 	start := time.Now()
 	l.mu.Lock()
 	// The documents are made under the lock: Update changes pages in
@@ -591,7 +595,15 @@ func (l *Live) UpdateSearch() *LiveResult {
 	}
 	l.ixMu.Lock()
 	if whole {
-		ix, docs = search.Build(all), nil
+		var err error
+		if ix, err = search.BuildContext(ctx, all); err != nil {
+			l.ixMu.Unlock()
+			l.mu.Lock()
+			l.wholeIndex = true
+			l.mu.Unlock()
+			return nil
+		}
+		docs = nil
 	}
 	ok := len(docs) == 0 || ix.Update(docs)
 	if !ok {

@@ -211,7 +211,19 @@ func TestLiveMatchesBuild(t *testing.T) {
 			}
 			t.Logf("edit %d (%s): first look, then the rest", i, e.name)
 		}
-		if s := live.UpdateSearch(); s != nil {
+		if live.SearchWhole() {
+			// The preview stops a whole index when an edit comes: it is
+			// built whole again by the next update.
+			stopped, stop := context.WithCancel(context.Background())
+			stop()
+			if live.UpdateSearch(stopped) != nil {
+				t.Errorf("edit %d (%s): a stopped whole search index was built", i, e.name)
+			}
+			if !live.SearchWhole() || !live.SearchPending() {
+				t.Errorf("edit %d (%s): a stopped whole search index is not to be built again", i, e.name)
+			}
+		}
+		if s := live.UpdateSearch(context.Background()); s != nil {
 			got.Files = s.Files // the same Live: packed alike
 		} else if e.partial {
 			t.Errorf("edit %d (%s): no search update after a partial update", i, e.name)

@@ -118,10 +118,12 @@ type Loop struct {
 	// probs and total are the problems last published.
 	probs []serve.Problem
 	total int
-	// searching is set while a search index update runs; lastBatch is
-	// when the last batch of changes came.
-	searching bool
-	lastBatch time.Time
+	// searching is set while a search index update runs, which
+	// stopSearch stops if it builds the index whole; lastBatch is when
+	// the last batch of changes came.
+	searching  bool
+	stopSearch context.CancelFunc
+	lastBatch  time.Time
 	// batches and werrs are the watcher's (Start).
 	batches <-chan watch.Batch
 	werrs   <-chan error
@@ -190,6 +192,12 @@ func (l *Loop) Run(ctx context.Context) {
 				return // the watcher's context is done
 			}
 			l.lastBatch = time.Now()
+			if l.searching {
+				// A whole index being built is stale already, and would
+				// take the cores from this update: stopped, it is built
+				// again once the files are quiet.
+				l.stopSearch()
+			}
 			// A changed configuration is read again; a broken one is
 			// shown, not fatal, and the site is built again once it works.
 			if slices.Contains(b.Paths, l.opts.ConfigFile) || l.live == nil {
@@ -315,7 +323,12 @@ func (l *Loop) startSearch(done chan<- searchResult) <-chan time.Time {
 	}
 	l.searching = true
 	live := l.live
-	go func() { done <- searchResult{live, live.UpdateSearch()} }()
+	ctx, cancel := context.WithCancel(context.Background())
+	l.stopSearch = cancel
+	go func() {
+		defer cancel()
+		done <- searchResult{live, live.UpdateSearch(ctx)}
+	}()
 	return nil
 }
 

@@ -771,7 +771,17 @@ func (ix *Index) put(sitePath string, data []byte) {
 }
 
 // Build indexes docs (the published pages) on every core.
-func Build(docs []Doc) *Index { return build(docs, nil) }
+func Build(docs []Doc) *Index { return build(context.Background(), docs, nil) }
+
+// BuildContext is Build, stopped when ctx is done (the preview's whole
+// index, which the next edit makes stale): it returns ctx's error then.
+func BuildContext(ctx context.Context, docs []Doc) (*Index, error) {
+	ix := build(ctx, docs, nil)
+	if ix == nil {
+		return nil, ctx.Err()
+	}
+	return ix, nil
+}
 
 // BuildStatic is Build for an index that is never updated (handbook
 // build, which writes the files and is done). It hands each file to emit
@@ -786,7 +796,7 @@ func BuildStatic(docs []Doc, emit func(sitePath string, data []byte) error) erro
 		mu    sync.Mutex
 		first error
 	)
-	build(docs, func(sitePath string, data []byte) {
+	build(context.Background(), docs, func(sitePath string, data []byte) {
 		mu.Lock()
 		failed := first != nil
 		mu.Unlock()
@@ -804,8 +814,10 @@ func BuildStatic(docs []Doc, emit func(sitePath string, data []byte) error) erro
 	return first
 }
 
-// build indexes docs; with emit, statically (BuildStatic).
-func build(docs []Doc, emit func(sitePath string, data []byte)) *Index {
+// build indexes docs; with emit, statically (BuildStatic). It returns
+// nil when ctx is done before the documents are analysed, which is most
+// of its work.
+func build(ctx context.Context, docs []Doc, emit func(sitePath string, data []byte)) *Index {
 	static := emit != nil
 	docs = slices.Clone(docs)
 	slices.SortFunc(docs, func(a, b Doc) int { return cmp.Compare(a.URL, b.URL) })
@@ -828,7 +840,7 @@ func build(docs []Doc, emit func(sitePath string, data []byte)) *Index {
 	scores := make([][]scored, len(docs))
 	termIDs := make([][]int32, len(docs)) // in the order of scores
 	vocab := make([]idSet, len(docs))
-	_ = parallel.Each(context.Background(), len(docs), 0, func(i int) error {
+	err := parallel.Each(ctx, len(docs), 0, func(i int) error {
 		ix.docs[i].takeText()
 		if !static {
 			ix.sums[i] = docSum(&ix.docs[i])
@@ -844,6 +856,9 @@ func build(docs []Doc, emit func(sitePath string, data []byte)) *Index {
 		a.done()
 		return nil
 	})
+	if err != nil {
+		return nil
+	}
 	df := make([]int32, len(ix.in.strs))
 	for _, terms := range termIDs {
 		for _, id := range terms {
