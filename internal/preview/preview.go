@@ -30,7 +30,8 @@
 // and published as one more snapshot with the same problems, so that the
 // browser reloads the edited page without waiting for the index; an index
 // built whole again (a page added or removed) waits until the files have
-// been quiet for a second (Options.SearchIdle).
+// been quiet for a second (Options.SearchIdle), and is stopped by the next
+// batch of changes, which would otherwise share the cores with it.
 //
 // A line per batch, "changed: content/a.md, content/b.md", goes to
 // Options.Log unless Options.Quiet, with the watcher's errors; the server
