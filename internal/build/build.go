@@ -208,7 +208,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	opts.Progress.Phase("rendering and writing files", p.r.Files())
 	if out != "" {
-		err = writeOut(ctx, out, p, manifestFile(p, opts), opts.Progress)
+		err = writeOut(ctx, out, p, func() []byte { return manifestFile(p, opts) }, opts.Progress)
 	} else {
 		// The search index is built beside the rendering, as writeOut
 		// does, into a map of its own.

@@ -22,7 +22,7 @@ import (
 // writeOut renders the prepared site, its search index and its manifest
 // into a temporary folder beside out, and swaps it in for out once
 // complete. On any error out is left as it was.
-func writeOut(ctx context.Context, out string, p *prepared, manifest []byte, progress *progress.Line) error {
+func writeOut(ctx context.Context, out string, p *prepared, manifest func() []byte, progress *progress.Line) error {
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
 	if err != nil {
 		return fmt.Errorf("create temporary output folder: %w", err)
@@ -78,7 +78,10 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest []byte, pro
 		err = ierr
 	}
 	if err == nil {
-		err = w.write(manifestPath, manifest)
+		// Made once the pages are written, when their HTML and sources
+		// are gone: made before, it was 100 MB more at the peak of a
+		// 100,000-page build.
+		err = w.write(manifestPath, manifest())
 	}
 	if werr := w.close(); err == nil {
 		err = werr

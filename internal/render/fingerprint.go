@@ -353,7 +353,9 @@ func (f *fingerprinting) figureInputs(info *SiteInfo, k page.Kind, ps, rows []*s
 }
 
 // navSum hashes what navTree.items(cur) reads: the children of the root
-// and of every folder on the way to cur (folderSum), and cur.
+// and of every folder on the way to cur that the sidebar lists
+// (folderSum), the child on the way to cur when a long folder lists it
+// past its cut, and cur.
 func (f *fingerprinting) navSum(t *navTree, cur string) uint64 {
 	h := f.words()
 	h.str(t.base)
@@ -361,6 +363,12 @@ func (f *fingerprinting) navSum(t *navTree, cur string) uint64 {
 	var walk func(n *navNode)
 	walk = func(n *navNode) {
 		h.word(f.folderSum(n))
+		if len(n.children) > maxSiblings {
+			if i := n.onPath(cur); i >= maxSiblings {
+				h.word(uint64(i))
+				navChildSum(&h, n.children[i])
+			}
+		}
 		for _, k := range n.children {
 			if len(k.children) > 0 && strings.HasPrefix(cur, k.url) {
 				walk(k)
@@ -371,8 +379,11 @@ func (f *fingerprinting) navSum(t *navTree, cur string) uint64 {
 	return h.sum()
 }
 
-// folderSum hashes a folder's children as the sidebar shows them: title,
-// URL, whether linked and whether a folder, in order. Remembered.
+// folderSum hashes a folder's children as the sidebar lists them: title,
+// URL, whether linked and whether a folder, in order, of as many as a
+// folder lists (maxSiblings), and how many there are. A page past a long
+// folder's cut shows in its own sidebar only (navSum): a title edited
+// there changes no other page. Remembered.
 func (f *fingerprinting) folderSum(n *navNode) uint64 {
 	f.mu.Lock()
 	s, ok := f.folders[n]
@@ -383,17 +394,23 @@ func (f *fingerprinting) folderSum(n *navNode) uint64 {
 	h := f.words()
 	h.str(n.url)
 	h.bool(n.linked)
-	for _, k := range n.children {
-		h.str(k.title)
-		h.str(k.url)
-		h.bool(k.linked)
-		h.bool(len(k.children) > 0)
+	h.word(uint64(len(n.children)))
+	for _, k := range n.children[:min(len(n.children), maxSiblings)] {
+		navChildSum(&h, k)
 	}
 	s = h.sum()
 	f.mu.Lock()
 	f.folders[n] = s
 	f.mu.Unlock()
 	return s
+}
+
+// navChildSum hashes what the sidebar shows of a folder's child.
+func navChildSum(h *words, k *navNode) {
+	h.str(k.title)
+	h.str(k.url)
+	h.bool(k.linked)
+	h.bool(len(k.children) > 0)
 }
 
 // How the walker hashes a page it meets.

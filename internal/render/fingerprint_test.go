@@ -71,10 +71,7 @@ func fpStates(t *testing.T, layouts map[string]string) []fpState {
 			}
 		}
 	}
-	edits := []struct {
-		name string
-		do   func()
-	}{
+	edits := []fpEdit{
 		{"as generated", func() {}},
 		{"title", re(runbook, `(?m)^title: .*$`, "title: Aaa first of all")},
 		{"ADR status", re(adr, `(?m)^status: .*$`, "status: deprecated")},
@@ -90,6 +87,19 @@ func fpStates(t *testing.T, layouts map[string]string) []fpState {
 		{"body link", re(guide, `$`, "\nSee [the first one](../../../runbooks/brand-new/first.md).\n")},
 		{"page removed", func() { os.Remove(fresh) }},
 	}
+	return renderStates(t, dir, edits)
+}
+
+// fpEdit is one edit of a site's files.
+type fpEdit struct {
+	name string
+	do   func()
+}
+
+// renderStates makes each edit of the site in dir in turn, and loads and
+// renders it after each.
+func renderStates(t *testing.T, dir string, edits []fpEdit) []fpState {
+	t.Helper()
 	th, err := LoadTheme(themes.Default(), dir, Funcs("/", time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)))
 	if err != nil {
 		t.Fatal(err)
@@ -508,5 +518,69 @@ func fingerprintStates(t *testing.T, dir string) (*site.Config, func() (map[stri
 			t.Fatal(err)
 		}
 		return fps, renderFiles(t, r)
+	}
+}
+
+// TestFingerprintsLongFolder: the sidebar lists a folder's first
+// maxSiblings entries, and a page past them only in its own sidebar (and
+// in those of the pages under it, when it is a folder). An edit of a
+// title past the cut changes no sibling's file, and must change no
+// sibling's fingerprint; every edit that changes a file changes its
+// fingerprint.
+func TestFingerprintsLongFolder(t *testing.T) {
+	dir := t.TempDir()
+	note := func(i int) string { return filepath.Join(dir, "content", "notes", fmt.Sprintf("note-%02d.md", i)) }
+	for i := range maxSiblings + 10 {
+		writeFile(t, dir, fmt.Sprintf("content/notes/note-%02d.md", i), []byte(fmt.Sprintf("---\ntitle: Note %02d\n---\nA note.\n", i)))
+	}
+	sub := writeFile(t, dir, "content/notes/zz-sub/index.md", []byte("---\ntitle: Zz sub\n---\nA folder past the cut.\n"))
+	writeFile(t, dir, "content/notes/zz-sub/inner.md", []byte("---\ntitle: Inner\n---\nA page in it.\n"))
+	retitle := func(file, title string) func() {
+		return func() {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			next := regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(string(b), "title: "+title)
+			if err := os.WriteFile(file, []byte(next), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	states := renderStates(t, dir, []fpEdit{
+		{"as written", func() {}},
+		{"a title past the cut", retitle(note(maxSiblings+5), fmt.Sprintf("Note %02d, renamed", maxSiblings+5))},
+		{"a folder past the cut", retitle(sub, "Zz sub, renamed")},
+		{"the last title listed", retitle(note(maxSiblings-1), fmt.Sprintf("Note %02d, renamed", maxSiblings-1))},
+		{"a title within", retitle(note(10), "Note 10, renamed")},
+		{"a page moved in", retitle(note(maxSiblings+6), "Note 00a")},
+		{"a page moved out", retitle(note(maxSiblings+6), "Note 99")},
+	})
+	if bad := violations(t, states); len(bad) > 0 {
+		t.Errorf("%d files changed with the same fingerprint, such as:\n%s", len(bad), strings.Join(bad[:min(len(bad), 10)], "\n"))
+	}
+	cache := NewFingerprintCache()
+	var fps []map[string]Fingerprint
+	for _, st := range states[:3] {
+		fp, err := st.r.Fingerprints(context.Background(), cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fps = append(fps, fp)
+	}
+	for i, edited := range []string{fmt.Sprintf("/notes/note-%02d/index.html", maxSiblings+5), "/notes/zz-sub/index.html"} {
+		var changed []string
+		for p, f := range fps[i] {
+			if strings.HasPrefix(p, "/notes/note-") && p != edited && fps[i+1][p].Sum != f.Sum {
+				changed = append(changed, p)
+			}
+		}
+		if len(changed) > 0 {
+			slices.Sort(changed)
+			t.Errorf("%s: the fingerprints of %d siblings changed, such as %v", states[i+1].name, len(changed), changed[:min(len(changed), 3)])
+		}
+		if states[i].files[edited] == states[i+1].files[edited] {
+			t.Errorf("%s: %s did not change", states[i+1].name, edited)
+		}
 	}
 }

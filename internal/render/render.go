@@ -63,6 +63,9 @@ type Renderer struct {
 	fp *fingerprinting
 	// release is set by ReleaseHTML.
 	release bool
+	// lists are the kinds' whole indexes (kindList), shared by the
+	// renderer's copies.
+	lists *kindLists
 }
 
 // ReleaseHTML makes All let each page's HTML (markdown.Document) go as
@@ -211,7 +214,7 @@ type Home struct {
 
 // New prepares a renderer.
 func New(s *site.Site, th *Theme) *Renderer {
-	r := &Renderer{Site: s, Theme: th}
+	r := &Renderer{Site: s, Theme: th, lists: &kindLists{}}
 	r.indexURLs = KindIndexURLs(s)
 	r.info = &SiteInfo{
 		Title:       s.Config.Title,
@@ -724,42 +727,8 @@ func (r *Renderer) kindIndex(k page.Kind, p *site.Page, n int) ([]byte, error) {
 			return nil, err
 		}
 	}
-	l := &List{Kind: k, Pages: ps, Pager: pg}
-	switch k {
-	case page.KindRunbook:
-		var cur *Group
-		for _, q := range ps {
-			svc := q.Runbook.Service
-			if svc == "" {
-				svc = "No service"
-			}
-			if cur == nil || cur.Title != svc {
-				l.Groups = append(l.Groups, Group{Title: svc})
-				cur = &l.Groups[len(l.Groups)-1]
-			}
-			cur.Pages = append(cur.Pages, q)
-		}
-	case page.KindEvaluation:
-		// One table, by ring (innermost first), quadrant and title: the
-		// radar's text alternative.
-		rings := r.Site.Config.Schema.Rings
-		ringOf := func(p *site.Page) int {
-			if i := slices.Index(rings, p.Evaluation.Ring); i >= 0 {
-				return i
-			}
-			return len(rings)
-		}
-		l.Pages = slices.Clone(ps)
-		slices.SortStableFunc(l.Pages, func(a, b *site.Page) int {
-			if c := ringOf(a) - ringOf(b); c != 0 {
-				return c
-			}
-			if c := strings.Compare(a.Evaluation.Quadrant, b.Evaluation.Quadrant); c != 0 {
-				return c
-			}
-			return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title))
-		})
-	}
+	whole := r.kindList(k)
+	l := &List{Kind: k, Pages: whole.rows, Groups: whole.groups, Pager: pg}
 	if pg != nil {
 		// The figures and the recently changed are of the whole list, on
 		// its first page; the rows are cut, the runbooks' groups where
@@ -793,6 +762,73 @@ func (r *Renderer) kindIndex(k page.Kind, p *site.Page, n int) ([]byte, error) {
 	d.List = l
 	d.Layout = "list"
 	return r.exec("list", d)
+}
+
+// kindRows is the whole index of a kind, before it is cut into pages:
+// its rows, and for runbooks their runs by service.
+type kindRows struct {
+	rows   []*site.Page
+	groups []Group
+}
+
+// kindLists holds each kind's kindRows, made once for all the pages of
+// its index: a kind of 30,000 pages has 150, each of which took the whole
+// list through again.
+type kindLists struct {
+	mu sync.Mutex
+	m  map[page.Kind]*kindRows
+}
+
+// kindList returns the whole index of kind k (kindRows): its pages, the
+// runbooks grouped by service in their order, the evaluations by ring
+// (innermost first), quadrant and title, which is the radar's text
+// alternative.
+func (r *Renderer) kindList(k page.Kind) *kindRows {
+	r.lists.mu.Lock()
+	defer r.lists.mu.Unlock()
+	if kr := r.lists.m[k]; kr != nil {
+		return kr
+	}
+	ps := r.Site.OfKind(k)
+	kr := &kindRows{rows: ps}
+	switch k {
+	case page.KindRunbook:
+		var cur *Group
+		for _, q := range ps {
+			svc := q.Runbook.Service
+			if svc == "" {
+				svc = "No service"
+			}
+			if cur == nil || cur.Title != svc {
+				kr.groups = append(kr.groups, Group{Title: svc})
+				cur = &kr.groups[len(kr.groups)-1]
+			}
+			cur.Pages = append(cur.Pages, q)
+		}
+	case page.KindEvaluation:
+		rings := r.Site.Config.Schema.Rings
+		ringOf := func(p *site.Page) int {
+			if i := slices.Index(rings, p.Evaluation.Ring); i >= 0 {
+				return i
+			}
+			return len(rings)
+		}
+		kr.rows = slices.Clone(ps)
+		slices.SortStableFunc(kr.rows, func(a, b *site.Page) int {
+			if c := ringOf(a) - ringOf(b); c != 0 {
+				return c
+			}
+			if c := strings.Compare(a.Evaluation.Quadrant, b.Evaluation.Quadrant); c != 0 {
+				return c
+			}
+			return strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title))
+		})
+	}
+	if r.lists.m == nil {
+		r.lists.m = map[page.Kind]*kindRows{}
+	}
+	r.lists.m[k] = kr
+	return kr
 }
 
 // recentlyChanged returns the n pages of ps that changed last, as git
