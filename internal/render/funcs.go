@@ -71,10 +71,16 @@ func Funcs(basePath string, now time.Time) template.FuncMap {
 		// ADRs. It is built in Go: pages list dozens of links (backlinks,
 		// relations, related pages) and a template per link costs a dozen
 		// escaper calls.
-		"link":  PageLink,
-		"join":  strings.Join,
-		"lower": strings.ToLower,
-		"slug":  site.Slug,
+		"link": PageLink,
+		// The lists at a page's foot, built in Go for the same reason
+		// (lists.go).
+		"relationLists": RelationLists,
+		"tagLinks":      TagLinks,
+		"backlinkLists": BacklinkLists,
+		"relatedList":   RelatedList,
+		"join":          strings.Join,
+		"lower":         strings.ToLower,
+		"slug":          site.Slug,
 	}
 }
 

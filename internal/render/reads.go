@@ -137,6 +137,10 @@ var kindReads = map[string]map[string][]string{
 	"readingTime":     {},
 	"ReadingMinutes":  {},
 	"BacklinksByKind": {},
+	"relationLists":   {"ADR": {"Number", "HasNumber"}},
+	"backlinkLists":   {"ADR": {"Number", "HasNumber"}},
+	"relatedList":     {"ADR": {"Number", "HasNumber"}},
+	"tagLinks":        {},
 }
 
 // parsedType is page.Page, what a page's parse gives it.
@@ -228,10 +232,14 @@ func kindMaskOf(names map[string]bool) kindMask {
 	return mask
 }
 
-// methodReads are the fields of site.Page that its methods read of other
-// pages, for layouts that call the methods by name.
+// methodReads are the fields of site.Page that its methods, and the
+// functions given a page, read of other pages, for layouts that call them
+// by name.
 var methodReads = map[string][]string{
 	"BacklinksByKind": {"Backlinks"},
+	"relationLists":   {"Relations", "Incoming"},
+	"backlinkLists":   {"Backlinks"},
+	"relatedList":     {"RelatedPages"},
 }
 
 var (

@@ -1,0 +1,165 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+
+	"github.com/handbook-dev/handbook/internal/site"
+)
+
+// The lists at the foot of a page (its relations, services and tags,
+// backlinks and related pages) are built in Go, as the sidebar is: they
+// hold dozens of links, and a template spends an escaper call, a reflected
+// method call and a dozen allocations on each. They write what the default
+// theme's templates for them wrote, byte for byte (TestPageListsAsTemplates):
+// text escaped as html/template escapes it, links as link makes them.
+
+// htmlText escapes text as html/template does in an element's content and
+// in a quoted attribute's value.
+var htmlText = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+
+// urlPiece writes s as html/template writes a value in a quoted URL
+// attribute after the URL's start: bytes that are not allowed in a URL
+// percent-encoded (those that are, and escapes already made such as
+// %2F, as they are), and of what is left the & and + escaped for the attribute.
+func urlPiece(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			b.WriteByte(c)
+		case c == '&':
+			b.WriteString("&amp;")
+		case c == '+':
+			b.WriteString("&#43;")
+		case strings.IndexByte("-._~!#$*,/:;=?@[]", c) >= 0,
+			c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// urlStart writes s as html/template writes a value at the start of a
+// quoted URL attribute: as urlPiece, but a URL with a scheme other than
+// http, https or mailto is replaced by "#ZgotmplZ".
+func urlStart(b *strings.Builder, s string) {
+	if scheme, _, ok := strings.Cut(s, ":"); ok && !strings.Contains(scheme, "/") &&
+		!strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") && !strings.EqualFold(scheme, "mailto") {
+		b.WriteString("#ZgotmplZ")
+		return
+	}
+	urlPiece(b, s)
+}
+
+// kindItems writes the pages as list items, each with its kind's label.
+func kindItems(b *strings.Builder, ps []*site.Page) {
+	for _, q := range ps {
+		b.WriteString(`<li><span class="kind-label">`)
+		b.WriteString(htmlText.Replace(q.Kind.Title()))
+		b.WriteString(`</span> `)
+		b.WriteString(string(PageLink(q)))
+		b.WriteString(`</li>`)
+	}
+}
+
+// RelationLists is the section listing a page's typed relations, those
+// its front matter writes (Relations) and those other pages write of it
+// (Incoming), each with its pages; "" when it has none.
+func RelationLists(p *site.Page) template.HTML {
+	if len(p.Relations) == 0 && len(p.Incoming) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("<section class=\"relations\">\n")
+	for i, rels := range [][]site.Relation{p.Relations, p.Incoming} {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		for _, r := range rels {
+			b.WriteString(`<h2>`)
+			b.WriteString(htmlText.Replace(r.Name))
+			b.WriteString(`</h2><ul>`)
+			kindItems(&b, r.Pages)
+			b.WriteString(`</ul>`)
+		}
+	}
+	b.WriteString("\n</section>")
+	return template.HTML(b.String())
+}
+
+// TagLinks is the paragraph linking a page's services and tags to their
+// pages under the base path base; "" when it has neither.
+func TagLinks(base string, p *site.Page) template.HTML {
+	if len(p.Tags) == 0 && len(p.Services) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<p class="tags">`)
+	for _, g := range []struct {
+		label, class, folder string
+		names                []string
+	}{{"Services: ", "tag tag-service", "services/", p.Services}, {"Tags: ", "tag", "tags/", p.Tags}} {
+		if len(g.names) == 0 {
+			continue
+		}
+		b.WriteString(g.label)
+		for _, name := range g.names {
+			b.WriteString(`<a class="`)
+			b.WriteString(g.class)
+			b.WriteString(`" href="`)
+			urlStart(&b, base)
+			b.WriteString(g.folder)
+			urlPiece(&b, site.Slug(name))
+			b.WriteString(`/">`)
+			b.WriteString(htmlText.Replace(name))
+			b.WriteString(`</a> `)
+		}
+	}
+	b.WriteString(`</p>`)
+	return template.HTML(b.String())
+}
+
+// BacklinkLists is the section listing the pages linking to a page, by
+// kind; "" when none does.
+func BacklinkLists(p *site.Page) template.HTML {
+	rels := p.BacklinksByKind()
+	if len(rels) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("<section class=\"backlinks\">\n<h2>Referenced by</h2>\n")
+	for _, r := range rels {
+		b.WriteString(`<h3>`)
+		b.WriteString(htmlText.Replace(r.Name))
+		b.WriteString(`</h3><ul>`)
+		for _, q := range r.Pages {
+			b.WriteString(`<li>`)
+			b.WriteString(string(PageLink(q)))
+			b.WriteString(`</li>`)
+		}
+		b.WriteString(`</ul>`)
+	}
+	b.WriteString("\n</section>")
+	return template.HTML(b.String())
+}
+
+// RelatedList is the section listing the pages that share the most
+// services and tags with a page; "" when there are none.
+func RelatedList(p *site.Page) template.HTML {
+	if len(p.RelatedPages) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("<section class=\"related\">\n<h2>Related pages</h2>\n<ul>")
+	kindItems(&b, p.RelatedPages)
+	b.WriteString("</ul>\n</section>")
+	return template.HTML(b.String())
+}
