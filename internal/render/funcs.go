@@ -72,8 +72,10 @@ func Funcs(basePath string, now time.Time) template.FuncMap {
 		// relations, related pages) and a template per link costs a dozen
 		// escaper calls.
 		"link": PageLink,
-		// The lists at a page's foot, built in Go for the same reason
-		// (lists.go).
+		// The lists of links on every page, built in Go for the same
+		// reason (lists.go).
+		"sectionLinks":  SectionLinks,
+		"crumbLinks":    CrumbLinks,
 		"relationLists": RelationLists,
 		"tagLinks":      TagLinks,
 		"backlinkLists": BacklinkLists,

@@ -7,12 +7,14 @@ import (
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
-// The lists at the foot of a page (its relations, services and tags,
+// The lists of links on every page (the sections of the top bar, the
+// breadcrumbs, and at a page's foot its relations, services and tags,
 // backlinks and related pages) are built in Go, as the sidebar is: they
-// hold dozens of links, and a template spends an escaper call, a reflected
-// method call and a dozen allocations on each. They write what the default
-// theme's templates for them wrote, byte for byte (TestPageListsAsTemplates):
-// text escaped as html/template escapes it, links as link makes them.
+// hold dozens of links, and a template spends escaper calls, reflected
+// calls and a dozen allocations on each. They write what the default
+// theme's templates for them wrote, byte for byte (TestPageListsAsTemplates,
+// TestNavListsAsTemplates): text escaped as html/template escapes it, URLs
+// as it normalizes them, links as link makes them.
 
 // htmlText escapes text as html/template does in an element's content and
 // in a quoted attribute's value.
@@ -161,5 +163,50 @@ func RelatedList(p *site.Page) template.HTML {
 	b.WriteString("<section class=\"related\">\n<h2>Related pages</h2>\n<ul>")
 	kindItems(&b, p.RelatedPages)
 	b.WriteString("</ul>\n</section>")
+	return template.HTML(b.String())
+}
+
+// SectionLinks is the top bar's links to the site's sections, the one at
+// the URL cur marked current.
+func SectionLinks(sections []Link, cur string) template.HTML {
+	var b strings.Builder
+	for _, l := range sections {
+		b.WriteString(`<a href="`)
+		urlStart(&b, l.Href)
+		b.WriteByte('"')
+		if l.URL == cur {
+			b.WriteString(` aria-current="page"`)
+		}
+		b.WriteByte('>')
+		b.WriteString(htmlText.Replace(l.Title))
+		b.WriteString(`</a>`)
+	}
+	return template.HTML(b.String())
+}
+
+// CrumbLinks is the breadcrumbs: a link to each folder from the home page
+// down, a folder without a page of its own named only; "" for none.
+func CrumbLinks(crumbs []Link) template.HTML {
+	if len(crumbs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<nav class="breadcrumbs" aria-label="Breadcrumbs"><ol>`)
+	for _, l := range crumbs {
+		b.WriteString(`<li>`)
+		if l.URL != "" {
+			b.WriteString(`<a href="`)
+			urlStart(&b, l.Href)
+			b.WriteString(`">`)
+			b.WriteString(htmlText.Replace(l.Title))
+			b.WriteString(`</a>`)
+		} else {
+			b.WriteString(`<span>`)
+			b.WriteString(htmlText.Replace(l.Title))
+			b.WriteString(`</span>`)
+		}
+		b.WriteString(`</li>`)
+	}
+	b.WriteString(`</ol></nav>`)
 	return template.HTML(b.String())
 }

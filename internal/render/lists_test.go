@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,5 +121,74 @@ func TestURLPiecesAsTemplates(t *testing.T) {
 	}
 	if s := fmt.Sprint(htmlText.Replace("a\x00\"&'+<>b")); s != "a\uFFFD&#34;&amp;&#39;&#43;&lt;&gt;b" {
 		t.Errorf("htmlText: %q", s)
+	}
+}
+
+// TestNavListsAsTemplates checks that the top bar's sections and the
+// breadcrumbs, built in Go, are byte for byte what the templates made of
+// them, for every page of a site whose folders and sections have names
+// that need escaping, under base paths that do.
+func TestNavListsAsTemplates(t *testing.T) {
+	const (
+		sectionsTemplate = `{{- range .Site.Sections}}<a href="{{.Href}}"{{if eq .URL $.URL}} aria-current="page"{{end}}>{{.Title}}</a>{{end -}}`
+		crumbsTemplate   = `{{if .}}<nav class="breadcrumbs" aria-label="Breadcrumbs"><ol>{{range .}}<li>{{if .URL}}<a href="{{.Href}}">{{.Title}}</a>{{else}}<span>{{.Title}}</span>{{end}}</li>{{end}}</ol></nav>{{end}}`
+	)
+	funcs := template.FuncMap{"sectionLinks": SectionLinks, "crumbLinks": CrumbLinks}
+	wantSections := template.Must(template.New("s").Parse(sectionsTemplate))
+	gotSections := template.Must(template.New("s").Funcs(funcs).Parse(`{{sectionLinks .Site.Sections .URL}}`))
+	wantCrumbs := template.Must(template.New("c").Parse(crumbsTemplate))
+	gotCrumbs := template.Must(template.New("c").Funcs(funcs).Parse(`{{crumbLinks .}}`))
+	dir := t.TempDir()
+	if err := sitegen.Generate(dir, 150, 2); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "content/R&D <lab> + it's/a \"b\" c/zürich.md", []byte("---\ntitle: Deep & <odd>\n---\nText.\n"))
+	writeFile(t, dir, "content/R&D <lab> + it's/index.md", []byte("---\ntitle: \"R&D's <lab> + \\\"more\\\"\"\n---\nText.\n"))
+	shown := map[string]bool{}
+	for _, base := range []string{"https://example.com/", "https://example.com/hb/", "https://example.com/my%20docs/", "https://example.com/a+b&c/"} {
+		cfg := site.DefaultConfig(dir)
+		cfg.Now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+		cfg.BaseURL = base
+		r := loadRenderer(t, cfg)
+		urls := []string{"/", "/tags/", "/services/"}
+		for _, p := range r.Site.Pages {
+			urls = append(urls, p.URL)
+		}
+		for u := range r.nav.byURL {
+			urls = append(urls, u)
+		}
+		for _, u := range urls {
+			d := &Data{Site: r.info, URL: u}
+			crumbs := r.nav.crumbs(u)
+			// Every folder has a page now; a crumb without one is named
+			// only, as layouts may still make them.
+			unlinked := append(slices.Clone(crumbs), Link{Title: "R&D's <lab>"})
+			for _, c := range []struct {
+				name      string
+				want, got *template.Template
+				data      any
+			}{{"sections", wantSections, gotSections, d}, {"crumbs", wantCrumbs, gotCrumbs, crumbs}, {"crumbs", wantCrumbs, gotCrumbs, unlinked}} {
+				var a, b strings.Builder
+				if err := c.want.Execute(&a, c.data); err != nil {
+					t.Fatal(err)
+				}
+				if err := c.got.Execute(&b, c.data); err != nil {
+					t.Fatal(err)
+				}
+				if a.String() != b.String() {
+					t.Fatalf("%s of %s under %s:\n got %q\nwant %q", c.name, u, base, b.String(), a.String())
+				}
+				for _, part := range []string{`aria-current="page"`, "<span>", "&amp;", "&lt;", "&#43;", "&#39;", "%20"} {
+					if strings.Contains(a.String(), part) {
+						shown[c.name+" "+part] = true
+					}
+				}
+			}
+		}
+	}
+	for _, part := range []string{"sections aria-current=\"page\"", "crumbs <span>", "crumbs &amp;", "crumbs &lt;", "crumbs &#43;", "crumbs &#39;", "sections %20", "crumbs %20"} {
+		if !shown[part] {
+			t.Errorf("no page showed %s: the comparison does not cover it", part)
+		}
 	}
 }
