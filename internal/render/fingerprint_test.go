@@ -55,6 +55,18 @@ func fpStates(t *testing.T, layouts map[string]string) []fpState {
 		return m[0]
 	}
 	runbook, adr, guide := one("runbooks/*/*.md"), one("content/adr/*.md"), one("content/guides/*/*.md")
+	later := one("content/adr/*[0-9]2-*.md") // another ADR, not the first
+	superseded := func() string {
+		m, _ := filepath.Glob(filepath.Join(dir, "content/adr/*.md"))
+		slices.Sort(m)
+		for _, f := range m {
+			if b, _ := os.ReadFile(f); f != later && strings.Contains(string(b), "\nstatus: superseded\n") {
+				return f
+			}
+		}
+		t.Fatal("no superseded ADR")
+		return ""
+	}
 	fresh := filepath.Join(dir, "runbooks", "brand-new", "first.md")
 	re := func(file, pattern, repl string) func() {
 		return func() {
@@ -86,6 +98,9 @@ func fpStates(t *testing.T, layouts map[string]string) []fpState {
 		{"excerpt", re(one("content/posts/*.md"), `(?s)\n---\n`, "\n---\nA new opening paragraph, which the feed and lists show.\n\n")},
 		{"body link", re(guide, `$`, "\nSee [the first one](../../../runbooks/brand-new/first.md).\n")},
 		{"page removed", func() { os.Remove(fresh) }},
+		// An ADR superseded already, superseded by one more: its status
+		// stays, and the lists of decisions show the second.
+		{"supersedes", func() { re(later, `(?s)^---\n`, "---\nsupersedes: ["+filepath.Base(superseded())+"]\n")() }},
 	}
 	return renderStates(t, dir, edits)
 }

@@ -15,6 +15,7 @@ import (
 // Funcs returns the functions layouts can call. basePath prefixes site
 // paths; now is the time review dates are measured against.
 func Funcs(basePath string, now time.Time) template.FuncMap {
+	tables := Tables{Now: now}
 	return template.FuncMap{
 		// url turns a site path into a URL under the base path.
 		"url": func(p string) string {
@@ -80,9 +81,17 @@ func Funcs(basePath string, now time.Time) template.FuncMap {
 		"tagLinks":      TagLinks,
 		"backlinkLists": BacklinkLists,
 		"relatedList":   RelatedList,
-		"join":          strings.Join,
-		"lower":         strings.ToLower,
-		"slug":          site.Slug,
+		// The tables of pages of a kind that lists show (lists.go).
+		"adrTable":        tables.ADR,
+		"postmortemTable": tables.Postmortem,
+		"runbookTable":    tables.Runbook,
+		"evaluationTable": tables.Evaluation,
+		"postList":        tables.Post,
+		"pageList":        tables.Page,
+		"mixedList":       tables.Mixed,
+		"join":            strings.Join,
+		"lower":           strings.ToLower,
+		"slug":            site.Slug,
 	}
 }
 

@@ -2,8 +2,11 @@ package render
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
@@ -208,5 +211,231 @@ func CrumbLinks(crumbs []Link) template.HTML {
 		b.WriteString(`</li>`)
 	}
 	b.WriteString(`</ol></nav>`)
+	return template.HTML(b.String())
+}
+
+// Tables writes the tables of pages of one kind that kind indexes,
+// service, owner and tag pages show, as the theme's templates of them
+// did (TestTablesAsTemplates): a list of 200 rows cost the templates
+// 1,600 reflected calls. Now is what review dates are measured against.
+type Tables struct{ Now time.Time }
+
+// openLink writes a link to p: its URL, then its title.
+func openLink(b *strings.Builder, p *site.Page) {
+	b.WriteString(`<a href="`)
+	urlStart(b, p.Href)
+	b.WriteString(`">`)
+	b.WriteString(htmlText.Replace(p.Title))
+	b.WriteString(`</a>`)
+}
+
+// writeDate writes t as YYYY-MM-DD, nothing for the zero time.
+func writeDate(b *strings.Builder, t time.Time) {
+	if !t.IsZero() {
+		b.WriteString(t.Format("2006-01-02"))
+	}
+}
+
+// ADR is the table of decisions: number, title (with what supersedes it),
+// status and date.
+func (Tables) ADR(ps []*site.Page) template.HTML {
+	var b strings.Builder
+	b.WriteString("<div class=\"table-wrap\"><table class=\"index index-adr\">\n<thead><tr><th scope=\"col\">No.</th><th scope=\"col\">Decision</th><th scope=\"col\">Status</th><th scope=\"col\">Date</th></tr></thead>\n<tbody>")
+	for _, p := range ps {
+		var adr page.ADR
+		if p.ADR != nil {
+			adr = *p.ADR
+		}
+		b.WriteString(`<tr><td class="num">`)
+		if adr.HasNumber {
+			b.WriteString(strconv.Itoa(adr.Number))
+		}
+		b.WriteString(`</td><td>`)
+		openLink(&b, p)
+		if len(p.SupersededBy) > 0 {
+			b.WriteString(`<br><small>superseded by `)
+			for i, q := range p.SupersededBy {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(string(PageLink(q)))
+			}
+			b.WriteString(`</small>`)
+		}
+		b.WriteString(`</td><td>`)
+		status := adr.Status
+		if status == "" {
+			status = "unknown"
+		}
+		status = htmlText.Replace(status)
+		b.WriteString(`<span class="badge status status-`)
+		b.WriteString(status)
+		b.WriteString(`">`)
+		b.WriteString(status)
+		b.WriteString(`</span></td><td>`)
+		writeDate(&b, p.Date)
+		b.WriteString(`</td></tr>`)
+	}
+	b.WriteString("</tbody>\n</table></div>")
+	return template.HTML(b.String())
+}
+
+// Postmortem is the table of incidents: date, title, severity, status
+// and the times to detect and to resolve.
+func (Tables) Postmortem(ps []*site.Page) template.HTML {
+	var b strings.Builder
+	b.WriteString("<div class=\"table-wrap\"><table class=\"index index-postmortem\">\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Incident</th><th scope=\"col\">Severity</th><th scope=\"col\">Status</th><th scope=\"col\">Time to detect</th><th scope=\"col\">Time to resolve</th></tr></thead>\n<tbody>")
+	for _, p := range ps {
+		pm := p.Postmortem
+		if pm == nil {
+			pm = &page.Postmortem{}
+		}
+		b.WriteString(`<tr><td>`)
+		writeDate(&b, p.Date)
+		b.WriteString(`</td><td>`)
+		openLink(&b, p)
+		b.WriteString(`</td><td>`)
+		if pm.Severity != "" {
+			b.WriteString(`<span class="badge severity severity-`)
+			b.WriteString(htmlText.Replace(strings.ToLower(pm.Severity)))
+			b.WriteString(`">`)
+			b.WriteString(htmlText.Replace(pm.Severity))
+			b.WriteString(`</span>`)
+		}
+		b.WriteString(`</td><td>`)
+		b.WriteString(htmlText.Replace(pm.Status))
+		b.WriteString(`</td><td>`)
+		b.WriteString(htmlText.Replace(Human(pm.TimeToDetect())))
+		b.WriteString(`</td><td>`)
+		b.WriteString(htmlText.Replace(Human(pm.TimeToResolve())))
+		b.WriteString(`</td></tr>`)
+	}
+	b.WriteString("</tbody>\n</table></div>")
+	return template.HTML(b.String())
+}
+
+// Runbook is the table of runbooks: title, owner, when last reviewed and
+// whether a review is due.
+func (t Tables) Runbook(ps []*site.Page) template.HTML {
+	var b strings.Builder
+	b.WriteString("<div class=\"table-wrap\"><table class=\"index index-runbook\">\n<thead><tr><th scope=\"col\">Runbook</th><th scope=\"col\">Owner</th><th scope=\"col\">Last reviewed</th><th scope=\"col\">Review</th></tr></thead>\n<tbody>")
+	for _, p := range ps {
+		var reviewed time.Time
+		if p.Runbook != nil {
+			reviewed = p.Runbook.LastReviewed
+		}
+		b.WriteString(`<tr><td>`)
+		openLink(&b, p)
+		b.WriteString(`</td><td>`)
+		b.WriteString(htmlText.Replace(p.Owner))
+		b.WriteString(`</td><td>`)
+		writeDate(&b, reviewed)
+		b.WriteString(`</td><td>`)
+		switch {
+		case p.ReviewOverdue(t.Now):
+			b.WriteString(`<span class="badge badge-overdue">Review overdue</span>`)
+		case reviewed.IsZero():
+			b.WriteString(`<span class="badge badge-unknown">Never reviewed</span>`)
+		default:
+			b.WriteString(`<span class="badge badge-ok">Reviewed</span>`)
+		}
+		b.WriteString(`</td></tr>`)
+	}
+	b.WriteString("</tbody>\n</table></div>")
+	return template.HTML(b.String())
+}
+
+// Evaluation is the table of tools evaluated: title, ring, quadrant, how
+// the ring changed and date.
+func (Tables) Evaluation(ps []*site.Page) template.HTML {
+	var b strings.Builder
+	b.WriteString("<div class=\"table-wrap\"><table class=\"index index-evaluation\">\n<thead><tr><th scope=\"col\">Evaluation</th><th scope=\"col\">Ring</th><th scope=\"col\">Quadrant</th><th scope=\"col\">Change</th><th scope=\"col\">Date</th></tr></thead>\n<tbody>")
+	for _, p := range ps {
+		var ev page.Evaluation
+		if p.Evaluation != nil {
+			ev = *p.Evaluation
+		}
+		b.WriteString(`<tr><td>`)
+		openLink(&b, p)
+		ring, shown := "none", "—"
+		if ev.Ring != "" {
+			ring, shown = htmlText.Replace(ev.Ring), htmlText.Replace(ev.Ring)
+		}
+		b.WriteString(`</td><td><span class="badge ring ring-`)
+		b.WriteString(ring)
+		b.WriteString(`">`)
+		b.WriteString(shown)
+		b.WriteString(`</span></td><td>`)
+		quadrant := ev.QuadrantLabel
+		if quadrant == "" {
+			quadrant = ev.Quadrant
+		}
+		b.WriteString(htmlText.Replace(quadrant))
+		b.WriteString(`</td><td>`)
+		b.WriteString(htmlText.Replace(p.RingMove))
+		b.WriteString(`</td><td>`)
+		writeDate(&b, p.Date)
+		b.WriteString(`</td></tr>`)
+	}
+	b.WriteString("</tbody>\n</table></div>")
+	return template.HTML(b.String())
+}
+
+// excerpt writes a page's excerpt as a paragraph, if it has one.
+func excerpt(b *strings.Builder, p *site.Page) {
+	if p.Excerpt != "" {
+		b.WriteString(`<p>`)
+		b.WriteString(htmlText.Replace(p.Excerpt))
+		b.WriteString(`</p>`)
+	}
+}
+
+// Post is the list of posts: title, date, reading time and excerpt.
+func (Tables) Post(ps []*site.Page) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<ul class="post-list">`)
+	for _, p := range ps {
+		b.WriteString(`<li><h3>`)
+		openLink(&b, p)
+		b.WriteString(`</h3><p class="byline">`)
+		writeDate(&b, p.Date)
+		b.WriteString(` · `)
+		b.WriteString(strconv.Itoa(p.ReadingMinutes()))
+		b.WriteString(` min read</p>`)
+		excerpt(&b, p)
+		b.WriteString(`</li>`)
+	}
+	b.WriteString(`</ul>`)
+	return template.HTML(b.String())
+}
+
+// Page is the list of pages of no kind of their own: title and excerpt.
+func (Tables) Page(ps []*site.Page) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<ul class="page-list">`)
+	for _, p := range ps {
+		b.WriteString(`<li>`)
+		openLink(&b, p)
+		excerpt(&b, p)
+		b.WriteString(`</li>`)
+	}
+	b.WriteString(`</ul>`)
+	return template.HTML(b.String())
+}
+
+// Mixed is the list of pages of any kind (a tag's, a folder's), each with
+// its kind's label, title and excerpt.
+func (Tables) Mixed(ps []*site.Page) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<ul class="page-list">`)
+	for _, p := range ps {
+		b.WriteString(`<li><span class="kind-label">`)
+		b.WriteString(htmlText.Replace(p.Kind.Title()))
+		b.WriteString(`</span> `)
+		openLink(&b, p)
+		excerpt(&b, p)
+		b.WriteString(`</li>`)
+	}
+	b.WriteString(`</ul>`)
 	return template.HTML(b.String())
 }

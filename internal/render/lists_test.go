@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/site"
 	"github.com/handbook-dev/handbook/internal/sitegen"
+	"github.com/handbook-dev/handbook/themes"
 )
 
 // templateLists is what the default theme wrote with templates for the
@@ -191,4 +194,102 @@ func TestNavListsAsTemplates(t *testing.T) {
 			t.Errorf("no page showed %s: the comparison does not cover it", part)
 		}
 	}
+}
+
+// templateTables is what the theme's tables were as templates before
+// Tables wrote them: the reference they must equal. The "review",
+// "adr-status" and "severity" templates they call are the theme's own.
+const templateTables = `{{define "table-adr"}}<div class="table-wrap"><table class="index index-adr">
+<thead><tr><th scope="col">No.</th><th scope="col">Decision</th><th scope="col">Status</th><th scope="col">Date</th></tr></thead>
+<tbody>{{range .}}<tr><td class="num">{{if .ADR.HasNumber}}{{.ADR.Number}}{{end}}</td><td><a href="{{.Href}}">{{.Title}}</a>{{with .SupersededBy}}<br><small>superseded by {{range $i, $x := .}}{{if $i}}, {{end}}{{link $x}}{{end}}</small>{{end}}</td><td>{{template "adr-status" .ADR.Status}}</td><td>{{date .Date}}</td></tr>{{end}}</tbody>
+</table></div>{{end}}
+{{define "table-postmortem"}}<div class="table-wrap"><table class="index index-postmortem">
+<thead><tr><th scope="col">Date</th><th scope="col">Incident</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Time to detect</th><th scope="col">Time to resolve</th></tr></thead>
+<tbody>{{range .}}<tr><td>{{date .Date}}</td><td><a href="{{.Href}}">{{.Title}}</a></td><td>{{template "severity" .Postmortem.Severity}}</td><td>{{.Postmortem.Status}}</td><td>{{human .Postmortem.TimeToDetect}}</td><td>{{human .Postmortem.TimeToResolve}}</td></tr>{{end}}</tbody>
+</table></div>{{end}}
+{{define "table-runbook"}}<div class="table-wrap"><table class="index index-runbook">
+<thead><tr><th scope="col">Runbook</th><th scope="col">Owner</th><th scope="col">Last reviewed</th><th scope="col">Review</th></tr></thead>
+<tbody>{{range .}}<tr><td><a href="{{.Href}}">{{.Title}}</a></td><td>{{.Owner}}</td><td>{{date .Runbook.LastReviewed}}</td><td>{{template "review" .}}</td></tr>{{end}}</tbody>
+</table></div>{{end}}
+{{define "table-evaluation"}}<div class="table-wrap"><table class="index index-evaluation">
+<thead><tr><th scope="col">Evaluation</th><th scope="col">Ring</th><th scope="col">Quadrant</th><th scope="col">Change</th><th scope="col">Date</th></tr></thead>
+<tbody>{{range .}}<tr><td><a href="{{.Href}}">{{.Title}}</a></td><td><span class="badge ring ring-{{or .Evaluation.Ring "none"}}">{{or .Evaluation.Ring "—"}}</span></td><td>{{or .Evaluation.QuadrantLabel .Evaluation.Quadrant}}</td><td>{{.RingMove}}</td><td>{{date .Date}}</td></tr>{{end}}</tbody>
+</table></div>{{end}}
+{{define "table-post"}}<ul class="post-list">{{range .}}<li><h3><a href="{{.Href}}">{{.Title}}</a></h3><p class="byline">{{date .Date}} · {{readingTime .}}</p>{{with .Excerpt}}<p>{{.}}</p>{{end}}</li>{{end}}</ul>{{end}}
+{{define "table-page"}}<ul class="page-list">{{range .}}<li><a href="{{.Href}}">{{.Title}}</a>{{with .Excerpt}}<p>{{.}}</p>{{end}}</li>{{end}}</ul>{{end}}
+{{define "table-mixed"}}<ul class="page-list">{{range .}}<li><span class="kind-label">{{.Kind.Title}}</span> <a href="{{.Href}}">{{.Title}}</a>{{with .Excerpt}}<p>{{.}}</p>{{end}}</li>{{end}}</ul>{{end}}`
+
+// TestTablesAsTemplates checks that Tables writes, for the pages of each
+// kind of a generated site with pages whose fields need escaping, under
+// base paths that do, what the templates it replaces wrote.
+func TestTablesAsTemplates(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	partials, err := fs.ReadFile(themes.Default(), "layouts/partials.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := template.Must(template.Must(template.New("t").Funcs(Funcs("/", now)).Parse(string(partials))).Parse(templateTables))
+	tables := Tables{Now: now}
+	got := map[string]func([]*site.Page) template.HTML{"table-adr": tables.ADR, "table-postmortem": tables.Postmortem, "table-runbook": tables.Runbook,
+		"table-evaluation": tables.Evaluation, "table-post": tables.Post, "table-page": tables.Page, "table-mixed": tables.Mixed}
+	dir := t.TempDir()
+	if err := sitegen.Generate(dir, 400, 2); err != nil {
+		t.Fatal(err)
+	}
+	odd := "title: \"R&D <odd> it's \\\"quoted\\\" + more\"\nowner: \"team <a> & b's\"\n"
+	writeFile(t, dir, "content/adr/9000-odd.md", []byte("---\n"+odd+"status: \"Accepted & <x>\"\ndate: 2026-01-01\n---\nOdd.\n"))
+	writeFile(t, dir, "content/adr/odd-unnumbered.md", []byte("---\n"+odd+"date: 2026-01-01\n---\nNo status.\n"))
+	writeFile(t, dir, "content/postmortems/odd.md", []byte("---\n"+odd+"date: 2026-01-02\nseverity: \"SEV<1>&\"\nstatus: \"in review & <x>\"\nimpact_start: 2026-01-02T10:00:00Z\ndetected_at: 2026-01-02T10:07:00Z\nresolved_at: 2026-01-03T12:00:00Z\n---\nOdd.\n"))
+	writeFile(t, dir, "runbooks/odd/odd.md", []byte("---\n"+odd+"last_reviewed: 2020-01-01\n---\nOdd.\n"))
+	writeFile(t, dir, "runbooks/odd/never.md", []byte("---\n"+odd+"---\nNever reviewed.\n"))
+	writeFile(t, dir, "content/evaluations/odd.md", []byte("---\n"+odd+"ring: \"a&<b>\"\nquadrant: \"Tools & <x>\"\ndate: 2026-01-03\n---\nOdd.\n"))
+	writeFile(t, dir, "content/evaluations/no-ring.md", []byte("---\n"+odd+"date: 2026-01-03\n---\nNo ring.\n"))
+	writeFile(t, dir, "content/posts/odd.md", []byte("---\n"+odd+"date: 2026-01-04\n---\nAn excerpt with & and <b>bold</b> and \"quotes\" + more.\n"))
+	shown := map[string]bool{}
+	for _, base := range []string{"", "https://example.com/a+b&c/", "https://example.com/my%20docs/"} {
+		cfg := site.DefaultConfig(dir)
+		cfg.Now = now
+		cfg.BaseURL = base
+		s, err := site.Load(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lists := map[string][]*site.Page{"table-mixed": s.Published(), "table-page": s.Published()}
+		for _, k := range []string{"adr", "postmortem", "runbook", "evaluation", "post"} {
+			lists["table-"+k] = s.OfKind(page.Kind(k))
+		}
+		for name, ps := range lists {
+			if len(ps) < 3 {
+				t.Fatalf("%s: %d pages", name, len(ps))
+			}
+			for _, sub := range [][]*site.Page{ps, ps[:1], nil} {
+				var a strings.Builder
+				if err := want.ExecuteTemplate(&a, name, sub); err != nil {
+					t.Fatal(err)
+				}
+				if b := string(got[name](sub)); a.String() != b {
+					t.Fatalf("%s under %q:\n got %q\nwant %q", name, base, firstDiff(b, a.String()), firstDiff(a.String(), b))
+				}
+				for _, part := range []string{"superseded by", "badge-overdue", "badge-unknown", "badge-ok", "ring-none", "&lt;", "&#43;", "&amp;", "&#39;", "&#34;", " h ", " min"} {
+					if strings.Contains(a.String(), part) {
+						shown[name+" "+part] = true
+					}
+				}
+			}
+		}
+	}
+	for _, part := range []string{"table-adr superseded by", "table-runbook badge-overdue", "table-runbook badge-unknown", "table-runbook badge-ok", "table-evaluation ring-none", "table-postmortem &lt;", "table-postmortem  h ", "table-mixed &#43;", "table-post &amp;"} {
+		if !shown[part] {
+			t.Errorf("no list showed %s: the comparison does not cover it", part)
+		}
+	}
+}
+
+// firstDiff returns a from a little before where it first differs from b.
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[max(0, i-80):min(len(a), i+80)]
 }

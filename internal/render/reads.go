@@ -141,6 +141,13 @@ var kindReads = map[string]map[string][]string{
 	"backlinkLists":   {"ADR": {"Number", "HasNumber"}},
 	"relatedList":     {"ADR": {"Number", "HasNumber"}},
 	"tagLinks":        {},
+	"adrTable":        {"ADR": {"Number", "HasNumber", "Status"}},
+	"postmortemTable": {"Postmortem": {"Severity", "Status", "ImpactStart", "DetectedAt", "ResolvedAt"}},
+	"runbookTable":    {"Runbook": nil},
+	"evaluationTable": {"Evaluation": {"Ring", "Quadrant", "QuadrantLabel"}},
+	"postList":        {},
+	"pageList":        {},
+	"mixedList":       {},
 }
 
 // parsedType is page.Page, what a page's parse gives it.
@@ -240,6 +247,7 @@ var methodReads = map[string][]string{
 	"relationLists":   {"Relations", "Incoming"},
 	"backlinkLists":   {"Backlinks"},
 	"relatedList":     {"RelatedPages"},
+	"adrTable":        {"SupersededBy"},
 }
 
 var (
