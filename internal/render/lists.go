@@ -410,28 +410,24 @@ func (Tables) Post(ps []*site.Page) template.HTML {
 }
 
 // Page is the list of pages of no kind of their own: title and excerpt.
-func (Tables) Page(ps []*site.Page) template.HTML {
+func (Tables) Page(ps []*site.Page) template.HTML { return pageItems(ps, false) }
+
+// Mixed is the list of pages of any kind (a tag's, a folder's), each with
+// its kind's label, title and excerpt.
+func (Tables) Mixed(ps []*site.Page) template.HTML { return pageItems(ps, true) }
+
+// pageItems writes the pages as a list of links with their excerpts, each
+// after its kind's label when labelled.
+func pageItems(ps []*site.Page, labelled bool) template.HTML {
 	var b strings.Builder
 	b.WriteString(`<ul class="page-list">`)
 	for _, p := range ps {
 		b.WriteString(`<li>`)
-		openLink(&b, p)
-		excerpt(&b, p)
-		b.WriteString(`</li>`)
-	}
-	b.WriteString(`</ul>`)
-	return template.HTML(b.String())
-}
-
-// Mixed is the list of pages of any kind (a tag's, a folder's), each with
-// its kind's label, title and excerpt.
-func (Tables) Mixed(ps []*site.Page) template.HTML {
-	var b strings.Builder
-	b.WriteString(`<ul class="page-list">`)
-	for _, p := range ps {
-		b.WriteString(`<li><span class="kind-label">`)
-		b.WriteString(htmlText.Replace(p.Kind.Title()))
-		b.WriteString(`</span> `)
+		if labelled {
+			b.WriteString(`<span class="kind-label">`)
+			b.WriteString(htmlText.Replace(p.Kind.Title()))
+			b.WriteString(`</span> `)
+		}
 		openLink(&b, p)
 		excerpt(&b, p)
 		b.WriteString(`</li>`)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -89,9 +88,6 @@ func TestPageListsAsTemplates(t *testing.T) {
 		if !shown[part] {
 			t.Errorf("no page showed %s: the comparison does not cover it", part)
 		}
-	}
-	if filepath.Base(dir) == "" {
-		t.Fatal(dir)
 	}
 }
 
