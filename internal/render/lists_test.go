@@ -2,7 +2,6 @@ package render
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"io/fs"
 	"slices"
@@ -118,7 +117,7 @@ func TestURLPiecesAsTemplates(t *testing.T) {
 			}
 		}
 	}
-	if s := fmt.Sprint(htmlText.Replace("a\x00\"&'+<>b")); s != "a\uFFFD&#34;&amp;&#39;&#43;&lt;&gt;b" {
+	if s := htmlText.Replace("a\x00\"&'+<>b"); s != "a\uFFFD&#34;&amp;&#39;&#43;&lt;&gt;b" {
 		t.Errorf("htmlText: %q", s)
 	}
 }
