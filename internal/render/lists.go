@@ -236,11 +236,30 @@ func writeDate(b *strings.Builder, t time.Time) {
 	}
 }
 
+// openTable starts the table of a kind's index, with its column headers.
+func openTable(b *strings.Builder, kind string, headers ...string) {
+	b.WriteString(`<div class="table-wrap"><table class="index index-`)
+	b.WriteString(kind)
+	b.WriteString("\">\n<thead><tr>")
+	for _, h := range headers {
+		b.WriteString(`<th scope="col">`)
+		b.WriteString(h)
+		b.WriteString(`</th>`)
+	}
+	b.WriteString("</tr></thead>\n<tbody>")
+}
+
+// closeTable ends a table openTable started, and returns it.
+func closeTable(b *strings.Builder) template.HTML {
+	b.WriteString("</tbody>\n</table></div>")
+	return template.HTML(b.String())
+}
+
 // ADR is the table of decisions: number, title (with what supersedes it),
 // status and date.
 func (Tables) ADR(ps []*site.Page) template.HTML {
 	var b strings.Builder
-	b.WriteString("<div class=\"table-wrap\"><table class=\"index index-adr\">\n<thead><tr><th scope=\"col\">No.</th><th scope=\"col\">Decision</th><th scope=\"col\">Status</th><th scope=\"col\">Date</th></tr></thead>\n<tbody>")
+	openTable(&b, "adr", "No.", "Decision", "Status", "Date")
 	for _, p := range ps {
 		var adr page.ADR
 		if p.ADR != nil {
@@ -276,15 +295,14 @@ func (Tables) ADR(ps []*site.Page) template.HTML {
 		writeDate(&b, p.Date)
 		b.WriteString(`</td></tr>`)
 	}
-	b.WriteString("</tbody>\n</table></div>")
-	return template.HTML(b.String())
+	return closeTable(&b)
 }
 
 // Postmortem is the table of incidents: date, title, severity, status
 // and the times to detect and to resolve.
 func (Tables) Postmortem(ps []*site.Page) template.HTML {
 	var b strings.Builder
-	b.WriteString("<div class=\"table-wrap\"><table class=\"index index-postmortem\">\n<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">Incident</th><th scope=\"col\">Severity</th><th scope=\"col\">Status</th><th scope=\"col\">Time to detect</th><th scope=\"col\">Time to resolve</th></tr></thead>\n<tbody>")
+	openTable(&b, "postmortem", "Date", "Incident", "Severity", "Status", "Time to detect", "Time to resolve")
 	for _, p := range ps {
 		pm := p.Postmortem
 		if pm == nil {
@@ -310,15 +328,14 @@ func (Tables) Postmortem(ps []*site.Page) template.HTML {
 		b.WriteString(htmlText.Replace(Human(pm.TimeToResolve())))
 		b.WriteString(`</td></tr>`)
 	}
-	b.WriteString("</tbody>\n</table></div>")
-	return template.HTML(b.String())
+	return closeTable(&b)
 }
 
 // Runbook is the table of runbooks: title, owner, when last reviewed and
 // whether a review is due.
 func (t Tables) Runbook(ps []*site.Page) template.HTML {
 	var b strings.Builder
-	b.WriteString("<div class=\"table-wrap\"><table class=\"index index-runbook\">\n<thead><tr><th scope=\"col\">Runbook</th><th scope=\"col\">Owner</th><th scope=\"col\">Last reviewed</th><th scope=\"col\">Review</th></tr></thead>\n<tbody>")
+	openTable(&b, "runbook", "Runbook", "Owner", "Last reviewed", "Review")
 	for _, p := range ps {
 		var reviewed time.Time
 		if p.Runbook != nil {
@@ -341,15 +358,14 @@ func (t Tables) Runbook(ps []*site.Page) template.HTML {
 		}
 		b.WriteString(`</td></tr>`)
 	}
-	b.WriteString("</tbody>\n</table></div>")
-	return template.HTML(b.String())
+	return closeTable(&b)
 }
 
 // Evaluation is the table of tools evaluated: title, ring, quadrant, how
 // the ring changed and date.
 func (Tables) Evaluation(ps []*site.Page) template.HTML {
 	var b strings.Builder
-	b.WriteString("<div class=\"table-wrap\"><table class=\"index index-evaluation\">\n<thead><tr><th scope=\"col\">Evaluation</th><th scope=\"col\">Ring</th><th scope=\"col\">Quadrant</th><th scope=\"col\">Change</th><th scope=\"col\">Date</th></tr></thead>\n<tbody>")
+	openTable(&b, "evaluation", "Evaluation", "Ring", "Quadrant", "Change", "Date")
 	for _, p := range ps {
 		var ev page.Evaluation
 		if p.Evaluation != nil {
@@ -377,8 +393,7 @@ func (Tables) Evaluation(ps []*site.Page) template.HTML {
 		writeDate(&b, p.Date)
 		b.WriteString(`</td></tr>`)
 	}
-	b.WriteString("</tbody>\n</table></div>")
-	return template.HTML(b.String())
+	return closeTable(&b)
 }
 
 // excerpt writes a page's excerpt as a paragraph, if it has one.
