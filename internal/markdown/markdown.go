@@ -188,8 +188,8 @@ type Document struct {
 	// linkOf maps link and image nodes to their Link while rendering;
 	// rawLinks maps raw HTML nodes to the decisions on their URLs, in
 	// order: a Link, or nil for a URL removed.
-	linkOf     map[ast.Node]*Link
-	rawLinks   map[ast.Node][]*Link
+	linkOf   map[ast.Node]*Link
+	rawLinks map[ast.Node][]*Link
 	// lineStarts are the offsets in Source where its lines start, kept
 	// after Source goes for the positions of findings: 32 bits each, half
 	// of what ints take, 32 MB at 100,000 pages (a page is at most
