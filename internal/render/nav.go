@@ -51,6 +51,8 @@ type navTree struct {
 	root    *navNode
 	byURL   map[string]*navNode
 	escOnce sync.Once
+	// sidebars are the folders' folderSidebar, by folder.
+	sidebars sync.Map
 }
 
 // maxSiblings caps how many entries of one folder the sidebar lists; the
@@ -161,10 +163,62 @@ func (t *navTree) items(cur string) []NavItem {
 // html returns the sidebar for the page at cur as nested lists: the
 // default theme's, built in Go because it is on every page of a large
 // site (a layout that wants other markup ranges over Data.Nav instead).
-// It is written as the tree is walked, with the escaped titles and links
-// of its nodes made once.
+// The pages of one folder that are not folders themselves share theirs
+// but for which entry is the current page: it is written once per folder
+// (leafSidebar), and each such page's is that with its entry marked.
+// Others are written as the tree is walked (walkHTML).
 func (t *navTree) html(cur string) template.HTML {
 	t.escOnce.Do(t.escape)
+	if n := t.byURL[cur]; n != nil && len(n.children) == 0 && cur != "/" {
+		if folder := t.byURL[site.ParentURL(cur)]; folder != nil {
+			s := t.leafSidebar(folder)
+			if mark, ok := s.marks[n]; ok {
+				const current = ` aria-current="page"`
+				var b strings.Builder
+				b.Grow(len(s.html) + len(current))
+				b.WriteString(s.html[:mark])
+				b.WriteString(current)
+				b.WriteString(s.html[mark:])
+				return template.HTML(b.String())
+			}
+		}
+	}
+	return template.HTML(t.walkHTML(cur, nil))
+}
+
+// folderSidebar is the sidebar of the pages directly in a folder, with no
+// entry marked current; marks holds, for each of the folder's children it
+// lists, where its entry's link takes the mark. A page past a long
+// folder's cut is listed in its own sidebar only, in place of the last
+// entry: it has no mark here, and its sidebar is walked.
+type folderSidebar struct {
+	html  string
+	marks map[*navNode]int
+}
+
+// leafSidebar returns the folderSidebar of folder, made the first time it
+// is asked for. The sidebar of a page in the folder is that of the
+// folder's own path walked to a child that is none of its children: the
+// same folders are open, and no entry is current.
+func (t *navTree) leafSidebar(folder *navNode) *folderSidebar {
+	if s, ok := t.sidebars.Load(folder); ok {
+		return s.(*folderSidebar)
+	}
+	marks := map[*navNode]int{}
+	h := t.walkHTML(folder.url+"\x00", func(n *navNode, mark int) {
+		if mark >= 0 && site.ParentURL(n.url) == folder.url {
+			marks[n] = mark
+		}
+	})
+	s, _ := t.sidebars.LoadOrStore(folder, &folderSidebar{html: h, marks: marks})
+	return s.(*folderSidebar)
+}
+
+// walkHTML writes the sidebar for the page at cur as the tree is walked,
+// with the escaped titles and links of its nodes made once; marked, when
+// not nil, is told where each node's entry takes the current page's mark
+// (writeNavItem).
+func (t *navTree) walkHTML(cur string, marked func(n *navNode, mark int)) string {
 	var b strings.Builder
 	b.Grow(8 << 10)
 	t.walk(t.root, cur, func(it NavItem, n *navNode) {
@@ -172,9 +226,12 @@ func (t *navTree) html(cur string) template.HTML {
 			writeNavItem(&b, &it, html.EscapeString(it.Href), "")
 			return
 		}
-		writeNavItem(&b, &it, n.escHref, n.escTitle)
+		mark := writeNavItem(&b, &it, n.escHref, n.escTitle)
+		if marked != nil {
+			marked(n, mark)
+		}
 	})
-	return template.HTML(b.String())
+	return b.String()
 }
 
 // escape gives every node its escaped title and link.
@@ -264,8 +321,10 @@ func (t *navTree) crumbs(cur string) []Link {
 }
 
 // writeNavItem writes one item of the sidebar, given its link and title
-// escaped.
-func writeNavItem(b *strings.Builder, it *NavItem, href, title string) {
+// escaped, and returns where in b its link takes the current page's mark
+// (aria-current, after the href), or -1 for an item without a link.
+func writeNavItem(b *strings.Builder, it *NavItem, href, title string) (mark int) {
+	mark = -1
 	switch {
 	case it.End:
 		b.WriteString("</ul></li>")
@@ -290,6 +349,7 @@ func writeNavItem(b *strings.Builder, it *NavItem, href, title string) {
 			b.WriteString(`<a href="`)
 			b.WriteString(href)
 			b.WriteString(`"`)
+			mark = b.Len()
 			if it.Current {
 				b.WriteString(` aria-current="page"`)
 			}
@@ -307,6 +367,7 @@ func writeNavItem(b *strings.Builder, it *NavItem, href, title string) {
 			b.WriteString("</li>")
 		}
 	}
+	return mark
 }
 
 // folders returns the site paths of every folder in the tree, sorted.

@@ -10,8 +10,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/handbook-dev/handbook/internal/site"
+	"github.com/handbook-dev/handbook/internal/sitegen"
 )
 
 // TestNavLongFolder checks the sidebar of pages in folders longer than
@@ -130,4 +132,46 @@ func navHTML(items []NavItem) template.HTML {
 		writeNavItem(&b, &items[i], html.EscapeString(items[i].Href), html.EscapeString(items[i].Title))
 	}
 	return template.HTML(b.String())
+}
+
+// TestSidebarSharedAsWalked checks that the sidebar a page gets from its
+// folder's shared one is the one walked for it, for every page and folder
+// of a generated site with a folder longer than the sidebar lists, a
+// folder past the cut with pages in it, and titles that need escaping; and
+// that the shared one serves most pages.
+func TestSidebarSharedAsWalked(t *testing.T) {
+	dir := t.TempDir()
+	if err := sitegen.Generate(dir, 300, 4); err != nil {
+		t.Fatal(err)
+	}
+	for i := range maxSiblings + 12 {
+		writeFile(t, dir, fmt.Sprintf("content/long/n-%02d.md", i), []byte(fmt.Sprintf("---\ntitle: \"Note %02d & <more>\"\n---\nText.\n", i)))
+	}
+	writeFile(t, dir, "content/long/zz/index.md", []byte("---\ntitle: Zz past the cut\n---\nText.\n"))
+	writeFile(t, dir, "content/long/zz/inner.md", []byte("---\ntitle: Inner\n---\nText.\n"))
+	writeFile(t, dir, "content/long/zz/deeper/leaf.md", []byte("---\ntitle: Leaf\n---\nText.\n"))
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	cfg.BaseURL = "https://example.com/a b/"
+	r := loadRenderer(t, cfg)
+	shared := 0
+	for u, n := range r.nav.byURL {
+		got := string(r.nav.html(u))
+		want := r.nav.walkHTML(u, nil)
+		if got != want {
+			t.Fatalf("%s: the shared sidebar differs from the walked one:\n got %s\nwant %s", u, firstDiff(got, want), firstDiff(want, got))
+		}
+		if len(n.children) == 0 && strings.Contains(got, `aria-current="page"`) {
+			if f := r.nav.byURL[site.ParentURL(u)]; f != nil {
+				if s, ok := r.nav.sidebars.Load(f); ok {
+					if _, ok := s.(*folderSidebar).marks[n]; ok {
+						shared++
+					}
+				}
+			}
+		}
+	}
+	if shared < len(r.nav.byURL)/2 {
+		t.Errorf("%d of %d sidebars came from their folder's", shared, len(r.nav.byURL))
+	}
 }
