@@ -181,6 +181,17 @@ func (t *navTree) html(cur string) template.HTML {
 				b.WriteString(s.html[mark:])
 				return template.HTML(b.String())
 			}
+			if s.last.end > 0 && folder.onPath(cur) >= maxSiblings {
+				// Past a long folder's cut: its own entry, current, in
+				// place of the last one listed.
+				var b strings.Builder
+				b.Grow(len(s.html) + 256)
+				b.WriteString(s.html[:s.last.start])
+				it := t.item(n, cur)
+				writeNavItem(&b, &it, n.escHref, n.escTitle)
+				b.WriteString(s.html[s.last.end:])
+				return template.HTML(b.String())
+			}
 		}
 	}
 	return template.HTML(t.walkHTML(cur, nil))
@@ -190,10 +201,14 @@ func (t *navTree) html(cur string) template.HTML {
 // entry marked current; marks holds, for each of the folder's children it
 // lists, where its entry's link takes the mark. A page past a long
 // folder's cut is listed in its own sidebar only, in place of the last
-// entry: it has no mark here, and its sidebar is walked.
+// entry listed.
 type folderSidebar struct {
 	html  string
 	marks map[*navNode]int
+	// last is where the entry of the last child listed of a folder longer
+	// than the sidebar lists is in html, which a page past the cut takes
+	// (walk); zero for a shorter folder.
+	last struct{ start, end int }
 }
 
 // leafSidebar returns the folderSidebar of folder, made the first time it
@@ -204,21 +219,28 @@ func (t *navTree) leafSidebar(folder *navNode) *folderSidebar {
 	if s, ok := t.sidebars.Load(folder); ok {
 		return s.(*folderSidebar)
 	}
-	marks := map[*navNode]int{}
-	h := t.walkHTML(folder.url+"\x00", func(n *navNode, mark int) {
+	fs := &folderSidebar{marks: map[*navNode]int{}}
+	var lastListed *navNode
+	if len(folder.children) > maxSiblings {
+		lastListed = folder.children[maxSiblings-1]
+	}
+	fs.html = t.walkHTML(folder.url+"\x00", func(n *navNode, start, mark, end int) {
 		if mark >= 0 && site.ParentURL(n.url) == folder.url {
-			marks[n] = mark
+			fs.marks[n] = mark
+		}
+		if n == lastListed {
+			fs.last.start, fs.last.end = start, end
 		}
 	})
-	s, _ := t.sidebars.LoadOrStore(folder, &folderSidebar{html: h, marks: marks})
+	s, _ := t.sidebars.LoadOrStore(folder, fs)
 	return s.(*folderSidebar)
 }
 
 // walkHTML writes the sidebar for the page at cur as the tree is walked,
 // with the escaped titles and links of its nodes made once; marked, when
-// not nil, is told where each node's entry takes the current page's mark
-// (writeNavItem).
-func (t *navTree) walkHTML(cur string, marked func(n *navNode, mark int)) string {
+// not nil, is told where each node's entry starts, takes the current
+// page's mark (writeNavItem) and ends.
+func (t *navTree) walkHTML(cur string, marked func(n *navNode, start, mark, end int)) string {
 	var b strings.Builder
 	b.Grow(8 << 10)
 	t.walk(t.root, cur, func(it NavItem, n *navNode) {
@@ -226,9 +248,10 @@ func (t *navTree) walkHTML(cur string, marked func(n *navNode, mark int)) string
 			writeNavItem(&b, &it, html.EscapeString(it.Href), "")
 			return
 		}
+		start := b.Len()
 		mark := writeNavItem(&b, &it, n.escHref, n.escTitle)
 		if marked != nil {
-			marked(n, mark)
+			marked(n, start, mark, b.Len())
 		}
 	})
 	return b.String()
@@ -266,11 +289,7 @@ func (t *navTree) walk(n *navNode, cur string, emit func(it NavItem, n *navNode)
 		} else {
 			k = n.children[extra] // the current page, past the cut
 		}
-		it := NavItem{Title: k.title, Folder: len(k.children) > 0, Current: k.url == cur, InPath: k.url != cur && strings.HasPrefix(cur, k.url)}
-		if k.linked {
-			it.URL, it.Href = k.url, t.base+strings.TrimPrefix(k.url, "/")
-		}
-		it.Open = it.Folder && (it.Current || it.InPath)
+		it := t.item(k, cur)
 		emit(it, k)
 		if it.Open {
 			t.walk(k, cur, emit)
@@ -284,6 +303,17 @@ func (t *navTree) walk(n *navNode, cur string, emit func(it NavItem, n *navNode)
 		}
 		emit(NavItem{More: more, URL: u, Href: t.base + strings.TrimPrefix(u, "/")}, nil)
 	}
+}
+
+// item is the sidebar's entry for node k in the sidebar of the page at
+// cur.
+func (t *navTree) item(k *navNode, cur string) NavItem {
+	it := NavItem{Title: k.title, Folder: len(k.children) > 0, Current: k.url == cur, InPath: k.url != cur && strings.HasPrefix(cur, k.url)}
+	if k.linked {
+		it.URL, it.Href = k.url, t.base+strings.TrimPrefix(k.url, "/")
+	}
+	it.Open = it.Folder && (it.Current || it.InPath)
+	return it
 }
 
 // onPath returns the position in n's children of the first that is a

@@ -136,9 +136,10 @@ func navHTML(items []NavItem) template.HTML {
 
 // TestSidebarSharedAsWalked checks that the sidebar a page gets from its
 // folder's shared one is the one walked for it, for every page and folder
-// of a generated site with a folder longer than the sidebar lists, a
-// folder past the cut with pages in it, and titles that need escaping; and
-// that the shared one serves most pages.
+// of a generated site with a folder longer than the sidebar lists (whose
+// pages past the cut take the last entry's place), a folder past the cut
+// with pages in it, and titles that need escaping; and that the shared one
+// serves most pages, and those past the cut.
 func TestSidebarSharedAsWalked(t *testing.T) {
 	dir := t.TempDir()
 	if err := sitegen.Generate(dir, 300, 4); err != nil {
@@ -154,7 +155,7 @@ func TestSidebarSharedAsWalked(t *testing.T) {
 	cfg.Now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	cfg.BaseURL = "https://example.com/a b/"
 	r := loadRenderer(t, cfg)
-	shared := 0
+	shared, pastCut := 0, 0
 	for u, n := range r.nav.byURL {
 		got := string(r.nav.html(u))
 		want := r.nav.walkHTML(u, nil)
@@ -164,14 +165,17 @@ func TestSidebarSharedAsWalked(t *testing.T) {
 		if len(n.children) == 0 && strings.Contains(got, `aria-current="page"`) {
 			if f := r.nav.byURL[site.ParentURL(u)]; f != nil {
 				if s, ok := r.nav.sidebars.Load(f); ok {
-					if _, ok := s.(*folderSidebar).marks[n]; ok {
+					fs := s.(*folderSidebar)
+					if _, ok := fs.marks[n]; ok {
 						shared++
+					} else if fs.last.end > 0 && f.onPath(u) >= maxSiblings {
+						pastCut++
 					}
 				}
 			}
 		}
 	}
-	if shared < len(r.nav.byURL)/2 {
-		t.Errorf("%d of %d sidebars came from their folder's", shared, len(r.nav.byURL))
+	if shared < len(r.nav.byURL)/2 || pastCut < 10 {
+		t.Errorf("of %d sidebars, %d came from their folder's, %d past a long folder's cut", len(r.nav.byURL), shared, pastCut)
 	}
 }
