@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
@@ -132,22 +131,11 @@ func BenchmarkLiveEdits(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				start := time.Now()
-				res, err := live.UpdateFirst(context.Background(), []string{e.file})
-				if err != nil {
-					b.Fatal(err)
-				}
-				firstTook += time.Since(start)
-				if res.First {
+				n, took, first := updateEdit(b, live, e.file)
+				rendered, firstTook = rendered+n, firstTook+took
+				if first {
 					firsts++
-					if res, err = live.Finish(context.Background()); err != nil {
-						b.Fatal(err)
-					}
 				}
-				if !res.Partial {
-					b.Fatal("the site was rendered whole")
-				}
-				rendered += res.Rendered
 			}
 			b.ReportMetric(float64(rendered)/float64(b.N), "files/op")
 			b.ReportMetric((cpuUsed()-cpu).Seconds()*1000/float64(b.N), "cpu-ms/op")
@@ -179,19 +167,8 @@ func BenchmarkLiveEdits(b *testing.B) {
 			if err := os.Rename(from, to); err != nil {
 				b.Fatal(err)
 			}
-			res, err := live.UpdateFirst(context.Background(), []string{from, to})
-			if err != nil {
-				b.Fatal(err)
-			}
-			if res.First {
-				if res, err = live.Finish(context.Background()); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if !res.Partial {
-				b.Fatal("the site was rendered whole")
-			}
-			rendered += res.Rendered
+			n, _, _ := updateEdit(b, live, from, to)
+			rendered += n
 		}
 		b.ReportMetric(float64(rendered)/float64(b.N), "files/op")
 		b.ReportMetric((cpuUsed()-cpu).Seconds()*1000/float64(b.N), "cpu-ms/op")
@@ -202,14 +179,26 @@ func BenchmarkLiveEdits(b *testing.B) {
 	}
 }
 
-// cpuUsed returns the CPU time the process has used so far, as the Go
-// runtime counts it (all its classes but idle), the collector's included:
-// an edit's cost on a machine shared with others, whose wall time varies
-// with their load more than its CPU time does.
-func cpuUsed() time.Duration {
-	s := []metrics.Sample{{Name: "/cpu/classes/total:cpu-seconds"}, {Name: "/cpu/classes/idle:cpu-seconds"}}
-	metrics.Read(s)
-	return time.Duration((s[0].Value.Float64() - s[1].Value.Float64()) * float64(time.Second))
+// updateEdit brings live up to date after a save of the files at paths,
+// as the preview does (a first look, then the rest), and returns how many
+// files were rendered, how long the first answer took, and whether it was
+// a first look. It fails the benchmark when the site was rendered whole.
+func updateEdit(b *testing.B, live *build.Live, paths ...string) (rendered int, firstTook time.Duration, first bool) {
+	start := time.Now()
+	res, err := live.UpdateFirst(context.Background(), paths)
+	if err != nil {
+		b.Fatal(err)
+	}
+	firstTook = time.Since(start)
+	if first = res.First; first {
+		if res, err = live.Finish(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if !res.Partial {
+		b.Fatal("the site was rendered whole")
+	}
+	return res.Rendered, firstTook, first
 }
 
 func benchLive(b *testing.B, edit func(int) string, partial bool) {
