@@ -107,6 +107,11 @@ func BenchmarkLiveEdits(b *testing.B) {
 		{"last_reviewed", runbook, func(i int, o string) string {
 			return line("last_reviewed").ReplaceAllString(o, sitegen.Today.AddDate(0, 0, -1-i%300).Format("last_reviewed: 2006-01-02"))
 		}},
+		// The first decision is listed in the sidebar of every page of
+		// the log (1,500 at 10,000 pages).
+		{"adr-title", adr, func(i int, o string) string {
+			return line("title").ReplaceAllString(o, fmt.Sprintf("title: Edit %d of the decision", i))
+		}},
 		{"adr-status", adr, func(i int, o string) string { return line("status").ReplaceAllString(o, "status: "+statuses[i%3]) }},
 		{"new-and-removed-page", fresh, func(i int, o string) string {
 			if i%2 == 1 {
@@ -117,7 +122,7 @@ func BenchmarkLiveEdits(b *testing.B) {
 	} {
 		original, _ := os.ReadFile(e.file)
 		b.Run(e.name, func(b *testing.B) {
-			rendered, firsts := 0, 0
+			rendered, spliced, firsts := 0, 0, 0
 			var firstTook time.Duration
 			cpu := cpuUsed()
 			for i := 0; i < b.N; i++ {
@@ -131,13 +136,14 @@ func BenchmarkLiveEdits(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				n, took, first := updateEdit(b, live, e.file)
-				rendered, firstTook = rendered+n, firstTook+took
+				res, took, first := updateEdit(b, live, e.file)
+				rendered, spliced, firstTook = rendered+res.Rendered, spliced+res.Spliced, firstTook+took
 				if first {
 					firsts++
 				}
 			}
 			b.ReportMetric(float64(rendered)/float64(b.N), "files/op")
+			b.ReportMetric(float64(spliced)/float64(b.N), "new-sidebars/op")
 			b.ReportMetric((cpuUsed()-cpu).Seconds()*1000/float64(b.N), "cpu-ms/op")
 			// What the preview serves first: the edited page alone, when
 			// the edit has a first look (see Live.UpdateFirst); the
@@ -167,8 +173,8 @@ func BenchmarkLiveEdits(b *testing.B) {
 			if err := os.Rename(from, to); err != nil {
 				b.Fatal(err)
 			}
-			n, _, _ := updateEdit(b, live, from, to)
-			rendered += n
+			res, _, _ := updateEdit(b, live, from, to)
+			rendered += res.Rendered
 		}
 		b.ReportMetric(float64(rendered)/float64(b.N), "files/op")
 		b.ReportMetric((cpuUsed()-cpu).Seconds()*1000/float64(b.N), "cpu-ms/op")
@@ -183,7 +189,7 @@ func BenchmarkLiveEdits(b *testing.B) {
 // as the preview does (a first look, then the rest), and returns how many
 // files were rendered, how long the first answer took, and whether it was
 // a first look. It fails the benchmark when the site was rendered whole.
-func updateEdit(b *testing.B, live *build.Live, paths ...string) (rendered int, firstTook time.Duration, first bool) {
+func updateEdit(b *testing.B, live *build.Live, paths ...string) (res *build.LiveResult, firstTook time.Duration, first bool) {
 	start := time.Now()
 	res, err := live.UpdateFirst(context.Background(), paths)
 	if err != nil {
@@ -198,7 +204,7 @@ func updateEdit(b *testing.B, live *build.Live, paths ...string) (rendered int, 
 	if !res.Partial {
 		b.Fatal("the site was rendered whole")
 	}
-	return res.Rendered, firstTook, first
+	return res, firstTook, first
 }
 
 func benchLive(b *testing.B, edit func(int) string, partial bool) {

@@ -13,6 +13,7 @@ import (
 	"github.com/handbook-dev/handbook/internal/lint"
 	"github.com/handbook-dev/handbook/internal/pack"
 	"github.com/handbook-dev/handbook/internal/page"
+	"github.com/handbook-dev/handbook/internal/parallel"
 	"github.com/handbook-dev/handbook/internal/render"
 	"github.com/handbook-dev/handbook/internal/search"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -107,9 +108,12 @@ type LiveResult struct {
 	// sorted.
 	Diags diag.List
 	// Partial is true when only what the change affected was rendered;
-	// Rendered counts the files rendered.
+	// Rendered counts the files rendered, and Spliced those whose
+	// sidebar alone changed and was replaced in place
+	// (render.Renderer.Splice).
 	Partial  bool
 	Rendered int
+	Spliced  int
 	// First is true for UpdateFirst's first look at an edit: only the
 	// edited page was rendered again, and Finish brings the rest.
 	First   bool
@@ -265,7 +269,12 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	// The site model being replaced is let go now, so that the collector
 	// may take it while the next is made: one site in memory, not two.
 	// Should the load fail, the next update builds whole, as it does when
-	// l.s is nil.
+	// l.s is nil. Its sidebars stay, apart from it, for the files whose
+	// sidebar alone changed.
+	var sidebars *render.Sidebars
+	if l.r != nil {
+		sidebars = l.r.Sidebars()
+	}
 	l.s, l.r = nil, nil
 	// The fingerprints are taken beside the rules; the layout check waits
 	// for them, and does not render again the pages it samples whose
@@ -298,7 +307,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		return nil, err
 	}
 	files := make(map[string][]byte, len(l.files)+16)
-	var todo []string
+	var todo, splice []string
 	samePaths := len(fps) == len(l.fps)
 	for path, fp := range fps {
 		old, seen := l.fps[path]
@@ -308,6 +317,10 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 			files[path] = b
 		case fp.Data != nil:
 			files[path] = l.pk.pack(path, fp.Data)
+		case seen && have && !l.stale[path] && sidebars != nil && fp.Sidebar != "" && fp.Sidebar == old.Sidebar && fp.Rest == old.Rest:
+			// Only its sidebar changed (a title listed in it, a page
+			// added to its folder): the new one replaces the old in place.
+			splice = append(splice, path)
 		default:
 			todo = append(todo, path)
 		}
@@ -315,12 +328,35 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 			samePaths = false
 		}
 	}
+	var mu sync.Mutex
+	spliced := 0
+	err = parallel.Each(ctx, len(splice), 0, func(i int) error {
+		path := splice[i]
+		b, err := l.pk.unpack(path, l.files[path])
+		if err == nil {
+			if b, ok := p.r.Splice(sidebars, fps[path].Sidebar, b); ok {
+				b = l.pk.pack(path, b)
+				mu.Lock()
+				files[path] = b
+				spliced++
+				mu.Unlock()
+				return nil
+			}
+		}
+		mu.Lock()
+		todo = append(todo, path)
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		l.s = nil
+		return nil, err
+	}
 	for path, b := range l.files {
 		if strings.HasPrefix(path, "/search/") {
 			files[path] = b // until UpdateSearch
 		}
 	}
-	var mu sync.Mutex
 	err = p.r.Some(ctx, todo, func(path string, b []byte) error {
 		b = l.pk.pack(path, b)
 		mu.Lock()
@@ -358,7 +394,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	}
 	l.s, l.r, l.raw, l.diags, l.files, l.fps, l.stale = p.site, p.r, p.raw, p.diags, files, fps, map[string]bool{}
 	l.samples = p.samples
-	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk}, nil
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Spliced: spliced, Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk}, nil
 }
 
 // Update brings the site up to date after the files at paths (absolute,

@@ -231,7 +231,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 		if got.Partial != e.partial {
 			t.Errorf("edit %d (%s): partial = %v, want %v", i, e.name, got.Partial, e.partial)
 		}
-		t.Logf("edit %d (%s): %d files rendered", i, e.name, got.Rendered)
+		t.Logf("edit %d (%s): %d files rendered, %d with a new sidebar", i, e.name, got.Rendered, got.Spliced)
 		want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -789,4 +789,80 @@ func TestLiveIgnoresTemporaryFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("a folder of pages removed", []string{db}, false)
+}
+
+// TestLiveSidebarsInPlace edits the title of a decision that the sidebar
+// of every page of the log lists: those pages change in their sidebar
+// alone, and take the new one in place (Spliced) rather than being
+// rendered again, unless their layout writes it otherwise (twice, in an
+// attribute): then they are rendered. Either way the files are a whole
+// build's.
+func TestLiveSidebarsInPlace(t *testing.T) {
+	for _, c := range []struct {
+		name, layout string
+		inPlace      bool // the log's pages take their sidebar in place
+	}{
+		{"the theme's layouts", "", true},
+		{"the sidebar written twice", `{{define "main"}}<div class="again">{{.NavHTML}}</div>{{template "body" .}}{{end}}`, false},
+		{"the sidebar in an attribute", `{{define "main"}}<div data-nav="{{.NavHTML}}"></div>{{template "body" .}}{{end}}`, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := sitegen.Generate(dir, 300, 7); err != nil {
+				t.Fatal(err)
+			}
+			if c.layout != "" {
+				os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
+				if err := os.WriteFile(filepath.Join(dir, "layouts", "adr.html"), []byte(c.layout), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cfg := site.DefaultConfig(dir)
+			cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+			adrs, _ := filepath.Glob(filepath.Join(dir, "content", "adr", "*.md"))
+			slices.Sort(adrs)
+			if len(adrs) < 10 {
+				t.Fatalf("%d decisions generated", len(adrs))
+			}
+			live := build.NewLive(build.Options{Site: cfg})
+			if _, err := live.Build(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			spliced := 0
+			for i, title := range []string{"A decision renamed", "Another name", "Aardvark first"} {
+				b, err := os.ReadFile(adrs[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				next := regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(string(b), "title: "+title)
+				if err := os.WriteFile(adrs[0], []byte(next), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				got, err := live.Update(context.Background(), adrs[:1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s := live.UpdateSearch(context.Background()); s != nil {
+					got.Files = s.Files
+				}
+				want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := diffFiles(withoutSearch(want.Unpacked()), withoutSearch(got.Unpacked())); d != "" {
+					t.Errorf("edit %d: files differ from a whole build:\n%s", i, d)
+				}
+				t.Logf("edit %d: %d rendered, %d with a new sidebar", i, got.Rendered, got.Spliced)
+				if !c.inPlace && got.Spliced > 0 {
+					t.Errorf("edit %d: %d sidebars replaced in place, where the layout writes it otherwise", i, got.Spliced)
+				}
+				spliced += got.Spliced
+			}
+			// The log's pages that show the title only in their sidebar
+			// (not as a relation, a backlink or in a list): most of them.
+			if c.inPlace && spliced < 3*len(adrs)/2 {
+				t.Errorf("%d sidebars replaced in place in 3 edits, for a log of %d decisions", spliced, len(adrs))
+			}
+		})
+	}
 }

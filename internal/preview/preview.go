@@ -294,6 +294,9 @@ func (l *Loop) publish(res *build.LiveResult, start time.Time) {
 		note = "first look: the edited page"
 	case res.Partial:
 		note = fmt.Sprintf("%d rendered", res.Rendered)
+		if res.Spliced > 0 {
+			note += fmt.Sprintf(", %d with a new sidebar", res.Spliced)
+		}
 	}
 	probs, total := l.problems(res.Diags)
 	l.opts.Publish(&serve.Snapshot{Files: res.Files, Unpack: res.Unpack, Problems: probs, ProblemsTotal: total, Drafts: l.opts.Drafts, Elapsed: time.Since(start), Note: note, Pending: res.First})

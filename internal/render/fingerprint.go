@@ -35,6 +35,15 @@ type Fingerprint struct {
 	// file, a file beside the pages): its Sum stands for its path only,
 	// as it is copied again whenever a file that is not a page changes.
 	Copied bool
+	// Rest stands for everything but the sidebar, for a file rendered
+	// from a layout: two renderings whose Rest is equal differ only in
+	// their sidebars.
+	Rest uint64
+	// Sidebar, when not "", is the URL whose sidebar the file shows, its
+	// layout writing it as it is and reading nothing else of it: a file
+	// whose Rest did not change takes its new sidebar in place of the
+	// old (Renderer.Splice) rather than being rendered again.
+	Sidebar string
 }
 
 // FingerprintCache carries, from one Fingerprints call to the next, the
@@ -267,12 +276,9 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 		if err != nil {
 			return fmt.Errorf("render %s: %w", j.path, err)
 		}
-		if len(b) == len(fpMarker)+8 && string(b[:len(fpMarker)]) == fpMarker {
-			var sum uint64
-			for k := 0; k < 8; k++ {
-				sum |= uint64(b[len(fpMarker)+k]) << (8 * k)
-			}
-			out[i] = Fingerprint{Sum: sum}
+		if len(b) >= len(fpMarker)+16 && string(b[:len(fpMarker)]) == fpMarker {
+			b = b[len(fpMarker):]
+			out[i] = Fingerprint{Sum: binary.LittleEndian.Uint64(b), Rest: binary.LittleEndian.Uint64(b[8:]), Sidebar: string(b[16:])}
 			return nil
 		}
 		var h maphash.Hash
@@ -295,17 +301,14 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 }
 
 // fingerprint is exec's work while fingerprinting: the sum of the layout
-// and its data, with the page's document in place of its HTML.
-func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree) []byte {
+// and its data, with the page's document in place of its HTML, and the
+// sum of all but the sidebar; the page's URL after them when the layout
+// lets its sidebar be replaced in place (spliceable: Splice).
+func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree, spliceable bool) []byte {
 	var h maphash.Hash
 	h.SetSeed(f.cache.seed)
 	h.WriteString(layout)
 	h.WriteByte(0)
-	if d.Nav == nil && !leaveOut["sidebar"] {
-		// The sidebar (Nav, NavHTML) is a function of the tree and the
-		// page's URL: the tree's part it shows is hashed in its place.
-		writeUint(&h, f.navSum(nav, d.URL))
-	}
 	rd := f.readings[layout]
 	if rd == nil {
 		rd = f.all
@@ -316,13 +319,22 @@ func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree) []byt
 	if d.Page != nil && d.Page.Doc != nil {
 		d.Page.Doc.Fingerprint(&h)
 	}
-	sum := h.Sum64()
-	b := make([]byte, 0, len(fpMarker)+8)
-	b = append(b, fpMarker...)
-	for k := 0; k < 8; k++ {
-		b = append(b, byte(sum>>(8*k)))
+	rest, sum := h.Sum64(), h.Sum64()
+	sidebar := ""
+	if d.Nav == nil && !leaveOut["sidebar"] {
+		// The sidebar (Nav, NavHTML) is a function of the tree and the
+		// page's URL: the tree's part it shows is hashed in its place.
+		writeUint(&h, f.navSum(nav, d.URL))
+		sum = h.Sum64()
+		if spliceable {
+			sidebar = d.URL
+		}
 	}
-	return b
+	b := make([]byte, 0, len(fpMarker)+16+len(sidebar))
+	b = append(b, fpMarker...)
+	b = binary.LittleEndian.AppendUint64(b, sum)
+	b = binary.LittleEndian.AppendUint64(b, rest)
+	return append(b, sidebar...)
 }
 
 // figureInputs stands, in a fingerprint, for the figures of a kind's

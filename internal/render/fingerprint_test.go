@@ -599,3 +599,46 @@ func TestFingerprintsLongFolder(t *testing.T) {
 		}
 	}
 }
+
+// TestNavSpliceable: a layout's sidebar may be replaced in place only
+// when every template it reaches writes .NavHTML as it is, in HTML text,
+// and nothing reads .Nav.
+func TestNavSpliceable(t *testing.T) {
+	for _, c := range []struct {
+		name, main, more string
+		want             bool
+	}{
+		{"the theme's", "", "", true},
+		{"written in a block too", `<div class="again">{{.NavHTML}}</div>`, "", true}, // twice in a page: Splice refuses it
+		{"in an attribute", `<div data-nav="{{.NavHTML}}"></div>`, "", false},
+		{"in a script", `<script>var nav = {{.NavHTML}};</script>`, "", false},
+		{"in a textarea", `<textarea>{{.NavHTML}}</textarea>`, "", false},
+		{"a condition", `{{if .NavHTML}}<p>with a sidebar</p>{{end}}`, "", false},
+		{"an argument", `{{printf "%s" .NavHTML}}`, "", false},
+		{"a variable", `{{$n := .NavHTML}}{{$n}}`, "", false},
+		{"through the root", `{{with .Page}}{{$.NavHTML}}{{end}}`, "", false},
+		{"a template's data", `{{template "own-nav" .NavHTML}}`, `{{define "own-nav"}}{{.}}{{end}}`, false},
+		{"the items", `<ul>{{range .Nav}}<li>{{.Title}}</li>{{end}}</ul>`, "", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if c.main != "" {
+				os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
+				text := `{{define "main"}}` + c.main + `{{template "body" .}}{{end}}` + c.more
+				if err := os.WriteFile(filepath.Join(dir, "layouts", "page.html"), []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			th, err := LoadTheme(themes.Default(), dir, Funcs("/", time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := th.navSpliceable("page"); got != c.want {
+				t.Errorf("page: spliceable %v, want %v", got, c.want)
+			}
+			if !th.navSpliceable("runbook") {
+				t.Errorf("runbook, the theme's own: not spliceable")
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"html/template"
@@ -410,4 +411,38 @@ func (t *navTree) folders() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Sidebars is what a Renderer's sidebars are made from (its tree), kept
+// apart from the renderer and its site: a preview holds it across a
+// reload to replace old sidebars in place (Renderer.Splice).
+type Sidebars struct{ t *navTree }
+
+// Sidebars returns the sidebars r writes.
+func (r *Renderer) Sidebars() *Sidebars { return &Sidebars{r.nav} }
+
+// Splice returns the file old, which prev's sidebar for the page at url
+// is written in, with r's sidebar for it in its place, for a file whose
+// fingerprint says that nothing but its sidebar changed (Fingerprint.Rest
+// and Sidebar): its layout writes .NavHTML as it is and reads nothing
+// else of the sidebar, so the bytes are those rendering it again would
+// give. It returns false unless old holds prev's sidebar exactly once
+// (then render it again).
+func (r *Renderer) Splice(prev *Sidebars, url string, old []byte) ([]byte, bool) {
+	if prev == nil || r.nav == nil {
+		return nil, false
+	}
+	was := []byte(prev.t.html(url))
+	if len(was) == 0 {
+		return nil, false
+	}
+	i := bytes.Index(old, was)
+	if i < 0 || bytes.Contains(old[i+1:], was) {
+		return nil, false
+	}
+	now := r.nav.html(url)
+	b := make([]byte, 0, len(old)-len(was)+len(now))
+	b = append(b, old[:i]...)
+	b = append(b, now...)
+	return append(b, old[i+len(was):]...), true
 }

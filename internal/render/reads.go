@@ -1,6 +1,7 @@
 package render
 
 import (
+	"io"
 	"reflect"
 	"sync"
 	"text/template/parse"
@@ -31,7 +32,13 @@ func (th *Theme) layoutNames(layout string) map[string]bool {
 func (th *Theme) collect() {
 	th.nameSet = map[string]bool{}
 	th.byLayout = map[string]map[string]bool{}
+	th.plainNav = map[string]bool{}
 	for name, t := range th.layouts {
+		// html/template escapes a template and those it calls when it is
+		// first executed, adding to each action the escaper its context
+		// needs (plainNavHTML reads them): executed without data, it
+		// stops at the first field, once escaped.
+		_ = t.ExecuteTemplate(io.Discard, "base", nil)
 		for _, tt := range t.Templates() {
 			if tt.Tree != nil {
 				collectNames(tt.Tree.Root, th.nameSet)
@@ -39,6 +46,7 @@ func (th *Theme) collect() {
 		}
 		reach := map[string]bool{}
 		seen := map[string]bool{}
+		plain := true
 		var visit func(tmpl string)
 		visit = func(tmpl string) {
 			if seen[tmpl] {
@@ -49,6 +57,7 @@ func (th *Theme) collect() {
 			if tt == nil || tt.Tree == nil {
 				return
 			}
+			plain = plain && plainNavHTML(tt.Tree.Root)
 			var calls []string
 			collectCalls(tt.Tree.Root, reach, &calls)
 			for _, c := range calls {
@@ -57,10 +66,77 @@ func (th *Theme) collect() {
 		}
 		visit("base")
 		th.byLayout[name] = reach
+		th.plainNav[name] = plain
 	}
 }
 
 func collectNames(n parse.Node, out map[string]bool) { collectCalls(n, out, nil) }
+
+// navSpliceable reports whether the sidebar of a file of layout may be
+// replaced in place (Renderer.Splice): the layout writes .NavHTML, as it
+// is, and reads nothing else of the sidebar (.Nav). Its output is then
+// the same but for the sidebar's bytes, wherever they are written.
+func (th *Theme) navSpliceable(layout string) bool {
+	names := th.layoutNames(layout)
+	return names != nil && names["NavHTML"] && !names["Nav"] && th.plainNav[layout]
+}
+
+// plainNavHTML reports whether every use of .NavHTML under n, an escaped
+// template's, is an action that writes it as it is (writesNavHTML): not
+// in an attribute or a script, not a condition, a range, an argument or a
+// variable.
+func plainNavHTML(n parse.Node) bool {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return true
+		}
+		for _, c := range n.Nodes {
+			if !plainNavHTML(c) {
+				return false
+			}
+		}
+	case *parse.ActionNode:
+		return writesNavHTML(n.Pipe) || !namesNavHTML(n.Pipe)
+	case *parse.IfNode:
+		return !namesNavHTML(n.Pipe) && plainNavHTML(n.List) && plainNavHTML(n.ElseList)
+	case *parse.RangeNode:
+		return !namesNavHTML(n.Pipe) && plainNavHTML(n.List) && plainNavHTML(n.ElseList)
+	case *parse.WithNode:
+		return !namesNavHTML(n.Pipe) && plainNavHTML(n.List) && plainNavHTML(n.ElseList)
+	case *parse.TemplateNode:
+		return !namesNavHTML(n.Pipe)
+	}
+	return true
+}
+
+// writesNavHTML reports whether p is {{.NavHTML}} written in HTML text,
+// where html/template's escaper leaves HTML as it is: the one it adds
+// there, and none other (an attribute's, a script's or a textarea's
+// escape it), follows it. A template not yet escaped has none: false.
+func writesNavHTML(p *parse.PipeNode) bool {
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) == 0 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	f, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
+	if !ok || len(f.Ident) != 1 || f.Ident[0] != "NavHTML" {
+		return false
+	}
+	if len(p.Cmds) != 2 || len(p.Cmds[1].Args) != 1 {
+		return false
+	}
+	id, ok := p.Cmds[1].Args[0].(*parse.IdentifierNode)
+	return ok && id.Ident == "_html_template_htmlescaper"
+}
+
+func namesNavHTML(p *parse.PipeNode) bool {
+	if p == nil {
+		return false
+	}
+	names := map[string]bool{}
+	collectNames(p, names)
+	return names["NavHTML"]
+}
 
 // collectCalls adds to out the field and method names n writes and, when
 // calls is not nil, appends to it the templates n calls.

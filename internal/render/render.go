@@ -612,7 +612,7 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 		d.Summary = d.Page.Excerpt
 	}
 	if r.fp != nil {
-		return r.fp.fingerprint(name, d, r.nav), nil
+		return r.fp.fingerprint(name, d, r.nav, r.Theme.navSpliceable(name)), nil
 	}
 	b := bufs.Get().(*bytes.Buffer)
 	defer func() { b.Reset(); bufs.Put(b) }()

@@ -32,6 +32,9 @@ type Theme struct {
 	namesOnce sync.Once
 	nameSet   map[string]bool
 	byLayout  map[string]map[string]bool
+	// plainNav says, by layout, whether every template its execution
+	// reaches writes .NavHTML only as it is (plainNavHTML).
+	plainNav map[string]bool
 }
 
 // StaticFile is a file copied into the site as is.
