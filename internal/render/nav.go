@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"fmt"
 	"html"
 	"html/template"
@@ -169,33 +168,41 @@ func (t *navTree) items(cur string) []NavItem {
 // (leafSidebar), and each such page's is that with its entry marked.
 // Others are written as the tree is walked (walkHTML).
 func (t *navTree) html(cur string) template.HTML {
+	parts := t.htmlParts(cur)
+	if parts[1] == "" && parts[2] == "" {
+		return template.HTML(parts[0])
+	}
+	var b strings.Builder
+	b.Grow(len(parts[0]) + len(parts[1]) + len(parts[2]))
+	for _, s := range parts {
+		b.WriteString(s)
+	}
+	return template.HTML(b.String())
+}
+
+// htmlParts returns the sidebar for the page at cur (html) in three
+// parts written one after the other: for a page in a folder, its
+// folder's sidebar around its own entry's mark or its entry past the cut,
+// which are shared by the folder's pages; else the whole, and "", "".
+func (t *navTree) htmlParts(cur string) [3]string {
 	t.escOnce.Do(t.escape)
 	if n := t.byURL[cur]; n != nil && len(n.children) == 0 && cur != "/" {
 		if folder := t.byURL[site.ParentURL(cur)]; folder != nil {
 			s := t.leafSidebar(folder)
 			if mark, ok := s.marks[n]; ok {
-				const current = ` aria-current="page"`
-				var b strings.Builder
-				b.Grow(len(s.html) + len(current))
-				b.WriteString(s.html[:mark])
-				b.WriteString(current)
-				b.WriteString(s.html[mark:])
-				return template.HTML(b.String())
+				return [3]string{s.html[:mark], ` aria-current="page"`, s.html[mark:]}
 			}
 			if s.last.end > 0 && folder.onPath(cur) >= maxSiblings {
 				// Past a long folder's cut: its own entry, current, in
 				// place of the last one listed.
 				var b strings.Builder
-				b.Grow(len(s.html) + 256)
-				b.WriteString(s.html[:s.last.start])
 				it := t.item(n, cur)
 				writeNavItem(&b, &it, n.escHref, n.escTitle)
-				b.WriteString(s.html[s.last.end:])
-				return template.HTML(b.String())
+				return [3]string{s.html[:s.last.start], b.String(), s.html[s.last.end:]}
 			}
 		}
 	}
-	return template.HTML(t.walkHTML(cur, nil))
+	return [3]string{t.walkHTML(cur, nil), "", ""}
 }
 
 // folderSidebar is the sidebar of the pages directly in a folder, with no
@@ -432,17 +439,29 @@ func (r *Renderer) Splice(prev *Sidebars, url string, old []byte) ([]byte, bool)
 	if prev == nil || r.nav == nil {
 		return nil, false
 	}
-	was := []byte(prev.t.html(url))
-	if len(was) == 0 {
+	// The old sidebar is found by its parts, not made whole: in a folder
+	// of thousands of pages, each would be a copy of the folder's.
+	was := prev.t.htmlParts(url)
+	if len(was[0]) == 0 {
 		return nil, false
 	}
-	i := bytes.Index(old, was)
-	if i < 0 || bytes.Contains(old[i+1:], was) {
+	o := string(old)
+	i := strings.Index(o, was[0])
+	if i < 0 || strings.Contains(o[i+1:], was[0]) {
 		return nil, false
 	}
-	now := r.nav.html(url)
-	b := make([]byte, 0, len(old)-len(was)+len(now))
+	end := i
+	for _, part := range was {
+		if !strings.HasPrefix(o[end:], part) {
+			return nil, false
+		}
+		end += len(part)
+	}
+	now := r.nav.htmlParts(url)
+	b := make([]byte, 0, len(old)-(end-i)+len(now[0])+len(now[1])+len(now[2]))
 	b = append(b, old[:i]...)
-	b = append(b, now...)
-	return append(b, old[i+len(was):]...), true
+	for _, part := range now {
+		b = append(b, part...)
+	}
+	return append(b, old[end:]...), true
 }
