@@ -637,7 +637,7 @@ func TestLiveFirstLookOnCorpus(t *testing.T) {
 			}
 			return nil
 		})
-		firsts := 0
+		firsts, rendered, spliced := 0, 0, 0
 		for i := 0; i < len(mds); i += max(1, len(mds)/10) {
 			b, err := os.ReadFile(mds[i])
 			if err != nil {
@@ -663,6 +663,7 @@ func TestLiveFirstLookOnCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			rendered, spliced = rendered+got.Rendered, spliced+got.Spliced
 			want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
 			if err != nil {
 				t.Fatal(err)
@@ -675,7 +676,7 @@ func TestLiveFirstLookOnCorpus(t *testing.T) {
 				t.Errorf("%s, %s: findings differ from a whole build:\n%s", name, rel, d)
 			}
 		}
-		t.Logf("%s: %d pages, %d first looks", name, len(mds), firsts)
+		t.Logf("%s: %d pages, %d first looks, %d files rendered, %d sidebars replaced in place", name, len(mds), firsts, rendered, spliced)
 		if firsts == 0 {
 			t.Errorf("%s: no edit got a first look", name)
 		}
