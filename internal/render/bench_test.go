@@ -2,6 +2,8 @@ package render
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -73,6 +75,44 @@ func BenchmarkFingerprints(b *testing.B) {
 	_, r := generated(b, 1000)
 	cache := NewFingerprintCache()
 	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := r.Fingerprints(context.Background(), cache); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFingerprintsFlatFolder fingerprints a handbook whose 20,000
+// notes sit in one folder, as some wikis keep them: each page's sidebar
+// sum must not read every sibling (a folder's 20,000 pages would read
+// 400 million).
+func BenchmarkFingerprintsFlatFolder(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "site")
+	for i := range 20000 {
+		p := filepath.Join(dir, "content", "notes", fmt.Sprintf("note-%05d.md", i))
+		if i == 0 {
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				b.Fatal(err)
+			}
+		}
+		text := fmt.Sprintf("---\ntitle: Note %d about %s\n---\nA short note, number %d.\n", i, []string{"queues", "caches", "certificates", "deploys"}[i%4], i)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = sitegen.Today
+	s, err := site.Load(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	th, err := LoadTheme(themes.Default(), dir, Funcs(cfg.BasePath(), cfg.Now))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := New(s, th)
+	cache := NewFingerprintCache()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := r.Fingerprints(context.Background(), cache); err != nil {

@@ -10,7 +10,6 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -381,10 +380,8 @@ func (f *fingerprinting) navSum(t *navTree, cur string) uint64 {
 				navChildSum(&h, n.children[i])
 			}
 		}
-		for _, k := range n.children {
-			if len(k.children) > 0 && strings.HasPrefix(cur, k.url) {
-				walk(k)
-			}
+		for _, i := range n.foldersOnPath(cur) {
+			walk(n.children[i])
 		}
 	}
 	walk(t.root)

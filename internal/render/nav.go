@@ -336,6 +336,29 @@ func (n *navNode) onPath(cur string) int {
 	return idx
 }
 
+// foldersOnPath returns, in order, the positions of n's children that
+// are folders on the way to cur (their URL a prefix of it): a long folder
+// finds them by cur's prefixes (pos) rather than by reading every child,
+// which each of its thousands of pages would do.
+func (n *navNode) foldersOnPath(cur string) []int {
+	var out []int
+	if n.pos == nil {
+		for i, k := range n.children {
+			if len(k.children) > 0 && strings.HasPrefix(cur, k.url) {
+				out = append(out, i)
+			}
+		}
+		return out
+	}
+	for j := 1; j <= len(cur); j++ {
+		if i, ok := n.pos[cur[:j]]; ok && len(n.children[i].children) > 0 {
+			out = append(out, i)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // crumbs returns the links from the home page down to cur's parent.
 func (t *navTree) crumbs(cur string) []Link {
 	if cur == "/" {

@@ -104,6 +104,28 @@ func TestNavLongFolder(t *testing.T) {
 	if long < 100 {
 		t.Errorf("%d pages with a folder cut short; the test means to cover more", long)
 	}
+	// The folders on the way to a page, found by its URL's prefixes in a
+	// long folder, are those a scan of every child finds.
+	found := 0
+	for _, p := range s.Pages {
+		for _, n := range tree.byURL {
+			var want []int
+			for i, k := range n.children {
+				if len(k.children) > 0 && strings.HasPrefix(p.URL, k.url) {
+					want = append(want, i)
+				}
+			}
+			if got := n.foldersOnPath(p.URL); !slices.Equal(got, want) {
+				t.Fatalf("folders on the way to %s under %s: got %v, want %v", p.URL, n.url, got, want)
+			}
+			if n.pos != nil && len(want) > 0 {
+				found++
+			}
+		}
+	}
+	if found < 100 {
+		t.Errorf("%d pages under a sub-folder of a long folder; the test means to cover more", found)
+	}
 }
 
 // TestNavForSiteLayout: the sidebar's items (Data.Nav) are made for a
