@@ -19,6 +19,13 @@ func generated(b *testing.B, n int) (*site.Site, *Renderer) {
 	if err := sitegen.Generate(dir, n, 1); err != nil {
 		b.Fatal(err)
 	}
+	return loaded(b, dir)
+}
+
+// loaded loads the site in dir, on sitegen's day, and a renderer for it
+// with the default theme.
+func loaded(b *testing.B, dir string) (*site.Site, *Renderer) {
+	b.Helper()
 	cfg := site.DefaultConfig(dir)
 	cfg.Now = sitegen.Today
 	s, err := site.Load(context.Background(), cfg)
@@ -101,17 +108,7 @@ func BenchmarkFingerprintsFlatFolder(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	cfg := site.DefaultConfig(dir)
-	cfg.Now = sitegen.Today
-	s, err := site.Load(context.Background(), cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	th, err := LoadTheme(themes.Default(), dir, Funcs(cfg.BasePath(), cfg.Now))
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := New(s, th)
+	_, r := loaded(b, dir)
 	cache := NewFingerprintCache()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
