@@ -54,7 +54,10 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest func() []by
 	if _, err := os.Stat(filepath.Join(out, Marker)); err == nil {
 		prev = out
 	}
-	w := newFileWriter(ctx, tmp, prev)
+	// Each file rendered into a buffer of the renderer's goes back to it
+	// once written, for a later file.
+	p.r.LendFiles()
+	w := newFileWriter(ctx, tmp, prev, p.r.Recycle)
 	// The search index is written as it is encoded, beside the rendering
 	// rather than after it: the two overlap on the cores, and the index's
 	// files are never all in memory.
@@ -115,6 +118,9 @@ type fileWriter struct {
 	// after failed or done is closed.
 	failed chan struct{}
 	err    error
+	// written, unless nil, is given each file's bytes once they are
+	// written (or the file failed), from the writer's goroutine.
+	written func(data []byte)
 }
 
 type outFile struct {
@@ -127,8 +133,8 @@ type outFile struct {
 // to ride out a slow write, few enough to hold little memory.
 const writeQueue = 256
 
-func newFileWriter(ctx context.Context, dir, prev string) *fileWriter {
-	w := &fileWriter{dir: dir, prev: prev, ctx: ctx, queue: make(chan outFile, writeQueue), done: make(chan struct{}), failed: make(chan struct{})}
+func newFileWriter(ctx context.Context, dir, prev string, written func(data []byte)) *fileWriter {
+	w := &fileWriter{dir: dir, prev: prev, ctx: ctx, queue: make(chan outFile, writeQueue), done: make(chan struct{}), failed: make(chan struct{}), written: written}
 	go w.run()
 	return w
 }
@@ -149,6 +155,9 @@ func (w *fileWriter) run() {
 		if scratch, err = writeFile(f, made, scratch); err != nil {
 			w.err = fmt.Errorf("write output: %w", err)
 			close(w.failed)
+		}
+		if w.written != nil {
+			w.written(f.data)
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 // close returns.
 func TestFileWriterWritesAll(t *testing.T) {
 	dir := t.TempDir()
-	w := newFileWriter(context.Background(), dir, "")
+	w := newFileWriter(context.Background(), dir, "", nil)
 	var wg sync.WaitGroup
 	for g := range 6 {
 		wg.Add(1)
@@ -60,7 +60,7 @@ func TestFileWriterFailure(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "taken"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	w := newFileWriter(context.Background(), dir, "")
+	w := newFileWriter(context.Background(), dir, "", nil)
 	if err := w.write("/../escape.html", []byte("x")); err == nil || !strings.Contains(err.Error(), "outside the output folder") {
 		t.Errorf("escaping path: %v", err)
 	}
@@ -87,7 +87,7 @@ func TestFileWriterFailure(t *testing.T) {
 // writes that would wait for it.
 func TestFileWriterCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	w := newFileWriter(ctx, t.TempDir(), "")
+	w := newFileWriter(ctx, t.TempDir(), "", nil)
 	cancel()
 	var err error
 	for i := 0; i < 10*writeQueue && err == nil; i++ {

@@ -42,7 +42,7 @@ type hole struct {
 // holeWriter is the util.BufWriter documents are rendered into at parse
 // time; node renderers leave holes in it for what the site resolves later.
 type holeWriter struct {
-	buf bytes.Buffer
+	buf *bytes.Buffer
 	doc *Document
 }
 

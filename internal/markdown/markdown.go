@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/handbook-dev/handbook/internal/pack"
 	"github.com/yuin/goldmark"
@@ -243,17 +244,23 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 		return doc
 	}
 	shiftHeadings(doc.Root)
-	w := &holeWriter{doc: doc}
+	w := &holeWriter{doc: doc, buf: rendered.Get().(*bytes.Buffer)}
 	w.buf.Grow(len(src) * 2)
 	if err := e.md.Renderer().Render(w, src, doc.Root); err != nil {
 		// The renderers write to memory and do not fail; keep what was
 		// written.
 		w.buf.WriteString("<!-- render error: " + stdhtml.EscapeString(err.Error()) + " -->")
 	}
-	doc.html = pack.Pack(w.buf.Bytes()) // exact size: kept for the whole build
+	doc.html = pack.Pack(w.buf.Bytes()) // a copy of its own: kept for the whole build
+	w.buf.Reset()
+	rendered.Put(w.buf)
 	doc.linkOf, doc.rawLinks = nil, nil
 	return doc
 }
+
+// rendered recycles the buffers documents are rendered into before they
+// are packed.
+var rendered = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Release drops the syntax tree: what the document says about itself,
 // its HTML, its source and the positions of its lines stay. A site
@@ -300,10 +307,23 @@ func (d *Document) ReleaseHTML() {
 // HTML renders the document to a byte slice.
 func (e *Engine) HTML(doc *Document) ([]byte, error) {
 	var b bytes.Buffer
-	b.Grow(pack.Len(doc.html) + 64*len(doc.holes))
+	b.Grow(doc.htmlSize())
 	err := doc.fill(&b)
 	return b.Bytes(), err
 }
+
+// HTMLString renders the document to a string, made in place: for a
+// layout's data, which holds the HTML as a string.
+func (e *Engine) HTMLString(doc *Document) (string, error) {
+	var b strings.Builder
+	b.Grow(doc.htmlSize())
+	err := doc.fill(&b)
+	return b.String(), err
+}
+
+// htmlSize is about the length of the document's HTML once its holes are
+// filled.
+func (d *Document) htmlSize() int { return pack.Len(d.html) + 64*len(d.holes) }
 
 // links calls f for each link, image, URL autolink and reference of the
 // tree, in document order.

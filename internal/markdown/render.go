@@ -47,20 +47,28 @@ func (r *nodeRenderer) renderCode(w util.BufWriter, src []byte, n ast.Node, ente
 			lang = strings.ToLower(string(l))
 		}
 	}
-	var code bytes.Buffer
+	// The code in one string of its exact size.
 	lines := n.Lines()
+	size := 0
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
-		code.Write(seg.Value(src))
+		size += seg.Len() + seg.Padding
 	}
+	var b strings.Builder
+	b.Grow(size)
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b.Write(seg.Value(src))
+	}
+	code := b.String()
 	label := lang
 	if label == "" {
 		label = "text"
 	}
 	fmt.Fprintf(w, "<div class=\"code\" data-lang=\"%s\"><button class=\"copy\" type=\"button\" aria-label=\"Copy code\" hidden>Copy</button>", html.EscapeString(label))
 	w.WriteString(`<pre class="chroma"><code>`)
-	if err := highlight(w, lang, code.String()); err != nil {
-		w.WriteString(html.EscapeString(code.String()))
+	if err := highlight(w, lang, code); err != nil {
+		w.WriteString(html.EscapeString(code))
 	}
 	w.WriteString("</code></pre></div>\n")
 	return ast.WalkSkipChildren, nil
