@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -10,19 +11,56 @@ import (
 )
 
 // TestLendFiles: a renderer that lends its files (LendFiles) gives the
-// bytes one that copies them gives; the bytes of a file not handed back
-// stay as they were while later files are rendered into the buffers
-// handed back; Recycle of bytes it did not lend does nothing.
+// bytes one that copies them gives, with the theme's layouts (whose
+// sidebar is written in its parts where the layout writes it) and with a
+// site's that write it twice, in an attribute or not at all; the bytes of
+// a file not handed back stay as they were while later files are
+// rendered into the buffers handed back; Recycle of bytes it did not lend
+// does nothing.
 func TestLendFiles(t *testing.T) {
-	dir := t.TempDir()
-	if err := sitegen.Generate(dir, 150, 1); err != nil {
-		t.Fatal(err)
+	for _, c := range []struct {
+		name, layout string
+		// shows is what the layout writes in each decision's page.
+		shows string
+	}{
+		{"the theme's layouts", "", `<nav id="sidebar"`},
+		{"the sidebar written twice", `{{define "main"}}<div class="again">{{.NavHTML}}</div>{{template "body" .}}{{end}}`, `<div class="again">`},
+		{"the sidebar in an attribute", `{{define "main"}}<div data-nav="{{.NavHTML}}"></div>{{template "body" .}}{{end}}`, `<div data-nav="Services`},
+		{"the sidebar in a condition never met", `{{define "main"}}{{if eq .URL "/nowhere/"}}{{.NavHTML}}{{end}}<p class="plain"></p>{{template "body" .}}{{end}}`, `<p class="plain">`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := sitegen.Generate(dir, 150, 1); err != nil {
+				t.Fatal(err)
+			}
+			if c.layout != "" {
+				for _, name := range []string{"adr.html", "runbook.html"} {
+					writeFile(t, dir, "layouts/"+name, []byte(c.layout))
+				}
+			}
+			cfg := site.DefaultConfig(dir)
+			cfg.Now = sitegen.Today
+			want := renderFiles(t, loadRenderer(t, cfg))
+			adrs := 0
+			for p, b := range want {
+				if strings.HasPrefix(p, "/adr/0") {
+					adrs++
+					if !strings.Contains(string(b), c.shows) {
+						t.Fatalf("%s does not show %s", p, c.shows)
+					}
+				}
+			}
+			if adrs == 0 {
+				t.Fatal("no decision rendered")
+			}
+			lendFiles(t, loadRenderer(t, cfg), want)
+		})
 	}
-	cfg := site.DefaultConfig(dir)
-	cfg.Now = sitegen.Today
-	want := renderFiles(t, loadRenderer(t, cfg))
+}
 
-	r := loadRenderer(t, cfg)
+// lendFiles renders every file of r, lent, and compares each with want.
+func lendFiles(t *testing.T, r *Renderer, want map[string][]byte) {
+	t.Helper()
 	r.LendFiles()
 	r.Recycle(nil)
 	r.Recycle([]byte("never lent"))
@@ -35,6 +73,9 @@ func TestLendFiles(t *testing.T) {
 		got++
 		if string(b) != string(want[p]) {
 			t.Errorf("%s: lent bytes differ from the copied ones", p)
+		}
+		if strings.Contains(string(b), "<!--handbook sidebar ") {
+			t.Errorf("%s: the sidebar's mark is left in the file", p)
 		}
 		// Every third file is kept, the others handed back at once.
 		if got%3 == 0 {

@@ -12,6 +12,8 @@ package render
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"html"
 	"html/template"
@@ -608,6 +610,7 @@ func (r *Renderer) plan() []job {
 }
 
 func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
+	var sidebar *[3]string // when set, written in place of sidebarMark
 	t, name := r.Theme.layout(layout)
 	if t == nil {
 		return nil, fmt.Errorf("no layout %q", layout)
@@ -624,7 +627,16 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 			d.Nav = r.nav.items(d.URL)
 		}
 		if names == nil || names["NavHTML"] {
-			d.NavHTML = r.nav.html(d.URL)
+			if r.lent != nil && r.Theme.navSpliceable(name) {
+				// Written in its parts where the layout writes the
+				// mark: the page's whole sidebar, 10 KB at 10,000
+				// pages, is not made as one string to be copied again.
+				parts := r.nav.htmlParts(d.URL)
+				sidebar = &parts
+				d.NavHTML = template.HTML(sidebarMark())
+			} else {
+				d.NavHTML = r.nav.html(d.URL)
+			}
 		}
 	}
 	if d.Crumbs == nil {
@@ -646,6 +658,9 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 		pageBufs.Put(b)
 		return nil, err
 	}
+	if sidebar != nil {
+		b = withSidebar(b, sidebar)
+	}
 	if r.lent != nil && b.Len() > 0 {
 		data := b.Bytes()
 		r.lent.Store(&data[0], b)
@@ -657,6 +672,45 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 	b.Reset()
 	pageBufs.Put(b)
 	return data, nil
+}
+
+// sidebarMark is what a layout that lets its sidebar be replaced
+// (Theme.navSpliceable) is given as NavHTML when its files are lent
+// (LendFiles): a comment no page can hold by chance, written as it is
+// where the sidebar goes, which withSidebar replaces.
+var sidebarMark = sync.OnceValue(func() string {
+	var nonce [12]byte
+	_, _ = rand.Read(nonce[:])
+	return "<!--handbook sidebar " + hex.EncodeToString(nonce[:]) + "-->"
+})
+
+// withSidebar returns b with the sidebar's parts written in place of each
+// sidebarMark in it (as many as the layout wrote), in a buffer of
+// pageBufs; b goes back to the pool.
+func withSidebar(b *bytes.Buffer, parts *[3]string) *bytes.Buffer {
+	mark := sidebarMark()
+	src := b.Bytes()
+	n := bytes.Count(src, []byte(mark))
+	if n == 0 {
+		return b
+	}
+	out := pageBufs.Get().(*bytes.Buffer)
+	out.Grow(len(src) + n*(len(parts[0])+len(parts[1])+len(parts[2])-len(mark)))
+	for {
+		i := bytes.Index(src, []byte(mark))
+		if i < 0 {
+			break
+		}
+		out.Write(src[:i])
+		for _, s := range parts {
+			out.WriteString(s)
+		}
+		src = src[i+len(mark):]
+	}
+	out.Write(src)
+	b.Reset()
+	pageBufs.Put(b)
+	return out
 }
 
 // pageBufs recycles the buffers layouts are executed into. A new one
