@@ -688,16 +688,16 @@ var sidebarMark = sync.OnceValue(func() string {
 // sidebarMark in it (as many as the layout wrote), in a buffer of
 // pageBufs; b goes back to the pool.
 func withSidebar(b *bytes.Buffer, parts *[3]string) *bytes.Buffer {
-	mark := sidebarMark()
+	mark := []byte(sidebarMark())
 	src := b.Bytes()
-	n := bytes.Count(src, []byte(mark))
+	n := bytes.Count(src, mark)
 	if n == 0 {
 		return b
 	}
 	out := pageBufs.Get().(*bytes.Buffer)
 	out.Grow(len(src) + n*(len(parts[0])+len(parts[1])+len(parts[2])-len(mark)))
 	for {
-		i := bytes.Index(src, []byte(mark))
+		i := bytes.Index(src, mark)
 		if i < 0 {
 			break
 		}
