@@ -15,8 +15,8 @@ import (
 // sidebar is written in its parts where the layout writes it) and with a
 // site's that write it twice, in an attribute or not at all; the bytes of
 // a file not handed back stay as they were while later files are
-// rendered into the buffers handed back; Recycle of bytes it did not lend
-// does nothing.
+// rendered into the buffers handed back, and only their buffers stay
+// lent; Recycle of bytes it did not lend does nothing.
 func TestLendFiles(t *testing.T) {
 	for _, c := range []struct {
 		name, layout string
@@ -83,12 +83,31 @@ func lendFiles(t *testing.T, r *Renderer, want map[string][]byte) {
 			return nil
 		}
 		r.Recycle(b)
-		r.Recycle(b) // twice: the second does nothing
 		recycled++
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The renderer keeps only the buffers of files not handed back (the
+	// files held that were rendered from a layout).
+	heldAt := map[*byte]bool{}
+	for _, b := range held {
+		if len(b) > 0 {
+			heldAt[&b[0]] = true
+		}
+	}
+	lent := 0
+	r.lent.Range(func(k, _ any) bool {
+		lent++
+		if !heldAt[k.(*byte)] {
+			t.Errorf("a buffer handed back is still lent")
+			return false
+		}
+		return true
+	})
+	if lent == 0 {
+		t.Error("no file held was lent")
 	}
 	if got != len(want) || recycled == 0 || len(held) == 0 {
 		t.Fatalf("%d files (want %d), %d handed back, %d held", got, len(want), recycled, len(held))

@@ -92,7 +92,8 @@ func (r *Renderer) LendFiles() { r.lent = &sync.Map{} }
 
 // Recycle hands back the bytes of a file All gave out, once they are
 // written and will not be read again, when the renderer lent them
-// (LendFiles); it does nothing for other bytes.
+// (LendFiles); it does nothing for other bytes. A file's bytes are handed
+// back once: their buffer may hold another file's right after.
 func (r *Renderer) Recycle(data []byte) {
 	if r.lent == nil || len(data) == 0 {
 		return
