@@ -131,17 +131,14 @@ func highlight(w io.Writer, lang, code string) error {
 	}
 	// Highlighted aside, so that a lexer that fails leaves nothing half
 	// written.
-	b := highlighted.Get().(*bytes.Buffer)
-	defer func() { b.Reset(); highlighted.Put(b) }()
+	b := buffers.Get().(*bytes.Buffer)
+	defer func() { b.Reset(); buffers.Put(b) }()
 	if err := h.write(b, code); err != nil {
 		return err
 	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
-
-// highlighted recycles the buffers code is highlighted into.
-var highlighted = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // write writes code highlighted into b. A lexer that fails (a rule that
 // names a state the lexer lacks, a mutator's error: chroma panics) is an

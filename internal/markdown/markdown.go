@@ -244,7 +244,7 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 		return doc
 	}
 	shiftHeadings(doc.Root)
-	w := &holeWriter{doc: doc, buf: rendered.Get().(*bytes.Buffer)}
+	w := &holeWriter{doc: doc, buf: buffers.Get().(*bytes.Buffer)}
 	w.buf.Grow(len(src) * 2)
 	if err := e.md.Renderer().Render(w, src, doc.Root); err != nil {
 		// The renderers write to memory and do not fail; keep what was
@@ -253,14 +253,14 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 	}
 	doc.html = pack.Pack(w.buf.Bytes()) // a copy of its own: kept for the whole build
 	w.buf.Reset()
-	rendered.Put(w.buf)
+	buffers.Put(w.buf)
 	doc.linkOf, doc.rawLinks = nil, nil
 	return doc
 }
 
-// rendered recycles the buffers documents are rendered into before they
-// are packed.
-var rendered = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// buffers recycles the buffers documents are rendered into before they
+// are packed, and code is highlighted into.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Release drops the syntax tree: what the document says about itself,
 // its HTML, its source and the positions of its lines stay. A site
