@@ -47,7 +47,8 @@ type Fingerprint struct {
 
 // FingerprintCache carries, from one Fingerprints call to the next, the
 // sums of what the pages' parses give them, which do not change while a
-// page's file does not. A cache belongs to one process: fingerprints are
+// page's file does not, and the sums of the pages whose own fields did
+// not change (carryIn). A cache belongs to one process: fingerprints are
 // comparable only within it.
 type FingerprintCache struct {
 	seed maphash.Seed
@@ -56,7 +57,25 @@ type FingerprintCache struct {
 	// the last call, by parse, with nextParses this call's; the keys keep
 	// the parses alive too.
 	parses, nextParses map[parseKey]parsed
+	// last is what the last call knew of the pages, for the next to take
+	// the sums of the pages that did not change (carryIn).
+	last *carried
 }
+
+// carried is what one Fingerprints call leaves the next: each page's own
+// sum (selfSum), and its face and deep sums by reading, every slice by
+// the page's place in that call's site.
+type carried struct {
+	theme *Theme
+	place map[pageKey]int32
+	self  []uint64
+	// faces and deep are the readings' sums, by the reading's key.
+	faces, deep map[string][]uint64
+}
+
+// pageKey names a page from one load of a site to the next: its file and
+// its URL.
+type pageKey struct{ source, url string }
 
 // parseKey names one parse of a file, as a site.Memo hands it out again
 // and again: its front matter and its document.
@@ -123,8 +142,11 @@ type fingerprinting struct {
 	// this call by place, once taken (parseParts), as every reading asks.
 	ords  map[*site.Page]int32
 	parts []atomic.Pointer[parseParts]
-	// cores remembers core, which all readings share.
-	cores *pageSums
+	// cores remembers core, which all readings share; ids idSum.
+	cores, ids *pageSums
+	// self holds each page's own sum by place (selfSum), taken by
+	// carryIn.
+	self []uint64
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
 	// profile is the site's profile, if any (parseSum).
@@ -140,6 +162,8 @@ type fingerprinting struct {
 // templates it calls, never name (unreadBy); and the sums of pages hashed
 // so (see face and deepSum).
 type reading struct {
+	// key names the reading from one call to the next (carried).
+	key    string
 	unread map[int]bool
 	// skip is unread by field index.
 	skip []bool
@@ -231,6 +255,7 @@ func readingsOf(th *Theme, ords map[*site.Page]int32) map[string]*reading {
 		rd := byKey[string(key)]
 		if rd == nil {
 			rd = newReading(unread, kinds, ords)
+			rd.key = string(key)
 			byKey[string(key)] = rd
 		}
 		out[name] = rd
@@ -256,10 +281,15 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 	for i, p := range r.Site.Pages {
 		ords[p] = int32(i)
 	}
-	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme, ords), all: newReading(unreadLinks(r.Theme), kindMaskOf(r.Theme.names()), ords), figures: newReading(unreadLinks(r.Theme), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), profile: r.Site.Config.Profile}
+	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme, ords), all: newReading(unreadLinks(r.Theme), kindMaskOf(r.Theme.names()), ords), figures: newReading(unreadLinks(r.Theme), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), ids: newPageSums(ords), profile: r.Site.Config.Profile}
+	fr.fp.all.key, fr.fp.figures.key = "all", "figures"
 	cache.mu.Lock()
 	cache.nextParses = make(map[parseKey]parsed, len(cache.parses))
+	last := cache.last
 	cache.mu.Unlock()
+	if err := fr.fp.carryIn(ctx, r.Site.Pages, r.Theme, last); err != nil {
+		return nil, err
+	}
 	jobs := fr.jobs()
 	out := make([]Fingerprint, len(jobs))
 	err := parallel.Each(ctx, len(jobs), 0, func(i int) error {
@@ -291,6 +321,7 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 	}
 	cache.mu.Lock()
 	cache.parses, cache.nextParses = cache.nextParses, nil
+	cache.last = fr.fp.carryOut(r.Site.Pages, r.Theme)
 	cache.mu.Unlock()
 	m := make(map[string]Fingerprint, len(jobs))
 	for i, j := range jobs {
@@ -439,6 +470,11 @@ const (
 	// page's deep sum adds to its face. Values that cannot hold a page
 	// are skipped (mayHoldPages).
 	modeRefs
+	// modeNames: a value as modeFace hashes it, but the pages it names
+	// each by who it is (its file and URL: idSum), which the walker's
+	// names collects: what a page's own sum (selfSum) holds of its
+	// fields naming other pages.
+	modeNames
 )
 
 var (
@@ -455,6 +491,8 @@ type walker struct {
 	f  *fingerprinting
 	rd *reading
 	h  *words
+	// names collects the pages met in modeNames.
+	names *[]*site.Page
 }
 
 func (w walker) page(p *site.Page, mode walkMode) {
@@ -470,6 +508,11 @@ func (w walker) page(p *site.Page, mode walkMode) {
 		// neighbour's neighbours changed.
 	case modeDeep, modeRefs:
 		w.h.word(w.f.face(w.rd, p))
+	case modeNames:
+		w.h.word(w.f.idSum(p))
+		if w.names != nil {
+			*w.names = append(*w.names, p)
+		}
 	default:
 		w.h.word(w.f.deepSum(w.rd, p))
 	}

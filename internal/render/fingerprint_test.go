@@ -67,6 +67,14 @@ func fpStates(t *testing.T, layouts map[string]string) []fpState {
 		t.Fatal("no superseded ADR")
 		return ""
 	}
+	guides := func() []string {
+		m, _ := filepath.Glob(filepath.Join(dir, "content/guides/*/*.md"))
+		slices.Sort(m)
+		if len(m) < 5 {
+			t.Fatal("fewer than five guides")
+		}
+		return m
+	}
 	fresh := filepath.Join(dir, "runbooks", "brand-new", "first.md")
 	re := func(file, pattern, repl string) func() {
 		return func() {
@@ -101,6 +109,14 @@ func fpStates(t *testing.T, layouts map[string]string) []fpState {
 		// An ADR superseded already, superseded by one more: its status
 		// stays, and the lists of decisions show the second.
 		{"supersedes", func() { re(later, `(?s)^---\n`, "---\nsupersedes: ["+filepath.Base(superseded())+"]\n")() }},
+		// A start-here path of three pages, then a fourth at its end: the
+		// first's place and neighbours stay, its path's length does not.
+		{"start-here path", func() {
+			for i, g := range guides()[1:4] {
+				re(g, `(?s)^---\n`, fmt.Sprintf("---\nonboarding: %d\n", i+1))()
+			}
+		}},
+		{"start-here path longer", func() { re(guides()[4], `(?s)^---\n`, "---\nonboarding: 4\n")() }},
 	}
 	return renderStates(t, dir, edits)
 }
@@ -641,4 +657,64 @@ func TestNavSpliceable(t *testing.T) {
 			}
 		})
 	}
+}
+
+// carriedViolations fingerprints each state with one cache, which
+// carries sums from one state to the next (carryIn), and with a fresh
+// cache of the same seed, and returns the files whose fingerprints
+// differ: a sum carried that the call would not have made.
+func carriedViolations(t *testing.T, states []fpState) []string {
+	t.Helper()
+	carried := NewFingerprintCache()
+	var bad []string
+	for _, st := range states {
+		got, err := st.r.Fingerprints(context.Background(), carried)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh := NewFingerprintCache()
+		fresh.seed = carried.seed
+		want, err := st.r.Fingerprints(context.Background(), fresh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p, w := range want {
+			g := got[p]
+			if g.Sum != w.Sum || g.Rest != w.Rest || g.Sidebar != w.Sidebar || !bytes.Equal(g.Data, w.Data) {
+				bad = append(bad, st.name+": "+p)
+			}
+		}
+		if len(got) != len(want) {
+			bad = append(bad, fmt.Sprintf("%s: %d files, %d fresh", st.name, len(got), len(want)))
+		}
+	}
+	return bad
+}
+
+// TestCarriedSumsMatchFresh: after every kind of edit, the fingerprints
+// made with the sums carried from the call before (the pages that did
+// not change keep their faces and deep sums) are those a call from
+// nothing makes.
+func TestCarriedSumsMatchFresh(t *testing.T) {
+	states := fpStates(t, nil)
+	if bad := carriedViolations(t, states); len(bad) > 0 {
+		t.Errorf("%d fingerprints differ from a fresh call's, such as:\n%s", len(bad), strings.Join(bad[:min(len(bad), 10)], "\n"))
+	}
+}
+
+// TestCarriedSumsLeavingOut shows that the check above catches a part of
+// a page's own sum left out: a page that changed in that part keeps its
+// old sums, and some fingerprint differs from a fresh call's.
+func TestCarriedSumsLeavingOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fingerprints a site's states twice each, four times")
+	}
+	states := fpStates(t, nil)
+	for _, part := range []string{"ids", "parse", "core", "links"} {
+		selfLeavesOut = map[string]bool{part: true}
+		if bad := carriedViolations(t, states); len(bad) == 0 {
+			t.Errorf("with %s left out of the pages' own sums, no fingerprint differed", part)
+		}
+	}
+	selfLeavesOut = nil
 }
