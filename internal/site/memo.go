@@ -51,6 +51,10 @@ type Memo struct {
 	// relinked the pages it resolved again.
 	links    *linkState
 	relinked []string
+	// orders are the last load's sorted lists of pages (the tags' pages
+	// in navigation order, each kind's index), each page's place by URL,
+	// by the list's name (presort).
+	orders map[string]map[string]int32
 }
 
 // walked is what a walk of the roots found: the files of each root, in
@@ -134,6 +138,51 @@ func (m *Memo) relatedFor(key uint64, n int) [][]int32 {
 func (m *Memo) keepRelated(key uint64, best [][]int32) {
 	m.mu.Lock()
 	m.related, m.relatedKey = best, key
+	m.mu.Unlock()
+}
+
+// presort puts ps in the order the last load sorted the list called name
+// into, the pages it did not have after, so that sorting them again (a
+// sort of thousands of pages by title, each load) passes over a list in
+// order but for the pages an edit moved. It leaves ps as it is when the
+// last load had no such list.
+func (m *Memo) presort(name string, ps []*Page) {
+	m.mu.Lock()
+	at := m.orders[name]
+	m.mu.Unlock()
+	if at == nil {
+		return
+	}
+	placed := make([]*Page, len(at))
+	var rest []*Page
+	for _, p := range ps {
+		if i, ok := at[p.URL]; ok && placed[i] == nil {
+			placed[i] = p
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	out := ps[:0]
+	for _, p := range placed {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	out = append(out, rest...)
+}
+
+// keepOrder keeps the sorted list ps, called name, for the next load's
+// presort.
+func (m *Memo) keepOrder(name string, ps []*Page) {
+	at := make(map[string]int32, len(ps))
+	for i, p := range ps {
+		at[p.URL] = int32(i)
+	}
+	m.mu.Lock()
+	if m.orders == nil {
+		m.orders = map[string]map[string]int32{}
+	}
+	m.orders[name] = at
 	m.mu.Unlock()
 }
 

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/handbook-dev/handbook/internal/page"
 )
 
 // TestMemoKeepsWalk: a load told by Forget that only files it knows
@@ -163,4 +165,50 @@ func TestMemoRelinksWhatMayChange(t *testing.T) {
 	step("a title another page's reference names", "f.md", "---\ntitle: Later title\n---\nSee [D](d.md).\n", []string{"content/c.md", "content/f.md"})
 	step("a body edit", "d.md", "---\ntitle: D\n---\nStill no links.\n", []string{"content/d.md", "content/f.md"})
 	step("an alias", "d.md", "---\ntitle: D\naliases: [/old-d/]\n---\nStill no links.\n", all)
+}
+
+// TestMemoKeepsOrders: a load with a Memo sorts the tags' pages and each
+// kind's index starting from the last load's order (presort); after
+// edits that move pages in those orders, add and remove pages, the
+// orders are those of a load without a Memo.
+func TestMemoKeepsOrders(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{}
+	for i := range 30 {
+		files[fmt.Sprintf("content/p%02d.md", i)] = fmt.Sprintf("---\ntitle: Page %d\ntags: [ops, t%d]\n---\nText.\n", i, i%3)
+		files[fmt.Sprintf("runbooks/svc%d/r%02d.md", i%2, i)] = fmt.Sprintf("---\ntitle: Runbook %d\nowner: team\nlast_reviewed: 2026-01-01\ntags: [ops]\n---\nText.\n", i)
+	}
+	write(t, dir, files)
+	cfg := DefaultConfig(dir)
+	cfg.Memo = NewMemo()
+	orders := func(s *Site) map[string][]string {
+		out := map[string][]string{}
+		for _, tg := range s.Tags() {
+			for _, p := range tg.Pages {
+				out["tag "+tg.Slug] = append(out["tag "+tg.Slug], p.URL)
+			}
+		}
+		for _, k := range page.Kinds {
+			for _, p := range s.OfKind(k) {
+				out[string(k)] = append(out[string(k)], p.URL)
+			}
+		}
+		return out
+	}
+	loadConfig(t, cfg)
+	for _, e := range []struct{ name, file, text string }{
+		{"title first", "content/p17.md", "---\ntitle: Aaa first\ntags: [ops, t2]\n---\nText.\n"},
+		{"title last", "content/p03.md", "---\ntitle: Zzz last\ntags: [ops, t0]\n---\nText.\n"},
+		{"weight", "content/p20.md", "---\ntitle: Page 20\nweight: 1\ntags: [ops, t2]\n---\nText.\n"},
+		{"runbook title", "runbooks/svc1/r05.md", "---\ntitle: A runbook first\nowner: team\nlast_reviewed: 2026-01-01\ntags: [ops]\n---\nText.\n"},
+		{"new page", "content/p99.md", "---\ntitle: Mmm middle\ntags: [ops, t1]\n---\nText.\n"},
+		{"tags", "content/p17.md", "---\ntitle: Aaa first\ntags: [t1]\n---\nText.\n"},
+	} {
+		write(t, dir, map[string]string{e.file: e.text})
+		cfg.Memo.Forget(filepath.Join(dir, e.file))
+		got, want := orders(loadConfig(t, cfg)), orders(load(t, dir))
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("after the %s edit: orders with the Memo\n%v\nwithout\n%v", e.name, got, want)
+		}
+	}
 }

@@ -216,8 +216,29 @@ func (s *Site) ofKind(k page.Kind) []*Page {
 			out = append(out, p)
 		}
 	}
-	SortForKind(k, out)
+	if k == page.KindADR {
+		// Their order depends on the order they come in (SortForKind):
+		// always the pages' own.
+		SortForKind(k, out)
+		return out
+	}
+	s.sorted("kind "+string(k), out, func(ps []*Page) { SortForKind(k, ps) })
 	return out
+}
+
+// sorted sorts ps with sort, starting from the order the last load with
+// the same Memo sorted the list called name into (Memo.presort): the
+// sort then mostly finds runs in order. The order sort gives must not
+// depend on the order ps comes in.
+func (s *Site) sorted(name string, ps []*Page, sort func([]*Page)) {
+	m := s.Config.Memo
+	if m == nil {
+		sort(ps)
+		return
+	}
+	m.presort(name, ps)
+	sort(ps)
+	m.keepOrder(name, ps)
 }
 
 // SortForKind sorts pages in the order k's index lists them.
@@ -326,11 +347,16 @@ func (s *Site) tags() []Tag {
 	// that order, are in it too (the order is total), without a sort per
 	// tag (tags of thousands of pages).
 	pages := slices.Clone(s.Published())
-	SortNav(pages)
+	s.sorted("navigation", pages, SortNav)
 	m := map[string]*Tag{}
+	slugs := map[string]string{} // a handbook has a few hundred tags on thousands of pages
 	for _, p := range pages {
 		for _, t := range p.Tags {
-			sl := Slug(t)
+			sl, ok := slugs[t]
+			if !ok {
+				sl = Slug(t)
+				slugs[t] = sl
+			}
 			if sl == "" {
 				continue
 			}
