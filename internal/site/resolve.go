@@ -112,10 +112,7 @@ func (s *Site) folderURLs() map[string]bool {
 	return urls
 }
 
-var (
-	schemeRE    = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
-	adrNumberRE = regexp.MustCompile(`(?i)^adr[-_ :]?0*(\d{1,5})$`)
-)
+var adrNumberRE = regexp.MustCompile(`(?i)^adr[-_ :]?0*(\d{1,5})$`)
 
 // edge is one resolved reference from a page, for backlinks.
 type edge struct{ from, to *Page }
@@ -433,11 +430,30 @@ func (s *Site) leftOutMessage(what string, t *Page, shown string) string {
 	return fmt.Sprintf("%s %s, which profile %q leaves out: %s; point at a page of the profile, or make %s part of it (visibility: public)", what, t.Path, s.Config.Profile.Name, shown, t.Path)
 }
 
+// hasScheme reports whether dest starts with a URL scheme and a colon
+// (^[a-zA-Z][a-zA-Z0-9+.-]*:), as "https:" or "mailto:" do: not a path
+// of the site. By hand rather than by a regular expression: linking asks
+// it of every link of every page.
+func hasScheme(dest string) bool {
+	for i := 0; i < len(dest); i++ {
+		c := dest[i]
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '.' || c == '-'):
+		case i > 0 && c == ':':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
 // resolveLink resolves a Markdown link destination written on page p. It
 // returns the URL to render ("" to keep the destination), the page linked
 // (nil for files and external links) and, for a broken link, a message.
 func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
-	if dest == "" || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "//") || schemeRE.MatchString(dest) {
+	if dest == "" || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "//") || hasScheme(dest) {
 		return "", nil, ""
 	}
 	raw, frag, _ := strings.Cut(dest, "#")
