@@ -39,10 +39,6 @@ func checkLayouts(s *site.Site, th *render.Theme, r *render.Renderer, kept sampl
 	if r == nil {
 		r = render.New(s, th)
 	}
-	files := map[string]bool{}
-	for _, p := range r.Paths() {
-		files[p] = true
-	}
 	type sample struct {
 		path string
 		doc  *htmllinks.Doc
@@ -72,7 +68,7 @@ func checkLayouts(s *site.Site, th *render.Theme, r *render.Renderer, kept sampl
 		if d := docs[p]; d != nil {
 			return d.IDs, true
 		}
-		if files[p] {
+		if r.Has(p) {
 			return nil, true // a page not sampled, or a file: fragments unchecked
 		}
 		return nil, false

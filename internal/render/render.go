@@ -509,8 +509,18 @@ func (r *Renderer) Count() (pages, copied int) {
 	return pages, copied
 }
 
-// Files returns how many files All writes.
-func (r *Renderer) Files() int { return len(r.jobs()) }
+// Files plans the files All writes, and returns how many. Called before
+// the renderer is shared among goroutines, it lets them call Has.
+func (r *Renderer) Files() int {
+	r.paths()
+	return len(r.jobs())
+}
+
+// Has reports whether the site has a file at sitePath.
+func (r *Renderer) Has(sitePath string) bool {
+	_, ok := r.paths()[sitePath]
+	return ok
+}
 
 // jobs returns every file the renderer writes, planned on the first call.
 func (r *Renderer) jobs() []job {
