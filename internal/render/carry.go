@@ -130,18 +130,7 @@ func (f *fingerprinting) selfSum(p *site.Page) (uint64, []int32) {
 	if selfLeavesOut["parse"] {
 		parts = parseParts{}
 	}
-	h.word(parts.rest)
-	for _, fields := range parts.kinds {
-		if fields == nil {
-			h.word(0)
-			continue
-		}
-		h.word(1)
-		h.word(uint64(len(fields)))
-		for _, sum := range fields {
-			h.word(sum)
-		}
-	}
+	writeParts(&h, parts, nil)
 	if !selfLeavesOut["core"] {
 		h.word(f.core(p))
 	}

@@ -571,8 +571,14 @@ var parsedField = sync.OnceValue(func() int {
 // its front matter (page.Page) and what layouts may read of its document,
 // but the fields of its kind rd leaves out.
 func (f *fingerprinting) parseSum(rd *reading, p *site.Page) uint64 {
-	parts := f.parseParts(p)
 	h := f.words()
+	writeParts(&h, f.parseParts(p), rd.kinds)
+	return h.sum()
+}
+
+// writeParts hashes a parse's parts into h, but the fields of its kind
+// that mask leaves out (none for a nil mask).
+func writeParts(h *words, parts parseParts, mask kindMask) {
 	h.word(parts.rest)
 	for k, fields := range parts.kinds {
 		if fields == nil {
@@ -581,12 +587,11 @@ func (f *fingerprinting) parseSum(rd *reading, p *site.Page) uint64 {
 		}
 		h.word(1)
 		for i, sum := range fields {
-			if !rd.kinds.skips(k, i) {
+			if !mask.skips(k, i) {
 				h.word(sum)
 			}
 		}
 	}
-	return h.sum()
 }
 
 // parseParts returns the parts of a page's parse hashed (parseParts). A
