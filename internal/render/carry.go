@@ -2,6 +2,7 @@ package render
 
 import (
 	"context"
+	"slices"
 
 	"github.com/handbook-dev/handbook/internal/parallel"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -84,24 +85,14 @@ func (f *fingerprinting) carryOut(pages []*site.Page, th *Theme) *carried {
 	return c
 }
 
-// allReadings returns every reading of the call once: the layouts', all
-// and figures.
+// allReadings returns every reading of the call once: all, figures and
+// the layouts'.
 func (f *fingerprinting) allReadings() []*reading {
-	seen := map[*reading]bool{}
-	var out []*reading
-	for _, rd := range append([]*reading{f.all, f.figures}, mapValues(f.readings)...) {
-		if !seen[rd] {
-			seen[rd] = true
+	out := []*reading{f.all, f.figures}
+	for _, rd := range f.readings {
+		if !slices.Contains(out, rd) {
 			out = append(out, rd)
 		}
-	}
-	return out
-}
-
-func mapValues(m map[string]*reading) []*reading {
-	out := make([]*reading, 0, len(m))
-	for _, rd := range m {
-		out = append(out, rd)
 	}
 	return out
 }
