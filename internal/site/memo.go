@@ -162,13 +162,14 @@ func (m *Memo) presort(name string, ps []*Page) {
 			rest = append(rest, p)
 		}
 	}
-	out := ps[:0]
+	n := 0
 	for _, p := range placed {
 		if p != nil {
-			out = append(out, p)
+			ps[n] = p
+			n++
 		}
 	}
-	out = append(out, rest...)
+	copy(ps[n:], rest)
 }
 
 // keepOrder keeps the sorted list ps, called name, for the next load's
