@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -118,6 +120,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		Poll:       *poll,
 		Log:        c.g.stderr,
 		Quiet:      c.g.quiet,
+		Trace:      traceTo(c.g.stderr),
 		// The garbage of each update is collected once it is served, so
 		// that the heap holds what is live and one update's garbage, not
 		// the budget (memlimit.Settle).
@@ -189,4 +192,13 @@ func openBrowser(url string) {
 		cmd = exec.Command("xdg-open", url)
 	}
 	_ = cmd.Start()
+}
+
+// traceTo returns w when HANDBOOK_TRACE is set: the preview then says,
+// for each update that loads the site again, where its time went.
+func traceTo(w io.Writer) io.Writer {
+	if os.Getenv("HANDBOOK_TRACE") == "" {
+		return nil
+	}
+	return w
 }

@@ -40,6 +40,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"path/filepath"
@@ -103,6 +104,9 @@ type Options struct {
 	// Progress, if set, is told the phases of the run and the files
 	// written (a terminal's progress line).
 	Progress *progress.Line
+	// Trace, if set, is written one line for each update of a Live that
+	// loads the site again: where its time went (HANDBOOK_TRACE).
+	Trace io.Writer
 
 	// beside, if set, is given the renderer as soon as the site is
 	// loaded, and runs beside the checks, which only read the site too
@@ -266,6 +270,15 @@ type prepared struct {
 	// updatable, for an updatable index (a Live's), waits for the index
 	// itself.
 	updatable func() *search.Index
+	// took is how long each step took.
+	took steps
+}
+
+// steps are the times prepare's steps took: loading the site, planning
+// the renderer's files, the checks (the rules, the layouts, what runs
+// beside them), and settling the findings.
+type steps struct {
+	load, plan, checks, settle time.Duration
 }
 
 // prepare runs the stages before the rendering: it loads the site and its
@@ -278,10 +291,13 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 	if !opts.runs(Render) {
 		cfg.NoHTML = true
 	}
+	start := time.Now()
 	s, err := site.Load(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
+	var took steps
+	took.load = time.Since(start)
 	var th *render.Theme
 	if opts.runs(Layouts) || opts.runs(Render) {
 		if th = opts.theme; th == nil {
@@ -298,8 +314,10 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 	// rendering; its files are planned before they share it.
 	var r *render.Renderer
 	if opts.runs(Render) {
+		start := time.Now()
 		r = render.New(s, th)
 		r.Files()
+		took.plan = time.Since(start)
 	}
 	besideDone := make(chan error, 1)
 	if opts.beside != nil && r != nil {
@@ -307,6 +325,7 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 	} else {
 		besideDone <- nil
 	}
+	checking := time.Now()
 	raw, samples, err := check(ctx, s, th, r, opts, rules)
 	if berr := <-besideDone; err == nil {
 		err = berr
@@ -314,7 +333,11 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 	if err != nil {
 		return nil, err
 	}
+	took.checks = time.Since(checking)
+	settling := time.Now()
 	p := &prepared{site: s, raw: raw, diags: settle(s, raw), samples: samples}
+	took.settle = time.Since(settling)
+	p.took = took
 	dropped := false
 	if opts.runs(Search) {
 		if opts.updatable {

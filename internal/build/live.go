@@ -2,9 +2,11 @@ package build
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -281,10 +283,13 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	// fingerprints did not change: their HTML, and so their links and
 	// ids, are the same.
 	var fps map[string]render.Fingerprint
+	var fpTook time.Duration
 	fpsDone := make(chan struct{})
 	fingerprint := func(r *render.Renderer) (err error) {
 		defer close(fpsDone)
+		began := time.Now()
 		fps, err = r.Fingerprints(ctx, l.fpc)
+		fpTook = time.Since(began)
 		return err
 	}
 	keep := func() sampleDocs {
@@ -306,6 +311,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		l.s = nil
 		return nil, err
 	}
+	rendering := time.Now()
 	files := make(map[string][]byte, len(l.files)+16)
 	var todo, splice []string
 	samePaths := len(fps) == len(l.fps)
@@ -394,6 +400,13 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	}
 	l.s, l.r, l.raw, l.diags, l.files, l.fps, l.stale = p.site, p.r, p.raw, p.diags, files, fps, map[string]bool{}
 	l.samples = p.samples
+	if w := l.opts.Trace; w != nil {
+		ms := func(d time.Duration) string {
+			return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
+		}
+		fmt.Fprintf(w, "reload: %s: load %s, plan %s, checks %s (fingerprints %s beside them), findings %s, %d files rendered and %d sidebars replaced in %s\n",
+			ms(time.Since(start)), ms(p.took.load), ms(p.took.plan), ms(p.took.checks), ms(fpTook), ms(p.took.settle), len(todo), spliced, ms(time.Since(rendering)))
+	}
 	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Spliced: spliced, Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk}, nil
 }
 

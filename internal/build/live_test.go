@@ -867,3 +867,42 @@ func TestLiveSidebarsInPlace(t *testing.T) {
 		})
 	}
 }
+
+// TestLiveTrace: with Options.Trace set, an update that loads the site
+// again writes one line saying where its time went; an edit of a page's
+// text, which does not load the site, writes none.
+func TestLiveTrace(t *testing.T) {
+	dir := t.TempDir()
+	text := func(title, last string) string {
+		return "---\ntitle: " + title + "\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n" +
+			strings.Repeat("The API serves every request of the site; when it stops answering, restart it as below, then watch its error rate for ten minutes before closing the incident. ", 4) +
+			"\n\n## Steps\n\n" + last + "\n"
+	}
+	rb := writeAt(t, dir, "runbooks/api/restart.md", text("Restart the API", "Restart it."))
+	writeAt(t, dir, "content/index.md", "---\ntitle: Home\n---\nSee [the runbook](../runbooks/api/restart.md).\n")
+	var trace bytes.Buffer
+	cfg := site.DefaultConfig(dir)
+	cfg.Now = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	live := build.NewLive(build.Options{Site: cfg, Trace: &trace})
+	if _, err := live.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	update := func(text string) {
+		t.Helper()
+		if err := os.WriteFile(rb, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := live.Update(context.Background(), []string{rb}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	update(text("Restart the API", "Restart it, then check the logs."))
+	if trace.Len() != 0 {
+		t.Errorf("an edit of a page's text wrote %q", trace.String())
+	}
+	update(text("Restart the API server", "Restart it, then check the logs."))
+	line := regexp.MustCompile(`^reload: [0-9.]+ ms: load [0-9.]+ ms, plan [0-9.]+ ms, checks [0-9.]+ ms \(fingerprints [0-9.]+ ms beside them\), findings [0-9.]+ ms, [1-9][0-9]* files rendered and [0-9]+ sidebars replaced in [0-9.]+ ms\n$`)
+	if !line.MatchString(trace.String()) {
+		t.Errorf("a title edit wrote %q", trace.String())
+	}
+}

@@ -77,6 +77,9 @@ type Options struct {
 	// watcher's errors; nil discards them.
 	Log   io.Writer
 	Quiet bool
+	// Trace, when set, is written a line for each update that loads the
+	// site again, saying where its time went (build.Options.Trace).
+	Trace io.Writer
 	// SearchIdle is how long the files must have been quiet before the
 	// search index is built whole again (after a page was added or
 	// removed), so that the next save is not slowed by it; default
@@ -250,7 +253,7 @@ func (l *Loop) rebuild(ctx context.Context, changed []string) {
 		if !l.opts.Quiet {
 			line = progress.New(l.opts.Log)
 		}
-		l.live = build.NewLive(build.Options{Site: cfg, Progress: line})
+		l.live = build.NewLive(build.Options{Site: cfg, Progress: line, Trace: l.opts.Trace})
 		res, err = l.live.Build(ctx)
 		line.Done()
 	} else {
