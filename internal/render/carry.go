@@ -2,7 +2,9 @@ package render
 
 import (
 	"context"
+	"hash/maphash"
 	"slices"
+	"sync/atomic"
 
 	"github.com/handbook-dev/handbook/internal/parallel"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -36,6 +38,7 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 	if last == nil || last.theme != th {
 		return nil
 	}
+	f.last = last
 	// prev is each page's place in the last call, -1 for a page that
 	// changed or is new.
 	prev := make([]int32, len(pages))
@@ -46,12 +49,19 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 		}
 	}
 	deepKept := func(i int) bool {
+		if prev[i] < 0 {
+			return false
+		}
 		for _, k := range named[i] {
 			if k < 0 || prev[k] < 0 {
 				return false
 			}
 		}
 		return true
+	}
+	f.kept = make([]bool, len(pages))
+	for i := range pages {
+		f.kept[i] = deepKept(i)
 	}
 	for _, rd := range f.allReadings() {
 		faces, deep := last.faces[rd.key], last.deep[rd.key]
@@ -65,7 +75,7 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 			if s := faces[j]; s != 0 {
 				rd.faces.slots[i] = s
 			}
-			if s := deep[j]; s != 0 && deepKept(i) {
+			if s := deep[j]; s != 0 && f.kept[i] {
 				rd.deep.slots[i] = s
 			}
 		}
@@ -73,16 +83,63 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 	return nil
 }
 
-// carryOut is what this call leaves the next (see carryIn).
-func (f *fingerprinting) carryOut(pages []*site.Page, th *Theme) *carried {
-	c := &carried{theme: th, place: make(map[pageKey]int32, len(pages)), self: f.self, faces: map[string][]uint64{}, deep: map[string][]uint64{}}
+// carryOut is what this call leaves the next (see carryIn): with the
+// fingerprints of the pages' own files, jobs' where pageFiles has them.
+func (f *fingerprinting) carryOut(pages []*site.Page, th *Theme, jobs []job, pageFiles []pageFile) *carried {
+	c := &carried{theme: th, place: make(map[pageKey]int32, len(pages)), self: f.self, faces: map[string][]uint64{}, deep: map[string][]uint64{},
+		info: f.infoSum, files: make(map[string]pageFile, len(pages))}
 	for i, p := range pages {
 		c.place[pageKey{p.Source, p.URL}] = int32(i)
 	}
 	for _, rd := range f.allReadings() {
 		c.faces[rd.key], c.deep[rd.key] = rd.faces.slots, rd.deep.slots
 	}
+	for i, j := range jobs {
+		if j.page != nil {
+			c.files[j.path] = pageFiles[i]
+		}
+	}
 	return c
+}
+
+// pageFile is what a page's own file was made of in a call: its
+// fingerprint, and the sums of its page's document (Document.Fingerprint)
+// and of its sidebar's tree (navSum).
+type pageFile struct {
+	fp       Fingerprint
+	doc, nav uint64
+}
+
+// carriedFile returns the last call's fingerprint of the own file of page
+// p, at site path sp, when nothing it is made of changed: the page kept
+// its deep sum (carryIn: its own fields, and those of the pages it
+// names), its document and its sidebar's tree hash as they did, and the
+// site's information is the same. The file's data are then the same: the
+// page, fields of it (its title, URL, excerpt, headings), the site's
+// information and the breadcrumbs, which are titles and URLs of the
+// sidebar's tree on the way to the page (navSum hashes them). Either way
+// it fills pf's sums for the next call. An edit of one page's title
+// leaves a few dozen of 10,000 pages' files to fingerprint again.
+func (f *fingerprinting) carriedFile(sp string, p *site.Page, nav *navTree, pf *pageFile) (Fingerprint, bool) {
+	var h maphash.Hash
+	h.SetSeed(f.cache.seed)
+	if p.Doc != nil {
+		p.Doc.Fingerprint(&h)
+	}
+	pf.doc, pf.nav = h.Sum64(), f.navSum(nav, p.URL)
+	if selfLeavesOut["nav"] {
+		pf.nav = 0
+	}
+	i, placed := f.ords[p]
+	if !placed || f.kept == nil || !f.kept[i] || f.last == nil || f.infoSum != f.last.info {
+		return Fingerprint{}, false
+	}
+	last, ok := f.last.files[sp]
+	if !ok || last.doc != pf.doc || last.nav != pf.nav {
+		return Fingerprint{}, false
+	}
+	pf.fp = last.fp
+	return last.fp, true
 }
 
 // allReadings returns every reading of the call once: all, figures and
@@ -98,15 +155,26 @@ func (f *fingerprinting) allReadings() []*reading {
 }
 
 // idSum is the sum of who a page is, its file and URL (pageKey), for the
-// own sums of the pages naming it. Remembered.
-func (f *fingerprinting) idSum(p *site.Page) uint64 {
-	return f.remember(f.ids, p, func(h *words) {
-		if selfLeavesOut["ids"] {
-			return
+// own sums of the pages naming it, and its place in the site (-1 for a
+// page not of it). Remembered by place.
+func (f *fingerprinting) idSum(p *site.Page) (uint64, int32) {
+	i, placed := f.ords[p]
+	if placed {
+		if s := atomic.LoadUint64(&f.ids[i]); s != 0 {
+			return s, i
 		}
+	}
+	h := f.words()
+	if !selfLeavesOut["ids"] {
 		h.str(p.Source)
 		h.str(p.URL)
-	})
+	}
+	s := h.sum() | 1 // never 0, which marks no sum yet
+	if !placed {
+		return s, -1
+	}
+	atomic.StoreUint64(&f.ids[i], s)
+	return s, i
 }
 
 // selfSum is the sum of everything of a page that its faces, in any
@@ -125,25 +193,18 @@ func (f *fingerprinting) selfSum(p *site.Page) (uint64, []int32) {
 	if !selfLeavesOut["core"] {
 		h.word(f.core(p))
 	}
-	var names []*site.Page
-	w := walker{f: f, rd: f.all, h: &h, names: &names}
+	var places []int32
+	w := walker{f: f, rd: f.all, h: &h, names: &places}
 	for _, i := range linkFields() {
 		if !selfLeavesOut["links"] {
 			w.pageField(p, i, modeNames)
 		}
 	}
-	var places []int32
-	for _, q := range names {
-		j, ok := f.ords[q]
-		if !ok {
-			j = -1
-		}
-		places = append(places, j)
-	}
 	return h.sum(), places
 }
 
 // selfLeavesOut names parts of a page's own sum to leave out ("ids",
-// "parse", "core", "links"): tests set it to show that leaving out any
-// of them is caught (TestCarriedSumsLeavingOut).
+// "parse", "core", "links"), or "nav" for the sidebar's tree of a page's
+// own file (carriedFile): tests set it to show that leaving out any of
+// them is caught (TestCarriedSumsLeavingOut).
 var selfLeavesOut map[string]bool

@@ -71,6 +71,10 @@ type carried struct {
 	self  []uint64
 	// faces and deep are the readings' sums, by the reading's key.
 	faces, deep map[string][]uint64
+	// info is the sum of the site's information (siteInfoSum); files
+	// are the pages' own files, by site path (carriedFile).
+	info  uint64
+	files map[string]pageFile
 }
 
 // pageKey names a page from one load of a site to the next: its file and
@@ -142,11 +146,16 @@ type fingerprinting struct {
 	// this call by place, once taken (parseParts), as every reading asks.
 	ords  map[*site.Page]int32
 	parts []atomic.Pointer[parseParts]
-	// cores remembers core, which all readings share; ids idSum.
-	cores, ids *pageSums
+	// cores remembers core, which all readings share.
+	cores *pageSums
+	// ids holds the pages' idSums by place, once taken.
+	ids []uint64
 	// self holds each page's own sum by place (selfSum), taken by
-	// carryIn.
+	// carryIn; kept whether each page kept its deep sum (nil: none
+	// did); last the last call's, when it had the same theme.
 	self []uint64
+	kept []bool
+	last *carried
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
 	// profile is the site's profile, if any (parseSum).
@@ -281,7 +290,7 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 	for i, p := range r.Site.Pages {
 		ords[p] = int32(i)
 	}
-	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme, ords), all: newReading(unreadLinks(r.Theme), kindMaskOf(r.Theme.names()), ords), figures: newReading(unreadLinks(r.Theme), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), ids: newPageSums(ords), profile: r.Site.Config.Profile}
+	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme, ords), all: newReading(unreadLinks(r.Theme), kindMaskOf(r.Theme.names()), ords), figures: newReading(unreadLinks(r.Theme), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), ids: make([]uint64, len(ords)), profile: r.Site.Config.Profile}
 	fr.fp.all.key, fr.fp.figures.key = "all", "figures"
 	cache.mu.Lock()
 	cache.nextParses = make(map[parseKey]parsed, len(cache.parses))
@@ -290,10 +299,22 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 	if err := fr.fp.carryIn(ctx, r.Site.Pages, r.Theme, last); err != nil {
 		return nil, err
 	}
+	fr.fp.siteInfoSum(r.info) // before the files, which compare it (carriedFile)
 	jobs := fr.jobs()
 	out := make([]Fingerprint, len(jobs))
+	pageFiles := make([]pageFile, len(jobs))
 	err := parallel.Each(ctx, len(jobs), 0, func(i int) error {
 		j := jobs[i]
+		if j.page != nil {
+			// A page's own file: taken from the last call when nothing it
+			// is made of changed (carriedFile).
+			pf := &pageFiles[i]
+			if fp, ok := fr.fp.carriedFile(j.path, j.page, fr.nav, pf); ok {
+				out[i] = fp
+				return nil
+			}
+			defer func() { pf.fp = out[i] }()
+		}
 		if j.copied {
 			var h maphash.Hash
 			h.SetSeed(cache.seed)
@@ -321,7 +342,7 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 	}
 	cache.mu.Lock()
 	cache.parses, cache.nextParses = cache.nextParses, nil
-	cache.last = fr.fp.carryOut(r.Site.Pages, r.Theme)
+	cache.last = fr.fp.carryOut(r.Site.Pages, r.Theme, jobs, pageFiles)
 	cache.mu.Unlock()
 	m := make(map[string]Fingerprint, len(jobs))
 	for i, j := range jobs {
@@ -491,8 +512,9 @@ type walker struct {
 	f  *fingerprinting
 	rd *reading
 	h  *words
-	// names collects the pages met in modeNames.
-	names *[]*site.Page
+	// names collects the places of the pages met in modeNames (-1 for
+	// a page not of the site).
+	names *[]int32
 }
 
 func (w walker) page(p *site.Page, mode walkMode) {
@@ -509,9 +531,10 @@ func (w walker) page(p *site.Page, mode walkMode) {
 	case modeDeep, modeRefs:
 		w.h.word(w.f.face(w.rd, p))
 	case modeNames:
-		w.h.word(w.f.idSum(p))
+		sum, place := w.f.idSum(p)
+		w.h.word(sum)
 		if w.names != nil {
-			*w.names = append(*w.names, p)
+			*w.names = append(*w.names, place)
 		}
 	default:
 		w.h.word(w.f.deepSum(w.rd, p))
