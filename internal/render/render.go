@@ -388,16 +388,6 @@ func (r *Renderer) samples() []job {
 	return jobs
 }
 
-// Paths returns the site path of every file the renderer writes, sorted.
-func (r *Renderer) Paths() []string {
-	var out []string
-	for _, j := range r.jobs() {
-		out = append(out, j.path)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // All renders every file of the site to out, on every core. It stops at the
 // first error: a layout that does not execute is a broken theme, not a
 // content problem.
