@@ -318,6 +318,24 @@ func linkToSuperseded(s *site.Site, r *Rule, out *diag.List) {
 // sidebar's reach in a long folder whose page does not list it: the root
 // folder, or a folder that is a kind's index.
 func orphanPage(s *site.Site, r *Rule, out *diag.List) {
+	// The pages' own fields rule most pages out; the site-wide views
+	// (relations, kind indexes, the sidebar) are made only for the rest.
+	var cands []*site.Page
+	for _, p := range s.Published() {
+		if p.Kind != "page" || p.IsIndex || p.URL == "/" || p.Step > 0 {
+			continue
+		}
+		if len(p.Tags) > 0 || len(p.Services) > 0 {
+			continue // listed on its tags' and services' pages
+		}
+		if slices.ContainsFunc(p.Backlinks, func(q *site.Page) bool { return q != p }) {
+			continue
+		}
+		cands = append(cands, p)
+	}
+	if len(cands) == 0 {
+		return
+	}
 	linked := map[*site.Page]bool{}
 	for _, p := range s.Published() {
 		for _, rel := range p.Relations {
@@ -326,22 +344,20 @@ func orphanPage(s *site.Site, r *Rule, out *diag.List) {
 			}
 		}
 	}
-	hidden := sidebarHidden(s)
-	if len(hidden) == 0 {
+	indexes := kindIndexes(s)
+	cands = slices.DeleteFunc(cands, func(p *site.Page) bool {
+		if linked[p] {
+			return true
+		}
+		dir := site.ParentURL(p.URL)
+		return dir != "/" && !indexes[dir] // its folder's page lists it
+	})
+	if len(cands) == 0 {
 		return
 	}
-	indexes := kindIndexes(s)
-	for _, p := range s.Published() {
-		if p.Kind != "page" || p.IsIndex || p.URL == "/" || p.Step > 0 || linked[p] || hidden[p] == 0 {
-			continue
-		}
-		if len(p.Tags) > 0 || len(p.Services) > 0 {
-			continue // listed on its tags' and services' pages
-		}
-		if dir := site.ParentURL(p.URL); dir != "/" && !indexes[dir] {
-			continue // its folder's page lists it
-		}
-		if slices.ContainsFunc(p.Backlinks, func(q *site.Page) bool { return q != p }) {
+	hidden := sidebarHidden(s)
+	for _, p := range cands {
+		if hidden[p] == 0 {
 			continue
 		}
 		out.Add(at(p, 1, 1), r.Severity, r.ID, "no page links to this page or lists it, and the sidebar shows only the first %d of the %d entries of its folder; link to it from a page readers reach (an index, a guide, the start-here path)", maxSidebar, hidden[p])

@@ -2,6 +2,7 @@ package site
 
 import (
 	"cmp"
+	"encoding/binary"
 	"context"
 	"hash/maphash"
 	"math/bits"
@@ -258,32 +259,31 @@ func (s *Site) relate() {
 func (r *relating) key(seed maphash.Seed) uint64 {
 	var h maphash.Hash
 	h.SetSeed(seed)
-	num := func(q *Page) int32 {
-		if j, ok := r.index[q]; ok {
-			return j
+	// Numbers go through a buffer: a call of maphash.WriteComparable for
+	// each costs more than the hash of the bytes.
+	var buf []byte
+	nums := func(ps []*Page) {
+		buf = binary.LittleEndian.AppendUint32(buf[:0], uint32(len(ps)))
+		for _, q := range ps {
+			j, ok := r.index[q]
+			if !ok {
+				j = -1
+			}
+			buf = binary.LittleEndian.AppendUint32(buf, uint32(j))
 		}
-		return -1
+		h.Write(buf)
 	}
 	for i, p := range r.pub {
 		h.WriteString(p.URL)
-		maphash.WriteComparable(&h, len(r.tags[i]))
-		for _, t := range r.tags[i] {
-			h.WriteString(t)
-			h.WriteByte(0)
+		for _, l := range [][]string{r.tags[i], r.svcs[i]} {
+			h.Write(binary.LittleEndian.AppendUint32(buf[:0], uint32(len(l))))
+			for _, t := range l {
+				h.WriteString(t)
+				h.WriteByte(0)
+			}
 		}
-		maphash.WriteComparable(&h, len(r.svcs[i]))
-		for _, sv := range r.svcs[i] {
-			h.WriteString(sv)
-			h.WriteByte(0)
-		}
-		maphash.WriteComparable(&h, len(p.Backlinks))
-		for _, q := range p.Backlinks {
-			maphash.WriteComparable(&h, num(q))
-		}
-		maphash.WriteComparable(&h, len(p.Outgoing))
-		for _, q := range p.Outgoing {
-			maphash.WriteComparable(&h, num(q))
-		}
+		nums(p.Backlinks)
+		nums(p.Outgoing)
 	}
 	return h.Sum64()
 }
