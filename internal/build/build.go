@@ -108,6 +108,10 @@ type Options struct {
 	// loads the site again: where its time went (HANDBOOK_TRACE).
 	Trace io.Writer
 
+	// early, if set, is given the site and the theme as soon as both are
+	// loaded, before the renderer is made of them (a reload starts its
+	// fingerprints: render.FingerprintCache.Start).
+	early func(s *site.Site, th *render.Theme)
 	// beside, if set, is given the renderer as soon as the site is
 	// loaded, and runs beside the checks, which only read the site too
 	// (a reload's fingerprints); its error fails the run.
@@ -305,6 +309,9 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 				return nil, err
 			}
 		}
+	}
+	if opts.early != nil && th != nil {
+		opts.early(s, th)
 	}
 	// The rules need no renderer: they run while it is made and its
 	// files planned, which takes one core.

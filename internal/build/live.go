@@ -306,7 +306,10 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	}
 	// The layouts did not change (that builds whole): the theme is the
 	// last build's.
-	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search, beside: fingerprint, keptSamples: keep, lintCache: l.lint, theme: l.theme})
+	// The pages' own sums start as soon as the site is loaded, beside
+	// the renderer's plan (render.FingerprintCache.Start).
+	early := func(s *site.Site, th *render.Theme) { l.fpc.Start(ctx, s, th) }
+	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search, early: early, beside: fingerprint, keptSamples: keep, lintCache: l.lint, theme: l.theme})
 	if err != nil {
 		l.s = nil
 		return nil, err

@@ -60,6 +60,72 @@ type FingerprintCache struct {
 	// last is what the last call knew of the pages, for the next to take
 	// the sums of the pages that did not change (carryIn).
 	last *carried
+	// started is the first part of the next call, begun by Start.
+	started *fpStart
+}
+
+// fpStart is the first part of a Fingerprints call, which needs the site
+// and the theme but no renderer: the pages' own sums, and the sums they
+// carry from the last call (carryIn). done is closed when fp and err are
+// set.
+type fpStart struct {
+	site  *site.Site
+	theme *Theme
+	fp    *fingerprinting
+	err   error
+	done  chan struct{}
+}
+
+// Start begins the next Fingerprints call of site s with theme th on
+// another goroutine, before a renderer is made of them: the pages' own
+// sums take a core while the renderer plans its files on the other. The
+// call of a renderer of the same site and theme takes them from it;
+// another call drops them.
+func (c *FingerprintCache) Start(ctx context.Context, s *site.Site, th *Theme) {
+	c.take(nil, nil) // one begun before and not taken is let go
+	st := &fpStart{site: s, theme: th, done: make(chan struct{})}
+	c.mu.Lock()
+	c.started = st
+	c.mu.Unlock()
+	go func() {
+		defer close(st.done)
+		var last *carried
+		st.fp, last = c.begin(s, th)
+		st.err = st.fp.carryIn(ctx, s.Pages, th, last)
+	}()
+}
+
+// begin makes the fingerprinting of one call, and returns it with what
+// the last call left, for carryIn.
+func (c *FingerprintCache) begin(s *site.Site, th *Theme) (*fingerprinting, *carried) {
+	ords := make(map[*site.Page]int32, len(s.Pages))
+	for i, p := range s.Pages {
+		ords[p] = int32(i)
+	}
+	f := &fingerprinting{cache: c, folders: map[*navNode]uint64{}, readings: readingsOf(th, ords), all: newReading(unreadLinks(th), kindMaskOf(th.names()), ords), figures: newReading(unreadLinks(th), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), ids: make([]uint64, len(ords)), profile: s.Config.Profile}
+	f.all.key, f.figures.key = "all", "figures"
+	c.mu.Lock()
+	c.nextParses = make(map[parseKey]parsed, len(c.parses))
+	last := c.last
+	c.mu.Unlock()
+	return f, last
+}
+
+// take returns the first part of the call for s and th that Start
+// began, once done, and whether there was one.
+func (c *FingerprintCache) take(s *site.Site, th *Theme) (*fingerprinting, bool, error) {
+	c.mu.Lock()
+	st := c.started
+	c.started = nil
+	c.mu.Unlock()
+	if st == nil {
+		return nil, false, nil
+	}
+	<-st.done
+	if st.site != s || st.theme != th {
+		return nil, false, nil
+	}
+	return st.fp, true, st.err
 }
 
 // carried is what one Fingerprints call leaves the next: each page's own
@@ -286,24 +352,23 @@ func readingsOf(th *Theme, ords map[*site.Page]int32) map[string]*reading {
 func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (map[string]Fingerprint, error) {
 	fr := *r
 	fr.planned, fr.byPath = nil, nil
-	ords := make(map[*site.Page]int32, len(r.Site.Pages))
-	for i, p := range r.Site.Pages {
-		ords[p] = int32(i)
-	}
-	fr.fp = &fingerprinting{cache: cache, folders: map[*navNode]uint64{}, readings: readingsOf(r.Theme, ords), all: newReading(unreadLinks(r.Theme), kindMaskOf(r.Theme.names()), ords), figures: newReading(unreadLinks(r.Theme), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), ids: make([]uint64, len(ords)), profile: r.Site.Config.Profile}
-	fr.fp.all.key, fr.fp.figures.key = "all", "figures"
-	cache.mu.Lock()
-	cache.nextParses = make(map[parseKey]parsed, len(cache.parses))
-	last := cache.last
-	cache.mu.Unlock()
-	if err := fr.fp.carryIn(ctx, r.Site.Pages, r.Theme, last); err != nil {
+	fp, started, err := cache.take(r.Site, r.Theme)
+	if err != nil {
 		return nil, err
 	}
+	if !started {
+		var last *carried
+		fp, last = cache.begin(r.Site, r.Theme)
+		if err := fp.carryIn(ctx, r.Site.Pages, r.Theme, last); err != nil {
+			return nil, err
+		}
+	}
+	fr.fp = fp
 	fr.fp.siteInfoSum(r.info) // before the files, which compare it (carriedFile)
 	jobs := fr.jobs()
 	out := make([]Fingerprint, len(jobs))
 	pageFiles := make([]pageFile, len(jobs))
-	err := parallel.Each(ctx, len(jobs), 0, func(i int) error {
+	err = parallel.Each(ctx, len(jobs), 0, func(i int) error {
 		j := jobs[i]
 		if j.page != nil {
 			// A page's own file: taken from the last call when nothing it

@@ -670,11 +670,16 @@ func TestNavSpliceable(t *testing.T) {
 // carries sums from one state to the next (carryIn), and with a fresh
 // cache of the same seed, and returns the files whose fingerprints
 // differ: a sum carried that the call would not have made.
-func carriedViolations(t *testing.T, states []fpState) []string {
+func carriedViolations(t *testing.T, states []fpState, start bool) []string {
 	t.Helper()
 	carried := NewFingerprintCache()
 	var bad []string
 	for _, st := range states {
+		if start {
+			// As a reload does: the pages' own sums begun before the
+			// renderer is at hand.
+			carried.Start(context.Background(), st.r.Site, st.r.Theme)
+		}
 		got, err := st.r.Fingerprints(context.Background(), carried)
 		if err != nil {
 			t.Fatal(err)
@@ -704,8 +709,34 @@ func carriedViolations(t *testing.T, states []fpState) []string {
 // nothing makes.
 func TestCarriedSumsMatchFresh(t *testing.T) {
 	states := fpStates(t, nil)
-	if bad := carriedViolations(t, states); len(bad) > 0 {
-		t.Errorf("%d fingerprints differ from a fresh call's, such as:\n%s", len(bad), strings.Join(bad[:min(len(bad), 10)], "\n"))
+	for _, start := range []bool{false, true} {
+		if bad := carriedViolations(t, states, start); len(bad) > 0 {
+			t.Errorf("begun by Start: %v: %d fingerprints differ from a fresh call's, such as:\n%s", start, len(bad), strings.Join(bad[:min(len(bad), 10)], "\n"))
+		}
+	}
+}
+
+// TestFingerprintStart: what Start begins is taken by the call of a
+// renderer of the same site and theme, and by no other.
+func TestFingerprintStart(t *testing.T) {
+	states := fpStates(t, nil)
+	a, b := states[0].r, states[1].r
+	c := NewFingerprintCache()
+	c.Start(context.Background(), a.Site, a.Theme)
+	if _, ok, err := c.take(a.Site, a.Theme); !ok || err != nil {
+		t.Errorf("take of the same site and theme: %v, %v; want it taken", ok, err)
+	}
+	if _, ok, _ := c.take(a.Site, a.Theme); ok {
+		t.Error("taken twice")
+	}
+	c.Start(context.Background(), a.Site, a.Theme)
+	if _, ok, _ := c.take(b.Site, a.Theme); ok {
+		t.Error("taken by another site")
+	}
+	c.Start(context.Background(), a.Site, a.Theme)
+	c.Start(context.Background(), b.Site, b.Theme) // the first is let go
+	if _, ok, _ := c.take(b.Site, b.Theme); !ok {
+		t.Error("the second Start not taken")
 	}
 }
 
@@ -723,7 +754,7 @@ func TestCarriedSumsLeavingOut(t *testing.T) {
 	// /tags/), a document's links with the pages they name.
 	for _, part := range []string{"ids", "parse", "core", "links", "nav"} {
 		selfLeavesOut = map[string]bool{part: true}
-		if bad := carriedViolations(t, states); len(bad) == 0 {
+		if bad := carriedViolations(t, states, part == "ids"); len(bad) == 0 {
 			t.Errorf("with %s left out of the pages' own sums, no fingerprint differed", part)
 		}
 	}

@@ -2,8 +2,8 @@ package site
 
 import (
 	"cmp"
-	"encoding/binary"
 	"context"
+	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
 	"runtime"
