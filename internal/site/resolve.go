@@ -126,18 +126,24 @@ type edge struct{ from, to *Page }
 // backlinks come in order, but remote pages may join them, so they are
 // sorted after, on every core again.
 func (s *Site) link(ctx context.Context) {
-	s.buildIndex()
-	edges := make([][]edge, len(s.Pages))
-	diags := make([]diag.List, len(s.Pages))
 	// With a Memo, the pages whose links resolve as in the last load take
-	// them from it (linkmemo.go).
+	// them from it (linkmemo.go). Which they are is found beside the
+	// index of names, which it does not read.
 	m := s.linkMemo()
 	var reuse, records []*linkRecord
 	var world uint64
-	if m != nil {
-		reuse, world = s.linksToReuse(m)
-		records = make([]*linkRecord, len(s.Pages))
-	}
+	reused := make(chan struct{})
+	go func() {
+		defer close(reused)
+		if m != nil {
+			reuse, world = s.linksToReuse(m)
+			records = make([]*linkRecord, len(s.Pages))
+		}
+	}()
+	s.buildIndex()
+	<-reused
+	edges := make([][]edge, len(s.Pages))
+	diags := make([]diag.List, len(s.Pages))
 	_ = parallel.Each(ctx, len(s.Pages), 0, func(i int) error {
 		p := s.Pages[i]
 		replayed := false
