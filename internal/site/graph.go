@@ -58,6 +58,14 @@ func (p *Page) BacklinksByKind() []Relation { return byKind(p.Backlinks) }
 // graph joins the pages up once links are resolved: typed relations on
 // both ends, services and owners, the start-here path and related pages.
 func (s *Site) graph() {
+	// Related pages read only the pages' tags, services and links, and
+	// write only RelatedPages: they are found beside the rest.
+	related := make(chan struct{})
+	go func() {
+		defer close(related)
+		s.relate()
+	}()
+	defer func() { <-related }()
 	for _, p := range s.Pages {
 		for _, r := range p.Relations {
 			inv := inverse[r.Name]
@@ -101,7 +109,6 @@ func (s *Site) graph() {
 	for _, p := range s.Pages {
 		p.RingMove = p.RingChange(s.Config.Schema.Rings)
 	}
-	s.relate()
 }
 
 func addToRelation(rs []Relation, name string, p *Page) []Relation {
@@ -180,7 +187,10 @@ const maxRelated = 5
 // enter the best few.
 func (s *Site) relate() {
 	pub := slices.Clone(s.Published())
-	slices.SortFunc(pub, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	byURL := func(a, b *Page) int { return strings.Compare(a.URL, b.URL) }
+	if !slices.IsSortedFunc(pub, byURL) { // they come in URL order
+		slices.SortFunc(pub, byURL)
+	}
 	index := make(map[*Page]int32, len(pub))
 	for i, p := range pub {
 		index[p] = int32(i)
