@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -282,15 +283,27 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	// for them, and does not render again the pages it samples whose
 	// fingerprints did not change: their HTML, and so their links and
 	// ids, are the same.
+	// The files that changed are rendered as soon as the fingerprints
+	// say which they are, beside the layout check: neither changes what
+	// the other reads.
 	var fps map[string]render.Fingerprint
 	var fpTook time.Duration
-	fpsDone := make(chan struct{})
+	var out changedFiles
+	fpsDone, renderDone := make(chan struct{}), make(chan struct{})
 	fingerprint := func(r *render.Renderer) (err error) {
 		defer close(fpsDone)
 		began := time.Now()
 		fps, err = r.Fingerprints(ctx, l.fpc)
 		fpTook = time.Since(began)
-		return err
+		if err != nil {
+			close(renderDone)
+			return err
+		}
+		go func() {
+			defer close(renderDone)
+			out = l.renderChanged(ctx, r, fps, sidebars)
+		}()
+		return nil
 	}
 	keep := func() sampleDocs {
 		<-fpsDone
@@ -310,79 +323,33 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	// the renderer's plan (render.FingerprintCache.Start).
 	early := func(s *site.Site, th *render.Theme) { l.fpc.Start(ctx, s, th) }
 	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search, early: early, beside: fingerprint, keptSamples: keep, lintCache: l.lint, theme: l.theme})
-	if err != nil {
-		l.s = nil
-		return nil, err
-	}
-	rendering := time.Now()
-	files := make(map[string][]byte, len(l.files)+16)
-	var todo, splice []string
-	samePaths := len(fps) == len(l.fps)
-	for path, fp := range fps {
-		old, seen := l.fps[path]
-		b, have := l.files[path]
-		switch {
-		case seen && have && old.Sum == fp.Sum && !l.stale[path]:
-			files[path] = b
-		case fp.Data != nil:
-			files[path] = l.pk.pack(path, fp.Data)
-		case seen && have && !l.stale[path] && sidebars != nil && fp.Sidebar != "" && fp.Sidebar == old.Sidebar && fp.Rest == old.Rest:
-			// Only its sidebar changed (a title listed in it, a page
-			// added to its folder): the new one replaces the old in place.
-			splice = append(splice, path)
-		default:
-			todo = append(todo, path)
-		}
-		if !seen {
-			samePaths = false
-		}
-	}
-	var mu sync.Mutex
-	spliced := 0
-	err = parallel.Each(ctx, len(splice), 0, func(i int) error {
-		path := splice[i]
-		b, err := l.pk.unpack(path, l.files[path])
+	select {
+	case <-fpsDone:
+		<-renderDone
+	default: // the site did not load: no fingerprints were begun
 		if err == nil {
-			if b, ok := p.r.Splice(sidebars, fps[path].Sidebar, b); ok {
-				b = l.pk.pack(path, b)
-				mu.Lock()
-				files[path] = b
-				spliced++
-				mu.Unlock()
-				return nil
-			}
+			err = errors.New("the reload took no fingerprints") // cannot happen: a reload renders
 		}
-		mu.Lock()
-		todo = append(todo, path)
-		mu.Unlock()
-		return nil
-	})
+	}
+	if err == nil {
+		err = out.err
+	}
 	if err != nil {
 		l.s = nil
 		return nil, err
 	}
+	files, todo := out.files, out.todo
 	for path, b := range l.files {
 		if strings.HasPrefix(path, "/search/") {
 			files[path] = b // until UpdateSearch
 		}
-	}
-	err = p.r.Some(ctx, todo, func(path string, b []byte) error {
-		b = l.pk.pack(path, b)
-		mu.Lock()
-		files[path] = b
-		mu.Unlock()
-		return nil
-	})
-	if err != nil {
-		l.s = nil
-		return nil, err
 	}
 
 	// The search index: the pages rendered again, and the generated
 	// listings, are indexed again in place when the site has the same
 	// files as before; else it is built whole, beside the serving. Their
 	// documents are made by UpdateSearch, after the pages are served.
-	if samePaths && !l.wholeIndex {
+	if out.samePaths && !l.wholeIndex {
 		if l.pendingPaths == nil {
 			l.pendingPaths = map[string]bool{}
 		}
@@ -408,9 +375,83 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 			return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
 		}
 		fmt.Fprintf(w, "reload: %s: load %s, plan %s, checks %s (fingerprints %s beside them), findings %s, %d files rendered and %d sidebars replaced in %s\n",
-			ms(time.Since(start)), ms(p.took.load), ms(p.took.plan), ms(p.took.checks), ms(fpTook), ms(p.took.settle), len(todo), spliced, ms(time.Since(rendering)))
+			ms(time.Since(start)), ms(p.took.load), ms(p.took.plan), ms(p.took.checks), ms(fpTook), ms(p.took.settle), len(todo), out.spliced, ms(out.took))
 	}
-	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Spliced: spliced, Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk}, nil
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Spliced: out.spliced, Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk}, nil
+}
+
+// changedFiles are a reload's files (renderChanged): files by site path,
+// those of todo rendered again, spliced of them given a new sidebar in
+// place; samePaths when the site has the same files as before.
+type changedFiles struct {
+	files     map[string][]byte
+	todo      []string
+	spliced   int
+	samePaths bool
+	took      time.Duration
+	err       error
+}
+
+// renderChanged makes a reload's files from the last ones and the
+// fingerprints fps of the new site's renderer r: a file whose fingerprint
+// did not change is kept, one whose sidebar alone changed gets the new
+// sidebar in place, and the others are rendered again. It reads the Live
+// and changes none of it.
+func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[string]render.Fingerprint, sidebars *render.Sidebars) (out changedFiles) {
+	began := time.Now()
+	defer func() { out.took = time.Since(began) }()
+	files := make(map[string][]byte, len(l.files)+16)
+	var todo, splice []string
+	samePaths := len(fps) == len(l.fps)
+	for path, fp := range fps {
+		old, seen := l.fps[path]
+		b, have := l.files[path]
+		switch {
+		case seen && have && old.Sum == fp.Sum && !l.stale[path]:
+			files[path] = b
+		case fp.Data != nil:
+			files[path] = l.pk.pack(path, fp.Data)
+		case seen && have && !l.stale[path] && sidebars != nil && fp.Sidebar != "" && fp.Sidebar == old.Sidebar && fp.Rest == old.Rest:
+			// Only its sidebar changed (a title listed in it, a page
+			// added to its folder): the new one replaces the old in place.
+			splice = append(splice, path)
+		default:
+			todo = append(todo, path)
+		}
+		if !seen {
+			samePaths = false
+		}
+	}
+	var mu sync.Mutex
+	spliced := 0
+	err := parallel.Each(ctx, len(splice), 0, func(i int) error {
+		path := splice[i]
+		b, err := l.pk.unpack(path, l.files[path])
+		if err == nil {
+			if b, ok := r.Splice(sidebars, fps[path].Sidebar, b); ok {
+				b = l.pk.pack(path, b)
+				mu.Lock()
+				files[path] = b
+				spliced++
+				mu.Unlock()
+				return nil
+			}
+		}
+		mu.Lock()
+		todo = append(todo, path)
+		mu.Unlock()
+		return nil
+	})
+	if err == nil {
+		err = r.Some(ctx, todo, func(path string, b []byte) error {
+			b = l.pk.pack(path, b)
+			mu.Lock()
+			files[path] = b
+			mu.Unlock()
+			return nil
+		})
+	}
+	return changedFiles{files: files, todo: todo, spliced: spliced, samePaths: samePaths, err: err}
 }
 
 // Update brings the site up to date after the files at paths (absolute,
