@@ -41,6 +41,9 @@ type navNode struct {
 	// position in children by URL: a page's sidebar finds the child on its
 	// way in it without reading every sibling (a folder of 30,000 runbooks).
 	pos map[string]int
+	// slashed is set, with pos, when every child's URL ends in a slash:
+	// only cur's prefixes that end in one can name a child then.
+	slashed bool
 	// escTitle and escHref are title and the link, escaped for HTML
 	// (navTree.escape).
 	escTitle, escHref string
@@ -129,8 +132,10 @@ func buildNav(s *site.Site, indexURLs map[page.Kind]string, extra []Link) *navTr
 		})
 		if len(n.children) > maxSiblings {
 			n.pos = make(map[string]int, len(n.children))
+			n.slashed = true
 			for i, c := range n.children {
 				n.pos[c.url] = i
+				n.slashed = n.slashed && strings.HasSuffix(c.url, "/")
 			}
 		}
 		for _, c := range n.children {
@@ -329,6 +334,9 @@ func (t *navTree) item(k *navNode, cur string) NavItem {
 func (n *navNode) onPath(cur string) int {
 	idx := -1
 	for j := 1; j <= len(cur); j++ {
+		if n.slashed && cur[j-1] != '/' {
+			continue
+		}
 		if i, ok := n.pos[cur[:j]]; ok && (idx < 0 || i < idx) {
 			idx = i
 		}
@@ -351,6 +359,9 @@ func (n *navNode) foldersOnPath(cur string) []int {
 		return out
 	}
 	for j := 1; j <= len(cur); j++ {
+		if n.slashed && cur[j-1] != '/' {
+			continue
+		}
 		if i, ok := n.pos[cur[:j]]; ok && len(n.children[i].children) > 0 {
 			out = append(out, i)
 		}
