@@ -83,6 +83,95 @@ func (w *walked) refresh(abs string) bool {
 	return true
 }
 
+// patch brings the walk up to date with a file at abs that it did not
+// find, or that is gone: a page saved as a new file, or removed. It
+// reports false when only a walk can tell (a folder made or removed, a
+// symbolic link, a file in a folder where the walk found no file beside
+// it, the output folder's marker).
+func (w *walked) patch(abs string) bool {
+	fi, err := os.Lstat(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		if ij, ok := w.at[abs]; ok {
+			i, j := ij[0], ij[1]
+			delete(w.at, abs)
+			w.found[i] = slices.Delete(slices.Clone(w.found[i]), j, j+1)
+			w.index(i)
+			return true
+		}
+		// A file never found (a tool's temporary file), unless it was a
+		// folder holding some.
+		prefix := abs + string(filepath.Separator)
+		for _, found := range w.found {
+			for _, f := range found {
+				if strings.HasPrefix(f.abs, prefix) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	name := filepath.Base(abs)
+	if name == OutputMarker {
+		return false
+	}
+	if strings.HasPrefix(name, ".") || editorFile(name) {
+		return true // a walk leaves it out too
+	}
+	// The walk reads a folder's entries in name order, depth first: the
+	// new file goes before the first entry of its folder, file or
+	// subfolder, whose name there sorts after its own. A file found in
+	// the same folder gives its root and kind, and the forms of its
+	// paths. A root holding the folder (roots may nest) without such a
+	// file cannot tell whether it was walked.
+	prefix := filepath.Dir(abs) + string(filepath.Separator)
+	added := false
+	for i, found := range w.found {
+		sib, at, last := -1, -1, -1
+		for j, f := range found {
+			rest, ok := strings.CutPrefix(f.abs, prefix)
+			if !ok {
+				continue
+			}
+			first, _, deeper := strings.Cut(rest, string(filepath.Separator))
+			if !deeper {
+				sib = j
+			}
+			if at < 0 && first > name {
+				at = j
+			}
+			last = j
+		}
+		switch {
+		case last < 0:
+			continue
+		case sib < 0:
+			return false
+		case at < 0:
+			at = last + 1
+		}
+		f := found[sib]
+		base := filepath.Base(f.abs)
+		if !strings.HasSuffix(f.path, base) || !strings.HasSuffix(f.rel, base) {
+			return false
+		}
+		src := source{abs: abs, path: strings.TrimSuffix(f.path, base) + name, rel: strings.TrimSuffix(f.rel, base) + name, root: f.root, kind: f.kind, size: fi.Size(), mod: fi.ModTime()}
+		w.found[i] = slices.Insert(slices.Clone(found), at, src)
+		w.index(i)
+		added = true
+	}
+	return added
+}
+
+// index finds the files of root i again by path (at).
+func (w *walked) index(i int) {
+	for j, f := range w.found[i] {
+		w.at[f.abs] = [2]int{i, j}
+	}
+}
+
 // keepWalk keeps what a load's walk found, for the next load.
 func (m *Memo) keepWalk(roots []*Root, found [][]source, diags diag.List) {
 	w := &walked{found: found, diags: slices.Clone(diags), at: map[string][2]int{}}
@@ -219,7 +308,7 @@ func (m *Memo) Forget(paths ...string) {
 	m.mu.Lock()
 	for _, p := range paths {
 		delete(m.entries, p)
-		if m.walk != nil && !m.walk.refresh(p) {
+		if m.walk != nil && !m.walk.refresh(p) && !m.walk.patch(p) {
 			m.walk = nil
 		}
 	}

@@ -81,6 +81,103 @@ func TestMemoKeepsWalk(t *testing.T) {
 	}
 }
 
+// TestMemoPatchesWalk: a file made or removed, reported by Forget,
+// changes the kept walk as walking again would: the same files, in the
+// same order, with the same paths, roots and kinds. A folder made or
+// removed makes the next load walk.
+func TestMemoPatchesWalk(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"content/a.md":               "# A\n",
+		"content/B.md":               "# B upper\n",
+		"content/b/x.md":             "# X\n",
+		"content/c.md":               "# C\n",
+		"content/z.png":              "png",
+		"content/runbooks/r1.md":     "---\ntitle: R1\n---\nR1.\n",
+		"content/runbooks/sub/r2.md": "---\ntitle: R2\n---\nR2.\n",
+		"content/runbooks/t.md":      "---\ntitle: T\n---\nT.\n",
+	})
+	cfg := DefaultConfig(dir)
+	cfg.Memo = NewMemo()
+	loadConfig(t, cfg)
+	abs := func(rel string) string { return filepath.Join(dir, "content", filepath.FromSlash(rel)) }
+	type entry struct {
+		abs, path, rel, root string
+		kind                 page.Kind
+	}
+	entries := func(w *walked) [][]entry {
+		var out [][]entry
+		for _, found := range w.found {
+			var es []entry
+			for _, f := range found {
+				es = append(es, entry{f.abs, f.path, f.rel, f.root.Dir, f.kind})
+			}
+			out = append(out, es)
+		}
+		return out
+	}
+	patched := 0
+	for _, op := range []struct {
+		name, file, body string // no body: removed
+		walks            bool   // the next load must walk
+	}{
+		{"a file after a folder of the same start", "b0.md", "# B0\n", false},
+		{"a file first", "0.md", "# Zero\n", false},
+		{"a file between others", "a0.md", "# A0\n", false},
+		{"a runbook, in a folder of a kind", "runbooks/r0.md", "---\ntitle: R0\n---\nR0.\n", false},
+		{"a runbook deeper", "runbooks/sub/r3.md", "---\ntitle: R3\n---\nR3.\n", false},
+		{"a dot file", ".hidden.md", "# Hidden\n", false},
+		{"an editor's backup", "c.md~", "# C\n", false},
+		{"a file beside the pages", "aa.txt", "text", false},
+		{"a removed page", "c.md", "", false},
+		{"the last page of a folder removed", "b/x.md", "", false},
+		{"a page in a new folder", "new/n.md", "# N\n", true},
+		{"a removed folder", "runbooks/sub", "", true},
+	} {
+		p := abs(op.file)
+		var err error
+		if op.body == "" {
+			err = os.RemoveAll(p)
+		} else {
+			err = os.MkdirAll(filepath.Dir(p), 0o755)
+			if err == nil {
+				err = os.WriteFile(p, []byte(op.body), 0o644)
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Memo.Forget(p)
+		kept := cfg.Memo.walk
+		if walks := kept == nil; walks != op.walks {
+			t.Fatalf("%s: the next load walks: %v, want %v", op.name, walks, op.walks)
+		}
+		got := loadConfig(t, cfg)
+		fresh := cfg
+		fresh.Memo = NewMemo()
+		want := loadConfig(t, fresh)
+		if kept != nil {
+			patched++
+			if g, w := entries(kept), entries(fresh.Memo.walk); !reflect.DeepEqual(g, w) {
+				t.Fatalf("%s: the kept walk differs from a walk:\n got %v\nwant %v", op.name, g, w)
+			}
+		}
+		var gotURLs, wantURLs []string
+		for _, q := range got.Pages {
+			gotURLs = append(gotURLs, q.URL+" "+string(q.Kind))
+		}
+		for _, q := range want.Pages {
+			wantURLs = append(wantURLs, q.URL+" "+string(q.Kind))
+		}
+		if !reflect.DeepEqual(gotURLs, wantURLs) || len(got.Files) != len(want.Files) {
+			t.Fatalf("%s: pages %v and %d files, want %v and %d", op.name, gotURLs, len(got.Files), wantURLs, len(want.Files))
+		}
+	}
+	if patched < 10 {
+		t.Errorf("%d walks patched", patched)
+	}
+}
+
 // TestMemoKeepsRelated: a load with a Memo takes the last load's related
 // pages only while what they are made of is the same; after each edit,
 // every page's related pages are those of a load without a Memo. The
