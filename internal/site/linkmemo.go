@@ -2,7 +2,9 @@ package site
 
 import (
 	"hash/maphash"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/handbook-dev/handbook/internal/diag"
@@ -35,7 +37,7 @@ import (
 // linkState is what a load's linking resolved, kept by the Memo for the
 // next load.
 type linkState struct {
-	world uint64
+	names *linkNames
 	pages map[string]*linkRecord // by source
 }
 
@@ -56,6 +58,11 @@ type linkRecord struct {
 	// titles are the names, in lower case, its references were looked
 	// up by as titles.
 	titles []string
+	// keys are every key its links and references looked a page, file or
+	// folder up by (lookups), sorted: when the site's names change, a
+	// page none of whose keys name a page or file that changed keeps
+	// its record.
+	keys []string
 }
 
 type relationRecord struct {
@@ -73,9 +80,28 @@ func (s *Site) linkMemo() *Memo {
 	return s.Config.Memo
 }
 
-// linkWorld hashes what every page's linking reads of the site but for
-// the pages' titles, ids and front-matter relations (see above).
-func (s *Site) linkWorld(seed maphash.Seed) uint64 {
+// linkNames is what a load's pages and files are looked up by: the hash
+// of the frame (base path, roots), of everything (world), and each page's
+// and file's names by source.
+type linkNames struct {
+	frame, world uint64
+	bySource     map[string]nameInfo
+}
+
+// nameInfo is what one page or file is looked up by (see pageKeys), and
+// the hash of it (sum). A file has only its source and URL.
+type nameInfo struct {
+	sum                            uint64
+	source, path, url, title, adr  string
+	aliases                        []string
+	number                         int
+	page, isIndex, hasNumber, root bool
+}
+
+// linkNames hashes what every page's linking reads of the site but for
+// the pages' titles, ids and front-matter relations (see above), page by
+// page.
+func (s *Site) linkNames(seed maphash.Seed) *linkNames {
 	var h maphash.Hash
 	h.SetSeed(seed)
 	str := func(v string) {
@@ -84,13 +110,26 @@ func (s *Site) linkWorld(seed maphash.Seed) uint64 {
 	}
 	num := func(n int) { maphash.WriteComparable(&h, n) }
 	str(s.Config.BasePath())
-	num(len(s.Files))
+	for _, r := range s.rootDirs {
+		str(r.Dir)
+		str(r.Mount)
+		str(r.Source)
+		str(string(r.Kind))
+	}
+	ln := &linkNames{frame: h.Sum64(), bySource: make(map[string]nameInfo, len(s.Pages)+len(s.Files))}
+	world := maphash.Hash{}
+	world.SetSeed(seed)
+	maphash.WriteComparable(&world, ln.frame)
 	for _, f := range s.Files {
+		h.Reset()
 		str(f.Source)
 		str(f.URL)
+		ni := nameInfo{sum: h.Sum64(), source: f.Source, url: f.URL}
+		ln.bySource[f.Source] = ni
+		maphash.WriteComparable(&world, ni.sum)
 	}
-	num(len(s.Pages))
 	for _, p := range s.Pages {
+		h.Reset()
 		str(p.Source)
 		str(p.Path)
 		str(p.URL)
@@ -106,6 +145,7 @@ func (s *Site) linkWorld(seed maphash.Seed) uint64 {
 		if p.Evaluation != nil {
 			flags |= 2
 		}
+		ni := nameInfo{source: p.Source, path: p.Path, url: p.URL, title: p.Title, aliases: p.Aliases, page: true, isIndex: p.IsIndex}
 		if p.ADR != nil {
 			flags |= 4
 			if p.ADR.HasNumber {
@@ -113,6 +153,7 @@ func (s *Site) linkWorld(seed maphash.Seed) uint64 {
 			}
 			str(p.ADR.ID)
 			num(p.ADR.Number)
+			ni.adr, ni.number, ni.hasNumber = p.ADR.ID, p.ADR.Number, p.ADR.HasNumber
 		}
 		num(flags)
 		if p.Root != nil {
@@ -120,31 +161,94 @@ func (s *Site) linkWorld(seed maphash.Seed) uint64 {
 			str(p.Root.Mount)
 			str(p.Root.Source)
 		}
+		ni.sum = h.Sum64()
+		ln.bySource[p.Source] = ni
+		maphash.WriteComparable(&world, ni.sum)
 	}
-	return h.Sum64()
+	ln.world = world.Sum64()
+	return ln
+}
+
+// pageKeys adds to marked every key that finds the page or file n, or
+// would find it (lookups): its path on disk and the folders holding it,
+// its URL and the site's folders holding it, its aliases, and a page's
+// names, number and title as the index of names has them (buildIndex).
+func pageKeys(n nameInfo, marked map[string]bool) {
+	for d := n.source; ; {
+		marked["path:"+d] = true
+		up := filepath.Dir(d)
+		if up == d {
+			break
+		}
+		d = up
+	}
+	for u := n.url; u != ""; u = ParentURL(u) {
+		marked["url:"+u] = true
+		if u == "/" {
+			break
+		}
+	}
+	if !n.page {
+		return
+	}
+	for _, k := range nameKeys(n.path, n.url, n.adr, n.isIndex, n.aliases) {
+		marked["name:"+k] = true
+	}
+	for _, a := range n.aliases {
+		marked["alias:"+aliasURL(a)] = true
+	}
+	marked["title:"+strings.ToLower(n.title)] = true
+	if n.hasNumber {
+		marked["num:"+strconv.Itoa(n.number)] = true
+	}
 }
 
 // linksToReuse returns, for each page of s, the record of its linking in
-// the last load when that still holds (nil: link it again), and the hash
-// of the site's names to keep with this load's records. All are nil
-// without a Memo's records of a load of the same names.
-func (s *Site) linksToReuse(m *Memo) ([]*linkRecord, uint64) {
-	world := s.linkWorld(m.seed)
+// the last load when that still holds (nil: link it again), and the
+// site's names to keep with this load's records. All records are nil
+// without a Memo's records of a load with the same frame.
+func (s *Site) linksToReuse(m *Memo) ([]*linkRecord, *linkNames) {
+	names := s.linkNames(m.seed)
 	m.mu.Lock()
 	last := m.links
 	m.links = nil // replaced once this load's linking is done
 	m.mu.Unlock()
-	if last == nil || last.world != world {
-		return nil, world
+	if last == nil || last.names.frame != names.frame {
+		return nil, names
 	}
 	// Pages read again, or whose title changed, and the titles gained or
 	// lost.
 	dirty := map[string]bool{}
 	titles := map[string]bool{}
+	// The keys of the pages and files whose names changed, when any did.
+	var marked map[string]bool
+	if last.names.world != names.world {
+		marked = map[string]bool{}
+		for src, n := range names.bySource {
+			if o, ok := last.names.bySource[src]; !ok || o.sum != n.sum {
+				pageKeys(n, marked)
+				if ok {
+					pageKeys(o, marked)
+				}
+				dirty[src] = true
+			}
+		}
+		for src, o := range last.names.bySource {
+			if _, ok := names.bySource[src]; !ok {
+				pageKeys(o, marked)
+			}
+		}
+		for k := range marked {
+			if t, ok := strings.CutPrefix(k, "title:"); ok {
+				titles[t] = true
+			}
+		}
+	}
 	for _, p := range s.Pages {
 		r := last.pages[p.Source]
 		if r == nil {
-			return nil, world // cannot happen: the names are the same
+			dirty[p.Source] = true // a page new to the site
+			continue
 		}
 		if r.title != p.Title {
 			titles[strings.ToLower(r.title)] = true
@@ -159,7 +263,7 @@ func (s *Site) linksToReuse(m *Memo) ([]*linkRecord, uint64) {
 pages:
 	for i, p := range s.Pages {
 		r := last.pages[p.Source]
-		if dirty[p.Source] {
+		if r == nil || dirty[p.Source] {
 			continue
 		}
 		for _, t := range r.targets {
@@ -172,9 +276,16 @@ pages:
 				continue pages
 			}
 		}
+		if marked != nil {
+			for _, k := range r.keys {
+				if marked[k] {
+					continue pages
+				}
+			}
+		}
 		out[i] = r
 	}
-	return out, world
+	return out, names
 }
 
 // replay gives page p the links its record says, as linkPage would have;
@@ -235,7 +346,10 @@ func record(p *Page, k *linker) *linkRecord {
 		}
 		return out
 	}
-	r := &linkRecord{page: p.Page, doc: p.Doc, title: p.Title, diags: slices.Clip(k.diags), leftOut: slices.Clip(p.LeftOut), titles: k.titles}
+	keys := k.seen.keys
+	slices.Sort(keys)
+	keys = slices.Clip(slices.Compact(keys))
+	r := &linkRecord{page: p.Page, doc: p.Doc, title: p.Title, diags: slices.Clip(k.diags), leftOut: slices.Clip(p.LeftOut), titles: k.seen.titles, keys: keys}
 	r.targets = make([]string, len(k.edges))
 	for i, e := range k.edges {
 		r.targets[i] = e.to.Source
@@ -251,8 +365,8 @@ func record(p *Page, k *linker) *linkRecord {
 
 // keepLinks keeps a load's link records for the next load, and the paths
 // of the pages it linked again: those whose record it did not reuse.
-func (m *Memo) keepLinks(world uint64, pages []*Page, records, reused []*linkRecord) {
-	st := &linkState{world: world, pages: make(map[string]*linkRecord, len(pages))}
+func (m *Memo) keepLinks(names *linkNames, pages []*Page, records, reused []*linkRecord) {
+	st := &linkState{names: names, pages: make(map[string]*linkRecord, len(pages))}
 	var relinked []string
 	for i, p := range pages {
 		if records[i] == nil {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/handbook-dev/handbook/internal/page"
@@ -231,22 +232,54 @@ func TestMemoKeepsRelated(t *testing.T) {
 func TestMemoRelinksWhatMayChange(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, map[string]string{
-		"content/a.md": "---\ntitle: A\n---\nSee [the steps](b.md#steps).\n",
-		"content/b.md": "---\ntitle: B\n---\n## Steps\n\nDo them.\n",
-		"content/c.md": "---\ntitle: C\n---\nSee [[Later title]].\n",
-		"content/d.md": "---\ntitle: D\n---\nNo links.\n",
-		"content/f.md": "---\ntitle: F\n---\nSee [D](d.md).\n",
+		"content/a.md":   "---\ntitle: A\n---\nSee [the steps](b.md#steps).\n",
+		"content/b.md":   "---\ntitle: B\n---\n## Steps\n\nDo them.\n",
+		"content/c.md":   "---\ntitle: C\n---\nSee [[Later title]].\n",
+		"content/d.md":   "---\ntitle: D\n---\nNo links.\n",
+		"content/f.md":   "---\ntitle: F\n---\nSee [D](d.md).\n",
+		"runbooks/r0.md": "---\ntitle: R0\n---\nR0.\n",
 	})
 	cfg := DefaultConfig(dir)
 	cfg.Memo = NewMemo()
-	abs := func(rel string) string { return filepath.Join(dir, "content", filepath.FromSlash(rel)) }
+	abs := func(rel string) string {
+		if r, ok := strings.CutPrefix(rel, "/"); ok {
+			return filepath.Join(dir, filepath.FromSlash(r)) // from the site's folder
+		}
+		return filepath.Join(dir, "content", filepath.FromSlash(rel))
+	}
 	all := loadConfig(t, cfg).Config.Memo.Relinked()
-	if len(all) != 5 {
+	if len(all) != 6 {
 		t.Fatalf("first load relinked %v, want every page", all)
+	}
+	// What each page's links and references resolved to.
+	resolved := func(s *Site) map[string][]string {
+		out := map[string][]string{}
+		for _, p := range s.Pages {
+			for _, l := range p.Doc.Links {
+				out[p.Path] = append(out[p.Path], l.Dest+" -> "+l.Target())
+			}
+			for _, r := range p.Doc.Refs {
+				out[p.Path] = append(out[p.Path], r.Target+" -> "+r.URL+" "+r.Title)
+			}
+			for _, q := range p.Outgoing {
+				out[p.Path] = append(out[p.Path], "outgoing "+q.URL)
+			}
+		}
+		return out
 	}
 	step := func(name, file, content string, want []string) {
 		t.Helper()
-		write(t, dir, map[string]string{"content/" + file: content})
+		if content == "" {
+			if err := os.Remove(abs(file)); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			rel := "content/" + file
+			if r, ok := strings.CutPrefix(file, "/"); ok {
+				rel = r
+			}
+			write(t, dir, map[string]string{rel: content})
+		}
 		cfg.Memo.Forget(abs(file))
 		s := loadConfig(t, cfg)
 		if got := cfg.Memo.Relinked(); !reflect.DeepEqual(got, want) {
@@ -254,14 +287,28 @@ func TestMemoRelinksWhatMayChange(t *testing.T) {
 		}
 		fresh := cfg
 		fresh.Memo = nil
-		if got, want := fmt.Sprint(s.Diags), fmt.Sprint(loadConfig(t, fresh).Diags); got != want {
+		f := loadConfig(t, fresh)
+		if got, want := fmt.Sprint(s.Diags), fmt.Sprint(f.Diags); got != want {
 			t.Errorf("%s: findings %s, want as without a Memo: %s", name, got, want)
+		}
+		if got, want := resolved(s), resolved(f); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: links resolved to\n%v\nwant as without a Memo:\n%v", name, got, want)
 		}
 	}
 	step("a heading renamed", "b.md", "---\ntitle: B\n---\n## Other steps\n\nDo them.\n", []string{"content/a.md", "content/b.md"})
 	step("a title another page's reference names", "f.md", "---\ntitle: Later title\n---\nSee [D](d.md).\n", []string{"content/c.md", "content/f.md"})
 	step("a body edit", "d.md", "---\ntitle: D\n---\nStill no links.\n", []string{"content/d.md", "content/f.md"})
-	step("an alias", "d.md", "---\ntitle: D\naliases: [/old-d/]\n---\nStill no links.\n", all)
+	// When pages' names change, the pages whose links looked them up are
+	// linked again, found or not, and no other.
+	step("an alias", "d.md", "---\ntitle: D\naliases: [/old-d/]\n---\nStill no links.\n", []string{"content/d.md", "content/f.md"})
+	step("a new page with links to no page", "g.md", "---\ntitle: G\n---\nSee [H](h.md), [[e]], [old D](/old-d/) and [the folder](/sub/).\n", []string{"content/g.md"})
+	step("the page a broken link names", "h.md", "---\ntitle: H\n---\nH.\n", []string{"content/g.md", "content/h.md"})
+	step("the page a broken reference names", "e.md", "# E\n", []string{"content/e.md", "content/g.md"})
+	step("a page removed", "h.md", "", []string{"content/g.md"})
+	step("a page a name finds before a title", "sub/later-title.md", "# Later, by name\n", []string{"content/c.md", "content/g.md", "content/sub/later-title.md"})
+	step("an alias dropped", "d.md", "---\ntitle: D\n---\nStill no links.\n", []string{"content/d.md", "content/f.md", "content/g.md"})
+	step("a link to a site path no page has", "d.md", "---\ntitle: D\n---\nSee [R1](/runbooks/r1/).\n", []string{"content/d.md", "content/f.md"})
+	step("the page at that site path, in another root", "/runbooks/r1.md", "---\ntitle: R1\n---\nR1.\n", []string{"content/d.md", "runbooks/r1.md"})
 }
 
 // TestMemoKeepsOrders: a load with a Memo sorts the tags' pages and each

@@ -280,7 +280,7 @@ func (ss *sectors) names(keep func(*sector) bool, byLabel bool) []string {
 // items of one release link "x.md" or "../2017-03-01/x.md" to an item of
 // another. A bare "x.md" or "x.html" counts only on an evaluation. It
 // returns nil when no single evaluation fits.
-func (s *Site) radarItem(from *Page, decoded string) *Page {
+func (s *Site) radarItem(from *Page, decoded string, seen *lookups) *Page {
 	segs := strings.Split(strings.Trim(decoded, "/"), "/")
 	last := segs[len(segs)-1]
 	ext := strings.ToLower(filepath.Ext(last))
@@ -295,6 +295,7 @@ func (s *Site) radarItem(from *Page, decoded string) *Page {
 		return nil
 	}
 	var t *Page
+	seen.key("name:", strings.ToLower(id))
 	for _, c := range s.refs.byName[strings.ToLower(id)] {
 		if c.Evaluation != nil && c != t {
 			if t != nil {

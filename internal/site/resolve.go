@@ -61,27 +61,26 @@ func (s *Site) buildIndex() {
 		}
 		m[k] = append(m[k], p)
 	}
+	var keys []string
 	for _, p := range s.Pages {
-		stem := strings.ToLower(strings.TrimSuffix(path.Base(p.Path), path.Ext(p.Path)))
-		if !p.IsIndex {
-			add(ix.byName, stem, p)
-		}
-		add(ix.byName, path.Base(strings.TrimSuffix(p.URL, "/")), p)
+		adr := ""
 		if p.ADR != nil {
-			add(ix.byName, strings.ToLower(p.ADR.ID), p)
+			adr = p.ADR.ID
 			if p.ADR.HasNumber {
 				ix.byNumber[p.ADR.Number] = append(ix.byNumber[p.ADR.Number], p)
 			}
 		}
+		keys = appendNameKeys(keys[:0], p.Path, p.URL, adr, p.IsIndex, p.Aliases)
+		for _, k := range keys {
+			add(ix.byName, k, p)
+		}
 		add(ix.byTitle, strings.ToLower(p.Title), p)
-		// A renamed page keeps answering to its old names.
+		// A renamed page keeps answering to its old URLs.
 		for _, a := range p.Aliases {
-			u := "/" + strings.Trim(strings.TrimSpace(a), "/") + "/"
+			u := aliasURL(a)
 			if _, taken := s.byURL[u]; !taken {
 				ix.byAlias[u] = p
 			}
-			old := strings.TrimSuffix(path.Base(strings.Trim(a, "/")), ".html")
-			add(ix.byName, strings.ToLower(old), p)
 		}
 	}
 	for _, f := range s.Files {
@@ -90,6 +89,32 @@ func (s *Site) buildIndex() {
 	s.refs = ix
 	s.startRemote() // remote: the pages of Config.Remote (remote.go)
 }
+
+// appendNameKeys appends the names a page is found by (byName): its file's
+// stem unless it is a folder's index, the last part of its URL, its ADR
+// id, and the stem of each alias (a renamed page keeps answering to its
+// old names), in the order buildIndex adds them.
+func appendNameKeys(out []string, src, url, adr string, isIndex bool, aliases []string) []string {
+	if !isIndex {
+		out = append(out, strings.ToLower(strings.TrimSuffix(path.Base(src), path.Ext(src))))
+	}
+	out = append(out, path.Base(strings.TrimSuffix(url, "/")))
+	if adr != "" {
+		out = append(out, strings.ToLower(adr))
+	}
+	for _, a := range aliases {
+		out = append(out, strings.ToLower(strings.TrimSuffix(path.Base(strings.Trim(a, "/")), ".html")))
+	}
+	return out
+}
+
+// nameKeys is appendNameKeys into a new slice.
+func nameKeys(src, url, adr string, isIndex bool, aliases []string) []string {
+	return appendNameKeys(nil, src, url, adr, isIndex, aliases)
+}
+
+// aliasURL is the site path an alias keeps.
+func aliasURL(a string) string { return "/" + strings.Trim(strings.TrimSpace(a), "/") + "/" }
 
 // folderURLs returns the site paths of the files and of the folders that
 // hold pages, each folder once: its pages' walks up stop at a folder met
@@ -131,12 +156,12 @@ func (s *Site) link(ctx context.Context) {
 	// index of names, which it does not read.
 	m := s.linkMemo()
 	var reuse, records []*linkRecord
-	var world uint64
+	var names *linkNames
 	reused := make(chan struct{})
 	go func() {
 		defer close(reused)
 		if m != nil {
-			reuse, world = s.linksToReuse(m)
+			reuse, names = s.linksToReuse(m)
 			records = make([]*linkRecord, len(s.Pages))
 		}
 	}()
@@ -195,7 +220,7 @@ func (s *Site) link(ctx context.Context) {
 		}
 	}
 	if m != nil {
-		m.keepLinks(world, s.Pages, records, reuse)
+		m.keepLinks(names, s.Pages, records, reuse)
 	}
 	s.remoteIncoming() // remote: backlinks and supersession from other repositories
 	eachChunk(ctx, len(s.Pages), func(i int) {
@@ -254,11 +279,26 @@ func (s *Site) linker(p *Page) *linker {
 // linker resolves the references of one page, collecting its edges and
 // findings, and the names it looked pages up by as titles (linkmemo.go).
 type linker struct {
-	s      *Site
-	p      *Page
-	edges  []edge
-	diags  diag.List
-	titles []string
+	s     *Site
+	p     *Page
+	edges []edge
+	diags diag.List
+	seen  lookups
+}
+
+// lookups are what one page's linking looked up of the site's names
+// (linkmemo.go): the titles its references were looked up by, in lower
+// case, and every key it looked a page, file or folder up by, found or
+// not ("url:/a/", "path:/site/content/a.md", "name:a", …; see pageKeys).
+// A nil *lookups records nothing.
+type lookups struct {
+	titles, keys []string
+}
+
+func (l *lookups) key(kind, k string) {
+	if l != nil {
+		l.keys = append(l.keys, kind+k)
+	}
 }
 
 func (k *linker) at(line, col int) diag.Position {
@@ -292,7 +332,7 @@ func (k *linker) link(l *markdown.Link) {
 		}
 		return
 	}
-	u, target, msg := s.resolveLink(p, l.Dest)
+	u, target, msg := s.resolveLink(p, l.Dest, &k.seen)
 	if msg != "" {
 		k.diags.Errorf(at, "broken-link", "%s", msg)
 		return
@@ -330,7 +370,7 @@ func (k *linker) link(l *markdown.Link) {
 // ref resolves a [[short reference]], titled with its target.
 func (k *linker) ref(r *markdown.RefInfo) {
 	s, p, at := k.s, k.p, k.at(r.Line, r.Col)
-	t, frag, msg := s.resolveRef(p, r.Target, "", &k.titles)
+	t, frag, msg := s.resolveRef(p, r.Target, "", &k.seen)
 	if msg != "" {
 		k.refProblem(at, "", msg)
 		return
@@ -380,7 +420,7 @@ func (k *linker) refs(name string, rs []page.Ref, kind page.Kind) []*Page {
 	s, p := k.s, k.p
 	var out []*Page
 	for _, r := range rs {
-		t, _, msg := s.resolveRef(p, r.Target, kind, &k.titles)
+		t, _, msg := s.resolveRef(p, r.Target, kind, &k.seen)
 		if msg != "" {
 			k.refProblem(r.Pos, name, msg)
 			continue
@@ -458,7 +498,7 @@ func hasScheme(dest string) bool {
 // resolveLink resolves a Markdown link destination written on page p. It
 // returns the URL to render ("" to keep the destination), the page linked
 // (nil for files and external links) and, for a broken link, a message.
-func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
+func (s *Site) resolveLink(p *Page, dest string, seen *lookups) (string, *Page, string) {
 	if dest == "" || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "//") || hasScheme(dest) {
 		return "", nil, ""
 	}
@@ -480,19 +520,22 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 		if !isMD {
 			// A site path; it gains the base path so that the site works
 			// under a sub-path.
+			seen.key("url:", decoded)
 			if t := s.pageAt(decoded); t != nil { // remote: pageAt, not byURL
 				return base + strings.TrimPrefix(decoded, "/") + query + frag, t, ""
 			}
+			seen.key("alias:", "/"+strings.Trim(decoded, "/")+"/")
 			if t := s.refs.byAlias["/"+strings.Trim(decoded, "/")+"/"]; t != nil {
 				return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 			}
 			if t := s.remoteAlias("/" + strings.Trim(decoded, "/") + "/"); t != nil { // remote
 				return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 			}
+			seen.key("url:", strings.TrimSuffix(strings.TrimSuffix(decoded, "index.html"), "/")+"/")
 			if t := s.pageAt(strings.TrimSuffix(strings.TrimSuffix(decoded, "index.html"), "/") + "/"); t != nil { // remote: pageAt
 				return base + strings.TrimPrefix(decoded, "/") + query + frag, t, ""
 			}
-			if s.sitePathExists(decoded) {
+			if s.sitePathExists(decoded, seen) {
 				return base + strings.TrimPrefix(decoded, "/") + query + frag, nil, ""
 			}
 		}
@@ -500,20 +543,22 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 		// the git work tree, the site folder, or a content root (itself
 		// or under its mount).
 		for _, abs := range s.rootCandidates(p, decoded) {
-			if u, t, ok := s.resolveFile(abs); ok {
+			if u, t, ok := s.resolveFile(abs, seen); ok {
 				return base + strings.TrimPrefix(u, "/") + query + frag, t, ""
 			}
 		}
 		if t := s.remoteFile(decoded); t != nil && isMD { // remote: a mount path
 			return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 		}
-		if t := s.radarItem(p, decoded); t != nil {
+		if t := s.radarItem(p, decoded, seen); t != nil {
 			return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 		}
 		if !isMD {
 			// A folder written in another case or spelling than its URL
 			// ("/Runbooks/DB Failover/").
-			if t := s.pageAt(pageURL("/", strings.TrimPrefix(strings.TrimSuffix(decoded, "/"), "/")+"/index.md")); t != nil { // remote: pageAt
+			folded := pageURL("/", strings.TrimPrefix(strings.TrimSuffix(decoded, "/"), "/")+"/index.md")
+			seen.key("url:", folded)
+			if t := s.pageAt(folded); t != nil { // remote: pageAt
 				return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 			}
 			return "", nil, fmt.Sprintf("link to %s: no page or file of the site is at that path; fix it (a path starting with / starts at the site root)", dest)
@@ -521,7 +566,7 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 		return "", nil, fmt.Sprintf("link to %s: no such page; fix the path or create the page", dest)
 	}
 	abs := filepath.Join(filepath.Dir(p.Source), filepath.FromSlash(decoded))
-	if u, t, ok := s.resolveFile(abs); ok {
+	if u, t, ok := s.resolveFile(abs, seen); ok {
 		return base + strings.TrimPrefix(u, "/") + query + frag, t, ""
 	}
 	// remote: a Markdown file of another repository, in mount space; and
@@ -530,13 +575,14 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 		return base + strings.TrimPrefix(u, "/") + query + frag, t, ""
 	}
 	outside := s.outsideSource(p, abs)
+	seen.key("path:", abs)
 	if fi, err := s.stat(abs); err == nil && fi.IsDir() && !outside {
 		return "", nil, fmt.Sprintf("link to %s: the folder is not part of the site; link to a page", dest)
 	}
 	if fi, err := s.stat(abs); err == nil && !fi.IsDir() && !outside {
 		return "", nil, fmt.Sprintf("link to %s: the file exists but is not part of the site (outside the content roots, hidden, or not a page); link to its published copy or move it into a content root", dest)
 	}
-	if t := s.radarItem(p, decoded); t != nil {
+	if t := s.radarItem(p, decoded, seen); t != nil {
 		return base + strings.TrimPrefix(t.URL, "/") + query + frag, t, ""
 	}
 	if isMD {
@@ -549,7 +595,8 @@ func (s *Site) resolveLink(p *Page, dest string) (string, *Page, string) {
 // a file copied beside the pages, or a folder of a content root (its index
 // page or its generated listing). It returns the site path and the page,
 // if any.
-func (s *Site) resolveFile(abs string) (string, *Page, bool) {
+func (s *Site) resolveFile(abs string, seen *lookups) (string, *Page, bool) {
+	seen.key("path:", abs)
 	if t := s.bySource[abs]; t != nil {
 		return t.URL, t, true
 	}
@@ -564,6 +611,7 @@ func (s *Site) resolveFile(abs string) (string, *Page, bool) {
 		return "", nil, false
 	}
 	for _, name := range []string{"index.md", "_index.md", "README.md", "readme.md"} {
+		seen.key("path:", filepath.Join(abs, name))
 		if t := s.bySource[filepath.Join(abs, name)]; t != nil {
 			return t.URL, t, true
 		}
@@ -573,6 +621,7 @@ func (s *Site) resolveFile(abs string) (string, *Page, bool) {
 		return "", nil, false
 	}
 	u := r.Mount + strings.TrimPrefix(decodedSiteDir(r, abs), "/")
+	seen.key("url:", u)
 	if t := s.byURL[u]; t != nil {
 		return t.URL, t, true
 	}
@@ -643,7 +692,7 @@ var generatedPaths = []string{"/tags/", "/services/", "/owners/", "/start-here/"
 // sitePathExists tells whether a path from the site root names something
 // the build writes: a file beside the pages, a folder of pages (its index
 // or listing), a generated page, or a file of the site's static folder.
-func (s *Site) sitePathExists(p string) bool {
+func (s *Site) sitePathExists(p string, seen *lookups) bool {
 	if p == "/" {
 		return true
 	}
@@ -653,6 +702,8 @@ func (s *Site) sitePathExists(p string) bool {
 		}
 	}
 	dir := strings.TrimSuffix(strings.TrimSuffix(p, "index.html"), "/") + "/"
+	seen.key("url:", p)
+	seen.key("url:", dir)
 	if s.fileURLs[p] || s.fileURLs[dir] || s.remoteExists(p) || s.remoteExists(dir) { // remote: remoteExists
 		return true
 	}
@@ -673,8 +724,8 @@ func decodedSiteDir(root *Root, abs string) string {
 // where an ADR is expected), a file name or slug, or a title. kind, if set,
 // is the kind the reference must have. It returns the page, a "#fragment"
 // to append, or a message saying why it failed. The name it looks a title
-// up by, if it does, is added to titles.
-func (s *Site) resolveRef(from *Page, target string, kind page.Kind, titles *[]string) (*Page, string, string) {
+// up by, if it does, and every key it looks up, are added to seen.
+func (s *Site) resolveRef(from *Page, target string, kind page.Kind, seen *lookups) (*Page, string, string) {
 	target = strings.TrimSpace(target)
 	name, frag, _ := strings.Cut(target, "#")
 	if frag != "" {
@@ -693,31 +744,37 @@ func (s *Site) resolveRef(from *Page, target string, kind page.Kind, titles *[]s
 	var cands []*Page
 	switch {
 	case strings.Contains(name, "/") || strings.HasSuffix(strings.ToLower(name), ".md"):
-		_, t, _ := s.resolveLink(from, name)
+		_, t, _ := s.resolveLink(from, name, seen)
 		if t != nil {
 			cands = []*Page{t}
 		}
 	default:
 		if m := adrNumberRE.FindStringSubmatch(name); m != nil {
 			n, _ := strconv.Atoi(m[1])
+			seen.key("num:", strconv.Itoa(n))
 			cands = s.named(s.refs.byNumber[n], "number:"+strconv.Itoa(n)) // remote: named
 			cands = sameLog(cands, fromSource, only)
 			break
 		}
 		if n, err := strconv.Atoi(name); err == nil && kind == page.KindADR {
+			seen.key("num:", strconv.Itoa(n))
 			cands = s.named(s.refs.byNumber[n], "number:"+strconv.Itoa(n)) // remote: named
 			cands = sameLog(cands, fromSource, only)
 			break
 		}
 		// remote: each step takes the remote pages under the same key.
 		low := strings.ToLower(name)
+		seen.key("name:", low)
 		cands = s.named(s.refs.byName[low], "name:"+low)
 		if len(cands) == 0 {
+			seen.key("name:", Slug(name))
 			cands = s.named(s.refs.byName[Slug(name)], "name:"+Slug(name))
 		}
 		if len(cands) == 0 {
 			cands = s.named(s.refs.byTitle[low], "title:"+low)
-			*titles = append(*titles, low)
+			if seen != nil {
+				seen.titles = append(seen.titles, low)
+			}
 		}
 	}
 	if only != "" {
