@@ -188,10 +188,13 @@ func TestMemoPatchesWalk(t *testing.T) {
 func TestMemoKeepsRelated(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{}
-	for i := range 12 {
-		tags := []string{"db", "network", "storage"}[i%3]
-		svc := []string{"api", "billing"}[i%2]
-		files[fmt.Sprintf("content/p%02d.md", i)] = fmt.Sprintf("---\ntitle: Page %d\ntags: [%s, ops]\nservices: [%s]\n---\nText.\n", i, tags, svc)
+	for i := range 40 {
+		tags := []string{"db", "network", "storage", "queue", "cache"}[i%5]
+		svc := ""
+		if i%4 == 0 {
+			svc = "api"
+		}
+		files[fmt.Sprintf("content/p%02d.md", i)] = fmt.Sprintf("---\ntitle: Page %d\ntags: [%s, t%d]\nservices: [%s]\n---\nText.\n", i, tags, i%3, svc)
 	}
 	write(t, dir, files)
 	cfg := DefaultConfig(dir)
@@ -206,16 +209,31 @@ func TestMemoKeepsRelated(t *testing.T) {
 		return out
 	}
 	loadConfig(t, cfg)
-	for _, e := range []struct{ name, file, text string }{
-		{"title", "p00.md", "---\ntitle: Page zero\ntags: [db, ops]\nservices: [api]\n---\nText.\n"},
-		{"tags", "p01.md", "---\ntitle: Page 1\ntags: [storage, ops]\nservices: [billing]\n---\nText.\n"},
-		{"services", "p02.md", "---\ntitle: Page 2\ntags: [storage, ops]\nservices: [api]\n---\nText.\n"},
-		{"link", "p03.md", "---\ntitle: Page 3\ntags: [db, ops]\nservices: [billing]\n---\nSee [page 9](p09.md).\n"},
-		{"link moved", "p03.md", "---\ntitle: Page 3\ntags: [db, ops]\nservices: [billing]\n---\nSee [page 6](p06.md).\n"},
-		{"new page", "p99.md", "---\ntitle: Page 99\ntags: [db, network]\nservices: [api]\n---\nText.\n"},
+	for _, e := range []struct {
+		name, file, text string // no text: removed
+	}{
+		{"title", "p00.md", "---\ntitle: Page zero\ntags: [db, t0]\nservices: [api]\n---\nText.\n"},
+		{"tags", "p01.md", "---\ntitle: Page 1\ntags: [storage, t1]\n---\nText.\n"},
+		{"services", "p02.md", "---\ntitle: Page 2\ntags: [storage, t2]\nservices: [api]\n---\nText.\n"},
+		{"link", "p03.md", "---\ntitle: Page 3\ntags: [queue, t0]\n---\nSee [page 8](p08.md).\n"},
+		{"link moved", "p03.md", "---\ntitle: Page 3\ntags: [queue, t0]\n---\nSee [page 6](p06.md).\n"},
+		{"new page", "p99.md", "---\ntitle: Page 99\ntags: [db]\n---\nText.\n"},
+		{"new page without tags, linking", "q00.md", "---\ntitle: Q\n---\nSee [page 10](p10.md).\n"},
+		{"page removed", "p05.md", ""},
+		{"page renamed", "p07.md", ""},
+		{"the renamed page", "p77.md", "---\ntitle: Page 7\ntags: [storage, t1]\n---\nText.\n"},
+		{"tags most pages share", "p09.md", "---\ntitle: Page 9\ntags: [cache, t0, t1, t2]\n---\nText.\n"},
+		{"tags every page shares", "q00.md", "---\ntitle: Q\ntags: [db, t0, t1, t2]\n---\nSee [page 10](p10.md).\n"},
 	} {
-		write(t, dir, map[string]string{"content/" + e.file: e.text})
-		cfg.Memo.Forget(filepath.Join(dir, "content", e.file))
+		p := filepath.Join(dir, "content", e.file)
+		if e.text == "" {
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			write(t, dir, map[string]string{"content/" + e.file: e.text})
+		}
+		cfg.Memo.Forget(p)
 		got := related(loadConfig(t, cfg))
 		want := related(load(t, dir))
 		if !reflect.DeepEqual(got, want) {
