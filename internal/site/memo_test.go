@@ -182,9 +182,9 @@ func TestMemoPatchesWalk(t *testing.T) {
 // TestMemoKeepsRelated: a load with a Memo takes the last load's related
 // pages only while what they are made of is the same; after each edit,
 // every page's related pages are those of a load without a Memo. The
-// edits change what relate reads, one at a time and keeping its counts: a
-// title (nothing), tags, services, a link (a page linked is not
-// "related") and where it goes, a new page.
+// edits change what relate reads, one at a time: a title (nothing), tags,
+// services, a link (a page linked is not "related") and where it goes,
+// new pages, a page removed and one renamed, and tags most pages share.
 func TestMemoKeepsRelated(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{}
