@@ -346,10 +346,13 @@ func record(p *Page, k *linker) *linkRecord {
 		}
 		return out
 	}
-	keys := k.seen.keys
-	slices.Sort(keys)
-	keys = slices.Clip(slices.Compact(keys))
-	r := &linkRecord{page: p.Page, doc: p.Doc, title: p.Title, diags: slices.Clip(k.diags), leftOut: slices.Clip(p.LeftOut), titles: k.seen.titles, keys: keys}
+	var seen lookups
+	if k.seen != nil {
+		seen = *k.seen
+	}
+	slices.Sort(seen.keys)
+	keys := slices.Clip(slices.Compact(seen.keys))
+	r := &linkRecord{page: p.Page, doc: p.Doc, title: p.Title, diags: slices.Clip(k.diags), leftOut: slices.Clip(p.LeftOut), titles: seen.titles, keys: keys}
 	r.targets = make([]string, len(k.edges))
 	for i, e := range k.edges {
 		r.targets[i] = e.to.Source

@@ -265,6 +265,9 @@ func (s *Site) linkPage(p *Page) ([]edge, diag.List) {
 func (s *Site) linker(p *Page) *linker {
 	p.LeftOut = nil
 	k := &linker{s: s, p: p}
+	if s.linkMemo() != nil {
+		k.seen = &lookups{} // kept in the page's record (linkmemo.go)
+	}
 	k.unsafeURLs()
 	for _, l := range p.Doc.Links {
 		k.link(l)
@@ -283,7 +286,9 @@ type linker struct {
 	p     *Page
 	edges []edge
 	diags diag.List
-	seen  lookups
+	// seen records what the linking looks up, when a Memo keeps it;
+	// nil otherwise.
+	seen *lookups
 }
 
 // lookups are what one page's linking looked up of the site's names
@@ -332,7 +337,7 @@ func (k *linker) link(l *markdown.Link) {
 		}
 		return
 	}
-	u, target, msg := s.resolveLink(p, l.Dest, &k.seen)
+	u, target, msg := s.resolveLink(p, l.Dest, k.seen)
 	if msg != "" {
 		k.diags.Errorf(at, "broken-link", "%s", msg)
 		return
@@ -370,7 +375,7 @@ func (k *linker) link(l *markdown.Link) {
 // ref resolves a [[short reference]], titled with its target.
 func (k *linker) ref(r *markdown.RefInfo) {
 	s, p, at := k.s, k.p, k.at(r.Line, r.Col)
-	t, frag, msg := s.resolveRef(p, r.Target, "", &k.seen)
+	t, frag, msg := s.resolveRef(p, r.Target, "", k.seen)
 	if msg != "" {
 		k.refProblem(at, "", msg)
 		return
@@ -420,7 +425,7 @@ func (k *linker) refs(name string, rs []page.Ref, kind page.Kind) []*Page {
 	s, p := k.s, k.p
 	var out []*Page
 	for _, r := range rs {
-		t, _, msg := s.resolveRef(p, r.Target, kind, &k.seen)
+		t, _, msg := s.resolveRef(p, r.Target, kind, k.seen)
 		if msg != "" {
 			k.refProblem(r.Pos, name, msg)
 			continue
