@@ -111,15 +111,24 @@ type Link struct {
 	rewrite string
 	// plain renders the link's text alone (Unlink).
 	plain bool
+	// doc is the document of the link, whose sum of its links' and
+	// references' resolutions a change forgets.
+	doc *Document
 }
 
 // Unlink renders the link's text alone, without the link: for a link to a
 // page the build leaves out. It applies to links, not images.
-func (l *Link) Unlink() { l.plain = true }
+func (l *Link) Unlink() {
+	l.plain = true
+	l.doc.forgetLinksSum()
+}
 
 // SetDest replaces the destination the link renders with. Autolinks keep
 // theirs.
-func (l *Link) SetDest(dest string) { l.rewrite = dest }
+func (l *Link) SetDest(dest string) {
+	l.rewrite = dest
+	l.doc.forgetLinksSum()
+}
 
 // Target is the destination the link renders with: SetDest's, else Dest.
 func (l *Link) Target() string {
@@ -184,8 +193,9 @@ type Document struct {
 	// released is set by ReleaseHTML: the HTML is gone.
 	released bool
 	// sum is the hash of html once taken (htmlSum), read and written
-	// atomically.
-	sum uint64
+	// atomically; linksSum likewise the hash of how the links and
+	// references are resolved (Fingerprint), 0 once any changes.
+	sum, linksSum uint64
 	// linkOf maps link and image nodes to their Link while rendering;
 	// rawLinks maps raw HTML nodes to the decisions on their URLs, in
 	// order: a Link, or nil for a URL removed.
@@ -281,6 +291,7 @@ func (d *Document) ResetLinks() {
 	for _, r := range d.Refs {
 		r.URL, r.Title, r.Resolved, r.Plain = "", "", false, false
 	}
+	d.forgetLinksSum()
 }
 
 // DropSource drops the Markdown source once no check needs its prose.
@@ -386,6 +397,7 @@ func (d *Document) index(unsafe bool) {
 			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: plainText(n, src), ID: idText, Line: line})
 		case *Ref:
 			n.Info.Line, n.Info.Col = d.Pos(n.Info.Offset)
+			n.Info.doc = d
 			d.Refs = append(d.Refs, n.Info)
 		case *ast.Link:
 			if !unsafe && !destAllowed(n.Destination, false) {
@@ -461,7 +473,7 @@ func (d *Document) index(unsafe bool) {
 
 func (d *Document) addLink(kind LinkKind, dest string, n ast.Node) {
 	line, col := d.linkPos(n)
-	l := &Link{Kind: kind, Dest: dest, Line: line, Col: col}
+	l := &Link{Kind: kind, Dest: dest, Line: line, Col: col, doc: d}
 	d.Links = append(d.Links, l)
 	if d.linkOf == nil {
 		d.linkOf = map[ast.Node]*Link{}

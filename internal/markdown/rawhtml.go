@@ -593,7 +593,7 @@ func (s *rawScan) keep(kind LinkKind, dest string, at int) (*Link, bool) {
 	var l *Link
 	line, col := s.doc.Pos(s.node.source(at))
 	if ok {
-		l = &Link{Kind: kind, Dest: dest, Line: line, Col: col}
+		l = &Link{Kind: kind, Dest: dest, Line: line, Col: col, doc: s.doc}
 		s.doc.Links = append(s.doc.Links, l)
 	} else {
 		s.doc.Unsafe = append(s.doc.Unsafe, UnsafeURL{Kind: kind, URL: dest, Line: line, Col: col})

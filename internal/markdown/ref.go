@@ -47,8 +47,16 @@ type RefInfo struct {
 	Resolved bool
 	// Plain renders the reference as text, without a link: for a page the
 	// build leaves out. It shows its label, or "an internal page": the
-	// reference as written names the page.
+	// reference as written names the page. Set by MakePlain.
 	Plain bool
+	// doc is the reference's document (see Link.doc).
+	doc *Document
+}
+
+// MakePlain renders the reference as text (Plain).
+func (r *RefInfo) MakePlain() {
+	r.Plain = true
+	r.doc.forgetLinksSum()
 }
 
 // Display is what the reference shows: its label, the target's title, or
@@ -66,6 +74,7 @@ func (r *RefInfo) Display() string {
 // Resolve marks the reference as pointing at url, titled title.
 func (r *RefInfo) Resolve(url, title string) {
 	r.URL, r.Title, r.Resolved = url, title, true
+	r.doc.forgetLinksSum()
 }
 
 type refParser struct{}

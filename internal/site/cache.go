@@ -122,6 +122,11 @@ func openCache(dir string, cfg Config) *parseCache {
 			defer f.Close()
 			var sh cacheShard
 			if err := gob.NewDecoder(f).Decode(&sh); err == nil && sh.Key == c.key {
+				for _, e := range sh.Entries {
+					if e.Doc != nil {
+						e.Doc.Adopt()
+					}
+				}
 				c.old[i] = sh.Entries
 			}
 			return nil

@@ -389,7 +389,7 @@ func (k *linker) ref(r *markdown.RefInfo) {
 		return
 	}
 	if s.leftOut(t) {
-		r.Plain = true
+		r.MakePlain()
 		p.LeftOut = append(p.LeftOut, LeftOut{at, s.leftOutMessage("reference "+strconv.Quote(r.Target)+" names", t, "it is shown as plain text")})
 		return
 	}
