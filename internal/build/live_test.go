@@ -906,3 +906,70 @@ func TestLiveTrace(t *testing.T) {
 		t.Errorf("a title edit wrote %q", trace.String())
 	}
 }
+
+// TestLiveNamesOnCorpus: on real sites, a page removed, put back, renamed
+// and named back, each an update that resolves again only the links that
+// looked up a name that changed (site's lookups), gives the files and
+// findings of a whole build. The pages are spread over each site.
+func TestLiveNamesOnCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds three corpus sites whole after every step")
+	}
+	root := golden.CorpusDir(t)
+	for _, name := range []string{"postmortems-dfds", "runbooks-kubernetes-mixin", "docs-hugo"} {
+		dir := filepath.Join(t.TempDir(), name)
+		if err := os.CopyFS(dir, os.DirFS(filepath.Join(root, name))); err != nil {
+			t.Fatal(err)
+		}
+		cfg := site.DefaultConfig(dir)
+		live := build.NewLive(build.Options{Site: cfg})
+		if _, err := live.Build(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var mds []string
+		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && strings.HasSuffix(p, ".md") {
+				mds = append(mds, p)
+			}
+			return nil
+		})
+		for k := 1; k <= 3; k++ {
+			p := mds[k*len(mds)/4]
+			body, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			moved := strings.TrimSuffix(p, ".md") + "-moved.md"
+			for _, step := range []struct {
+				name  string
+				do    func() error
+				paths []string
+			}{
+				{"removed", func() error { return os.Remove(p) }, []string{p}},
+				{"put back", func() error { return os.WriteFile(p, body, 0o644) }, []string{p}},
+				{"renamed", func() error { return os.Rename(p, moved) }, []string{p, moved}},
+				{"named back", func() error { return os.Rename(moved, p) }, []string{moved, p}},
+			} {
+				if err := step.do(); err != nil {
+					t.Fatal(err)
+				}
+				got, err := live.Update(context.Background(), step.paths)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				rel, _ := filepath.Rel(dir, p)
+				if d := diffFiles(withoutSearch(want.Unpacked()), withoutSearch(got.Unpacked())); d != "" {
+					t.Errorf("%s, %s %s: files differ from a whole build:\n%s", name, rel, step.name, d)
+				}
+				if d := diffDiags(want.Diags, got.Diags); d != "" {
+					t.Errorf("%s, %s %s: findings differ from a whole build:\n%s", name, rel, step.name, d)
+				}
+			}
+		}
+		t.Logf("%s: %d pages, 12 updates", name, len(mds))
+	}
+}
