@@ -621,22 +621,7 @@ func TestLiveFirstLookOnCorpus(t *testing.T) {
 	root := golden.CorpusDir(t)
 	title := regexp.MustCompile(`(?m)^title: .*$`)
 	for _, name := range []string{"postmortems-dfds", "runbooks-kubernetes-mixin", "docs-hugo"} {
-		dir := filepath.Join(t.TempDir(), name)
-		if err := os.CopyFS(dir, os.DirFS(filepath.Join(root, name))); err != nil {
-			t.Fatal(err)
-		}
-		cfg := site.DefaultConfig(dir)
-		live := build.NewLive(build.Options{Site: cfg})
-		if _, err := live.Build(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		var mds []string
-		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err == nil && strings.HasSuffix(p, ".md") {
-				mds = append(mds, p)
-			}
-			return nil
-		})
+		dir, cfg, live, mds := corpusLive(t, root, name)
 		firsts, rendered, spliced := 0, 0, 0
 		for i := 0; i < len(mds); i += max(1, len(mds)/10) {
 			b, err := os.ReadFile(mds[i])
@@ -681,6 +666,30 @@ func TestLiveFirstLookOnCorpus(t *testing.T) {
 			t.Errorf("%s: no edit got a first look", name)
 		}
 	}
+}
+
+// corpusLive copies the corpus site name from root into a folder of the
+// test's, builds it whole into a new Live, and returns the folder, its
+// configuration, the Live and its Markdown files in walk order.
+func corpusLive(t *testing.T, root, name string) (string, site.Config, *build.Live, []string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), name)
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(root, name))); err != nil {
+		t.Fatal(err)
+	}
+	cfg := site.DefaultConfig(dir)
+	live := build.NewLive(build.Options{Site: cfg})
+	if _, err := live.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var mds []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".md") {
+			mds = append(mds, p)
+		}
+		return nil
+	})
+	return dir, cfg, live, mds
 }
 
 // buildLive builds the site in dir whole into a new Live, on
@@ -917,22 +926,7 @@ func TestLiveNamesOnCorpus(t *testing.T) {
 	}
 	root := golden.CorpusDir(t)
 	for _, name := range []string{"postmortems-dfds", "runbooks-kubernetes-mixin", "docs-hugo"} {
-		dir := filepath.Join(t.TempDir(), name)
-		if err := os.CopyFS(dir, os.DirFS(filepath.Join(root, name))); err != nil {
-			t.Fatal(err)
-		}
-		cfg := site.DefaultConfig(dir)
-		live := build.NewLive(build.Options{Site: cfg})
-		if _, err := live.Build(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		var mds []string
-		filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-			if err == nil && strings.HasSuffix(p, ".md") {
-				mds = append(mds, p)
-			}
-			return nil
-		})
+		dir, cfg, live, mds := corpusLive(t, root, name)
 		for k := 1; k <= 3; k++ {
 			p := mds[k*len(mds)/4]
 			body, err := os.ReadFile(p)
