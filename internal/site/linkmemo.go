@@ -91,11 +91,11 @@ type linkNames struct {
 // nameInfo is what one page or file is looked up by (see pageKeys), and
 // the hash of it (sum). A file has only its source and URL.
 type nameInfo struct {
-	sum                            uint64
-	source, path, url, title, adr  string
-	aliases                        []string
-	number                         int
-	page, isIndex, hasNumber, root bool
+	sum                           uint64
+	source, path, url, title, adr string
+	aliases                       []string
+	number                        int
+	page, isIndex, hasNumber      bool
 }
 
 // linkNames hashes what every page's linking reads of the site but for
