@@ -126,6 +126,9 @@ type Options struct {
 	// theme, if set, is the theme loaded by an earlier run with the same
 	// configuration and layouts (a Live's reload), used as it is.
 	theme *render.Theme
+	// shareSidebars renders with shared sidebars
+	// (render.Renderer.ShareSidebars), for a Live.
+	shareSidebars bool
 	// updatable keeps the search index ready for updates (a Live's);
 	// otherwise it keeps only its files, and hands them over once.
 	updatable bool
@@ -323,6 +326,9 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 	if opts.runs(Render) {
 		start := time.Now()
 		r = render.New(s, th)
+		if opts.shareSidebars {
+			r.ShareSidebars()
+		}
 		r.Files()
 		took.plan = time.Since(start)
 	}

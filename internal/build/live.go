@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
@@ -93,8 +94,10 @@ type Live struct {
 	// owed is set when UpdateFirst served a first look at an edit: the
 	// site is to be loaded again (Finish, or the next Update).
 	owed bool
-	// pk packs the pages files holds.
+	// pk packs the pages files holds; sb fills their shared sidebars:
+	// the Sidebars of the renderer that made the site they are of.
 	pk *packer
+	sb *render.Sidebars
 }
 
 // LiveResult is the site after a Build or Update.
@@ -112,8 +115,8 @@ type LiveResult struct {
 	Diags diag.List
 	// Partial is true when only what the change affected was rendered;
 	// Rendered counts the files rendered, and Spliced those whose
-	// sidebar alone changed and was replaced in place
-	// (render.Renderer.Splice).
+	// sidebar alone changed: they are held the same, with the new
+	// sidebar's sum (render.Renderer.ShareSidebars).
 	Partial  bool
 	Rendered int
 	Spliced  int
@@ -126,11 +129,12 @@ type LiveResult struct {
 	Note string
 
 	pk *packer
+	sb *render.Sidebars
 }
 
 // Unpack returns the bytes of the file at site path p as they are, given
 // what Files holds for it.
-func (r *LiveResult) Unpack(p string, b []byte) ([]byte, error) { return r.pk.unpack(p, b) }
+func (r *LiveResult) Unpack(p string, b []byte) ([]byte, error) { return r.pk.unpack(p, b, r.sb) }
 
 // File returns the bytes of the file at site path p as they are, and
 // whether the site has it. A file that does not unpack (which cannot
@@ -140,7 +144,7 @@ func (r *LiveResult) File(p string) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	b, err := r.pk.unpack(p, b)
+	b, err := r.pk.unpack(p, b, r.sb)
 	return b, err == nil
 }
 
@@ -159,29 +163,76 @@ func (r *LiveResult) Unpacked() map[string][]byte {
 // other files (the search index, which keeps its own; stylesheets;
 // pictures) are held as they are. A Live keeps its packer for good, so
 // that a page packs to the same bytes in every result.
+//
+// A page is held as its packed bytes, then a tail whose last byte says
+// how to read them: heldPlain, the page; heldShared, the page with a mark
+// where its sidebar goes (render.Renderer.ShareSidebars), after them the
+// sum of the sidebar it shows (render.Sidebars.Sum), so that a page whose
+// sidebar changed is held as other bytes, and compares as changed.
 type packer struct {
 	once sync.Once
 	dict *pack.Dict
 }
 
+const (
+	heldPlain  byte = 0
+	heldShared byte = 1
+	// sharedTail is the length of a heldShared tail: the sum, the kind.
+	sharedTail = 9
+)
+
 // isPacked reports whether the file at site path p is held packed.
 func isPacked(p string) bool { return strings.HasSuffix(p, ".html") }
 
-// pack returns what a Live holds of the file at site path p made of b.
-func (k *packer) pack(p string, b []byte) []byte {
+// hold returns what a Live holds of the file at site path p made of b,
+// which sb fills when b shows a shared sidebar.
+func (k *packer) hold(p string, b []byte, sb *render.Sidebars) []byte {
 	if !isPacked(p) {
 		return b
 	}
 	k.once.Do(func() { k.dict = pack.NewDict(b) })
-	return k.dict.Pack(b)
+	if url, ok := render.SharedURL(b); ok && sb != nil {
+		return k.dict.PackTail(b, sharedTailOf(sb.Sum(url)))
+	}
+	return k.dict.PackTail(b, []byte{heldPlain})
 }
 
-// unpack returns the bytes of the file at site path p held as b.
-func (k *packer) unpack(p string, b []byte) ([]byte, error) {
+func sharedTailOf(sum uint64) []byte {
+	tail := binary.LittleEndian.AppendUint64(make([]byte, 0, sharedTail), sum)
+	return append(tail, heldShared)
+}
+
+// shared reports whether held, a page's, shows a shared sidebar.
+func shared(held []byte) bool {
+	return len(held) >= sharedTail && held[len(held)-1] == heldShared
+}
+
+// withSidebar returns held, a page showing a shared sidebar, held for a
+// sidebar whose sum is sum: new bytes, the same but for the tail.
+func withSidebar(held []byte, sum uint64) []byte {
+	n := len(held) - sharedTail
+	out := make([]byte, n, len(held))
+	copy(out, held[:n])
+	return append(out, sharedTailOf(sum)...)
+}
+
+// unpack returns the bytes of the file at site path p held as b, its
+// shared sidebar filled from sb.
+func (k *packer) unpack(p string, b []byte, sb *render.Sidebars) ([]byte, error) {
 	if k == nil || !isPacked(p) { // a LiveResult not made by a Live holds nothing packed
 		return b, nil
 	}
-	return k.dict.Unpack(nil, b)
+	switch {
+	case len(b) > 0 && b[len(b)-1] == heldPlain:
+		return k.dict.Unpack(nil, b[:len(b)-1])
+	case shared(b) && sb != nil:
+		page, err := k.dict.Unpack(nil, b[:len(b)-sharedTail])
+		if err != nil {
+			return nil, err
+		}
+		return sb.Fill(nil, page), nil
+	}
+	return nil, pack.ErrCorrupt
 }
 
 // NewLive returns a Live for opts; nothing is built yet. Only opts.Site,
@@ -215,13 +266,14 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	// next update builds whole, as it does when l.s is nil.
 	l.s, l.r, l.ix = nil, nil, nil
 	l.opts.Progress.Phase("loading and checking pages", 0)
-	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, updatable: true, lintCache: l.lint})
+	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, updatable: true, lintCache: l.lint, shareSidebars: true})
 	if err != nil {
 		l.s = nil // the next Update builds whole
 		return nil, err
 	}
 	l.opts.Progress.Phase("rendering pages", p.r.Files())
-	files, err := renderAll(ctx, p.r, len(l.files)+16, l.opts.Progress, l.pk.pack)
+	sb := p.r.Sidebars()
+	files, err := renderAll(ctx, p.r, len(l.files)+16, l.opts.Progress, func(path string, b []byte) []byte { return l.pk.hold(path, b, sb) })
 	if err != nil {
 		l.s = nil
 		return nil, err
@@ -229,7 +281,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	l.opts.Progress.Phase("building the search index", 0)
 	ix := p.updatable()
 	maps.Copy(files, ix.Files())
-	l.s, l.r, l.ix, l.raw, l.diags, l.files = p.site, p.r, ix, p.raw, p.diags, files
+	l.s, l.r, l.ix, l.raw, l.diags, l.files, l.sb = p.site, p.r, ix, p.raw, p.diags, files, sb
 	l.theme = p.r.Theme
 	l.pending, l.pendingPaths, l.pendingListings, l.wholeIndex = nil, nil, false, false
 	l.samples = p.samples
@@ -247,7 +299,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 			l.fps = fps // read only after done is closed
 		}
 	}(p.r)
-	return &LiveResult{Files: files, Diags: l.diags, Rendered: len(files), Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk}, nil
+	return &LiveResult{Files: files, Diags: l.diags, Rendered: len(files), Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk, sb: l.sb}, nil
 }
 
 // waitFingerprints waits for the fingerprints of the last whole build.
@@ -272,12 +324,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	// The site model being replaced is let go now, so that the collector
 	// may take it while the next is made: one site in memory, not two.
 	// Should the load fail, the next update builds whole, as it does when
-	// l.s is nil. Its sidebars stay, apart from it, for the files whose
-	// sidebar alone changed.
-	var sidebars *render.Sidebars
-	if l.r != nil {
-		sidebars = l.r.Sidebars()
-	}
+	// l.s is nil. Its sidebars (l.sb) stay, apart from it, for the files.
 	l.s, l.r = nil, nil
 	// The fingerprints are taken beside the rules; the layout check waits
 	// for them, and does not render again the pages it samples whose
@@ -301,7 +348,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		}
 		go func() {
 			defer close(renderDone)
-			out = l.renderChanged(ctx, r, fps, sidebars)
+			out = l.renderChanged(ctx, r, fps)
 		}()
 		return nil
 	}
@@ -322,7 +369,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	// The pages' own sums start as soon as the site is loaded, beside
 	// the renderer's plan (render.FingerprintCache.Start).
 	early := func(s *site.Site, th *render.Theme) { l.fpc.Start(ctx, s, th) }
-	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search, early: early, beside: fingerprint, keptSamples: keep, lintCache: l.lint, theme: l.theme})
+	p, err := prepare(ctx, cfg, Options{Theme: l.opts.Theme, Skip: Search, early: early, beside: fingerprint, keptSamples: keep, lintCache: l.lint, theme: l.theme, shareSidebars: true})
 	select {
 	case <-fpsDone:
 		<-renderDone
@@ -369,6 +416,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		l.gen++
 	}
 	l.s, l.r, l.raw, l.diags, l.files, l.fps, l.stale = p.site, p.r, p.raw, p.diags, files, fps, map[string]bool{}
+	l.sb = p.r.Sidebars()
 	l.samples = p.samples
 	if w := l.opts.Trace; w != nil {
 		ms := func(d time.Duration) string {
@@ -377,7 +425,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		fmt.Fprintf(w, "reload: %s: load %s, plan %s, checks %s (fingerprints %s beside them), findings %s, %d files rendered and %d sidebars replaced in %s\n",
 			ms(time.Since(start)), ms(p.took.load), ms(p.took.plan), ms(p.took.checks), ms(fpTook), ms(p.took.settle), len(todo), out.spliced, ms(out.took))
 	}
-	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Spliced: out.spliced, Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk}, nil
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Spliced: out.spliced, Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk, sb: l.sb}, nil
 }
 
 // changedFiles are a reload's files (renderChanged): files by site path,
@@ -394,14 +442,16 @@ type changedFiles struct {
 
 // renderChanged makes a reload's files from the last ones and the
 // fingerprints fps of the new site's renderer r: a file whose fingerprint
-// did not change is kept, one whose sidebar alone changed gets the new
-// sidebar in place, and the others are rendered again. It reads the Live
-// and changes none of it.
-func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[string]render.Fingerprint, sidebars *render.Sidebars) (out changedFiles) {
+// did not change is kept, one whose sidebar alone changed is held with
+// the new one's sum (the sidebar is shared: render.Sidebars.Fill), and
+// the others are rendered again. It reads the Live and changes none of
+// it.
+func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[string]render.Fingerprint) (out changedFiles) {
 	began := time.Now()
 	defer func() { out.took = time.Since(began) }()
+	sb := r.Sidebars()
 	files := make(map[string][]byte, len(l.files)+16)
-	var todo, splice []string
+	var todo, resum []string
 	samePaths := len(fps) == len(l.fps)
 	for path, fp := range fps {
 		old, seen := l.fps[path]
@@ -410,11 +460,12 @@ func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[st
 		case seen && have && old.Sum == fp.Sum && !l.stale[path]:
 			files[path] = b
 		case fp.Data != nil:
-			files[path] = l.pk.pack(path, fp.Data)
-		case seen && have && !l.stale[path] && sidebars != nil && fp.Sidebar != "" && fp.Sidebar == old.Sidebar && fp.Rest == old.Rest:
+			files[path] = l.pk.hold(path, fp.Data, sb)
+		case seen && have && !l.stale[path] && fp.Sidebar != "" && fp.Sidebar == old.Sidebar && fp.Rest == old.Rest && shared(b):
 			// Only its sidebar changed (a title listed in it, a page
-			// added to its folder): the new one replaces the old in place.
-			splice = append(splice, path)
+			// added to its folder): the file is the same but for the sum
+			// of the sidebar it shows.
+			resum = append(resum, path)
 		default:
 			todo = append(todo, path)
 		}
@@ -423,35 +474,24 @@ func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[st
 		}
 	}
 	var mu sync.Mutex
-	spliced := 0
-	err := parallel.Each(ctx, len(splice), 0, func(i int) error {
-		path := splice[i]
-		b, err := l.pk.unpack(path, l.files[path])
-		if err == nil {
-			if b, ok := r.Splice(sidebars, fps[path].Sidebar, b); ok {
-				b = l.pk.pack(path, b)
-				mu.Lock()
-				files[path] = b
-				spliced++
-				mu.Unlock()
-				return nil
-			}
-		}
+	err := parallel.Each(ctx, len(resum), 0, func(i int) error {
+		path := resum[i]
+		b := withSidebar(l.files[path], sb.Sum(fps[path].Sidebar))
 		mu.Lock()
-		todo = append(todo, path)
+		files[path] = b
 		mu.Unlock()
 		return nil
 	})
 	if err == nil {
 		err = r.Some(ctx, todo, func(path string, b []byte) error {
-			b = l.pk.pack(path, b)
+			b = l.pk.hold(path, b, sb)
 			mu.Lock()
 			files[path] = b
 			mu.Unlock()
 			return nil
 		})
 	}
-	return changedFiles{files: files, todo: todo, spliced: spliced, samePaths: samePaths, err: err}
+	return changedFiles{files: files, todo: todo, spliced: len(resum), samePaths: samePaths, err: err}
 }
 
 // Update brings the site up to date after the files at paths (absolute,
@@ -506,7 +546,7 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 				l.owed = false
 				return l.reload(ctx)
 			}
-			return &LiveResult{Files: l.files, Diags: l.diags, Partial: true, Elapsed: time.Since(start), pk: l.pk}, nil
+			return &LiveResult{Files: l.files, Diags: l.diags, Partial: true, Elapsed: time.Since(start), pk: l.pk, sb: l.sb}, nil
 		}
 	}
 	l.memo.Forget(paths...)
@@ -582,7 +622,7 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 			return nil, err
 		}
 		if ok {
-			files[sp] = l.pk.pack(sp, b)
+			files[sp] = l.pk.hold(sp, b, l.sb)
 		}
 		// Its fingerprint was taken before the edit: it is rendered again
 		// on the next reload, whatever its fingerprint says then.
@@ -595,7 +635,7 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 	}
 	l.raw, l.files = raw, files
 	l.diags = settle(s, raw)
-	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(paths2), Elapsed: time.Since(start), pk: l.pk}, nil
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(paths2), Elapsed: time.Since(start), pk: l.pk, sb: l.sb}, nil
 }
 
 // glance makes the first look at an edit of the files at paths (see
@@ -623,7 +663,7 @@ func (l *Live) glance(paths []string, start time.Time) *LiveResult {
 		if err != nil || !ok {
 			return nil
 		}
-		rendered[q.URL+"index.html"] = l.pk.pack(q.URL+"index.html", b)
+		rendered[q.URL+"index.html"] = l.pk.hold(q.URL+"index.html", b, l.sb)
 	}
 	files := maps.Clone(l.files)
 	for _, sp := range gone {
@@ -641,7 +681,7 @@ func (l *Live) glance(paths []string, start time.Time) *LiveResult {
 	}
 	l.files = files
 	l.owed = true
-	return &LiveResult{Files: files, Diags: l.diags, Partial: true, First: true, Rendered: len(rendered), Elapsed: time.Since(start), pk: l.pk}
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, First: true, Rendered: len(rendered), Elapsed: time.Since(start), pk: l.pk, sb: l.sb}
 }
 
 // UpdateSearch brings the search index up to date with the pages the
@@ -720,7 +760,7 @@ func (l *Live) UpdateSearch(ctx context.Context) *LiveResult {
 	maps.DeleteFunc(files, func(p string, _ []byte) bool { return strings.HasPrefix(p, "/search/") })
 	maps.Copy(files, index)
 	l.files = files
-	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Elapsed: time.Since(start), pk: l.pk}
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Elapsed: time.Since(start), pk: l.pk, sb: l.sb}
 }
 
 // SearchWhole reports whether the search index is to be built whole

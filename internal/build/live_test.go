@@ -17,6 +17,7 @@ import (
 	"github.com/handbook-dev/handbook/internal/build"
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/golden"
+	"github.com/handbook-dev/handbook/internal/manifest"
 	"github.com/handbook-dev/handbook/internal/search"
 	"github.com/handbook-dev/handbook/internal/site"
 	"github.com/handbook-dev/handbook/internal/sitegen"
@@ -66,7 +67,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prev := whole.Unpacked()
+	prev, prevRes := whole.Unpacked(), whole
 
 	type edit struct {
 		name    string
@@ -245,7 +246,13 @@ func TestLiveMatchesBuild(t *testing.T) {
 		if d := diffDiags(want.Diags, got.Diags); d != "" {
 			t.Errorf("edit %d (%s): findings differ from a whole build:\n%s", i, e.name, d)
 		}
-		prev = got.Unpacked()
+		if d := diffFiles(builtFiles(t, cfg), withoutSearch(got.Unpacked())); d != "" {
+			t.Errorf("edit %d (%s): files differ from handbook build's:\n%s", i, e.name, d)
+		}
+		if d := heldAsChanged(prevRes, got); d != "" {
+			t.Errorf("edit %d (%s): %s", i, e.name, d)
+		}
+		prev, prevRes = got.Unpacked(), got
 	}
 }
 
@@ -299,6 +306,43 @@ func diffDiags(want, got diag.List) string {
 
 // withoutSearch leaves the search index out: a partial update keeps the
 // chunk boundaries of the last whole build (see diffSearch).
+// heldAsChanged says which files of next changed from prev, served,
+// but are held as the same bytes: a preview would not tell the browser
+// that they changed (serve.Snapshot compares files as they are held).
+func heldAsChanged(prev, next *build.LiveResult) string {
+	var bad []string
+	for p, b := range next.Files {
+		old, ok := prev.Files[p]
+		if !ok || !bytes.Equal(old, b) {
+			continue
+		}
+		was, _ := prev.File(p)
+		now, _ := next.File(p)
+		if !bytes.Equal(was, now) {
+			bad = append(bad, p)
+		}
+	}
+	if len(bad) == 0 {
+		return ""
+	}
+	slices.Sort(bad)
+	return fmt.Sprintf("%d files changed but are held as before: %s", len(bad), strings.Join(bad[:min(len(bad), 5)], ", "))
+}
+
+// builtFiles returns the files handbook build writes for cfg, but for
+// the search index and the manifest: what a Live's files, unpacked
+// (their sidebars filled), must equal, made by another path.
+func builtFiles(t *testing.T, cfg site.Config) map[string][]byte {
+	t.Helper()
+	res, err := build.Run(context.Background(), build.Options{Site: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := withoutSearch(res.Output)
+	delete(out, "/"+manifest.File)
+	return out
+}
+
 func withoutSearch(files map[string][]byte) map[string][]byte {
 	out := maps.Clone(files)
 	maps.DeleteFunc(out, func(p string, _ []byte) bool { return strings.HasPrefix(p, "/search/") })
@@ -804,16 +848,16 @@ func TestLiveIgnoresTemporaryFiles(t *testing.T) {
 // TestLiveSidebarsInPlace edits the title of a decision that the sidebar
 // of every page of the log lists: those pages change in their sidebar
 // alone, and take the new one in place (Spliced) rather than being
-// rendered again, unless their layout writes it otherwise (twice, in an
-// attribute): then they are rendered. Either way the files are a whole
-// build's.
+// rendered again, also when their layout writes it twice, unless it
+// writes it otherwise (in an attribute): then they are rendered. Either
+// way the files, served, are a whole build's.
 func TestLiveSidebarsInPlace(t *testing.T) {
 	for _, c := range []struct {
 		name, layout string
 		inPlace      bool // the log's pages take their sidebar in place
 	}{
 		{"the theme's layouts", "", true},
-		{"the sidebar written twice", `{{define "main"}}<div class="again">{{.NavHTML}}</div>{{template "body" .}}{{end}}`, false},
+		{"the sidebar written twice", `{{define "main"}}<div class="again">{{.NavHTML}}</div>{{template "body" .}}{{end}}`, true},
 		{"the sidebar in an attribute", `{{define "main"}}<div data-nav="{{.NavHTML}}"></div>{{template "body" .}}{{end}}`, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -835,7 +879,8 @@ func TestLiveSidebarsInPlace(t *testing.T) {
 				t.Fatalf("%d decisions generated", len(adrs))
 			}
 			live := build.NewLive(build.Options{Site: cfg})
-			if _, err := live.Build(context.Background()); err != nil {
+			prev, err := live.Build(context.Background())
+			if err != nil {
 				t.Fatal(err)
 			}
 			spliced := 0
@@ -862,6 +907,13 @@ func TestLiveSidebarsInPlace(t *testing.T) {
 				if d := diffFiles(withoutSearch(want.Unpacked()), withoutSearch(got.Unpacked())); d != "" {
 					t.Errorf("edit %d: files differ from a whole build:\n%s", i, d)
 				}
+				if d := diffFiles(builtFiles(t, cfg), withoutSearch(got.Unpacked())); d != "" {
+					t.Errorf("edit %d: files differ from handbook build's:\n%s", i, d)
+				}
+				if d := heldAsChanged(prev, got); d != "" {
+					t.Errorf("edit %d: %s", i, d)
+				}
+				prev = got
 				t.Logf("edit %d: %d rendered, %d with a new sidebar", i, got.Rendered, got.Spliced)
 				if !c.inPlace && got.Spliced > 0 {
 					t.Errorf("edit %d: %d sidebars replaced in place, where the layout writes it otherwise", i, got.Spliced)

@@ -41,9 +41,9 @@ func release(b []byte) {
 }
 
 // Pack returns b packed, in a new slice of exactly its size.
-func Pack(b []byte) []byte { return packWith(nil, b) }
+func Pack(b []byte) []byte { return packWith(nil, b, nil) }
 
-func packWith(d *Dict, b []byte) []byte {
+func packWith(d *Dict, b, tail []byte) []byte {
 	n := s2.MaxEncodedLen(len(b))
 	if n < 0 {
 		// Too large for a block (over 4 GB): cannot be held anyway.
@@ -56,8 +56,9 @@ func packWith(d *Dict, b []byte) []byte {
 	} else {
 		out = s2.Encode(buf, b)
 	}
-	p := make([]byte, len(out))
+	p := make([]byte, len(out)+len(tail))
 	copy(p, out)
+	copy(p[len(out):], tail)
 	release(buf)
 	return p
 }
@@ -129,7 +130,12 @@ func NewDict(sample []byte) *Dict {
 
 // Pack returns b packed against the Dict, in a new slice of exactly its
 // size. A nil Dict packs as Pack.
-func (d *Dict) Pack(b []byte) []byte { return packWith(d, b) }
+func (d *Dict) Pack(b []byte) []byte { return packWith(d, b, nil) }
+
+// PackTail returns b packed against the Dict followed by tail, in a new
+// slice of exactly their size: a holder's own bytes after the packed
+// ones, which Unpack is given without them. A nil Dict packs as Pack.
+func (d *Dict) PackTail(b, tail []byte) []byte { return packWith(d, b, tail) }
 
 // Unpack appends to dst the bytes p was packed from by d.Pack.
 func (d *Dict) Unpack(dst, p []byte) ([]byte, error) { return unpackWith(d, dst, p) }

@@ -101,3 +101,23 @@ func TestNewDictShort(t *testing.T) {
 		t.Error("a nil Dict packs differently from Pack")
 	}
 }
+
+// TestPackTail: the tail follows the packed bytes as it is, and what is
+// before it unpacks to the input, with a Dict and without one.
+func TestPackTail(t *testing.T) {
+	in := samples()["html"]
+	tail := []byte{1, 2, 3, 0xff}
+	for name, d := range map[string]*Dict{"dict": NewDict(in[:len(in)/2]), "none": nil} {
+		p := d.PackTail(in, tail)
+		if !bytes.Equal(p[len(p)-len(tail):], tail) {
+			t.Errorf("%s: ends in %v, want the tail %v", name, p[len(p)-len(tail):], tail)
+		}
+		if !bytes.Equal(p[:len(p)-len(tail)], d.Pack(in)) {
+			t.Errorf("%s: the bytes before the tail are not Pack's", name)
+		}
+		got, err := d.Unpack(nil, p[:len(p)-len(tail)])
+		if err != nil || !bytes.Equal(got, in) {
+			t.Errorf("%s: unpacked to %d bytes (%v), want the %d put in", name, len(got), err, len(in))
+		}
+	}
+}

@@ -41,7 +41,7 @@ type Fingerprint struct {
 	// Sidebar, when not "", is the URL whose sidebar the file shows, its
 	// layout writing it as it is and reading nothing else of it: a file
 	// whose Rest did not change takes its new sidebar in place of the
-	// old (Renderer.Splice) rather than being rendered again.
+	// old (Renderer.ShareSidebars) rather than being rendered again.
 	Sidebar string
 }
 
@@ -419,7 +419,7 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 // fingerprint is exec's work while fingerprinting: the sum of the layout
 // and its data, with the page's document in place of its HTML, and the
 // sum of all but the sidebar; the page's URL after them when the layout
-// lets its sidebar be replaced in place (spliceable: Splice).
+// lets its sidebar be replaced in place (spliceable: ShareSidebars).
 func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree, spliceable bool) []byte {
 	var h maphash.Hash
 	h.SetSeed(f.cache.seed)

@@ -632,7 +632,7 @@ func TestNavSpliceable(t *testing.T) {
 		want             bool
 	}{
 		{"the theme's", "", "", true},
-		{"written in a block too", `<div class="again">{{.NavHTML}}</div>`, "", true}, // twice in a page: Splice refuses it
+		{"written in a block too", `<div class="again">{{.NavHTML}}</div>`, "", true}, // twice in a page: both are filled
 		{"in an attribute", `<div data-nav="{{.NavHTML}}"></div>`, "", false},
 		{"in a script", `<script>var nav = {{.NavHTML}};</script>`, "", false},
 		{"in a textarea", `<textarea>{{.NavHTML}}</textarea>`, "", false},

@@ -1,7 +1,10 @@
 package render
 
 import (
+	"bytes"
+	"encoding/hex"
 	"fmt"
+	"hash/maphash"
 	"html"
 	"html/template"
 	"slices"
@@ -455,47 +458,82 @@ func (t *navTree) folders() []string {
 }
 
 // Sidebars is what a Renderer's sidebars are made from (its tree), kept
-// apart from the renderer and its site: a preview holds it across a
-// reload to replace old sidebars in place (Renderer.Splice).
+// apart from the renderer and its site: a preview holds its pages with a
+// mark where their sidebar goes (Renderer.ShareSidebars), and fills them
+// from the Sidebars of the renderer that made the site it serves.
 type Sidebars struct{ t *navTree }
 
 // Sidebars returns the sidebars r writes.
 func (r *Renderer) Sidebars() *Sidebars { return &Sidebars{r.nav} }
 
-// Splice returns the file old, which prev's sidebar for the page at url
-// is written in, with r's sidebar for it in its place, for a file whose
-// fingerprint says that nothing but its sidebar changed (Fingerprint.Rest
-// and Sidebar): its layout writes .NavHTML as it is and reads nothing
-// else of the sidebar, so the bytes are those rendering it again would
-// give. It returns false unless old holds prev's sidebar exactly once
-// (then render it again).
-func (r *Renderer) Splice(prev *Sidebars, url string, old []byte) ([]byte, bool) {
-	if prev == nil || r.nav == nil {
-		return nil, false
-	}
-	// The old sidebar is found by its parts, not made whole: in a folder
-	// of thousands of pages, each would be a copy of the folder's.
-	was := prev.t.htmlParts(url)
-	if len(was[0]) == 0 {
-		return nil, false
-	}
-	o := string(old)
-	i := strings.Index(o, was[0])
-	if i < 0 || strings.Contains(o[i+1:], was[0]) {
-		return nil, false
-	}
-	end := i
-	for _, part := range was {
-		if !strings.HasPrefix(o[end:], part) {
-			return nil, false
+// sharedMark is what a file rendered with shared sidebars
+// (Renderer.ShareSidebars) holds where the sidebar of the page at url
+// goes: sidebarMark, which no page holds by chance, with the URL in hex
+// before its end.
+func sharedMark(url string) string {
+	return sharedPrefix() + hex.EncodeToString([]byte(url)) + "-->"
+}
+
+var sharedPrefix = sync.OnceValue(func() string { return strings.TrimSuffix(sidebarMark(), "-->") + " " })
+
+// nextMark finds the first shared mark in b: where it starts and ends,
+// and the URL it names; i is -1 when b holds none.
+func nextMark(b []byte) (i, end int, url string) {
+	prefix := sharedPrefix()
+	for from := 0; ; {
+		k := bytes.Index(b[from:], []byte(prefix))
+		if k < 0 {
+			return -1, 0, ""
 		}
-		end += len(part)
+		i = from + k
+		rest := b[i+len(prefix):]
+		if n := bytes.Index(rest, []byte("-->")); n >= 0 {
+			if u, err := hex.DecodeString(string(rest[:n])); err == nil {
+				return i, i + len(prefix) + n + 3, string(u)
+			}
+		}
+		from = i + len(prefix)
 	}
-	now := r.nav.htmlParts(url)
-	b := make([]byte, 0, len(old)-(end-i)+len(now[0])+len(now[1])+len(now[2]))
-	b = append(b, old[:i]...)
-	for _, part := range now {
-		b = append(b, part...)
+}
+
+// SharedURL returns the URL whose sidebar a file rendered with shared
+// sidebars (Renderer.ShareSidebars) shows, and false for a file that
+// holds no mark: one that shows no sidebar, or shows it otherwise.
+func SharedURL(b []byte) (string, bool) {
+	i, _, url := nextMark(b)
+	return url, i >= 0
+}
+
+// Sum returns a sum of the sidebar of the page at url: two Sidebars of
+// one process whose sums for a URL are equal write the same sidebar for
+// it.
+func (s *Sidebars) Sum(url string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(sidebarSeed)
+	for _, part := range s.t.htmlParts(url) {
+		h.WriteString(part)
+		h.WriteByte(0)
 	}
-	return append(b, old[end:]...), true
+	return h.Sum64()
+}
+
+var sidebarSeed = maphash.MakeSeed()
+
+// Fill appends b to dst with the sidebar each shared mark in b names
+// (Renderer.ShareSidebars) in its place: the file as a renderer without
+// shared sidebars writes it.
+func (s *Sidebars) Fill(dst, b []byte) []byte {
+	for {
+		i, end, url := nextMark(b)
+		if i < 0 {
+			return append(dst, b...)
+		}
+		parts := s.t.htmlParts(url)
+		dst = slices.Grow(dst, len(b)-(end-i)+len(parts[0])+len(parts[1])+len(parts[2]))
+		dst = append(dst, b[:i]...)
+		for _, part := range parts {
+			dst = append(dst, part...)
+		}
+		b = b[end:]
+	}
 }

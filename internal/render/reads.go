@@ -73,9 +73,10 @@ func (th *Theme) collect() {
 func collectNames(n parse.Node, out map[string]bool) { collectCalls(n, out, nil) }
 
 // navSpliceable reports whether the sidebar of a file of layout may be
-// replaced in place (Renderer.Splice): the layout writes .NavHTML, as it
-// is, and reads nothing else of the sidebar (.Nav). Its output is then
-// the same but for the sidebar's bytes, wherever they are written.
+// written apart from the rest (Renderer.ShareSidebars): the layout writes
+// .NavHTML as it is, and reads nothing else of the sidebar (.Nav). Its
+// output is then the same but for the sidebar's bytes, wherever (and
+// however often) they are written.
 func (th *Theme) navSpliceable(layout string) bool {
 	names := th.layoutNames(layout)
 	return names != nil && names["NavHTML"] && !names["Nav"] && th.plainNav[layout]

@@ -68,6 +68,8 @@ type Renderer struct {
 	// lent, set by LendFiles, holds the buffers of the files exec made
 	// that have not been handed back (Recycle), by their first byte.
 	lent *sync.Map
+	// share is set by ShareSidebars.
+	share bool
 	// lists are the kinds' whole indexes (kindList), shared by the
 	// renderer's copies.
 	lists *kindLists
@@ -89,6 +91,16 @@ func (r *Renderer) ReleaseHTML() { r.release = true }
 // quarter of the rendering's allocations (230 MB at 10,000 pages), each
 // an extra collection at 100,000.
 func (r *Renderer) LendFiles() { r.lent = &sync.Map{} }
+
+// ShareSidebars makes the files rendered afterwards from a layout that
+// writes its sidebar as it is (Theme.navSpliceable) hold, where the
+// sidebar goes, a mark naming the page's URL in its place: Sidebars.Fill
+// writes the sidebar there, and Sidebars.Sum tells whether it changed.
+// A preview holds its pages so: a title listed in the sidebar of a
+// folder of thousands of pages then changes one sidebar, not thousands
+// of files. Sample gives its files filled; Render, RenderPage, Some and
+// All give them marked.
+func (r *Renderer) ShareSidebars() { r.share = true }
 
 // Recycle hands back the bytes of a file All gave out, once they are
 // written and will not be read again, when the renderer lent them
@@ -361,6 +373,9 @@ func (r *Renderer) Sample(skip func(sitePath string) bool, out Output) error {
 		if err != nil {
 			return fmt.Errorf("render %s: %w", jobs[i].path, err)
 		}
+		if r.share {
+			b = r.Sidebars().Fill(nil, b)
+		}
 		return out(jobs[i].path, b)
 	})
 }
@@ -628,14 +643,17 @@ func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {
 			d.Nav = r.nav.items(d.URL)
 		}
 		if names == nil || names["NavHTML"] {
-			if r.lent != nil && r.Theme.navSpliceable(name) {
+			switch spliceable := r.Theme.navSpliceable(name); {
+			case r.share && spliceable:
+				d.NavHTML = template.HTML(sharedMark(d.URL))
+			case r.lent != nil && spliceable:
 				// Written in its parts where the layout writes the
 				// mark: the page's whole sidebar, 10 KB at 10,000
 				// pages, is not made as one string to be copied again.
 				parts := r.nav.htmlParts(d.URL)
 				sidebar = &parts
 				d.NavHTML = template.HTML(sidebarMark())
-			} else {
+			default:
 				d.NavHTML = r.nav.html(d.URL)
 			}
 		}
