@@ -207,9 +207,9 @@ func shared(held []byte) bool {
 	return len(held) >= sharedTail && held[len(held)-1] == heldShared
 }
 
-// withSidebar returns held, a page showing a shared sidebar, held for a
+// resummed returns held, a page showing a shared sidebar, held for a
 // sidebar whose sum is sum: new bytes, the same but for the tail.
-func withSidebar(held []byte, sum uint64) []byte {
+func resummed(held []byte, sum uint64) []byte {
 	n := len(held) - sharedTail
 	out := make([]byte, n, len(held))
 	copy(out, held[:n])
@@ -476,7 +476,7 @@ func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[st
 	var mu sync.Mutex
 	err := parallel.Each(ctx, len(resum), 0, func(i int) error {
 		path := resum[i]
-		b := withSidebar(l.files[path], sb.Sum(fps[path].Sidebar))
+		b := resummed(l.files[path], sb.Sum(fps[path].Sidebar))
 		mu.Lock()
 		files[path] = b
 		mu.Unlock()
