@@ -125,6 +125,10 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 		// that the heap holds what is live and one update's garbage, not
 		// the budget (memlimit.Settle).
 		Idle: func(whole bool) { memlimit.Settle(whole) },
+		// A whole build collects as handbook build does: the heap let
+		// grow to the budget over it is most of the preview's memory
+		// as it starts.
+		Whole: memlimit.Whole,
 	})
 	// Every stage runs under running, which ends on Ctrl-C or when the
 	// HTTP server fails.

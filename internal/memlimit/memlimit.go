@@ -31,6 +31,7 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -145,14 +146,41 @@ func Floor(budget int64) (stop func()) {
 		return func() {}
 	}
 	percent := percentFor(budget, 0)
+	if building.Load() {
+		percent = BuildPercent
+	}
 	before := debug.SetGCPercent(percent)
+	floored.Store(true)
 	return watch(func(live int64) {
+		want := percentFor(budget, live)
+		if building.Load() {
+			want = BuildPercent
+		}
 		// A change of under a tenth is not worth the pacer's work.
-		if want := percentFor(budget, live); want*10 < percent*9 || want*10 > percent*11 {
+		if want*10 < percent*9 || want*10 > percent*11 {
 			percent = want
 			debug.SetGCPercent(percent)
 		}
-	}, func() { debug.SetGCPercent(before) })
+	}, func() { floored.Store(false); debug.SetGCPercent(before) })
+}
+
+// building is set by Whole until the next Settle; floored while Floor
+// paces the collector.
+var building, floored atomic.Bool
+
+// Whole says that a process paced by Floor starts to build its site
+// whole (handbook serve's first build, or one after its configuration
+// changed): until the next Settle, the collector runs as handbook build's
+// does (GOGC=BuildPercent) rather than letting the heap grow to the
+// budget. A whole build's live heap grows to about what the preview then
+// holds; letting the heap grow to the budget over it took the preview of
+// a 10,000-page site to 1.0 GB as it started, against 0.76 GB so, for
+// 0.6 s more of a 6 s start.
+func Whole() {
+	building.Store(true)
+	if floored.Load() {
+		debug.SetGCPercent(BuildPercent)
+	}
 }
 
 // percentFor returns the GOGC that lets a heap of live bytes grow to
@@ -180,6 +208,7 @@ const idleGarbage = 32 << 20
 // 10,000-page site leaves about 900 MB of heap, of which 420 MB stay
 // live. It does nothing when less than idleGarbage is garbage.
 func Settle(release bool) bool {
+	building.Store(false) // the watcher paces the heap to the budget again
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
 	metrics.Read(sample)
 	if sample[0].Value.Kind() != metrics.KindUint64 || sample[1].Value.Kind() != metrics.KindUint64 {

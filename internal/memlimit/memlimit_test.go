@@ -113,6 +113,38 @@ func TestFloorFollowsLiveHeapBothWays(t *testing.T) {
 	}
 }
 
+// TestWhole: under Floor, Whole sets GOGC to BuildPercent at once and
+// the watcher keeps it there, however small the live heap, until Settle,
+// after which the heap is let grow to the budget again.
+func TestWhole(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
+	beforeGC := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(beforeGC)
+	gogc := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+	stop := Floor(64 << 20)
+	defer stop()
+	if got := gogc(); got != maxPercent {
+		t.Fatalf("GOGC %d at the start, want %d", got, maxPercent)
+	}
+	Whole()
+	if got := gogc(); got != BuildPercent {
+		t.Errorf("GOGC %d right after Whole, want %d", got, BuildPercent)
+	}
+	time.Sleep(4 * every) // the watcher runs, the live heap small
+	if got := gogc(); got != BuildPercent {
+		t.Errorf("GOGC %d while building whole, want %d", got, BuildPercent)
+	}
+	Settle(false)
+	deadline := time.Now().Add(5 * time.Second)
+	for gogc() != maxPercent && time.Now().Before(deadline) {
+		time.Sleep(every)
+	}
+	if got := gogc(); got != maxPercent {
+		t.Errorf("GOGC %d after Settle, want %d again", got, maxPercent)
+	}
+}
+
 func TestPercentFor(t *testing.T) {
 	for _, c := range []struct {
 		budget, live int64

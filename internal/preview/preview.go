@@ -94,6 +94,11 @@ type Options struct {
 	// the work left then (memlimit.Settle), rather than in the middle of
 	// the next update.
 	Idle func(whole bool)
+	// Whole, if set, is called before the site is built whole (at the
+	// start, after a change of configuration); the Idle call after it
+	// says whole. handbook serve collects as a build does until then
+	// (memlimit.Whole).
+	Whole func()
 }
 
 // IdleDelay is how long the loop waits, with nothing to do, before it
@@ -254,6 +259,9 @@ func (l *Loop) rebuild(ctx context.Context, changed []string) {
 			line = progress.New(l.opts.Log)
 		}
 		l.live = build.NewLive(build.Options{Site: cfg, Progress: line, Trace: l.opts.Trace})
+		if l.opts.Whole != nil {
+			l.opts.Whole()
+		}
 		res, err = l.live.Build(ctx)
 		line.Done()
 	} else {

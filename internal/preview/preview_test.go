@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,7 +94,8 @@ func TestLoopFirstLook(t *testing.T) {
 
 // TestLoopIdle: once the site is built, and again once an edit is served,
 // the loop calls Options.Idle, saying whether the site was built whole;
-// never while an update runs, and not again until there was work.
+// never while an update runs, and not again until there was work. It
+// calls Options.Whole before the first build, and not for an edit.
 func TestLoopIdle(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) { t.Helper(); writeFile(t, dir, name, text) }
@@ -102,8 +104,12 @@ func TestLoopIdle(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	idles := make(chan bool, 16)
-	loop, snaps := startLoop(ctx, t, dir, Options{Quiet: true, Idle: func(whole bool) { idles <- whole }})
+	var wholes atomic.Int32 // Options.Whole's calls
+	loop, snaps := startLoop(ctx, t, dir, Options{Quiet: true, Idle: func(whole bool) { idles <- whole }, Whole: func() { wholes.Add(1) }})
 	<-snaps
+	if n := wholes.Load(); n != 1 {
+		t.Errorf("Whole called %d times before the first build was served, want 1", n)
+	}
 	go loop.Run(ctx)
 	idle := func(what string) bool {
 		t.Helper()
@@ -131,6 +137,9 @@ func TestLoopIdle(t *testing.T) {
 	}
 	if idle("after an edit") {
 		t.Errorf("idle after a body edit: whole = true, want false")
+	}
+	if n := wholes.Load(); n != 1 {
+		t.Errorf("Whole called %d times after a body edit, want 1 (the first build)", n)
 	}
 }
 
