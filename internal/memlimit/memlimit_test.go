@@ -114,8 +114,9 @@ func TestFloorFollowsLiveHeapBothWays(t *testing.T) {
 }
 
 // TestWhole: under Floor, Whole sets GOGC to BuildPercent at once and
-// the watcher keeps it there, however small the live heap, until Settle,
-// after which the heap is let grow to the budget again.
+// the watcher keeps it there, however small the live heap, or lower when
+// the live heap is past the budget, until Settle, after which the heap is
+// let grow to the budget again.
 func TestWhole(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	t.Setenv("GOGC", "")
@@ -135,9 +136,26 @@ func TestWhole(t *testing.T) {
 	if got := gogc(); got != BuildPercent {
 		t.Errorf("GOGC %d while building whole, want %d", got, BuildPercent)
 	}
-	Settle(false)
+	// A live heap past the budget: Floor's own pacing lets the heap grow
+	// less than a build's, and wins.
+	live := make([][]byte, 0, 100)
+	for range 100 {
+		live = append(live, make([]byte, 1<<20))
+	}
 	deadline := time.Now().Add(5 * time.Second)
+	for gogc() != minPercent && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(every)
+	}
+	if got := gogc(); got != minPercent {
+		t.Errorf("GOGC %d building whole with the live heap past the budget, want %d", got, minPercent)
+	}
+	runtime.KeepAlive(live)
+	live = nil
+	Settle(false)
+	deadline = time.Now().Add(5 * time.Second)
 	for gogc() != maxPercent && time.Now().Before(deadline) {
+		runtime.GC() // the live heap falls as the watcher sees it
 		time.Sleep(every)
 	}
 	if got := gogc(); got != maxPercent {
