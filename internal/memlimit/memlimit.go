@@ -20,6 +20,9 @@
 // Settle, called once the preview has served an edit, collects that
 // edit's garbage while nothing else runs, so that the next edit's
 // update starts from the live heap and is rarely collected while it runs.
+// Whole, called before the preview builds its site whole, paces the
+// collector as a build's until the next Settle: the heap let grow to the
+// budget over a whole build was most of a preview's memory as it started.
 //
 // A GOMEMLIMIT in the environment wins over both, and a GOGC over Floor:
 // they do nothing then.
