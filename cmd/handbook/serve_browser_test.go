@@ -80,3 +80,66 @@ func TestServeInBrowser(t *testing.T) {
 		t.Errorf("the log does not name the changed file:\n%s", out.String())
 	}
 }
+
+// TestServeSidebarInBrowser opens a page in headless Chromium and edits
+// the title of another page of its folder: the open page's sidebar, which
+// the preview holds apart from the page and writes in as it serves it,
+// shows the new title without a manual reload, and the page's own text is
+// still there.
+func TestServeSidebarInBrowser(t *testing.T) {
+	chromium := browsertest.Chromium(t)
+	dir := t.TempDir()
+	write := func(rel, text string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p+".tmp", []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(p+".tmp", p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("content/index.md", "---\ntitle: Home\n---\nThe home page.\n")
+	write("content/guides/alpha.md", "---\ntitle: Alpha guide\n---\nAlpha's own text.\n")
+	write("content/guides/beta.md", "---\ntitle: Beta guide\n---\nBeta's own text.\n")
+	write("content/guides/gamma.md", "---\ntitle: Gamma guide\n---\nGamma's own text.\n")
+
+	srv, url, err := startServe([]string{"-C", dir}, nil, 10*time.Second)
+	t.Cleanup(func() { srv.stop() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, cancelTab := chromedp.NewContext(browsertest.Allocator(t, chromium))
+	defer cancelTab()
+	nav, cancelNav := context.WithTimeout(tab, 30*time.Second)
+	defer cancelNav()
+	if err := chromedp.Do(nav, chromedp.Navigate(url+"guides/beta/")); err != nil {
+		t.Fatalf("navigate: %v", err)
+	}
+	waitFor := func(what, expr string) {
+		t.Helper()
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
+			ectx, cancel := context.WithTimeout(tab, 2*time.Second)
+			ok, err := chromedp.Run(ectx, chromedp.Evaluate[bool]("!!("+expr+")"))
+			cancel()
+			if ok && err == nil {
+				return
+			}
+		}
+		body, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.documentElement ? document.documentElement.outerHTML : ""`))
+		t.Fatalf("%s: %s never held; page:\n%s\nserver log:\n%s", what, expr, body, srv.out.String())
+	}
+	sidebar := `(document.querySelector("ul.nav-tree") || {innerText: ""}).innerText`
+	current := `(document.querySelector('ul.nav-tree [aria-current="page"]') || {innerText: ""}).innerText`
+	waitFor("the sidebar lists the folder", sidebar+`.includes("Alpha guide") && `+current+`.includes("Beta guide")`)
+
+	write("content/guides/alpha.md", "---\ntitle: Aardvark guide\n---\nAlpha's own text.\n")
+	waitFor("the new title shows in the open page's sidebar", sidebar+`.includes("Aardvark guide") && !`+sidebar+`.includes("Alpha guide")`)
+	waitFor("the page is still itself", current+`.includes("Beta guide") && document.body.innerText.includes("Beta's own text.")`)
+	if html, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.documentElement.outerHTML`)); err != nil || strings.Contains(html, "handbook sidebar") {
+		t.Errorf("the page holds a sidebar mark (%v):\n%s", err, html)
+	}
+}
