@@ -979,6 +979,7 @@ func TestLiveNamesOnCorpus(t *testing.T) {
 	root := golden.CorpusDir(t)
 	for _, name := range []string{"postmortems-dfds", "runbooks-kubernetes-mixin", "docs-hugo"} {
 		dir, cfg, live, mds := corpusLive(t, root, name)
+		var last *build.LiveResult
 		for k := 1; k <= 3; k++ {
 			p := mds[k*len(mds)/4]
 			body, err := os.ReadFile(p)
@@ -1014,7 +1015,13 @@ func TestLiveNamesOnCorpus(t *testing.T) {
 				if d := diffDiags(want.Diags, got.Diags); d != "" {
 					t.Errorf("%s, %s %s: findings differ from a whole build:\n%s", name, rel, step.name, d)
 				}
+				last = got
 			}
+		}
+		// The preview's files, their sidebars filled as they are served,
+		// are those handbook build writes: another path than a Live's.
+		if d := diffFiles(builtFiles(t, cfg), withoutSearch(last.Unpacked())); d != "" {
+			t.Errorf("%s: files after 12 updates differ from handbook build's:\n%s", name, d)
 		}
 		t.Logf("%s: %d pages, 12 updates", name, len(mds))
 	}
