@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,20 +21,7 @@ import (
 func TestServeInBrowser(t *testing.T) {
 	chromium := browsertest.Chromium(t)
 	dir := t.TempDir()
-	write := func(rel, text string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		// Written beside and renamed into place, as editors save.
-		if err := os.WriteFile(p+".tmp", []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Rename(p+".tmp", p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := saver(t, dir)
 	write("content/index.md", "---\ntitle: Home\n---\nFirst version.\n")
 
 	srv, url, err := startServe([]string{"-C", dir}, nil, 10*time.Second)
@@ -50,19 +38,7 @@ func TestServeInBrowser(t *testing.T) {
 	if err := chromedp.Do(nav, chromedp.Navigate(url)); err != nil {
 		t.Fatalf("navigate: %v", err)
 	}
-	waitFor := func(what, expr string) {
-		t.Helper()
-		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
-			ectx, cancel := context.WithTimeout(tab, 2*time.Second)
-			ok, err := chromedp.Run(ectx, chromedp.Evaluate[bool]("!!("+expr+")"))
-			cancel()
-			if ok && err == nil {
-				return
-			}
-		}
-		body, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
-		t.Fatalf("%s: %s never held; page text:\n%s\nserver log:\n%s", what, expr, body, out.String())
-	}
+	waitFor := waiter(t, tab, `document.body ? document.body.innerText : ""`, out)
 	text := `document.body.innerText`
 	waitFor("first version", text+`.includes("First version.")`)
 	waitFor("mark the page", `(window.handbookMarker = 1) === 1`)
@@ -89,19 +65,7 @@ func TestServeInBrowser(t *testing.T) {
 func TestServeSidebarInBrowser(t *testing.T) {
 	chromium := browsertest.Chromium(t)
 	dir := t.TempDir()
-	write := func(rel, text string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p+".tmp", []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Rename(p+".tmp", p); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := saver(t, dir)
 	write("content/index.md", "---\ntitle: Home\n---\nThe home page.\n")
 	write("content/guides/alpha.md", "---\ntitle: Alpha guide\n---\nAlpha's own text.\n")
 	write("content/guides/beta.md", "---\ntitle: Beta guide\n---\nBeta's own text.\n")
@@ -119,19 +83,7 @@ func TestServeSidebarInBrowser(t *testing.T) {
 	if err := chromedp.Do(nav, chromedp.Navigate(url+"guides/beta/")); err != nil {
 		t.Fatalf("navigate: %v", err)
 	}
-	waitFor := func(what, expr string) {
-		t.Helper()
-		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
-			ectx, cancel := context.WithTimeout(tab, 2*time.Second)
-			ok, err := chromedp.Run(ectx, chromedp.Evaluate[bool]("!!("+expr+")"))
-			cancel()
-			if ok && err == nil {
-				return
-			}
-		}
-		body, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.documentElement ? document.documentElement.outerHTML : ""`))
-		t.Fatalf("%s: %s never held; page:\n%s\nserver log:\n%s", what, expr, body, srv.out.String())
-	}
+	waitFor := waiter(t, tab, `document.documentElement ? document.documentElement.outerHTML : ""`, srv.out)
 	sidebar := `(document.querySelector("ul.nav-tree") || {innerText: ""}).innerText`
 	current := `(document.querySelector('ul.nav-tree [aria-current="page"]') || {innerText: ""}).innerText`
 	waitFor("the sidebar lists the folder", sidebar+`.includes("Alpha guide") && `+current+`.includes("Beta guide")`)
@@ -141,5 +93,43 @@ func TestServeSidebarInBrowser(t *testing.T) {
 	waitFor("the page is still itself", current+`.includes("Beta guide") && document.body.innerText.includes("Beta's own text.")`)
 	if html, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.documentElement.outerHTML`)); err != nil || strings.Contains(html, "handbook sidebar") {
 		t.Errorf("the page holds a sidebar mark (%v):\n%s", err, html)
+	}
+}
+
+// saver returns a function that writes text to the file at rel under dir,
+// making its folders: written beside and renamed into place, as editors
+// save.
+func saver(t *testing.T, dir string) func(rel, text string) {
+	return func(rel, text string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p+".tmp", []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(p+".tmp", p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// waiter returns a function that waits up to 15 s for the JavaScript
+// expression expr to hold in tab, and otherwise fails the test with what,
+// what the expression show gives of the page, and the server's log.
+func waiter(t *testing.T, tab context.Context, show string, log fmt.Stringer) func(what, expr string) {
+	return func(what, expr string) {
+		t.Helper()
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(25 * time.Millisecond) {
+			ectx, cancel := context.WithTimeout(tab, 2*time.Second)
+			ok, err := chromedp.Run(ectx, chromedp.Evaluate[bool]("!!("+expr+")"))
+			cancel()
+			if ok && err == nil {
+				return
+			}
+		}
+		page, _ := chromedp.Run(tab, chromedp.Evaluate[string](show))
+		t.Fatalf("%s: %s never held; page:\n%s\nserver log:\n%s", what, expr, page, log.String())
 	}
 }
