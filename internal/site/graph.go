@@ -3,8 +3,6 @@ package site
 import (
 	"cmp"
 	"context"
-	"encoding/binary"
-	"hash/maphash"
 	"math/bits"
 	"runtime"
 	"slices"
@@ -202,30 +200,56 @@ func (s *Site) relate() {
 	eachChunk(context.Background(), len(pub), func(i int) {
 		tags[i], svcs[i] = uniqueSlugs(pub[i].Tags), uniqueSlugs(pub[i].Services)
 	})
-	r := &relating{pub: pub, index: index, tags: tags, svcs: svcs, bits: map[*int32][]uint64{}}
-	// A load with a Memo takes the last load's related pages when all
-	// they are made of is the same (an edit of a title, a date, a
-	// status): the pages, their tags and services, who links to whom.
-	var key uint64
-	if m := s.Config.Memo; m != nil {
-		key = r.key(m.seed)
-		if best := m.relatedFor(key, len(pub)); best != nil {
-			for i, p := range pub {
-				p.RelatedPages = nil
-				for _, j := range best[i] {
-					p.RelatedPages = append(p.RelatedPages, pub[j])
-				}
-			}
-			return
+	r := &relating{pub: pub, index: index, tags: tags, svcs: svcs, bits: map[*int32][]uint64{}, best: make([][]int32, len(pub))}
+	flat := make([]int32, len(pub)*maxRelated) // room for every page's best
+	for i := range pub {
+		r.best[i] = flat[i*maxRelated : i*maxRelated : (i+1)*maxRelated]
+	}
+	// A load with a Memo finds again only the related pages of the pages
+	// an edit may have changed them for (relatedmemo.go) and takes the
+	// others' from the last load: after an edit of a title, a date or a
+	// status, none.
+	m := s.Config.Memo
+	var face, links []uint64
+	todo, some := []int32(nil), false
+	if m != nil {
+		face, links = r.hashes(m.seed)
+		todo, some = r.reuse(m.lastRelated(), face, links)
+	}
+	if !some || len(todo) > 0 {
+		r.todo = todo
+		r.find(some)
+	}
+	for i, p := range pub {
+		p.RelatedPages = nil
+		for _, j := range r.best[i] {
+			p.RelatedPages = append(p.RelatedPages, pub[j])
 		}
 	}
+	if m != nil {
+		urls := make([]string, len(pub))
+		for i, p := range pub {
+			urls[i] = p.URL
+		}
+		found := len(pub)
+		if some {
+			found = len(todo)
+		}
+		m.keepRelated(&relatedState{urls: urls, face: face, links: links, tags: tags, svcs: svcs, best: r.best}, found)
+	}
+}
+
+// find finds the related pages of the pages of r.todo, when some, or else
+// of every page, into r.best.
+func (r *relating) find(some bool) {
+	pub := r.pub
 	byTag := map[string][]int32{}
 	bySvc := map[string][]int32{}
 	for i := range pub {
-		for _, t := range tags[i] {
+		for _, t := range r.tags[i] {
 			byTag[t] = append(byTag[t], int32(i))
 		}
-		for _, sv := range svcs[i] {
+		for _, sv := range r.svcs[i] {
 			bySvc[sv] = append(bySvc[sv], int32(i))
 		}
 	}
@@ -241,8 +265,14 @@ func (s *Site) relate() {
 		}
 	}
 	r.byTag, r.bySvc = byTag, bySvc
+	n := len(pub)
+	if some {
+		n = len(r.todo)
+	} else {
+		r.todo = nil
+	}
 	// The pages are shared among the cores, each with its own scores.
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(pub)/256))
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
@@ -252,50 +282,6 @@ func (s *Site) relate() {
 		}()
 	}
 	wg.Wait()
-	if m := s.Config.Memo; m != nil {
-		best := make([][]int32, len(pub))
-		for i, p := range pub {
-			for _, q := range p.RelatedPages {
-				best[i] = append(best[i], index[q])
-			}
-		}
-		m.keepRelated(key, best)
-	}
-}
-
-// key hashes what relate reads: the pages in URL order, the slugs of each
-// one's tags and services, and the pages linking to it and linked from it
-// (by number, -1 for a page not published).
-func (r *relating) key(seed maphash.Seed) uint64 {
-	var h maphash.Hash
-	h.SetSeed(seed)
-	// Numbers go through a buffer: a call of maphash.WriteComparable for
-	// each costs more than the hash of the bytes.
-	var buf []byte
-	nums := func(ps []*Page) {
-		buf = binary.LittleEndian.AppendUint32(buf[:0], uint32(len(ps)))
-		for _, q := range ps {
-			j, ok := r.index[q]
-			if !ok {
-				j = -1
-			}
-			buf = binary.LittleEndian.AppendUint32(buf, uint32(j))
-		}
-		h.Write(buf)
-	}
-	for i, p := range r.pub {
-		h.WriteString(p.URL)
-		for _, l := range [][]string{r.tags[i], r.svcs[i]} {
-			h.Write(binary.LittleEndian.AppendUint32(buf[:0], uint32(len(l))))
-			for _, t := range l {
-				h.WriteString(t)
-				h.WriteByte(0)
-			}
-		}
-		nums(p.Backlinks)
-		nums(p.Outgoing)
-	}
-	return h.Sum64()
 }
 
 // bigList is the length past which a posting is not walked whole.
@@ -310,6 +296,11 @@ type relating struct {
 	// bits holds the members of each posting longer than bigList, by the
 	// address of its first element.
 	bits map[*int32][]uint64
+	// todo are the pages some finds the related pages of, by number; nil
+	// for every page.
+	todo []int32
+	// best are each page's related pages, by number, best first.
+	best [][]int32
 }
 
 // posting is one of a page's postings and the weight of sharing it.
@@ -349,7 +340,8 @@ func (r *relating) sums(planes []uint64, large []posting, most int32) []uint64 {
 	return planes
 }
 
-// some finds the related pages of pub[i] for every i ≡ w (mod n).
+// some finds the related pages of the pages of r.todo (or of every page
+// when nil) whose place k in it is ≡ w (mod n).
 func (r *relating) some(w, n int) {
 	pub := r.pub
 	score := make([]int32, len(pub))
@@ -358,7 +350,15 @@ func (r *relating) some(w, n int) {
 	var small, large []posting
 	var planes []uint64
 	var bestBuf [maxRelated]int32
-	for i := w; i < len(pub); i += n {
+	count := len(pub)
+	if r.todo != nil {
+		count = len(r.todo)
+	}
+	for k := w; k < count; k += n {
+		i := k
+		if r.todo != nil {
+			i = int(r.todo[k])
+		}
 		p := pub[i]
 		touched = touched[:0]
 		small, large = small[:0], large[:0]
@@ -483,10 +483,7 @@ func (r *relating) some(w, n int) {
 				linked[j] = false
 			}
 		}
-		p.RelatedPages = nil
-		for _, j := range best {
-			p.RelatedPages = append(p.RelatedPages, pub[j])
-		}
+		r.best[i] = append(r.best[i][:0], best...)
 	}
 }
 

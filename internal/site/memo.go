@@ -41,12 +41,13 @@ type Memo struct {
 	// changed.
 	walk *walked
 	told bool
-	// related is the last load's related pages, each page's by number in
-	// URL order, and relatedKey the hash of what they were made of
-	// (Site.relate); seed hashes it.
-	related    [][]int32
-	relatedKey uint64
-	seed       maphash.Seed
+	// related is what the last load's related pages were made of, and
+	// the pages' related pages (relatedmemo.go); relatedFound is how many
+	// pages' related pages it found rather than took. seed hashes what
+	// they are made of.
+	related      *relatedState
+	relatedFound int
+	seed         maphash.Seed
 	// links is what the last load's linking resolved (linkmemo.go), and
 	// relinked the pages it resolved again.
 	links    *linkState
@@ -211,24 +212,6 @@ func (m *Memo) takeWalk(roots []*Root) ([][]source, diag.List, bool) {
 
 // NewMemo returns an empty Memo.
 func NewMemo() *Memo { return &Memo{entries: map[string]*parsed{}, seed: maphash.MakeSeed()} }
-
-// relatedFor returns the related pages the last load found for the same
-// key over n pages, or nil.
-func (m *Memo) relatedFor(key uint64, n int) [][]int32 {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.related == nil || m.relatedKey != key || len(m.related) != n {
-		return nil
-	}
-	return m.related
-}
-
-// keepRelated keeps a load's related pages for the next.
-func (m *Memo) keepRelated(key uint64, best [][]int32) {
-	m.mu.Lock()
-	m.related, m.relatedKey = best, key
-	m.mu.Unlock()
-}
 
 // presort puts ps in the order the last load sorted the list called name
 // into, the pages it did not have after, so that sorting them again (a

@@ -179,13 +179,28 @@ func TestMemoPatchesWalk(t *testing.T) {
 	}
 }
 
-// TestMemoKeepsRelated: a load with a Memo takes the last load's related
-// pages only while what they are made of is the same; after each edit,
-// every page's related pages are those of a load without a Memo. The
-// edits change what relate reads, one at a time: a title (nothing), tags,
-// services, a link (a page linked is not "related") and where it goes,
-// new pages, a page removed and one renamed, and tags most pages share.
+// TestMemoKeepsRelated: a load with a Memo finds again only the related
+// pages an edit may change and takes the others from the last load; after
+// each edit, every page's related pages are those of a load without a
+// Memo. The edits change what relate reads, one at a time: a title
+// (nothing), tags, services, a link (a page linked is not "related") and
+// where it goes, new pages, a page removed and one renamed, and tags most
+// pages share. Each runs with short postings walked and with every
+// posting long (bigList), and says how many pages' related pages the load
+// may find at most: the pages sharing a tag or a service with the page
+// edited, or the pages whose links changed.
 func TestMemoKeepsRelated(t *testing.T) {
+	for _, big := range []int{bigList, 2} {
+		t.Run(fmt.Sprintf("bigList %d", big), func(t *testing.T) {
+			old := bigList
+			bigList = big
+			defer func() { bigList = old }()
+			memoKeepsRelated(t)
+		})
+	}
+}
+
+func memoKeepsRelated(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{}
 	for i := range 40 {
@@ -209,21 +224,26 @@ func TestMemoKeepsRelated(t *testing.T) {
 		return out
 	}
 	loadConfig(t, cfg)
+	if n := cfg.Memo.relatedFound; n != 40 {
+		t.Fatalf("the first load found the related pages of %d pages, want all 40", n)
+	}
 	for _, e := range []struct {
 		name, file, text string // no text: removed
+		// most is how many pages' related pages the load may find again.
+		most int
 	}{
-		{"title", "p00.md", "---\ntitle: Page zero\ntags: [db, t0]\nservices: [api]\n---\nText.\n"},
-		{"tags", "p01.md", "---\ntitle: Page 1\ntags: [storage, t1]\n---\nText.\n"},
-		{"services", "p02.md", "---\ntitle: Page 2\ntags: [storage, t2]\nservices: [api]\n---\nText.\n"},
-		{"link", "p03.md", "---\ntitle: Page 3\ntags: [queue, t0]\n---\nSee [page 8](p08.md).\n"},
-		{"link moved", "p03.md", "---\ntitle: Page 3\ntags: [queue, t0]\n---\nSee [page 6](p06.md).\n"},
-		{"new page", "p99.md", "---\ntitle: Page 99\ntags: [db]\n---\nText.\n"},
-		{"new page without tags, linking", "q00.md", "---\ntitle: Q\n---\nSee [page 10](p10.md).\n"},
-		{"page removed", "p05.md", ""},
-		{"page renamed", "p07.md", ""},
-		{"the renamed page", "p77.md", "---\ntitle: Page 7\ntags: [storage, t1]\n---\nText.\n"},
-		{"tags most pages share", "p09.md", "---\ntitle: Page 9\ntags: [cache, t0, t1, t2]\n---\nText.\n"},
-		{"tags every page shares", "q00.md", "---\ntitle: Q\ntags: [db, t0, t1, t2]\n---\nSee [page 10](p10.md).\n"},
+		{"title", "p00.md", "---\ntitle: Page zero\ntags: [db, t0]\nservices: [api]\n---\nText.\n", 0},
+		{"tags", "p01.md", "---\ntitle: Page 1\ntags: [storage, t1]\n---\nText.\n", 20},
+		{"services", "p02.md", "---\ntitle: Page 2\ntags: [storage, t2]\nservices: [api]\n---\nText.\n", 25},
+		{"link", "p03.md", "---\ntitle: Page 3\ntags: [queue, t0]\n---\nSee [page 8](p08.md).\n", 2},
+		{"link moved", "p03.md", "---\ntitle: Page 3\ntags: [queue, t0]\n---\nSee [page 6](p06.md).\n", 3},
+		{"new page", "p99.md", "---\ntitle: Page 99\ntags: [db]\n---\nText.\n", 9},
+		{"new page without tags, linking", "q00.md", "---\ntitle: Q\n---\nSee [page 10](p10.md).\n", 2},
+		{"page removed", "p05.md", "", 13},
+		{"page renamed", "p07.md", "", 10},
+		{"the renamed page", "p77.md", "---\ntitle: Page 7\ntags: [storage, t1]\n---\nText.\n", 18},
+		{"tags most pages share", "p09.md", "---\ntitle: Page 9\ntags: [cache, t0, t1, t2]\n---\nText.\n", 32},
+		{"tags every page shares", "q00.md", "---\ntitle: Q\ntags: [db, t0, t1, t2]\n---\nSee [page 10](p10.md).\n", 41},
 	} {
 		p := filepath.Join(dir, "content", e.file)
 		if e.text == "" {
@@ -238,6 +258,9 @@ func TestMemoKeepsRelated(t *testing.T) {
 		want := related(load(t, dir))
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("after the %s edit: related pages with the Memo\n%v\nwithout\n%v", e.name, got, want)
+		}
+		if n := cfg.Memo.relatedFound; n > e.most {
+			t.Errorf("after the %s edit: the related pages of %d pages found again, want at most %d", e.name, n, e.most)
 		}
 	}
 }

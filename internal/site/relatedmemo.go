@@ -1,0 +1,165 @@
+package site
+
+import (
+	"context"
+	"hash/maphash"
+	"slices"
+)
+
+// A page's related pages (relate) are a function of its tags and services,
+// of the pages carrying each of them, of the pages it links to and is
+// linked from, and of the order of the pages' URLs. An edit changes the
+// related pages of the pages it changed those for and of no other:
+//
+//   - a page made, or given a tag or a service it did not have, scores
+//     more for the pages carrying that tag or service: their related
+//     pages may take it;
+//   - a page removed, or losing a tag or a service, scores less, or
+//     nothing, for others: only the pages that listed it may list others;
+//   - a page that links to other pages, or is linked from others, than
+//     before changes only its own (the pages it may not list);
+//   - the order of the URLs of the pages that stay is the same, so that
+//     their ties break the same way.
+//
+// A load with a Memo therefore finds again only the related pages of
+// those, and takes the others' from the last load (relatedState): none
+// after an edit of a title, a date or a status; after a new page, those
+// of the pages sharing a tag or a service with it; after a page removed,
+// those of the pages that listed it.
+
+// relatedState is what one load's relate leaves the next: its published
+// pages' URLs in URL order, what each page's related pages are made of
+// (hashes, and its tags and services as slugs), and each page's related
+// pages, by number in that order.
+type relatedState struct {
+	urls []string
+	// face hashes a page's tags and services; links the published pages
+	// linking to it and those it links to.
+	face, links []uint64
+	tags, svcs  [][]string
+	best        [][]int32
+}
+
+// hashes returns each page's face and links hashes (relatedState).
+func (r *relating) hashes(seed maphash.Seed) (face, links []uint64) {
+	face, links = make([]uint64, len(r.pub)), make([]uint64, len(r.pub))
+	eachChunk(context.Background(), len(r.pub), func(i int) {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		for _, l := range [][]string{r.tags[i], r.svcs[i]} {
+			for _, t := range l {
+				h.WriteString(t)
+				h.WriteByte(0)
+			}
+			h.WriteByte(1)
+		}
+		face[i] = h.Sum64()
+		h.Reset()
+		// Backlinks and Outgoing are in URL order (sortedUnique).
+		p := r.pub[i]
+		for _, ps := range [][]*Page{p.Backlinks, p.Outgoing} {
+			for _, q := range ps {
+				if _, ok := r.index[q]; ok {
+					h.WriteString(q.URL)
+					h.WriteByte(0)
+				}
+			}
+			h.WriteByte(1)
+		}
+		links[i] = h.Sum64()
+	})
+	return face, links
+}
+
+// reuse takes from the last load's state prev the related pages of the
+// pages whose related pages cannot have changed (see above), into r.best,
+// and returns the others, by number: those to find again. ok is false
+// when there is no last state to take from: every page's are to be found.
+func (r *relating) reuse(prev *relatedState, face, links []uint64) (todo []int32, ok bool) {
+	if prev == nil {
+		return nil, false
+	}
+	pub := r.pub
+	for i := 1; i < len(pub); i++ {
+		if pub[i-1].URL >= pub[i].URL {
+			return nil, false // two pages at one URL: numbers would not match URLs
+		}
+	}
+	n, pn := len(pub), len(prev.urls)
+	prevOf := make([]int32, n) // each page's number in prev, -1 when new
+	nowOf := make([]int32, pn) // each of prev's pages' number now, -1 when gone
+	changed := make([]bool, n)
+	fell := make([]bool, pn) // prev's pages that may score less for others
+	tagHit, svcHit := map[string]bool{}, map[string]bool{}
+	// gained marks the tags or services of now that were not in then.
+	gained := func(hit map[string]bool, now, then []string) {
+		for _, t := range now {
+			if !slices.Contains(then, t) {
+				hit[t] = true
+			}
+		}
+	}
+	// Both lists are in URL order: one merge pairs them.
+	for i, j := 0, 0; i < n || j < pn; {
+		switch {
+		case j == pn || i < n && pub[i].URL < prev.urls[j]: // a new page
+			prevOf[i], changed[i] = -1, true
+			gained(tagHit, r.tags[i], nil)
+			gained(svcHit, r.svcs[i], nil)
+			i++
+		case i == n || prev.urls[j] < pub[i].URL: // a page gone
+			nowOf[j], fell[j] = -1, true
+			j++
+		default:
+			prevOf[i], nowOf[j] = int32(j), int32(i)
+			if prev.face[j] != face[i] {
+				changed[i], fell[j] = true, true
+				gained(tagHit, r.tags[i], prev.tags[j])
+				gained(svcHit, r.svcs[i], prev.svcs[j])
+			} else if prev.links[j] != links[i] {
+				changed[i] = true
+			}
+			i++
+			j++
+		}
+	}
+	todo = []int32{}
+	for i := range n {
+		redo := changed[i]
+		for _, t := range r.tags[i] {
+			redo = redo || tagHit[t]
+		}
+		for _, sv := range r.svcs[i] {
+			redo = redo || svcHit[sv]
+		}
+		if !redo {
+			for _, pj := range prev.best[prevOf[i]] {
+				if fell[pj] {
+					redo = true
+					break
+				}
+				r.best[i] = append(r.best[i], nowOf[pj])
+			}
+		}
+		if redo {
+			r.best[i] = r.best[i][:0]
+			todo = append(todo, int32(i))
+		}
+	}
+	return todo, true
+}
+
+// lastRelated returns the state the last load's relate left, or nil.
+func (m *Memo) lastRelated() *relatedState {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.related
+}
+
+// keepRelated keeps a load's related pages for the next, and how many
+// pages' related pages it found rather than took.
+func (m *Memo) keepRelated(st *relatedState, found int) {
+	m.mu.Lock()
+	m.related, m.relatedFound = st, found
+	m.mu.Unlock()
+}
