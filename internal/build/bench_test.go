@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,18 @@ func BenchmarkLiveEdits(b *testing.B) {
 	}
 	if _, err := live.Update(context.Background(), []string{runbook}); err != nil {
 		b.Fatal(err) // waits for the fingerprints the build computes after it returns
+	}
+	// HANDBOOK_EDITPROFILE names a CPU profile of the edits alone,
+	// without the whole build before them.
+	if name := os.Getenv("HANDBOOK_EDITPROFILE"); name != "" {
+		f, err := os.Create(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	line := func(key string) *regexp.Regexp { return regexp.MustCompile(`(?m)^` + key + `: .*$`) }
 	statuses := []string{"accepted", "deprecated", "proposed"}
