@@ -25,8 +25,9 @@ import (
 // still a regular file (an edit of existing files, the common case, does not
 // read every folder again). A load not told what changed walks. Linking
 // resolves again only the links that may resolve otherwise than in the
-// last load (linkmemo.go); everything else a load does (the graph, rules)
-// is done whole.
+// last load (linkmemo.go), and the graph finds again only the related
+// pages that may change (relatedmemo.go); everything else a load does is
+// done whole.
 //
 // A Memo belongs to one configuration: when the configuration changes,
 // start a new one. Loads using a Memo must not run at the same time.
