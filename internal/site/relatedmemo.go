@@ -24,8 +24,9 @@ import (
 // A load with a Memo therefore finds again only the related pages of
 // those, and takes the others' from the last load (relatedState): none
 // after an edit of a title, a date or a status; after a new page, those
-// of the pages sharing a tag or a service with it; after a page removed,
-// those of the pages that listed it.
+// of the pages sharing a tag or a service with it for which it scores
+// enough to be listed; after a page removed, those of the pages that
+// listed it.
 
 // relatedState is what one load's relate leaves the next: its published
 // pages' URLs in URL order, what each page's related pages are made of
@@ -91,21 +92,28 @@ func (r *relating) reuse(prev *relatedState, face, links []uint64) (todo []int32
 	changed := make([]bool, n)
 	fell := make([]bool, pn) // prev's pages that may score less for others
 	tagHit, svcHit := map[string]bool{}, map[string]bool{}
-	// gained marks the tags or services of now that were not in then.
-	gained := func(hit map[string]bool, now, then []string) {
+	// gainers are the pages that may score more for others: new, or with
+	// a tag or a service they did not have.
+	var gainers []int32
+	// gained marks the tags or services of now that were not in then,
+	// and says whether there were any.
+	gained := func(hit map[string]bool, now, then []string) bool {
+		some := false
 		for _, t := range now {
 			if !slices.Contains(then, t) {
-				hit[t] = true
+				hit[t], some = true, true
 			}
 		}
+		return some
 	}
 	// Both lists are in URL order: one merge pairs them.
 	for i, j := 0, 0; i < n || j < pn; {
 		switch {
 		case j == pn || i < n && pub[i].URL < prev.urls[j]: // a new page
 			prevOf[i], changed[i] = -1, true
-			gained(tagHit, r.tags[i], nil)
-			gained(svcHit, r.svcs[i], nil)
+			if t, sv := gained(tagHit, r.tags[i], nil), gained(svcHit, r.svcs[i], nil); t || sv {
+				gainers = append(gainers, int32(i))
+			}
 			i++
 		case i == n || prev.urls[j] < pub[i].URL: // a page gone
 			nowOf[j], fell[j] = -1, true
@@ -114,8 +122,9 @@ func (r *relating) reuse(prev *relatedState, face, links []uint64) (todo []int32
 			prevOf[i], nowOf[j] = int32(j), int32(i)
 			if prev.face[j] != face[i] {
 				changed[i], fell[j] = true, true
-				gained(tagHit, r.tags[i], prev.tags[j])
-				gained(svcHit, r.svcs[i], prev.svcs[j])
+				if t, sv := gained(tagHit, r.tags[i], prev.tags[j]), gained(svcHit, r.svcs[i], prev.svcs[j]); t || sv {
+					gainers = append(gainers, int32(i))
+				}
 			} else if prev.links[j] != links[i] {
 				changed[i] = true
 			}
@@ -123,15 +132,21 @@ func (r *relating) reuse(prev *relatedState, face, links []uint64) (todo []int32
 			j++
 		}
 	}
+	// A page sharing a tag or service a page gained finds its related
+	// pages again when that page may now be among them; past a few such
+	// pages, without weighing each.
+	weigh := len(gainers) <= maxGainers
 	todo = []int32{}
 	for i := range n {
 		redo := changed[i]
+		hit := false
 		for _, t := range r.tags[i] {
-			redo = redo || tagHit[t]
+			hit = hit || tagHit[t]
 		}
 		for _, sv := range r.svcs[i] {
-			redo = redo || svcHit[sv]
+			hit = hit || svcHit[sv]
 		}
+		redo = redo || hit && !weigh
 		if !redo {
 			for _, pj := range prev.best[prevOf[i]] {
 				if fell[pj] {
@@ -141,12 +156,61 @@ func (r *relating) reuse(prev *relatedState, face, links []uint64) (todo []int32
 				r.best[i] = append(r.best[i], nowOf[pj])
 			}
 		}
+		if !redo && hit {
+			redo = r.mayEnter(i, gainers)
+		}
 		if redo {
 			r.best[i] = r.best[i][:0]
 			todo = append(todo, int32(i))
 		}
 	}
 	return todo, true
+}
+
+// maxGainers is how many pages gaining a tag or a service reuse weighs
+// against each page sharing one.
+const maxGainers = 16
+
+// mayEnter reports whether one of the pages of gainers may be among page
+// i's related pages now, r.best[i] being those the last load found: it
+// scores for i, and they are fewer than maxRelated, or it scores more
+// than the last of them, or as much with a lower number (a URL first in
+// order). None of gainers is among them: a page with other tags or
+// services than before has its related pages found again by every page
+// that listed it (fell), and a new page was listed by none.
+func (r *relating) mayEnter(i int, gainers []int32) bool {
+	best := r.best[i]
+	for _, z := range gainers {
+		wz := r.weight(i, int(z))
+		if wz == 0 || int(z) == i {
+			continue
+		}
+		if len(best) < maxRelated {
+			return true
+		}
+		last := best[len(best)-1]
+		if wl := r.weight(i, int(last)); wz > wl || wz == wl && z < last {
+			return true
+		}
+	}
+	return false
+}
+
+// weight is what page j scores for page i (some): one for each tag they
+// share, two for each service.
+func (r *relating) weight(i, j int) int {
+	w := 0
+	for _, t := range r.tags[i] {
+		if slices.Contains(r.tags[j], t) {
+			w++
+		}
+	}
+	for _, sv := range r.svcs[i] {
+		if slices.Contains(r.svcs[j], sv) {
+			w += 2
+		}
+	}
+	return w
 }
 
 // lastRelated returns the state the last load's relate left, or nil.

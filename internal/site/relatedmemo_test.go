@@ -1,0 +1,120 @@
+package site
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestMemoKeepsRelatedRandomly: over a few hundred random edits of a
+// small site (tags, services and links drawn from short lists, so that
+// pages tie, share little or share much), a load with a Memo gives every
+// page the related pages a load without one gives, with short postings
+// walked and with every posting long (bigList). The edits: other tags or
+// services, other links, a title, a page made, removed or renamed, and
+// two pages edited at once.
+func TestMemoKeepsRelatedRandomly(t *testing.T) {
+	for _, big := range []int{bigList, 3} {
+		t.Run(fmt.Sprintf("bigList %d", big), func(t *testing.T) {
+			old := bigList
+			bigList = big
+			defer func() { bigList = old }()
+			memoKeepsRelatedRandomly(t, rand.New(rand.NewPCG(uint64(big), 21)))
+		})
+	}
+}
+
+func memoKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
+	dir := t.TempDir()
+	names := []string{}
+	some := func(pool []string, most int) string {
+		var out []string
+		for range rnd.IntN(most + 1) {
+			if x := pool[rnd.IntN(len(pool))]; !slices.Contains(out, x) {
+				out = append(out, x)
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+	page := func(title string) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "---\ntitle: %s\ntags: [%s]\nservices: [%s]\n---\n", title, some([]string{"a", "b", "c", "d", "e", "f", "g"}, 3), some([]string{"s1", "s2", "s3"}, 2))
+		for range rnd.IntN(3) {
+			if len(names) > 0 {
+				fmt.Fprintf(&b, "See [it](%s).\n", names[rnd.IntN(len(names))])
+			}
+		}
+		b.WriteString("Text.\n")
+		return b.String()
+	}
+	next := 0
+	fresh := func() string {
+		next++
+		return fmt.Sprintf("p%03d.md", next)
+	}
+	files := map[string]string{}
+	for range 50 {
+		n := fresh()
+		names = append(names, n)
+		files["content/"+n] = page("Page " + n)
+	}
+	write(t, dir, files)
+	cfg := DefaultConfig(dir)
+	cfg.Memo = NewMemo()
+	loadConfig(t, cfg)
+	related := func(s *Site) map[string][]string {
+		out := map[string][]string{}
+		for _, p := range s.Pages {
+			for _, q := range p.RelatedPages {
+				out[p.URL] = append(out[p.URL], q.URL)
+			}
+		}
+		return out
+	}
+	abs := func(n string) string { return filepath.Join(dir, "content", n) }
+	found := 0
+	for step := range 150 {
+		var changed []string
+		for range 1 + rnd.IntN(2) {
+			i := rnd.IntN(len(names))
+			switch kind := rnd.IntN(6); {
+			case kind < 3: // tags, services, links, title: a page written anew
+				write(t, dir, map[string]string{"content/" + names[i]: page(fmt.Sprintf("Page %d", step))})
+				changed = append(changed, abs(names[i]))
+			case kind == 3 && len(names) > 20: // removed
+				if err := os.Remove(abs(names[i])); err != nil {
+					t.Fatal(err)
+				}
+				changed = append(changed, abs(names[i]))
+				names = slices.Delete(names, i, i+1)
+			case kind == 4: // renamed
+				n := fresh()
+				if err := os.Rename(abs(names[i]), abs(n)); err != nil {
+					t.Fatal(err)
+				}
+				changed = append(changed, abs(names[i]), abs(n))
+				names[i] = n
+			default: // made
+				n := fresh()
+				write(t, dir, map[string]string{"content/" + n: page("Page " + n)})
+				changed = append(changed, abs(n))
+				names = append(names, n)
+			}
+		}
+		cfg.Memo.Forget(changed...)
+		got := related(loadConfig(t, cfg))
+		found += cfg.Memo.relatedFound
+		if want := related(load(t, dir)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("step %d: related pages with the Memo\n%v\nwithout\n%v", step, got, want)
+		}
+	}
+	// The Memo is of use: most pages' related pages are taken.
+	if found > 150*len(names)/3 {
+		t.Errorf("%d pages' related pages found again over 150 loads of about %d pages", found, len(names))
+	}
+}
