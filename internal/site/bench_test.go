@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -55,4 +56,75 @@ func BenchmarkGraph(b *testing.B) {
 	}
 	b.ReportMetric(float64(linkT.Milliseconds())/float64(b.N), "link-ms/op")
 	b.ReportMetric(float64(graphT.Milliseconds())/float64(b.N), "graph-ms/op")
+}
+
+// BenchmarkRelated finds the related pages of a generated 10,000-page
+// handbook after a new runbook is made, copied from another with its tags
+// and service, or removed again, in turn: whole, as a build does, and
+// with a Memo, as a preview's reload does (only the pages the edit may
+// change them for: relatedmemo.go).
+func BenchmarkRelated(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "site")
+	if err := sitegen.Generate(dir, 10000, 1); err != nil {
+		b.Fatal(err)
+	}
+	runbooks, _ := filepath.Glob(filepath.Join(dir, "runbooks", "*", "*.md"))
+	if len(runbooks) == 0 {
+		b.Fatal("no runbook generated")
+	}
+	text, err := os.ReadFile(runbooks[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	fresh := filepath.Join(filepath.Dir(runbooks[0]), "a-new-runbook.md")
+	for _, memo := range []bool{false, true} {
+		name := "whole"
+		if memo {
+			name = "memo"
+		}
+		b.Run(name, func(b *testing.B) {
+			cfg := DefaultConfig(dir)
+			if memo {
+				cfg.Memo = NewMemo()
+			}
+			load := func() *Site { // Load, but for the graph
+				s, err := read(context.Background(), cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.chooseProfile()
+				s.link(context.Background())
+				s.applyProfile()
+				return s
+			}
+			load().relate()
+			found := 0
+			var took time.Duration
+			for i := 0; b.Loop(); i++ {
+				if i%2 == 0 {
+					err = os.WriteFile(fresh, text, 0o644)
+				} else {
+					err = os.Remove(fresh)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				if cfg.Memo != nil {
+					cfg.Memo.Forget(fresh)
+				}
+				s := load()
+				start := time.Now()
+				s.relate()
+				took += time.Since(start)
+				if cfg.Memo != nil {
+					found += cfg.Memo.relatedFound
+				}
+			}
+			os.Remove(fresh)
+			b.ReportMetric(float64(took.Microseconds())/1000/float64(b.N), "relate-ms/op")
+			if memo {
+				b.ReportMetric(float64(found)/float64(b.N), "found/op")
+			}
+		})
+	}
 }

@@ -193,14 +193,7 @@ func (s *Site) relate() {
 	for i, p := range pub {
 		index[p] = int32(i)
 	}
-	// Each page's tags and services as slugs, on every core, and the
-	// postings: for each tag and service, the pages carrying it, in number
-	// order.
-	tags, svcs := make([][]string, len(pub)), make([][]string, len(pub))
-	eachChunk(context.Background(), len(pub), func(i int) {
-		tags[i], svcs[i] = uniqueSlugs(pub[i].Tags), uniqueSlugs(pub[i].Services)
-	})
-	r := &relating{pub: pub, index: index, tags: tags, svcs: svcs, bits: map[*int32][]uint64{}, best: make([][]int32, len(pub))}
+	r := &relating{pub: pub, index: index, tags: make([][]string, len(pub)), svcs: make([][]string, len(pub)), bits: map[*int32][]uint64{}, best: make([][]int32, len(pub))}
 	flat := make([]int32, len(pub)*maxRelated) // room for every page's best
 	for i := range pub {
 		r.best[i] = flat[i*maxRelated : i*maxRelated : (i+1)*maxRelated]
@@ -210,11 +203,28 @@ func (s *Site) relate() {
 	// others' from the last load: after an edit of a title, a date or a
 	// status, none.
 	m := s.Config.Memo
+	var prev *relatedState
 	var face, links []uint64
-	todo, some := []int32(nil), false
+	var prevOf, nowOf []int32
 	if m != nil {
+		prev = m.lastRelated()
 		face, links = r.hashes(m.seed)
-		todo, some = r.reuse(m.lastRelated(), face, links)
+		prevOf, nowOf = r.pair(prev)
+	}
+	// Each page's tags and services as slugs, on every core: the last
+	// load's where they are the same.
+	eachChunk(context.Background(), len(pub), func(i int) {
+		if prevOf != nil {
+			if j := prevOf[i]; j >= 0 && prev.face[j] == face[i] {
+				r.tags[i], r.svcs[i] = prev.tags[j], prev.svcs[j]
+				return
+			}
+		}
+		r.tags[i], r.svcs[i] = uniqueSlugs(pub[i].Tags), uniqueSlugs(pub[i].Services)
+	})
+	todo, some := []int32(nil), prevOf != nil
+	if some {
+		todo = r.reuse(prev, face, links, prevOf, nowOf)
 	}
 	if !some || len(todo) > 0 {
 		r.todo = todo
@@ -235,7 +245,7 @@ func (s *Site) relate() {
 		if some {
 			found = len(todo)
 		}
-		m.keepRelated(&relatedState{urls: urls, face: face, links: links, tags: tags, svcs: svcs, best: r.best}, found)
+		m.keepRelated(&relatedState{urls: urls, face: face, links: links, tags: r.tags, svcs: r.svcs, best: r.best}, found)
 	}
 }
 

@@ -34,63 +34,104 @@ import (
 // pages, by number in that order.
 type relatedState struct {
 	urls []string
-	// face hashes a page's tags and services; links the published pages
-	// linking to it and those it links to.
+	// face hashes a page's tags and services; links the pages linking to
+	// it and those it links to.
 	face, links []uint64
 	tags, svcs  [][]string
 	best        [][]int32
 }
 
-// hashes returns each page's face and links hashes (relatedState).
+// hashes returns each page's face and links hashes (relatedState). The
+// face is hashed from the tags and services as written, not as slugs: the
+// same words give the same slugs, which a load then need not make again.
 func (r *relating) hashes(seed maphash.Seed) (face, links []uint64) {
 	face, links = make([]uint64, len(r.pub)), make([]uint64, len(r.pub))
 	eachChunk(context.Background(), len(r.pub), func(i int) {
-		var h maphash.Hash
-		h.SetSeed(seed)
-		for _, l := range [][]string{r.tags[i], r.svcs[i]} {
-			for _, t := range l {
-				h.WriteString(t)
-				h.WriteByte(0)
-			}
-			h.WriteByte(1)
-		}
-		face[i] = h.Sum64()
-		h.Reset()
-		// Backlinks and Outgoing are in URL order (sortedUnique).
 		p := r.pub[i]
+		// Each string is a word of its own hash: hashing it costs a call,
+		// not a copy into a maphash.Hash's buffer.
+		var h uint64
+		for _, l := range [][]string{p.Tags, p.Services} {
+			for _, t := range l {
+				h = mix(h, maphash.String(seed, t))
+			}
+			h = mix(h, 1)
+		}
+		face[i] = h
+		h = 0
+		// Backlinks and Outgoing are in URL order (sortedUnique). Those
+		// not published are hashed too: they only make a change seen
+		// where none matters.
 		for _, ps := range [][]*Page{p.Backlinks, p.Outgoing} {
 			for _, q := range ps {
-				if _, ok := r.index[q]; ok {
-					h.WriteString(q.URL)
-					h.WriteByte(0)
-				}
+				h = mix(h, maphash.String(seed, q.URL))
 			}
-			h.WriteByte(1)
+			h = mix(h, 1)
 		}
-		links[i] = h.Sum64()
+		links[i] = h
 	})
 	return face, links
 }
 
-// reuse takes from the last load's state prev the related pages of the
-// pages whose related pages cannot have changed (see above), into r.best,
-// and returns the others, by number: those to find again. ok is false
-// when there is no last state to take from: every page's are to be found.
-func (r *relating) reuse(prev *relatedState, face, links []uint64) (todo []int32, ok bool) {
+// mix adds the word u to the hash h: murmur3's finalizer, a bijection
+// that mixes every bit, after a constant is added so that zero words
+// still move it.
+func mix(h, u uint64) uint64 {
+	x := (h ^ u) + 0x9e3779b97f4a7c15
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	return x
+}
+
+// pair numbers the pages of the last load's state prev and of this load
+// by each other's numbers: prevOf[i] is page i's number in prev, -1 for a
+// new page, and nowOf[j] prev's page j's number now, -1 for a page gone.
+// Both are nil when there is no last state, or two pages share a URL
+// (numbers would not follow URLs).
+func (r *relating) pair(prev *relatedState) (prevOf, nowOf []int32) {
 	if prev == nil {
-		return nil, false
+		return nil, nil
 	}
 	pub := r.pub
 	for i := 1; i < len(pub); i++ {
 		if pub[i-1].URL >= pub[i].URL {
-			return nil, false // two pages at one URL: numbers would not match URLs
+			return nil, nil
 		}
 	}
 	n, pn := len(pub), len(prev.urls)
-	prevOf := make([]int32, n) // each page's number in prev, -1 when new
-	nowOf := make([]int32, pn) // each of prev's pages' number now, -1 when gone
+	prevOf, nowOf = make([]int32, n), make([]int32, pn)
+	// Both lists are in URL order: one merge pairs them.
+	for i, j := 0, 0; i < n || j < pn; {
+		switch {
+		case j == pn || i < n && pub[i].URL < prev.urls[j]: // a new page
+			prevOf[i] = -1
+			i++
+		case i == n || prev.urls[j] < pub[i].URL: // a page gone
+			nowOf[j] = -1
+			j++
+		default:
+			prevOf[i], nowOf[j] = int32(j), int32(i)
+			i++
+			j++
+		}
+	}
+	return prevOf, nowOf
+}
+
+// reuse takes from the last load's state prev the related pages of the
+// pages whose related pages cannot have changed (see above), into r.best,
+// and returns the others, by number: those to find again. prevOf and
+// nowOf pair the pages of both loads (pair).
+func (r *relating) reuse(prev *relatedState, face, links []uint64, prevOf, nowOf []int32) (todo []int32) {
+	n := len(r.pub)
 	changed := make([]bool, n)
-	fell := make([]bool, pn) // prev's pages that may score less for others
+	fell := make([]bool, len(prev.urls)) // prev's pages that may score less for others
+	for j, i := range nowOf {
+		fell[j] = i < 0
+	}
 	tagHit, svcHit := map[string]bool{}, map[string]bool{}
 	// gainers are the pages that may score more for others: new, or with
 	// a tag or a service they did not have.
@@ -106,30 +147,22 @@ func (r *relating) reuse(prev *relatedState, face, links []uint64) (todo []int32
 		}
 		return some
 	}
-	// Both lists are in URL order: one merge pairs them.
-	for i, j := 0, 0; i < n || j < pn; {
+	for i, j := range prevOf {
+		var then *[2][]string
 		switch {
-		case j == pn || i < n && pub[i].URL < prev.urls[j]: // a new page
-			prevOf[i], changed[i] = -1, true
-			if t, sv := gained(tagHit, r.tags[i], nil), gained(svcHit, r.svcs[i], nil); t || sv {
-				gainers = append(gainers, int32(i))
-			}
-			i++
-		case i == n || prev.urls[j] < pub[i].URL: // a page gone
-			nowOf[j], fell[j] = -1, true
-			j++
+		case j < 0:
+			then = &[2][]string{}
+		case prev.face[j] != face[i]:
+			then, fell[j] = &[2][]string{prev.tags[j], prev.svcs[j]}, true
+		case prev.links[j] != links[i]:
+			changed[i] = true
+			continue
 		default:
-			prevOf[i], nowOf[j] = int32(j), int32(i)
-			if prev.face[j] != face[i] {
-				changed[i], fell[j] = true, true
-				if t, sv := gained(tagHit, r.tags[i], prev.tags[j]), gained(svcHit, r.svcs[i], prev.svcs[j]); t || sv {
-					gainers = append(gainers, int32(i))
-				}
-			} else if prev.links[j] != links[i] {
-				changed[i] = true
-			}
-			i++
-			j++
+			continue
+		}
+		changed[i] = true
+		if t, sv := gained(tagHit, r.tags[i], then[0]), gained(svcHit, r.svcs[i], then[1]); t || sv {
+			gainers = append(gainers, int32(i))
 		}
 	}
 	// A page sharing a tag or service a page gained finds its related
@@ -164,7 +197,7 @@ func (r *relating) reuse(prev *relatedState, face, links []uint64) (todo []int32
 			todo = append(todo, int32(i))
 		}
 	}
-	return todo, true
+	return todo
 }
 
 // maxGainers is how many pages gaining a tag or a service reuse weighs
