@@ -539,19 +539,7 @@ func (s *Site) DropSource(p *Page) {
 func (s *Site) place(pages []*Page) {
 	slices.SortFunc(pages, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
 	s.checkAliases(pages)
-	// index.md and _index.md win the folder URL over README.md.
-	slices.SortStableFunc(pages, func(a, b *Page) int {
-		ra := strings.EqualFold(path.Base(a.Path), "readme.md")
-		rb := strings.EqualFold(path.Base(b.Path), "readme.md")
-		if a.URL == b.URL && ra != rb {
-			if ra {
-				return 1
-			}
-			return -1
-		}
-		return 0
-	})
-	for _, p := range pages {
+	for _, p := range claimOrder(pages) {
 		if other, dup := s.byURL[p.URL]; dup {
 			// Nothing is lost: the page moves to a URL of its own.
 			old := p.URL
@@ -615,6 +603,44 @@ func (s *Site) place(pages []*Page) {
 	for _, p := range s.Pages {
 		SortNav(p.Children)
 	}
+}
+
+// claimOrder returns pages, in path order, in the order they claim their
+// URLs: a README.md whose URL another page also has (an index.md or
+// _index.md beside it) claims it after every other page, so that the
+// other wins the folder URL; the rest keep their order. The pages between
+// two such files in path order (dir/README.md, dir/a.md, dir/index.md) made
+// a sort on the README alone leave it first.
+func claimOrder(pages []*Page) []*Page {
+	readme := func(p *Page) bool { return strings.EqualFold(path.Base(p.Path), "readme.md") }
+	readmes := map[string]bool{}
+	for _, p := range pages {
+		if readme(p) {
+			readmes[p.URL] = true
+		}
+	}
+	if len(readmes) == 0 {
+		return pages
+	}
+	contested := map[string]bool{}
+	for _, p := range pages {
+		if readmes[p.URL] && !readme(p) {
+			contested[p.URL] = true
+		}
+	}
+	if len(contested) == 0 {
+		return pages
+	}
+	first := make([]*Page, 0, len(pages))
+	var last []*Page
+	for _, p := range pages {
+		if contested[p.URL] && readme(p) {
+			last = append(last, p)
+		} else {
+			first = append(first, p)
+		}
+	}
+	return append(first, last...)
 }
 
 // ParentURL returns the folder URL above u: "/a/b/" → "/a/".

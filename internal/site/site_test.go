@@ -95,10 +95,16 @@ func TestBadInput(t *testing.T) {
 func TestURLsAndDuplicates(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, map[string]string{
-		"content/index.md":                         "# Home\n",
-		"content/Team Notes/On Call.md":            "# On call\n",
-		"content/adr/README.md":                    "# Decisions\n",
-		"content/adr/index.md":                     "# ADR index\n",
+		"content/index.md":              "# Home\n",
+		"content/Team Notes/On Call.md": "# On call\n",
+		"content/adr/README.md":         "# Decisions\n",
+		"content/adr/index.md":          "# ADR index\n",
+		// Pages between README.md and index.md in path order: index.md
+		// still wins.
+		"content/guides/README.md":                 "# Guides readme\n",
+		"content/guides/about.md":                  "# About\n",
+		"content/guides/Zebra.md":                  "# Zebra\n",
+		"content/guides/_index.md":                 "# Guides index\n",
 		"content/a.md":                             "---\ntitle: A\naliases: [/b/]\n---\n",
 		"content/b.md":                             "# B\n",
 		"runbooks/db/failover.md":                  "---\ntitle: F\nservice: db\nowner: o\nlast_reviewed: 2026-11-01\n---\n",
@@ -110,6 +116,9 @@ func TestURLsAndDuplicates(t *testing.T) {
 		"content/Team Notes/On Call.md":            "/team-notes/on-call/",
 		"content/adr/index.md":                     "/adr/",
 		"content/adr/README.md":                    "/adr/readme/",
+		"content/guides/_index.md":                 "/guides/",
+		"content/guides/README.md":                 "/guides/readme/",
+		"content/guides/about.md":                  "/guides/about/",
 		"runbooks/db/failover.md":                  "/runbooks/db/failover/",
 		"content/postmortems/2026-01-02-outage.md": "/postmortems/2026-01-02-outage/",
 	} {
