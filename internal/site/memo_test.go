@@ -214,15 +214,6 @@ func memoKeepsRelated(t *testing.T) {
 	write(t, dir, files)
 	cfg := DefaultConfig(dir)
 	cfg.Memo = NewMemo()
-	related := func(s *Site) map[string][]string {
-		out := map[string][]string{}
-		for _, p := range s.Pages {
-			for _, q := range p.RelatedPages {
-				out[p.URL] = append(out[p.URL], q.URL)
-			}
-		}
-		return out
-	}
 	loadConfig(t, cfg)
 	if n := cfg.Memo.relatedFound; n != 40 {
 		t.Fatalf("the first load found the related pages of %d pages, want all 40", n)
@@ -254,8 +245,8 @@ func memoKeepsRelated(t *testing.T) {
 			write(t, dir, map[string]string{"content/" + e.file: e.text})
 		}
 		cfg.Memo.Forget(p)
-		got := related(loadConfig(t, cfg))
-		want := related(load(t, dir))
+		got := relatedURLs(loadConfig(t, cfg))
+		want := relatedURLs(load(t, dir))
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("after the %s edit: related pages with the Memo\n%v\nwithout\n%v", e.name, got, want)
 		}

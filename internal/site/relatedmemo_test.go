@@ -67,15 +67,6 @@ func memoKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
 	cfg := DefaultConfig(dir)
 	cfg.Memo = NewMemo()
 	loadConfig(t, cfg)
-	related := func(s *Site) map[string][]string {
-		out := map[string][]string{}
-		for _, p := range s.Pages {
-			for _, q := range p.RelatedPages {
-				out[p.URL] = append(out[p.URL], q.URL)
-			}
-		}
-		return out
-	}
 	abs := func(n string) string { return filepath.Join(dir, "content", n) }
 	found := 0
 	for step := range 150 {
@@ -107,9 +98,9 @@ func memoKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
 			}
 		}
 		cfg.Memo.Forget(changed...)
-		got := related(loadConfig(t, cfg))
+		got := relatedURLs(loadConfig(t, cfg))
 		found += cfg.Memo.relatedFound
-		if want := related(load(t, dir)); !reflect.DeepEqual(got, want) {
+		if want := relatedURLs(load(t, dir)); !reflect.DeepEqual(got, want) {
 			t.Fatalf("step %d: related pages with the Memo\n%v\nwithout\n%v", step, got, want)
 		}
 	}
@@ -117,4 +108,16 @@ func memoKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
 	if found > 150*len(names)/3 {
 		t.Errorf("%d pages' related pages found again over 150 loads of about %d pages", found, len(names))
 	}
+}
+
+// relatedURLs returns the URLs of each page's related pages, by the page's
+// URL.
+func relatedURLs(s *Site) map[string][]string {
+	out := map[string][]string{}
+	for _, p := range s.Pages {
+		for _, q := range p.RelatedPages {
+			out[p.URL] = append(out[p.URL], q.URL)
+		}
+	}
+	return out
 }
