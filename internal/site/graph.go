@@ -227,8 +227,8 @@ func (s *Site) relate() {
 		todo = r.reuse(prev, face, links, prevOf, nowOf)
 	}
 	if !some || len(todo) > 0 {
-		r.todo = todo
-		r.find(some)
+		r.todo = todo // nil: every page's
+		r.find()
 	}
 	for i, p := range pub {
 		p.RelatedPages = nil
@@ -249,9 +249,9 @@ func (s *Site) relate() {
 	}
 }
 
-// find finds the related pages of the pages of r.todo, when some, or else
-// of every page, into r.best.
-func (r *relating) find(some bool) {
+// find finds the related pages of the pages of r.todo, or of every page
+// when it is nil, into r.best.
+func (r *relating) find() {
 	pub := r.pub
 	byTag := map[string][]int32{}
 	bySvc := map[string][]int32{}
@@ -276,10 +276,8 @@ func (r *relating) find(some bool) {
 	}
 	r.byTag, r.bySvc = byTag, bySvc
 	n := len(pub)
-	if some {
+	if r.todo != nil {
 		n = len(r.todo)
-	} else {
-		r.todo = nil
 	}
 	// The pages are shared among the cores, each with its own scores.
 	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
