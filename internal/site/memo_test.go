@@ -190,14 +190,7 @@ func TestMemoPatchesWalk(t *testing.T) {
 // may find at most: the pages sharing a tag or a service with the page
 // edited, or the pages whose links changed.
 func TestMemoKeepsRelated(t *testing.T) {
-	for _, big := range []int{bigList, 2} {
-		t.Run(fmt.Sprintf("bigList %d", big), func(t *testing.T) {
-			old := bigList
-			bigList = big
-			defer func() { bigList = old }()
-			memoKeepsRelated(t)
-		})
-	}
+	withBigLists(t, []int{bigList, 2}, func(t *testing.T, _ int) { memoKeepsRelated(t) })
 }
 
 func memoKeepsRelated(t *testing.T) {

@@ -148,12 +148,11 @@ func (r *relating) reuse(prev *relatedState, face, links []uint64, prevOf, nowOf
 		return some
 	}
 	for i, j := range prevOf {
-		var then *[2][]string
+		var thenTags, thenSvcs []string // none for a new page
 		switch {
 		case j < 0:
-			then = &[2][]string{}
 		case prev.face[j] != face[i]:
-			then, fell[j] = &[2][]string{prev.tags[j], prev.svcs[j]}, true
+			thenTags, thenSvcs, fell[j] = prev.tags[j], prev.svcs[j], true
 		case prev.links[j] != links[i]:
 			changed[i] = true
 			continue
@@ -161,7 +160,7 @@ func (r *relating) reuse(prev *relatedState, face, links []uint64, prevOf, nowOf
 			continue
 		}
 		changed[i] = true
-		if t, sv := gained(tagHit, r.tags[i], then[0]), gained(svcHit, r.svcs[i], then[1]); t || sv {
+		if t, sv := gained(tagHit, r.tags[i], thenTags), gained(svcHit, r.svcs[i], thenSvcs); t || sv {
 			gainers = append(gainers, int32(i))
 		}
 	}

@@ -19,12 +19,20 @@ import (
 // services, other links, a title, a page made, removed or renamed, and
 // two pages edited at once.
 func TestMemoKeepsRelatedRandomly(t *testing.T) {
-	for _, big := range []int{bigList, 3} {
+	withBigLists(t, []int{bigList, 3}, func(t *testing.T, big int) {
+		memoKeepsRelatedRandomly(t, rand.New(rand.NewPCG(uint64(big), 21)))
+	})
+}
+
+// withBigLists runs f as a subtest for each length of bigs, with bigList
+// set to it.
+func withBigLists(t *testing.T, bigs []int, f func(t *testing.T, big int)) {
+	for _, big := range bigs {
 		t.Run(fmt.Sprintf("bigList %d", big), func(t *testing.T) {
 			old := bigList
 			bigList = big
 			defer func() { bigList = old }()
-			memoKeepsRelatedRandomly(t, rand.New(rand.NewPCG(uint64(big), 21)))
+			f(t, big)
 		})
 	}
 }
