@@ -57,6 +57,8 @@ type parsed struct {
 	// size and mod are the file's when parsed, by which a Memo knows it.
 	size int64
 	mod  time.Time
+	// at is where the file was placed when a Memo last made its page.
+	at *placed
 }
 
 // newPage makes the site page of the file at src from what parsing it

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/diag"
@@ -32,9 +33,11 @@ import (
 // A Memo belongs to one configuration: when the configuration changes,
 // start a new one. Loads using a Memo must not run at the same time.
 type Memo struct {
-	mu      sync.Mutex
+	// mu guards the Memo; the pages' parses are looked up under its read
+	// lock, from every core at once.
+	mu      sync.RWMutex
 	entries map[string]*parsed
-	hits    int
+	hits    atomic.Int64
 	// git is the repository's history, read on the first load.
 	git *gitState
 	// walk is what the last walk found, while it holds; nil when the next
@@ -261,20 +264,16 @@ func (m *Memo) keepOrder(name string, ps []*Page) {
 }
 
 // Hits returns how many files the last loads took from the Memo.
-func (m *Memo) Hits() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.hits
-}
+func (m *Memo) Hits() int { return int(m.hits.Load()) }
 
 func (m *Memo) get(path string, size int64, mod time.Time) *parsed {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.mu.RLock()
 	e := m.entries[path]
+	m.mu.RUnlock()
 	if e == nil || e.size != size || !e.mod.Equal(mod) || mod.IsZero() {
 		return nil
 	}
-	m.hits++
+	m.hits.Add(1)
 	return e
 }
 
@@ -328,7 +327,22 @@ func (m *Memo) prune(srcs []source) {
 // document's links are as the last load resolved them: linking resolves
 // them again, or keeps them (linkmemo.go).
 func (s *Site) fromMemo(src source, e *parsed) *Page {
-	return e.newPage(src)
+	// The URL a file's place gives it is the last load's while its root's
+	// mount and its path are: made once, not on every load.
+	if e.at == nil || e.at.mount != src.root.Mount || e.at.rel != src.rel {
+		at := placeOf(src)
+		e.at = &at
+	}
+	p := newPageAt(src, e.Page, e.Doc, e.at)
+	p.Excerpt = e.Excerpt
+	return p
+}
+
+// placed is the URL of a file at rel under a root mounted at mount, and
+// whether it stands for its folder (fromMemo).
+type placed struct {
+	mount, rel, url string
+	index           bool
 }
 
 // Irrelevant reports whether a change reported at abs (absolute, cleaned)

@@ -10,6 +10,14 @@ import (
 // Slug turns a file or folder name into a URL segment: lower case, runs of
 // anything but letters, digits, dots and underscores become one hyphen.
 func Slug(s string) string {
+	if isSlug(s) {
+		return s // most names are slugs already: nothing to make
+	}
+	return slug(s)
+}
+
+// slug is Slug, made rune by rune.
+func slug(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	dash := false
@@ -26,6 +34,28 @@ func Slug(s string) string {
 		}
 	}
 	return strings.Trim(b.String(), ".")
+}
+
+// isSlug reports whether Slug(s) is s: s is made of lower-case ASCII
+// letters, digits, '_', '.' and single dashes between them, and neither
+// starts nor ends with a dash or a dot.
+func isSlug(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_':
+		case c == '.':
+			if i == 0 || i == len(s)-1 {
+				return false
+			}
+		case c == '-':
+			if i == 0 || i == len(s)-1 || s[i-1] == '-' {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // isIndex reports whether a Markdown file stands for its folder.
