@@ -208,7 +208,7 @@ func (s *Site) relate() {
 	var prevOf, nowOf []int32
 	if m != nil {
 		prev = m.lastRelated()
-		face, links = r.hashes(m.seed)
+		face, links = r.hashes(m.seed, s.Pages)
 		prevOf, nowOf = r.pair(prev)
 	}
 	// Each page's tags and services as slugs, on every core: the last

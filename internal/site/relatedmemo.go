@@ -44,8 +44,20 @@ type relatedState struct {
 // hashes returns each page's face and links hashes (relatedState). The
 // face is hashed from the tags and services as written, not as slugs: the
 // same words give the same slugs, which a load then need not make again.
-func (r *relating) hashes(seed maphash.Seed) (face, links []uint64) {
+//
+// Each page's URL is hashed once (Page.urlSum), first, for every page of
+// the site: a page's links are then a word each, not a string to hash.
+func (r *relating) hashes(seed maphash.Seed, all []*Page) (face, links []uint64) {
 	face, links = make([]uint64, len(r.pub)), make([]uint64, len(r.pub))
+	eachChunk(context.Background(), len(all), func(i int) {
+		all[i].urlSum = maphash.String(seed, all[i].URL)
+	})
+	urlSum := func(q *Page) uint64 {
+		if q.urlSum != 0 {
+			return q.urlSum
+		}
+		return maphash.String(seed, q.URL) // a page of another site
+	}
 	eachChunk(context.Background(), len(r.pub), func(i int) {
 		p := r.pub[i]
 		// Each string is a word of its own hash: hashing it costs a call,
@@ -64,7 +76,7 @@ func (r *relating) hashes(seed maphash.Seed) (face, links []uint64) {
 		// where none matters.
 		for _, ps := range [][]*Page{p.Backlinks, p.Outgoing} {
 			for _, q := range ps {
-				h = mix(h, maphash.String(seed, q.URL))
+				h = mix(h, urlSum(q))
 			}
 			h = mix(h, 1)
 		}

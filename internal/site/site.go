@@ -95,6 +95,9 @@ type Page struct {
 
 	// src is where the page was read from, to read it again (Patch).
 	src source
+	// urlSum is the hash of URL under the Memo's seed, for the related
+	// pages' memo (relating.hashes); 0 until hashed.
+	urlSum uint64
 }
 
 // ReviewOverdue reports whether a runbook's review date has passed at now.
