@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/diag"
@@ -105,8 +106,8 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 		}
 	}
 	walkDiags := len(s.Diags)
-	var walked [][]source
-	var mds []source
+	walked := make([][]source, len(roots))
+	files := 0
 	for i, r := range roots {
 		var found []source
 		if reused {
@@ -114,7 +115,12 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 		} else if found, err = s.walk(r); err != nil {
 			return nil, err
 		}
-		walked = append(walked, found)
+		walked[i] = found
+		files += len(found)
+	}
+	mds := make([]source, 0, files)
+	for i, r := range roots {
+		found := walked[i]
 		if s.stamp != nil {
 			s.stamp.addFiles(found)
 		}
@@ -577,6 +583,10 @@ func (s *Site) place(pages []*Page) {
 		s.Pages = append(s.Pages, p)
 	}
 	slices.SortFunc(s.Pages, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	placing := placings.Add(1)
+	for i, p := range s.Pages {
+		p.ord, p.placing = int32(i+1), placing
+	}
 	s.published = slices.Grow(s.published, len(s.Pages))
 	for _, p := range s.Pages {
 		if s.IsPublished(p) {
@@ -624,6 +634,9 @@ func (s *Site) place(pages []*Page) {
 		SortNav(p.Children)
 	}
 }
+
+// placings numbers the calls of place, for Page.placing.
+var placings atomic.Uint32
 
 // claimOrder returns pages, in path order, in the order they claim their
 // URLs: a README.md whose URL another page also has (an index.md or

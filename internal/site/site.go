@@ -98,6 +98,12 @@ type Page struct {
 	// urlSum is the hash of URL under the Memo's seed, for the related
 	// pages' memo (relating.hashes); 0 until hashed.
 	urlSum uint64
+	// ord is the page's place in its site's pages, which are in URL
+	// order, from 1, and placing the place() that gave it: two pages of
+	// one placing are in URL order by ord (comparePages). 0 for a page
+	// no site placed (a first look at an edit, Site.Glance).
+	ord     int32
+	placing uint32
 }
 
 // ReviewOverdue reports whether a runbook's review date has passed at now.
