@@ -7,11 +7,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/handbook-dev/handbook/internal/benchprofile"
 	"github.com/handbook-dev/handbook/internal/build"
 	"github.com/handbook-dev/handbook/internal/githistory"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -94,18 +94,8 @@ func BenchmarkLiveEdits(b *testing.B) {
 	if _, err := live.Update(context.Background(), []string{runbook}); err != nil {
 		b.Fatal(err) // waits for the fingerprints the build computes after it returns
 	}
-	// HANDBOOK_EDITPROFILE names a CPU profile of the edits alone,
-	// without the whole build before them.
-	if name := os.Getenv("HANDBOOK_EDITPROFILE"); name != "" {
-		f, err := os.Create(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			b.Fatal(err)
-		}
-		defer func() { pprof.StopCPUProfile(); f.Close() }()
-	}
+	// HANDBOOK_EDITPROFILE names a CPU profile of the edits alone.
+	benchprofile.Start(b)
 	line := func(key string) *regexp.Regexp { return regexp.MustCompile(`(?m)^` + key + `: .*$`) }
 	statuses := []string{"accepted", "deprecated", "proposed"}
 	for _, e := range []struct {

@@ -6,10 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime/pprof"
 	"testing"
 	"time"
 
+	"github.com/handbook-dev/handbook/internal/benchprofile"
 	"github.com/handbook-dev/handbook/internal/sitegen"
 )
 
@@ -33,18 +33,8 @@ func BenchmarkLoadMemo(b *testing.B) {
 	if _, err := Load(context.Background(), cfg); err != nil {
 		b.Fatal(err)
 	}
-	// HANDBOOK_EDITPROFILE names a CPU profile of the loads after the
-	// edits alone, without the first load.
-	if name := os.Getenv("HANDBOOK_EDITPROFILE"); name != "" {
-		f, err := os.Create(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			b.Fatal(err)
-		}
-		defer func() { pprof.StopCPUProfile(); f.Close() }()
-	}
+	// HANDBOOK_EDITPROFILE names a CPU profile of the edits alone.
+	benchprofile.Start(b)
 	var readT, linkT, graphT time.Duration
 	for i := 0; b.Loop(); i++ {
 		next := title.ReplaceAll(text, []byte(fmt.Sprintf("title: Edit %d", i)))
