@@ -119,20 +119,80 @@ func (l *List) Warnf(pos Position, rule, format string, args ...any) {
 
 // Sort orders the list by position, then severity, rule and message, and
 // drops exact duplicates.
+//
+// A list is most often a few lists sorted already, one after the other
+// (a load's findings, then each rule's, page after page): Sort finds
+// those runs and merges them, a pass over the list for each doubling of
+// a run's length, rather than sorting the whole anew. A list of many
+// short runs is sorted.
 func (l *List) Sort() {
-	slices.SortFunc(*l, func(a, b Diagnostic) int {
-		if c := a.Pos.Compare(b.Pos); c != 0 {
-			return c
+	list := *l
+	var starts []int
+	for i := range list {
+		if i == 0 || compare(list[i-1], list[i]) > 0 {
+			starts = append(starts, i)
+			if len(starts) > maxRuns {
+				slices.SortFunc(list, compare)
+				*l = slices.Compact(list)
+				return
+			}
 		}
-		if c := cmp.Compare(a.Severity, b.Severity); c != 0 {
-			return c
+	}
+	if len(starts) > 1 {
+		list = mergeRuns(list, starts)
+	}
+	*l = slices.Compact(list)
+}
+
+// maxRuns is the most sorted runs Sort merges rather than sorting.
+const maxRuns = 64
+
+// mergeRuns merges the sorted runs of list that start at starts, two by
+// two, into a list of their own, and returns it.
+func mergeRuns(list List, starts []int) List {
+	src, dst := list, make(List, len(list))
+	bounds := append(slices.Clone(starts), len(list))
+	for len(bounds) > 2 {
+		next := []int{0}
+		for i := 0; i+1 < len(bounds); i += 2 {
+			lo, mid := bounds[i], bounds[i+1]
+			hi := mid
+			if i+2 < len(bounds) {
+				hi = bounds[i+2]
+			}
+			a, b, k := lo, mid, lo
+			for a < mid && b < hi {
+				if compare(src[b], src[a]) < 0 {
+					dst[k] = src[b]
+					b++
+				} else {
+					dst[k] = src[a]
+					a++
+				}
+				k++
+			}
+			k += copy(dst[k:], src[a:mid])
+			copy(dst[k:], src[b:hi])
+			next = append(next, hi)
 		}
-		if c := cmp.Compare(a.Rule, b.Rule); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Message, b.Message)
-	})
-	*l = slices.Compact(*l)
+		bounds = next
+		src, dst = dst, src
+	}
+	return src
+}
+
+// compare orders two findings (Sort).
+func compare(a, b Diagnostic) int {
+	if c := a.Pos.Compare(b.Pos); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Severity, b.Severity); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Rule, b.Rule); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Message, b.Message)
 }
 
 // Count returns how many findings have severity s.
