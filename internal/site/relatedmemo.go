@@ -52,11 +52,17 @@ func (r *relating) hashes(seed maphash.Seed, all []*Page) (face, links []uint64)
 	eachChunk(context.Background(), len(all), func(i int) {
 		all[i].urlSum = maphash.String(seed, all[i].URL)
 	})
+	// A page of another site (a remote source's) may hold a sum its own
+	// load made, under another seed: only this load's pages are trusted.
+	var placing uint32
+	if len(all) > 0 {
+		placing = all[0].placing
+	}
 	urlSum := func(q *Page) uint64 {
-		if q.urlSum != 0 {
+		if placing != 0 && q.placing == placing {
 			return q.urlSum
 		}
-		return maphash.String(seed, q.URL) // a page of another site
+		return maphash.String(seed, q.URL)
 	}
 	eachChunk(context.Background(), len(r.pub), func(i int) {
 		p := r.pub[i]

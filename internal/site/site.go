@@ -96,7 +96,8 @@ type Page struct {
 	// src is where the page was read from, to read it again (Patch).
 	src source
 	// urlSum is the hash of URL under the Memo's seed, for the related
-	// pages' memo (relating.hashes); 0 until hashed.
+	// pages' memo (relating.hashes), made for the pages of the load that
+	// placed them.
 	urlSum uint64
 	// ord is the page's place in its site's pages, which are in URL
 	// order, from 1, and placing the place() that gave it: two pages of
