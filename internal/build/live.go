@@ -160,8 +160,8 @@ func (r *LiveResult) Unpacked() map[string][]byte {
 
 // packer packs the pages a Live holds (the files whose path ends in
 // .html) against a dictionary made from the first page it packs; the
-// other files (the search index, which keeps its own; stylesheets;
-// pictures) are held as they are. A Live keeps its packer for good, so
+// search index's files are held as the index packs them
+// (search.Index.Held), the others (stylesheets, pictures) as they are. A Live keeps its packer for good, so
 // that a page packs to the same bytes in every result.
 //
 // A page is held as its packed bytes, then a tail whose last byte says
@@ -183,6 +183,10 @@ const (
 
 // isPacked reports whether the file at site path p is held packed.
 func isPacked(p string) bool { return strings.HasSuffix(p, ".html") }
+
+// isIndexFile reports whether the file at site path p is the search
+// index's, held as the index packs it.
+func isIndexFile(p string) bool { return strings.HasPrefix(p, "/search/") && !isPacked(p) }
 
 // hold returns what a Live holds of the file at site path p made of b,
 // which sb fills when b shows a shared sidebar.
@@ -219,7 +223,13 @@ func resummed(held []byte, sum uint64) []byte {
 // unpack returns the bytes of the file at site path p held as b, its
 // shared sidebar filled from sb.
 func (k *packer) unpack(p string, b []byte, sb *render.Sidebars) ([]byte, error) {
-	if k == nil || !isPacked(p) { // a LiveResult not made by a Live holds nothing packed
+	if k == nil { // a LiveResult not made by a Live holds nothing packed
+		return b, nil
+	}
+	if isIndexFile(p) {
+		return pack.Unpack(nil, b)
+	}
+	if !isPacked(p) {
 		return b, nil
 	}
 	switch {
@@ -280,7 +290,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	}
 	l.opts.Progress.Phase("building the search index", 0)
 	ix := p.updatable()
-	maps.Copy(files, ix.Files())
+	maps.Copy(files, ix.Held())
 	l.s, l.r, l.ix, l.raw, l.diags, l.files, l.sb = p.site, p.r, ix, p.raw, p.diags, files, sb
 	l.theme = p.r.Theme
 	l.pending, l.pendingPaths, l.pendingListings, l.wholeIndex = nil, nil, false, false
@@ -747,7 +757,7 @@ func (l *Live) UpdateSearch(ctx context.Context) *LiveResult {
 		l.mu.Unlock()
 		ix = search.Build(all)
 	}
-	index := maps.Clone(ix.Files())
+	index := maps.Clone(ix.Held())
 	l.ixMu.Unlock()
 
 	l.mu.Lock()

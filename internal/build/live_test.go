@@ -3,6 +3,7 @@ package build_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -751,9 +752,9 @@ func buildLive(t *testing.T, dir string) (*build.Live, *build.LiveResult) {
 }
 
 // TestLiveHoldsPagesPacked: a Live holds its pages (.html) packed, at a
-// fraction of their size, and its other files as they are; an update
-// packs what it renders alike, so that an unchanged page is held as the
-// same bytes.
+// fraction of their size, the search index's files as the index packs
+// them, and its other files as they are; an update packs what it renders
+// alike, so that an unchanged page is held as the same bytes.
 func TestLiveHoldsPagesPacked(t *testing.T) {
 	dir := t.TempDir()
 	for i := range 12 {
@@ -761,11 +762,18 @@ func TestLiveHoldsPagesPacked(t *testing.T) {
 	}
 	page := writeAt(t, dir, "content/index.md", "---\ntitle: Home\n---\nHello.\n")
 	live, res := buildLive(t, dir)
-	held, plain := 0, 0
+	held, plain, index := 0, 0, 0
 	for p, b := range res.Files {
 		got, ok := res.File(p)
 		if !ok {
 			t.Fatalf("%s does not unpack", p)
+		}
+		if strings.HasPrefix(p, "/search/") {
+			index++
+			if bytes.Equal(got, b) || !json.Valid(got) {
+				t.Errorf("%s, the search index's, is held as it is, or does not unpack to JSON: %.40q", p, got)
+			}
+			continue
 		}
 		if !strings.HasSuffix(p, ".html") {
 			if !bytes.Equal(got, b) {
@@ -780,6 +788,9 @@ func TestLiveHoldsPagesPacked(t *testing.T) {
 	}
 	if held*3 > plain {
 		t.Errorf("the pages are held in %d bytes for %d: not packed", held, plain)
+	}
+	if index == 0 {
+		t.Error("no search index among the files")
 	}
 	before := res.Files
 	writeAt(t, dir, "content/index.md", "---\ntitle: Home\n---\nHello again.\n")

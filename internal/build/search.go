@@ -24,15 +24,21 @@ const generatedWeight = 0.3
 // reads, and adds the pages generated for services, owners, tags and
 // folders, with a small weight: a search for a service's or a team's name
 // finds what the handbook holds about it. The pages' Markdown sources
-// must still be there.
+// must still be there when the index reads them.
+//
+// A page's body (search.Doc.Text) is made when the index reads it, from
+// the document the page had when searchDocs was called, and goes once
+// the index has taken its words: the bodies of the whole site, a copy of
+// its text, are never all in memory at once (at 10,000 pages, 47 MB of a
+// preview's 390 MB as it started). A page changed in place meanwhile
+// (Live.Update) does not change what its document says.
 func searchDocs(s *site.Site) []search.Doc { return makeSearchDocs(s, false) }
 
 // searchDocsDropping is searchDocs for a site whose sources may go (see
-// site.Site.DropSources): a published page's body is made when the
-// index reads it (search.Doc.Text), and its source goes then, so that
-// the site's text is never in memory twice (at 100,000 pages, 380 MB of
-// sources beside 670 MB of documents). The sources of the pages not
-// published go at once.
+// site.Site.DropSources): each published page's source goes once its
+// body is made, so that the site's text is never in memory twice (at
+// 100,000 pages, 380 MB of sources beside 670 MB of documents). The
+// sources of the pages not published go at once.
 func searchDocsDropping(s *site.Site) []search.Doc { return makeSearchDocs(s, true) }
 
 func makeSearchDocs(s *site.Site, drop bool) []search.Doc {
@@ -40,14 +46,13 @@ func makeSearchDocs(s *site.Site, drop bool) []search.Doc {
 	docs := make([]search.Doc, len(pages))
 	_ = parallel.Each(context.Background(), len(pages), 0, func(i int) error {
 		p := pages[i]
-		if !drop {
-			docs[i] = searchDoc(p)
-			return nil
-		}
 		docs[i] = searchMeta(p)
+		doc := p.Doc
 		docs[i].Text = func() []search.Piece {
-			defer s.DropSource(p)
-			return searchBody(p)
+			if drop {
+				defer s.DropSource(p)
+			}
+			return searchBody(doc)
 		}
 		return nil
 	})
@@ -179,7 +184,7 @@ func countOf(n int, what string) string {
 // searchDoc is the search document of the published page p.
 func searchDoc(p *site.Page) search.Doc {
 	d := searchMeta(p)
-	d.Body = searchBody(p)
+	d.Body = searchBody(p.Doc)
 	return d
 }
 
@@ -202,11 +207,11 @@ func searchMeta(p *site.Page) search.Doc {
 	return d
 }
 
-// searchBody is the body of p's search document (search.Doc.Body): its
-// prose and code, each piece in the section of the heading above it.
-// It reads the page's source, which must still be there.
-func searchBody(p *site.Page) []search.Piece {
-	doc := p.Doc
+// searchBody is the body of the search document of a page whose document
+// is doc (search.Doc.Body): its prose and code, each piece in the section
+// of the heading above it. It reads the document's source, which must
+// still be there.
+func searchBody(doc *markdown.Document) []search.Piece {
 	if doc.Source == nil {
 		return nil
 	}

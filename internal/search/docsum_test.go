@@ -78,13 +78,18 @@ func TestUpdateSameDocs(t *testing.T) {
 		{URL: "/b/", Title: "Beta", Kind: "runbook", Tags: []string{"db"}, Body: []Piece{{Text: "kubectl rollout", Code: true}}},
 	}
 	ix := Build(docs)
-	before := maps.Clone(ix.Files())
+	before, held := ix.Files(), maps.Clone(ix.Held())
 	if !ix.Update(docs) {
 		t.Fatal("Update refused known documents")
 	}
-	for p, b := range ix.Files() {
-		if o, ok := before[p]; !ok || &o[0] != &b[0] {
+	for p, b := range ix.Held() {
+		if o, ok := held[p]; !ok || &o[0] != &b[0] {
 			t.Errorf("%s written again", p)
+		}
+	}
+	for p, b := range ix.Files() {
+		if o, ok := before[p]; !ok || string(o) != string(b) {
+			t.Errorf("%s changed", p)
 		}
 	}
 	changed := docs[1]

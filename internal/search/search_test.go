@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/handbook-dev/handbook/internal/pack"
 	"github.com/handbook-dev/handbook/internal/search"
 )
 
@@ -515,4 +516,43 @@ func againstWhole(t *testing.T, ix *search.Index, docs []search.Doc) []string {
 		out = append(out, "updated records differ from a whole build's")
 	}
 	return out
+}
+
+// TestHeldPacksFiles: an index holds its files packed, in well under
+// their size, each unpacking to the file Files gives; after an update,
+// which reads the chunks it rewrites from their packed bytes, too.
+func TestHeldPacksFiles(t *testing.T) {
+	docs := benchDocs(300)
+	ix := search.Build(docs)
+	check := func(when string) {
+		t.Helper()
+		files, held, plain := ix.Files(), 0, 0
+		if len(files) != len(ix.Held()) {
+			t.Fatalf("%s: %d files, %d held", when, len(files), len(ix.Held()))
+		}
+		for p, b := range ix.Held() {
+			got, err := pack.Unpack(nil, b)
+			if err != nil || !bytes.Equal(got, files[p]) {
+				t.Errorf("%s: %s held as bytes that unpack to %.40q (%v), not the file", when, p, got, err)
+			}
+			held, plain = held+len(b), plain+len(got)
+		}
+		if held*10 > plain*7 {
+			t.Errorf("%s: the files are held in %d bytes for %d: not packed", when, held, plain)
+		}
+	}
+	check("built")
+	docs[7].Title, docs[7].Body = "Renamed page", []search.Piece{{Text: "A new paragraph about failover and replication lag."}}
+	if !ix.Update(docs[7:8]) {
+		t.Fatal("Update refused a known document")
+	}
+	check("updated")
+	_, got, _, err := search.Read(ix.Files())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, want, _, _ := search.Read(search.Build(docs).Files())
+	if !reflect.DeepEqual(got, want) {
+		t.Error("after Update, the terms differ from a new Build's")
+	}
 }
