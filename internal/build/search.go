@@ -240,7 +240,7 @@ func searchBody(doc *markdown.Document) []search.Piece {
 		} else {
 			sp, prose = prose[0], prose[1:]
 		}
-		body = append(body, search.Piece{Section: section(sp.Start), Text: src[sp.Start:sp.End], Code: isCode})
+		body = append(body, search.Piece{Section: section(int(sp.Start)), Text: src[sp.Start:sp.End], Code: isCode})
 	}
 	return body
 }

@@ -22,8 +22,8 @@ import (
 func prose(p *site.Page, f func(text []byte, off int)) {
 	src := p.Doc.Source
 	for _, sp := range p.Doc.Prose {
-		if sp.End <= len(src) {
-			f(src[sp.Start:sp.End], sp.Start)
+		if int(sp.End) <= len(src) {
+			f(src[sp.Start:sp.End], int(sp.Start))
 		}
 	}
 }

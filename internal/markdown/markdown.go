@@ -431,12 +431,12 @@ func (d *Document) index(unsafe bool) {
 			if !inCode(n) {
 				d.addProse(n.Segment.Start, n.Segment.Stop)
 			} else {
-				d.Code = append(d.Code, Span{n.Segment.Start, n.Segment.Stop})
+				d.Code = append(d.Code, Span{int32(n.Segment.Start), int32(n.Segment.Stop)})
 			}
 		case *ast.FencedCodeBlock, *ast.CodeBlock:
 			for i := 0; i < n.Lines().Len(); i++ {
 				seg := n.Lines().At(i)
-				d.Code = append(d.Code, Span{seg.Start, seg.Stop})
+				d.Code = append(d.Code, Span{int32(seg.Start), int32(seg.Stop)})
 			}
 		case *ast.HTMLBlock:
 			if n.HTMLBlockType == ast.HTMLBlockType2 {
