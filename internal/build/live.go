@@ -161,8 +161,9 @@ func (r *LiveResult) Unpacked() map[string][]byte {
 // packer packs the pages a Live holds (the files whose path ends in
 // .html) against a dictionary made from the first page it packs; the
 // search index's files are held as the index packs them
-// (search.Index.Held), the others (stylesheets, pictures) as they are. A Live keeps its packer for good, so
-// that a page packs to the same bytes in every result.
+// (search.Index.Held), the others (stylesheets, pictures) as they are.
+// A Live keeps its packer for good, so that a page packs to the same
+// bytes in every result.
 //
 // A page is held as its packed bytes, then a tail whose last byte says
 // how to read them: heldPlain, the page; heldShared, the page with a mark
