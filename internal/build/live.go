@@ -159,7 +159,8 @@ func (r *LiveResult) Unpacked() map[string][]byte {
 }
 
 // packer packs the pages a Live holds (the files whose path ends in
-// .html) against a dictionary made from the first page it packs; the
+// .html) against a dictionary made from sample pages of the site's
+// commonest kinds (prime), or from the first page it packs; the
 // search index's files are held as the index packs them
 // (search.Index.Held), the others (stylesheets, pictures) as they are.
 // A Live keeps its packer for good, so that a page packs to the same
@@ -181,6 +182,15 @@ const (
 	// sharedTail is the length of a heldShared tail: the sum, the kind.
 	sharedTail = 9
 )
+
+// prime makes the dictionary from sample, unless it is made already
+// (a Live's first build primes it; later ones keep it). A sample too
+// short to help leaves it to the first page packed.
+func (k *packer) prime(sample []byte) {
+	if d := pack.NewDict(sample); d != nil {
+		k.once.Do(func() { k.dict = d })
+	}
+}
 
 // isPacked reports whether the file at site path p is held packed.
 func isPacked(p string) bool { return strings.HasSuffix(p, ".html") }
@@ -284,6 +294,9 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	}
 	l.opts.Progress.Phase("rendering pages", p.r.Files())
 	sb := p.r.Sidebars()
+	if l.pk.dict == nil {
+		l.pk.prime(p.r.DictSample(pack.MaxDict))
+	}
 	files, err := renderAll(ctx, p.r, len(l.files)+16, l.opts.Progress, func(path string, b []byte) []byte { return l.pk.hold(path, b, sb) })
 	if err != nil {
 		l.s = nil

@@ -11,6 +11,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -378,6 +379,54 @@ func (r *Renderer) Sample(skip func(sitePath string) bool, out Output) error {
 		}
 		return out(jobs[i].path, b)
 	})
+}
+
+// DictSample returns pages of the kinds the renderer makes most, rendered
+// as they are (with a shared sidebar's mark, see ShareSidebars), the
+// commonest kind last, at most max bytes in all but for one page of the
+// commonest kind: what a dictionary to pack the site's pages against is
+// best made of. A dictionary of the first page rendered alone (often the
+// 404 page) packed a 10,000-page site's pages to 35% of their size; of a
+// guide, a postmortem, an ADR and two runbooks, to 25%. Nil for a site
+// without pages.
+func (r *Renderer) DictSample(max int) []byte {
+	count := map[string]int{}
+	var firsts []job
+	for _, j := range r.jobs() {
+		if j.sample == "" {
+			continue
+		}
+		if count[j.sample] == 0 {
+			firsts = append(firsts, j)
+		}
+		count[j.sample]++
+	}
+	// The commonest kinds first, then by path: the same sample for the
+	// same site.
+	slices.SortStableFunc(firsts, func(a, b job) int {
+		if c := cmp.Compare(count[b.sample], count[a.sample]); c != 0 {
+			return c
+		}
+		return strings.Compare(a.path, b.path)
+	})
+	var parts [][]byte
+	size := 0
+	for _, j := range firsts {
+		b, err := j.run()
+		if err != nil || len(b) == 0 {
+			continue
+		}
+		if size > 0 && size+len(b) > max {
+			break
+		}
+		parts = append(parts, b)
+		size += len(b)
+	}
+	var out []byte
+	for i := len(parts) - 1; i >= 0; i-- { // the commonest last
+		out = append(out, parts[i]...)
+	}
+	return out
 }
 
 // SamplePaths returns the site paths of the files Sample renders, sorted.

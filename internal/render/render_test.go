@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -189,5 +190,36 @@ func TestHuman(t *testing.T) {
 		if got := Human(d); got != want {
 			t.Errorf("Human(%v) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// TestDictSample: the sample a dictionary is made of holds a page of
+// each of the kinds the site has most, the commonest last, within the
+// size asked for but for one page; it is the same for the same site.
+func TestDictSample(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 6 {
+		writeFile(t, dir, fmt.Sprintf("runbooks/api/step-%d.md", i), []byte(fmt.Sprintf("---\ntitle: Runbook step %d\nowner: team-api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart the api, step %d.\n", i, i)))
+	}
+	for i := range 2 {
+		writeFile(t, dir, fmt.Sprintf("content/adr/000%d-decision.md", i+1), []byte(fmt.Sprintf("---\ntitle: Decision %d\nstatus: accepted\ndate: 2026-01-0%d\n---\n## Context\n\nWhy %d.\n", i+1, i+1, i+1)))
+	}
+	cfg := site.DefaultConfig(dir)
+	r := loadRenderer(t, cfg)
+	all := r.DictSample(1 << 20)
+	if !bytes.Contains(all, []byte("Decision 1")) || !bytes.Contains(all, []byte("Runbook step")) {
+		t.Fatalf("the sample lacks an ADR or a runbook: %d bytes", len(all))
+	}
+	// The runbooks, the commonest kind, come last: the part a dictionary
+	// keeps when the sample is longer than it takes.
+	if last := bytes.LastIndex(all, []byte("<html")); last < 0 || !bytes.Contains(all[last:], []byte("Runbook step 0")) {
+		t.Errorf("the last page of the sample is not the first runbook")
+	}
+	one := r.DictSample(1)
+	if bytes.Count(one, []byte("<html")) != 1 || !bytes.Contains(one, []byte("Runbook step 0")) {
+		t.Errorf("a sample of at most 1 byte holds %d pages; want the first runbook alone", bytes.Count(one, []byte("<html")))
+	}
+	if again := loadRenderer(t, cfg).DictSample(1 << 20); !bytes.Equal(again, all) {
+		t.Error("the same site gave another sample")
 	}
 }
