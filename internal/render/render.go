@@ -385,10 +385,10 @@ func (r *Renderer) Sample(skip func(sitePath string) bool, out Output) error {
 // as they are (with a shared sidebar's mark, see ShareSidebars), the
 // commonest kind last, at most max bytes in all but for one page of the
 // commonest kind: what a dictionary to pack the site's pages against is
-// best made of. A dictionary of the first page rendered alone (often the
-// 404 page) packed a 10,000-page site's pages to 35% of their size; of a
-// guide, a postmortem, an ADR and two runbooks, to 25%. Nil for a site
-// without pages.
+// best made of: the preview of the 10,000-page generated site held its
+// pages in 43.0 MB packed against the first page it rendered, 36.2 MB
+// against this sample (64 KB: a guide, a postmortem, an ADR and two
+// runbooks). Nil for a site without pages.
 func (r *Renderer) DictSample(max int) []byte {
 	count := map[string]int{}
 	var firsts []job
