@@ -387,8 +387,8 @@ func (r *Renderer) Sample(skip func(sitePath string) bool, out Output) error {
 // commonest kind: what a dictionary to pack the site's pages against is
 // best made of: the preview of the 10,000-page generated site held its
 // pages in 43.0 MB packed against the first page it rendered, 36.2 MB
-// against this sample (64 KB: a guide, a postmortem, an ADR and two
-// runbooks). Nil for a site without pages.
+// against this sample (64 KB of pages of its commonest kinds). Nil for
+// a site without pages.
 func (r *Renderer) DictSample(max int) []byte {
 	count := map[string]int{}
 	var firsts []job
