@@ -752,8 +752,8 @@ func buildLive(t *testing.T, dir string) (*build.Live, *build.LiveResult) {
 }
 
 // TestLiveHoldsPagesPacked: a Live holds its pages (.html) packed, at a
-// fraction of their size, the search index's files as the index packs
-// them, and its other files as they are; an update packs what it renders
+// fraction of their size, its sitemap and feeds packed too, the search
+// index's files as the index packs them, and its other files as they are; an update packs what it renders
 // alike, so that an unchanged page is held as the same bytes.
 func TestLiveHoldsPagesPacked(t *testing.T) {
 	dir := t.TempDir()
@@ -762,7 +762,7 @@ func TestLiveHoldsPagesPacked(t *testing.T) {
 	}
 	page := writeAt(t, dir, "content/index.md", "---\ntitle: Home\n---\nHello.\n")
 	live, res := buildLive(t, dir)
-	held, plain, index := 0, 0, 0
+	held, plain, index, xmls := 0, 0, 0, 0
 	for p, b := range res.Files {
 		got, ok := res.File(p)
 		if !ok {
@@ -772,6 +772,13 @@ func TestLiveHoldsPagesPacked(t *testing.T) {
 			index++
 			if bytes.Equal(got, b) || !json.Valid(got) {
 				t.Errorf("%s, the search index's, is held as it is, or does not unpack to JSON: %.40q", p, got)
+			}
+			continue
+		}
+		if strings.HasSuffix(p, ".xml") {
+			xmls++
+			if bytes.Equal(got, b) || !bytes.HasPrefix(got, []byte("<?xml")) {
+				t.Errorf("%s, generated XML, is held as it is, or does not unpack to XML: %.40q", p, got)
 			}
 			continue
 		}
@@ -789,8 +796,8 @@ func TestLiveHoldsPagesPacked(t *testing.T) {
 	if held*3 > plain {
 		t.Errorf("the pages are held in %d bytes for %d: not packed", held, plain)
 	}
-	if index == 0 {
-		t.Error("no search index among the files")
+	if index == 0 || xmls == 0 {
+		t.Errorf("%d files of the search index, %d XML files (sitemap, feed): want some of each", index, xmls)
 	}
 	before := res.Files
 	writeAt(t, dir, "content/index.md", "---\ntitle: Home\n---\nHello again.\n")
