@@ -16,7 +16,7 @@ import (
 )
 
 // holeKind is what goes in a hole of a rendered document.
-type holeKind int
+type holeKind uint8
 
 const (
 	// holeHref is a link or image destination, inside an attribute.
@@ -32,11 +32,14 @@ const (
 	holeRawDest
 )
 
+// A hole's offsets are 32-bit (a page's Markdown is at most 8 MB, and
+// its HTML far less than 2 GB): a preview holds every page's holes, and
+// a hole takes 32 bytes rather than 40.
 type hole struct {
-	off, end int
-	kind     holeKind
 	link     *Link
 	ref      *RefInfo
+	off, end int32
+	kind     holeKind
 }
 
 // holeWriter is the util.BufWriter documents are rendered into at parse
@@ -55,7 +58,7 @@ func (w *holeWriter) Buffered() int                     { return 0 }
 func (w *holeWriter) Flush() error                      { return nil }
 
 func (w *holeWriter) hole(h hole) {
-	h.off = w.buf.Len()
+	h.off = int32(w.buf.Len())
 	w.doc.holes = append(w.doc.holes, h)
 }
 
@@ -84,18 +87,18 @@ func (d *Document) fill(w io.Writer) error {
 	last := 0
 	var scratch []byte
 	for _, h := range d.holes {
-		if h.off < last {
+		if int(h.off) < last {
 			continue // inside a tag left out
 		}
 		if _, err := w.Write(plain[last:h.off]); err != nil {
 			return err
 		}
-		last = h.off
+		last = int(h.off)
 		scratch = scratch[:0]
 		switch h.kind {
 		case holeOpen, holeClose:
 			if h.link.plain {
-				last = h.end
+				last = int(h.end)
 			}
 			continue
 		case holeHref:
@@ -172,7 +175,7 @@ func (r *nodeRenderer) renderLink(w util.BufWriter, src []byte, node ast.Node, e
 		}
 		i := len(hw.doc.holes)
 		hw.hole(hole{kind: kind, link: hw.doc.linkOf[n]})
-		defer func() { hw.doc.holes[i].end = hw.buf.Len() }()
+		defer func() { hw.doc.holes[i].end = int32(hw.buf.Len()) }()
 	}
 	if !entering {
 		_, _ = w.WriteString("</a>")

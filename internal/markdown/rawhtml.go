@@ -536,7 +536,7 @@ func (s *rawScan) urlAttr(kind LinkKind, key, val string, at int, plain bool) {
 			// Unlink drops the attribute: <a> stays, without its href.
 			i := len(s.hw.doc.holes)
 			s.hw.hole(hole{kind: holeOpen, link: l})
-			defer func() { s.hw.doc.holes[i].end = s.hw.buf.Len() }()
+			defer func() { s.hw.doc.holes[i].end = int32(s.hw.buf.Len()) }()
 		}
 		s.writeString(s.space() + key + `="`)
 		s.dest(l, v)
