@@ -159,9 +159,9 @@ func (r *LiveResult) Unpacked() map[string][]byte {
 }
 
 // packer packs the pages a Live holds (the files whose path ends in
-// .html, and the sitemap and feeds) against a dictionary made from sample pages of the site's
-// commonest kinds (prime), or from the first page it packs; the
-// search index's files are held as the index packs them
+// .html, and the sitemap and feeds) against a dictionary made from sample
+// pages of the site's commonest kinds (prime), or from the first page it
+// packs; the search index's files are held as the index packs them
 // (search.Index.Held), the others (stylesheets, pictures) as they are.
 // A Live keeps its packer for good, so that a page packs to the same
 // bytes in every result.

@@ -391,16 +391,12 @@ func (r *Renderer) Sample(skip func(sitePath string) bool, out Output) error {
 // a site without pages.
 func (r *Renderer) DictSample(max int) []byte {
 	count := map[string]int{}
-	var firsts []job
 	for _, j := range r.jobs() {
-		if j.sample == "" {
-			continue
+		if j.sample != "" {
+			count[j.sample]++
 		}
-		if count[j.sample] == 0 {
-			firsts = append(firsts, j)
-		}
-		count[j.sample]++
 	}
+	firsts := r.samples()
 	// The commonest kinds first, then by path: the same sample for the
 	// same site.
 	slices.SortStableFunc(firsts, func(a, b job) int {
