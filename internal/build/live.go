@@ -2,7 +2,6 @@ package build
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"maps"
@@ -21,6 +20,7 @@ import (
 	"github.com/handbook-dev/handbook/internal/render"
 	"github.com/handbook-dev/handbook/internal/search"
 	"github.com/handbook-dev/handbook/internal/site"
+	"github.com/handbook-dev/handbook/internal/spill"
 )
 
 // Live is a site built into memory and kept up to date as its files
@@ -98,6 +98,9 @@ type Live struct {
 	// the Sidebars of the renderer that made the site they are of.
 	pk *packer
 	sb *render.Sidebars
+	// docs holds the pages' HTML from their parse on (site.Config.Spill),
+	// nil when no file could be made for it: then memory does.
+	docs *spill.Store
 }
 
 // LiveResult is the site after a Build or Update.
@@ -158,107 +161,6 @@ func (r *LiveResult) Unpacked() map[string][]byte {
 	return out
 }
 
-// packer packs the pages a Live holds (the files whose path ends in
-// .html, and the sitemap and feeds) against a dictionary made from sample
-// pages of the site's commonest kinds (prime), or from the first page it
-// packs; the search index's files are held as the index packs them
-// (search.Index.Held), the others (stylesheets, pictures) as they are.
-// A Live keeps its packer for good, so that a page packs to the same
-// bytes in every result.
-//
-// A page is held as its packed bytes, then a tail whose last byte says
-// how to read them: heldPlain, the page; heldShared, the page with a mark
-// where its sidebar goes (render.Renderer.ShareSidebars), after them the
-// sum of the sidebar it shows (render.Sidebars.Sum), so that a page whose
-// sidebar changed is held as other bytes, and compares as changed.
-type packer struct {
-	once sync.Once
-	dict *pack.Dict
-}
-
-const (
-	heldPlain  byte = 0
-	heldShared byte = 1
-	// sharedTail is the length of a heldShared tail: the sum, the kind.
-	sharedTail = 9
-)
-
-// prime makes the dictionary from sample, unless it is made already
-// (a Live's first build primes it; later ones keep it). A sample too
-// short to help leaves it to the first page packed.
-func (k *packer) prime(sample []byte) {
-	if d := pack.NewDict(sample); d != nil {
-		k.once.Do(func() { k.dict = d })
-	}
-}
-
-// isPacked reports whether the file at site path p is held packed: the
-// pages, and the sitemap and feeds, which grow with the site (the
-// sitemap of 100,000 pages is 9 MB, and was held in the 16 MB it was
-// written into).
-func isPacked(p string) bool { return strings.HasSuffix(p, ".html") || strings.HasSuffix(p, ".xml") }
-
-// isIndexFile reports whether the file at site path p is the search
-// index's, held as the index packs it.
-func isIndexFile(p string) bool { return strings.HasPrefix(p, "/search/") && !isPacked(p) }
-
-// hold returns what a Live holds of the file at site path p made of b,
-// which sb fills when b shows a shared sidebar.
-func (k *packer) hold(p string, b []byte, sb *render.Sidebars) []byte {
-	if !isPacked(p) {
-		return b
-	}
-	k.once.Do(func() { k.dict = pack.NewDict(b) })
-	if url, ok := render.SharedURL(b); ok && sb != nil {
-		return k.dict.PackTail(b, sharedTailOf(sb.Sum(url)))
-	}
-	return k.dict.PackTail(b, []byte{heldPlain})
-}
-
-func sharedTailOf(sum uint64) []byte {
-	tail := binary.LittleEndian.AppendUint64(make([]byte, 0, sharedTail), sum)
-	return append(tail, heldShared)
-}
-
-// shared reports whether held, a page's, shows a shared sidebar.
-func shared(held []byte) bool {
-	return len(held) >= sharedTail && held[len(held)-1] == heldShared
-}
-
-// resummed returns held, a page showing a shared sidebar, held for a
-// sidebar whose sum is sum: new bytes, the same but for the tail.
-func resummed(held []byte, sum uint64) []byte {
-	n := len(held) - sharedTail
-	out := make([]byte, n, len(held))
-	copy(out, held[:n])
-	return append(out, sharedTailOf(sum)...)
-}
-
-// unpack returns the bytes of the file at site path p held as b, its
-// shared sidebar filled from sb.
-func (k *packer) unpack(p string, b []byte, sb *render.Sidebars) ([]byte, error) {
-	if k == nil { // a LiveResult not made by a Live holds nothing packed
-		return b, nil
-	}
-	if isIndexFile(p) {
-		return pack.Unpack(nil, b)
-	}
-	if !isPacked(p) {
-		return b, nil
-	}
-	switch {
-	case len(b) > 0 && b[len(b)-1] == heldPlain:
-		return k.dict.Unpack(nil, b[:len(b)-1])
-	case shared(b) && sb != nil:
-		page, err := k.dict.Unpack(nil, b[:len(b)-sharedTail])
-		if err != nil {
-			return nil, err
-		}
-		return sb.Fill(nil, page), nil
-	}
-	return nil, pack.ErrCorrupt
-}
-
 // NewLive returns a Live for opts; nothing is built yet. Only opts.Site,
 // opts.Theme and opts.Progress are used: a Live runs every stage, and
 // writes nothing.
@@ -282,6 +184,14 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	l.owed = false
 	cfg := l.opts.Site
 	cfg.Memo = l.memo
+	// The pages' HTML and the pages rendered are held in files rather
+	// than in memory (internal/spill): the rendered pages of this build
+	// in a new one.
+	if l.docs == nil {
+		l.docs, _ = spill.Open("", "handbook-serve-docs-*")
+	}
+	cfg.Spill = l.docs
+	l.pk.rotate()
 	// A whole build walks the roots again, whatever the watcher said.
 	l.memo.ForgetWalk()
 	// The site model and search index being replaced go now, so that the
@@ -347,7 +257,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	}
 	start := time.Now()
 	cfg := l.opts.Site
-	cfg.Memo = l.memo
+	cfg.Memo, cfg.Spill = l.memo, l.docs
 	// The site model being replaced is let go now, so that the collector
 	// may take it while the next is made: one site in memory, not two.
 	// Should the load fail, the next update builds whole, as it does when

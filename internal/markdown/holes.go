@@ -70,11 +70,26 @@ func (d *Document) fill(w io.Writer) error {
 	if d.released {
 		return errReleased
 	}
-	if d.html == nil {
+	if d.html == nil && d.store == nil {
 		return nil // parsed without HTML, or a document made empty
 	}
+	packed := d.html
+	if d.store != nil {
+		pbuf := htmlBuffers.Get().(*[]byte)
+		var err error
+		packed, err = d.packedHTML((*pbuf)[:0])
+		defer func() {
+			if cap(packed) <= 1<<20 {
+				*pbuf = packed
+				htmlBuffers.Put(pbuf)
+			}
+		}()
+		if err != nil {
+			return err
+		}
+	}
 	buf := htmlBuffers.Get().(*[]byte)
-	plain, err := pack.Unpack((*buf)[:0], d.html)
+	plain, err := pack.Unpack((*buf)[:0], packed)
 	defer func() {
 		if cap(plain) <= 1<<20 { // a rare huge page's buffer is not kept
 			*buf = plain

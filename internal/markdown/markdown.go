@@ -28,6 +28,7 @@ import (
 	"sync"
 
 	"github.com/handbook-dev/handbook/internal/pack"
+	"github.com/handbook-dev/handbook/internal/spill"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -46,12 +47,18 @@ type Options struct {
 	// links and images lose URLs whose scheme it does not allow. Either
 	// way the href and src URLs of raw HTML are Links and its ids count.
 	Unsafe bool
+	// Spill, when set, holds each document's HTML in place of memory
+	// (internal/spill): a process that keeps its documents long and
+	// renders them seldom (handbook serve) holds less. A document whose
+	// HTML the Store cannot take keeps it in memory.
+	Spill *spill.Store
 }
 
 // Engine parses and renders Markdown. It is safe for concurrent use.
 type Engine struct {
 	md     goldmark.Markdown
 	unsafe bool
+	spill  *spill.Store
 }
 
 // New returns an Engine.
@@ -76,7 +83,7 @@ func New(opts Options) *Engine {
 			util.Prioritized(&nodeRenderer{unsafe: opts.Unsafe}, 100),
 		)),
 	)
-	return &Engine{md: md, unsafe: opts.Unsafe}
+	return &Engine{md: md, unsafe: opts.Unsafe, spill: opts.Spill}
 }
 
 // Heading is a heading of a document, for tables of contents and anchors.
@@ -192,6 +199,11 @@ type Document struct {
 	unsafe bool
 	// released is set by ReleaseHTML: the HTML is gone.
 	released bool
+	// spilled is where html is in store, when the engine spills (then
+	// html is nil); htmlLen is its length unpacked.
+	store   *spill.Store
+	spilled spill.Ref
+	htmlLen int32
 	// sum is the hash of html once taken (htmlSum), read and written
 	// atomically; linksSum likewise the hash of how the links and
 	// references are resolved (Fingerprint), 0 once any changes.
@@ -262,6 +274,9 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 		w.buf.WriteString("<!-- render error: " + stdhtml.EscapeString(err.Error()) + " -->")
 	}
 	doc.html = pack.Pack(w.buf.Bytes()) // a copy of its own: kept for the whole build
+	if e.spill != nil {
+		doc.spill(e.spill, w.buf.Len())
+	}
 	w.buf.Reset()
 	buffers.Put(w.buf)
 	doc.linkOf, doc.rawLinks = nil, nil
@@ -313,6 +328,34 @@ func (e *Engine) Render(w io.Writer, doc *Document) error {
 // is 650 MB. Rendering the document afterwards is an error.
 func (d *Document) ReleaseHTML() {
 	d.html, d.holes, d.released = nil, nil, true
+	d.store, d.spilled = nil, spill.Ref{}
+}
+
+// spill moves the document's packed HTML, of n bytes unpacked, to store,
+// its sum taken first; it stays in memory if the store fails to take it.
+func (d *Document) spill(store *spill.Store, n int) {
+	d.htmlSum()
+	if n > spill.MaxLen {
+		return
+	}
+	ref, err := store.Put(d.html)
+	if err != nil {
+		return
+	}
+	d.store, d.spilled, d.htmlLen, d.html = store, ref, int32(n), nil
+}
+
+// Spilled reports whether the document's HTML is held in a file
+// (Options.Spill) rather than in memory.
+func (d *Document) Spilled() bool { return d.store != nil }
+
+// packedHTML returns the document's packed HTML: held, or read into buf
+// from its store.
+func (d *Document) packedHTML(buf []byte) ([]byte, error) {
+	if d.store == nil {
+		return d.html, nil
+	}
+	return d.store.Get(buf, d.spilled)
 }
 
 // HTML renders the document to a byte slice.
@@ -334,7 +377,12 @@ func (e *Engine) HTMLString(doc *Document) (string, error) {
 
 // htmlSize is about the length of the document's HTML once its holes are
 // filled.
-func (d *Document) htmlSize() int { return pack.Len(d.html) + 64*len(d.holes) }
+func (d *Document) htmlSize() int {
+	if d.store != nil {
+		return int(d.htmlLen) + 64*len(d.holes)
+	}
+	return pack.Len(d.html) + 64*len(d.holes)
+}
 
 // links calls f for each link, image, URL autolink and reference of the
 // tree, in document order.

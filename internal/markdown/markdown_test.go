@@ -3,6 +3,7 @@ package markdown
 import (
 	"flag"
 	"fmt"
+	"hash/maphash"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/handbook-dev/handbook/internal/golden"
+	"github.com/handbook-dev/handbook/internal/spill"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -164,5 +166,51 @@ func TestReleaseHTML(t *testing.T) {
 	d.ReleaseHTML()
 	if html, err := e.HTML(d); err == nil {
 		t.Errorf("after release: %q and no error", html)
+	}
+}
+
+// TestSpilledHTML: a document whose HTML is held in a file (Options.Spill)
+// renders and fingerprints as one holding it in memory, links resolved
+// after the parse included; one parsed when the file no longer takes
+// bytes holds its HTML in memory, and renders the same.
+func TestSpilledHTML(t *testing.T) {
+	src := []byte("# Restart\n\nSee [the runbook](other.md#steps) and <a href=\"x.md\">raw</a>.\n\n```go\nfunc main() { println(\"hi\") }\n```\n\n| a | b |\n| - | - |\n| 1 | 2 |\n")
+	store, err := spill.Open(t.TempDir(), "docs-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := New(Options{})
+	spilled := New(Options{Spill: store})
+	render := func(e *Engine, d *Document) (string, uint64) {
+		t.Helper()
+		d.Links[0].SetDest("/other/#steps")
+		html, err := e.HTML(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := e.HTMLString(d)
+		if err != nil || s != string(html) {
+			t.Fatalf("HTMLString = %q, %v; HTML %q", s, err, html)
+		}
+		var h maphash.Hash
+		h.SetSeed(htmlSeed)
+		d.Fingerprint(&h)
+		return string(html), h.Sum64()
+	}
+	want, wantSum := render(plain, plain.Parse(src, 1, ParseOptions{}))
+	d := spilled.Parse(src, 1, ParseOptions{})
+	if !d.Spilled() || d.html != nil || store.Size() == 0 {
+		t.Fatalf("the HTML is not in the file: spilled %v, %d bytes held, file of %d", d.Spilled(), len(d.html), store.Size())
+	}
+	if got, sum := render(spilled, d); got != want || sum != wantSum {
+		t.Errorf("spilled: %q, sum %x\nwant %q, sum %x", got, sum, want, wantSum)
+	}
+	store.Close()
+	d = spilled.Parse(src, 1, ParseOptions{})
+	if d.Spilled() {
+		t.Fatal("a document is spilled into a closed file")
+	}
+	if got, sum := render(spilled, d); got != want || sum != wantSum {
+		t.Errorf("in memory after the file failed: %q, sum %x\nwant %q, sum %x", got, sum, want, wantSum)
 	}
 }

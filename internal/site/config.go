@@ -7,6 +7,7 @@ import (
 
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/page"
+	"github.com/handbook-dev/handbook/internal/spill"
 )
 
 // Root is a content root: a folder of Markdown mounted at a URL path.
@@ -115,6 +116,10 @@ type Config struct {
 	// Memo, if set, keeps parsed pages from one load to the next (see
 	// Memo).
 	Memo *Memo
+	// Spill, if set, holds the pages' HTML out of memory from their
+	// parse until they are rendered (markdown.Options.Spill): for a
+	// process that keeps a site's parses long, as handbook serve does.
+	Spill *spill.Store
 	// Profile, if set, selects the pages published (see Profile);
 	// Profiles are those handbook.yaml defines, by name (SelectProfile).
 	Profile  *Profile

@@ -75,7 +75,7 @@ func Load(ctx context.Context, cfg Config) (*Site, error) {
 // not resolved yet.
 func read(ctx context.Context, cfg Config) (*Site, error) {
 	s := &Site{Config: cfg, byURL: map[string]*Page{}, bySource: map[string]*Page{}, tagCache: &tagCache{}}
-	s.Engine = markdown.New(markdown.Options{Unsafe: cfg.Unsafe})
+	s.Engine = markdown.New(markdown.Options{Unsafe: cfg.Unsafe, Spill: cfg.Spill})
 	if cfg.NoHTML && cfg.CacheDir != "" {
 		s.cache = openCache(cfg.CacheDir, cfg)
 	}
