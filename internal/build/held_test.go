@@ -67,8 +67,8 @@ func TestLiveSpillsPages(t *testing.T) {
 		t.Fatalf("%d pages", pages)
 	}
 	for _, p := range live.s.Pages {
-		if p.Doc != nil && !p.Doc.Spilled() {
-			t.Errorf("%s: its HTML is held in memory", p.Source)
+		if p.Doc != nil && (!p.Doc.Spilled() || p.Doc.Source != nil || len(p.Doc.Markdown()) == 0) {
+			t.Errorf("%s: its HTML or its Markdown is held in memory (%d bytes), or the Markdown does not read back", p.Source, len(p.Doc.Source))
 		}
 	}
 	step := "/runbooks/api/step-3/index.html"

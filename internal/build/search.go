@@ -212,7 +212,8 @@ func searchMeta(p *site.Page) search.Doc {
 // of the heading above it. It reads the document's source, which must
 // still be there.
 func searchBody(doc *markdown.Document) []search.Piece {
-	if doc.Source == nil {
+	md := doc.Markdown()
+	if md == nil {
 		return nil
 	}
 	lines := make([]int, len(doc.Headings)) // the lines of the sections' headings
@@ -220,7 +221,7 @@ func searchBody(doc *markdown.Document) []search.Piece {
 		lines[i] = h.Line
 	}
 	var body []search.Piece
-	src := string(doc.Source) // one copy; the pieces are parts of it
+	src := string(md) // one copy; the pieces are parts of it
 	sec := 0
 	section := func(off int) int {
 		line, _ := doc.Pos(off)

@@ -18,9 +18,9 @@ import (
 )
 
 // prose calls f with each stretch of text readers see in p (not code), and
-// its offset in the page's source. Pages whose source was dropped have none.
-func prose(p *site.Page, f func(text []byte, off int)) {
-	src := p.Doc.Source
+// its offset in src, the page's source (markdown.Document.Markdown).
+// Pages whose source was dropped have none.
+func prose(p *site.Page, src []byte, f func(text []byte, off int)) {
 	for _, sp := range p.Doc.Prose {
 		if int(sp.End) <= len(src) {
 			f(src[sp.Start:sp.End], int(sp.Start))
@@ -170,7 +170,7 @@ func placeholder(s *site.Site, r *Rule, out *diag.List) {
 				out.Add(pos, r.Severity, r.ID, "%s %q is template text; fill it in", key, v)
 			}
 		}
-		prose(p, func(text []byte, off int) {
+		prose(p, p.Doc.Markdown(), func(text []byte, off int) {
 			for _, m := range placeholders(text) {
 				out.Add(srcPos(p, off+m[0]), r.Severity, r.ID, "%q is a placeholder left from a template; fill it in or remove it", clip(string(text[m[0]:m[1]]), 60))
 			}
@@ -226,7 +226,7 @@ func emptySection(s *site.Site, r *Rule, out *diag.List) {
 // holdsComment reports whether the lines of p's file after line from and
 // before line to (0: to the end) hold an HTML comment.
 func holdsComment(p *site.Page, from, to int) bool {
-	src := p.Doc.Source
+	src := p.Doc.Markdown()
 	line, start, end := p.Doc.FirstLine, -1, len(src)
 	for i := 0; i <= len(src); i++ {
 		if i < len(src) && src[i] != '\n' {
@@ -788,14 +788,15 @@ func blamelessLanguage(s *site.Site, r *Rule, out *diag.List) {
 			continue
 		}
 		var people map[string]bool // read when a modal phrase is found
-		prose(p, func(text []byte, off int) {
+		src := p.Doc.Markdown()
+		prose(p, src, func(text []byte, off int) {
 			for _, m := range find(text) {
 				phrase := strings.Join(strings.Fields(string(text[m[0]:m[1]])), " ")
 				if isModal(phrase) {
 					if people == nil {
 						people = peopleOf(p)
 					}
-					if !blamesPerson(p.Doc.Source, off+m[0], off+m[1], hasVerb(phrase), people) {
+					if !blamesPerson(src, off+m[0], off+m[1], hasVerb(phrase), people) {
 						continue
 					}
 				}
@@ -1043,7 +1044,7 @@ func publicPages(link, host, ip, email *Rule) func(s *site.Site, r *Rule, out *d
 				})
 			}
 			seen := map[int]bool{}
-			lk.find(p.Doc.Source, true, func(r *Rule, off int, value string) {
+			lk.find(p.Doc.Markdown(), true, func(r *Rule, off int, value string) {
 				if seen[off] {
 					return
 				}

@@ -147,7 +147,9 @@ func (l *Link) Target() string {
 
 // Document is a parsed Markdown file.
 type Document struct {
-	// Source is the Markdown; nil after Release.
+	// Source is the Markdown. A document parsed by an Engine that spills
+	// (Options.Spill) lets it go at Release, into the file: Markdown
+	// gives it either way.
 	Source []byte
 	// FirstLine is the file line Source starts on.
 	FirstLine int
@@ -204,6 +206,10 @@ type Document struct {
 	store   *spill.Store
 	spilled spill.Ref
 	htmlLen int32
+	// spillTo is the engine's Store, to which Release spills Source, and
+	// source where it is then.
+	spillTo *spill.Store
+	source  spill.Ref
 	// sum is the hash of html once taken (htmlSum), read and written
 	// atomically; linksSum likewise the hash of how the links and
 	// references are resolved (Fingerprint), 0 once any changes.
@@ -242,7 +248,7 @@ type ParseOptions struct {
 // Parse parses src, whose first byte is on line firstLine of its file, and
 // renders it. The result keeps its syntax tree until Release.
 func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
-	doc := &Document{Source: src, FirstLine: firstLine, IDs: map[string]bool{}, unsafe: e.unsafe}
+	doc := &Document{Source: src, FirstLine: firstLine, IDs: map[string]bool{}, unsafe: e.unsafe, spillTo: e.spill}
 	doc.Root = e.md.Parser().Parse(text.NewReader(src))
 	if h := takeTitle(doc.Root, src, opts.Title); h != nil {
 		if v, ok := h.AttributeString("id"); ok {
@@ -288,12 +294,33 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Release drops the syntax tree: what the document says about itself,
-// its HTML, its source and the positions of its lines stay. A site
+// its HTML, its source and the positions of its lines stay (the source in
+// the engine's Store when it spills: Markdown reads it back). A site
 // releases every document once read, so that its memory does not grow
 // with every page's tree.
 func (d *Document) Release() {
 	d.Pos(0) // index the lines while the source is here
 	d.Root = nil
+	if d.spillTo != nil && len(d.Source) > 0 && len(d.Source) <= spill.MaxLen {
+		if ref, err := d.spillTo.Put(d.Source); err == nil {
+			d.Source, d.source = nil, ref
+		}
+	}
+}
+
+// Markdown returns the document's Markdown source: Source, or read back
+// from the file Release spilled it to; nil once dropped (DropSource), or
+// should the file fail to give it back (it cannot, while the process
+// holds it open).
+func (d *Document) Markdown() []byte {
+	if d.Source != nil || d.source.Len == 0 {
+		return d.Source
+	}
+	b, err := d.spillTo.Get(nil, d.source)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 // ResetLinks forgets how the document's links and references were
@@ -312,7 +339,7 @@ func (d *Document) ResetLinks() {
 // DropSource drops the Markdown source once no check needs its prose.
 func (d *Document) DropSource() {
 	d.Pos(0)
-	d.Source = nil
+	d.Source, d.source = nil, spill.Ref{}
 	d.Prose = nil
 	d.Code = nil
 }

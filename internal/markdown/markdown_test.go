@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"hash/maphash"
@@ -204,6 +205,25 @@ func TestSpilledHTML(t *testing.T) {
 	}
 	if got, sum := render(spilled, d); got != want || sum != wantSum {
 		t.Errorf("spilled: %q, sum %x\nwant %q, sum %x", got, sum, want, wantSum)
+	}
+	// Release lets the source go into the file too, positions kept.
+	line, col := d.Pos(bytes.Index(src, []byte("func main")))
+	d.Release()
+	if d.Source != nil || string(d.Markdown()) != string(src) {
+		t.Errorf("after Release: Source %d bytes, Markdown %q", len(d.Source), d.Markdown())
+	}
+	if l, c := d.Pos(bytes.Index(src, []byte("func main"))); l != line || c != col || line != 6 {
+		t.Errorf("after Release a position is %d:%d, was %d:%d (want line 6)", l, c, line, col)
+	}
+	d.DropSource()
+	if d.Markdown() != nil {
+		t.Error("a dropped source is read back")
+	}
+	if p := plain.Parse(src, 1, ParseOptions{}); true {
+		p.Release()
+		if string(p.Markdown()) != string(src) || p.Source == nil {
+			t.Error("a document of an engine that does not spill lets its source go")
+		}
 	}
 	store.Close()
 	d = spilled.Parse(src, 1, ParseOptions{})
