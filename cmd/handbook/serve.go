@@ -101,7 +101,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 	// The preview's heap may grow to a budget before it is collected,
 	// rather than to twice what is live: it holds about the budget, and
 	// loading the site again after an edit collects less often.
-	defer memlimit.Floor(memlimit.ServeBudget)()
+	defer memlimit.Floor(memlimit.ServeBudget, memlimit.Budget)()
 	var handler http.Handler
 	srv := serve.New(serve.Options{BasePath: cfg.BasePath(), Log: c.g.stderr})
 	handler = srv

@@ -84,7 +84,7 @@ func TestFloorFollowsLiveHeapBothWays(t *testing.T) {
 	defer debug.SetGCPercent(beforeGC)
 	const budget = 64 << 20
 	gogc := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
-	stop := Floor(budget)
+	stop := Floor(budget, 0)
 	if got := gogc(); got != maxPercent {
 		t.Errorf("GOGC %d at the start, want %d", got, maxPercent)
 	}
@@ -124,7 +124,7 @@ func TestWhole(t *testing.T) {
 	beforeGC := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(beforeGC)
 	gogc := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
-	stop := Floor(64 << 20)
+	stop := Floor(64<<20, 0)
 	defer stop()
 	if got := gogc(); got != maxPercent {
 		t.Fatalf("GOGC %d at the start, want %d", got, maxPercent)
@@ -187,7 +187,7 @@ func TestFloorLeavesGOGC(t *testing.T) {
 	t.Setenv("GOGC", "50")
 	beforeGC := debug.SetGCPercent(50)
 	defer debug.SetGCPercent(beforeGC)
-	stop := Floor(64 << 20)
+	stop := Floor(64<<20, 0)
 	if got := debug.SetGCPercent(50); got != 50 {
 		t.Errorf("GOGC %d with GOGC=50 set, want 50", got)
 	}
@@ -256,4 +256,49 @@ func TestSettleReleasesABigHeap(t *testing.T) {
 			t.Errorf("live heap past %d bytes: %d MB handed back, want handed back %v", c.above, (released()-before)>>20, c.release)
 		}
 	}
+}
+
+// TestFloorLimit: Floor sets the limit it is given, raises it to
+// Headroom times the live heap when that passes it, puts the one before
+// back on stop, and sets none when given none or when GOMEMLIMIT is set.
+func TestFloorLimit(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
+	beforeGC := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(beforeGC)
+	before := debug.SetMemoryLimit(-1)
+	const limit = 64 << 20
+	stop := Floor(1<<30, limit)
+	if got := debug.SetMemoryLimit(-1); got != limit {
+		t.Errorf("limit %d at the start, want %d", got, limit)
+	}
+	live := make([][]byte, 0, 200)
+	for range 200 {
+		live = append(live, make([]byte, 1<<20)) // 200 MB live, past the limit
+	}
+	runtime.GC()
+	want := int64(float64(200<<20) * Headroom)
+	deadline := time.Now().Add(5 * time.Second)
+	for debug.SetMemoryLimit(-1) < want && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := debug.SetMemoryLimit(-1); got < want {
+		t.Errorf("limit %d with 200 MB live: below %.1f times the live heap", got, Headroom)
+	}
+	runtime.KeepAlive(live)
+	stop()
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("limit %d after stop, want %d as before", got, before)
+	}
+	stop = Floor(1<<30, 0)
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("limit %d when Floor is given none, want %d as before", got, before)
+	}
+	stop()
+	t.Setenv("GOMEMLIMIT", "5GiB")
+	stop = Floor(1<<30, limit)
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("limit %d with GOMEMLIMIT set, want %d", got, before)
+	}
+	stop()
 }
