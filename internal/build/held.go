@@ -98,6 +98,17 @@ func (k *packer) rotate() {
 	k.old, k.cur = k.cur, &spilled{store: store, at: map[spillKey]spill.Ref{}}
 }
 
+// close closes the packer's files: the pages held in them read no more.
+func (k *packer) close() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, f := range []*spilled{k.cur, k.old} {
+		if f != nil {
+			f.store.Close()
+		}
+	}
+}
+
 // isPacked reports whether the file at site path p is held packed: the
 // pages, and the sitemap and feeds, which grow with the site (the
 // sitemap of 100,000 pages is 9 MB, and was held in the 16 MB it was

@@ -115,3 +115,28 @@ func TestLiveSpillsPages(t *testing.T) {
 		t.Errorf("a page of a file let go two builds ago unpacks: %.80q", got)
 	}
 }
+
+// TestLiveClose checks that Close lets the Live's files go: its results
+// read no more, and a Live closed twice does not panic.
+func TestLiveClose(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "content", "index.md"), []byte("---\ntitle: Home\n---\nHello.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	live := NewLive(Options{Site: site.DefaultConfig(dir)})
+	res, err := live.Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := res.File("/index.html"); !ok {
+		t.Fatal("the home page does not read")
+	}
+	live.Close()
+	live.Close()
+	if b, ok := res.File("/index.html"); ok {
+		t.Errorf("the home page reads after Close: %.60q", b)
+	}
+}

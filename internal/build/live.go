@@ -168,6 +168,19 @@ func NewLive(opts Options) *Live {
 	return &Live{opts: opts, memo: site.NewMemo(), fpc: render.NewFingerprintCache(), lint: lint.NewCache(), pk: &packer{}}
 }
 
+// Close closes the temporary files the Live holds its pages in (which
+// the collector would close once nothing refers to them, and which are
+// gone from their folder already where the system allows it): the Live
+// and its results read no more after it. For when the preview stops.
+func (l *Live) Close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pk.close()
+	if l.docs != nil {
+		l.docs.Close()
+	}
+}
+
 // Build builds the whole site, parsing only the files that changed since
 // the last build of this Live. The error is for a site that cannot be
 // built at all (an unreadable root, a layout that does not execute); the

@@ -189,6 +189,9 @@ func (l *Loop) Run(ctx context.Context) {
 		case r := <-searchDone:
 			l.searched(r)
 		case <-ctx.Done():
+			if l.live != nil {
+				l.live.Close() // its temporary files go now, on every system
+			}
 			return
 		case err, ok := <-werrs:
 			if ok {
