@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -138,5 +139,43 @@ func TestLiveClose(t *testing.T) {
 	live.Close()
 	if b, ok := res.File("/index.html"); ok {
 		t.Errorf("the home page reads after Close: %.60q", b)
+	}
+}
+
+// TestLiveWithoutTemporaryFiles checks that a Live that cannot make its
+// files (TMPDIR names no folder) holds its pages and their HTML and
+// Markdown in memory, and reads them back the same.
+func TestLiveWithoutTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "content", "index.md"), []byte("---\ntitle: Home\n---\nHello, *world*.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("os.TempDir reads TMP there")
+	}
+	t.Setenv("TMPDIR", filepath.Join(dir, "no such folder"))
+	live := NewLive(Options{Site: site.DefaultConfig(dir)})
+	defer live.Close()
+	res, err := live.Build(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live.pk.spilling || live.docs != nil {
+		t.Fatal("the Live spills into a folder that does not exist")
+	}
+	b, ok := res.File("/index.html")
+	if !ok || !bytes.Contains(b, []byte("Hello, <em>world</em>.")) {
+		t.Errorf("the home page reads %.80q, %v", b, ok)
+	}
+	if held := res.Files["/index.html"]; held[len(held)-1] != heldPlain && held[len(held)-1] != heldShared {
+		t.Errorf("the home page is held as kind %d: not packed in memory", held[len(held)-1])
+	}
+	for _, p := range live.s.Pages {
+		if p.Doc.Spilled() || p.Doc.Source == nil {
+			t.Errorf("%s: spilled %v, Markdown held %v", p.Source, p.Doc.Spilled(), p.Doc.Source != nil)
+		}
 	}
 }
