@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/handbook-dev/handbook/internal/pack"
 	"github.com/handbook-dev/handbook/internal/render"
@@ -42,7 +43,7 @@ type packer struct {
 	// spilling is set once rotate opened a file; mu guards cur and old,
 	// where each packed page is, by key, in the file of the last whole
 	// build (cur) and the one before (old).
-	spilling bool
+	spilling atomic.Bool
 	seeds    [2]maphash.Seed
 	mu       sync.RWMutex
 	cur, old *spilled
@@ -88,9 +89,9 @@ func (k *packer) rotate() {
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if !k.spilling {
+	if !k.spilling.Load() {
 		k.seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
-		k.spilling = true
+		k.spilling.Store(true)
 	}
 	if k.old != nil {
 		k.old.store.Close()
@@ -128,7 +129,7 @@ func (k *packer) hold(p string, b []byte, sb *render.Sidebars) []byte {
 	k.once.Do(func() { k.dict = pack.NewDict(b) })
 	url, isShared := render.SharedURL(b)
 	isShared = isShared && sb != nil
-	if k.spilling {
+	if k.spilling.Load() {
 		if key, ok := k.spill(k.dict.Pack(b)); ok {
 			if isShared {
 				return append(key[:], sharedTailOf(sb.Sum(url), heldSharedSpilled)...)

@@ -47,7 +47,7 @@ func TestLiveSpillsPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !live.pk.spilling || live.docs == nil {
+	if !live.pk.spilling.Load() || live.docs == nil {
 		t.Fatal("the Live holds its pages in memory: no file could be made")
 	}
 	pages := 0
@@ -163,7 +163,7 @@ func TestLiveWithoutTemporaryFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if live.pk.spilling || live.docs != nil {
+	if live.pk.spilling.Load() || live.docs != nil {
 		t.Fatal("the Live spills into a folder that does not exist")
 	}
 	b, ok := res.File("/index.html")
