@@ -25,16 +25,7 @@ import (
 // and when a whole build closes the file of the result just served.
 func TestLiveSpillsPages(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, body string) string { return writePage(t, dir, name, body) }
 	for i := range 8 {
 		write(fmt.Sprintf("runbooks/api/step-%d.md", i), fmt.Sprintf("---\ntitle: Step %d\nowner: team-api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRun step %d.\n\n```sh\nkubectl rollout restart deploy/api-%d\n```\n", i, i, i))
 	}
@@ -121,12 +112,7 @@ func TestLiveSpillsPages(t *testing.T) {
 // read no more, and a Live closed twice does not panic.
 func TestLiveClose(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "content", "index.md"), []byte("---\ntitle: Home\n---\nHello.\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writePage(t, dir, "content/index.md", "---\ntitle: Home\n---\nHello.\n")
 	live := NewLive(Options{Site: site.DefaultConfig(dir)})
 	res, err := live.Build(context.Background())
 	if err != nil {
@@ -147,12 +133,7 @@ func TestLiveClose(t *testing.T) {
 // Markdown in memory, and reads them back the same.
 func TestLiveWithoutTemporaryFiles(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "content"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "content", "index.md"), []byte("---\ntitle: Home\n---\nHello, *world*.\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writePage(t, dir, "content/index.md", "---\ntitle: Home\n---\nHello, *world*.\n")
 	if runtime.GOOS == "windows" {
 		t.Skip("os.TempDir reads TMP there")
 	}
@@ -178,4 +159,18 @@ func TestLiveWithoutTemporaryFiles(t *testing.T) {
 			t.Errorf("%s: spilled %v, Markdown held %v", p.Source, p.Doc.Spilled(), p.Doc.Source != nil)
 		}
 	}
+}
+
+// writePage writes body to the file at name (slash-separated) under dir,
+// making its folders, and returns its path.
+func writePage(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

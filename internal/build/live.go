@@ -163,7 +163,8 @@ func (r *LiveResult) Unpacked() map[string][]byte {
 
 // NewLive returns a Live for opts; nothing is built yet. Only opts.Site,
 // opts.Theme and opts.Progress are used: a Live runs every stage, and
-// writes nothing.
+// writes nothing into the site's folders (what it reads seldom, it holds
+// in temporary files: see Close).
 func NewLive(opts Options) *Live {
 	return &Live{opts: opts, memo: site.NewMemo(), fpc: render.NewFingerprintCache(), lint: lint.NewCache(), pk: &packer{}}
 }

@@ -19,19 +19,7 @@ func TestStartFollowsLiveHeap(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != budget {
 		t.Errorf("limit %d at the start, want the budget %d", got, budget)
 	}
-	live := make([][]byte, 0, 200)
-	for range 200 {
-		live = append(live, make([]byte, 1<<20)) // 200 MB live, past the budget
-	}
-	runtime.GC()
-	deadline := time.Now().Add(5 * time.Second)
-	for debug.SetMemoryLimit(-1) < int64(float64(200<<20)*Headroom) && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := debug.SetMemoryLimit(-1); got < int64(float64(200<<20)*Headroom) {
-		t.Errorf("limit %d with 200 MB live: below %.1f times the live heap", got, Headroom)
-	}
-	runtime.KeepAlive(live)
+	limitFollows200MB(t)
 	stop()
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("limit %d after stop, want %d as before", got, before)
@@ -272,20 +260,7 @@ func TestFloorLimit(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != limit {
 		t.Errorf("limit %d at the start, want %d", got, limit)
 	}
-	live := make([][]byte, 0, 200)
-	for range 200 {
-		live = append(live, make([]byte, 1<<20)) // 200 MB live, past the limit
-	}
-	runtime.GC()
-	want := int64(float64(200<<20) * Headroom)
-	deadline := time.Now().Add(5 * time.Second)
-	for debug.SetMemoryLimit(-1) < want && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := debug.SetMemoryLimit(-1); got < want {
-		t.Errorf("limit %d with 200 MB live: below %.1f times the live heap", got, Headroom)
-	}
-	runtime.KeepAlive(live)
+	limitFollows200MB(t)
 	stop()
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("limit %d after stop, want %d as before", got, before)
@@ -301,4 +276,24 @@ func TestFloorLimit(t *testing.T) {
 		t.Errorf("limit %d with GOMEMLIMIT set, want %d", got, before)
 	}
 	stop()
+}
+
+// limitFollows200MB holds 200 MB live, past the limit the test set, and
+// fails unless the limit rises to Headroom times it within 5 s.
+func limitFollows200MB(t *testing.T) {
+	t.Helper()
+	live := make([][]byte, 0, 200)
+	for range 200 {
+		live = append(live, make([]byte, 1<<20))
+	}
+	runtime.GC()
+	want := int64(float64(200<<20) * Headroom)
+	deadline := time.Now().Add(5 * time.Second)
+	for debug.SetMemoryLimit(-1) < want && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := debug.SetMemoryLimit(-1); got < want {
+		t.Errorf("limit %d with 200 MB live: below %.1f times the live heap", got, Headroom)
+	}
+	runtime.KeepAlive(live)
 }
