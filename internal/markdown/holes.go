@@ -70,11 +70,11 @@ func (d *Document) fill(w io.Writer) error {
 	if d.released {
 		return errReleased
 	}
-	if d.html == nil && d.store == nil {
+	if d.html == nil && !d.Spilled() {
 		return nil // parsed without HTML, or a document made empty
 	}
 	packed := d.html
-	if d.store != nil {
+	if d.Spilled() {
 		pbuf := htmlBuffers.Get().(*[]byte)
 		var err error
 		packed, err = d.packedHTML((*pbuf)[:0])

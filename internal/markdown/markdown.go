@@ -201,14 +201,12 @@ type Document struct {
 	unsafe bool
 	// released is set by ReleaseHTML: the HTML is gone.
 	released bool
-	// spilled is where html is in store, when the engine spills (then
-	// html is nil); htmlLen is its length unpacked.
-	store   *spill.Store
+	// spillTo is the engine's Store, when it spills. spilled is where
+	// html is in it (then html is nil), htmlLen its length unpacked;
+	// source is where Source is once Release spilled it.
+	spillTo *spill.Store
 	spilled spill.Ref
 	htmlLen int32
-	// spillTo is the engine's Store, to which Release spills Source, and
-	// source where it is then.
-	spillTo *spill.Store
 	source  spill.Ref
 	// sum is the hash of html once taken (htmlSum), read and written
 	// atomically; linksSum likewise the hash of how the links and
@@ -281,7 +279,7 @@ func (e *Engine) Parse(src []byte, firstLine int, opts ParseOptions) *Document {
 	}
 	doc.html = pack.Pack(w.buf.Bytes()) // a copy of its own: kept for the whole build
 	if e.spill != nil {
-		doc.spill(e.spill, w.buf.Len())
+		doc.spill(w.buf.Len())
 	}
 	w.buf.Reset()
 	buffers.Put(w.buf)
@@ -355,34 +353,35 @@ func (e *Engine) Render(w io.Writer, doc *Document) error {
 // is 650 MB. Rendering the document afterwards is an error.
 func (d *Document) ReleaseHTML() {
 	d.html, d.holes, d.released = nil, nil, true
-	d.store, d.spilled = nil, spill.Ref{}
+	d.spilled = spill.Ref{}
 }
 
-// spill moves the document's packed HTML, of n bytes unpacked, to store,
-// its sum taken first; it stays in memory if the store fails to take it.
-func (d *Document) spill(store *spill.Store, n int) {
+// spill moves the document's packed HTML, of n bytes unpacked, to the
+// engine's Store, its sum taken first; it stays in memory if the Store
+// fails to take it.
+func (d *Document) spill(n int) {
 	d.htmlSum()
 	if n > spill.MaxLen {
 		return
 	}
-	ref, err := store.Put(d.html)
+	ref, err := d.spillTo.Put(d.html)
 	if err != nil {
 		return
 	}
-	d.store, d.spilled, d.htmlLen, d.html = store, ref, int32(n), nil
+	d.spilled, d.htmlLen, d.html = ref, int32(n), nil
 }
 
 // Spilled reports whether the document's HTML is held in a file
 // (Options.Spill) rather than in memory.
-func (d *Document) Spilled() bool { return d.store != nil }
+func (d *Document) Spilled() bool { return d.spilled.Len > 0 }
 
 // packedHTML returns the document's packed HTML: held, or read into buf
 // from its store.
 func (d *Document) packedHTML(buf []byte) ([]byte, error) {
-	if d.store == nil {
+	if !d.Spilled() {
 		return d.html, nil
 	}
-	return d.store.Get(buf, d.spilled)
+	return d.spillTo.Get(buf, d.spilled)
 }
 
 // HTML renders the document to a byte slice.
@@ -405,7 +404,7 @@ func (e *Engine) HTMLString(doc *Document) (string, error) {
 // htmlSize is about the length of the document's HTML once its holes are
 // filled.
 func (d *Document) htmlSize() int {
-	if d.store != nil {
+	if d.Spilled() {
 		return int(d.htmlLen) + 64*len(d.holes)
 	}
 	return pack.Len(d.html) + 64*len(d.holes)
