@@ -77,14 +77,22 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest func() []by
 	if p.index != nil {
 		progress.Phase("writing the search index", 0)
 	}
+	// The manifest is made once the pages are written, when their HTML
+	// and sources are gone (made before, it was 100 MB more at the peak
+	// of a 100,000-page build), beside the search index's last files:
+	// after them, it was 1.2–1.6 s on one core at the end of a
+	// 100,000-page build.
+	made := make(chan []byte, 1)
+	if err == nil {
+		go func() { made <- manifest() }()
+	} else {
+		made <- nil
+	}
 	if ierr := <-indexDone; err == nil {
 		err = ierr
 	}
-	if err == nil {
-		// Made once the pages are written, when their HTML and sources
-		// are gone: made before, it was 100 MB more at the peak of a
-		// 100,000-page build.
-		err = w.write(manifestPath, manifest())
+	if data := <-made; err == nil {
+		err = w.write(manifestPath, data)
 	}
 	if werr := w.close(); err == nil {
 		err = werr

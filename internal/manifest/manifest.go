@@ -322,14 +322,14 @@ func (m *Manifest) sort() {
 func (m *Manifest) Write(w io.Writer) error {
 	c := *m
 	c.sort()
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	// The encoder writes the whole manifest in one Write, once it is
+	// encoded: nothing is written of one that fails.
+	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(&c); err != nil {
 		return fmt.Errorf("manifest: %w", err)
 	}
-	_, err := w.Write(b.Bytes())
-	return err
+	return nil
 }
 
 // Bytes is the manifest as Write writes it.
