@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -93,8 +95,12 @@ func checkPerMonth(t *testing.T, opts Options, sev []string, incidents []Inciden
 	if n := count(es, "g", "month"); n != wantMonths {
 		t.Errorf("%d month groups, want %d", n, wantMonths)
 	}
-	if n := count(es, "a", "hb-incident"); n != dated {
-		t.Errorf("%d incident links, want %d", n, dated)
+	// Each incident is a linked segment of its own; or, when one would be
+	// under minSegment high, each month's incidents of one severity are
+	// one segment, unlinked, with their count.
+	several := count(es, "g", "several") > 0
+	if n := count(es, "a", "hb-incident"); n != dated && !several || several && n != 0 {
+		t.Errorf("%d incident links, want %d (or none, %v)", n, dated, several)
 	}
 	// Segments of a month, bottom up, never go from a less severe to a
 	// more severe one, and each month's bar is as tall as its count.
@@ -117,28 +123,63 @@ func checkPerMonth(t *testing.T, opts Options, sev []string, incidents []Inciden
 			bars[len(bars)-1] = append(bars[len(bars)-1], e)
 		}
 	}
+	// How many incidents each segment is, in order: one each, or the
+	// count its title gives.
+	var counts []int
+	if several {
+		for _, m := range regexp.MustCompile(`<g class="several"><title>[A-Z][a-z]{2} \d{4} · (\d+) `).FindAllSubmatch(svg, -1) {
+			n, _ := strconv.Atoi(string(m[1]))
+			counts = append(counts, n)
+		}
+	}
+	// One incident's height, from the segment of the most (the least
+	// rounded).
 	var unit float64
+	most := 0
+	of := func(seg int) int {
+		if !several {
+			return 1
+		}
+		if seg >= len(counts) {
+			t.Fatalf("more segments than counts in their titles")
+		}
+		return counts[seg]
+	}
+	seg := 0
+	for _, segs := range bars {
+		for _, s := range segs {
+			if n := of(seg); n > most {
+				most, unit = n, attrF(t, s, "height")/float64(n)
+			}
+			seg++
+		}
+	}
+	seg = 0
 	for k, segs := range bars {
-		if len(segs) != months[first+k] {
-			t.Errorf("month %d has %d segments, want %d", k, len(segs), months[first+k])
+		total := 0
+		for j := range segs {
+			n := of(seg)
+			seg++
+			total += n
+			if h := attrF(t, segs[j], "height"); math.Abs(h-unit*float64(n)) > 0.11 {
+				t.Errorf("month %d: a segment of %d incidents is %v high, want %v", k, n, h, unit*float64(n))
+			}
+		}
+		if total != months[first+k] {
+			t.Errorf("month %d has segments for %d incidents, want %d", k, total, months[first+k])
 		}
 		for j := 1; j < len(segs); j++ {
 			if attrF(t, segs[j], "y") >= attrF(t, segs[j-1], "y") {
 				t.Errorf("month %d: segment %d is not above segment %d", k, j, j-1)
 			}
-			if sevIndex(segs[j].attr["class"]) < sevIndex(segs[j-1].attr["class"]) {
-				t.Errorf("month %d: a more severe segment is above a less severe one", k)
+			a, b := sevIndex(segs[j-1].attr["class"]), sevIndex(segs[j].attr["class"])
+			if b < a || several && b == a {
+				t.Errorf("month %d: segment %d (s%d) above segment %d (s%d)", k, j, b, j-1, a)
 			}
 		}
-		for _, s := range segs {
-			h := attrF(t, s, "height")
-			if unit == 0 {
-				unit = h
-			}
-			if math.Abs(h-unit) > 0.11 {
-				t.Errorf("segment heights %v and %v differ", h, unit)
-			}
-		}
+	}
+	if several && unit >= minSegment || !several && unit < minSegment && dated > 0 {
+		t.Errorf("an incident is %v high, and its segments are drawn by severity: %v", unit, several)
 	}
 	return es
 }
@@ -179,7 +220,7 @@ func TestIncidentsPerMonth(t *testing.T) {
 }
 
 func TestIncidentsPerMonthSizes(t *testing.T) {
-	for _, c := range []struct{ n, months int }{{1, 1}, {40, 12}, {300, 72}, {1000, 240}} {
+	for _, c := range []struct{ n, months int }{{1, 1}, {40, 12}, {300, 72}, {1000, 240}, {15000, 36}} {
 		t.Run(fmt.Sprint(c.n), func(t *testing.T) {
 			es := checkPerMonth(t, Options{ID: "many"}, sampleSeverities, manyIncidents(c.n, c.months))
 			// Axis labels in a row are at least 30px apart.
@@ -204,6 +245,12 @@ func TestIncidentsPerMonthSizes(t *testing.T) {
 	}
 	checkPerMonth(t, Options{ID: "none"}, sampleSeverities, nil)
 	checkPerMonth(t, Options{ID: "nosev"}, nil, sampleIncidents())
+	// The picture grows with the months and severities, not the
+	// incidents, once an incident is under minSegment high.
+	few, many := IncidentsPerMonth(Options{}, sampleSeverities, manyIncidents(3000, 36)), IncidentsPerMonth(Options{}, sampleSeverities, manyIncidents(30000, 36))
+	if len(many) > len(few)+len(few)/10 || len(many) > 64<<10 {
+		t.Errorf("3,000 incidents in 36 months draw %d bytes, 30,000 %d", len(few), len(many))
+	}
 }
 
 func TestIncidentTimes(t *testing.T) {

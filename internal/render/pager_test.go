@@ -82,6 +82,9 @@ func pagedSite(t *testing.T) map[string]string {
 	for i := range PageSize + 1 {
 		add(fmt.Sprintf("content/adr/%04d-decision.md", i+1), fmt.Sprintf("---\ntitle: Decision %04d\nstatus: accepted\ndate: 2026-01-%02d\n---\n## Context\n\nWhy.\n", i+1, i%28+1))
 	}
+	for i := range PageSize + 3 {
+		add(fmt.Sprintf("content/evaluations/tool-%03d.md", i), fmt.Sprintf("---\ntitle: Tool %03d\nring: trial\nquadrant: tools\ndate: %s\n---\nWhy.\n", i, evaluated(i)))
+	}
 	for i := range PageSize + 5 {
 		add(fmt.Sprintf("content/notes/note-%03d.md", i), fmt.Sprintf("---\ntitle: Note %03d\n---\nA note.\n", i))
 	}
@@ -90,6 +93,15 @@ func pagedSite(t *testing.T) map[string]string {
 	}
 	out, _ := renderArchive(t, a, func(c *site.Config) { c.BaseURL = "https://example.com/hb/" })
 	return out
+}
+
+// evaluated is the date of the pagedSite's tool i: in 2024 for three of
+// them, in 2025 for the others.
+func evaluated(i int) string {
+	if i == 7 || i == 50 || i == 120 {
+		return fmt.Sprintf("2024-06-%02d", i%28+1)
+	}
+	return fmt.Sprintf("2025-%02d-01", i%12+1)
 }
 
 var (
@@ -112,6 +124,7 @@ func TestPagination(t *testing.T) {
 		{"/tags/ops/", []int{200, 200, 50}},
 		{"/runbooks/", []int{200, 200, 50}},
 		{"/adr/", []int{200, 1}},
+		{"/evaluations/", []int{200, 3}},
 		{"/postmortems/", []int{200, 7}},
 		{"/owners/sre/", []int{200, 200, 50}},
 		{"/services/svc-b/", []int{200, 50}},
@@ -185,9 +198,33 @@ func TestPagination(t *testing.T) {
 		}
 	}
 
-	// The ADR graph is drawn once, of every decision, on the first page.
-	if k := strings.Count(out["/adr/index.html"], `<figure class="picture adr-graph">`); k != 1 {
+	// The ADR graph is drawn once, on the first page, of the PageSize
+	// decisions made last: the first decision, of the earliest date, is
+	// left out, and the caption says so. The radar, likewise, draws the
+	// PageSize evaluations made last.
+	adrs := out["/adr/index.html"]
+	if k := strings.Count(adrs, `<figure class="picture adr-graph">`); k != 1 {
 		t.Errorf("the ADR log's first page has %d graphs, want 1", k)
+	}
+	graph := adrs[strings.Index(adrs, `<figure class="picture adr-graph">`):]
+	graph = graph[:strings.Index(graph, "</figure>")]
+	if k := strings.Count(graph, `class="hb-node `); k != PageSize || strings.Contains(graph, `/adr/0001-decision/`) || !strings.Contains(graph, `/adr/0201-decision/`) {
+		t.Errorf("the ADR graph draws %d decisions, want the %d made last", k, PageSize)
+	}
+	if s := fmt.Sprintf("The %d decisions made last, of %d, by date and status", PageSize, PageSize+1); !strings.Contains(graph, s) {
+		t.Errorf("the ADR graph's caption does not say %q", s)
+	}
+	radar := out["/evaluations/index.html"]
+	radar = radar[strings.Index(radar, `<figure class="picture radar">`):]
+	radar = radar[:strings.Index(radar, "</figure>")]
+	// Tools 007, 050 and 120 are of 2024, before the others.
+	for _, left := range []string{"007", "050", "120"} {
+		if strings.Contains(radar, "/evaluations/tool-"+left+"/") {
+			t.Errorf("the radar draws tool %s, evaluated first", left)
+		}
+	}
+	if s := fmt.Sprintf("The tech radar of the %d evaluations made last, of %d", PageSize, PageSize+3); !strings.Contains(radar, s) || !strings.Contains(radar, "/evaluations/tool-045/") {
+		t.Errorf("the radar's caption does not say %q, or it leaves out tool 045", s)
 	}
 	if strings.Contains(out["/adr/page/2/index.html"], "<figure") {
 		t.Errorf("the ADR log's second page has a figure")

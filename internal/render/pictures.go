@@ -15,7 +15,8 @@ import (
 // to the newest evaluation, to be marked new on the radar.
 const newWindow = 183 * 24 * time.Hour
 
-// radar draws the tech radar of the evaluations.
+// radar draws the tech radar of the evaluations: of more than PageSize,
+// the PageSize evaluated last (see mostRecent).
 func (r *Renderer) radar(evals []*site.Page) []Figure {
 	if len(evals) == 0 {
 		return nil
@@ -27,9 +28,12 @@ func (r *Renderer) radar(evals []*site.Page) []Figure {
 			newest = p.Date
 		}
 	}
+	// The quadrants and rings are of every evaluation, drawn or not.
 	frame := r.Site.Radar(evals)
-	blips := make([]chart.Blip, 0, len(evals))
-	for i, p := range evals {
+	drawn := mostRecent(evals, PageSize)
+	blips := make([]chart.Blip, 0, len(drawn))
+	for _, i := range drawn {
+		p := evals[i]
 		e := p.Evaluation
 		b := chart.Blip{Title: p.Title, Href: p.Href, Quadrant: frame.Quadrant[i], Ring: frame.Ring[i]}
 		if prev := previousRing(e); prev != "" {
@@ -47,6 +51,9 @@ func (r *Renderer) radar(evals []*site.Page) []Figure {
 	}
 	svg, skipped := chart.Radar(chart.RadarOptions{ID: "radar", Title: "Tech radar", Quadrants: frame.Quadrants, Rings: frame.Rings}, blips)
 	caption := "The tech radar: each evaluation in its quadrant and ring, numbered as in the legend. The table below lists the same evaluations."
+	if len(drawn) < len(evals) {
+		caption = fmt.Sprintf("The tech radar of the %d evaluations made last, of %d: each in its quadrant and ring, numbered as in the legend. The table below lists every evaluation.", len(drawn), len(evals))
+	}
 	if skipped > 0 {
 		caption += " Evaluations without a ring or quadrant are not drawn."
 	}
@@ -65,11 +72,14 @@ func previousRing(e *page.Evaluation) string {
 	return last.Ring
 }
 
-// adrGraph draws the ADRs over time with their supersessions.
+// adrGraph draws the ADRs over time with their supersessions: of more
+// than PageSize, the PageSize decided last (see mostRecent).
 func (r *Renderer) adrGraph(adrs []*site.Page) []Figure {
 	if len(adrs) == 0 {
 		return nil
 	}
+	all := len(adrs)
+	adrs = pick(adrs, mostRecent(adrs, PageSize))
 	index := make(map[*site.Page]int, len(adrs))
 	for i, p := range adrs {
 		index[p] = i
@@ -88,7 +98,49 @@ func (r *Renderer) adrGraph(adrs []*site.Page) []Figure {
 		nodes[i] = n
 	}
 	svg := chart.ADRGraph(chart.Options{ID: "adr-graph", Title: "Decisions over time"}, nodes)
-	return []Figure{{Class: "adr-graph", Caption: "Each decision by date and status; an arrow goes from a decision to the one it supersedes. The table below lists the same decisions.", SVG: template.HTML(svg)}}
+	caption := "Each decision by date and status; an arrow goes from a decision to the one it supersedes. The table below lists the same decisions."
+	if len(adrs) < all {
+		caption = fmt.Sprintf("The %d decisions made last, of %d, by date and status; an arrow goes from a decision to the one it supersedes. The table below lists every decision.", len(adrs), all)
+	}
+	return []Figure{{Class: "adr-graph", Caption: caption, SVG: template.HTML(svg)}}
+}
+
+// mostRecent returns the places in ps of the n pages with the latest
+// dates (undated pages count as the oldest; of the same date, those later
+// in ps), in the order of ps: every place when ps has n or fewer. A
+// picture of every page of a long log grows without bound, as a list not
+// cut into pages would: 15,000 decisions drew a graph of 5 MB, 36,000
+// pixels high, on the ADR log's first page, and 5,000 evaluations a radar
+// of 2.3 MB.
+func mostRecent(ps []*site.Page, n int) []int {
+	order := make([]int, len(ps))
+	for i := range order {
+		order[i] = i
+	}
+	if len(ps) <= n {
+		return order
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := ps[b].Date.Compare(ps[a].Date); c != 0 {
+			return c
+		}
+		return b - a
+	})
+	keep := order[:n]
+	slices.Sort(keep)
+	return keep
+}
+
+// pick returns the pages of ps at places.
+func pick(ps []*site.Page, places []int) []*site.Page {
+	if len(places) == len(ps) {
+		return ps
+	}
+	out := make([]*site.Page, len(places))
+	for i, k := range places {
+		out[i] = ps[k]
+	}
+	return out
 }
 
 // incidentCharts draws postmortems per month by severity, and time to
