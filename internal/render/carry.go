@@ -147,8 +147,10 @@ func (f *fingerprinting) carriedFile(sp string, p *site.Page, nav *navTree, pf *
 func (f *fingerprinting) allReadings() []*reading {
 	out := []*reading{f.all, f.figures}
 	for _, rd := range f.readings {
-		if !slices.Contains(out, rd) {
-			out = append(out, rd)
+		for _, r := range []*reading{rd, rd.others} {
+			if !slices.Contains(out, r) {
+				out = append(out, r)
+			}
 		}
 	}
 	return out

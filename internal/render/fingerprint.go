@@ -246,6 +246,13 @@ type reading struct {
 	// cannot read (kindMask).
 	kinds       kindMask
 	faces, deep *pageSums
+	// others is the reading of pages other than a file's own (Data.Page)
+	// in the layout's files: it leaves out too what the layout reads of
+	// the own page only (othersNames); the reading itself when that is
+	// nothing. own remembers the deep sums of pages as their own files'
+	// (ownDeepSum).
+	others *reading
+	own    *pageSums
 }
 
 func newReading(unread map[int]bool, kinds kindMask, ords map[*site.Page]int32) *reading {
@@ -253,7 +260,9 @@ func newReading(unread map[int]bool, kinds kindMask, ords map[*site.Page]int32) 
 	for i := range unread {
 		skip[i] = unread[i]
 	}
-	return &reading{unread: unread, skip: skip, kinds: kinds, faces: newPageSums(ords), deep: newPageSums(ords)}
+	rd := &reading{unread: unread, skip: skip, kinds: kinds, faces: newPageSums(ords), deep: newPageSums(ords), own: newPageSums(ords)}
+	rd.others = rd
+	return rd
 }
 
 // pageSums remembers a sum per page for one Fingerprints call: for the
@@ -312,12 +321,13 @@ func (ps *pageSums) store(p *site.Page, sum uint64) {
 }
 
 // readingsOf returns the reading of each layout of th, layouts that leave
-// out the same fields sharing one.
+// out the same fields sharing one. A layout that reads some names of its
+// file's own page only has, as its reading's others, the reading of the
+// rest (othersNames); its reading's key says both.
 func readingsOf(th *Theme, ords map[*site.Page]int32) map[string]*reading {
 	out := map[string]*reading{}
 	byKey := map[string]*reading{}
-	for name := range th.layouts {
-		names := th.layoutNames(name)
+	keyOf := func(names map[string]bool) string {
 		unread, kinds := unreadBy(names), kindMaskOf(names)
 		var key []byte
 		for i := range 256 {
@@ -326,14 +336,31 @@ func readingsOf(th *Theme, ords map[*site.Page]int32) map[string]*reading {
 			}
 		}
 		key = append(key, 0xff)
-		key = append(key, kinds.key()...)
-		rd := byKey[string(key)]
+		return string(append(key, kinds.key()...))
+	}
+	get := func(key string, names map[string]bool, others *reading) *reading {
+		rd := byKey[key]
 		if rd == nil {
-			rd = newReading(unread, kinds, ords)
-			rd.key = string(key)
-			byKey[string(key)] = rd
+			rd = newReading(unreadBy(names), kindMaskOf(names), ords)
+			rd.key = key
+			if others != nil {
+				rd.others = others
+			}
+			byKey[key] = rd
 		}
-		out[name] = rd
+		return rd
+	}
+	for name := range th.layouts {
+		names := th.layoutNames(name)
+		key := keyOf(names)
+		var others *reading
+		if on := th.othersNames(name); on != nil && !leaveOut["others"] {
+			if ok := keyOf(on); ok != key {
+				others = get(ok, on, nil)
+				key += "\xfe" + ok
+			}
+		}
+		out[name] = get(key, names, others)
 	}
 	return out
 }
@@ -430,7 +457,7 @@ func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree, splic
 		rd = f.all
 	}
 	ws := f.words()
-	walker{f: f, rd: rd, h: &ws}.value(reflect.ValueOf(d).Elem(), modeData)
+	walker{f: f, rd: rd.others, h: &ws, own: d.Page, ownRd: rd}.value(reflect.ValueOf(d).Elem(), modeData)
 	writeUint(&h, ws.sum())
 	if d.Page != nil && d.Page.Doc != nil {
 		d.Page.Doc.Fingerprint(&h)
@@ -580,6 +607,13 @@ type walker struct {
 	// names collects the places of the pages met in modeNames (-1 for
 	// a page not of the site).
 	names *[]int32
+	// own, met in the data, is hashed as ownRd reads it (ownDeepSum),
+	// when set: the file's own page; other pages as rd reads them.
+	own   *site.Page
+	ownRd *reading
+	// faceRd, when set, reads the faces of the pages met in modeRefs in
+	// place of rd (ownDeepSum).
+	faceRd *reading
 }
 
 func (w walker) page(p *site.Page, mode walkMode) {
@@ -594,7 +628,11 @@ func (w walker) page(p *site.Page, mode walkMode) {
 		// change the fingerprints of every file showing a page whose
 		// neighbour's neighbours changed.
 	case modeDeep, modeRefs:
-		w.h.word(w.f.face(w.rd, p))
+		rd := w.rd
+		if w.faceRd != nil {
+			rd = w.faceRd
+		}
+		w.h.word(w.f.face(rd, p))
 	case modeNames:
 		sum, place := w.f.idSum(p)
 		w.h.word(sum)
@@ -602,6 +640,10 @@ func (w walker) page(p *site.Page, mode walkMode) {
 			*w.names = append(*w.names, place)
 		}
 	default:
+		if w.ownRd != nil && p == w.own {
+			w.h.word(w.f.ownDeepSum(w.ownRd, p))
+			return
+		}
 		w.h.word(w.f.deepSum(w.rd, p))
 	}
 }
@@ -775,6 +817,20 @@ func (f *fingerprinting) deepSum(rd *reading, p *site.Page) uint64 {
 	return f.remember(rd.deep, p, func(h *words) {
 		h.word(f.face(rd, p))
 		walker{f: f, rd: rd, h: h}.value(reflect.ValueOf(p).Elem(), modeRefs)
+	})
+}
+
+// ownDeepSum is deepSum of a file's own page in a layout of reading rd:
+// its face as rd reads it, then the faces of the pages it names as
+// rd.others reads them, for the layout reads nothing more of them than
+// of any page but the own. Remembered.
+func (f *fingerprinting) ownDeepSum(rd *reading, p *site.Page) uint64 {
+	if rd.others == rd {
+		return f.deepSum(rd, p)
+	}
+	return f.remember(rd.own, p, func(h *words) {
+		h.word(f.face(rd, p))
+		walker{f: f, rd: rd, h: h, faceRd: rd.others}.value(reflect.ValueOf(p).Elem(), modeRefs)
 	})
 }
 

@@ -28,10 +28,18 @@ func (th *Theme) layoutNames(layout string) map[string]bool {
 	return th.byLayout[layout]
 }
 
-// collect fills nameSet and byLayout.
+// othersNames returns the names layout reads of pages other than its
+// file's own (othersNames); nil when not known. Computed once.
+func (th *Theme) othersNames(layout string) map[string]bool {
+	th.namesOnce.Do(th.collect)
+	return th.othersByLayout[layout]
+}
+
+// collect fills nameSet, byLayout and othersByLayout.
 func (th *Theme) collect() {
 	th.nameSet = map[string]bool{}
 	th.byLayout = map[string]map[string]bool{}
+	th.othersByLayout = map[string]map[string]bool{}
 	th.plainNav = map[string]bool{}
 	for name, t := range th.layouts {
 		// html/template escapes a template and those it calls when it is
@@ -67,6 +75,7 @@ func (th *Theme) collect() {
 		visit("base")
 		th.byLayout[name] = reach
 		th.plainNav[name] = plain
+		th.othersByLayout[name] = othersNames(t)
 	}
 }
 

@@ -32,6 +32,10 @@ type Theme struct {
 	namesOnce sync.Once
 	nameSet   map[string]bool
 	byLayout  map[string]map[string]bool
+	// othersByLayout holds, by layout, the names it reads of pages other
+	// than its file's own (othersNames); nil for a layout where that is
+	// not known.
+	othersByLayout map[string]map[string]bool
 	// plainNav says, by layout, whether every template its execution
 	// reaches writes .NavHTML only as it is (plainNavHTML).
 	plainNav map[string]bool
