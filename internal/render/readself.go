@@ -30,7 +30,7 @@ var ownOnly = map[string]bool{
 	"readingTime": true, "ReadingMinutes": true,
 	// Functions of no page.
 	"date": true, "join": true, "lower": true, "slug": true, "or": true, "and": true,
-	"not": true, "eq": true, "ne": true, "len": true, "index": false,
+	"not": true, "eq": true, "ne": true, "len": true,
 }
 
 // pageMethods are the method names of a page (site.Page and the parse it

@@ -78,6 +78,7 @@ func sorted(m map[string]bool) []string {
 // that shows the statuses of the decisions linking to it, in a range, a
 // template or through a variable, follows every change of them.
 func TestFingerprintsOwnPageReads(t *testing.T) {
+	first, second := "/adr/0001-use-a-queue/index.html", "/adr/0002-use-two-queues/index.html"
 	for _, c := range []struct {
 		name, layout string
 		follows      bool // the linked decision's file shows the linking one's status
@@ -89,20 +90,7 @@ func TestFingerprintsOwnPageReads(t *testing.T) {
 		{"variable", `{{define "main"}}{{$p := .Page}}{{$s := $p.ADR.Status}}{{range $p.Backlinks}}{{$s = .ADR.Status}}{{end}}<p>{{$p.ADR.Status}} {{$s}}</p>{{end}}`, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if c.layout != "" {
-				writeFile(t, dir, "layouts/adr.html", []byte(c.layout))
-			}
-			writeFile(t, dir, "content/adr/0001-use-a-queue.md", []byte("---\ntitle: Use a queue\nstatus: accepted\ndate: 2024-03-01\n---\n## Context\n\nWhy.\n"))
-			linking := func(status string) {
-				writeFile(t, dir, "content/adr/0002-use-two-queues.md", []byte("---\ntitle: Use two queues\nstatus: "+status+"\ndate: 2024-04-01\n---\n## Context\n\nAfter [the first](0001-use-a-queue.md).\n"))
-			}
-			linking("proposed")
-			_, state := fingerprintStates(t, dir)
-			fps, files := state()
-			linking("rejected")
-			fps2, files2 := state()
-			first, second := "/adr/0001-use-a-queue/index.html", "/adr/0002-use-two-queues/index.html"
+			fps, fps2, files, files2 := linkingStatusEdit(t, c.layout)
 			if !bytes.Contains(files[first], []byte("Use two queues")) {
 				t.Fatalf("the first decision does not show the one linking to it:\n%s", files[first])
 			}
@@ -122,17 +110,29 @@ func TestFingerprintsOwnPageReads(t *testing.T) {
 	// change their fingerprints for nothing: the test above sees it.
 	leaveOut = map[string]bool{"others": true}
 	defer func() { leaveOut = nil }()
+	if fps, fps2, _, _ := linkingStatusEdit(t, ""); fps[first].Sum == fps2[first].Sum {
+		t.Errorf("with the own page's names not set apart, the first decision's fingerprint stayed")
+	}
+}
+
+// linkingStatusEdit makes a site of two decisions, the second linking to
+// the first, with layout as its ADR layout when not "", and returns the
+// fingerprints and files before and after an edit of the second's
+// status.
+func linkingStatusEdit(t *testing.T, layout string) (fps, fps2 map[string]Fingerprint, files, files2 map[string][]byte) {
+	t.Helper()
 	dir := t.TempDir()
-	writeFile(t, dir, "content/adr/0001-use-a-queue.md", []byte("---\ntitle: Use a queue\nstatus: accepted\ndate: 2024-03-01\n---\nWhy.\n"))
+	if layout != "" {
+		writeFile(t, dir, "layouts/adr.html", []byte(layout))
+	}
+	writeFile(t, dir, "content/adr/0001-use-a-queue.md", []byte("---\ntitle: Use a queue\nstatus: accepted\ndate: 2024-03-01\n---\n## Context\n\nWhy.\n"))
 	linking := func(status string) {
-		writeFile(t, dir, "content/adr/0002-use-two-queues.md", []byte("---\ntitle: Use two queues\nstatus: "+status+"\ndate: 2024-04-01\n---\nAfter [the first](0001-use-a-queue.md).\n"))
+		writeFile(t, dir, "content/adr/0002-use-two-queues.md", []byte("---\ntitle: Use two queues\nstatus: "+status+"\ndate: 2024-04-01\n---\n## Context\n\nAfter [the first](0001-use-a-queue.md).\n"))
 	}
 	linking("proposed")
 	_, state := fingerprintStates(t, dir)
-	fps, _ := state()
+	fps, files = state()
 	linking("rejected")
-	fps2, _ := state()
-	if fps["/adr/0001-use-a-queue/index.html"].Sum == fps2["/adr/0001-use-a-queue/index.html"].Sum {
-		t.Errorf("with the own page's names not set apart, the first decision's fingerprint stayed")
-	}
+	fps2, files2 = state()
+	return fps, fps2, files, files2
 }
