@@ -117,3 +117,17 @@ func BenchmarkFingerprintsFlatFolder(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBuildNav builds the sidebar's tree of a generated 10,000-page
+// handbook (HANDBOOK_BENCH_PAGES to change the size), as every reload of
+// the preview does.
+func BenchmarkBuildNav(b *testing.B) {
+	n := 10000
+	if v := os.Getenv("HANDBOOK_BENCH_PAGES"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	s, r := generated(b, n)
+	for b.Loop() {
+		buildNav(s, r.indexURLs, nil)
+	}
+}
