@@ -2,6 +2,7 @@ package render
 
 import (
 	"html/template"
+	"maps"
 	"reflect"
 	"sync"
 	"text/template/parse"
@@ -139,20 +140,20 @@ func assignedIn(n parse.Node, out map[string]bool) {
 	case *parse.ChainNode:
 		assignedIn(n.Node, out)
 	case *parse.IfNode:
-		assignedIn(n.Pipe, out)
-		assignedIn(n.List, out)
-		assignedIn(n.ElseList, out)
+		assignedInBranch(&n.BranchNode, out)
 	case *parse.RangeNode:
-		assignedIn(n.Pipe, out)
-		assignedIn(n.List, out)
-		assignedIn(n.ElseList, out)
+		assignedInBranch(&n.BranchNode, out)
 	case *parse.WithNode:
-		assignedIn(n.Pipe, out)
-		assignedIn(n.List, out)
-		assignedIn(n.ElseList, out)
+		assignedInBranch(&n.BranchNode, out)
 	case *parse.TemplateNode:
 		assignedIn(n.Pipe, out)
 	}
+}
+
+func assignedInBranch(b *parse.BranchNode, out map[string]bool) {
+	assignedIn(b.Pipe, out)
+	assignedIn(b.List, out)
+	assignedIn(b.ElseList, out)
 }
 
 func (c *selfCollector) list(n *parse.ListNode, dot dotCtx, vars scope) {
@@ -171,23 +172,23 @@ func (c *selfCollector) node(n parse.Node, dot dotCtx, vars scope) {
 	case *parse.ActionNode:
 		c.pipe(n.Pipe, dot, vars)
 	case *parse.IfNode:
-		inner := copyScope(vars) // the pipeline's variables end with the if
+		inner := maps.Clone(vars) // the pipeline's variables end with the if
 		c.pipe(n.Pipe, dot, inner)
-		c.list(n.List, dot, copyScope(inner))
-		c.list(n.ElseList, dot, copyScope(inner))
+		c.list(n.List, dot, maps.Clone(inner))
+		c.list(n.ElseList, dot, maps.Clone(inner))
 	case *parse.RangeNode:
-		inner := copyScope(vars)
+		inner := maps.Clone(vars)
 		c.pipe(n.Pipe, dot, inner)
 		for _, v := range n.Pipe.Decl {
 			inner[v.Ident[0]] = ctxOther
 		}
-		c.list(n.List, ctxOther, copyScope(inner))
-		c.list(n.ElseList, dot, copyScope(inner))
+		c.list(n.List, ctxOther, maps.Clone(inner))
+		c.list(n.ElseList, dot, maps.Clone(inner))
 	case *parse.WithNode:
-		inner := copyScope(vars)
+		inner := maps.Clone(vars)
 		in := c.pipe(n.Pipe, dot, inner)
-		c.list(n.List, in, copyScope(inner))
-		c.list(n.ElseList, dot, copyScope(inner))
+		c.list(n.List, in, maps.Clone(inner))
+		c.list(n.ElseList, dot, maps.Clone(inner))
 	case *parse.TemplateNode:
 		in := ctxOther
 		if n.Pipe != nil {
@@ -274,13 +275,13 @@ func (c *selfCollector) arg(a parse.Node, dot dotCtx, vars scope) dotCtx {
 	case *parse.ChainNode:
 		var at dotCtx = ctxOther
 		if p, ok := a.Node.(*parse.PipeNode); ok {
-			c.pipe(p, dot, copyScope(vars))
+			c.pipe(p, dot, maps.Clone(vars))
 		} else {
 			c.arg(a.Node, dot, vars)
 		}
 		return c.chain(a.Field, at)
 	case *parse.PipeNode:
-		c.pipe(a, dot, copyScope(vars))
+		c.pipe(a, dot, maps.Clone(vars))
 		return ctxOther
 	case *parse.IdentifierNode:
 		if !ownOnly[a.Ident] {
@@ -313,12 +314,4 @@ func (c *selfCollector) chain(ids []string, at dotCtx) dotCtx {
 		}
 	}
 	return at
-}
-
-func copyScope(s scope) scope {
-	out := make(scope, len(s))
-	for k, v := range s {
-		out[k] = v
-	}
-	return out
 }
