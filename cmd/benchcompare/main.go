@@ -418,6 +418,7 @@ func compareCheck(handbook, work, site string, n, runs int) ([]row, error) {
 // measureCapped runs a command that may take very long, stopping it at
 // limit; exit code 1 (problems found) counts as a finished run.
 func measureCapped(args []string, limit time.Duration) (sample, error) {
+	quiesce()
 	cmd := exec.Command(args[0], args[1:]...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -503,8 +504,20 @@ target = "content/runbooks"
 	return dir, nil
 }
 
-// measure runs a command and returns its wall time and peak memory.
+// quiesce writes out what earlier runs left to write (sync(2), which
+// waits for it) before a run is timed. A build's output is written to
+// the page cache and flushed to disk later, by the kernel's threads: on
+// a machine with two cores, the flush of one 100,000-page build's 3 GB
+// ran through the next run, which was then timed with the disk and a
+// core taken by its predecessor (and the load phase of the same build
+// varied from 25 to 35 s). Each run still pays for flushing what it
+// writes itself, when that is more than the kernel holds back.
+func quiesce() { syscall.Sync() }
+
+// measure runs a command and returns its wall time and peak memory. What
+// earlier runs wrote is on disk first (quiesce).
 func measure(args []string) (sample, error) {
+	quiesce()
 	cmd := exec.Command(args[0], args[1:]...)
 	// The generated site is current on sitegen.Today: no runbook is due.
 	cmd.Env = append(os.Environ(), fmt.Sprintf("SOURCE_DATE_EPOCH=%d", sitegen.Today.Unix()))

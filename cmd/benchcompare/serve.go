@@ -226,6 +226,7 @@ type server struct{ cmd *exec.Cmd }
 
 // startServer starts a server and waits until url answers.
 func startServer(args []string, url string) (*server, error) {
+	quiesce()
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = append(os.Environ(), fmt.Sprintf("SOURCE_DATE_EPOCH=%d", sitegen.Today.Unix()))
 	if err := cmd.Start(); err != nil {
