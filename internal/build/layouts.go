@@ -91,7 +91,7 @@ func checkLayouts(s *site.Site, th *render.Theme, r *render.Renderer, kept sampl
 				continue // written in Markdown, or already reported
 			}
 			seen[file+"\x00"+f.URL] = true
-			out.Errorf(diag.Position{File: file, Line: line, Col: col}, "template-link", "layout link: %s (seen on %s); fix the link in the layout", f.Message, sm.path)
+			out.Errorf(diag.Position{File: file, Line: line, Col: col}, templateLinkRule, "layout link: %s (seen on %s); fix the link in the layout", f.Message, sm.path)
 		}
 	}
 	return out, docs, nil
@@ -100,3 +100,6 @@ func checkLayouts(s *site.Site, th *render.Theme, r *render.Renderer, kept sampl
 // sampleDocs are the links and ids of the pages a layout check sampled, by
 // site path.
 type sampleDocs map[string]*htmllinks.Doc
+
+// templateLinkRule is the rule of checkLayouts' findings.
+const templateLinkRule = "template-link"

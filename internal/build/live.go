@@ -125,8 +125,13 @@ type LiveResult struct {
 	Spliced  int
 	// First is true for UpdateFirst's first look at an edit: only the
 	// edited page was rendered again, and Finish brings the rest.
-	First   bool
-	Elapsed time.Duration
+	First bool
+	// Retouched is true when the edit changed fields that only rules and
+	// layouts read (site.Site.Retouch), taken in place: the files showing
+	// them were found by their fingerprints, without loading the site
+	// again.
+	Retouched bool
+	Elapsed   time.Duration
 	// Note is said once to whoever runs the preview, when the site is
 	// built whole: what is wrong with its git history (site.GitNote).
 	Note string
@@ -511,7 +516,17 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 		return l.reload(ctx)
 	}
 	start := time.Now()
+	// An edit of fields that only rules and layouts read is taken in
+	// place too (retouch), when the fingerprints of the files served are
+	// there to tell which files show them.
+	canRetouch := l.fps != nil && l.r != nil && l.theme != nil
 	patch, ok := l.s.Patch(paths)
+	if !ok && canRetouch {
+		patch, ok = l.s.Retouch(paths)
+	}
+	if ok && patch.Retouched {
+		return l.retouch(ctx, patch, start)
+	}
 	if !ok {
 		if first && len(paths) <= 2 && l.fps != nil {
 			if res := l.glance(paths, start); res != nil {
@@ -587,6 +602,106 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 	l.raw, l.files = raw, files
 	l.diags = settle(s, raw)
 	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(paths2), Elapsed: time.Since(start), pk: l.pk, sb: l.sb}, nil
+}
+
+// retouch brings the files and findings up to date after site.Retouch
+// took in place an edit of fields that only the rules and the layouts
+// read (an ADR's status, a runbook's last_reviewed): what a reload does
+// after its load, with the site and the renderer as they are, for
+// neither was made of those fields. The rules run again on the whole
+// site (a page linking to a decision may be told it is deprecated now),
+// the fingerprints of the renderer's files are taken again, and the
+// files whose fingerprint changed are rendered, the layout check beside
+// them, as reload does. At 10,000 pages it is the load and the plan of a
+// reload less, and no first look.
+func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) (*LiveResult, error) {
+	s, r := l.s, l.r
+	// The findings: those of the rules and of the layout check are made
+	// again; of the others (the loads' and patches'), those of reading
+	// the pages again and of resolving their links and their linkers'
+	// are the patch's now, as on Patch's own path.
+	reread := map[string]bool{}
+	relinked := map[string]bool{}
+	for _, p := range patch.Pages {
+		reread[p.Path] = true
+	}
+	for _, p := range patch.Relinked {
+		relinked[p.Path] = true
+	}
+	kept := make(diag.List, 0, len(l.raw))
+	for _, d := range l.raw {
+		sc := lint.ScopeOf(d.Rule)
+		switch {
+		case lint.InRun(d.Rule) || d.Rule == templateLinkRule:
+		case reread[d.Pos.File] && (sc == lint.ScopeFile || sc == lint.ScopeLinks):
+		case relinked[d.Pos.File] && sc == lint.ScopeLinks:
+		default:
+			kept = append(kept, d)
+		}
+	}
+	kept = append(kept, patch.Diags...)
+
+	rules := make(chan diag.List, 1)
+	go func() { rules <- lint.RunCached(s, l.lint) }()
+	fpStart := time.Now()
+	fps, err := r.Fingerprints(ctx, l.fpc)
+	fpTook := time.Since(fpStart)
+	if err != nil {
+		<-rules
+		l.s = nil // changed in place: built whole next time
+		return nil, err
+	}
+	same := sampleDocs{}
+	for path, d := range l.samples {
+		old, was := l.fps[path]
+		now, is := fps[path]
+		if was && is && now.Sum == old.Sum && !l.stale[path] {
+			same[path] = d
+		}
+	}
+	var layouts diag.List
+	var samples sampleDocs
+	layoutsDone := make(chan error, 1)
+	go func() {
+		var err error
+		layouts, samples, err = checkLayouts(s, l.theme, r, same)
+		layoutsDone <- err
+	}()
+	out := l.renderChanged(ctx, r, fps)
+	raw := append(kept, <-rules...)
+	if err := <-layoutsDone; err != nil && out.err == nil {
+		out.err = err
+	}
+	if out.err != nil {
+		l.s = nil
+		return nil, out.err
+	}
+	raw = append(raw, layouts...)
+	files := out.files
+	for path, b := range l.files {
+		if strings.HasPrefix(path, "/search/") {
+			files[path] = b // until UpdateSearch
+		}
+	}
+	// The same files as before: the search index is updated in place,
+	// unless it is to be built whole anyway.
+	if !l.wholeIndex {
+		if l.pendingPaths == nil {
+			l.pendingPaths = map[string]bool{}
+		}
+		for _, path := range out.todo {
+			if strings.HasSuffix(path, "/index.html") {
+				l.pendingPaths[path] = true
+			}
+		}
+		l.pendingListings = true
+	}
+	l.raw, l.diags, l.files, l.fps, l.stale, l.samples = raw, settle(s, raw), files, fps, map[string]bool{}, samples
+	if w := l.opts.Trace; w != nil {
+		fmt.Fprintf(w, "retouch: %.1f ms: fingerprints %.1f ms, %d files rendered and %d sidebars replaced in %.1f ms\n",
+			float64(time.Since(start).Microseconds())/1000, float64(fpTook.Microseconds())/1000, len(out.todo), out.spliced, float64(out.took.Microseconds())/1000)
+	}
+	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Retouched: true, Rendered: len(out.todo), Spliced: out.spliced, Elapsed: time.Since(start), pk: l.pk, sb: l.sb}, nil
 }
 
 // glance makes the first look at an edit of the files at paths (see

@@ -139,13 +139,13 @@ func TestLiveMatchesBuild(t *testing.T) {
 		// references looking up a title a page gained or lost.
 		{"a heading to link to", runbook, appendText("\n## Final steps\n\nDo them.\n"), true},
 		{"a link to it", guide, appendText("\nSee [the final steps](" + rel(guide, runbook) + "#final-steps).\n"), true},
-		{"heading renamed and reviewed: the anchor breaks", runbook, func(b string) string {
+		{"heading renamed and retitled: the anchor breaks", runbook, func(b string) string {
 			b = strings.Replace(b, "## Final steps", "## Last steps", 1)
-			return regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-19")
+			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A runbook retitled")
 		}, true},
 		{"a reference to a title no page has", guide, appendText("\nSee [[A page named later]].\n"), true},
-		{"another review: the reference is resolved in a load", runbook, func(b string) string {
-			return regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-18")
+		{"another title: the reference is resolved in a load", runbook, func(b string) string {
+			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A runbook retitled again")
 		}, true},
 		{"a page takes the title", adr, func(b string) string {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A page named later")
@@ -155,11 +155,34 @@ func TestLiveMatchesBuild(t *testing.T) {
 		}, true},
 		// Names: a link resolves through another page's alias.
 		{"a link to no page", guide, appendText("\nSee [the old place](/old-place/).\n"), true},
-		{"a review: the link is resolved in a load", runbook, func(b string) string {
-			return regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-17")
+		{"a title: the link is resolved in a load", runbook, func(b string) string {
+			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A runbook retitled once more")
 		}, true},
 		{"a page answers to it", adr, func(b string) string { return strings.Replace(b, "---\n", "---\naliases: [/old-place/]\n", 1) }, true},
+		// Fields only rules and layouts read are taken in place (retouch),
+		// after a patch left its findings (the link above) and with one.
+		{"reviewed after the patches", runbook, func(b string) string {
+			return regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-16")
+		}, true},
+		{"reviewed, with a heading renamed: the anchor breaks", runbook, func(b string) string {
+			b = strings.Replace(b, "## Last steps", "## Closing steps", 1)
+			return regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-15")
+		}, true},
+		{"postmortem status", postmortem, func(b string) string {
+			return regexp.MustCompile(`(?m)^status: .*$`).ReplaceAllString(b, "status: draft")
+		}, true},
+		{"ADR superseded without a successor", adr, func(b string) string {
+			return regexp.MustCompile(`(?m)^status: .*$`).ReplaceAllString(b, "status: superseded")
+		}, true},
+		{"ADR status written twice", adr, func(b string) string {
+			return regexp.MustCompile(`(?m)^status: .*$`).ReplaceAllString(b, "status: accepted")
+		}, true},
 	}
+	// The edits of fields only rules and layouts read, and of nothing
+	// else: taken in place (Live.retouch) without loading the site.
+	retouched := map[string]bool{"runbook reviewed": true, "runbook overdue": true, "ADR status": true,
+		"reviewed after the patches": true, "reviewed, with a heading renamed: the anchor breaks": true,
+		"postmortem status": true, "ADR superseded without a successor": true, "ADR status written twice": true}
 	for i, e := range edits {
 		changed := []string{e.file}
 		switch from, to, rename := strings.Cut(e.file, ":"); {
@@ -232,6 +255,9 @@ func TestLiveMatchesBuild(t *testing.T) {
 		}
 		if got.Partial != e.partial {
 			t.Errorf("edit %d (%s): partial = %v, want %v", i, e.name, got.Partial, e.partial)
+		}
+		if got.Retouched != retouched[e.name] {
+			t.Errorf("edit %d (%s): retouched = %v, want %v", i, e.name, got.Retouched, retouched[e.name])
 		}
 		t.Logf("edit %d (%s): %d files rendered, %d with a new sidebar", i, e.name, got.Rendered, got.Spliced)
 		want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
@@ -546,11 +572,11 @@ func TestLiveFirstLook(t *testing.T) {
 		whole(got, "home page")
 	}
 
-	// A review date, not finished: the next Update, of an edit it would
-	// do in place, loads the site all the same, with both edits.
-	write("runbooks/api/restart.md", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-20\n---\n## Steps\n\nRestart it. See [the other](scale.md#steps).\n")
+	// Tags and a review date, not finished: the next Update, of an edit
+	// it would do in place, loads the site all the same, with both edits.
+	write("runbooks/api/restart.md", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\ntags: [api]\nlast_reviewed: 2026-11-20\n---\n## Steps\n\nRestart it. See [the other](scale.md#steps).\n")
 	if first, err = live.UpdateFirst(context.Background(), []string{restart}); err != nil || !first.First {
-		t.Fatalf("review date: First = %v, %v; want a first look", first != nil && first.First, err)
+		t.Fatalf("tags and review date: First = %v, %v; want a first look", first != nil && first.First, err)
 	}
 	if !bytes.Contains(first.Unpacked()[own], []byte("2026-11-20")) {
 		t.Errorf("first look: the page does not show its new review date")
@@ -568,11 +594,22 @@ func TestLiveFirstLook(t *testing.T) {
 
 	// A body edit that shows nowhere else (a link's target, not its
 	// text) is done in place, not a first look.
-	write("runbooks/api/restart.md", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-20\n---\n## Steps\n\nRestart it. See [the other](scale.md).\n")
+	write("runbooks/api/restart.md", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\ntags: [api]\nlast_reviewed: 2026-11-20\n---\n## Steps\n\nRestart it. See [the other](scale.md).\n")
 	if got, err = live.UpdateFirst(context.Background(), []string{restart}); err != nil || got.First {
 		t.Fatalf("body edit: First = %v, %v; want an update in place", got != nil && got.First, err)
 	}
 	whole(got, "body edit")
+
+	// A review date alone shows beyond its page (the runbooks' list) but
+	// is taken in place all the same, with no first look (retouch).
+	write("runbooks/api/restart.md", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\ntags: [api]\nlast_reviewed: 2026-11-21\n---\n## Steps\n\nRestart it. See [the other](scale.md).\n")
+	if got, err = live.UpdateFirst(context.Background(), []string{restart}); err != nil || got.First || !got.Retouched {
+		t.Fatalf("review date: First = %v, Retouched = %v, %v; want it retouched in place", got != nil && got.First, got != nil && got.Retouched, err)
+	}
+	if !bytes.Contains(got.Unpacked()[own], []byte("2026-11-21")) || !bytes.Contains(got.Unpacked()["/runbooks/index.html"], []byte("2026-11-21")) {
+		t.Errorf("review date retouched: the page or the runbooks' list does not show it")
+	}
+	whole(got, "review date")
 
 	// A new page: its own file first, linked as the site links it; then
 	// the rest (the lists, the sidebars).

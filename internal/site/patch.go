@@ -26,6 +26,10 @@ type Patch struct {
 	// of Pages and Relinked: they replace, for those files, the findings
 	// of the rules of file and link scope (lint.ScopeFile, lint.ScopeLinks).
 	Diags diag.List
+	// Retouched is set by Retouch when a page's front matter changed in
+	// fields that only rules and layouts read (see Retouch): what shows
+	// them beyond the page is to be found out and rendered again.
+	Retouched bool
 }
 
 // Patch reads the Markdown files at paths again (absolute and cleaned, as
@@ -41,7 +45,28 @@ type Patch struct {
 // and returns ok false: load the site again (with the same Memo, which
 // keeps what Patch parsed). Patch does not run the rules of lint; s.Diags
 // is left as it was loaded.
-func (s *Site) Patch(paths []string) (_ *Patch, ok bool) {
+func (s *Site) Patch(paths []string) (_ *Patch, ok bool) { return s.patch(paths, false) }
+
+// Retouch is Patch, but it also takes in place an edit of front-matter
+// fields that nothing of the site's own model is made of, which only the
+// rules and the layouts read: an ADR's or a postmortem's status, a
+// runbook's last_reviewed (retouchable). Unlike the other fields, they
+// neither place a page, nor name it, nor link it, nor group it, nor make
+// any page's relations to others. The patch's Retouched is then set: the
+// pages showing such a field anywhere (lists, related pages) show the new
+// value only once rendered again, which is the caller's to find out (the
+// fingerprints of render.Renderer), as are the rules' findings about
+// them. A site cut by a profile is not retouched: a status may take a
+// page in or out of it.
+func (s *Site) Retouch(paths []string) (_ *Patch, ok bool) {
+	if s.Config.Profile != nil {
+		return s.patch(paths, false)
+	}
+	return s.patch(paths, true)
+}
+
+func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
+	retouched := false
 	olds := make([]*Page, 0, len(paths))
 	nexts := make([]*Page, 0, len(paths))
 	var diags diag.List
@@ -61,13 +86,16 @@ func (s *Site) Patch(paths []string) (_ *Patch, ok bool) {
 			}
 		}
 		if !sameFace(p, next) {
-			return nil, false
+			if !retouch || !sameFace(retouchedFields(p, next)) {
+				return nil, false
+			}
+			retouched = true
 		}
 		olds, nexts = append(olds, p), append(nexts, next)
 		diags = append(diags, d...)
 	}
 
-	patch := &Patch{Pages: olds}
+	patch := &Patch{Pages: olds, Retouched: retouched}
 	for i, p := range olds {
 		n := nexts[i]
 		idsChanged := !maps.Equal(p.Doc.IDs, n.Doc.IDs)
@@ -167,6 +195,32 @@ func sameFace(old, next *Page) bool {
 	// BodyLine follows from the front matter; Fields holds positions in
 	// it, so front matter that moved counts as changed.
 	return reflect.DeepEqual(a, b)
+}
+
+// retouchedFields returns copies of old and next, pages of one file, with
+// next's retouchable fields (see Retouch) in old's: they show the same
+// face (sameFace) when nothing else differs. A new field of page.Page is
+// not retouchable until it is named here.
+func retouchedFields(old, next *Page) (*Page, *Page) {
+	a, b := *old, *next
+	pa, pb := *old.Page, *next.Page
+	if pa.ADR != nil && pb.ADR != nil {
+		x := *pa.ADR
+		x.Status, x.RawStatus, x.StatusFrom = pb.ADR.Status, pb.ADR.RawStatus, pb.ADR.StatusFrom
+		pa.ADR = &x
+	}
+	if pa.Postmortem != nil && pb.Postmortem != nil {
+		x := *pa.Postmortem
+		x.Status = pb.Postmortem.Status
+		pa.Postmortem = &x
+	}
+	if pa.Runbook != nil && pb.Runbook != nil {
+		x := *pa.Runbook
+		x.LastReviewed, x.ReviewedFromGit = pb.Runbook.LastReviewed, pb.Runbook.ReviewedFromGit
+		pa.Runbook = &x
+	}
+	a.Page, b.Page = &pa, &pb
+	return &a, &b
 }
 
 // ReadingMinutes is how long the page takes to read at 200 words a
