@@ -644,7 +644,10 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	rules := make(chan diag.List, 1)
 	go func() { rules <- lint.RunCached(s, l.lint) }()
 	fpStart := time.Now()
-	fps, err := r.Fingerprints(ctx, l.fpc)
+	// Only the pages the patch changed have other own sums than the last
+	// fingerprints found: those read again, those relinked and those
+	// whose backlinks changed.
+	fps, err := r.Refingerprints(ctx, l.fpc, slices.Concat(patch.Pages, patch.Relinked, patch.Backlinked))
 	fpTook := time.Since(fpStart)
 	if err != nil {
 		<-rules

@@ -177,12 +177,21 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"ADR status written twice", adr, func(b string) string {
 			return regexp.MustCompile(`(?m)^status: .*$`).ReplaceAllString(b, "status: accepted")
 		}, true},
+		{"reviewed, with a link to the lonely page: its backlinks", runbook, func(b string) string {
+			b = regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-14")
+			return b + "\nSee [the lonely page](" + rel(runbook, lonely) + ").\n"
+		}, true},
+		{"reviewed, and the link goes", runbook, func(b string) string {
+			b = regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-13")
+			return strings.Replace(b, "\nSee [the lonely page]("+rel(runbook, lonely)+").\n", "", 1)
+		}, true},
 	}
 	// The edits of fields only rules and layouts read, and of nothing
 	// else: taken in place (Live.retouch) without loading the site.
 	retouched := map[string]bool{"runbook reviewed": true, "runbook overdue": true, "ADR status": true,
 		"reviewed after the patches": true, "reviewed, with a heading renamed: the anchor breaks": true,
-		"postmortem status": true, "ADR superseded without a successor": true, "ADR status written twice": true}
+		"postmortem status": true, "ADR superseded without a successor": true, "ADR status written twice": true,
+		"reviewed, with a link to the lonely page: its backlinks": true, "reviewed, and the link goes": true}
 	for i, e := range edits {
 		changed := []string{e.file}
 		switch from, to, rename := strings.Cut(e.file, ":"); {

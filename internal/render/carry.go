@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"sync/atomic"
+	"weak"
 
 	"github.com/handbook-dev/handbook/internal/parallel"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -24,17 +25,26 @@ import (
 // site hashes the faces and deep sums of a few dozen pages instead of
 // 77,000 (each page meets several readings), which was most of the
 // fingerprints' time.
-func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Theme, last *carried) error {
+//
+// same, when not nil, says which pages are as they were in last, whose
+// site is the same (carried.sameSite): their own sums and the places of
+// the pages they name are taken from last rather than made again
+// (Refingerprints).
+func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Theme, last *carried, same []bool) error {
 	self := make([]uint64, len(pages))
 	named := make([][]int32, len(pages))
 	err := parallel.Each(ctx, len(pages), 0, func(i int) error {
+		if same != nil && same[i] {
+			self[i], named[i] = last.self[i], last.named[i]
+			return nil
+		}
 		self[i], named[i] = f.selfSum(pages[i])
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	f.self = self
+	f.self, f.named = self, named
 	if last == nil || last.theme != th {
 		return nil
 	}
@@ -85,8 +95,9 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 
 // carryOut is what this call leaves the next (see carryIn): with the
 // fingerprints of the pages' own files, jobs' where pageFiles has them.
-func (f *fingerprinting) carryOut(pages []*site.Page, th *Theme, jobs []job, pageFiles []pageFile) *carried {
-	c := &carried{theme: th, place: make(map[pageKey]int32, len(pages)), self: f.self, faces: map[string][]uint64{}, deep: map[string][]uint64{},
+func (f *fingerprinting) carryOut(s *site.Site, th *Theme, jobs []job, pageFiles []pageFile) *carried {
+	pages := s.Pages
+	c := &carried{theme: th, site: weak.Make(s), place: make(map[pageKey]int32, len(pages)), self: f.self, named: f.named, faces: map[string][]uint64{}, deep: map[string][]uint64{},
 		info: f.infoSum, files: make(map[string]pageFile, len(pages))}
 	for i, p := range pages {
 		c.place[pageKey{p.Source, p.URL}] = int32(i)
@@ -100,6 +111,12 @@ func (f *fingerprinting) carryOut(pages []*site.Page, th *Theme, jobs []job, pag
 		}
 	}
 	return c
+}
+
+// sameSite reports whether c is of a call on site s, with its pages as
+// they are now, and theme th: its own sums are by the same places.
+func (c *carried) sameSite(s *site.Site, th *Theme) bool {
+	return c != nil && c.theme == th && c.site.Value() == s && len(c.self) == len(s.Pages) && len(c.named) == len(c.self)
 }
 
 // pageFile is what a page's own file was made of in a call: its
