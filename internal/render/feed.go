@@ -233,7 +233,7 @@ func (r *Renderer) aliasJobs() []job {
 			if out == "" {
 				continue
 			}
-			jobs = append(jobs, job{path: out, run: func() ([]byte, error) {
+			jobs = append(jobs, job{path: out, run: func(*Renderer) ([]byte, error) {
 				t := html.EscapeString(target)
 				return []byte("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Moved</title><link rel=\"canonical\" href=\"" + t + "\"><meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"0; url=" + t + "\"></head><body><p>This page has moved to <a href=\"" + t + "\">" + t + "</a>.</p></body></html>\n"), nil
 			}})

@@ -427,8 +427,9 @@ func (r *Renderer) Refingerprints(ctx context.Context, cache *FingerprintCache, 
 // fingerprints is Fingerprints, or Refingerprints when changed is not
 // nil.
 func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, changed []*site.Page) (map[string]Fingerprint, error) {
+	// The copy hashes what the renderer would render: the jobs it
+	// planned run with it (job.run).
 	fr := *r
-	fr.planned, fr.byPath = nil, nil
 	fp, started, err := cache.take(r.Site, r.Theme)
 	if err != nil {
 		return nil, err
@@ -455,7 +456,10 @@ func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, ch
 	}
 	fr.fp = fp
 	fr.fp.siteInfoSum(r.info) // before the files, which compare it (carriedFile)
-	jobs := fr.jobs()
+	jobs := r.planned
+	if jobs == nil {
+		jobs = fr.jobs() // not planned yet: for this call alone
+	}
 	out := make([]Fingerprint, len(jobs))
 	pageFiles := make([]pageFile, len(jobs))
 	err = parallel.Each(ctx, len(jobs), 0, func(i int) error {
@@ -477,7 +481,7 @@ func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, ch
 			out[i] = Fingerprint{Sum: h.Sum64(), Copied: true}
 			return nil
 		}
-		b, err := j.run()
+		b, err := j.run(&fr)
 		if err != nil {
 			return fmt.Errorf("render %s: %w", j.path, err)
 		}

@@ -760,3 +760,32 @@ func TestCarriedSumsLeavingOut(t *testing.T) {
 	}
 	selfLeavesOut = nil
 }
+
+// TestFingerprintsHashPlannedLayouts: the fingerprints of a renderer
+// whose files are planned run its plan's jobs with the fingerprinting
+// copy (job.run), so that every file made from a layout is hashed, not
+// rendered; a job that rendered with the renderer that planned it would
+// give its bytes (Data) instead, for the same fingerprint at many times
+// the cost.
+func TestFingerprintsHashPlannedLayouts(t *testing.T) {
+	r := fpStates(t, nil)[0].r
+	r.Files()
+	fps, err := r.Fingerprints(context.Background(), NewFingerprintCache())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashed := 0
+	for _, j := range r.jobs() {
+		if j.sample == "" {
+			continue // a feed, the sitemap, a stylesheet, a copied file
+		}
+		if fps[j.path].Data != nil {
+			t.Errorf("%s (%s) was rendered, not hashed", j.path, j.sample)
+		} else {
+			hashed++
+		}
+	}
+	if hashed == 0 {
+		t.Fatal("no file made from a layout")
+	}
+}

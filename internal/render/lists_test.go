@@ -2,8 +2,10 @@ package render
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"io/fs"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -287,4 +289,33 @@ func firstDiff(a, b string) string {
 		i++
 	}
 	return a[max(0, i-80):min(len(a), i+80)]
+}
+
+// TestFirstN: the first n pages in an order with ties are those a stable
+// sort puts first, in its order, for any n.
+func TestFirstN(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 200 {
+		ps := make([]*site.Page, rng.IntN(40))
+		for i := range ps {
+			ps[i] = &site.Page{Page: &page.Page{Weight: rng.IntN(6)}, URL: fmt.Sprintf("/p%d/", i)}
+		}
+		byWeight := func(a, b *site.Page) int { return b.Weight - a.Weight }
+		want := slices.Clone(ps)
+		slices.SortStableFunc(want, byWeight)
+		for _, n := range []int{0, 1, 5, len(ps), len(ps) + 3} {
+			got := firstN(ps, n, byWeight)
+			if w := want[:min(n, len(want))]; !slices.Equal(got, w) && !(len(got) == 0 && len(w) == 0) {
+				t.Fatalf("round %d, n %d: got %v, want %v", round, n, urls(got), urls(w))
+			}
+		}
+	}
+}
+
+func urls(ps []*site.Page) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.URL)
+	}
+	return out
 }

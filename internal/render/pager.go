@@ -136,19 +136,20 @@ func thousands(n int) string {
 }
 
 // listJobs returns the jobs that write the list at u over as many pages as
-// its rows take, page n rendered by run(n). A later page whose URL the
+// its rows take, page n rendered by run(r, n) with the renderer r the job is
+// run with. A later page whose URL the
 // site's own page holds is left to that page.
-func (r *Renderer) listJobs(u, sample string, rows int, run func(n int) ([]byte, error)) []job {
+func (r *Renderer) listJobs(u, sample string, rows int, run func(r *Renderer, n int) ([]byte, error)) []job {
 	pages := pageCount(rows)
 	jobs := make([]job, 0, pages)
-	jobs = append(jobs, job{path: u + "index.html", sample: sample, list: true, run: func() ([]byte, error) { return run(1) }})
+	jobs = append(jobs, job{path: u + "index.html", sample: sample, list: true, run: func(r *Renderer) ([]byte, error) { return run(r, 1) }})
 	for n := 2; n <= pages; n++ {
 		n := n
 		pu := pageURL(u, n)
 		if r.Site.PageAt(pu) != nil {
 			continue
 		}
-		jobs = append(jobs, job{path: pu + "index.html", sample: "paged", list: true, run: func() ([]byte, error) { return run(n) }})
+		jobs = append(jobs, job{path: pu + "index.html", sample: "paged", list: true, run: func(r *Renderer) ([]byte, error) { return run(r, n) }})
 	}
 	return jobs
 }

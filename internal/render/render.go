@@ -340,7 +340,11 @@ func KindIndexURLs(s *site.Site) map[page.Kind]string {
 
 type job struct {
 	path string
-	run  func() ([]byte, error)
+	// run renders the file with the renderer it is given: the one that
+	// planned it, or a copy of it (Fingerprints, which hashes rather than
+	// renders). Its closures name that renderer r, as the planning one is
+	// named where they are made: one plan serves both.
+	run func(r *Renderer) ([]byte, error)
 	// copied is true for files copied as they are (theme and site static
 	// files, files beside pages).
 	copied bool
@@ -370,7 +374,7 @@ func (r *Renderer) Sample(skip func(sitePath string) bool, out Output) error {
 		}
 	}
 	return parallel.Each(context.Background(), len(jobs), 0, func(i int) error {
-		b, err := jobs[i].run()
+		b, err := jobs[i].run(r)
 		if err != nil {
 			return fmt.Errorf("render %s: %w", jobs[i].path, err)
 		}
@@ -408,7 +412,7 @@ func (r *Renderer) DictSample(max int) []byte {
 	var parts [][]byte
 	size := 0
 	for _, j := range firsts {
-		b, err := j.run()
+		b, err := j.run(r)
 		if err != nil || len(b) == 0 {
 			continue
 		}
@@ -463,7 +467,7 @@ func (r *Renderer) All(ctx context.Context, out Output) error {
 	// More workers than cores: a worker reading a file to copy, or
 	// waiting for out (a writer's full queue), leaves its core to another.
 	return parallel.Each(ctx, len(jobs), 4*runtime.GOMAXPROCS(0), func(i int) error {
-		b, err := jobs[i].run()
+		b, err := jobs[i].run(r)
 		if err != nil {
 			return fmt.Errorf("render %s: %w", jobs[i].path, err)
 		}
@@ -484,7 +488,7 @@ func (r *Renderer) Render(sitePath string) (data []byte, ok bool, err error) {
 	if !ok {
 		return nil, false, nil
 	}
-	b, err := jobs[i].run()
+	b, err := jobs[i].run(r)
 	if err != nil {
 		return nil, true, fmt.Errorf("render %s: %w", sitePath, err)
 	}
@@ -538,7 +542,7 @@ func (r *Renderer) Some(ctx context.Context, paths []string, out Output) error {
 		if !ok {
 			return nil
 		}
-		b, err := jobs[k].run()
+		b, err := jobs[k].run(r)
 		if err != nil {
 			return fmt.Errorf("render %s: %w", paths[i], err)
 		}
@@ -591,20 +595,20 @@ func (r *Renderer) plan() []job {
 		p := p
 		if k, ok := indexAt[p.URL]; ok {
 			delete(indexAt, p.URL)
-			jobs = append(jobs, r.listJobs(p.URL, "index:"+string(k), len(s.OfKind(k)), func(n int) ([]byte, error) { return r.kindIndex(k, p, n) })...)
+			jobs = append(jobs, r.listJobs(p.URL, "index:"+string(k), len(s.OfKind(k)), func(r *Renderer, n int) ([]byte, error) { return r.kindIndex(k, p, n) })...)
 			continue
 		}
 		if p.URL == "/" {
-			jobs = append(jobs, job{path: "/index.html", sample: "home", run: func() ([]byte, error) { return r.home(p) }})
+			jobs = append(jobs, job{path: "/index.html", sample: "home", run: func(r *Renderer) ([]byte, error) { return r.home(p) }})
 			continue
 		}
-		jobs = append(jobs, job{path: p.URL + "index.html", sample: "page:" + string(p.Kind), page: p, run: func() ([]byte, error) { return r.page(p) }})
+		jobs = append(jobs, job{path: p.URL + "index.html", sample: "page:" + string(p.Kind), page: p, run: func(r *Renderer) ([]byte, error) { return r.page(p) }})
 	}
 	// In the order of their URLs: the first list cut into pages is
 	// Sample's, the same in every run.
 	for _, u := range slices.Sorted(maps.Keys(indexAt)) {
 		k := indexAt[u]
-		jobs = append(jobs, r.listJobs(u, "index:"+string(k), len(s.OfKind(k)), func(n int) ([]byte, error) { return r.kindIndex(k, nil, n) })...)
+		jobs = append(jobs, r.listJobs(u, "index:"+string(k), len(s.OfKind(k)), func(r *Renderer, n int) ([]byte, error) { return r.kindIndex(k, nil, n) })...)
 	}
 	for _, u := range r.nav.folders() {
 		if _, ok := indexAt[u]; ok || s.PageAt(u) != nil {
@@ -612,49 +616,49 @@ func (r *Renderer) plan() []job {
 		}
 		u := u
 		ps, sub := r.folderRows(u)
-		jobs = append(jobs, r.listJobs(u, "folder", len(sub)+len(ps), func(n int) ([]byte, error) { return r.folder(u, n) })...)
+		jobs = append(jobs, r.listJobs(u, "folder", len(sub)+len(ps), func(r *Renderer, n int) ([]byte, error) { return r.folder(u, n) })...)
 	}
 	if s.PageAt("/") == nil || !s.IsPublished(s.PageAt("/")) {
-		jobs = append(jobs, job{path: "/index.html", sample: "home", run: func() ([]byte, error) { return r.home(nil) }})
+		jobs = append(jobs, job{path: "/index.html", sample: "home", run: func(r *Renderer) ([]byte, error) { return r.home(nil) }})
 	}
 	jobs = append(jobs, r.groupJobs("/services/", "Services", "Service", r.services, "Everything the handbook holds about each service: its runbooks, incidents, decisions and evaluations.", r.serviceFacts)...)
 	jobs = append(jobs, r.groupJobs("/owners/", "Owners", "Owner", r.owners, "The pages each team or person owns.", r.ownerFacts)...)
 	if path := s.StartHere(); len(path) > 0 && s.PageAt("/start-here/") == nil {
-		jobs = append(jobs, job{path: "/start-here/index.html", sample: "start-here", list: true, run: func() ([]byte, error) {
+		jobs = append(jobs, job{path: "/start-here/index.html", sample: "start-here", list: true, run: func(r *Renderer) ([]byte, error) {
 			return r.exec("list", &Data{Title: "Start here", URL: "/start-here/", List: &List{Pages: path, Path: true, Lead: "New to the team? Read these pages in this order."}})
 		}})
 	}
 	tags := r.tags
 	if len(tags) > 0 && s.PageAt("/tags/") == nil {
-		jobs = append(jobs, job{path: "/tags/index.html", sample: "tags", list: true, run: func() ([]byte, error) { return r.tagIndex(tags) }})
+		jobs = append(jobs, job{path: "/tags/index.html", sample: "tags", list: true, run: func(r *Renderer) ([]byte, error) { return r.tagIndex(tags) }})
 		for _, t := range tags {
 			t := t
 			if s.PageAt(t.URL()) != nil {
 				continue
 			}
-			jobs = append(jobs, r.listJobs(t.URL(), "tag", len(t.Pages), func(n int) ([]byte, error) { return r.tagPage(t, n) })...)
+			jobs = append(jobs, r.listJobs(t.URL(), "tag", len(t.Pages), func(r *Renderer, n int) ([]byte, error) { return r.tagPage(t, n) })...)
 		}
 	}
 	jobs = append(jobs,
-		job{path: "/404.html", sample: "404", run: r.notFound},
-		job{path: "/sitemap.xml", run: r.sitemap},
-		job{path: "/feed.xml", run: r.feed},
-		job{path: "/assets/chroma-light.css", run: func() ([]byte, error) { return markdown.HighlightCSS("github") }},
-		job{path: "/assets/chroma-dark.css", run: func() ([]byte, error) { return markdown.HighlightCSS("github-dark") }},
+		job{path: "/404.html", sample: "404", run: (*Renderer).notFound},
+		job{path: "/sitemap.xml", run: (*Renderer).sitemap},
+		job{path: "/feed.xml", run: (*Renderer).feed},
+		job{path: "/assets/chroma-light.css", run: func(*Renderer) ([]byte, error) { return markdown.HighlightCSS("github") }},
+		job{path: "/assets/chroma-dark.css", run: func(*Renderer) ([]byte, error) { return markdown.HighlightCSS("github-dark") }},
 	)
 	if s.Config.Profile != nil {
-		jobs = append(jobs, job{path: "/robots.txt", run: r.robots})
+		jobs = append(jobs, job{path: "/robots.txt", run: (*Renderer).robots})
 	}
 	if r.changes {
-		jobs = append(jobs, job{path: "/changes.xml", run: r.changesFeed})
+		jobs = append(jobs, job{path: "/changes.xml", run: (*Renderer).changesFeed})
 	}
 	jobs = append(jobs, r.aliasJobs()...)
 	for _, f := range r.Theme.Static {
-		jobs = append(jobs, job{path: f.URL, run: f.Read, copied: true})
+		jobs = append(jobs, job{path: f.URL, run: func(*Renderer) ([]byte, error) { return f.Read() }, copied: true})
 	}
 	for _, f := range s.Files {
 		f := f
-		jobs = append(jobs, job{path: f.URL, run: func() ([]byte, error) { return fastfile.ReadFile(f.Source, 0) }, copied: true})
+		jobs = append(jobs, job{path: f.URL, run: func(*Renderer) ([]byte, error) { return fastfile.ReadFile(f.Source, 0) }, copied: true})
 	}
 	// Later jobs win over earlier ones for the same path; drop the earlier.
 	seen := map[string]int{}
@@ -851,9 +855,8 @@ func (r *Renderer) home(p *site.Page) ([]byte, error) {
 		if len(ps) == 0 {
 			continue
 		}
-		recent := slices.Clone(ps)
-		slices.SortStableFunc(recent, func(a, b *site.Page) int { return changed(b).Compare(changed(a)) })
-		h.Recent = append(h.Recent, Group{Title: k.Plural(), URL: r.indexURLs[k], Href: r.info.BasePath + strings.TrimPrefix(r.indexURLs[k], "/"), Pages: recent[:min(5, len(recent))]})
+		recent := firstN(ps, 5, func(a, b *site.Page) int { return changed(b).Compare(changed(a)) })
+		h.Recent = append(h.Recent, Group{Title: k.Plural(), URL: r.indexURLs[k], Href: r.info.BasePath + strings.TrimPrefix(r.indexURLs[k], "/"), Pages: recent})
 	}
 	h.Changed = recentlyChanged(r.Site.Published(), 10)
 	d.Home = h
@@ -1000,13 +1003,37 @@ func recentlyChanged(ps []*site.Page, n int) []*site.Page {
 			out = append(out, p)
 		}
 	}
-	slices.SortFunc(out, func(a, b *site.Page) int {
+	return firstN(out, n, func(a, b *site.Page) int {
 		if c := b.Git.Changed.Compare(a.Git.Changed); c != 0 {
 			return c
 		}
 		return strings.Compare(a.URL, b.URL)
 	})
-	return out[:min(n, len(out))]
+}
+
+// firstN returns the first n pages of ps in the order cmp gives, pages
+// cmp finds equal in their order in ps (as a stable sort would), without
+// sorting the rest: the home page shows five of each kind's thousands of
+// pages, and is rendered, or fingerprinted, on every update of a preview.
+func firstN(ps []*site.Page, n int, cmp func(a, b *site.Page) int) []*site.Page {
+	if n <= 0 {
+		return nil
+	}
+	out := make([]*site.Page, 0, n+1)
+	for _, p := range ps {
+		if len(out) == n && cmp(p, out[n-1]) >= 0 {
+			continue
+		}
+		i := len(out)
+		for i > 0 && cmp(p, out[i-1]) < 0 {
+			i--
+		}
+		out = slices.Insert(out, i, p)
+		if len(out) > n {
+			out = out[:n]
+		}
+	}
+	return out
 }
 
 // groupJobs renders an index of groups (services, owners) at base and a
@@ -1018,7 +1045,7 @@ func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead s
 	}
 	var jobs []job
 	if r.Site.PageAt(base) == nil {
-		jobs = append(jobs, r.listJobs(base, base, len(groups), func(n int) ([]byte, error) {
+		jobs = append(jobs, r.listJobs(base, base, len(groups), func(r *Renderer, n int) ([]byte, error) {
 			pg := r.pager(base, n, len(groups))
 			l := &List{IndexOf: of, Lead: lead, Pager: pg}
 			for _, k := range page.Kinds {
@@ -1051,7 +1078,7 @@ func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead s
 		// The group's pages by kind, sorted once for all of its pages (a
 		// service of 30,000 pages has 150).
 		byKind := sync.OnceValue(g.ByKind)
-		jobs = append(jobs, r.listJobs(u, base+"group", len(g.Pages), func(n int) ([]byte, error) {
+		jobs = append(jobs, r.listJobs(u, base+"group", len(g.Pages), func(r *Renderer, n int) ([]byte, error) {
 			var secs []Section
 			rows := 0
 			for _, rel := range byKind() {
