@@ -16,9 +16,31 @@ import (
 // lists (kind indexes, tags, services, owners, folders, start here), the
 // later pages of a list split into pages included.
 func (r *Renderer) sitemap() ([]byte, error) {
+	urls := r.sitemapURLs()
+	if r.fp != nil {
+		return r.fp.sitemapSum(r, urls), nil
+	}
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	slices.Sort(urls)
+	urls = slices.Compact(urls)
+	for _, u := range urls {
+		b.WriteString("  <url><loc>")
+		xml.EscapeText(&b, []byte(r.absURL(u)))
+		b.WriteString("</loc>")
+		if t := r.lastmod(u); !t.IsZero() {
+			b.WriteString("<lastmod>" + t.Format("2006-01-02") + "</lastmod>")
+		}
+		b.WriteString("</url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes(), nil
+}
+
+// sitemapURLs returns the URLs the sitemap lists, in no order, some more
+// than once.
+func (r *Renderer) sitemapURLs() []string {
 	urls := []string{"/"}
 	for _, p := range r.Site.Published() {
 		if p.URL != "/" {
@@ -35,21 +57,16 @@ func (r *Renderer) sitemap() ([]byte, error) {
 			urls = append(urls, strings.TrimSuffix(j.path, "index.html"))
 		}
 	}
-	slices.Sort(urls)
-	urls = slices.Compact(urls)
-	for _, u := range urls {
-		b.WriteString("  <url><loc>")
-		xml.EscapeText(&b, []byte(r.absURL(u)))
-		b.WriteString("</loc>")
-		if p := r.Site.PageAt(u); p != nil {
-			if t := changed(p); !t.IsZero() {
-				b.WriteString("<lastmod>" + t.Format("2006-01-02") + "</lastmod>")
-			}
-		}
-		b.WriteString("</url>\n")
+	return urls
+}
+
+// lastmod is the date the sitemap gives the URL u: when the page there
+// last changed as its front matter says; zero for none.
+func (r *Renderer) lastmod(u string) time.Time {
+	if p := r.Site.PageAt(u); p != nil {
+		return changed(p)
 	}
-	b.WriteString("</urlset>\n")
-	return b.Bytes(), nil
+	return time.Time{}
 }
 
 // robots is robots.txt of a profile's site (the public blog): crawlers
