@@ -181,6 +181,14 @@ func TestLiveMatchesBuild(t *testing.T) {
 			b = regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-14")
 			return b + "\nSee [the lonely page](" + rel(runbook, lonely) + ").\n"
 		}, true},
+		{"postmortem severity and resolution", postmortem, func(b string) string {
+			b = regexp.MustCompile(`(?m)^severity: .*$`).ReplaceAllString(b, "severity: SEV-1")
+			return regexp.MustCompile(`(?m)^resolved_at: .*$`).ReplaceAllString(b, "resolved_at: 2026-11-19T23:59:00Z")
+		}, true},
+		{"runbook tier and alerts", runbook, func(b string) string {
+			b = regexp.MustCompile(`(?m)^tier: .*$`).ReplaceAllString(b, "tier: 1")
+			return regexp.MustCompile(`(?m)^alerts: .*$`).ReplaceAllString(b, "alerts: [EditedAlertFiring, AnotherAlert]")
+		}, true},
 		{"reviewed, and the link goes", runbook, func(b string) string {
 			b = regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-13")
 			return strings.Replace(b, "\nSee [the lonely page]("+rel(runbook, lonely)+").\n", "", 1)
@@ -191,7 +199,8 @@ func TestLiveMatchesBuild(t *testing.T) {
 	retouched := map[string]bool{"runbook reviewed": true, "runbook overdue": true, "ADR status": true,
 		"reviewed after the patches": true, "reviewed, with a heading renamed: the anchor breaks": true,
 		"postmortem status": true, "ADR superseded without a successor": true, "ADR status written twice": true,
-		"reviewed, with a link to the lonely page: its backlinks": true, "reviewed, and the link goes": true}
+		"reviewed, with a link to the lonely page: its backlinks": true, "reviewed, and the link goes": true,
+		"postmortem severity and resolution": true, "runbook tier and alerts": true}
 	for i, e := range edits {
 		changed := []string{e.file}
 		switch from, to, rename := strings.Cut(e.file, ":"); {

@@ -49,10 +49,12 @@ func (s *Site) Patch(paths []string) (_ *Patch, ok bool) { return s.patch(paths,
 
 // Retouch is Patch, but it also takes in place an edit of front-matter
 // fields that nothing of the site's own model is made of, which only the
-// rules and the layouts read: an ADR's or a postmortem's status, a
-// runbook's last_reviewed (retouchable). Unlike the other fields, they
-// neither place a page, nor name it, nor link it, nor group it, nor make
-// any page's relations to others. The patch's Retouched is then set: the
+// rules and the layouts read (retouchable): an ADR's status and who
+// decided, was consulted or informed; a postmortem's status, severity,
+// responders, timeline and incident link; a runbook's last_reviewed,
+// severity, tier, escalation, dashboards and alerts. Unlike the other
+// fields, they neither place a page, nor name it, nor link it, nor group
+// it, nor make any page's relations to others. The patch's Retouched is then set: the
 // pages showing such a field anywhere (lists, related pages) show the new
 // value only once rendered again, which is the caller's to find out (the
 // fingerprints of render.Renderer), as are the rules' findings about
@@ -204,20 +206,23 @@ func sameFace(old, next *Page) bool {
 func retouchedFields(old, next *Page) (*Page, *Page) {
 	a, b := *old, *next
 	pa, pb := *old.Page, *next.Page
-	if pa.ADR != nil && pb.ADR != nil {
-		x := *pa.ADR
-		x.Status, x.RawStatus, x.StatusFrom = pb.ADR.Status, pb.ADR.RawStatus, pb.ADR.StatusFrom
-		pa.ADR = &x
+	if x, y := pa.ADR, pb.ADR; x != nil && y != nil {
+		z := *x
+		z.Status, z.RawStatus, z.StatusFrom = y.Status, y.RawStatus, y.StatusFrom
+		z.DecisionMakers, z.Consulted, z.Informed = y.DecisionMakers, y.Consulted, y.Informed
+		pa.ADR = &z
 	}
-	if pa.Postmortem != nil && pb.Postmortem != nil {
-		x := *pa.Postmortem
-		x.Status = pb.Postmortem.Status
-		pa.Postmortem = &x
+	if x, y := pa.Postmortem, pb.Postmortem; x != nil && y != nil {
+		z := *x
+		z.Status, z.Severity, z.Responders, z.URL = y.Status, y.Severity, y.Responders, y.URL
+		z.ImpactStart, z.DetectedAt, z.MitigatedAt, z.ResolvedAt = y.ImpactStart, y.DetectedAt, y.MitigatedAt, y.ResolvedAt
+		pa.Postmortem = &z
 	}
-	if pa.Runbook != nil && pb.Runbook != nil {
-		x := *pa.Runbook
-		x.LastReviewed, x.ReviewedFromGit = pb.Runbook.LastReviewed, pb.Runbook.ReviewedFromGit
-		pa.Runbook = &x
+	if x, y := pa.Runbook, pb.Runbook; x != nil && y != nil {
+		z := *x
+		z.LastReviewed, z.ReviewedFromGit = y.LastReviewed, y.ReviewedFromGit
+		z.Severity, z.Tier, z.Escalation, z.Dashboards, z.Alerts = y.Severity, y.Tier, y.Escalation, y.Dashboards, y.Alerts
+		pa.Runbook = &z
 	}
 	a.Page, b.Page = &pa, &pb
 	return &a, &b
