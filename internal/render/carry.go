@@ -95,9 +95,9 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 
 // carryOut is what this call leaves the next (see carryIn): with the
 // fingerprints of the pages' own files, jobs' where pageFiles has them.
-func (f *fingerprinting) carryOut(s *site.Site, th *Theme, jobs []job, pageFiles []pageFile) *carried {
+func (f *fingerprinting) carryOut(s *site.Site, th *Theme, nav *navTree, jobs []job, pageFiles []pageFile) *carried {
 	pages := s.Pages
-	c := &carried{theme: th, site: weak.Make(s), place: make(map[pageKey]int32, len(pages)), self: f.self, named: f.named, faces: map[string][]uint64{}, deep: map[string][]uint64{},
+	c := &carried{theme: th, site: weak.Make(s), nav: weak.Make(nav), place: make(map[pageKey]int32, len(pages)), self: f.self, named: f.named, faces: map[string][]uint64{}, deep: map[string][]uint64{},
 		info: f.infoSum, files: make(map[string]pageFile, len(pages))}
 	for i, p := range pages {
 		c.place[pageKey{p.Source, p.URL}] = int32(i)
@@ -143,7 +143,17 @@ func (f *fingerprinting) carriedFile(sp string, p *site.Page, nav *navTree, pf *
 	if p.Doc != nil {
 		p.Doc.Fingerprint(&h)
 	}
-	pf.doc, pf.nav = h.Sum64(), f.navSum(nav, p.URL)
+	var last pageFile
+	had := false
+	if f.last != nil {
+		last, had = f.last.files[sp]
+	}
+	pf.doc = h.Sum64()
+	if had && f.sameNav {
+		pf.nav = last.nav // the same tree: the same sum
+	} else {
+		pf.nav = f.navSum(nav, p.URL)
+	}
 	if selfLeavesOut["nav"] {
 		pf.nav = 0
 	}
@@ -151,8 +161,7 @@ func (f *fingerprinting) carriedFile(sp string, p *site.Page, nav *navTree, pf *
 	if !placed || f.kept == nil || !f.kept[i] || f.last == nil || f.infoSum != f.last.info {
 		return Fingerprint{}, false
 	}
-	last, ok := f.last.files[sp]
-	if !ok || last.doc != pf.doc || last.nav != pf.nav {
+	if !had || last.doc != pf.doc || last.nav != pf.nav {
 		return Fingerprint{}, false
 	}
 	pf.fp = last.fp

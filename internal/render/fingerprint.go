@@ -156,8 +156,9 @@ func (c *FingerprintCache) take(s *site.Site, th *Theme) (*fingerprinting, bool,
 type carried struct {
 	theme *Theme
 	// site is the site of the call (weak: a preview does not hold an old
-	// site for it), for Refingerprints.
+	// site for it), for Refingerprints; nav its renderer's sidebar tree.
 	site  weak.Pointer[site.Site]
+	nav   weak.Pointer[navTree]
 	place map[pageKey]int32
 	self  []uint64
 	// named are the places of the pages each page names (selfSum).
@@ -250,6 +251,9 @@ type fingerprinting struct {
 	named [][]int32
 	kept  []bool
 	last  *carried
+	// sameNav is set when last is of a call with the same sidebar tree
+	// (carriedFile).
+	sameNav bool
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
 	// profile is the site's profile, if any (parseSum).
@@ -455,6 +459,9 @@ func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, ch
 		}
 	}
 	fr.fp = fp
+	// The sidebar's tree of the last call, when it is this renderer's
+	// (a retouch), gives each page's file the same part of it (navSum).
+	fp.sameNav = fp.last != nil && fp.last.nav.Value() == r.nav
 	fr.fp.siteInfoSum(r.info) // before the files, which compare it (carriedFile)
 	jobs := r.planned
 	if jobs == nil {
@@ -504,7 +511,7 @@ func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, ch
 	if len(cache.parses) > len(r.Site.Pages)+64 {
 		cache.pruneParses(r.Site.Pages)
 	}
-	cache.last = fr.fp.carryOut(r.Site, r.Theme, jobs, pageFiles)
+	cache.last = fr.fp.carryOut(r.Site, r.Theme, r.nav, jobs, pageFiles)
 	cache.mu.Unlock()
 	m := make(map[string]Fingerprint, len(jobs))
 	for i, j := range jobs {
