@@ -1099,3 +1099,75 @@ func TestLiveNamesOnCorpus(t *testing.T) {
 		t.Logf("%s: %d pages, 12 updates", name, len(mds))
 	}
 }
+
+// TestLiveRetouchOnCorpus changes the status of real decisions (in front
+// matter, or in a "- Status:" line of the body as log4brains writes it,
+// whose decisions are numbered by the order of their dates), then adds a
+// paragraph to each, and checks that each update equals a whole build,
+// files and findings; those whose status alone changed are retouched
+// (Live.retouch) and the paragraphs patched in place, without loading
+// the site again.
+func TestLiveRetouchOnCorpus(t *testing.T) {
+	root := golden.CorpusDir(t)
+	status := regexp.MustCompile(`(?m)^(status: |- Status: )(accepted|on hold|proposed|deprecated)\s*$`)
+	for _, name := range []string{"adr-madr", "adr-log4brains"} {
+		dir, cfg, live, mds := corpusLive(t, root, name)
+		slices.Sort(mds)
+		edits, retouched, patchedAll := 0, 0, true
+		for _, md := range mds {
+			b, err := os.ReadFile(md)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := status.FindStringSubmatch(string(b))
+			if m == nil {
+				continue
+			}
+			next := "deprecated"
+			if m[2] == "deprecated" {
+				next = "accepted"
+			}
+			rel, _ := filepath.Rel(dir, md)
+			text := status.ReplaceAllString(string(b), "${1}"+next)
+			for step, text := range []string{text, text + "\nOne more paragraph of the decision.\n"} {
+				if err := os.WriteFile(md, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				got, err := live.UpdateFirst(context.Background(), []string{md})
+				if err == nil && got.First {
+					got, err = live.Finish(context.Background())
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				what := "status " + m[2] + " → " + next
+				if step == 0 {
+					edits++
+					if got.Retouched {
+						retouched++
+					}
+				} else {
+					what = "a paragraph"
+					if got.First || got.Retouched || got.Rendered > 3 {
+						patchedAll = false
+						t.Logf("%s: %s: first look %v, retouched %v, %d files rendered", rel, what, got.First, got.Retouched, got.Rendered)
+					}
+				}
+				want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d := diffFiles(withoutSearch(want.Unpacked()), withoutSearch(got.Unpacked())); d != "" {
+					t.Errorf("%s: %s: files differ from a whole build:\n%s", rel, what, d)
+				}
+				if d := diffDiags(want.Diags, got.Diags); d != "" {
+					t.Errorf("%s: %s: findings differ from a whole build:\n%s", rel, what, d)
+				}
+			}
+		}
+		t.Logf("%s: %d status edits, %d retouched; every paragraph patched in place: %v", name, edits, retouched, patchedAll)
+		if edits == 0 || retouched == 0 {
+			t.Errorf("%s: %d status edits, %d retouched: want some of each", name, edits, retouched)
+		}
+	}
+}

@@ -87,6 +87,16 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 				d = filledFromGit(d, map[string]bool{next.Path: true})
 			}
 		}
+		if a := p.ADR; a != nil && a.NumberFromOrder && next.ADR != nil && !next.ADR.HasNumber {
+			// A dated ADR's number is given by the load, from the order
+			// of the log's dates, which sameFace holds the same: the
+			// page keeps its own. The page's fields are the Memo's: they
+			// are copied, not changed.
+			pp, na := *next.Page, *next.ADR
+			na.Number, na.HasNumber, na.NumberFromOrder = a.Number, true, true
+			pp.ADR = &na
+			next.Page = &pp
+		}
 		if !sameFace(p, next) {
 			if !retouch || !sameFace(retouchedFields(p, next)) {
 				return nil, false
