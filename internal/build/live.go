@@ -616,10 +616,12 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 // reload less, and no first look.
 func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) (*LiveResult, error) {
 	s, r := l.s, l.r
-	// The findings: those of the rules and of the layout check are made
-	// again; of the others (the loads' and patches'), those of reading
-	// the pages again and of resolving their links and their linkers'
-	// are the patch's now, as on Patch's own path.
+	// The findings: those of reading the pages again and of resolving
+	// their links and their linkers' are the patch's now, as on Patch's
+	// own path; the rules that compare pages run again, and those that
+	// look at one page at a time (which read the page and the front
+	// matter of the pages it links to) on the pages the patch changed
+	// and those linking to them; the layout check is made again.
 	reread := map[string]bool{}
 	relinked := map[string]bool{}
 	for _, p := range patch.Pages {
@@ -628,11 +630,22 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	for _, p := range patch.Relinked {
 		relinked[p.Path] = true
 	}
+	affected := slices.Concat(patch.Pages, patch.Relinked, patch.Backlinked)
+	for _, p := range patch.Pages {
+		affected = append(affected, p.Backlinks...)
+	}
+	slices.SortFunc(affected, func(a, b *site.Page) int { return strings.Compare(a.Path, b.Path) })
+	affected = slices.CompactFunc(affected, func(a, b *site.Page) bool { return a == b })
+	rechecked := map[string]bool{}
+	for _, p := range affected {
+		rechecked[p.Path] = true
+	}
 	kept := make(diag.List, 0, len(l.raw))
 	for _, d := range l.raw {
 		sc := lint.ScopeOf(d.Rule)
 		switch {
-		case lint.InRun(d.Rule) || d.Rule == templateLinkRule:
+		case d.Rule == templateLinkRule:
+		case lint.InRun(d.Rule) && (sc == lint.ScopeSite || rechecked[d.Pos.File]):
 		case reread[d.Pos.File] && (sc == lint.ScopeFile || sc == lint.ScopeLinks):
 		case relinked[d.Pos.File] && sc == lint.ScopeLinks:
 		default:
@@ -642,7 +655,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	kept = append(kept, patch.Diags...)
 
 	rules := make(chan diag.List, 1)
-	go func() { rules <- lint.RunCached(s, l.lint) }()
+	go func() { rules <- append(lint.RunPages(s, affected), lint.RunSite(s)...) }()
 	fpStart := time.Now()
 	// Only the pages the patch changed have other own sums than the last
 	// fingerprints found: those read again, those relinked and those

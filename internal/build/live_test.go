@@ -51,6 +51,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 	post := one("content/posts/*.md")
 	postmortem := one("content/postmortems/*/*.md")
 	adr := one("content/adr/*.md")
+	superseded := one("content/adr/0003-*.md") // ADR-0006 supersedes it
 	lonely := filepath.Join(dir, "content", "guides", "lonely.md")
 	newFolder := filepath.Join(dir, "runbooks", "brand-new", "first.md")
 	renamed := filepath.Join(filepath.Dir(guide), "renamed-guide.md")
@@ -181,6 +182,15 @@ func TestLiveMatchesBuild(t *testing.T) {
 			b = regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-14")
 			return b + "\nSee [the lonely page](" + rel(runbook, lonely) + ").\n"
 		}, true},
+		// A page linking to a superseded decision is told so (a rule of
+		// the linking page, which a retouch of the decision runs again).
+		{"a superseded decision accepted again", superseded, func(b string) string {
+			return regexp.MustCompile(`(?m)^status: .*$`).ReplaceAllString(b, "status: accepted")
+		}, true},
+		{"a guide links to the old decision", guide, appendText("\nSee [the old decision](" + rel(guide, superseded) + ").\n"), true},
+		{"superseded again: the link is to a superseded decision", superseded, func(b string) string {
+			return regexp.MustCompile(`(?m)^status: .*$`).ReplaceAllString(b, "status: superseded")
+		}, true},
 		{"postmortem severity and resolution", postmortem, func(b string) string {
 			b = regexp.MustCompile(`(?m)^severity: .*$`).ReplaceAllString(b, "severity: SEV-1")
 			return regexp.MustCompile(`(?m)^resolved_at: .*$`).ReplaceAllString(b, "resolved_at: 2026-11-19T23:59:00Z")
@@ -200,7 +210,8 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"reviewed after the patches": true, "reviewed, with a heading renamed: the anchor breaks": true,
 		"postmortem status": true, "ADR superseded without a successor": true, "ADR status written twice": true,
 		"reviewed, with a link to the lonely page: its backlinks": true, "reviewed, and the link goes": true,
-		"postmortem severity and resolution": true, "runbook tier and alerts": true}
+		"postmortem severity and resolution": true, "runbook tier and alerts": true,
+		"a superseded decision accepted again": true, "superseded again: the link is to a superseded decision": true}
 	for i, e := range edits {
 		changed := []string{e.file}
 		switch from, to, rename := strings.Cut(e.file, ":"); {
