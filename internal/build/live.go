@@ -310,15 +310,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	}
 	keep := func() sampleDocs {
 		<-fpsDone
-		kept := sampleDocs{}
-		for path, d := range l.samples {
-			old, was := l.fps[path]
-			now, is := fps[path]
-			if was && is && now.Sum == old.Sum && !l.stale[path] {
-				kept[path] = d
-			}
-		}
-		return kept
+		return l.sameSamples(fps)
 	}
 	// The layouts did not change (that builds whole): the theme is the
 	// last build's.
@@ -382,6 +374,23 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 			ms(time.Since(start)), ms(p.took.load), ms(p.took.plan), ms(p.took.checks), ms(fpTook), ms(p.took.settle), len(todo), out.spliced, ms(out.took))
 	}
 	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Spliced: out.spliced, Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk, sb: l.sb}, nil
+}
+
+// sameSamples returns what the last layout check read of the pages it
+// sampled whose files are the same with the fingerprints fps: their
+// fingerprints did not change, and they were not rendered since they
+// were taken (stale). Their HTML, and so their links and ids, are as the
+// check read them.
+func (l *Live) sameSamples(fps map[string]render.Fingerprint) sampleDocs {
+	same := sampleDocs{}
+	for path, d := range l.samples {
+		old, was := l.fps[path]
+		now, is := fps[path]
+		if was && is && now.Sum == old.Sum && !l.stale[path] {
+			same[path] = d
+		}
+	}
+	return same
 }
 
 // changedFiles are a reload's files (renderChanged): files by site path,
@@ -667,14 +676,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 		l.s = nil // changed in place: built whole next time
 		return nil, err
 	}
-	same := sampleDocs{}
-	for path, d := range l.samples {
-		old, was := l.fps[path]
-		now, is := fps[path]
-		if was && is && now.Sum == old.Sum && !l.stale[path] {
-			same[path] = d
-		}
-	}
+	same := l.sameSamples(fps)
 	var layouts diag.List
 	var samples sampleDocs
 	layoutsDone := make(chan error, 1)
