@@ -54,12 +54,12 @@ func (s *Site) Patch(paths []string) (_ *Patch, ok bool) { return s.patch(paths,
 // responders, timeline and incident link; a runbook's last_reviewed,
 // severity, tier, escalation, dashboards and alerts. Unlike the other
 // fields, they neither place a page, nor name it, nor link it, nor group
-// it, nor make any page's relations to others. The patch's Retouched is then set: the
-// pages showing such a field anywhere (lists, related pages) show the new
-// value only once rendered again, which is the caller's to find out (the
-// fingerprints of render.Renderer), as are the rules' findings about
-// them. A site cut by a profile is not retouched: a status may take a
-// page in or out of it.
+// it, nor make any page's relations to others. The patch's Retouched is
+// then set: the pages showing such a field anywhere (lists, related
+// pages) show the new value only once rendered again, which is the
+// caller's to find out (the fingerprints of render.Renderer), as are the
+// rules' findings about them. A site cut by a profile is not retouched:
+// a status may take a page in or out of it.
 func (s *Site) Retouch(paths []string) (_ *Patch, ok bool) {
 	if s.Config.Profile != nil {
 		return s.patch(paths, false)
