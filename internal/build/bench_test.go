@@ -116,6 +116,10 @@ func BenchmarkLiveEdits(b *testing.B) {
 			return line("title").ReplaceAllString(o, fmt.Sprintf("title: Edit %d of the decision", i))
 		}},
 		{"adr-status", adr, func(i int, o string) string { return line("status").ReplaceAllString(o, "status: "+statuses[i%3]) }},
+		// The opening text: what lists and the search show of the page.
+		{"excerpt", runbook, func(i int, o string) string {
+			return strings.Replace(o, "\n---\n", fmt.Sprintf("\n---\nOpening sentence number %d of the runbook.\n\n", i), 1)
+		}},
 		{"new-and-removed-page", fresh, func(i int, o string) string {
 			if i%2 == 1 {
 				return ""

@@ -199,6 +199,12 @@ func TestLiveMatchesBuild(t *testing.T) {
 			b = regexp.MustCompile(`(?m)^tier: .*$`).ReplaceAllString(b, "tier: 1")
 			return regexp.MustCompile(`(?m)^alerts: .*$`).ReplaceAllString(b, "alerts: [EditedAlertFiring, AnotherAlert]")
 		}, true},
+		// A body edit that changes what lists show of the page (its
+		// opening text, its reading time) is retouched too.
+		{"a new opening paragraph: the excerpt", guide, func(b string) string {
+			return strings.Replace(b, "\n---\n", "\n---\nA new opening sentence, which lists and the search show.\n\n", 1)
+		}, true},
+		{"a long section: the reading time", guide, appendText("\n## More\n\n" + strings.Repeat("Words that take a reader a while to read. ", 60) + "\n"), true},
 		{"reviewed, and the link goes", runbook, func(b string) string {
 			b = regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-13")
 			return strings.Replace(b, "\nSee [the lonely page]("+rel(runbook, lonely)+").\n", "", 1)
@@ -211,7 +217,8 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"postmortem status": true, "ADR superseded without a successor": true, "ADR status written twice": true,
 		"reviewed, with a link to the lonely page: its backlinks": true, "reviewed, and the link goes": true,
 		"postmortem severity and resolution": true, "runbook tier and alerts": true,
-		"a superseded decision accepted again": true, "superseded again: the link is to a superseded decision": true}
+		"a superseded decision accepted again": true, "superseded again: the link is to a superseded decision": true,
+		"a new opening paragraph: the excerpt": true, "a long section: the reading time": true}
 	for i, e := range edits {
 		changed := []string{e.file}
 		switch from, to, rename := strings.Cut(e.file, ":"); {

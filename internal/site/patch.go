@@ -47,19 +47,20 @@ type Patch struct {
 // is left as it was loaded.
 func (s *Site) Patch(paths []string) (_ *Patch, ok bool) { return s.patch(paths, false) }
 
-// Retouch is Patch, but it also takes in place an edit of front-matter
-// fields that nothing of the site's own model is made of, which only the
-// rules and the layouts read (retouchable): an ADR's status and who
-// decided, was consulted or informed; a postmortem's status, severity,
-// responders, timeline and incident link; a runbook's last_reviewed,
-// severity, tier, escalation, dashboards and alerts. Unlike the other
-// fields, they neither place a page, nor name it, nor link it, nor group
-// it, nor make any page's relations to others. The patch's Retouched is
-// then set: the pages showing such a field anywhere (lists, related
-// pages) show the new value only once rendered again, which is the
-// caller's to find out (the fingerprints of render.Renderer), as are the
-// rules' findings about them. A site cut by a profile is not retouched:
-// a status may take a page in or out of it.
+// Retouch is Patch, but it also takes in place an edit of what
+// nothing of the site's own model is made of, which only the
+// rules and the layouts read (retouchable): a page's excerpt and reading
+// time (a body edit of its opening text, or of its length); an ADR's
+// status and who decided, was consulted or informed; a postmortem's
+// status, severity, responders, timeline and incident link; a runbook's
+// last_reviewed, severity, tier, escalation, dashboards and alerts.
+// Unlike the other fields, they neither place a page, nor name it, nor
+// link it, nor group it, nor make any page's relations to others. The
+// patch's Retouched is then set: the pages showing such a field anywhere
+// (lists, related pages) show the new value only once rendered again,
+// which is the caller's to find out (the fingerprints of
+// render.Renderer), as are the rules' findings about them. A site cut by
+// a profile is not retouched: a status may take a page in or out of it.
 func (s *Site) Retouch(paths []string) (_ *Patch, ok bool) {
 	if s.Config.Profile != nil {
 		return s.patch(paths, false)
@@ -215,6 +216,10 @@ func sameFace(old, next *Page) bool {
 // not retouchable until it is named here.
 func retouchedFields(old, next *Page) (*Page, *Page) {
 	a, b := *old, *next
+	// The opening text and the reading time (of the document): lists,
+	// feeds and the search index show them, nothing of the site is made
+	// of them.
+	a.Excerpt, a.Doc = b.Excerpt, b.Doc
 	pa, pb := *old.Page, *next.Page
 	if x, y := pa.ADR, pb.ADR; x != nil && y != nil {
 		z := *x
