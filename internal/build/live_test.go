@@ -205,6 +205,12 @@ func TestLiveMatchesBuild(t *testing.T) {
 			return strings.Replace(b, "\n---\n", "\n---\nA new opening sentence, which lists and the search show.\n\n", 1)
 		}, true},
 		{"a long section: the reading time", guide, appendText("\n## More\n\n" + strings.Repeat("Words that take a reader a while to read. ", 60) + "\n"), true},
+		{"a description", guide, func(b string) string {
+			return strings.Replace(b, "---\n", "---\ndescription: What the guide is for.\n", 1)
+		}, true},
+		{"the description rewritten", guide, func(b string) string {
+			return strings.Replace(b, "description: What the guide is for.", "description: What the guide is for, said again.", 1)
+		}, true},
 		{"reviewed, and the link goes", runbook, func(b string) string {
 			b = regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-13")
 			return strings.Replace(b, "\nSee [the lonely page]("+rel(runbook, lonely)+").\n", "", 1)
@@ -218,7 +224,8 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"reviewed, with a link to the lonely page: its backlinks": true, "reviewed, and the link goes": true,
 		"postmortem severity and resolution": true, "runbook tier and alerts": true,
 		"a superseded decision accepted again": true, "superseded again: the link is to a superseded decision": true,
-		"a new opening paragraph: the excerpt": true, "a long section: the reading time": true}
+		"a new opening paragraph: the excerpt": true, "a long section: the reading time": true,
+		"the description rewritten": true}
 	for i, e := range edits {
 		changed := []string{e.file}
 		switch from, to, rename := strings.Cut(e.file, ":"); {

@@ -47,9 +47,9 @@ type Patch struct {
 // is left as it was loaded.
 func (s *Site) Patch(paths []string) (_ *Patch, ok bool) { return s.patch(paths, false) }
 
-// Retouch is Patch, but it also takes in place an edit of what
-// nothing of the site's own model is made of, which only the
-// rules and the layouts read (retouchable): a page's excerpt and reading
+// Retouch is Patch, but it also takes in place an edit of what nothing
+// of the site's own model is made of, which only the rules and the
+// layouts read (retouchable): a page's description, excerpt and reading
 // time (a body edit of its opening text, or of its length); an ADR's
 // status and who decided, was consulted or informed; a postmortem's
 // status, severity, responders, timeline and incident link; a runbook's
@@ -221,6 +221,8 @@ func retouchedFields(old, next *Page) (*Page, *Page) {
 	// of them.
 	a.Excerpt, a.Doc = b.Excerpt, b.Doc
 	pa, pb := *old.Page, *next.Page
+	// The description: the excerpt when set, and the page's summary.
+	pa.Description = pb.Description
 	if x, y := pa.ADR, pb.ADR; x != nil && y != nil {
 		z := *x
 		z.Status, z.RawStatus, z.StatusFrom = y.Status, y.RawStatus, y.StatusFrom
