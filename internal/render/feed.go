@@ -87,18 +87,20 @@ func (r *Renderer) feedEntries() []*site.Page {
 	var entries []*site.Page
 	entries = append(entries, r.Site.OfKind(page.KindPost)...)
 	entries = append(entries, r.Site.OfKind(page.KindPostmortem)...)
-	slices.SortStableFunc(entries, func(a, b *site.Page) int {
+	return firstN(entries, 30, func(a, b *site.Page) int {
 		if c := b.Date.Compare(a.Date); c != 0 {
 			return c
 		}
 		return strings.Compare(a.URL, b.URL)
 	})
-	return entries[:min(len(entries), 30)]
 }
 
 // feed is an Atom feed of the newest posts and postmortems.
 func (r *Renderer) feed() ([]byte, error) {
 	entries := r.feedEntries()
+	if r.fp != nil {
+		return r.fp.feedSum(r, entries), nil
+	}
 	cfg := &r.Site.Config
 	updated := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, e := range entries {
