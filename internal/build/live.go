@@ -367,9 +367,6 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	l.sb = p.r.Sidebars()
 	l.samples = p.samples
 	if w := l.opts.Trace; w != nil {
-		ms := func(d time.Duration) string {
-			return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
-		}
 		fmt.Fprintf(w, "reload: %s: load %s, plan %s, checks %s (fingerprints %s beside them), findings %s, %d files rendered and %d sidebars replaced in %s\n",
 			ms(time.Since(start)), ms(p.took.load), ms(p.took.plan), ms(p.took.checks), ms(fpTook), ms(p.took.settle), len(todo), out.spliced, ms(out.took))
 	}
@@ -391,6 +388,11 @@ func (l *Live) sameSamples(fps map[string]render.Fingerprint) sampleDocs {
 		}
 	}
 	return same
+}
+
+// ms is d in milliseconds to a tenth, for the trace (Options.Trace).
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
 }
 
 // changedFiles are a reload's files (renderChanged): files by site path,
@@ -716,8 +718,8 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	}
 	l.raw, l.diags, l.files, l.fps, l.stale, l.samples = raw, settle(s, raw), files, fps, map[string]bool{}, samples
 	if w := l.opts.Trace; w != nil {
-		fmt.Fprintf(w, "retouch: %.1f ms: fingerprints %.1f ms, %d files rendered and %d sidebars replaced in %.1f ms\n",
-			float64(time.Since(start).Microseconds())/1000, float64(fpTook.Microseconds())/1000, len(out.todo), out.spliced, float64(out.took.Microseconds())/1000)
+		fmt.Fprintf(w, "retouch: %s: fingerprints %s, %d files rendered and %d sidebars replaced in %s\n",
+			ms(time.Since(start)), ms(fpTook), len(out.todo), out.spliced, ms(out.took))
 	}
 	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Retouched: true, Rendered: len(out.todo), Spliced: out.spliced, Elapsed: time.Since(start), pk: l.pk, sb: l.sb}, nil
 }
