@@ -627,6 +627,12 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 // reload less, and no first look.
 func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) (*LiveResult, error) {
 	s, r := l.s, l.r
+	if patch.Retitled {
+		// The sidebar and the lists by title are made again; the files
+		// are the same.
+		r = r.Retitled()
+		l.r = r
+	}
 	// The findings: those of reading the pages again and of resolving
 	// their links and their linkers' are the patch's now, as on Patch's
 	// own path; the rules that compare pages run again, and those that
@@ -717,6 +723,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 		l.pendingListings = true
 	}
 	l.raw, l.diags, l.files, l.fps, l.stale, l.samples = raw, settle(s, raw), files, fps, map[string]bool{}, samples
+	l.sb = r.Sidebars()
 	if w := l.opts.Trace; w != nil {
 		fmt.Fprintf(w, "retouch: %s: fingerprints %s, %d files rendered and %d sidebars replaced in %s\n",
 			ms(time.Since(start)), ms(fpTook), len(out.todo), out.spliced, ms(out.took))

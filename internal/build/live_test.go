@@ -135,9 +135,10 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"title after the layout", guide, func(b string) string {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: Laid out anew")
 		}, true},
-		// A load resolves again only the links that may resolve otherwise
-		// (site's linkmemo.go): those to a page read again, and the
-		// references looking up a title a page gained or lost.
+		// A title is taken in place (retouch): the links that may resolve
+		// otherwise are resolved again, those to the page (a reference
+		// shows its title) and the references looking up a title a page
+		// gained or lost (site's linkmemo.go).
 		{"a heading to link to", runbook, appendText("\n## Final steps\n\nDo them.\n"), true},
 		{"a link to it", guide, appendText("\nSee [the final steps](" + rel(guide, runbook) + "#final-steps).\n"), true},
 		{"heading renamed and retitled: the anchor breaks", runbook, func(b string) string {
@@ -145,7 +146,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A runbook retitled")
 		}, true},
 		{"a reference to a title no page has", guide, appendText("\nSee [[A page named later]].\n"), true},
-		{"another title: the reference is resolved in a load", runbook, func(b string) string {
+		{"another title: the reference is resolved again", runbook, func(b string) string {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A runbook retitled again")
 		}, true},
 		{"a page takes the title", adr, func(b string) string {
@@ -156,7 +157,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 		}, true},
 		// Names: a link resolves through another page's alias.
 		{"a link to no page", guide, appendText("\nSee [the old place](/old-place/).\n"), true},
-		{"a title: the link is resolved in a load", runbook, func(b string) string {
+		{"a title: the link to no page stays broken", runbook, func(b string) string {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A runbook retitled once more")
 		}, true},
 		{"a page answers to it", adr, func(b string) string { return strings.Replace(b, "---\n", "---\naliases: [/old-place/]\n", 1) }, true},
@@ -215,6 +216,23 @@ func TestLiveMatchesBuild(t *testing.T) {
 			b = regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-13")
 			return strings.Replace(b, "\nSee [the lonely page]("+rel(runbook, lonely)+").\n", "", 1)
 		}, true},
+		// A front-matter reference by title is resolved by a load, which
+		// joins relations in both directions: a title it looks up loads.
+		{"related by its title", guide, func(b string) string {
+			return strings.Replace(b, "---\n", "---\nrelated: [A runbook retitled once more]\n", 1)
+		}, true},
+		{"a title a front-matter reference looked up: a load", runbook, func(b string) string {
+			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A runbook its relation lost")
+		}, true},
+		{"and found again", runbook, func(b string) string {
+			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A runbook retitled once more")
+		}, true},
+		{"the relation goes", guide, func(b string) string {
+			return strings.Replace(b, "---\nrelated: [A runbook retitled once more]\n", "---\n", 1)
+		}, true},
+		{"a title nothing looks up any more", runbook, func(b string) string {
+			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A runbook free again")
+		}, true},
 	}
 	// The edits of fields only rules and layouts read, and of nothing
 	// else: taken in place (Live.retouch) without loading the site.
@@ -225,7 +243,10 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"postmortem severity and resolution": true, "runbook tier and alerts": true,
 		"a superseded decision accepted again": true, "superseded again: the link is to a superseded decision": true,
 		"a new opening paragraph: the excerpt": true, "a long section: the reading time": true,
-		"the description rewritten": true}
+		"the description rewritten": true,
+		"title changed":             true, "title after the layout": true, "heading renamed and retitled: the anchor breaks": true,
+		"another title: the reference is resolved again": true, "a page takes the title": true, "and gives it up": true,
+		"a title: the link to no page stays broken": true, "a title nothing looks up any more": true}
 	for i, e := range edits {
 		changed := []string{e.file}
 		switch from, to, rename := strings.Cut(e.file, ":"); {

@@ -103,6 +103,18 @@ func (r *Renderer) LendFiles() { r.lent = &sync.Map{} }
 // All give them marked.
 func (r *Renderer) ShareSidebars() { r.share = true }
 
+// Retitled returns a renderer of r's site, with r's theme and shared
+// sidebars, made again after the site took a page's new title in place
+// (site.Patch.Retitled): its sidebar's tree, its tags, its kinds' lists
+// and its files' plan are made of the titles (their order, the groups'
+// pages by kind), and r's are of the old ones.
+func (r *Renderer) Retitled() *Renderer {
+	n := New(r.Site, r.Theme)
+	n.share = r.share
+	n.Files()
+	return n
+}
+
 // Recycle hands back the bytes of a file All gave out, once they are
 // written and will not be read again, when the renderer lent them
 // (LendFiles); it does nothing for other bytes. A file's bytes are handed

@@ -394,19 +394,21 @@ func (m *Memo) Relinked() []string {
 	return m.relinked
 }
 
-// staleLinks marks the records of the pages at sources as not holding:
-// their links were resolved again in place (Site.Patch). Their titles
-// are kept: the next load compares with them.
-func (m *Memo) staleLinks(sources ...string) {
+// staleLinks marks the records of the pages at the sources of titles as
+// not holding: their links were resolved again in place (Site.Patch),
+// looking references up by the titles given, which the records take
+// (Site.titleLookers reads them). Their own titles are kept: the next
+// load compares with them.
+func (m *Memo) staleLinks(titles map[string][]string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.links == nil {
 		return
 	}
-	for _, src := range sources {
+	for src, ts := range titles {
 		if r := m.links.pages[src]; r != nil {
 			stale := *r
-			stale.doc = nil
+			stale.doc, stale.titles = nil, ts
 			m.links.pages[src] = &stale
 		}
 	}

@@ -30,6 +30,11 @@ type Patch struct {
 	// fields that only rules and layouts read (see Retouch): what shows
 	// them beyond the page is to be found out and rendered again.
 	Retouched bool
+	// Retitled is set by Retouch when a page's title changed: the orders
+	// by title (lists, tags, a folder's children) and what the sidebar
+	// shows are the site's as it is now, not as it was loaded, and a
+	// renderer made before shows the old ones.
+	Retitled bool
 }
 
 // Patch reads the Markdown files at paths again (absolute and cleaned, as
@@ -61,6 +66,15 @@ func (s *Site) Patch(paths []string) (_ *Patch, ok bool) { return s.patch(paths,
 // which is the caller's to find out (the fingerprints of
 // render.Renderer), as are the rules' findings about them. A site cut by
 // a profile is not retouched: a status may take a page in or out of it.
+//
+// A page's title is retouched too (the patch's Retitled is then set),
+// when what it changes is known: the pages showing it in a [[reference]]
+// (its backlinks) and those that looked a reference up by the old or the
+// new title (the Memo's records) are linked again, the folder's children
+// and the lists by title sorted again. A page that looked up either title
+// by a front-matter reference (supersedes, related…), whose relations a
+// load joins in both directions, makes it load; so does a site without a
+// Memo's records of its links.
 func (s *Site) Retouch(paths []string) (_ *Patch, ok bool) {
 	if s.Config.Profile != nil {
 		return s.patch(paths, false)
@@ -69,7 +83,7 @@ func (s *Site) Retouch(paths []string) (_ *Patch, ok bool) {
 }
 
 func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
-	retouched := false
+	retouched, retitled := false, false
 	olds := make([]*Page, 0, len(paths))
 	nexts := make([]*Page, 0, len(paths))
 	var diags diag.List
@@ -99,42 +113,76 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 			next.Page = &pp
 		}
 		if !sameFace(p, next) {
-			if !retouch || !sameFace(retouchedFields(p, next)) {
+			if !retouch {
 				return nil, false
+			}
+			a, b := retouchedFields(p, next)
+			if !sameFace(a, b) {
+				if !sameFace(titledFields(a, b)) {
+					return nil, false
+				}
+				retitled = true
 			}
 			retouched = true
 		}
 		olds, nexts = append(olds, p), append(nexts, next)
 		diags = append(diags, d...)
 	}
-
-	patch := &Patch{Pages: olds, Retouched: retouched}
-	for i, p := range olds {
-		n := nexts[i]
-		idsChanged := !maps.Equal(p.Doc.IDs, n.Doc.IDs)
-		p.Page, p.Doc, p.Excerpt = n.Page, n.Doc, n.Excerpt
-		p.src.size, p.src.mod = n.src.size, n.src.mod
-		if !idsChanged {
-			continue
+	// Pages that looked a reference up by a title gained or lost, to link
+	// again: their links may now find another page, or none.
+	var lookers []*Page
+	if retitled {
+		if lookers, ok = s.titleLookers(olds, nexts); !ok {
+			return nil, false
 		}
-		for _, q := range p.Backlinks {
+	}
+
+	patch := &Patch{Pages: olds, Retouched: retouched, Retitled: retitled}
+	relinkAlso := func(qs []*Page) {
+		for _, q := range qs {
 			if !slices.Contains(olds, q) && !slices.Contains(patch.Relinked, q) {
 				patch.Relinked = append(patch.Relinked, q)
 			}
 		}
 	}
+	for i, p := range olds {
+		n := nexts[i]
+		idsChanged := !maps.Equal(p.Doc.IDs, n.Doc.IDs)
+		oldTitle := p.Title
+		p.Page, p.Doc, p.Excerpt = n.Page, n.Doc, n.Excerpt
+		p.src.size, p.src.mod = n.src.size, n.src.mod
+		if p.Title != oldTitle {
+			s.retitle(p, oldTitle)
+			// A [[reference]] to it shows its title.
+			relinkAlso(p.Backlinks)
+			continue
+		}
+		if idsChanged {
+			relinkAlso(p.Backlinks)
+		}
+	}
+	relinkAlso(lookers)
+	if retitled {
+		// Tags and kinds list their pages by title (Tags, OfKind).
+		s.tagCache = &tagCache{}
+	}
 	backlinked := map[*Page]bool{}
+	seen := map[string][]string{}
 	relink := func(q *Page, reread bool) {
 		if !reread {
 			q.Doc.ResetLinks()
 		}
 		// Front-matter relations are resolved in both directions by link;
-		// linkPage sets only this page's side. They did not change.
+		// linker sets only this page's side. They did not change.
 		rel, sup, supBy := q.Relations, q.Supersedes, q.SupersededBy
-		edges, d := s.linkPage(q)
+		k := s.linker(q)
+		edges, d := k.edges, k.diags
 		q.Relations, q.Supersedes, q.SupersededBy = rel, sup, supBy
+		if k.seen != nil {
+			seen[q.Source] = slices.Clip(k.seen.titles)
+		}
 		patch.Diags = append(patch.Diags, d...)
-		if !reread {
+		if !reread && !slices.Contains(lookers, q) {
 			return // same links to the same pages: same edges
 		}
 		var out []*Page
@@ -165,12 +213,9 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 		relink(q, false)
 	}
 	if m := s.linkMemo(); m != nil {
-		// What the Memo recorded of their linking no longer holds.
-		var srcs []string
-		for _, p := range slices.Concat(olds, patch.Relinked) {
-			srcs = append(srcs, p.Source)
-		}
-		m.staleLinks(srcs...)
+		// What the Memo recorded of their linking no longer holds, but
+		// for the titles they looked up now (titleLookers).
+		m.staleLinks(seen)
 	}
 	patch.Diags = append(diags, patch.Diags...)
 	for p := range backlinked {
@@ -243,6 +288,99 @@ func retouchedFields(old, next *Page) (*Page, *Page) {
 	}
 	a.Page, b.Page = &pa, &pb
 	return &a, &b
+}
+
+// titledFields returns copies of old and next, pages of one file, with
+// next's title in old's (see Retouch).
+func titledFields(old, next *Page) (*Page, *Page) {
+	a, pa := *old, *old.Page
+	pa.Title, pa.TitleHTML, pa.TitleFromBody = next.Title, next.TitleHTML, next.TitleFromBody
+	a.Page = &pa
+	return &a, next
+}
+
+// titleLookers returns the pages, other than olds, whose links looked a
+// [[reference]] up by a title one of olds has or, as nexts, will have, as
+// the Memo's records of their linking say; ok is false when that cannot
+// be told (no records) or when such a page has front-matter references,
+// which a load resolves (and joins in both directions).
+func (s *Site) titleLookers(olds, nexts []*Page) (_ []*Page, ok bool) {
+	m := s.linkMemo()
+	if m == nil {
+		return nil, false
+	}
+	titles := map[string]bool{}
+	for i, p := range olds {
+		if p.Title != nexts[i].Title {
+			titles[strings.ToLower(p.Title)] = true
+			titles[strings.ToLower(nexts[i].Title)] = true
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.links == nil || len(m.links.pages) != len(s.Pages) {
+		return nil, false
+	}
+	var out []*Page
+	for src, r := range m.links.pages {
+		if !slices.ContainsFunc(r.titles, func(t string) bool { return titles[t] }) {
+			continue
+		}
+		q := s.bySource[src]
+		if q == nil {
+			return nil, false
+		}
+		if slices.Contains(olds, q) {
+			continue
+		}
+		if hasFrontRefs(q) {
+			return nil, false
+		}
+		out = append(out, q)
+	}
+	slices.SortFunc(out, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
+	return out, true
+}
+
+// hasFrontRefs reports whether p's front matter names other pages
+// (linker.relations).
+func hasFrontRefs(p *Page) bool {
+	if a := p.ADR; a != nil && (len(a.Supersedes) > 0 || len(a.SupersededBy) > 0) {
+		return true
+	}
+	if pm := p.Postmortem; pm != nil && (len(pm.Runbooks) > 0 || len(pm.ADRs) > 0) {
+		return true
+	}
+	if e := p.Evaluation; e != nil && (len(e.ADR) > 0 || len(e.Alternatives) > 0) {
+		return true
+	}
+	return len(p.Related) > 0
+}
+
+// retitle follows page p's new title, which was old, where the site is
+// made of titles: the index of names by title (a reference looks pages
+// up by it) and the order of its folder's children. The slices changed
+// are copies: a renderer or a view of the site before may hold them.
+func (s *Site) retitle(p *Page, old string) {
+	if ix := s.refs; ix != nil {
+		if k := strings.ToLower(old); len(ix.byTitle[k]) > 0 {
+			l := slices.DeleteFunc(slices.Clone(ix.byTitle[k]), func(q *Page) bool { return q == p })
+			if len(l) == 0 {
+				delete(ix.byTitle, k)
+			} else {
+				ix.byTitle[k] = l
+			}
+		}
+		if k := strings.ToLower(p.Title); k != "" {
+			l := append(slices.Clone(ix.byTitle[k]), p)
+			slices.SortFunc(l, comparePages)
+			ix.byTitle[k] = slices.Compact(l)
+		}
+	}
+	if q := p.Parent; q != nil && slices.Contains(q.Children, p) {
+		q.Children = slices.Clone(q.Children)
+		SortNav(q.Children)
+	}
 }
 
 // ReadingMinutes is how long the page takes to read at 200 words a
