@@ -534,6 +534,9 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 	patch, ok := l.s.Patch(paths)
 	if !ok && canRetouch {
 		patch, ok = l.s.Retouch(paths)
+		if !ok {
+			patch, ok = l.s.Reshape(paths)
+		}
 	}
 	if ok && patch.Retouched {
 		return l.retouch(ctx, patch, start)
@@ -627,10 +630,10 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 // reload less, and no first look.
 func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) (*LiveResult, error) {
 	s, r := l.s, l.r
-	if patch.Retitled {
-		// The sidebar and the lists by title are made again; the files
-		// are the same.
-		r = r.Retitled()
+	if patch.Retitled || patch.Reshaped {
+		// The sidebar, the lists by title and the plan of the files are
+		// made again.
+		r = r.Remade()
 		l.r = r
 	}
 	// The findings: those of reading the pages again and of resolving
@@ -647,6 +650,10 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	for _, p := range patch.Relinked {
 		relinked[p.Path] = true
 	}
+	gone := map[string]bool{}
+	for _, p := range patch.Removed {
+		gone[p.Path] = true
+	}
 	affected := slices.Concat(patch.Pages, patch.Relinked, patch.Backlinked)
 	for _, p := range patch.Pages {
 		affected = append(affected, p.Backlinks...)
@@ -661,7 +668,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	for _, d := range l.raw {
 		sc := lint.ScopeOf(d.Rule)
 		switch {
-		case d.Rule == templateLinkRule:
+		case d.Rule == templateLinkRule, gone[d.Pos.File]:
 		case lint.InRun(d.Rule) && (sc == lint.ScopeSite || rechecked[d.Pos.File]):
 		case reread[d.Pos.File] && (sc == lint.ScopeFile || sc == lint.ScopeLinks):
 		case relinked[d.Pos.File] && sc == lint.ScopeLinks:
@@ -710,8 +717,14 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 		}
 	}
 	// The same files as before: the search index is updated in place,
-	// unless it is to be built whole anyway.
-	if !l.wholeIndex {
+	// unless it is to be built whole anyway; with pages added or
+	// removed, it is built whole when UpdateSearch asks, as after a
+	// reload.
+	if !out.samePaths || patch.Reshaped {
+		l.wholeIndex = true
+		l.pending, l.pendingPaths, l.pendingListings = nil, nil, false
+		l.gen++
+	} else if !l.wholeIndex {
 		if l.pendingPaths == nil {
 			l.pendingPaths = map[string]bool{}
 		}

@@ -55,6 +55,8 @@ func TestLiveMatchesBuild(t *testing.T) {
 	lonely := filepath.Join(dir, "content", "guides", "lonely.md")
 	newFolder := filepath.Join(dir, "runbooks", "brand-new", "first.md")
 	renamed := filepath.Join(filepath.Dir(guide), "renamed-guide.md")
+	folderIndex := filepath.Join(filepath.Dir(guide), "index.md")
+	added := filepath.Join(filepath.Dir(guide), "added.md")
 	layout := filepath.Join(dir, "layouts", "page.html")
 	rel := func(from, to string) string {
 		r, err := filepath.Rel(filepath.Dir(from), to)
@@ -233,6 +235,15 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"a title nothing looks up any more", runbook, func(b string) string {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A runbook free again")
 		}, true},
+		// A folder's index lists the pages below it (Children), in
+		// navigation order: a title moves a page in it, a page added or
+		// removed goes in or out of it.
+		{"a folder's index", folderIndex, func(string) string { return "---\ntitle: Alerting\n---\nThe alerting guides.\n" }, true},
+		{"retitled first in its folder", guide, func(b string) string {
+			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: Aardvark, first in the folder")
+		}, true},
+		{"a page added under the index", added, func(string) string { return "---\ntitle: Beta, added\n---\nAdded to a folder with an index.\n" }, true},
+		{"and removed", added, nil, true},
 	}
 	// The edits of fields only rules and layouts read, and of nothing
 	// else: taken in place (Live.retouch) without loading the site.
@@ -246,7 +257,9 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"the description rewritten": true,
 		"title changed":             true, "title after the layout": true, "heading renamed and retitled: the anchor breaks": true,
 		"another title: the reference is resolved again": true, "a page takes the title": true, "and gives it up": true,
-		"a title: the link to no page stays broken": true, "a title nothing looks up any more": true}
+		"a title: the link to no page stays broken": true, "a title nothing looks up any more": true,
+		"new page": true, "new page in a new folder": true, "page deleted": true, "page renamed": true, "renamed back": true,
+		"retitled first in its folder": true, "a page added under the index": true, "and removed": true}
 	for i, e := range edits {
 		changed := []string{e.file}
 		switch from, to, rename := strings.Cut(e.file, ":"); {

@@ -103,12 +103,13 @@ func (r *Renderer) LendFiles() { r.lent = &sync.Map{} }
 // All give them marked.
 func (r *Renderer) ShareSidebars() { r.share = true }
 
-// Retitled returns a renderer of r's site, with r's theme and shared
-// sidebars, made again after the site took a page's new title in place
-// (site.Patch.Retitled): its sidebar's tree, its tags, its kinds' lists
-// and its files' plan are made of the titles (their order, the groups'
-// pages by kind), and r's are of the old ones.
-func (r *Renderer) Retitled() *Renderer {
+// Remade returns a renderer of r's site, with r's theme and shared
+// sidebars, made again after the site changed in place in what a
+// renderer is made of: a page's title (site.Patch.Retitled), which orders
+// the sidebar's tree, the tags' and the kinds' lists and the groups'
+// pages by kind; pages added or removed (site.Patch.Reshaped), which
+// change the files to plan too.
+func (r *Renderer) Remade() *Renderer {
 	n := New(r.Site, r.Theme)
 	n.share = r.share
 	n.Files()

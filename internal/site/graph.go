@@ -82,6 +82,18 @@ func (s *Site) graph() {
 	}
 	s.services = s.groupBy(func(p *Page) []string { return p.Services })
 	s.owners = s.groupBy(func(p *Page) []string { return splitOwners(p.Owner) })
+	s.startPath()
+	for _, p := range s.Pages {
+		p.RingMove = p.RingChange(s.Config.Schema.Rings)
+	}
+}
+
+// startPath lays out the start-here path: the published pages with an
+// onboarding step, in its order, each told its place and neighbours.
+func (s *Site) startPath() {
+	for _, p := range s.startHere {
+		p.Step, p.Steps, p.Prev, p.Next = 0, 0, nil, nil
+	}
 	var path []*Page
 	for _, p := range s.Published() {
 		if p.Onboarding > 0 {
@@ -104,9 +116,6 @@ func (s *Site) graph() {
 		}
 	}
 	s.startHere = path
-	for _, p := range s.Pages {
-		p.RingMove = p.RingChange(s.Config.Schema.Rings)
-	}
 }
 
 func addToRelation(rs []Relation, name string, p *Page) []Relation {

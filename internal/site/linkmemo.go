@@ -394,22 +394,35 @@ func (m *Memo) Relinked() []string {
 	return m.relinked
 }
 
-// staleLinks marks the records of the pages at the sources of titles as
-// not holding: their links were resolved again in place (Site.Patch),
-// looking references up by the titles given, which the records take
-// (Site.titleLookers reads them). Their own titles are kept: the next
-// load compares with them.
-func (m *Memo) staleLinks(titles map[string][]string) {
+// staleLinks takes, for the pages at their sources, records of their
+// links resolved again in place (Site.Patch, Site.Reshape), marked as not
+// holding (a load links them again) but for what they looked up and
+// linked to, which titleLookers and nameLookers read. A record keeps the
+// page's title of the last load's: the next load compares with it.
+func (m *Memo) staleLinks(recs map[string]*linkRecord) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.links == nil {
 		return
 	}
-	for src, ts := range titles {
-		if r := m.links.pages[src]; r != nil {
-			stale := *r
-			stale.doc, stale.titles = nil, ts
-			m.links.pages[src] = &stale
+	for src, r := range recs {
+		stale := *r
+		stale.doc = nil
+		if old := m.links.pages[src]; old != nil {
+			stale.title = old.title
 		}
+		m.links.pages[src] = &stale
+	}
+}
+
+// forgetLinks drops the records of the pages removed (Site.Reshape).
+func (m *Memo) forgetLinks(removed []*Page) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.links == nil {
+		return
+	}
+	for _, p := range removed {
+		delete(m.links.pages, p.Source)
 	}
 }

@@ -30,6 +30,11 @@ type Patch struct {
 	// fields that only rules and layouts read (see Retouch): what shows
 	// them beyond the page is to be found out and rendered again.
 	Retouched bool
+	// Removed are the pages Reshape took out of the site, sorted by URL.
+	Removed []*Page
+	// Reshaped is set by Reshape: pages were added or removed, and a
+	// renderer made before plans other files than the site now has.
+	Reshaped bool
 	// Retitled is set by Retouch when a page's title changed: the orders
 	// by title (lists, tags, a folder's children) and what the sidebar
 	// shows are the site's as it is now, not as it was loaded, and a
@@ -167,7 +172,7 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 		s.tagCache = &tagCache{}
 	}
 	backlinked := map[*Page]bool{}
-	seen := map[string][]string{}
+	recs := map[string]*linkRecord{}
 	relink := func(q *Page, reread bool) {
 		if !reread {
 			q.Doc.ResetLinks()
@@ -179,7 +184,7 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 		edges, d := k.edges, k.diags
 		q.Relations, q.Supersedes, q.SupersededBy = rel, sup, supBy
 		if k.seen != nil {
-			seen[q.Source] = slices.Clip(k.seen.titles)
+			recs[q.Source] = record(q, k)
 		}
 		patch.Diags = append(patch.Diags, d...)
 		if !reread && !slices.Contains(lookers, q) {
@@ -214,8 +219,8 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 	}
 	if m := s.linkMemo(); m != nil {
 		// What the Memo recorded of their linking no longer holds, but
-		// for the titles they looked up now (titleLookers).
-		m.staleLinks(seen)
+		// for what they looked up now (titleLookers, nameLookers).
+		m.staleLinks(recs)
 	}
 	patch.Diags = append(diags, patch.Diags...)
 	for p := range backlinked {

@@ -1,0 +1,317 @@
+package site
+
+import (
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/page"
+)
+
+// Reshape takes in place pages added and removed: the Markdown files at
+// paths (absolute and cleaned, as a watcher reports them) that are new to
+// the site, and the pages whose files are gone; a renamed page is both.
+// It does what a load does for them, for them alone: the new pages are
+// read, placed among the others (their folder's children, the index of
+// names), and linked; the pages that looked up a name, a path or a title
+// one of them has or had (the Memo's records of the last load's linking,
+// see titleLookers) are linked again, as are the pages a removed page
+// linked to (their backlinks); services, owners, the start-here path,
+// the related pages and the lists by title are made again.
+//
+// The patch's Pages are the new pages, Removed those gone, Relinked the
+// pages linked again, Backlinked those whose backlinks changed; it is
+// Retouched and Reshaped: a renderer made before plans other files.
+//
+// ok is false, and s is left as it was, when a path is neither, or when
+// what the edit changes is made by a load alone: a folder's index (which
+// places the pages below it), an evaluation (whose releases fold
+// together), a dated ADR (numbered by its log's order), a page with
+// aliases or a URL another page has, a page that names others in its
+// front matter or is named so (relations are joined in both
+// directions), a page of a profile, a draft, a site without the Memo's
+// records of its links.
+func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
+	if s.Config.Profile != nil || s.linkMemo() == nil || s.refs == nil {
+		return nil, false
+	}
+	var added, removed []*Page
+	var diags diag.List
+	urls := map[string]bool{}
+	for _, abs := range paths {
+		if p := s.Removed(abs); p != nil {
+			if p.IsIndex || len(p.Children) > 0 || p.Kind == page.KindEvaluation || s.folded[abs] != nil ||
+				p.ADR != nil && (p.ADR.NumberFromOrder || !p.ADR.HasNumber) || len(p.Aliases) > 0 ||
+				hasFrontRefs(p) || len(p.Incoming) > 0 || len(p.Supersedes) > 0 || len(p.SupersededBy) > 0 ||
+				len(p.LeftOut) > 0 || !s.IsPublished(p) || slices.Contains(removed, p) {
+				return nil, false
+			}
+			removed = append(removed, p)
+			continue
+		}
+		if s.bySource[abs] != nil || s.folded[abs] != nil {
+			return nil, false // a page edited: Patch's
+		}
+		src, ok := s.newSource(abs)
+		if !ok {
+			return nil, false
+		}
+		q, d := s.parseOne(src)
+		if q == nil || q.IsIndex || q.Kind == page.KindEvaluation || !s.IsPublished(q) ||
+			q.ADR != nil && !q.ADR.HasNumber || len(q.Aliases) > 0 || hasFrontRefs(q) ||
+			len(src.root.Kinds) > 0 && !slices.Contains(src.root.Kinds, q.Kind) || urls[q.URL] {
+			return nil, false
+		}
+		if t := s.byURL[q.URL]; t != nil && s.Removed(t.Source) == nil {
+			return nil, false // duplicate-url: place moves one of them
+		}
+		if _, err := os.Lstat(abs); err != nil {
+			return nil, false
+		}
+		urls[q.URL] = true
+		added = append(added, q)
+		diags = append(diags, d...)
+	}
+	if len(added) == 0 && len(removed) == 0 {
+		return nil, false
+	}
+	for _, p := range removed {
+		if urls[p.URL] {
+			return nil, false // a URL given up and taken in one edit: a load's
+		}
+	}
+	lookers, ok := s.nameLookers(added, removed)
+	if !ok {
+		return nil, false
+	}
+
+	// From here on s changes: nothing may fail.
+	patch := &Patch{Pages: added, Removed: removed, Retouched: true, Reshaped: true}
+	for _, p := range removed {
+		s.unplace(p)
+	}
+	for _, q := range added {
+		if s.git != nil {
+			s.attachGit(q)
+			if q.Runbook != nil && q.Runbook.ReviewedFromGit {
+				diags = filledFromGit(diags, map[string]bool{q.Path: true})
+			}
+		}
+		s.placeOne(q)
+	}
+	s.fileURLs = s.folderURLs()
+
+	backlinked := map[*Page]bool{}
+	for _, p := range removed {
+		for _, t := range p.Outgoing {
+			if !slices.Contains(removed, t) {
+				t.Backlinks = slices.DeleteFunc(slices.Clone(t.Backlinks), func(b *Page) bool { return b == p })
+				backlinked[t] = true
+			}
+		}
+	}
+	recs := map[string]*linkRecord{}
+	link := func(q *Page, reset bool) {
+		if reset {
+			q.Doc.ResetLinks()
+		}
+		k := s.linker(q)
+		patch.Diags = append(patch.Diags, k.diags...)
+		if k.seen != nil {
+			recs[q.Source] = record(q, k)
+		}
+		var out []*Page
+		for _, e := range k.edges {
+			if e.to != q {
+				out = append(out, e.to)
+			}
+		}
+		out = sortedUnique(out)
+		for _, t := range q.Outgoing {
+			if !slices.Contains(out, t) {
+				t.Backlinks = slices.DeleteFunc(slices.Clone(t.Backlinks), func(b *Page) bool { return b == q })
+				backlinked[t] = true
+			}
+		}
+		for _, t := range out {
+			if !slices.Contains(q.Outgoing, t) {
+				t.Backlinks = sortedUnique(append(slices.Clone(t.Backlinks), q))
+				backlinked[t] = true
+			}
+		}
+		q.Outgoing = out
+	}
+	for _, q := range added {
+		link(q, false)
+	}
+	for _, q := range lookers {
+		link(q, true)
+		patch.Relinked = append(patch.Relinked, q)
+	}
+	if m := s.linkMemo(); m != nil {
+		m.forgetLinks(removed)
+		m.staleLinks(recs)
+	}
+	patch.Diags = append(diags, patch.Diags...)
+	for p := range backlinked {
+		if !slices.Contains(added, p) && !slices.Contains(removed, p) {
+			patch.Backlinked = append(patch.Backlinked, p)
+		}
+	}
+	slices.SortFunc(patch.Backlinked, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+
+	// What graph makes of the pages as a whole: the related pages are
+	// found again only for the pages the edit may change them for
+	// (relatedmemo.go).
+	s.services = s.groupBy(func(p *Page) []string { return p.Services })
+	s.owners = s.groupBy(func(p *Page) []string { return splitOwners(p.Owner) })
+	s.startPath()
+	s.relate()
+	s.tagCache = &tagCache{}
+	return patch, true
+}
+
+// unplace takes page p out of the site's pages and indexes.
+func (s *Site) unplace(p *Page) {
+	s.Pages = slices.DeleteFunc(slices.Clone(s.Pages), func(q *Page) bool { return q == p })
+	s.published = slices.DeleteFunc(slices.Clone(s.published), func(q *Page) bool { return q == p })
+	if s.byURL[p.URL] == p {
+		delete(s.byURL, p.URL)
+	}
+	delete(s.bySource, p.Source)
+	if q := p.Parent; q != nil && slices.Contains(q.Children, p) {
+		q.Children = slices.DeleteFunc(slices.Clone(q.Children), func(c *Page) bool { return c == p })
+	}
+	ix := s.refs
+	drop := func(m map[string][]*Page, k string) {
+		if l := m[k]; slices.Contains(l, p) {
+			if l = slices.DeleteFunc(slices.Clone(l), func(q *Page) bool { return q == p }); len(l) == 0 {
+				delete(m, k)
+			} else {
+				m[k] = l
+			}
+		}
+	}
+	adr := ""
+	if a := p.ADR; a != nil {
+		adr = a.ID
+	}
+	for _, k := range appendNameKeys(nil, p.Path, p.URL, adr, p.IsIndex, nil) {
+		drop(ix.byName, k)
+	}
+	drop(ix.byTitle, strings.ToLower(p.Title))
+	if a := p.ADR; a != nil && a.HasNumber {
+		if l := ix.byNumber[a.Number]; slices.Contains(l, p) {
+			ix.byNumber[a.Number] = slices.DeleteFunc(slices.Clone(l), func(q *Page) bool { return q == p })
+			if len(ix.byNumber[a.Number]) == 0 {
+				delete(ix.byNumber, a.Number)
+			}
+		}
+	}
+}
+
+// placeOne puts the new page q among the site's pages and in its
+// indexes, as place and buildIndex would have.
+func (s *Site) placeOne(q *Page) {
+	at, _ := slices.BinarySearchFunc(s.Pages, q.URL, func(p *Page, u string) int { return strings.Compare(p.URL, u) })
+	s.Pages = slices.Insert(slices.Clone(s.Pages), at, q)
+	at, _ = slices.BinarySearchFunc(s.published, q.URL, func(p *Page, u string) int { return strings.Compare(p.URL, u) })
+	s.published = slices.Insert(slices.Clone(s.published), at, q)
+	s.byURL[q.URL] = q
+	s.bySource[q.Source] = q
+	q.Href = s.Config.BasePath() + strings.TrimPrefix(q.URL, "/")
+	for u := ParentURL(q.URL); ; u = ParentURL(u) {
+		if parent := s.byURL[u]; parent != nil {
+			q.Parent = parent
+			if ParentURL(q.URL) == u {
+				parent.Children = append(slices.Clone(parent.Children), q)
+				SortNav(parent.Children)
+			}
+			break
+		}
+		if u == "/" {
+			break
+		}
+	}
+	ix := s.refs
+	add := func(m map[string][]*Page, k string) {
+		if k == "" {
+			return
+		}
+		l := append(slices.Clone(m[k]), q)
+		slices.SortFunc(l, comparePages)
+		m[k] = slices.Compact(l)
+	}
+	adr := ""
+	if a := q.ADR; a != nil {
+		adr = a.ID
+		if a.HasNumber {
+			l := append(slices.Clone(ix.byNumber[a.Number]), q)
+			slices.SortFunc(l, comparePages)
+			ix.byNumber[a.Number] = l
+		}
+	}
+	for _, k := range appendNameKeys(nil, q.Path, q.URL, adr, q.IsIndex, nil) {
+		add(ix.byName, k)
+	}
+	add(ix.byTitle, strings.ToLower(q.Title))
+}
+
+// nameLookers returns the pages, other than those added or removed, whose
+// links looked up a key that finds, or found, one of them (pageKeys: a
+// path, a URL, a name, a title), or linked to a removed one, as the
+// Memo's records of their linking say; ok is false when that cannot be
+// told, or when such a page has front-matter references (which a load
+// resolves, joining relations in both directions).
+func (s *Site) nameLookers(added, removed []*Page) (_ []*Page, ok bool) {
+	m := s.linkMemo()
+	marked := map[string]bool{}
+	for _, p := range slices.Concat(added, removed) {
+		pageKeys(nameOf(p), marked)
+	}
+	titles := map[string]bool{}
+	for k := range marked {
+		if t, ok := strings.CutPrefix(k, "title:"); ok {
+			titles[t] = true
+		}
+	}
+	gone := map[string]bool{}
+	for _, p := range removed {
+		gone[p.Source] = true
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.links == nil || len(m.links.pages) != len(s.Pages) {
+		return nil, false
+	}
+	var out []*Page
+	for src, r := range m.links.pages {
+		if gone[src] {
+			continue
+		}
+		if !slices.ContainsFunc(r.keys, func(k string) bool { return marked[k] }) &&
+			!slices.ContainsFunc(r.titles, func(t string) bool { return titles[t] }) &&
+			!slices.ContainsFunc(r.targets, func(t string) bool { return gone[t] }) {
+			continue
+		}
+		q := s.bySource[src]
+		if q == nil || hasFrontRefs(q) {
+			return nil, false
+		}
+		out = append(out, q)
+	}
+	slices.SortFunc(out, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
+	return out, true
+}
+
+// nameOf is what page p is looked up by (linkNames' nameInfo, but for the
+// sum).
+func nameOf(p *Page) nameInfo {
+	n := nameInfo{source: p.Source, path: p.Path, url: p.URL, title: p.Title, aliases: p.Aliases, page: true, isIndex: p.IsIndex}
+	if a := p.ADR; a != nil {
+		n.adr, n.number, n.hasNumber = a.ID, a.Number, a.HasNumber
+	}
+	return n
+}
+
