@@ -314,4 +314,3 @@ func nameOf(p *Page) nameInfo {
 	}
 	return n
 }
-
