@@ -654,7 +654,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	for _, p := range patch.Removed {
 		gone[p.Path] = true
 	}
-	affected := slices.Concat(patch.Pages, patch.Relinked, patch.Backlinked)
+	affected := slices.Concat(patch.Pages, patch.Relinked, patch.Backlinked, patch.Regraphed)
 	for _, p := range patch.Pages {
 		affected = append(affected, p.Backlinks...)
 	}
@@ -682,9 +682,10 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	go func() { rules <- append(lint.RunPages(s, affected), lint.RunSite(s)...) }()
 	fpStart := time.Now()
 	// Only the pages the patch changed have other own sums than the last
-	// fingerprints found: those read again, those relinked and those
-	// whose backlinks changed.
-	fps, err := r.Refingerprints(ctx, l.fpc, slices.Concat(patch.Pages, patch.Relinked, patch.Backlinked))
+	// fingerprints found: those read again or new, those relinked, those
+	// whose backlinks changed and those whose related pages, path
+	// neighbours or children did.
+	fps, err := r.Refingerprints(ctx, l.fpc, slices.Concat(patch.Pages, patch.Relinked, patch.Backlinked, patch.Regraphed))
 	fpTook := time.Since(fpStart)
 	if err != nil {
 		<-rules

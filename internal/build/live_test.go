@@ -242,7 +242,10 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"retitled first in its folder", guide, func(b string) string {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: Aardvark, first in the folder")
 		}, true},
-		{"a page added under the index", added, func(string) string { return "---\ntitle: Beta, added\n---\nAdded to a folder with an index.\n" }, true},
+		{"a page added under the index", added, func(string) string { return "---\ntitle: Beta, added\nweight: 49\n---\nAdded to a folder with an index.\n" }, true},
+		{"the added page retitled last in its folder", added, func(b string) string {
+			return strings.Replace(b, "title: Beta, added", "title: Zulu, last in the folder", 1)
+		}, true},
 		{"and removed", added, nil, true},
 	}
 	// The edits of fields only rules and layouts read, and of nothing
@@ -259,7 +262,8 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"another title: the reference is resolved again": true, "a page takes the title": true, "and gives it up": true,
 		"a title: the link to no page stays broken": true, "a title nothing looks up any more": true,
 		"new page": true, "new page in a new folder": true, "page deleted": true, "page renamed": true, "renamed back": true,
-		"retitled first in its folder": true, "a page added under the index": true, "and removed": true}
+		"retitled first in its folder": true, "a page added under the index": true, "and removed": true,
+		"the added page retitled last in its folder": true}
 	for i, e := range edits {
 		changed := []string{e.file}
 		switch from, to, rename := strings.Cut(e.file, ":"); {

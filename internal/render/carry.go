@@ -26,17 +26,55 @@ import (
 // 77,000 (each page meets several readings), which was most of the
 // fingerprints' time.
 //
-// same, when not nil, says which pages are as they were in last, whose
-// site is the same (carried.sameSite): their own sums and the places of
-// the pages they name are taken from last rather than made again
-// (Refingerprints).
-func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Theme, last *carried, same []bool) error {
+// from, when not nil, gives for each page that is as it was in last,
+// whose site is the same (carried.sameSite), its place there, and -1 for
+// the others (changed, new): its own sum and the places of the pages it
+// names (moved to their places now, as pages came or went) are taken
+// from last rather than made again (Refingerprints). A page naming a page
+// gone is hashed again.
+func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Theme, last *carried, from []int32) error {
 	self := make([]uint64, len(pages))
 	named := make([][]int32, len(pages))
+	// now is the place at this call of each page of last's, -1 for a
+	// page gone; nil when every page is where it was.
+	var now []int32
+	if from != nil {
+		now = make([]int32, len(last.self))
+		moved := len(last.self) != len(pages)
+		for j := range now {
+			now[j] = -1
+		}
+		for i, p := range pages {
+			if j, ok := last.place[pageKey{p.Source, p.URL}]; ok {
+				now[j] = int32(i)
+				moved = moved || j != int32(i)
+			}
+		}
+		if !moved {
+			now = nil
+		}
+	}
 	err := parallel.Each(ctx, len(pages), 0, func(i int) error {
-		if same != nil && same[i] {
-			self[i], named[i] = last.self[i], last.named[i]
-			return nil
+		if from != nil && from[i] >= 0 {
+			j := from[i]
+			self[i], named[i] = last.self[j], last.named[j]
+			if now == nil {
+				return nil
+			}
+			moved := make([]int32, len(named[i]))
+			for n, k := range named[i] {
+				moved[n] = k
+				if k >= 0 {
+					if moved[n] = now[k]; moved[n] < 0 {
+						moved = nil // it names a page gone
+						break
+					}
+				}
+			}
+			if moved != nil {
+				named[i] = moved
+				return nil
+			}
 		}
 		self[i], named[i] = f.selfSum(pages[i])
 		return nil
@@ -113,11 +151,13 @@ func (f *fingerprinting) carryOut(s *site.Site, th *Theme, nav *navTree, jobs []
 	return c
 }
 
-// sameSite reports whether c is of a call on site s, with its pages as
-// they are now, and theme th: its own sums are by the same places.
+// sameSite reports whether c is of a call on site s, changed in place
+// since (its pages may have come or gone: site.Site.Reshape), and theme
+// th: its own sums are of pages of s, by their places then (place).
 func (c *carried) sameSite(s *site.Site, th *Theme) bool {
-	return c != nil && c.theme == th && c.site.Value() == s && len(c.self) == len(s.Pages) && len(c.named) == len(c.self)
+	return c != nil && c.theme == th && c.site.Value() == s && len(c.named) == len(c.self)
 }
+
 
 // pageFile is what a page's own file was made of in a call: its
 // fingerprint, and the sums of its page's document (Document.Fingerprint)

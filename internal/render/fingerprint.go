@@ -441,20 +441,24 @@ func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, ch
 	if !started {
 		var last *carried
 		fp, last = cache.begin(r.Site, r.Theme)
-		var same []bool
+		var from []int32
 		if changed != nil && last.sameSite(r.Site, r.Theme) {
-			same = make([]bool, len(r.Site.Pages))
-			for i := range same {
-				same[i] = true
+			from = make([]int32, len(r.Site.Pages))
+			for i, p := range r.Site.Pages {
+				j, ok := last.place[pageKey{p.Source, p.URL}]
+				if !ok {
+					j = -1
+				}
+				from[i] = j
 			}
 			for _, p := range changed {
 				if i, ok := fp.ords[p]; ok {
-					same[i] = false
+					from[i] = -1
 				}
 			}
 			cache.keepParses()
 		}
-		if err := fp.carryIn(ctx, r.Site.Pages, r.Theme, last, same); err != nil {
+		if err := fp.carryIn(ctx, r.Site.Pages, r.Theme, last, from); err != nil {
 			return nil, err
 		}
 	}

@@ -35,6 +35,10 @@ type Patch struct {
 	// Reshaped is set by Reshape: pages were added or removed, and a
 	// renderer made before plans other files than the site now has.
 	Reshaped bool
+	// Regraphed are other pages whose fields naming pages that graph and
+	// place make (related pages, the start-here path's neighbours, a
+	// folder index's children) changed, sorted by URL.
+	Regraphed []*Page
 	// Retitled is set by Retouch when a page's title changed: the orders
 	// by title (lists, tags, a folder's children) and what the sidebar
 	// shows are the site's as it is now, not as it was loaded, and a
@@ -157,7 +161,9 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 		p.Page, p.Doc, p.Excerpt = n.Page, n.Doc, n.Excerpt
 		p.src.size, p.src.mod = n.src.size, n.src.mod
 		if p.Title != oldTitle {
-			s.retitle(p, oldTitle)
+			if q := s.retitle(p, oldTitle); q != nil && !slices.Contains(patch.Regraphed, q) {
+				patch.Regraphed = append(patch.Regraphed, q)
+			}
 			// A [[reference]] to it shows its title.
 			relinkAlso(p.Backlinks)
 			continue
@@ -364,9 +370,10 @@ func hasFrontRefs(p *Page) bool {
 
 // retitle follows page p's new title, which was old, where the site is
 // made of titles: the index of names by title (a reference looks pages
-// up by it) and the order of its folder's children. The slices changed
-// are copies: a renderer or a view of the site before may hold them.
-func (s *Site) retitle(p *Page, old string) {
+// up by it) and the order of its folder's children; it returns the
+// folder's index when it lists them. The slices changed are copies: a
+// renderer or a view of the site before may hold them.
+func (s *Site) retitle(p *Page, old string) *Page {
 	if ix := s.refs; ix != nil {
 		if k := strings.ToLower(old); len(ix.byTitle[k]) > 0 {
 			l := slices.DeleteFunc(slices.Clone(ix.byTitle[k]), func(q *Page) bool { return q == p })
@@ -385,7 +392,9 @@ func (s *Site) retitle(p *Page, old string) {
 	if q := p.Parent; q != nil && slices.Contains(q.Children, p) {
 		q.Children = slices.Clone(q.Children)
 		SortNav(q.Children)
+		return q
 	}
+	return nil
 }
 
 // ReadingMinutes is how long the page takes to read at 200 words a

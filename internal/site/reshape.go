@@ -88,6 +88,7 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 
 	// From here on s changes: nothing may fail.
 	patch := &Patch{Pages: added, Removed: removed, Retouched: true, Reshaped: true}
+	before := graphFaces(s.published)
 	for _, p := range removed {
 		s.unplace(p)
 	}
@@ -169,7 +170,39 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 	s.startPath()
 	s.relate()
 	s.tagCache = &tagCache{}
+	for _, p := range s.published {
+		if g, ok := before[p]; ok && !g.same(graphFaceOf(p)) {
+			patch.Regraphed = append(patch.Regraphed, p)
+		}
+	}
 	return patch, true
+}
+
+// graphFace is what place and graph give a page of others: its related
+// pages, its neighbours and place on the start-here path, and a folder's
+// index's children.
+type graphFace struct {
+	related, children []*Page
+	prev, next        *Page
+	step, steps       int
+}
+
+func graphFaceOf(p *Page) graphFace {
+	return graphFace{related: p.RelatedPages, children: p.Children, prev: p.Prev, next: p.Next, step: p.Step, steps: p.Steps}
+}
+
+func (g graphFace) same(h graphFace) bool {
+	return slices.Equal(g.related, h.related) && slices.Equal(g.children, h.children) &&
+		g.prev == h.prev && g.next == h.next && g.step == h.step && g.steps == h.steps
+}
+
+// graphFaces returns the graph face of each of pages.
+func graphFaces(pages []*Page) map[*Page]graphFace {
+	out := make(map[*Page]graphFace, len(pages))
+	for _, p := range pages {
+		out[p] = graphFaceOf(p)
+	}
+	return out
 }
 
 // unplace takes page p out of the site's pages and indexes.
