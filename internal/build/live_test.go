@@ -242,7 +242,9 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"retitled first in its folder", guide, func(b string) string {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: Aardvark, first in the folder")
 		}, true},
-		{"a page added under the index", added, func(string) string { return "---\ntitle: Beta, added\nweight: 49\n---\nAdded to a folder with an index.\n" }, true},
+		{"a page added under the index", added, func(string) string {
+			return "---\ntitle: Beta, added\nweight: 49\n---\nAdded to a folder with an index.\n"
+		}, true},
 		{"the added page retitled last in its folder", added, func(b string) string {
 			return strings.Replace(b, "title: Beta, added", "title: Zulu, last in the folder", 1)
 		}, true},

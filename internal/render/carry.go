@@ -158,7 +158,6 @@ func (c *carried) sameSite(s *site.Site, th *Theme) bool {
 	return c != nil && c.theme == th && c.site.Value() == s && len(c.named) == len(c.self)
 }
 
-
 // pageFile is what a page's own file was made of in a call: its
 // fingerprint, and the sums of its page's document (Document.Fingerprint)
 // and of its sidebar's tree (navSum).
