@@ -633,7 +633,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	if patch.Retitled || patch.Reshaped {
 		// The sidebar, the lists by title and the plan of the files are
 		// made again.
-		r = r.Remade()
+		r = r.Remade(patch.Reshaped)
 		l.r = r
 	}
 	// The findings: those of reading the pages again and of resolving

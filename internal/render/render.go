@@ -72,8 +72,11 @@ type Renderer struct {
 	// share is set by ShareSidebars.
 	share bool
 	// lists are the kinds' whole indexes (kindList), shared by the
-	// renderer's copies.
-	lists *kindLists
+	// renderer's copies; byKind the groups' pages by kind (groupByKind).
+	lists  *kindLists
+	byKind *sync.Map
+	// navExtra are the sidebar's entries of generated pages (buildNav).
+	navExtra []Link
 }
 
 // ReleaseHTML makes All let each page's HTML (markdown.Document) go as
@@ -107,13 +110,21 @@ func (r *Renderer) ShareSidebars() { r.share = true }
 // sidebars, made again after the site changed in place in what a
 // renderer is made of: a page's title (site.Patch.Retitled), which orders
 // the sidebar's tree, the tags' and the kinds' lists and the groups'
-// pages by kind; pages added or removed (site.Patch.Reshaped), which
-// change the files to plan too.
-func (r *Renderer) Remade() *Renderer {
-	n := New(r.Site, r.Theme)
-	n.share = r.share
-	n.Files()
-	return n
+// pages by kind, with the same files; pages added or removed
+// (reshaped: site.Patch.Reshaped), which change the files to plan too.
+func (r *Renderer) Remade(reshaped bool) *Renderer {
+	if reshaped {
+		n := New(r.Site, r.Theme)
+		n.share = r.share
+		n.Files()
+		return n
+	}
+	n := *r
+	n.fp, n.lent, n.release = nil, nil, false
+	n.lists, n.byKind = &kindLists{}, &sync.Map{}
+	n.nav = buildNav(r.Site, r.indexURLs, r.navExtra)
+	n.tags = r.Site.Tags()
+	return &n
 }
 
 // Recycle hands back the bytes of a file All gave out, once they are
@@ -269,7 +280,7 @@ type Home struct {
 
 // New prepares a renderer.
 func New(s *site.Site, th *Theme) *Renderer {
-	r := &Renderer{Site: s, Theme: th, lists: &kindLists{}}
+	r := &Renderer{Site: s, Theme: th, lists: &kindLists{}, byKind: &sync.Map{}}
 	r.indexURLs = KindIndexURLs(s)
 	r.info = &SiteInfo{
 		Title:       s.Config.Title,
@@ -295,7 +306,7 @@ func New(s *site.Site, th *Theme) *Renderer {
 		extra = append(extra, Link{Title: "Services", URL: "/services/"})
 		r.info.Sections = append(r.info.Sections, Link{Title: "Services", URL: "/services/", Href: r.info.BasePath + "services/"})
 	}
-	r.nav = buildNav(s, r.indexURLs, extra)
+	r.nav, r.navExtra = buildNav(s, r.indexURLs, extra), extra
 	r.changes = s.Config.Git.FeedChanges && s.History() != nil
 	r.info.HeadHTML = headHTML(r.info.BasePath, r.info.Title, r.changes)
 	r.absRoot = s.Config.AbsURL("/")
@@ -643,13 +654,15 @@ func (r *Renderer) plan() []job {
 	}
 	tags := r.tags
 	if len(tags) > 0 && s.PageAt("/tags/") == nil {
-		jobs = append(jobs, job{path: "/tags/index.html", sample: "tags", list: true, run: func(r *Renderer) ([]byte, error) { return r.tagIndex(tags) }})
-		for _, t := range tags {
-			t := t
+		// The tags and their pages are the renderer's that runs the job:
+		// a renderer made again for a new title (Remade) orders them anew
+		// with the same plan.
+		jobs = append(jobs, job{path: "/tags/index.html", sample: "tags", list: true, run: func(r *Renderer) ([]byte, error) { return r.tagIndex(r.tags) }})
+		for i, t := range tags {
 			if s.PageAt(t.URL()) != nil {
 				continue
 			}
-			jobs = append(jobs, r.listJobs(t.URL(), "tag", len(t.Pages), func(r *Renderer, n int) ([]byte, error) { return r.tagPage(t, n) })...)
+			jobs = append(jobs, r.listJobs(t.URL(), "tag", len(t.Pages), func(r *Renderer, n int) ([]byte, error) { return r.tagPage(r.tags[i], n) })...)
 		}
 	}
 	jobs = append(jobs,
@@ -1088,13 +1101,10 @@ func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead s
 		if r.Site.PageAt(u) != nil {
 			continue
 		}
-		// The group's pages by kind, sorted once for all of its pages (a
-		// service of 30,000 pages has 150).
-		byKind := sync.OnceValue(g.ByKind)
 		jobs = append(jobs, r.listJobs(u, base+"group", len(g.Pages), func(r *Renderer, n int) ([]byte, error) {
 			var secs []Section
 			rows := 0
-			for _, rel := range byKind() {
+			for _, rel := range r.groupByKind(u, g) {
 				secs = append(secs, Section{Relation: rel, Total: len(rel.Pages)})
 				rows += len(rel.Pages)
 			}
@@ -1111,6 +1121,15 @@ func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead s
 		})...)
 	}
 	return jobs
+}
+
+// groupByKind returns the pages of group g, whose page is at u, by kind
+// (site.Group.ByKind), sorted once for all of its pages (a service of
+// 30,000 pages has 150) by the renderer and its copies (the
+// fingerprints'); a renderer made again (Remade) sorts them again.
+func (r *Renderer) groupByKind(u string, g site.Group) []site.Relation {
+	v, _ := r.byKind.LoadOrStore(u, sync.OnceValue(g.ByKind))
+	return v.(func() []site.Relation)()
 }
 
 // folderRows returns what the listing of the folder at u shows: its

@@ -39,6 +39,65 @@ import (
 type linkState struct {
 	names *linkNames
 	pages map[string]*linkRecord // by source
+	// byKey indexes pages by what their records looked up and linked
+	// to (lookerIndex), once asked for.
+	byKey map[string][]string
+}
+
+// lookerIndex returns the sources of the pages whose records hold each
+// key they looked a page up by (linkRecord.keys), each title
+// ("title:" and the title), and each page they link to ("to:" and its
+// source): made on first use after a load, then kept up to date by
+// staleLinks. An entry may name a page whose record no longer holds the
+// key: the caller checks the record. Called with the Memo's lock held.
+func (st *linkState) lookerIndex() map[string][]string {
+	if st.byKey == nil {
+		st.byKey = make(map[string][]string, 4*len(st.pages))
+		for src, r := range st.pages {
+			st.index(src, r)
+		}
+	}
+	return st.byKey
+}
+
+func (st *linkState) index(src string, r *linkRecord) {
+	for _, k := range r.keys {
+		st.byKey[k] = append(st.byKey[k], src)
+	}
+	for _, t := range r.titles {
+		st.byKey["title:"+t] = append(st.byKey["title:"+t], src)
+	}
+	for _, t := range r.targets {
+		st.byKey["to:"+t] = append(st.byKey["to:"+t], src)
+	}
+}
+
+// holds reports whether record r holds key, as lookerIndex indexes it.
+func (r *linkRecord) holds(key string) bool {
+	switch {
+	case strings.HasPrefix(key, "to:"):
+		return slices.Contains(r.targets, key[len("to:"):])
+	case strings.HasPrefix(key, "title:") && slices.Contains(r.titles, key[len("title:"):]):
+		return true
+	}
+	_, found := slices.BinarySearch(r.keys, key)
+	return found
+}
+
+// lookers returns the sources of the pages whose records hold one of
+// keys (lookerIndex), sorted. Called with the Memo's lock held.
+func (st *linkState) lookers(keys map[string]bool) []string {
+	ix := st.lookerIndex()
+	var out []string
+	for k := range keys {
+		for _, src := range ix[k] {
+			if r := st.pages[src]; r != nil && r.holds(k) {
+				out = append(out, src)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // linkRecord is what linking one page gave, from one parse of it.
@@ -412,6 +471,9 @@ func (m *Memo) staleLinks(recs map[string]*linkRecord) {
 			stale.title = old.title
 		}
 		m.links.pages[src] = &stale
+		if m.links.byKey != nil {
+			m.links.index(src, &stale)
+		}
 	}
 }
 

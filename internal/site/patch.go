@@ -147,6 +147,7 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 	}
 
 	patch := &Patch{Pages: olds, Retouched: retouched, Retitled: retitled}
+	var titled []*Page
 	relinkAlso := func(qs []*Page) {
 		for _, q := range qs {
 			if !slices.Contains(olds, q) && !slices.Contains(patch.Relinked, q) {
@@ -161,6 +162,7 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 		p.Page, p.Doc, p.Excerpt = n.Page, n.Doc, n.Excerpt
 		p.src.size, p.src.mod = n.src.size, n.src.mod
 		if p.Title != oldTitle {
+			titled = append(titled, p)
 			if q := s.retitle(p, oldTitle); q != nil && !slices.Contains(patch.Regraphed, q) {
 				patch.Regraphed = append(patch.Regraphed, q)
 			}
@@ -175,7 +177,7 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 	relinkAlso(lookers)
 	if retitled {
 		// Tags and kinds list their pages by title (Tags, OfKind).
-		s.tagCache = &tagCache{}
+		s.retag(titled, nil, nil)
 	}
 	backlinked := map[*Page]bool{}
 	recs := map[string]*linkRecord{}
@@ -327,16 +329,17 @@ func (s *Site) titleLookers(olds, nexts []*Page) (_ []*Page, ok bool) {
 			titles[strings.ToLower(nexts[i].Title)] = true
 		}
 	}
+	keys := map[string]bool{}
+	for t := range titles {
+		keys["title:"+t] = true
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.links == nil || len(m.links.pages) != len(s.Pages) {
 		return nil, false
 	}
 	var out []*Page
-	for src, r := range m.links.pages {
-		if !slices.ContainsFunc(r.titles, func(t string) bool { return titles[t] }) {
-			continue
-		}
+	for _, src := range m.links.lookers(keys) {
 		q := s.bySource[src]
 		if q == nil {
 			return nil, false

@@ -1,7 +1,9 @@
 package site
 
 import (
+	"maps"
 	"os"
+	"path"
 	"slices"
 	"strings"
 
@@ -101,7 +103,7 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 		}
 		s.placeOne(q)
 	}
-	s.fileURLs = s.folderURLs()
+	s.refolder(added, removed)
 
 	backlinked := map[*Page]bool{}
 	for _, p := range removed {
@@ -165,11 +167,11 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 	// What graph makes of the pages as a whole: the related pages are
 	// found again only for the pages the edit may change them for
 	// (relatedmemo.go).
-	s.services = s.groupBy(func(p *Page) []string { return p.Services })
-	s.owners = s.groupBy(func(p *Page) []string { return splitOwners(p.Owner) })
+	s.services = regroup(s.services, func(p *Page) []string { return p.Services }, added, removed)
+	s.owners = regroup(s.owners, func(p *Page) []string { return splitOwners(p.Owner) }, added, removed)
 	s.startPath()
 	s.relate()
-	s.tagCache = &tagCache{}
+	s.retag(nil, added, removed)
 	for _, p := range s.published {
 		if g, ok := before[p]; ok && !g.same(graphFaceOf(p)) {
 			patch.Regraphed = append(patch.Regraphed, p)
@@ -303,15 +305,12 @@ func (s *Site) nameLookers(added, removed []*Page) (_ []*Page, ok bool) {
 	for _, p := range slices.Concat(added, removed) {
 		pageKeys(nameOf(p), marked)
 	}
-	titles := map[string]bool{}
-	for k := range marked {
-		if t, ok := strings.CutPrefix(k, "title:"); ok {
-			titles[t] = true
-		}
-	}
-	gone := map[string]bool{}
 	for _, p := range removed {
-		gone[p.Source] = true
+		marked["to:"+p.Source] = true
+	}
+	gone := map[*Page]bool{}
+	for _, p := range removed {
+		gone[p] = true
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -319,20 +318,14 @@ func (s *Site) nameLookers(added, removed []*Page) (_ []*Page, ok bool) {
 		return nil, false
 	}
 	var out []*Page
-	for src, r := range m.links.pages {
-		if gone[src] {
-			continue
-		}
-		if !slices.ContainsFunc(r.keys, func(k string) bool { return marked[k] }) &&
-			!slices.ContainsFunc(r.titles, func(t string) bool { return titles[t] }) &&
-			!slices.ContainsFunc(r.targets, func(t string) bool { return gone[t] }) {
-			continue
-		}
+	for _, src := range m.links.lookers(marked) {
 		q := s.bySource[src]
 		if q == nil || hasFrontRefs(q) {
 			return nil, false
 		}
-		out = append(out, q)
+		if !gone[q] {
+			out = append(out, q)
+		}
 	}
 	slices.SortFunc(out, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
 	return out, true
@@ -346,4 +339,94 @@ func nameOf(p *Page) nameInfo {
 		n.adr, n.number, n.hasNumber = a.ID, a.Number, a.HasNumber
 	}
 	return n
+}
+
+// regroup returns groups (groupBy's, by keys) with the pages added put in
+// their groups and those removed taken out, as groupBy would make them
+// now: each group's pages in the site's order (by URL), named as its
+// first page writes it, the groups by slug. Groups no page of the edit
+// names are kept as they are; the slice is new when any changed.
+func regroup(groups []Group, keys func(*Page) []string, added, removed []*Page) []Group {
+	touched := map[string]bool{}
+	for _, p := range slices.Concat(added, removed) {
+		for _, k := range keys(p) {
+			if sl := Slug(k); sl != "" {
+				touched[sl] = true
+			}
+		}
+	}
+	if len(touched) == 0 {
+		return groups
+	}
+	byURL := func(a, b *Page) int { return strings.Compare(a.URL, b.URL) }
+	out := make([]Group, 0, len(groups)+len(touched))
+	for _, g := range groups {
+		if touched[g.Slug] {
+			g.Pages = slices.DeleteFunc(slices.Clone(g.Pages), func(p *Page) bool { return slices.Contains(removed, p) })
+		}
+		out = append(out, g)
+	}
+	for _, p := range added {
+		for _, k := range keys(p) {
+			sl := Slug(k)
+			if sl == "" {
+				continue
+			}
+			i := slices.IndexFunc(out, func(g Group) bool { return g.Slug == sl })
+			if i < 0 {
+				out = append(out, Group{Name: k, Slug: sl})
+				i = len(out) - 1
+			}
+			if j, found := slices.BinarySearchFunc(out[i].Pages, p, byURL); !found {
+				out[i].Pages = slices.Insert(out[i].Pages, j, p)
+			}
+		}
+	}
+	out = slices.DeleteFunc(out, func(g Group) bool { return len(g.Pages) == 0 })
+	for i, g := range out {
+		if touched[g.Slug] {
+			for _, k := range keys(g.Pages[0]) {
+				if Slug(k) == g.Slug {
+					out[i].Name = k
+					break
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Group) int { return strings.Compare(a.Slug, b.Slug) })
+	return out
+}
+
+// refolder follows in the site paths of folders (fileURLs, folderURLs)
+// the pages added and removed: a new page's folders are added; a removed
+// page's are found again when no page is left in its folder.
+func (s *Site) refolder(added, removed []*Page) {
+	if s.fileURLs == nil {
+		return // made on first use
+	}
+	for _, p := range removed {
+		dir := ParentURL(p.URL)
+		if !slices.ContainsFunc(s.Pages, func(q *Page) bool { return strings.HasPrefix(q.URL, dir) && q.URL != dir }) {
+			s.fileURLs = s.folderURLs()
+			return
+		}
+	}
+	var urls map[string]bool
+	for _, q := range added {
+		for u := path.Dir(strings.TrimSuffix(q.URL, "/")); ; u = path.Dir(u) {
+			k := strings.TrimSuffix(u, "/") + "/"
+			if !s.fileURLs[k] {
+				if urls == nil {
+					urls = maps.Clone(s.fileURLs)
+				}
+				urls[k] = true
+			}
+			if u == "/" || u == "." {
+				break
+			}
+		}
+	}
+	if urls != nil {
+		s.fileURLs = urls
+	}
 }

@@ -36,6 +36,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/diag"
@@ -312,30 +313,34 @@ func CompareFold(a, b string) int {
 // the order is total and needs no stable sort: a stable sort of a
 // preview's 10,000 pages (the tags' order, each load) was a few
 // per cent of a reload's CPU.
-func SortNav(ps []*Page) {
-	slices.SortFunc(ps, func(a, b *Page) int {
-		wa, wb := a.Weight, b.Weight
-		if wa == 0 {
-			wa = 1 << 30
-		}
-		if wb == 0 {
-			wb = 1 << 30
-		}
-		if c := cmp.Compare(wa, wb); c != 0 {
-			return c
-		}
-		if c := CompareFold(a.Title, b.Title); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.URL, b.URL)
-	})
+func SortNav(ps []*Page) { slices.SortFunc(ps, compareNav) }
+
+// compareNav is SortNav's order.
+func compareNav(a, b *Page) int {
+	wa, wb := a.Weight, b.Weight
+	if wa == 0 {
+		wa = 1 << 30
+	}
+	if wb == 0 {
+		wb = 1 << 30
+	}
+	if c := cmp.Compare(wa, wb); c != 0 {
+		return c
+	}
+	if c := CompareFold(a.Title, b.Title); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.URL, b.URL)
 }
 
 // Tags returns every tag of the published pages with its pages, sorted by
 // tag; pages are sorted by title.
 func (s *Site) Tags() []Tag {
 	if c := s.tagCache; c != nil {
-		c.once.Do(func() { c.tags = s.tags() })
+		c.once.Do(func() {
+			c.tags = s.tags()
+			c.made.Store(true)
+		})
 		return slices.Clone(c.tags)
 	}
 	return s.tags()
@@ -347,6 +352,8 @@ func (s *Site) Tags() []Tag {
 type tagCache struct {
 	once sync.Once
 	tags []Tag
+	// made is set once tags are.
+	made atomic.Bool
 	// mu guards kinds, the pages of each kind.
 	mu    sync.Mutex
 	kinds map[page.Kind][]*Page
@@ -421,4 +428,87 @@ func (p *Page) RingChange(rings []string) string {
 		return "moved in from " + last.Ring
 	}
 	return "moved out from " + last.Ring
+}
+
+// retag follows in the remembered tags and kinds' lists (tagCache) the
+// pages of changed, whose titles changed, and those added and removed,
+// as Tags and OfKind would find them now: the lists of the others' tags
+// and kinds are kept, the others' taken without those pages and given
+// them at their places again. At 10,000 pages, making the tags again was
+// most of a title edit's own work.
+func (s *Site) retag(changed, added, removed []*Page) {
+	old := s.tagCache
+	c := &tagCache{}
+	s.tagCache = c
+	if old == nil {
+		return
+	}
+	touched := map[*Page]bool{}
+	kinds := map[page.Kind]bool{}
+	for _, p := range slices.Concat(changed, added, removed) {
+		touched[p] = true
+		kinds[p.Kind] = true
+	}
+	old.mu.Lock()
+	for k, ps := range old.kinds {
+		if !kinds[k] {
+			if c.kinds == nil {
+				c.kinds = map[page.Kind][]*Page{}
+			}
+			c.kinds[k] = ps
+		}
+	}
+	old.mu.Unlock()
+	if !old.made.Load() {
+		return
+	}
+	bySlug := map[string][]*Page{} // the pages to place, by tag
+	for _, p := range slices.Concat(changed, added) {
+		if !s.IsPublished(p) {
+			continue
+		}
+		for _, t := range p.Tags {
+			if sl := Slug(t); sl != "" && !slices.Contains(bySlug[sl], p) {
+				bySlug[sl] = append(bySlug[sl], p)
+			}
+		}
+	}
+	tags := make([]Tag, 0, len(old.tags)+len(bySlug))
+	for _, t := range old.tags {
+		place := bySlug[t.Slug]
+		delete(bySlug, t.Slug)
+		if len(place) == 0 && !slices.ContainsFunc(t.Pages, func(p *Page) bool { return touched[p] }) {
+			tags = append(tags, t)
+			continue
+		}
+		t.Pages = slices.DeleteFunc(slices.Clone(t.Pages), func(p *Page) bool { return touched[p] })
+		for _, p := range place {
+			i, _ := slices.BinarySearchFunc(t.Pages, p, compareNav)
+			t.Pages = slices.Insert(t.Pages, i, p)
+		}
+		if len(t.Pages) > 0 {
+			t.Name = tagName(t.Pages[0], t.Slug)
+			tags = append(tags, t)
+		}
+	}
+	for sl, ps := range bySlug {
+		SortNav(ps)
+		tags = append(tags, Tag{Name: tagName(ps[0], sl), Slug: sl, Href: s.Config.BasePath() + "tags/" + sl + "/", Pages: ps})
+	}
+	slices.SortFunc(tags, func(a, b Tag) int { return cmp.Compare(a.Slug, b.Slug) })
+	c.once.Do(func() {
+		c.tags = tags
+		c.made.Store(true)
+	})
+}
+
+// tagName is the tag of page p whose slug is sl, as p writes it: a tag's
+// name is as its first page writes it (tags).
+func tagName(p *Page, sl string) string {
+	for _, t := range p.Tags {
+		if Slug(t) == sl {
+			return t
+		}
+	}
+	return sl
 }
