@@ -188,8 +188,8 @@ func (f *fingerprinting) carriedFile(sp string, p *site.Page, nav *navTree, pf *
 		last, had = f.last.files[sp]
 	}
 	pf.doc = h.Sum64()
-	if had && f.sameNav {
-		pf.nav = last.nav // the same tree: the same sum
+	if had && (f.sameNav || f.navFrom != nil && !f.navFrom.touches(p.URL)) {
+		pf.nav = last.nav // the same tree, or folders: the same sum
 	} else {
 		pf.nav = f.navSum(nav, p.URL)
 	}

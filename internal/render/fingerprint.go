@@ -252,8 +252,10 @@ type fingerprinting struct {
 	kept  []bool
 	last  *carried
 	// sameNav is set when last is of a call with the same sidebar tree
-	// (carriedFile).
+	// (carriedFile); navFrom, when this call's tree was made again from
+	// the last one's (navTree.derive).
 	sameNav bool
+	navFrom *navTree
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
 	// profile is the site's profile, if any (parseSum).
@@ -466,6 +468,13 @@ func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, ch
 	// The sidebar's tree of the last call, when it is this renderer's
 	// (a retouch), gives each page's file the same part of it (navSum).
 	fp.sameNav = fp.last != nil && fp.last.nav.Value() == r.nav
+	// Or it is the tree this renderer's was made again from (Remade):
+	// the pages none of whose folders changed have the same part.
+	if !fp.sameNav && fp.last != nil && r.nav.touched != nil {
+		if was := fp.last.nav.Value(); was != nil && r.nav.from.Value() == was {
+			fp.navFrom = r.nav
+		}
+	}
 	fr.fp.siteInfoSum(r.info) // before the files, which compare it (carriedFile)
 	jobs := r.planned
 	if jobs == nil {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"weak"
 
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/site"
@@ -59,6 +60,58 @@ type navTree struct {
 	escOnce sync.Once
 	// sidebars are the folders' folderSidebar, by folder.
 	sidebars sync.Map
+	// from is the tree this one was made again from (Renderer.Remade),
+	// and touched the folders whose listing differs from its (derive).
+	from    weak.Pointer[navTree]
+	touched map[string]bool
+}
+
+// derive records that t was made again from old, for the site changed in
+// place: the folders whose listing in the sidebar (folderSum: their
+// children's titles, URLs, links and whether folders, in order) is not
+// old's, those new and those gone are touched. A page none of whose
+// folders on its way (navSum) is touched has the same sidebar in both.
+func (t *navTree) derive(old *navTree) {
+	t.from = weak.Make(old)
+	t.touched = map[string]bool{}
+	for u, n := range t.byURL {
+		o := old.byURL[u]
+		if o == nil {
+			t.touched[u] = true
+			t.touched[site.ParentURL(u)] = true
+			continue
+		}
+		if n.title != o.title || len(n.children) != len(o.children) {
+			t.touched[u] = true
+			continue
+		}
+		for i, c := range n.children {
+			d := o.children[i]
+			if c.url != d.url || c.title != d.title || c.linked != d.linked || len(c.children) > 0 != (len(d.children) > 0) {
+				t.touched[u] = true
+				break
+			}
+		}
+	}
+	for u := range old.byURL {
+		if t.byURL[u] == nil {
+			t.touched[u] = true
+			t.touched[site.ParentURL(u)] = true
+		}
+	}
+}
+
+// touches reports whether a folder on the way to the page at cur, or
+// cur's own, is touched (derive).
+func (t *navTree) touches(cur string) bool {
+	for u := cur; ; u = site.ParentURL(u) {
+		if t.touched[u] {
+			return true
+		}
+		if u == "/" || u == "" {
+			return false
+		}
+	}
 }
 
 // maxSiblings caps how many entries of one folder the sidebar lists; the

@@ -116,6 +116,7 @@ func (r *Renderer) Remade(reshaped bool) *Renderer {
 	if reshaped {
 		n := New(r.Site, r.Theme)
 		n.share = r.share
+		n.nav.derive(r.nav)
 		n.Files()
 		return n
 	}
@@ -123,6 +124,7 @@ func (r *Renderer) Remade(reshaped bool) *Renderer {
 	n.fp, n.lent, n.release = nil, nil, false
 	n.lists, n.byKind = &kindLists{}, &sync.Map{}
 	n.nav = buildNav(r.Site, r.indexURLs, r.navExtra)
+	n.nav.derive(r.nav)
 	n.tags = r.Site.Tags()
 	return &n
 }
