@@ -332,8 +332,13 @@ func KindIndexURLs(s *site.Site) map[page.Kind]string {
 		if k == page.KindPage {
 			continue
 		}
-		common := ""
-		for i, p := range s.OfKind(k) {
+		// The folder holding them all, whatever their order: the pages of
+		// the kind's index (Site.OfKind) without sorting them.
+		common, i := "", 0
+		for _, p := range s.Published() {
+			if p.Kind != k || p.IsIndex && p.Kind == page.KindPage {
+				continue
+			}
 			dir := p.URL
 			if !p.IsIndex {
 				dir = site.ParentURL(p.URL)
@@ -347,6 +352,7 @@ func KindIndexURLs(s *site.Site) map[page.Kind]string {
 			for !strings.HasPrefix(dir, common) {
 				common = site.ParentURL(common)
 			}
+			i++
 		}
 		if common == "" {
 			continue

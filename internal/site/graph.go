@@ -240,8 +240,18 @@ func (s *Site) relate() {
 		r.find()
 	}
 	for i, p := range pub {
+		// A page's list as it was is kept: an update in place (Reshape)
+		// finds the pages whose list changed by it.
+		best := r.best[i]
+		same := len(p.RelatedPages) == len(best)
+		for n := 0; same && n < len(best); n++ {
+			same = p.RelatedPages[n] == pub[best[n]]
+		}
+		if same {
+			continue
+		}
 		p.RelatedPages = nil
-		for _, j := range r.best[i] {
+		for _, j := range best {
 			p.RelatedPages = append(p.RelatedPages, pub[j])
 		}
 	}
