@@ -630,12 +630,14 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 // reload less, and no first look.
 func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) (*LiveResult, error) {
 	s, r := l.s, l.r
+	patched := time.Since(start)
 	if patch.Retitled || patch.Reshaped {
 		// The sidebar, the lists by title and the plan of the files are
 		// made again.
 		r = r.Remade(patch.Reshaped)
 		l.r = r
 	}
+	remade := time.Since(start) - patched
 	// The findings: those of reading the pages again and of resolving
 	// their links and their linkers' are the patch's now, as on Patch's
 	// own path; the rules that compare pages run again, and those that
@@ -739,8 +741,8 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	l.raw, l.diags, l.files, l.fps, l.stale, l.samples = raw, settle(s, raw), files, fps, map[string]bool{}, samples
 	l.sb = r.Sidebars()
 	if w := l.opts.Trace; w != nil {
-		fmt.Fprintf(w, "retouch: %s: fingerprints %s, %d files rendered and %d sidebars replaced in %s\n",
-			ms(time.Since(start)), ms(fpTook), len(out.todo), out.spliced, ms(out.took))
+		fmt.Fprintf(w, "retouch: %s: patch %s, renderer %s, fingerprints %s, %d files rendered and %d sidebars replaced in %s\n",
+			ms(time.Since(start)), ms(patched), ms(remade), ms(fpTook), len(out.todo), out.spliced, ms(out.took))
 	}
 	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Retouched: true, Rendered: len(out.todo), Spliced: out.spliced, Elapsed: time.Since(start), pk: l.pk, sb: l.sb}, nil
 }
