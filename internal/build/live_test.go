@@ -1236,3 +1236,92 @@ func TestLiveRetouchOnCorpus(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveReshapeOnCorpus retitles, renames, removes and restores pages of
+// real handbooks, each update equal to a whole build (files and findings):
+// the titles are taken in place (a title written as the page's first
+// heading is a body edit), as are most pages renamed or removed.
+func TestLiveReshapeOnCorpus(t *testing.T) {
+	root := golden.CorpusDir(t)
+	heading := regexp.MustCompile(`(?m)^# (.+)$`)
+	title := regexp.MustCompile(`(?m)^title: (.+)$`)
+	for _, name := range []string{"adr-madr", "postmortems-dfds", "runbooks-prometheus-operator", "docs-hugo"} {
+		dir, cfg, live, mds := corpusLive(t, root, name)
+		slices.Sort(mds)
+		var picked []string
+		for _, md := range mds {
+			base := strings.ToLower(filepath.Base(md))
+			if base != "readme.md" && base != "index.md" && base != "_index.md" && !strings.Contains(md, "/.") {
+				picked = append(picked, md)
+			}
+		}
+		// Three pages spread over the site.
+		if len(picked) > 3 {
+			picked = []string{picked[0], picked[len(picked)/2], picked[len(picked)-1]}
+		}
+		edits, inPlace := 0, 0
+		check := func(rel, what string, got *build.LiveResult) {
+			t.Helper()
+			edits++
+			if got.Retouched {
+				inPlace++
+			}
+			want, err := build.NewLive(build.Options{Site: cfg}).Build(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := diffFiles(withoutSearch(want.Unpacked()), withoutSearch(got.Unpacked())); d != "" {
+				t.Errorf("%s: %s: files differ from a whole build:\n%s", rel, what, d)
+			}
+			if d := diffDiags(want.Diags, got.Diags); d != "" {
+				t.Errorf("%s: %s: findings differ from a whole build:\n%s", rel, what, d)
+			}
+		}
+		update := func(paths ...string) *build.LiveResult {
+			got, err := live.UpdateFirst(context.Background(), paths)
+			if err == nil && got.First {
+				got, err = live.Finish(context.Background())
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		for _, md := range picked {
+			rel, _ := filepath.Rel(dir, md)
+			b, err := os.ReadFile(md)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := string(b)
+			re := title
+			if !re.MatchString(text) {
+				re = heading
+			}
+			if re.MatchString(text) {
+				retitled := re.ReplaceAllStringFunc(text, func(l string) string { return l + " (retitled)" })
+				if err := os.WriteFile(md, []byte(retitled), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				check(rel, "retitled", update(md))
+			}
+			moved := strings.TrimSuffix(md, ".md") + "-moved.md"
+			if err := os.Rename(md, moved); err != nil {
+				t.Fatal(err)
+			}
+			check(rel, "renamed", update(md, moved))
+			if err := os.Remove(moved); err != nil {
+				t.Fatal(err)
+			}
+			check(rel, "removed", update(moved))
+			if err := os.WriteFile(md, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			check(rel, "restored", update(md))
+		}
+		t.Logf("%s: %d edits, %d taken in place", name, edits, inPlace)
+		if edits == 0 || inPlace == 0 {
+			t.Errorf("%s: %d edits, %d taken in place: want some of each", name, edits, inPlace)
+		}
+	}
+}
