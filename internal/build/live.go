@@ -634,7 +634,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	if patch.Retitled || patch.Reshaped {
 		// The sidebar, the lists by title and the plan of the files are
 		// made again.
-		r = r.Remade(patch.Reshaped)
+		r = r.Remade(slices.Concat(patch.Pages, patch.Removed), patch.Reshaped)
 		l.r = r
 	}
 	remade := time.Since(start) - patched

@@ -112,21 +112,42 @@ func (r *Renderer) ShareSidebars() { r.share = true }
 // the sidebar's tree, the tags' and the kinds' lists and the groups'
 // pages by kind, with the same files; pages added or removed
 // (reshaped: site.Patch.Reshaped), which change the files to plan too.
-func (r *Renderer) Remade(reshaped bool) *Renderer {
+// changed are the pages retitled, added or removed: the groups none of
+// them is in keep their pages by kind.
+func (r *Renderer) Remade(changed []*site.Page, reshaped bool) *Renderer {
+	var n *Renderer
 	if reshaped {
-		n := New(r.Site, r.Theme)
+		n = New(r.Site, r.Theme)
 		n.share = r.share
-		n.nav.derive(r.nav)
 		n.Files()
-		return n
+	} else {
+		c := *r
+		n = &c
+		n.fp, n.lent, n.release = nil, nil, false
+		n.lists, n.byKind = &kindLists{}, &sync.Map{}
+		n.nav = buildNav(r.Site, r.indexURLs, r.navExtra)
+		n.tags = r.Site.Tags()
 	}
-	n := *r
-	n.fp, n.lent, n.release = nil, nil, false
-	n.lists, n.byKind = &kindLists{}, &sync.Map{}
-	n.nav = buildNav(r.Site, r.indexURLs, r.navExtra)
 	n.nav.derive(r.nav)
-	n.tags = r.Site.Tags()
-	return &n
+	touched := map[*site.Page]bool{}
+	for _, p := range changed {
+		touched[p] = true
+	}
+	carry := func(base string, was, now []site.Group) {
+		for _, g := range now {
+			i, found := slices.BinarySearchFunc(was, g.Slug, func(g site.Group, sl string) int { return strings.Compare(g.Slug, sl) })
+			if !found || len(was[i].Pages) != len(g.Pages) || len(g.Pages) == 0 || &was[i].Pages[0] != &g.Pages[0] ||
+				slices.ContainsFunc(g.Pages, func(p *site.Page) bool { return touched[p] }) {
+				continue
+			}
+			if v, ok := r.byKind.Load(base + g.Slug + "/"); ok {
+				n.byKind.Store(base+g.Slug+"/", v)
+			}
+		}
+	}
+	carry("/services/", r.services, n.services)
+	carry("/owners/", r.owners, n.owners)
+	return n
 }
 
 // Recycle hands back the bytes of a file All gave out, once they are
