@@ -236,14 +236,15 @@ func TestLiveMatchesBuild(t *testing.T) {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A runbook free again")
 		}, true},
 		// A folder's index lists the pages below it (Children), in
-		// navigation order: a title moves a page in it, a page added or
-		// removed goes in or out of it.
+		// navigation order, and an owner's page its pages by kind and
+		// title: a title moves a page in them, a page added or removed
+		// goes in or out of them.
 		{"a folder's index", folderIndex, func(string) string { return "---\ntitle: Alerting\n---\nThe alerting guides.\n" }, true},
 		{"retitled first in its folder", guide, func(b string) string {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: Aardvark, first in the folder")
 		}, true},
 		{"a page added under the index", added, func(string) string {
-			return "---\ntitle: Beta, added\nweight: 49\n---\nAdded to a folder with an index.\n"
+			return "---\ntitle: Beta, added\nweight: 49\nowner: team-finance\n---\nAdded to a folder with an index.\n"
 		}, true},
 		{"the added page retitled last in its folder", added, func(b string) string {
 			return strings.Replace(b, "title: Beta, added", "title: Zulu, last in the folder", 1)
