@@ -631,13 +631,16 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) (*LiveResult, error) {
 	s, r := l.s, l.r
 	patched := time.Since(start)
+	// Only the pages the patch changed have other own sums than the last
+	// fingerprints found: those read again or new, those relinked, those
+	// whose backlinks changed and those whose related pages, path
+	// neighbours or children did. The fingerprints begin with them
+	// (render.FingerprintCache.Restart) while the renderer is made again,
+	// when it is, and the rules run beside.
+	changed := slices.Concat(patch.Pages, patch.Relinked, patch.Backlinked, patch.Regraphed)
 	if patch.Retitled || patch.Reshaped {
-		// The sidebar, the lists by title and the plan of the files are
-		// made again.
-		r = r.Remade(slices.Concat(patch.Pages, patch.Removed), patch.Reshaped)
-		l.r = r
+		l.fpc.Restart(ctx, s, r.Theme, changed)
 	}
-	remade := time.Since(start) - patched
 	// The findings: those of reading the pages again and of resolving
 	// their links and their linkers' are the patch's now, as on Patch's
 	// own path; the rules that compare pages run again, and those that
@@ -656,12 +659,21 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	for _, p := range patch.Removed {
 		gone[p.Path] = true
 	}
-	affected := slices.Concat(patch.Pages, patch.Relinked, patch.Backlinked, patch.Regraphed)
+	affected := slices.Concat(changed)
 	for _, p := range patch.Pages {
 		affected = append(affected, p.Backlinks...)
 	}
 	slices.SortFunc(affected, func(a, b *site.Page) int { return strings.Compare(a.Path, b.Path) })
 	affected = slices.CompactFunc(affected, func(a, b *site.Page) bool { return a == b })
+	rules := make(chan diag.List, 1)
+	go func() { rules <- append(lint.RunPages(s, affected), lint.RunSite(s)...) }()
+	if patch.Retitled || patch.Reshaped {
+		// The sidebar, the lists by title and the plan of the files are
+		// made again.
+		r = r.Remade(slices.Concat(patch.Pages, patch.Removed), patch.Reshaped)
+		l.r = r
+	}
+	remade := time.Since(start) - patched
 	rechecked := map[string]bool{}
 	for _, p := range affected {
 		rechecked[p.Path] = true
@@ -680,14 +692,8 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	}
 	kept = append(kept, patch.Diags...)
 
-	rules := make(chan diag.List, 1)
-	go func() { rules <- append(lint.RunPages(s, affected), lint.RunSite(s)...) }()
 	fpStart := time.Now()
-	// Only the pages the patch changed have other own sums than the last
-	// fingerprints found: those read again or new, those relinked, those
-	// whose backlinks changed and those whose related pages, path
-	// neighbours or children did.
-	fps, err := r.Refingerprints(ctx, l.fpc, slices.Concat(patch.Pages, patch.Relinked, patch.Backlinked, patch.Regraphed))
+	fps, err := r.Refingerprints(ctx, l.fpc, changed)
 	fpTook := time.Since(fpStart)
 	if err != nil {
 		<-rules

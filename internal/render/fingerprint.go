@@ -84,6 +84,20 @@ type fpStart struct {
 // call of a renderer of the same site and theme takes them from it;
 // another call drops them.
 func (c *FingerprintCache) Start(ctx context.Context, s *site.Site, th *Theme) {
+	c.start(ctx, s, th, nil)
+}
+
+// Restart is Start for a Refingerprints call: of site s changed in place
+// since the last call, in the pages changed alone (see Refingerprints).
+// A preview begins it while it makes a renderer again (Renderer.Remade).
+func (c *FingerprintCache) Restart(ctx context.Context, s *site.Site, th *Theme, changed []*site.Page) {
+	if changed == nil {
+		changed = []*site.Page{}
+	}
+	c.start(ctx, s, th, changed)
+}
+
+func (c *FingerprintCache) start(ctx context.Context, s *site.Site, th *Theme, changed []*site.Page) {
 	c.take(nil, nil) // one begun before and not taken is let go
 	st := &fpStart{site: s, theme: th, done: make(chan struct{})}
 	c.mu.Lock()
@@ -91,10 +105,32 @@ func (c *FingerprintCache) Start(ctx context.Context, s *site.Site, th *Theme) {
 	c.mu.Unlock()
 	go func() {
 		defer close(st.done)
-		var last *carried
-		st.fp, last = c.begin(s, th)
-		st.err = st.fp.carryIn(ctx, s.Pages, th, last, nil)
+		st.fp, st.err = c.first(ctx, s, th, changed)
 	}()
+}
+
+// first is the first part of a call (see fpStart): Fingerprints', or
+// Refingerprints' when changed is not nil.
+func (c *FingerprintCache) first(ctx context.Context, s *site.Site, th *Theme, changed []*site.Page) (*fingerprinting, error) {
+	fp, last := c.begin(s, th)
+	var from []int32
+	if changed != nil && last.sameSite(s, th) {
+		from = make([]int32, len(s.Pages))
+		for i, p := range s.Pages {
+			j, ok := last.place[pageKey{p.Source, p.URL}]
+			if !ok {
+				j = -1
+			}
+			from[i] = j
+		}
+		for _, p := range changed {
+			if i, ok := fp.ords[p]; ok {
+				from[i] = -1
+			}
+		}
+		c.keepParses()
+	}
+	return fp, fp.carryIn(ctx, s.Pages, th, last, from)
 }
 
 // begin makes the fingerprinting of one call, and returns it with what
@@ -441,26 +477,7 @@ func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, ch
 		return nil, err
 	}
 	if !started {
-		var last *carried
-		fp, last = cache.begin(r.Site, r.Theme)
-		var from []int32
-		if changed != nil && last.sameSite(r.Site, r.Theme) {
-			from = make([]int32, len(r.Site.Pages))
-			for i, p := range r.Site.Pages {
-				j, ok := last.place[pageKey{p.Source, p.URL}]
-				if !ok {
-					j = -1
-				}
-				from[i] = j
-			}
-			for _, p := range changed {
-				if i, ok := fp.ords[p]; ok {
-					from[i] = -1
-				}
-			}
-			cache.keepParses()
-		}
-		if err := fp.carryIn(ctx, r.Site.Pages, r.Theme, last, from); err != nil {
+		if fp, err = cache.first(ctx, r.Site, r.Theme, changed); err != nil {
 			return nil, err
 		}
 	}
