@@ -29,31 +29,13 @@ import (
 // from, when not nil, gives for each page that is as it was in last,
 // whose site is the same (carried.sameSite), its place there, and -1 for
 // the others (changed, new): its own sum and the places of the pages it
-// names (moved to their places now, as pages came or went) are taken
-// from last rather than made again (Refingerprints). A page naming a page
-// gone is hashed again.
-func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Theme, last *carried, from []int32) error {
+// names are taken from last rather than made again (Refingerprints).
+// now, when pages came or went since (site.Site.Reshape), is the place
+// at this call of each page of last's, -1 for a page gone: the places
+// named are moved to it, and a page naming a page gone is hashed again.
+func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Theme, last *carried, from, now []int32) error {
 	self := make([]uint64, len(pages))
 	named := make([][]int32, len(pages))
-	// now is the place at this call of each page of last's, -1 for a
-	// page gone; nil when every page is where it was.
-	var now []int32
-	if from != nil {
-		now = make([]int32, len(last.self))
-		moved := len(last.self) != len(pages)
-		for j := range now {
-			now[j] = -1
-		}
-		for i, p := range pages {
-			if j, ok := last.place[pageKey{p.Source, p.URL}]; ok {
-				now[j] = int32(i)
-				moved = moved || j != int32(i)
-			}
-		}
-		if !moved {
-			now = nil
-		}
-	}
 	err := parallel.Each(ctx, len(pages), 0, func(i int) error {
 		if from != nil && from[i] >= 0 {
 			j := from[i]
@@ -90,9 +72,14 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 	// prev is each page's place in the last call, -1 for a page that
 	// changed or is new.
 	prev := make([]int32, len(pages))
+	inPlace := from != nil && now == nil // every page where it was
 	for i, p := range pages {
 		prev[i] = -1
-		if j, ok := last.place[pageKey{p.Source, p.URL}]; ok && last.self[j] == self[i] {
+		j, ok := int32(i), inPlace
+		if !inPlace {
+			j, ok = last.place[pageKey{p.Source, p.URL}]
+		}
+		if ok && last.self[j] == self[i] {
 			prev[i] = j
 		}
 	}
@@ -135,7 +122,7 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 // fingerprints of the pages' own files, jobs' where pageFiles has them.
 func (f *fingerprinting) carryOut(s *site.Site, th *Theme, nav *navTree, jobs []job, pageFiles []pageFile) *carried {
 	pages := s.Pages
-	c := &carried{theme: th, site: weak.Make(s), nav: weak.Make(nav), place: make(map[pageKey]int32, len(pages)), self: f.self, named: f.named, faces: map[string][]uint64{}, deep: map[string][]uint64{},
+	c := &carried{theme: th, site: weak.Make(s), reshapes: s.Reshapes(), nav: weak.Make(nav), place: make(map[pageKey]int32, len(pages)), self: f.self, named: f.named, faces: map[string][]uint64{}, deep: map[string][]uint64{},
 		info: f.infoSum, files: make(map[string]pageFile, len(pages))}
 	for i, p := range pages {
 		c.place[pageKey{p.Source, p.URL}] = int32(i)

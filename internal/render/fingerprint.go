@@ -113,15 +113,29 @@ func (c *FingerprintCache) start(ctx context.Context, s *site.Site, th *Theme, c
 // Refingerprints' when changed is not nil.
 func (c *FingerprintCache) first(ctx context.Context, s *site.Site, th *Theme, changed []*site.Page) (*fingerprinting, error) {
 	fp, last := c.begin(s, th)
-	var from []int32
+	// from is each page's place in the last call, -1 for one changed or
+	// new; now each of the last call's places now, when pages moved.
+	var from, now []int32
 	if changed != nil && last.sameSite(s, th) {
 		from = make([]int32, len(s.Pages))
-		for i, p := range s.Pages {
-			j, ok := last.place[pageKey{p.Source, p.URL}]
-			if !ok {
-				j = -1
+		if last.reshapes == s.Reshapes() {
+			for i := range from {
+				from[i] = int32(i) // the same pages in the same places
 			}
-			from[i] = j
+		} else {
+			now = make([]int32, len(last.self))
+			for j := range now {
+				now[j] = -1
+			}
+			for i, p := range s.Pages {
+				j, ok := last.place[pageKey{p.Source, p.URL}]
+				if !ok {
+					j = -1
+				} else {
+					now[j] = int32(i)
+				}
+				from[i] = j
+			}
 		}
 		for _, p := range changed {
 			if i, ok := fp.ords[p]; ok {
@@ -130,7 +144,7 @@ func (c *FingerprintCache) first(ctx context.Context, s *site.Site, th *Theme, c
 		}
 		c.keepParses()
 	}
-	return fp, fp.carryIn(ctx, s.Pages, th, last, from)
+	return fp, fp.carryIn(ctx, s.Pages, th, last, from, now)
 }
 
 // begin makes the fingerprinting of one call, and returns it with what
@@ -194,6 +208,8 @@ type carried struct {
 	// site is the site of the call (weak: a preview does not hold an old
 	// site for it), for Refingerprints; nav its renderer's sidebar tree.
 	site  weak.Pointer[site.Site]
+	// reshapes is the site's Reshapes at the call.
+	reshapes int
 	nav   weak.Pointer[navTree]
 	place map[pageKey]int32
 	self  []uint64

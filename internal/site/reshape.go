@@ -172,6 +172,7 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 	s.startPath()
 	s.relate()
 	s.retag(nil, added, removed)
+	s.reshapes++
 	for _, p := range s.published {
 		if g, ok := before[p]; ok && !g.same(graphFaceOf(p)) {
 			patch.Regraphed = append(patch.Regraphed, p)
@@ -430,3 +431,8 @@ func (s *Site) refolder(added, removed []*Page) {
 		s.fileURLs = urls
 	}
 }
+
+// Reshapes counts the calls of Reshape that changed the site's pages: two
+// moments of one site with the same count have the same pages in the
+// same places.
+func (s *Site) Reshapes() int { return s.reshapes }

@@ -183,6 +183,8 @@ type Site struct {
 	stamp *Stamp
 	// tagCache, when set, remembers Tags.
 	tagCache *tagCache
+	// reshapes counts the pages' changes in place (Reshapes).
+	reshapes int
 }
 
 // Published returns the pages that are built: all but drafts, unless the
