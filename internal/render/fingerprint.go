@@ -207,12 +207,12 @@ type carried struct {
 	theme *Theme
 	// site is the site of the call (weak: a preview does not hold an old
 	// site for it), for Refingerprints; nav its renderer's sidebar tree.
-	site  weak.Pointer[site.Site]
+	site weak.Pointer[site.Site]
 	// reshapes is the site's Reshapes at the call.
 	reshapes int
-	nav   weak.Pointer[navTree]
-	place map[pageKey]int32
-	self  []uint64
+	nav      weak.Pointer[navTree]
+	place    map[pageKey]int32
+	self     []uint64
 	// named are the places of the pages each page names (selfSum).
 	named [][]int32
 	// faces and deep are the readings' sums, by the reading's key.
