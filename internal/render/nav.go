@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"html"
 	"html/template"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -49,8 +50,9 @@ type navNode struct {
 	// only cur's prefixes that end in one can name a child then.
 	slashed bool
 	// escTitle and escHref are title and the link, escaped for HTML
-	// (navTree.escape).
+	// (navTree.escape), once escaped is set.
 	escTitle, escHref string
+	escaped           bool
 }
 
 type navTree struct {
@@ -76,6 +78,9 @@ func (t *navTree) derive(old *navTree) {
 	t.touched = map[string]bool{}
 	for u, n := range t.byURL {
 		o := old.byURL[u]
+		if n == o {
+			continue // shared (retitled): the same listing
+		}
 		if o == nil {
 			t.touched[u] = true
 			t.touched[site.ParentURL(u)] = true
@@ -170,44 +175,116 @@ func buildNav(s *site.Site, indexURLs map[page.Kind]string, extra []Link) *navTr
 	// time at 10,000 pages).
 	var sortRec func(n *navNode)
 	sortRec = func(n *navNode) {
-		slices.SortFunc(n.children, func(a, b *navNode) int {
-			wa, wb := a.weight, b.weight
-			if wa == 0 {
-				wa = 1 << 30
-			}
-			if wb == 0 {
-				wb = 1 << 30
-			}
-			if wa != wb {
-				return wa - wb
-			}
-			// Folders after pages at the same weight.
-			fa, fb := len(a.children) > 0, len(b.children) > 0
-			if fa != fb {
-				if fa {
-					return 1
-				}
-				return -1
-			}
-			if c := site.CompareFold(a.title, b.title); c != 0 {
-				return c
-			}
-			return strings.Compare(a.url, b.url)
-		})
-		if len(n.children) > maxSiblings {
-			n.pos = make(map[string]int, len(n.children))
-			n.slashed = true
-			for i, c := range n.children {
-				n.pos[c.url] = i
-				n.slashed = n.slashed && strings.HasSuffix(c.url, "/")
-			}
-		}
+		n.sortChildren()
 		for _, c := range n.children {
 			sortRec(c)
 		}
 	}
 	sortRec(t.root)
 	return t
+}
+
+// sortChildren puts n's children in the sidebar's order, and places them
+// (pos) when they are many.
+func (n *navNode) sortChildren() {
+	slices.SortFunc(n.children, compareNavNodes)
+	n.pos, n.slashed = nil, false
+	if len(n.children) > maxSiblings {
+		n.pos = make(map[string]int, len(n.children))
+		n.slashed = true
+		for i, c := range n.children {
+			n.pos[c.url] = i
+			n.slashed = n.slashed && strings.HasSuffix(c.url, "/")
+		}
+	}
+}
+
+// compareNavNodes is the sidebar's order: by weight (unset last), folders
+// after pages at the same weight, then title and URL.
+func compareNavNodes(a, b *navNode) int {
+	wa, wb := a.weight, b.weight
+	if wa == 0 {
+		wa = 1 << 30
+	}
+	if wb == 0 {
+		wb = 1 << 30
+	}
+	if wa != wb {
+		return wa - wb
+	}
+	fa, fb := len(a.children) > 0, len(b.children) > 0
+	if fa != fb {
+		if fa {
+			return 1
+		}
+		return -1
+	}
+	if c := site.CompareFold(a.title, b.title); c != 0 {
+		return c
+	}
+	return strings.Compare(a.url, b.url)
+}
+
+// retitled returns the tree t with the titles of pages as they are now,
+// made by copying only the nodes on the way to them (a folder re-sorted
+// where a title moves its page) and sharing the rest with t, which stays
+// as it is; nil when a page is not in the tree as a page's node (buildNav
+// makes it then).
+func (t *navTree) retitled(pages []*site.Page) *navTree {
+	// The nodes shared are escaped now, once (escape), so that the new
+	// tree escapes only its own: t's sidebars may be written while it is.
+	t.escOnce.Do(t.escape)
+	n := &navTree{base: t.base, root: t.root, byURL: maps.Clone(t.byURL)}
+	copied := map[*navNode]bool{}
+	// own returns the node at u in n, copied once from t's, with its
+	// parents copied on the way up to the root and pointing at it.
+	var own func(u string) *navNode
+	own = func(u string) *navNode {
+		old := n.byURL[u]
+		if old == nil || copied[old] {
+			return old
+		}
+		c := *old
+		c.children = slices.Clone(old.children)
+		c.escaped = false
+		copied[&c] = true
+		n.byURL[u] = &c
+		if u == "/" {
+			n.root = &c
+			return &c
+		}
+		parent := own(site.ParentURL(u))
+		if parent == nil {
+			return nil
+		}
+		if i := slices.Index(parent.children, old); i >= 0 {
+			parent.children[i] = &c
+		}
+		return &c
+	}
+	for _, p := range pages {
+		if p.URL == "/" {
+			continue // the root is titled after the site
+		}
+		node := t.byURL[p.URL]
+		if node == nil || !node.linked || node.title == p.Title {
+			if node == nil {
+				return nil
+			}
+			continue
+		}
+		c := own(p.URL)
+		if c == nil {
+			return nil
+		}
+		c.title = p.Title
+		parent := own(site.ParentURL(p.URL))
+		if parent == nil {
+			return nil
+		}
+		parent.sortChildren()
+	}
+	return n
 }
 
 // spaced turns a folder name's dashes and underscores into spaces.
@@ -337,10 +414,14 @@ func (t *navTree) walkHTML(cur string, marked func(n *navNode, start, mark, end 
 // escape gives every node its escaped title and link.
 func (t *navTree) escape() {
 	for _, n := range t.byURL {
+		if n.escaped {
+			continue // a node shared with the tree this one was made from (retitled)
+		}
 		n.escTitle = html.EscapeString(n.title)
 		if n.linked {
 			n.escHref = html.EscapeString(t.base + strings.TrimPrefix(n.url, "/"))
 		}
+		n.escaped = true
 	}
 }
 

@@ -125,7 +125,9 @@ func (r *Renderer) Remade(changed []*site.Page, reshaped bool) *Renderer {
 		n = &c
 		n.fp, n.lent, n.release = nil, nil, false
 		n.lists, n.byKind = &kindLists{}, &sync.Map{}
-		n.nav = buildNav(r.Site, r.indexURLs, r.navExtra)
+		if n.nav = r.nav.retitled(changed); n.nav == nil {
+			n.nav = buildNav(r.Site, r.indexURLs, r.navExtra)
+		}
 		n.tags = r.Site.Tags()
 	}
 	n.nav.derive(r.nav)
