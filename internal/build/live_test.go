@@ -598,9 +598,11 @@ func TestLiveFirstLook(t *testing.T) {
 		}
 	}
 
-	// A title: the first look renders the page alone, with the new title;
-	// the sidebar and the lists still show the old one until Finish.
-	write("runbooks/api/restart.md", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it. See [the other](scale.md#steps).\n")
+	// A title with an owner (a title alone is taken in place, without a
+	// first look): the first look renders the page alone, with the new
+	// title; the sidebar and the lists still show the old one until
+	// Finish.
+	write("runbooks/api/restart.md", "---\ntitle: Restart the API server\nowner: team-platform\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it. See [the other](scale.md#steps).\n")
 	before := res.Unpacked()
 	first, err := live.UpdateFirst(context.Background(), []string{restart})
 	if err != nil {
@@ -629,14 +631,14 @@ func TestLiveFirstLook(t *testing.T) {
 		t.Errorf("Finish with nothing owed = %v, %v; want nil", again, err)
 	}
 
-	// A folder's index that the site renders as a page: a first look
-	// too. The home page, which the site renders with its lists, gets
-	// none.
+	// A folder's index that the site renders as a page, given a title
+	// and tags: a first look too. The home page, which the site renders
+	// with its lists, gets none.
 	folder := write("runbooks/api/index.md", "---\ntitle: The API\n---\nThe API's runbooks.\n")
 	if _, err := live.Update(context.Background(), []string{folder}); err != nil {
 		t.Fatal(err)
 	}
-	write("runbooks/api/index.md", "---\ntitle: The API service\n---\nThe API's runbooks.\n")
+	write("runbooks/api/index.md", "---\ntitle: The API service\ntags: [api]\n---\nThe API's runbooks.\n")
 	if first, err = live.UpdateFirst(context.Background(), []string{folder}); err != nil || !first.First {
 		t.Fatalf("folder index: First = %v, %v; want a first look", first != nil && first.First, err)
 	}
@@ -695,9 +697,28 @@ func TestLiveFirstLook(t *testing.T) {
 	}
 	whole(got, "review date")
 
-	// A new page: its own file first, linked as the site links it; then
-	// the rest (the lists, the sidebars).
-	fresh := write("runbooks/api/drain.md", "---\ntitle: Drain the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nDrain it, then [scale it](scale.md#steps).\n")
+	// A new page is taken in place, with no first look (Reshape): its
+	// file, the lists and the sidebars at once; so is its removal.
+	other := write("runbooks/api/warm.md", "---\ntitle: Warm the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nWarm it, then [scale it](scale.md#steps).\n")
+	if got, err = live.UpdateFirst(context.Background(), []string{other}); err != nil || got.First || !got.Retouched {
+		t.Fatalf("new page: First = %v, Retouched = %v, %v; want it taken in place", got != nil && got.First, got != nil && got.Retouched, err)
+	}
+	if !bytes.Contains(got.Unpacked()["/runbooks/index.html"], []byte("Warm the API")) {
+		t.Errorf("new page taken in place: the runbooks' list does not show it")
+	}
+	whole(got, "new page in place")
+	if err := os.Remove(other); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = live.UpdateFirst(context.Background(), []string{other}); err != nil || got.First || !got.Retouched {
+		t.Fatalf("removed page: First = %v, Retouched = %v, %v; want it taken in place", got != nil && got.First, got != nil && got.Retouched, err)
+	}
+	whole(got, "removed page in place")
+
+	// A new page the site must load for (its aliases name other URLs):
+	// its own file first, linked as the site links it; then the rest
+	// (the lists, the sidebars).
+	fresh := write("runbooks/api/drain.md", "---\ntitle: Drain the API\naliases: [/drain/]\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nDrain it, then [scale it](scale.md#steps).\n")
 	const drained = "/runbooks/api/drain/index.html"
 	if first, err = live.UpdateFirst(context.Background(), []string{fresh}); err != nil || !first.First {
 		t.Fatalf("new page: First = %v, %v; want a first look", first != nil && first.First, err)
@@ -713,7 +734,7 @@ func TestLiveFirstLook(t *testing.T) {
 	}
 	whole(got, "new page, finished")
 
-	// A removed page: its file goes first.
+	// A removed page with aliases: its file goes first.
 	if err := os.Remove(fresh); err != nil {
 		t.Fatal(err)
 	}
@@ -737,7 +758,9 @@ func TestLiveFirstLook(t *testing.T) {
 	}{
 		{"broken front matter", "---\ntitle: [unclosed\nowner: team-api\n---\n## Steps\n\nRestart it.\n", true},
 		{"binary file", "---\ntitle: Restart\n---\nRestart \x00 it.\n", false},
-		{"mended", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-20\n---\n## Steps\n\nRestart it.\n", true},
+		// Mended, it is a page the site no longer has: a new page, taken
+		// in place.
+		{"mended", "---\ntitle: Restart the API server\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-20\n---\n## Steps\n\nRestart it.\n", false},
 	} {
 		write("runbooks/api/restart.md", bad.text)
 		got, err := live.UpdateFirst(context.Background(), []string{restart})
@@ -1069,8 +1092,8 @@ func TestLiveSidebarsInPlace(t *testing.T) {
 }
 
 // TestLiveTrace: with Options.Trace set, an update that loads the site
-// again writes one line saying where its time went; an edit of a page's
-// text, which does not load the site, writes none.
+// again, or takes a title in place (retouch), writes one line saying
+// where its time went; an edit of a page's text writes none.
 func TestLiveTrace(t *testing.T) {
 	dir := t.TempDir()
 	text := func(title, last string) string {
@@ -1101,9 +1124,15 @@ func TestLiveTrace(t *testing.T) {
 		t.Errorf("an edit of a page's text wrote %q", trace.String())
 	}
 	update(text("Restart the API server", "Restart it, then check the logs."))
-	line := regexp.MustCompile(`^reload: [0-9.]+ ms: load [0-9.]+ ms, plan [0-9.]+ ms, checks [0-9.]+ ms \(fingerprints [0-9.]+ ms beside them\), findings [0-9.]+ ms, [1-9][0-9]* files rendered and [0-9]+ sidebars replaced in [0-9.]+ ms\n$`)
+	line := regexp.MustCompile(`^retouch: [0-9.]+ ms: patch [0-9.]+ ms, renderer [0-9.]+ ms, fingerprints [0-9.]+ ms, [1-9][0-9]* files rendered and [0-9]+ sidebars replaced in [0-9.]+ ms\n$`)
 	if !line.MatchString(trace.String()) {
 		t.Errorf("a title edit wrote %q", trace.String())
+	}
+	trace.Reset()
+	update(strings.Replace(text("Restart the API server", "Restart it, then check the logs."), "owner: team-api\n", "owner: team-api\ntags: [api]\n", 1))
+	line = regexp.MustCompile(`^reload: [0-9.]+ ms: load [0-9.]+ ms, plan [0-9.]+ ms, checks [0-9.]+ ms \(fingerprints [0-9.]+ ms beside them\), findings [0-9.]+ ms, [1-9][0-9]* files rendered and [0-9]+ sidebars replaced in [0-9.]+ ms\n$`)
+	if !line.MatchString(trace.String()) {
+		t.Errorf("a tags edit wrote %q", trace.String())
 	}
 }
 

@@ -57,10 +57,11 @@ func TestLoop(t *testing.T) {
 	}
 }
 
-// TestLoopFirstLook edits a page's title, which other pages show (in
-// their sidebars): the edited page is published first, with its new
-// title, while the others still show the old one; then the site, loaded
-// again, with the new title everywhere.
+// TestLoopFirstLook edits a page's title and tags, which other pages show
+// (in their sidebars, the tag pages) and the site is made of: the edited
+// page is published first, with its new title, while the others still
+// show the old one; then the site, loaded again, with the new title
+// everywhere. (A title alone is taken in place, at once.)
 func TestLoopFirstLook(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, text string) { t.Helper(); writeFile(t, dir, name, text) }
@@ -71,7 +72,7 @@ func TestLoopFirstLook(t *testing.T) {
 	loop, snaps := startLoop(ctx, t, dir, Options{Quiet: true})
 	go loop.Run(ctx)
 	<-snaps
-	write("content/guide.md", "---\ntitle: New guide\n---\nThe guide.\n")
+	write("content/guide.md", "---\ntitle: New guide\ntags: [onboarding]\n---\nThe guide.\n")
 	var got []*serve.Snapshot
 	timeout := time.After(10 * time.Second)
 	for len(got) < 2 {
