@@ -198,26 +198,7 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 		if !reread && !slices.Contains(lookers, q) {
 			return // same links to the same pages: same edges
 		}
-		var out []*Page
-		for _, e := range edges {
-			if e.to != q {
-				out = append(out, e.to)
-			}
-		}
-		out = sortedUnique(out)
-		for _, t := range q.Outgoing {
-			if !slices.Contains(out, t) {
-				t.Backlinks = slices.DeleteFunc(slices.Clone(t.Backlinks), func(b *Page) bool { return b == q })
-				backlinked[t] = true
-			}
-		}
-		for _, t := range out {
-			if !slices.Contains(q.Outgoing, t) {
-				t.Backlinks = sortedUnique(append(slices.Clone(t.Backlinks), q))
-				backlinked[t] = true
-			}
-		}
-		q.Outgoing = out
+		reedge(q, edges, backlinked)
 	}
 	for _, p := range olds {
 		relink(p, true)
@@ -236,6 +217,32 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 	}
 	slices.SortFunc(patch.Backlinked, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
 	return patch, true
+}
+
+// reedge gives page q the pages its edges now link to (Outgoing), and
+// those pages q as a backlink, or no longer, marking in backlinked the
+// pages whose backlinks changed. The lists changed are copies.
+func reedge(q *Page, edges []edge, backlinked map[*Page]bool) {
+	var out []*Page
+	for _, e := range edges {
+		if e.to != q {
+			out = append(out, e.to)
+		}
+	}
+	out = sortedUnique(out)
+	for _, t := range q.Outgoing {
+		if !slices.Contains(out, t) {
+			t.Backlinks = slices.DeleteFunc(slices.Clone(t.Backlinks), func(b *Page) bool { return b == q })
+			backlinked[t] = true
+		}
+	}
+	for _, t := range out {
+		if !slices.Contains(q.Outgoing, t) {
+			t.Backlinks = sortedUnique(append(slices.Clone(t.Backlinks), q))
+			backlinked[t] = true
+		}
+	}
+	q.Outgoing = out
 }
 
 // reparse reads the file of page p again, as it is now, into the Memo if
@@ -333,6 +340,15 @@ func (s *Site) titleLookers(olds, nexts []*Page) (_ []*Page, ok bool) {
 	for t := range titles {
 		keys["title:"+t] = true
 	}
+	return s.lookersOf(m, keys, func(q *Page) bool { return slices.Contains(olds, q) })
+}
+
+// lookersOf returns the pages whose records in m hold one of keys
+// (linkState.lookers), but for those skip names, in the order of their
+// paths; ok is false without a record of every page, or when such a page
+// has front-matter references, which a load resolves (and joins in both
+// directions).
+func (s *Site) lookersOf(m *Memo, keys map[string]bool, skip func(*Page) bool) (_ []*Page, ok bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.links == nil || len(m.links.pages) != len(s.Pages) {
@@ -341,16 +357,15 @@ func (s *Site) titleLookers(olds, nexts []*Page) (_ []*Page, ok bool) {
 	var out []*Page
 	for _, src := range m.links.lookers(keys) {
 		q := s.bySource[src]
-		if q == nil {
+		switch {
+		case q == nil:
 			return nil, false
-		}
-		if slices.Contains(olds, q) {
-			continue
-		}
-		if hasFrontRefs(q) {
+		case skip(q):
+		case hasFrontRefs(q):
 			return nil, false
+		default:
+			out = append(out, q)
 		}
-		out = append(out, q)
 	}
 	slices.SortFunc(out, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
 	return out, true

@@ -124,26 +124,7 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 		if k.seen != nil {
 			recs[q.Source] = record(q, k)
 		}
-		var out []*Page
-		for _, e := range k.edges {
-			if e.to != q {
-				out = append(out, e.to)
-			}
-		}
-		out = sortedUnique(out)
-		for _, t := range q.Outgoing {
-			if !slices.Contains(out, t) {
-				t.Backlinks = slices.DeleteFunc(slices.Clone(t.Backlinks), func(b *Page) bool { return b == q })
-				backlinked[t] = true
-			}
-		}
-		for _, t := range out {
-			if !slices.Contains(q.Outgoing, t) {
-				t.Backlinks = sortedUnique(append(slices.Clone(t.Backlinks), q))
-				backlinked[t] = true
-			}
-		}
-		q.Outgoing = out
+		reedge(q, k.edges, backlinked)
 	}
 	for _, q := range added {
 		link(q, false)
@@ -309,27 +290,7 @@ func (s *Site) nameLookers(added, removed []*Page) (_ []*Page, ok bool) {
 	for _, p := range removed {
 		marked["to:"+p.Source] = true
 	}
-	gone := map[*Page]bool{}
-	for _, p := range removed {
-		gone[p] = true
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.links == nil || len(m.links.pages) != len(s.Pages) {
-		return nil, false
-	}
-	var out []*Page
-	for _, src := range m.links.lookers(marked) {
-		q := s.bySource[src]
-		if q == nil || hasFrontRefs(q) {
-			return nil, false
-		}
-		if !gone[q] {
-			out = append(out, q)
-		}
-	}
-	slices.SortFunc(out, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
-	return out, true
+	return s.lookersOf(m, marked, func(q *Page) bool { return slices.Contains(removed, q) })
 }
 
 // nameOf is what page p is looked up by (linkNames' nameInfo, but for the
