@@ -30,7 +30,8 @@ type Patch struct {
 	// fields that only rules and layouts read (see Retouch): what shows
 	// them beyond the page is to be found out and rendered again.
 	Retouched bool
-	// Removed are the pages Reshape took out of the site, sorted by URL.
+	// Removed are the pages Reshape took out of the site, in the order of
+	// their paths.
 	Removed []*Page
 	// Reshaped is set by Reshape: pages were added or removed, and a
 	// renderer made before plans other files than the site now has.
