@@ -3,7 +3,9 @@ package manifest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -117,6 +119,50 @@ func TestWriteRead(t *testing.T) {
 	}
 	if !bytes.HasPrefix(a, []byte("{\"version\":1,")) || !bytes.HasSuffix(a, []byte("}\n")) {
 		t.Errorf("not compact JSON with the version first:\n%s", a)
+	}
+}
+
+// TestWriteManyPages: a manifest of many pages, whose pages are encoded
+// in blocks on every core, is the bytes encoding/json gives for the whole
+// of it, whatever its strings hold (a title that reads as the pages' key
+// among them), and Parse reads it back.
+func TestWriteManyPages(t *testing.T) {
+	odd := []string{`"pages":null`, `<a href="x">&amp;</a>`, "tab\tline\nbreak", "naïve — café ✓", `back\slash "quoted"`, "\u2028 line separator \u2029", ""}
+	for _, n := range []int{0, 1, 2*pageBlock - 1, 2 * pageBlock, 3*pageBlock + 7} {
+		m := &Manifest{Version: Version, Title: odd[n%len(odd)], BaseURL: "https://h.example/", Built: time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC),
+			Sources: []Source{{Name: "", Repo: "https://example.com/r", Roots: []Root{{Dir: ".", Mount: "/"}}}}, Files: []string{"/a.png"}}
+		for i := range n {
+			num := i
+			p := Page{URL: fmt.Sprintf("/p/%05d/", i), Title: odd[i%len(odd)], Kind: "adr", Path: fmt.Sprintf("p/%05d.md", i),
+				IDs: []string{"a", odd[(i+1)%len(odd)]}, Refs: []string{"name:" + odd[(i+2)%len(odd)]}, Number: &num, Status: "accepted"}
+			if i%3 == 0 {
+				p.LinkedFrom = []string{"/p/00000/"}
+			}
+			m.Pages = append(m.Pages, p)
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		c := *m
+		c.sort()
+		if err := enc.Encode(&c); err != nil {
+			t.Fatal(err)
+		}
+		got := m.Bytes()
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("%d pages: not what encoding/json gives:\n%.300s\n%.300s", n, got, want.Bytes())
+		}
+		var b bytes.Buffer
+		if err := m.Write(&b); err != nil || !bytes.Equal(b.Bytes(), got) {
+			t.Fatalf("%d pages: Write differs from Bytes (%v)", n, err)
+		}
+		back, err := Parse("m.json", got)
+		if err != nil {
+			t.Fatalf("%d pages: %v", n, err)
+		}
+		if len(back.Pages) != n {
+			t.Fatalf("%d pages read back as %d", n, len(back.Pages))
+		}
 	}
 }
 

@@ -838,10 +838,6 @@ func build(ctx context.Context, docs []Doc, emit func(sitePath string, data []by
 	// are never all in memory at once, and the postings of a document are
 	// not there twice (its own, then its terms') while they are filed by
 	// term.
-	type scored struct {
-		weight float32
-		bits   uint32
-	}
 	scores := make([][]scored, len(docs))
 	termIDs := make([][]int32, len(docs)) // in the order of scores
 	vocab := make([]idSet, len(docs))
@@ -864,40 +860,31 @@ func build(ctx context.Context, docs []Doc, emit func(sitePath string, data []by
 	if err != nil {
 		return nil
 	}
-	df := make([]int32, len(ix.in.strs))
-	for _, terms := range termIDs {
-		for _, id := range terms {
-			df[id]++
-		}
+	// The near lists need only the vocabularies, and a static index's
+	// records only the documents: both are made beside the postings, on
+	// the other core, rather than after them at the end of a build.
+	nearDone := make(chan struct{})
+	go func() {
+		defer close(nearDone)
+		ix.buildNear(vocab)
+	}()
+	var recordsDone chan struct{}
+	if static {
+		recordsDone = make(chan struct{})
+		go func() {
+			defer close(recordsDone)
+			ix.writeAllRecords()
+		}()
 	}
-	lists := make([][]posting, len(df))
-	n := 0
-	for id, c := range df {
-		if c > 0 {
-			lists[id] = make([]posting, 0, c)
-			n++
-		}
-	}
+	ix.post = ix.fill(termIDs, scores)
 	for i, d := range docs {
 		ix.byURL[d.URL] = i
-		at := 0
-		for k, id := range termIDs[i] {
-			s := scores[i][k]
-			lists[id] = append(lists[id], posting{doc: int32(i), weight: s.weight, bits: s.bits, at: uint32(at)})
-			at = skipPositions(ix.pos[i], at)
-		}
 		if !static {
 			ix.terms[i] = newIDSet(termIDs[i])
 		}
 		scores[i], termIDs[i] = nil, nil
 	}
-	ix.post = make(map[string][]posting, n)
-	for id, ps := range lists {
-		if len(ps) > 0 {
-			ix.post[ix.in.str(int32(id))] = ps
-		}
-	}
-	ix.buildNear(vocab)
+	<-nearDone
 	terms := make([]string, 0, len(ix.post)+len(ix.near.lists))
 	for t := range ix.post {
 		terms = append(terms, t)
@@ -942,15 +929,81 @@ func build(ctx context.Context, docs []Doc, emit func(sitePath string, data []by
 		ix.frags = make([][]fragment, len(ix.firsts))
 	}
 	ix.writeChunks(ix.termsByChunk(terms), nil)
-	ix.recordOf = make([]string, (len(docs)+Group-1)/Group)
-	for g := range ix.recordOf {
-		ix.writeRecords(g)
+	if static {
+		<-recordsDone
+	} else {
+		ix.writeAllRecords()
 	}
 	ix.writeEntry()
 	if static {
 		return nil // what the files were made of goes
 	}
 	return ix
+}
+
+// fill files the postings of the documents by term: termIDs[i] are the
+// terms of document i, scores[i] the rest of their postings, in the same
+// order. The postings are made in one array, each term's in document
+// order in a run of its own (capped at its length, so that a posting
+// added later moves the term's run out rather than writing over the
+// next): a few large objects rather than one per term, which at 100,000
+// documents (millions of terms) were most of the collector's work and
+// of the filing's time.
+func (ix *Index) fill(termIDs [][]int32, scores [][]scored) map[string][]posting {
+	start := make([]int, len(ix.in.strs)+1)
+	for _, terms := range termIDs {
+		for _, id := range terms {
+			start[id+1]++
+		}
+	}
+	n := 0
+	for id := 1; id < len(start); id++ {
+		if start[id] > 0 {
+			n++
+		}
+		start[id] += start[id-1]
+	}
+	all := make([]posting, start[len(start)-1])
+	next := slices.Clone(start[:len(start)-1])
+	for i, terms := range termIDs {
+		at := 0
+		for k, id := range terms {
+			s := scores[i][k]
+			all[next[id]] = posting{doc: int32(i), weight: s.weight, bits: s.bits, at: uint32(at)}
+			next[id]++
+			at = skipPositions(ix.pos[i], at)
+		}
+	}
+	post := make(map[string][]posting, n)
+	for id := range len(start) - 1 {
+		if lo, hi := start[id], start[id+1]; hi > lo {
+			post[ix.in.str(int32(id))] = all[lo:hi:hi]
+		}
+	}
+	return post
+}
+
+// scored is a posting but for its document and place: its score but for
+// the idf, and its bits.
+type scored struct {
+	weight float32
+	bits   uint32
+}
+
+// writeAllRecords writes the records of every group of documents; a
+// static index's on every core.
+func (ix *Index) writeAllRecords() {
+	ix.recordOf = make([]string, (len(ix.docs)+Group-1)/Group)
+	if ix.static() {
+		_ = parallel.Each(context.Background(), len(ix.recordOf), 0, func(g int) error {
+			ix.writeRecords(g)
+			return nil
+		})
+		return
+	}
+	for g := range ix.recordOf {
+		ix.writeRecords(g)
+	}
 }
 
 // Held returns the index's files by site path ("/search/entry.json"),
