@@ -34,6 +34,16 @@ var ownOnly = map[string]bool{
 	"not": true, "eq": true, "ne": true, "len": true,
 }
 
+// listsOwn are the functions that, given a page, list pages it names
+// (relatedList its related pages, backlinkLists the pages linking to it,
+// relationLists its relations) as links (link, with the kind's label):
+// called on the own page, they read of the pages listed what link reads
+// and their kind, never the pages those name in turn. A page the own page
+// lists is then fingerprinted in its files without its own backlinks and
+// related pages: a page removed changes the files that list it, not every
+// file listing a page it linked to.
+var listsOwn = map[string]bool{"relatedList": true, "backlinkLists": true, "relationLists": true}
+
 // pageMethods are the method names of a page (site.Page and the parse it
 // embeds): a method may read, or return, other pages.
 var pageMethods = sync.OnceValue(func() map[string]bool {
@@ -250,7 +260,12 @@ func (c *selfCollector) command(cmd *parse.CommandNode, dot dotCtx, vars scope, 
 	}
 	switch f := cmd.Args[0].(type) {
 	case *parse.IdentifierNode:
-		if !own || !ownOnly[f.Ident] {
+		switch {
+		case own && listsOwn[f.Ident]:
+			// Of the pages the own page names, it reads what a link to
+			// each shows.
+			c.out["link"] = true
+		case !own || !ownOnly[f.Ident]:
 			c.out[f.Ident] = true
 		}
 	default:

@@ -32,7 +32,8 @@ func TestOthersNames(t *testing.T) {
 		{"a function of its page only, given the own page", `{{overdue .Page}}{{.Page | overdue}}`, []string{"overdue"}, nil},
 		{"a function of its page only, given another", `{{range .List.Pages}}{{overdue .}}{{end}}`, nil, []string{"overdue"}},
 		{"piped another page", `{{index .List.Pages 0 | overdue}}`, nil, []string{"overdue"}},
-		{"a function reading the pages named", `{{relatedList .Page}}`, nil, []string{"relatedList"}},
+		{"a function listing the own page's pages", `{{relatedList .Page}}`, []string{"relatedList"}, []string{"link"}},
+		{"a function listing another page's pages", `{{range .List.Pages}}{{relatedList .}}{{end}}`, nil, []string{"relatedList"}},
 		{"a method of the page", `{{.Page.BacklinksByKind}}`, nil, []string{"BacklinksByKind"}},
 		{"the data's own fields", `{{.Title}}{{.List.Pages}}`, nil, []string{"Title", "List", "Pages"}},
 		{"a variable in a with's pipeline ends with it", `{{$x := .List}}{{with $x := .Page}}{{end}}{{$x.ADR.Status}}`, nil, []string{"Status"}},
@@ -135,4 +136,48 @@ func linkingStatusEdit(t *testing.T, layout string) (fps, fps2 map[string]Finger
 	linking("rejected")
 	fps2, files2 = state()
 	return fps, fps2, files, files2
+}
+
+// TestFingerprintsListedPagesLinks: the default layout lists the pages
+// linking to a page (and its related pages, its relations) as links, by
+// their titles and kinds; what those pages link to or are linked from is
+// not shown. A page that stops linking to a listed one changes neither the
+// file listing it nor that file's fingerprint; a layout that shows how
+// many pages link to each listed page follows the change.
+func TestFingerprintsListedPagesLinks(t *testing.T) {
+	listing := "/notes/beta/index.html"
+	for _, c := range []struct {
+		name, layout string
+		follows      bool
+	}{
+		{"default", "", false},
+		{"counts the listed page's backlinks", `{{define "main"}}{{range .Page.Backlinks}}<p>{{.Title}}: {{len .Backlinks}}</p>{{end}}{{end}}`, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if c.layout != "" {
+				writeFile(t, dir, "layouts/page.html", []byte(c.layout))
+			}
+			writeFile(t, dir, "content/notes/alpha.md", []byte("---\ntitle: Alpha\n---\nSee [beta](beta.md).\n"))
+			writeFile(t, dir, "content/notes/beta.md", []byte("---\ntitle: Beta\n---\nA page.\n"))
+			gamma := func(body string) {
+				writeFile(t, dir, "content/notes/gamma.md", []byte("---\ntitle: Gamma\n---\n"+body+"\n"))
+			}
+			gamma("See [alpha](alpha.md).")
+			_, state := fingerprintStates(t, dir)
+			fps, files := state()
+			gamma("No link now.")
+			fps2, files2 := state()
+			if !bytes.Contains(files[listing], []byte("Alpha")) {
+				t.Fatalf("beta's file does not list alpha, which links to it:\n%s", files[listing])
+			}
+			changed := !bytes.Equal(files[listing], files2[listing])
+			if changed != c.follows {
+				t.Fatalf("beta's file changed: %v, want %v", changed, c.follows)
+			}
+			if moved := fps[listing].Sum != fps2[listing].Sum; moved != c.follows {
+				t.Errorf("beta's fingerprint changed: %v, its file: %v", moved, changed)
+			}
+		})
+	}
 }
