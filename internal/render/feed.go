@@ -20,22 +20,42 @@ func (r *Renderer) sitemap() ([]byte, error) {
 	if r.fp != nil {
 		return r.fp.sitemapSum(r, urls), nil
 	}
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	slices.Sort(urls)
 	urls = slices.Compact(urls)
+	// Written in one buffer of about its size, each URL escaped only when
+	// it has a character to escape: the sitemap is made again whenever a
+	// page comes or goes, 10,000 URLs at 10,000 pages.
+	root := appendXMLText(nil, r.absRoot)
+	b := make([]byte, 0, len(xml.Header)+80+len(urls)*(len(root)+72))
+	b = append(b, xml.Header...)
+	b = append(b, `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+"\n"...)
 	for _, u := range urls {
-		b.WriteString("  <url><loc>")
-		xml.EscapeText(&b, []byte(r.absURL(u)))
-		b.WriteString("</loc>")
+		b = append(b, "  <url><loc>"...)
+		b = append(b, root...)
+		b = appendXMLText(b, strings.TrimPrefix(u, "/"))
+		b = append(b, "</loc>"...)
 		if t := r.lastmod(u); !t.IsZero() {
-			b.WriteString("<lastmod>" + t.Format("2006-01-02") + "</lastmod>")
+			b = append(b, "<lastmod>"...)
+			b = t.AppendFormat(b, "2006-01-02")
+			b = append(b, "</lastmod>"...)
 		}
-		b.WriteString("</url>\n")
+		b = append(b, "</url>\n"...)
 	}
-	b.WriteString("</urlset>\n")
-	return b.Bytes(), nil
+	b = append(b, "</urlset>\n"...)
+	return b, nil
+}
+
+// appendXMLText appends s escaped as xml.EscapeText escapes it: as it is
+// when it has only printable ASCII but the characters XML escapes.
+func appendXMLText(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'' {
+			var e bytes.Buffer
+			_ = xml.EscapeText(&e, []byte(s)) // a bytes.Buffer does not fail
+			return append(b, e.Bytes()...)
+		}
+	}
+	return append(b, s...)
 }
 
 // sitemapURLs returns the URLs the sitemap lists, in no order, some more

@@ -50,6 +50,10 @@ type Renderer struct {
 	// indexes it for Render.
 	planned []job
 	byPath  map[string]int
+	// before, when set, is the plan of the renderer this one was made
+	// again from (Remade): its pages' jobs are taken again rather than
+	// made anew.
+	before []job
 	// absolute is set when the base URL names a host: pages then have a
 	// canonical URL.
 	absolute bool
@@ -119,7 +123,9 @@ func (r *Renderer) Remade(changed []*site.Page, reshaped bool) *Renderer {
 	if reshaped {
 		n = New(r.Site, r.Theme)
 		n.share = r.share
+		n.before = r.planned
 		n.Files()
+		n.before = nil
 	} else {
 		c := *r
 		n = &c
@@ -646,6 +652,10 @@ func (r *Renderer) plan() []job {
 	for k, u := range r.indexURLs {
 		indexAt[u] = k
 	}
+	// The last plan's jobs of pages, in the order of the pages as this
+	// one's (Remade): a page still there, at the same URL and of the same
+	// kind, has the same job.
+	before := r.before
 	for _, p := range s.Published() {
 		p := p
 		if k, ok := indexAt[p.URL]; ok {
@@ -656,6 +666,17 @@ func (r *Renderer) plan() []job {
 		if p.URL == "/" {
 			jobs = append(jobs, job{path: "/index.html", sample: "home", run: func(r *Renderer) ([]byte, error) { return r.home(p) }})
 			continue
+		}
+		for len(before) > 0 && before[0].page != p && (before[0].page == nil || s.PageAt(before[0].page.URL) != before[0].page) {
+			before = before[1:] // a page gone, or not a page's own file
+		}
+		if len(before) > 0 && before[0].page == p {
+			j := before[0]
+			before = before[1:]
+			if samePageJob(j, p) {
+				jobs = append(jobs, j)
+				continue
+			}
 		}
 		jobs = append(jobs, job{path: p.URL + "index.html", sample: "page:" + string(p.Kind), page: p, run: func(r *Renderer) ([]byte, error) { return r.page(p) }})
 	}
@@ -718,7 +739,8 @@ func (r *Renderer) plan() []job {
 		jobs = append(jobs, job{path: f.URL, run: func(*Renderer) ([]byte, error) { return fastfile.ReadFile(f.Source, 0) }, copied: true})
 	}
 	// Later jobs win over earlier ones for the same path; drop the earlier.
-	seen := map[string]int{}
+	// The index of each path is paths'.
+	seen := make(map[string]int, len(jobs))
 	out := jobs[:0]
 	for _, j := range jobs {
 		if i, ok := seen[j.path]; ok {
@@ -728,7 +750,17 @@ func (r *Renderer) plan() []job {
 		seen[j.path] = len(out)
 		out = append(out, j)
 	}
+	r.byPath = seen
 	return out
+}
+
+// samePageJob reports whether j, a job of the last plan rendering p's own
+// file, is the job this plan makes for p: p at the same URL and of the
+// same kind. A page at a kind's index or at the home is planned anew.
+func samePageJob(j job, p *site.Page) bool {
+	const file, kind = "index.html", "page:"
+	return len(j.path) == len(p.URL)+len(file) && strings.HasPrefix(j.path, p.URL) && strings.HasSuffix(j.path, file) &&
+		len(j.sample) == len(kind)+len(p.Kind) && strings.HasPrefix(j.sample, kind) && strings.HasSuffix(j.sample, string(p.Kind))
 }
 
 func (r *Renderer) exec(layout string, d *Data) ([]byte, error) {

@@ -3,14 +3,17 @@ package render
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/rogpeppe/go-internal/txtar"
 
@@ -221,5 +224,75 @@ func TestDictSample(t *testing.T) {
 	}
 	if again := loadRenderer(t, cfg).DictSample(1 << 20); !bytes.Equal(again, all) {
 		t.Error("the same site gave another sample")
+	}
+}
+
+// TestAppendXMLText: the sitemap's escaping is encoding/xml's, with and
+// without characters to escape.
+func TestAppendXMLText(t *testing.T) {
+	for _, s := range []string{"", "runbooks/db-failover/", "a&b", "<x>", `say "hi"`, "it's", "tab\there", "line\nbreak", "café/ü", "bad\xffbyte", "\x7f", "emoji-😀/"} {
+		var want bytes.Buffer
+		if err := xml.EscapeText(&want, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if got := appendXMLText([]byte("pre:"), s); string(got) != "pre:"+want.String() {
+			t.Errorf("%q: %q, want %q", s, got, "pre:"+want.String())
+		}
+	}
+}
+
+// TestRemadePlan: a renderer made again for pages added or removed
+// (Remade) plans the files a new renderer of the site plans, in the same
+// order, taking the last plan's job of every page still there; of a site
+// loaded again (other pages), it takes none.
+func TestRemadePlan(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "content/index.md", []byte("---\ntitle: Home\n---\nWelcome.\n"))
+	writeFile(t, dir, "content/adr/0001-use-a-queue.md", []byte("---\ntitle: Use a queue\nstatus: accepted\ndate: 2024-03-01\n---\nWhy.\n"))
+	writeFile(t, dir, "content/notes/alpha.md", []byte("---\ntitle: Alpha\ntags: [x]\n---\nA.\n"))
+	writeFile(t, dir, "content/notes/beta.md", []byte("---\ntitle: Beta\n---\nB.\n"))
+	writeFile(t, dir, "runbooks/pay/db.md", []byte("---\ntitle: DB failover\nservice: pay\n---\nSteps.\n"))
+	cfg := site.DefaultConfig(dir)
+	// closure is the closure a job runs: the same for a job taken again.
+	closure := func(j job) unsafe.Pointer { return *(*unsafe.Pointer)(unsafe.Pointer(&j.run)) }
+	same := func(a, b []job) bool {
+		return slices.EqualFunc(a, b, func(x, y job) bool {
+			return x.path == y.path && x.sample == y.sample && x.page == y.page && x.list == y.list && x.copied == y.copied
+		})
+	}
+	r := loadRenderer(t, cfg)
+	r.Files()
+	// The last plan, of pages that are not the site's now.
+	other := *r
+	other.Site = loadRenderer(t, cfg).Site
+	for _, c := range []struct {
+		name  string
+		from  *Renderer
+		taken bool
+	}{{"the same site", r, true}, {"a site loaded again", &other, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			n := c.from.Remade(nil, true)
+			fresh := New(c.from.Site, c.from.Theme)
+			if !same(n.jobs(), fresh.jobs()) {
+				t.Fatalf("the plan made again differs from a new one")
+			}
+			pages := 0
+			for i, j := range n.jobs() {
+				if j.page == nil {
+					continue
+				}
+				pages++
+				k, ok := r.paths()[j.path]
+				if taken := ok && closure(r.jobs()[k]) == closure(j); taken != c.taken {
+					t.Errorf("%s: taken from the last plan: %v, want %v", j.path, taken, c.taken)
+				}
+				if n.paths()[j.path] != i {
+					t.Errorf("%s: paths gives %d, want %d", j.path, n.paths()[j.path], i)
+				}
+			}
+			if pages < 3 {
+				t.Fatalf("%d pages' jobs", pages)
+			}
+		})
 	}
 }
