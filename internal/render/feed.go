@@ -20,8 +20,8 @@ func (r *Renderer) sitemap() ([]byte, error) {
 	if r.fp != nil {
 		return r.fp.sitemapSum(r, urls), nil
 	}
-	slices.Sort(urls)
-	urls = slices.Compact(urls)
+	slices.SortStableFunc(urls, func(a, b sitemapURL) int { return strings.Compare(a.url, b.url) })
+	urls = slices.CompactFunc(urls, func(a, b sitemapURL) bool { return a.url == b.url })
 	// Written in one buffer of about its size, each URL escaped only when
 	// it has a character to escape: the sitemap is made again whenever a
 	// page comes or goes, 10,000 URLs at 10,000 pages.
@@ -32,11 +32,11 @@ func (r *Renderer) sitemap() ([]byte, error) {
 	for _, u := range urls {
 		b = append(b, "  <url><loc>"...)
 		b = append(b, root...)
-		b = appendXMLText(b, strings.TrimPrefix(u, "/"))
+		b = appendXMLText(b, strings.TrimPrefix(u.url, "/"))
 		b = append(b, "</loc>"...)
-		if t := r.lastmod(u); !t.IsZero() {
+		if !u.mod.IsZero() {
 			b = append(b, "<lastmod>"...)
-			b = t.AppendFormat(b, "2006-01-02")
+			b = u.mod.AppendFormat(b, "2006-01-02")
 			b = append(b, "</lastmod>"...)
 		}
 		b = append(b, "</url>\n"...)
@@ -58,23 +58,34 @@ func appendXMLText(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
+// sitemapURL is a URL the sitemap lists, with the date it gives it
+// (lastmod).
+type sitemapURL struct {
+	url string
+	mod time.Time
+}
+
 // sitemapURLs returns the URLs the sitemap lists, in no order, some more
-// than once.
-func (r *Renderer) sitemapURLs() []string {
-	urls := []string{"/"}
-	for _, p := range r.Site.Published() {
+// than once, each with its date: a page's taken from the page, not looked
+// up by its URL.
+func (r *Renderer) sitemapURLs() []sitemapURL {
+	published := r.Site.Published()
+	urls := make([]sitemapURL, 1, len(published)+len(r.indexURLs)+1)
+	urls[0] = sitemapURL{"/", r.lastmod("/")}
+	for _, p := range published {
 		if p.URL != "/" {
-			urls = append(urls, p.URL)
+			urls = append(urls, sitemapURL{p.URL, changed(p)})
 		}
 	}
 	for _, u := range r.indexURLs {
 		if r.Site.PageAt(u) == nil {
-			urls = append(urls, u)
+			urls = append(urls, sitemapURL{u, time.Time{}})
 		}
 	}
 	for _, j := range r.jobs() {
 		if j.list {
-			urls = append(urls, strings.TrimSuffix(j.path, "index.html"))
+			u := strings.TrimSuffix(j.path, "index.html")
+			urls = append(urls, sitemapURL{u, r.lastmod(u)})
 		}
 	}
 	return urls

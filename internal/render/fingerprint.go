@@ -610,12 +610,12 @@ func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree, splic
 // their order and how often each came. Writing the sitemap of 10,000
 // pages, sorting its URLs first, was a sixth of an update's
 // fingerprints.
-func (f *fingerprinting) sitemapSum(r *Renderer, urls []string) []byte {
+func (f *fingerprinting) sitemapSum(r *Renderer, urls []sitemapURL) []byte {
 	var total uint64
 	for _, u := range urls {
 		h := f.words()
-		h.str(u)
-		h.word(uint64(r.lastmod(u).Unix()))
+		h.str(u.url)
+		h.word(uint64(u.mod.Unix()))
 		total += h.sum()
 	}
 	h := f.words()
