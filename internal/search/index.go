@@ -860,21 +860,26 @@ func build(ctx context.Context, docs []Doc, emit func(sitePath string, data []by
 	if err != nil {
 		return nil
 	}
-	// The near lists need only the vocabularies, and a static index's
-	// records only the documents: both are made beside the postings, on
-	// the other core, rather than after them at the end of a build.
+	// The near lists need only the vocabularies, and the records only the
+	// documents: a build makes both beside the postings, on the other
+	// core, rather than after them at its end. A preview's index, built
+	// while nothing waits for it, makes them one after the other, which
+	// holds less at once.
 	nearDone := make(chan struct{})
-	go func() {
-		defer close(nearDone)
-		ix.buildNear(vocab)
-	}()
 	var recordsDone chan struct{}
 	if static {
+		go func() {
+			defer close(nearDone)
+			ix.buildNear(vocab)
+		}()
 		recordsDone = make(chan struct{})
 		go func() {
 			defer close(recordsDone)
 			ix.writeAllRecords()
 		}()
+	} else {
+		ix.buildNear(vocab)
+		close(nearDone)
 	}
 	ix.post = ix.fill(termIDs, scores)
 	for i, d := range docs {
