@@ -3,6 +3,7 @@ package search_test
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -554,5 +555,27 @@ func TestHeldPacksFiles(t *testing.T) {
 	_, want, _, _ := search.Read(search.Build(docs).Files())
 	if !reflect.DeepEqual(got, want) {
 		t.Error("after Update, the terms differ from a new Build's")
+	}
+}
+
+// stoppedAfterAnalysis is a context whose Done never fires, so that the
+// documents are analysed to the end, but whose Err says it is cancelled:
+// what an index being built sees when the next save comes once its
+// documents are analysed.
+type stoppedAfterAnalysis struct{ context.Context }
+
+func (stoppedAfterAnalysis) Err() error { return context.Canceled }
+
+// TestBuildContextStopsAfterAnalysis: a preview's index whose context is
+// done once its documents are analysed stops there, before its postings
+// and chunks, and BuildContext says so; with a context that is not done,
+// it is built whole.
+func TestBuildContextStopsAfterAnalysis(t *testing.T) {
+	if ix, err := search.BuildContext(stoppedAfterAnalysis{context.Background()}, corpus); ix != nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("stopped after its analysis: %v, %v; want no index and context.Canceled", ix != nil, err)
+	}
+	ix, err := search.BuildContext(context.Background(), corpus)
+	if err != nil || ix == nil || len(ix.Files()) == 0 {
+		t.Fatalf("not stopped: %v, %v", ix != nil, err)
 	}
 }
