@@ -365,8 +365,7 @@ func (m *Manifest) encode() ([]byte, error) {
 	blocks := make([][]byte, (len(m.Pages)+pageBlock-1)/pageBlock)
 	err = parallel.Each(context.Background(), len(blocks), 0, func(k int) error {
 		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
+		enc := newEncoder(&buf)
 		for i := k * pageBlock; i < min(len(m.Pages), (k+1)*pageBlock); i++ {
 			if err := enc.Encode(&m.Pages[i]); err != nil {
 				return err
@@ -402,12 +401,18 @@ const pageBlock = 512
 // they are, a newline after it.
 func encodeJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := newEncoder(&b).Encode(v); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// newEncoder is an encoder writing as the manifest is written: HTML
+// characters as they are.
+func newEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
 }
 
 // Bytes is the manifest as Write writes it.

@@ -31,6 +31,7 @@ func (r *Renderer) sitemap() ([]byte, error) {
 	b = append(b, `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+"\n"...)
 	for _, u := range urls {
 		b = append(b, "  <url><loc>"...)
+		// absURL(u.url), escaped in its two parts.
 		b = append(b, root...)
 		b = appendXMLText(b, strings.TrimPrefix(u.url, "/"))
 		b = append(b, "</loc>"...)
