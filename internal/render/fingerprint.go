@@ -154,7 +154,7 @@ func (c *FingerprintCache) begin(s *site.Site, th *Theme) (*fingerprinting, *car
 	for i, p := range s.Pages {
 		ords[p] = int32(i)
 	}
-	f := &fingerprinting{cache: c, folders: map[*navNode]uint64{}, readings: readingsOf(th, ords), all: newReading(unreadLinks(th), kindMaskOf(th.names()), ords), figures: newReading(unreadLinks(th), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), ids: make([]uint64, len(ords)), profile: s.Config.Profile}
+	f := &fingerprinting{cache: c, folders: map[*navNode]uint64{}, readings: readingsOf(th, ords), all: newReading(unreadLinks(th), kindMaskOf(th.names()), ords), figures: newReading(everyLink(), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), ids: make([]uint64, len(ords)), profile: s.Config.Profile}
 	f.all.key, f.figures.key = "all", "figures"
 	c.mu.Lock()
 	c.nextParses = make(map[parseKey]parsed, len(c.parses))
@@ -285,8 +285,10 @@ type fingerprinting struct {
 	// all is the reading of every layout at once, for a layout the theme
 	// does not have.
 	all *reading
-	// figures is all but for the kinds' fields, which the figures of
-	// kinds' indexes read in Go, whatever the layouts name.
+	// figures is the reading of the figures of kinds' indexes
+	// (figureInputs), drawn in Go whatever the layouts name: every kind's
+	// fields, and no field holding other pages (the decisions a decision
+	// supersedes are hashed apart, by URL).
 	figures *reading
 	// ords places the site's pages; parts holds their parses' parts for
 	// this call by place, once taken (parseParts), as every reading asks.

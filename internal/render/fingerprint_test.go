@@ -443,7 +443,9 @@ func TestPlansHashAsReflect(t *testing.T) {
 // every page of the kind, also those its first page does not list; the
 // first page's fingerprint follows an edit of a decision listed on the
 // second only, which the decision graph shows, and of a postmortem
-// likewise.
+// likewise. The figures read nothing of the pages that link to them: a
+// guide that stops linking to a decision and a postmortem (their
+// backlinks change) changes neither index, nor its fingerprint.
 func TestFigureFingerprints(t *testing.T) {
 	dir := t.TempDir()
 	adr := func(i int, status string) string {
@@ -453,12 +455,28 @@ func TestFigureFingerprints(t *testing.T) {
 		return writeFile(t, dir, fmt.Sprintf("content/postmortems/2024-03-%02d-outage-%d.md", 1+i%28, i), []byte(fmt.Sprintf("---\ntitle: Outage %d\nstatus: closed\ndate: 2024-03-%02d\nseverity: %s\nduration: %dm\n---\n## Summary\n\nIt broke.\n", i, 1+i%28, severity, 10+i)))
 	}
 	n := PageSize + 5
+	var pms []string
 	for i := 1; i <= n; i++ {
 		adr(i, "accepted")
-		pm(i, "SEV2")
+		pms = append(pms, pm(i, "SEV2"))
 	}
+	guide := func(body string) {
+		writeFile(t, dir, "content/guides/linking.md", []byte("---\ntitle: Linking\n---\n"+body+"\n"))
+	}
+	guide(fmt.Sprintf("See [the decision](../adr/%04d-decision-%d.md) and [the outage](../postmortems/%s).", n, n, filepath.Base(pms[n-1])))
 	_, state := fingerprintStates(t, dir)
 	fps, files := state()
+	guide("No link now.")
+	fps2, files2 := state()
+	for _, index := range []string{"/adr/index.html", "/postmortems/index.html"} {
+		if !bytes.Equal(files[index], files2[index]) {
+			t.Fatalf("%s changed when a page stopped linking to a page it lists; the test shows nothing", index)
+		}
+		if fps[index].Sum != fps2[index].Sum {
+			t.Errorf("%s: its fingerprint changed when a page stopped linking to a page it lists (its backlinks)", index)
+		}
+	}
+	fps, files = fps2, files2
 	for _, e := range []struct {
 		name, index string
 		edit        func()

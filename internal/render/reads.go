@@ -370,6 +370,16 @@ func unreadBy(names map[string]bool) map[int]bool {
 	return out
 }
 
+// everyLink returns the indexes of site.Page's fields that hold other
+// pages, as a set: what a reading that reads none of them leaves out.
+func everyLink() map[int]bool {
+	out := map[int]bool{}
+	for _, i := range linkFields() {
+		out[i] = true
+	}
+	return out
+}
+
 // linkFields returns the indexes of site.Page's fields that hold other
 // pages. Computed once.
 func linkFields() []int {
