@@ -231,13 +231,42 @@ func compareNavNodes(a, b *navNode) int {
 // as it is; nil when a page is not in the tree as a page's node (buildNav
 // makes it then).
 func (t *navTree) retitled(pages []*site.Page) *navTree {
+	n, own := t.copyOnWrite()
+	for _, p := range pages {
+		if p.URL == "/" {
+			continue // the root is titled after the site
+		}
+		node := t.byURL[p.URL]
+		if node == nil || !node.linked || node.title == p.Title {
+			if node == nil {
+				return nil
+			}
+			continue
+		}
+		c := own(p.URL)
+		if c == nil {
+			return nil
+		}
+		c.title = p.Title
+		parent := own(site.ParentURL(p.URL))
+		if parent == nil {
+			return nil
+		}
+		parent.sortChildren()
+	}
+	return n
+}
+
+// copyOnWrite returns a tree that shares t's nodes, which stays as it
+// is, and own, which returns the node at a URL in the new tree, copied
+// once from t's, with its parents copied on the way up to the root and
+// pointing at it (nil for a URL the tree does not have).
+func (t *navTree) copyOnWrite() (*navTree, func(u string) *navNode) {
 	// The nodes shared are escaped now, once (escape), so that the new
 	// tree escapes only its own: t's sidebars may be written while it is.
 	t.escOnce.Do(t.escape)
 	n := &navTree{base: t.base, root: t.root, byURL: maps.Clone(t.byURL)}
 	copied := map[*navNode]bool{}
-	// own returns the node at u in n, copied once from t's, with its
-	// parents copied on the way up to the root and pointing at it.
 	var own func(u string) *navNode
 	own = func(u string) *navNode {
 		old := n.byURL[u]
@@ -262,27 +291,92 @@ func (t *navTree) retitled(pages []*site.Page) *navTree {
 		}
 		return &c
 	}
-	for _, p := range pages {
-		if p.URL == "/" {
-			continue // the root is titled after the site
+	return n, own
+}
+
+// reshaped returns the tree t with the pages changed added or taken out
+// as site s has them now (a page s publishes at its URL is in the tree,
+// one it does not is not), as buildNav would make it with the same kinds'
+// indexes and extra entries (linked, by URL): made by copying only the
+// folders on the way to them and sharing the rest with t, which stays as
+// it is. A new page's folders that the tree lacks are made, titled after
+// their names; a folder left empty that no page, index or extra entry
+// links goes. It is nil when a page's node would become a folder's or
+// the other way round: buildNav makes the tree then.
+func (t *navTree) reshaped(s *site.Site, changed []*site.Page, linked map[string]bool) *navTree {
+	n, own := t.copyOnWrite()
+	published := func(u string) bool {
+		p := s.PageAt(u)
+		return p != nil && s.IsPublished(p)
+	}
+	// touched are the folders whose children changed, sorted at the end.
+	touched := map[string]bool{}
+	var folder func(u string) *navNode
+	folder = func(u string) *navNode {
+		if c := own(u); c != nil {
+			return c
 		}
-		node := t.byURL[p.URL]
-		if node == nil || !node.linked || node.title == p.Title {
-			if node == nil {
-				return nil
+		c := &navNode{url: u, linked: true}
+		seg := strings.TrimSuffix(u, "/")
+		c.title = titleCase(seg[strings.LastIndexByte(seg, '/')+1:])
+		parent := folder(site.ParentURL(u))
+		parent.children = append(parent.children, c)
+		touched[parent.url] = true
+		n.byURL[u] = c
+		return c
+	}
+	for _, p := range changed {
+		if p.URL == "/" || !strings.HasPrefix(p.URL, "/") {
+			return nil
+		}
+		node := n.byURL[p.URL]
+		if s.PageAt(p.URL) == p && published(p.URL) {
+			if node != nil {
+				return nil // a generated folder's node becomes a page's
 			}
+			c := &navNode{url: p.URL, title: p.Title, weight: p.Weight, linked: true}
+			if c.weight == 0 && p.ADR != nil && p.ADR.HasNumber {
+				c.weight = p.ADR.Number // the ADR log's order
+			}
+			parent := folder(site.ParentURL(p.URL))
+			parent.children = append(parent.children, c)
+			touched[parent.url] = true
+			n.byURL[p.URL] = c
 			continue
 		}
-		c := own(p.URL)
-		if c == nil {
-			return nil
+		if node == nil || len(node.children) > 0 || linked[p.URL] {
+			return nil // not a page's own node alone
 		}
-		c.title = p.Title
-		parent := own(site.ParentURL(p.URL))
-		if parent == nil {
-			return nil
+		delete(n.byURL, p.URL)
+		for u, gone := site.ParentURL(p.URL), node; ; u = site.ParentURL(u) {
+			parent := own(u)
+			if parent == nil {
+				return nil
+			}
+			parent.children = slices.DeleteFunc(parent.children, func(c *navNode) bool { return c == gone })
+			touched[u] = true
+			if u == "/" || len(parent.children) > 0 || linked[u] || published(u) {
+				break
+			}
+			// A generated folder left empty, which buildNav would not make.
+			delete(n.byURL, u)
+			delete(touched, u)
+			gone = parent
 		}
-		parent.sortChildren()
+	}
+	for u := range touched {
+		if c := n.byURL[u]; c != nil {
+			c.sortChildren()
+		}
+	}
+	// A folder that gained its first child, or lost its last, sorts among
+	// its siblings as a folder, or as a page, now.
+	for u := range touched {
+		if u != "/" {
+			if parent := n.byURL[site.ParentURL(u)]; parent != nil && !touched[parent.url] {
+				own(parent.url).sortChildren()
+			}
+		}
 	}
 	return n
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -200,4 +201,125 @@ func TestSidebarSharedAsWalked(t *testing.T) {
 	if shared < len(r.nav.byURL)/2 || pastCut < 10 {
 		t.Errorf("of %d sidebars, %d came from their folder's, %d past a long folder's cut", len(r.nav.byURL), shared, pastCut)
 	}
+}
+
+// TestNavReshaped: the sidebar's tree made again for pages added and
+// removed in place (Remade, navTree.reshaped) is the tree buildNav makes
+// of the site then: a page in a folder, in a long folder, in folders the
+// site did not have (made, titled after their names), a decision ordered
+// by its number, a page with a weight, a renamed page, and the removal of
+// each, which takes a folder left empty with it.
+func TestNavReshaped(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "content/index.md", []byte("---\ntitle: Home\n---\nWelcome.\n"))
+	writeFile(t, dir, "content/adr/0001-use-a-queue.md", []byte("---\ntitle: Use a queue\nstatus: accepted\ndate: 2024-03-01\n---\nWhy.\n"))
+	writeFile(t, dir, "content/adr/0003-use-a-log.md", []byte("---\ntitle: A log\nstatus: accepted\ndate: 2024-03-03\n---\nWhy.\n"))
+	writeFile(t, dir, "content/notes/alpha.md", []byte("---\ntitle: Alpha\n---\nA.\n"))
+	writeFile(t, dir, "content/notes/beta.md", []byte("---\ntitle: Beta\n---\nB.\n"))
+	writeFile(t, dir, "content/notes/sub/one.md", []byte("---\ntitle: One\n---\nOne.\n"))
+	for i := range maxSiblings + 5 {
+		writeFile(t, dir, fmt.Sprintf("content/many/page-%02d.md", i), []byte(fmt.Sprintf("---\ntitle: Page %02d\n---\nText.\n", i)))
+	}
+	writeFile(t, dir, "runbooks/pay/db.md", []byte("---\ntitle: DB failover\nservice: pay\nowner: team-a\n---\nSteps.\n"))
+	cfg := site.DefaultConfig(dir)
+	cfg.Memo = site.NewMemo()
+	r := loadRenderer(t, cfg)
+	r.Files()
+	abs := func(rel string) string { return filepath.Join(dir, filepath.FromSlash(rel)) }
+	add := func(rel, front string) func() []string {
+		return func() []string {
+			writeFile(t, dir, rel, []byte("---\n"+front+"\n---\nText.\n"))
+			return []string{abs(rel)}
+		}
+	}
+	remove := func(rel string) func() []string {
+		return func() []string {
+			if err := os.Remove(abs(rel)); err != nil {
+				t.Fatal(err)
+			}
+			return []string{abs(rel)}
+		}
+	}
+	rename := func(from, to string) func() []string {
+		return func() []string {
+			if err := os.Rename(abs(from), abs(to)); err != nil {
+				t.Fatal(err)
+			}
+			return []string{abs(from), abs(to)}
+		}
+	}
+	for _, e := range []struct {
+		name string
+		edit func() []string
+	}{
+		{"a page in a folder", add("content/notes/gamma.md", "title: Gamma")},
+		{"a page in a long folder", add("content/many/aaa.md", "title: Aaa")},
+		{"a page in new folders", add("content/notes/deep/inner/page.md", "title: Deep page")},
+		{"a page beside a page, which becomes a folder", add("content/notes/alpha/child.md", "title: Child")},
+		{"a decision", add("content/adr/0002-use-a-cache.md", "title: Use a cache\nstatus: proposed\ndate: 2024-03-02")},
+		{"a page with a weight", add("content/notes/first.md", "title: Zulu first\nweight: 1")},
+		{"a page renamed", rename("content/notes/beta.md", "content/notes/sub/beta.md")},
+		{"the page in new folders removed", remove("content/notes/deep/inner/page.md")},
+		{"the child removed", remove("content/notes/alpha/child.md")},
+		{"a page of a long folder removed", remove("content/many/page-03.md")},
+		{"the decision removed", remove("content/adr/0002-use-a-cache.md")},
+		{"the last page of a folder removed", remove("content/notes/sub/one.md")},
+	} {
+		paths := e.edit()
+		patch, ok := r.Site.Reshape(paths)
+		if !ok {
+			t.Fatalf("%s: not reshaped in place", e.name)
+		}
+		changed := slices.Concat(patch.Pages, patch.Removed)
+		linked := map[string]bool{}
+		for _, u := range r.indexURLs {
+			linked[u] = true
+		}
+		for _, l := range r.navExtra {
+			linked[l.URL] = true
+		}
+		got := r.nav.reshaped(r.Site, changed, linked)
+		if got == nil {
+			t.Fatalf("%s: the tree was not made again in place", e.name)
+		}
+		n := r.Remade(changed, true)
+		want := buildNav(n.Site, n.indexURLs, n.navExtra)
+		for name, tree := range map[string]*navTree{"reshaped": got, "Remade's": n.nav} {
+			if diff := navDiff(tree, want); diff != "" {
+				t.Fatalf("%s: the %s tree differs from buildNav's: %s", e.name, name, diff)
+			}
+		}
+		if got.html("/notes/alpha/") != want.html("/notes/alpha/") {
+			t.Fatalf("%s: the sidebars differ", e.name)
+		}
+		r = n
+	}
+}
+
+// navDiff describes the first difference between trees a and b, "" when
+// they are the same: their nodes by URL, each with its title, weight,
+// link and children in order.
+func navDiff(a, b *navTree) string {
+	if len(a.byURL) != len(b.byURL) {
+		return fmt.Sprintf("%d nodes, want %d", len(a.byURL), len(b.byURL))
+	}
+	var walk func(x, y *navNode) string
+	walk = func(x, y *navNode) string {
+		if x.url != y.url || x.title != y.title || x.weight != y.weight || x.linked != y.linked || x.slashed != y.slashed || !maps.Equal(x.pos, y.pos) {
+			return fmt.Sprintf("node %s %q (weight %d, linked %v), want %s %q (weight %d, linked %v)", x.url, x.title, x.weight, x.linked, y.url, y.title, y.weight, y.linked)
+		}
+		if a.byURL[x.url] != x {
+			return fmt.Sprintf("%s is not the tree's node by its URL", x.url)
+		}
+		if len(x.children) != len(y.children) {
+			return fmt.Sprintf("%s: %d children, want %d", x.url, len(x.children), len(y.children))
+		}
+		for i := range x.children {
+			if d := walk(x.children[i], y.children[i]); d != "" {
+				return d
+			}
+		}
+		return ""
+	}
+	return walk(a.root, b.root)
 }
