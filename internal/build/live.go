@@ -666,7 +666,13 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	slices.SortFunc(affected, func(a, b *site.Page) int { return strings.Compare(a.Path, b.Path) })
 	affected = slices.CompactFunc(affected, func(a, b *site.Page) bool { return a == b })
 	rules := make(chan diag.List, 1)
-	go func() { rules <- append(lint.RunPages(s, affected), lint.RunSite(s)...) }()
+	var rulesTook time.Duration
+	go func() {
+		began := time.Now()
+		d := append(lint.RunPages(s, affected), lint.RunSite(s)...)
+		rulesTook = time.Since(began)
+		rules <- d
+	}()
 	if patch.Retitled || patch.Reshaped {
 		// The sidebar, the lists by title and the plan of the files are
 		// made again.
@@ -710,10 +716,12 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 		layoutsDone <- err
 	}()
 	out := l.renderChanged(ctx, r, fps)
+	rendered := time.Now()
 	raw := append(kept, <-rules...)
 	if err := <-layoutsDone; err != nil && out.err == nil {
 		out.err = err
 	}
+	waited := time.Since(rendered)
 	if out.err != nil {
 		l.s = nil
 		return nil, out.err
@@ -747,8 +755,8 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	l.raw, l.diags, l.files, l.fps, l.stale, l.samples = raw, settle(s, raw), files, fps, map[string]bool{}, samples
 	l.sb = r.Sidebars()
 	if w := l.opts.Trace; w != nil {
-		fmt.Fprintf(w, "retouch: %s: patch %s, renderer %s, fingerprints %s, %d files rendered and %d sidebars replaced in %s\n",
-			ms(time.Since(start)), ms(patched), ms(remade), ms(fpTook), len(out.todo), out.spliced, ms(out.took))
+		fmt.Fprintf(w, "retouch: %s: patch %s, renderer %s, fingerprints %s, %d files rendered and %d sidebars replaced in %s; rules %s beside, %s waited for them and the layout check\n",
+			ms(time.Since(start)), ms(patched), ms(remade), ms(fpTook), len(out.todo), out.spliced, ms(out.took), ms(rulesTook), ms(waited))
 	}
 	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Retouched: true, Rendered: len(out.todo), Spliced: out.spliced, Elapsed: time.Since(start), pk: l.pk, sb: l.sb}, nil
 }
