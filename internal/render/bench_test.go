@@ -131,3 +131,17 @@ func BenchmarkBuildNav(b *testing.B) {
 		buildNav(s, r.indexURLs, nil)
 	}
 }
+
+// BenchmarkSitemap writes the sitemap of a generated 10,000-page
+// handbook: made again whenever a page comes or goes in a preview.
+func BenchmarkSitemap(b *testing.B) {
+	_, r := generated(b, 10000)
+	r.Files()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := r.sitemap(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
