@@ -383,34 +383,38 @@ func newRenderer(s *site.Site, th *Theme, nav func(map[page.Kind]string, []Link)
 // folders), or at "/<kind>s/" when they are spread over the site or that
 // folder is taken.
 func KindIndexURLs(s *site.Site) map[page.Kind]string {
+	// The folder holding all pages of each kind, whatever their order:
+	// the pages of the kind's index (Site.OfKind) without sorting them, in
+	// one pass over the site rather than one a kind (a preview makes them
+	// again whenever a page comes or goes).
+	commons := map[page.Kind]string{}
+	for _, p := range s.Published() {
+		if p.Kind == page.KindPage {
+			continue
+		}
+		dir := p.URL
+		if !p.IsIndex {
+			dir = site.ParentURL(p.URL)
+		}
+		if p.Release() != "" {
+			dir = site.ParentURL(dir) // the radar, not its newest release
+		}
+		common, ok := commons[p.Kind]
+		if !ok {
+			common = dir
+		}
+		for !strings.HasPrefix(dir, common) {
+			common = site.ParentURL(common)
+		}
+		commons[p.Kind] = common
+	}
 	out := map[page.Kind]string{}
 	taken := map[string]bool{"/": true}
 	for _, k := range page.Kinds {
 		if k == page.KindPage {
 			continue
 		}
-		// The folder holding them all, whatever their order: the pages of
-		// the kind's index (Site.OfKind) without sorting them.
-		common, i := "", 0
-		for _, p := range s.Published() {
-			if p.Kind != k || p.IsIndex && p.Kind == page.KindPage {
-				continue
-			}
-			dir := p.URL
-			if !p.IsIndex {
-				dir = site.ParentURL(p.URL)
-			}
-			if p.Release() != "" {
-				dir = site.ParentURL(dir) // the radar, not its newest release
-			}
-			if i == 0 {
-				common = dir
-			}
-			for !strings.HasPrefix(dir, common) {
-				common = site.ParentURL(common)
-			}
-			i++
-		}
+		common := commons[k]
 		if common == "" {
 			continue
 		}
