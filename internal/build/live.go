@@ -581,10 +581,11 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 		raw = append(raw, lint.RunSite(s)...)
 	}
 
-	// Files: the pages themselves, those whose backlinks changed, and the
-	// feed, which holds the content of posts and postmortems.
+	// Files: the pages themselves, those whose backlinks or related pages
+	// changed, and the feed, which holds the content of posts and
+	// postmortems.
 	var paths2 []string
-	for _, p := range slices.Concat(checked, patch.Backlinked) {
+	for _, p := range slices.Concat(checked, patch.Backlinked, patch.Regraphed) {
 		if s.IsPublished(p) {
 			paths2 = append(paths2, p.URL+"index.html")
 		}

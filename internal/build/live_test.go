@@ -72,6 +72,31 @@ func TestLiveMatchesBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	prev, prevRes := whole.Unpacked(), whole
+	// A page the guide lists among its related pages, which leave out the
+	// pages a page links to or is linked from: a link to it changes both
+	// pages' lists.
+	related := func() string {
+		t.Helper()
+		r, err := filepath.Rel(filepath.Join(dir, "content"), guide)
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := string(prev["/"+strings.TrimSuffix(filepath.ToSlash(r), ".md")+"/index.html"])
+		start := strings.Index(html, `<section class="related">`)
+		if start < 0 {
+			t.Fatal("the guide lists no related pages")
+		}
+		end := start + strings.Index(html[start:], "</section>")
+		for _, m := range regexp.MustCompile(`href="/([^"]+)/"`).FindAllStringSubmatch(html[start:end], -1) {
+			for _, f := range []string{filepath.Join(dir, "content", m[1]+".md"), filepath.Join(dir, m[1]+".md")} {
+				if _, err := os.Stat(f); err == nil {
+					return f
+				}
+			}
+		}
+		t.Fatal("no related page of the guide has a file")
+		return ""
+	}()
 
 	type edit struct {
 		name    string
@@ -86,6 +111,8 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"link to the new anchor", guide, appendText("\nSee [the extra checks](" + rel(guide, runbook) + "#extra-checks).\n"), true},
 		{"heading renamed: the anchor breaks", runbook, func(b string) string { return strings.Replace(b, "## Extra checks", "## Other checks", 1) }, true},
 		{"link removed", guide, func(b string) string { return b[:strings.LastIndex(b, "\nSee [the extra checks]")] + "\n" }, true},
+		{"link to a related page: no longer related", guide, appendText("\nSee [a related page](" + rel(guide, related) + ").\n"), true},
+		{"that link removed: related again", guide, func(b string) string { return b[:strings.LastIndex(b, "\nSee [a related page]")] + "\n" }, true},
 		{"placeholder in a postmortem", postmortem, appendText("\nTODO: write the lessons.\n"), true},
 		{"post dated newest", post, func(b string) string {
 			return regexp.MustCompile(`(?m)^date: .*$`).ReplaceAllString(b, "date: 2026-11-21")

@@ -217,6 +217,19 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 		patch.Backlinked = append(patch.Backlinked, p)
 	}
 	slices.SortFunc(patch.Backlinked, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+	if len(backlinked) > 0 {
+		// A page's related pages leave out those it links to or that
+		// link to it: a link gained or lost changes them. relate finds
+		// them again for the pages whose links changed (relatedmemo.go);
+		// those whose lists changed are Regraphed.
+		before := graphFaces(s.published)
+		s.relate()
+		for _, p := range s.published {
+			if g, ok := before[p]; ok && !g.same(graphFaceOf(p)) && !slices.Contains(patch.Regraphed, p) {
+				patch.Regraphed = append(patch.Regraphed, p)
+			}
+		}
+	}
 	return patch, true
 }
 
