@@ -191,8 +191,8 @@ const maxRelated = 5
 // get its weight through a bitset, and the pages only in long postings
 // are taken score by score, from the highest down, each score in number
 // order, 64 pages at a time (see sums), only until none of the rest can
-// enter the best few.
-func (s *Site) relate() {
+// enter the best few. It returns the pages whose related pages changed.
+func (s *Site) relate() (changed []*Page) {
 	pub := slices.Clone(s.Published())
 	byURL := func(a, b *Page) int { return strings.Compare(a.URL, b.URL) }
 	if !slices.IsSortedFunc(pub, byURL) { // they come in URL order
@@ -250,6 +250,7 @@ func (s *Site) relate() {
 		if same {
 			continue
 		}
+		changed = append(changed, p)
 		p.RelatedPages = nil
 		for _, j := range best {
 			p.RelatedPages = append(p.RelatedPages, pub[j])
@@ -266,6 +267,7 @@ func (s *Site) relate() {
 		}
 		m.keepRelated(&relatedState{urls: urls, face: face, links: links, tags: r.tags, svcs: r.svcs, best: r.best}, found)
 	}
+	return changed
 }
 
 // find finds the related pages of the pages of r.todo, or of every page

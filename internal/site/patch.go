@@ -222,10 +222,8 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 		// link to it: a link gained or lost changes them. relate finds
 		// them again for the pages whose links changed (relatedmemo.go);
 		// those whose lists changed are Regraphed.
-		before := graphFaces(s.published)
-		s.relate()
-		for _, p := range s.published {
-			if g, ok := before[p]; ok && !g.same(graphFaceOf(p)) && !slices.Contains(patch.Regraphed, p) {
+		for _, p := range s.relate() {
+			if !slices.Contains(patch.Regraphed, p) {
 				patch.Regraphed = append(patch.Regraphed, p)
 			}
 		}
