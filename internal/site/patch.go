@@ -53,8 +53,10 @@ type Patch struct {
 // page, still a regular file, with the same front matter, title, excerpt
 // and reading time as before. The pages keep their identity (*Page); their
 // document and outgoing links are replaced, the backlinks of the pages they
-// link to follow, and the pages that link to a page whose ids changed have
-// their links resolved again (a #fragment may now be broken or fixed).
+// link to follow, the pages that link to a page whose ids changed have
+// their links resolved again (a #fragment may now be broken or fixed), and
+// when a link was gained or lost the related pages are found again (they
+// leave out the pages a page links to or is linked from: Regraphed).
 //
 // When a path does not qualify, Patch changes nothing that the site shows
 // and returns ok false: load the site again (with the same Memo, which
@@ -223,11 +225,12 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 		// them again for the pages whose links changed (relatedmemo.go);
 		// those whose lists changed are Regraphed.
 		for _, p := range s.relate() {
-			if !slices.Contains(patch.Regraphed, p) {
+			if !slices.Contains(olds, p) && !slices.Contains(patch.Regraphed, p) {
 				patch.Regraphed = append(patch.Regraphed, p)
 			}
 		}
 	}
+	slices.SortFunc(patch.Regraphed, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
 	return patch, true
 }
 
