@@ -97,7 +97,7 @@ func BenchmarkRelated(b *testing.B) {
 				s.applyProfile()
 				return s
 			}
-			load().relate()
+			load().relate(nil)
 			found := 0
 			var took time.Duration
 			for i := 0; b.Loop(); i++ {
@@ -114,7 +114,7 @@ func BenchmarkRelated(b *testing.B) {
 				}
 				s := load()
 				start := time.Now()
-				s.relate()
+				s.relate(nil)
 				took += time.Since(start)
 				if cfg.Memo != nil {
 					found += cfg.Memo.relatedFound

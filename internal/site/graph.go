@@ -61,7 +61,7 @@ func (s *Site) graph() {
 	related := make(chan struct{})
 	go func() {
 		defer close(related)
-		s.relate()
+		s.relate(nil)
 	}()
 	defer func() { <-related }()
 	for _, p := range s.Pages {
@@ -192,7 +192,12 @@ const maxRelated = 5
 // are taken score by score, from the highest down, each score in number
 // order, 64 pages at a time (see sums), only until none of the rest can
 // enter the best few. It returns the pages whose related pages changed.
-func (s *Site) relate() (changed []*Page) {
+//
+// dirty, when not nil, holds the pages whose tags, services or links an
+// edit in place may have changed since the Memo's last state (Reshape,
+// Patch); the other pages' hashes are taken from that state rather than
+// made again (rehash). Nil hashes every page, as a load does.
+func (s *Site) relate(dirty map[*Page]bool) (changed []*Page) {
 	pub := slices.Clone(s.Published())
 	byURL := func(a, b *Page) int { return strings.Compare(a.URL, b.URL) }
 	if !slices.IsSortedFunc(pub, byURL) { // they come in URL order
@@ -217,8 +222,15 @@ func (s *Site) relate() (changed []*Page) {
 	var prevOf, nowOf []int32
 	if m != nil {
 		prev = m.lastRelated()
-		face, links = r.hashes(m.seed, s.Pages)
 		prevOf, nowOf = r.pair(prev)
+		if s.relatedID == 0 {
+			s.relatedID = relatedIDs.Add(1)
+		}
+		if dirty != nil && prevOf != nil && prev.site == s.relatedID {
+			face, links = r.rehash(m.seed, prev, prevOf, dirty)
+		} else {
+			face, links = r.hashes(m.seed, s.Pages)
+		}
 	}
 	// Each page's tags and services as slugs, on every core: the last
 	// load's where they are the same.
@@ -265,7 +277,7 @@ func (s *Site) relate() (changed []*Page) {
 		if some {
 			found = len(todo)
 		}
-		m.keepRelated(&relatedState{urls: urls, face: face, links: links, tags: r.tags, svcs: r.svcs, best: r.best}, found)
+		m.keepRelated(&relatedState{site: s.relatedID, urls: urls, face: face, links: links, tags: r.tags, svcs: r.svcs, best: r.best}, found)
 	}
 	return changed
 }

@@ -224,7 +224,11 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 		// link to it: a link gained or lost changes them. relate finds
 		// them again for the pages whose links changed (relatedmemo.go);
 		// those whose lists changed are Regraphed.
-		for _, p := range s.relate() {
+		dirty := maps.Clone(backlinked)
+		for _, q := range slices.Concat(olds, patch.Relinked) {
+			dirty[q] = true
+		}
+		for _, p := range s.relate(dirty) {
 			if !slices.Contains(olds, p) && !slices.Contains(patch.Regraphed, p) {
 				patch.Regraphed = append(patch.Regraphed, p)
 			}
@@ -444,6 +448,7 @@ func (p *Page) ReadingMinutes() int {
 // on a view to check only those pages.
 func (s *Site) View(pages []*Page) *Site {
 	v := *s
+	v.relatedID = 0 // its own, should it find related pages
 	v.Pages = pages
 	v.published = nil
 	v.tagCache = &tagCache{}

@@ -4,7 +4,11 @@ import (
 	"context"
 	"hash/maphash"
 	"slices"
+	"sync/atomic"
 )
+
+// relatedIDs numbers the sites that find related pages (Site.relatedID).
+var relatedIDs atomic.Uint64
 
 // A page's related pages (relate) are a function of its tags and services,
 // of the pages carrying each of them, of the pages it links to and is
@@ -33,6 +37,9 @@ import (
 // (hashes, and its tags and services as slugs), and each page's related
 // pages, by number in that order.
 type relatedState struct {
+	// site is the relatedID of the site it was made for: only that
+	// site's edits in place may take its hashes for their pages'.
+	site uint64
 	urls []string
 	// face hashes a page's tags and services; links the pages linking to
 	// it and those it links to.
@@ -65,30 +72,56 @@ func (r *relating) hashes(seed maphash.Seed, all []*Page) (face, links []uint64)
 		return maphash.String(seed, q.URL)
 	}
 	eachChunk(context.Background(), len(r.pub), func(i int) {
-		p := r.pub[i]
-		// Each string is a word of its own hash: hashing it costs a call,
-		// not a copy into a maphash.Hash's buffer.
-		var h uint64
-		for _, l := range [][]string{p.Tags, p.Services} {
-			for _, t := range l {
-				h = mix(h, maphash.String(seed, t))
-			}
-			h = mix(h, 1)
-		}
-		face[i] = h
-		h = 0
-		// Backlinks and Outgoing are in URL order (sortedUnique). Those
-		// not published are hashed too: they only make a change seen
-		// where none matters.
-		for _, ps := range [][]*Page{p.Backlinks, p.Outgoing} {
-			for _, q := range ps {
-				h = mix(h, urlSum(q))
-			}
-			h = mix(h, 1)
-		}
-		links[i] = h
+		face[i], links[i] = pageHashes(seed, r.pub[i], urlSum)
 	})
 	return face, links
+}
+
+// rehash is hashes after an edit taken in place (Reshape, Patch), which
+// knows the pages whose tags, services or links it may have changed:
+// dirty. The others' hashes are the last state's, through prevOf (pair);
+// only dirty pages and pages new to the state are hashed, the URLs of
+// their links each hashed as they come (a page the edit made has no
+// urlSum yet). A page's hashes change only with its tags, its services,
+// its Backlinks and its Outgoing: an edit in place changes no page's URL
+// (a renamed page is a new page), so a link's hash stays its page's.
+func (r *relating) rehash(seed maphash.Seed, prev *relatedState, prevOf []int32, dirty map[*Page]bool) (face, links []uint64) {
+	face, links = make([]uint64, len(r.pub)), make([]uint64, len(r.pub))
+	urlSum := func(q *Page) uint64 { return maphash.String(seed, q.URL) }
+	for i, p := range r.pub {
+		if j := prevOf[i]; j >= 0 && !dirty[p] {
+			face[i], links[i] = prev.face[j], prev.links[j]
+			continue
+		}
+		face[i], links[i] = pageHashes(seed, p, urlSum)
+	}
+	return face, links
+}
+
+// pageHashes returns page p's face and links hashes (relatedState), the
+// pages it links with hashed by urlSum.
+func pageHashes(seed maphash.Seed, p *Page, urlSum func(*Page) uint64) (face, links uint64) {
+	// Each string is a word of its own hash: hashing it costs a call,
+	// not a copy into a maphash.Hash's buffer.
+	var h uint64
+	for _, l := range [][]string{p.Tags, p.Services} {
+		for _, t := range l {
+			h = mix(h, maphash.String(seed, t))
+		}
+		h = mix(h, 1)
+	}
+	face = h
+	h = 0
+	// Backlinks and Outgoing are in URL order (sortedUnique). Those not
+	// published are hashed too: they only make a change seen where none
+	// matters.
+	for _, ps := range [][]*Page{p.Backlinks, p.Outgoing} {
+		for _, q := range ps {
+			h = mix(h, urlSum(q))
+		}
+		h = mix(h, 1)
+	}
+	return face, h
 }
 
 // mix adds the word u to the hash h: murmur3's finalizer, a bijection

@@ -129,3 +129,118 @@ func relatedURLs(s *Site) map[string][]string {
 	}
 	return out
 }
+
+// TestInPlaceKeepsRelatedRandomly: over a few hundred random edits taken
+// in place, as the preview takes them (Patch for a body whose links
+// change, Reshape for a page made, removed or renamed), every page has
+// the related pages a load without a Memo gives. Pages link by path and
+// by [[title]], titles drawn from a short list: removing one of two
+// pages of a title makes a [[title]] find the other, which so gains a
+// backlink without being linked again itself (rehash must hash it).
+func TestInPlaceKeepsRelatedRandomly(t *testing.T) {
+	withBigLists(t, []int{bigList, 3}, func(t *testing.T, big int) {
+		inPlaceKeepsRelatedRandomly(t, rand.New(rand.NewPCG(uint64(big), 7)))
+	})
+}
+
+func inPlaceKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
+	dir := t.TempDir()
+	titles := []string{"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliet", "Kilo", "Lima"}
+	var names []string
+	front := map[string]string{} // a page's front matter, kept by Patch's edits
+	body := func() string {
+		var b strings.Builder
+		// The same opening, longer than an excerpt: Patch takes the edit.
+		b.WriteString(strings.Repeat("The same opening words of every page. ", 8) + "\n\n")
+		for range rnd.IntN(4) {
+			if rnd.IntN(2) == 0 && len(names) > 0 {
+				fmt.Fprintf(&b, "See [it](%s).\n", names[rnd.IntN(len(names))])
+			} else {
+				fmt.Fprintf(&b, "See [[%s]].\n", titles[rnd.IntN(len(titles))])
+			}
+		}
+		return b.String()
+	}
+	tagsOf := func(pool []string, most int) string {
+		var out []string
+		for range rnd.IntN(most + 1) {
+			if x := pool[rnd.IntN(len(pool))]; !slices.Contains(out, x) {
+				out = append(out, x)
+			}
+		}
+		return strings.Join(out, ", ")
+	}
+	create := func(n string) {
+		front[n] = fmt.Sprintf("---\ntitle: %s\ntags: [%s]\nservices: [%s]\n---\n", titles[rnd.IntN(len(titles))],
+			tagsOf([]string{"a", "b", "c", "d", "e"}, 3), tagsOf([]string{"s1", "s2"}, 1))
+		write(t, dir, map[string]string{"content/" + n: front[n] + body()})
+	}
+	next := 0
+	fresh := func() string {
+		next++
+		return fmt.Sprintf("p%03d.md", next)
+	}
+	for range 40 {
+		n := fresh()
+		names = append(names, n)
+	}
+	for _, n := range names {
+		create(n)
+	}
+	cfg := DefaultConfig(dir)
+	cfg.Memo = NewMemo()
+	s := loadConfig(t, cfg)
+	abs := func(n string) string { return filepath.Join(dir, "content", n) }
+	inPlace, patched := 0, 0
+	for step := range 150 {
+		var changed []string
+		patch := false
+		i := rnd.IntN(len(names))
+		switch kind := rnd.IntN(4); {
+		case kind == 0: // other links in the body
+			write(t, dir, map[string]string{"content/" + names[i]: front[names[i]] + body()})
+			changed, patch = []string{abs(names[i])}, true
+		case kind == 1 && len(names) > 20: // removed
+			if err := os.Remove(abs(names[i])); err != nil {
+				t.Fatal(err)
+			}
+			changed = []string{abs(names[i])}
+			names = slices.Delete(names, i, i+1)
+		case kind == 2: // renamed
+			n := fresh()
+			if err := os.Rename(abs(names[i]), abs(n)); err != nil {
+				t.Fatal(err)
+			}
+			front[n] = front[names[i]]
+			changed = []string{abs(names[i]), abs(n)}
+			names[i] = n
+		default: // made
+			n := fresh()
+			create(n)
+			changed = []string{abs(n)}
+			names = append(names, n)
+		}
+		cfg.Memo.Forget(changed...)
+		var ok bool
+		if patch {
+			_, ok = s.Patch(changed)
+			if ok {
+				patched++
+			}
+		} else {
+			_, ok = s.Reshape(changed)
+		}
+		if ok {
+			inPlace++
+		} else {
+			s = loadConfig(t, cfg)
+		}
+		if want, got := relatedURLs(load(t, dir)), relatedURLs(s); !reflect.DeepEqual(got, want) {
+			t.Fatalf("step %d (in place: %v): related pages\n%v\nof a load\n%v", step, ok, got, want)
+		}
+	}
+	// Most edits are taken in place, or the test tests loads.
+	if inPlace < 100 || patched < 20 {
+		t.Errorf("%d of 150 edits taken in place, %d by Patch", inPlace, patched)
+	}
+}

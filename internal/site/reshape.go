@@ -151,7 +151,13 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 	s.services = regroup(s.services, func(p *Page) []string { return p.Services }, added, removed)
 	s.owners = regroup(s.owners, func(p *Page) []string { return splitOwners(p.Owner) }, added, removed)
 	s.startPath()
-	s.relate()
+	// Only the pages made, linked again or given other backlinks can
+	// have other tags, services or links than the last state holds.
+	dirty := maps.Clone(backlinked)
+	for _, q := range slices.Concat(added, lookers) {
+		dirty[q] = true
+	}
+	s.relate(dirty)
 	s.retag(nil, added, removed)
 	s.reshapes++
 	for _, p := range s.published {

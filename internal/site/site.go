@@ -185,6 +185,9 @@ type Site struct {
 	tagCache *tagCache
 	// reshapes counts the pages' changes in place (Reshapes).
 	reshapes int
+	// relatedID names this site in the related pages' state it leaves
+	// the Memo (relatedState.site); 0 until its first relate.
+	relatedID uint64
 }
 
 // Published returns the pages that are built: all but drafts, unless the
