@@ -66,6 +66,11 @@ type navTree struct {
 	// and touched the folders whose listing differs from its (derive).
 	from    weak.Pointer[navTree]
 	touched map[string]bool
+	// madeFrom, set by copyOnWrite until derive, is the tree this one was
+	// copied from, and differs the URLs whose node is not madeFrom's
+	// (copied, made or taken out): derive looks at those alone.
+	madeFrom *navTree
+	differs  map[string]bool
 }
 
 // derive records that t was made again from old, for the site changed in
@@ -76,8 +81,22 @@ type navTree struct {
 func (t *navTree) derive(old *navTree) {
 	t.from = weak.Make(old)
 	t.touched = map[string]bool{}
-	for u, n := range t.byURL {
-		o := old.byURL[u]
+	// A tree copied from old (copyOnWrite) shares old's node at every URL
+	// but those it lists as differing: the others are the same listing.
+	urls, whole := maps.Keys(t.byURL), true
+	if t.madeFrom == old && t.differs != nil {
+		urls, whole = maps.Keys(t.differs), false
+	}
+	t.madeFrom, t.differs = nil, nil
+	for u := range urls {
+		n, o := t.byURL[u], old.byURL[u]
+		if n == nil {
+			if o != nil {
+				t.touched[u] = true
+				t.touched[site.ParentURL(u)] = true
+			}
+			continue
+		}
 		if n == o {
 			continue // shared (retitled): the same listing
 		}
@@ -97,6 +116,9 @@ func (t *navTree) derive(old *navTree) {
 				break
 			}
 		}
+	}
+	if !whole {
+		return // the URLs gone are among those differing
 	}
 	for u := range old.byURL {
 		if t.byURL[u] == nil {
@@ -265,7 +287,7 @@ func (t *navTree) copyOnWrite() (*navTree, func(u string) *navNode) {
 	// The nodes shared are escaped now, once (escape), so that the new
 	// tree escapes only its own: t's sidebars may be written while it is.
 	t.escOnce.Do(t.escape)
-	n := &navTree{base: t.base, root: t.root, byURL: maps.Clone(t.byURL)}
+	n := &navTree{base: t.base, root: t.root, byURL: maps.Clone(t.byURL), madeFrom: t, differs: map[string]bool{}}
 	copied := map[*navNode]bool{}
 	var own func(u string) *navNode
 	own = func(u string) *navNode {
@@ -278,6 +300,7 @@ func (t *navTree) copyOnWrite() (*navTree, func(u string) *navNode) {
 		c.escaped = false
 		copied[&c] = true
 		n.byURL[u] = &c
+		n.differs[u] = true
 		if u == "/" {
 			n.root = &c
 			return &c
@@ -322,7 +345,7 @@ func (t *navTree) reshaped(s *site.Site, changed []*site.Page, linked map[string
 		parent := folder(site.ParentURL(u))
 		parent.children = append(parent.children, c)
 		touched[parent.url] = true
-		n.byURL[u] = c
+		n.byURL[u], n.differs[u] = c, true
 		return c
 	}
 	for _, p := range changed {
@@ -341,13 +364,14 @@ func (t *navTree) reshaped(s *site.Site, changed []*site.Page, linked map[string
 			parent := folder(site.ParentURL(p.URL))
 			parent.children = append(parent.children, c)
 			touched[parent.url] = true
-			n.byURL[p.URL] = c
+			n.byURL[p.URL], n.differs[p.URL] = c, true
 			continue
 		}
 		if node == nil || len(node.children) > 0 || linked[p.URL] {
 			return nil // not a page's own node alone
 		}
 		delete(n.byURL, p.URL)
+		n.differs[p.URL] = true
 		for u, gone := site.ParentURL(p.URL), node; ; u = site.ParentURL(u) {
 			parent := own(u)
 			if parent == nil {

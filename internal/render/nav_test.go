@@ -292,6 +292,14 @@ func TestNavReshaped(t *testing.T) {
 		if got.html("/notes/alpha/") != want.html("/notes/alpha/") {
 			t.Fatalf("%s: the sidebars differ", e.name)
 		}
+		// derive looks at the URLs the copy lists as differing alone: it
+		// touches the folders a look at every URL touches.
+		whole := &navTree{base: got.base, root: got.root, byURL: got.byURL}
+		whole.derive(r.nav)
+		got.derive(r.nav)
+		if len(whole.touched) == 0 || !maps.Equal(got.touched, whole.touched) {
+			t.Fatalf("%s: derive touched %v, looking at every URL %v", e.name, slices.Sorted(maps.Keys(got.touched)), slices.Sorted(maps.Keys(whole.touched)))
+		}
 		r = n
 	}
 }

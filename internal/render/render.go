@@ -679,7 +679,13 @@ func (r *Renderer) jobs() []job {
 
 func (r *Renderer) plan() []job {
 	s := r.Site
-	var jobs []job
+	// About as many files as the last plan's (Remade), or a file a page
+	// and a few more: the jobs are not copied as they grow.
+	size := len(r.before) + 64
+	if r.before == nil {
+		size += len(s.Published()) + len(s.Files) + len(r.Theme.Static) + len(r.tags)
+	}
+	jobs := make([]job, 0, size)
 	indexAt := map[string]page.Kind{}
 	for k, u := range r.indexURLs {
 		indexAt[u] = k

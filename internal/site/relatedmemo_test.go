@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/handbook-dev/handbook/internal/page"
 )
 
 // TestMemoKeepsRelatedRandomly: over a few hundred random edits of a
@@ -137,6 +139,8 @@ func relatedURLs(s *Site) map[string][]string {
 // by [[title]], titles drawn from a short list: removing one of two
 // pages of a title makes a [[title]] find the other, which so gains a
 // backlink without being linked again itself (rehash must hash it).
+// Titles are edited too (Retouch), and the kinds' lists, which the
+// edits keep in place (retag), are a load's as well.
 func TestInPlaceKeepsRelatedRandomly(t *testing.T) {
 	withBigLists(t, []int{bigList, 3}, func(t *testing.T, big int) {
 		inPlaceKeepsRelatedRandomly(t, rand.New(rand.NewPCG(uint64(big), 7)))
@@ -170,9 +174,18 @@ func inPlaceKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
 		}
 		return strings.Join(out, ", ")
 	}
-	create := func(n string) {
-		front[n] = fmt.Sprintf("---\ntitle: %s\ntags: [%s]\nservices: [%s]\n---\n", titles[rnd.IntN(len(titles))],
+	// Half the pages are posts, of a few dates: their kind's list orders
+	// them by date, then title, then URL.
+	frontOf := func(title string) string {
+		kind := ""
+		if rnd.IntN(2) == 0 {
+			kind = fmt.Sprintf("kind: post\ndate: 2026-0%d-01\n", 1+rnd.IntN(3))
+		}
+		return fmt.Sprintf("---\ntitle: %s\n%stags: [%s]\nservices: [%s]\n---\n", title, kind,
 			tagsOf([]string{"a", "b", "c", "d", "e"}, 3), tagsOf([]string{"s1", "s2"}, 1))
+	}
+	create := func(n string) {
+		front[n] = frontOf(titles[rnd.IntN(len(titles))])
 		write(t, dir, map[string]string{"content/" + n: front[n] + body()})
 	}
 	next := 0
@@ -191,12 +204,23 @@ func inPlaceKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
 	cfg.Memo = NewMemo()
 	s := loadConfig(t, cfg)
 	abs := func(n string) string { return filepath.Join(dir, "content", n) }
-	inPlace, patched := 0, 0
+	inPlace, patched, retitled := 0, 0, 0
 	for step := range 150 {
 		var changed []string
-		patch := false
+		patch, retitle := false, false
 		i := rnd.IntN(len(names))
-		switch kind := rnd.IntN(4); {
+		switch kind := rnd.IntN(5); {
+		case kind == 4: // another title: Retouch
+			was := front[names[i]]
+			title := titles[rnd.IntN(len(titles))]
+			lines := strings.SplitN(was, "\n", 3) // "---", the title, the rest
+			front[names[i]] = lines[0] + "\ntitle: " + title + "\n" + lines[2]
+			b, err := os.ReadFile(abs(names[i]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			write(t, dir, map[string]string{"content/" + names[i]: front[names[i]] + string(b[len(was):])})
+			changed, retitle = []string{abs(names[i])}, true
 		case kind == 0: // other links in the body
 			write(t, dir, map[string]string{"content/" + names[i]: front[names[i]] + body()})
 			changed, patch = []string{abs(names[i])}, true
@@ -222,12 +246,18 @@ func inPlaceKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
 		}
 		cfg.Memo.Forget(changed...)
 		var ok bool
-		if patch {
+		switch {
+		case patch:
 			_, ok = s.Patch(changed)
 			if ok {
 				patched++
 			}
-		} else {
+		case retitle:
+			_, ok = s.Retouch(changed)
+			if ok {
+				retitled++
+			}
+		default:
 			_, ok = s.Reshape(changed)
 		}
 		if ok {
@@ -235,12 +265,19 @@ func inPlaceKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
 		} else {
 			s = loadConfig(t, cfg)
 		}
-		if want, got := relatedURLs(load(t, dir)), relatedURLs(s); !reflect.DeepEqual(got, want) {
+		loaded := load(t, dir)
+		if want, got := relatedURLs(loaded), relatedURLs(s); !reflect.DeepEqual(got, want) {
 			t.Fatalf("step %d (in place: %v): related pages\n%v\nof a load\n%v", step, ok, got, want)
+		}
+		// The kinds' lists, which Reshape and Retouch keep (retag).
+		for _, k := range []page.Kind{page.KindPost, page.KindPage} {
+			if want, got := urlsOf(loaded.OfKind(k)), urlsOf(s.OfKind(k)); !slices.Equal(got, want) {
+				t.Fatalf("step %d (in place: %v): the %ss\n%v\nof a load\n%v", step, ok, k, got, want)
+			}
 		}
 	}
 	// Most edits are taken in place, or the test tests loads.
-	if inPlace < 100 || patched < 20 {
-		t.Errorf("%d of 150 edits taken in place, %d by Patch", inPlace, patched)
+	if inPlace < 100 || patched < 20 || retitled < 10 {
+		t.Errorf("%d of 150 edits taken in place, %d by Patch, %d by Retouch", inPlace, patched, retitled)
 	}
 }

@@ -266,7 +266,12 @@ func SortForKind(k page.Kind, ps []*Page) {
 	if k == page.KindADR {
 		sort = slices.SortStableFunc[[]*Page]
 	}
-	sort(ps, func(a, b *Page) int {
+	sort(ps, kindOrder(k))
+}
+
+// kindOrder compares pages of kind k in the order k's index lists them.
+func kindOrder(k page.Kind) func(a, b *Page) int {
+	return func(a, b *Page) int {
 		switch k {
 		case page.KindADR:
 			if c := cmp.Compare(a.ADR.Number, b.ADR.Number); c != 0 && a.ADR.HasNumber && b.ADR.HasNumber {
@@ -288,7 +293,7 @@ func SortForKind(k page.Kind, ps []*Page) {
 			return c
 		}
 		return cmp.Compare(a.URL, b.URL)
-	})
+	}
 }
 
 // CompareFold compares strings as cmp.Compare compares their
@@ -456,12 +461,26 @@ func (s *Site) retag(changed, added, removed []*Page) {
 	}
 	old.mu.Lock()
 	for k, ps := range old.kinds {
-		if !kinds[k] {
-			if c.kinds == nil {
-				c.kinds = map[page.Kind][]*Page{}
+		if kinds[k] {
+			if k == page.KindADR {
+				continue // an order of their own (SortForKind): found again
 			}
-			c.kinds[k] = ps
+			// Taken without the pages touched, which are put back at
+			// their places: the order is total.
+			ps = slices.DeleteFunc(slices.Clone(ps), func(p *Page) bool { return touched[p] })
+			order := kindOrder(k)
+			for _, p := range slices.Concat(changed, added) {
+				if p.Kind == k && s.IsPublished(p) && !(p.IsIndex && p.Kind == page.KindPage) {
+					i, _ := slices.BinarySearchFunc(ps, p, order)
+					ps = slices.Insert(ps, i, p)
+				}
+			}
+			ps = slices.Clip(ps)
 		}
+		if c.kinds == nil {
+			c.kinds = map[page.Kind][]*Page{}
+		}
+		c.kinds[k] = ps
 	}
 	old.mu.Unlock()
 	if !old.made.Load() {
