@@ -73,13 +73,16 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 	// changed or is new.
 	prev := make([]int32, len(pages))
 	inPlace := from != nil && now == nil // every page where it was
-	for i, p := range pages {
+	if !inPlace && f.at == nil {
+		f.at = last.placesOf(pages)
+	}
+	for i := range pages {
 		prev[i] = -1
-		j, ok := int32(i), inPlace
+		j := int32(i)
 		if !inPlace {
-			j, ok = last.place[pageKey{p.Source, p.URL}]
+			j = f.at[i]
 		}
-		if ok && last.self[j] == self[i] {
+		if j >= 0 && last.self[j] == self[i] {
 			prev[i] = j
 		}
 	}
@@ -122,17 +125,17 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 // fingerprints of the pages' own files, jobs' where pageFiles has them.
 func (f *fingerprinting) carryOut(s *site.Site, th *Theme, nav *navTree, jobs []job, pageFiles []pageFile) *carried {
 	pages := s.Pages
-	c := &carried{theme: th, site: weak.Make(s), reshapes: s.Reshapes(), nav: weak.Make(nav), place: make(map[pageKey]int32, len(pages)), self: f.self, named: f.named, faces: map[string][]uint64{}, deep: map[string][]uint64{},
-		info: f.infoSum, files: make(map[string]pageFile, len(pages))}
+	c := &carried{theme: th, site: weak.Make(s), reshapes: s.Reshapes(), nav: weak.Make(nav), keys: make([]pageKey, len(pages)), self: f.self, named: f.named, faces: map[string][]uint64{}, deep: map[string][]uint64{},
+		info: f.infoSum, files: make([]pageFile, len(pages))}
 	for i, p := range pages {
-		c.place[pageKey{p.Source, p.URL}] = int32(i)
+		c.keys[i] = pageKey{p.Source, p.URL}
 	}
 	for _, rd := range f.allReadings() {
 		c.faces[rd.key], c.deep[rd.key] = rd.faces.slots, rd.deep.slots
 	}
-	for i, j := range jobs {
-		if j.page != nil {
-			c.files[j.path] = pageFiles[i]
+	for _, pf := range pageFiles {
+		if pf.at > 0 {
+			c.files[pf.at-1] = pf
 		}
 	}
 	return c
@@ -151,10 +154,12 @@ func (c *carried) sameSite(s *site.Site, th *Theme) bool {
 type pageFile struct {
 	fp       Fingerprint
 	doc, nav uint64
+	// at is the page's place in its call, plus one: 0 for no file.
+	at int32
 }
 
 // carriedFile returns the last call's fingerprint of the own file of page
-// p, at site path sp, when nothing it is made of changed: the page kept
+// p, when nothing it is made of changed: the page kept
 // its deep sum (carryIn: its own fields, and those of the pages it
 // names), its document and its sidebar's tree hash as they did, and the
 // site's information is the same. The file's data are then the same: the
@@ -163,17 +168,21 @@ type pageFile struct {
 // sidebar's tree on the way to the page (navSum hashes them). Either way
 // it fills pf's sums for the next call. An edit of one page's title
 // leaves a few dozen of 10,000 pages' files to fingerprint again.
-func (f *fingerprinting) carriedFile(sp string, p *site.Page, nav *navTree, pf *pageFile) (Fingerprint, bool) {
+func (f *fingerprinting) carriedFile(p *site.Page, nav *navTree, pf *pageFile) (Fingerprint, bool) {
 	var h maphash.Hash
 	h.SetSeed(f.cache.seed)
 	if p.Doc != nil {
 		p.Doc.Fingerprint(&h)
 	}
-	var last pageFile
-	had := false
-	if f.last != nil {
-		last, had = f.last.files[sp]
+	i, placed := f.ords[p]
+	if placed {
+		pf.at = i + 1
 	}
+	var last pageFile
+	if j := f.lastPlace(i, placed); j >= 0 {
+		last = f.last.files[j]
+	}
+	had := last.at > 0
 	pf.doc = h.Sum64()
 	if had && (f.sameNav || f.navFrom != nil && !f.navFrom.touches(p.URL)) {
 		pf.nav = last.nav // the same tree, or folders: the same sum
@@ -183,7 +192,6 @@ func (f *fingerprinting) carriedFile(sp string, p *site.Page, nav *navTree, pf *
 	if selfLeavesOut["nav"] {
 		pf.nav = 0
 	}
-	i, placed := f.ords[p]
 	if !placed || f.kept == nil || !f.kept[i] || f.last == nil || f.infoSum != f.last.info {
 		return Fingerprint{}, false
 	}
@@ -192,6 +200,20 @@ func (f *fingerprinting) carriedFile(sp string, p *site.Page, nav *navTree, pf *
 	}
 	pf.fp = last.fp
 	return last.fp, true
+}
+
+// lastPlace returns the place in the last call of the page at place i
+// of this one (placed: the page is of this call's site), -1 for none.
+func (f *fingerprinting) lastPlace(i int32, placed bool) int32 {
+	switch {
+	case !placed || f.last == nil:
+		return -1
+	case f.at != nil:
+		return f.at[i]
+	case int(i) < len(f.last.files):
+		return i // every page where it was
+	}
+	return -1
 }
 
 // allReadings returns every reading of the call once: all, figures and

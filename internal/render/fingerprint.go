@@ -127,11 +127,9 @@ func (c *FingerprintCache) first(ctx context.Context, s *site.Site, th *Theme, c
 			for j := range now {
 				now[j] = -1
 			}
-			for i, p := range s.Pages {
-				j, ok := last.place[pageKey{p.Source, p.URL}]
-				if !ok {
-					j = -1
-				} else {
+			fp.at = last.placesOf(s.Pages)
+			for i, j := range fp.at {
+				if j >= 0 {
 					now[j] = int32(i)
 				}
 				from[i] = j
@@ -211,16 +209,42 @@ type carried struct {
 	// reshapes is the site's Reshapes at the call.
 	reshapes int
 	nav      weak.Pointer[navTree]
-	place    map[pageKey]int32
-	self     []uint64
+	// keys name the call's pages, by place (placesOf).
+	keys []pageKey
+	self []uint64
 	// named are the places of the pages each page names (selfSum).
 	named [][]int32
 	// faces and deep are the readings' sums, by the reading's key.
 	faces, deep map[string][]uint64
 	// info is the sum of the site's information (siteInfoSum); files
-	// are the pages' own files, by site path (carriedFile).
+	// are the pages' own files, by place (carriedFile).
 	info  uint64
-	files map[string]pageFile
+	files []pageFile
+}
+
+// placesOf returns the place in the call of c of each of pages (a site's,
+// in URL order), -1 for a page the call did not have: pages are paired by
+// file and URL (pageKey), both lists in URL order, in one merge rather
+// than a lookup of two strings a page.
+func (c *carried) placesOf(pages []*site.Page) []int32 {
+	at := make([]int32, len(pages))
+	keys := c.keys
+	j := 0
+	for i, p := range pages {
+		at[i] = -1
+		for j < len(keys) && keys[j].url < p.URL {
+			j++
+		}
+		// Pages sharing a URL (a duplicate-url finding) are told apart
+		// by their files.
+		for k := j; k < len(keys) && keys[k].url == p.URL; k++ {
+			if keys[k].source == p.Source {
+				at[i] = int32(k)
+				break
+			}
+		}
+	}
+	return at
 }
 
 // pageKey names a page from one load of a site to the next: its file and
@@ -305,6 +329,10 @@ type fingerprinting struct {
 	named [][]int32
 	kept  []bool
 	last  *carried
+	// at is each page's place in last's call, -1 for a page it did not
+	// have (carried.placesOf); nil while not needed, or every page is
+	// where it was.
+	at []int32
 	// sameNav is set when last is of a call with the same sidebar tree
 	// (carriedFile); navFrom, when this call's tree was made again from
 	// the last one's (navTree.derive).
@@ -523,7 +551,7 @@ func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, ch
 			// A page's own file: taken from the last call when nothing it
 			// is made of changed (carriedFile).
 			pf := &pageFiles[i]
-			if fp, ok := fr.fp.carriedFile(j.path, j.page, fr.nav, pf); ok {
+			if fp, ok := fr.fp.carriedFile(j.page, fr.nav, pf); ok {
 				out[i] = fp
 				return nil
 			}

@@ -807,3 +807,26 @@ func TestFingerprintsHashPlannedLayouts(t *testing.T) {
 		t.Fatal("no file made from a layout")
 	}
 }
+
+// TestPlacesOf: the pages of a call are paired with the last call's by
+// file and URL, through a page added, one removed and two sharing a URL
+// (told apart by file), the rest at their new places.
+func TestPlacesOf(t *testing.T) {
+	pageAt := func(src, url string) *site.Page {
+		return &site.Page{Source: src, URL: url, Page: &page.Page{}}
+	}
+	last := &carried{keys: []pageKey{{"a.md", "/a/"}, {"b.md", "/b/"}, {"c1.md", "/c/"}, {"c2.md", "/c/"}, {"d.md", "/d/"}, {"e.md", "/e/"}}}
+	now := []*site.Page{
+		pageAt("a.md", "/a/"),
+		pageAt("aa.md", "/aa/"), // new
+		pageAt("c2.md", "/c/"),  // the second of two at /c/
+		pageAt("c3.md", "/c/"),  // new, at a URL two others had
+		pageAt("d.md", "/d/"),   // b.md gone before it
+		pageAt("e2.md", "/e/"),  // another file at e.md's URL
+		pageAt("f.md", "/f/"),   // new, after the last
+	}
+	want := []int32{0, -1, 3, -1, 4, -1, -1}
+	if got := last.placesOf(now); !slices.Equal(got, want) {
+		t.Errorf("placesOf = %v, want %v", got, want)
+	}
+}
