@@ -251,19 +251,25 @@ func TestNavReshaped(t *testing.T) {
 	for _, e := range []struct {
 		name string
 		edit func() []string
+		// moves is set for an edit that moves a kind's index: Remade
+		// builds the tree whole then (reshaped makes it for the same
+		// indexes alone).
+		moves bool
 	}{
-		{"a page in a folder", add("content/notes/gamma.md", "title: Gamma")},
-		{"a page in a long folder", add("content/many/aaa.md", "title: Aaa")},
-		{"a page in new folders", add("content/notes/deep/inner/page.md", "title: Deep page")},
-		{"a page beside a page, which becomes a folder", add("content/notes/alpha/child.md", "title: Child")},
-		{"a decision", add("content/adr/0002-use-a-cache.md", "title: Use a cache\nstatus: proposed\ndate: 2024-03-02")},
-		{"a page with a weight", add("content/notes/first.md", "title: Zulu first\nweight: 1")},
-		{"a page renamed", rename("content/notes/beta.md", "content/notes/sub/beta.md")},
-		{"the page in new folders removed", remove("content/notes/deep/inner/page.md")},
-		{"the child removed", remove("content/notes/alpha/child.md")},
-		{"a page of a long folder removed", remove("content/many/page-03.md")},
-		{"the decision removed", remove("content/adr/0002-use-a-cache.md")},
-		{"the last page of a folder removed", remove("content/notes/sub/one.md")},
+		{"a page in a folder", add("content/notes/gamma.md", "title: Gamma"), false},
+		{"a page in a long folder", add("content/many/aaa.md", "title: Aaa"), false},
+		{"a page in new folders", add("content/notes/deep/inner/page.md", "title: Deep page"), false},
+		{"a page beside a page, which becomes a folder", add("content/notes/alpha/child.md", "title: Child"), false},
+		{"a decision", add("content/adr/0002-use-a-cache.md", "title: Use a cache\nstatus: proposed\ndate: 2024-03-02"), false},
+		{"a decision out of the log's folder, which widens it", add("content/notes/0003-elsewhere.md", "title: Elsewhere\nkind: adr\nstatus: proposed\ndate: 2024-03-03"), true},
+		{"the decision out of the folder removed", remove("content/notes/0003-elsewhere.md"), true},
+		{"a page with a weight", add("content/notes/first.md", "title: Zulu first\nweight: 1"), false},
+		{"a page renamed", rename("content/notes/beta.md", "content/notes/sub/beta.md"), false},
+		{"the page in new folders removed", remove("content/notes/deep/inner/page.md"), false},
+		{"the child removed", remove("content/notes/alpha/child.md"), false},
+		{"a page of a long folder removed", remove("content/many/page-03.md"), false},
+		{"the decision removed", remove("content/adr/0002-use-a-cache.md"), false},
+		{"the last page of a folder removed", remove("content/notes/sub/one.md"), false},
 	} {
 		paths := e.edit()
 		patch, ok := r.Site.Reshape(paths)
@@ -279,11 +285,26 @@ func TestNavReshaped(t *testing.T) {
 			linked[l.URL] = true
 		}
 		got := r.nav.reshaped(r.Site, changed, linked)
-		if got == nil {
+		if got == nil && !e.moves {
 			t.Fatalf("%s: the tree was not made again in place", e.name)
 		}
 		n := r.Remade(changed, true)
+		// The kinds' folders, followed from the last renderer's, are a
+		// walk's over the site now, and so are the indexes placed in them.
+		if dirs := kindFolders(n.Site); !maps.Equal(n.kindDirs, dirs) || !maps.Equal(n.indexURLs, KindIndexURLs(n.Site)) {
+			t.Fatalf("%s: the kinds' folders %v and indexes %v, a walk's %v and %v", e.name, n.kindDirs, n.indexURLs, dirs, KindIndexURLs(n.Site))
+		}
+		if moved := !maps.Equal(n.indexURLs, r.indexURLs); moved != e.moves {
+			t.Fatalf("%s: the kinds' indexes moved %v, want %v (%v, then %v)", e.name, moved, e.moves, r.indexURLs, n.indexURLs)
+		}
 		want := buildNav(n.Site, n.indexURLs, n.navExtra)
+		if e.moves {
+			if diff := navDiff(n.nav, want); diff != "" {
+				t.Fatalf("%s: Remade's tree differs from buildNav's: %s", e.name, diff)
+			}
+			r = n
+			continue
+		}
 		for name, tree := range map[string]*navTree{"reshaped": got, "Remade's": n.nav} {
 			if diff := navDiff(tree, want); diff != "" {
 				t.Fatalf("%s: the %s tree differs from buildNav's: %s", e.name, name, diff)
