@@ -1,6 +1,7 @@
 package build
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -440,6 +441,15 @@ func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[st
 			samePaths = false
 		}
 	}
+	// The largest files first, by their last size: the cores share the
+	// rest, rather than one of them rendering the sitemap (6 ms at 10,000
+	// pages) after the others.
+	slices.SortFunc(todo, func(a, b string) int {
+		if c := cmp.Compare(len(l.files[b]), len(l.files[a])); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
 	var mu sync.Mutex
 	err := parallel.Each(ctx, len(resum), 0, func(i int) error {
 		path := resum[i]

@@ -232,7 +232,8 @@ func openLink(b *strings.Builder, p *site.Page) {
 // writeDate writes t as YYYY-MM-DD, nothing for the zero time.
 func writeDate(b *strings.Builder, t time.Time) {
 	if !t.IsZero() {
-		b.WriteString(t.Format("2006-01-02"))
+		var d [10]byte
+		b.Write(appendDate(d[:0], t))
 	}
 }
 

@@ -296,3 +296,28 @@ func TestRemadePlan(t *testing.T) {
 		})
 	}
 }
+
+// TestSortSitemap: the home and the pages, in URL order, merged with the
+// lists sorted, give what a stable sort of all gives: of equal URLs, the
+// one that came first first (the page's, whose date the sitemap keeps).
+// Pages out of order are sorted whole.
+func TestSortSitemap(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC) }
+	for _, urls := range [][]sitemapURL{
+		{{"/", day(1)}, {"/a/", day(2)}, {"/c/", day(3)}, {"/tags/x/", day(4)}, {"/b/", time.Time{}}, {"/tags/x/", time.Time{}}, {"/c/", time.Time{}}, {"/0/", time.Time{}}},
+		{{"/", day(1)}, {"/c/", day(3)}, {"/a/", day(2)}, {"/b/", time.Time{}}, {"/a/", time.Time{}}},
+	} {
+		want := slices.Clone(urls)
+		slices.SortStableFunc(want, func(a, b sitemapURL) int { return strings.Compare(a.url, b.url) })
+		heads := 4
+		if got := sortSitemap(slices.Clone(urls), heads); !slices.Equal(got, want) {
+			t.Errorf("sortSitemap(%v) = %v, want %v", urls, got, want)
+		}
+	}
+	var b []byte
+	for _, d := range []time.Time{day(9), time.Date(1999, 12, 31, 23, 0, 0, 0, time.UTC), time.Date(12345, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		if got, want := string(appendDate(b, d)), d.Format("2006-01-02"); got != want {
+			t.Errorf("appendDate(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
