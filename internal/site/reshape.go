@@ -90,7 +90,8 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 
 	// From here on s changes: nothing may fail.
 	patch := &Patch{Pages: added, Removed: removed, Retouched: true, Reshaped: true}
-	before := graphFaces(s.published)
+	was := slices.Clone(s.published) // in URL order
+	before := graphFaces(was)
 	for _, p := range removed {
 		s.unplace(p)
 	}
@@ -160,9 +161,20 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 	s.relate(dirty)
 	s.retag(nil, added, removed)
 	s.reshapes++
+	// The pages before and now, both in URL order, are paired in one
+	// merge (pages sharing a URL, a duplicate-url finding, by identity).
+	j := 0
 	for _, p := range s.published {
-		if g, ok := before[p]; ok && !g.same(graphFaceOf(p)) {
-			patch.Regraphed = append(patch.Regraphed, p)
+		for j < len(was) && was[j].URL < p.URL {
+			j++
+		}
+		for k := j; k < len(was) && was[k].URL == p.URL; k++ {
+			if was[k] == p {
+				if !before[k].same(graphFaceOf(p)) {
+					patch.Regraphed = append(patch.Regraphed, p)
+				}
+				break
+			}
 		}
 	}
 	return patch, true
@@ -186,11 +198,11 @@ func (g graphFace) same(h graphFace) bool {
 		g.prev == h.prev && g.next == h.next && g.step == h.step && g.steps == h.steps
 }
 
-// graphFaces returns the graph face of each of pages.
-func graphFaces(pages []*Page) map[*Page]graphFace {
-	out := make(map[*Page]graphFace, len(pages))
-	for _, p := range pages {
-		out[p] = graphFaceOf(p)
+// graphFaces returns the graph face of each of pages, in their order.
+func graphFaces(pages []*Page) []graphFace {
+	out := make([]graphFace, len(pages))
+	for i, p := range pages {
+		out[i] = graphFaceOf(p)
 	}
 	return out
 }
