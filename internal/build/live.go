@@ -418,15 +418,25 @@ func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[st
 	began := time.Now()
 	defer func() { out.took = time.Since(began) }()
 	sb := r.Sidebars()
-	files := make(map[string][]byte, len(l.files)+16)
+	// The last files, copied whole (a map's copy, not 15,000 entries put
+	// one by one), with those of other fingerprints replaced below and
+	// those of no file now taken out.
+	files := maps.Clone(l.files)
+	if files == nil {
+		files = map[string][]byte{}
+	}
 	var todo, resum []string
 	samePaths := len(fps) == len(l.fps)
+	had := 0 // the paths of fps that files has
 	for path, fp := range fps {
 		old, seen := l.fps[path]
 		b, have := l.files[path]
+		if have {
+			had++
+		}
 		switch {
 		case seen && have && old.Sum == fp.Sum && !l.stale[path]:
-			files[path] = b
+			// files has it
 		case fp.Data != nil:
 			files[path] = l.pk.hold(path, fp.Data, sb)
 		case seen && have && !l.stale[path] && fp.Sidebar != "" && fp.Sidebar == old.Sidebar && fp.Rest == old.Rest && shared(b):
@@ -440,6 +450,12 @@ func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[st
 		if !seen {
 			samePaths = false
 		}
+	}
+	if had < len(files) {
+		maps.DeleteFunc(files, func(path string, _ []byte) bool {
+			_, ok := fps[path]
+			return !ok
+		})
 	}
 	// The largest files first, by their last size: the cores share the
 	// rest, rather than one of them rendering the sitemap (6 ms at 10,000
