@@ -42,15 +42,7 @@ func withBigLists(t *testing.T, bigs []int, f func(t *testing.T, big int)) {
 func memoKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
 	dir := t.TempDir()
 	names := []string{}
-	some := func(pool []string, most int) string {
-		var out []string
-		for range rnd.IntN(most + 1) {
-			if x := pool[rnd.IntN(len(pool))]; !slices.Contains(out, x) {
-				out = append(out, x)
-			}
-		}
-		return strings.Join(out, ", ")
-	}
+	some := func(pool []string, most int) string { return someOf(rnd, pool, most) }
 	page := func(title string) string {
 		var b strings.Builder
 		fmt.Fprintf(&b, "---\ntitle: %s\ntags: [%s]\nservices: [%s]\n---\n", title, some([]string{"a", "b", "c", "d", "e", "f", "g"}, 3), some([]string{"s1", "s2", "s3"}, 2))
@@ -120,6 +112,18 @@ func memoKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
 	}
 }
 
+// someOf returns up to most words of pool drawn by rnd, none twice, as a
+// YAML list's items.
+func someOf(rnd *rand.Rand, pool []string, most int) string {
+	var out []string
+	for range rnd.IntN(most + 1) {
+		if x := pool[rnd.IntN(len(pool))]; !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
 // relatedURLs returns the URLs of each page's related pages, by the page's
 // URL.
 func relatedURLs(s *Site) map[string][]string {
@@ -165,15 +169,7 @@ func inPlaceKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
 		}
 		return b.String()
 	}
-	tagsOf := func(pool []string, most int) string {
-		var out []string
-		for range rnd.IntN(most + 1) {
-			if x := pool[rnd.IntN(len(pool))]; !slices.Contains(out, x) {
-				out = append(out, x)
-			}
-		}
-		return strings.Join(out, ", ")
-	}
+	tagsOf := func(pool []string, most int) string { return someOf(rnd, pool, most) }
 	// Half the pages are posts, of a few dates: their kind's list orders
 	// them by date, then title, then URL.
 	frontOf := func(title string) string {
