@@ -159,15 +159,15 @@ type pageFile struct {
 }
 
 // carriedFile returns the last call's fingerprint of the own file of page
-// p, when nothing it is made of changed: the page kept
-// its deep sum (carryIn: its own fields, and those of the pages it
-// names), its document and its sidebar's tree hash as they did, and the
-// site's information is the same. The file's data are then the same: the
-// page, fields of it (its title, URL, excerpt, headings), the site's
-// information and the breadcrumbs, which are titles and URLs of the
-// sidebar's tree on the way to the page (navSum hashes them). Either way
-// it fills pf's sums for the next call. An edit of one page's title
-// leaves a few dozen of 10,000 pages' files to fingerprint again.
+// p, when nothing it is made of changed: the page kept its deep sum
+// (carryIn: its own fields, and those of the pages it names), its document
+// and its sidebar's tree hash as they did, and the site's information is
+// the same. The file's data are then the same: the page, fields of it (its
+// title, URL, excerpt, headings), the site's information and the
+// breadcrumbs, which are titles and URLs of the sidebar's tree on the way
+// to the page (navSum hashes them). Either way it fills pf's sums for the
+// next call. An edit of one page's title leaves a few dozen of 10,000
+// pages' files to fingerprint again.
 func (f *fingerprinting) carriedFile(p *site.Page, nav *navTree, pf *pageFile) (Fingerprint, bool) {
 	var h maphash.Hash
 	h.SetSeed(f.cache.seed)

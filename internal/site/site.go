@@ -225,10 +225,16 @@ func (s *Site) OfKind(k page.Kind) []*Page {
 	return ps
 }
 
+// listedAs reports whether page p is on the list of kind k (OfKind): a
+// published page of that kind, but for a folder's index of plain pages.
+func (s *Site) listedAs(p *Page, k page.Kind) bool {
+	return p.Kind == k && s.IsPublished(p) && !(p.IsIndex && p.Kind == page.KindPage)
+}
+
 func (s *Site) ofKind(k page.Kind) []*Page {
 	var out []*Page
 	for _, p := range s.Pages {
-		if p.Kind == k && s.IsPublished(p) && !(p.IsIndex && p.Kind == page.KindPage) {
+		if s.listedAs(p, k) {
 			out = append(out, p)
 		}
 	}
@@ -470,7 +476,7 @@ func (s *Site) retag(changed, added, removed []*Page) {
 			ps = slices.DeleteFunc(slices.Clone(ps), func(p *Page) bool { return touched[p] })
 			order := kindOrder(k)
 			for _, p := range slices.Concat(changed, added) {
-				if p.Kind == k && s.IsPublished(p) && !(p.IsIndex && p.Kind == page.KindPage) {
+				if s.listedAs(p, k) {
 					i, _ := slices.BinarySearchFunc(ps, p, order)
 					ps = slices.Insert(ps, i, p)
 				}
