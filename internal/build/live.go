@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/htmllinks"
 	"github.com/handbook-dev/handbook/internal/lint"
 	"github.com/handbook-dev/handbook/internal/pack"
 	"github.com/handbook-dev/handbook/internal/page"
@@ -622,6 +623,11 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 	slices.Sort(paths2)
 	paths2 = slices.Compact(paths2)
 	files := maps.Clone(l.files)
+	// A page the layout check samples, rendered again, may have other
+	// ids, which a layout's link elsewhere names: the check is made
+	// again with what the page has now, the other samples kept (only
+	// those whose links lead to it are checked again).
+	var resampled sampleDocs
 	for _, sp := range paths2 {
 		b, ok, err := l.r.Render(sp)
 		if err != nil {
@@ -630,10 +636,26 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 		}
 		if ok {
 			files[sp] = l.pk.hold(sp, b, l.sb)
+			if l.samples[sp] != nil {
+				if resampled == nil {
+					resampled = maps.Clone(l.samples)
+				}
+				resampled[sp] = &sampleDoc{doc: htmllinks.Extract(l.sb.Fill(nil, b))}
+			}
 		}
 		// Its fingerprint was taken before the edit: it is rendered again
 		// on the next reload, whatever its fingerprint says then.
 		l.stale[sp] = true
+	}
+	if resampled != nil {
+		layouts, samples, err := checkLayouts(s, l.theme, l.r, resampled)
+		if err != nil {
+			l.s = nil
+			return nil, err
+		}
+		raw = slices.DeleteFunc(raw, func(d diag.Diagnostic) bool { return d.Rule == templateLinkRule })
+		raw = append(raw, layouts...)
+		l.samples = samples
 	}
 	for _, p := range patch.Pages {
 		if s.IsPublished(p) {

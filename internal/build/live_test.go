@@ -605,6 +605,106 @@ func TestLiveLayoutCheck(t *testing.T) {
 	}
 }
 
+// TestLiveLayoutCheckKept removes and writes back a page that a layout
+// links to, in a folder the sampled page's sidebar does not open: the
+// sampled page is not rendered again, and its last check's findings are
+// kept only while every path that check looked up gives what it gave
+// then. A reload that kept them whole would miss the layout's link broken
+// by the removal, or report it after the page is back. Each edit's
+// findings must equal a whole build's.
+func TestLiveLayoutCheckKept(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string { t.Helper(); return writeAt(t, dir, name, body) }
+	write("layouts/page.html", `{{define "main"}}<article class="doc">
+<a href="/deep/inner/target/">The target</a>
+{{template "body" .}}
+</article>{{end}}
+`)
+	write("content/index.md", "---\ntitle: Home\n---\nRead the [guide](a-guide.md).\n")
+	write("content/a-guide.md", "---\ntitle: Guide\n---\nText.\n")
+	write("content/deep/inner/keep.md", "---\ntitle: Kept\n---\nText.\n")
+	target := write("content/deep/inner/target.md", "---\ntitle: Target\n---\nText.\n")
+	body, err := os.ReadFile(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, _ := buildLive(t, dir)
+	broken := func(l diag.List) bool {
+		return slices.ContainsFunc(l, func(d diag.Diagnostic) bool {
+			return d.Rule == "template-link" && strings.Contains(d.Message, "/deep/inner/target/")
+		})
+	}
+	for i, e := range []struct {
+		remove, broken bool
+	}{{true, true}, {false, false}, {true, true}, {false, false}} {
+		if e.remove {
+			err = os.Remove(target)
+		} else {
+			err = os.WriteFile(target, body, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := live.Update(context.Background(), []string{target})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Partial {
+			t.Errorf("edit %d: not partial", i)
+		}
+		_, want := buildLive(t, dir)
+		if broken(want.Diags) != e.broken {
+			t.Fatalf("edit %d: a whole build says the layout's link is broken: %v, want %v", i, !e.broken, e.broken)
+		}
+		if d := diffDiags(want.Diags, got.Diags); d != "" {
+			t.Errorf("edit %d (removed: %v): findings differ from a whole build:\n%s", i, e.remove, d)
+		}
+	}
+}
+
+// TestLiveLayoutCheckKeptIDs edits the headings of the runbook the layout
+// check samples, which a layout links to by fragment from every plain
+// page: the sampled plain page is not rendered again, and its last check's
+// findings hold only while the runbook has the same ids.
+func TestLiveLayoutCheckKeptIDs(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string { t.Helper(); return writeAt(t, dir, name, body) }
+	write("layouts/page.html", `{{define "main"}}<article class="doc">
+<a href="/runbooks/api/restart/#steps">How to restart</a>
+{{template "body" .}}
+</article>{{end}}
+`)
+	write("content/index.md", "---\ntitle: Home\n---\nRead the [guide](a-guide.md).\n")
+	write("content/a-guide.md", "---\ntitle: Guide\n---\nText.\n")
+	restart := write("runbooks/api/restart.md", "---\ntitle: Restart the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it.\n")
+	live, _ := buildLive(t, dir)
+	broken := func(l diag.List) bool {
+		return slices.ContainsFunc(l, func(d diag.Diagnostic) bool {
+			return d.Rule == "template-link" && strings.Contains(d.Message, "#steps")
+		})
+	}
+	for i, e := range []struct {
+		heading string
+		broken  bool
+	}{{"Remedy", true}, {"Steps", false}, {"Remedy", true}} {
+		write("runbooks/api/restart.md", "---\ntitle: Restart the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## "+e.heading+"\n\nRestart it.\n")
+		got, err := live.Update(context.Background(), []string{restart})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Partial {
+			t.Errorf("edit %d: not partial", i)
+		}
+		_, want := buildLive(t, dir)
+		if broken(want.Diags) != e.broken {
+			t.Fatalf("edit %d: a whole build says the layout's #steps link is broken: %v, want %v", i, !e.broken, e.broken)
+		}
+		if d := diffDiags(want.Diags, got.Diags); d != "" {
+			t.Errorf("edit %d (## %s): findings differ from a whole build:\n%s", i, e.heading, d)
+		}
+	}
+}
+
 // TestLiveFirstLook checks UpdateFirst: an edit that shows beyond its page
 // gets a first look, in which only the edited page's file changed and it
 // shows the edit; the next call (Finish, or an Update before it) loads
