@@ -128,3 +128,46 @@ func BenchmarkRelated(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReshape takes in place (Reshape) a generated 10,000-page
+// handbook's guide removed and written back, in turn, as a preview does
+// when the file goes and comes: the serial part of such an update before
+// the renderer's.
+func BenchmarkReshape(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "site")
+	if err := sitegen.Generate(dir, 10000, 1); err != nil {
+		b.Fatal(err)
+	}
+	guides, _ := filepath.Glob(filepath.Join(dir, "content", "guides", "*", "*.md"))
+	if len(guides) < 40 {
+		b.Fatal("too few guides generated")
+	}
+	gone := guides[39]
+	text, err := os.ReadFile(gone)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := DefaultConfig(dir)
+	cfg.Memo = NewMemo()
+	s, err := Load(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			err = os.Remove(gone)
+		} else {
+			err = os.WriteFile(gone, text, 0o644)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		cfg.Memo.Forget(gone)
+		if _, ok := s.Reshape([]string{gone}); !ok {
+			b.Fatalf("edit %d: not taken in place", i)
+		}
+	}
+	if _, err := os.Stat(gone); err != nil {
+		os.WriteFile(gone, text, 0o644)
+	}
+}

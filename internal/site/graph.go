@@ -199,15 +199,12 @@ const maxRelated = 5
 // made again (rehash). Nil hashes every page, as a load does.
 func (s *Site) relate(dirty map[*Page]bool) (changed []*Page) {
 	pub := slices.Clone(s.Published())
-	byURL := func(a, b *Page) int { return strings.Compare(a.URL, b.URL) }
-	if !slices.IsSortedFunc(pub, byURL) { // they come in URL order
-		slices.SortFunc(pub, byURL)
+	sorted, strict := urlOrder(pub)
+	if !sorted { // they come in URL order
+		slices.SortFunc(pub, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
+		_, strict = urlOrder(pub)
 	}
-	index := make(map[*Page]int32, len(pub))
-	for i, p := range pub {
-		index[p] = int32(i)
-	}
-	r := &relating{pub: pub, index: index, tags: make([][]string, len(pub)), svcs: make([][]string, len(pub)), bits: map[*int32][]uint64{}, best: make([][]int32, len(pub))}
+	r := &relating{pub: pub, strict: strict, tags: make([][]string, len(pub)), svcs: make([][]string, len(pub)), bits: map[*int32][]uint64{}, best: make([][]int32, len(pub))}
 	flat := make([]int32, len(pub)*maxRelated) // room for every page's best
 	for i := range pub {
 		r.best[i] = flat[i*maxRelated : i*maxRelated : (i+1)*maxRelated]
@@ -243,6 +240,7 @@ func (s *Site) relate(dirty map[*Page]bool) (changed []*Page) {
 		}
 		r.tags[i], r.svcs[i] = uniqueSlugs(pub[i].Tags), uniqueSlugs(pub[i].Services)
 	})
+	r.postings(prev, prevOf, nowOf, face)
 	todo, some := []int32(nil), prevOf != nil
 	if some {
 		todo = r.reuse(prev, face, links, prevOf, nowOf)
@@ -277,7 +275,7 @@ func (s *Site) relate(dirty map[*Page]bool) (changed []*Page) {
 		if some {
 			found = len(todo)
 		}
-		m.keepRelated(&relatedState{site: s.relatedID, urls: urls, face: face, links: links, tags: r.tags, svcs: r.svcs, best: r.best}, found)
+		m.keepRelated(&relatedState{site: s.relatedID, urls: urls, face: face, links: links, tags: r.tags, svcs: r.svcs, byTag: r.byTag, bySvc: r.bySvc, best: r.best}, found)
 	}
 	return changed
 }
@@ -286,17 +284,7 @@ func (s *Site) relate(dirty map[*Page]bool) (changed []*Page) {
 // when it is nil, into r.best.
 func (r *relating) find() {
 	pub := r.pub
-	byTag := map[string][]int32{}
-	bySvc := map[string][]int32{}
-	for i := range pub {
-		for _, t := range r.tags[i] {
-			byTag[t] = append(byTag[t], int32(i))
-		}
-		for _, sv := range r.svcs[i] {
-			bySvc[sv] = append(bySvc[sv], int32(i))
-		}
-	}
-	for _, m := range []map[string][]int32{byTag, bySvc} {
+	for _, m := range []map[string][]int32{r.byTag, r.bySvc} {
 		for _, l := range m {
 			if len(l) > bigList {
 				b := make([]uint64, (len(pub)+63)/64)
@@ -307,7 +295,15 @@ func (r *relating) find() {
 			}
 		}
 	}
-	r.byTag, r.bySvc = byTag, bySvc
+	if r.todo == nil {
+		// Every page's links are looked up: by a map rather than by URL.
+		// (A todo comes of pages paired with the last state, which needs
+		// no two sharing a URL: number finds a page by its URL then.)
+		r.index = make(map[*Page]int32, len(pub))
+		for i, p := range pub {
+			r.index[p] = int32(i)
+		}
+	}
 	n := len(pub)
 	if r.todo != nil {
 		n = len(r.todo)
@@ -325,14 +321,48 @@ func (r *relating) find() {
 	wg.Wait()
 }
 
+// number returns page q's number, and whether it is one of r.pub.
+func (r *relating) number(q *Page) (int32, bool) {
+	if r.index != nil {
+		j, ok := r.index[q]
+		return j, ok
+	}
+	k, found := slices.BinarySearchFunc(r.pub, q.URL, func(p *Page, u string) int { return strings.Compare(p.URL, u) })
+	if !found || r.pub[k] != q {
+		return 0, false
+	}
+	return int32(k), true
+}
+
+// urlOrder reports whether pages are in URL order, and whether no two of
+// them share a URL.
+func urlOrder(pages []*Page) (sorted, strict bool) {
+	sorted, strict = true, true
+	for i := 1; i < len(pages); i++ {
+		switch c := strings.Compare(pages[i-1].URL, pages[i].URL); {
+		case c > 0:
+			return false, false
+		case c == 0:
+			strict = false
+		}
+	}
+	return sorted, strict
+}
+
 // bigList is the length past which a posting is not walked whole.
 var bigList = 512
 
 // relating is the shared, read-only state of relate.
 type relating struct {
-	pub          []*Page // in URL order
-	index        map[*Page]int32
-	tags, svcs   [][]string // of each page, as slugs, once each
+	pub []*Page // in URL order
+	// strict is set when no two pages of pub share a URL.
+	strict bool
+	// index numbers the pages, when every page's related pages are
+	// found; else a page's number is found by its URL (number).
+	index      map[*Page]int32
+	tags, svcs [][]string // of each page, as slugs, once each
+	// byTag and bySvc are each tag's and service's pages, by number, in
+	// number order (postings).
 	byTag, bySvc map[string][]int32
 	// bits holds the members of each posting longer than bigList, by the
 	// address of its first element.
@@ -440,12 +470,12 @@ func (r *relating) some(w, n int) {
 		// Pages already linked either way are not "related": the page
 		// shows them already.
 		for _, q := range p.Backlinks {
-			if j, ok := r.index[q]; ok {
+			if j, ok := r.number(q); ok {
 				linked[j] = true
 			}
 		}
 		for _, q := range p.Outgoing {
-			if j, ok := r.index[q]; ok {
+			if j, ok := r.number(q); ok {
 				linked[j] = true
 			}
 		}
@@ -515,12 +545,12 @@ func (r *relating) some(w, n int) {
 			score[j] = 0
 		}
 		for _, q := range p.Backlinks {
-			if j, ok := r.index[q]; ok {
+			if j, ok := r.number(q); ok {
 				linked[j] = false
 			}
 		}
 		for _, q := range p.Outgoing {
-			if j, ok := r.index[q]; ok {
+			if j, ok := r.number(q); ok {
 				linked[j] = false
 			}
 		}

@@ -45,7 +45,9 @@ type relatedState struct {
 	// it and those it links to.
 	face, links []uint64
 	tags, svcs  [][]string
-	best        [][]int32
+	// byTag and bySvc are relating's (postings).
+	byTag, bySvc map[string][]int32
+	best         [][]int32
 }
 
 // hashes returns each page's face and links hashes (relatedState). The
@@ -147,10 +149,8 @@ func (r *relating) pair(prev *relatedState) (prevOf, nowOf []int32) {
 		return nil, nil
 	}
 	pub := r.pub
-	for i := 1; i < len(pub); i++ {
-		if pub[i-1].URL >= pub[i].URL {
-			return nil, nil
-		}
+	if !r.strict {
+		return nil, nil
 	}
 	n, pn := len(pub), len(prev.urls)
 	prevOf, nowOf = make([]int32, n), make([]int32, pn)
@@ -175,7 +175,7 @@ func (r *relating) pair(prev *relatedState) (prevOf, nowOf []int32) {
 // reuse takes from the last load's state prev the related pages of the
 // pages whose related pages cannot have changed (see above), into r.best,
 // and returns the others, by number: those to find again. prevOf and
-// nowOf pair the pages of both loads (pair).
+// nowOf pair the pages of both loads (pair); r's postings are made.
 func (r *relating) reuse(prev *relatedState, face, links []uint64, prevOf, nowOf []int32) (todo []int32) {
 	n := len(r.pub)
 	changed := make([]bool, n)
@@ -219,16 +219,23 @@ func (r *relating) reuse(prev *relatedState, face, links []uint64, prevOf, nowOf
 	// pages again when that page may now be among them; past a few such
 	// pages, without weighing each.
 	weigh := len(gainers) <= maxGainers
+	// The pages sharing one, by the postings (made first) rather than by
+	// looking up every tag of every page.
+	hits := make([]bool, n)
+	for _, m := range []struct {
+		hit   map[string]bool
+		posts map[string][]int32
+	}{{tagHit, r.byTag}, {svcHit, r.bySvc}} {
+		for t := range m.hit {
+			for _, i := range m.posts[t] {
+				hits[i] = true
+			}
+		}
+	}
 	todo = []int32{}
 	for i := range n {
 		redo := changed[i]
-		hit := false
-		for _, t := range r.tags[i] {
-			hit = hit || tagHit[t]
-		}
-		for _, sv := range r.svcs[i] {
-			hit = hit || svcHit[sv]
-		}
+		hit := hits[i]
 		redo = redo || hit && !weigh
 		if !redo {
 			for _, pj := range prev.best[prevOf[i]] {
@@ -248,6 +255,59 @@ func (r *relating) reuse(prev *relatedState, face, links []uint64, prevOf, nowOf
 		}
 	}
 	return todo
+}
+
+// postings makes r.byTag and r.bySvc: each tag's and service's pages, by
+// number, in number order. Paired with the last state prev (pair), its
+// lists are numbered again and only the pages new or with other tags or
+// services than then are put in: a page made or removed moves the
+// numbers of the pages after it, not their tags, and filing 30,000 tags
+// again by string cost 2 ms of such an update at 10,000 pages.
+func (r *relating) postings(prev *relatedState, prevOf, nowOf []int32, face []uint64) {
+	if prevOf == nil || prev.byTag == nil {
+		r.byTag, r.bySvc = map[string][]int32{}, map[string][]int32{}
+		for i := range r.pub {
+			for _, t := range r.tags[i] {
+				r.byTag[t] = append(r.byTag[t], int32(i))
+			}
+			for _, sv := range r.svcs[i] {
+				r.bySvc[sv] = append(r.bySvc[sv], int32(i))
+			}
+		}
+		return
+	}
+	renumber := func(from map[string][]int32) map[string][]int32 {
+		to := make(map[string][]int32, len(from))
+		for k, l := range from {
+			out := make([]int32, 0, len(l))
+			for _, j := range l {
+				if i := nowOf[j]; i >= 0 && prev.face[j] == face[i] {
+					out = append(out, i)
+				}
+			}
+			if len(out) > 0 {
+				to[k] = out
+			}
+		}
+		return to
+	}
+	r.byTag, r.bySvc = renumber(prev.byTag), renumber(prev.bySvc)
+	put := func(m map[string][]int32, k string, i int32) {
+		l := m[k]
+		at, _ := slices.BinarySearch(l, i)
+		m[k] = slices.Insert(l, at, i)
+	}
+	for i, j := range prevOf {
+		if j >= 0 && prev.face[j] == face[i] {
+			continue
+		}
+		for _, t := range r.tags[i] {
+			put(r.byTag, t, int32(i))
+		}
+		for _, sv := range r.svcs[i] {
+			put(r.bySvc, sv, int32(i))
+		}
+	}
 }
 
 // maxGainers is how many pages gaining a tag or a service reuse weighs
