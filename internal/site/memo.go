@@ -100,7 +100,7 @@ func (w *walked) patch(abs string) bool {
 			i, j := ij[0], ij[1]
 			delete(w.at, abs)
 			w.found[i] = slices.Delete(slices.Clone(w.found[i]), j, j+1)
-			w.index(i)
+			w.index(i, j)
 			return true
 		}
 		// A file never found (a tool's temporary file), unless it was a
@@ -164,16 +164,17 @@ func (w *walked) patch(abs string) bool {
 		}
 		src := source{abs: abs, path: strings.TrimSuffix(f.path, base) + name, rel: strings.TrimSuffix(f.rel, base) + name, root: f.root, kind: f.kind, size: fi.Size(), mod: fi.ModTime()}
 		w.found[i] = slices.Insert(slices.Clone(found), at, src)
-		w.index(i)
+		w.index(i, at)
 		added = true
 	}
 	return added
 }
 
-// index finds the files of root i again by path (at).
-func (w *walked) index(i int) {
-	for j, f := range w.found[i] {
-		w.at[f.abs] = [2]int{i, j}
+// index finds the files of root i from its j-th on again by path (at):
+// those a file put in or taken out at j moved.
+func (w *walked) index(i, from int) {
+	for j := from; j < len(w.found[i]); j++ {
+		w.at[w.found[i][j].abs] = [2]int{i, j}
 	}
 }
 

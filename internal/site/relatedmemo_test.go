@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -275,5 +276,65 @@ func inPlaceKeepsRelatedRandomly(t *testing.T, rnd *rand.Rand) {
 	// Most edits are taken in place, or the test tests loads.
 	if inPlace < 100 || patched < 20 || retitled < 10 {
 		t.Errorf("%d of 150 edits taken in place, %d by Patch, %d by Retouch", inPlace, patched, retitled)
+	}
+}
+
+// TestReshapeRegraphs checks the pages Reshape says have other graph
+// fields than before (Patch.Regraphed), other than by their related
+// pages: a folder's index, whose children a page made or removed in the
+// folder changes, and the start-here path's pages, whose neighbours and
+// count a page joining or leaving the path changes. A page none of this
+// touches is not among them.
+func TestReshapeRegraphs(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"content/guides/index.md":  "---\ntitle: Guides\n---\nThe guides.\n",
+		"content/guides/first.md":  "---\ntitle: First\nonboarding: 1\n---\nRead me first.\n",
+		"content/guides/second.md": "---\ntitle: Second\nonboarding: 2\n---\nThen me.\n",
+		"content/other/apart.md":   "---\ntitle: Apart\n---\nNothing to do with it.\n",
+		"content/other/more.md":    "---\ntitle: More\n---\nNor this.\n",
+	})
+	cfg := DefaultConfig(dir)
+	cfg.Memo = NewMemo()
+	s, err := Load(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls := func(ps []*Page) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.URL)
+		}
+		return out
+	}
+	third := filepath.Join(dir, "content", "guides", "third.md")
+	apart := filepath.Join(dir, "content", "other", "late.md")
+	for i, e := range []struct {
+		file, text string // text "" removes the file
+		want       []string
+	}{
+		{third, "---\ntitle: Third\nonboarding: 3\n---\nLast.\n", []string{"/guides/", "/guides/first/", "/guides/second/"}},
+		{third, "", []string{"/guides/", "/guides/first/", "/guides/second/"}},
+		{third, "---\ntitle: Third\n---\nNot on the path.\n", []string{"/guides/"}},
+		{third, "", []string{"/guides/"}},
+		{apart, "---\ntitle: Late\n---\nApart too.\n", nil},
+		{apart, "", nil},
+	} {
+		if e.text == "" {
+			err = os.Remove(e.file)
+		} else {
+			err = os.WriteFile(e.file, []byte(e.text), 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Memo.Forget(e.file)
+		patch, ok := s.Reshape([]string{e.file})
+		if !ok {
+			t.Fatalf("edit %d: not taken in place", i)
+		}
+		if got := urls(patch.Regraphed); !slices.Equal(got, e.want) {
+			t.Errorf("edit %d (%s): regraphed %v, want %v", i, filepath.Base(e.file), got, e.want)
+		}
 	}
 }

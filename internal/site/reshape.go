@@ -1,6 +1,7 @@
 package site
 
 import (
+	"cmp"
 	"maps"
 	"os"
 	"path"
@@ -90,8 +91,19 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 
 	// From here on s changes: nothing may fail.
 	patch := &Patch{Pages: added, Removed: removed, Retouched: true, Reshaped: true}
-	was := slices.Clone(s.published) // in URL order
-	before := graphFaces(was)
+	// The graph faces (graphFace) the edit may change other than by the
+	// related pages, which relate tells: those of the start-here path's
+	// pages and of the parents of the pages made or removed, whose
+	// children change (those of pages made are taken once placed).
+	before := map[*Page]graphFace{}
+	for _, p := range s.startHere {
+		before[p] = graphFaceOf(p)
+	}
+	for _, p := range removed {
+		if q := p.Parent; q != nil {
+			before[q] = graphFaceOf(q)
+		}
+	}
 	for _, p := range removed {
 		s.unplace(p)
 	}
@@ -101,6 +113,10 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 			if q.Runbook != nil && q.Runbook.ReviewedFromGit {
 				diags = filledFromGit(diags, map[string]bool{q.Path: true})
 			}
+		}
+		parent := s.parentOf(q)
+		if _, ok := before[parent]; parent != nil && !ok {
+			before[parent] = graphFaceOf(parent)
 		}
 		s.placeOne(q)
 	}
@@ -158,25 +174,29 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 	for _, q := range slices.Concat(added, lookers) {
 		dirty[q] = true
 	}
-	s.relate(dirty)
+	related := s.relate(dirty)
 	s.retag(nil, added, removed)
 	s.reshapes++
-	// The pages before and now, both in URL order, are paired in one
-	// merge (pages sharing a URL, a duplicate-url finding, by identity).
-	j := 0
-	for _, p := range s.published {
-		for j < len(was) && was[j].URL < p.URL {
-			j++
-		}
-		for k := j; k < len(was) && was[k].URL == p.URL; k++ {
-			if was[k] == p {
-				if !before[k].same(graphFaceOf(p)) {
-					patch.Regraphed = append(patch.Regraphed, p)
-				}
-				break
-			}
+	// The pages that were there before whose graph face changed: those
+	// relate found other related pages for, and of the others watched,
+	// those whose face is not the same.
+	regraphed := map[*Page]bool{}
+	for _, p := range related {
+		regraphed[p] = true
+	}
+	for p, face := range before {
+		if !face.same(graphFaceOf(p)) {
+			regraphed[p] = true
 		}
 	}
+	for p := range regraphed {
+		if s.IsPublished(p) && !slices.Contains(added, p) && !slices.Contains(removed, p) {
+			patch.Regraphed = append(patch.Regraphed, p)
+		}
+	}
+	slices.SortFunc(patch.Regraphed, func(a, b *Page) int {
+		return cmp.Or(strings.Compare(a.URL, b.URL), strings.Compare(a.Source, b.Source))
+	})
 	return patch, true
 }
 
@@ -196,15 +216,6 @@ func graphFaceOf(p *Page) graphFace {
 func (g graphFace) same(h graphFace) bool {
 	return slices.Equal(g.related, h.related) && slices.Equal(g.children, h.children) &&
 		g.prev == h.prev && g.next == h.next && g.step == h.step && g.steps == h.steps
-}
-
-// graphFaces returns the graph face of each of pages, in their order.
-func graphFaces(pages []*Page) []graphFace {
-	out := make([]graphFace, len(pages))
-	for i, p := range pages {
-		out[i] = graphFaceOf(p)
-	}
-	return out
 }
 
 // unplace takes page p out of the site's pages and indexes.
@@ -242,6 +253,22 @@ func (s *Site) unplace(p *Page) {
 			if len(ix.byNumber[a.Number]) == 0 {
 				delete(ix.byNumber, a.Number)
 			}
+		}
+	}
+}
+
+// parentOf returns the page whose child the new page q is to be (placeOne),
+// nil for none.
+func (s *Site) parentOf(q *Page) *Page {
+	for u := ParentURL(q.URL); ; u = ParentURL(u) {
+		if parent := s.byURL[u]; parent != nil {
+			if ParentURL(q.URL) == u {
+				return parent
+			}
+			return nil
+		}
+		if u == "/" {
+			return nil
 		}
 	}
 }
