@@ -629,11 +629,6 @@ func TestLiveLayoutCheckKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	live, _ := buildLive(t, dir)
-	broken := func(l diag.List) bool {
-		return slices.ContainsFunc(l, func(d diag.Diagnostic) bool {
-			return d.Rule == "template-link" && strings.Contains(d.Message, "/deep/inner/target/")
-		})
-	}
 	for i, e := range []struct {
 		remove, broken bool
 	}{{true, true}, {false, false}, {true, true}, {false, false}} {
@@ -645,20 +640,32 @@ func TestLiveLayoutCheckKept(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := live.Update(context.Background(), []string{target})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !got.Partial {
-			t.Errorf("edit %d: not partial", i)
-		}
-		_, want := buildLive(t, dir)
-		if broken(want.Diags) != e.broken {
-			t.Fatalf("edit %d: a whole build says the layout's link is broken: %v, want %v", i, !e.broken, e.broken)
-		}
-		if d := diffDiags(want.Diags, got.Diags); d != "" {
-			t.Errorf("edit %d (removed: %v): findings differ from a whole build:\n%s", i, e.remove, d)
-		}
+		layoutUpdate(t, live, dir, target, fmt.Sprintf("edit %d (removed: %v)", i, e.remove), "/deep/inner/target/", e.broken)
+	}
+}
+
+// layoutUpdate updates live after file's edit (what names it) and checks
+// that the update was taken in place, that a whole build of dir reports
+// the layout's link to mark (a template-link finding) when broken, and
+// that the update's findings equal the build's.
+func layoutUpdate(t *testing.T, live *build.Live, dir, file, what, mark string, broken bool) {
+	t.Helper()
+	got, err := live.Update(context.Background(), []string{file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Partial {
+		t.Errorf("%s: not partial", what)
+	}
+	_, want := buildLive(t, dir)
+	reported := slices.ContainsFunc(want.Diags, func(d diag.Diagnostic) bool {
+		return d.Rule == "template-link" && strings.Contains(d.Message, mark)
+	})
+	if reported != broken {
+		t.Fatalf("%s: a whole build reports the layout's link to %s: %v, want %v", what, mark, reported, broken)
+	}
+	if d := diffDiags(want.Diags, got.Diags); d != "" {
+		t.Errorf("%s: findings differ from a whole build:\n%s", what, d)
 	}
 }
 
@@ -678,30 +685,12 @@ func TestLiveLayoutCheckKeptIDs(t *testing.T) {
 	write("content/a-guide.md", "---\ntitle: Guide\n---\nText.\n")
 	restart := write("runbooks/api/restart.md", "---\ntitle: Restart the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it.\n")
 	live, _ := buildLive(t, dir)
-	broken := func(l diag.List) bool {
-		return slices.ContainsFunc(l, func(d diag.Diagnostic) bool {
-			return d.Rule == "template-link" && strings.Contains(d.Message, "#steps")
-		})
-	}
 	for i, e := range []struct {
 		heading string
 		broken  bool
 	}{{"Remedy", true}, {"Steps", false}, {"Remedy", true}} {
 		write("runbooks/api/restart.md", "---\ntitle: Restart the API\nowner: team-api\nservice: api\nlast_reviewed: 2026-11-01\n---\n## "+e.heading+"\n\nRestart it.\n")
-		got, err := live.Update(context.Background(), []string{restart})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !got.Partial {
-			t.Errorf("edit %d: not partial", i)
-		}
-		_, want := buildLive(t, dir)
-		if broken(want.Diags) != e.broken {
-			t.Fatalf("edit %d: a whole build says the layout's #steps link is broken: %v, want %v", i, !e.broken, e.broken)
-		}
-		if d := diffDiags(want.Diags, got.Diags); d != "" {
-			t.Errorf("edit %d (## %s): findings differ from a whole build:\n%s", i, e.heading, d)
-		}
+		layoutUpdate(t, live, dir, restart, fmt.Sprintf("edit %d (## %s)", i, e.heading), "/runbooks/api/restart/#steps", e.broken)
 	}
 }
 
