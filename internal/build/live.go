@@ -648,7 +648,7 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 		l.stale[sp] = true
 	}
 	if resampled != nil {
-		layouts, samples, err := checkLayouts(s, l.theme, l.r, resampled)
+		layouts, samples, err := checkLayouts(s, l.r.Theme, l.r, resampled)
 		if err != nil {
 			l.s = nil
 			return nil, err
