@@ -8,7 +8,7 @@
 //	settle   the pages' suppression comments and the configured severities
 //	         applied to the findings, which are sorted
 //	render   every page and file of the site through the theme (Render)
-//	search   the search index, built beside the rendering (Search)
+//	search   the search index, built once the pages are rendered (Search)
 //	output   written into Options.Out, or kept in memory (Result.Output),
 //	         with the site's manifest.json (package manifest) beside it
 //
@@ -42,7 +42,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -221,28 +220,21 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if out != "" {
 		err = writeOut(ctx, out, p, func() []byte { return manifestFile(p, opts) }, opts.Progress)
 	} else {
-		// The search index is built beside the rendering, as writeOut
-		// does, into a map of its own.
-		index := map[string][]byte{}
-		indexDone := make(chan struct{})
+		// The search index is built after the rendering, as writeOut
+		// does, into the output.
+		res.Output, err = renderAll(ctx, p.r, 0, opts.Progress, nil)
 		if p.index != nil {
 			var mu sync.Mutex
-			go func() {
-				defer close(indexDone)
-				_ = p.index(func(sitePath string, data []byte) error {
+			var emit func(string, []byte) error
+			if err == nil {
+				emit = func(sitePath string, data []byte) error {
 					mu.Lock()
 					defer mu.Unlock()
-					index[sitePath] = data
+					res.Output[sitePath] = data
 					return nil
-				})
-			}()
-		} else {
-			close(indexDone)
-		}
-		res.Output, err = renderAll(ctx, p.r, 0, opts.Progress, nil)
-		<-indexDone
-		if err == nil {
-			maps.Copy(res.Output, index)
+				}
+			}
+			_ = p.index(emit)
 		}
 		if err == nil {
 			res.Output[manifestPath] = manifestFile(p, opts)
@@ -359,10 +351,11 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 			go func() { done <- search.Build(docs) }()
 			p.updatable = sync.OnceValue(func() *search.Index { return <-done })
 		} else {
-			// The documents are made beside the rendering too, which
-			// reads neither the pages' sources nor their prose; each
-			// page's source goes once the index has read its text. The
-			// index is encoded straight into the files the caller writes.
+			// The documents are made beside the rendering, which reads
+			// neither the pages' sources nor their prose; the index is
+			// built once the caller has rendered the pages (writeOut),
+			// each page's source going once the index has read its text,
+			// and encoded straight into the files the caller writes.
 			to := make(chan func(string, []byte) error, 1)
 			done := make(chan error, 1)
 			go func() {
