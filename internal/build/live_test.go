@@ -55,6 +55,10 @@ func TestLiveMatchesBuild(t *testing.T) {
 	lonely := filepath.Join(dir, "content", "guides", "lonely.md")
 	newFolder := filepath.Join(dir, "runbooks", "brand-new", "first.md")
 	renamed := filepath.Join(filepath.Dir(guide), "renamed-guide.md")
+	// The same slug, so the same URL: another page at the old one's place.
+	stem := strings.TrimSuffix(filepath.Base(guide), ".md")
+	sameURL := filepath.Join(filepath.Dir(guide), strings.ToUpper(stem[:1])+stem[1:]+".md")
+	titleLine, guideTitle := regexp.MustCompile(`(?m)^title: .*$`), ""
 	folderIndex := filepath.Join(filepath.Dir(guide), "index.md")
 	added := filepath.Join(filepath.Dir(guide), "added.md")
 	kin := filepath.Join(filepath.Dir(guide), "kin.md")
@@ -154,6 +158,16 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"page deleted", newFolder, nil, true},
 		{"page renamed", guide + ":" + renamed, nil, true},
 		{"renamed back", renamed + ":" + guide, nil, true},
+		// Renamed to a name of the same slug, and edited: a new page at
+		// the URL, which its folder's listing shows rather than the one
+		// gone.
+		{"renamed at the same URL, retitled", guide + ":" + sameURL, func(b string) string {
+			guideTitle = titleLine.FindString(b)
+			return titleLine.ReplaceAllString(b, "title: Same place, new name")
+		}, true},
+		{"and back, as it was", sameURL + ":" + guide, func(b string) string {
+			return strings.Replace(b, "title: Same place, new name", guideTitle, 1)
+		}, true},
 		// A new page of tags many pages have enters their related pages,
 		// which are not its own (Regraphed), and leaves them when it goes.
 		{"a new page of common tags: related to others", kin, func(string) string {
@@ -310,6 +324,15 @@ func TestLiveMatchesBuild(t *testing.T) {
 				t.Fatal(err)
 			}
 			changed = []string{from, to}
+			if e.change != nil { // and edited, in the same batch
+				old, err := os.ReadFile(to)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(to, []byte(e.change(string(old))), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 		case e.change == nil:
 			if err := os.Remove(e.file); err != nil {
 				t.Fatal(err)

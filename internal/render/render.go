@@ -82,6 +82,9 @@ type Renderer struct {
 	// renderer's copies; byKind the groups' pages by kind (groupByKind).
 	lists  *kindLists
 	byKind *sync.Map
+	// folders are the folders' listings (folderRows), shared by the
+	// renderer's copies.
+	folders *folderListings
 	// navExtra are the sidebar's entries of generated pages (buildNav).
 	navExtra []Link
 }
@@ -147,19 +150,24 @@ func (r *Renderer) Remade(changed []*site.Page, reshaped bool) *Renderer {
 		})
 		n.share = r.share
 		n.before = r.planned
+		// The listings of the folders the pages added and removed left as
+		// they were are r's (carryFolders): the plan reads every folder's.
+		n.nav.derive(r.nav)
+		n.carryFolders(r, changed)
 		n.Files()
 		n.before = nil
 	} else {
 		c := *r
 		n = &c
 		n.fp, n.lent, n.release = nil, nil, false
-		n.lists, n.byKind = &kindLists{}, &sync.Map{}
+		n.lists, n.byKind, n.folders = &kindLists{}, &sync.Map{}, &folderListings{}
 		if n.nav = r.nav.retitled(changed); n.nav == nil {
 			n.nav = buildNav(r.Site, r.indexURLs, r.navExtra)
 		}
 		n.tags = r.Site.Tags()
+		n.nav.derive(r.nav)
+		n.carryFolders(r, changed)
 	}
-	n.nav.derive(r.nav)
 	touched := map[*site.Page]bool{}
 	for _, p := range changed {
 		touched[p] = true
@@ -343,7 +351,7 @@ func New(s *site.Site, th *Theme) *Renderer {
 // kinds' indexes and the extra entries of generated pages, and the kinds'
 // folders (kindFolders) kindDirs, found when nil.
 func newRenderer(s *site.Site, th *Theme, kindDirs map[page.Kind]string, nav func(map[page.Kind]string, []Link) *navTree) *Renderer {
-	r := &Renderer{Site: s, Theme: th, lists: &kindLists{}, byKind: &sync.Map{}}
+	r := &Renderer{Site: s, Theme: th, lists: &kindLists{}, byKind: &sync.Map{}, folders: &folderListings{}}
 	if kindDirs == nil {
 		kindDirs = kindFolders(s)
 	}
@@ -1278,9 +1286,32 @@ func (r *Renderer) groupByKind(u string, g site.Group) []site.Relation {
 	return v.(func() []site.Relation)()
 }
 
+// folderListings holds each folder's listing (folderRows), made once for
+// a renderer: its plan counts every folder's rows, and the folder's files
+// show them, fingerprinted and rendered. A folder's listing is a page
+// lookup for each of its children (10,000 at 10,000 pages), which was a
+// tenth of a preview's update after a page came or went.
+type folderListings struct {
+	mu sync.Mutex
+	m  map[string]folderListing
+}
+
+// folderListing is one folder's listing: its pages, and its sub-folders.
+type folderListing struct {
+	ps  []*site.Page
+	sub []Link
+}
+
 // folderRows returns what the listing of the folder at u shows: its
-// pages, and its sub-folders, which come first.
+// pages, and its sub-folders, which come first. The slices are shared:
+// do not change them.
 func (r *Renderer) folderRows(u string) (ps []*site.Page, sub []Link) {
+	r.folders.mu.Lock()
+	f, ok := r.folders.m[u]
+	r.folders.mu.Unlock()
+	if ok {
+		return f.ps, f.sub
+	}
 	for _, c := range r.nav.byURL[u].children {
 		if p := r.Site.PageAt(c.url); p != nil && r.Site.IsPublished(p) {
 			ps = append(ps, p)
@@ -1288,7 +1319,40 @@ func (r *Renderer) folderRows(u string) (ps []*site.Page, sub []Link) {
 			sub = append(sub, Link{Title: c.title, URL: c.url, Href: r.info.BasePath + strings.TrimPrefix(c.url, "/")})
 		}
 	}
+	ps, sub = slices.Clip(ps), slices.Clip(sub)
+	r.folders.mu.Lock()
+	if r.folders.m == nil {
+		r.folders.m = map[string]folderListing{}
+	}
+	r.folders.m[u] = folderListing{ps, sub}
+	r.folders.mu.Unlock()
 	return ps, sub
+}
+
+// carryFolders gives r, made again from old for the site changed in
+// place (Remade), old's listings of the folders its sidebar's tree did
+// not touch (navTree.derive: the same children, titles and links) and
+// that list none of the pages changed (added, removed or retitled: a
+// page renamed at the same URL is another page there). What makes a
+// child a page rather than a folder, or leaves it out, is not changed in
+// place otherwise: a page's draft status, a folder's index page load the
+// site again.
+func (r *Renderer) carryFolders(old *Renderer, changed []*site.Page) {
+	gone := make(map[*site.Page]bool, len(changed))
+	for _, p := range changed {
+		gone[p] = true
+	}
+	old.folders.mu.Lock()
+	defer old.folders.mu.Unlock()
+	for u, f := range old.folders.m {
+		if r.nav.touched[u] || r.nav.byURL[u] == nil || slices.ContainsFunc(f.ps, func(p *site.Page) bool { return gone[p] }) {
+			continue
+		}
+		if r.folders.m == nil {
+			r.folders.m = make(map[string]folderListing, len(old.folders.m))
+		}
+		r.folders.m[u] = f
+	}
 }
 
 // folder renders page n of the listing of a folder that has no index page

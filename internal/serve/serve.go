@@ -332,17 +332,27 @@ func (s *Server) Publish(snap *Snapshot) Update {
 }
 
 // diff returns the sorted paths whose bytes differ between old and next,
-// including those only in one of them.
+// including those only in one of them. The paths of old are looked up in
+// next only when some are not there: when every path of old is in next,
+// none is gone (a preview's edit, but for a page removed: 10,000 lookups
+// fewer at 10,000 pages, a millisecond or two of every update).
 func diff(old, next map[string][]byte) []string {
 	changed := []string{}
+	kept := 0 // the paths of next that old has
 	for p, b := range next {
-		if o, ok := old[p]; !ok || !sameBytes(o, b) {
+		o, ok := old[p]
+		if ok {
+			kept++
+		}
+		if !ok || !sameBytes(o, b) {
 			changed = append(changed, p)
 		}
 	}
-	for p := range old {
-		if _, ok := next[p]; !ok {
-			changed = append(changed, p)
+	if kept < len(old) {
+		for p := range old {
+			if _, ok := next[p]; !ok {
+				changed = append(changed, p)
+			}
 		}
 	}
 	slices.Sort(changed)

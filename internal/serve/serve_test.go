@@ -428,12 +428,21 @@ func TestPublishDiff(t *testing.T) {
 		t.Errorf("unchanged Publish = %+v, want nothing changed", u)
 	}
 
+	// A page removed, nothing added: the paths gone are found too.
+	d := maps.Clone(c)
+	delete(d, "/new/index.html")
+	u = s.Publish(&Snapshot{Files: d})
+	if u.Build != 5 || !slices.Equal(u.Changed, []string{"/new/index.html"}) {
+		t.Errorf("removing Publish = %+v, want /new/index.html changed", u)
+	}
+
 	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
 	wantLog := []string{
 		"build 1: 14 changed (/.git/config, /404.html, /app.js, +11 more), 0 problems, 1.5ms",
 		"build 2: 3 changed (/app.js, /new/index.html, /x/index.html), 1 problems, 12.3ms",
 		"build 3: 2 changed (/print.CSS, /theme.css), 0 problems, 0s",
 		"build 4: 0 changed, 0 problems, 0s",
+		"build 5: 1 changed (/new/index.html), 0 problems, 0s",
 	}
 	if !slices.Equal(lines, wantLog) {
 		t.Errorf("log:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(wantLog, "\n"))
