@@ -76,6 +76,9 @@ type Live struct {
 	theme   *render.Theme
 	fps     map[string]render.Fingerprint
 	fpsDone chan struct{}
+	// fpsGen is the number of the fingerprints call fps are of
+	// (render.FingerprintCall.Gen).
+	fpsGen uint64
 	// stale are files rendered since their fingerprint was taken.
 	stale map[string]bool
 	// samples are what the last layout check read of the pages it
@@ -254,7 +257,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 		defer close(done)
 		fps, err := r.Fingerprints(context.Background(), l.fpc)
 		if err == nil {
-			l.fps = fps // read only after done is closed
+			l.fps, l.fpsGen = fps, l.fpc.LastCall().Gen // read only after done is closed
 		}
 	}(p.r)
 	return &LiveResult{Files: files, Diags: l.diags, Rendered: len(files), Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk, sb: l.sb}, nil
@@ -292,6 +295,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 	// say which they are, beside the layout check: neither changes what
 	// the other reads.
 	var fps map[string]render.Fingerprint
+	var call render.FingerprintCall
 	var fpTook time.Duration
 	var out changedFiles
 	fpsDone, renderDone := make(chan struct{}), make(chan struct{})
@@ -304,9 +308,10 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 			close(renderDone)
 			return err
 		}
+		call = l.fpc.LastCall()
 		go func() {
 			defer close(renderDone)
-			out = l.renderChanged(ctx, r, fps)
+			out = l.renderChanged(ctx, r, fps, call)
 		}()
 		return nil
 	}
@@ -365,7 +370,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		l.pending, l.pendingPaths, l.pendingListings = nil, nil, false
 		l.gen++
 	}
-	l.s, l.r, l.raw, l.diags, l.files, l.fps, l.stale = p.site, p.r, p.raw, p.diags, files, fps, map[string]bool{}
+	l.s, l.r, l.raw, l.diags, l.files, l.fps, l.fpsGen, l.stale = p.site, p.r, p.raw, p.diags, files, fps, call.Gen, map[string]bool{}
 	l.sb = p.r.Sidebars()
 	l.samples = p.samples
 	if w := l.opts.Trace; w != nil {
@@ -415,7 +420,12 @@ type changedFiles struct {
 // the new one's sum (the sidebar is shared: render.Sidebars.Fill), and
 // the others are rendered again. It reads the Live and changes none of
 // it.
-func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[string]render.Fingerprint) (out changedFiles) {
+//
+// call is what the fingerprints call carried from the one before: when
+// that is the call of the last fingerprints (fpsGen), only the files of
+// call.Fresh and the stale ones can have changed, and only those are
+// compared; the others are the same files at the same paths.
+func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[string]render.Fingerprint, call render.FingerprintCall) (out changedFiles) {
 	began := time.Now()
 	defer func() { out.took = time.Since(began) }()
 	sb := r.Sidebars()
@@ -428,19 +438,23 @@ func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[st
 	}
 	var todo, resum []string
 	samePaths := len(fps) == len(l.fps)
-	had := 0 // the paths of fps that files has
-	for path, fp := range fps {
-		old, seen := l.fps[path]
+	had := 0  // the paths of fps that files has
+	seen := 0 // the paths of fps that the last fingerprints have
+	compare := func(path string, fp render.Fingerprint) {
+		old, was := l.fps[path]
 		b, have := l.files[path]
 		if have {
 			had++
 		}
+		if was {
+			seen++
+		}
 		switch {
-		case seen && have && old.Sum == fp.Sum && !l.stale[path]:
+		case was && have && old.Sum == fp.Sum && !l.stale[path]:
 			// files has it
 		case fp.Data != nil:
 			files[path] = l.pk.hold(path, fp.Data, sb)
-		case seen && have && !l.stale[path] && fp.Sidebar != "" && fp.Sidebar == old.Sidebar && fp.Rest == old.Rest && shared(b):
+		case was && have && !l.stale[path] && fp.Sidebar != "" && fp.Sidebar == old.Sidebar && fp.Rest == old.Rest && shared(b):
 			// Only its sidebar changed (a title listed in it, a page
 			// added to its folder): the file is the same but for the sum
 			// of the sidebar it shows.
@@ -448,15 +462,45 @@ func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[st
 		default:
 			todo = append(todo, path)
 		}
-		if !seen {
+		if !was {
 			samePaths = false
 		}
 	}
-	if had < len(files) {
-		maps.DeleteFunc(files, func(path string, _ []byte) bool {
-			_, ok := fps[path]
-			return !ok
-		})
+	if l.fps != nil && call.From != 0 && call.From == l.fpsGen {
+		// The files of the fingerprints carried are those the last ones
+		// were of (files has each, but for a stale one).
+		fresh := make(map[string]bool, len(call.Fresh))
+		for _, path := range call.Fresh {
+			fresh[path] = true
+			compare(path, fps[path])
+		}
+		// Every path carried is one of the last fingerprints': those of
+		// the last not among them, or among the fresh, are gone.
+		gone := seen+len(fps)-len(fresh) < len(l.fps)
+		for path := range l.stale {
+			if fp, ok := fps[path]; ok && !fresh[path] {
+				compare(path, fp)
+			} else if !ok {
+				delete(files, path) // shown at a first look (glance), gone
+			}
+		}
+		if gone {
+			for path := range l.fps {
+				if _, ok := fps[path]; !ok {
+					delete(files, path)
+				}
+			}
+		}
+	} else {
+		for path, fp := range fps {
+			compare(path, fp)
+		}
+		if had < len(files) {
+			maps.DeleteFunc(files, func(path string, _ []byte) bool {
+				_, ok := fps[path]
+				return !ok
+			})
+		}
 	}
 	// The largest files first, by their last size: the cores share the
 	// rest, rather than one of them rendering the sitemap (6 ms at 10,000
@@ -749,6 +793,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 
 	fpStart := time.Now()
 	fps, err := r.Refingerprints(ctx, l.fpc, changed)
+	call := l.fpc.LastCall()
 	fpTook := time.Since(fpStart)
 	if err != nil {
 		<-rules
@@ -764,7 +809,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 		layouts, samples, err = checkLayouts(s, l.theme, r, same)
 		layoutsDone <- err
 	}()
-	out := l.renderChanged(ctx, r, fps)
+	out := l.renderChanged(ctx, r, fps, call)
 	rendered := time.Now()
 	raw := append(kept, <-rules...)
 	if err := <-layoutsDone; err != nil && out.err == nil {
@@ -801,7 +846,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 		}
 		l.pendingListings = true
 	}
-	l.raw, l.diags, l.files, l.fps, l.stale, l.samples = raw, settle(s, raw), files, fps, map[string]bool{}, samples
+	l.raw, l.diags, l.files, l.fps, l.fpsGen, l.stale, l.samples = raw, settle(s, raw), files, fps, call.Gen, map[string]bool{}, samples
 	l.sb = r.Sidebars()
 	if w := l.opts.Trace; w != nil {
 		fmt.Fprintf(w, "retouch: %s: patch %s, renderer %s, fingerprints %s, %d files rendered and %d sidebars replaced in %s; rules %s beside, %s waited for them and the layout check\n",

@@ -925,6 +925,27 @@ func TestLiveFirstLook(t *testing.T) {
 		whole(got, bad.name)
 	}
 
+	// A first look, and the edit undone before the rest came: the site
+	// loaded again is as it was before the edit, every fingerprint too,
+	// but the file the first look rendered is rendered again (stale).
+	undone, err := os.ReadFile(restart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(strings.Replace(string(undone), "title: Restart the API server", "title: Restart it all", 1), "owner: team-api", "owner: team-undo", 1)
+	write("runbooks/api/restart.md", edited)
+	if first, err = live.UpdateFirst(context.Background(), []string{restart}); err != nil || !first.First {
+		t.Fatalf("an edit to undo: First = %v, %v; want a first look", first != nil && first.First, err)
+	}
+	if !bytes.Contains(first.Unpacked()[own], []byte("Restart it all</h1>")) {
+		t.Errorf("first look at an edit to undo: no new title:\n%s", first.Unpacked()[own])
+	}
+	write("runbooks/api/restart.md", string(undone))
+	if got, err = live.Update(context.Background(), []string{restart}); err != nil {
+		t.Fatal(err)
+	}
+	whole(got, "a first look undone")
+
 	// A file in a folder the site does not read is no page: no first look.
 	hidden := write("runbooks/.drafts/later.md", "---\ntitle: Later\n---\nLater.\n")
 	if got, err = live.UpdateFirst(context.Background(), []string{hidden}); err != nil || got.First {
