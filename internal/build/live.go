@@ -340,12 +340,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		l.s = nil
 		return nil, err
 	}
-	files, todo := out.files, out.todo
-	for path, b := range l.files {
-		if strings.HasPrefix(path, "/search/") {
-			files[path] = b // until UpdateSearch
-		}
-	}
+	files, todo := out.files, out.todo // the search index's as they were, until UpdateSearch
 
 	// The search index: the pages rendered again, and the generated
 	// listings, are indexed again in place when the site has the same
@@ -418,8 +413,9 @@ type changedFiles struct {
 // fingerprints fps of the new site's renderer r: a file whose fingerprint
 // did not change is kept, one whose sidebar alone changed is held with
 // the new one's sum (the sidebar is shared: render.Sidebars.Fill), and
-// the others are rendered again. It reads the Live and changes none of
-// it.
+// the others are rendered again; the search index's files are kept as
+// they are (UpdateSearch brings them up to date). It reads the Live and
+// changes none of it.
 //
 // call is what the fingerprints call carried from the one before: when
 // that is the call of the last fingerprints (fpsGen), only the files of
@@ -498,7 +494,7 @@ func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[st
 		if had < len(files) {
 			maps.DeleteFunc(files, func(path string, _ []byte) bool {
 				_, ok := fps[path]
-				return !ok
+				return !ok && !isSearchFile(path)
 			})
 		}
 	}
@@ -531,6 +527,10 @@ func (l *Live) renderChanged(ctx context.Context, r *render.Renderer, fps map[st
 	}
 	return changedFiles{files: files, todo: todo, spliced: len(resum), samePaths: samePaths, err: err}
 }
+
+// isSearchFile reports whether the file at site path p is the search
+// index's, which the fingerprints do not cover.
+func isSearchFile(p string) bool { return strings.HasPrefix(p, "/search/") }
 
 // Update brings the site up to date after the files at paths (absolute,
 // cleaned) changed, were created or were removed.
@@ -821,12 +821,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 		return nil, out.err
 	}
 	raw = append(raw, layouts...)
-	files := out.files
-	for path, b := range l.files {
-		if strings.HasPrefix(path, "/search/") {
-			files[path] = b // until UpdateSearch
-		}
-	}
+	files := out.files // the search index's as they were, until UpdateSearch
 	// The same files as before: the search index is updated in place,
 	// unless it is to be built whole anyway; with pages added or
 	// removed, it is built whole when UpdateSearch asks, as after a

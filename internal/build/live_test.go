@@ -378,6 +378,13 @@ func TestLiveMatchesBuild(t *testing.T) {
 			}
 			t.Logf("edit %d (%s): first look, then the rest", i, e.name)
 		}
+		// Until UpdateSearch, the search index served is the last one,
+		// every file of it.
+		if got.Partial && prevRes != nil {
+			if d := searchKept(prevRes.Files, got.Files); d != "" {
+				t.Errorf("edit %d (%s): before UpdateSearch, %s", i, e.name, d)
+			}
+		}
 		if live.SearchWhole() {
 			// The preview stops a whole index when an edit comes: it is
 			// built whole again by the next update.
@@ -446,6 +453,22 @@ func diffFiles(want, got map[string][]byte) string {
 		}
 	}
 	return b.String()
+}
+
+// searchKept says which of the search index's files of last (a
+// LiveResult's files, held) next has not as they were, "" for none.
+func searchKept(last, next map[string][]byte) string {
+	var out []string
+	for p, b := range last {
+		if strings.HasPrefix(p, "/search/") && !bytes.Equal(next[p], b) {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	slices.Sort(out)
+	return fmt.Sprintf("%d of the search index's files are gone or changed, such as %s", len(out), out[0])
 }
 
 func diffDiags(want, got diag.List) string {
