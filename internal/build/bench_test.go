@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,40 @@ func BenchmarkLiveEdits(b *testing.B) {
 		os.Rename(renamed, runbook)
 		live.Update(context.Background(), []string{renamed, runbook})
 	}
+	// A guide deleted, as benchcompare's "deleted page": pages link to
+	// it, and its tags' lists, cut into pages, lose a row. It is put back
+	// after each deletion, untimed.
+	guides, _ := filepath.Glob(filepath.Join(dir, "content", "guides", "*", "*.md"))
+	slices.Sort(guides)
+	if len(guides) == 0 {
+		b.Fatal("no guide generated")
+	}
+	guide := guides[len(guides)/2]
+	kept, err := os.ReadFile(guide)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("deleted-page", func(b *testing.B) {
+		rendered := 0
+		var cpu time.Duration
+		for i := 0; i < b.N; i++ {
+			began := cpuUsed()
+			if err := os.Remove(guide); err != nil {
+				b.Fatal(err)
+			}
+			res, _, _ := updateEdit(b, live, guide)
+			rendered += res.Rendered
+			cpu += cpuUsed() - began
+			b.StopTimer()
+			if err := os.WriteFile(guide, kept, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			updateEdit(b, live, guide)
+			b.StartTimer()
+		}
+		b.ReportMetric(float64(rendered)/float64(b.N), "files/op")
+		b.ReportMetric(cpu.Seconds()*1000/float64(b.N), "cpu-ms/op")
+	})
 }
 
 // updateEdit brings live up to date after a save of the files at paths,

@@ -669,10 +669,14 @@ func (r *Renderer) absURL(u string) string { return r.absRoot + strings.TrimPref
 // made on first use.
 func (r *Renderer) paths() map[string]int {
 	if r.byPath == nil {
+		// Planning the files makes the index of their paths (plan): it
+		// is made here only for jobs planned without it.
 		jobs := r.jobs()
-		r.byPath = make(map[string]int, len(jobs))
-		for i, j := range jobs {
-			r.byPath[j.path] = i
+		if r.byPath == nil {
+			r.byPath = make(map[string]int, len(jobs))
+			for i, j := range jobs {
+				r.byPath[j.path] = i
+			}
 		}
 	}
 	return r.byPath
