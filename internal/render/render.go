@@ -744,8 +744,13 @@ func (r *Renderer) plan() []job {
 	}
 	jobs := make([]job, 0, size)
 	indexAt := map[string]page.Kind{}
+	// The lengths of the kinds' index URLs: a page's URL of another
+	// length is none of them, and is not looked up (hashing 10,000 URLs
+	// for a handful of indexes).
+	var indexLens []int
 	for k, u := range r.indexURLs {
 		indexAt[u] = k
+		indexLens = append(indexLens, len(u))
 	}
 	// The last plan's jobs of pages, in the order of the pages as this
 	// one's (Remade): a page still there, at the same URL and of the same
@@ -753,10 +758,12 @@ func (r *Renderer) plan() []job {
 	before := r.before
 	for _, p := range s.Published() {
 		p := p
-		if k, ok := indexAt[p.URL]; ok {
-			delete(indexAt, p.URL)
-			jobs = append(jobs, r.listJobs(p.URL, "index:"+string(k), len(s.OfKind(k)), func(r *Renderer, n int) ([]byte, error) { return r.kindIndex(k, p, n) })...)
-			continue
+		if slices.Contains(indexLens, len(p.URL)) {
+			if k, ok := indexAt[p.URL]; ok {
+				delete(indexAt, p.URL)
+				jobs = append(jobs, r.listJobs(p.URL, "index:"+string(k), len(s.OfKind(k)), func(r *Renderer, n int) ([]byte, error) { return r.kindIndex(k, p, n) })...)
+				continue
+			}
 		}
 		if p.URL == "/" {
 			jobs = append(jobs, job{path: "/index.html", sample: "home", run: func(r *Renderer) ([]byte, error) { return r.home(p) }})
