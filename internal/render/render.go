@@ -1343,11 +1343,13 @@ func (r *Renderer) folderRows(u string) (ps []*site.Page, sub []Link) {
 // carryFolders gives r, made again from old for the site changed in
 // place (Remade), old's listings of the folders its sidebar's tree did
 // not touch (navTree.derive: the same children, titles and links) and
-// that list none of the pages changed (added, removed or retitled: a
-// page renamed at the same URL is another page there). What makes a
-// child a page rather than a folder, or leaves it out, is not changed in
-// place otherwise: a page's draft status, a folder's index page load the
-// site again.
+// that list none of the pages changed (added, removed or retitled). The
+// second is a guard: a page renamed to a file of the same URL would be
+// another page in an untouched listing, but site.Site.Reshape refuses
+// such a rename today (the site is loaded again). What makes a child a
+// page rather than a folder, or leaves it out, is not changed in place
+// otherwise: a page's draft status, a folder's index page load the site
+// again.
 func (r *Renderer) carryFolders(old *Renderer, changed []*site.Page) {
 	gone := make(map[*site.Page]bool, len(changed))
 	for _, p := range changed {
