@@ -62,6 +62,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 	folderIndex := filepath.Join(filepath.Dir(guide), "index.md")
 	added := filepath.Join(filepath.Dir(guide), "added.md")
 	kin := filepath.Join(filepath.Dir(guide), "kin.md")
+	cited := filepath.Join(filepath.Dir(guide), "cited.md")
 	layout := filepath.Join(dir, "layouts", "page.html")
 	rel := func(from, to string) string {
 		r, err := filepath.Rel(filepath.Dir(from), to)
@@ -298,6 +299,12 @@ func TestLiveMatchesBuild(t *testing.T) {
 			return strings.Replace(b, "title: Beta, added", "title: Zulu, last in the folder", 1)
 		}, true},
 		{"and removed", added, nil, true},
+		// A page linked from a decision another supersedes: the
+		// decision, linked again when the page goes, keeps what the
+		// other's front matter says of it (superseded by it).
+		{"a page for the old decision to cite", cited, func(string) string { return "---\ntitle: Cited\n---\nCited by an old decision.\n" }, true},
+		{"the old decision cites it", superseded, appendText("\nSee [the cited page](" + rel(superseded, cited) + ").\n"), true},
+		{"the cited page deleted", cited, nil, true},
 	}
 	// The edits of fields only rules and layouts read, and of nothing
 	// else: taken in place (Live.retouch) without loading the site.
@@ -315,7 +322,8 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"new page": true, "new page in a new folder": true, "page deleted": true, "page renamed": true, "renamed back": true,
 		"a new page of common tags: related to others": true, "the page of common tags removed": true,
 		"retitled first in its folder": true, "a page added under the index": true, "and removed": true,
-		"the added page retitled last in its folder": true}
+		"the added page retitled last in its folder": true,
+		"a page for the old decision to cite": true, "the cited page deleted": true}
 	for i, e := range edits {
 		changed := []string{e.file}
 		switch from, to, rename := strings.Cut(e.file, ":"); {

@@ -136,7 +136,15 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 		if reset {
 			q.Doc.ResetLinks()
 		}
+		// A page linked again names no page in its front matter
+		// (lookersOf): what it has of relations and supersession is the
+		// other pages' side, joined by a load, which linker, setting only
+		// the page's own, would drop.
+		rel, sup, supBy := q.Relations, q.Supersedes, q.SupersededBy
 		k := s.linker(q)
+		if reset {
+			q.Relations, q.Supersedes, q.SupersededBy = rel, sup, supBy
+		}
 		patch.Diags = append(patch.Diags, k.diags...)
 		if k.seen != nil {
 			recs[q.Source] = record(q, k)
