@@ -323,7 +323,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"a new page of common tags: related to others": true, "the page of common tags removed": true,
 		"retitled first in its folder": true, "a page added under the index": true, "and removed": true,
 		"the added page retitled last in its folder": true,
-		"a page for the old decision to cite": true, "the cited page deleted": true}
+		"a page for the old decision to cite":        true, "the cited page deleted": true}
 	for i, e := range edits {
 		changed := []string{e.file}
 		switch from, to, rename := strings.Cut(e.file, ":"); {
