@@ -63,6 +63,12 @@ func TestLiveMatchesBuild(t *testing.T) {
 	added := filepath.Join(filepath.Dir(guide), "added.md")
 	kin := filepath.Join(filepath.Dir(guide), "kin.md")
 	cited := filepath.Join(filepath.Dir(guide), "cited.md")
+	successor := filepath.Join(dir, "content", "adr", "0900-successor.md")
+	successorRenamed := filepath.Join(dir, "content", "adr", "0901-successor.md")
+	postmortemNew := filepath.Join(filepath.Dir(postmortem), "2026-11-02-queue-backlog.md")
+	adrNumber := filepath.Base(adr)[:4]
+	evaluationNew := filepath.Join(dir, "content", "evaluations", "queue-tool.md")
+	evaluationRenamed := filepath.Join(dir, "content", "evaluations", "queue-tool-renamed.md")
 	layout := filepath.Join(dir, "layouts", "page.html")
 	rel := func(from, to string) string {
 		r, err := filepath.Rel(filepath.Dir(from), to)
@@ -305,6 +311,25 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"a page for the old decision to cite", cited, func(string) string { return "---\ntitle: Cited\n---\nCited by an old decision.\n" }, true},
 		{"the old decision cites it", superseded, appendText("\nSee [the cited page](" + rel(superseded, cited) + ").\n"), true},
 		{"the cited page deleted", cited, nil, true},
+		// Pages that name others in their front matter come and go in
+		// place: the pages named are given, or lose, their side of the
+		// relation (shown on them, read by the rules).
+		{"a new decision superseding another", successor, func(string) string {
+			return "---\ntitle: A successor\nstatus: accepted\ndate: 2026-11-01\nsupersedes: ADR-" + adrNumber + "\n---\n## Context\n\nThe old one aged.\n\n## Decision\n\nDo it anew.\n"
+		}, true},
+		{"the successor renamed", successor + ":" + successorRenamed, nil, true},
+		{"the successor deleted", successorRenamed, nil, true},
+		{"a new postmortem naming a runbook and a decision", postmortemNew, func(string) string {
+			return "---\ntitle: Queue backlog\ndate: 2026-11-02\nseverity: SEV-2\nstatus: closed\nowner: team-sre\nrunbooks: [" + rel(postmortemNew, runbook) + "]\nadrs: [ADR-" + adrNumber + "]\nrelated: [" + rel(postmortemNew, guide) + "]\n---\n## Summary\n\nThe queue backed up.\n"
+		}, true},
+		{"and deleted", postmortemNew, nil, true},
+		// An evaluation outside a radar's release folders folds with no
+		// other: it comes and goes in place, its decision shown on it.
+		{"a new evaluation of a decision", evaluationNew, func(string) string {
+			return "---\ntitle: Queue tool\nring: trial\nquadrant: tools\ndate: 2026-11-03\nowner: team-sre\nadr: ADR-" + adrNumber + "\nalternatives: [" + rel(evaluationNew, guide) + "]\nhistory:\n  - date: 2026-01-01\n    ring: assess\n---\n## Summary\n\nWorth a trial.\n"
+		}, true},
+		{"the evaluation renamed", evaluationNew + ":" + evaluationRenamed, nil, true},
+		{"the evaluation deleted", evaluationRenamed, nil, true},
 	}
 	// The edits of fields only rules and layouts read, and of nothing
 	// else: taken in place (Live.retouch) without loading the site.
@@ -323,7 +348,10 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"a new page of common tags: related to others": true, "the page of common tags removed": true,
 		"retitled first in its folder": true, "a page added under the index": true, "and removed": true,
 		"the added page retitled last in its folder": true,
-		"a page for the old decision to cite":        true, "the cited page deleted": true}
+		"a page for the old decision to cite":        true, "the cited page deleted": true,
+		"a new decision superseding another": true, "the successor renamed": true, "the successor deleted": true,
+		"a new postmortem naming a runbook and a decision": true, "and deleted": true,
+		"a new evaluation of a decision": true, "the evaluation renamed": true, "the evaluation deleted": true}
 	for i, e := range edits {
 		changed := []string{e.file}
 		switch from, to, rename := strings.Cut(e.file, ":"); {

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/handbook-dev/handbook/internal/diag"
-	"github.com/handbook-dev/handbook/internal/page"
 )
 
 // Reshape takes in place pages added and removed: the Markdown files at
@@ -29,12 +28,13 @@ import (
 //
 // ok is false, and s is left as it was, when a path is neither, or when
 // what the edit changes is made by a load alone: a folder's index (which
-// places the pages below it), an evaluation (whose releases fold
-// together), a dated ADR (numbered by its log's order), a page with
-// aliases or a URL another page has, a page that names others in its
-// front matter or is named so (relations are joined in both
-// directions), a page of a profile, a draft, a site without the Memo's
-// records of its links.
+// places the pages below it), an evaluation in a radar's release folder
+// (whose releases fold together, see radar.go), a dated ADR (numbered by its log's order), a page with
+// aliases or a URL another page has, a page another page's front matter
+// names or named, not finding it (lookersOf: such a page is linked again
+// by a load), a page of a profile, a draft, a site without the Memo's
+// records of its links. A page that names others in its front matter is
+// taken: they are given, or lose, its side of the relation (join).
 func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 	if s.Config.Profile != nil || s.linkMemo() == nil || s.refs == nil {
 		return nil, false
@@ -44,9 +44,9 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 	urls := map[string]bool{}
 	for _, abs := range paths {
 		if p := s.Removed(abs); p != nil {
-			if p.IsIndex || len(p.Children) > 0 || p.Kind == page.KindEvaluation || s.folded[abs] != nil ||
+			if p.IsIndex || len(p.Children) > 0 || inRelease(p) || s.folded[abs] != nil ||
 				p.ADR != nil && (p.ADR.NumberFromOrder || !p.ADR.HasNumber) || len(p.Aliases) > 0 ||
-				hasFrontRefs(p) || len(p.Incoming) > 0 || len(p.Supersedes) > 0 || len(p.SupersededBy) > 0 ||
+				len(p.Incoming) > 0 ||
 				len(p.LeftOut) > 0 || !s.IsPublished(p) || slices.Contains(removed, p) {
 				return nil, false
 			}
@@ -61,8 +61,8 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 			return nil, false
 		}
 		q, d := s.parseOne(src)
-		if q == nil || q.IsIndex || q.Kind == page.KindEvaluation || !s.IsPublished(q) ||
-			q.ADR != nil && !q.ADR.HasNumber || len(q.Aliases) > 0 || hasFrontRefs(q) ||
+		if q == nil || q.IsIndex || inRelease(q) || !s.IsPublished(q) ||
+			q.ADR != nil && !q.ADR.HasNumber || len(q.Aliases) > 0 ||
 			len(src.root.Kinds) > 0 && !slices.Contains(src.root.Kinds, q.Kind) || urls[q.URL] {
 			return nil, false
 		}
@@ -119,6 +119,7 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 			before[parent] = graphFaceOf(parent)
 		}
 		s.placeOne(q)
+		q.RingMove = q.RingChange(s.Config.Schema.Rings)
 	}
 	s.refolder(added, removed)
 
@@ -157,6 +158,15 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 	for _, q := range lookers {
 		link(q, true)
 		patch.Relinked = append(patch.Relinked, q)
+	}
+	// The pages a page made or removed names in its front matter have
+	// its side of the relation (Incoming, supersession), as a load joins
+	// them; they are its link targets, so their backlinks changed too.
+	for _, p := range removed {
+		unjoin(p, removed)
+	}
+	for _, q := range added {
+		join(q)
 	}
 	if m := s.linkMemo(); m != nil {
 		m.forgetLinks(removed)
@@ -450,3 +460,81 @@ func (s *Site) refolder(added, removed []*Page) {
 // moments of one site with the same count have the same pages in the
 // same places.
 func (s *Site) Reshapes() int { return s.reshapes }
+
+// join gives the pages page q names in its front matter q's side of
+// each relation, as graph and a load's linking do: q among their
+// incoming relations (by the inverse name), and among the decisions
+// superseding or superseded by them. The slices are new: a renderer or a
+// view of the site before may hold the old ones.
+func join(q *Page) {
+	for _, r := range q.Relations {
+		inv := inverse[r.Name]
+		for _, t := range r.Pages {
+			if t == q {
+				continue
+			}
+			in := slices.Clone(t.Incoming)
+			i := slices.IndexFunc(in, func(x Relation) bool { return x.Name == inv })
+			if i < 0 {
+				in = append(in, Relation{Name: inv})
+				i = len(in) - 1
+			}
+			in[i].Pages = sortedUnique(append(slices.Clone(in[i].Pages), q))
+			slices.SortFunc(in, func(a, b Relation) int { return cmp.Compare(a.Name, b.Name) })
+			t.Incoming = in
+		}
+	}
+	if q.ADR == nil {
+		return
+	}
+	for _, t := range q.Supersedes {
+		t.SupersededBy = sortedUnique(append(slices.Clone(t.SupersededBy), q))
+	}
+	for _, t := range q.SupersededBy {
+		t.Supersedes = sortedUnique(append(slices.Clone(t.Supersedes), q))
+	}
+}
+
+// unjoin takes page p's side of its front matter's relations from the
+// pages it names (join's reverse), but for those removed with it.
+func unjoin(p *Page, removed []*Page) {
+	other := func(t *Page) bool { return t != p && !slices.Contains(removed, t) }
+	drop := func(ps []*Page) []*Page {
+		return slices.DeleteFunc(slices.Clone(ps), func(x *Page) bool { return x == p })
+	}
+	for _, r := range p.Relations {
+		inv := inverse[r.Name]
+		for _, t := range r.Pages {
+			if !other(t) {
+				continue
+			}
+			in := slices.Clone(t.Incoming)
+			if i := slices.IndexFunc(in, func(x Relation) bool { return x.Name == inv }); i >= 0 {
+				if in[i].Pages = drop(in[i].Pages); len(in[i].Pages) == 0 {
+					in = slices.Delete(in, i, i+1)
+				}
+			}
+			if len(in) == 0 {
+				in = nil
+			}
+			t.Incoming = in
+		}
+	}
+	for _, t := range p.Supersedes {
+		if other(t) {
+			t.SupersededBy = drop(t.SupersededBy)
+		}
+	}
+	for _, t := range p.SupersededBy {
+		if other(t) {
+			t.Supersedes = drop(t.Supersedes)
+		}
+	}
+}
+
+// inRelease reports whether p is an evaluation in a radar's release
+// folder, which a load may fold with its other releases.
+func inRelease(p *Page) bool {
+	_, _, ok := release(p)
+	return ok
+}
