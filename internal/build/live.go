@@ -260,6 +260,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 			l.fps, l.fpsGen = fps, l.fpc.LastCall().Gen // read only after done is closed
 		}
 	}(p.r)
+	go p.site.WarmLinks()
 	return &LiveResult{Files: files, Diags: l.diags, Rendered: len(files), Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk, sb: l.sb}, nil
 }
 
@@ -372,6 +373,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		fmt.Fprintf(w, "reload: %s: load %s, plan %s, checks %s (fingerprints %s beside them), findings %s, %d files rendered and %d sidebars replaced in %s\n",
 			ms(time.Since(start)), ms(p.took.load), ms(p.took.plan), ms(p.took.checks), ms(fpTook), ms(p.took.settle), len(todo), out.spliced, ms(out.took))
 	}
+	go p.site.WarmLinks()
 	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Rendered: len(todo), Spliced: out.spliced, Elapsed: time.Since(start), Note: p.site.GitNote(), pk: l.pk, sb: l.sb}, nil
 }
 

@@ -34,6 +34,24 @@ import (
 //
 // A site with a profile or remote sources links every page every time.
 
+// WarmLinks makes the index of the Memo's records of the last load's
+// linking by what each page looked up and linked to (lookerIndex) now,
+// rather than at the first edit that asks who looked a page up: a page
+// added, removed or retitled, 80 to 100 ms at 10,000 pages. The preview
+// calls it beside its other work after a load; an edit meanwhile waits
+// for the Memo's lock.
+func (s *Site) WarmLinks() {
+	m := s.linkMemo()
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.links != nil {
+		m.links.lookerIndex()
+	}
+}
+
 // linkState is what a load's linking resolved, kept by the Memo for the
 // next load.
 type linkState struct {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -379,5 +380,52 @@ func TestMemoKeepsOrders(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("after the %s edit: orders with the Memo\n%v\nwithout\n%v", e.name, got, want)
 		}
+	}
+}
+
+// TestWarmLinks checks that WarmLinks makes the index of who looked what
+// up (lookerIndex) after a load, as the first edit would, and that the
+// index so made finds the same lookers as one made on demand: a page
+// linked to, a title looked up, a name looked up and not found.
+func TestWarmLinks(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"content/a.md": "---\ntitle: A\n---\nSee [B](b.md) and [[Gamma]] and [[runbook:nowhere]].\n",
+		"content/b.md": "---\ntitle: B\n---\nBody.\n",
+		"content/c.md": "---\ntitle: Gamma\n---\nSee [[B]].\n",
+	})
+	keys := func(s *Site) map[string]bool {
+		k := map[string]bool{}
+		for _, p := range s.Pages {
+			pageKeys(nameOf(p), k)
+			k["to:"+p.Source] = true
+		}
+		k["name:nowhere"] = true
+		return k
+	}
+	lookers := func(warm bool) []string {
+		cfg := DefaultConfig(dir)
+		cfg.Memo = NewMemo()
+		s := loadConfig(t, cfg)
+		if warm {
+			s.WarmLinks()
+			if cfg.Memo.links == nil || cfg.Memo.links.byKey == nil {
+				t.Fatal("WarmLinks made no index")
+			}
+		} else if cfg.Memo.links.byKey != nil {
+			t.Fatal("an index before anything asked for it")
+		}
+		var out []string
+		for k := range keys(s) {
+			for _, src := range cfg.Memo.links.lookers(map[string]bool{k: true}) {
+				out = append(out, k+" "+filepath.Base(src))
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	warm, cold := lookers(true), lookers(false)
+	if !slices.Equal(warm, cold) || len(cold) < 4 {
+		t.Errorf("lookers from a warmed index %q, made on demand %q", warm, cold)
 	}
 }
