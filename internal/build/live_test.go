@@ -67,6 +67,9 @@ func TestLiveMatchesBuild(t *testing.T) {
 	successorRenamed := filepath.Join(dir, "content", "adr", "0901-successor.md")
 	postmortemNew := filepath.Join(filepath.Dir(postmortem), "2026-11-02-queue-backlog.md")
 	adrNumber := filepath.Base(adr)[:4]
+	runbookRenamed := strings.TrimSuffix(runbook, ".md") + "-moved.md"
+	supersededRenamed := filepath.Join(filepath.Dir(superseded), filepath.Base(superseded)[:5]+"renamed.md")
+	supersededText := ""
 	evaluationNew := filepath.Join(dir, "content", "evaluations", "queue-tool.md")
 	evaluationRenamed := filepath.Join(dir, "content", "evaluations", "queue-tool-renamed.md")
 	layout := filepath.Join(dir, "layouts", "page.html")
@@ -322,7 +325,15 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"a new postmortem naming a runbook and a decision", postmortemNew, func(string) string {
 			return "---\ntitle: Queue backlog\ndate: 2026-11-02\nseverity: SEV-2\nstatus: closed\nowner: team-sre\nrunbooks: [" + rel(postmortemNew, runbook) + "]\nadrs: [ADR-" + adrNumber + "]\nrelated: [" + rel(postmortemNew, guide) + "]\n---\n## Summary\n\nThe queue backed up.\n"
 		}, true},
+		// A page another names in its front matter renamed and back: the
+		// page naming it is linked again (a reference broken, then found
+		// again), and the relation joined again on both ends.
+		{"the runbook it names renamed", runbook + ":" + runbookRenamed, nil, true},
+		{"the runbook named back", runbookRenamed + ":" + runbook, nil, true},
 		{"and deleted", postmortemNew, nil, true},
+		{"a superseded decision renamed", superseded + ":" + supersededRenamed, func(b string) string { supersededText = b; return b }, true},
+		{"a superseded decision deleted", supersededRenamed, nil, true},
+		{"and back", superseded, func(string) string { return supersededText }, true},
 		// An evaluation outside a radar's release folders folds with no
 		// other: it comes and goes in place, its decision shown on it.
 		{"a new evaluation of a decision", evaluationNew, func(string) string {
@@ -351,6 +362,8 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"a page for the old decision to cite":        true, "the cited page deleted": true,
 		"a new decision superseding another": true, "the successor renamed": true, "the successor deleted": true,
 		"a new postmortem naming a runbook and a decision": true, "and deleted": true,
+		"the runbook it names renamed": true, "the runbook named back": true,
+		"a superseded decision renamed": true, "a superseded decision deleted": true, "and back": true,
 		"a new evaluation of a decision": true, "the evaluation renamed": true, "the evaluation deleted": true}
 	for i, e := range edits {
 		changed := []string{e.file}

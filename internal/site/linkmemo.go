@@ -407,6 +407,7 @@ func (s *Site) replay(p *Page, r *linkRecord) ([]edge, diag.List, bool) {
 	p.Relations = rels
 	if p.ADR != nil {
 		p.Supersedes, p.SupersededBy = sup, supBy
+		p.ownSupersedes, p.ownSupersededBy = slices.Clone(sup), slices.Clone(supBy)
 	}
 	return edges, r.diags, true
 }

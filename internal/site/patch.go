@@ -359,15 +359,16 @@ func (s *Site) titleLookers(olds, nexts []*Page) (_ []*Page, ok bool) {
 	for t := range titles {
 		keys["title:"+t] = true
 	}
-	return s.lookersOf(m, keys, func(q *Page) bool { return slices.Contains(olds, q) })
+	return s.lookersOf(m, keys, func(q *Page) bool { return slices.Contains(olds, q) }, false)
 }
 
 // lookersOf returns the pages whose records in m hold one of keys
 // (linkState.lookers), but for those skip names, in the order of their
-// paths; ok is false without a record of every page, or when such a page
-// has front-matter references, which a load resolves (and joins in both
-// directions).
-func (s *Site) lookersOf(m *Memo, keys map[string]bool, skip func(*Page) bool) (_ []*Page, ok bool) {
+// paths; ok is false without a record of every page, or, unless
+// frontRefs (the caller joins such pages' relations again, see rejoin),
+// when such a page has front-matter references, which a load resolves
+// and joins in both directions.
+func (s *Site) lookersOf(m *Memo, keys map[string]bool, skip func(*Page) bool, frontRefs bool) (_ []*Page, ok bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.links == nil || len(m.links.pages) != len(s.Pages) {
@@ -380,7 +381,7 @@ func (s *Site) lookersOf(m *Memo, keys map[string]bool, skip func(*Page) bool) (
 		case q == nil:
 			return nil, false
 		case skip(q):
-		case hasFrontRefs(q):
+		case !frontRefs && hasFrontRefs(q):
 			return nil, false
 		default:
 			out = append(out, q)

@@ -30,11 +30,12 @@ import (
 // what the edit changes is made by a load alone: a folder's index (which
 // places the pages below it), an evaluation in a radar's release folder
 // (whose releases fold together, see radar.go), a dated ADR (numbered by its log's order), a page with
-// aliases or a URL another page has, a page another page's front matter
-// names or named, not finding it (lookersOf: such a page is linked again
-// by a load), a page of a profile, a draft, a site without the Memo's
-// records of its links. A page that names others in its front matter is
-// taken: they are given, or lose, its side of the relation (join).
+// aliases or a URL another page has, a page of a profile, a draft, a
+// site without the Memo's records of its links. Front-matter relations
+// (supersedes, runbooks, related…), which a load joins in both
+// directions, are joined again for the pages linked and the pages on
+// either end (rejoin): a page may name others, or be named, or have
+// been named by a page linked again.
 func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 	if s.Config.Profile != nil || s.linkMemo() == nil || s.refs == nil {
 		return nil, false
@@ -46,7 +47,6 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 		if p := s.Removed(abs); p != nil {
 			if p.IsIndex || len(p.Children) > 0 || inRelease(p) || s.folded[abs] != nil ||
 				p.ADR != nil && (p.ADR.NumberFromOrder || !p.ADR.HasNumber) || len(p.Aliases) > 0 ||
-				len(p.Incoming) > 0 ||
 				len(p.LeftOut) > 0 || !s.IsPublished(p) || slices.Contains(removed, p) {
 				return nil, false
 			}
@@ -133,19 +133,17 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 		}
 	}
 	recs := map[string]*linkRecord{}
+	// The pages linked here may name others in their front matter, or
+	// have named them: what each page they name, and each page naming
+	// them, shows of those relations is joined again once all are
+	// linked (rejoin), from what they showed before.
+	touched := slices.Concat(added, lookers)
+	joined := rejoinBefore(slices.Concat(touched, removed))
 	link := func(q *Page, reset bool) {
 		if reset {
 			q.Doc.ResetLinks()
 		}
-		// A page linked again names no page in its front matter
-		// (lookersOf): what it has of relations and supersession is the
-		// other pages' side, joined by a load, which linker, setting only
-		// the page's own, would drop.
-		rel, sup, supBy := q.Relations, q.Supersedes, q.SupersededBy
 		k := s.linker(q)
-		if reset {
-			q.Relations, q.Supersedes, q.SupersededBy = rel, sup, supBy
-		}
 		patch.Diags = append(patch.Diags, k.diags...)
 		if k.seen != nil {
 			recs[q.Source] = record(q, k)
@@ -159,14 +157,11 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 		link(q, true)
 		patch.Relinked = append(patch.Relinked, q)
 	}
-	// The pages a page made or removed names in its front matter have
-	// its side of the relation (Incoming, supersession), as a load joins
-	// them; they are its link targets, so their backlinks changed too.
-	for _, p := range removed {
-		unjoin(p, removed)
-	}
-	for _, q := range added {
-		join(q)
+	// A page whose relations rejoin changed is a link target of the page
+	// naming it, given or losing that link, so already among the pages
+	// backlinked: marked here as well, as a guard.
+	for _, t := range rejoin(touched, removed, joined) {
+		backlinked[t] = true
 	}
 	if m := s.linkMemo(); m != nil {
 		m.forgetLinks(removed)
@@ -353,7 +348,7 @@ func (s *Site) nameLookers(added, removed []*Page) (_ []*Page, ok bool) {
 	for _, p := range removed {
 		marked["to:"+p.Source] = true
 	}
-	return s.lookersOf(m, marked, func(q *Page) bool { return slices.Contains(removed, q) })
+	return s.lookersOf(m, marked, func(q *Page) bool { return slices.Contains(removed, q) }, true)
 }
 
 // nameOf is what page p is looked up by (linkNames' nameInfo, but for the
@@ -461,75 +456,110 @@ func (s *Site) refolder(added, removed []*Page) {
 // same places.
 func (s *Site) Reshapes() int { return s.reshapes }
 
-// join gives the pages page q names in its front matter q's side of
-// each relation, as graph and a load's linking do: q among their
-// incoming relations (by the inverse name), and among the decisions
-// superseding or superseded by them. The slices are new: a renderer or a
-// view of the site before may hold the old ones.
-func join(q *Page) {
-	for _, r := range q.Relations {
-		inv := inverse[r.Name]
-		for _, t := range r.Pages {
-			if t == q {
-				continue
-			}
-			in := slices.Clone(t.Incoming)
-			i := slices.IndexFunc(in, func(x Relation) bool { return x.Name == inv })
-			if i < 0 {
-				in = append(in, Relation{Name: inv})
-				i = len(in) - 1
-			}
-			in[i].Pages = sortedUnique(append(slices.Clone(in[i].Pages), q))
-			slices.SortFunc(in, func(a, b Relation) int { return cmp.Compare(a.Name, b.Name) })
-			t.Incoming = in
-		}
+// rejoinBefore returns, for each of pages, the pages on the other end of
+// its front-matter relations as a load joined them: those it names
+// and those naming it, in supersession and typed relations alike.
+func rejoinBefore(pages []*Page) map[*Page][]*Page {
+	out := make(map[*Page][]*Page, len(pages))
+	for _, p := range pages {
+		out[p] = relationEnds(p)
 	}
-	if q.ADR == nil {
-		return
-	}
-	for _, t := range q.Supersedes {
-		t.SupersededBy = sortedUnique(append(slices.Clone(t.SupersededBy), q))
-	}
-	for _, t := range q.SupersededBy {
-		t.Supersedes = sortedUnique(append(slices.Clone(t.Supersedes), q))
-	}
+	return out
 }
 
-// unjoin takes page p's side of its front matter's relations from the
-// pages it names (join's reverse), but for those removed with it.
-func unjoin(p *Page, removed []*Page) {
-	other := func(t *Page) bool { return t != p && !slices.Contains(removed, t) }
-	drop := func(ps []*Page) []*Page {
-		return slices.DeleteFunc(slices.Clone(ps), func(x *Page) bool { return x == p })
+// relationEnds is every page in p's supersession and relations, both
+// sides.
+func relationEnds(p *Page) []*Page {
+	ends := slices.Concat(p.Supersedes, p.SupersededBy)
+	for _, r := range slices.Concat(p.Relations, p.Incoming) {
+		ends = append(ends, r.Pages...)
 	}
-	for _, r := range p.Relations {
-		inv := inverse[r.Name]
-		for _, t := range r.Pages {
-			if !other(t) {
+	return ends
+}
+
+// rejoin joins again, as graph and a load's linking do, the
+// front-matter relations of the pages touched (linked again, their own
+// side set anew by linker) and of the pages on either end of them,
+// before (before, rejoinBefore's, taken ahead of the linking) or now;
+// the pages removed are on no end any more. A page's supersession is
+// its own side and the decisions whose own side names it; its incoming
+// relations the pages whose relations name it, by the inverse name.
+// Any page on the other end of a relation now is touched or was there
+// before: a page whose references resolve otherwise after an edit looked
+// up a name the edit changed, and is linked again. The slices set are
+// new: a renderer or a view of the site before may hold the old ones.
+// It returns the pages other than those touched whose relations
+// changed.
+func rejoin(touched, removed []*Page, before map[*Page][]*Page) []*Page {
+	gone := func(p *Page) bool { return slices.Contains(removed, p) }
+	isTouched := map[*Page]bool{}
+	for _, p := range touched {
+		isTouched[p] = true
+	}
+	var ends []*Page
+	for p, was := range before {
+		if !gone(p) {
+			ends = append(ends, p)
+		}
+		ends = append(ends, was...)
+	}
+	for _, p := range touched {
+		ends = append(ends, relationEnds(p)...)
+	}
+	ends = sortedUnique(slices.DeleteFunc(ends, gone))
+	var changed []*Page
+	for _, a := range ends {
+		cands := slices.Concat(touched, []*Page{a})
+		if was, ok := before[a]; ok {
+			cands = append(cands, was...)
+		} else {
+			cands = append(cands, relationEnds(a)...)
+		}
+		cands = sortedUnique(slices.DeleteFunc(cands, gone))
+		sup, supBy := slices.Clone(a.ownSupersedes), slices.Clone(a.ownSupersededBy)
+		for _, y := range cands {
+			if slices.Contains(y.ownSupersededBy, a) {
+				sup = append(sup, y)
+			}
+			if slices.Contains(y.ownSupersedes, a) {
+				supBy = append(supBy, y)
+			}
+		}
+		sup, supBy = nilIfEmpty(sortedUnique(sup)), nilIfEmpty(sortedUnique(supBy))
+		var in []Relation
+		for _, y := range cands {
+			if y == a {
 				continue
 			}
-			in := slices.Clone(t.Incoming)
-			if i := slices.IndexFunc(in, func(x Relation) bool { return x.Name == inv }); i >= 0 {
-				if in[i].Pages = drop(in[i].Pages); len(in[i].Pages) == 0 {
-					in = slices.Delete(in, i, i+1)
+			for _, r := range y.Relations {
+				if slices.Contains(r.Pages, a) {
+					in = addToRelation(in, inverse[r.Name], y)
 				}
 			}
-			if len(in) == 0 {
-				in = nil
-			}
-			t.Incoming = in
 		}
-	}
-	for _, t := range p.Supersedes {
-		if other(t) {
-			t.SupersededBy = drop(t.SupersededBy)
+		for i := range in {
+			in[i].Pages = sortedUnique(in[i].Pages)
 		}
-	}
-	for _, t := range p.SupersededBy {
-		if other(t) {
-			t.Supersedes = drop(t.Supersedes)
+		slices.SortFunc(in, func(x, y Relation) int { return cmp.Compare(x.Name, y.Name) })
+		if !isTouched[a] && (!slices.Equal(sup, a.Supersedes) || !slices.Equal(supBy, a.SupersededBy) || !sameRelations(in, a.Incoming)) {
+			changed = append(changed, a)
 		}
+		a.Supersedes, a.SupersededBy, a.Incoming = sup, supBy, in
 	}
+	return changed
+}
+
+func nilIfEmpty(ps []*Page) []*Page {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}
+
+// sameRelations reports whether a and b name the same relations of the
+// same pages, in the same order.
+func sameRelations(a, b []Relation) bool {
+	return slices.EqualFunc(a, b, func(x, y Relation) bool { return x.Name == y.Name && slices.Equal(x.Pages, y.Pages) })
 }
 
 // inRelease reports whether p is an evaluation in a radar's release

@@ -529,6 +529,7 @@ func (k *linker) relations() {
 	if p.ADR != nil {
 		p.Supersedes = k.refs("supersedes", p.ADR.Supersedes, page.KindADR)
 		p.SupersededBy = k.refs("superseded_by", p.ADR.SupersededBy, page.KindADR)
+		p.ownSupersedes, p.ownSupersededBy = slices.Clone(p.Supersedes), slices.Clone(p.SupersededBy)
 	}
 	if p.Postmortem != nil {
 		addRel("Runbooks", "runbooks", k.refs("runbooks", p.Postmortem.Runbooks, page.KindRunbook))

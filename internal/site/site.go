@@ -60,6 +60,11 @@ type Page struct {
 	// Relations resolved from front matter, shown on both ends.
 	Supersedes   []*Page
 	SupersededBy []*Page
+	// ownSupersedes and ownSupersededBy are the page's own side of them,
+	// what its front matter names (linker.relations); a load joins them
+	// with the other pages' side, Site.Reshape again for the pages an
+	// edit touches (rejoin).
+	ownSupersedes, ownSupersededBy []*Page
 	// Backlinks are the pages linking to this one, Outgoing the pages this
 	// one links to, both sorted by URL.
 	Backlinks []*Page
