@@ -276,12 +276,14 @@ func TestLiveMatchesBuild(t *testing.T) {
 			b = regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-13")
 			return strings.Replace(b, "\nSee [the lonely page]("+rel(runbook, lonely)+").\n", "", 1)
 		}, true},
-		// A front-matter reference by title is resolved by a load, which
-		// joins relations in both directions: a title it looks up loads.
+		// A front-matter reference by title, which a load joins in both
+		// directions: a title it looks up is taken in place, the
+		// relation joined again on both ends (the reference broken,
+		// then found again).
 		{"related by its title", guide, func(b string) string {
 			return strings.Replace(b, "---\n", "---\nrelated: [A runbook retitled once more]\n", 1)
 		}, true},
-		{"a title a front-matter reference looked up: a load", runbook, func(b string) string {
+		{"a title a front-matter reference looked up: the relation lost", runbook, func(b string) string {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A runbook its relation lost")
 		}, true},
 		{"and found again", runbook, func(b string) string {
@@ -355,6 +357,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"title changed":             true, "title after the layout": true, "heading renamed and retitled: the anchor breaks": true,
 		"another title: the reference is resolved again": true, "a page takes the title": true, "and gives it up": true,
 		"a title: the link to no page stays broken": true, "a title nothing looks up any more": true,
+		"a title a front-matter reference looked up: the relation lost": true, "and found again": true,
 		"new page": true, "new page in a new folder": true, "page deleted": true, "page renamed": true, "renamed back": true,
 		"a new page of common tags: related to others": true, "the page of common tags removed": true,
 		"retitled first in its folder": true, "a page added under the index": true, "and removed": true,

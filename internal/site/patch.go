@@ -83,10 +83,10 @@ func (s *Site) Patch(paths []string) (_ *Patch, ok bool) { return s.patch(paths,
 // when what it changes is known: the pages showing it in a [[reference]]
 // (its backlinks) and those that looked a reference up by the old or the
 // new title (the Memo's records) are linked again, the folder's children
-// and the lists by title sorted again. A page that looked up either title
-// by a front-matter reference (supersedes, related…), whose relations a
-// load joins in both directions, makes it load; so does a site without a
-// Memo's records of its links.
+// and the lists by title sorted again; the front-matter relations
+// (supersedes, related…) of those pages, which a load joins in both
+// directions, are joined again (rejoin). A site without a Memo's records
+// of its links loads.
 func (s *Site) Retouch(paths []string) (_ *Patch, ok bool) {
 	if s.Config.Profile != nil {
 		return s.patch(paths, false)
@@ -184,16 +184,19 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 	}
 	backlinked := map[*Page]bool{}
 	recs := map[string]*linkRecord{}
+	// Front-matter relations are joined in both directions by a load;
+	// linker sets only a page's own side: they are joined again for the
+	// pages linked here and those on either end (rejoin). A page that
+	// looked a title up by a front-matter reference may name another
+	// page now.
+	touched := slices.Concat(olds, patch.Relinked)
+	joined := rejoinBefore(touched)
 	relink := func(q *Page, reread bool) {
 		if !reread {
 			q.Doc.ResetLinks()
 		}
-		// Front-matter relations are resolved in both directions by link;
-		// linker sets only this page's side. They did not change.
-		rel, sup, supBy := q.Relations, q.Supersedes, q.SupersededBy
 		k := s.linker(q)
 		edges, d := k.edges, k.diags
-		q.Relations, q.Supersedes, q.SupersededBy = rel, sup, supBy
 		if k.seen != nil {
 			recs[q.Source] = record(q, k)
 		}
@@ -208,6 +211,9 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 	}
 	for _, q := range patch.Relinked {
 		relink(q, false)
+	}
+	for _, t := range rejoin(touched, nil, joined) {
+		backlinked[t] = true // a guard, as in Reshape
 	}
 	if m := s.linkMemo(); m != nil {
 		// What the Memo recorded of their linking no longer holds, but
@@ -341,8 +347,8 @@ func titledFields(old, next *Page) (*Page, *Page) {
 // titleLookers returns the pages, other than olds, whose links looked a
 // [[reference]] up by a title one of olds has or, as nexts, will have, as
 // the Memo's records of their linking say; ok is false when that cannot
-// be told (no records) or when such a page has front-matter references,
-// which a load resolves (and joins in both directions).
+// be told (no records). Such a page may have front-matter references:
+// the caller joins them again (rejoin).
 func (s *Site) titleLookers(olds, nexts []*Page) (_ []*Page, ok bool) {
 	m := s.linkMemo()
 	if m == nil {
@@ -359,16 +365,15 @@ func (s *Site) titleLookers(olds, nexts []*Page) (_ []*Page, ok bool) {
 	for t := range titles {
 		keys["title:"+t] = true
 	}
-	return s.lookersOf(m, keys, func(q *Page) bool { return slices.Contains(olds, q) }, false)
+	return s.lookersOf(m, keys, func(q *Page) bool { return slices.Contains(olds, q) })
 }
 
 // lookersOf returns the pages whose records in m hold one of keys
 // (linkState.lookers), but for those skip names, in the order of their
-// paths; ok is false without a record of every page, or, unless
-// frontRefs (the caller joins such pages' relations again, see rejoin),
-// when such a page has front-matter references, which a load resolves
-// and joins in both directions.
-func (s *Site) lookersOf(m *Memo, keys map[string]bool, skip func(*Page) bool, frontRefs bool) (_ []*Page, ok bool) {
+// paths; ok is false without a record of every page. The callers join
+// again the front-matter relations of the pages they link again
+// (rejoin).
+func (s *Site) lookersOf(m *Memo, keys map[string]bool, skip func(*Page) bool) (_ []*Page, ok bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.links == nil || len(m.links.pages) != len(s.Pages) {
@@ -381,29 +386,12 @@ func (s *Site) lookersOf(m *Memo, keys map[string]bool, skip func(*Page) bool, f
 		case q == nil:
 			return nil, false
 		case skip(q):
-		case !frontRefs && hasFrontRefs(q):
-			return nil, false
 		default:
 			out = append(out, q)
 		}
 	}
 	slices.SortFunc(out, func(a, b *Page) int { return strings.Compare(a.Path, b.Path) })
 	return out, true
-}
-
-// hasFrontRefs reports whether p's front matter names other pages
-// (linker.relations).
-func hasFrontRefs(p *Page) bool {
-	if a := p.ADR; a != nil && (len(a.Supersedes) > 0 || len(a.SupersededBy) > 0) {
-		return true
-	}
-	if pm := p.Postmortem; pm != nil && (len(pm.Runbooks) > 0 || len(pm.ADRs) > 0) {
-		return true
-	}
-	if e := p.Evaluation; e != nil && (len(e.ADR) > 0 || len(e.Alternatives) > 0) {
-		return true
-	}
-	return len(p.Related) > 0
 }
 
 // retitle follows page p's new title, which was old, where the site is

@@ -348,7 +348,7 @@ func (s *Site) nameLookers(added, removed []*Page) (_ []*Page, ok bool) {
 	for _, p := range removed {
 		marked["to:"+p.Source] = true
 	}
-	return s.lookersOf(m, marked, func(q *Page) bool { return slices.Contains(removed, q) }, true)
+	return s.lookersOf(m, marked, func(q *Page) bool { return slices.Contains(removed, q) })
 }
 
 // nameOf is what page p is looked up by (linkNames' nameInfo, but for the
