@@ -1518,7 +1518,7 @@ func TestLiveReshapeOnCorpus(t *testing.T) {
 	root := golden.CorpusDir(t)
 	heading := regexp.MustCompile(`(?m)^# (.+)$`)
 	title := regexp.MustCompile(`(?m)^title: (.+)$`)
-	for _, name := range []string{"adr-madr", "postmortems-dfds", "runbooks-prometheus-operator", "docs-hugo"} {
+	for _, name := range []string{"adr-madr", "postmortems-dfds", "runbooks-prometheus-operator", "docs-hugo", "radar-isis"} {
 		dir, cfg, live, mds := corpusLive(t, root, name)
 		slices.Sort(mds)
 		var picked []string
