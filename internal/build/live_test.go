@@ -120,6 +120,14 @@ func TestLiveMatchesBuild(t *testing.T) {
 		partial bool
 	}
 	appendText := func(s string) func(string) string { return func(b string) string { return b + s } }
+	setField := func(key, value string) func(string) string {
+		return func(b string) string {
+			if re := regexp.MustCompile(`(?m)^` + key + `: .*$`); re.MatchString(b) {
+				return re.ReplaceAllString(b, key+": "+value)
+			}
+			return strings.Replace(b, "---\n", "---\n"+key+": "+value+"\n", 1)
+		}
+	}
 	edits := []edit{
 		{"paragraph", runbook, appendText("\nOne more paragraph of the runbook.\n"), true},
 		{"new heading", runbook, appendText("\n## Extra checks\n\nCheck the extra things.\n"), true},
@@ -153,10 +161,9 @@ func TestLiveMatchesBuild(t *testing.T) {
 			}
 			return strings.Replace(b, "---\n", "---\nowner: team-newcomers\n", 1)
 		}, true},
-		{"tags added", guide, func(b string) string {
-			return strings.Replace(b, "---\n", "---\ntags: [brand-new-tag, databases]\n", 1)
-		}, true},
-		{"weight: the sidebar order", guide, func(b string) string { return strings.Replace(b, "---\n", "---\nweight: 1\n", 1) }, true},
+		// Written over the guide's own when it has them.
+		{"tags added", guide, setField("tags", "[brand-new-tag, databases]"), true},
+		{"weight: the sidebar order", guide, setField("weight", "1"), true},
 		{"broken front matter", adr, func(b string) string { return strings.Replace(b, "---\n", "---\nstatus: [unclosed\n", 1) }, true},
 		{"front matter fixed", adr, func(b string) string { return strings.Replace(b, "---\nstatus: [unclosed\n", "---\n", 1) }, true},
 		{"draft", guide, func(b string) string { return strings.Replace(b, "---\n", "---\ndraft: true\n", 1) }, true},
@@ -343,6 +350,12 @@ func TestLiveMatchesBuild(t *testing.T) {
 		}, true},
 		{"the evaluation renamed", evaluationNew + ":" + evaluationRenamed, nil, true},
 		{"the evaluation deleted", evaluationRenamed, nil, true},
+		// A page's own front-matter references edited: the page is
+		// linked again, the relation joined on both ends.
+		{"a decision's front matter supersedes another", adr, func(b string) string {
+			return strings.Replace(b, "---\n", "---\nsupersedes: ADR-0002\n", 1)
+		}, true},
+		{"and no longer", adr, func(b string) string { return strings.Replace(b, "---\nsupersedes: ADR-0002\n", "---\n", 1) }, true},
 	}
 	// The edits of fields only rules and layouts read, and of nothing
 	// else: taken in place (Live.retouch) without loading the site.
@@ -358,6 +371,8 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"another title: the reference is resolved again": true, "a page takes the title": true, "and gives it up": true,
 		"a title: the link to no page stays broken": true, "a title nothing looks up any more": true,
 		"a title a front-matter reference looked up: the relation lost": true, "and found again": true,
+		"a description": true, "related by its title": true, "the relation goes": true,
+		"a decision's front matter supersedes another": true, "and no longer": true,
 		"new page": true, "new page in a new folder": true, "page deleted": true, "page renamed": true, "renamed back": true,
 		"a new page of common tags: related to others": true, "the page of common tags removed": true,
 		"retitled first in its folder": true, "a page added under the index": true, "and removed": true,
@@ -1064,7 +1079,9 @@ func TestLiveFirstLookOnCorpus(t *testing.T) {
 			if title.MatchString(text) {
 				text = title.ReplaceAllString(text, "title: Edited "+filepath.Base(mds[i]))
 			} else {
-				text = "---\ntitle: Edited\n---\n" + text
+				// A tag, which the site's lists are made of: a load, after
+				// a first look (a title alone is taken in place).
+				text = "---\ntitle: Edited\ntags: [edited]\n---\n" + text
 			}
 			if i%3 == 0 {
 				text += "\nTODO: somebody should have checked this.\n"

@@ -70,7 +70,10 @@ func (s *Site) Patch(paths []string) (_ *Patch, ok bool) { return s.patch(paths,
 // time (a body edit of its opening text, or of its length); an ADR's
 // status and who decided, was consulted or informed; a postmortem's
 // status, severity, responders, timeline and incident link; a runbook's
-// last_reviewed, severity, tier, escalation, dashboards and alerts.
+// last_reviewed, severity, tier, escalation, dashboards and alerts. An
+// edit of the page's front-matter references to other pages (supersedes,
+// related, a postmortem's runbooks…) is taken too: the page is linked
+// again and the relations joined again on both ends (refFields, rejoin).
 // Unlike the other fields, they neither place a page, nor name it, nor
 // link it, nor group it, nor make any page's relations to others. The
 // patch's Retouched is then set: the pages showing such a field anywhere
@@ -128,7 +131,7 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 			if !retouch {
 				return nil, false
 			}
-			a, b := retouchedFields(p, next)
+			a, b := refFields(retouchedFields(p, next))
 			if !sameFace(a, b) {
 				if !sameFace(titledFields(a, b)) {
 					return nil, false
@@ -333,6 +336,34 @@ func retouchedFields(old, next *Page) (*Page, *Page) {
 	}
 	a.Page, b.Page = &pa, &pb
 	return &a, &b
+}
+
+// refFields returns copies of old and next, pages of one file, with
+// next's front-matter references to other pages (supersedes, related, a
+// postmortem's runbooks…) in old's, and next's record of where each
+// field and the body are written (a reference added or removed moves
+// the lines below it): the page is linked again, and its relations
+// joined again on both ends (rejoin), as a load would.
+func refFields(old, next *Page) (*Page, *Page) {
+	a, pa, pb := *old, *old.Page, next.Page
+	pa.Related, pa.Fields, pa.BodyLine = pb.Related, pb.Fields, pb.BodyLine
+	if x, y := pa.ADR, pb.ADR; x != nil && y != nil {
+		z := *x
+		z.Supersedes, z.SupersededBy = y.Supersedes, y.SupersededBy
+		pa.ADR = &z
+	}
+	if x, y := pa.Postmortem, pb.Postmortem; x != nil && y != nil {
+		z := *x
+		z.Runbooks, z.ADRs = y.Runbooks, y.ADRs
+		pa.Postmortem = &z
+	}
+	if x, y := pa.Evaluation, pb.Evaluation; x != nil && y != nil {
+		z := *x
+		z.ADR, z.Alternatives = y.ADR, y.Alternatives
+		pa.Evaluation = &z
+	}
+	a.Page = &pa
+	return &a, next
 }
 
 // titledFields returns copies of old and next, pages of one file, with
