@@ -29,9 +29,10 @@ import (
 // ok is false, and s is left as it was, when a path is neither, or when
 // what the edit changes is made by a load alone: a folder's index (which
 // places the pages below it), an evaluation in a radar's release folder
-// (whose releases fold together, see radar.go), a dated ADR (numbered by its log's order), a page with
-// aliases or a URL another page has, a page of a profile, a draft, a
-// site without the Memo's records of its links. Front-matter relations
+// (whose releases fold together, see radar.go), a dated ADR (numbered
+// by its log's order), a page with aliases or a URL another page has, a
+// page of a profile, a draft, a site without the Memo's records of its
+// links. Front-matter relations
 // (supersedes, runbooks, related…), which a load joins in both
 // directions, are joined again for the pages linked and the pages on
 // either end (rejoin): a page may name others, or be named, or have
@@ -496,20 +497,29 @@ func rejoin(touched, removed []*Page, before map[*Page][]*Page) []*Page {
 	for _, p := range touched {
 		isTouched[p] = true
 	}
-	var ends []*Page
+	// Only a page with references of its own names others: of the pages
+	// touched (a title's backlinks may be thousands), those are the
+	// candidates for every page joined again. A page with no relation
+	// before or now is on no end.
+	var namers, ends []*Page
 	for p, was := range before {
-		if !gone(p) {
+		if len(was) > 0 && !gone(p) {
 			ends = append(ends, p)
 		}
 		ends = append(ends, was...)
 	}
 	for _, p := range touched {
-		ends = append(ends, relationEnds(p)...)
+		if now := relationEnds(p); len(now) > 0 {
+			ends = append(append(ends, p), now...)
+		}
+		if len(p.Relations) > 0 || len(p.ownSupersedes) > 0 || len(p.ownSupersededBy) > 0 {
+			namers = append(namers, p)
+		}
 	}
 	ends = sortedUnique(slices.DeleteFunc(ends, gone))
 	var changed []*Page
 	for _, a := range ends {
-		cands := slices.Concat(touched, []*Page{a})
+		cands := slices.Concat(namers, []*Page{a})
 		if was, ok := before[a]; ok {
 			cands = append(cands, was...)
 		} else {
