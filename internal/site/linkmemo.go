@@ -37,7 +37,7 @@ import (
 // WarmLinks makes the index of the Memo's records of the last load's
 // linking by what each page looked up and linked to (lookerIndex) now,
 // rather than at the first edit that asks who looked a page up: a page
-// added, removed or retitled, 80 to 100 ms at 10,000 pages. The preview
+// added, removed or retitled, 95 to 120 ms at 10,000 pages. The preview
 // calls it beside its other work after a load; an edit meanwhile waits
 // for the Memo's lock.
 func (s *Site) WarmLinks() {
