@@ -75,10 +75,7 @@ func (s *Site) graph() {
 		}
 	}
 	for _, p := range s.Pages {
-		for i := range p.Incoming {
-			p.Incoming[i].Pages = sortedUnique(p.Incoming[i].Pages)
-		}
-		slices.SortFunc(p.Incoming, func(a, b Relation) int { return cmp.Compare(a.Name, b.Name) })
+		sortRelations(p.Incoming)
 	}
 	s.services = s.groupBy(func(p *Page) []string { return p.Services })
 	s.owners = s.groupBy(func(p *Page) []string { return splitOwners(p.Owner) })
@@ -116,6 +113,15 @@ func (s *Site) startPath() {
 		}
 	}
 	s.startHere = path
+}
+
+// sortRelations orders incoming relations as a page shows them: each
+// one's pages once, by URL, the relations by name.
+func sortRelations(rs []Relation) {
+	for i := range rs {
+		rs[i].Pages = sortedUnique(rs[i].Pages)
+	}
+	slices.SortFunc(rs, func(a, b Relation) int { return cmp.Compare(a.Name, b.Name) })
 }
 
 func addToRelation(rs []Relation, name string, p *Page) []Relation {

@@ -547,10 +547,7 @@ func rejoin(touched, removed []*Page, before map[*Page][]*Page) []*Page {
 				}
 			}
 		}
-		for i := range in {
-			in[i].Pages = sortedUnique(in[i].Pages)
-		}
-		slices.SortFunc(in, func(x, y Relation) int { return cmp.Compare(x.Name, y.Name) })
+		sortRelations(in)
 		if !isTouched[a] && (!slices.Equal(sup, a.Supersedes) || !slices.Equal(supBy, a.SupersededBy) || !sameRelations(in, a.Incoming)) {
 			changed = append(changed, a)
 		}
