@@ -932,7 +932,18 @@ func (l *Live) UpdateSearch(ctx context.Context) *LiveResult {
 			}
 		}
 		if l.pendingListings {
-			docs = append(docs, generatedDocs(l.s)...)
+			gen := generatedDocs(l.s)
+			docs = append(docs, gen...)
+			// A reload keeps the index when the site has the same files,
+			// but a file may have changed hands: a README.md deleted
+			// leaves the home page to the build, which indexes none.
+			// The index is built whole unless it has the documents of
+			// the site as it is, no more.
+			if ix != nil && !ix.Holds(searchURLs(l.s, gen)) {
+				whole, docs = true, nil
+				all = searchDocs(l.s)
+				ix, l.ix = nil, nil
+			}
 		}
 	}
 	l.pending, l.pendingPaths, l.pendingListings, l.wholeIndex = nil, nil, false, false

@@ -54,6 +54,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 	superseded := one("content/adr/0003-*.md") // ADR-0006 supersedes it
 	lonely := filepath.Join(dir, "content", "guides", "lonely.md")
 	newFolder := filepath.Join(dir, "runbooks", "brand-new", "first.md")
+	home := filepath.Join(dir, "content", "index.md")
 	renamed := filepath.Join(filepath.Dir(guide), "renamed-guide.md")
 	// The same slug, so the same URL: another page at the old one's place.
 	stem := strings.TrimSuffix(filepath.Base(guide), ".md")
@@ -173,6 +174,11 @@ func TestLiveMatchesBuild(t *testing.T) {
 			return "---\ntitle: A new service's first runbook\nowner: team-newcomers\nservice: brand-new\nlast_reviewed: 2026-11-01\n---\n## Steps\n\nRestart it.\n"
 		}, true},
 		{"page deleted", newFolder, nil, true},
+		// The home page: the build's, then the site's own at the same
+		// file, then the build's again (whose search index has no
+		// document of it).
+		{"a home page of the site's own", home, func(string) string { return "---\ntitle: Our handbook\n---\nStart with the runbooks.\n" }, true},
+		{"the home page deleted: the build's again", home, nil, true},
 		{"page renamed", guide + ":" + renamed, nil, true},
 		{"renamed back", renamed + ":" + guide, nil, true},
 		// Renamed to a name of the same slug, and edited: a new page at

@@ -127,6 +127,20 @@ func generatedDocs(s *site.Site) []search.Doc {
 	return docs
 }
 
+// searchURLs are the URLs of the documents searchDocs makes of s, whose
+// generated pages' documents are gen.
+func searchURLs(s *site.Site, gen []search.Doc) []string {
+	pages := s.Published()
+	urls := make([]string, 0, len(pages)+len(gen))
+	for _, p := range pages {
+		urls = append(urls, p.URL)
+	}
+	for _, d := range gen {
+		urls = append(urls, d.URL)
+	}
+	return urls
+}
+
 // folderDocs returns a listing for every folder of published pages that
 // has no page of its own (the folder pages the build generates), titled
 // as the sidebar titles it: a kind's index by the kind, another folder

@@ -1832,6 +1832,20 @@ func docSum(d *Doc) uint64 {
 	return h.Sum64()
 }
 
+// Holds reports whether the index has a document for each of urls and
+// as many documents as urls.
+func (ix *Index) Holds(urls []string) bool {
+	if len(urls) != len(ix.docs) {
+		return false
+	}
+	for _, u := range urls {
+		if _, ok := ix.byURL[u]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // docIDs returns the index of each document by URL, or false when one is
 // not in the index.
 func (ix *Index) docIDs(docs []Doc) ([]int, bool) {
