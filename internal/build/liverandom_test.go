@@ -51,7 +51,7 @@ func TestLiveRandomEdits(t *testing.T) {
 		randomEdits(t, dir, cfg, seed, edits)
 	})
 	root := golden.CorpusDir(t)
-	for _, name := range []string{"adr-madr", "postmortems-dfds", "runbooks-prometheus-operator"} {
+	for _, name := range []string{"adr-madr", "postmortems-dfds", "runbooks-prometheus-operator", "radar-isis"} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), name)
 			if err := os.CopyFS(dir, os.DirFS(filepath.Join(root, name))); err != nil {
@@ -104,7 +104,7 @@ func randomEdits(t *testing.T, dir string, cfg site.Config, seed uint64, n int) 
 		t.Fatal(err)
 	}
 	var done []string
-	partial := 0
+	partial, inPlace := 0, 0
 	for i := range n {
 		what, changed := e.edit()
 		done = append(done, what)
@@ -123,6 +123,9 @@ func randomEdits(t *testing.T, dir string, cfg site.Config, seed uint64, n int) 
 		}
 		if got.Partial {
 			partial++
+		}
+		if got.Retouched {
+			inPlace++
 		}
 		if s := live.UpdateSearch(context.Background()); s != nil {
 			got.Files = s.Files
@@ -145,7 +148,7 @@ func randomEdits(t *testing.T, dir string, cfg site.Config, seed uint64, n int) 
 			t.Fatalf("edit %d of seed %d, after\n  %s\n%s", i, seed, strings.Join(done, "\n  "), bad.String())
 		}
 	}
-	t.Logf("%d edits, %d partial", n, partial)
+	t.Logf("%d edits, %d partial, %d of them in place", n, partial, inPlace)
 	if n >= 10 && partial == 0 {
 		t.Errorf("none of %d edits was taken partially", n)
 	}
@@ -158,7 +161,7 @@ func (e *editor) edit() (string, []string) {
 	for {
 		// Deletions and renames are rarer than edits of a page, as they
 		// are in a handbook.
-		k := e.r.IntN(16)
+		k := e.r.IntN(24)
 		if what, changed := e.try(k); what != "" {
 			return what, changed
 		}
@@ -249,6 +252,50 @@ func (e *editor) try(k int) (string, []string) {
 			return "", nil
 		}
 		return e.write(f, strings.Replace(text, "---\n", "---\nbroken: [unclosed\n", 1), "front matter of %s broken")
+	case 16:
+		// Two pages at once: one links to the other, which is retitled.
+		w1, c1 := e.write(f, text+"\n\nSee ["+word+"]("+e.rel(f, other)+").\n", "link from %s to "+other)
+		w2, c2 := "", []string(nil)
+		if o := e.read(other); titleRE.MatchString(o) {
+			w2, c2 = e.write(other, titleRE.ReplaceAllLiteralString(o, "title: Both "+word), "and title of %s")
+		}
+		return strings.TrimSpace(w1 + " " + w2), append(c1, c2...)
+	case 17:
+		return e.field(f, "services", "["+[]string{"payments", "search", "checkout", word}[e.r.IntN(4)]+"]")
+	case 18:
+		return e.field(f, []string{"weight", "date", "superseded_by", "severity"}[e.r.IntN(4)],
+			[]string{"3", "2026-10-0" + strconv.Itoa(1+e.r.IntN(9)), fmt.Sprintf("ADR-%04d", 1+e.r.IntN(9)), "SEV1"}[e.r.IntN(4)])
+	case 19:
+		// Bytes that are not UTF-8, or nothing at all.
+		if e.r.IntN(2) == 0 {
+			return e.write(f, text+"\n\nBad \xff\xfe bytes.\n", "bytes not UTF-8 in %s")
+		}
+		return e.write(f, "", "%s emptied")
+	case 20:
+		// A heading again (its id takes a suffix), an element's id, a
+		// link to each.
+		h := headingRE.FindAllStringSubmatch(text, -1)
+		if len(h) == 0 {
+			return "", nil
+		}
+		again := h[e.r.IntN(len(h))][1]
+		return e.write(f, text+"\n\n## "+again+"\n\n<a id=\"own-"+word+"\"></a>Text.\n\nSee [again](#"+slug(again)+"-1) and [the element](#own-"+word+").\n", "heading "+again+" again in %s")
+	case 21:
+		// An image, there or not.
+		return e.write(f, text+"\n\n![a diagram]("+[]string{"missing-" + word + ".png", "https://example.com/x.png"}[e.r.IntN(2)]+")\n", "image in %s")
+	case 22:
+		// A new page in a new folder.
+		nf := filepath.ToSlash(filepath.Join(filepath.Dir(f), "folder-"+word, "first.md"))
+		e.files = append(e.files, nf)
+		slices.Sort(e.files)
+		return e.write(nf, "---\ntitle: First of "+word+"\ntags: [networking]\n---\nSee ["+other+"]("+e.rel(nf, other)+").\n", "%s added")
+	case 23:
+		// The page written again as it is, with its time alone changed.
+		now := time.Now().Add(time.Duration(e.n) * time.Second)
+		if err := os.Chtimes(e.path(f), now, now); err != nil {
+			e.t.Fatal(err)
+		}
+		return "touched " + f, []string{e.path(f)}
 	case 12:
 		for _, g := range slices.Sorted(maps.Keys(e.gone)) {
 			b := e.gone[g]
