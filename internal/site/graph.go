@@ -188,15 +188,16 @@ const maxRelated = 5
 
 // relate finds each page's related pages: those sharing the most services
 // (worth two) and tags (worth one), excluding pages it already links or
-// is linked from, ties broken by URL.
+// is linked from, ties broken by URL: to the pages whose URLs follow the
+// page's own (after).
 //
 // A tag on thousands of pages would make this quadratic if every page
 // walked every page sharing it. Pages are numbered in URL order, so that
-// ties go to the lower number; a posting of more than bigList pages is
+// ties go to the number that follows the page's own first; a posting of more than bigList pages is
 // not walked whole: the pages it shares with the page's short postings
 // get its weight through a bitset, and the pages only in long postings
 // are taken score by score, from the highest down, each score in number
-// order, 64 pages at a time (see sums), only until none of the rest can
+// order from the page's own, 64 pages at a time (see sums), only until none of the rest can
 // enter the best few. It returns the pages whose related pages changed.
 //
 // dirty, when not nil, holds the pages whose tags, services or links an
@@ -485,13 +486,13 @@ func (r *relating) some(w, n int) {
 				linked[j] = true
 			}
 		}
-		// The best few by score, then URL (number): a selection, not a
-		// sort. Not by title: editing one page's title must not change
-		// which pages are related to thousands of others (and so their
-		// pages, in a preview).
+		// The best few by score, then by the URLs that follow p's (see
+		// after): a selection, not a sort. Not by title: editing one
+		// page's title must not change which pages are related to
+		// thousands of others (and so their pages, in a preview).
 		best := bestBuf[:0]
 		better := func(a, b int32) bool {
-			return score[a] > score[b] || score[a] == score[b] && a < b
+			return score[a] > score[b] || score[a] == score[b] && r.after(int32(i), a) < r.after(int32(i), b)
 		}
 		consider := func(j int32) {
 			if linked[j] || len(best) == maxRelated && !better(j, best[len(best)-1]) {
@@ -512,18 +513,18 @@ func (r *relating) some(w, n int) {
 		for _, j := range touched {
 			consider(j)
 		}
-		// The pages in long postings only, by score, then number, until
-		// none can enter: see sums.
+		// The pages in long postings only, by score, then in the order
+		// of after (the numbers above i, then those below), until none
+		// can enter: see sums.
 		if len(large) > 0 {
 			planes = r.sums(planes, large, most)
 			np := bits.Len32(uint32(most))
 			nw := len(planes) / np
-		levels:
-			for v := most; v > 0; v-- {
-				if len(best) == maxRelated && score[best[len(best)-1]] > v {
-					break // the rest score less than the last of the best
-				}
-				for wi := range nw {
+			stop := false
+			// scan takes the pages numbered lo to hi-1 that weigh v in
+			// the long postings; stop when none of the rest can enter.
+			scan := func(v int32, lo, hi int) {
+				for wi := lo / 64; lo < hi && wi <= (hi-1)/64; wi++ {
 					m := ^uint64(0) // the pages of word wi whose long postings weigh v
 					for t := range np {
 						if v>>t&1 != 0 {
@@ -532,13 +533,20 @@ func (r *relating) some(w, n int) {
 							m &^= planes[t*nw+wi]
 						}
 					}
+					if wi == lo/64 {
+						m &= ^uint64(0) << (lo % 64)
+					}
+					if wi == (hi-1)/64 && hi%64 != 0 {
+						m &= 1<<(hi%64) - 1
+					}
 					for ; m != 0; m &= m - 1 {
 						j := int32(wi*64 + bits.TrailingZeros64(m))
-						if len(best) == maxRelated && score[best[len(best)-1]] == v && best[len(best)-1] < j {
-							break levels // the rest lose the tie to a lower number, or score less
+						if last := len(best) - 1; last == maxRelated-1 && score[best[last]] == v && r.after(int32(i), best[last]) < r.after(int32(i), j) {
+							stop = true // the rest lose the tie, or score less
+							return
 						}
-						if j == int32(i) || score[j] != 0 {
-							continue // itself, or met in a short posting already
+						if score[j] != 0 {
+							continue // met in a short posting already
 						}
 						score[j] = v
 						touched = append(touched, j)
@@ -546,7 +554,22 @@ func (r *relating) some(w, n int) {
 					}
 				}
 			}
+			for v := most; v > 0 && !stop; v-- {
+				if len(best) == maxRelated && score[best[len(best)-1]] > v {
+					break // the rest score less than the last of the best
+				}
+				if scan(v, i+1, len(pub)); !stop {
+					scan(v, 0, i)
+				}
+			}
 		}
+		// Listed by score, then URL; chosen by score, then after.
+		slices.SortFunc(best, func(a, b int32) int {
+			if c := cmp.Compare(score[b], score[a]); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
 		for _, j := range touched {
 			score[j] = 0
 		}
@@ -562,6 +585,25 @@ func (r *relating) some(w, n int) {
 		}
 		r.best[i] = append(r.best[i][:0], best...)
 	}
+}
+
+// after is where page j stands among the pages after page i, in URL
+// order and round from the first: 0 for the page whose URL follows i's,
+// len(r.pub)-2 for the one before it. A tie for a page's related pages
+// goes to the page that comes first after it: a page's neighbours in its
+// own folder first (the next decisions of an ADR, the service's other
+// runbooks), and each page wins the ties of the pages before it. Taken
+// in plain URL order, the tie went to the page whose URL sorts first for
+// every page: at 10,000 pages ADR 0001 was among the related pages of
+// 664, and renaming it rendered them all again. The order of the others
+// after a page does not change when a page comes or goes, as a load
+// with a Memo needs (reuse).
+func (r *relating) after(i, j int32) int32 {
+	d := j - i - 1
+	if d < 0 {
+		d += int32(len(r.pub))
+	}
+	return d
 }
 
 func uniqueSlugs(xs []string) []string {

@@ -40,7 +40,9 @@ func TestRelateLongPostings(t *testing.T) {
 }
 
 // relatedByDefinition: the pages sharing the most services (two each)
-// and tags (one each), not p, not linked either way, by score then URL.
+// and tags (one each), not p, not linked either way, chosen by score,
+// then by URL: those after p's first, then the others; listed by score,
+// then URL.
 func relatedByDefinition(p *Page, pub []*Page) []*Page {
 	type cand struct {
 		q     *Page
@@ -70,10 +72,25 @@ func relatedByDefinition(p *Page, pub []*Page) []*Page {
 		if a.score != b.score {
 			return b.score - a.score
 		}
+		// Then the URLs after p's, in order and round from the first.
+		if ra, rb := a.q.URL <= p.URL, b.q.URL <= p.URL; ra != rb {
+			if ra {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a.q.URL, b.q.URL)
+	})
+	// Listed by score, then URL.
+	cs = cs[:min(len(cs), maxRelated)]
+	slices.SortStableFunc(cs, func(a, b cand) int {
+		if a.score != b.score {
+			return b.score - a.score
+		}
 		return strings.Compare(a.q.URL, b.q.URL)
 	})
 	var out []*Page
-	for _, c := range cs[:min(len(cs), maxRelated)] {
+	for _, c := range cs {
 		out = append(out, c.q)
 	}
 	return out

@@ -317,10 +317,10 @@ const maxGainers = 16
 // mayEnter reports whether one of the pages of gainers may be among page
 // i's related pages now, r.best[i] being those the last load found: it
 // scores for i, and they are fewer than maxRelated, or it scores more
-// than the last of them, or as much with a lower number (a URL first in
-// order). None of gainers is among them: a page with other tags or
-// services than before has its related pages found again by every page
-// that listed it (fell), and a new page was listed by none.
+// than the last of them, or as much and comes first after i (after).
+// None of gainers is among them: a page with other tags or services than
+// before has its related pages found again by every page that listed it
+// (fell), and a new page was listed by none.
 func (r *relating) mayEnter(i int, gainers []int32) bool {
 	best := r.best[i]
 	for _, z := range gainers {
@@ -331,8 +331,15 @@ func (r *relating) mayEnter(i int, gainers []int32) bool {
 		if len(best) < maxRelated {
 			return true
 		}
-		last := best[len(best)-1]
-		if wl := r.weight(i, int(last)); wz > wl || wz == wl && z < last {
+		// The last of them as they were chosen: they are listed by
+		// score, then URL.
+		last, wl := best[0], r.weight(i, int(best[0]))
+		for _, b := range best[1:] {
+			if wb := r.weight(i, int(b)); wb < wl || wb == wl && r.after(int32(i), b) > r.after(int32(i), last) {
+				last, wl = b, wb
+			}
+		}
+		if wz > wl || wz == wl && r.after(int32(i), z) < r.after(int32(i), last) {
 			return true
 		}
 	}
