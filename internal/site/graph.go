@@ -193,12 +193,13 @@ const maxRelated = 5
 //
 // A tag on thousands of pages would make this quadratic if every page
 // walked every page sharing it. Pages are numbered in URL order, so that
-// ties go to the number that follows the page's own first; a posting of more than bigList pages is
-// not walked whole: the pages it shares with the page's short postings
-// get its weight through a bitset, and the pages only in long postings
-// are taken score by score, from the highest down, each score in number
-// order from the page's own, 64 pages at a time (see sums), only until none of the rest can
-// enter the best few. It returns the pages whose related pages changed.
+// ties go to the numbers that follow the page's own first; a posting of
+// more than bigList pages is not walked whole: the pages it shares with
+// the page's short postings get its weight through a bitset, and the
+// pages only in long postings are taken score by score, from the highest
+// down, each score in number order from the page's own round, 64 pages
+// at a time (see sums), only until none of the rest can enter the best
+// few. It returns the pages whose related pages changed.
 //
 // dirty, when not nil, holds the pages whose tags, services or links an
 // edit in place may have changed since the Memo's last state (Reshape,
