@@ -16,6 +16,7 @@ import (
 
 	"github.com/handbook-dev/handbook/internal/build"
 	"github.com/handbook-dev/handbook/internal/golden"
+	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/site"
 	"github.com/handbook-dev/handbook/internal/sitegen"
 )
@@ -184,7 +185,7 @@ func (e *editor) try(k int) (string, []string) {
 		h := headingRE.FindAllStringSubmatch(e.read(other), -1)
 		anchor := "missing-" + word
 		if len(h) > 0 {
-			anchor = slug(h[e.r.IntN(len(h))][1])
+			anchor = markdown.Slug(h[e.r.IntN(len(h))][1])
 		}
 		return e.write(f, text+"\n\nSee [the section]("+e.rel(f, other)+"#"+anchor+").\n", "link from %s to "+other+"#"+anchor)
 	case 4:
@@ -279,7 +280,7 @@ func (e *editor) try(k int) (string, []string) {
 			return "", nil
 		}
 		again := h[e.r.IntN(len(h))][1]
-		return e.write(f, text+"\n\n## "+again+"\n\n<a id=\"own-"+word+"\"></a>Text.\n\nSee [again](#"+slug(again)+"-1) and [the element](#own-"+word+").\n", "heading "+again+" again in %s")
+		return e.write(f, text+"\n\n## "+again+"\n\n<a id=\"own-"+word+"\"></a>Text.\n\nSee [again](#"+markdown.Slug(again)+"-1) and [the element](#own-"+word+").\n", "heading "+again+" again in %s")
 	case 21:
 		// An image, there or not.
 		return e.write(f, text+"\n\n![a diagram]("+[]string{"missing-" + word + ".png", "https://example.com/x.png"}[e.r.IntN(2)]+")\n", "image in %s")
@@ -402,18 +403,4 @@ func (e *editor) rel(from, to string) string {
 func replaceFirst(re *regexp.Regexp, s, with string) string {
 	m := re.FindStringIndex(s)
 	return s[:m[0]] + with + s[m[1]:]
-}
-
-// slug is GitHub's id of a heading of plain words.
-func slug(h string) string {
-	var b strings.Builder
-	for _, c := range strings.ToLower(strings.TrimSpace(h)) {
-		switch {
-		case c == ' ':
-			b.WriteByte('-')
-		case c == '-' || c == '_' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
 }
