@@ -508,6 +508,16 @@ restart:
 	return lx, nil
 }
 
+// patientTimeout is how long a match that timed out (after chroma's 250
+// ms) is given when it is tried again.
+var patientTimeout = 5 * time.Second
+
+// findMatch finds the match of re in text at pos; a variable so that a
+// test can make it time out.
+var findMatch = func(re *regexp2.Regexp, text []rune, pos int) (*regexp2.Match, error) {
+	return re.FindRunesMatchStartingAt(text, pos)
+}
+
 // compiled is pattern as regexp2 compiles it, with its class tables
 // ready to be read from several goroutines; nil if it does not compile.
 func compiled(pattern string) *syntax.Code {
@@ -872,8 +882,22 @@ func (s *lexState) match(rules []*chroma.CompiledRule, f firstOf) (int, *chroma.
 				continue
 			}
 		}
-		m, err := rule.Regexp.FindRunesMatchStartingAt(l.Text, l.Pos)
-		if m != nil && err == nil && m.RuneIndex == l.Pos {
+		m, err := findMatch(rule.Regexp, l.Text, l.Pos)
+		if err != nil {
+			// regexp2 times a match by the clock: a goroutine held up on a
+			// busy machine (a collection, the other cores' work) times out
+			// a match of microseconds, and the token would depend on the
+			// machine's load: the same block, highlighted in two builds,
+			// came out two ways. A match that times out is tried again
+			// with longer; one that times out again fails the lexer, and
+			// the block is written as text (write).
+			patient := *rule.Regexp
+			patient.MatchTimeout = patientTimeout
+			if m, err = findMatch(&patient, l.Text, l.Pos); err != nil {
+				panic(err)
+			}
+		}
+		if m != nil && m.RuneIndex == l.Pos {
 			gs := m.Groups()
 			groups := make([]string, len(gs))
 			// One map serves every match of the run: what reads it (a
