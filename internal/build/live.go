@@ -81,6 +81,11 @@ type Live struct {
 	fpsGen uint64
 	// stale are files rendered since their fingerprint was taken.
 	stale map[string]bool
+	// dirty are the pages changed in place since the fingerprints were
+	// taken (Patch's path): the next retouch takes theirs again with its
+	// own, for the fingerprints keep every other page's own sum and the
+	// pages its files name (a backlink added names the linker's title).
+	dirty []*site.Page
 	// samples are what the last layout check read of the pages it
 	// sampled, rendered as files has them unless stale.
 	samples sampleDocs
@@ -250,7 +255,7 @@ func (l *Live) build(ctx context.Context) (*LiveResult, error) {
 	// The fingerprints of what was rendered, for the next update, are
 	// taken now: the next load resolves the links of the documents it
 	// keeps again, in place.
-	l.fps, l.stale = nil, map[string]bool{}
+	l.fps, l.stale, l.dirty = nil, map[string]bool{}, nil
 	done := make(chan struct{})
 	l.fpsDone = done
 	go func(r *render.Renderer) {
@@ -366,7 +371,7 @@ func (l *Live) reload(ctx context.Context) (*LiveResult, error) {
 		l.pending, l.pendingPaths, l.pendingListings = nil, nil, false
 		l.gen++
 	}
-	l.s, l.r, l.raw, l.diags, l.files, l.fps, l.fpsGen, l.stale = p.site, p.r, p.raw, p.diags, files, fps, call.Gen, map[string]bool{}
+	l.s, l.r, l.raw, l.diags, l.files, l.fps, l.fpsGen, l.stale, l.dirty = p.site, p.r, p.raw, p.diags, files, fps, call.Gen, map[string]bool{}, nil
 	l.sb = p.r.Sidebars()
 	l.samples = p.samples
 	if w := l.opts.Trace; w != nil {
@@ -668,6 +673,7 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 	}
 	slices.Sort(paths2)
 	paths2 = slices.Compact(paths2)
+	l.dirty = append(l.dirty, slices.Concat(checked, patch.Backlinked, patch.Regraphed)...)
 	files := maps.Clone(l.files)
 	// A page the layout check samples, rendered again, may have other
 	// ids, which a layout's link elsewhere names: the check is made
@@ -733,6 +739,20 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	// (render.FingerprintCache.Restart) while the renderer is made again,
 	// when it is, and the rules run beside.
 	changed := slices.Concat(patch.Pages, patch.Relinked, patch.Backlinked, patch.Regraphed)
+	// And those updates on Patch's path changed since the fingerprints
+	// were taken, but for pages this patch removed.
+	if len(l.dirty) > 0 {
+		seen := make(map[*site.Page]bool, len(changed)+len(l.dirty))
+		for _, p := range changed {
+			seen[p] = true
+		}
+		for _, p := range l.dirty {
+			if !seen[p] && !slices.Contains(patch.Removed, p) {
+				seen[p] = true
+				changed = append(changed, p)
+			}
+		}
+	}
 	if patch.Retitled || patch.Reshaped {
 		l.fpc.Restart(ctx, s, r.Theme, changed)
 	}
@@ -843,7 +863,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 		}
 		l.pendingListings = true
 	}
-	l.raw, l.diags, l.files, l.fps, l.fpsGen, l.stale, l.samples = raw, settle(s, raw), files, fps, call.Gen, map[string]bool{}, samples
+	l.raw, l.diags, l.files, l.fps, l.fpsGen, l.stale, l.dirty, l.samples = raw, settle(s, raw), files, fps, call.Gen, map[string]bool{}, nil, samples
 	l.sb = r.Sidebars()
 	if w := l.opts.Trace; w != nil {
 		fmt.Fprintf(w, "retouch: %s: patch %s, renderer %s, fingerprints %s, %d files rendered and %d sidebars replaced in %s; rules %s beside, %s waited for them and the layout check\n",

@@ -362,10 +362,22 @@ func TestLiveMatchesBuild(t *testing.T) {
 			return strings.Replace(b, "---\n", "---\nsupersedes: ADR-0002\n", 1)
 		}, true},
 		{"and no longer", adr, func(b string) string { return strings.Replace(b, "---\nsupersedes: ADR-0002\n", "---\n", 1) }, true},
+		// A link added on Patch's path, which takes no fingerprints; an
+		// edit taken in place (retouch) that takes them; then the linker
+		// retitled: the decision's backlinks show its new title (the
+		// fingerprints of the pages Patch changed are taken again).
+		{"the postmortem links to the decision", postmortem, appendText("\nSee [the decision](" + rel(postmortem, adr) + ").\n"), true},
+		{"a runbook reviewed after the link", runbook, func(b string) string {
+			return regexp.MustCompile(`(?m)^last_reviewed: .*$`).ReplaceAllString(b, "last_reviewed: 2026-11-17")
+		}, true},
+		{"the linking postmortem retitled", postmortem, func(b string) string {
+			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A postmortem that cites a decision")
+		}, true},
 	}
 	// The edits of fields only rules and layouts read, and of nothing
 	// else: taken in place (Live.retouch) without loading the site.
 	retouched := map[string]bool{"runbook reviewed": true, "runbook overdue": true, "ADR status": true,
+		"a runbook reviewed after the link": true, "the linking postmortem retitled": true,
 		"reviewed after the patches": true, "reviewed, with a heading renamed: the anchor breaks": true,
 		"postmortem status": true, "ADR superseded without a successor": true, "ADR status written twice": true,
 		"reviewed, with a link to the lonely page: its backlinks": true, "reviewed, and the link goes": true,

@@ -32,7 +32,8 @@ import (
 //
 // The draws are seeded, so a failure comes again: its message gives the
 // edits that led to it. HANDBOOK_RANDOM_SEED and HANDBOOK_RANDOM_EDITS
-// draw other edits, or more of them, when looking for trouble.
+// draw other edits, or more of them, when looking for trouble;
+// HANDBOOK_RANDOM_TRACE prints each edit and how the update was made.
 func TestLiveRandomEdits(t *testing.T) {
 	seed, edits := uint64(1), 40
 	if v, err := strconv.ParseUint(os.Getenv("HANDBOOK_RANDOM_SEED"), 10, 64); err == nil {
@@ -100,7 +101,11 @@ func randomEdits(t *testing.T, dir string, cfg site.Config, seed uint64, n int) 
 	if len(e.files) < 3 {
 		t.Fatalf("%d Markdown files: too few to edit", len(e.files))
 	}
-	live := build.NewLive(build.Options{Site: cfg})
+	opts := build.Options{Site: cfg}
+	if os.Getenv("HANDBOOK_RANDOM_TRACE") != "" {
+		opts.Trace = os.Stderr // how each update was made
+	}
+	live := build.NewLive(opts)
 	if _, err := live.Build(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +114,9 @@ func randomEdits(t *testing.T, dir string, cfg site.Config, seed uint64, n int) 
 	for i := range n {
 		what, changed := e.edit()
 		done = append(done, what)
+		if opts.Trace != nil {
+			fmt.Fprintf(opts.Trace, "edit %d: %s\n", i, what)
+		}
 		var got *build.LiveResult
 		var err error
 		if i%2 == 0 {
