@@ -742,12 +742,12 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 	// And those updates on Patch's path changed since the fingerprints
 	// were taken, but for pages this patch removed.
 	if len(l.dirty) > 0 {
-		seen := make(map[*site.Page]bool, len(changed)+len(l.dirty))
-		for _, p := range changed {
+		seen := make(map[*site.Page]bool, len(changed)+len(patch.Removed)+len(l.dirty))
+		for _, p := range slices.Concat(changed, patch.Removed) {
 			seen[p] = true
 		}
 		for _, p := range l.dirty {
-			if !seen[p] && !slices.Contains(patch.Removed, p) {
+			if !seen[p] {
 				seen[p] = true
 				changed = append(changed, p)
 			}
