@@ -493,7 +493,7 @@ func (r *relating) some(w, n int) {
 		// thousands of others (and so their pages, in a preview).
 		best := bestBuf[:0]
 		better := func(a, b int32) bool {
-			return score[a] > score[b] || score[a] == score[b] && r.after(int32(i), a) < r.after(int32(i), b)
+			return r.outranks(int32(i), a, int(score[a]), b, int(score[b]))
 		}
 		consider := func(j int32) {
 			if linked[j] || len(best) == maxRelated && !better(j, best[len(best)-1]) {
@@ -586,6 +586,14 @@ func (r *relating) some(w, n int) {
 		}
 		r.best[i] = append(r.best[i][:0], best...)
 	}
+}
+
+// outranks reports whether page a, scoring sa for page i, is chosen
+// before page b, scoring sb, among i's related pages: by score, then by
+// after. A load and the Memo's reuse of the last one (mayEnter) choose
+// by it alike.
+func (r *relating) outranks(i, a int32, sa int, b int32, sb int) bool {
+	return sa > sb || sa == sb && r.after(i, a) < r.after(i, b)
 }
 
 // after is where page j stands among the pages after page i, in URL

@@ -335,11 +335,11 @@ func (r *relating) mayEnter(i int, gainers []int32) bool {
 		// score, then URL.
 		last, wl := best[0], r.weight(i, int(best[0]))
 		for _, b := range best[1:] {
-			if wb := r.weight(i, int(b)); wb < wl || wb == wl && r.after(int32(i), b) > r.after(int32(i), last) {
+			if wb := r.weight(i, int(b)); r.outranks(int32(i), last, wl, b, wb) {
 				last, wl = b, wb
 			}
 		}
-		if wz > wl || wz == wl && r.after(int32(i), z) < r.after(int32(i), last) {
+		if r.outranks(int32(i), z, wz, last, wl) {
 			return true
 		}
 	}
