@@ -8,3 +8,12 @@ func SetFlatChunks(n int) (restore func()) {
 	flatChunks = n
 	return func() { flatChunks = old }
 }
+
+// SetPostingBlock sets how many postings a block of fill's holds, for
+// tests of runs spread over many blocks, and returns the function that
+// restores it.
+func SetPostingBlock(n int) (restore func()) {
+	old := postingBlock
+	postingBlock = n
+	return func() { postingBlock = old }
+}

@@ -965,45 +965,68 @@ func build(ctx context.Context, docs []Doc, emit func(sitePath string, data []by
 
 // fill files the postings of the documents by term: termIDs[i] are the
 // terms of document i, scores[i] the rest of their postings, in the same
-// order. The postings are made in one array, each term's in document
-// order in a run of its own (capped at its length, so that a posting
-// added later moves the term's run out rather than writing over the
-// next): one allocation rather than one per term, which at 100,000
-// documents (millions of terms) took 2.3 s of CPU, more than half the
-// filing's, in a step that ends a build.
+// order. Each term's postings are in document order in a run of its own
+// (capped at its length, so that a posting added later moves the term's
+// run out rather than writing over the next), and the runs are cut from
+// blocks of postingBlock postings, a long run having a block of its own:
+// one allocation per term took 2.3 s of CPU at 100,000 documents
+// (millions of terms), more than half the filing's, in a step that ends a
+// build; one array for them all (450 MB there) had the heap grow by as
+// much at once, in one piece that the free memory left by the rendering
+// could not hold, and the runtime gave back to the system as much again
+// to stay within the memory limit, memory that was then faulted in anew.
 func (ix *Index) fill(termIDs [][]int32, scores [][]scored) map[string][]posting {
-	start := make([]int, len(ix.in.strs)+1)
+	count := make([]int32, len(ix.in.strs))
 	for _, terms := range termIDs {
 		for _, id := range terms {
-			start[id+1]++
+			count[id]++
 		}
 	}
-	n := 0
-	for id := 1; id < len(start); id++ {
-		if start[id] > 0 {
-			n++
+	// where is, for each term, the block its run is in (the high 32
+	// bits) and the place of its next posting in the block.
+	where := make([]uint64, len(count))
+	var blocks [][]posting
+	last, used, n := -1, 0, 0
+	for id, c := range count {
+		switch {
+		case c == 0:
+			continue
+		case int(c) > postingBlock/4:
+			blocks = append(blocks, make([]posting, c))
+			where[id] = uint64(len(blocks)-1) << 32
+		default:
+			if last < 0 || used+int(c) > postingBlock {
+				blocks = append(blocks, make([]posting, postingBlock))
+				last, used = len(blocks)-1, 0
+			}
+			where[id] = uint64(last)<<32 | uint64(used)
+			used += int(c)
 		}
-		start[id] += start[id-1]
+		n++
 	}
-	all := make([]posting, start[len(start)-1])
-	next := slices.Clone(start[:len(start)-1])
 	for i, terms := range termIDs {
 		at := 0
 		for k, id := range terms {
 			s := scores[i][k]
-			all[next[id]] = posting{doc: int32(i), weight: s.weight, bits: s.bits, at: uint32(at)}
-			next[id]++
+			w := where[id]
+			blocks[w>>32][uint32(w)] = posting{doc: int32(i), weight: s.weight, bits: s.bits, at: uint32(at)}
+			where[id] = w + 1
 			at = skipPositions(ix.pos[i], at)
 		}
 	}
 	post := make(map[string][]posting, n)
-	for id := range len(start) - 1 {
-		if lo, hi := start[id], start[id+1]; hi > lo {
-			post[ix.in.str(int32(id))] = all[lo:hi:hi]
+	for id, c := range count {
+		if c > 0 {
+			w := where[id]
+			end := uint32(w)
+			post[ix.in.str(int32(id))] = blocks[w>>32][end-uint32(c) : end : end]
 		}
 	}
 	return post
 }
+
+// postingBlock is how many postings a block of fill's holds: 1 MiB.
+var postingBlock = 1 << 16
 
 // scored is a posting but for its document and place: its score but for
 // the idf, and its bits.

@@ -489,6 +489,47 @@ func TestUpdateMatchesBuild(t *testing.T) {
 	}
 }
 
+// TestPostingBlocks: postings filed in small blocks, where the rarer
+// terms' runs share a block with others' and the longer runs have blocks
+// of their own, make the same files as postings filed in the default
+// blocks; and an index so filed, updated with documents that gain the
+// terms of others (rare ones among them), still matches a whole build: a
+// posting added to a run moves it out rather than writing over the next
+// run in its block.
+func TestPostingBlocks(t *testing.T) {
+	want := search.Build(benchDocs(300)).Files()
+	for _, size := range []int{8, 1024} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			defer search.SetPostingBlock(size)()
+			docs := benchDocs(300)
+			ix := search.Build(docs)
+			got := ix.Files()
+			if len(got) != len(want) {
+				t.Errorf("%d files, want %d", len(got), len(want))
+			}
+			for p, b := range want {
+				if !bytes.Equal(got[p], b) {
+					t.Errorf("%s differs", p)
+				}
+			}
+			for i := range 4 {
+				j, k := (i*97)%len(docs), (i*97+151)%len(docs)
+				for _, piece := range docs[k].Body {
+					piece.Section = 0 // docs[j]'s sections are its own
+					docs[j].Body = append(slices.Clip(docs[j].Body), piece)
+				}
+				docs[j].Title += " " + docs[k].Title
+				if !ix.Update([]search.Doc{docs[j]}) {
+					t.Fatal("Update refused a known document")
+				}
+				if d := againstWhole(t, ix, docs); len(d) > 0 {
+					t.Fatalf("edit %d: %s", i, d[0])
+				}
+			}
+		})
+	}
+}
+
 // againstWhole returns how the files of ix, updated, differ from those of
 // a whole build of docs: terms whose postings differ, terms the updated
 // index alone has, and the records.
