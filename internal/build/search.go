@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/handbook-dev/handbook/internal/markdown"
 	"github.com/handbook-dev/handbook/internal/page"
@@ -235,7 +236,13 @@ func searchBody(doc *markdown.Document) []search.Piece {
 		lines[i] = h.Line
 	}
 	var body []search.Piece
-	src := string(md) // one copy; the pieces are parts of it
+	// The pieces are parts of the source itself, not of a copy: a
+	// document's source is never written to once read (a changed file is
+	// read into new bytes), and the index reads the pieces once and lets
+	// them go, which keeps the bytes as long as it needs them. A copy was
+	// 3.5% of a build's allocations (60 MB at 10,000 pages), made at its
+	// end, where a 100,000-page build is held to its memory limit.
+	src := unsafe.String(unsafe.SliceData(md), len(md))
 	sec := 0
 	section := func(off int) int {
 		line, _ := doc.Pos(off)
