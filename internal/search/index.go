@@ -982,6 +982,14 @@ func (ix *Index) fill(termIDs [][]int32, scores [][]scored) map[string][]posting
 			count[id]++
 		}
 	}
+	// shared is how many postings are in runs that share blocks, not yet
+	// given a place: the last block is made no longer than they need.
+	shared := 0
+	for _, c := range count {
+		if int(c) <= postingBlock/4 {
+			shared += int(c)
+		}
+	}
 	// where is, for each term, the block its run is in (the high 32
 	// bits) and the place of its next posting in the block.
 	where := make([]uint64, len(count))
@@ -995,10 +1003,11 @@ func (ix *Index) fill(termIDs [][]int32, scores [][]scored) map[string][]posting
 			blocks = append(blocks, make([]posting, c))
 			where[id] = uint64(len(blocks)-1) << 32
 		default:
-			if last < 0 || used+int(c) > postingBlock {
-				blocks = append(blocks, make([]posting, postingBlock))
+			if last < 0 || used+int(c) > len(blocks[last]) {
+				blocks = append(blocks, make([]posting, min(postingBlock, shared)))
 				last, used = len(blocks)-1, 0
 			}
+			shared -= int(c)
 			where[id] = uint64(last)<<32 | uint64(used)
 			used += int(c)
 		}
