@@ -641,6 +641,7 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 	for _, p := range patch.Relinked {
 		relinked[p.Path] = true
 	}
+	paged, repaged := linkersOf(patch.Rejoined, checked)
 	siteRules := len(patch.Backlinked) > 0
 	raw := make(diag.List, 0, len(l.raw)+len(patch.Diags))
 	for _, d := range l.raw {
@@ -648,13 +649,14 @@ func (l *Live) update(ctx context.Context, paths []string, first bool) (*LiveRes
 		switch {
 		case reread[d.Pos.File] && sc != lint.ScopeSite:
 		case relinked[d.Pos.File] && (sc == lint.ScopeLinks || sc == lint.ScopePage):
+		case repaged[d.Pos.File] && sc == lint.ScopePage:
 		case siteRules && sc == lint.ScopeSite && lint.InRun(d.Rule):
 		default:
 			raw = append(raw, d)
 		}
 	}
 	raw = append(raw, patch.Diags...)
-	raw = append(raw, lint.RunPages(s, checked)...)
+	raw = append(raw, lint.RunPages(s, slices.Concat(checked, paged))...)
 	if siteRules {
 		raw = append(raw, lint.RunSite(s)...)
 	}
@@ -775,7 +777,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 		gone[p.Path] = true
 	}
 	affected := slices.Concat(changed)
-	for _, p := range patch.Pages {
+	for _, p := range slices.Concat(patch.Pages, patch.Rejoined) {
 		affected = append(affected, p.Backlinks...)
 	}
 	slices.SortFunc(affected, func(a, b *site.Page) int { return strings.Compare(a.Path, b.Path) })
@@ -1022,4 +1024,22 @@ func (l *Live) SearchPending() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.pending) > 0 || len(l.pendingPaths) > 0 || l.pendingListings || l.wholeIndex
+}
+
+// linkersOf returns the pages linking to the pages rejoined (a patch's
+// Rejoined: their supersession or relations changed, which the page rules
+// of the pages linking to them read), but for those of checked, whose
+// page rules run again anyway; and their paths.
+func linkersOf(rejoined, checked []*site.Page) ([]*site.Page, map[string]bool) {
+	var out []*site.Page
+	paths := map[string]bool{}
+	for _, q := range rejoined {
+		for _, p := range q.Backlinks {
+			if !paths[p.Path] && !slices.Contains(checked, p) {
+				paths[p.Path] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out, paths
 }

@@ -52,6 +52,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 	postmortem := one("content/postmortems/*/*.md")
 	adr := one("content/adr/*.md")
 	superseded := one("content/adr/0003-*.md") // ADR-0006 supersedes it
+	later := one("content/adr/0002-*.md")
 	lonely := filepath.Join(dir, "content", "guides", "lonely.md")
 	newFolder := filepath.Join(dir, "runbooks", "brand-new", "first.md")
 	home := filepath.Join(dir, "content", "index.md")
@@ -373,6 +374,19 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"the linking postmortem retitled", postmortem, func(b string) string {
 			return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(b, "title: A postmortem that cites a decision")
 		}, true},
+		// A decision superseded with no successor, which pages link to,
+		// then named by another's supersedes: the pages linking to it
+		// are told (link-to-superseded reads the successor, which the
+		// other decision's front matter gives it).
+		{"the decision superseded, with no successor", adr, func(b string) string {
+			return regexp.MustCompile(`(?m)^status: .*$`).ReplaceAllString(b, "status: superseded")
+		}, true},
+		{"another decision supersedes it: its linkers are told", later, func(b string) string {
+			if re := regexp.MustCompile(`(?m)^supersedes: .*$`); re.MatchString(b) {
+				return re.ReplaceAllString(b, "supersedes: ADR-"+adrNumber)
+			}
+			return strings.Replace(b, "---\n", "---\nsupersedes: ADR-"+adrNumber+"\n", 1)
+		}, true},
 	}
 	// The edits of fields only rules and layouts read, and of nothing
 	// else: taken in place (Live.retouch) without loading the site.
@@ -398,6 +412,7 @@ func TestLiveMatchesBuild(t *testing.T) {
 		"a page for the old decision to cite":        true, "the cited page deleted": true,
 		"a new decision superseding another": true, "the successor renamed": true, "the successor deleted": true,
 		"a new postmortem naming a runbook and a decision": true, "and deleted": true,
+		"the decision superseded, with no successor": true, "another decision supersedes it: its linkers are told": true,
 		"the runbook it names renamed": true, "the runbook named back": true,
 		"a superseded decision renamed": true, "a superseded decision deleted": true, "and back": true,
 		"a new evaluation of a decision": true, "the evaluation renamed": true, "the evaluation deleted": true}

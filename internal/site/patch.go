@@ -40,6 +40,11 @@ type Patch struct {
 	// place make (related pages, the start-here path's neighbours, a
 	// folder index's children) changed, sorted by URL.
 	Regraphed []*Page
+	// Rejoined are other pages whose supersession or typed relations
+	// changed (an ADR another now supersedes), sorted by URL: the pages
+	// linking to them read those (link-to-superseded), and are checked
+	// again.
+	Rejoined []*Page
 	// Retitled is set by Retouch when a page's title changed: the orders
 	// by title (lists, tags, a folder's children) and what the sidebar
 	// shows are the site's as it is now, not as it was loaded, and a
@@ -217,7 +222,9 @@ func (s *Site) patch(paths []string, retouch bool) (_ *Patch, ok bool) {
 	}
 	for _, t := range rejoin(touched, nil, joined) {
 		backlinked[t] = true // a guard, as in Reshape
+		patch.Rejoined = append(patch.Rejoined, t)
 	}
+	slices.SortFunc(patch.Rejoined, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
 	if m := s.linkMemo(); m != nil {
 		// What the Memo recorded of their linking no longer holds, but
 		// for what they looked up now (titleLookers, nameLookers).

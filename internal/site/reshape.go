@@ -163,7 +163,9 @@ func (s *Site) Reshape(paths []string) (_ *Patch, ok bool) {
 	// backlinked: marked here as well, as a guard.
 	for _, t := range rejoin(touched, removed, joined) {
 		backlinked[t] = true
+		patch.Rejoined = append(patch.Rejoined, t)
 	}
+	slices.SortFunc(patch.Rejoined, func(a, b *Page) int { return strings.Compare(a.URL, b.URL) })
 	if m := s.linkMemo(); m != nil {
 		m.forgetLinks(removed)
 		m.staleLinks(recs)
