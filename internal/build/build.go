@@ -103,6 +103,14 @@ type Options struct {
 	// Progress, if set, is told the phases of the run and the files
 	// written (a terminal's progress line).
 	Progress *progress.Line
+	// OldOutput, if set, is handed the previous output once the new one
+	// is in place: the folder it was moved to beside Out, for the caller
+	// to remove with RemoveOld when it likes (the command line leaves it
+	// to a process of its own, which a build need not wait for).
+	// Otherwise Run removes it before it returns. Either way a build
+	// removes, while it loads the site, what earlier builds left of
+	// theirs.
+	OldOutput func(dir string)
 	// Trace, if set, is written one line for each update of a Live that
 	// loads the site again: where its time went (HANDBOOK_TRACE).
 	Trace io.Writer
@@ -199,6 +207,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 		cfg.Exclude = append(cfg.Exclude, out)
+		defer sweepOld(out)()
 	}
 	opts.Progress.Phase("loading and checking pages", 0)
 	p, err := prepare(ctx, cfg, opts)
@@ -218,7 +227,15 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	opts.Progress.Phase("rendering and writing files", p.r.Files())
 	if out != "" {
-		err = writeOut(ctx, out, p, func() []byte { return manifestFile(p, opts) }, opts.Progress)
+		var old string
+		old, err = writeOut(ctx, out, p, func() []byte { return manifestFile(p, opts) }, opts.Progress)
+		switch {
+		case old == "":
+		case opts.OldOutput != nil:
+			opts.OldOutput(old)
+		default:
+			_ = RemoveOld(old)
+		}
 	} else {
 		// The search index is built after the rendering, as writeOut
 		// does, into the output.

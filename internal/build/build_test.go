@@ -225,3 +225,47 @@ func TestMemoMatchesFresh(t *testing.T) {
 	os.Remove(filepath.Join(dir, "content", "gone.md"))
 	compare("removal")
 }
+
+// TestOldOutputHandedOver: with OldOutput set, a build into a folder that
+// holds an earlier output hands over that output, moved aside beside the
+// new one and whole; the next build removes what was left of it, and
+// nothing else beside the output.
+func TestOldOutputHandedOver(t *testing.T) {
+	cfg, out := fixture(t)
+	if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	var handed []string
+	keep := func(dir string) { handed = append(handed, dir) }
+	if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out, OldOutput: keep}); err != nil {
+		t.Fatal(err)
+	}
+	if len(handed) != 1 || filepath.Dir(handed[0]) != filepath.Dir(out) {
+		t.Fatalf("handed over %q, want one folder beside %s", handed, out)
+	}
+	old := handed[0]
+	for _, dir := range []string{out, old} {
+		if _, err := os.Stat(filepath.Join(dir, "docs", "guide", "index.html")); err != nil {
+			t.Errorf("%s is not a whole output: %v", dir, err)
+		}
+	}
+	// Something of the user's beside the output, named alike but not a
+	// previous output, stays.
+	mine := filepath.Join(filepath.Dir(out), ".handbook-old-mine")
+	writeTree(t, mine, map[string]string{"notes.md": "mine\n"})
+	if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(old); !os.IsNotExist(err) {
+		t.Errorf("the previous output handed over is still there after the next build: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(mine, "notes.md")); err != nil {
+		t.Errorf("a folder that is not an output was removed: %v", err)
+	}
+	ents, _ := os.ReadDir(filepath.Dir(out))
+	for _, e := range ents {
+		if name := e.Name(); name != "public" && name != "content" && name != ".handbook-old-mine" {
+			t.Errorf("left beside the output: %s", name)
+		}
+	}
+}

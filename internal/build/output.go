@@ -21,17 +21,19 @@ import (
 
 // writeOut renders the prepared site, its search index and its manifest
 // into a temporary folder beside out, and swaps it in for out once
-// complete. On any error out is left as it was.
-func writeOut(ctx context.Context, out string, p *prepared, manifest func() []byte, progress *progress.Line) error {
+// complete. It returns where the previous output was moved, beside out,
+// for the caller to remove; "" if there was none. On any error out is left
+// as it was.
+func writeOut(ctx context.Context, out string, p *prepared, manifest func() []byte, progress *progress.Line) (old string, err error) {
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
 	if err != nil {
-		return fmt.Errorf("create temporary output folder: %w", err)
+		return "", fmt.Errorf("create temporary output folder: %w", err)
 	}
 	// MkdirTemp makes the folder private (0700); the output is a web
 	// site, which a server running as another user must read.
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		os.RemoveAll(tmp)
-		return fmt.Errorf("create temporary output folder: %w", err)
+		return "", fmt.Errorf("create temporary output folder: %w", err)
 	}
 	committed := false
 	defer func() {
@@ -40,7 +42,7 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest func() []by
 		}
 	}()
 	if err := os.WriteFile(filepath.Join(tmp, Marker), []byte("This folder is the output of handbook build; handbook replaces it on every build.\n"), 0o644); err != nil {
-		return fmt.Errorf("write output: %w", err)
+		return "", fmt.Errorf("write output: %w", err)
 	}
 	// One goroutine writes every file: on ext4, creating files and
 	// folders from several goroutines at once costs each of them more
@@ -101,16 +103,16 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest func() []by
 		err = werr
 	}
 	if err != nil {
-		return fmt.Errorf("%w; the previous output was kept", err)
+		return "", fmt.Errorf("%w; the previous output was kept", err)
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return "", err
 	}
-	if err := swap(tmp, out); err != nil {
-		return err
+	if old, err = swap(tmp, out); err != nil {
+		return "", err
 	}
 	committed = true
-	return nil
+	return old, nil
 }
 
 // fileWriter writes files under a folder from one goroutine of its own,
@@ -252,28 +254,80 @@ func (w *fileWriter) close() error {
 	return w.err
 }
 
-// swap replaces out by tmp: out is moved aside, tmp renamed into place, and
-// the old output removed. If the rename fails, the old output is put back.
-func swap(tmp, out string) error {
+// swap replaces out by tmp: out is moved aside and tmp renamed into place.
+// It returns where the old output went, "" if there was none, for the
+// caller to remove (RemoveOld). If the rename fails, the old output is put
+// back.
+func swap(tmp, out string) (string, error) {
 	var old string
 	if _, err := os.Lstat(out); err == nil {
-		old = filepath.Join(filepath.Dir(out), ".handbook-old-"+randomSuffix())
+		old = filepath.Join(filepath.Dir(out), oldPrefix+randomSuffix())
 		if err := os.Rename(out, old); err != nil {
-			return fmt.Errorf("replace output folder: %w", err)
+			return "", fmt.Errorf("replace output folder: %w", err)
 		}
 	}
 	if err := os.Rename(tmp, out); err != nil {
 		if old != "" {
 			if err2 := os.Rename(old, out); err2 != nil {
-				return fmt.Errorf("replace output folder: %w (and restoring the previous output from %s failed: %v)", err, old, err2)
+				return "", fmt.Errorf("replace output folder: %w (and restoring the previous output from %s failed: %v)", err, old, err2)
 			}
 		}
-		return fmt.Errorf("replace output folder: %w", err)
+		return "", fmt.Errorf("replace output folder: %w", err)
 	}
-	if old != "" {
-		removeTree(old)
+	return old, nil
+}
+
+// oldPrefix begins the name of a previous output moved aside by swap.
+const oldPrefix = ".handbook-old-"
+
+// RemoveOld removes a previous output that a build moved aside (one
+// handed to Options.OldOutput), and nothing else: a folder, not a link,
+// named as swap names them, that holds the Marker or nothing at all (an
+// empty folder the first build went into).
+func RemoveOld(dir string) error {
+	if !strings.HasPrefix(filepath.Base(dir), oldPrefix) {
+		return fmt.Errorf("%s: not a previous output of handbook build (its name does not begin %s)", dir, oldPrefix)
 	}
+	if fi, err := os.Lstat(dir); err != nil {
+		return err
+	} else if !fi.IsDir() {
+		return fmt.Errorf("%s: not a previous output of handbook build (not a folder)", dir)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, Marker)); err != nil {
+		if err := os.Remove(dir); err != nil {
+			return fmt.Errorf("%s: not a previous output of handbook build (no %s in it)", dir, Marker)
+		}
+		return nil
+	}
+	removeTree(dir)
 	return nil
+}
+
+// sweepOld removes, beside out, the previous outputs that earlier builds
+// moved aside and that are still there (their removal was stopped, or is
+// still under way in a process of its own, which the two then share), on
+// a goroutine of its own: the build's first phases are work for the
+// processors, removing a folder is waiting for the disk. The function it
+// returns waits for it.
+func sweepOld(out string) (wait func()) {
+	ents, err := os.ReadDir(filepath.Dir(out))
+	var olds []string
+	for _, e := range ents {
+		if e.IsDir() && strings.HasPrefix(e.Name(), oldPrefix) {
+			olds = append(olds, filepath.Join(filepath.Dir(out), e.Name()))
+		}
+	}
+	if err != nil || len(olds) == 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, dir := range olds {
+			_ = RemoveOld(dir)
+		}
+	}()
+	return func() { <-done }
 }
 
 // removeTree removes the folder dir and all it holds, its folders two

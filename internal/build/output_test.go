@@ -131,3 +131,56 @@ func TestRemoveTree(t *testing.T) {
 		t.Errorf("the file a link led to: %q, %v", b, err)
 	}
 }
+
+// TestRemoveOld: RemoveOld removes a previous output moved aside, and an
+// empty folder a first build went into, and refuses anything else: a
+// folder not named so, a link, a folder without the Marker.
+func TestRemoveOld(t *testing.T) {
+	dir := t.TempDir()
+	mk := func(name string, files ...string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			f = filepath.Join(p, filepath.FromSlash(f))
+			if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return p
+	}
+	old := mk(oldPrefix+"a", Marker, "index.html", "docs/a/index.html")
+	empty := mk(oldPrefix + "b")
+	if err := RemoveOld(old); err != nil {
+		t.Errorf("a previous output: %v", err)
+	}
+	if err := RemoveOld(empty); err != nil {
+		t.Errorf("an empty folder: %v", err)
+	}
+	for _, p := range []string{old, empty} {
+		if _, err := os.Lstat(p); !os.IsNotExist(err) {
+			t.Errorf("%s is still there", p)
+		}
+	}
+	named := mk("public", Marker, "index.html")
+	unmarked := mk(oldPrefix+"c", "notes.md")
+	target := mk("target", Marker, "index.html")
+	link := filepath.Join(dir, oldPrefix+"d")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{named, unmarked, link} {
+		if err := RemoveOld(p); err == nil {
+			t.Errorf("%s: removed, want refused", filepath.Base(p))
+		}
+	}
+	for _, p := range []string{filepath.Join(named, "index.html"), filepath.Join(unmarked, "notes.md"), filepath.Join(target, "index.html"), link} {
+		if _, err := os.Lstat(p); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+}
