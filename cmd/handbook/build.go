@@ -68,7 +68,7 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	if !c.g.quiet {
 		line = progress.New(c.g.stderr)
 	}
-	res, err := build.Run(ctx, build.Options{Site: cfg, Out: outDir, Sources: srcs.manifestSources(cfg), Progress: line, OldOutput: oldOutputRemover(c.g.stderr)})
+	res, err := build.Run(ctx, build.Options{Site: cfg, Out: outDir, Sources: srcs.manifestSources(cfg), Progress: line})
 	line.Done()
 	if err != nil {
 		var re *site.RootError

@@ -102,10 +102,6 @@ Run "handbook <command> -h" for a command's flags.
 `
 
 func main() {
-	if len(os.Args) == 3 && os.Args[1] == removerArg {
-		os.Exit(removeOld(os.Args[2]))
-	}
-	detachRemoval = true
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	if p := os.Getenv("HANDBOOK_CPUPROFILE"); p != "" {
 		if f, err := os.Create(p); err == nil {

@@ -103,14 +103,6 @@ type Options struct {
 	// Progress, if set, is told the phases of the run and the files
 	// written (a terminal's progress line).
 	Progress *progress.Line
-	// OldOutput, if set, is handed the previous output once the new one
-	// is in place: the folder it was moved to beside Out, for the caller
-	// to remove with RemoveOld when it likes (the command line leaves it
-	// to a process of its own, which a build need not wait for).
-	// Otherwise Run removes it before it returns. Either way a build
-	// removes, while it loads the site, what earlier builds left of
-	// theirs.
-	OldOutput func(dir string)
 	// Trace, if set, is written one line for each update of a Live that
 	// loads the site again: where its time went (HANDBOOK_TRACE).
 	Trace io.Writer
@@ -207,11 +199,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, err
 		}
 		cfg.Exclude = append(cfg.Exclude, out)
-		defer sweepOld(out)()
+	}
+	// The output before the last, if there is one, is where this build
+	// writes its site (ADR-0019); what it held is listed while the site
+	// loads.
+	var sp *spare
+	if out != "" {
+		sp = claimSpare(out)
+		defer sp.sweep()
 	}
 	opts.Progress.Phase("loading and checking pages", 0)
 	p, err := prepare(ctx, cfg, opts)
 	if err != nil {
+		sp.release()
 		if out != "" {
 			return nil, fmt.Errorf("%w; the previous output was kept", err)
 		}
@@ -219,6 +219,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res := &Result{Site: p.site, Diags: p.diags, Pages: map[page.Kind]int{}}
 	if p.r == nil {
+		sp.release()
 		if p.index != nil {
 			_ = p.index(nil)
 		}
@@ -227,15 +228,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	opts.Progress.Phase("rendering and writing files", p.r.Files())
 	if out != "" {
-		var old string
-		old, err = writeOut(ctx, out, p, func() []byte { return manifestFile(p, opts) }, opts.Progress)
-		switch {
-		case old == "":
-		case opts.OldOutput != nil:
-			opts.OldOutput(old)
-		default:
-			_ = RemoveOld(old)
-		}
+		err = writeOut(ctx, out, sp, p, func() []byte { return manifestFile(p, opts) }, opts.Progress)
 	} else {
 		// The search index is built after the rendering, as writeOut
 		// does, into the output.

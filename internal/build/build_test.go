@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"github.com/handbook-dev/handbook/internal/golden"
 	"github.com/handbook-dev/handbook/internal/sitegen"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -226,46 +228,166 @@ func TestMemoMatchesFresh(t *testing.T) {
 	compare("removal")
 }
 
-// TestOldOutputHandedOver: with OldOutput set, a build into a folder that
-// holds an earlier output hands over that output, moved aside beside the
-// new one and whole; the next build removes what was left of it, and
-// nothing else beside the output.
-func TestOldOutputHandedOver(t *testing.T) {
+// TestSpareWrittenOver: the output a build replaces stays beside it, whole
+// and hidden from Git, and the next build writes its site into it: a file
+// the same in all three outputs is left as it is, the same inode as the
+// current output's; a page that changed is written; what the spare held
+// that the build does not write (a page deleted since, a link to
+// elsewhere, a file where a folder goes) is removed, and nothing it
+// leads to touched. Other previous outputs beside the output are removed,
+// a folder of the user's named alike is not, and what the new output
+// holds is exactly what a build into a new folder writes.
+func TestSpareWrittenOver(t *testing.T) {
 	cfg, out := fixture(t)
-	if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
-		t.Fatal(err)
-	}
-	var handed []string
-	keep := func(dir string) { handed = append(handed, dir) }
-	if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out, OldOutput: keep}); err != nil {
-		t.Fatal(err)
-	}
-	if len(handed) != 1 || filepath.Dir(handed[0]) != filepath.Dir(out) {
-		t.Fatalf("handed over %q, want one folder beside %s", handed, out)
-	}
-	old := handed[0]
-	for _, dir := range []string{out, old} {
-		if _, err := os.Stat(filepath.Join(dir, "docs", "guide", "index.html")); err != nil {
-			t.Errorf("%s is not a whole output: %v", dir, err)
+	writeTree(t, cfg.Dir, map[string]string{"content/docs/gone.md": "# Gone\n\nSoon.\n"})
+	run := func() {
+		t.Helper()
+		if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
+			t.Fatal(err)
 		}
 	}
-	// Something of the user's beside the output, named alike but not a
-	// previous output, stays.
-	mine := filepath.Join(filepath.Dir(out), ".handbook-old-mine")
-	writeTree(t, mine, map[string]string{"notes.md": "mine\n"})
-	if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
+	spares := func() []string {
+		t.Helper()
+		var dirs []string
+		ents, _ := os.ReadDir(cfg.Dir)
+		for _, e := range ents {
+			if n := e.Name(); n != "public" && n != "content" && n != ".handbook-old-mine" {
+				dirs = append(dirs, filepath.Join(cfg.Dir, n))
+			}
+		}
+		return dirs
+	}
+	run()
+	if s := spares(); len(s) != 0 {
+		t.Fatalf("beside the first output: %q", s)
+	}
+	run()
+	s := spares()
+	if len(s) != 1 || !strings.HasPrefix(filepath.Base(s[0]), ".handbook-old-") {
+		t.Fatalf("beside the second output: %q, want one previous output", s)
+	}
+	spare := s[0]
+	for _, f := range []string{build.Marker, "docs/guide/index.html", "docs/gone/index.html"} {
+		if _, err := os.Stat(filepath.Join(spare, filepath.FromSlash(f))); err != nil {
+			t.Errorf("the previous output is not whole: %v", err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(spare, ".gitignore")); err != nil || !strings.Contains(string(b), "*") {
+		t.Errorf("the previous output's .gitignore: %q, %v", b, err)
+	}
+	// What the spare holds that the build will not write, and a second
+	// previous output, and a folder of the user's.
+	outside := t.TempDir()
+	writeTree(t, outside, map[string]string{"keep.html": "kept", "dir/index.html": "kept"})
+	if err := os.Symlink(filepath.Join(outside, "keep.html"), filepath.Join(spare, "stray.html")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Lstat(old); !os.IsNotExist(err) {
-		t.Errorf("the previous output handed over is still there after the next build: %v", err)
+	if err := os.RemoveAll(filepath.Join(spare, "docs")); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(mine, "notes.md")); err != nil {
+	if err := os.Symlink(filepath.Join(outside, "dir"), filepath.Join(spare, "docs")); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, spare, map[string]string{"tags/index.html/x": "a folder where a file goes", "extra/deep/page.html": "stale"})
+	writeTree(t, filepath.Join(cfg.Dir, ".handbook-old-second"), map[string]string{build.Marker: "", "index.html": "old"})
+	writeTree(t, filepath.Join(cfg.Dir, ".handbook-old-mine"), map[string]string{"notes.md": "mine"})
+	if err := os.Remove(filepath.Join(cfg.Dir, "content", "docs", "gone.md")); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, cfg.Dir, map[string]string{"content/docs/guide.md": "---\ntitle: Guide\n---\nChanged text.\n"})
+	inode := func(p string) os.FileInfo {
+		t.Helper()
+		fi, err := os.Lstat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi
+	}
+	css := ""
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && css == "" && strings.HasSuffix(p, ".css") {
+			css = p
+		}
+		return nil
+	})
+	if css == "" {
+		t.Fatal("no stylesheet in the output")
+	}
+	cssRel, _ := filepath.Rel(out, css)
+	cssBefore := inode(css)
+	folderBefore := inode(filepath.Join(spare, filepath.Dir(cssRel)))
+	run()
+	if !os.SameFile(inode(filepath.Join(out, cssRel)), cssBefore) {
+		t.Error("a file the same in every output was written again")
+	}
+	if !os.SameFile(inode(filepath.Join(out, filepath.Dir(cssRel))), folderBefore) {
+		t.Error("the build did not write into the previous output: a folder of it was made anew")
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "docs", "guide", "index.html")); err != nil || !strings.Contains(string(b), "Changed text.") {
+		t.Errorf("the changed page: %v", err)
+	}
+	for _, f := range []string{"stray.html", "docs/gone", "extra", "tags/index.html/x", ".gitignore"} {
+		if _, err := os.Lstat(filepath.Join(out, filepath.FromSlash(f))); !os.IsNotExist(err) {
+			t.Errorf("%s is in the output (%v)", f, err)
+		}
+	}
+	for _, f := range []string{"keep.html", "dir/index.html"} {
+		if b, err := os.ReadFile(filepath.Join(outside, filepath.FromSlash(f))); err != nil || string(b) != "kept" {
+			t.Errorf("%s outside the output: %q, %v", f, b, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Dir, ".handbook-old-mine", "notes.md")); err != nil {
 		t.Errorf("a folder that is not an output was removed: %v", err)
 	}
-	ents, _ := os.ReadDir(filepath.Dir(out))
-	for _, e := range ents {
-		if name := e.Name(); name != "public" && name != "content" && name != ".handbook-old-mine" {
-			t.Errorf("left beside the output: %s", name)
+	if s := spares(); len(s) != 1 {
+		t.Errorf("beside the third output: %q, want one previous output", s)
+	}
+	// The same as a build into a new folder.
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: fresh}); err != nil {
+		t.Fatal(err)
+	}
+	want, got := tree(t, fresh), tree(t, out)
+	for p, b := range want {
+		if g, ok := got[p]; !ok || g != b {
+			t.Errorf("%s: in the output %v, same bytes %v", p, ok, g == b)
 		}
 	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			t.Errorf("%s: in the output, not in a new build's", p)
+		}
+	}
+}
+
+// tree returns the files under dir, by slash-separated path, and what
+// they hold; folders end in a slash, links hold where they lead.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case d.IsDir():
+			files[rel+"/"] = ""
+		case d.Type()&fs.ModeSymlink != 0:
+			to, _ := os.Readlink(p)
+			files[rel] = "-> " + to
+		default:
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			files[rel] = string(b)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -20,29 +21,45 @@ import (
 )
 
 // writeOut renders the prepared site, its search index and its manifest
-// into a temporary folder beside out, and swaps it in for out once
-// complete. It returns where the previous output was moved, beside out,
-// for the caller to remove; "" if there was none. On any error out is left
-// as it was.
-func writeOut(ctx context.Context, out string, p *prepared, manifest func() []byte, progress *progress.Line) (old string, err error) {
-	tmp, err := os.MkdirTemp(filepath.Dir(out), ".handbook-tmp-")
-	if err != nil {
-		return "", fmt.Errorf("create temporary output folder: %w", err)
-	}
-	// MkdirTemp makes the folder private (0700); the output is a web
-	// site, which a server running as another user must read.
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.RemoveAll(tmp)
-		return "", fmt.Errorf("create temporary output folder: %w", err)
+// into a folder beside out, and swaps it in for out once complete: the
+// spare, if there is one, written over in place, or else a new folder. The
+// output it replaces stays beside it, the next build's spare. On any error
+// out is left as it was.
+func writeOut(ctx context.Context, out string, sp *spare, p *prepared, manifest func() []byte, progress *progress.Line) error {
+	var tmp string
+	var stale map[string]bool
+	sp = sp.writable()
+	if sp != nil {
+		tmp, stale = sp.dir, sp.held()
+	} else {
+		var err error
+		if tmp, err = os.MkdirTemp(filepath.Dir(out), tmpPrefix); err != nil {
+			return fmt.Errorf("create temporary output folder: %w", err)
+		}
+		// MkdirTemp makes the folder private (0700); the output is a web
+		// site, which a server running as another user must read.
+		if err := os.Chmod(tmp, 0o755); err != nil {
+			os.RemoveAll(tmp)
+			return fmt.Errorf("create temporary output folder: %w", err)
+		}
 	}
 	committed := false
 	defer func() {
-		if !committed {
+		switch {
+		case committed:
+		case sp != nil:
+			sp.release() // half written, but marked: the next build's
+		default:
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := os.WriteFile(filepath.Join(tmp, Marker), []byte("This folder is the output of handbook build; handbook replaces it on every build.\n"), 0o644); err != nil {
-		return "", fmt.Errorf("write output: %w", err)
+	marker := filepath.Join(tmp, Marker)
+	delete(stale, marker)
+	if fi, err := os.Lstat(marker); err != nil || !fi.Mode().IsRegular() {
+		os.Remove(marker)
+		if err := os.WriteFile(marker, []byte("This folder is the output of handbook build; handbook replaces it on every build.\n"), 0o644); err != nil {
+			return fmt.Errorf("write output: %w", err)
+		}
 	}
 	// One goroutine writes every file: on ext4, creating files and
 	// folders from several goroutines at once costs each of them more
@@ -59,11 +76,11 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest func() []by
 	// Each file rendered into a buffer of the renderer's goes back to it
 	// once written, for a later file.
 	p.r.LendFiles()
-	w := newFileWriter(ctx, tmp, prev, p.r.Recycle)
+	w := newFileWriter(ctx, tmp, prev, stale, p.r.Recycle)
 	// Nothing is rendered after this: each page's HTML may go once its
 	// file is made.
 	p.r.ReleaseHTML()
-	err = p.r.All(ctx, func(sitePath string, data []byte) error {
+	err := p.r.All(ctx, func(sitePath string, data []byte) error {
 		progress.Add(1)
 		return w.write(sitePath, data)
 	})
@@ -103,16 +120,20 @@ func writeOut(ctx context.Context, out string, p *prepared, manifest func() []by
 		err = werr
 	}
 	if err != nil {
-		return "", fmt.Errorf("%w; the previous output was kept", err)
+		return fmt.Errorf("%w; the previous output was kept", err)
 	}
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return err
 	}
-	if old, err = swap(tmp, out); err != nil {
-		return "", err
+	old, err := swap(tmp, out)
+	if err != nil {
+		return err
 	}
 	committed = true
-	return old, nil
+	if old != "" {
+		spareBeside(old)
+	}
+	return nil
 }
 
 // fileWriter writes files under a folder from one goroutine of its own,
@@ -134,6 +155,11 @@ type fileWriter struct {
 	// written, unless nil, is given each file's bytes once they are
 	// written (or the file failed), from the writer's goroutine.
 	written func(data []byte)
+	// stale, unless nil, says dir is a spare, written over: it holds
+	// every file and folder that was in it (each a path on disk), and
+	// loses each written or made; what is left once every file is
+	// written is removed.
+	stale map[string]bool
 }
 
 type outFile struct {
@@ -146,8 +172,8 @@ type outFile struct {
 // to ride out a slow write, few enough to hold little memory.
 const writeQueue = 256
 
-func newFileWriter(ctx context.Context, dir, prev string, written func(data []byte)) *fileWriter {
-	w := &fileWriter{dir: dir, prev: prev, ctx: ctx, queue: make(chan outFile, writeQueue), done: make(chan struct{}), failed: make(chan struct{}), written: written}
+func newFileWriter(ctx context.Context, dir, prev string, stale map[string]bool, written func(data []byte)) *fileWriter {
+	w := &fileWriter{dir: dir, prev: prev, ctx: ctx, queue: make(chan outFile, writeQueue), done: make(chan struct{}), failed: make(chan struct{}), written: written, stale: stale}
 	go w.run()
 	return w
 }
@@ -165,7 +191,12 @@ func (w *fileWriter) run() {
 			f.prev = "" // a link out of the old output: not followed
 		}
 		var err error
-		if scratch, err = writeFile(f, made, scratch); err != nil {
+		if w.stale != nil {
+			scratch, err = w.writeOver(f, made, scratch)
+		} else {
+			scratch, err = writeFile(f, made, scratch)
+		}
+		if err != nil {
 			w.err = fmt.Errorf("write output: %w", err)
 			close(w.failed)
 		}
@@ -173,6 +204,98 @@ func (w *fileWriter) run() {
 			w.written(f.data)
 		}
 	}
+	if w.err == nil && w.ctx.Err() == nil {
+		w.err = removeStale(w.stale)
+	}
+}
+
+// writeOver writes f into a spare: it makes its folder unless made says
+// it is there, and leaves the file as it is when it is already the
+// previous output's and the same bytes, links it when only the previous
+// output's is, and writes it otherwise. Nothing found in the spare is
+// followed: a symbolic link, or a file or folder where the other must go,
+// is removed first. A file is written in place only when the spare is
+// its only name; one shared with the previous output, which is being
+// served, is unlinked and written anew.
+func (w *fileWriter) writeOver(f outFile, made map[string]bool, scratch []byte) ([]byte, error) {
+	if err := w.makeDir(filepath.Dir(f.path), made); err != nil {
+		return scratch, err
+	}
+	delete(w.stale, f.path)
+	cur, err := os.Lstat(f.path)
+	found := err == nil
+	if found && cur.IsDir() {
+		if err := os.RemoveAll(f.path); err != nil {
+			return scratch, err
+		}
+		found = false
+	}
+	if f.prev != "" {
+		var same bool
+		if same, scratch = fastfile.Holds(f.prev, f.data, scratch); same {
+			if found {
+				if pi, err := os.Lstat(f.prev); err == nil && os.SameFile(cur, pi) {
+					return scratch, nil
+				}
+				if err := os.Remove(f.path); err != nil {
+					return scratch, err
+				}
+				found = false
+			}
+			if os.Link(f.prev, f.path) == nil {
+				return scratch, nil
+			}
+		}
+	}
+	if found && (!cur.Mode().IsRegular() || fastfile.Shared(cur)) {
+		if err := os.Remove(f.path); err != nil {
+			return scratch, err
+		}
+	}
+	return scratch, fastfile.WriteFile(f.path, f.data, 0o644)
+}
+
+// makeDir makes sure dir, in a spare, is a folder, its parents first:
+// what is found there that is not one (a file, a symbolic link) is
+// removed and the folder made.
+func (w *fileWriter) makeDir(dir string, made map[string]bool) error {
+	if made[dir] {
+		return nil
+	}
+	if err := w.makeDir(filepath.Dir(dir), made); err != nil {
+		return err
+	}
+	delete(w.stale, dir)
+	fi, err := os.Lstat(dir)
+	if err != nil || !fi.IsDir() {
+		if err == nil {
+			if err := os.Remove(dir); err != nil {
+				return err
+			}
+		}
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	made[dir] = true
+	return nil
+}
+
+// removeStale removes what a spare held that the build did not write,
+// each file or folder whole, symbolic links never followed.
+func removeStale(stale map[string]bool) error {
+	paths := make([]string, 0, len(stale))
+	for p := range stale {
+		paths = append(paths, p)
+	}
+	// A folder before what it holds: its removal takes that too.
+	slices.Sort(paths)
+	for _, p := range paths {
+		if err := os.RemoveAll(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove %s from the output: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // realDirs remembers which folders of the previous output are folders
@@ -255,9 +378,8 @@ func (w *fileWriter) close() error {
 }
 
 // swap replaces out by tmp: out is moved aside and tmp renamed into place.
-// It returns where the old output went, "" if there was none, for the
-// caller to remove (RemoveOld). If the rename fails, the old output is put
-// back.
+// It returns where the old output went, "" if there was none. If the
+// rename fails, the old output is put back.
 func swap(tmp, out string) (string, error) {
 	var old string
 	if _, err := os.Lstat(out); err == nil {
@@ -277,14 +399,140 @@ func swap(tmp, out string) (string, error) {
 	return old, nil
 }
 
-// oldPrefix begins the name of a previous output moved aside by swap.
-const oldPrefix = ".handbook-old-"
+// oldPrefix begins the name of a previous output moved aside by swap: the
+// next build's spare. tmpPrefix begins that of a folder a build writes
+// into, new or a spare it claimed.
+const (
+	oldPrefix = ".handbook-old-"
+	tmpPrefix = ".handbook-tmp-"
+)
 
-// RemoveOld removes a previous output that a build moved aside (one
-// handed to Options.OldOutput), and nothing else: a folder, not a link,
-// named as swap names them, that holds the Marker or nothing at all (an
-// empty folder the first build went into).
-func RemoveOld(dir string) error {
+// A spare is the output before the last, kept beside the output when
+// the last build swapped its own in, which the next build writes its site
+// into in place of a new folder (ADR-0019): the folders of its pages are
+// there, and its files that did not change are already the current
+// output's, linked. Nothing is made or removed for them, where a new
+// folder would make a folder for each page and the old output's removal
+// remove as many, which on a disk that trims what it frees took a
+// second of every rebuild of 10,000 pages.
+type spare struct {
+	// dir is the spare, claimed: renamed to a name of tmpPrefix's, so
+	// that no other build writes into it at the same time.
+	dir string
+	// listed receives what dir held when claimed, each file and folder
+	// under it by its path; swept is closed once the other previous
+	// outputs found beside the output are removed.
+	listed chan map[string]bool
+	swept  chan struct{}
+}
+
+// claimSpare claims one of the previous outputs beside out, if there is
+// one, and starts listing what it holds and removing the others, each on
+// a goroutine of its own: the build's first phases are work for the
+// processors, these are waiting for the disk. It returns nil when there
+// is none to claim; sweep still waits for the others' removal then.
+func claimSpare(out string) *spare {
+	parent := filepath.Dir(out)
+	ents, _ := os.ReadDir(parent)
+	var olds []string
+	for _, e := range ents {
+		if e.IsDir() && strings.HasPrefix(e.Name(), oldPrefix) {
+			olds = append(olds, filepath.Join(parent, e.Name()))
+		}
+	}
+	sp := &spare{swept: make(chan struct{})}
+	for i, old := range olds {
+		if _, err := os.Lstat(filepath.Join(old, Marker)); err != nil {
+			continue
+		}
+		dir := filepath.Join(parent, tmpPrefix+randomSuffix())
+		if os.Rename(old, dir) == nil {
+			sp.dir = dir
+			olds = slices.Delete(olds, i, i+1)
+			break
+		}
+	}
+	go func() {
+		defer close(sp.swept)
+		for _, dir := range olds {
+			_ = removeOld(dir)
+		}
+	}()
+	if sp.dir != "" {
+		sp.listed = make(chan map[string]bool, 1)
+		go func() { sp.listed <- list(sp.dir) }()
+	}
+	return sp
+}
+
+// list returns every file, folder and link under dir, by path.
+func list(dir string) map[string]bool {
+	held := map[string]bool{}
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if p != dir {
+			held[p] = true
+		}
+		return nil
+	})
+	return held
+}
+
+// held waits for what the spare held when claimed; nil if there is no
+// spare.
+func (sp *spare) held() map[string]bool {
+	if sp == nil || sp.listed == nil {
+		return nil
+	}
+	held := <-sp.listed
+	sp.listed <- held
+	return held
+}
+
+// writable reports whether there is a spare to write into.
+func (sp *spare) writable() *spare {
+	if sp == nil || sp.dir == "" {
+		return nil
+	}
+	return sp
+}
+
+// release gives a spare the build did not swap in back, under a name
+// of oldPrefix's, for the next build: what it holds does not matter, as
+// long as it holds the Marker.
+func (sp *spare) release() {
+	if sp.writable() == nil {
+		return
+	}
+	sp.held() // the listing is done with it
+	_ = os.Rename(sp.dir, filepath.Join(filepath.Dir(sp.dir), oldPrefix+randomSuffix()))
+}
+
+// sweep waits for the other previous outputs' removal.
+func (sp *spare) sweep() {
+	if sp != nil {
+		<-sp.swept
+	}
+}
+
+// spareBeside readies the previous output, moved aside to dir, to be
+// the next build's spare, and removes it if it is not an output: a
+// .gitignore in it keeps Git from showing it in
+// a repository whose .gitignore names only the output. The next build
+// removes it, as it removes every file it does not write.
+func spareBeside(dir string) {
+	if _, err := os.Lstat(filepath.Join(dir, Marker)); err != nil {
+		// The empty folder the first build went into: nothing to keep.
+		_ = os.Remove(dir)
+		return
+	}
+	_ = os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("# The previous output of handbook build, kept for the next build to write into.\n*\n"), 0o644)
+}
+
+// removeOld removes a previous output moved aside beside the output, and
+// nothing else: a folder, not a link, named as swap names them, that
+// holds the Marker or nothing at all (an empty folder the first build
+// went into).
+func removeOld(dir string) error {
 	if !strings.HasPrefix(filepath.Base(dir), oldPrefix) {
 		return fmt.Errorf("%s: not a previous output of handbook build (its name does not begin %s)", dir, oldPrefix)
 	}
@@ -301,33 +549,6 @@ func RemoveOld(dir string) error {
 	}
 	removeTree(dir)
 	return nil
-}
-
-// sweepOld removes, beside out, the previous outputs that earlier builds
-// moved aside and that are still there (their removal was stopped, or is
-// still under way in a process of its own, which the two then share), on
-// a goroutine of its own: the build's first phases are work for the
-// processors, removing a folder is waiting for the disk. The function it
-// returns waits for it.
-func sweepOld(out string) (wait func()) {
-	ents, err := os.ReadDir(filepath.Dir(out))
-	var olds []string
-	for _, e := range ents {
-		if e.IsDir() && strings.HasPrefix(e.Name(), oldPrefix) {
-			olds = append(olds, filepath.Join(filepath.Dir(out), e.Name()))
-		}
-	}
-	if err != nil || len(olds) == 0 {
-		return func() {}
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for _, dir := range olds {
-			_ = RemoveOld(dir)
-		}
-	}()
-	return func() { <-done }
 }
 
 // removeTree removes the folder dir and all it holds, its folders two

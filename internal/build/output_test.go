@@ -16,7 +16,7 @@ import (
 // close returns.
 func TestFileWriterWritesAll(t *testing.T) {
 	dir := t.TempDir()
-	w := newFileWriter(context.Background(), dir, "", nil)
+	w := newFileWriter(context.Background(), dir, "", nil, nil)
 	var wg sync.WaitGroup
 	for g := range 6 {
 		wg.Add(1)
@@ -60,7 +60,7 @@ func TestFileWriterFailure(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "taken"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	w := newFileWriter(context.Background(), dir, "", nil)
+	w := newFileWriter(context.Background(), dir, "", nil, nil)
 	if err := w.write("/../escape.html", []byte("x")); err == nil || !strings.Contains(err.Error(), "outside the output folder") {
 		t.Errorf("escaping path: %v", err)
 	}
@@ -87,7 +87,7 @@ func TestFileWriterFailure(t *testing.T) {
 // writes that would wait for it.
 func TestFileWriterCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	w := newFileWriter(ctx, t.TempDir(), "", nil)
+	w := newFileWriter(ctx, t.TempDir(), "", nil, nil)
 	cancel()
 	var err error
 	for i := 0; i < 10*writeQueue && err == nil; i++ {
@@ -132,7 +132,7 @@ func TestRemoveTree(t *testing.T) {
 	}
 }
 
-// TestRemoveOld: RemoveOld removes a previous output moved aside, and an
+// TestRemoveOld: removeOld removes a previous output moved aside, and an
 // empty folder a first build went into, and refuses anything else: a
 // folder not named so, a link, a folder without the Marker.
 func TestRemoveOld(t *testing.T) {
@@ -155,10 +155,10 @@ func TestRemoveOld(t *testing.T) {
 	}
 	old := mk(oldPrefix+"a", Marker, "index.html", "docs/a/index.html")
 	empty := mk(oldPrefix + "b")
-	if err := RemoveOld(old); err != nil {
+	if err := removeOld(old); err != nil {
 		t.Errorf("a previous output: %v", err)
 	}
-	if err := RemoveOld(empty); err != nil {
+	if err := removeOld(empty); err != nil {
 		t.Errorf("an empty folder: %v", err)
 	}
 	for _, p := range []string{old, empty} {
@@ -174,7 +174,7 @@ func TestRemoveOld(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{named, unmarked, link} {
-		if err := RemoveOld(p); err == nil {
+		if err := removeOld(p); err == nil {
 			t.Errorf("%s: removed, want refused", filepath.Base(p))
 		}
 	}

@@ -116,3 +116,10 @@ func Holds(path string, data, scratch []byte) (bool, []byte) {
 	}
 	return n == len(data) && bytes.Equal(buf[:n], data), scratch
 }
+
+// Shared reports whether the file fi describes has more names than one
+// (hard links): writing into it changes what the others hold.
+func Shared(fi fs.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return !ok || st.Nlink > 1
+}
