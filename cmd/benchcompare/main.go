@@ -91,7 +91,7 @@ func main() {
 	flag.IntVar(&peerMax, "peer-max", 10000, "largest site the other tools (Hugo, LinkChecker, Pagefind) are run on; above it handbook runs alone")
 	flag.IntVar(&memoryEdits, "memory-edits", 200, "edits of the serve-memory task")
 	flag.IntVar(&visibleEdits, "visible-edits", 9, "edits of the serve-visible task")
-	tasksFlag := flag.String("tasks", "build,check,serve,serve-visible,search", "comparisons to run, comma-separated: build, check, serve (each kind of edit, -serve-edits of each), serve-visible (save → new text in Chromium's DOM), search (Pagefind, from npm); and, only when named, serve-memory (handbook serve's resident memory after each of -memory-edits edits), mix (the generator's make-up against the corpora, -corpus), quality (judged queries on the -corpus site, handbook against Pagefind: make bench-quality) and search-scale (handbook's search alone, for sizes Pagefind takes too long on: -tasks search-scale -sizes 100000)")
+	tasksFlag := flag.String("tasks", "build,check,serve,serve-visible,search", "comparisons to run, comma-separated: build, check, serve (each kind of edit, -serve-edits of each), serve-visible (save → new text in Chromium's DOM), search (Pagefind, from npm); and, only when named, rebuild (each tool building again into the output of its last build), serve-memory (handbook serve's resident memory after each of -memory-edits edits), mix (the generator's make-up against the corpora, -corpus), quality (judged queries on the -corpus site, handbook against Pagefind: make bench-quality) and search-scale (handbook's search alone, for sizes Pagefind takes too long on: -tasks search-scale -sizes 100000)")
 	flag.Parse()
 	linkcheckerCap, serveEdits = *lcCap, *edits
 	for _, t := range strings.Split(*tasksFlag, ",") {
@@ -145,7 +145,7 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 			return fmt.Errorf("quality: %w", err)
 		}
 	}
-	if !tasks["build"] && !tasks["check"] && !tasks["serve"] && !tasks["search"] && !tasks["search-scale"] && !tasks["serve-memory"] && !tasks["serve-visible"] {
+	if !tasks["build"] && !tasks["rebuild"] && !tasks["check"] && !tasks["serve"] && !tasks["search"] && !tasks["search-scale"] && !tasks["serve-memory"] && !tasks["serve-visible"] {
 		return nil
 	}
 	if err := ensure("hugo", "hugo"); err != nil {
@@ -266,6 +266,13 @@ func (b *bench) size(n int) error {
 	if tasks["build"] {
 		b.rows = append(b.rows, r)
 	}
+	if tasks["rebuild"] {
+		rr, err := b.compareRebuild(site, n)
+		if err != nil {
+			return err
+		}
+		b.rows = append(b.rows, rr)
+	}
 	if tasks["check"] {
 		checks, err := compareCheck(b.handbook, b.work, site, n, b.runs)
 		if err != nil {
@@ -349,6 +356,46 @@ func (b *bench) compareBuild(site string, n int) (row, error) {
 				return r, fmt.Errorf("%s on %d pages: %w", t.name, n, err)
 			}
 			fmt.Fprintf(os.Stderr, "  %-15s %6d pages  run %d: %v, %d MB\n", t.name, n, i+1, s.wall.Round(time.Millisecond), s.rss>>10)
+			if t.name == ours.name {
+				r.a = append(r.a, s)
+			} else {
+				r.b = append(r.b, s)
+			}
+		}
+	}
+	return r, nil
+}
+
+// compareRebuild measures handbook build against Hugo building the same
+// site again into the output of its last build, as on an author's machine
+// (handbook writes into the output before the last, ADR-0019; Hugo writes
+// over its output in place); each tool's first build, into a new folder,
+// is not measured.
+func (b *bench) compareRebuild(site string, n int) (row, error) {
+	ours, hugo := b.ours, b.hugo
+	r := row{task: "rebuild", size: n, ours: ours.name, peer: hugo.name}
+	for i := 0; i <= b.runs; i++ {
+		order := []tool{ours, hugo}
+		if i%2 == 1 {
+			order = []tool{hugo, ours}
+		}
+		if n > peerMax {
+			order = []tool{ours}
+		}
+		for _, t := range order {
+			out := filepath.Join(b.work, fmt.Sprintf("out-%s-%d-again", strings.Fields(t.name)[0], n))
+			if i == 0 {
+				os.RemoveAll(out) // left by an interrupted run
+				b.leave(out)
+			}
+			s, err := measure(t.cmd(site, out))
+			if err != nil {
+				return r, fmt.Errorf("%s on %d pages, again: %w", t.name, n, err)
+			}
+			if i == 0 {
+				continue
+			}
+			fmt.Fprintf(os.Stderr, "  %-15s %6d pages  rebuild %d: %v, %d MB\n", t.name, n, i, s.wall.Round(time.Millisecond), s.rss>>10)
 			if t.name == ours.name {
 				r.a = append(r.a, s)
 			} else {

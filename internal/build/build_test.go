@@ -251,7 +251,7 @@ func TestSpareWrittenOver(t *testing.T) {
 		var dirs []string
 		ents, _ := os.ReadDir(cfg.Dir)
 		for _, e := range ents {
-			if n := e.Name(); n != "public" && n != "content" && n != ".handbook-old-mine" {
+			if n := e.Name(); n != "public" && n != "content" && n != ".handbook-old-mine" && n != ".handbook-old-public-blog-0123456789ab" {
 				dirs = append(dirs, filepath.Join(cfg.Dir, n))
 			}
 		}
@@ -263,7 +263,7 @@ func TestSpareWrittenOver(t *testing.T) {
 	}
 	run()
 	s := spares()
-	if len(s) != 1 || !strings.HasPrefix(filepath.Base(s[0]), ".handbook-old-") {
+	if len(s) != 1 || !strings.HasPrefix(filepath.Base(s[0]), ".handbook-old-public-") {
 		t.Fatalf("beside the second output: %q, want one previous output", s)
 	}
 	spare := s[0]
@@ -289,7 +289,9 @@ func TestSpareWrittenOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeTree(t, spare, map[string]string{"tags/index.html/x": "a folder where a file goes", "extra/deep/page.html": "stale"})
-	writeTree(t, filepath.Join(cfg.Dir, ".handbook-old-second"), map[string]string{build.Marker: "", "index.html": "old"})
+	writeTree(t, filepath.Join(cfg.Dir, ".handbook-old-0123456789ab"), map[string]string{build.Marker: "", "index.html": "old"})
+	// The previous output of another output folder beside this one.
+	writeTree(t, filepath.Join(cfg.Dir, ".handbook-old-public-blog-0123456789ab"), map[string]string{build.Marker: "", "index.html": "blog"})
 	writeTree(t, filepath.Join(cfg.Dir, ".handbook-old-mine"), map[string]string{"notes.md": "mine"})
 	if err := os.Remove(filepath.Join(cfg.Dir, "content", "docs", "gone.md")); err != nil {
 		t.Fatal(err)
@@ -338,6 +340,9 @@ func TestSpareWrittenOver(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(cfg.Dir, ".handbook-old-mine", "notes.md")); err != nil {
 		t.Errorf("a folder that is not an output was removed: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(cfg.Dir, ".handbook-old-public-blog-0123456789ab", "index.html")); err != nil || string(b) != "blog" {
+		t.Errorf("the previous output of another output folder: %q, %v", b, err)
 	}
 	if s := spares(); len(s) != 1 {
 		t.Errorf("beside the third output: %q, want one previous output", s)

@@ -55,9 +55,9 @@ func writeOut(ctx context.Context, out string, sp *spare, p *prepared, manifest 
 	}()
 	marker := filepath.Join(tmp, Marker)
 	delete(stale, marker)
-	if fi, err := os.Lstat(marker); err != nil || !fi.Mode().IsRegular() {
-		os.Remove(marker)
-		if err := os.WriteFile(marker, []byte("This folder is the output of handbook build; handbook replaces it on every build.\n"), 0o644); err != nil {
+	if same, _ := fastfile.Holds(marker, markerText, nil); !same {
+		os.Remove(marker) // a spare's, perhaps shared or a link
+		if err := os.WriteFile(marker, markerText, 0o644); err != nil {
 			return fmt.Errorf("write output: %w", err)
 		}
 	}
@@ -383,7 +383,7 @@ func (w *fileWriter) close() error {
 func swap(tmp, out string) (string, error) {
 	var old string
 	if _, err := os.Lstat(out); err == nil {
-		old = filepath.Join(filepath.Dir(out), oldPrefix+randomSuffix())
+		old = oldName(out)
 		if err := os.Rename(out, old); err != nil {
 			return "", fmt.Errorf("replace output folder: %w", err)
 		}
@@ -399,13 +399,50 @@ func swap(tmp, out string) (string, error) {
 	return old, nil
 }
 
-// oldPrefix begins the name of a previous output moved aside by swap: the
-// next build's spare. tmpPrefix begins that of a folder a build writes
+// oldPrefix begins the name of a previous output moved aside by swap (the
+// next build's spare), which oldName gives. tmpPrefix begins that of a folder a build writes
 // into, new or a spare it claimed.
 const (
 	oldPrefix = ".handbook-old-"
 	tmpPrefix = ".handbook-tmp-"
 )
+
+// markerText is what the Marker says.
+var markerText = []byte("This folder is the output of handbook build; handbook replaces it on every build.\n")
+
+// oldName returns a new name for a previous output of out, beside it:
+// oldPrefix, out's name and a random suffix, so that the spares of two
+// outputs in one folder are told apart.
+func oldName(out string) string {
+	return filepath.Join(filepath.Dir(out), oldPrefix+filepath.Base(out)+"-"+randomSuffix())
+}
+
+// oldOf reports whether name is that of a previous output of the output
+// folder named base (oldName's), or of a build from before the names said
+// which output (oldPrefix and the suffix alone).
+func oldOf(name, base string) bool {
+	rest, ok := strings.CutPrefix(name, oldPrefix)
+	if !ok {
+		return false
+	}
+	if r, ok := strings.CutPrefix(rest, base+"-"); ok && isSuffix(r) {
+		return true
+	}
+	return isSuffix(rest)
+}
+
+// isSuffix reports whether s is a suffix randomSuffix could give.
+func isSuffix(s string) bool {
+	if len(s) != 2*suffixBytes {
+		return false
+	}
+	for _, c := range s {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // A spare is the output before the last, kept beside the output when
 // the last build swapped its own in, which the next build writes its site
@@ -416,6 +453,8 @@ const (
 // remove as many, which on a disk that trims what it frees took a
 // second of every rebuild of 10,000 pages.
 type spare struct {
+	// out is the output folder it is a previous output of.
+	out string
 	// dir is the spare, claimed: renamed to a name of tmpPrefix's, so
 	// that no other build writes into it at the same time.
 	dir string
@@ -436,11 +475,17 @@ func claimSpare(out string) *spare {
 	ents, _ := os.ReadDir(parent)
 	var olds []string
 	for _, e := range ents {
-		if e.IsDir() && strings.HasPrefix(e.Name(), oldPrefix) {
+		if e.IsDir() && oldOf(e.Name(), filepath.Base(out)) {
 			olds = append(olds, filepath.Join(parent, e.Name()))
 		}
 	}
-	sp := &spare{swept: make(chan struct{})}
+	// This output's own first, then those from before the names said
+	// which output.
+	named := oldPrefix + filepath.Base(out) + "-"
+	slices.SortStableFunc(olds, func(a, b string) int {
+		return cmpBool(strings.HasPrefix(filepath.Base(b), named), strings.HasPrefix(filepath.Base(a), named))
+	})
+	sp := &spare{out: out, swept: make(chan struct{})}
 	for i, old := range olds {
 		if _, err := os.Lstat(filepath.Join(old, Marker)); err != nil {
 			continue
@@ -463,6 +508,17 @@ func claimSpare(out string) *spare {
 		go func() { sp.listed <- list(sp.dir) }()
 	}
 	return sp
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // list returns every file, folder and link under dir, by path.
@@ -504,7 +560,7 @@ func (sp *spare) release() {
 		return
 	}
 	sp.held() // the listing is done with it
-	_ = os.Rename(sp.dir, filepath.Join(filepath.Dir(sp.dir), oldPrefix+randomSuffix()))
+	_ = os.Rename(sp.dir, oldName(sp.out))
 }
 
 // sweep waits for the other previous outputs' removal.
@@ -578,8 +634,11 @@ func removeTree(dir string) {
 // removers is how many goroutines removeTree uses.
 const removers = 4
 
+// suffixBytes is how many random bytes randomSuffix writes in hex.
+const suffixBytes = 6
+
 func randomSuffix() string {
-	var b [6]byte
+	var b [suffixBytes]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }
