@@ -400,8 +400,8 @@ func swap(tmp, out string) (string, error) {
 }
 
 // oldPrefix begins the name of a previous output moved aside by swap (the
-// next build's spare), which oldName gives. tmpPrefix begins that of a folder a build writes
-// into, new or a spare it claimed.
+// next build's spare), which oldName gives. tmpPrefix begins that of a
+// folder a build writes into, new or a spare it claimed.
 const (
 	oldPrefix = ".handbook-old-"
 	tmpPrefix = ".handbook-tmp-"
@@ -468,8 +468,9 @@ type spare struct {
 // claimSpare claims one of the previous outputs beside out, if there is
 // one, and starts listing what it holds and removing the others, each on
 // a goroutine of its own: the build's first phases are work for the
-// processors, these are waiting for the disk. It returns nil when there
-// is none to claim; sweep still waits for the others' removal then.
+// processors, these are waiting for the disk. With none to claim, the
+// spare has no dir (writable says so), and sweep still waits for the
+// others' removal.
 func claimSpare(out string) *spare {
 	parent := filepath.Dir(out)
 	ents, _ := os.ReadDir(parent)
