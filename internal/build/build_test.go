@@ -261,7 +261,18 @@ func TestSpareWrittenOver(t *testing.T) {
 	if s := spares(); len(s) != 0 {
 		t.Fatalf("beside the first output: %q", s)
 	}
+	// A link named .gitignore in the output, to a file elsewhere: the
+	// .gitignore written into the spare replaces the link, and the file
+	// it led to is left alone.
+	target := filepath.Join(t.TempDir(), "gitignore")
+	writeTree(t, filepath.Dir(target), map[string]string{"gitignore": "mine"})
+	if err := os.Symlink(target, filepath.Join(out, ".gitignore")); err != nil {
+		t.Fatal(err)
+	}
 	run()
+	if b, err := os.ReadFile(target); err != nil || string(b) != "mine" {
+		t.Errorf("the file a link in the output led to: %q, %v", b, err)
+	}
 	s := spares()
 	if len(s) != 1 || !strings.HasPrefix(filepath.Base(s[0]), ".handbook-old-public-") {
 		t.Fatalf("beside the second output: %q, want one previous output", s)
@@ -272,7 +283,9 @@ func TestSpareWrittenOver(t *testing.T) {
 			t.Errorf("the previous output is not whole: %v", err)
 		}
 	}
-	if b, err := os.ReadFile(filepath.Join(spare, ".gitignore")); err != nil || !strings.Contains(string(b), "*") {
+	if fi, err := os.Lstat(filepath.Join(spare, ".gitignore")); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("the previous output's .gitignore is not a file of its own: %v", err)
+	} else if b, err := os.ReadFile(filepath.Join(spare, ".gitignore")); err != nil || !strings.Contains(string(b), "*") {
 		t.Errorf("the previous output's .gitignore: %q, %v", b, err)
 	}
 	// What the spare holds that the build will not write, and a second

@@ -582,7 +582,16 @@ func spareBeside(dir string) {
 		_ = os.Remove(dir)
 		return
 	}
-	_ = os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("# The previous output of handbook build, kept for the next build to write into.\n*\n"), 0o644)
+	// A new file, never one found there: that could be a link, or a
+	// name of the output's own file.
+	p := filepath.Join(dir, ".gitignore")
+	_ = os.Remove(p)
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return
+	}
+	_, _ = f.WriteString("# The previous output of handbook build, kept for the next build to write into.\n*\n")
+	_ = f.Close()
 }
 
 // removeOld removes a previous output moved aside beside the output, and
