@@ -194,10 +194,15 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 // than in another.
 func (b *bench) leave(dir string) { b.left = append(b.left, dir) }
 
-// removeLeft removes the folders left (leave).
+// removeLeft removes the folders left (leave), and the output before the
+// last that handbook keeps beside each output it built again (ADR-0019).
 func (b *bench) removeLeft() {
 	for _, dir := range b.left {
 		os.RemoveAll(dir)
+		spares, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".handbook-old-"+filepath.Base(dir)+"-*"))
+		for _, sp := range spares {
+			os.RemoveAll(sp)
+		}
 	}
 }
 
