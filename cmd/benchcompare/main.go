@@ -343,16 +343,7 @@ func (b *bench) compareBuild(site string, n int) (row, error) {
 	// yet, as in CI; they are removed when the whole run ends
 	// (bench.leave).
 	for i := 0; i < b.runs && tasks["build"]; i++ {
-		// Alternate which tool goes first, so that neither always
-		// runs on a warmer machine.
-		order := []tool{ours, hugo}
-		if i%2 == 1 {
-			order = []tool{hugo, ours}
-		}
-		if n > peerMax {
-			order = []tool{ours}
-		}
-		for _, t := range order {
+		for _, t := range b.order(i, n) {
 			out := filepath.Join(b.work, fmt.Sprintf("out-%s-%d-%d", strings.Fields(t.name)[0], n, i+1))
 			os.RemoveAll(out) // left by an interrupted run
 			b.leave(out)
@@ -371,6 +362,19 @@ func (b *bench) compareBuild(site string, n int) (row, error) {
 	return r, nil
 }
 
+// order returns the tools run i of a size n site runs, alternating which
+// goes first, so that neither always runs on a warmer machine; above
+// -peer-max, handbook alone.
+func (b *bench) order(i, n int) []tool {
+	switch {
+	case n > peerMax:
+		return []tool{b.ours}
+	case i%2 == 1:
+		return []tool{b.hugo, b.ours}
+	}
+	return []tool{b.ours, b.hugo}
+}
+
 // compareRebuild measures handbook build against Hugo building the same
 // site again into the output of its last build, as on an author's machine
 // (handbook writes into the output before the last, ADR-0019; Hugo writes
@@ -380,14 +384,7 @@ func (b *bench) compareRebuild(site string, n int) (row, error) {
 	ours, hugo := b.ours, b.hugo
 	r := row{task: "rebuild", size: n, ours: ours.name, peer: hugo.name}
 	for i := 0; i <= b.runs; i++ {
-		order := []tool{ours, hugo}
-		if i%2 == 1 {
-			order = []tool{hugo, ours}
-		}
-		if n > peerMax {
-			order = []tool{ours}
-		}
-		for _, t := range order {
+		for _, t := range b.order(i, n) {
 			out := filepath.Join(b.work, fmt.Sprintf("out-%s-%d-again", strings.Fields(t.name)[0], n))
 			if i == 0 {
 				os.RemoveAll(out) // left by an interrupted run
