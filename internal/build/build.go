@@ -205,8 +205,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	// loads.
 	var sp *spare
 	if out != "" {
-		sp = claimSpare(out)
-		defer sp.sweep()
+		var swept func()
+		sp, swept = claimSpare(out)
+		defer swept()
 	}
 	opts.Progress.Phase("loading and checking pages", 0)
 	p, err := prepare(ctx, cfg, opts)
@@ -219,7 +220,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res := &Result{Site: p.site, Diags: p.diags, Pages: map[page.Kind]int{}}
 	if p.r == nil {
-		sp.release()
 		if p.index != nil {
 			_ = p.index(nil)
 		}

@@ -409,3 +409,41 @@ func tree(t *testing.T, dir string) map[string]string {
 	}
 	return files
 }
+
+// TestInterruptGivesSpareBack: a build cancelled after it claimed the
+// output before the last leaves the output as it was and gives that
+// folder back, under its name, for the next build; no temporary folder
+// stays.
+func TestInterruptGivesSpareBack(t *testing.T) {
+	cfg, out := fixture(t)
+	for range 2 {
+		if _, err := build.Run(context.Background(), build.Options{Site: cfg, Out: out}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := tree(t, out)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := build.Run(ctx, build.Options{Site: cfg, Out: out}); err == nil {
+		t.Fatal("cancelled build succeeded")
+	}
+	after := tree(t, out)
+	if len(after) != len(before) {
+		t.Errorf("the output changed: %d entries, %d before", len(after), len(before))
+	}
+	for p, b := range before {
+		if after[p] != b {
+			t.Errorf("%s changed", p)
+		}
+	}
+	var left []string
+	ents, _ := os.ReadDir(cfg.Dir)
+	for _, e := range ents {
+		if n := e.Name(); n != "public" && n != "content" {
+			left = append(left, n)
+		}
+	}
+	if len(left) != 1 || !strings.HasPrefix(left[0], ".handbook-old-public-") {
+		t.Errorf("beside the output: %q, want the output before the last alone", left)
+	}
+}

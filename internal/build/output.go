@@ -28,7 +28,6 @@ import (
 func writeOut(ctx context.Context, out string, sp *spare, p *prepared, manifest func() []byte, progress *progress.Line) error {
 	var tmp string
 	var stale map[string]bool
-	sp = sp.writable()
 	if sp != nil {
 		tmp, stale = sp.dir, sp.held()
 	} else {
@@ -458,20 +457,17 @@ type spare struct {
 	// dir is the spare, claimed: renamed to a name of tmpPrefix's, so
 	// that no other build writes into it at the same time.
 	dir string
-	// listed receives what dir held when claimed, each file and folder
-	// under it by its path; swept is closed once the other previous
-	// outputs found beside the output are removed.
-	listed chan map[string]bool
-	swept  chan struct{}
+	// held waits for what dir held when claimed, each file and folder
+	// under it by its path, listed on a goroutine of its own.
+	held func() map[string]bool
 }
 
 // claimSpare claims one of the previous outputs beside out, if there is
 // one, and starts listing what it holds and removing the others, each on
 // a goroutine of its own: the build's first phases are work for the
-// processors, these are waiting for the disk. With none to claim, the
-// spare has no dir (writable says so), and sweep still waits for the
-// others' removal.
-func claimSpare(out string) *spare {
+// processors, these are waiting for the disk. The spare is nil when
+// there is none to claim; swept waits for the others' removal either way.
+func claimSpare(out string) (sp *spare, swept func()) {
 	parent := filepath.Dir(out)
 	ents, _ := os.ReadDir(parent)
 	var olds []string
@@ -486,29 +482,27 @@ func claimSpare(out string) *spare {
 	slices.SortStableFunc(olds, func(a, b string) int {
 		return cmpBool(strings.HasPrefix(filepath.Base(b), named), strings.HasPrefix(filepath.Base(a), named))
 	})
-	sp := &spare{out: out, swept: make(chan struct{})}
 	for i, old := range olds {
 		if _, err := os.Lstat(filepath.Join(old, Marker)); err != nil {
 			continue
 		}
 		dir := filepath.Join(parent, tmpPrefix+randomSuffix())
 		if os.Rename(old, dir) == nil {
-			sp.dir = dir
+			listed := make(chan map[string]bool, 1)
+			go func() { listed <- list(dir) }()
+			sp = &spare{out: out, dir: dir, held: sync.OnceValue(func() map[string]bool { return <-listed })}
 			olds = slices.Delete(olds, i, i+1)
 			break
 		}
 	}
+	done := make(chan struct{})
 	go func() {
-		defer close(sp.swept)
+		defer close(done)
 		for _, dir := range olds {
 			_ = removeOld(dir)
 		}
 	}()
-	if sp.dir != "" {
-		sp.listed = make(chan map[string]bool, 1)
-		go func() { sp.listed <- list(sp.dir) }()
-	}
-	return sp
+	return sp, func() { <-done }
 }
 
 // cmpBool orders false before true.
@@ -534,41 +528,15 @@ func list(dir string) map[string]bool {
 	return held
 }
 
-// held waits for what the spare held when claimed; nil if there is no
-// spare.
-func (sp *spare) held() map[string]bool {
-	if sp == nil || sp.listed == nil {
-		return nil
-	}
-	held := <-sp.listed
-	sp.listed <- held
-	return held
-}
-
-// writable reports whether there is a spare to write into.
-func (sp *spare) writable() *spare {
-	if sp == nil || sp.dir == "" {
-		return nil
-	}
-	return sp
-}
-
 // release gives a spare the build did not swap in back, under a name
 // of oldPrefix's, for the next build: what it holds does not matter, as
 // long as it holds the Marker.
 func (sp *spare) release() {
-	if sp.writable() == nil {
+	if sp == nil {
 		return
 	}
 	sp.held() // the listing is done with it
 	_ = os.Rename(sp.dir, oldName(sp.out))
-}
-
-// sweep waits for the other previous outputs' removal.
-func (sp *spare) sweep() {
-	if sp != nil {
-		<-sp.swept
-	}
 }
 
 // spareBeside readies the previous output, moved aside to dir, to be
