@@ -121,6 +121,8 @@ type Link struct {
 	// doc is the document of the link, whose sum of its links' and
 	// references' resolutions a change forgets.
 	doc *Document
+	// at is the link's place in doc.Links, which its holes name.
+	at int32
 }
 
 // Unlink renders the link's text alone, without the link: for a link to a
@@ -472,6 +474,7 @@ func (d *Document) index(unsafe bool) {
 		case *Ref:
 			n.Info.Line, n.Info.Col = d.Pos(n.Info.Offset)
 			n.Info.doc = d
+			n.Info.at = int32(len(d.Refs))
 			d.Refs = append(d.Refs, n.Info)
 		case *ast.Link:
 			if !unsafe && !destAllowed(n.Destination, false) {
@@ -547,7 +550,7 @@ func (d *Document) index(unsafe bool) {
 
 func (d *Document) addLink(kind LinkKind, dest string, n ast.Node) {
 	line, col := d.linkPos(n)
-	l := &Link{Kind: kind, Dest: dest, Line: line, Col: col, doc: d}
+	l := &Link{Kind: kind, Dest: dest, Line: line, Col: col, doc: d, at: int32(len(d.Links))}
 	d.Links = append(d.Links, l)
 	if d.linkOf == nil {
 		d.linkOf = map[ast.Node]*Link{}

@@ -535,7 +535,7 @@ func (s *rawScan) urlAttr(kind LinkKind, key, val string, at int, plain bool) {
 		if s.hw != nil && l != nil && kind == KindLink {
 			// Unlink drops the attribute: <a> stays, without its href.
 			i := len(s.hw.doc.holes)
-			s.hw.hole(hole{kind: holeOpen, link: l})
+			s.hw.hole(hole{kind: holeOpen, at: l.at})
 			defer func() { s.hw.doc.holes[i].end = int32(s.hw.buf.Len()) }()
 		}
 		s.writeString(s.space() + key + `="`)
@@ -593,7 +593,7 @@ func (s *rawScan) keep(kind LinkKind, dest string, at int) (*Link, bool) {
 	var l *Link
 	line, col := s.doc.Pos(s.node.source(at))
 	if ok {
-		l = &Link{Kind: kind, Dest: dest, Line: line, Col: col, doc: s.doc}
+		l = &Link{Kind: kind, Dest: dest, Line: line, Col: col, doc: s.doc, at: int32(len(s.doc.Links))}
 		s.doc.Links = append(s.doc.Links, l)
 	} else {
 		s.doc.Unsafe = append(s.doc.Unsafe, UnsafeURL{Kind: kind, URL: dest, Line: line, Col: col})
@@ -608,7 +608,7 @@ func (s *rawScan) keep(kind LinkKind, dest string, at int) (*Link, bool) {
 // dest writes a URL: a hole for its Link, or the URL when there is none.
 func (s *rawScan) dest(l *Link, v string) {
 	if s.hw != nil && l != nil {
-		s.hw.hole(hole{kind: holeRawDest, link: l})
+		s.hw.hole(hole{kind: holeRawDest, at: l.at})
 		return
 	}
 	s.writeEscapedString(v)

@@ -49,8 +49,10 @@ type RefInfo struct {
 	// build leaves out. It shows its label, or "an internal page": the
 	// reference as written names the page. Set by MakePlain.
 	Plain bool
-	// doc is the reference's document (see Link.doc).
+	// doc is the reference's document (see Link.doc), at its place in
+	// doc.Refs.
 	doc *Document
+	at  int32
 }
 
 // MakePlain renders the reference as text (Plain).

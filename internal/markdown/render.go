@@ -105,7 +105,7 @@ func (r *nodeRenderer) renderRef(w util.BufWriter, src []byte, n ast.Node, enter
 	}
 	ref := n.(*Ref).Info
 	if hw, ok := w.(*holeWriter); ok {
-		hw.hole(hole{kind: holeRef, ref: ref})
+		hw.hole(hole{kind: holeRef, at: ref.at})
 		return ast.WalkSkipChildren, nil
 	}
 	_, _ = w.Write(appendRef(nil, ref))
