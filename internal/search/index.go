@@ -193,15 +193,20 @@ type hit struct {
 // all, the terms of the words it has seen, since a handbook's vocabulary is
 // small next to its word count and stemming is the slow part of indexing.
 type worker struct {
-	words map[string]*wordInfo // folded word → its term
-	ids   map[string]*wordInfo // code identifier → its term (itself)
-	terms map[string]*termInfo // term → its one termInfo
-	stamp uint32               // counts the documents analyzed
-	hits  []hit
-	occs  []occ // the current document's terms, until its analysis is done
-	buf   []byte
-	pos   []byte  // the current document's encoded positions, copied out once at its end
-	vocab []int32 // the current document's words (numbers), likewise
+	// words numbers the folded words ('w' before them) and the code
+	// identifiers ('i'), wordInfos says what each is; terms and
+	// termInfos the same for terms.
+	words     vocab
+	wordInfos []wordInfo
+	terms     vocab
+	termInfos []termInfo
+	key       []byte // a word's key in words, while it is looked up
+	stamp     uint32 // counts the documents analyzed
+	hits      []hit
+	occs      []occ // the current document's terms, until its analysis is done
+	buf       []byte
+	pos       []byte  // the current document's encoded positions, copied out once at its end
+	vocab     []int32 // the current document's words (numbers), likewise
 	// The room finish sorts hits in: where each term's positions and
 	// sections start, and end; the positions and sections; counts by
 	// section.
@@ -218,24 +223,23 @@ func zeroed(s *[]int32, n int) []int32 {
 	return *s
 }
 
-// termInfo is a term as a worker knows it, shared by every word that has
-// it; while stamp is the worker's, occ is where the current document keeps
-// it. id is the term's number in the interner numbered gen.
+// termInfo is a term as a worker knows it (by its number in the
+// worker's terms), shared by every word that has it; while stamp is the
+// worker's, occ is where the current document keeps it; id is the term's
+// number in the interner numbered gen.
 type termInfo struct {
-	term  string
 	stamp uint32
 	occ   int32
 	gen   uint32
 	id    int32
 }
 
-// wordInfo is a word as a worker knows it: its term (nil for a stop
-// word), and whether the current document has it already (stamp), for
-// the vocabulary that typo tolerance draws on; id is the word's number in
-// the interner numbered gen.
+// wordInfo is a word as a worker knows it (by its number in the worker's
+// words): its term (-1 for a stop word), and whether the current document
+// has it already (stamp), for the vocabulary that typo tolerance draws
+// on; id is the word's number in the interner numbered gen.
 type wordInfo struct {
-	ti    *termInfo
-	word  string
+	ti    int32
 	stamp uint32
 	gen   uint32
 	id    int32
@@ -317,57 +321,60 @@ func (s idSet) all() iter.Seq[int32] {
 	}
 }
 
-// termID returns the number of ti's term in the interner in.
-func (ti *termInfo) termID(in *interner) int32 {
-	if ti.gen != in.gen {
-		ti.gen, ti.id = in.gen, in.id(ti.term)
+// termID returns the number of term ti in the interner in.
+func (w *worker) termID(ti int32, in *interner) int32 {
+	t := &w.termInfos[ti]
+	if t.gen != in.gen {
+		t.gen, t.id = in.gen, in.id(w.terms.str(ti))
 	}
-	return ti.id
+	return t.id
 }
 
-// wordID returns the number of wi's word in the interner in.
-func (wi *wordInfo) wordID(in *interner) int32 {
-	if wi.gen != in.gen {
-		wi.gen, wi.id = in.gen, in.id(wi.word)
+// wordID returns the number of word wi in the interner in.
+func (w *worker) wordID(wi int32, in *interner) int32 {
+	x := &w.wordInfos[wi]
+	if x.gen != in.gen {
+		x.gen, x.id = in.gen, in.id(w.words.str(wi)[1:])
 	}
-	return wi.id
+	return x.id
 }
 
-var workers = sync.Pool{New: func() any {
-	return &worker{words: map[string]*wordInfo{}, ids: map[string]*wordInfo{}, terms: map[string]*termInfo{}, hits: make([]hit, 0, 1024)}
-}}
+var workers = sync.Pool{New: func() any { return &worker{hits: make([]hit, 0, 1024)} }}
 
-func (w *worker) info(t string) *termInfo {
-	ti := w.terms[t]
-	if ti == nil {
-		ti = &termInfo{term: t}
-		w.terms[t] = ti
+// info returns the number of term t.
+func (w *worker) info(t []byte) int32 {
+	ti, added := w.terms.find(t)
+	if added {
+		w.termInfos = append(w.termInfos, termInfo{})
 	}
 	return ti
 }
 
-// word returns the folded word b, with its term (nil for a stop word).
-func (w *worker) word(b []byte) *wordInfo {
-	if wi, ok := w.words[string(b)]; ok {
-		return wi
+// word returns the number of the folded word b, whose wordInfo has its
+// term (-1 for a stop word).
+func (w *worker) word(b []byte) int32 {
+	w.key = append(append(w.key[:0], 'w'), b...)
+	wi, added := w.words.find(w.key)
+	if added {
+		word := w.words.str(wi)[1:]
+		ti := int32(-1)
+		if t := Term(word); t != "" {
+			ti = w.info(bytesOf(t))
+		}
+		w.wordInfos = append(w.wordInfos, wordInfo{ti: ti, vocab: nearWord(word)})
 	}
-	word := string(b)
-	wi := &wordInfo{word: word, vocab: nearWord(word)}
-	if t := Term(word); t != "" {
-		wi.ti = w.info(t)
-	}
-	w.words[word] = wi
 	return wi
 }
 
-// identifier returns the code identifier b, with its term (itself).
-func (w *worker) identifier(b []byte) *wordInfo {
-	if wi, ok := w.ids[string(b)]; ok {
-		return wi
+// identifier returns the number of the code identifier b, whose wordInfo
+// has its term (itself).
+func (w *worker) identifier(b []byte) int32 {
+	w.key = append(append(w.key[:0], 'i'), b...)
+	wi, added := w.words.find(w.key)
+	if added {
+		id := w.words.str(wi)[1:]
+		w.wordInfos = append(w.wordInfos, wordInfo{ti: w.info(bytesOf(id)), vocab: nearWord(id)})
 	}
-	id := string(b)
-	wi := &wordInfo{word: id, ti: w.info(id), vocab: nearWord(id)}
-	w.ids[id] = wi
 	return wi
 }
 
@@ -390,25 +397,26 @@ type analysis struct {
 	vocab idSet
 }
 
-// saw adds wi's word to the document's vocabulary, once.
-func (a *analysis) saw(wi *wordInfo) {
-	if wi.vocab && wi.stamp != a.w.stamp {
-		wi.stamp = a.w.stamp
-		a.w.vocab = append(a.w.vocab, wi.wordID(a.in))
+// saw adds word wi to the document's vocabulary, once.
+func (a *analysis) saw(wi int32) {
+	if x := &a.w.wordInfos[wi]; x.vocab && x.stamp != a.w.stamp {
+		x.stamp = a.w.stamp
+		a.w.vocab = append(a.w.vocab, a.w.wordID(wi, a.in))
 	}
 }
 
 // occ returns the occurrence of ti in the document, adding it when the
 // document had not had the term.
-func (a *analysis) occ(ti *termInfo, facet bool) int32 {
-	if ti.stamp != a.w.stamp {
-		ti.stamp, ti.occ = a.w.stamp, int32(len(a.occs))
-		a.occs = append(a.occs, occ{term: ti.term, id: ti.termID(a.in), facet: facet})
+func (a *analysis) occ(ti int32, facet bool) int32 {
+	w := a.w
+	if t := &w.termInfos[ti]; t.stamp != w.stamp {
+		t.stamp, t.occ = w.stamp, int32(len(a.occs))
+		a.occs = append(a.occs, occ{term: w.terms.str(ti), id: w.termID(ti, a.in), facet: facet})
 	}
-	return ti.occ
+	return w.termInfos[ti].occ
 }
 
-func (a *analysis) add(ti *termInfo, f, sec int, p int32, positioned bool) {
+func (a *analysis) add(ti int32, f, sec int, p int32, positioned bool) {
 	i := a.occ(ti, false)
 	a.occs[i].tf[f]++
 	s := int32(-1) // title and tags point at no section
@@ -542,23 +550,24 @@ func analyze(d *Doc, in *interner) *analysis {
 		buf = appendWords(buf[:0], text, func(b []byte, whole bool) {
 			wi := w.word(b)
 			a.saw(wi)
+			ti := w.wordInfos[wi].ti
 			if !whole { // a piece of a camelCase word, at its position
-				if wi.ti != nil {
-					a.add(wi.ti, f, sec, pos-1, false)
+				if ti >= 0 {
+					a.add(ti, f, sec, pos-1, false)
 				}
 				return
 			}
-			if wi.ti != nil {
-				a.add(wi.ti, f, sec, pos, true)
+			if ti >= 0 {
+				a.add(ti, f, sec, pos, true)
 			}
 			if f == fTitle || f == fHeadings {
-				if wi.ti != nil && len(joined) > 0 && len(b) <= maxJoined && isLetters(b) {
-					if ti := w.word(append(joined, b...)).ti; ti != nil {
-						a.add(ti, f, sec, pos, false)
+				if ti >= 0 && len(joined) > 0 && len(b) <= maxJoined && isLetters(b) {
+					if tj := w.wordInfos[w.word(append(joined, b...))].ti; tj >= 0 {
+						a.add(tj, f, sec, pos, false)
 					}
 				}
 				joined = joined[:0]
-				if wi.ti != nil && len(b) <= maxJoined && isLetters(b) {
+				if ti >= 0 && len(b) <= maxJoined && isLetters(b) {
 					joined = append(joined, b...)
 				}
 			}
@@ -595,7 +604,7 @@ func analyze(d *Doc, in *interner) *analysis {
 		buf = appendIdentifiers(buf[:0], p.Text, func(b []byte, whole bool) {
 			wi := w.identifier(b)
 			a.saw(wi)
-			a.add(wi.ti, fCode, p.Section, pos, whole)
+			a.add(w.wordInfos[wi].ti, fCode, p.Section, pos, whole)
 			if whole {
 				a.lens[fCode]++
 				pos++
@@ -604,7 +613,8 @@ func analyze(d *Doc, in *interner) *analysis {
 	}
 	facet := func(name, value string) {
 		if v := facetValue(value); v != "" {
-			a.occ(w.info(name+":"+v), true)
+			w.key = append(append(append(w.key[:0], name...), ':'), v...)
+			a.occ(w.info(w.key), true)
 		}
 	}
 	facet("kind", d.Kind)
