@@ -40,6 +40,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -576,7 +577,7 @@ func measure(args []string) (sample, error) {
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
-	if err != nil && !foundProblems(args, err) {
+	if err != nil && !foundProblems(args, err, stderr.Bytes()) {
 		return sample{}, fmt.Errorf("%v: %.2000s", err, strings.TrimSpace(stderr.String()))
 	}
 	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
@@ -586,10 +587,13 @@ func measure(args []string) (sample, error) {
 	return sample{wall: wall, rss: ru.Maxrss}, nil
 }
 
-// foundProblems reports whether err is handbook's exit code 1: the site
-// was built or checked, and has findings (a generated site has the
-// findings real content has).
-func foundProblems(args []string, err error) bool {
+// foundProblems reports whether err is handbook's exit code 1 for
+// findings: the site was built or checked, and has findings (a generated
+// site has the findings real content has). Exit code 1 is also a build
+// that failed (a full disk, an interrupt), which prints the line
+// "handbook build: …" to stderr where findings print their paths; such a
+// run is not a finished one, however long it took.
+func foundProblems(args []string, err error, stderr []byte) bool {
 	var ee *exec.ExitError
 	ours := strings.Contains(filepath.Base(args[0]), "handbook")
 	if handbookBin != "" {
@@ -597,8 +601,11 @@ func foundProblems(args []string, err error) bool {
 			ours = true
 		}
 	}
-	return ours && errors.As(err, &ee) && ee.ExitCode() == 1
+	return ours && errors.As(err, &ee) && ee.ExitCode() == 1 && !failureLine.Match(stderr)
 }
+
+// failureLine is the line handbook prints when a command fails.
+var failureLine = regexp.MustCompile(`(?m)^handbook [a-z-]+: `)
 
 // stats returns the median, min and max of the samples' walls and rss.
 func stats(s []sample) (wall [3]time.Duration, rss [3]int64) {

@@ -149,7 +149,7 @@ func serveCounted(out string) (string, *byteCounter, func(), error) {
 // it; findings do not count as a failure.
 func buildInto(handbook, siteDir, out string) error {
 	os.RemoveAll(out)
-	if o, err := exec.Command(handbook, "-C", siteDir, "--quiet", "build", "--out", out).CombinedOutput(); err != nil && !foundProblems([]string{handbook}, err) {
+	if o, err := exec.Command(handbook, "-C", siteDir, "--quiet", "build", "--out", out).CombinedOutput(); err != nil && !foundProblems([]string{handbook}, err, o) {
 		return fmt.Errorf("handbook build: %v\n%.2000s", err, o)
 	}
 	return nil
