@@ -23,9 +23,6 @@ type vocab struct {
 // vocabSeed hashes every vocab's keys.
 var vocabSeed = maphash.MakeSeed()
 
-// len returns how many keys v holds.
-func (v *vocab) len() int { return len(v.ends) }
-
 // key returns key n. Its bytes are never written again: keys are only
 // appended, and a string made of them (str) stays as it is.
 func (v *vocab) key(n int32) []byte {

@@ -23,8 +23,8 @@ func TestVocab(t *testing.T) {
 		}
 		strs = append(strs, v.str(n))
 	}
-	if v.len() != len(keys) {
-		t.Fatalf("len = %d, want %d", v.len(), len(keys))
+	if len(v.ends) != len(keys) {
+		t.Fatalf("%d keys held, want %d", len(v.ends), len(keys))
 	}
 	for i, k := range keys {
 		n, added := v.find([]byte(k))
