@@ -403,6 +403,14 @@ func (e *Engine) HTMLString(doc *Document) (string, error) {
 	return b.String(), err
 }
 
+// WriteHTML appends the document's HTML to b, grown first by about its
+// length: for a file the HTML goes into as it is rendered, not made on
+// its own first.
+func (e *Engine) WriteHTML(b *bytes.Buffer, doc *Document) error {
+	b.Grow(doc.htmlSize())
+	return doc.fill(b)
+}
+
 // htmlSize is about the length of the document's HTML once its holes are
 // filled.
 func (d *Document) htmlSize() int {

@@ -52,6 +52,23 @@ func BenchmarkRenderSite(b *testing.B) {
 	}
 }
 
+// BenchmarkRenderSiteLent is BenchmarkRenderSite as a build renders:
+// its files lent (LendFiles) and each handed back once written.
+func BenchmarkRenderSiteLent(b *testing.B) {
+	_, r := generated(b, 1000)
+	r.LendFiles()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := r.All(context.Background(), func(_ string, data []byte) error {
+			r.Recycle(data)
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkTemplates executes the runbook layout alone, with the page's
 // content rendered beforehand.
 func BenchmarkTemplates(b *testing.B) {

@@ -684,6 +684,54 @@ func TestNavSpliceable(t *testing.T) {
 	}
 }
 
+// TestContentSpliceable: a page's HTML may be written into its file
+// apart from the rest only when every template the layout reaches writes
+// .Content as it is, in HTML text.
+func TestContentSpliceable(t *testing.T) {
+	for _, c := range []struct {
+		name, main, more string
+		want             bool
+	}{
+		{"the theme's", "", "", true},
+		{"written in a block too", `<div class="again">{{.Content}}</div>`, "", true}, // twice in a page: both are filled
+		{"in an attribute", `<div data-body="{{.Content}}"></div>`, "", false},
+		{"in a script", `<script>var body = {{.Content}};</script>`, "", false},
+		{"in a textarea", `<textarea>{{.Content}}</textarea>`, "", false},
+		{"a condition", `{{if .Content}}<p>with a body</p>{{end}}`, "", false},
+		{"an argument", `{{printf "%.20s" .Content}}`, "", false},
+		{"a variable", `{{$c := .Content}}{{$c}}`, "", false},
+		{"through the root", `{{with .Page}}{{$.Content}}{{end}}`, "", false},
+		{"a template's data", `{{template "own-body" .Content}}`, `{{define "own-body"}}{{.}}{{end}}`, false},
+		{"its length", `<p>{{len .Content}} bytes</p>`, "", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if c.main != "" {
+				os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
+				text := `{{define "main"}}` + c.main + `{{template "body" .}}{{end}}` + c.more
+				if err := os.WriteFile(filepath.Join(dir, "layouts", "page.html"), []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			th, err := LoadTheme(themes.Default(), dir, Funcs("/", time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := th.contentSpliceable("page"); got != c.want {
+				t.Errorf("page: spliceable %v, want %v", got, c.want)
+			}
+			if !th.contentSpliceable("runbook") {
+				t.Errorf("runbook, the theme's own: not spliceable")
+			}
+			// The theme's lists write .Content in a condition: never
+			// spliced, and never given a page's document to splice.
+			if th.contentSpliceable("list") || th.contentSpliceable("home") {
+				t.Errorf("list or home: spliceable")
+			}
+		})
+	}
+}
+
 // carriedViolations fingerprints each state with one cache, which
 // carries sums from one state to the next (carryIn), and with a fresh
 // cache of the same seed, and returns the files whose fingerprints

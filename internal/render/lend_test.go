@@ -27,6 +27,9 @@ func TestLendFiles(t *testing.T) {
 		{"the sidebar written twice", `{{define "main"}}<div class="again">{{.NavHTML}}</div>{{template "body" .}}{{end}}`, `<div class="again">`},
 		{"the sidebar in an attribute", `{{define "main"}}<div data-nav="{{.NavHTML}}"></div>{{template "body" .}}{{end}}`, `<div data-nav="Services`},
 		{"the sidebar in a condition never met", `{{define "main"}}{{if eq .URL "/nowhere/"}}{{.NavHTML}}{{end}}<p class="plain"></p>{{template "body" .}}{{end}}`, `<p class="plain">`},
+		{"the page written twice, the sidebar between", `{{define "main"}}<div class="again">{{.Content}}</div>{{.NavHTML}}{{template "body" .}}{{end}}`, `<div class="again"><p>`},
+		{"the page in an attribute", `{{define "main"}}<div data-body="{{.Content}}"></div>{{template "body" .}}{{end}}`, `<div data-body="`},
+		{"the page in a condition", `{{define "main"}}{{with .Content}}<section class="with">{{.}}</section>{{end}}{{end}}`, `<section class="with"><p>`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -76,6 +79,9 @@ func lendFiles(t *testing.T, r *Renderer, want map[string][]byte) {
 		}
 		if strings.Contains(string(b), "<!--handbook sidebar ") {
 			t.Errorf("%s: the sidebar's mark is left in the file", p)
+		}
+		if strings.Contains(string(b), "<!--handbook content ") {
+			t.Errorf("%s: the page's mark is left in the file", p)
 		}
 		// Every third file is kept, the others handed back at once.
 		if got%3 == 0 {

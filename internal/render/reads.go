@@ -41,10 +41,11 @@ func (th *Theme) collect() {
 	th.byLayout = map[string]map[string]bool{}
 	th.othersByLayout = map[string]map[string]bool{}
 	th.plainNav = map[string]bool{}
+	th.plainContent = map[string]bool{}
 	for name, t := range th.layouts {
 		// html/template escapes a template and those it calls when it is
 		// first executed, adding to each action the escaper its context
-		// needs (plainNavHTML reads them): executed without data, it
+		// needs (plainUse reads them): executed without data, it
 		// stops at the first field, once escaped.
 		_ = t.ExecuteTemplate(io.Discard, "base", nil)
 		for _, tt := range t.Templates() {
@@ -54,7 +55,7 @@ func (th *Theme) collect() {
 		}
 		reach := map[string]bool{}
 		seen := map[string]bool{}
-		plain := true
+		plainNav, plainContent := true, true
 		var visit func(tmpl string)
 		visit = func(tmpl string) {
 			if seen[tmpl] {
@@ -65,7 +66,8 @@ func (th *Theme) collect() {
 			if tt == nil || tt.Tree == nil {
 				return
 			}
-			plain = plain && plainNavHTML(tt.Tree.Root)
+			plainNav = plainNav && plainUse(tt.Tree.Root, "NavHTML")
+			plainContent = plainContent && plainUse(tt.Tree.Root, "Content")
 			var calls []string
 			collectCalls(tt.Tree.Root, reach, &calls)
 			for _, c := range calls {
@@ -74,7 +76,8 @@ func (th *Theme) collect() {
 		}
 		visit("base")
 		th.byLayout[name] = reach
-		th.plainNav[name] = plain
+		th.plainNav[name] = plainNav
+		th.plainContent[name] = plainContent
 		th.othersByLayout[name] = othersNames(t)
 	}
 }
@@ -91,45 +94,55 @@ func (th *Theme) navSpliceable(layout string) bool {
 	return names != nil && names["NavHTML"] && !names["Nav"] && th.plainNav[layout]
 }
 
-// plainNavHTML reports whether every use of .NavHTML under n, an escaped
-// template's, is an action that writes it as it is (writesNavHTML): not
-// in an attribute or a script, not a condition, a range, an argument or a
-// variable.
-func plainNavHTML(n parse.Node) bool {
+// contentSpliceable reports whether the page's HTML may be written into a
+// file of layout apart from the rest (Renderer.execPage, when files are
+// lent): the layout writes .Content as it is, wherever and however often,
+// and reads it in no other way. Its output is then the same as with the
+// HTML made into .Content first.
+func (th *Theme) contentSpliceable(layout string) bool {
+	names := th.layoutNames(layout)
+	return names != nil && names["Content"] && th.plainContent[layout]
+}
+
+// plainUse reports whether every use of the data's field under n, an
+// escaped template's, is an action that writes it as it is (writesField):
+// not in an attribute or a script, not a condition, a range, an argument
+// or a variable.
+func plainUse(n parse.Node, field string) bool {
 	switch n := n.(type) {
 	case *parse.ListNode:
 		if n == nil {
 			return true
 		}
 		for _, c := range n.Nodes {
-			if !plainNavHTML(c) {
+			if !plainUse(c, field) {
 				return false
 			}
 		}
 	case *parse.ActionNode:
-		return writesNavHTML(n.Pipe) || !namesNavHTML(n.Pipe)
+		return writesField(n.Pipe, field) || !namesField(n.Pipe, field)
 	case *parse.IfNode:
-		return !namesNavHTML(n.Pipe) && plainNavHTML(n.List) && plainNavHTML(n.ElseList)
+		return !namesField(n.Pipe, field) && plainUse(n.List, field) && plainUse(n.ElseList, field)
 	case *parse.RangeNode:
-		return !namesNavHTML(n.Pipe) && plainNavHTML(n.List) && plainNavHTML(n.ElseList)
+		return !namesField(n.Pipe, field) && plainUse(n.List, field) && plainUse(n.ElseList, field)
 	case *parse.WithNode:
-		return !namesNavHTML(n.Pipe) && plainNavHTML(n.List) && plainNavHTML(n.ElseList)
+		return !namesField(n.Pipe, field) && plainUse(n.List, field) && plainUse(n.ElseList, field)
 	case *parse.TemplateNode:
-		return !namesNavHTML(n.Pipe)
+		return !namesField(n.Pipe, field)
 	}
 	return true
 }
 
-// writesNavHTML reports whether p is {{.NavHTML}} written in HTML text,
-// where html/template's escaper leaves HTML as it is: the one it adds
-// there, and none other (an attribute's, a script's or a textarea's
-// escape it), follows it. A template not yet escaped has none: false.
-func writesNavHTML(p *parse.PipeNode) bool {
+// writesField reports whether p is {{.field}} written in HTML text, where
+// html/template's escaper leaves HTML as it is: the one it adds there,
+// and none other (an attribute's, a script's or a textarea's escape it),
+// follows it. A template not yet escaped has none: false.
+func writesField(p *parse.PipeNode, field string) bool {
 	if p == nil || len(p.Decl) > 0 || len(p.Cmds) == 0 || len(p.Cmds[0].Args) != 1 {
 		return false
 	}
 	f, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
-	if !ok || len(f.Ident) != 1 || f.Ident[0] != "NavHTML" {
+	if !ok || len(f.Ident) != 1 || f.Ident[0] != field {
 		return false
 	}
 	if len(p.Cmds) != 2 || len(p.Cmds[1].Args) != 1 {
@@ -139,13 +152,13 @@ func writesNavHTML(p *parse.PipeNode) bool {
 	return ok && id.Ident == "_html_template_htmlescaper"
 }
 
-func namesNavHTML(p *parse.PipeNode) bool {
+func namesField(p *parse.PipeNode, field string) bool {
 	if p == nil {
 		return false
 	}
 	names := map[string]bool{}
 	collectNames(p, names)
-	return names["NavHTML"]
+	return names[field]
 }
 
 // collectCalls adds to out the field and method names n writes and, when

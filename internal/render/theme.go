@@ -37,8 +37,9 @@ type Theme struct {
 	// not known.
 	othersByLayout map[string]map[string]bool
 	// plainNav says, by layout, whether every template its execution
-	// reaches writes .NavHTML only as it is (plainNavHTML).
-	plainNav map[string]bool
+	// reaches writes .NavHTML only as it is (plainUse); plainContent the
+	// same of .Content.
+	plainNav, plainContent map[string]bool
 }
 
 // StaticFile is a file copied into the site as is.
