@@ -662,18 +662,7 @@ func TestNavSpliceable(t *testing.T) {
 		{"the items", `<ul>{{range .Nav}}<li>{{.Title}}</li>{{end}}</ul>`, "", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if c.main != "" {
-				os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
-				text := `{{define "main"}}` + c.main + `{{template "body" .}}{{end}}` + c.more
-				if err := os.WriteFile(filepath.Join(dir, "layouts", "page.html"), []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			th, err := LoadTheme(themes.Default(), dir, Funcs("/", time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)))
-			if err != nil {
-				t.Fatal(err)
-			}
+			th := themeWithPage(t, c.main, c.more)
 			if got := th.navSpliceable("page"); got != c.want {
 				t.Errorf("page: spliceable %v, want %v", got, c.want)
 			}
@@ -705,18 +694,7 @@ func TestContentSpliceable(t *testing.T) {
 		{"its length", `<p>{{len .Content}} bytes</p>`, "", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if c.main != "" {
-				os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
-				text := `{{define "main"}}` + c.main + `{{template "body" .}}{{end}}` + c.more
-				if err := os.WriteFile(filepath.Join(dir, "layouts", "page.html"), []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			th, err := LoadTheme(themes.Default(), dir, Funcs("/", time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)))
-			if err != nil {
-				t.Fatal(err)
-			}
+			th := themeWithPage(t, c.main, c.more)
 			if got := th.contentSpliceable("page"); got != c.want {
 				t.Errorf("page: spliceable %v, want %v", got, c.want)
 			}
@@ -730,6 +708,26 @@ func TestContentSpliceable(t *testing.T) {
 			}
 		})
 	}
+}
+
+// themeWithPage loads the default theme with a site layout for pages
+// whose main block writes main before the theme's body, and more after
+// it, unless main is "".
+func themeWithPage(t *testing.T, main, more string) *Theme {
+	t.Helper()
+	dir := t.TempDir()
+	if main != "" {
+		os.MkdirAll(filepath.Join(dir, "layouts"), 0o755)
+		text := `{{define "main"}}` + main + `{{template "body" .}}{{end}}` + more
+		if err := os.WriteFile(filepath.Join(dir, "layouts", "page.html"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	th, err := LoadTheme(themes.Default(), dir, Funcs("/", time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return th
 }
 
 // carriedViolations fingerprints each state with one cache, which

@@ -986,11 +986,9 @@ var contentMark = sync.OnceValue(func() string {
 // a buffer of pageBufs; b goes back to the pool.
 func (r *Renderer) splice(b *bytes.Buffer, sidebar *[3]string, body *markdown.Document) (*bytes.Buffer, error) {
 	src := b.Bytes()
-	out := pageBufs.Get().(*bytes.Buffer)
 	var side, content []byte
 	if sidebar != nil {
 		side = sidebarMarkBytes()
-		out.Grow(len(src) + bytes.Count(src, side)*(len(sidebar[0])+len(sidebar[1])+len(sidebar[2])-len(side)))
 	}
 	if body != nil {
 		content = contentMarkBytes()
@@ -1007,6 +1005,13 @@ func (r *Renderer) splice(b *bytes.Buffer, sidebar *[3]string, body *markdown.Do
 		return -1
 	}
 	nextSide, nextContent := find(side), find(content)
+	if nextSide < 0 && nextContent < 0 {
+		return b, nil // the layout wrote neither here (a condition not met)
+	}
+	out := pageBufs.Get().(*bytes.Buffer)
+	if nextSide >= 0 {
+		out.Grow(len(src) + bytes.Count(src, side)*(len(sidebar[0])+len(sidebar[1])+len(sidebar[2])-len(side)))
+	}
 	for nextSide >= 0 || nextContent >= 0 {
 		if nextSide >= 0 && (nextContent < 0 || nextSide < nextContent) {
 			out.Write(src[at:nextSide])
