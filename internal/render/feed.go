@@ -211,7 +211,7 @@ func (r *Renderer) feed() ([]byte, error) {
 	b.WriteString("<author><name>" + escape(cfg.Title) + "</name></author>\n")
 	b.WriteString(`<generator uri="https://github.com/handbook-dev/handbook">handbook</generator>` + "\n")
 	for _, e := range entries {
-		content, err := r.content(e)
+		content, err := r.content(e.Doc)
 		if err != nil {
 			return nil, err
 		}

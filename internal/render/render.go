@@ -886,11 +886,10 @@ func (r *Renderer) execPage(layout string, d *Data, body *markdown.Document) ([]
 		if r.lent != nil && r.Theme.contentSpliceable(name) {
 			d.Content = template.HTML(contentMark())
 		} else {
-			h, err := r.Site.Engine.HTMLString(body)
-			if err != nil {
-				return nil, fmt.Errorf("markdown: %w", err)
+			var err error
+			if d.Content, err = r.content(body); err != nil {
+				return nil, err
 			}
-			d.Content = template.HTML(h)
 			body = nil
 		}
 	} else {
@@ -1024,8 +1023,10 @@ func (r *Renderer) splice(b *bytes.Buffer, sidebar *[3]string, body *markdown.Do
 		}
 		out.Write(src[at:nextContent])
 		if err := r.Site.Engine.WriteHTML(out, body); err != nil {
-			out.Reset()
-			pageBufs.Put(out)
+			for _, buf := range []*bytes.Buffer{out, b} {
+				buf.Reset()
+				pageBufs.Put(buf)
+			}
 			return nil, fmt.Errorf("markdown: %w", err)
 		}
 		at = nextContent + len(content)
@@ -1055,8 +1056,9 @@ var pageBufs = sync.Pool{New: func() any {
 	return b
 }}
 
-func (r *Renderer) content(p *site.Page) (template.HTML, error) {
-	h, err := r.Site.Engine.HTMLString(p.Doc)
+// content is a document's HTML, for a layout's .Content.
+func (r *Renderer) content(doc *markdown.Document) (template.HTML, error) {
+	h, err := r.Site.Engine.HTMLString(doc)
 	if err != nil {
 		return "", fmt.Errorf("markdown: %w", err)
 	}
@@ -1068,7 +1070,7 @@ func (r *Renderer) pageData(p *site.Page) (*Data, error) {
 	if err != nil || r.fp != nil { // a fingerprint hashes the document instead
 		return d, err
 	}
-	d.Content, err = r.content(p)
+	d.Content, err = r.content(p.Doc)
 	return d, err
 }
 
