@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/handbook-dev/handbook/internal/page"
 )
@@ -292,6 +293,8 @@ func (s *Site) relate(dirty map[*Page]bool) (changed []*Page) {
 // when it is nil, into r.best.
 func (r *relating) find() {
 	pub := r.pub
+	// Each long posting is numbered, for byLongPostings.
+	r.long = map[*int32]int32{}
 	for _, m := range []map[string][]int32{r.byTag, r.bySvc} {
 		for _, l := range m {
 			if len(l) > bigList {
@@ -300,6 +303,7 @@ func (r *relating) find() {
 					b[j/64] |= 1 << (j % 64)
 				}
 				r.bits[&l[0]] = b
+				r.long[&l[0]] = int32(len(r.long))
 			}
 		}
 	}
@@ -312,21 +316,72 @@ func (r *relating) find() {
 			r.index[p] = int32(i)
 		}
 	}
-	n := len(pub)
-	if r.todo != nil {
-		n = len(r.todo)
-	}
-	// The pages are shared among the cores, each with its own scores.
-	workers := min(runtime.GOMAXPROCS(0), max(1, n/256))
+	r.order = r.byLongPostings()
+	// The pages are shared among the cores, each with its own scores,
+	// in runs of relateRun of r.order.
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(r.order)/256))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := range workers {
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r.some(w, workers)
+			r.some(&next)
 		}()
 	}
 	wg.Wait()
+}
+
+// relateRun is how many pages of r.order a worker takes at a time.
+const relateRun = 256
+
+// byLongPostings returns the pages whose related pages are found (those
+// of r.todo, or every page), ordered so that the pages holding the same
+// long postings come one after the other: their sums are the same, and
+// a worker adds them up once for the run of them rather than once a page
+// (sums walks a bitset of the whole site for each long posting, which,
+// made for every page, grew with the square of the pages: 1.3 s of CPU
+// at 100,000 pages). A page's key is the numbers of its long postings,
+// sorted; the pages having none come first.
+func (r *relating) byLongPostings() []int32 {
+	var order []int32
+	if r.todo != nil {
+		order = slices.Clone(r.todo)
+	} else {
+		order = make([]int32, len(r.pub))
+		for i := range order {
+			order[i] = int32(i)
+		}
+	}
+	// keys[k] is the key of order[k], at flat[at[k]:at[k+1]].
+	at := make([]int32, len(order)+1)
+	var flat []int32
+	for k, i := range order {
+		for _, t := range r.tags[i] {
+			if id, ok := r.long[&r.byTag[t][0]]; ok {
+				flat = append(flat, id)
+			}
+		}
+		for _, sv := range r.svcs[i] {
+			if id, ok := r.long[&r.bySvc[sv][0]]; ok {
+				flat = append(flat, id)
+			}
+		}
+		slices.Sort(flat[at[k]:])
+		at[k+1] = int32(len(flat))
+	}
+	key := func(k int) []int32 { return flat[at[k]:at[k+1]] }
+	idx := make([]int, len(order))
+	for k := range idx {
+		idx[k] = k
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return slices.Compare(key(a), key(b)) })
+	sorted := make([]int32, len(order))
+	r.keys = make([][]int32, len(order))
+	for k, x := range idx {
+		sorted[k], r.keys[k] = order[x], key(x)
+	}
+	return sorted
 }
 
 // number returns page q's number, and whether it is one of r.pub.
@@ -373,8 +428,14 @@ type relating struct {
 	// number order (postings).
 	byTag, bySvc map[string][]int32
 	// bits holds the members of each posting longer than bigList, by the
-	// address of its first element.
+	// address of its first element; long numbers them (byLongPostings).
 	bits map[*int32][]uint64
+	long map[*int32]int32
+	// order are the pages whose related pages are found, those holding
+	// the same long postings one after the other, and keys the numbers of
+	// each one's long postings (byLongPostings).
+	order []int32
+	keys  [][]int32
 	// todo are the pages some finds the related pages of, by number; nil
 	// for every page.
 	todo []int32
@@ -419,173 +480,190 @@ func (r *relating) sums(planes []uint64, large []posting, most int32) []uint64 {
 	return planes
 }
 
-// some finds the related pages of the pages of r.todo (or of every page
-// when nil) whose place k in it is ≡ w (mod n).
-func (r *relating) some(w, n int) {
-	pub := r.pub
-	score := make([]int32, len(pub))
-	linked := make([]bool, len(pub))
-	var touched []int32
-	var small, large []posting
-	var planes []uint64
-	var bestBuf [maxRelated]int32
-	count := len(pub)
-	if r.todo != nil {
-		count = len(r.todo)
+// some finds the related pages of the pages of r.order, taking runs of
+// relateRun of them from next until none is left.
+func (r *relating) some(next *atomic.Int64) {
+	room := &relateRoom{score: make([]int32, len(r.pub)), linked: make([]bool, len(r.pub))}
+	for {
+		from := int(next.Add(relateRun)) - relateRun
+		if from >= len(r.order) {
+			return
+		}
+		for k := from; k < min(from+relateRun, len(r.order)); k++ {
+			r.findOne(int(r.order[k]), r.keys[k], room)
+		}
 	}
-	for k := w; k < count; k += n {
-		i := k
-		if r.todo != nil {
-			i = int(r.todo[k])
+}
+
+// relateRoom is what a worker of relate keeps from one page to the next:
+// the scores and links of every page, zero between two pages, and room
+// to grow into; planes are the sums of the long postings whose key is
+// planesOf.
+type relateRoom struct {
+	score        []int32
+	linked       []bool
+	touched      []int32
+	small, large []posting
+	planes       []uint64
+	planesOf     []int32
+	bestBuf      [maxRelated]int32
+}
+
+// findOne finds the related pages of page i, whose long postings' key is
+// key (byLongPostings), into r.best[i].
+func (r *relating) findOne(i int, key []int32, room *relateRoom) {
+	pub := r.pub
+	score, linked := room.score, room.linked
+	touched, small, large, planes := room.touched[:0], room.small[:0], room.large[:0], room.planes
+	defer func() { room.touched, room.small, room.large, room.planes = touched, small, large, planes }()
+	p := pub[i]
+	for _, t := range r.tags[i] {
+		small = append(small, posting{r.byTag[t], 1})
+	}
+	for _, sv := range r.svcs[i] {
+		small = append(small, posting{r.bySvc[sv], 2})
+	}
+	small = slices.DeleteFunc(small, func(q posting) bool {
+		if len(q.list) > bigList {
+			large = append(large, q)
+			return true
 		}
-		p := pub[i]
-		touched = touched[:0]
-		small, large = small[:0], large[:0]
-		for _, t := range r.tags[i] {
-			small = append(small, posting{r.byTag[t], 1})
-		}
-		for _, sv := range r.svcs[i] {
-			small = append(small, posting{r.bySvc[sv], 2})
-		}
-		small = slices.DeleteFunc(small, func(q posting) bool {
-			if len(q.list) > bigList {
-				large = append(large, q)
-				return true
+		return false
+	})
+	for _, q := range small {
+		for _, j := range q.list {
+			if j == int32(i) {
+				continue
 			}
-			return false
-		})
-		for _, q := range small {
-			for _, j := range q.list {
-				if j == int32(i) {
-					continue
-				}
-				if score[j] == 0 {
-					touched = append(touched, j)
-				}
+			if score[j] == 0 {
+				touched = append(touched, j)
+			}
+			score[j] += q.w
+		}
+	}
+	var most int32 // what a page in long postings only can score
+	for _, q := range large {
+		most += q.w
+		b := r.bits[&q.list[0]]
+		for _, j := range touched {
+			if b[j/64]&(1<<(j%64)) != 0 {
 				score[j] += q.w
 			}
 		}
-		var most int32 // what a page in long postings only can score
-		for _, q := range large {
-			most += q.w
-			b := r.bits[&q.list[0]]
-			for _, j := range touched {
-				if b[j/64]&(1<<(j%64)) != 0 {
-					score[j] += q.w
-				}
-			}
-		}
-		// Pages already linked either way are not "related": the page
-		// shows them already.
-		for _, q := range p.Backlinks {
-			if j, ok := r.number(q); ok {
-				linked[j] = true
-			}
-		}
-		for _, q := range p.Outgoing {
-			if j, ok := r.number(q); ok {
-				linked[j] = true
-			}
-		}
-		// The best few by score, then by the URLs that follow p's (see
-		// after): a selection, not a sort. Not by title: editing one
-		// page's title must not change which pages are related to
-		// thousands of others (and so their pages, in a preview).
-		best := bestBuf[:0]
-		better := func(a, b int32) bool {
-			return r.outranks(int32(i), a, int(score[a]), b, int(score[b]))
-		}
-		consider := func(j int32) {
-			if linked[j] || len(best) == maxRelated && !better(j, best[len(best)-1]) {
-				return
-			}
-			k := len(best)
-			if k < maxRelated {
-				best = append(best, j)
-			} else {
-				k--
-			}
-			for k > 0 && better(j, best[k-1]) {
-				best[k] = best[k-1]
-				k--
-			}
-			best[k] = j
-		}
-		for _, j := range touched {
-			consider(j)
-		}
-		// The pages in long postings only, by score, then in the order
-		// of after (the numbers above i, then those below), until none
-		// can enter: see sums.
-		if len(large) > 0 {
-			planes = r.sums(planes, large, most)
-			np := bits.Len32(uint32(most))
-			nw := len(planes) / np
-			stop := false
-			// scan takes the pages numbered lo to hi-1 that weigh v in
-			// the long postings; stop when none of the rest can enter.
-			scan := func(v int32, lo, hi int) {
-				for wi := lo / 64; lo < hi && wi <= (hi-1)/64; wi++ {
-					m := ^uint64(0) // the pages of word wi whose long postings weigh v
-					for t := range np {
-						if v>>t&1 != 0 {
-							m &= planes[t*nw+wi]
-						} else {
-							m &^= planes[t*nw+wi]
-						}
-					}
-					if wi == lo/64 {
-						m &= ^uint64(0) << (lo % 64)
-					}
-					if wi == (hi-1)/64 && hi%64 != 0 {
-						m &= 1<<(hi%64) - 1
-					}
-					for ; m != 0; m &= m - 1 {
-						j := int32(wi*64 + bits.TrailingZeros64(m))
-						if last := len(best) - 1; last == maxRelated-1 && score[best[last]] == v && r.after(int32(i), best[last]) < r.after(int32(i), j) {
-							stop = true // the rest lose the tie, or score less
-							return
-						}
-						if score[j] != 0 {
-							continue // met in a short posting already
-						}
-						score[j] = v
-						touched = append(touched, j)
-						consider(j)
-					}
-				}
-			}
-			for v := most; v > 0 && !stop; v-- {
-				if len(best) == maxRelated && score[best[len(best)-1]] > v {
-					break // the rest score less than the last of the best
-				}
-				if scan(v, i+1, len(pub)); !stop {
-					scan(v, 0, i)
-				}
-			}
-		}
-		// Listed by score, then URL; chosen by score, then after.
-		slices.SortFunc(best, func(a, b int32) int {
-			if c := cmp.Compare(score[b], score[a]); c != 0 {
-				return c
-			}
-			return cmp.Compare(a, b)
-		})
-		for _, j := range touched {
-			score[j] = 0
-		}
-		for _, q := range p.Backlinks {
-			if j, ok := r.number(q); ok {
-				linked[j] = false
-			}
-		}
-		for _, q := range p.Outgoing {
-			if j, ok := r.number(q); ok {
-				linked[j] = false
-			}
-		}
-		r.best[i] = append(r.best[i][:0], best...)
 	}
+	// Pages already linked either way are not "related": the page
+	// shows them already.
+	for _, q := range p.Backlinks {
+		if j, ok := r.number(q); ok {
+			linked[j] = true
+		}
+	}
+	for _, q := range p.Outgoing {
+		if j, ok := r.number(q); ok {
+			linked[j] = true
+		}
+	}
+	// The best few by score, then by the URLs that follow p's (see
+	// after): a selection, not a sort. Not by title: editing one
+	// page's title must not change which pages are related to
+	// thousands of others (and so their pages, in a preview).
+	best := room.bestBuf[:0]
+	better := func(a, b int32) bool {
+		return r.outranks(int32(i), a, int(score[a]), b, int(score[b]))
+	}
+	consider := func(j int32) {
+		if linked[j] || len(best) == maxRelated && !better(j, best[len(best)-1]) {
+			return
+		}
+		k := len(best)
+		if k < maxRelated {
+			best = append(best, j)
+		} else {
+			k--
+		}
+		for k > 0 && better(j, best[k-1]) {
+			best[k] = best[k-1]
+			k--
+		}
+		best[k] = j
+	}
+	for _, j := range touched {
+		consider(j)
+	}
+	// The pages in long postings only, by score, then in the order
+	// of after (the numbers above i, then those below), until none
+	// can enter: see sums.
+	if len(large) > 0 {
+		if !slices.Equal(room.planesOf, key) {
+			planes = r.sums(planes, large, most)
+			room.planesOf = key
+		}
+		np := bits.Len32(uint32(most))
+		nw := len(planes) / np
+		stop := false
+		// scan takes the pages numbered lo to hi-1 that weigh v in
+		// the long postings; stop when none of the rest can enter.
+		scan := func(v int32, lo, hi int) {
+			for wi := lo / 64; lo < hi && wi <= (hi-1)/64; wi++ {
+				m := ^uint64(0) // the pages of word wi whose long postings weigh v
+				for t := range np {
+					if v>>t&1 != 0 {
+						m &= planes[t*nw+wi]
+					} else {
+						m &^= planes[t*nw+wi]
+					}
+				}
+				if wi == lo/64 {
+					m &= ^uint64(0) << (lo % 64)
+				}
+				if wi == (hi-1)/64 && hi%64 != 0 {
+					m &= 1<<(hi%64) - 1
+				}
+				for ; m != 0; m &= m - 1 {
+					j := int32(wi*64 + bits.TrailingZeros64(m))
+					if last := len(best) - 1; last == maxRelated-1 && score[best[last]] == v && r.after(int32(i), best[last]) < r.after(int32(i), j) {
+						stop = true // the rest lose the tie, or score less
+						return
+					}
+					if score[j] != 0 {
+						continue // met in a short posting already
+					}
+					score[j] = v
+					touched = append(touched, j)
+					consider(j)
+				}
+			}
+		}
+		for v := most; v > 0 && !stop; v-- {
+			if len(best) == maxRelated && score[best[len(best)-1]] > v {
+				break // the rest score less than the last of the best
+			}
+			if scan(v, i+1, len(pub)); !stop {
+				scan(v, 0, i)
+			}
+		}
+	}
+	// Listed by score, then URL; chosen by score, then after.
+	slices.SortFunc(best, func(a, b int32) int {
+		if c := cmp.Compare(score[b], score[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	for _, j := range touched {
+		score[j] = 0
+	}
+	for _, q := range p.Backlinks {
+		if j, ok := r.number(q); ok {
+			linked[j] = false
+		}
+	}
+	for _, q := range p.Outgoing {
+		if j, ok := r.number(q); ok {
+			linked[j] = false
+		}
+	}
+	r.best[i] = append(r.best[i][:0], best...)
 }
 
 // outranks reports whether page a, scoring sa for page i, is chosen
