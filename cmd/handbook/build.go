@@ -77,7 +77,7 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	sayGitNote(c.g, res.Site)
+	sayGitNote(c.g, res.GitNote)
 	res.Diags = append(srcs.diags, res.Diags...)
 	for _, d := range res.Diags {
 		fmt.Fprintln(c.g.stderr, d)
@@ -96,13 +96,10 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 }
 
 // sayGitNote prints what is wrong with the site's git history, if
-// anything: once, before the findings.
-func sayGitNote(g *globals, s *site.Site) {
-	if s == nil {
-		return
-	}
-	if n := s.GitNote(); n != "" {
-		fmt.Fprintln(g.stderr, "warning: "+n)
+// anything (build.Result.GitNote): once, before the findings.
+func sayGitNote(g *globals, note string) {
+	if note != "" {
+		fmt.Fprintln(g.stderr, "warning: "+note)
 	}
 }
 

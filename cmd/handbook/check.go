@@ -191,7 +191,7 @@ func (c *checkCommand) findings(ctx context.Context, cfg site.Config, f *checkFl
 	if err != nil {
 		return nil, 0, err
 	}
-	sayGitNote(c.g, res.Site)
+	sayGitNote(c.g, res.GitNote)
 	if key != "" {
 		saveResult(res.Site, key, res.Diags)
 	}

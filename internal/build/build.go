@@ -138,7 +138,13 @@ func (o *Options) runs(st Stage) bool { return o.Skip&st == 0 }
 
 // Result describes a finished run.
 type Result struct {
+	// Site is the site loaded, but for a build that wrote its files to a
+	// folder (Options.Out), which lets the site go once its pages are
+	// written: nil then.
 	Site *site.Site
+	// GitNote is what is wrong with the site's git history, if anything
+	// (site.Site.GitNote).
+	GitNote string
 	// Diags are the findings: suppressed where the pages say so, with
 	// their configured severities, sorted.
 	Diags diag.List
@@ -218,7 +224,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		return nil, err
 	}
-	res := &Result{Site: p.site, Diags: p.diags, Pages: map[page.Kind]int{}}
+	res := &Result{Site: p.site, Diags: p.diags, Pages: map[page.Kind]int{}, GitNote: p.site.GitNote()}
 	if p.r == nil {
 		if p.index != nil {
 			_ = p.index(nil)
@@ -227,7 +233,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return res, nil
 	}
 	opts.Progress.Phase("rendering and writing files", p.r.Files())
+	res.count(p.r)
 	if out != "" {
+		// The site goes once its pages are written (writeOut).
+		res.Site = nil
 		err = writeOut(ctx, out, sp, p, func() []byte { return manifestFile(p, opts) }, opts.Progress)
 	} else {
 		// The search index is built after the rendering, as writeOut
@@ -253,7 +262,6 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.count(p.r)
 	res.Elapsed = time.Since(start)
 	return res, nil
 }
@@ -282,6 +290,11 @@ type prepared struct {
 	// took is how long each step took.
 	took steps
 }
+
+// letGo drops the site, its renderer and what the layout check read of
+// it, once the caller needs no more of them: writeOut, before the search
+// index, which reads its own documents.
+func (p *prepared) letGo() { p.site, p.r, p.samples = nil, nil, nil }
 
 // steps are the times prepare's steps took: loading the site, planning
 // the renderer's files, the checks (the rules, the layouts, what runs
@@ -368,20 +381,7 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 			// and encoded straight into the files the caller writes.
 			to := make(chan func(string, []byte) error, 1)
 			done := make(chan error, 1)
-			go func() {
-				var docs []search.Doc
-				if r != nil {
-					docs = searchDocsDropping(s)
-				} else {
-					docs = searchDocs(s)
-				}
-				emit := <-to
-				if emit == nil {
-					done <- nil
-					return
-				}
-				done <- search.BuildStatic(docs, emit)
-			}()
+			go indexStatic(s, r != nil, to, done)
 			p.index = func(emit func(string, []byte) error) error {
 				to <- emit
 				return <-done
@@ -396,6 +396,26 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 		p.r = r
 	}
 	return p, nil
+}
+
+// indexStatic makes the search documents of s, dropping the pages'
+// sources when drop is set (searchDocsDropping), then builds the index
+// into the emit it is given on to, or stops when that is nil, and says
+// how it went on done. It holds nothing of s once the documents are
+// made: a build lets the site go before the index is built.
+func indexStatic(s *site.Site, drop bool, to <-chan func(string, []byte) error, done chan<- error) {
+	var docs []search.Doc
+	if drop {
+		docs = searchDocsDropping(s)
+	} else {
+		docs = searchDocs(s)
+	}
+	emit := <-to
+	if emit == nil {
+		done <- nil
+		return
+	}
+	done <- search.BuildStatic(docs, emit)
 }
 
 // runRules returns the findings of the rules on a loaded site, none if

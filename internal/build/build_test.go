@@ -150,8 +150,15 @@ func TestOutputInsideRootIsExcluded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := len(res.Site.Pages); n != 1 {
+		n := 0
+		for _, c := range res.Pages {
+			n += c
+		}
+		if n != 1 {
 			t.Fatalf("build %d: %d pages, want 1", i, n)
+		}
+		if res.Site != nil {
+			t.Fatalf("build %d: the site is kept once its pages are written", i)
 		}
 	}
 }

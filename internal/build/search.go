@@ -36,10 +36,14 @@ const generatedWeight = 0.3
 func searchDocs(s *site.Site) []search.Doc { return makeSearchDocs(s, false) }
 
 // searchDocsDropping is searchDocs for a site whose sources may go (see
-// site.Site.DropSources): each published page's source goes once its
-// body is made, so that the site's text is never in memory twice (at
-// 100,000 pages, 380 MB of sources beside 670 MB of documents). The
-// sources of the pages not published go at once.
+// site.Site.DropSources), and that may itself go before the index reads
+// the bodies (writeOut): what each published page's body is made of (its
+// source, the spans of its prose and code, the lines of its headings) is
+// taken apart from the page, and every page lets its source go at once.
+// The index then holds the only reference to each source, and drops it
+// once it has read the page, so that the site's text is never in memory
+// twice (at 100,000 pages, 380 MB of sources beside 670 MB of documents)
+// and the pages' documents need not outlive their rendering.
 func searchDocsDropping(s *site.Site) []search.Doc { return makeSearchDocs(s, true) }
 
 func makeSearchDocs(s *site.Site, drop bool) []search.Doc {
@@ -48,25 +52,16 @@ func makeSearchDocs(s *site.Site, drop bool) []search.Doc {
 	_ = parallel.Each(context.Background(), len(pages), 0, func(i int) error {
 		p := pages[i]
 		docs[i] = searchMeta(p)
-		doc := p.Doc
-		docs[i].Text = func() []search.Piece {
-			if drop {
-				defer s.DropSource(p)
-			}
-			return searchBody(doc)
+		if drop {
+			docs[i].Text = newBodySource(p.Doc).pieces
+			return nil
 		}
+		doc := p.Doc
+		docs[i].Text = func() []search.Piece { return searchBody(doc) }
 		return nil
 	})
 	if drop {
-		published := make(map[*site.Page]bool, len(pages))
-		for _, p := range pages {
-			published[p] = true
-		}
-		for _, p := range s.Pages {
-			if !published[p] {
-				s.DropSource(p)
-			}
-		}
+		s.DropSources()
 	}
 	return append(docs, generatedDocs(s)...)
 }
@@ -226,14 +221,33 @@ func searchMeta(p *site.Page) search.Doc {
 // is doc (search.Doc.Body): its prose and code, each piece in the section
 // of the heading above it. It reads the document's source, which must
 // still be there.
-func searchBody(doc *markdown.Document) []search.Piece {
-	md := doc.Markdown()
-	if md == nil {
-		return nil
-	}
-	lines := make([]int, len(doc.Headings)) // the lines of the sections' headings
+func searchBody(doc *markdown.Document) []search.Piece { return newBodySource(doc).pieces() }
+
+// bodySource is what a page's search body is made of, taken from its
+// document: the source, the spans of its prose and code, the lines of
+// its headings.
+type bodySource struct {
+	md          []byte
+	lines       markdown.Lines
+	headings    []int // the lines of the sections' headings
+	prose, code []markdown.Span
+}
+
+// newBodySource takes what the search body of doc is made of. The source
+// must still be there.
+func newBodySource(doc *markdown.Document) *bodySource {
+	b := &bodySource{md: doc.Markdown(), lines: doc.Lines(), prose: doc.Prose, code: doc.Code}
+	b.headings = make([]int, len(doc.Headings))
 	for i, h := range doc.Headings {
-		lines[i] = h.Line
+		b.headings[i] = h.Line
+	}
+	return b
+}
+
+// pieces is the body (search.Doc.Body).
+func (b *bodySource) pieces() []search.Piece {
+	if b.md == nil {
+		return nil
 	}
 	var body []search.Piece
 	// The pieces are parts of the source itself, not of a copy: a
@@ -242,18 +256,18 @@ func searchBody(doc *markdown.Document) []search.Piece {
 	// them go, which keeps the bytes as long as it needs them. A copy was
 	// 2% of a build's allocations (36 MB at 10,000 pages), made at its
 	// end, where a 100,000-page build is held to its memory limit.
-	src := unsafe.String(unsafe.SliceData(md), len(md))
+	src := unsafe.String(unsafe.SliceData(b.md), len(b.md))
 	sec := 0
 	section := func(off int) int {
-		line, _ := doc.Pos(off)
-		for sec < len(lines) && lines[sec] <= line {
+		line := b.lines.Line(off)
+		for sec < len(b.headings) && b.headings[sec] <= line {
 			sec++
 		}
 		return sec
 	}
 	// Prose and code spans each come in document order; they are merged
 	// so that sections only move forward.
-	prose, code := doc.Prose, doc.Code
+	prose, code := b.prose, b.code
 	for len(prose) > 0 || len(code) > 0 {
 		var sp markdown.Span
 		isCode := len(prose) == 0 || len(code) > 0 && code[0].Start < prose[0].Start

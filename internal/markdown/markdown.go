@@ -441,6 +441,16 @@ func links(root ast.Node, f func(n ast.Node)) {
 
 // Pos returns the file line and column of a byte offset in Source.
 func (d *Document) Pos(off int) (line, col int) {
+	l := d.Lines()
+	i := l.index(off)
+	return l.first + i, off - int(l.starts[i]) + 1
+}
+
+// Lines returns what finds the file line of an offset in the document's
+// source: apart from the document, it holds what a page's search text
+// needs of it once the rest may go. The source must still be there the
+// first time any position of the document is asked for.
+func (d *Document) Lines() Lines {
 	if d.lineStarts == nil {
 		d.lineStarts = make([]int32, 1, 1+bytes.Count(d.Source, []byte{'\n'}))
 		for i, c := range d.Source {
@@ -449,11 +459,22 @@ func (d *Document) Pos(off int) (line, col int) {
 			}
 		}
 	}
-	i := sort.Search(len(d.lineStarts), func(i int) bool { return int(d.lineStarts[i]) > off }) - 1
-	if i < 0 {
-		i = 0
-	}
-	return d.FirstLine + i, off - int(d.lineStarts[i]) + 1
+	return Lines{first: d.FirstLine, starts: d.lineStarts}
+}
+
+// Lines finds the file line of a byte offset in a document's source
+// (Document.Lines).
+type Lines struct {
+	first  int
+	starts []int32 // the offsets where the source's lines start
+}
+
+// Line returns the file line of a byte offset in the source.
+func (l Lines) Line(off int) int { return l.first + l.index(off) }
+
+// index returns the line, from 0, of a byte offset in the source.
+func (l Lines) index(off int) int {
+	return max(0, sort.Search(len(l.starts), func(i int) bool { return int(l.starts[i]) > off })-1)
 }
 
 // index walks the AST once to collect headings, ids, links and the word

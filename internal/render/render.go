@@ -99,12 +99,19 @@ func (r *Renderer) ReleaseHTML() { r.release = true }
 
 // LendFiles makes the files rendered from a layout afterwards lent rather
 // than given: their bytes are a buffer of the renderer's, which a caller
-// that has written them hands back with Recycle so that a later file is
-// rendered into it. A file not handed back is the caller's. For a build,
-// which writes each file once and keeps none: a copy of each file was a
-// quarter of the rendering's allocations (230 MB at 10,000 pages), each
-// an extra collection at 100,000.
-func (r *Renderer) LendFiles() { r.lent = &sync.Map{} }
+// that has written them hands back with Recycle, or with the recycle it
+// returns, so that a later file is rendered into it. A file not handed
+// back is the caller's. For a build, which writes each file once and
+// keeps none: a copy of each file was a quarter of the rendering's
+// allocations (230 MB at 10,000 pages), each an extra collection at
+// 100,000. recycle holds nothing of the renderer but the files it lent:
+// a build lets the renderer and its site go once they are rendered, while
+// the last of them are still being written.
+func (r *Renderer) LendFiles() (recycle func(data []byte)) {
+	lent := &sync.Map{}
+	r.lent = lent
+	return func(data []byte) { recycleLent(lent, data) }
+}
 
 // ShareSidebars makes the files rendered afterwards from a layout that
 // writes its sidebar as it is (Theme.navSpliceable) hold, where the
@@ -193,11 +200,14 @@ func (r *Renderer) Remade(changed []*site.Page, reshaped bool) *Renderer {
 // written and will not be read again, when the renderer lent them
 // (LendFiles); it does nothing for other bytes. A file's bytes are handed
 // back once: their buffer may hold another file's right after.
-func (r *Renderer) Recycle(data []byte) {
-	if r.lent == nil || len(data) == 0 {
+func (r *Renderer) Recycle(data []byte) { recycleLent(r.lent, data) }
+
+// recycleLent is Recycle for the files lent is of.
+func recycleLent(lent *sync.Map, data []byte) {
+	if lent == nil || len(data) == 0 {
 		return
 	}
-	if v, ok := r.lent.LoadAndDelete(&data[0]); ok {
+	if v, ok := lent.LoadAndDelete(&data[0]); ok {
 		b := v.(*bytes.Buffer)
 		b.Reset()
 		pageBufs.Put(b)
