@@ -515,7 +515,6 @@ func (r *relating) findOne(i int, key []int32, room *relateRoom) {
 	pub := r.pub
 	score, linked := room.score, room.linked
 	touched, small, large, planes := room.touched[:0], room.small[:0], room.large[:0], room.planes
-	defer func() { room.touched, room.small, room.large, room.planes = touched, small, large, planes }()
 	p := pub[i]
 	for _, t := range r.tags[i] {
 		small = append(small, posting{r.byTag[t], 1})
@@ -664,6 +663,7 @@ func (r *relating) findOne(i int, key []int32, room *relateRoom) {
 		}
 	}
 	r.best[i] = append(r.best[i][:0], best...)
+	room.touched, room.small, room.large, room.planes = touched, small, large, planes
 }
 
 // outranks reports whether page a, scoring sa for page i, is chosen
