@@ -552,16 +552,7 @@ func (r *relating) findOne(i int, key []int32, room *relateRoom) {
 	}
 	// Pages already linked either way are not "related": the page
 	// shows them already.
-	for _, q := range p.Backlinks {
-		if j, ok := r.number(q); ok {
-			linked[j] = true
-		}
-	}
-	for _, q := range p.Outgoing {
-		if j, ok := r.number(q); ok {
-			linked[j] = true
-		}
-	}
+	r.markLinked(p, linked, true)
 	// The best few by score, then by the URLs that follow p's (see
 	// after): a selection, not a sort. Not by title: editing one
 	// page's title must not change which pages are related to
@@ -652,18 +643,24 @@ func (r *relating) findOne(i int, key []int32, room *relateRoom) {
 	for _, j := range touched {
 		score[j] = 0
 	}
+	r.markLinked(p, linked, false)
+	r.best[i] = append(r.best[i][:0], best...)
+	room.touched, room.small, room.large, room.planes = touched, small, large, planes
+}
+
+// markLinked sets linked[j] to v for every page j that p links to or is
+// linked from.
+func (r *relating) markLinked(p *Page, linked []bool, v bool) {
 	for _, q := range p.Backlinks {
 		if j, ok := r.number(q); ok {
-			linked[j] = false
+			linked[j] = v
 		}
 	}
 	for _, q := range p.Outgoing {
 		if j, ok := r.number(q); ok {
-			linked[j] = false
+			linked[j] = v
 		}
 	}
-	r.best[i] = append(r.best[i][:0], best...)
-	room.touched, room.small, room.large, room.planes = touched, small, large, planes
 }
 
 // outranks reports whether page a, scoring sa for page i, is chosen
