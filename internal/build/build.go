@@ -375,10 +375,11 @@ func prepare(ctx context.Context, cfg site.Config, opts Options) (*prepared, err
 			p.updatable = sync.OnceValue(func() *search.Index { return <-done })
 		} else {
 			// The documents are made beside the rendering, which reads
-			// neither the pages' sources nor their prose; the index is
-			// built once the caller has rendered the pages (writeOut),
-			// each page's source going once the index has read its text,
-			// and encoded straight into the files the caller writes.
+			// neither the pages' sources nor their prose, and take the
+			// sources from the pages; the index is built once the caller
+			// has rendered the pages and let the site go (writeOut), each
+			// source going once the index has read its text, and encoded
+			// straight into the files the caller writes.
 			to := make(chan func(string, []byte) error, 1)
 			done := make(chan error, 1)
 			go indexStatic(s, r != nil, to, done)

@@ -56,12 +56,12 @@ func BenchmarkRenderSite(b *testing.B) {
 // its files lent (LendFiles) and each handed back once written.
 func BenchmarkRenderSiteLent(b *testing.B) {
 	_, r := generated(b, 1000)
-	r.LendFiles()
+	recycle := r.LendFiles()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if err := r.All(context.Background(), func(_ string, data []byte) error {
-			r.Recycle(data)
+			recycle(data)
 			return nil
 		}); err != nil {
 			b.Fatal(err)

@@ -16,7 +16,7 @@ import (
 // site's that write it twice, in an attribute or not at all; the bytes of
 // a file not handed back stay as they were while later files are
 // rendered into the buffers handed back, and only their buffers stay
-// lent; Recycle of bytes it did not lend does nothing.
+// lent; recycling bytes it did not lend does nothing.
 func TestLendFiles(t *testing.T) {
 	for _, c := range []struct {
 		name, layout string
@@ -64,9 +64,9 @@ func TestLendFiles(t *testing.T) {
 // lendFiles renders every file of r, lent, and compares each with want.
 func lendFiles(t *testing.T, r *Renderer, want map[string][]byte) {
 	t.Helper()
-	r.LendFiles()
-	r.Recycle(nil)
-	r.Recycle([]byte("never lent"))
+	recycle := r.LendFiles()
+	recycle(nil)
+	recycle([]byte("never lent"))
 	var mu sync.Mutex
 	held := map[string][]byte{}
 	got, recycled := 0, 0
@@ -88,7 +88,7 @@ func lendFiles(t *testing.T, r *Renderer, want map[string][]byte) {
 			held[p] = b
 			return nil
 		}
-		r.Recycle(b)
+		recycle(b)
 		recycled++
 		return nil
 	})

@@ -74,7 +74,7 @@ type Renderer struct {
 	// release is set by ReleaseHTML.
 	release bool
 	// lent, set by LendFiles, holds the buffers of the files exec made
-	// that have not been handed back (Recycle), by their first byte.
+	// that have not been handed back (LendFiles' recycle), by their first byte.
 	lent *sync.Map
 	// share is set by ShareSidebars.
 	share bool
@@ -99,8 +99,8 @@ func (r *Renderer) ReleaseHTML() { r.release = true }
 
 // LendFiles makes the files rendered from a layout afterwards lent rather
 // than given: their bytes are a buffer of the renderer's, which a caller
-// that has written them hands back with Recycle, or with the recycle it
-// returns, so that a later file is rendered into it. A file not handed
+// that has written them hands back with the recycle it returns, so that
+// a later file is rendered into it. A file not handed
 // back is the caller's. For a build, which writes each file once and
 // keeps none: a copy of each file was a quarter of the rendering's
 // allocations (230 MB at 10,000 pages), each an extra collection at
@@ -196,13 +196,10 @@ func (r *Renderer) Remade(changed []*site.Page, reshaped bool) *Renderer {
 	return n
 }
 
-// Recycle hands back the bytes of a file All gave out, once they are
-// written and will not be read again, when the renderer lent them
-// (LendFiles); it does nothing for other bytes. A file's bytes are handed
-// back once: their buffer may hold another file's right after.
-func (r *Renderer) Recycle(data []byte) { recycleLent(r.lent, data) }
-
-// recycleLent is Recycle for the files lent is of.
+// recycleLent hands back the bytes of a file All gave out from lent (the
+// files of LendFiles), once they are written and will not be read again;
+// it does nothing for other bytes. A file's bytes are handed back once:
+// their buffer may hold another file's right after.
 func recycleLent(lent *sync.Map, data []byte) {
 	if lent == nil || len(data) == 0 {
 		return
