@@ -332,6 +332,7 @@ func (b *bench) size(n int) error {
 		b.searchTables = append(b.searchTables, st)
 	}
 	b.leave(site)
+	idle.add(site)
 	return nil
 }
 
@@ -353,6 +354,7 @@ func (b *bench) compareBuild(site string, n int) (row, error) {
 				return r, fmt.Errorf("%s on %d pages: %w", t.name, n, err)
 			}
 			fmt.Fprintf(os.Stderr, "  %-15s %6d pages  run %d: %v, %d MB\n", t.name, n, i+1, s.wall.Round(time.Millisecond), s.rss>>10)
+			idle.add(out)
 			if t.name == ours.name {
 				r.a = append(r.a, s)
 			} else {
@@ -384,6 +386,11 @@ func (b *bench) order(i, n int) []tool {
 func (b *bench) compareRebuild(site string, n int) (row, error) {
 	ours, hugo := b.ours, b.hugo
 	r := row{task: "rebuild", size: n, ours: ours.name, peer: hugo.name}
+	defer func() {
+		for _, t := range []tool{ours, hugo} {
+			idle.add(filepath.Join(b.work, fmt.Sprintf("out-%s-%d-again", strings.Fields(t.name)[0], n)))
+		}
+	}()
 	for i := 0; i <= b.runs; i++ {
 		for _, t := range b.order(i, n) {
 			out := filepath.Join(b.work, fmt.Sprintf("out-%s-%d-again", strings.Fields(t.name)[0], n))
@@ -563,7 +570,57 @@ target = "content/runbooks"
 // (63.4 s without, 63.5 s with); it rules the effect out rather than
 // making runs faster. Each run still pays for flushing what it writes
 // itself, when that is more than the kernel holds back.
-func quiesce() { syscall.Sync() }
+//
+// It then has the kernel drop the cached pages of the folders no run
+// reads any more (idle): see idleFolders.
+func quiesce() {
+	syscall.Sync()
+	idle.drop()
+}
+
+// idle holds the folders that no later run reads.
+var idle idleFolders
+
+// idleFolders are the outputs of runs already measured and the sites of
+// sizes done with. They stay on disk until the whole run ends (leave),
+// but their pages need not stay in the page cache: a 100,000-page build
+// writes 3.1 GB of output, and the five such outputs of the build and
+// rebuild tasks, with the smaller size's, filled this machine's 24 GB,
+// so that the later builds ran while the kernel reclaimed the earlier
+// ones' pages (1.6 million pages scanned in one build): the same
+// 100,000-page build took 60.5 s with the cache that full and 53.6 s
+// with it emptied, where a 10,000-page build, measured first, never met
+// it. Dropping the pages of files no run reads (posix_fadvise
+// POSIX_FADV_DONTNEED, once the sync has written them) measures each
+// run on a machine with its memory free, as a CI runner's, without
+// removing anything, and without root.
+type idleFolders struct {
+	dirs    []string
+	dropped map[string]bool // folders whose pages are dropped already
+}
+
+// add notes folders that no later run reads.
+func (f *idleFolders) add(dirs ...string) { f.dirs = append(f.dirs, dirs...) }
+
+// drop drops the cached pages of every idle folder's files, and of the
+// outputs before the last that handbook keeps beside its outputs
+// (ADR-0019), each folder once: nothing writes to an idle folder.
+func (f *idleFolders) drop() {
+	for _, d := range f.dirs {
+		spares, _ := filepath.Glob(filepath.Join(filepath.Dir(d), ".handbook-old-"+filepath.Base(d)+"-*"))
+		for _, dir := range append([]string{d}, spares...) {
+			if f.dropped[dir] {
+				continue
+			}
+			if f.dropped == nil {
+				f.dropped = map[string]bool{}
+			}
+			f.dropped[dir] = true
+			dropCached(dir)
+		}
+	}
+}
+
 
 // measure runs a command and returns its wall time and peak memory. What
 // earlier runs wrote is on disk first (quiesce).
