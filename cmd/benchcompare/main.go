@@ -621,7 +621,6 @@ func (f *idleFolders) drop() {
 	}
 }
 
-
 // measure runs a command and returns its wall time and peak memory. What
 // earlier runs wrote is on disk first (quiesce).
 func measure(args []string) (sample, error) {
