@@ -131,22 +131,50 @@ func Human(d time.Duration) string {
 // PageLink renders a link to p: its title, prefixed with its ADR label.
 func PageLink(p *site.Page) template.HTML {
 	var b strings.Builder
-	b.Grow(len(p.Href) + len(p.Title) + 32)
+	b.Grow(pageLinkSize(p))
+	writePageLink(&b, p)
+	return template.HTML(b.String())
+}
+
+// pageLinkSize is about the length of p's PageLink: exact but for escaping.
+func pageLinkSize(p *site.Page) int {
+	return len(p.Href) + len(p.Title) + len(`<a href=""></a>ADR-0000: `)
+}
+
+// writePageLink writes PageLink(p) into b, without a string of its own:
+// the lists of backlinks and related pages write hundreds of thousands
+// of them in a big site.
+func writePageLink(b *strings.Builder, p *site.Page) {
 	b.WriteString(`<a href="`)
 	b.WriteString(html.EscapeString(p.Href))
 	b.WriteString(`">`)
-	if l := p.ADRLabel(); l != "" {
-		b.WriteString(l)
+	switch {
+	case p.ADR == nil || !p.ADR.HasNumber:
+	case p.ADR.Number < 0:
+		b.WriteString(p.ADRLabel())
+		b.WriteString(": ")
+	default: // p.ADRLabel(), without its string
+		var d [20]byte
+		b.WriteString("ADR-")
+		n := strconv.AppendInt(d[:0], int64(p.ADR.Number), 10)
+		for i := len(n); i < 4; i++ {
+			b.WriteByte('0')
+		}
+		b.Write(n)
 		b.WriteString(": ")
 	}
 	b.WriteString(html.EscapeString(p.Title))
 	b.WriteString("</a>")
-	return template.HTML(b.String())
 }
 
 // tocHTML renders a table of contents as list items.
 func tocHTML(toc []markdown.Heading) template.HTML {
 	var b strings.Builder
+	n := 0
+	for _, h := range toc {
+		n += len(h.ID) + len(h.Text) + len(`<li class="toc-h0"><a href="#"></a></li>`)
+	}
+	b.Grow(n)
 	for _, h := range toc {
 		b.WriteString(`<li class="toc-h`)
 		b.WriteString(strconv.Itoa(h.Level))

@@ -70,9 +70,18 @@ func kindItems(b *strings.Builder, ps []*site.Page) {
 		b.WriteString(`<li><span class="kind-label">`)
 		b.WriteString(htmlText.Replace(q.Kind.Title()))
 		b.WriteString(`</span> `)
-		b.WriteString(string(PageLink(q)))
+		writePageLink(b, q)
 		b.WriteString(`</li>`)
 	}
+}
+
+// kindItemsSize is about the length kindItems writes for ps.
+func kindItemsSize(ps []*site.Page) int {
+	n := 0
+	for _, q := range ps {
+		n += pageLinkSize(q) + len(`<li><span class="kind-label">Postmortem</span> </li>`)
+	}
+	return n
 }
 
 // RelationLists is the section listing a page's typed relations, those
@@ -83,6 +92,13 @@ func RelationLists(p *site.Page) template.HTML {
 		return ""
 	}
 	var b strings.Builder
+	n := len("<section class=\"relations\">\n\n\n</section>")
+	for _, rels := range [][]site.Relation{p.Relations, p.Incoming} {
+		for _, r := range rels {
+			n += len(r.Name) + len(`<h2></h2><ul></ul>`) + kindItemsSize(r.Pages)
+		}
+	}
+	b.Grow(n)
 	b.WriteString("<section class=\"relations\">\n")
 	for i, rels := range [][]site.Relation{p.Relations, p.Incoming} {
 		if i > 0 {
@@ -140,6 +156,14 @@ func BacklinkLists(p *site.Page) template.HTML {
 		return ""
 	}
 	var b strings.Builder
+	n := len("<section class=\"backlinks\">\n<h2>Referenced by</h2>\n\n</section>")
+	for _, r := range rels {
+		n += len(r.Name) + len(`<h3></h3><ul></ul>`)
+		for _, q := range r.Pages {
+			n += pageLinkSize(q) + len(`<li></li>`)
+		}
+	}
+	b.Grow(n)
 	b.WriteString("<section class=\"backlinks\">\n<h2>Referenced by</h2>\n")
 	for _, r := range rels {
 		b.WriteString(`<h3>`)
@@ -147,7 +171,7 @@ func BacklinkLists(p *site.Page) template.HTML {
 		b.WriteString(`</h3><ul>`)
 		for _, q := range r.Pages {
 			b.WriteString(`<li>`)
-			b.WriteString(string(PageLink(q)))
+			writePageLink(&b, q)
 			b.WriteString(`</li>`)
 		}
 		b.WriteString(`</ul>`)
@@ -163,6 +187,7 @@ func RelatedList(p *site.Page) template.HTML {
 		return ""
 	}
 	var b strings.Builder
+	b.Grow(len("<section class=\"related\">\n<h2>Related pages</h2>\n<ul></ul>\n</section>") + kindItemsSize(p.RelatedPages))
 	b.WriteString("<section class=\"related\">\n<h2>Related pages</h2>\n<ul>")
 	kindItems(&b, p.RelatedPages)
 	b.WriteString("</ul>\n</section>")
@@ -278,7 +303,7 @@ func (Tables) ADR(ps []*site.Page) template.HTML {
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				b.WriteString(string(PageLink(q)))
+				writePageLink(&b, q)
 			}
 			b.WriteString(`</small>`)
 		}

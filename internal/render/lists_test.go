@@ -319,3 +319,35 @@ func urls(ps []*site.Page) []string {
 	}
 	return out
 }
+
+// The links the lists write without strings of their own are PageLink's,
+// ADR label included, as ADRLabel formats it.
+func TestWritePageLinkIsPageLink(t *testing.T) {
+	for _, c := range []struct {
+		adr   *page.ADR
+		title string
+	}{
+		{nil, `Disk <full> & "slow"`},
+		{&page.ADR{}, "No number"},
+		{&page.ADR{HasNumber: true}, "Record decisions"},
+		{&page.ADR{HasNumber: true, Number: 7}, "Use goldmark"},
+		{&page.ADR{HasNumber: true, Number: 1234}, "Four digits"},
+		{&page.ADR{HasNumber: true, Number: 10007}, "Five digits"},
+		{&page.ADR{HasNumber: true, Number: -3}, "Negative"},
+	} {
+		p := &site.Page{Page: &page.Page{Title: c.title, ADR: c.adr}, Href: "/adr/a&b/"}
+		want := `<a href="/adr/a&amp;b/">`
+		if l := p.ADRLabel(); l != "" {
+			want += l + ": "
+		}
+		want += template.HTMLEscapeString(c.title) + "</a>"
+		if got := string(PageLink(p)); got != want {
+			t.Errorf("PageLink = %s, want %s", got, want)
+		}
+		var b strings.Builder
+		kindItems(&b, []*site.Page{p})
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("kindItems = %s, want it to hold %s", b.String(), want)
+		}
+	}
+}

@@ -1084,14 +1084,20 @@ func (r *Renderer) pageData(p *site.Page) (*Data, error) {
 // pageDataWithout is pageData without its Content, which execPage
 // gives it.
 func (r *Renderer) pageDataWithout(p *site.Page) (*Data, error) {
-	var toc []markdown.Heading
+	n := 0
 	for _, h := range p.Doc.Headings {
 		if h.Level >= 2 && h.Level <= 3 {
-			toc = append(toc, h)
+			n++
 		}
 	}
-	if len(toc) < 2 {
-		toc = nil
+	var toc []markdown.Heading
+	if n >= 2 {
+		toc = make([]markdown.Heading, 0, n)
+		for _, h := range p.Doc.Headings {
+			if h.Level >= 2 && h.Level <= 3 {
+				toc = append(toc, h)
+			}
+		}
 	}
 	d := &Data{Page: p, Title: p.Title, TitleHTML: template.HTML(p.TitleHTML), URL: p.URL, TOC: toc}
 	if r.fp == nil { // a fingerprint hashes TOC, which TOCHTML is made of
