@@ -262,6 +262,20 @@ func writeDate(b *strings.Builder, t time.Time) {
 	}
 }
 
+// tableSize is about the length of a kind's table or list of ps, so that
+// it is made in one piece: a row's cells but for its link are about 200
+// bytes, and the excerpt when withExcerpt.
+func tableSize(ps []*site.Page, withExcerpt bool) int {
+	n := 256
+	for _, p := range ps {
+		n += 200 + len(p.Href) + len(p.Title)
+		if withExcerpt {
+			n += len(p.Excerpt)
+		}
+	}
+	return n
+}
+
 // openTable starts the table of a kind's index, with its column headers.
 func openTable(b *strings.Builder, kind string, headers ...string) {
 	b.WriteString(`<div class="table-wrap"><table class="index index-`)
@@ -285,6 +299,7 @@ func closeTable(b *strings.Builder) template.HTML {
 // status and date.
 func (Tables) ADR(ps []*site.Page) template.HTML {
 	var b strings.Builder
+	b.Grow(tableSize(ps, false))
 	openTable(&b, "adr", "No.", "Decision", "Status", "Date")
 	for _, p := range ps {
 		var adr page.ADR
@@ -328,6 +343,7 @@ func (Tables) ADR(ps []*site.Page) template.HTML {
 // and the times to detect and to resolve.
 func (Tables) Postmortem(ps []*site.Page) template.HTML {
 	var b strings.Builder
+	b.Grow(tableSize(ps, false))
 	openTable(&b, "postmortem", "Date", "Incident", "Severity", "Status", "Time to detect", "Time to resolve")
 	for _, p := range ps {
 		pm := p.Postmortem
@@ -361,6 +377,7 @@ func (Tables) Postmortem(ps []*site.Page) template.HTML {
 // whether a review is due.
 func (t Tables) Runbook(ps []*site.Page) template.HTML {
 	var b strings.Builder
+	b.Grow(tableSize(ps, false))
 	openTable(&b, "runbook", "Runbook", "Owner", "Last reviewed", "Review")
 	for _, p := range ps {
 		var reviewed time.Time
@@ -391,6 +408,7 @@ func (t Tables) Runbook(ps []*site.Page) template.HTML {
 // the ring changed and date.
 func (Tables) Evaluation(ps []*site.Page) template.HTML {
 	var b strings.Builder
+	b.Grow(tableSize(ps, false))
 	openTable(&b, "evaluation", "Evaluation", "Ring", "Quadrant", "Change", "Date")
 	for _, p := range ps {
 		var ev page.Evaluation
@@ -434,6 +452,7 @@ func excerpt(b *strings.Builder, p *site.Page) {
 // Post is the list of posts: title, date, reading time and excerpt.
 func (Tables) Post(ps []*site.Page) template.HTML {
 	var b strings.Builder
+	b.Grow(tableSize(ps, true))
 	b.WriteString(`<ul class="post-list">`)
 	for _, p := range ps {
 		b.WriteString(`<li><h3>`)
