@@ -249,7 +249,7 @@ func (b *bodySource) pieces() []search.Piece {
 	if b.md == nil {
 		return nil
 	}
-	var body []search.Piece
+	body := make([]search.Piece, 0, len(b.prose)+len(b.code))
 	// The pieces are parts of the source itself, not of a copy: a
 	// document's source is never written to once read (a changed file is
 	// read into new bytes), and the index reads the pieces once and lets
