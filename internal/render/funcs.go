@@ -148,19 +148,9 @@ func writePageLink(b *strings.Builder, p *site.Page) {
 	b.WriteString(`<a href="`)
 	b.WriteString(html.EscapeString(p.Href))
 	b.WriteString(`">`)
-	switch {
-	case p.ADR == nil || !p.ADR.HasNumber:
-	case p.ADR.Number < 0:
-		b.WriteString(p.ADRLabel())
-		b.WriteString(": ")
-	default: // p.ADRLabel(), without its string
-		var d [20]byte
-		b.WriteString("ADR-")
-		n := strconv.AppendInt(d[:0], int64(p.ADR.Number), 10)
-		for i := len(n); i < 4; i++ {
-			b.WriteByte('0')
-		}
-		b.Write(n)
+	var label [24]byte
+	if l := p.AppendADRLabel(label[:0]); len(l) > 0 {
+		b.Write(l)
 		b.WriteString(": ")
 	}
 	b.WriteString(html.EscapeString(p.Title))

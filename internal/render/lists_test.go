@@ -324,21 +324,25 @@ func urls(ps []*site.Page) []string {
 // ADR label included, as ADRLabel formats it.
 func TestWritePageLinkIsPageLink(t *testing.T) {
 	for _, c := range []struct {
-		adr   *page.ADR
-		title string
+		adr          *page.ADR
+		title, label string
 	}{
-		{nil, `Disk <full> & "slow"`},
-		{&page.ADR{}, "No number"},
-		{&page.ADR{HasNumber: true}, "Record decisions"},
-		{&page.ADR{HasNumber: true, Number: 7}, "Use goldmark"},
-		{&page.ADR{HasNumber: true, Number: 1234}, "Four digits"},
-		{&page.ADR{HasNumber: true, Number: 10007}, "Five digits"},
-		{&page.ADR{HasNumber: true, Number: -3}, "Negative"},
+		{nil, `Disk <full> & "slow"`, ""},
+		{&page.ADR{}, "No number", ""},
+		{&page.ADR{HasNumber: true}, "Record decisions", "ADR-0000"},
+		{&page.ADR{HasNumber: true, Number: 7}, "Use goldmark", "ADR-0007"},
+		{&page.ADR{HasNumber: true, Number: 45}, "Two digits", "ADR-0045"},
+		{&page.ADR{HasNumber: true, Number: 1234}, "Four digits", "ADR-1234"},
+		{&page.ADR{HasNumber: true, Number: 10007}, "Five digits", "ADR-10007"},
+		{&page.ADR{HasNumber: true, Number: -3}, "Negative", "ADR--003"},
 	} {
 		p := &site.Page{Page: &page.Page{Title: c.title, ADR: c.adr}, Href: "/adr/a&b/"}
+		if l := p.ADRLabel(); l != c.label {
+			t.Errorf("ADRLabel = %q, want %q", l, c.label)
+		}
 		want := `<a href="/adr/a&amp;b/">`
-		if l := p.ADRLabel(); l != "" {
-			want += l + ": "
+		if c.label != "" {
+			want += c.label + ": "
 		}
 		want += template.HTMLEscapeString(c.title) + "</a>"
 		if got := string(PageLink(p)); got != want {

@@ -34,6 +34,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -132,11 +133,23 @@ func (p *Page) Ref() string {
 }
 
 // ADRLabel is "ADR-0007" for ADR 7, or "" when the page has no number.
-func (p *Page) ADRLabel() string {
+func (p *Page) ADRLabel() string { return string(p.AppendADRLabel(nil)) }
+
+// AppendADRLabel appends the page's ADRLabel to b: lists write the labels
+// of many pages without a string for each.
+func (p *Page) AppendADRLabel(b []byte) []byte {
 	if p.ADR == nil || !p.ADR.HasNumber {
-		return ""
+		return b
 	}
-	return fmt.Sprintf("ADR-%04d", p.ADR.Number)
+	n := p.ADR.Number
+	if n < 0 {
+		return fmt.Appendf(b, "ADR-%04d", n)
+	}
+	b = append(b, "ADR-"...)
+	for d := 1000; d > 1 && n < d; d /= 10 { // four digits at least
+		b = append(b, '0')
+	}
+	return strconv.AppendInt(b, int64(n), 10)
 }
 
 // File is a static file copied beside the pages.
