@@ -56,7 +56,9 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	srcs.say(c.g)
 	// The heap grows by three quarters of what is live before it is
 	// collected, not double, and a big site's is kept near a budget; a
-	// small one never nears it.
+	// small one never nears it. Up to the budget, it is faulted in as
+	// huge pages where the system gives them on request.
+	memlimit.HugePages(memlimit.Budget)
 	defer memlimit.Start(memlimit.Budget)()
 	outDir := *out
 	if !filepath.IsAbs(outDir) {

@@ -15,6 +15,7 @@ import (
 	"github.com/handbook-dev/handbook/internal/diag"
 	"github.com/handbook-dev/handbook/internal/extlink"
 	"github.com/handbook-dev/handbook/internal/lint"
+	"github.com/handbook-dev/handbook/internal/memlimit"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
@@ -183,6 +184,9 @@ func (c *checkCommand) findings(ctx context.Context, cfg site.Config, f *checkFl
 		// 430 MB instead of 320 MB).
 		defer debug.SetGCPercent(debug.SetGCPercent(200))
 	}
+	// What the pages make is faulted in as huge pages, where the system
+	// gives them on request.
+	memlimit.HugePages(memlimit.Budget)
 	opts := build.Options{Site: cfg, Skip: build.Render | build.Search}
 	if f.external {
 		opts.Check = external
