@@ -54,8 +54,26 @@ func TestHugePagesOnlyWhenAdvised(t *testing.T) {
 	if HugePages(64 << 20) {
 		t.Error("HugePages asked with GODEBUG=disablethp=1")
 	}
-	thpFile = filepath.Join(t.TempDir(), "missing")
 	t.Setenv("GODEBUG", "")
+	overcommit := filepath.Join(t.TempDir(), "overcommit_memory")
+	if err := os.WriteFile(overcommit, []byte("2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	overcommitFile, memInfoFile = overcommit, filepath.Join(t.TempDir(), "meminfo")
+	t.Cleanup(func() { overcommitFile, memInfoFile = "/proc/sys/vm/overcommit_memory", "/proc/meminfo" })
+	if HugePages(64 << 20) {
+		t.Error("HugePages asked where the kernel does not overcommit")
+	}
+	os.WriteFile(overcommit, []byte("0\n"), 0o644)
+	// A machine of 2 MB: half of it is less than a huge page.
+	os.WriteFile(memInfoFile, []byte("MemTotal:           2048 kB\nMemFree:            1024 kB\n"), 0o644)
+	if HugePages(64 << 20) {
+		t.Error("HugePages asked for a block of more than half the machine's memory")
+	}
+	if got := memTotal(); got != 2<<20 {
+		t.Errorf("memTotal() = %d, want %d", got, 2<<20)
+	}
+	thpFile = filepath.Join(t.TempDir(), "missing")
 	if HugePages(64 << 20) {
 		t.Error("HugePages asked with no transparent huge pages in the kernel")
 	}
