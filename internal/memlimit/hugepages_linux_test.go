@@ -16,11 +16,12 @@ import (
 // /proc/self/smaps), and the block it advised was not faulted in.
 func TestHugePagesAdvisesTheHeap(t *testing.T) {
 	t.Setenv("GODEBUG", "")
+	thpKernel(t)
 	madviseMode(t, "always [madvise] never")
 	before := pageFaults(t)
 	const n = 256 << 20
 	if !HugePages(n) {
-		t.Skip("the kernel takes no huge page advice (no transparent huge pages)")
+		t.Fatal("HugePages asked for nothing with the kernel's mode [madvise]")
 	}
 	// Faulted in whole, the block would be 65,536 pages of 4 KB.
 	if faults := pageFaults(t) - before; faults > 2000 {
@@ -43,6 +44,13 @@ func TestHugePagesAdvisesTheHeap(t *testing.T) {
 // kernel gives huge pages to every program or to none, or when GODEBUG
 // turns them off.
 func TestHugePagesOnlyWhenAdvised(t *testing.T) {
+	// The cases below mean something only where HugePages asks otherwise.
+	thpKernel(t)
+	t.Setenv("GODEBUG", "")
+	madviseMode(t, "always [madvise] never")
+	if !HugePages(64 << 20) {
+		t.Fatal("HugePages asked for nothing with the kernel's mode [madvise]")
+	}
 	for _, mode := range []string{"[always] madvise never", "always madvise [never]"} {
 		madviseMode(t, mode)
 		if HugePages(64 << 20) {
@@ -55,18 +63,17 @@ func TestHugePagesOnlyWhenAdvised(t *testing.T) {
 		t.Error("HugePages asked with GODEBUG=disablethp=1")
 	}
 	t.Setenv("GODEBUG", "")
-	overcommit := filepath.Join(t.TempDir(), "overcommit_memory")
-	if err := os.WriteFile(overcommit, []byte("2\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	overcommitFile, memInfoFile = overcommit, filepath.Join(t.TempDir(), "meminfo")
-	t.Cleanup(func() { overcommitFile, memInfoFile = "/proc/sys/vm/overcommit_memory", "/proc/meminfo" })
+	dir := t.TempDir()
+	beforeOvercommit, beforeMemInfo := overcommitFile, memInfoFile
+	overcommitFile, memInfoFile = filepath.Join(dir, "overcommit_memory"), filepath.Join(dir, "meminfo")
+	t.Cleanup(func() { overcommitFile, memInfoFile = beforeOvercommit, beforeMemInfo })
+	write(t, overcommitFile, "2\n")
 	if HugePages(64 << 20) {
 		t.Error("HugePages asked where the kernel does not overcommit")
 	}
-	os.WriteFile(overcommit, []byte("0\n"), 0o644)
+	write(t, overcommitFile, "0\n")
 	// A machine of 2 MB: half of it is less than a huge page.
-	os.WriteFile(memInfoFile, []byte("MemTotal:           2048 kB\nMemFree:            1024 kB\n"), 0o644)
+	write(t, memInfoFile, "MemTotal:           2048 kB\nMemFree:            1024 kB\n")
 	if HugePages(64 << 20) {
 		t.Error("HugePages asked for a block of more than half the machine's memory")
 	}
@@ -79,17 +86,32 @@ func TestHugePagesOnlyWhenAdvised(t *testing.T) {
 	}
 }
 
+// thpKernel skips the test where the kernel has no transparent huge
+// pages: it refuses the advice.
+func thpKernel(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(thpFile); err != nil {
+		t.Skip("no transparent huge pages in this kernel:", err)
+	}
+}
+
 // madviseMode has thpAdvised read mode as the kernel's, until the test
 // ends.
 func madviseMode(t *testing.T, mode string) {
 	t.Helper()
 	f := filepath.Join(t.TempDir(), "enabled")
-	if err := os.WriteFile(f, []byte(mode+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	write(t, f, mode+"\n")
 	before := thpFile
 	thpFile = f
 	t.Cleanup(func() { thpFile = before })
+}
+
+// write writes a file of the test's.
+func write(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // pageFaults returns the pages the process has faulted in so far.
@@ -115,7 +137,10 @@ func advised(t *testing.T, addr uintptr) bool {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
-		if lo, hi, ok := strings.Cut(strings.Fields(line)[0], "-"); ok && !strings.HasSuffix(strings.Fields(line)[0], ":") {
+		// A mapping's first line starts with its range, "lo-hi"; the
+		// lines after it with a field's name, "Name:".
+		first, _, _ := strings.Cut(line, " ")
+		if lo, hi, ok := strings.Cut(first, "-"); ok && !strings.HasSuffix(first, ":") {
 			a, err1 := strconv.ParseUint(lo, 16, 64)
 			b, err2 := strconv.ParseUint(hi, 16, 64)
 			if err1 == nil && err2 == nil {

@@ -1084,9 +1084,10 @@ func (r *Renderer) pageData(p *site.Page) (*Data, error) {
 // pageDataWithout is pageData without its Content, which execPage
 // gives it.
 func (r *Renderer) pageDataWithout(p *site.Page) (*Data, error) {
+	inTOC := func(h markdown.Heading) bool { return h.Level >= 2 && h.Level <= 3 }
 	n := 0
 	for _, h := range p.Doc.Headings {
-		if h.Level >= 2 && h.Level <= 3 {
+		if inTOC(h) {
 			n++
 		}
 	}
@@ -1094,7 +1095,7 @@ func (r *Renderer) pageDataWithout(p *site.Page) (*Data, error) {
 	if n >= 2 {
 		toc = make([]markdown.Heading, 0, n)
 		for _, h := range p.Doc.Headings {
-			if h.Level >= 2 && h.Level <= 3 {
+			if inTOC(h) {
 				toc = append(toc, h)
 			}
 		}
