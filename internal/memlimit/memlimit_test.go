@@ -50,6 +50,100 @@ func TestStartSetsPercent(t *testing.T) {
 	stop()
 }
 
+// TestStartExpect: once told the size of the sources, Start's watcher
+// lets the heap grow to SourceFactor times that while the live heap is
+// small, collects at BuildPercent once the live heap nears it, and stop
+// forgets what it was told; with GOGC set it leaves GOGC alone.
+func TestStartExpect(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
+	beforeGC := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(beforeGC)
+	gogc := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+	waitFor := func(what string, ok func(percent int) bool) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			runtime.GC()
+			if ok(gogc()) {
+				return
+			}
+			time.Sleep(every)
+		}
+		t.Errorf("GOGC %d: %s", gogc(), what)
+	}
+	const budget = 1 << 30
+	stop := Start(budget)
+	time.Sleep(3 * every)
+	if got := gogc(); got != BuildPercent {
+		t.Errorf("GOGC %d before Expect, want %d", got, BuildPercent)
+	}
+	Expect(64 << 20) // a heap of 256 MB expected
+	waitFor("want the heap let grow toward 256 MB with a small live heap", func(p int) bool { return p > 300 })
+	live := make([][]byte, 0, 200)
+	for range 200 {
+		live = append(live, make([]byte, 1<<20)) // 200 MB live: 256 MB is less than 1.75 times that
+	}
+	waitFor("want BuildPercent with the live heap near what was expected", func(p int) bool { return p == BuildPercent })
+	runtime.KeepAlive(live)
+	live = nil
+	stop()
+	if got := expectedHeap(budget); got != 0 {
+		t.Errorf("expected heap %d after stop, want 0", got)
+	}
+	if got := gogc(); got != 100 {
+		t.Errorf("GOGC %d after stop, want 100 as before", got)
+	}
+
+	t.Setenv("GOGC", "150")
+	debug.SetGCPercent(150)
+	stop = Start(budget)
+	Expect(64 << 20)
+	time.Sleep(4 * every)
+	if got := gogc(); got != 150 {
+		t.Errorf("GOGC %d with GOGC=150 set, want 150", got)
+	}
+	stop()
+}
+
+func TestExpectedHeap(t *testing.T) {
+	defer expected.Store(0)
+	for _, c := range []struct {
+		sources, budget, want int64
+	}{
+		{0, 1 << 30, 0},
+		{-5, 1 << 30, 0},
+		{10 << 20, 1 << 30, 40 << 20},
+		{500 << 20, Budget, 2000 << 20},
+		{1 << 30, Budget, Budget * 6 / 10}, // bounded by the budget
+	} {
+		Expect(c.sources)
+		if got := expectedHeap(c.budget); got != c.want {
+			t.Errorf("expectedHeap(%d MB) with %d MB of sources = %d MB, want %d MB", c.budget>>20, c.sources>>20, got>>20, c.want>>20)
+		}
+	}
+}
+
+func TestPercentToward(t *testing.T) {
+	for _, c := range []struct {
+		heap, live int64
+		want       int
+	}{
+		{0, 100 << 20, BuildPercent},               // nothing expected
+		{1 << 30, 0, maxPercent},                   // nothing live yet
+		{1 << 30, 10 << 20, maxPercent},            // bounded
+		{1 << 30, 256 << 20, 300},                  // 1 GB from 256 MB
+		{1 << 30, 600 << 20, BuildPercent},         // 70: less than a build's
+		{1 << 30, 2 << 30, BuildPercent},           // past it
+		{300 << 20, 100 << 20, 200},                // 300 MB from 100
+		{300 << 20, 300<<20 + 1<<20, BuildPercent}, // just past it
+	} {
+		if got := percentToward(c.heap, c.live); got != c.want {
+			t.Errorf("percentToward(%d MB, %d MB live) = %d, want %d", c.heap>>20, c.live>>20, got, c.want)
+		}
+	}
+}
+
 // TestStartLeavesGOMEMLIMIT: a limit the user set is left alone.
 func TestStartLeavesGOMEMLIMIT(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "5GiB")

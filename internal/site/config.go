@@ -116,6 +116,10 @@ type Config struct {
 	// Memo, if set, keeps parsed pages from one load to the next (see
 	// Memo).
 	Memo *Memo
+	// Walked, if set, is told how many Markdown files the walk found and
+	// their size in bytes, before any is read: what the load is about to
+	// hold (handbook build paces its collector by it, memlimit.Expect).
+	Walked func(files int, bytes int64) `json:"-"`
 	// Spill, if set, holds the pages' HTML out of memory from their
 	// parse until they are rendered (markdown.Options.Spill): for a
 	// process that keeps a site's parses long, as handbook serve does.

@@ -138,6 +138,13 @@ func read(ctx context.Context, cfg Config) (*Site, error) {
 	if cfg.Memo != nil && !reused {
 		cfg.Memo.keepWalk(roots, walked, s.Diags[walkDiags:])
 	}
+	if cfg.Walked != nil {
+		var bytes int64
+		for _, f := range mds {
+			bytes += f.size
+		}
+		cfg.Walked(len(mds), bytes)
+	}
 	pages, err := s.parseAll(ctx, mds)
 	if gitc != nil {
 		s.git = <-gitc

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/handbook-dev/handbook/internal/diag"
 )
 
 func write(t *testing.T, root string, files map[string]string) {
@@ -212,5 +214,40 @@ func TestTagsOrder(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("tags:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestWalkedSizes: Walked is told the Markdown files the walk found and
+// their bytes, a symbolic link's by its target, before any is parsed;
+// other files are not counted.
+func TestWalkedSizes(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		"content/index.md":       "# Home\n",                // 7
+		"content/guides/a.md":    "# A\n\nSome prose.\n",    // 17
+		"runbooks/db/restart.md": "# Restart\n\nSteps.\n",   // 18
+		"content/shared/b.md":    strings.Repeat("x", 1000), // 1000
+		"content/img/logo.png":   "not markdown",
+	})
+	if err := os.Symlink(filepath.Join(dir, "content/shared/b.md"), filepath.Join(dir, "content/linked.md")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	cfg := DefaultConfig(dir)
+	calls, files, bytes := 0, 0, int64(0)
+	parsed := false
+	cfg.Scan = func(string, []byte) diag.List { parsed = true; return nil }
+	cfg.Walked = func(n int, b int64) {
+		calls++
+		files, bytes = n, b
+		if parsed {
+			t.Error("Walked called after a page was read")
+		}
+	}
+	s := loadConfig(t, cfg)
+	if calls != 1 || files != 5 || bytes != 7+17+18+1000+1000 {
+		t.Errorf("Walked called %d times, last with %d files of %d bytes; want once, 5 files of %d bytes", calls, files, bytes, 7+17+18+1000+1000)
+	}
+	if len(s.Pages) != 5 {
+		t.Errorf("%d pages, want 5", len(s.Pages))
 	}
 }
