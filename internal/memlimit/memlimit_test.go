@@ -59,19 +59,6 @@ func TestStartExpect(t *testing.T) {
 	t.Setenv("GOGC", "")
 	beforeGC := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(beforeGC)
-	gogc := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
-	waitFor := func(what string, ok func(percent int) bool) {
-		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for time.Now().Before(deadline) {
-			runtime.GC()
-			if ok(gogc()) {
-				return
-			}
-			time.Sleep(every)
-		}
-		t.Errorf("GOGC %d: %s", gogc(), what)
-	}
 	const budget = 1 << 30
 	stop := Start(budget)
 	time.Sleep(3 * every)
@@ -79,12 +66,12 @@ func TestStartExpect(t *testing.T) {
 		t.Errorf("GOGC %d before Expect, want %d", got, BuildPercent)
 	}
 	Expect(64 << 20) // a heap of 256 MB expected
-	waitFor("want the heap let grow toward 256 MB with a small live heap", func(p int) bool { return p > 300 })
+	waitForGOGC(t, "want the heap let grow toward 256 MB with a small live heap", func(p int) bool { return p > 300 })
 	live := make([][]byte, 0, 200)
 	for range 200 {
 		live = append(live, make([]byte, 1<<20)) // 200 MB live: 256 MB is less than 1.75 times that
 	}
-	waitFor("want BuildPercent with the live heap near what was expected", func(p int) bool { return p == BuildPercent })
+	waitForGOGC(t, "want BuildPercent with the live heap near what was expected", func(p int) bool { return p == BuildPercent })
 	runtime.KeepAlive(live)
 	live = nil
 	stop()
@@ -165,31 +152,18 @@ func TestFloorFollowsLiveHeapBothWays(t *testing.T) {
 	beforeGC := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(beforeGC)
 	const budget = 64 << 20
-	gogc := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
 	stop := Floor(budget, 0)
 	if got := gogc(); got != maxPercent {
 		t.Errorf("GOGC %d at the start, want %d", got, maxPercent)
-	}
-	waitFor := func(what string, ok func(percent int) bool) {
-		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for time.Now().Before(deadline) {
-			runtime.GC()
-			if ok(gogc()) {
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		t.Errorf("GOGC %d: %s", gogc(), what)
 	}
 	live := make([][]byte, 0, 100)
 	for range 100 {
 		live = append(live, make([]byte, 1<<20)) // 100 MB live, past half the budget
 	}
-	waitFor("want at most 100 with the live heap past half the budget", func(p int) bool { return p <= 100 && p >= minPercent })
+	waitForGOGC(t, "want at most 100 with the live heap past half the budget", func(p int) bool { return p <= 100 && p >= minPercent })
 	runtime.KeepAlive(live)
 	live = nil
-	waitFor("want the heap let grow to the budget again once the live heap fell", func(p int) bool { return p > 300 })
+	waitForGOGC(t, "want the heap let grow to the budget again once the live heap fell", func(p int) bool { return p > 300 })
 	stop()
 	if got := gogc(); got != 100 {
 		t.Errorf("GOGC %d after stop, want 100 as before", got)
@@ -205,7 +179,6 @@ func TestWhole(t *testing.T) {
 	t.Setenv("GOGC", "")
 	beforeGC := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(beforeGC)
-	gogc := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
 	stop := Floor(64<<20, 0)
 	defer stop()
 	if got := gogc(); got != maxPercent {
@@ -390,4 +363,23 @@ func limitFollows200MB(t *testing.T) {
 		t.Errorf("limit %d with 200 MB live: below %.1f times the live heap", got, Headroom)
 	}
 	runtime.KeepAlive(live)
+}
+
+// gogc is the GOGC in force.
+func gogc() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+
+// waitForGOGC collects and reads GOGC until ok says it is as wanted, for
+// up to 5 s, for a watcher that reads the live heap a few times a second;
+// what says what was wanted.
+func waitForGOGC(t *testing.T, what string, ok func(percent int) bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		runtime.GC()
+		if ok(gogc()) {
+			return
+		}
+		time.Sleep(every)
+	}
+	t.Errorf("GOGC %d: %s", gogc(), what)
 }
