@@ -58,10 +58,10 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	// collected, not double, and a big site's is kept near a budget; a
 	// small one never nears it. Up to the budget, it is faulted in as
 	// huge pages where the system gives them on request.
-	// While the pages are read, the heap is let grow to about what the
-	// rendering will hold in any case before it is collected.
 	memlimit.HugePages(memlimit.Budget)
 	defer memlimit.Start(memlimit.Budget)()
+	// While a big site's pages are read, the heap is let grow to about
+	// what the rendering will hold in any case before it is collected.
 	cfg.Walked = func(_ int, bytes int64) { memlimit.Expect(bytes) }
 	outDir := *out
 	if !filepath.IsAbs(outDir) {

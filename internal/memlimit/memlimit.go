@@ -136,8 +136,9 @@ var expected atomic.Int64
 // reads sources bytes of Markdown: until its live heap nears it, the
 // heap is let grow to SourceFactor times that (at most six tenths of the
 // budget; nothing changes when that is under 512 MiB) before it is
-// collected, rather than by three quarters of what is live. A 100,000-page build was collected 67 times, marking its
-// growing heap over and over while it read its pages; so, 24 times.
+// collected, rather than by three quarters of what is live. A
+// 100,000-page build was collected 67 times, marking its growing heap
+// over and over while it read its pages; so, 24 times.
 // Alternated, 100,000-page builds took 60.4, 63.4 and 65.1 s against
 // 63.9, 73.5 and 79.3 s (user CPU 92–100 s against 97–120 s), the same
 // peak (3.59–3.62 GB). A 10,000-page build expects less than
@@ -157,16 +158,13 @@ func expectedHeap(budget int64) int64 {
 }
 
 // percentToward returns the GOGC that lets a heap of live bytes grow to
-// heap before it is collected, BuildPercent when it would grow less so,
-// at most maxPercent.
+// heap before it is collected (percentFor), BuildPercent when it would
+// grow less so or no heap is expected.
 func percentToward(heap, live int64) int {
-	switch {
-	case heap <= 0:
+	if heap <= 0 {
 		return BuildPercent
-	case live <= 0 || heap/live >= maxPercent/100+1:
-		return maxPercent
 	}
-	return int(max(BuildPercent, min(maxPercent, (heap-live)*100/live)))
+	return max(BuildPercent, percentFor(heap, live))
 }
 
 // watch calls f with the live heap a few times a second, until the stop
