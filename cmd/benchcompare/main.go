@@ -10,7 +10,9 @@
 // serve` against `hugo server`: the time from saving a page to the reload
 // message reaching a connected client (see compareServe).
 //
-// Tools are alternated run by run; each figure is the median of -runs runs
+// Tools are alternated run by run, and the builds of the sites of every
+// size taken in turn, round by round (so that the growth from one size to
+// the next compares builds the machine ran under the same load); each figure is the median of -runs runs
 // with the min–max beside it, and the ratio handbook ÷ peer. Wall time is
 // measured around the process, peak memory is the child's maximum resident
 // set size. The Markdown table is printed, written between the markers of
@@ -68,6 +70,9 @@ type tool struct {
 type sample struct {
 	wall time.Duration
 	rss  int64 // KiB
+	// cpu is the process's user and system time, where measured (a
+	// process run by measure); 0 elsewhere.
+	cpu time.Duration
 	// capped is true for a run stopped at its time cap: wall is a lower
 	// bound.
 	capped bool
@@ -79,6 +84,10 @@ type row struct {
 	size       int
 	ours, peer string
 	a, b       []sample
+	// rounds is true when a[i] was taken in round i, in turn with the
+	// same task's other sizes (compareBuilds): the growth is then also
+	// given round by round.
+	rounds bool
 }
 
 func main() {
@@ -160,11 +169,21 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 		return err
 	}
 	defer b.removeLeft()
+	if tasks["build"] {
+		rows, err := b.compareBuilds(sizes)
+		if err != nil {
+			return err
+		}
+		b.rows = append(b.rows, rows...)
+	}
 	for _, n := range sizes {
 		if err := b.size(n); err != nil {
 			return err
 		}
 	}
+	// Each size's rows together, the builds' first, as they were measured
+	// before the builds of all sizes were interleaved.
+	slices.SortStableFunc(b.rows, func(x, y row) int { return x.size - y.size })
 	table := markdownTable(b.rows, runs)
 	if len(b.visible) > 0 {
 		table += "\n\n| save → new text in Chromium | edits | reload request sent, median (min–max) | text in the DOM | the frame after it |\n| ---: | ---: | ---: | ---: | ---: |\n" + strings.Join(b.visible, "\n") +
@@ -233,6 +252,8 @@ type bench struct {
 	searchTables      []string
 	visible           []string       // rows of the serve-visible table
 	memory            []memorySeries // of the serve-memory task
+	// sites are the generated sites by size (site).
+	sites map[int]string
 }
 
 // newBench builds handbook into work and sets Hugo up there.
@@ -257,20 +278,31 @@ func newBench(runs int, work string) (*bench, error) {
 	return &bench{runs: runs, work: work, handbook: handbook, hugoDir: hugoDir, ours: ours, hugo: hugo}, nil
 }
 
-// size generates a site of n pages, runs the comparisons of -tasks on it,
-// adding their rows and search table, and removes it.
-func (b *bench) size(n int) error {
+// site returns the generated site of n pages, generating it the first
+// time.
+func (b *bench) site(n int) (string, error) {
+	if site, ok := b.sites[n]; ok {
+		return site, nil
+	}
 	site := filepath.Join(b.work, fmt.Sprintf("site-%d", n))
 	fmt.Fprintf(os.Stderr, "generating %d pages…\n", n)
 	if err := sitegen.Generate(site, n, 1); err != nil {
-		return err
+		return "", err
 	}
-	r, err := b.compareBuild(site, n)
+	if b.sites == nil {
+		b.sites = map[int]string{}
+	}
+	b.sites[n] = site
+	return site, nil
+}
+
+// size runs the comparisons of -tasks but the build (compareBuilds) on the
+// site of n pages, adding their rows and search table, and leaves the site
+// to be removed when the run ends.
+func (b *bench) size(n int) error {
+	site, err := b.site(n)
 	if err != nil {
 		return err
-	}
-	if tasks["build"] {
-		b.rows = append(b.rows, r)
 	}
 	if tasks["rebuild"] {
 		rr, err := b.compareRebuild(site, n)
@@ -312,9 +344,11 @@ func (b *bench) size(n int) error {
 		fmt.Fprintf(os.Stderr, "benchcompare: search comparison skipped at %d pages (above -peer-max %d)\n", n, peerMax)
 	} else if tasks["search"] {
 		var buildMedian time.Duration
-		if len(r.a) > 0 {
-			w, _ := stats(r.a)
-			buildMedian = w[0]
+		for _, r := range b.rows {
+			if r.task == "build" && r.size == n && len(r.a) > 0 {
+				w, _ := stats(r.a)
+				buildMedian = w[0]
+			}
 		}
 		st, err := compareSearch(b.handbook, b.work, site, n, b.runs, buildMedian)
 		if err != nil {
@@ -336,33 +370,74 @@ func (b *bench) size(n int) error {
 	return nil
 }
 
-// compareBuild measures handbook build against Hugo on site, alternating
-// which goes first; with no build task, the row has no samples.
-func (b *bench) compareBuild(site string, n int) (row, error) {
-	ours, hugo := b.ours, b.hugo
-	r := row{task: "build", size: n, ours: ours.name, peer: hugo.name}
+// compareBuilds measures handbook build against Hugo on the site of each
+// size, round by round: each round builds every size once, in turn (the
+// sizes in the other order every other round), each size with the tools
+// alternating which goes first (order). The growth from one size to the
+// next divides figures taken minutes apart; measured size after size, it
+// moved with the machine's load from one run to the next (10.2× and 12.3×
+// for the same binary, a quarter of an hour apart, its 10,000-page builds
+// a seventh faster in the second run, the 100,000-page ones within 5%),
+// where builds of the two sizes taken in turn see the same machine.
+func (b *bench) compareBuilds(sizes []int) ([]row, error) {
+	rows := make([]row, len(sizes))
+	sites := make([]string, len(sizes))
+	for k, n := range sizes {
+		site, err := b.site(n)
+		if err != nil {
+			return nil, err
+		}
+		sites[k] = site
+		rows[k] = row{task: "build", size: n, ours: b.ours.name, peer: b.hugo.name, rounds: true}
+	}
 	// Every build writes into a folder of its own, which does not exist
 	// yet, as in CI; they are removed when the whole run ends
 	// (bench.leave).
-	for i := 0; i < b.runs && tasks["build"]; i++ {
-		for _, t := range b.order(i, n) {
-			out := filepath.Join(b.work, fmt.Sprintf("out-%s-%d-%d", strings.Fields(t.name)[0], n, i+1))
-			os.RemoveAll(out) // left by an interrupted run
-			b.leave(out)
-			s, err := measure(t.cmd(site, out))
-			if err != nil {
-				return r, fmt.Errorf("%s on %d pages: %w", t.name, n, err)
-			}
-			fmt.Fprintf(os.Stderr, "  %-15s %6d pages  run %d: %v, %d MB\n", t.name, n, i+1, s.wall.Round(time.Millisecond), s.rss>>10)
-			idle.add(out)
-			if t.name == ours.name {
-				r.a = append(r.a, s)
-			} else {
-				r.b = append(r.b, s)
+	for i := 0; i < b.runs; i++ {
+		for _, k := range roundOrder(i, len(sizes)) {
+			if err := b.buildRun(&rows[k], sites[k], i); err != nil {
+				return nil, err
 			}
 		}
 	}
-	return r, nil
+	return rows, nil
+}
+
+// roundOrder returns the order in which round i builds the sites of n
+// sizes, by index: ascending in even rounds, descending in odd ones, so
+// that no size always runs just after another's build.
+func roundOrder(i, n int) []int {
+	order := make([]int, n)
+	for j := range order {
+		order[j] = j
+		if i%2 == 1 {
+			order[j] = n - 1 - j
+		}
+	}
+	return order
+}
+
+// buildRun runs round i of the build comparison of r on site: each tool
+// once.
+func (b *bench) buildRun(r *row, site string, i int) error {
+	n := r.size
+	for _, t := range b.order(i, n) {
+		out := filepath.Join(b.work, fmt.Sprintf("out-%s-%d-%d", strings.Fields(t.name)[0], n, i+1))
+		os.RemoveAll(out) // left by an interrupted run
+		b.leave(out)
+		s, err := measure(t.cmd(site, out))
+		if err != nil {
+			return fmt.Errorf("%s on %d pages: %w", t.name, n, err)
+		}
+		fmt.Fprintf(os.Stderr, "  %-15s %6d pages  run %d: %v, %d MB, CPU %v\n", t.name, n, i+1, s.wall.Round(time.Millisecond), s.rss>>10, s.cpu.Round(time.Millisecond))
+		idle.add(out)
+		if t.name == b.ours.name {
+			r.a = append(r.a, s)
+		} else {
+			r.b = append(r.b, s)
+		}
+	}
+	return nil
 }
 
 // order returns the tools run i of a size n site runs, alternating which
@@ -640,7 +715,8 @@ func measure(args []string) (sample, error) {
 	if !ok {
 		return sample{}, errors.New("no resource usage on this system")
 	}
-	return sample{wall: wall, rss: ru.Maxrss}, nil
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return sample{wall: wall, rss: ru.Maxrss, cpu: cpu}, nil
 }
 
 // foundProblems reports whether err is handbook's exit code 1 for
@@ -747,12 +823,22 @@ func growthTable(rows []row, mem []memorySeries) string {
 			sizes = append(sizes, n)
 		}
 	}
+	rounds := map[string]map[int][]sample{}
 	for _, r := range rows {
 		if len(r.a) == 0 {
 			continue
 		}
+		if r.rounds {
+			if rounds[r.task] == nil {
+				rounds[r.task] = map[int][]sample{}
+			}
+			rounds[r.task][r.size] = r.a
+		}
 		w, m := stats(r.a)
 		add(key{r.task, "time"}, r.size, w[0].Seconds())
+		if c, ok := medianCPU(r.a); ok {
+			add(key{r.task, "CPU time"}, r.size, c.Seconds())
+		}
 		if !strings.HasPrefix(r.task, "serve: ") || strings.Contains(r.task, "start") {
 			add(key{r.task, "memory"}, r.size, float64(m[0]))
 		}
@@ -782,7 +868,7 @@ func growthTable(rows []row, mem []memorySeries) string {
 			switch {
 			case !ok:
 				b.WriteString(" |")
-			case k.what == "time":
+			case strings.HasSuffix(k.what, "time"):
 				fmt.Fprintf(&b, " %s |", fmtSecs(v))
 			default:
 				fmt.Fprintf(&b, " %s |", mb(int64(v)))
@@ -798,9 +884,60 @@ func growthTable(rows []row, mem []memorySeries) string {
 			}
 		}
 		b.WriteString("\n")
+		if k.what != "time" && k.what != "CPU time" || rounds[k.task] == nil {
+			continue
+		}
+		// The same factor round by round: each round's figure at the
+		// larger size divided by the same round's at the smaller, taken
+		// minutes apart rather than across the whole run.
+		fmt.Fprintf(&b, "| %s | %s, round by round |%s", k.task, k.what, strings.Repeat(" |", len(sizes)))
+		for i := 1; i < len(sizes); i++ {
+			f := roundFactors(rounds[k.task][sizes[i]], rounds[k.task][sizes[i-1]], k.what == "CPU time")
+			if len(f) == 0 {
+				b.WriteString(" |")
+				continue
+			}
+			fmt.Fprintf(&b, " **%.1f×** (%.1f–%.1f×) |", f[len(f)/2], f[0], f[len(f)-1])
+		}
+		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\nThe factor is the figure at the larger size divided by the one at the smaller; linear growth is the ratio of the sizes.\n")
+	fmt.Fprintf(&b, "\nThe factor is the figure at the larger size divided by the one at the smaller; linear growth is the ratio of the sizes. The builds of all sizes are taken in turn, round by round; \"round by round\" is the median (min–max) of each round's factor, which divides two builds run minutes apart rather than medians over the whole run. CPU time is the process's user and system time, median of its runs.\n")
 	return b.String()
+}
+
+// roundFactors returns, sorted, the factors of round by round samples:
+// the wall (or CPU) time of large[i] divided by that of small[i], for
+// each round both have, and none when a figure is missing.
+func roundFactors(large, small []sample, cpu bool) []float64 {
+	var f []float64
+	for i := range min(len(large), len(small)) {
+		x, y := large[i].wall, small[i].wall
+		if cpu {
+			x, y = large[i].cpu, small[i].cpu
+		}
+		if x <= 0 || y <= 0 {
+			return nil
+		}
+		f = append(f, float64(x)/float64(y))
+	}
+	slices.Sort(f)
+	return f
+}
+
+// medianCPU returns the median CPU time of samples that all have one.
+func medianCPU(s []sample) (time.Duration, bool) {
+	c := make([]time.Duration, 0, len(s))
+	for _, x := range s {
+		if x.cpu <= 0 {
+			return 0, false
+		}
+		c = append(c, x.cpu)
+	}
+	if len(c) == 0 {
+		return 0, false
+	}
+	slices.Sort(c)
+	return c[len(c)/2], true
 }
 
 // fmtSecs writes a time in seconds, in ms under one second.
