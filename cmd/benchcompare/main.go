@@ -12,12 +12,13 @@
 //
 // Tools are alternated run by run, and the builds of the sites of every
 // size taken in turn, round by round (so that the growth from one size to
-// the next compares builds the machine ran under the same load); each figure is the median of -runs runs
-// with the min–max beside it, and the ratio handbook ÷ peer. Wall time is
-// measured around the process, peak memory is the child's maximum resident
-// set size. The Markdown table is printed, written between the markers of
-// the benchmark page of the project's handbook, together with the date,
-// CPU and core count, and drawn as an SVG bar chart beside it.
+// the next compares builds the machine ran under the same load); each
+// figure is the median of -runs runs with the min–max beside it, and the
+// ratio handbook ÷ peer. Wall time is measured around the process, peak
+// memory is the child's maximum resident set size, CPU time its user and
+// system time. The Markdown table is printed, written between the markers
+// of the benchmark page of the project's handbook, together with the
+// date, CPU and core count, and drawn as an SVG bar chart beside it.
 //
 // The quality task, run only when named (-tasks quality, make
 // bench-quality), measures whether each search finds what readers look
