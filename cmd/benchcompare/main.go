@@ -10,9 +10,9 @@
 // serve` against `hugo server`: the time from saving a page to the reload
 // message reaching a connected client (see compareServe).
 //
-// Tools are alternated run by run, and the builds of the sites of every
-// size taken in turn, round by round (so that the growth from one size to
-// the next compares builds the machine ran under the same load); each
+// Tools are alternated run by run, and the builds and checks of the sites
+// of every size taken in turn, round by round (so that the growth from one
+// size to the next compares runs the machine made under the same load); each
 // figure is the median of -runs runs with the min–max beside it, and the
 // ratio handbook ÷ peer. Wall time is measured around the process, peak
 // memory is the child's maximum resident set size, CPU time its user and
@@ -177,6 +177,13 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 		}
 		b.rows = append(b.rows, rows...)
 	}
+	if tasks["check"] {
+		rows, err := b.compareChecks(sizes)
+		if err != nil {
+			return err
+		}
+		b.rows = append(b.rows, rows...)
+	}
 	for _, n := range sizes {
 		if err := b.size(n); err != nil {
 			return err
@@ -297,9 +304,9 @@ func (b *bench) site(n int) (string, error) {
 	return site, nil
 }
 
-// size runs the comparisons of -tasks but the build (compareBuilds) on the
-// site of n pages, adding their rows and search table, and leaves the site
-// to be removed when the run ends.
+// size runs the comparisons of -tasks but the build and check
+// (compareBuilds, compareChecks) on the site of n pages, adding their rows
+// and search table, and leaves the site to be removed when the run ends.
 func (b *bench) size(n int) error {
 	site, err := b.site(n)
 	if err != nil {
@@ -311,13 +318,6 @@ func (b *bench) size(n int) error {
 			return err
 		}
 		b.rows = append(b.rows, rr)
-	}
-	if tasks["check"] {
-		checks, err := compareCheck(b.handbook, b.work, site, n, b.runs)
-		if err != nil {
-			return err
-		}
-		b.rows = append(b.rows, checks...)
 	}
 	if serveEdits > 0 && tasks["serve"] {
 		sr, err := compareServe(b.handbook, site, b.hugoDir, n, serveEdits)
@@ -492,42 +492,81 @@ func (b *bench) compareRebuild(site string, n int) (row, error) {
 	return r, nil
 }
 
-// compareCheck measures handbook check on a site, without and with its
-// parse cache, against LinkChecker on the HTML handbook builds from it.
-func compareCheck(handbook, work, site string, n, runs int) ([]row, error) {
-	cache := filepath.Join(site, ".handbook-cache")
-	cold := row{task: "check (cold)", size: n, ours: "handbook check", peer: "linkchecker"}
-	warm := row{task: "check (cached)", size: n, ours: "handbook check", peer: "linkchecker"}
-	for i := 0; i < runs; i++ {
-		os.RemoveAll(cache)
-		s, err := measure([]string{handbook, "-C", site, "--quiet", "check", "--no-cache"})
-		if err != nil {
-			return nil, fmt.Errorf("handbook check on %d pages: %w", n, err)
-		}
-		cold.a = append(cold.a, s)
-		// The cache of the run before: one run fills it, the next uses it.
-		if _, err := measure([]string{handbook, "-C", site, "--quiet", "check"}); err != nil {
-			return nil, err
-		}
-		s2, err := measure([]string{handbook, "-C", site, "--quiet", "check"})
+// compareChecks measures handbook check on the site of each size, cold
+// (--no-cache) and with the parse cache of the run before, round by round
+// as compareBuilds does, then LinkChecker once on each size up to
+// -peer-max, crawling the HTML handbook builds from the site, served on
+// 127.0.0.1. It returns the cold and the cached row of each size.
+func (b *bench) compareChecks(sizes []int) ([]row, error) {
+	rows := make([]row, 0, 2*len(sizes))
+	sites := make([]string, len(sizes))
+	for k, n := range sizes {
+		site, err := b.site(n)
 		if err != nil {
 			return nil, err
 		}
-		warm.a = append(warm.a, s2)
-		fmt.Fprintf(os.Stderr, "  handbook check  %6d pages  run %d: %v cold, %v cached\n", n, i+1, s.wall.Round(time.Millisecond), s2.wall.Round(time.Millisecond))
+		sites[k] = site
+		rows = append(rows,
+			row{task: "check (cold)", size: n, ours: "handbook check", peer: "linkchecker", rounds: true},
+			row{task: "check (cached)", size: n, ours: "handbook check", peer: "linkchecker", rounds: true})
 	}
-	if n > peerMax {
-		return []row{cold, warm}, nil
+	for i := 0; i < b.runs; i++ {
+		for _, k := range roundOrder(i, len(sizes)) {
+			if err := checkRun(b.handbook, sites[k], &rows[2*k], &rows[2*k+1], i); err != nil {
+				return nil, err
+			}
+		}
 	}
+	for k, n := range sizes {
+		if n > peerMax {
+			continue
+		}
+		lc, err := linkcheck(b.handbook, b.work, sites[k], n)
+		if err != nil {
+			return nil, err
+		}
+		rows[2*k].b = []sample{lc}
+		rows[2*k+1].b = []sample{lc}
+	}
+	return rows, nil
+}
+
+// checkRun runs round i of handbook check on site: once with no parse
+// cache (cold) and once with the cache of a run before (warm).
+func checkRun(handbook, site string, cold, warm *row, i int) error {
+	n := cold.size
+	os.RemoveAll(filepath.Join(site, ".handbook-cache"))
+	s, err := measure([]string{handbook, "-C", site, "--quiet", "check", "--no-cache"})
+	if err != nil {
+		return fmt.Errorf("handbook check on %d pages: %w", n, err)
+	}
+	cold.a = append(cold.a, s)
+	// The cache of the run before: one run fills it, the next uses it.
+	if _, err := measure([]string{handbook, "-C", site, "--quiet", "check"}); err != nil {
+		return err
+	}
+	s2, err := measure([]string{handbook, "-C", site, "--quiet", "check"})
+	if err != nil {
+		return err
+	}
+	warm.a = append(warm.a, s2)
+	fmt.Fprintf(os.Stderr, "  handbook check  %6d pages  run %d: %v cold, %v cached\n", n, i+1, s.wall.Round(time.Millisecond), s2.wall.Round(time.Millisecond))
+	return nil
+}
+
+// linkcheck measures LinkChecker, once, crawling the HTML handbook builds
+// from site, served on 127.0.0.1, with anchors checked and other sites
+// not, stopped at -linkchecker-cap.
+func linkcheck(handbook, work, site string, n int) (sample, error) {
 	out := filepath.Join(work, "out-check")
 	os.RemoveAll(out)
 	if _, err := measure([]string{handbook, "-C", site, "--quiet", "build", "--out", out}); err != nil {
-		return nil, fmt.Errorf("build for linkchecker: %w", err)
+		return sample{}, fmt.Errorf("build for linkchecker: %w", err)
 	}
 	defer os.RemoveAll(out)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return sample{}, err
 	}
 	srv := &http.Server{Handler: http.FileServer(http.Dir(out))}
 	go srv.Serve(ln)
@@ -535,17 +574,15 @@ func compareCheck(handbook, work, site string, n, runs int) ([]row, error) {
 	rc := filepath.Join(work, "linkcheckerrc")
 	// Anchors checked, other sites not, no rate limit on our own server.
 	if err := os.WriteFile(rc, []byte("[checking]\nthreads=10\nmaxrequestspersecond=1000\n[filtering]\ncheckextern=0\n[AnchorCheck]\n"), 0o644); err != nil {
-		return nil, err
+		return sample{}, err
 	}
 	fmt.Fprintf(os.Stderr, "  linkchecker     %6d pages  (up to %v)…\n", n, linkcheckerCap)
 	lc, err := measureCapped([]string{"linkchecker", "-f", rc, "--no-status", "--no-warnings", "-o", "none", "http://" + ln.Addr().String() + "/"}, linkcheckerCap)
 	if err != nil {
-		return nil, fmt.Errorf("linkchecker on %d pages: %w", n, err)
+		return sample{}, fmt.Errorf("linkchecker on %d pages: %w", n, err)
 	}
 	fmt.Fprintf(os.Stderr, "  linkchecker     %6d pages: %v%s, %d MB\n", n, lc.wall.Round(time.Millisecond), map[bool]string{true: " (stopped)"}[lc.capped], lc.rss>>10)
-	cold.b = []sample{lc}
-	warm.b = []sample{lc}
-	return []row{cold, warm}, nil
+	return lc, nil
 }
 
 // measureCapped runs a command that may take very long, stopping it at
@@ -902,7 +939,7 @@ func growthTable(rows []row, mem []memorySeries) string {
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "\nThe factor is the figure at the larger size divided by the one at the smaller; linear growth is the ratio of the sizes. The builds of all sizes are taken in turn, round by round; \"round by round\" is the median (min–max) of each round's factor, which divides two builds run minutes apart rather than medians over the whole run. CPU time is the process's user and system time, median of its runs.\n")
+	fmt.Fprintf(&b, "\nThe factor is the figure at the larger size divided by the one at the smaller; linear growth is the ratio of the sizes. The builds and checks of all sizes are taken in turn, round by round; \"round by round\" is the median (min–max) of each round's factor, which divides two runs taken minutes apart rather than medians over the whole run. CPU time is the process's user and system time, median of its runs.\n")
 	return b.String()
 }
 
