@@ -381,7 +381,23 @@ func (b *bench) size(n int) error {
 // a seventh faster in the second run, the 100,000-page ones within 5%),
 // where builds of the two sizes taken in turn see the same machine.
 func (b *bench) compareBuilds(sizes []int) ([]row, error) {
+	sites, err := b.sitesOf(sizes)
+	if err != nil {
+		return nil, err
+	}
 	rows := make([]row, len(sizes))
+	for k, n := range sizes {
+		rows[k] = row{task: "build", size: n, ours: b.ours.name, peer: b.hugo.name, rounds: true}
+	}
+	// Every build writes into a folder of its own, which does not exist
+	// yet, as in CI; they are removed when the whole run ends
+	// (bench.leave).
+	err = b.inRounds(len(sizes), func(k, i int) error { return b.buildRun(&rows[k], sites[k], i) })
+	return rows, err
+}
+
+// sitesOf returns the generated site of each size (site).
+func (b *bench) sitesOf(sizes []int) ([]string, error) {
 	sites := make([]string, len(sizes))
 	for k, n := range sizes {
 		site, err := b.site(n)
@@ -389,19 +405,21 @@ func (b *bench) compareBuilds(sizes []int) ([]row, error) {
 			return nil, err
 		}
 		sites[k] = site
-		rows[k] = row{task: "build", size: n, ours: b.ours.name, peer: b.hugo.name, rounds: true}
 	}
-	// Every build writes into a folder of its own, which does not exist
-	// yet, as in CI; they are removed when the whole run ends
-	// (bench.leave).
+	return sites, nil
+}
+
+// inRounds calls run(k, i) for each of n sizes, by index k, in each round
+// i of -runs, in roundOrder, until one fails.
+func (b *bench) inRounds(n int, run func(k, i int) error) error {
 	for i := 0; i < b.runs; i++ {
-		for _, k := range roundOrder(i, len(sizes)) {
-			if err := b.buildRun(&rows[k], sites[k], i); err != nil {
-				return nil, err
+		for _, k := range roundOrder(i, n) {
+			if err := run(k, i); err != nil {
+				return err
 			}
 		}
 	}
-	return rows, nil
+	return nil
 }
 
 // roundOrder returns the order in which round i builds the sites of n
@@ -498,24 +516,18 @@ func (b *bench) compareRebuild(site string, n int) (row, error) {
 // -peer-max, crawling the HTML handbook builds from the site, served on
 // 127.0.0.1. It returns the cold and the cached row of each size.
 func (b *bench) compareChecks(sizes []int) ([]row, error) {
+	sites, err := b.sitesOf(sizes)
+	if err != nil {
+		return nil, err
+	}
 	rows := make([]row, 0, 2*len(sizes))
-	sites := make([]string, len(sizes))
-	for k, n := range sizes {
-		site, err := b.site(n)
-		if err != nil {
-			return nil, err
-		}
-		sites[k] = site
+	for _, n := range sizes {
 		rows = append(rows,
 			row{task: "check (cold)", size: n, ours: "handbook check", peer: "linkchecker", rounds: true},
 			row{task: "check (cached)", size: n, ours: "handbook check", peer: "linkchecker", rounds: true})
 	}
-	for i := 0; i < b.runs; i++ {
-		for _, k := range roundOrder(i, len(sizes)) {
-			if err := checkRun(b.handbook, sites[k], &rows[2*k], &rows[2*k+1], i); err != nil {
-				return nil, err
-			}
-		}
+	if err := b.inRounds(len(sizes), func(k, i int) error { return checkRun(b.handbook, sites[k], &rows[2*k], &rows[2*k+1], i) }); err != nil {
+		return nil, err
 	}
 	for k, n := range sizes {
 		if n > peerMax {
