@@ -86,8 +86,8 @@ type row struct {
 	ours, peer string
 	a, b       []sample
 	// rounds is true when a[i] was taken in round i, in turn with the
-	// same task's other sizes (compareBuilds): the growth is then also
-	// given round by round.
+	// same task's other sizes (compareBuilds, compareChecks): the growth
+	// is then also given round by round.
 	rounds bool
 }
 
@@ -189,8 +189,8 @@ func run(runs int, sizesFlag, pagePath, work string) error {
 			return err
 		}
 	}
-	// Each size's rows together, the builds' first, as they were measured
-	// before the builds of all sizes were interleaved.
+	// Each size's rows together, its builds' and checks' first, as they
+	// were listed before those of all sizes were taken in turn.
 	slices.SortStableFunc(b.rows, func(x, y row) int { return x.size - y.size })
 	table := markdownTable(b.rows, runs)
 	if len(b.visible) > 0 {
@@ -422,7 +422,7 @@ func (b *bench) inRounds(n int, run func(k, i int) error) error {
 	return nil
 }
 
-// roundOrder returns the order in which round i builds the sites of n
+// roundOrder returns the order in which round i takes the sites of n
 // sizes, by index: ascending in even rounds, descending in odd ones, so
 // that no size always runs just after another's build.
 func roundOrder(i, n int) []int {
