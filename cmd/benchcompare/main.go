@@ -424,7 +424,7 @@ func (b *bench) inRounds(n int, run func(k, i int) error) error {
 
 // roundOrder returns the order in which round i takes the sites of n
 // sizes, by index: ascending in even rounds, descending in odd ones, so
-// that no size always runs just after another's build.
+// that no size always runs just after another's.
 func roundOrder(i, n int) []int {
 	order := make([]int, n)
 	for j := range order {
