@@ -28,6 +28,7 @@ import (
 	"sync"
 
 	"github.com/handbook-dev/handbook/internal/pack"
+	"github.com/handbook-dev/handbook/internal/slab"
 	"github.com/handbook-dev/handbook/internal/spill"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -489,7 +490,7 @@ func (d *Document) index(unsafe bool) {
 		idText := ""
 		if id, ok := n.AttributeString("id"); ok {
 			if b, ok := id.([]byte); ok {
-				idText = string(b)
+				idText = kept.String(b)
 				d.IDs[idText] = true
 			}
 		}
@@ -499,7 +500,7 @@ func (d *Document) index(unsafe bool) {
 			if n.Lines().Len() > 0 {
 				line, _ = d.Pos(n.Lines().At(0).Start)
 			}
-			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: plainText(n, src), ID: idText, Line: line})
+			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: kept.String(bytes.TrimSpace(renderedText(nil, n, src, false))), ID: idText, Line: line})
 		case *Ref:
 			n.Info.Line, n.Info.Col = d.Pos(n.Info.Offset)
 			n.Info.doc = d
@@ -510,13 +511,13 @@ func (d *Document) index(unsafe bool) {
 				d.addUnsafe(KindLink, string(n.Destination), n)
 				break
 			}
-			d.addLink(KindLink, string(n.Destination), n)
+			d.addLink(KindLink, kept.String(n.Destination), n)
 		case *ast.Image:
 			if !unsafe && !destAllowed(n.Destination, true) {
 				d.addUnsafe(KindImage, string(n.Destination), n)
 				break
 			}
-			d.addLink(KindImage, string(n.Destination), n)
+			d.addLink(KindImage, kept.String(n.Destination), n)
 		case *ast.AutoLink:
 			if n.AutoLinkType != ast.AutoLinkURL {
 				break
@@ -526,7 +527,7 @@ func (d *Document) index(unsafe bool) {
 				d.addUnsafe(KindLink, string(u), n)
 				break
 			}
-			d.addLink(KindAutoLink, string(n.URL(src)), n)
+			d.addLink(KindAutoLink, kept.String(n.URL(src)), n)
 		case *east.Footnote:
 			// Footnote ids follow goldmark's scheme.
 			d.IDs["fn:"+strconv.Itoa(n.Index)] = true
@@ -579,13 +580,23 @@ func (d *Document) index(unsafe bool) {
 
 func (d *Document) addLink(kind LinkKind, dest string, n ast.Node) {
 	line, col := d.linkPos(n)
-	l := &Link{Kind: kind, Dest: dest, Line: line, Col: col, doc: d, at: int32(len(d.Links))}
+	l := linkSlab.New()
+	*l = Link{Kind: kind, Dest: dest, Line: line, Col: col, doc: d, at: int32(len(d.Links))}
 	d.Links = append(d.Links, l)
 	if d.linkOf == nil {
 		d.linkOf = map[ast.Node]*Link{}
 	}
 	d.linkOf[n] = l
 }
+
+// The links, references and small texts a document keeps come from shared
+// chunks rather than each from the spans the parse's garbage is made in,
+// which they would keep from being freed (see package slab).
+var (
+	linkSlab slab.Of[Link]
+	refSlab  slab.Of[RefInfo]
+	kept     slab.Text
+)
 
 // addUnsafe records a link or image whose URL is removed.
 func (d *Document) addUnsafe(kind LinkKind, dest string, n ast.Node) {

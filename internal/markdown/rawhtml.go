@@ -593,7 +593,8 @@ func (s *rawScan) keep(kind LinkKind, dest string, at int) (*Link, bool) {
 	var l *Link
 	line, col := s.doc.Pos(s.node.source(at))
 	if ok {
-		l = &Link{Kind: kind, Dest: dest, Line: line, Col: col, doc: s.doc, at: int32(len(s.doc.Links))}
+		l = linkSlab.New()
+		*l = Link{Kind: kind, Dest: dest, Line: line, Col: col, doc: s.doc, at: int32(len(s.doc.Links))}
 		s.doc.Links = append(s.doc.Links, l)
 	} else {
 		s.doc.Unsafe = append(s.doc.Unsafe, UnsafeURL{Kind: kind, URL: dest, Line: line, Col: col})

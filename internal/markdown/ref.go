@@ -101,7 +101,8 @@ func (refParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) as
 		return nil
 	}
 	target, label, _ := strings.Cut(inner, "|")
-	info := &RefInfo{Offset: seg.Start, Target: strings.TrimSpace(target), Label: strings.TrimSpace(label)}
+	info := refSlab.New()
+	*info = RefInfo{Offset: seg.Start, Target: kept.Clone(strings.TrimSpace(target)), Label: kept.Clone(strings.TrimSpace(label))}
 	block.Advance(2 + end + 2)
 	return &Ref{Info: info}
 }

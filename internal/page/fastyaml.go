@@ -93,7 +93,7 @@ func fastYAML(raw []byte) (doc *yaml.Node, ok bool) {
 		if k == len(text) || text[k] != ':' || k > 1000 { // yaml.v3 takes keys up to 1024 characters
 			return nil, false
 		}
-		key := &yaml.Node{Kind: yaml.ScalarNode, Value: string(text[:k]), Line: line, Column: 1}
+		key := &yaml.Node{Kind: yaml.ScalarNode, Value: kept.String(text[:k]), Line: line, Column: 1}
 		if key.Tag, ok = plainTag(key.Value); !ok {
 			return nil, false
 		}
@@ -197,7 +197,7 @@ func scalar(text []byte, v, stop, line int) (*yaml.Node, bool) {
 				return nil, false // an escaped quote, or two scalars
 			}
 		}
-		n.Value, n.Tag = string(in), "!!str"
+		n.Value, n.Tag = kept.String(in), "!!str"
 		n.Style = yaml.DoubleQuotedStyle
 		if c == '\'' {
 			n.Style = yaml.SingleQuotedStyle
@@ -214,7 +214,7 @@ func scalar(text []byte, v, stop, line int) (*yaml.Node, bool) {
 			return nil, false
 		}
 	}
-	n.Value = string(s)
+	n.Value = kept.String(s)
 	var ok bool
 	n.Tag, ok = plainTag(n.Value)
 	return n, ok

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/handbook-dev/handbook/internal/diag"
+	"github.com/handbook-dev/handbook/internal/slab"
 )
 
 // Ref is a reference written in front matter (supersedes, related, ...): the
@@ -489,13 +490,14 @@ func (r *reader) commonFields(f fieldSet) {
 
 func (r *reader) runbookFields(f fieldSet) {
 	p := r.p
-	rb := &Runbook{ReviewEvery: DefaultReviewEvery}
+	rb := runbooks.New()
+	rb.ReviewEvery = DefaultReviewEvery
 	p.Runbook = rb
 	if v := f.get("service"); v != nil {
 		rb.Service, _ = r.str(v, "service")
 	}
 	if rb.Service != "" {
-		p.Services = []string{rb.Service}
+		p.Services = lists.Clone([]string{rb.Service})
 	}
 	if v := f.get("services"); v != nil {
 		for _, s := range r.strs(v, "services") {
@@ -728,7 +730,22 @@ func (r *reader) str(v *yaml.Node, name string) (string, bool) {
 	return strings.TrimSpace(s), ok
 }
 
+// What a page keeps of its front matter comes from shared chunks rather
+// than each from the spans the parse's garbage is made in, which it would
+// keep from being freed (see package slab): its runbook fields, its short
+// lists and its values' texts (fastYAML).
+var (
+	runbooks slab.Of[Runbook]
+	lists    slab.Lists[string]
+	kept     slab.Text
+)
+
 func (r *reader) strs(v *yaml.Node, name string) []string {
+	return lists.Clone(r.strList(v, name))
+}
+
+// strList is strs, in a slice of its own.
+func (r *reader) strList(v *yaml.Node, name string) []string {
 	switch v.Kind {
 	case yaml.ScalarNode:
 		if v.Tag == "!!null" || strings.TrimSpace(v.Value) == "" {
