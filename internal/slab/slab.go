@@ -21,39 +21,46 @@
 //
 // A chunk lives as long as any value taken from it, so a value that dies
 // early (a page edited in a preview) is held until its neighbours die
-// too: at most a chunk (a few KB) per kind for each value still in use,
-// a small price for a process that keeps most of what it parses.
+// too: at most a chunk (a few KB, 32 KB of text) per kind for each value
+// still in use, a small price for a process that keeps most of what it
+// parses.
 //
 // The values are taken under a lock: parsing takes a few a page, each in
 // tens of nanoseconds.
 package slab
 
 import (
-	"strings"
 	"sync"
 	"unsafe"
 )
+
+// chunks hands out runs of a chunk of Ts, each run taken once.
+type chunks[T any] struct {
+	mu   sync.Mutex
+	free []T
+}
+
+// take returns n new zero Ts, side by side, with no room after them: a
+// new chunk of size Ts is made when the last has not n left.
+func (c *chunks[T]) take(n, size int) []T {
+	c.mu.Lock()
+	if len(c.free) < n {
+		c.free = make([]T, size)
+	}
+	run := c.free[:n:n]
+	c.free = c.free[n:]
+	c.mu.Unlock()
+	return run
+}
 
 // chunkLen is how many values a chunk of Of holds.
 const chunkLen = 64
 
 // Of hands out new values of T. The zero Of is ready to use.
-type Of[T any] struct {
-	mu   sync.Mutex
-	free []T
-}
+type Of[T any] struct{ c chunks[T] }
 
 // New returns a pointer to a new zero T.
-func (s *Of[T]) New() *T {
-	s.mu.Lock()
-	if len(s.free) == 0 {
-		s.free = make([]T, chunkLen)
-	}
-	v := &s.free[0]
-	s.free = s.free[1:]
-	s.mu.Unlock()
-	return v
-}
+func (s *Of[T]) New() *T { return &s.c.take(1, chunkLen)[0] }
 
 // MaxText is the longest string Text copies into its chunks; longer ones
 // are allocated alone, being few and of sizes garbage rarely shares.
@@ -64,41 +71,21 @@ const textChunk = 32 << 10
 
 // Text copies small strings into shared chunks of bytes. The zero Text
 // is ready to use.
-type Text struct {
-	mu   sync.Mutex
-	free []byte
-}
+type Text struct{ c chunks[byte] }
 
 // String returns b as a string, which does not share b's memory.
 func (t *Text) String(b []byte) string {
 	if len(b) == 0 || len(b) > MaxText {
 		return string(b)
 	}
-	c := t.take(len(b))
+	c := t.c.take(len(b), textChunk)
 	copy(c, b)
 	return unsafe.String(&c[0], len(c))
 }
 
 // Clone returns a copy of s (strings.Clone).
 func (t *Text) Clone(s string) string {
-	if len(s) == 0 || len(s) > MaxText {
-		return strings.Clone(s)
-	}
-	c := t.take(len(s))
-	copy(c, s)
-	return unsafe.String(&c[0], len(c))
-}
-
-// take returns n bytes of a chunk, never written to again by Text.
-func (t *Text) take(n int) []byte {
-	t.mu.Lock()
-	if len(t.free) < n {
-		t.free = make([]byte, textChunk)
-	}
-	c := t.free[:n:n]
-	t.free = t.free[n:]
-	t.mu.Unlock()
-	return c
+	return t.String(unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
 // listChunk is how many elements a chunk of Lists holds.
@@ -109,10 +96,7 @@ const maxList = 16
 
 // Lists copies short slices into shared chunks. The zero Lists is ready
 // to use.
-type Lists[T any] struct {
-	mu   sync.Mutex
-	free []T
-}
+type Lists[T any] struct{ c chunks[T] }
 
 // Clone returns a copy of l whose capacity is its length: appending to
 // it makes a new array rather than writing over its neighbours. A nil or
@@ -124,13 +108,7 @@ func (s *Lists[T]) Clone(l []T) []T {
 	if len(l) > maxList {
 		return append([]T(nil), l...)
 	}
-	s.mu.Lock()
-	if len(s.free) < len(l) {
-		s.free = make([]T, listChunk)
-	}
-	c := s.free[:len(l):len(l)]
-	s.free = s.free[len(l):]
-	s.mu.Unlock()
+	c := s.c.take(len(l), listChunk)
 	copy(c, l)
 	return c
 }
