@@ -113,9 +113,13 @@ func Start(budget int64) (stop func()) {
 // with the pages it has read, and while it is small next to what the
 // rendering will hold, collecting it each time it grows by three
 // quarters is work that lowers no peak: the generated 10,000-page site
-// (55 MB of Markdown) peaks at 330 MB of heap, and the 100,000-page one
-// (543 MB) at the budget, both while rendering, where their live heap is
-// 3.5 to 4 times their sources.
+// (36 MB of Markdown) peaks at 330 MB of heap, and the 100,000-page one
+// (363 MB) at the budget, both while rendering, where the larger's live
+// heap is 5.7 times its sources (2.1 GB). Six times the sources while
+// the pages are read (2.15 GB at 100,000 pages, against 1.45 GB) took
+// the collector 2.7–3.4 s of CPU there against 3.9–4.5 s, but made no
+// build faster (48–60 s against 53–55 s, three pairs alternated, as in
+// an earlier trial of three), with up to 110 MB more at the peak.
 const SourceFactor = 4
 
 // expectShare bounds the expected heap, as a share of the budget: near
