@@ -500,7 +500,7 @@ func (d *Document) index(unsafe bool) {
 			if n.Lines().Len() > 0 {
 				line, _ = d.Pos(n.Lines().At(0).Start)
 			}
-			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: kept.String(bytes.TrimSpace(renderedText(nil, n, src, false))), ID: idText, Line: line})
+			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: kept.String(plainBytes(n, src)), ID: idText, Line: line})
 		case *Ref:
 			n.Info.Line, n.Info.Col = d.Pos(n.Info.Offset)
 			n.Info.doc = d
@@ -650,8 +650,12 @@ func blockOf(n ast.Node) ast.Node {
 	return nil
 }
 
-func plainText(n ast.Node, src []byte) string {
-	return string(bytes.TrimSpace(renderedText(nil, n, src, false)))
+// plainText is the text of n, as rendered, without its markup.
+func plainText(n ast.Node, src []byte) string { return string(plainBytes(n, src)) }
+
+// plainBytes is plainText's text, in bytes of its own to be copied.
+func plainBytes(n ast.Node, src []byte) []byte {
+	return bytes.TrimSpace(renderedText(nil, n, src, false))
 }
 
 // PlainText returns the text of the document's top-level blocks, for
