@@ -41,7 +41,9 @@ type chunks[T any] struct {
 }
 
 // take returns n new zero Ts, side by side, with no room after them: a
-// new chunk of size Ts is made when the last has not n left.
+// new chunk of size Ts is made when the last has not n left. n is at
+// most size: each caller bounds what it takes (one value, MaxText bytes,
+// maxList elements) well below its chunk.
 func (c *chunks[T]) take(n, size int) []T {
 	c.mu.Lock()
 	if len(c.free) < n {
