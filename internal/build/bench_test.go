@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +19,13 @@ import (
 	"github.com/handbook-dev/handbook/internal/site"
 	"github.com/handbook-dev/handbook/internal/sitegen"
 )
+
+// allocatedBytes returns the bytes allocated on the heap so far.
+func allocatedBytes() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
 
 // generated writes a generated site of n pages for one benchmark.
 func generated(b *testing.B, n int) string {
@@ -132,7 +140,7 @@ func BenchmarkLiveEdits(b *testing.B) {
 		b.Run(e.name, func(b *testing.B) {
 			rendered, spliced, firsts := 0, 0, 0
 			var firstTook time.Duration
-			cpu := cpuUsed()
+			cpu, allocated := cpuUsed(), allocatedBytes()
 			for i := 0; i < b.N; i++ {
 				next := e.edit(i, string(original))
 				var err error
@@ -153,6 +161,10 @@ func BenchmarkLiveEdits(b *testing.B) {
 			b.ReportMetric(float64(rendered)/float64(b.N), "files/op")
 			b.ReportMetric(float64(spliced)/float64(b.N), "new-sidebars/op")
 			b.ReportMetric((cpuUsed()-cpu).Seconds()*1000/float64(b.N), "cpu-ms/op")
+			// What the collector has to take again: at 100,000 pages,
+			// with a live heap of gigabytes, collecting is much of an
+			// edit's CPU, in proportion to what the edit allocates.
+			b.ReportMetric(float64(allocatedBytes()-allocated)/(1<<20)/float64(b.N), "alloc-MB/op")
 			// What the preview serves first: the edited page alone, when
 			// the edit has a first look (see Live.UpdateFirst); the
 			// whole update otherwise.

@@ -5,33 +5,170 @@ import (
 	"encoding/xml"
 	"html"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/handbook-dev/handbook/internal/page"
 	"github.com/handbook-dev/handbook/internal/site"
 )
 
+// The sitemap protocol's limits on one sitemap file (sitemaps.org): at
+// most 50,000 URLs and 50 MiB, uncompressed. Search engines refuse a
+// sitemap past them whole. A site past them has its sitemap in parts,
+// /sitemap-1.xml and on, each within both, and /sitemap.xml is a sitemap
+// index naming them (sitemapJobs). Variables, for tests.
+var (
+	sitemapMaxURLs  = 50_000
+	sitemapMaxBytes = 50 << 20
+)
+
+// sitemapEntry is what the sitemap writes for one URL but the URL, the
+// site's root before it and what escaping adds.
+const sitemapEntry = len("  <url><loc></loc><lastmod>2006-01-02</lastmod></url>\n")
+
+// sitemapJobs returns the jobs of the sitemap, given the jobs planned
+// before it (the generated lists' pages, which it lists): /sitemap.xml
+// alone when the site's URLs fit in one sitemap; else, at /sitemap.xml,
+// a sitemap index of as many parts as the protocol's limits ask, each
+// part an even share of the URLs in order. The parts are counted from
+// the plan: every URL the sitemap could list, some perhaps twice (a page
+// at a list's URL), and a quarter more bytes than they take unescaped,
+// so that every part is within the limits.
+func (r *Renderer) sitemapJobs(planned []job) []job {
+	n, size := 0, len(xml.Header)+80
+	add := func(u string) {
+		n++
+		size += sitemapEntry + len(r.absRoot) + len(u)
+	}
+	add("/")
+	for _, p := range r.Site.Published() {
+		add(p.URL)
+	}
+	for _, u := range r.indexURLs {
+		add(u)
+	}
+	for _, j := range planned {
+		if j.list {
+			add(j.path)
+		}
+	}
+	parts := max((n+sitemapMaxURLs-1)/sitemapMaxURLs, (size+size/4+sitemapMaxBytes-1)/sitemapMaxBytes)
+	if parts <= 1 {
+		return []job{{path: "/sitemap.xml", run: (*Renderer).sitemap}}
+	}
+	r.smap = &sitemapOrder{}
+	jobs := []job{{path: "/sitemap.xml", run: func(r *Renderer) ([]byte, error) { return r.sitemapIndex(parts) }}}
+	for i := range parts {
+		jobs = append(jobs, job{path: sitemapPartURL(i), run: func(r *Renderer) ([]byte, error) { return r.sitemapPart(i, parts) }})
+	}
+	return jobs
+}
+
+// sitemapPartURL is the URL of part i (from 0) of a sitemap in parts.
+func sitemapPartURL(i int) string { return "/sitemap-" + strconv.Itoa(i+1) + ".xml" }
+
 // sitemap lists every published page and every page of the generated
 // lists (kind indexes, tags, services, owners, folders, start here), the
 // later pages of a list split into pages included.
 func (r *Renderer) sitemap() ([]byte, error) {
-	urls := r.sitemapURLs()
 	if r.fp != nil {
-		return r.fp.sitemapSum(r, urls), nil
+		return r.fp.sitemapSum(r, r.sitemapURLs()), nil
 	}
-	urls = sortSitemap(urls, 1+len(r.Site.Published()))
-	urls = slices.CompactFunc(urls, func(a, b sitemapURL) bool { return a.url == b.url })
+	return r.urlset(r.sortedSitemap()), nil
+}
+
+// sitemapPart is part i of k of a sitemap in parts (sitemapJobs): the
+// i-th share of its URLs in order, each dated as its page is now.
+func (r *Renderer) sitemapPart(i, k int) ([]byte, error) {
+	part := r.sitemapShare(i, k)
+	if r.fp != nil {
+		return r.fp.sitemapSum(r, part), nil
+	}
+	return r.urlset(part), nil
+}
+
+// sitemapIndex is the sitemap index of a sitemap in k parts: each part's
+// URL, with the latest date of the URLs it lists as its own.
+func (r *Renderer) sitemapIndex(k int) ([]byte, error) {
+	urls := r.sitemapOrdered()
+	mods := make([]time.Time, k)
+	for i := range k {
+		for _, u := range urls[i*len(urls)/k : (i+1)*len(urls)/k] {
+			if u.page != nil && changed(u.page).After(mods[i]) {
+				mods[i] = changed(u.page)
+			}
+		}
+	}
+	if r.fp != nil {
+		return r.fp.sitemapIndexSum(r, mods), nil
+	}
+	b := append([]byte(xml.Header), `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+"\n"...)
+	for i, mod := range mods {
+		b = append(b, "  <sitemap><loc>"...)
+		b = appendXMLText(b, r.absURL(sitemapPartURL(i)))
+		b = append(b, "</loc>"...)
+		if !mod.IsZero() {
+			b = append(b, "<lastmod>"...)
+			b = appendDate(b, mod)
+			b = append(b, "</lastmod>"...)
+		}
+		b = append(b, "</sitemap>\n"...)
+	}
+	return append(b, "</sitemapindex>\n"...), nil
+}
+
+// sitemapOrder is the order of a sitemap in parts: its URLs sorted, each
+// once, with the page each is dated by. The URLs are the plan's, the same
+// for a renderer and its copies (a renderer made again for a new title
+// has the same files); their dates are not (a runbook marked reviewed is
+// changed in place), and are read from the pages as each part is made.
+// Made on first use, once for the plan: sorting 100,000 URLs on every
+// update of a preview was a tenth of its fingerprints.
+type sitemapOrder struct {
+	once sync.Once
+	urls []sitemapURL
+}
+
+// sitemapShare returns the URLs of part i of k of the sitemap, in order,
+// each dated as its page is now.
+func (r *Renderer) sitemapShare(i, k int) []sitemapURL {
+	urls := r.sitemapOrdered()
+	part := slices.Clone(urls[i*len(urls)/k : (i+1)*len(urls)/k])
+	for j, u := range part {
+		if u.page != nil {
+			part[j].mod = changed(u.page)
+		}
+	}
+	return part
+}
+
+// sitemapOrdered returns the sitemap's URLs in order (sitemapOrder), with
+// the dates they had when it was made.
+func (r *Renderer) sitemapOrdered() []sitemapURL {
+	o := r.smap
+	o.once.Do(func() { o.urls = r.sortedSitemap() })
+	return o.urls
+}
+
+// sortedSitemap returns the URLs the sitemap lists, sorted, each once.
+func (r *Renderer) sortedSitemap() []sitemapURL {
+	urls := sortSitemap(r.sitemapURLs(), 1+len(r.Site.Published()))
+	return slices.CompactFunc(urls, func(a, b sitemapURL) bool { return a.url == b.url })
+}
+
+// urlset writes the sitemap of urls, sorted, each once.
+func (r *Renderer) urlset(urls []sitemapURL) []byte {
 	// Written in one buffer of about its size, each URL escaped only when
 	// it has a character to escape: the sitemap is made again whenever a
 	// page comes or goes, 10,000 URLs at 10,000 pages.
 	root := appendXMLText(nil, r.absRoot)
 	// Its size, but for the characters escaping adds: the buffer grown
 	// by doubling, at 900 KB, was most of the sitemap's time.
-	const entry = len("  <url><loc></loc><lastmod>2006-01-02</lastmod></url>\n")
 	size := len(xml.Header) + 80
 	for _, u := range urls {
-		size += entry + len(root) + len(u.url)
+		size += sitemapEntry + len(root) + len(u.url)
 	}
 	b := make([]byte, 0, size)
 	b = append(b, xml.Header...)
@@ -49,8 +186,7 @@ func (r *Renderer) sitemap() ([]byte, error) {
 		}
 		b = append(b, "</url>\n"...)
 	}
-	b = append(b, "</urlset>\n"...)
-	return b, nil
+	return append(b, "</urlset>\n"...)
 }
 
 // sortSitemap sorts urls by URL, those of equal URLs in the order they
@@ -109,6 +245,8 @@ func appendXMLText(b []byte, s string) []byte {
 type sitemapURL struct {
 	url string
 	mod time.Time
+	// page is the page whose date mod is, nil for none.
+	page *site.Page
 }
 
 // sitemapURLs returns the URLs the sitemap lists, in no order, some more
@@ -123,33 +261,32 @@ func (r *Renderer) sitemapURLs() []sitemapURL {
 		}
 	}
 	urls := make([]sitemapURL, 1, 1+len(published)+len(r.indexURLs)+lists)
-	urls[0] = sitemapURL{"/", r.lastmod("/")}
+	urls[0] = r.lastmod("/")
 	for _, p := range published {
 		if p.URL != "/" {
-			urls = append(urls, sitemapURL{p.URL, changed(p)})
+			urls = append(urls, sitemapURL{p.URL, changed(p), p})
 		}
 	}
 	for _, u := range r.indexURLs {
 		if r.Site.PageAt(u) == nil {
-			urls = append(urls, sitemapURL{u, time.Time{}})
+			urls = append(urls, sitemapURL{u, time.Time{}, nil})
 		}
 	}
 	for _, j := range r.jobs() {
 		if j.list {
-			u := strings.TrimSuffix(j.path, "index.html")
-			urls = append(urls, sitemapURL{u, r.lastmod(u)})
+			urls = append(urls, r.lastmod(strings.TrimSuffix(j.path, "index.html")))
 		}
 	}
 	return urls
 }
 
-// lastmod is the date the sitemap gives the URL u: when the page there
+// lastmod is URL u as the sitemap gives it: dated when the page there
 // last changed as its front matter says; zero for none.
-func (r *Renderer) lastmod(u string) time.Time {
+func (r *Renderer) lastmod(u string) sitemapURL {
 	if p := r.Site.PageAt(u); p != nil {
-		return changed(p)
+		return sitemapURL{u, changed(p), p}
 	}
-	return time.Time{}
+	return sitemapURL{url: u}
 }
 
 // robots is robots.txt of a profile's site (the public blog): crawlers

@@ -689,6 +689,18 @@ func (f *fingerprinting) sitemapSum(r *Renderer, urls []sitemapURL) []byte {
 	return marked(h.sum())
 }
 
+// sitemapIndexSum stands, in a fingerprint, for the sitemap index of
+// parts whose latest dates are mods (Renderer.sitemapIndex).
+func (f *fingerprinting) sitemapIndexSum(r *Renderer, mods []time.Time) []byte {
+	h := f.words()
+	h.str(r.absRoot)
+	h.word(uint64(len(mods)))
+	for _, m := range mods {
+		h.word(uint64(m.Unix()))
+	}
+	return marked(h.sum())
+}
+
 // feedSum stands, in a fingerprint, for the feed of entries
 // (Renderer.feed): the site's title, description and root, and each
 // entry's title, URL, date, authors, tags and excerpt, with what its HTML

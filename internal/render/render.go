@@ -87,6 +87,10 @@ type Renderer struct {
 	folders *folderListings
 	// navExtra are the sidebar's entries of generated pages (buildNav).
 	navExtra []Link
+	// smap is the order of the sitemap's URLs, when it is in parts
+	// (sitemapJobs): planned with the files, shared by the renderer's
+	// copies.
+	smap *sitemapOrder
 }
 
 // ReleaseHTML makes All let each page's HTML (markdown.Document) go as
@@ -828,7 +832,9 @@ func (r *Renderer) plan() []job {
 	}
 	jobs = append(jobs,
 		job{path: "/404.html", sample: "404", run: (*Renderer).notFound},
-		job{path: "/sitemap.xml", run: (*Renderer).sitemap},
+	)
+	jobs = append(jobs, r.sitemapJobs(jobs)...)
+	jobs = append(jobs,
 		job{path: "/feed.xml", run: (*Renderer).feed},
 		job{path: "/assets/chroma-light.css", run: func(*Renderer) ([]byte, error) { return markdown.HighlightCSS("github") }},
 		job{path: "/assets/chroma-dark.css", run: func(*Renderer) ([]byte, error) { return markdown.HighlightCSS("github-dark") }},

@@ -304,8 +304,8 @@ func TestRemadePlan(t *testing.T) {
 func TestSortSitemap(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 1, d, 0, 0, 0, 0, time.UTC) }
 	for _, urls := range [][]sitemapURL{
-		{{"/", day(1)}, {"/a/", day(2)}, {"/c/", day(3)}, {"/tags/x/", day(4)}, {"/b/", time.Time{}}, {"/tags/x/", time.Time{}}, {"/c/", time.Time{}}, {"/0/", time.Time{}}},
-		{{"/", day(1)}, {"/c/", day(3)}, {"/a/", day(2)}, {"/b/", time.Time{}}, {"/a/", time.Time{}}},
+		{{url: "/", mod: day(1)}, {url: "/a/", mod: day(2)}, {url: "/c/", mod: day(3)}, {url: "/tags/x/", mod: day(4)}, {url: "/b/", mod: time.Time{}}, {url: "/tags/x/", mod: time.Time{}}, {url: "/c/", mod: time.Time{}}, {url: "/0/", mod: time.Time{}}},
+		{{url: "/", mod: day(1)}, {url: "/c/", mod: day(3)}, {url: "/a/", mod: day(2)}, {url: "/b/", mod: time.Time{}}, {url: "/a/", mod: time.Time{}}},
 	} {
 		want := slices.Clone(urls)
 		slices.SortStableFunc(want, func(a, b sitemapURL) int { return strings.Compare(a.url, b.url) })
