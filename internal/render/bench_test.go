@@ -107,6 +107,33 @@ func BenchmarkFingerprints(b *testing.B) {
 	}
 }
 
+// BenchmarkRefingerprints is what every update of handbook serve that
+// changes one page's fields in place (a status, a date) pays to find the
+// files to render again, beyond that page: the fingerprints of a
+// generated 10,000-page handbook (HANDBOOK_BENCH_PAGES to change the
+// size) taken again with one page changed and every other carried from
+// the call before. It grows with the site, as it passes over every file;
+// the files of pages that did not change should cost little.
+func BenchmarkRefingerprints(b *testing.B) {
+	n := 10000
+	if v := os.Getenv("HANDBOOK_BENCH_PAGES"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	s, r := generated(b, n)
+	r.Files() // planned once, as a preview's renderer is
+	cache := NewFingerprintCache()
+	if _, err := r.Fingerprints(context.Background(), cache); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		changed := []*site.Page{s.Pages[i*7919%len(s.Pages)]}
+		if _, err := r.Refingerprints(context.Background(), cache, changed); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkFingerprintsFlatFolder fingerprints a handbook whose 20,000
 // notes sit in one folder, as some wikis keep them: each page's sidebar
 // sum must not read every sibling (a folder's 20,000 pages would read

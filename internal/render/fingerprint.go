@@ -144,6 +144,7 @@ func (c *FingerprintCache) first(ctx context.Context, s *site.Site, th *Theme, c
 			for i := range from {
 				from[i] = int32(i) // the same pages in the same places
 			}
+			fp.inPlace, fp.fresh = true, make([]bool, len(s.Pages))
 		} else {
 			now = make([]int32, len(last.self))
 			for j := range now {
@@ -160,6 +161,9 @@ func (c *FingerprintCache) first(ctx context.Context, s *site.Site, th *Theme, c
 		for _, p := range changed {
 			if i, ok := fp.ords[p]; ok {
 				from[i] = -1
+				if fp.inPlace {
+					fp.fresh[i] = true
+				}
 			}
 		}
 		c.keepParses()
@@ -170,15 +174,24 @@ func (c *FingerprintCache) first(ctx context.Context, s *site.Site, th *Theme, c
 // begin makes the fingerprinting of one call, and returns it with what
 // the last call left, for carryIn.
 func (c *FingerprintCache) begin(s *site.Site, th *Theme) (*fingerprinting, *carried) {
-	ords := make(map[*site.Page]int32, len(s.Pages))
-	for i, p := range s.Pages {
-		ords[p] = int32(i)
+	c.mu.Lock()
+	last := c.last
+	c.mu.Unlock()
+	var ords map[*site.Page]int32
+	if last != nil && last.site.Value() == s && last.reshapes == s.Reshapes() && len(last.ords) == len(s.Pages) {
+		// The same pages in the same places: the last call's places,
+		// which no call changes, rather than 100,000 put in a map again.
+		ords = last.ords
+	} else {
+		ords = make(map[*site.Page]int32, len(s.Pages))
+		for i, p := range s.Pages {
+			ords[p] = int32(i)
+		}
 	}
 	f := &fingerprinting{cache: c, folders: map[*navNode]uint64{}, readings: readingsOf(th, ords), all: newReading(unreadLinks(th), kindMaskOf(th.names()), ords), figures: newReading(everyLink(), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), ids: make([]uint64, len(ords)), profile: s.Config.Profile}
 	f.all.key, f.figures.key = "all", "figures"
 	c.mu.Lock()
 	c.nextParses = make(map[parseKey]parsed, len(c.parses))
-	last := c.last
 	c.mu.Unlock()
 	return f, last
 }
@@ -244,6 +257,8 @@ type carried struct {
 	// are the pages' own files, by place (carriedFile).
 	info  uint64
 	files []pageFile
+	// ords are the places of the call's pages (begin).
+	ords map[*site.Page]int32
 }
 
 // placesOf returns the place in the call of c of each of pages (a site's,
@@ -362,6 +377,12 @@ type fingerprinting struct {
 	// the last one's (navTree.derive).
 	sameNav bool
 	navFrom *navTree
+	// inPlace is set for a Refingerprints call on the site of the last
+	// call with every page where it was; fresh then marks, by place, the
+	// pages changed since, whose documents alone are hashed again
+	// (carriedFile).
+	inPlace bool
+	fresh   []bool
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
 	// profile is the site's profile, if any (parseSum).
