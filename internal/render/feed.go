@@ -56,6 +56,7 @@ func (r *Renderer) sitemapJobs(planned []job) []job {
 	}
 	parts := max((n+sitemapMaxURLs-1)/sitemapMaxURLs, (size+size/4+sitemapMaxBytes-1)/sitemapMaxBytes)
 	if parts <= 1 {
+		r.smap = nil
 		return []job{{path: "/sitemap.xml", run: (*Renderer).sitemap}}
 	}
 	r.smap = &sitemapOrder{}
@@ -96,8 +97,11 @@ func (r *Renderer) sitemapIndex(k int) ([]byte, error) {
 	mods := make([]time.Time, k)
 	for i := range k {
 		for _, u := range urls[i*len(urls)/k : (i+1)*len(urls)/k] {
-			if u.page != nil && changed(u.page).After(mods[i]) {
-				mods[i] = changed(u.page)
+			if u.page == nil {
+				continue
+			}
+			if mod := changed(u.page); mod.After(mods[i]) {
+				mods[i] = mod
 			}
 		}
 	}

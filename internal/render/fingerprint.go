@@ -548,7 +548,8 @@ func (r *Renderer) Fingerprints(ctx context.Context, cache *FingerprintCache) (m
 // pages it names are that call's, rather than hashed again from every
 // field of every page (a quarter of the CPU of such an update at 10,000
 // pages). A page changed that is left out of changed keeps its old own
-// sum: the files showing it keep their fingerprints too. When the last
+// sum, and its own file the last call's sum of its document: the files
+// showing it keep their fingerprints too. When the last
 // call was of another site, or there was none, it is Fingerprints.
 func (r *Renderer) Refingerprints(ctx context.Context, cache *FingerprintCache, changed []*site.Page) (map[string]Fingerprint, error) {
 	if changed == nil {
