@@ -21,7 +21,8 @@ const Env = "HANDBOOK_EDITPROFILE"
 const AllocEnv = "HANDBOOK_EDITALLOCS"
 
 // Start starts profiling the CPU into the file Env names, when it names
-// one, until the benchmark ends.
+// one, until the benchmark ends; and, when AllocEnv names a file, writes
+// the profile of allocations now and as the benchmark ends.
 func Start(b testing.TB) {
 	if name := os.Getenv(AllocEnv); name != "" {
 		writeAllocs(b, name+".base")

@@ -22,6 +22,16 @@ func generated(b *testing.B, n int) (*site.Site, *Renderer) {
 	return loaded(b, dir)
 }
 
+// benchPages is the size of the generated site of the benchmarks that
+// grow with it: 10,000 pages, or HANDBOOK_BENCH_PAGES.
+func benchPages() int {
+	n := 10000
+	if v := os.Getenv("HANDBOOK_BENCH_PAGES"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	return n
+}
+
 // loaded loads the site in dir, on sitegen's day, and a renderer for it
 // with the default theme.
 func loaded(b *testing.B, dir string) (*site.Site, *Renderer) {
@@ -115,11 +125,7 @@ func BenchmarkFingerprints(b *testing.B) {
 // the call before. It grows with the site, as it passes over every file;
 // the files of pages that did not change should cost little.
 func BenchmarkRefingerprints(b *testing.B) {
-	n := 10000
-	if v := os.Getenv("HANDBOOK_BENCH_PAGES"); v != "" {
-		fmt.Sscan(v, &n)
-	}
-	s, r := generated(b, n)
+	s, r := generated(b, benchPages())
 	r.Files() // planned once, as a preview's renderer is
 	cache := NewFingerprintCache()
 	if _, err := r.Fingerprints(context.Background(), cache); err != nil {
@@ -166,11 +172,7 @@ func BenchmarkFingerprintsFlatFolder(b *testing.B) {
 // handbook (HANDBOOK_BENCH_PAGES to change the size), as every reload of
 // the preview does.
 func BenchmarkBuildNav(b *testing.B) {
-	n := 10000
-	if v := os.Getenv("HANDBOOK_BENCH_PAGES"); v != "" {
-		fmt.Sscan(v, &n)
-	}
-	s, r := generated(b, n)
+	s, r := generated(b, benchPages())
 	for b.Loop() {
 		buildNav(s, r.indexURLs, nil)
 	}
