@@ -924,3 +924,49 @@ func TestPlacesOf(t *testing.T) {
 		t.Errorf("placesOf = %v, want %v", got, want)
 	}
 }
+
+// TestPlacesFollowPages: a load's pages are placed by their own places,
+// without a map; pages moved since (as Reshape moves them) by a map; a
+// page of another load of the same files, or one left out, is not placed.
+func TestPlacesFollowPages(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"content/a.md", "content/b.md", "content/c.md"} {
+		writeFile(t, dir, name, []byte("---\ntitle: "+name+"\n---\nText.\n"))
+	}
+	cfg := site.DefaultConfig(dir)
+	s := loadRenderer(t, cfg).Site
+	other := loadRenderer(t, cfg).Site
+	if len(s.Pages) < 3 {
+		t.Fatalf("%d pages", len(s.Pages))
+	}
+	check := func(o *places, pages []*site.Page, byMap bool) {
+		t.Helper()
+		if (o.m != nil) != byMap {
+			t.Errorf("places by a map: %v, want %v", o.m != nil, byMap)
+		}
+		for i, p := range pages {
+			if at, ok := o.of(p); !ok || int(at) != i {
+				t.Errorf("place of %s = %d, %v; want %d", p.URL, at, ok, i)
+			}
+		}
+		for _, p := range other.Pages {
+			if at, ok := o.of(p); ok {
+				t.Errorf("a page of another load placed at %d", at)
+			}
+		}
+		if o.len() != len(pages) {
+			t.Errorf("len = %d, want %d", o.len(), len(pages))
+		}
+	}
+	check(newPlaces(s.Pages), s.Pages, false)
+	moved := slices.Clone(s.Pages[1:]) // the first removed: the rest moved up
+	o := newPlaces(moved)
+	check(o, moved, true)
+	if _, ok := o.of(s.Pages[0]); ok {
+		t.Error("a page removed is placed")
+	}
+	var none *places
+	if _, ok := none.of(s.Pages[0]); ok || none.len() != 0 {
+		t.Error("nil places place a page")
+	}
+}
