@@ -175,7 +175,7 @@ type pageFile struct {
 // is the last call's, not made again. At 100,000 pages, hashing every
 // page's document was a third of carrying the files.
 func (f *fingerprinting) carriedFile(p *site.Page, nav *navTree, pf *pageFile) (Fingerprint, bool) {
-	i, placed := f.ords.of(p)
+	i, placed := f.ords[p]
 	if placed {
 		pf.at = i + 1
 	}
@@ -242,7 +242,7 @@ func (f *fingerprinting) allReadings() []*reading {
 // own sums of the pages naming it, and its place in the site (-1 for a
 // page not of it). Remembered by place.
 func (f *fingerprinting) idSum(p *site.Page) (uint64, int32) {
-	i, placed := f.ords.of(p)
+	i, placed := f.ords[p]
 	if placed {
 		if s := atomic.LoadUint64(&f.ids[i]); s != 0 {
 			return s, i

@@ -159,7 +159,7 @@ func (c *FingerprintCache) first(ctx context.Context, s *site.Site, th *Theme, c
 			}
 		}
 		for _, p := range changed {
-			if i, ok := fp.ords.of(p); ok {
+			if i, ok := fp.ords[p]; ok {
 				from[i] = -1
 				if fp.inPlace {
 					fp.fresh[i] = true
@@ -177,16 +177,18 @@ func (c *FingerprintCache) begin(s *site.Site, th *Theme) (*fingerprinting, *car
 	c.mu.Lock()
 	last := c.last
 	c.mu.Unlock()
-	var ords *places
-	if last != nil && last.site.Value() == s && last.reshapes == s.Reshapes() && last.ords.len() == len(s.Pages) {
+	var ords map[*site.Page]int32
+	if last != nil && last.site.Value() == s && last.reshapes == s.Reshapes() && len(last.ords) == len(s.Pages) {
 		// The same pages in the same places: the last call's places,
-		// which no call changes, rather than 100,000 looked at again.
+		// which no call changes, rather than 100,000 put in a map again.
 		ords = last.ords
 	} else {
-		ords = newPlaces(s.Pages)
+		ords = make(map[*site.Page]int32, len(s.Pages))
+		for i, p := range s.Pages {
+			ords[p] = int32(i)
+		}
 	}
-	n := ords.len()
-	f := &fingerprinting{cache: c, folders: map[*navNode]uint64{}, readings: readingsOf(th, ords), all: newReading(unreadLinks(th), kindMaskOf(th.names()), ords), figures: newReading(everyLink(), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], n), cores: newPageSums(ords), ids: make([]uint64, n), profile: s.Config.Profile}
+	f := &fingerprinting{cache: c, folders: map[*navNode]uint64{}, readings: readingsOf(th, ords), all: newReading(unreadLinks(th), kindMaskOf(th.names()), ords), figures: newReading(everyLink(), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), ids: make([]uint64, len(ords)), profile: s.Config.Profile}
 	f.all.key, f.figures.key = "all", "figures"
 	c.mu.Lock()
 	c.nextParses = make(map[parseKey]parsed, len(c.parses))
@@ -256,7 +258,7 @@ type carried struct {
 	info  uint64
 	files []pageFile
 	// ords are the places of the call's pages (begin).
-	ords *places
+	ords map[*site.Page]int32
 }
 
 // placesOf returns the place in the call of c of each of pages (a site's,
@@ -282,56 +284,6 @@ func (c *carried) placesOf(pages []*site.Page) []int32 {
 		}
 	}
 	return at
-}
-
-// places are the places of a site's pages (site.Site.Pages), by which a
-// call keeps its sums of them in slots: a page's own place
-// (site.Page.Place) when every page's is its index, else a map made once.
-// Every sum a call takes or carries looks its page's place up (millions of
-// times an update at 100,000 pages), and a lookup in a map of 100,000
-// pointers was a fifth of a 100,000-page update's fingerprints.
-type places struct {
-	pages []*site.Page
-	m     map[*site.Page]int32
-}
-
-// newPlaces returns the places of pages, a site's pages in order.
-func newPlaces(pages []*site.Page) *places {
-	for i, p := range pages {
-		if p.Place() != i {
-			// Moved by pages added or removed in place (site.Site.Reshape).
-			m := make(map[*site.Page]int32, len(pages))
-			for i, p := range pages {
-				m[p] = int32(i)
-			}
-			return &places{pages: pages, m: m}
-		}
-	}
-	return &places{pages: pages}
-}
-
-// of returns p's place, and whether p is one of the pages; nil places
-// none.
-func (o *places) of(p *site.Page) (int32, bool) {
-	if o == nil {
-		return 0, false
-	}
-	if o.m != nil {
-		i, ok := o.m[p]
-		return i, ok
-	}
-	if i := p.Place(); i >= 0 && i < len(o.pages) && o.pages[i] == p {
-		return int32(i), true
-	}
-	return 0, false
-}
-
-// len returns how many pages there are.
-func (o *places) len() int {
-	if o == nil {
-		return 0
-	}
-	return len(o.pages)
 }
 
 // pageKey names a page from one load of a site to the next: its file and
@@ -403,7 +355,7 @@ type fingerprinting struct {
 	figures *reading
 	// ords places the site's pages; parts holds their parses' parts for
 	// this call by place, once taken (parseParts), as every reading asks.
-	ords  *places
+	ords  map[*site.Page]int32
 	parts []atomic.Pointer[parseParts]
 	// cores remembers core, which all readings share.
 	cores *pageSums
@@ -464,7 +416,7 @@ type reading struct {
 	own    *pageSums
 }
 
-func newReading(unread map[int]bool, kinds kindMask, ords *places) *reading {
+func newReading(unread map[int]bool, kinds kindMask, ords map[*site.Page]int32) *reading {
 	skip := make([]bool, pageStruct.NumField())
 	for i := range unread {
 		skip[i] = unread[i]
@@ -481,7 +433,7 @@ func newReading(unread map[int]bool, kinds kindMask, ords *places) *reading {
 // sums' time); for any other page, in a map split in shards, each with
 // its lock. A sum is never 0 (remember), which marks an empty slot.
 type pageSums struct {
-	ords   *places
+	ords   map[*site.Page]int32
 	slots  []uint64
 	seed   maphash.Seed
 	shards [16]sumShard
@@ -493,8 +445,8 @@ type sumShard struct {
 }
 
 // newPageSums returns sums for the pages ords places.
-func newPageSums(ords *places) *pageSums {
-	ps := &pageSums{ords: ords, slots: make([]uint64, ords.len()), seed: maphash.MakeSeed()}
+func newPageSums(ords map[*site.Page]int32) *pageSums {
+	ps := &pageSums{ords: ords, slots: make([]uint64, len(ords)), seed: maphash.MakeSeed()}
 	for i := range ps.shards {
 		ps.shards[i].m = map[*site.Page]uint64{}
 	}
@@ -508,7 +460,7 @@ func (ps *pageSums) shard(p *site.Page) *sumShard {
 
 // load returns p's sum, or 0.
 func (ps *pageSums) load(p *site.Page) uint64 {
-	if i, ok := ps.ords.of(p); ok {
+	if i, ok := ps.ords[p]; ok {
 		return atomic.LoadUint64(&ps.slots[i])
 	}
 	sh := ps.shard(p)
@@ -519,7 +471,7 @@ func (ps *pageSums) load(p *site.Page) uint64 {
 
 // store sets p's sum.
 func (ps *pageSums) store(p *site.Page, sum uint64) {
-	if i, ok := ps.ords.of(p); ok {
+	if i, ok := ps.ords[p]; ok {
 		atomic.StoreUint64(&ps.slots[i], sum)
 		return
 	}
@@ -533,7 +485,7 @@ func (ps *pageSums) store(p *site.Page, sum uint64) {
 // out the same fields sharing one. A layout that reads some names of its
 // file's own page only has, as its reading's others, the reading of the
 // rest (othersNames); its reading's key says both.
-func readingsOf(th *Theme, ords *places) map[string]*reading {
+func readingsOf(th *Theme, ords map[*site.Page]int32) map[string]*reading {
 	out := map[string]*reading{}
 	byKey := map[string]*reading{}
 	keyOf := func(names map[string]bool) string {
@@ -1072,7 +1024,7 @@ func writeParts(h *words, parts parseParts, mask kindMask) {
 // a profile, whose loads empty some fields of the parses in place, is
 // hashed every time.
 func (f *fingerprinting) parseParts(p *site.Page) parseParts {
-	i, placed := f.ords.of(p)
+	i, placed := f.ords[p]
 	if placed {
 		if parts := f.parts[i].Load(); parts != nil {
 			return *parts

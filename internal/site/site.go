@@ -114,14 +114,6 @@ type Page struct {
 	placing uint32
 }
 
-// Place returns the page's place in the pages (Site.Pages) of the load
-// that placed it last, from 0, or -1 for a page no load placed. It is the
-// page's index in those pages until a site changes its pages in place
-// (Site.Reshape), which moves the pages after a page added or removed and
-// does not place them again: one who relies on it checks that the page at
-// that index is p.
-func (p *Page) Place() int { return int(p.ord) - 1 }
-
 // ReviewOverdue reports whether a runbook's review date has passed at now.
 func (p *Page) ReviewOverdue(now time.Time) bool {
 	if p.Runbook == nil {
