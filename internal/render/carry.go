@@ -98,8 +98,30 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 		return true
 	}
 	f.kept = make([]bool, len(pages))
+	unkept := 0
 	for i := range pages {
 		f.kept[i] = deepKept(i)
+		if !f.kept[i] {
+			unkept++
+		}
+	}
+	if from != nil && unkept <= len(pages)/8 {
+		// The lists of pages the files show carry their sums (walker.pages)
+		// unless they hold one of these, or a page gone since.
+		f.unkept = make(map[*site.Page]bool, unkept)
+		for i, p := range pages {
+			if !f.kept[i] {
+				f.unkept[p] = true
+			}
+		}
+		if now != nil {
+			for p, j := range last.ords {
+				if now[j] < 0 {
+					f.unkept[p] = true
+				}
+			}
+		}
+		f.carryPages = last.pages != nil
 	}
 	for _, rd := range f.allReadings() {
 		faces, deep := last.faces[rd.key], last.deep[rd.key]
@@ -126,7 +148,7 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 func (f *fingerprinting) carryOut(s *site.Site, th *Theme, nav *navTree, jobs []job, pageFiles []pageFile) *carried {
 	pages := s.Pages
 	c := &carried{theme: th, site: weak.Make(s), reshapes: s.Reshapes(), nav: weak.Make(nav), keys: make([]pageKey, len(pages)), self: f.self, named: f.named, faces: map[string][]uint64{}, deep: map[string][]uint64{},
-		info: f.infoSum, files: make([]pageFile, len(pages)), ords: f.ords}
+		info: f.infoSum, files: make([]pageFile, len(pages)), ords: f.ords, pages: f.nextPages}
 	for i, p := range pages {
 		c.keys[i] = pageKey{p.Source, p.URL}
 	}

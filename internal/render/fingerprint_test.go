@@ -924,3 +924,94 @@ func TestPlacesOf(t *testing.T) {
 		t.Errorf("placesOf = %v, want %v", got, want)
 	}
 }
+
+// TestPagesSumCarried: a list of pages met in a file's data is carried
+// from the last call when every page of it kept its sums, and hashed
+// again when one did not or one is gone; a list holding the file's own
+// page, hashed otherwise, or a page not of the site is not kept for the
+// next call.
+func TestPagesSumCarried(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"content/a.md", "content/b.md", "content/c.md"} {
+		writeFile(t, dir, name, []byte("---\ntitle: "+name+"\n---\nText.\n"))
+	}
+	r := loadRenderer(t, site.DefaultConfig(dir))
+	s := r.Site
+	a, b, c := s.Pages[0], s.Pages[1], s.Pages[2]
+	stranger := &site.Page{Page: &page.Page{Title: "Not of the site"}, URL: "/elsewhere/"}
+	cache := NewFingerprintCache()
+	fresh := func() *fingerprinting {
+		f, _ := cache.begin(s, r.Theme)
+		return f
+	}
+	f := fresh()
+	w := walker{f: f, rd: f.all}
+	list := []*site.Page{a, b}
+	sum := w.pages(list)
+	if len(f.nextPages) != 1 {
+		t.Fatalf("%d lists kept, want 1", len(f.nextPages))
+	}
+	var key pagesKey
+	for k := range f.nextPages {
+		key = k
+	}
+	own := w
+	own.own, own.ownRd = b, f.all
+	own.pages([]*site.Page{b, c})
+	w.pages([]*site.Page{c, stranger})
+	if len(f.nextPages) != 1 {
+		t.Errorf("%d lists kept, want 1: one holding the own page or a page not of the site is kept", len(f.nextPages))
+	}
+
+	// The next call: the last one's sum, marked to tell it from one
+	// made again.
+	last := &carried{pages: map[pagesKey]uint64{key: sum + 1}}
+	for _, e := range []struct {
+		name   string
+		unkept []*site.Page
+		want   uint64
+	}{
+		{"every page kept its sums", nil, sum + 1},
+		{"a page of the list changed", []*site.Page{b}, sum},
+		{"a page of another list changed", []*site.Page{c}, sum + 1},
+	} {
+		g := fresh()
+		g.last, g.carryPages, g.unkept = last, true, map[*site.Page]bool{}
+		for _, p := range e.unkept {
+			g.unkept[p] = true
+		}
+		if got := (walker{f: g, rd: g.all}).pages(list); got != e.want {
+			t.Errorf("%s: sum %x, want %x", e.name, got, e.want)
+		}
+		if got := (walker{f: g, rd: g.all}).pages([]*site.Page{b, a}); got == sum+1 {
+			t.Errorf("%s: the same pages in another order carried the list's sum", e.name)
+		}
+	}
+}
+
+// TestPagesGoneUnkept: after pages came or went (site.Site.Reshape), a
+// page gone is among those whose lists are hashed again, though it kept
+// its sums (it changed in no way, and is not of the site).
+func TestPagesGoneUnkept(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"content/a.md", "content/b.md", "content/c.md"} {
+		writeFile(t, dir, name, []byte("---\ntitle: "+name+"\n---\nText.\n"))
+	}
+	r := loadRenderer(t, site.DefaultConfig(dir))
+	s := r.Site
+	a, b, c := s.Pages[0], s.Pages[1], s.Pages[2]
+	last := &carried{theme: r.Theme, self: []uint64{1, 2, 3}, named: make([][]int32, 3), pages: map[pagesKey]uint64{},
+		ords: map[*site.Page]int32{a: 0, b: 1, c: 2}, faces: map[string][]uint64{}, deep: map[string][]uint64{},
+		keys: []pageKey{{a.Source, a.URL}, {b.Source, b.URL}, {c.Source, c.URL}}}
+	f, _ := NewFingerprintCache().begin(s, r.Theme)
+	// b gone: a and c where they were before and after it.
+	if err := f.carryIn(context.Background(), []*site.Page{a, c}, r.Theme, last, []int32{0, 2}, []int32{0, -1, 1}); err != nil {
+		t.Fatal(err)
+	}
+	if !f.carryPages {
+		t.Fatal("the lists carry no sums")
+	}
+	if !f.unkept[b] || f.unkept[a] || f.unkept[c] {
+		t.Errorf("unkept = %v, want the page gone alone", f.unkept)
+	}
+}

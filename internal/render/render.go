@@ -1334,17 +1334,24 @@ func (r *Renderer) groupJobs(base, title, of string, groups []site.Group, lead s
 	}
 	var jobs []job
 	if r.Site.PageAt(base) == nil {
-		jobs = append(jobs, r.listJobs(base, base, len(groups), func(r *Renderer, n int) ([]byte, error) {
-			pg := r.pager(base, n, len(groups))
-			l := &List{IndexOf: of, Lead: lead, Pager: pg}
+		// The kinds the groups hold, the index's columns: found once for
+		// all its pages (at 100,000 pages, every page of the index looked
+		// through every group's pages).
+		kinds := sync.OnceValue(func() []page.Kind {
+			var out []page.Kind
 			for _, k := range page.Kinds {
 				for _, g := range groups {
 					if slices.ContainsFunc(g.Pages, func(p *site.Page) bool { return p.Kind == k }) {
-						l.IndexKinds = append(l.IndexKinds, k)
+						out = append(out, k)
 						break
 					}
 				}
 			}
+			return out
+		})
+		jobs = append(jobs, r.listJobs(base, base, len(groups), func(r *Renderer, n int) ([]byte, error) {
+			pg := r.pager(base, n, len(groups))
+			l := &List{IndexOf: of, Lead: lead, Pager: pg, IndexKinds: kinds()}
 			lo, hi := pageSpan(n, len(groups))
 			for _, g := range groups[lo:hi] {
 				row := IndexRow{Name: g.Name, Href: r.info.BasePath + strings.TrimPrefix(base, "/") + g.Slug + "/", Counts: make([]int, len(l.IndexKinds))}

@@ -69,6 +69,9 @@ const (
 	opStruct
 	opBytes
 	opSlice
+	// opPages: a slice of pages, hashed in the data as one sum
+	// (walker.pages).
+	opPages
 	opArray
 	// opReflect: interfaces and maps, hashed through reflect.
 	opReflect
@@ -141,6 +144,9 @@ func makePlan(t reflect.Type, made map[reflect.Type]*plan) *plan {
 			break
 		}
 		p.op, p.elem, p.size = opSlice, makePlan(t.Elem(), made), t.Elem().Size()
+		if t.Elem() == pageType {
+			p.op = opPages
+		}
 	case reflect.Array:
 		p.op, p.elem, p.size, p.n = opArray, makePlan(t.Elem(), made), t.Elem().Size(), t.Len()
 	default:
@@ -230,6 +236,16 @@ func (w walker) at(pl *plan, ptr unsafe.Pointer, mode walkMode) {
 		h.word(uint64(n))
 		for i := 0; i < n; i++ {
 			w.at(pl.elem, unsafe.Add(data, uintptr(i)*pl.size), mode)
+		}
+	case opPages:
+		ps := *(*[]*site.Page)(ptr)
+		h.word(uint64(len(ps)))
+		if mode == modeData {
+			h.word(w.pages(ps))
+			return
+		}
+		for _, p := range ps {
+			w.page(p, mode)
 		}
 	case opArray:
 		h.word(uint64(pl.n))
