@@ -148,7 +148,7 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 func (f *fingerprinting) carryOut(s *site.Site, th *Theme, nav *navTree, jobs []job, pageFiles []pageFile) *carried {
 	pages := s.Pages
 	c := &carried{theme: th, site: weak.Make(s), reshapes: s.Reshapes(), nav: weak.Make(nav), keys: make([]pageKey, len(pages)), self: f.self, named: f.named, faces: map[string][]uint64{}, deep: map[string][]uint64{},
-		info: f.infoSum, files: make([]pageFile, len(pages)), ords: f.ords, pages: f.nextPages}
+		info: f.infoSum, files: make([]pageFile, len(pages)), ords: f.ords, pages: f.nextPages, sitemaps: f.nextSitemaps}
 	for i, p := range pages {
 		c.keys[i] = pageKey{p.Source, p.URL}
 	}

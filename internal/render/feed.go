@@ -83,18 +83,24 @@ func (r *Renderer) sitemap() ([]byte, error) {
 // sitemapPart is part i of k of a sitemap in parts (sitemapJobs): the
 // i-th share of its URLs in order, each dated as its page is now.
 func (r *Renderer) sitemapPart(i, k int) ([]byte, error) {
-	part := r.sitemapShare(i, k)
 	if r.fp != nil {
-		return r.fp.sitemapSum(r, part), nil
+		sum, _ := r.fp.sitemapPart(r, i, k)
+		return marked(sum), nil
 	}
-	return r.urlset(part), nil
+	return r.urlset(r.sitemapShare(i, k)), nil
 }
 
 // sitemapIndex is the sitemap index of a sitemap in k parts: each part's
 // URL, with the latest date of the URLs it lists as its own.
 func (r *Renderer) sitemapIndex(k int) ([]byte, error) {
-	urls := r.sitemapOrdered()
 	mods := make([]time.Time, k)
+	if r.fp != nil {
+		for i := range k {
+			_, mods[i] = r.fp.sitemapPart(r, i, k)
+		}
+		return r.fp.sitemapIndexSum(r, mods), nil
+	}
+	urls := r.sitemapOrdered()
 	for i := range k {
 		for _, u := range urls[i*len(urls)/k : (i+1)*len(urls)/k] {
 			if u.page == nil {
@@ -104,9 +110,6 @@ func (r *Renderer) sitemapIndex(k int) ([]byte, error) {
 				mods[i] = mod
 			}
 		}
-	}
-	if r.fp != nil {
-		return r.fp.sitemapIndexSum(r, mods), nil
 	}
 	b := append([]byte(xml.Header), `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+"\n"...)
 	for i, mod := range mods {

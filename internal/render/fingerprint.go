@@ -189,7 +189,7 @@ func (c *FingerprintCache) begin(s *site.Site, th *Theme) (*fingerprinting, *car
 			ords[p] = int32(i)
 		}
 	}
-	f := &fingerprinting{cache: c, folders: map[*navNode]uint64{}, nextPages: map[pagesKey]uint64{}, readings: readingsOf(th, ords), all: newReading(unreadLinks(th), kindMaskOf(th.names()), ords), figures: newReading(everyLink(), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), ids: make([]uint64, len(ords)), profile: s.Config.Profile}
+	f := &fingerprinting{cache: c, folders: map[*navNode]uint64{}, nextPages: map[pagesKey]uint64{}, nextSitemaps: map[sitemapKey]sitemapPartSum{}, readings: readingsOf(th, ords), all: newReading(unreadLinks(th), kindMaskOf(th.names()), ords), figures: newReading(everyLink(), nil, ords), ords: ords, parts: make([]atomic.Pointer[parseParts], len(ords)), cores: newPageSums(ords), ids: make([]uint64, len(ords)), profile: s.Config.Profile}
 	f.all.key, f.figures.key = "all", "figures"
 	c.mu.Lock()
 	c.nextParses = make(map[parseKey]parsed, len(c.parses))
@@ -263,6 +263,8 @@ type carried struct {
 	// pages are the sums of the lists of pages met in the files' data
 	// (walker.pages).
 	pages map[pagesKey]uint64
+	// sitemaps are the sums of the sitemap's parts (sitemapPart).
+	sitemaps map[sitemapKey]sitemapPartSum
 }
 
 // placesOf returns the place in the call of c of each of pages (a site's,
@@ -395,6 +397,9 @@ type fingerprinting struct {
 	carryPages bool
 	pagesMu    sync.Mutex
 	nextPages  map[pagesKey]uint64
+	// nextSitemaps are this call's sums of the sitemap's parts
+	// (sitemapPart), for the next call and the index.
+	nextSitemaps map[sitemapKey]sitemapPartSum
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
 	// profile is the site's profile, if any (parseSum).
@@ -712,15 +717,81 @@ func (f *fingerprinting) fingerprint(layout string, d *Data, nav *navTree, splic
 func (f *fingerprinting) sitemapSum(r *Renderer, urls []sitemapURL) []byte {
 	var total uint64
 	for _, u := range urls {
-		h := f.words()
-		h.str(u.url)
-		h.word(uint64(u.mod.Unix()))
-		total += h.sum()
+		total += f.sitemapURLSum(u)
 	}
 	h := f.words()
 	h.str(r.absRoot)
 	h.word(total)
 	return marked(h.sum())
+}
+
+// sitemapURLSum is the sum of one URL of a sitemap, with its date.
+func (f *fingerprinting) sitemapURLSum(u sitemapURL) uint64 {
+	h := f.words()
+	h.str(u.url)
+	h.word(uint64(u.mod.Unix()))
+	return h.sum()
+}
+
+// sitemapPart is the sum of part i of k of a sitemap in parts
+// (Renderer.sitemapPart), as sitemapSum hashes its URLs, and the latest
+// date its pages give, the part's in the index (Renderer.sitemapIndex).
+// Made once a call for the part's file and the index. A part of the
+// same order as the last call's (the same plan) none of whose pages lost
+// its sums since (walker.pages) lists the same URLs with the same dates:
+// its sum and date are the last call's, rather than its 34,000 URLs
+// (at 100,000 pages) hashed again, each with its page's date.
+func (f *fingerprinting) sitemapPart(r *Renderer, i, k int) (uint64, time.Time) {
+	key := sitemapKey{order: r.smap, root: r.absRoot, i: i, k: k}
+	f.pagesMu.Lock()
+	e, done := f.nextSitemaps[key]
+	f.pagesMu.Unlock()
+	if done {
+		return e.sum, e.mod
+	}
+	urls := r.sitemapOrdered()
+	share := urls[i*len(urls)/k : (i+1)*len(urls)/k]
+	e, carry := sitemapPartSum{}, false
+	if f.carryPages {
+		e, carry = f.last.sitemaps[key]
+		carry = carry && !slices.ContainsFunc(share, func(u sitemapURL) bool { return u.page != nil && f.unkept[u.page] })
+	}
+	if !carry {
+		var total uint64
+		e = sitemapPartSum{}
+		for _, u := range share {
+			if u.page != nil {
+				u.mod = changed(u.page)
+				if u.mod.After(e.mod) {
+					e.mod = u.mod
+				}
+			}
+			total += f.sitemapURLSum(u)
+		}
+		h := f.words()
+		h.str(r.absRoot)
+		h.word(total)
+		e.sum = h.sum()
+	}
+	f.pagesMu.Lock()
+	f.nextSitemaps[key] = e
+	f.pagesMu.Unlock()
+	return e.sum, e.mod
+}
+
+// sitemapKey names a part of a sitemap in parts from one call to the
+// next (sitemapPart): the order of the URLs it is cut from, the site's
+// root, and which part of how many it is.
+type sitemapKey struct {
+	order *sitemapOrder
+	root  string
+	i, k  int
+}
+
+// sitemapPartSum is what sitemapPart gives of a part.
+type sitemapPartSum struct {
+	sum uint64
+	mod time.Time
 }
 
 // sitemapIndexSum stands, in a fingerprint, for the sitemap index of

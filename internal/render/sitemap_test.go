@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"encoding/xml"
 	"fmt"
 	"slices"
@@ -184,4 +185,70 @@ func TestSitemapPartsFollowDatesInPlace(t *testing.T) {
 	if n := strings.Count(string(out["/sitemap.xml"]), "2030-05-06"); n != 1 {
 		t.Errorf("the index gives the new date to %d parts, want 1", n)
 	}
+}
+
+// TestSitemapPartsCarried: after a runbook is marked reviewed in place
+// (Refingerprints), the part listing it and the index get new
+// fingerprints, made again, and the other parts' sums are carried from
+// the last call.
+func TestSitemapPartsCarried(t *testing.T) {
+	defer func(u int) { sitemapMaxURLs = u }(sitemapMaxURLs)
+	sitemapMaxURLs = 17
+	dir := t.TempDir()
+	for _, f := range sitemapSite(60).Files {
+		writeFile(t, dir, f.Name, f.Data)
+	}
+	cfg := site.DefaultConfig(dir)
+	withBase(&cfg)
+	r := loadRenderer(t, cfg)
+	renderFiles(t, r) // planned, as a preview's renderer is
+	cache := NewFingerprintCache()
+	ctx := context.Background()
+	before, err := r.Fingerprints(ctx, cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := r.Site.PageAt("/runbooks/svc-1/rb-031/")
+	if p == nil || p.Runbook == nil {
+		t.Fatal("no runbook 31")
+	}
+	// As a preview's patch does: a new parse of the page, in place.
+	pp, rb := *p.Page, *p.Runbook
+	rb.LastReviewed = time.Date(2030, 5, 6, 0, 0, 0, 0, time.UTC)
+	pp.Runbook = &rb
+	p.Page = &pp
+	// The parts' sums the last call left, marked: a part carried has its
+	// sum plus one, a part made again its own.
+	for k, e := range cache.last.sitemaps {
+		e.sum++
+		cache.last.sitemaps[k] = e
+	}
+	after, err := r.Refingerprints(ctx, cache, []*site.Page{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := renderFiles(t, r)
+	loc := "<loc>https://example.com/hb/runbooks/svc-1/rb-031/</loc>"
+	parts := 0
+	for i := 1; out[fmt.Sprintf("/sitemap-%d.xml", i)] != nil; i++ {
+		path := fmt.Sprintf("/sitemap-%d.xml", i)
+		parts++
+		lists := strings.Contains(string(out[path]), loc)
+		if carried := after[path].Sum == before[path].Sum+1; carried == lists {
+			t.Errorf("%s: carried %v, and it lists the runbook: %v", path, carried, lists)
+		}
+		if lists && after[path].Sum == before[path].Sum {
+			t.Errorf("%s lists the runbook marked reviewed, and kept its fingerprint", path)
+		}
+	}
+	if parts < 3 {
+		t.Fatalf("%d parts", parts)
+	}
+	if before["/sitemap.xml"].Sum == after["/sitemap.xml"].Sum {
+		t.Error("the index kept its fingerprint")
+	}
+	if n := len(cache.last.sitemaps); n != parts {
+		t.Errorf("%d parts left for the next call, want %d", n, parts)
+	}
+
 }
