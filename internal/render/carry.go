@@ -108,16 +108,22 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 	if from != nil && unkept <= len(pages)/8 {
 		// The lists of pages the files show carry their sums (walker.pages)
 		// unless they hold one of these, or a page gone since.
-		f.unkept = make(map[*site.Page]bool, unkept)
+		// And the sitemap's parts (sitemapPart), which read the pages'
+		// own fields alone, unless they hold a page whose own sum
+		// changed, or a page gone.
+		f.unkept, f.remade = make(map[*site.Page]bool, unkept), map[*site.Page]bool{}
 		for i, p := range pages {
 			if !f.kept[i] {
 				f.unkept[p] = true
+			}
+			if prev[i] < 0 {
+				f.remade[p] = true
 			}
 		}
 		if now != nil {
 			for p, j := range last.ords {
 				if now[j] < 0 {
-					f.unkept[p] = true
+					f.unkept[p], f.remade[p] = true, true
 				}
 			}
 		}

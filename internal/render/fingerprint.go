@@ -393,7 +393,10 @@ type fingerprinting struct {
 	// when few did not; carryPages is set when the lists of pages whose
 	// pages all did carry their sums from last (walker.pages). nextPages
 	// are this call's sums of lists of pages, for the next.
-	unkept     map[*site.Page]bool
+	unkept map[*site.Page]bool
+	// remade are the pages whose own sums changed (carryIn), when few
+	// did not keep their deep sums, and those gone.
+	remade     map[*site.Page]bool
 	carryPages bool
 	pagesMu    sync.Mutex
 	nextPages  map[pagesKey]uint64
@@ -740,7 +743,9 @@ func (f *fingerprinting) sitemapURLSum(u sitemapURL) uint64 {
 // same order as the last call's (the same plan) none of whose pages lost
 // its sums since (walker.pages) lists the same URLs with the same dates:
 // its sum and date are the last call's, rather than its 34,000 URLs
-// (at 100,000 pages) hashed again, each with its page's date.
+// (at 100,000 pages) hashed again, each with its page's date. A page's
+// date is of its own fields: a part is made again for the pages whose own
+// sums changed (remade), not for those whose neighbours did.
 func (f *fingerprinting) sitemapPart(r *Renderer, i, k int) (uint64, time.Time) {
 	key := sitemapKey{order: r.smap, root: r.absRoot, i: i, k: k}
 	f.pagesMu.Lock()
@@ -754,7 +759,7 @@ func (f *fingerprinting) sitemapPart(r *Renderer, i, k int) (uint64, time.Time) 
 	e, carry := sitemapPartSum{}, false
 	if f.carryPages {
 		e, carry = f.last.sitemaps[key]
-		carry = carry && !slices.ContainsFunc(share, func(u sitemapURL) bool { return u.page != nil && f.unkept[u.page] })
+		carry = carry && !slices.ContainsFunc(share, func(u sitemapURL) bool { return u.page != nil && f.remade[u.page] })
 	}
 	if !carry {
 		var total uint64

@@ -1014,4 +1014,7 @@ func TestPagesGoneUnkept(t *testing.T) {
 	if !f.unkept[b] || f.unkept[a] || f.unkept[c] {
 		t.Errorf("unkept = %v, want the page gone alone", f.unkept)
 	}
+	if !f.remade[b] || f.remade[a] || f.remade[c] {
+		t.Errorf("remade = %v, want the page gone alone", f.remade)
+	}
 }

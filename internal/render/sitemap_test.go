@@ -198,6 +198,9 @@ func TestSitemapPartsCarried(t *testing.T) {
 	for _, f := range sitemapSite(60).Files {
 		writeFile(t, dir, f.Name, f.Data)
 	}
+	// A page in the last part naming the runbook: its deep sum changes
+	// with the runbook, its own fields and date do not.
+	writeFile(t, dir, "content/zz-notes.md", []byte("---\ntitle: Notes\ndate: 2026-02-01\n---\nSee [runbook 31](../runbooks/svc-1/rb-031.md).\n"))
 	cfg := site.DefaultConfig(dir)
 	withBase(&cfg)
 	r := loadRenderer(t, cfg)
@@ -243,6 +246,9 @@ func TestSitemapPartsCarried(t *testing.T) {
 	}
 	if parts < 3 {
 		t.Fatalf("%d parts", parts)
+	}
+	if last := string(out[fmt.Sprintf("/sitemap-%d.xml", parts)]); !strings.Contains(last, "/zz-notes/") || strings.Contains(last, loc) {
+		t.Fatalf("the last part does not list the notes alone of the two:\n%s", last)
 	}
 	if before["/sitemap.xml"].Sum == after["/sitemap.xml"].Sum {
 		t.Error("the index kept its fingerprint")
