@@ -153,10 +153,17 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 // fingerprints of the pages' own files, jobs' where pageFiles has them.
 func (f *fingerprinting) carryOut(s *site.Site, th *Theme, nav *navTree, jobs []job, pageFiles []pageFile) *carried {
 	pages := s.Pages
-	c := &carried{theme: th, site: weak.Make(s), reshapes: s.Reshapes(), nav: weak.Make(nav), keys: make([]pageKey, len(pages)), self: f.self, named: f.named, faces: map[string][]uint64{}, deep: map[string][]uint64{},
+	c := &carried{theme: th, site: weak.Make(s), reshapes: s.Reshapes(), nav: weak.Make(nav), self: f.self, named: f.named, faces: map[string][]uint64{}, deep: map[string][]uint64{},
 		info: f.infoSum, files: make([]pageFile, len(pages)), ords: f.ords, pages: f.nextPages, sitemaps: f.nextSitemaps}
-	for i, p := range pages {
-		c.keys[i] = pageKey{p.Source, p.URL}
+	if f.inPlace && f.last != nil && len(f.last.keys) == len(pages) {
+		// The same pages in the same places, at the same URLs (an edit
+		// moving a page is loaded again, or reshapes the site).
+		c.keys = f.last.keys
+	} else {
+		c.keys = make([]pageKey, len(pages))
+		for i, p := range pages {
+			c.keys[i] = pageKey{p.Source, p.URL}
+		}
 	}
 	for _, rd := range f.allReadings() {
 		c.faces[rd.key], c.deep[rd.key] = rd.faces.slots, rd.deep.slots

@@ -68,6 +68,10 @@ type FingerprintCache struct {
 	// calls counts the calls; call is what the last one carried.
 	calls uint64
 	call  FingerprintCall
+	// files are the last call's fingerprints, of the jobs jobs (a plan's:
+	// a renderer's, or one made again for a title, which shares it).
+	files map[string]Fingerprint
+	jobs  []job
 }
 
 // FingerprintCall says what one Fingerprints call of a cache took from
@@ -661,13 +665,29 @@ func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, ch
 	}
 	cache.last = fr.fp.carryOut(r.Site, r.Theme, r.nav, jobs, pageFiles)
 	cache.last.gen = call.Gen
-	m := make(map[string]Fingerprint, len(jobs))
-	for i, j := range jobs {
-		m[j.path] = out[i]
-		if !carriedAt[i] {
-			call.Fresh = append(call.Fresh, j.path)
+	var m map[string]Fingerprint
+	if len(jobs) > 0 && len(cache.jobs) == len(jobs) && &cache.jobs[0] == &jobs[0] && call.From != 0 {
+		// The last call's files, of the same plan: those carried are
+		// the last call's, the others are set again. Copying a map of
+		// 132,000 files takes about two thirds of the time of making it
+		// again.
+		m = maps.Clone(cache.files)
+		for i, j := range jobs {
+			if !carriedAt[i] {
+				m[j.path] = out[i]
+				call.Fresh = append(call.Fresh, j.path)
+			}
+		}
+	} else {
+		m = make(map[string]Fingerprint, len(jobs))
+		for i, j := range jobs {
+			m[j.path] = out[i]
+			if !carriedAt[i] {
+				call.Fresh = append(call.Fresh, j.path)
+			}
 		}
 	}
+	cache.files, cache.jobs = m, jobs
 	cache.call = call
 	cache.mu.Unlock()
 	return m, nil

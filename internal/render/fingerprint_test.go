@@ -1018,3 +1018,52 @@ func TestPagesGoneUnkept(t *testing.T) {
 		t.Errorf("remade = %v, want the page gone alone", f.remade)
 	}
 }
+
+// TestRefingerprintsSamePlan: a call after a page changed in place, on
+// the renderer of the last call (the same plan, whose map of files is
+// copied from the last call's), gives every file the fingerprint a call
+// from nothing gives, and the files it did not carry are the changed
+// page's and the lists showing it, not every file.
+func TestRefingerprintsSamePlan(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range sitemapSite(30).Files {
+		writeFile(t, dir, f.Name, f.Data)
+	}
+	r := loadRenderer(t, site.DefaultConfig(dir))
+	renderFiles(t, r) // planned, as a preview's renderer is
+	cache := NewFingerprintCache()
+	ctx := context.Background()
+	if _, err := r.Fingerprints(ctx, cache); err != nil {
+		t.Fatal(err)
+	}
+	p := r.Site.PageAt("/runbooks/svc-1/rb-016/")
+	if p == nil || p.Runbook == nil {
+		t.Fatal("no runbook 16")
+	}
+	pp, rb := *p.Page, *p.Runbook
+	rb.LastReviewed = time.Date(2030, 5, 6, 0, 0, 0, 0, time.UTC)
+	pp.Runbook = &rb
+	p.Page = &pp
+	got, err := r.Refingerprints(ctx, cache, []*site.Page{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := cache.LastCall().Fresh
+	anew := NewFingerprintCache()
+	anew.seed = cache.seed // fingerprints compare within one seed
+	want, err := r.Fingerprints(ctx, anew)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d files, want %d", len(got), len(want))
+	}
+	for path, w := range want {
+		if g, ok := got[path]; !ok || g.Sum != w.Sum || g.Rest != w.Rest || g.Sidebar != w.Sidebar || !bytes.Equal(g.Data, w.Data) {
+			t.Errorf("%s: not the fingerprint of a call from nothing", path)
+		}
+	}
+	if !slices.Contains(fresh, p.URL+"index.html") || len(fresh) >= len(want)/2 {
+		t.Errorf("%d of %d files made again: %v", len(fresh), len(want), fresh)
+	}
+}
