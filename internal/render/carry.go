@@ -106,11 +106,12 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 		}
 	}
 	if from != nil && unkept <= len(pages)/8 {
-		// The lists of pages the files show carry their sums (walker.pages)
-		// unless they hold one of these, or a page gone since.
-		// And the sitemap's parts (sitemapPart), which read the pages'
-		// own fields alone, unless they hold a page whose own sum
-		// changed, or a page gone.
+		// Few pages changed: the lists of pages the files show carry
+		// their sums (walker.pages) unless they hold a page that did not
+		// keep its deep sum (unkept) or a page gone since; the sitemap's
+		// parts (sitemapPart), which read the pages' own fields alone,
+		// unless they hold a page whose own sum changed (remade) or a
+		// page gone.
 		f.unkept, f.remade = make(map[*site.Page]bool, unkept), map[*site.Page]bool{}
 		for i, p := range pages {
 			if !f.kept[i] {

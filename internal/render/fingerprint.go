@@ -394,19 +394,17 @@ type fingerprinting struct {
 	inPlace bool
 	fresh   []bool
 	// unkept are the pages that did not keep their deep sums (carryIn),
-	// when few did not; carryPages is set when the lists of pages whose
-	// pages all did carry their sums from last (walker.pages). nextPages
-	// are this call's sums of lists of pages, for the next.
-	unkept map[*site.Page]bool
-	// remade are the pages whose own sums changed (carryIn), when few
-	// did not keep their deep sums, and those gone.
-	remade     map[*site.Page]bool
-	carryPages bool
-	pagesMu    sync.Mutex
-	nextPages  map[pagesKey]uint64
-	// nextSitemaps are this call's sums of the sitemap's parts
-	// (sitemapPart), for the next call and the index.
-	nextSitemaps map[sitemapKey]sitemapPartSum
+	// and remade those whose own sums changed, each with the pages gone
+	// since, when few changed; carryPages is then set: the lists of
+	// pages holding none of unkept (walker.pages) and the sitemap's
+	// parts holding none of remade (sitemapPart) carry their sums from
+	// last. nextPages and nextSitemaps are this call's, for the next;
+	// pagesMu guards both.
+	unkept, remade map[*site.Page]bool
+	carryPages     bool
+	pagesMu        sync.Mutex
+	nextPages      map[pagesKey]uint64
+	nextSitemaps   map[sitemapKey]sitemapPartSum
 	// folders remembers folderSum.
 	folders map[*navNode]uint64
 	// profile is the site's profile, if any (parseSum).
@@ -760,12 +758,12 @@ func (f *fingerprinting) sitemapURLSum(u sitemapURL) uint64 {
 // (Renderer.sitemapPart), as sitemapSum hashes its URLs, and the latest
 // date its pages give, the part's in the index (Renderer.sitemapIndex).
 // Made once a call for the part's file and the index. A part of the
-// same order as the last call's (the same plan) none of whose pages lost
-// its sums since (walker.pages) lists the same URLs with the same dates:
-// its sum and date are the last call's, rather than its 34,000 URLs
-// (at 100,000 pages) hashed again, each with its page's date. A page's
-// date is of its own fields: a part is made again for the pages whose own
-// sums changed (remade), not for those whose neighbours did.
+// same order as the last call's (the same plan) none of whose pages'
+// own sums changed since (remade) lists the same URLs with the same
+// dates, a page's date being of its own fields: its sum and date are the
+// last call's, rather than its 34,000 URLs (at 100,000 pages) hashed
+// again, each with its page's date. A change to a page's neighbours does
+// not make its part again.
 func (f *fingerprinting) sitemapPart(r *Renderer, i, k int) (uint64, time.Time) {
 	key := sitemapKey{order: r.smap, root: r.absRoot, i: i, k: k}
 	f.pagesMu.Lock()
@@ -1054,14 +1052,14 @@ func (w walker) page(p *site.Page, mode walkMode) {
 // data (modeData), each hashed as page hashes it, in order. A list whose
 // pages all kept their deep sums since the last call (carryIn), in a call
 // of the same site, is the list the last call hashed, the same pages in
-// the same order: its sum is carried rather than made again, by the
-// list's pages (their addresses, which the pages keep; a list holding a
-// page gone since is hashed again) and the reading. At 100,000 pages the lists the site generates (kinds,
-// tags, folders, services, owners, 200 rows a page) show 500,000 rows,
-// and looking up the sum of each row's page on every update was most of
-// an update's fingerprints. A list holding the file's own page, which is
-// hashed otherwise (ownDeepSum), or a page not of the site, is not
-// carried.
+// the same order: its sum is carried rather than made again, found by
+// the list's pages (their addresses, which the pages keep; a list holding
+// a page gone since is hashed again) and the reading. At 100,000 pages
+// the lists the site generates (kinds, tags, folders, services, owners,
+// 200 rows a page) show 500,000 rows, and looking up the sum of each
+// row's page on every update was two fifths of the fingerprints' pass
+// over the files. A list holding the file's own page, which is hashed
+// otherwise (ownDeepSum), or a page not of the site, is not carried.
 func (w walker) pages(ps []*site.Page) uint64 {
 	f := w.f
 	ids := f.words()

@@ -925,19 +925,28 @@ func TestPlacesOf(t *testing.T) {
 	}
 }
 
+// threePages returns the renderer of a site of three pages, and them.
+func threePages(t *testing.T) (r *Renderer, a, b, c *site.Page) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"content/a.md", "content/b.md", "content/c.md"} {
+		writeFile(t, dir, name, []byte("---\ntitle: "+name+"\n---\nText.\n"))
+	}
+	r = loadRenderer(t, site.DefaultConfig(dir))
+	if len(r.Site.Pages) != 3 {
+		t.Fatalf("%d pages", len(r.Site.Pages))
+	}
+	return r, r.Site.Pages[0], r.Site.Pages[1], r.Site.Pages[2]
+}
+
 // TestPagesSumCarried: a list of pages met in a file's data is carried
 // from the last call when every page of it kept its sums, and hashed
 // again when one did not or one is gone; a list holding the file's own
 // page, hashed otherwise, or a page not of the site is not kept for the
 // next call.
 func TestPagesSumCarried(t *testing.T) {
-	dir := t.TempDir()
-	for _, name := range []string{"content/a.md", "content/b.md", "content/c.md"} {
-		writeFile(t, dir, name, []byte("---\ntitle: "+name+"\n---\nText.\n"))
-	}
-	r := loadRenderer(t, site.DefaultConfig(dir))
+	r, a, b, c := threePages(t)
 	s := r.Site
-	a, b, c := s.Pages[0], s.Pages[1], s.Pages[2]
 	stranger := &site.Page{Page: &page.Page{Title: "Not of the site"}, URL: "/elsewhere/"}
 	cache := NewFingerprintCache()
 	fresh := func() *fingerprinting {
@@ -993,13 +1002,8 @@ func TestPagesSumCarried(t *testing.T) {
 // page gone is among those whose lists are hashed again, though it kept
 // its sums (it changed in no way, and is not of the site).
 func TestPagesGoneUnkept(t *testing.T) {
-	dir := t.TempDir()
-	for _, name := range []string{"content/a.md", "content/b.md", "content/c.md"} {
-		writeFile(t, dir, name, []byte("---\ntitle: "+name+"\n---\nText.\n"))
-	}
-	r := loadRenderer(t, site.DefaultConfig(dir))
+	r, a, b, c := threePages(t)
 	s := r.Site
-	a, b, c := s.Pages[0], s.Pages[1], s.Pages[2]
 	last := &carried{theme: r.Theme, self: []uint64{1, 2, 3}, named: make([][]int32, 3), pages: map[pagesKey]uint64{},
 		ords: map[*site.Page]int32{a: 0, b: 1, c: 2}, faces: map[string][]uint64{}, deep: map[string][]uint64{},
 		keys: []pageKey{{a.Source, a.URL}, {b.Source, b.URL}, {c.Source, c.URL}}}
@@ -1025,25 +1029,14 @@ func TestPagesGoneUnkept(t *testing.T) {
 // from nothing gives, and the files it did not carry are the changed
 // page's and the lists showing it, not every file.
 func TestRefingerprintsSamePlan(t *testing.T) {
-	dir := t.TempDir()
-	for _, f := range sitemapSite(30).Files {
-		writeFile(t, dir, f.Name, f.Data)
-	}
-	r := loadRenderer(t, site.DefaultConfig(dir))
+	r := sitemapRenderer(t, 30, nil)
 	renderFiles(t, r) // planned, as a preview's renderer is
 	cache := NewFingerprintCache()
 	ctx := context.Background()
 	if _, err := r.Fingerprints(ctx, cache); err != nil {
 		t.Fatal(err)
 	}
-	p := r.Site.PageAt("/runbooks/svc-1/rb-016/")
-	if p == nil || p.Runbook == nil {
-		t.Fatal("no runbook 16")
-	}
-	pp, rb := *p.Page, *p.Runbook
-	rb.LastReviewed = time.Date(2030, 5, 6, 0, 0, 0, 0, time.UTC)
-	pp.Runbook = &rb
-	p.Page = &pp
+	p := markReviewed(t, r, "/runbooks/svc-1/rb-016/", time.Date(2030, 5, 6, 0, 0, 0, 0, time.UTC))
 	got, err := r.Refingerprints(ctx, cache, []*site.Page{p})
 	if err != nil {
 		t.Fatal(err)

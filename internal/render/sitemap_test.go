@@ -51,6 +51,37 @@ func sitemapSite(n int) *txtar.Archive {
 
 func withBase(c *site.Config) { c.BaseURL = "https://example.com/hb/" }
 
+// sitemapRenderer returns the renderer of sitemapSite(n) with the files
+// more (name to text) and a base URL.
+func sitemapRenderer(t *testing.T, n int, more map[string]string) *Renderer {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range sitemapSite(n).Files {
+		writeFile(t, dir, f.Name, f.Data)
+	}
+	for name, text := range more {
+		writeFile(t, dir, name, []byte(text))
+	}
+	cfg := site.DefaultConfig(dir)
+	withBase(&cfg)
+	return loadRenderer(t, cfg)
+}
+
+// markReviewed marks the runbook at url reviewed on day, as a preview's
+// patch does: with a new parse of the page, in place; and returns it.
+func markReviewed(t *testing.T, r *Renderer, url string, day time.Time) *site.Page {
+	t.Helper()
+	p := r.Site.PageAt(url)
+	if p == nil || p.Runbook == nil {
+		t.Fatalf("no runbook at %s", url)
+	}
+	pp, rb := *p.Page, *p.Runbook
+	rb.LastReviewed = day
+	pp.Runbook = &rb
+	p.Page = &pp
+	return p
+}
+
 // TestSitemapInParts checks a sitemap past the protocol's limits (lowered
 // here): /sitemap.xml is a sitemap index naming parts, each within the
 // limits, which list together the URLs the one sitemap lists, in its
@@ -155,13 +186,7 @@ func TestFingerprintsFollowSitemapParts(t *testing.T) {
 func TestSitemapPartsFollowDatesInPlace(t *testing.T) {
 	defer func(u int) { sitemapMaxURLs = u }(sitemapMaxURLs)
 	sitemapMaxURLs = 17
-	dir := t.TempDir()
-	for _, f := range sitemapSite(60).Files {
-		writeFile(t, dir, f.Name, f.Data)
-	}
-	cfg := site.DefaultConfig(dir)
-	withBase(&cfg)
-	r := loadRenderer(t, cfg)
+	r := sitemapRenderer(t, 60, nil)
 	renderFiles(t, r) // the order is made here, with the dates of then
 	p := r.Site.PageAt("/runbooks/svc-1/rb-031/")
 	if p == nil || p.Runbook == nil {
@@ -194,16 +219,9 @@ func TestSitemapPartsFollowDatesInPlace(t *testing.T) {
 func TestSitemapPartsCarried(t *testing.T) {
 	defer func(u int) { sitemapMaxURLs = u }(sitemapMaxURLs)
 	sitemapMaxURLs = 17
-	dir := t.TempDir()
-	for _, f := range sitemapSite(60).Files {
-		writeFile(t, dir, f.Name, f.Data)
-	}
 	// A page in the last part naming the runbook: its deep sum changes
 	// with the runbook, its own fields and date do not.
-	writeFile(t, dir, "content/zz-notes.md", []byte("---\ntitle: Notes\ndate: 2026-02-01\n---\nSee [runbook 31](../runbooks/svc-1/rb-031.md).\n"))
-	cfg := site.DefaultConfig(dir)
-	withBase(&cfg)
-	r := loadRenderer(t, cfg)
+	r := sitemapRenderer(t, 60, map[string]string{"content/zz-notes.md": "---\ntitle: Notes\ndate: 2026-02-01\n---\nSee [runbook 31](../runbooks/svc-1/rb-031.md).\n"})
 	renderFiles(t, r) // planned, as a preview's renderer is
 	cache := NewFingerprintCache()
 	ctx := context.Background()
@@ -211,15 +229,7 @@ func TestSitemapPartsCarried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := r.Site.PageAt("/runbooks/svc-1/rb-031/")
-	if p == nil || p.Runbook == nil {
-		t.Fatal("no runbook 31")
-	}
-	// As a preview's patch does: a new parse of the page, in place.
-	pp, rb := *p.Page, *p.Runbook
-	rb.LastReviewed = time.Date(2030, 5, 6, 0, 0, 0, 0, time.UTC)
-	pp.Runbook = &rb
-	p.Page = &pp
+	p := markReviewed(t, r, "/runbooks/svc-1/rb-031/", time.Date(2030, 5, 6, 0, 0, 0, 0, time.UTC))
 	// The parts' sums the last call left, marked: a part carried has its
 	// sum plus one, a part made again its own.
 	for k, e := range cache.last.sitemaps {
