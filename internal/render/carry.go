@@ -34,28 +34,6 @@ import (
 // at this call of each page of last's, -1 for a page gone: the places
 // named are moved to it, and a page naming a page gone is hashed again.
 func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Theme, last *carried, from, now []int32) error {
-	if f.inPlace && len(last.self) == len(pages) {
-		// Every page where it was: the last call's sums copied whole,
-		// those of the pages changed made again (at 100,000 pages, a
-		// copy of each slice rather than a pass taking them one by one).
-		self, named := slices.Clone(last.self), slices.Clone(last.named)
-		var redo []int
-		for i, j := range from {
-			if j < 0 {
-				redo = append(redo, i)
-			}
-		}
-		err := parallel.Each(ctx, len(redo), 0, func(n int) error {
-			i := redo[n]
-			self[i], named[i] = f.selfSum(pages[i])
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		f.carryKept(pages, th, last, from, now, self, named)
-		return nil
-	}
 	self := make([]uint64, len(pages))
 	named := make([][]int32, len(pages))
 	err := parallel.Each(ctx, len(pages), 0, func(i int) error {
@@ -86,17 +64,9 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 	if err != nil {
 		return err
 	}
-	f.carryKept(pages, th, last, from, now, self, named)
-	return nil
-}
-
-// carryKept is carryIn once each page's own sum and the places of the
-// pages it names are known (self, named): it finds which pages kept
-// their faces and deep sums, and takes those from last.
-func (f *fingerprinting) carryKept(pages []*site.Page, th *Theme, last *carried, from, now []int32, self []uint64, named [][]int32) {
 	f.self, f.named = self, named
 	if last == nil || last.theme != th {
-		return
+		return nil
 	}
 	f.last = last
 	// prev is each page's place in the last call, -1 for a page that
@@ -177,6 +147,7 @@ func (f *fingerprinting) carryKept(pages []*site.Page, th *Theme, last *carried,
 			}
 		}
 	}
+	return nil
 }
 
 // carryOut is what this call leaves the next (see carryIn): with the
