@@ -109,7 +109,7 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 		// Few pages changed: the lists of pages the files show carry
 		// their sums (walker.pages) unless they hold a page that did not
 		// keep its deep sum (unkept) or a page gone since; the sitemap's
-		// parts (sitemapPart), which read the pages' own fields alone,
+		// parts (sitemapShareSum), which read the pages' own fields alone,
 		// unless they hold a page whose own sum changed (remade) or a
 		// page gone.
 		f.unkept, f.remade = make(map[*site.Page]bool, unkept), map[*site.Page]bool{}

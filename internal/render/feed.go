@@ -84,7 +84,7 @@ func (r *Renderer) sitemap() ([]byte, error) {
 // i-th share of its URLs in order, each dated as its page is now.
 func (r *Renderer) sitemapPart(i, k int) ([]byte, error) {
 	if r.fp != nil {
-		sum, _ := r.fp.sitemapPart(r, i, k)
+		sum, _ := r.fp.sitemapShareSum(r, i, k)
 		return marked(sum), nil
 	}
 	return r.urlset(r.sitemapShare(i, k)), nil
@@ -96,13 +96,13 @@ func (r *Renderer) sitemapIndex(k int) ([]byte, error) {
 	mods := make([]time.Time, k)
 	if r.fp != nil {
 		for i := range k {
-			_, mods[i] = r.fp.sitemapPart(r, i, k)
+			_, mods[i] = r.fp.sitemapShareSum(r, i, k)
 		}
 		return r.fp.sitemapIndexSum(r, mods), nil
 	}
 	urls := r.sitemapOrdered()
 	for i := range k {
-		for _, u := range urls[i*len(urls)/k : (i+1)*len(urls)/k] {
+		for _, u := range shareOf(urls, i, k) {
 			if u.page == nil {
 				continue
 			}
@@ -141,14 +141,19 @@ type sitemapOrder struct {
 // sitemapShare returns the URLs of part i of k of the sitemap, in order,
 // each dated as its page is now.
 func (r *Renderer) sitemapShare(i, k int) []sitemapURL {
-	urls := r.sitemapOrdered()
-	part := slices.Clone(urls[i*len(urls)/k : (i+1)*len(urls)/k])
+	part := slices.Clone(shareOf(r.sitemapOrdered(), i, k))
 	for j, u := range part {
 		if u.page != nil {
 			part[j].mod = changed(u.page)
 		}
 	}
 	return part
+}
+
+// shareOf returns part i of k of the sitemap's URLs in order: an even
+// share.
+func shareOf(urls []sitemapURL, i, k int) []sitemapURL {
+	return urls[i*len(urls)/k : (i+1)*len(urls)/k]
 }
 
 // sitemapOrdered returns the sitemap's URLs in order (sitemapOrder), with

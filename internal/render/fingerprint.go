@@ -267,7 +267,7 @@ type carried struct {
 	// pages are the sums of the lists of pages met in the files' data
 	// (walker.pages).
 	pages map[pagesKey]uint64
-	// sitemaps are the sums of the sitemap's parts (sitemapPart).
+	// sitemaps are the sums of the sitemap's parts (sitemapShareSum).
 	sitemaps map[sitemapKey]sitemapPartSum
 }
 
@@ -397,12 +397,12 @@ type fingerprinting struct {
 	// and remade those whose own sums changed, each with the pages gone
 	// since, when few changed; carryPages is then set: the lists of
 	// pages holding none of unkept (walker.pages) and the sitemap's
-	// parts holding none of remade (sitemapPart) carry their sums from
+	// parts holding none of remade (sitemapShareSum) carry their sums from
 	// last. nextPages and nextSitemaps are this call's, for the next;
-	// pagesMu guards both.
+	// nextMu guards both.
 	unkept, remade map[*site.Page]bool
 	carryPages     bool
-	pagesMu        sync.Mutex
+	nextMu         sync.Mutex
 	nextPages      map[pagesKey]uint64
 	nextSitemaps   map[sitemapKey]sitemapPartSum
 	// folders remembers folderSum.
@@ -663,27 +663,24 @@ func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, ch
 	}
 	cache.last = fr.fp.carryOut(r.Site, r.Theme, r.nav, jobs, pageFiles)
 	cache.last.gen = call.Gen
+	// The last call's files, when of the same plan: those carried are
+	// the last call's, the others are set again. Copying a map of
+	// 132,000 files takes about two thirds of the time of making it
+	// again.
+	samePlan := len(jobs) > 0 && len(cache.jobs) == len(jobs) && &cache.jobs[0] == &jobs[0] && call.From != 0
 	var m map[string]Fingerprint
-	if len(jobs) > 0 && len(cache.jobs) == len(jobs) && &cache.jobs[0] == &jobs[0] && call.From != 0 {
-		// The last call's files, of the same plan: those carried are
-		// the last call's, the others are set again. Copying a map of
-		// 132,000 files takes about two thirds of the time of making it
-		// again.
+	if samePlan {
 		m = maps.Clone(cache.files)
-		for i, j := range jobs {
-			if !carriedAt[i] {
-				m[j.path] = out[i]
-				call.Fresh = append(call.Fresh, j.path)
-			}
-		}
 	} else {
 		m = make(map[string]Fingerprint, len(jobs))
-		for i, j := range jobs {
-			m[j.path] = out[i]
-			if !carriedAt[i] {
-				call.Fresh = append(call.Fresh, j.path)
-			}
+	}
+	for i, j := range jobs {
+		if !carriedAt[i] {
+			call.Fresh = append(call.Fresh, j.path)
+		} else if samePlan {
+			continue
 		}
+		m[j.path] = out[i]
 	}
 	cache.files, cache.jobs = m, jobs
 	cache.call = call
@@ -740,10 +737,16 @@ func (f *fingerprinting) sitemapSum(r *Renderer, urls []sitemapURL) []byte {
 	for _, u := range urls {
 		total += f.sitemapURLSum(u)
 	}
+	return marked(f.rootedSum(r, total))
+}
+
+// rootedSum is the sum of a sitemap, or of a part of one, whose URLs'
+// sums (sitemapURLSum) add up to total: with the site's root.
+func (f *fingerprinting) rootedSum(r *Renderer, total uint64) uint64 {
 	h := f.words()
 	h.str(r.absRoot)
 	h.word(total)
-	return marked(h.sum())
+	return h.sum()
 }
 
 // sitemapURLSum is the sum of one URL of a sitemap, with its date.
@@ -754,7 +757,7 @@ func (f *fingerprinting) sitemapURLSum(u sitemapURL) uint64 {
 	return h.sum()
 }
 
-// sitemapPart is the sum of part i of k of a sitemap in parts
+// sitemapShareSum is the sum of part i of k of a sitemap in parts
 // (Renderer.sitemapPart), as sitemapSum hashes its URLs, and the latest
 // date its pages give, the part's in the index (Renderer.sitemapIndex).
 // Made once a call for the part's file and the index. A part of the
@@ -764,16 +767,15 @@ func (f *fingerprinting) sitemapURLSum(u sitemapURL) uint64 {
 // last call's, rather than its 34,000 URLs (at 100,000 pages) hashed
 // again, each with its page's date. A change to a page's neighbours does
 // not make its part again.
-func (f *fingerprinting) sitemapPart(r *Renderer, i, k int) (uint64, time.Time) {
+func (f *fingerprinting) sitemapShareSum(r *Renderer, i, k int) (uint64, time.Time) {
 	key := sitemapKey{order: r.smap, root: r.absRoot, i: i, k: k}
-	f.pagesMu.Lock()
+	f.nextMu.Lock()
 	e, done := f.nextSitemaps[key]
-	f.pagesMu.Unlock()
+	f.nextMu.Unlock()
 	if done {
 		return e.sum, e.mod
 	}
-	urls := r.sitemapOrdered()
-	share := urls[i*len(urls)/k : (i+1)*len(urls)/k]
+	share := shareOf(r.sitemapOrdered(), i, k)
 	e, carry := sitemapPartSum{}, false
 	if f.carryPages {
 		e, carry = f.last.sitemaps[key]
@@ -791,19 +793,16 @@ func (f *fingerprinting) sitemapPart(r *Renderer, i, k int) (uint64, time.Time) 
 			}
 			total += f.sitemapURLSum(u)
 		}
-		h := f.words()
-		h.str(r.absRoot)
-		h.word(total)
-		e.sum = h.sum()
+		e.sum = f.rootedSum(r, total)
 	}
-	f.pagesMu.Lock()
+	f.nextMu.Lock()
 	f.nextSitemaps[key] = e
-	f.pagesMu.Unlock()
+	f.nextMu.Unlock()
 	return e.sum, e.mod
 }
 
 // sitemapKey names a part of a sitemap in parts from one call to the
-// next (sitemapPart): the order of the URLs it is cut from, the site's
+// next (sitemapShareSum): the order of the URLs it is cut from, the site's
 // root, and which part of how many it is.
 type sitemapKey struct {
 	order *sitemapOrder
@@ -811,7 +810,7 @@ type sitemapKey struct {
 	i, k  int
 }
 
-// sitemapPartSum is what sitemapPart gives of a part.
+// sitemapPartSum is what sitemapShareSum gives of a part.
 type sitemapPartSum struct {
 	sum uint64
 	mod time.Time
@@ -1105,9 +1104,9 @@ type pagesKey struct {
 // keepPages keeps the sum of the list of pages key names for the next
 // call.
 func (f *fingerprinting) keepPages(key pagesKey, sum uint64) {
-	f.pagesMu.Lock()
+	f.nextMu.Lock()
 	f.nextPages[key] = sum
-	f.pagesMu.Unlock()
+	f.nextMu.Unlock()
 }
 
 // face is the sum of a page's own fields (modeFace) as rd reads them:
