@@ -282,37 +282,30 @@ func TestSettle(t *testing.T) {
 	}
 }
 
-// TestSettleReleasesABigHeap: past releaseAbove of live heap, Settle
-// hands the memory it frees back to the system after any work; below
-// it, only when told to (after a whole build).
-func TestSettleReleasesABigHeap(t *testing.T) {
+// TestSettleReleasesAfterWhole: Settle hands the memory it frees back to
+// the system when told to (after a whole build), and otherwise keeps it
+// for the next edit, whatever the live heap.
+func TestSettleReleasesAfterWhole(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1)) // no collection but Settle's
-	defer func(was uint64) { releaseAbove = was }(releaseAbove)
 	released := func() uint64 {
 		s := []metrics.Sample{{Name: "/memory/classes/heap/released:bytes"}}
 		metrics.Read(s)
 		return s[0].Value.Uint64()
 	}
-	garbage := func() {
+	for _, release := range []bool{false, true} {
+		debug.FreeOSMemory()
 		var keep [][]byte
 		for range 64 {
 			keep = append(keep, make([]byte, 1<<20))
 		}
 		runtime.KeepAlive(keep)
-	}
-	for _, c := range []struct {
-		above   uint64
-		release bool
-	}{{1 << 40, false}, {0, true}} {
-		releaseAbove = c.above
-		debug.FreeOSMemory()
-		garbage() // 64 MB
+		keep = nil // 64 MB of garbage
 		before := released()
-		if !Settle(false) {
-			t.Fatalf("Settle did not collect 64 MB of garbage")
+		if !Settle(release) {
+			t.Fatalf("Settle(%v) did not collect 64 MB of garbage", release)
 		}
-		if got := released() >= before+32<<20; got != c.release {
-			t.Errorf("live heap past %d bytes: %d MB handed back, want handed back %v", c.above, (released()-before)>>20, c.release)
+		if got := released() >= before+32<<20; got != release {
+			t.Errorf("Settle(%v): %d MB handed back, want handed back %v", release, (int64(released())-int64(before))>>20, release)
 		}
 	}
 }
