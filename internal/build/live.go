@@ -797,6 +797,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 		l.r = r
 	}
 	remade := time.Since(start) - patched
+	keeping := time.Now()
 	rechecked := map[string]bool{}
 	for _, p := range affected {
 		rechecked[p.Path] = true
@@ -814,6 +815,7 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 		}
 	}
 	kept = append(kept, patch.Diags...)
+	keptTook := time.Since(keeping)
 
 	fpStart := time.Now()
 	fps, err := r.Refingerprints(ctx, l.fpc, changed)
@@ -865,11 +867,13 @@ func (l *Live) retouch(ctx context.Context, patch *site.Patch, start time.Time) 
 		}
 		l.pendingListings = true
 	}
+	settling := time.Now()
 	l.raw, l.diags, l.files, l.fps, l.fpsGen, l.stale, l.dirty, l.samples = raw, settle(s, raw), files, fps, call.Gen, map[string]bool{}, nil, samples
+	settled := time.Since(settling)
 	l.sb = r.Sidebars()
 	if w := l.opts.Trace; w != nil {
-		fmt.Fprintf(w, "retouch: %s: patch %s, renderer %s, fingerprints %s, %d files rendered and %d sidebars replaced in %s; rules %s beside, %s waited for them and the layout check\n",
-			ms(time.Since(start)), ms(patched), ms(remade), ms(fpTook), len(out.todo), out.spliced, ms(out.took), ms(rulesTook), ms(waited))
+		fmt.Fprintf(w, "retouch: %s: patch %s, renderer %s, findings kept %s, fingerprints %s, %d files rendered and %d sidebars replaced in %s; rules %s beside, %s waited for them and the layout check; findings settled %s\n",
+			ms(time.Since(start)), ms(patched), ms(remade), ms(keptTook), ms(fpTook), len(out.todo), out.spliced, ms(out.took), ms(rulesTook), ms(waited), ms(settled))
 	}
 	return &LiveResult{Files: files, Diags: l.diags, Partial: true, Retouched: true, Rendered: len(out.todo), Spliced: out.spliced, Elapsed: time.Since(start), pk: l.pk, sb: l.sb}, nil
 }

@@ -1443,7 +1443,7 @@ func TestLiveTrace(t *testing.T) {
 		t.Errorf("an edit of a page's text wrote %q", trace.String())
 	}
 	update(text("Restart the API server", "Restart it, then check the logs."))
-	line := regexp.MustCompile(`^retouch: [0-9.]+ ms: patch [0-9.]+ ms, renderer [0-9.]+ ms, fingerprints [0-9.]+ ms, [1-9][0-9]* files rendered and [0-9]+ sidebars replaced in [0-9.]+ ms; rules [0-9.]+ ms beside, [0-9.]+ ms waited for them and the layout check\n$`)
+	line := regexp.MustCompile(`^retouch: [0-9.]+ ms: patch [0-9.]+ ms, renderer [0-9.]+ ms, findings kept [0-9.]+ ms, fingerprints [0-9.]+ ms, [1-9][0-9]* files rendered and [0-9]+ sidebars replaced in [0-9.]+ ms; rules [0-9.]+ ms beside, [0-9.]+ ms waited for them and the layout check; findings settled [0-9.]+ ms\n$`)
 	if !line.MatchString(trace.String()) {
 		t.Errorf("a title edit wrote %q", trace.String())
 	}
