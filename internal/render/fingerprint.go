@@ -614,13 +614,14 @@ func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, ch
 	out := make([]Fingerprint, len(jobs))
 	pageFiles := make([]pageFile, len(jobs))
 	carriedAt := make([]bool, len(jobs))
+	places := fr.fp.placesOfJobs(r.Site.Pages, jobs)
 	err = parallel.Each(ctx, len(jobs), 0, func(i int) error {
 		j := jobs[i]
 		if j.page != nil {
 			// A page's own file: taken from the last call when nothing it
 			// is made of changed (carriedFile).
 			pf := &pageFiles[i]
-			if fp, ok := fr.fp.carriedFile(j.page, fr.nav, pf); ok {
+			if fp, ok := fr.fp.carriedFile(j.page, places[i], fr.nav, pf); ok {
 				out[i], carriedAt[i] = fp, true
 				return nil
 			}

@@ -1060,3 +1060,44 @@ func TestRefingerprintsSamePlan(t *testing.T) {
 		t.Errorf("%d of %d files made again: %v", len(fresh), len(want), fresh)
 	}
 }
+
+// TestPlacesOfJobs: each page job's place is its page's place in the
+// site, whether the jobs follow the site's pages (as planned, drafts
+// left out between them) or not; a job of no page, or of a page not of
+// the site, has none.
+func TestPlacesOfJobs(t *testing.T) {
+	r := sitemapRenderer(t, 30, map[string]string{
+		"content/guides/a-draft.md": "---\ntitle: A draft\ndraft: true\n---\nNot yet.\n",
+		"runbooks/svc-1/a-draft.md": "---\ntitle: Another draft\ndraft: true\n---\nNot yet.\n",
+	})
+	r.Files()
+	jobs := r.planned
+	if len(r.Site.Published()) == len(r.Site.Pages) {
+		t.Fatal("no page is left out of the published ones")
+	}
+	stranger := &site.Page{Page: &page.Page{Title: "Not of the site"}, URL: "/elsewhere/"}
+	f, _ := NewFingerprintCache().begin(r.Site, r.Theme)
+	check := func(name string, jobs []job) {
+		t.Helper()
+		got := f.placesOfJobs(r.Site.Pages, jobs)
+		pages := 0
+		for i, j := range jobs {
+			want := int32(-1)
+			if at, ok := f.ords[j.page]; ok && j.page != nil {
+				want = at
+				pages++
+			}
+			if got[i] != want {
+				t.Errorf("%s: %s at %d, want %d", name, j.path, got[i], want)
+			}
+		}
+		if pages < 30 {
+			t.Errorf("%s: %d page jobs", name, pages)
+		}
+	}
+	check("as planned", jobs)
+	mixed := slices.Clone(jobs)
+	slices.Reverse(mixed)
+	mixed = append(mixed, job{path: "/elsewhere/index.html", page: stranger})
+	check("reversed, with a page not of the site", mixed)
+}
