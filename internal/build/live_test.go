@@ -359,9 +359,9 @@ func TestLiveMatchesBuild(t *testing.T) {
 		{"the evaluation renamed", evaluationNew + ":" + evaluationRenamed, nil, true},
 		{"the evaluation deleted", evaluationRenamed, nil, true},
 		// A page's words changed, their count, title and headings not,
-		// in the batch of a page added or removed: its own file, which
-		// nothing else of it shows, is made again (its document hashed
-		// again, as the page changed, though pages came or went).
+		// in the batch of a page added or removed (the site is loaded
+		// again): its own file, which nothing else of it shows, has the
+		// new words.
 		{"a new page, and a word of another changed in the same batch", batched, func(string) string {
 			return "---\ntitle: Batched\n---\nWritten in one batch with another page's edit.\n"
 		}, true},

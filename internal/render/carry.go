@@ -199,7 +199,7 @@ type pageFile struct {
 // pages' own files are planned in the order of the site's pages, which
 // this follows in one pass, looking a page up (ords) only where the two
 // part (a page left out, as a draft is): at 100,000 pages, looking every
-// page up took more than half of carrying the files (carriedFile), each
+// page up was about a fifth of carrying the files (carriedFile), each
 // lookup missing the processor's caches.
 func (f *fingerprinting) placesOfJobs(pages []*site.Page, jobs []job) []int32 {
 	places := make([]int32, len(jobs))
@@ -221,10 +221,11 @@ func (f *fingerprinting) placesOfJobs(pages []*site.Page, jobs []job) []int32 {
 }
 
 // carriedFile returns the last call's fingerprint of the own file of page
-// p, at place i of the call's site (-1 for a page not of it), when nothing it is made of changed: the page kept its deep sum
-// (carryIn: its own fields, and those of the pages it names), its document
-// and its sidebar's tree hash as they did, and the site's information is
-// the same. The file's data are then the same: the page, fields of it (its
+// p, at place i of the call's site (-1 for a page not of it), when
+// nothing it is made of changed: the page kept its deep sum (carryIn: its
+// own fields, and those of the pages it names), its document and its
+// sidebar's tree hash as they did, and the site's information is the
+// same. The file's data are then the same: the page, fields of it (its
 // title, URL, excerpt, headings), the site's information and the
 // breadcrumbs, which are titles and URLs of the sidebar's tree on the way
 // to the page (navSum hashes them). Either way it fills pf's sums for the
