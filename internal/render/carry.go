@@ -150,12 +150,12 @@ func (f *fingerprinting) carryIn(ctx context.Context, pages []*site.Page, th *Th
 	return nil
 }
 
-// carryOut is what this call leaves the next (see carryIn): with the
-// fingerprints of the pages' own files, jobs' where pageFiles has them.
-func (f *fingerprinting) carryOut(s *site.Site, th *Theme, nav *navTree, jobs []job, pageFiles []pageFile) *carried {
+// carryOut is what this call leaves the next (see carryIn): with files,
+// the pages' own files by place.
+func (f *fingerprinting) carryOut(s *site.Site, th *Theme, nav *navTree, files []pageFile) *carried {
 	pages := s.Pages
 	c := &carried{theme: th, site: weak.Make(s), reshapes: s.Reshapes(), nav: weak.Make(nav), self: f.self, named: f.named, faces: map[string][]uint64{}, deep: map[string][]uint64{},
-		info: f.infoSum, files: make([]pageFile, len(pages)), ords: f.ords, pages: f.nextPages, sitemaps: f.nextSitemaps}
+		info: f.infoSum, files: files, ords: f.ords, pages: f.nextPages, sitemaps: f.nextSitemaps}
 	if f.inPlace && f.last != nil && len(f.last.keys) == len(pages) {
 		// The same pages in the same places, at the same URLs (an edit
 		// moving a page is loaded again, or reshapes the site).
@@ -168,11 +168,6 @@ func (f *fingerprinting) carryOut(s *site.Site, th *Theme, nav *navTree, jobs []
 	}
 	for _, rd := range f.allReadings() {
 		c.faces[rd.key], c.deep[rd.key] = rd.faces.slots, rd.deep.slots
-	}
-	for _, pf := range pageFiles {
-		if pf.at > 0 {
-			c.files[pf.at-1] = pf
-		}
 	}
 	return c
 }

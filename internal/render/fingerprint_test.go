@@ -1101,3 +1101,30 @@ func TestPlacesOfJobs(t *testing.T) {
 	mixed = append(mixed, job{path: "/elsewhere/index.html", page: stranger})
 	check("reversed, with a page not of the site", mixed)
 }
+
+// TestSpares: a call takes the arrays the call before the last left,
+// its pages' files cleared, but never the files of the call it carries
+// from, nor arrays of another size.
+func TestSpares(t *testing.T) {
+	c := NewFingerprintCache()
+	spare := []pageFile{{at: 1, doc: 7}, {at: 2}, {at: 3, nav: 9}}
+	c.spareFiles, c.spareOut = spare, make([]Fingerprint, 5)
+	files, out := c.spares(3, 5, nil)
+	if &files[0] != &spare[0] || len(out) != 5 {
+		t.Errorf("the spares not taken")
+	}
+	if slices.ContainsFunc(files, func(pf pageFile) bool { return pf.at != 0 || pf.doc != 0 || pf.nav != 0 }) {
+		t.Errorf("the spare files not cleared: %v", files)
+	}
+	if c.spareFiles != nil || c.spareOut != nil {
+		t.Errorf("the spares still there once taken")
+	}
+	c.spareFiles = spare
+	if files, _ := c.spares(3, 5, &carried{files: spare}); &files[0] == &spare[0] {
+		t.Errorf("the files of the call carried from given as spares")
+	}
+	c.spareFiles = spare
+	if files, _ := c.spares(4, 5, nil); len(files) != 4 {
+		t.Errorf("%d files for 4 pages", len(files))
+	}
+}
