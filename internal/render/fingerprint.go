@@ -85,8 +85,10 @@ type FingerprintCache struct {
 // the files are not those of last, which the call carries from (they
 // would be, for a call begun before the one that left them ended),
 // otherwise new. At 100,000 pages, writing each new array's memory the
-// first time took the processor and the kernel longer than the work
-// written to it (a tenth of an update's fingerprints, 30 ms a call).
+// first time took longer than the work written to it: in CPU profiles of
+// 18 edits, the fingerprints took 3.18 CPU-s with new arrays and 2.55
+// with the spares (about 35 ms of CPU a call), and each edit allocated
+// 104 MB rather than 124 MB.
 func (c *FingerprintCache) spares(pages, jobs int, last *carried) ([]pageFile, []Fingerprint) {
 	c.mu.Lock()
 	files, out := c.spareFiles, c.spareOut
