@@ -653,9 +653,11 @@ func (r *Renderer) fingerprints(ctx context.Context, cache *FingerprintCache, ch
 		if j.page != nil {
 			// A page's own file: taken from the last call when nothing it
 			// is made of changed (carriedFile).
-			pf := &pageFile{} // a page not of the site: kept by no call
+			var pf *pageFile
 			if at := places[i]; at >= 0 {
 				pf = &files[at]
+			} else {
+				pf = &pageFile{} // a page not of the site: kept by no call
 			}
 			if fp, ok := fr.fp.carriedFile(j.page, places[i], fr.nav, pf); ok {
 				out[i], carriedAt[i] = fp, true
