@@ -103,3 +103,32 @@ func urls(ps []*Page) []string {
 	}
 	return out
 }
+
+// TestRelateNotWithoutHTML: a load without the pages' HTML (handbook
+// check), which nothing shows related pages in, finds none; the same
+// site loaded with it does.
+func TestRelateNotWithoutHTML(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := sitegen.Generate(dir, 120, 5); err != nil {
+		t.Fatal(err)
+	}
+	related := func(noHTML bool) int {
+		cfg := DefaultConfig(dir)
+		cfg.NoHTML = noHTML
+		s, err := Load(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, p := range s.Pages {
+			n += len(p.RelatedPages)
+		}
+		return n
+	}
+	if n := related(false); n == 0 {
+		t.Errorf("no related pages with the HTML")
+	}
+	if n := related(true); n != 0 {
+		t.Errorf("%d related pages without the HTML", n)
+	}
+}
