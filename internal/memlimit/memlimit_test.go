@@ -298,8 +298,7 @@ func TestSettleReleasesAfterWhole(t *testing.T) {
 		for range 64 {
 			keep = append(keep, make([]byte, 1<<20))
 		}
-		runtime.KeepAlive(keep)
-		keep = nil // 64 MB of garbage
+		runtime.KeepAlive(keep) // 64 MB, garbage from here on
 		before := released()
 		if !Settle(release) {
 			t.Fatalf("Settle(%v) did not collect 64 MB of garbage", release)

@@ -62,14 +62,14 @@ func (s *Site) graph() {
 	// pages' HTML shows them: a load without it (handbook check) finds
 	// none. At 100,000 pages, where a tag has thousands of pages, finding
 	// them was a twentieth of check's CPU and grew faster than the site.
-	related := make(chan struct{})
-	go func() {
-		defer close(related)
-		if !s.Config.NoHTML {
+	if !s.Config.NoHTML {
+		related := make(chan struct{})
+		go func() {
+			defer close(related)
 			s.relate(nil)
-		}
-	}()
-	defer func() { <-related }()
+		}()
+		defer func() { <-related }()
+	}
 	for _, p := range s.Pages {
 		for _, r := range p.Relations {
 			inv := inverse[r.Name]
