@@ -84,9 +84,7 @@ func (c *buildCommand) Run(ctx context.Context, args []string) error {
 	}
 	sayGitNote(c.g, res.GitNote)
 	res.Diags = append(srcs.diags, res.Diags...)
-	for _, d := range res.Diags {
-		fmt.Fprintln(c.g.stderr, d)
-	}
+	printFindings(c.g.stderr, res.Diags)
 	if !c.g.quiet {
 		shown := outDir
 		if r, err := filepath.Rel(cfg.Dir, outDir); err == nil {

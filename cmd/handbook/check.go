@@ -302,6 +302,13 @@ func appendSummary(name string, list diag.List, pages int) error {
 	return nil
 }
 
+// printFindings writes findings one a line, as check's text format does
+// (control characters in names and messages escaped, so that a file name
+// or a quoted link cannot write to the terminal), buffered.
+func printFindings(w io.Writer, list diag.List) {
+	_ = lint.FormatWith(w, "text", list, lint.FormatOptions{})
+}
+
 // plural is "1 page", "2 pages".
 func plural(n int, noun string) string {
 	if n == 1 {

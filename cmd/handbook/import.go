@@ -140,9 +140,7 @@ func (c *importCommand) Run(ctx context.Context, args []string) error {
 	opts := importer.Options{Today: today, Schema: cfg.Schema, Renumber: *renumber}
 	opts.SetKind = src.Kind != page.KindPage && folderKind(cfg, dest) != src.Kind
 	plan := src.Convert(in, opts)
-	for _, d := range plan.Diags {
-		fmt.Fprintln(c.g.stderr, d)
-	}
+	printFindings(c.g.stderr, plan.Diags)
 	shownDest := shownName(cfg.Dir, dest)
 	if len(plan.Files) == 0 {
 		fmt.Fprintf(c.g.stderr, "handbook import: found nothing to import in %s\n", strings.Join(inputs, ", "))
@@ -184,9 +182,7 @@ func (c *importCommand) report(w importer.Written, plan *importer.Plan, dest str
 		}
 	}
 	skipped := importer.SkippedFindings(dest, w.Skipped, from)
-	for _, d := range skipped {
-		fmt.Fprintln(c.g.stderr, d)
-	}
+	printFindings(c.g.stderr, skipped)
 	if c.g.quiet {
 		return
 	}

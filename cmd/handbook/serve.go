@@ -89,9 +89,7 @@ func (c *serveCommand) Run(ctx context.Context, args []string) error {
 				return cfg, err
 			}
 			srcs.say(c.g)
-			for _, d := range srcs.diags {
-				fmt.Fprintln(c.g.stderr, d)
-			}
+			printFindings(c.g.stderr, srcs.diags)
 			return cfg, nil
 		}
 		if cfg, err = reload(); err != nil {

@@ -244,9 +244,7 @@ func (c *sourcesCommand) Run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, d := range g.diags {
-			fmt.Fprintln(c.g.stderr, d)
-		}
+		printFindings(c.g.stderr, g.diags)
 		lock := &sources.Lock{Sources: map[string]sources.Pin{}}
 		for name, pin := range g.lock.Sources {
 			lock.Sources[name] = pin
