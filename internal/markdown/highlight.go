@@ -53,6 +53,8 @@ import (
 // A delegating lexer (one language inside another: go-html-template is
 // Go templates in HTML, erb and svelte too) whose two lexers are plain
 // regular-expression lexers is run as chroma runs it, with the two fast;
+// so is Markdown, whose lexer highlights a leading YAML front matter as
+// YAML before its rules take the rest (frontMatter);
 // so is the language a rule hands its match to (chroma's Using: a
 // Dockerfile's RUN lines are Bash), through a registry of fast lexers.
 // Any other lexer goes through chroma's own Tokenise, with the same
@@ -65,6 +67,7 @@ import (
 type highlighter struct {
 	fast      *lexer
 	delegated *delegation
+	front     *frontMatter
 	slow      chroma.Lexer
 	known     bool
 }
@@ -101,8 +104,10 @@ func highlighterFor(lang string) *highlighter {
 					h.delegated = &delegation{root: fr, language: fg}
 				}
 			}
+		} else {
+			h.front = newFrontMatter(lx)
 		}
-		if h.fast == nil && h.delegated == nil {
+		if h.fast == nil && h.delegated == nil && h.front == nil {
 			h.slow = chroma.Coalesce(lx)
 		}
 	}
@@ -155,6 +160,11 @@ func (h *highlighter) write(b *bytes.Buffer, code string) (err error) {
 		it = h.fast.tokenise(code)
 	case h.delegated != nil:
 		it = coalesce(h.delegated.tokenise(code))
+	case h.front != nil:
+		if it, err = h.front.tokenise(nil, code); err != nil {
+			return err
+		}
+		it = coalesce(it)
 	default:
 		if it, err = h.slow.Tokenise(nil, code); err != nil {
 			return err
@@ -187,6 +197,85 @@ func delegates(lx chroma.Lexer) (root, language chroma.Lexer, ok bool) {
 	}
 	root, language = field("root"), field("language")
 	return root, language, root != nil && language != nil
+}
+
+// frontMatter is chroma's Markdown lexer with its rules fast: a text that
+// opens with a YAML front matter ("---" lines around it) has it
+// highlighted as YAML, the rest by the Markdown rules, as chroma's
+// markdownLexer does. Run through chroma, a Markdown fence took ten
+// times as long a byte as the other languages' (3 µs against 0.3).
+type frontMatter struct {
+	body *lexer
+}
+
+// newFrontMatter returns chroma's Markdown lexer lx with its rules fast,
+// or nil when lx is not that lexer (of its type, which wraps a
+// regular-expression lexer) or its rules are not ones lexer runs.
+func newFrontMatter(lx chroma.Lexer) *frontMatter {
+	v := reflect.ValueOf(lx)
+	if v.Type() != reflect.TypeOf(lexers.Markdown) || v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct ||
+		v.Elem().Type().Name() != "markdownLexer" {
+		return nil
+	}
+	f := v.Elem().FieldByName("Lexer")
+	if !f.IsValid() || f.Type() != reflect.TypeFor[chroma.Lexer]() || !f.CanInterface() {
+		return nil
+	}
+	rl, ok := f.Interface().(*chroma.RegexLexer)
+	if !ok {
+		return nil
+	}
+	body, err := newLexer(rl)
+	if err != nil {
+		return nil
+	}
+	return &frontMatter{body: body}
+}
+
+// tokenise is chroma's markdownLexer.Tokenise: the front matter's tokens
+// as YAML's, then the rest's, not coalesced.
+func (f *frontMatter) tokenise(options *chroma.TokeniseOptions, text string) (chroma.Iterator, error) {
+	if options == nil {
+		options = &chroma.TokeniseOptions{State: "root", EnsureLF: true}
+	}
+	front, rest, ok := splitFrontMatter(text)
+	if !ok {
+		return f.body.tokeniseWith(options, text), nil
+	}
+	yaml := fastLexers().Get("YAML")
+	if yaml == nil {
+		return f.body.tokeniseWith(options, text), nil
+	}
+	yamlTokens, err := yaml.Tokenise(options, front)
+	if err != nil {
+		return nil, err
+	}
+	return chroma.Concaterator(yamlTokens, f.body.tokeniseWith(options, rest)), nil
+}
+
+// splitFrontMatter is chroma's splitFrontmatter: the leading block of
+// text from a "---" line to the next, and what follows it; ok false when
+// text does not open with one.
+func splitFrontMatter(text string) (front, rest string, ok bool) {
+	if !strings.HasPrefix(text, "---\n") && !strings.HasPrefix(text, "---\r\n") {
+		return "", text, false
+	}
+	lineEnd := strings.IndexByte(text, '\n')
+	if lineEnd < 0 || strings.TrimSuffix(text[:lineEnd], "\r") != "---" {
+		return "", text, false
+	}
+	for pos := lineEnd + 1; pos < len(text); {
+		next := strings.IndexByte(text[pos:], '\n')
+		if next < 0 {
+			break
+		}
+		lineEnd = pos + next
+		if strings.TrimSuffix(text[pos:lineEnd], "\r") == "---" {
+			return text[:lineEnd+1], text[lineEnd+1:], true
+		}
+		pos = lineEnd + 1
+	}
+	return "", text, false
 }
 
 // tokenise returns the tokens of text as chroma's delegating lexer makes
@@ -699,8 +788,9 @@ var fastLexers = sync.OnceValue(func() *chroma.LexerRegistry {
 // it is asked for). Registering it leaves chroma's lexer as it was.
 type registered struct {
 	chroma.Lexer
-	once sync.Once
-	fast *lexer
+	once  sync.Once
+	fast  *lexer
+	front *frontMatter
 }
 
 func (r *registered) SetRegistry(*chroma.LexerRegistry) chroma.Lexer { return r }
@@ -713,8 +803,13 @@ func (r *registered) Tokenise(options *chroma.TokeniseOptions, text string) (chr
 			if lx, err := newLexer(rl); err == nil {
 				r.fast = lx
 			}
+		} else {
+			r.front = newFrontMatter(r.Lexer)
 		}
 	})
+	if r.front != nil {
+		return r.front.tokenise(options, text)
+	}
 	if r.fast == nil {
 		return r.Lexer.Tokenise(options, text)
 	}

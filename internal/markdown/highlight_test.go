@@ -381,6 +381,32 @@ func TestDelegatedLexers(t *testing.T) {
 	}
 }
 
+// TestMarkdownFrontMatter: Markdown, whose chroma lexer highlights a
+// leading YAML front matter as YAML before its own rules take the rest,
+// runs with both lexers fast, also as the language of a fence inside a
+// Markdown fence, and writes what chroma writes.
+func TestMarkdownFrontMatter(t *testing.T) {
+	for _, lang := range []string{"markdown", "md"} {
+		if h := highlighterFor(lang); h.front == nil || h.slow != nil {
+			t.Errorf("%s: not run with fast lexers", lang)
+		}
+	}
+	var blocks []codeBlock
+	for _, code := range []string{
+		"---\ntitle: Runbook\ntags: [db, \"on-call\"]\n---\n# Body\n\nSee *this* and `that`.\n",
+		"---\r\ntitle: x\r\n---\r\nbody\r\n",
+		"---\n---\nonly the lines\n",
+		"---\nnever: closed\n# Heading\n",
+		"----\nnot front matter\n",
+		"--- \nnot: either\n---\n",
+		"---\nend: at the last line\n---",
+		"# Fences\n\n```markdown\n---\ntitle: inner\n---\nText.\n```\n\n```yaml\nk: v\n```\n",
+	} {
+		blocks = append(blocks, codeBlock{where: "front matter", lang: "markdown", code: code})
+	}
+	checkSameAsChroma(t, blocks)
+}
+
 // TestASCIIStartsAsMayStart: the ASCII table of a rule's first characters
 // (firstOf.may) allows exactly the characters mayStart allows, for every
 // rule of every lexer; beyond ASCII, may is mayStart.
