@@ -283,16 +283,27 @@ func TestSettle(t *testing.T) {
 }
 
 // TestSettleReleasesAfterWhole: Settle hands the memory it frees back to
-// the system when told to (after a whole build), and otherwise keeps it
-// for the next edit, whatever the live heap.
+// the system when told to (after a whole build) and it is more than
+// releaseGarbage, and otherwise keeps it for the next edit, whatever the
+// live heap.
 func TestSettleReleasesAfterWhole(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1)) // no collection but Settle's
+	defer func(g uint64) { releaseGarbage = g }(releaseGarbage)
 	released := func() uint64 {
 		s := []metrics.Sample{{Name: "/memory/classes/heap/released:bytes"}}
 		metrics.Read(s)
 		return s[0].Value.Uint64()
 	}
-	for _, release := range []bool{false, true} {
+	for _, c := range []struct {
+		release bool
+		least   uint64 // releaseGarbage
+		want    bool   // handed back
+	}{
+		{false, 32 << 20, false},
+		{true, 32 << 20, true},
+		{true, 256 << 20, false}, // too little garbage to hand back
+	} {
+		releaseGarbage = c.least
 		debug.FreeOSMemory()
 		var keep [][]byte
 		for range 64 {
@@ -300,11 +311,11 @@ func TestSettleReleasesAfterWhole(t *testing.T) {
 		}
 		runtime.KeepAlive(keep) // 64 MB, garbage from here on
 		before := released()
-		if !Settle(release) {
-			t.Fatalf("Settle(%v) did not collect 64 MB of garbage", release)
+		if !Settle(c.release) {
+			t.Fatalf("Settle(%v) did not collect 64 MB of garbage", c.release)
 		}
-		if got := released() >= before+32<<20; got != release {
-			t.Errorf("Settle(%v): %d MB handed back, want handed back %v", release, (int64(released())-int64(before))>>20, release)
+		if got := released() >= before+32<<20; got != c.want {
+			t.Errorf("Settle(%v), releaseGarbage %d MB: %d MB handed back, want handed back %v", c.release, c.least>>20, (int64(released())-int64(before))>>20, c.want)
 		}
 	}
 }
